@@ -1,0 +1,76 @@
+import EventLog
+
+/// One term of a controlled vocabulary: the canonical term that is stored, how it reads, the
+/// other spellings accepted for it, and a SNOMED CT code where one was verified.
+public struct Term: Sendable, Hashable {
+    /// Stored in payloads: lower-case words joined by hyphens (`upper-trapezius`).
+    public let id: String
+    public let display: String
+    public let synonyms: [String]
+    /// SNOMED CT concept id, only where checked against a published source (see `Schemas/vocabularies.json`).
+    public let snomed: String?
+
+    public init(_ id: String, _ display: String, synonyms: [String] = [], snomed: String? = nil) {
+        self.id = id
+        self.display = display
+        self.synonyms = synonyms
+        self.snomed = snomed
+    }
+}
+
+/// A controlled vocabulary: the one place a list of clinical terms lives in code.
+///
+/// Input is matched case-insensitively with spaces, underscores and hyphens treated alike, so
+/// `Upper Trapezius`, `upper_trapezius` and `upper-trapezius` all resolve to `upper-trapezius`;
+/// listed synonyms (`QL`, `SCM`) resolve too. The canonical ``Term/id`` is what is stored.
+public struct Vocabulary: Sendable {
+    /// The field this vocabulary fills, used in error messages (`muscle`, `technique`…).
+    public let field: String
+    public let terms: [Term]
+    private let index: [String: Term]
+
+    public init(field: String, terms: [Term]) {
+        self.field = field
+        self.terms = terms
+        var index: [String: Term] = [:]
+        for term in terms {
+            for spelling in [term.id, term.display] + term.synonyms {
+                let key = Vocabulary.normalize(spelling)
+                precondition(index[key] == nil || index[key] == term, "\(field): \(spelling) names two terms")
+                index[key] = term
+            }
+        }
+        self.index = index
+    }
+
+    /// The term `input` names, or an error listing what is accepted.
+    public func resolve(_ input: String) throws -> Term {
+        guard let term = index[Vocabulary.normalize(input)] else {
+            throw EventLogError.invalidField(field: field, value: input, accepted: acceptedDescription)
+        }
+        return term
+    }
+
+    /// The stored term for `id`, or nil when the id is not in this vocabulary.
+    public func term(id: String) -> Term? {
+        index[id].flatMap { $0.id == id ? $0 : nil }
+    }
+
+    public var acceptedDescription: String {
+        terms.map(\.id).joined(separator: ", ")
+    }
+
+    static func normalize(_ text: String) -> String {
+        var result = ""
+        var pendingSeparator = false
+        for character in text.lowercased() {
+            if character == " " || character == "_" || character == "-" || character == "\t" {
+                pendingSeparator = !result.isEmpty
+            } else {
+                if pendingSeparator { result.append("-"); pendingSeparator = false }
+                result.append(character)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+
+/// One write transaction on the log: reads (inherited from ``EventReader``) and appends that
+/// commit together or not at all.
+///
+/// The transaction is `BEGIN IMMEDIATE`: it holds the write lock from its first statement, so
+/// the checks a caller makes before appending cannot be invalidated by another process.
+public final class AppendTransaction: EventReader {
+    let identity: NodeIdentity
+    private var clockState: VectorClock
+    private var lamport: Int
+    private var headHash: EventHash?
+    /// The events appended so far in this transaction.
+    public private(set) var appended: [EventEnvelope] = []
+    private let insert: Statement
+
+    init(db: Database, identity: NodeIdentity) throws {
+        self.identity = identity
+        self.insert = try db.cachedStatement(sql: """
+            INSERT INTO events (id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let reader = EventReader(db: db)
+        clockState = try reader.clock()
+        lamport = try reader.maximumLamport()
+        headHash = try reader.head(of: identity.nodeID)?.hash
+        super.init(db: db)
+    }
+
+    /// Appends one event written here by `author`, and returns its envelope.
+    ///
+    /// Refuses an empty author or one with control characters, and an `occurredAt` after now.
+    @discardableResult
+    public func append(_ event: NewEvent, author: String) throws -> EventEnvelope {
+        try Self.validateAuthor(author)
+        let now = Timestamp.now()
+        let occurredAt = event.occurredAt ?? now
+        guard occurredAt <= now else {
+            throw EventLogError.invalidField(field: "occurredAt", value: occurredAt.description, accepted: "an instant no later than now (\(now))")
+        }
+        let me = identity.nodeID
+        var clock = clockState
+        clock[me] += 1
+        var envelope = EventEnvelope(
+            id: EventID.make(at: now), origin: me, sequence: clock[me], clock: clock, lamport: lamport + 1,
+            recordedAt: now, occurredAt: occurredAt, author: author, patient: event.patient, type: event.type,
+            schemaVersion: event.schemaVersion, payload: event.payload.canonicalString, prevHash: headHash,
+            hash: EventHash(unchecked: ""))
+        envelope.hash = envelope.computedHash
+        try insert.execute(arguments: [
+            envelope.id.rawValue, me.rawValue, envelope.sequence, clock.description, envelope.lamport,
+            envelope.recordedAt.description, envelope.occurredAt.description, author, envelope.patient?.rawValue,
+            envelope.type, envelope.schemaVersion, envelope.payload, envelope.prevHash?.rawValue, envelope.hash.rawValue,
+        ])
+        // Only after the insert succeeded: a refused event must not advance the chain.
+        clockState = clock
+        lamport = envelope.lamport
+        headHash = envelope.hash
+        appended.append(envelope)
+        return envelope
+    }
+
+    /// The longest author name accepted.
+    public static let maximumAuthorLength = 100
+
+    static func validateAuthor(_ author: String) throws {
+        let accepted = "a user name of 1–\(maximumAuthorLength) characters without control characters, from --as USER or $MYOLOG_USER"
+        guard !author.trimmingCharacters(in: .whitespaces).isEmpty, author.count <= maximumAuthorLength,
+            !author.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { throw EventLogError.invalidField(field: "author", value: author, accepted: accepted) }
+    }
+}

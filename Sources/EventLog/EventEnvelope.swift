@@ -1,0 +1,100 @@
+import Crypto
+
+/// One stored event: who wrote what about whom, when, where, and its place in its origin's chain.
+///
+/// The envelope is what sync moves and what an auditor verifies. ``hash`` is the SHA-256 of the
+/// canonical JSON (``CanonicalJSON``) of every other field, with `payload` embedded as the stored
+/// payload bytes; ``prevHash`` is the hash of the same origin's previous event (nil for sequence 1),
+/// so each origin's events form a chain in which no event can be altered, dropped or reordered
+/// without breaking every link after it. `Schemas/envelope.schema.json` documents the fields.
+public struct EventEnvelope: Sendable, Hashable {
+    public var id: EventID
+    /// The node that wrote the event.
+    public var origin: NodeID
+    /// 1, 2, 3… per origin, with no gaps.
+    public var sequence: Int
+    /// The origin's vector clock at append time, including this event (`clock[origin] == sequence`).
+    public var clock: VectorClock
+    /// Greater than the Lamport timestamp of every event the origin held when it wrote this one.
+    public var lamport: Int
+    /// When the event was written.
+    public var recordedAt: Timestamp
+    /// When it happened clinically: never after ``recordedAt``.
+    public var occurredAt: Timestamp
+    /// The user who wrote it.
+    public var author: String
+    /// The patient it concerns; nil for events about the node itself.
+    public var patient: PatientID?
+    public var type: String
+    public var schemaVersion: Int
+    /// The payload's canonical JSON text, byte for byte as hashed.
+    public var payload: String
+    public var prevHash: EventHash?
+    public var hash: EventHash
+
+    public init(
+        id: EventID, origin: NodeID, sequence: Int, clock: VectorClock, lamport: Int, recordedAt: Timestamp,
+        occurredAt: Timestamp, author: String, patient: PatientID?, type: String, schemaVersion: Int,
+        payload: String, prevHash: EventHash?, hash: EventHash
+    ) {
+        self.id = id
+        self.origin = origin
+        self.sequence = sequence
+        self.clock = clock
+        self.lamport = lamport
+        self.recordedAt = recordedAt
+        self.occurredAt = occurredAt
+        self.author = author
+        self.patient = patient
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.payload = payload
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+
+    /// The payload parsed; stored payloads are canonical JSON, so this fails only on a damaged store.
+    public func payloadValue() throws(JSONParser.Failure) -> JSONValue {
+        try JSONParser.parse(payload)
+    }
+
+    /// The hash the envelope's fields imply; equal to ``hash`` for every intact event.
+    public var computedHash: EventHash {
+        EventEnvelope.hash(canonicalBytes(includingHash: false))
+    }
+
+    static func hash(_ bytes: [UInt8]) -> EventHash {
+        EventHash(unchecked: Hex.encode(SHA256.hash(data: bytes)))
+    }
+
+    /// The envelope as canonical JSON. Without the hash it is the hash's input; with it, the
+    /// form `myolog log --json` prints.
+    public func canonicalBytes(includingHash: Bool) -> [UInt8] {
+        var writer = CanonicalJSON.Writer(capacity: 512 + payload.utf8.count)
+        write(to: &writer, includingHash: includingHash)
+        return writer.bytes
+    }
+
+    /// Writes the envelope into `writer`. Member names are written in canonical (sorted) order by
+    /// hand, which a test checks against the generic writer.
+    public func write(to writer: inout CanonicalJSON.Writer, includingHash: Bool) {
+        writer.appendByte(UInt8(ascii: "{"))
+        writer.writeKey("author"); writer.writeString(author)
+        writer.append(",\"clock\":"); writer.write(clock.json)
+        if includingHash { writer.append(",\"hash\":"); writer.writeString(hash.rawValue) }
+        writer.append(",\"id\":"); writer.writeString(id.rawValue)
+        writer.append(",\"lamport\":"); writer.append(String(lamport))
+        writer.append(",\"occurredAt\":"); writer.writeString(occurredAt.description)
+        writer.append(",\"origin\":"); writer.writeString(origin.rawValue)
+        writer.append(",\"patient\":")
+        if let patient { writer.writeString(patient.rawValue) } else { writer.append("null") }
+        writer.append(",\"payload\":"); writer.writeCanonicalFragment(payload.utf8)
+        writer.append(",\"prevHash\":")
+        if let prevHash { writer.writeString(prevHash.rawValue) } else { writer.append("null") }
+        writer.append(",\"recordedAt\":"); writer.writeString(recordedAt.description)
+        writer.append(",\"schemaVersion\":"); writer.append(String(schemaVersion))
+        writer.append(",\"sequence\":"); writer.append(String(sequence))
+        writer.append(",\"type\":"); writer.writeString(type)
+        writer.appendByte(UInt8(ascii: "}"))
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// What went wrong in the event log, with the context an operator needs to act on it.
+///
+/// Every case renders as one line (``description``) naming the thing refused and what is accepted.
+public enum EventLogError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// No store at the directory.
+    case noStore(path: String)
+    /// `init` found a store (or other files) already there.
+    case storeExists(path: String)
+    /// The store is missing a part or a part is unreadable.
+    case damagedStore(path: String, reason: String)
+    /// The private key can be read by other users.
+    case insecureKeyFile(path: String, mode: UInt16)
+    /// An input field's value is not accepted.
+    case invalidField(field: String, value: String, accepted: String)
+    /// No event has this id (or prefix).
+    case unknownEvent(String)
+    /// A prefix matches more than one event.
+    case ambiguousEvent(prefix: String, matches: [String])
+    /// An id prefix is too short to look up.
+    case prefixTooShort(String, minimum: Int)
+    /// A stored row does not decode: the store was altered outside Myolog.
+    case corruptEvent(position: Int64, reason: String)
+    /// The store was written by a newer Myolog.
+    case unknownMigration(String)
+
+    public var description: String {
+        switch self {
+        case .noStore(let path):
+            "no store at \(path): create one with `myolog init --site NAME --store \(path)` or give --store / $MYOLOG_STORE"
+        case .storeExists(let path):
+            "a store already exists at \(path): init refuses to overwrite it; choose another --store directory"
+        case .damagedStore(let path, let reason):
+            "the store at \(path) is damaged: \(reason)"
+        case .insecureKeyFile(let path, let mode):
+            "the node key \(path) is readable by others (mode \(String(mode, radix: 8))): run `chmod 600 \(path)` and retry"
+        case .invalidField(let field, let value, let accepted):
+            "\(field): \(value.isEmpty ? "an empty value" : "\"\(value.prefix(60))\(value.count > 60 ? "…" : "")\"") is not accepted; accepted: \(accepted)"
+        case .unknownEvent(let id):
+            "event: no event with id \(id)"
+        case .ambiguousEvent(let prefix, let matches):
+            "event: the prefix \(prefix) matches \(matches.count) events (\(matches.joined(separator: ", "))); give more characters"
+        case .prefixTooShort(let prefix, let minimum):
+            "id: \"\(prefix)\" is too short; give at least \(minimum) characters of the id"
+        case .corruptEvent(let position, let reason):
+            "the event at log position \(position) cannot be read: \(reason)"
+        case .unknownMigration(let name):
+            "the store was written by a newer Myolog (it has migration \(name)); upgrade myolog to open it"
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import GRDB
+
+/// Read access to the log inside one SQLite transaction: every read sees the same snapshot.
+///
+/// Handed out by ``EventStore/read(_:)``, and by ``EventStore/write(_:)`` as part of an
+/// ``AppendTransaction``, so that checks made before an append see exactly what it appends to.
+public class EventReader {
+    let db: Database
+    /// The shortest id prefix accepted for a lookup.
+    public static let minimumPrefixLength = 8
+
+    init(db: Database) { self.db = db }
+
+    static let columns = "position, id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash"
+
+    /// The number of events in the log.
+    public func eventCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0
+    }
+
+    /// The event with exactly this id.
+    public func event(_ id: EventID) throws -> EventEnvelope? {
+        try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM events WHERE id = ?", arguments: [id.rawValue]).map(Self.envelope)
+    }
+
+    /// The event whose id is `text` or starts with it (at least ``minimumPrefixLength`` characters).
+    public func resolveEvent(_ text: String) throws -> EventEnvelope {
+        let prefix = text.lowercased()
+        if let id = EventID(prefix) {
+            guard let event = try event(id) else { throw EventLogError.unknownEvent(text) }
+            return event
+        }
+        try Self.checkPrefix(prefix)
+        let rows = try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 4",
+                                    arguments: [prefix, prefix + "g"])
+        switch rows.count {
+        case 0: throw EventLogError.unknownEvent(text)
+        case 1: return try Self.envelope(rows[0])
+        default: throw EventLogError.ambiguousEvent(prefix: text, matches: rows.map { $0["id"] as String })
+        }
+    }
+
+    /// Distinct patient ids that appear in the log and start with `prefix` (up to `limit`).
+    public func patientIDs(withPrefix text: String, limit: Int = 4) throws -> [PatientID] {
+        let prefix = text.lowercased()
+        if let id = PatientID(prefix) {
+            let found = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE patient = ?)", arguments: [id.rawValue]) ?? false
+            return found ? [id] : []
+        }
+        try Self.checkPrefix(prefix)
+        var ids: [PatientID] = []
+        var lower = prefix
+        // Skip from one patient to the next instead of walking every event of each (index seek per id).
+        while ids.count < limit,
+            let next = try String.fetchOne(db, sql: "SELECT patient FROM events WHERE patient > ? AND patient < ? ORDER BY patient LIMIT 1",
+                                           arguments: [lower, prefix + "g"])
+        {
+            if let id = PatientID(next) { ids.append(id) }
+            lower = next
+        }
+        return ids
+    }
+
+    /// The events of one patient, in log order, optionally of the given types only.
+    public func events(patient: PatientID, types: Set<String>? = nil) throws -> [EventEnvelope] {
+        var result: [EventEnvelope] = []
+        try forEachEvent(patient: patient, types: types) { result.append($0) }
+        return result
+    }
+
+    /// Streams events in log order (one row in memory at a time), optionally filtered.
+    public func forEachEvent(patient: PatientID? = nil, types: Set<String>? = nil, _ body: (EventEnvelope) throws -> Void) throws {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        if let patient {
+            clauses.append("patient = ?")
+            arguments += [patient.rawValue]
+        }
+        if let types {
+            clauses.append("type IN (\(Array(repeating: "?", count: types.count).joined(separator: ",")))")
+            arguments += StatementArguments(types.sorted())
+        }
+        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.columns) FROM events \(whereClause) ORDER BY position", arguments: arguments)
+        while let row = try cursor.next() {
+            try body(try Self.envelope(row))
+        }
+    }
+
+    /// Events of `patient` of type `type` whose payload member `member` equals `value`:
+    /// "the corrections of this entry", "the retraction of that one".
+    public func events(patient: PatientID, type: String, payloadMember member: String, equals value: String) throws -> [EventEnvelope] {
+        try Row.fetchAll(db, sql: """
+            SELECT \(Self.columns) FROM events
+            WHERE patient = ? AND type = ? AND json_extract(payload, '$.' || ?) = ? ORDER BY position
+            """, arguments: [patient.rawValue, type, member, value]).map(Self.envelope)
+    }
+
+    /// This store's vector clock: for each known node, the highest sequence held.
+    public func clock() throws -> VectorClock {
+        var clock = VectorClock()
+        for nodeID in try String.fetchAll(db, sql: "SELECT id FROM nodes") {
+            // One index seek per node, never a scan of the log.
+            let top = try Int.fetchOne(db, sql: "SELECT max(sequence) FROM events WHERE origin = ?", arguments: [nodeID]) ?? 0
+            if let node = NodeID(nodeID) { clock[node] = top }
+        }
+        return clock
+    }
+
+    /// The highest Lamport timestamp in the log (0 when empty).
+    public func maximumLamport() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT max(lamport) FROM events") ?? 0
+    }
+
+    /// The hash of the last event of `origin`'s chain.
+    public func head(of origin: NodeID) throws -> (sequence: Int, hash: EventHash)? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM events WHERE origin = ? ORDER BY sequence DESC LIMIT 1",
+                                         arguments: [origin.rawValue])
+        else { return nil }
+        guard let hash = EventHash(row["hash"]) else { throw EventLogError.corruptEvent(position: -1, reason: "head hash of \(origin) is not a SHA-256 hex digest") }
+        return (row["sequence"], hash)
+    }
+
+    static func checkPrefix(_ prefix: String) throws {
+        guard prefix.count >= minimumPrefixLength else { throw EventLogError.prefixTooShort(prefix, minimum: minimumPrefixLength) }
+        guard prefix.utf8.allSatisfy({ Hex.digits.contains($0) || $0 == UInt8(ascii: "-") }) else {
+            throw EventLogError.invalidField(field: "id", value: prefix, accepted: "a UUID or at least \(minimumPrefixLength) of its first characters (0-9, a-f, -)")
+        }
+    }
+
+    static func envelope(_ row: Row) throws -> EventEnvelope {
+        let position: Int64 = row[0]
+        func corrupt(_ what: String) -> EventLogError { .corruptEvent(position: position, reason: what) }
+        guard let id = EventID(row[1]) else { throw corrupt("id is not a UUID") }
+        guard let origin = NodeID(row[2]) else { throw corrupt("origin is not a node id") }
+        let clockText: String = row[4]
+        guard let clockJSON = try? JSONParser.parse(clockText), let clock = VectorClock(json: clockJSON) else { throw corrupt("clock is not a vector clock") }
+        guard let recordedAt = Timestamp(rfc3339: row[6]) else { throw corrupt("recordedAt is not an RFC 3339 instant") }
+        guard let occurredAt = Timestamp(rfc3339: row[7]) else { throw corrupt("occurredAt is not an RFC 3339 instant") }
+        let patientText: String? = row[9]
+        var patient: PatientID?
+        if let patientText {
+            guard let parsed = PatientID(patientText) else { throw corrupt("patient is not a UUID") }
+            patient = parsed
+        }
+        let prevText: String? = row[13]
+        var prevHash: EventHash?
+        if let prevText {
+            guard let parsed = EventHash(prevText) else { throw corrupt("prevHash is not a SHA-256 hex digest") }
+            prevHash = parsed
+        }
+        guard let hash = EventHash(row[14]) else { throw corrupt("hash is not a SHA-256 hex digest") }
+        return EventEnvelope(
+            id: id, origin: origin, sequence: row[3], clock: clock, lamport: row[5], recordedAt: recordedAt,
+            occurredAt: occurredAt, author: row[8], patient: patient, type: row[10], schemaVersion: row[11],
+            payload: row[12], prevHash: prevHash, hash: hash)
+    }
+}

@@ -1,0 +1,150 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// One clinic machine's store: a directory (mode 0700) holding the SQLite log `myolog.sqlite`
+/// and the node's private key `node.key` (mode 0600).
+///
+/// Guarantees:
+/// - every ``write(_:)`` is one SQLite transaction in WAL mode with `synchronous=FULL`: when it
+///   returns the events are on disk, and a process killed at any instant leaves all of them or none;
+/// - the `events` table is append-only, enforced by triggers inside the database file itself;
+/// - the local node's events are numbered 1, 2, 3… and hash-chained, with the vector clock and
+///   Lamport timestamp of the store at append time.
+public final class EventStore: Sendable {
+    public static let databaseFileName = "myolog.sqlite"
+    public static let keyFileName = "node.key"
+    /// The type of the first event of every node's chain: the node's public key and site.
+    public static let nodeEnrolledType = "NodeEnrolled"
+
+    public let directory: URL
+    public let identity: NodeIdentity
+    let database: DatabaseQueue
+
+    private init(directory: URL, identity: NodeIdentity, database: DatabaseQueue) {
+        self.directory = directory
+        self.identity = identity
+        self.database = database
+    }
+
+    /// Creates a store in `directory` (created if absent; refused if it holds a store or any file).
+    public static func create(at directory: URL, site: String, author: String = "myolog init") throws -> EventStore {
+        try validateSite(site)
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw EventLogError.storeExists(path: directory.path) }
+            let contents = try fileManager.contentsOfDirectory(atPath: directory.path)
+            guard contents.isEmpty else { throw EventLogError.storeExists(path: directory.path) }
+        } else {
+            try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
+        guard chmod(directory.path, 0o700) == 0 else {
+            throw EventLogError.damagedStore(path: directory.path, reason: "cannot set the directory's mode to 0700")
+        }
+        let identity = NodeIdentity(privateKey: Curve25519.Signing.PrivateKey(), site: site)
+        try writeKeyFile(identity.keyFileContents, to: directory.appendingPathComponent(keyFileName))
+        let database = try openDatabase(directory.appendingPathComponent(databaseFileName))
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO nodes (id, site, publicKey, isLocal) VALUES (?, ?, ?, 1)",
+                           arguments: [identity.nodeID.rawValue, site, identity.publicKey.rawRepresentation])
+        }
+        let store = EventStore(directory: directory, identity: identity, database: database)
+        try store.write { transaction in
+            try transaction.append(
+                NewEvent(type: nodeEnrolledType, schemaVersion: 1, patient: nil, payload: [
+                    "nodeId": .string(identity.nodeID.rawValue),
+                    "publicKey": .string(identity.publicKey.rawRepresentation.base64EncodedString()),
+                    "site": .string(site),
+                ]), author: author)
+        }
+        return store
+    }
+
+    /// Opens the store in `directory`, migrating its schema forward if this build is newer.
+    public static func open(at directory: URL) throws -> EventStore {
+        let databaseURL = directory.appendingPathComponent(databaseFileName)
+        guard FileManager.default.fileExists(atPath: databaseURL.path) else { throw EventLogError.noStore(path: directory.path) }
+        let privateKey = try NodeIdentity.readPrivateKey(from: directory.appendingPathComponent(keyFileName))
+        let database = try openDatabase(databaseURL)
+        let local = try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, site FROM nodes WHERE isLocal = 1")
+        }
+        guard let local else { throw EventLogError.damagedStore(path: directory.path, reason: "the database names no local node") }
+        let identity = NodeIdentity(privateKey: privateKey, site: local["site"])
+        guard identity.nodeID.rawValue == (local["id"] as String) else {
+            throw EventLogError.damagedStore(path: directory.path, reason: "node.key belongs to node \(identity.nodeID), the database to \(local["id"] as String)")
+        }
+        return EventStore(directory: directory, identity: identity, database: database)
+    }
+
+    /// Runs `body` in one write transaction: everything it appends commits together, or nothing does.
+    @discardableResult
+    public func write<T>(_ body: (AppendTransaction) throws -> T) throws -> T {
+        var result: T?
+        try database.inTransaction(.immediate) { db in
+            let transaction = try AppendTransaction(db: db, identity: identity)
+            result = try body(transaction)
+            return .commit
+        }
+        return result!
+    }
+
+    /// Appends `events` by `author` in one transaction and returns their envelopes.
+    @discardableResult
+    public func append(_ events: [NewEvent], author: String) throws -> [EventEnvelope] {
+        try write { transaction in
+            for event in events { try transaction.append(event, author: author) }
+            return transaction.appended
+        }
+    }
+
+    /// Runs `body` against one consistent snapshot of the log.
+    public func read<T>(_ body: (EventReader) throws -> T) throws -> T {
+        try database.read { db in try body(EventReader(db: db)) }
+    }
+
+    /// The longest site name accepted.
+    public static let maximumSiteLength = 100
+
+    static func validateSite(_ site: String) throws {
+        guard !site.trimmingCharacters(in: .whitespaces).isEmpty, site.count <= maximumSiteLength,
+            !site.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
+            throw EventLogError.invalidField(field: "site", value: site, accepted: "a site name of 1–\(maximumSiteLength) characters without control characters")
+        }
+    }
+
+    private static func openDatabase(_ url: URL) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss, and a
+            // clinician who saw "recorded" must be able to rely on it. The cost is one fsync per
+            // transaction (measured in the benchmarks), which is why bulk writes batch.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let database = try DatabaseQueue(path: url.path, configuration: configuration)
+        let migrator = StoreSchema.migrator
+        try database.writeWithoutTransaction { db in
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            if try migrator.hasBeenSuperseded(db) {
+                let known = Set(migrator.migrations)
+                let unknown = try migrator.appliedIdentifiers(db).first { !known.contains($0) } ?? "?"
+                throw EventLogError.unknownMigration(unknown)
+            }
+        }
+        try migrator.migrate(database)
+        return database
+    }
+
+    private static func writeKeyFile(_ contents: Data, to url: URL) throws {
+        let fd = Foundation.open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw EventLogError.storeExists(path: url.deletingLastPathComponent().path) }
+        defer { close(fd) }
+        let written = contents.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+        guard written == contents.count, fsync(fd) == 0 else {
+            throw EventLogError.damagedStore(path: url.deletingLastPathComponent().path, reason: "could not write \(url.lastPathComponent)")
+        }
+    }
+}

@@ -1,0 +1,209 @@
+/// A strict JSON parser for the subset Myolog stores (see ``JSONValue``).
+///
+/// It refuses what a forged or damaged payload might carry: invalid UTF-8, fractions and
+/// exponents, integers beyond 64 bits, duplicate member names, nesting deeper than
+/// ``maximumDepth``, and trailing bytes. Every refusal says where.
+public struct JSONParser {
+    /// Deeper nesting than any Myolog payload needs; refusing it bounds the parser's stack.
+    public static let maximumDepth = 32
+
+    /// Why bytes are not acceptable JSON.
+    public struct Failure: Error, CustomStringConvertible, Sendable, Equatable {
+        public var offset: Int
+        public var reason: String
+        public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+    }
+
+    private let bytes: [UInt8]
+    private var index = 0
+
+    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+        var parser = JSONParser(bytes)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.failure("unexpected bytes after the value") }
+        return value
+    }
+
+    public static func parse(_ text: String) throws(Failure) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    private func failure(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+    }
+
+    private mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
+        guard depth <= Self.maximumDepth else { throw failure("nesting deeper than \(Self.maximumDepth)") }
+        guard index < bytes.count else { throw failure("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try parseObject(depth: depth)
+        case UInt8(ascii: "["): return try parseArray(depth: depth)
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .int(try parseInteger())
+        default: throw failure("unexpected character")
+        }
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(Failure) {
+        let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        guard index + expected.count <= bytes.count, bytes[index..<index + expected.count].elementsEqual(expected) else {
+            throw failure("invalid literal")
+        }
+        index += expected.count
+    }
+
+    private mutating func parseInteger() throws(Failure) -> Int {
+        let start = index
+        var negative = false
+        if bytes[index] == UInt8(ascii: "-") { negative = true; index += 1 }
+        guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else {
+            throw failure("a minus sign must be followed by digits")
+        }
+        if bytes[index] == UInt8(ascii: "0"), index + 1 < bytes.count,
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index + 1])
+        {
+            throw failure("leading zeros are not allowed")
+        }
+        var magnitude: UInt64 = 0
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+            let digit = UInt64(bytes[index] - UInt8(ascii: "0"))
+            let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(digit)
+            guard !overflow1, !overflow2 else { index = start; throw failure("integer out of 64-bit range") }
+            magnitude = sum
+            index += 1
+        }
+        if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
+            throw failure("only integers are accepted, not fractions or exponents")
+        }
+        if negative {
+            guard magnitude <= UInt64(Int.max) + 1 else { index = start; throw failure("integer out of 64-bit range") }
+            return magnitude == UInt64(Int.max) + 1 ? Int.min : -Int(magnitude)
+        }
+        guard magnitude <= UInt64(Int.max) else { index = start; throw failure("integer out of 64-bit range") }
+        return Int(magnitude)
+    }
+
+    private mutating func parseString() throws(Failure) -> String {
+        index += 1  // opening quote
+        var runStart = index
+        var text = ""
+        func flushRun(_ parser: JSONParser, upTo end: Int) throws(Failure) -> String {
+            guard let run = String(validating: parser.bytes[runStart..<end], as: UTF8.self) else {
+                throw Failure(offset: runStart, reason: "invalid UTF-8 in string")
+            }
+            return run
+        }
+        while true {
+            guard index < bytes.count else { throw failure("unterminated string") }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                text += try flushRun(self, upTo: index)
+                index += 1
+                return text
+            }
+            if byte < 0x20 { throw failure("unescaped control character in string") }
+            if byte != UInt8(ascii: "\\") { index += 1; continue }
+            text += try flushRun(self, upTo: index)
+            index += 1
+            guard index < bytes.count else { throw failure("unterminated escape") }
+            let escape = bytes[index]
+            index += 1
+            switch escape {
+            case UInt8(ascii: "\""): text += "\""
+            case UInt8(ascii: "\\"): text += "\\"
+            case UInt8(ascii: "/"): text += "/"
+            case UInt8(ascii: "b"): text += "\u{08}"
+            case UInt8(ascii: "f"): text += "\u{0C}"
+            case UInt8(ascii: "n"): text += "\n"
+            case UInt8(ascii: "r"): text += "\r"
+            case UInt8(ascii: "t"): text += "\t"
+            case UInt8(ascii: "u"):
+                let first = try parseHex4()
+                var scalarValue = UInt32(first)
+                if (0xD800..<0xDC00).contains(first) {
+                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                        throw failure("unpaired surrogate in \\u escape")
+                    }
+                    index += 2
+                    let second = try parseHex4()
+                    guard (0xDC00..<0xE000).contains(second) else { throw failure("unpaired surrogate in \\u escape") }
+                    scalarValue = 0x10000 + ((UInt32(first) - 0xD800) << 10) + (UInt32(second) - 0xDC00)
+                }
+                guard let scalar = Unicode.Scalar(scalarValue) else { throw failure("unpaired surrogate in \\u escape") }
+                text.unicodeScalars.append(scalar)
+            default: throw failure("invalid escape")
+            }
+            runStart = index
+        }
+    }
+
+    private mutating func parseHex4() throws(Failure) -> UInt16 {
+        guard index + 4 <= bytes.count else { throw failure("truncated \\u escape") }
+        var value: UInt16 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw failure("invalid hex digit in \\u escape")
+            }
+            value = value << 4 | UInt16(digit)
+            index += 1
+        }
+        return value
+    }
+
+    private mutating func parseArray(depth: Int) throws(Failure) -> JSONValue {
+        index += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue(depth: depth + 1))
+            skipWhitespace()
+            guard index < bytes.count else { throw failure("unterminated array") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+            throw failure("expected , or ] in array")
+        }
+    }
+
+    private mutating func parseObject(depth: Int) throws(Failure) -> JSONValue {
+        index += 1
+        var members: [String: JSONValue] = [:]
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name") }
+            let keyOffset = index
+            let key = try parseString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected : after member name") }
+            index += 1
+            skipWhitespace()
+            let value = try parseValue(depth: depth + 1)
+            guard members.updateValue(value, forKey: key) == nil else {
+                throw Failure(offset: keyOffset, reason: "duplicate member name \"\(key)\"")
+            }
+            skipWhitespace()
+            guard index < bytes.count else { throw failure("unterminated object") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+            throw failure("expected , or } in object")
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Crypto
+import Foundation
+
+/// A store's identity: its Ed25519 key pair, the node id derived from the public key, and its site name.
+///
+/// The private key never leaves the store directory (`node.key`, mode 0600). Later layers sign
+/// chain heads with it and peers check those signatures against ``publicKey``; because the node
+/// id is a digest of the public key, a peer can check that a key belongs to an id without trusting anyone.
+public struct NodeIdentity: Sendable {
+    public let nodeID: NodeID
+    public let site: String
+    let privateKey: Curve25519.Signing.PrivateKey
+
+    public var publicKey: Curve25519.Signing.PublicKey { privateKey.publicKey }
+
+    init(privateKey: Curve25519.Signing.PrivateKey, site: String) {
+        self.privateKey = privateKey
+        self.site = site
+        self.nodeID = NodeIdentity.nodeID(forPublicKey: privateKey.publicKey.rawRepresentation)
+    }
+
+    /// The node id a public key implies.
+    public static func nodeID(forPublicKey raw: Data) -> NodeID {
+        NodeID(unchecked: Base32.encode(Array(SHA256.hash(data: raw).prefix(10))))
+    }
+
+    /// Signs `data` with the node key.
+    public func signature(for data: some DataProtocol) throws -> Data {
+        try privateKey.signature(for: data)
+    }
+
+    /// The key file's text: one line of base64 of the raw 32-byte private key.
+    var keyFileContents: Data { Data((privateKey.rawRepresentation.base64EncodedString() + "\n").utf8) }
+
+    static func readPrivateKey(from url: URL) throws -> Curve25519.Signing.PrivateKey {
+        var status = stat()
+        guard stat(url.path, &status) == 0 else {
+            throw EventLogError.damagedStore(path: url.deletingLastPathComponent().path, reason: "the node key \(url.lastPathComponent) is missing")
+        }
+        let mode = UInt16(status.st_mode & 0o777)
+        guard mode & 0o077 == 0 else { throw EventLogError.insecureKeyFile(path: url.path, mode: mode) }
+        guard let text = try? String(contentsOf: url, encoding: .utf8),
+            let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+            let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        else {
+            throw EventLogError.damagedStore(path: url.deletingLastPathComponent().path, reason: "the node key \(url.lastPathComponent) is not a base64 Ed25519 private key")
+        }
+        return key
+    }
+}

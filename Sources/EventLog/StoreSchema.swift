@@ -1,0 +1,60 @@
+import GRDB
+
+/// The store's SQLite schema, as named, append-only migrations.
+///
+/// A migration, once released, is never edited: a change is a new migration appended below.
+/// A store that holds a migration this build does not know refuses to open (``EventLogError/unknownMigration(_:)``).
+public enum StoreSchema {
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 event log") { db in
+            try db.execute(sql: """
+                CREATE TABLE nodes (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    site TEXT NOT NULL,
+                    publicKey BLOB NOT NULL,
+                    isLocal INTEGER NOT NULL DEFAULT 0 CHECK (isLocal IN (0, 1))
+                ) STRICT;
+                CREATE UNIQUE INDEX nodes_one_local ON nodes(isLocal) WHERE isLocal = 1;
+
+                -- The log. `position` is this store's arrival order; (origin, sequence) is the
+                -- event's place in its origin's hash chain; `payload` holds the canonical
+                -- payload bytes exactly as hashed.
+                CREATE TABLE events (
+                    position INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    origin TEXT NOT NULL REFERENCES nodes(id),
+                    sequence INTEGER NOT NULL CHECK (sequence >= 1),
+                    clock TEXT NOT NULL,
+                    lamport INTEGER NOT NULL CHECK (lamport >= 1),
+                    recordedAt TEXT NOT NULL,
+                    occurredAt TEXT NOT NULL,
+                    author TEXT NOT NULL,
+                    patient TEXT,
+                    type TEXT NOT NULL,
+                    schemaVersion INTEGER NOT NULL CHECK (schemaVersion >= 1),
+                    payload TEXT NOT NULL,
+                    prevHash TEXT,
+                    hash TEXT NOT NULL,
+                    UNIQUE (origin, sequence)
+                ) STRICT;
+                CREATE INDEX events_by_patient ON events(patient, position) WHERE patient IS NOT NULL;
+                CREATE INDEX events_causal_order ON events(lamport, origin, sequence);
+
+                -- History cannot be changed, not even from a plain sqlite3 session.
+                CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events
+                BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE is refused'); END;
+                CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
+                BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE is refused'); END;
+                -- INSERT OR REPLACE deletes the row it collides with without firing delete
+                -- triggers (unless recursive_triggers is on), so refuse any colliding insert first.
+                CREATE TRIGGER events_refuse_replace BEFORE INSERT ON events
+                WHEN EXISTS (SELECT 1 FROM events WHERE position = NEW.position)
+                  OR EXISTS (SELECT 1 FROM events WHERE id = NEW.id)
+                  OR EXISTS (SELECT 1 FROM events WHERE origin = NEW.origin AND sequence = NEW.sequence)
+                BEGIN SELECT RAISE(ABORT, 'events are append-only: an insert that collides with a stored event is refused'); END;
+                """)
+        }
+        return migrator
+    }
+}

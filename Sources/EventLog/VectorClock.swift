@@ -1,0 +1,56 @@
+/// For each origin node, the highest sequence number of that node's events a store holds with
+/// no gap below it.
+///
+/// An event carries its origin's clock at append time, so "happened before" between any two
+/// events can be decided from the events alone (the projections' conflict detection), and two
+/// stores can compare clocks to send each other exactly what the other lacks (sync).
+public struct VectorClock: Sendable, Hashable, CustomStringConvertible {
+    public private(set) var entries: [NodeID: Int]
+
+    public init(_ entries: [NodeID: Int] = [:]) {
+        self.entries = entries.filter { $0.value > 0 }
+    }
+
+    public subscript(node: NodeID) -> Int {
+        get { entries[node] ?? 0 }
+        set { entries[node] = newValue > 0 ? newValue : nil }
+    }
+
+    /// Every entry at least as high as in `other`.
+    public func dominates(_ other: VectorClock) -> Bool {
+        other.entries.allSatisfy { self[$0.key] >= $0.value }
+    }
+
+    /// True when this clock happened strictly before `other`.
+    public func happenedBefore(_ other: VectorClock) -> Bool {
+        other.dominates(self) && self != other
+    }
+
+    /// Neither clock happened before the other: the writes were concurrent.
+    public func isConcurrent(with other: VectorClock) -> Bool {
+        !dominates(other) && !other.dominates(self)
+    }
+
+    /// The entry-wise maximum.
+    public func merged(with other: VectorClock) -> VectorClock {
+        VectorClock(entries.merging(other.entries, uniquingKeysWith: max))
+    }
+
+    /// `{"node":seq,...}` in canonical JSON.
+    public var json: JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: entries.map { ($0.key.rawValue, JSONValue.int($0.value)) }))
+    }
+
+    public var description: String { json.canonicalString }
+
+    /// Reads a clock back from JSON; nil unless every key is a node id and every value a positive integer.
+    public init?(json: JSONValue) {
+        guard case .object(let members) = json else { return nil }
+        var entries: [NodeID: Int] = [:]
+        for (key, value) in members {
+            guard let node = NodeID(key), case .int(let seq) = value, seq > 0 else { return nil }
+            entries[node] = seq
+        }
+        self.entries = entries
+    }
+}
