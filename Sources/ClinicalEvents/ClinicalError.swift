@@ -1,0 +1,43 @@
+import EventLog
+
+/// A clinical write refused because of the record's state, or a stored payload that does not
+/// decode. Each renders as one line naming what was refused and what would be accepted.
+///
+/// Malformed *input* values are ``EventLog/EventLogError/invalidField(field:value:accepted:)``.
+public enum ClinicalError: Error, CustomStringConvertible, Sendable, Equatable {
+    case unknownPatient(String)
+    case ambiguousPatient(prefix: String, matches: [String])
+    case notAnEntry(event: String, type: String, action: String)
+    case alreadyRetracted(event: String, by: String)
+    case fieldNotCorrectable(field: String, type: String, accepted: [String])
+    case nothingToChange(String)
+    case visitAlreadyOpen(patient: String, visit: String)
+    case noOpenVisit(patient: String)
+    case triggerPointAlreadyResolved(event: String)
+    case malformedPayload(type: String, field: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unknownPatient(let id):
+            "patient: no registered patient with id \(id); `myolog log --type PatientRegistered` lists them"
+        case .ambiguousPatient(let prefix, let matches):
+            "patient: the prefix \(prefix) matches \(matches.count) patients (\(matches.joined(separator: ", "))); give more characters"
+        case .notAnEntry(let event, let type, let action):
+            "event: \(event) is a \(type), which cannot be \(action)"
+        case .alreadyRetracted(let event, let by):
+            "event: \(event) was already retracted (by event \(by)); nothing to do"
+        case .fieldNotCorrectable(let field, let type, let accepted):
+            "\(field): not a field of \(type); accepted: \(accepted.joined(separator: ", "))"
+        case .nothingToChange(let what):
+            "\(what): give at least one field to change"
+        case .visitAlreadyOpen(let patient, let visit):
+            "visit: patient \(patient) already has an open visit (\(visit)); end it with `myolog visit end \(patient)` first"
+        case .noOpenVisit(let patient):
+            "visit: patient \(patient) has no open visit; start one with `myolog visit start \(patient)`"
+        case .triggerPointAlreadyResolved(let event):
+            "event: trigger point \(event) is already resolved"
+        case .malformedPayload(let type, let field, let reason):
+            "stored \(type) payload: \(field): \(reason)"
+        }
+    }
+}

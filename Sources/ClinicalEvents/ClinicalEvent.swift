@@ -1,0 +1,126 @@
+import EventLog
+
+/// Every kind of clinical event, decoded from a stored envelope at its current schema version.
+public enum ClinicalEvent: Sendable, Hashable {
+    case patientRegistered(PatientRegistered)
+    case patientDetailsChanged(PatientDetailsChanged)
+    case historyEntryRecorded(HistoryEntryRecorded)
+    case visitStarted(VisitStarted)
+    case visitEnded(VisitEnded)
+    case triggerPointFound(TriggerPointFound)
+    case triggerPointResolved(TriggerPointResolved)
+    case techniqueApplied(TechniqueApplied)
+    case painScoreRecorded(PainScoreRecorded)
+    case entryCorrected(EntryCorrected)
+    case entryRetracted(EntryRetracted)
+
+    /// Every clinical payload type, for the schema and upcaster registries.
+    public static let payloadTypes: [any ClinicalPayload.Type] = [
+        PatientRegistered.self, PatientDetailsChanged.self, HistoryEntryRecorded.self, VisitStarted.self, VisitEnded.self,
+        TriggerPointFound.self, TriggerPointResolved.self, TechniqueApplied.self, PainScoreRecorded.self,
+        EntryCorrected.self, EntryRetracted.self,
+    ]
+
+    /// The upcasters of every clinical event type, and the version each is written at.
+    public static let upcasters: UpcasterRegistry = {
+        var registry = UpcasterRegistry()
+        for type in payloadTypes { registry.setCurrentVersion(type.schemaVersion, of: type.eventType) }
+        registry.register(type: PainScoreRecorded.eventType, from: 1, PainScoreRecorded.upcastFromVersion1)
+        return registry
+    }()
+
+    /// Decodes `envelope`'s payload, upcast to the current schema version. Nil for event types
+    /// that are not clinical (`NodeEnrolled`).
+    public static func decode(_ envelope: EventEnvelope) throws -> ClinicalEvent? {
+        guard let type = payloadTypes.first(where: { $0.eventType == envelope.type }) else { return nil }
+        let stored: JSONValue
+        do { stored = try envelope.payloadValue() } catch {
+            throw ClinicalError.malformedPayload(type: envelope.type, field: "payload", reason: error.description)
+        }
+        let current = try upcasters.upcast(type: envelope.type, version: envelope.schemaVersion, payload: stored)
+        return wrap(try type.init(json: current))
+    }
+
+    private static func wrap(_ payload: any ClinicalPayload) -> ClinicalEvent {
+        switch payload {
+        case let p as PatientRegistered: .patientRegistered(p)
+        case let p as PatientDetailsChanged: .patientDetailsChanged(p)
+        case let p as HistoryEntryRecorded: .historyEntryRecorded(p)
+        case let p as VisitStarted: .visitStarted(p)
+        case let p as VisitEnded: .visitEnded(p)
+        case let p as TriggerPointFound: .triggerPointFound(p)
+        case let p as TriggerPointResolved: .triggerPointResolved(p)
+        case let p as TechniqueApplied: .techniqueApplied(p)
+        case let p as PainScoreRecorded: .painScoreRecorded(p)
+        case let p as EntryCorrected: .entryCorrected(p)
+        case let p as EntryRetracted: .entryRetracted(p)
+        default: preconditionFailure("\(type(of: payload)) is missing from ClinicalEvent.wrap")
+        }
+    }
+
+    public var payload: any ClinicalPayload {
+        switch self {
+        case .patientRegistered(let p): p
+        case .patientDetailsChanged(let p): p
+        case .historyEntryRecorded(let p): p
+        case .visitStarted(let p): p
+        case .visitEnded(let p): p
+        case .triggerPointFound(let p): p
+        case .triggerPointResolved(let p): p
+        case .techniqueApplied(let p): p
+        case .painScoreRecorded(let p): p
+        case .entryCorrected(let p): p
+        case .entryRetracted(let p): p
+        }
+    }
+
+    /// The entry types a clinician may correct, and the fields a correction may change.
+    public static let correctableFields: [String: [String]] = [
+        HistoryEntryRecorded.eventType: ["kind", "text", "date", "ergonomics"],
+        TriggerPointFound.eventType: ["muscle", "side", "status", "referral", "note"],
+        TechniqueApplied.eventType: ["technique", "region", "minutes", "note"],
+        PainScoreRecorded.eventType: ["score", "region", "context"],
+        VisitStarted.eventType: ["reason"],
+        VisitEnded.eventType: ["note"],
+        TriggerPointResolved.eventType: ["note"],
+    ]
+
+    /// The entry types a clinician may retract: the same entries.
+    public static var retractableTypes: Set<String> { Set(correctableFields.keys) }
+
+    /// One line for people: what the event says.
+    public var summary: String {
+        func show(_ vocabulary: Vocabulary, _ id: String) -> String { vocabulary.term(id: id)?.display.lowercased() ?? id }
+        switch self {
+        case .patientRegistered(let p):
+            return "registered \(p.name), born \(p.dateOfBirth)"
+        case .patientDetailsChanged(let p):
+            return "changed " + PatientDetailsChanged.fields.compactMap { field in
+                p.changes[field].map { "\(field) → \($0 ?? "(removed)")" }
+            }.joined(separator: ", ")
+        case .historyEntryRecorded(let p):
+            let date = p.date.map { " (\($0))" } ?? ""
+            let ergonomics = p.ergonomics.map { "; ergonomics: \($0)" } ?? ""
+            return "\(p.kind): \(p.text)\(date)\(ergonomics)"
+        case .visitStarted(let p):
+            return "visit started" + (p.reason.map { ": \($0)" } ?? "")
+        case .visitEnded(let p):
+            return "visit \(p.visit.rawValue.prefix(8)) ended" + (p.note.map { ": \($0)" } ?? "")
+        case .triggerPointFound(let p):
+            let referral = p.referral.map { ", refers to \(show(Vocabularies.bodyRegions, $0))" } ?? ""
+            return "\(p.status) trigger point, \(p.side) \(show(Vocabularies.muscles, p.muscle))\(referral)"
+        case .triggerPointResolved(let p):
+            return "trigger point \(p.finding.rawValue.prefix(8)) resolved" + (p.note.map { ": \($0)" } ?? "")
+        case .techniqueApplied(let p):
+            let minutes = p.minutes.map { ", \($0) min" } ?? ""
+            return "\(show(Vocabularies.techniques, p.technique)), \(show(Vocabularies.bodyRegions, p.region))\(minutes)"
+        case .painScoreRecorded(let p):
+            return "pain \(p.score)/10, \(show(Vocabularies.bodyRegions, p.region)) (\(p.context))"
+        case .entryCorrected(let p):
+            let fields = p.fields.keys.sorted().map { "\($0) → \(p.fields[$0]!.stringValue ?? p.fields[$0]!.canonicalString)" }
+            return "corrected \(p.target.rawValue.prefix(8)): \(fields.joined(separator: ", ")) — \(p.reason)"
+        case .entryRetracted(let p):
+            return "retracted \(p.target.rawValue.prefix(8)) — \(p.reason)"
+        }
+    }
+}

@@ -1,0 +1,335 @@
+import EventLog
+
+/// A store's clinical record: the entry point for clinical writes.
+///
+/// ``write(_:)`` runs one transaction in which a ``ClinicalSession`` checks and appends; a
+/// refused write appends nothing, and several writes in one session commit together.
+public struct ClinicalRecord: Sendable {
+    public let store: EventStore
+    public var input: ClinicalInput
+
+    public init(store: EventStore, input: ClinicalInput = ClinicalInput()) {
+        self.store = store
+        self.input = input
+    }
+
+    /// Runs `body` in one write transaction; everything it records commits together or not at all.
+    @discardableResult
+    public func write<T>(_ body: (ClinicalSession) throws -> T) throws -> T {
+        try store.write { tx in try body(ClinicalSession(transaction: tx, input: input)) }
+    }
+
+    /// The registered patient whose id is `reference` or starts with it.
+    public func resolvePatient(_ reference: String) throws -> PatientID {
+        try store.read { try ClinicalSession.resolvePatient(reference, in: $0) }
+    }
+}
+
+/// The clinical write path inside one transaction: checks what a clinician or front desk
+/// enters, checks it against the record as it stands, and appends the event.
+///
+/// Guarantees: every check runs before the append, inside the same `BEGIN IMMEDIATE`
+/// transaction, so another process cannot slip in between; every stored term is canonical;
+/// every stored payload decodes with ``ClinicalEvent/decode(_:)``.
+public final class ClinicalSession {
+    public let transaction: AppendTransaction
+    public let input: ClinicalInput
+    /// Open visits looked up or changed in this transaction (nil value: known to have none).
+    private var openVisits: [PatientID: EventID?] = [:]
+
+    init(transaction: AppendTransaction, input: ClinicalInput) {
+        self.transaction = transaction
+        self.input = input
+    }
+
+    // MARK: Patients
+
+    /// What the front desk enters to register a patient.
+    public struct Registration: Sendable {
+        public var name: String
+        public var dateOfBirth: String
+        public var phone: String?
+        public var email: String?
+        public var address: String?
+
+        public init(name: String, dateOfBirth: String, phone: String? = nil, email: String? = nil, address: String? = nil) {
+            self.name = name
+            self.dateOfBirth = dateOfBirth
+            self.phone = phone
+            self.email = email
+            self.address = address
+        }
+    }
+
+    /// Registers a new patient; the returned envelope's `patient` is the new id.
+    @discardableResult
+    public func register(_ registration: Registration, author: String, patientID: PatientID = .make()) throws -> EventEnvelope {
+        let payload = PatientRegistered(
+            name: try input.name(registration.name),
+            dateOfBirth: try input.dateOfBirth(registration.dateOfBirth),
+            phone: try registration.phone.map(input.phone),
+            email: try registration.email.map(input.email),
+            address: try registration.address.map(input.address))
+        openVisits[patientID] = .some(nil)
+        return try transaction.append(Self.event(payload, patient: patientID), author: author)
+    }
+
+    /// Changes a patient's details. `changes` maps `name`, `dob`, `phone`, `email`, `address` to
+    /// new values; an empty phone, email or address removes it.
+    @discardableResult
+    public func updatePatient(_ reference: String, changes: [String: String], author: String) throws -> EventEnvelope {
+        guard !changes.isEmpty else { throw ClinicalError.nothingToChange("patient update") }
+        var checked: [String: String?] = [:]
+        for (field, value) in changes {
+            switch field {
+            case "name": checked["name"] = try input.name(value)
+            case "dob", "dateOfBirth": checked["dateOfBirth"] = .some(try input.dateOfBirth(value).description)
+            case "phone": checked["phone"] = value.isEmpty ? .some(nil) : try input.phone(value)
+            case "email": checked["email"] = value.isEmpty ? .some(nil) : try input.email(value)
+            case "address": checked["address"] = value.isEmpty ? .some(nil) : try input.address(value)
+            default: throw ClinicalError.fieldNotCorrectable(field: field, type: "a patient's details", accepted: ["name", "dob", "phone", "email", "address"])
+            }
+        }
+        let payload = PatientDetailsChanged(changes: checked)
+        let patient = try patient(reference)
+        return try transaction.append(Self.event(payload, patient: patient), author: author)
+    }
+
+    /// The registered patient whose id is `reference` or starts with it.
+    public func patient(_ reference: String) throws -> PatientID {
+        try Self.resolvePatient(reference, in: transaction)
+    }
+
+    /// The patient's open visit, remembered for the rest of this transaction.
+    public func openVisit(of patient: PatientID) throws -> EventID? {
+        if let known = openVisits[patient] { return known }
+        let open = try Self.openVisit(of: patient, in: transaction)
+        openVisits[patient] = .some(open)
+        return open
+    }
+
+    /// The registered patient whose id is `reference` or starts with it (≥ 8 characters).
+    public static func resolvePatient(_ reference: String, in reader: EventReader) throws -> PatientID {
+        let candidates = try reader.patientIDs(withPrefix: reference.trimmingCharacters(in: .whitespaces))
+        let registered = try candidates.filter { !(try reader.events(patient: $0, types: [PatientRegistered.eventType]).isEmpty) }
+        switch registered.count {
+        case 0: throw ClinicalError.unknownPatient(reference)
+        case 1: return registered[0]
+        default: throw ClinicalError.ambiguousPatient(prefix: reference, matches: registered.map(\.rawValue))
+        }
+    }
+
+    // MARK: Visits
+
+    @discardableResult
+    public func startVisit(_ reference: String, reason: String? = nil, date: String? = nil, author: String) throws -> EventEnvelope {
+        let payload = VisitStarted(reason: try reason.map { try input.text($0, field: "reason") })
+        let when = try date.map(input.occurredAt)
+        let patient = try patient(reference)
+        if let open = try openVisit(of: patient) {
+            throw ClinicalError.visitAlreadyOpen(patient: patient.rawValue, visit: open.rawValue)
+        }
+        let started = try transaction.append(Self.event(payload, patient: patient, occurredAt: when), author: author)
+        openVisits[patient] = .some(started.id)
+        return started
+    }
+
+    @discardableResult
+    public func endVisit(_ reference: String, note: String? = nil, author: String) throws -> EventEnvelope {
+        let note = try note.map { try input.text($0, field: "note") }
+        let patient = try patient(reference)
+        guard let open = try openVisit(of: patient) else { throw ClinicalError.noOpenVisit(patient: patient.rawValue) }
+        let ended = try transaction.append(Self.event(VisitEnded(visit: open, note: note), patient: patient), author: author)
+        openVisits[patient] = .some(nil)
+        return ended
+    }
+
+    /// The patient's visit that was started and neither ended nor retracted, if any.
+    public static func openVisit(of patient: PatientID, in reader: EventReader) throws -> EventID? {
+        var open: EventID?
+        var closed = Set<EventID>()
+        try reader.forEachEvent(patient: patient, types: [VisitStarted.eventType, VisitEnded.eventType, EntryRetracted.eventType]) { envelope in
+            switch try ClinicalEvent.decode(envelope) {
+            case .visitStarted?: open = envelope.id
+            case .visitEnded(let ended)?: closed.insert(ended.visit)
+            case .entryRetracted(let retraction)?: closed.insert(retraction.target)
+            default: break
+            }
+        }
+        guard let open, !closed.contains(open) else { return nil }
+        return open
+    }
+
+    // MARK: Clinical entries
+
+    @discardableResult
+    public func recordHistory(_ reference: String, kind: String, text: String, date: String? = nil, ergonomics: String? = nil, author: String) throws -> EventEnvelope {
+        let kind = try Vocabularies.historyKinds.resolve(kind).id
+        if ergonomics != nil, kind != "occupation" {
+            throw EventLogError.invalidField(field: "ergonomics", value: ergonomics!, accepted: "an ergonomics note only with --kind occupation")
+        }
+        let payload = HistoryEntryRecorded(
+            kind: kind, text: try input.text(text, field: "text"), date: try date.map(input.historyDate),
+            ergonomics: try ergonomics.map { try input.text($0, field: "ergonomics") })
+        return try appendForPatient(reference, author: author) { _ in payload }
+    }
+
+    @discardableResult
+    public func recordTriggerPoint(_ reference: String, muscle: String, side: String, status: String? = nil, referral: String? = nil, note: String? = nil, date: String? = nil, author: String) throws -> EventEnvelope {
+        let muscle = try Vocabularies.muscles.resolve(muscle).id
+        let side = try Vocabularies.sides.resolve(side).id
+        let status = try Vocabularies.triggerPointStatuses.resolve(status ?? "active").id
+        let referral = try referral.map { try Vocabularies.bodyRegions.resolve($0).id }
+        let note = try note.map { try input.text($0, field: "note") }
+        let when = try date.map(input.occurredAt)
+        return try appendForPatient(reference, author: author, occurredAt: when) { visit in
+            TriggerPointFound(muscle: muscle, side: side, status: status, referral: referral, note: note, visit: visit)
+        }
+    }
+
+    @discardableResult
+    public func recordTechnique(_ reference: String, technique: String, region: String, minutes: String? = nil, note: String? = nil, date: String? = nil, author: String) throws -> EventEnvelope {
+        let technique = try Vocabularies.techniques.resolve(technique).id
+        let region = try Vocabularies.bodyRegions.resolve(region).id
+        let minutes = try minutes.map(input.minutes)
+        let note = try note.map { try input.text($0, field: "note") }
+        let when = try date.map(input.occurredAt)
+        return try appendForPatient(reference, author: author, occurredAt: when) { visit in
+            TechniqueApplied(technique: technique, region: region, minutes: minutes, note: note, visit: visit)
+        }
+    }
+
+    /// Records a pain score. Without `context` the score is stored as `unspecified`, the same as
+    /// an upcast version-1 score: Myolog does not guess whether it was before or after treatment.
+    @discardableResult
+    public func recordPain(_ reference: String, score: String, region: String, context: String? = nil, date: String? = nil, author: String) throws -> EventEnvelope {
+        let score = try input.painScore(score)
+        let region = try Vocabularies.bodyRegions.resolve(region).id
+        let context = try context.map { try Vocabularies.painContexts.resolve($0).id } ?? PainScoreRecorded.unspecifiedContext
+        let when = try date.map(input.occurredAt)
+        return try appendForPatient(reference, author: author, occurredAt: when) { visit in
+            PainScoreRecorded(score: score, region: region, context: context, visit: visit)
+        }
+    }
+
+    /// Marks a trigger point found earlier as resolved.
+    @discardableResult
+    public func resolveTriggerPoint(_ eventReference: String, note: String? = nil, author: String) throws -> EventEnvelope {
+        let note = try note.map { try input.text($0, field: "note") }
+        let finding = try transaction.resolveEvent(eventReference)
+        guard finding.type == TriggerPointFound.eventType, let patient = finding.patient else {
+            throw ClinicalError.notAnEntry(event: finding.id.rawValue, type: finding.type, action: "resolved (give a TriggerPointFound event)")
+        }
+        try Self.refuseIfRetracted(finding, in: transaction)
+        let resolutions = try transaction.events(patient: patient, type: TriggerPointResolved.eventType, payloadMember: "finding", equals: finding.id.rawValue)
+        for resolution in resolutions where try Self.retraction(of: resolution, in: transaction) == nil {
+            throw ClinicalError.triggerPointAlreadyResolved(event: finding.id.rawValue)
+        }
+        let visit = try openVisit(of: patient)
+        return try transaction.append(Self.event(TriggerPointResolved(finding: finding.id, note: note, visit: visit), patient: patient), author: author)
+    }
+
+    // MARK: Corrections and retractions
+
+    /// Corrects fields of an earlier entry. `fields` maps field names (see
+    /// ``ClinicalEvent/correctableFields``) to new values; an empty value removes an optional field.
+    @discardableResult
+    public func correct(_ eventReference: String, fields: [String: String], reason: String, author: String) throws -> EventEnvelope {
+        guard !fields.isEmpty else { throw ClinicalError.nothingToChange("correction") }
+        let reason = try input.text(reason, field: "reason")
+        let target = try transaction.resolveEvent(eventReference)
+        guard let allowed = ClinicalEvent.correctableFields[target.type], let patient = target.patient else {
+            throw ClinicalError.notAnEntry(event: target.id.rawValue, type: target.type, action: "corrected (correct the entry itself, or use `myolog patient update` for details)")
+        }
+        try Self.refuseIfRetracted(target, in: transaction)
+        var corrected: [String: JSONValue] = [:]
+        for (field, value) in fields {
+            guard allowed.contains(field) else { throw ClinicalError.fieldNotCorrectable(field: field, type: target.type, accepted: allowed) }
+            corrected[field] = try checkedValue(field: field, value: value)
+        }
+        // The entry as it stands (original plus earlier corrections) must still be valid
+        // with this correction applied, and must actually change.
+        let before = try Self.currentPayload(of: target, in: transaction)
+        var after = before
+        for (field, value) in corrected { after[field] = value == .null ? nil : value }
+        guard after != before else { throw ClinicalError.nothingToChange("correction (the entry already says that)") }
+        let upcastVersion = ClinicalEvent.upcasters.currentVersion(of: target.type)
+        _ = try ClinicalEvent.decode(EventEnvelope(
+            id: target.id, origin: target.origin, sequence: target.sequence, clock: target.clock, lamport: target.lamport,
+            recordedAt: target.recordedAt, occurredAt: target.occurredAt, author: target.author, patient: target.patient,
+            type: target.type, schemaVersion: upcastVersion, payload: JSONValue.object(after).canonicalString,
+            prevHash: target.prevHash, hash: target.hash))
+        return try transaction.append(Self.event(EntryCorrected(target: target.id, fields: corrected, reason: reason), patient: patient), author: author)
+    }
+
+    /// Retracts an earlier entry: it stays in the log, marked, and leaves the views.
+    @discardableResult
+    public func retract(_ eventReference: String, reason: String, author: String) throws -> EventEnvelope {
+        let reason = try input.text(reason, field: "reason")
+        let target = try transaction.resolveEvent(eventReference)
+        guard ClinicalEvent.retractableTypes.contains(target.type), let patient = target.patient else {
+            throw ClinicalError.notAnEntry(event: target.id.rawValue, type: target.type, action: "retracted")
+        }
+        try Self.refuseIfRetracted(target, in: transaction)
+        let retraction = try transaction.append(Self.event(EntryRetracted(target: target.id, reason: reason), patient: patient), author: author)
+        openVisits[patient] = nil  // retracting a visit start or end changes which visit is open
+        return retraction
+    }
+
+    /// The entry's payload with every correction so far applied, in log order.
+    public static func currentPayload(of target: EventEnvelope, in reader: EventReader) throws -> [String: JSONValue] {
+        guard case .some(let event) = try ClinicalEvent.decode(target), case .object(var members) = event.payload.json, let patient = target.patient else {
+            return [:]
+        }
+        for correction in try reader.events(patient: patient, type: EntryCorrected.eventType, payloadMember: "target", equals: target.id.rawValue) {
+            guard case .entryCorrected(let payload)? = try ClinicalEvent.decode(correction) else { continue }
+            for (field, value) in payload.fields { members[field] = value == .null ? nil : value }
+        }
+        return members
+    }
+
+    /// The retraction of `target`, if it was retracted.
+    public static func retraction(of target: EventEnvelope, in reader: EventReader) throws -> EventEnvelope? {
+        guard let patient = target.patient else { return nil }
+        return try reader.events(patient: patient, type: EntryRetracted.eventType, payloadMember: "target", equals: target.id.rawValue).first
+    }
+
+    private static func refuseIfRetracted(_ target: EventEnvelope, in reader: EventReader) throws {
+        if let retraction = try retraction(of: target, in: reader) {
+            throw ClinicalError.alreadyRetracted(event: target.id.rawValue, by: retraction.id.rawValue)
+        }
+    }
+
+    private func checkedValue(field: String, value: String) throws -> JSONValue {
+        let optionalFields: Set<String> = ["date", "ergonomics", "referral", "note", "minutes", "reason"]
+        if value.isEmpty, optionalFields.contains(field) { return .null }
+        switch field {
+        case "kind": return .string(try Vocabularies.historyKinds.resolve(value).id)
+        case "text", "ergonomics", "note", "reason": return .string(try input.text(value, field: field))
+        case "date": return .string(try input.historyDate(value))
+        case "muscle": return .string(try Vocabularies.muscles.resolve(value).id)
+        case "side": return .string(try Vocabularies.sides.resolve(value).id)
+        case "status": return .string(try Vocabularies.triggerPointStatuses.resolve(value).id)
+        case "referral", "region": return .string(try Vocabularies.bodyRegions.resolve(value).id)
+        case "technique": return .string(try Vocabularies.techniques.resolve(value).id)
+        case "minutes": return .int(try input.minutes(value))
+        case "score": return .int(try input.painScore(value))
+        case "context": return .string(try Vocabularies.painContexts.resolve(value).id)
+        default: throw EventLogError.invalidField(field: field, value: value, accepted: "a correctable field")
+        }
+    }
+
+    // MARK: Shared
+
+    private func appendForPatient(_ reference: String, author: String, occurredAt: Timestamp? = nil,
+                                  _ payload: (EventID?) -> some ClinicalPayload) throws -> EventEnvelope {
+        let patient = try patient(reference)
+        let visit = try openVisit(of: patient)
+        return try transaction.append(Self.event(payload(visit), patient: patient, occurredAt: occurredAt), author: author)
+    }
+
+    /// The ``EventLog/NewEvent`` for a payload, at its type's current schema version.
+    public static func event<P: ClinicalPayload>(_ payload: P, patient: PatientID, occurredAt: Timestamp? = nil) -> NewEvent {
+        NewEvent(type: P.eventType, schemaVersion: P.schemaVersion, patient: patient, occurredAt: occurredAt, payload: payload.json)
+    }
+}
