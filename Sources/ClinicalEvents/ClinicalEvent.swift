@@ -105,12 +105,12 @@ public enum ClinicalEvent: Sendable, Hashable {
         case .visitStarted(let p):
             return "visit started" + (p.reason.map { ": \($0)" } ?? "")
         case .visitEnded(let p):
-            return "visit \(p.visit.rawValue.prefix(8)) ended" + (p.note.map { ": \($0)" } ?? "")
+            return "visit \(p.visit.rawValue) ended" + (p.note.map { ": \($0)" } ?? "")
         case .triggerPointFound(let p):
             let referral = p.referral.map { ", refers to \(show(Vocabularies.bodyRegions, $0))" } ?? ""
             return "\(p.status) trigger point, \(p.side) \(show(Vocabularies.muscles, p.muscle))\(referral)"
         case .triggerPointResolved(let p):
-            return "trigger point \(p.finding.rawValue.prefix(8)) resolved" + (p.note.map { ": \($0)" } ?? "")
+            return "trigger point \(p.finding.rawValue) resolved" + (p.note.map { ": \($0)" } ?? "")
         case .techniqueApplied(let p):
             let minutes = p.minutes.map { ", \($0) min" } ?? ""
             return "\(show(Vocabularies.techniques, p.technique)), \(show(Vocabularies.bodyRegions, p.region))\(minutes)"
@@ -118,9 +118,9 @@ public enum ClinicalEvent: Sendable, Hashable {
             return "pain \(p.score)/10, \(show(Vocabularies.bodyRegions, p.region)) (\(p.context))"
         case .entryCorrected(let p):
             let fields = p.fields.keys.sorted().map { "\($0) → \(p.fields[$0]!.stringValue ?? p.fields[$0]!.canonicalString)" }
-            return "corrected \(p.target.rawValue.prefix(8)): \(fields.joined(separator: ", ")) — \(p.reason)"
+            return "corrected \(p.target.rawValue): \(fields.joined(separator: ", ")) — \(p.reason)"
         case .entryRetracted(let p):
-            return "retracted \(p.target.rawValue.prefix(8)) — \(p.reason)"
+            return "retracted \(p.target.rawValue) — \(p.reason)"
         }
     }
 }

@@ -36,6 +36,8 @@ public final class ClinicalSession {
     public let input: ClinicalInput
     /// Open visits looked up or changed in this transaction (nil value: known to have none).
     private var openVisits: [PatientID: EventID?] = [:]
+    /// Patients registered or resolved in this transaction.
+    private var knownPatients: Set<PatientID> = []
 
     init(transaction: AppendTransaction, input: ClinicalInput) {
         self.transaction = transaction
@@ -71,6 +73,7 @@ public final class ClinicalSession {
             email: try registration.email.map(input.email),
             address: try registration.address.map(input.address))
         openVisits[patientID] = .some(nil)
+        knownPatients.insert(patientID)
         return try transaction.append(Self.event(payload, patient: patientID), author: author)
     }
 
@@ -97,7 +100,10 @@ public final class ClinicalSession {
 
     /// The registered patient whose id is `reference` or starts with it.
     public func patient(_ reference: String) throws -> PatientID {
-        try Self.resolvePatient(reference, in: transaction)
+        if let id = PatientID(reference), knownPatients.contains(id) { return id }
+        let id = try Self.resolvePatient(reference, in: transaction)
+        knownPatients.insert(id)
+        return id
     }
 
     /// The patient's open visit, remembered for the rest of this transaction.

@@ -1,0 +1,61 @@
+import ArgumentParser
+import ClinicalEvents
+
+struct CorrectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "correct",
+        abstract: "Correct fields of an earlier entry (the original stays in the log).",
+        discussion: """
+            Give the fields that change and a reason. Fields by entry type:
+              pain score:     --score --region --context
+              trigger point:  --muscle --side --status --referral --note
+              technique:      --technique --region --minutes --note
+              history entry:  --kind --text --date --ergonomics
+              visit start:    --visit-reason        visit end / resolution: --note
+            An empty value removes an optional field. Correcting again corrects the corrected entry.
+
+            Examples:
+              myolog correct 0194f3a2-7c1e --score 3 --reason "Patient re-rated after standing"
+              myolog correct 0194f3a2-9d0b --muscle "levator scapulae" --reason "Misidentified muscle"
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The entry's event id or its first 8+ characters.", valueName: "event")) var event: String
+    @Option(help: "Why the entry was wrong.") var reason: String
+    @Option var score: String?
+    @Option var region: String?
+    @Option var context: String?
+    @Option var muscle: String?
+    @Option var side: String?
+    @Option var status: String?
+    @Option var referral: String?
+    @Option var note: String?
+    @Option var technique: String?
+    @Option var minutes: String?
+    @Option var kind: String?
+    @Option var text: String?
+    @Option var date: String?
+    @Option var ergonomics: String?
+    @Option(name: .customLong("visit-reason")) var visitReason: String?
+
+    var fields: [String: String] {
+        var fields: [String: String] = [:]
+        let given: [(String, String?)] = [
+            ("score", score), ("region", region), ("context", context), ("muscle", muscle), ("side", side), ("status", status),
+            ("referral", referral), ("note", note), ("technique", technique), ("minutes", minutes), ("kind", kind),
+            ("text", text), ("date", date), ("ergonomics", ergonomics), ("reason", visitReason),
+        ]
+        for (field, value) in given { fields[field] = value }
+        return fields
+    }
+
+    func validate() throws {
+        guard !fields.isEmpty else { throw ValidationError("correct: give at least one field to correct, e.g. --score 3 (see --help)") }
+    }
+
+    func run() throws {
+        let author = try global.requireAuthor()
+        let envelope = try global.clinicalRecord().write { try $0.correct(event, fields: fields, reason: reason, author: author) }
+        global.printWritten(envelope, message: "Corrected:")
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import ClinicalEvents
+import EventLog
+import Foundation
+
+struct DemoTourCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tour",
+        abstract: "Create a store holding the sample patients and print its log.",
+        discussion: """
+            Without --store (and without $MYOLOG_STORE) the store goes in a new temporary
+            directory. The sample patients ship with Myolog: a first consultation's history,
+            visits with trigger points, techniques and pain scores, a correction and a retraction.
+
+            Examples:
+              myolog demo
+              myolog demo tour --store /tmp/clinic-demo
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let directory: URL
+        if global.store != nil || global.environment["MYOLOG_STORE"] != nil {
+            directory = try global.storeDirectory()
+        } else {
+            let template = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-demo-XXXXXX").path
+            var bytes = Array(template.utf8CString)
+            guard mkdtemp(&bytes) != nil else { throw ValidationError("store: could not create a temporary directory under \(template)") }
+            directory = URL(fileURLWithPath: String(cString: bytes))
+        }
+        let store = try EventStore.create(at: directory, site: "Fitzroy demo clinic", author: "demo@myolog")
+        let summary = try DemoClinic.populate(ClinicalRecord(store: store))
+        let total = try store.read { try $0.eventCount() }
+        if global.json {
+            print(JSONValue.object([
+                "store": .string(directory.path), "nodeId": .string(store.identity.nodeID.rawValue), "events": .int(total),
+                "patients": .array(summary.patients.map { .object(["patientId": .string($0.id.rawValue), "name": .string($0.name)]) }),
+            ]).canonicalString)
+            return
+        }
+        var out = StandardOutput()
+        out.write("Demo store: \(directory.path)  (site \"\(store.identity.site)\", node \(store.identity.nodeID))\n")
+        out.write("\(summary.patients.count) patients, \(total) events (including the node's enrolment):\n")
+        for patient in summary.patients { out.write("  \(patient.id.rawValue.prefix(8))  \(patient.name)\n") }
+        out.write("\nThe log:\n\(EventLine.header)\n")
+        try store.read { reader in try reader.forEachEvent { out.write(EventLine.format($0) + "\n") } }
+        let first = summary.patients.first.map { String($0.id.rawValue.prefix(8)) } ?? "PATIENT"
+        out.write("""
+
+            Explore it:
+              export MYOLOG_STORE=\(directory.path) MYOLOG_USER=you
+              myolog log --patient \(first)
+              myolog log --type PainScoreRecorded --json
+              myolog record pain \(first) --score 2 --region neck --context rest
+              sqlite3 \(directory.path)/myolog.sqlite 'DELETE FROM events'   # refused: the log is append-only
+
+            """)
+        out.flush()
+    }
+}

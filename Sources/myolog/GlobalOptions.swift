@@ -1,0 +1,53 @@
+import ArgumentParser
+import ClinicalEvents
+import EventLog
+import Foundation
+
+/// Options every command accepts, before or after its name.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store directory (default: $MYOLOG_STORE).", valueName: "dir"))
+    var store: String?
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("Who is writing (default: $MYOLOG_USER).", valueName: "user"))
+    var author: String?
+
+    @Flag(name: .long, help: "Print JSON for scripts instead of text for people.")
+    var json = false
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The store directory from --store or $MYOLOG_STORE.
+    func storeDirectory() throws -> URL {
+        guard let path = store ?? environment["MYOLOG_STORE"], !path.isEmpty else {
+            throw ValidationError("store: no store given; pass --store DIR or set $MYOLOG_STORE (create one with `myolog init --site NAME --store DIR`)")
+        }
+        return URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+    }
+
+    func openStore() throws -> EventStore {
+        try EventStore.open(at: storeDirectory())
+    }
+
+    func clinicalRecord() throws -> ClinicalRecord {
+        ClinicalRecord(store: try openStore())
+    }
+
+    /// The author from --as or $MYOLOG_USER; checked before anything is opened or written.
+    func requireAuthor() throws -> String {
+        guard let author = author ?? environment["MYOLOG_USER"], !author.isEmpty else {
+            throw ValidationError("author: no author given; pass --as USER or set $MYOLOG_USER (every event records who wrote it)")
+        }
+        return author
+    }
+
+    /// Prints what a writing command made: the new id as the last word (text), or a JSON object.
+    func printWritten(_ envelope: EventEnvelope, message: String, includePatient: Bool = false) {
+        if json {
+            var members: [String: JSONValue] = ["eventId": .string(envelope.id.rawValue)]
+            if includePatient, let patient = envelope.patient { members["patientId"] = .string(patient.rawValue) }
+            print(JSONValue.object(members).canonicalString)
+        } else {
+            print("\(message) \(includePatient ? envelope.patient!.rawValue : envelope.id.rawValue)")
+        }
+    }
+}

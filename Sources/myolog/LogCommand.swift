@@ -1,0 +1,45 @@
+import ArgumentParser
+import ClinicalEvents
+import EventLog
+
+struct LogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Print the events in log order.",
+        discussion: """
+            With --json, one JSON array of full envelopes, streamed (a million events never sit
+            in memory at once). Each envelope is canonical JSON; its "hash" is the SHA-256 of the
+            envelope without "hash" (see Schemas/envelope.schema.json).
+
+            Examples:
+              myolog log
+              myolog log --patient 3f2a9c1b --json
+              myolog log --type PainScoreRecorded --json | jq '.[].payload.score'
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("Only this patient's events (id or first 8+ characters).", valueName: "patient")) var patient: String?
+    @Option(help: ArgumentHelp("Only events of this type, e.g. PainScoreRecorded.", valueName: "type")) var type: String?
+
+    func run() throws {
+        let store = try global.openStore()
+        let json = global.json
+        try store.read { reader in
+            let patientID = try patient.map { try ClinicalSession.resolvePatient($0, in: reader) }
+            var out = StandardOutput()
+            var first = true
+            if json { out.write("[") } else { out.write(EventLine.header + "\n") }
+            try reader.forEachEvent(patient: patientID, types: type.map { [$0] }) { envelope in
+                if json {
+                    out.write(first ? "\n" : ",\n")
+                    out.write(envelope.canonicalBytes(includingHash: true))
+                } else {
+                    out.write(EventLine.format(envelope) + "\n")
+                }
+                first = false
+            }
+            if json { out.write(first ? "]\n" : "\n]\n") }
+            out.flush()
+        }
+    }
+}

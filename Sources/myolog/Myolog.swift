@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+
+/// `myolog`: the command line over a Myolog store. A thin shell: every rule lives in the libraries.
+@main
+struct Myolog: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "myolog",
+        abstract: "An event-sourced patient record store for myotherapy clinics.",
+        discussion: """
+            Every change to a patient record is an append-only, hash-chained event in the store's
+            SQLite log. Global options may come before or after the subcommand.
+
+            Examples:
+              myolog demo                                   # a demo store in a temporary directory
+              myolog init --site "Fitzroy" --store ~/clinic
+              export MYOLOG_STORE=~/clinic MYOLOG_USER=alex
+              myolog patient register --name "Mia Thompson" --dob 1988-04-12
+              myolog record pain 3f2a9c1b --score 6 --region neck --context pre
+              myolog log --patient 3f2a9c1b --json
+            """,
+        subcommands: [
+            InitCommand.self, IdCommand.self, PatientCommand.self, VisitCommand.self, RecordCommand.self,
+            ResolveCommand.self, CorrectCommand.self, RetractCommand.self, LogCommand.self, DemoCommand.self,
+            VocabularyCommand.self,
+        ])
+
+    /// Like ArgumentParser's `main()`, but a refusal is one line on stderr (no usage dump), so
+    /// scripts and people see exactly what was wrong.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data("myolog: error: \(message(for: error))\n".utf8))
+            Foundation.exit(code.rawValue)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import ClinicalEvents
+
+struct RecordHistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "Record a history entry from the first consultation.",
+        discussion: """
+            Kinds: medication, illness, surgery, activity, occupation. --date may be as precise as
+            the patient remembers: YYYY, YYYY-MM or YYYY-MM-DD. --ergonomics goes with occupation only.
+
+            Examples:
+              myolog record history 3f2a9c1b --kind medication --text "Ibuprofen 200 mg as needed"
+              myolog record history 3f2a9c1b --kind surgery --text "Left ACL reconstruction" --date 2017-06
+              myolog record history 3f2a9c1b --kind occupation --text "Accountant" --ergonomics "Dual monitors, no lumbar support"
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient")) var patient: String
+    @Option(help: "medication | illness | surgery | activity | occupation") var kind: String
+    @Option(help: "What the patient reported.") var text: String
+    @Option(help: ArgumentHelp("When (as precisely as known).", valueName: "YYYY[-MM[-DD]]")) var date: String?
+    @Option(help: "Work ergonomics (occupation only).") var ergonomics: String?
+
+    func run() throws {
+        let author = try global.requireAuthor()
+        let envelope = try global.clinicalRecord().write {
+            try $0.recordHistory(patient, kind: kind, text: text, date: date, ergonomics: ergonomics, author: author)
+        }
+        global.printWritten(envelope, message: "Recorded history entry:")
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import ClinicalEvents
+
+struct RecordTriggerPointCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trigger-point",
+        abstract: "Record a trigger point found in a muscle.",
+        discussion: """
+            Active trigger points are painful on their own and refer pain; latent ones hurt only
+            when pressed. Mark one resolved later with `myolog resolve EVENT`.
+
+            Examples:
+              myolog record trigger-point 3f2a9c1b --muscle "upper trapezius" --side right
+              myolog record trigger-point 3f2a9c1b --muscle QL --side bilateral --status latent --referral buttock
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient")) var patient: String
+    @Option(help: "The muscle (see `myolog vocabulary muscles`).") var muscle: String
+    @Option(help: "left | right | bilateral") var side: String
+    @Option(help: "active | latent (default: active)") var status: String?
+    @Option(help: "Where it refers pain (a body region).") var referral: String?
+    @Option(help: "A note.") var note: String?
+    @Option(help: ArgumentHelp("When it was found, if not now.", valueName: "YYYY-MM-DD|RFC3339")) var date: String?
+
+    func run() throws {
+        let author = try global.requireAuthor()
+        let envelope = try global.clinicalRecord().write {
+            try $0.recordTriggerPoint(patient, muscle: muscle, side: side, status: status, referral: referral, note: note, date: date, author: author)
+        }
+        global.printWritten(envelope, message: "Recorded trigger point:")
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import ClinicalEvents
+
+struct ResolveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resolve",
+        abstract: "Mark a trigger point found earlier as resolved.",
+        discussion: """
+            EVENT is the TriggerPointFound event's id (or its first 8+ characters), as printed by
+            `myolog record trigger-point` and `myolog log`.
+
+            Examples:
+              myolog resolve 0194f3a2-7c1e-7d2a-9b1c-2f3e4d5c6b7a
+              myolog resolve 0194f3a2-7c1e --note "No longer palpable"
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The trigger point's event id or its first 8+ characters.", valueName: "event")) var event: String
+    @Option(help: "A note.") var note: String?
+
+    func run() throws {
+        let author = try global.requireAuthor()
+        let envelope = try global.clinicalRecord().write { try $0.resolveTriggerPoint(event, note: note, author: author) }
+        global.printWritten(envelope, message: "Trigger point resolved:")
+    }
+}

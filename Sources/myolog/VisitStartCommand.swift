@@ -1,0 +1,24 @@
+import ArgumentParser
+import ClinicalEvents
+
+struct VisitStartCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Start a visit; prints the visit's event id.",
+        discussion: """
+            Examples:
+              myolog visit start 3f2a9c1b
+              myolog visit start 3f2a9c1b --reason "Low back pain" --date 2026-03-03
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient")) var patient: String
+    @Option(help: "Presenting complaint or reason.") var reason: String?
+    @Option(help: ArgumentHelp("When it started, if not now.", valueName: "YYYY-MM-DD|RFC3339")) var date: String?
+
+    func run() throws {
+        let author = try global.requireAuthor()
+        let envelope = try global.clinicalRecord().write { try $0.startVisit(patient, reason: reason, date: date, author: author) }
+        global.printWritten(envelope, message: "Visit started:")
+    }
+}
