@@ -1,0 +1,91 @@
+import EventLog
+import Testing
+
+@Suite("Canonical JSON")
+struct CanonicalJSONTests {
+    @Test("members sorted, no whitespace, JCS escapes")
+    func canonicalForm() {
+        let value: JSONValue = ["b": 1, "a": ["x": "é/\"\\\n\u{01}\t"], "A": nil, "c": [true, false, -7]]
+        #expect(value.canonicalString == #"{"A":null,"a":{"x":"é/\"\\\n\u0001\t"},"b":1,"c":[true,false,-7]}"#)
+    }
+
+    @Test("members sort by UTF-16 code units, as RFC 8785 requires")
+    func utf16Order() {
+        // U+FB01 sorts after U+1F600 by code point but before it by UTF-16 code unit (0xD83D).
+        let value: JSONValue = ["\u{1F600}": 1, "\u{FB01}": 2]
+        #expect(value.canonicalString == "{\"\u{1F600}\":1,\"\u{FB01}\":2}")
+    }
+
+    @Test("the parser refuses what a damaged or forged payload might hold", arguments: [
+        "1.5", "1e3", "01", "-", "{\"a\":1,\"a\":2}", "[1,]", "{\"a\" 1}", "\"\\x\"", "\"\u{01}\"", "tru", "[1] 2",
+        "99999999999999999999", "\"\\ud800\"", "", "{", String(repeating: "[", count: 40) + String(repeating: "]", count: 40),
+    ])
+    func refusals(_ text: String) {
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(text) }
+    }
+
+    @Test("invalid UTF-8 is refused")
+    func invalidUTF8() {
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
+    }
+
+    @Test("extreme integers round-trip")
+    func integerRange() throws {
+        for number in [Int.min, Int.max, 0, -1] {
+            #expect(try JSONParser.parse(JSONValue.int(number).canonicalString) == .int(number))
+        }
+    }
+
+    @Test("write → parse → write is stable for random values (seeded)", arguments: 0..<200)
+    func roundTrip(seed: Int) throws {
+        var rng = SeededGenerator(seed: UInt64(seed))
+        let value = randomValue(depth: 0, rng: &rng)
+        let bytes = value.canonicalBytes
+        let parsed = try JSONParser.parse(bytes)
+        #expect(parsed == value)
+        #expect(parsed.canonicalBytes == bytes)
+        #expect(CanonicalJSON.isCanonical(bytes))
+    }
+
+    @Test("non-canonical spellings of the same value are detected")
+    func detectsNonCanonical() {
+        #expect(!CanonicalJSON.isCanonical(Array(#"{"b":1, "a":2}"#.utf8)))
+        #expect(!CanonicalJSON.isCanonical(Array(#"{"b":1,"a":2}"#.utf8)))
+        #expect(!CanonicalJSON.isCanonical(Array(#""\u0041""#.utf8)))
+        #expect(CanonicalJSON.isCanonical(Array(#"{"a":2,"b":1}"#.utf8)))
+    }
+
+    private func randomValue(depth: Int, rng: inout SeededGenerator) -> JSONValue {
+        switch rng.next() % (depth > 3 ? 4 : 6) {
+        case 0: return .null
+        case 1: return .bool(rng.next() % 2 == 0)
+        case 2: return .int(Int(truncatingIfNeeded: rng.next()))
+        case 3: return .string(randomString(&rng))
+        case 4: return .array((0..<Int(rng.next() % 4)).map { _ in randomValue(depth: depth + 1, rng: &rng) })
+        default:
+            var members: [String: JSONValue] = [:]
+            for _ in 0..<Int(rng.next() % 4) { members[randomString(&rng)] = randomValue(depth: depth + 1, rng: &rng) }
+            return .object(members)
+        }
+    }
+
+    private func randomString(_ rng: inout SeededGenerator) -> String {
+        let alphabet: [Unicode.Scalar] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\u{00}", "\u{1F}", "\u{7F}", "é", "ß", "\u{2028}", "\u{FB01}", "\u{1F600}"]
+        var text = ""
+        for _ in 0..<Int(rng.next() % 8) { text.unicodeScalars.append(alphabet[Int(rng.next() % UInt64(alphabet.count))]) }
+        return text
+    }
+}
+
+/// SplitMix64: tests are reproducible from their seed.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
