@@ -1,0 +1,60 @@
+import ClinicalEvents
+import EventLog
+import Foundation
+import Testing
+
+@Suite("Controlled vocabularies")
+struct VocabularyTests {
+    @Test("spellings resolve to the canonical term", arguments: [
+        ("Upper Trapezius", "upper-trapezius"), ("upper_trapezius", "upper-trapezius"), ("  UPPER-trapezius ", "upper-trapezius"),
+        ("QL", "quadratus-lumborum"), ("glute med", "gluteus-medius"), ("SCM", "sternocleidomastoid"),
+    ])
+    func muscles(input: String, expected: String) throws {
+        #expect(try Vocabularies.muscles.resolve(input).id == expected)
+    }
+
+    @Test("an unknown term names the field and lists what is accepted")
+    func unknown() {
+        do {
+            _ = try Vocabularies.techniques.resolve("reiki")
+            Issue.record("reiki was accepted")
+        } catch let error as EventLogError {
+            #expect(error.description.hasPrefix("technique: \"reiki\" is not accepted; accepted: dry-needling, cupping"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test("the required terms are present")
+    func required() {
+        let techniques = Set(Vocabularies.techniques.terms.map(\.id))
+        for id in ["dry-needling", "cupping", "joint-mobilisation", "soft-tissue-manipulation", "myofascial-release", "myofascial-stretching",
+                   "heat-therapy", "cold-therapy", "deep-tissue-massage", "trigger-point-pressure", "exercise-prescription"] {
+            #expect(techniques.contains(id), "\(id)")
+        }
+        #expect(Vocabularies.muscles.terms.count >= 40)
+        for id in ["upper-trapezius", "levator-scapulae", "quadratus-lumborum", "gluteus-medius", "infraspinatus", "piriformis"] {
+            #expect(Vocabularies.muscles.term(id: id) != nil, "\(id)")
+        }
+        #expect(Vocabularies.muscles.term(id: "upper-trapezius")?.snomed == "31764008")
+        #expect(Vocabularies.muscles.term(id: "gluteus-medius")?.snomed == "78333006")
+    }
+
+    @Test("every canonical id is lower-case words joined by hyphens")
+    func canonicalIDs() {
+        for (_, vocabulary) in Vocabularies.all {
+            for term in vocabulary.terms {
+                #expect(term.id.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" }, "\(term.id)")
+                #expect(term.id == term.id.trimmingCharacters(in: CharacterSet(charactersIn: "-")))
+            }
+        }
+    }
+
+    @Test("Schemas/vocabularies.json is exactly what the code generates")
+    func schemaFileMatchesCode() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Schemas/vocabularies.json")
+        let stored = try JSONParser.parse(Array(try Data(contentsOf: url)))
+        #expect(stored == VocabularyDocument.json(), "regenerate with: swift run myolog vocabulary --json > Schemas/vocabularies.json")
+    }
+}
