@@ -57,7 +57,7 @@ public struct SyntheticClinic: Sendable {
             { let job = pick(Self.occupations); return try s.recordHistory(patient, kind: "occupation", text: job.0, ergonomics: job.1, author: author) },
         ]
         var lastFinding: EventID?
-        var lastScore: EventID?
+        var lastScore: (id: EventID, score: Int)?
         while count < eventsPerPatient {
             if script.isEmpty {
                 // One visit: pain before, a finding, two techniques, pain after (usually lower).
@@ -67,14 +67,14 @@ public struct SyntheticClinic: Sendable {
                     { let e = try s.recordTriggerPoint(patient, muscle: muscle, side: side, status: pain > 4 ? "active" : "latent", referral: region, author: author); lastFinding = e.id; return e },
                     { try s.recordTechnique(patient, technique: pick(["dry-needling", "cupping", "trigger-point-pressure", "myofascial-release"]), region: region, minutes: String(5 + Int(rng.next() % 20)), author: author) },
                     { try s.recordTechnique(patient, technique: pick(["exercise-prescription", "heat-therapy", "myofascial-stretching", "deep-tissue-massage"]), region: region, minutes: "10", author: author) },
-                    { pain = max(0, pain - Int(rng.next() % 3)); let e = try s.recordPain(patient, score: String(pain), region: region, context: "post", author: author); lastScore = e.id; return e },
+                    { pain = max(0, pain - Int(rng.next() % 3)); let e = try s.recordPain(patient, score: String(pain), region: region, context: "post", author: author); lastScore = (e.id, pain); return e },
                     { try s.endVisit(patient, author: author) },
                 ]
                 if let finding = lastFinding, pain <= 2 {
                     script.append({ lastFinding = nil; return try s.resolveTriggerPoint(finding.rawValue, note: "No longer palpable", author: author) })
                 }
                 if let score = lastScore, rng.next() % 10 == 0 {
-                    script.append({ lastScore = nil; return try s.correct(score.rawValue, fields: ["score": String(min(10, pain + 1))], reason: "Re-rated by patient", author: author) })
+                    script.append({ lastScore = nil; return try s.correct(score.id.rawValue, fields: ["score": String(score.score == 10 ? 9 : score.score + 1)], reason: "Re-rated by patient", author: author) })
                 }
             }
             _ = try script.removeFirst()()
