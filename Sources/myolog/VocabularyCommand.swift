@@ -15,11 +15,15 @@ struct VocabularyCommand: ParsableCommand {
               myolog vocabulary
               myolog vocabulary muscles
               myolog vocabulary --json > Schemas/vocabularies.json
+              myolog vocabulary --json-schema > Schemas/terms.schema.json
             """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("One vocabulary: \(Vocabularies.all.map(\.name).joined(separator: ", ")).", valueName: "name"))
     var name: String?
+
+    @Flag(name: .customLong("json-schema"), help: "Print the canonical terms as a JSON Schema (Schemas/terms.schema.json).")
+    var jsonSchema = false
 
     func validate() throws {
         if let name, !Vocabularies.all.contains(where: { $0.name == name }) {
@@ -28,6 +32,10 @@ struct VocabularyCommand: ParsableCommand {
     }
 
     func run() throws {
+        if jsonSchema {
+            print(VocabularyDocument.termsSchema().canonicalString)
+            return
+        }
         let chosen = Vocabularies.all.filter { name == nil || $0.name == name }
         if global.json {
             print(VocabularyDocument.json(chosen).canonicalString)

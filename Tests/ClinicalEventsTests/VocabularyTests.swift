@@ -50,11 +50,24 @@ struct VocabularyTests {
         }
     }
 
-    @Test("Schemas/vocabularies.json is exactly what the code generates")
-    func schemaFileMatchesCode() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Schemas/vocabularies.json")
-        let stored = try JSONParser.parse(Array(try Data(contentsOf: url)))
-        #expect(stored == VocabularyDocument.json(), "regenerate with: swift run myolog vocabulary --json > Schemas/vocabularies.json")
+    static let schemas = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Schemas")
+
+    @Test("Schemas/vocabularies.json and Schemas/terms.schema.json are exactly what the code generates")
+    func schemaFilesMatchCode() throws {
+        let vocabularies = try JSONParser.parse(Array(try Data(contentsOf: Self.schemas.appendingPathComponent("vocabularies.json"))))
+        #expect(vocabularies == VocabularyDocument.json(), "regenerate with: swift run myolog vocabulary --json > Schemas/vocabularies.json")
+        let terms = try JSONParser.parse(Array(try Data(contentsOf: Self.schemas.appendingPathComponent("terms.schema.json"))))
+        #expect(terms == VocabularyDocument.termsSchema(), "regenerate with: swift run myolog vocabulary --json-schema > Schemas/terms.schema.json")
+    }
+
+    @Test("every event type at its current version has a payload schema")
+    func payloadSchemasExist() {
+        for type in ClinicalEvent.payloadTypes {
+            for version in 1...type.schemaVersion {
+                let path = Self.schemas.appendingPathComponent("payloads/\(type.eventType).v\(version).schema.json").path
+                #expect(FileManager.default.fileExists(atPath: path), "\(path)")
+            }
+        }
     }
 }
