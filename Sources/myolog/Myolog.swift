@@ -25,6 +25,9 @@ struct Myolog: ParsableCommand {
             VocabularyCommand.self,
         ])
 
+    /// Declared here too so that global options are accepted before the subcommand's name.
+    @OptionGroup var global: GlobalOptions
+
     /// Like ArgumentParser's `main()`, but a refusal is one line on stderr (no usage dump), so
     /// scripts and people see exactly what was wrong.
     static func main() {

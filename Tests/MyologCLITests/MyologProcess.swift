@@ -1,0 +1,64 @@
+import Foundation
+
+/// Runs the built `myolog` binary as a child process, as a script or a person would.
+struct MyologProcess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var lastWord: String { stdout.split(whereSeparator: \.isWhitespace).last.map(String.init) ?? "" }
+    }
+
+    /// The binary next to the test bundle (`.build/<config>/myolog`), or $MYOLOG_BINARY.
+    static let binary: URL = {
+        if let path = ProcessInfo.processInfo.environment["MYOLOG_BINARY"] { return URL(fileURLWithPath: path) }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("myolog")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("myolog")
+    }()
+
+    /// A clean environment: no inherited store or user unless a test sets them.
+    static func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["MYOLOG_STORE"] = nil
+        environment["MYOLOG_USER"] = nil
+        environment["TZ"] = "UTC"
+        return environment.merging(extra) { _, new in new }
+    }
+
+    @discardableResult
+    static func run(_ arguments: [String], environment: [String: String] = environment(), executable: URL = binary) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = environment
+        // Files, not pipes: a large output can never block the child while we wait.
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-out-\(UUID().uuidString)")
+        let outURL = base.appendingPathExtension("stdout"), errURL = base.appendingPathExtension("stderr")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let stdout = try Data(contentsOf: outURL), stderr = try Data(contentsOf: errURL)
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+/// A temporary directory for one test's stores.
+final class Scratch {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-cli-\(UUID().uuidString)")
+    init() { try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
