@@ -1,0 +1,75 @@
+import ClinicalEvents
+import EventLog
+import Foundation
+import Testing
+
+/// `log --json` checked by an independent implementation: Python's `jsonschema` against
+/// `Schemas/`, and hashes and chain links recomputed with Python's `hashlib` (Tools/check-log.py).
+@Suite("Schemas, checked independently")
+struct SchemaValidationTests {
+    let scratch = Scratch()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let python = URL(fileURLWithPath: "/usr/bin/env")
+
+    func checkLog(_ file: String) throws -> MyologProcess.Result {
+        try MyologProcess.run(["python3", Self.root.appendingPathComponent("Tools/check-log.py").path, file], executable: Self.python)
+    }
+
+    /// The demo store plus a version-1 pain score: every event type and schema version.
+    func storeWithEveryEventType() throws -> (store: String, log: String) {
+        let store = scratch.path("demo")
+        let demo = try MyologProcess.run(["demo", "--store", store])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let opened = try EventStore.open(at: URL(fileURLWithPath: store))
+        let anyPatient = try opened.read { reader -> PatientID in
+            var found: PatientID?
+            try reader.forEachEvent(types: [PatientRegistered.eventType]) { found = found ?? $0.patient }
+            return found!
+        }
+        try opened.append([NewEvent(type: "PainScoreRecorded", schemaVersion: 1, patient: anyPatient, payload: ["score": 5, "region": "neck"])], author: "old build")
+        let log = try MyologProcess.run(["--store", store, "log", "--json"])
+        #expect(log.status == 0, "\(log.stderr)")
+        let file = scratch.path("log.json")
+        try log.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+        return (store, file)
+    }
+
+    @Test("log --json of a store holding every event type validates, is canonical and hash-chained")
+    func validates() throws {
+        let (_, file) = try storeWithEveryEventType()
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let types = Set(text.matches(of: /"type":"([A-Za-z]+)"/).map { String($0.1) })
+        #expect(types == Set(ClinicalEvent.payloadTypes.map { $0.eventType } + [EventStore.nodeEnrolledType]))
+        #expect(text.contains(#""schemaVersion":1,"sequence":"#) && text.contains(#""schemaVersion":2,"#))
+        let result = try checkLog(file)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.hasPrefix("ok: "))
+    }
+
+    @Test("the independent check is not a rubber stamp: altered logs fail it", arguments: [
+        (#""score":7"#, #""score":8"#, "hash does not match"),
+        (#""author":"frontdesk.jo""#, #""author":"frontdesk.j0""#, "hash does not match"),
+        (#""score":7"#, #""score":11"#, "schema"),
+        (#""muscle":"upper-trapezius""#, #""muscle":"heart""#, "schema"),
+    ])
+    func tamperFails(find: String, replace: String, expected: String) throws {
+        let (_, file) = try storeWithEveryEventType()
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let range = try #require(text.range(of: find))
+        try text.replacingCharacters(in: range, with: replace).write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try checkLog(file)
+        #expect(result.status != 0)
+        #expect(result.stdout.contains(expected), "\(result.stdout)\(result.stderr)")
+    }
+
+    @Test("a dropped event breaks the chain for the independent check")
+    func droppedEvent() throws {
+        let (_, file) = try storeWithEveryEventType()
+        var lines = try String(contentsOfFile: file, encoding: .utf8).components(separatedBy: "\n")
+        lines.remove(at: 5)
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try checkLog(file)
+        #expect(result.status != 0)
+        #expect(result.stdout.contains("sequence"), "\(result.stdout)")
+    }
+}
