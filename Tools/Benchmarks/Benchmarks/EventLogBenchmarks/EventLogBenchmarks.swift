@@ -1,0 +1,109 @@
+import Benchmark
+import ClinicalEvents
+import EventLog
+import Foundation
+
+/// Release-mode figures for the event log (issue: the event log). Each benchmark says what one
+/// iteration is; events/s = iterations/s × events per iteration.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .peakMemoryResident, .mallocCountTotal],
+        warmupIterations: 3,
+        maxDuration: .seconds(10),
+        maxIterations: 100_000)
+
+    // One iteration = one transaction of 50 events for one patient (a first consultation and
+    // visits), every hash computed, synchronous=FULL commit.
+    Benchmark("bulk append: 1 transaction × 50 events") { benchmark in
+        let store = try BenchmarkStores.fresh("bulk")
+        let batches = (0..<benchmark.scaledIterations.count).map { _ in BenchmarkStores.patientBatch(events: 50) }
+        benchmark.startMeasurement()
+        for batch in batches {
+            try store.append(batch, author: "bench")
+        }
+        benchmark.stopMeasurement()
+    }
+
+    // One iteration = one pain score appended in its own durable transaction (fsync).
+    Benchmark("single durable append") { benchmark in
+        let store = try BenchmarkStores.fresh("single")
+        let patient = PatientID.make()
+        let event = ClinicalSession.event(PainScoreRecorded(score: 4, region: "neck", context: "pre"), patient: patient)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            try store.append([event], author: "bench")
+        }
+        benchmark.stopMeasurement()
+    }
+
+    // One iteration = one clinical write through every check (patient lookup, open visit,
+    // vocabulary) in a 50-event patient transaction, as `myolog demo generate` writes.
+    Benchmark("clinical write path: 1 patient × 50 events", configuration: .init(maxDuration: .seconds(10), maxIterations: 2000)) { benchmark in
+        let store = try BenchmarkStores.fresh("clinical")
+        let record = ClinicalRecord(store: store)
+        benchmark.startMeasurement()
+        for iteration in benchmark.scaledIterations {
+            try SyntheticClinic(patients: 1, eventsPerPatient: 50, seed: UInt64(iteration)).generate(into: record)
+        }
+        benchmark.stopMeasurement()
+    }
+
+    // One iteration = every event of one random patient (≈50) read and decoded from a
+    // 1,000,000-event store, through the patient index.
+    Benchmark("patient's events on a 1,000,000-event store", configuration: .init(maxDuration: .seconds(5))) { benchmark in
+        let store = try BenchmarkStores.million()
+        let patients = try store.read { reader -> [PatientID] in
+            var ids: [PatientID] = []
+            try reader.forEachEvent(types: [PatientRegistered.eventType]) { if ids.count < 5000, let p = $0.patient { ids.append(p) } }
+            return ids
+        }
+        var rng = SplitMix64(seed: 7)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let patient = patients[Int(rng.next() % UInt64(patients.count))]
+            let events = try store.read { try $0.events(patient: patient) }
+            for event in events { blackHole(try ClinicalEvent.decode(event)) }
+        }
+        benchmark.stopMeasurement()
+    }
+}
+
+enum BenchmarkStores {
+    static let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("myolog-benchmarks")
+
+    static func fresh(_ name: String) throws -> EventStore {
+        let directory = root.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        return try EventStore.create(at: directory, site: "Benchmark")
+    }
+
+    /// A 1,000,000-event store (20,000 patients × 50 events), built once and reused.
+    static func million() throws -> EventStore {
+        let directory = root.appendingPathComponent("million")
+        if let store = try? EventStore.open(at: directory), (try? store.read({ try $0.eventCount() })) ?? 0 >= 1_000_000 {
+            return store
+        }
+        try? FileManager.default.removeItem(at: directory)
+        let store = try EventStore.create(at: directory, site: "Benchmark")
+        for _ in 0..<20_000 { try store.append(patientBatch(events: 50), author: "bench") }
+        return store
+    }
+
+    /// One patient's events: registration, history, then visits with findings, techniques and scores.
+    static func patientBatch(events count: Int) -> [NewEvent] {
+        let patient = PatientID.make()
+        var events = [ClinicalSession.event(PatientRegistered(name: "Bench Patient", dateOfBirth: CivilDate(year: 1980, month: 5, day: 17)!), patient: patient)]
+        let history = HistoryEntryRecorded(kind: "occupation", text: "Accountant", ergonomics: "Dual monitors, chair without lumbar support")
+        events.append(ClinicalSession.event(history, patient: patient))
+        var index = 0
+        while events.count < count {
+            switch index % 4 {
+            case 0: events.append(ClinicalSession.event(PainScoreRecorded(score: 7 - index % 7, region: "neck", context: "pre"), patient: patient))
+            case 1: events.append(ClinicalSession.event(TriggerPointFound(muscle: "upper-trapezius", side: "right", status: "active", referral: "head"), patient: patient))
+            case 2: events.append(ClinicalSession.event(TechniqueApplied(technique: "dry-needling", region: "neck", minutes: 10), patient: patient))
+            default: events.append(ClinicalSession.event(PainScoreRecorded(score: 5 - index % 5, region: "neck", context: "post"), patient: patient))
+            }
+            index += 1
+        }
+        return events
+    }
+}
