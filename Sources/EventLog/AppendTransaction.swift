@@ -11,6 +11,8 @@ public final class AppendTransaction: EventReader {
     private var clockState: VectorClock
     private var lamport: Int
     private var headHash: EventHash?
+    /// The last author accepted: a bulk write checks it once, not per event.
+    private var acceptedAuthor: String?
     /// The events appended so far in this transaction.
     public private(set) var appended: [EventEnvelope] = []
     private let insert: Statement
@@ -33,7 +35,10 @@ public final class AppendTransaction: EventReader {
     /// Refuses an empty author or one with control characters, and an `occurredAt` after now.
     @discardableResult
     public func append(_ event: NewEvent, author: String) throws -> EventEnvelope {
-        try Self.validateAuthor(author)
+        if author != acceptedAuthor {
+            try Self.validateAuthor(author)
+            acceptedAuthor = author
+        }
         let now = Timestamp.now()
         let occurredAt = event.occurredAt ?? now
         guard occurredAt <= now else {

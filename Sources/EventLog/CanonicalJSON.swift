@@ -19,7 +19,7 @@ public enum CanonicalJSON {
             switch value {
             case .null: append("null")
             case .bool(let flag): append(flag ? "true" : "false")
-            case .int(let number): append(String(number))
+            case .int(let number): writeInteger(number)
             case .string(let string): writeString(string)
             case .array(let elements):
                 bytes.append(UInt8(ascii: "["))
@@ -37,6 +37,24 @@ public enum CanonicalJSON {
                     write(members[key]!)
                 }
                 bytes.append(UInt8(ascii: "}"))
+            }
+        }
+
+        /// Appends an integer in decimal without allocating a String.
+        public mutating func writeInteger(_ number: Int) {
+            if number == 0 { bytes.append(UInt8(ascii: "0")); return }
+            if number < 0 { bytes.append(UInt8(ascii: "-")) }
+            var magnitude = number.magnitude
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                          UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var count = 0
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                while magnitude > 0 {
+                    buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                    magnitude /= 10
+                    count += 1
+                }
+                for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
             }
         }
 
@@ -84,7 +102,26 @@ public enum CanonicalJSON {
 
     /// Object member names in canonical order: by UTF-16 code units, as RFC 8785 requires.
     public static func sortedKeys<Keys: Sequence>(_ keys: Keys) -> [String] where Keys.Element == String {
-        keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+        keys.sorted(by: precedesInUTF16Order)
+    }
+
+    /// UTF-16 code-unit order, computed on UTF-8 bytes (no transcoding). UTF-8 byte order is code
+    /// point order, which differs from UTF-16 order in one case only: a character from U+10000 up
+    /// (lead byte F0–F4, a surrogate pair in UTF-16) sorts before U+E000–U+FFFF (lead byte EE–EF).
+    public static func precedesInUTF16Order(_ a: String, _ b: String) -> Bool {
+        var left = a.utf8.makeIterator(), right = b.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return false
+            case (nil, _): return true
+            case (_, nil): return false
+            case (let x?, let y?) where x != y:
+                if x >= 0xF0, y == 0xEE || y == 0xEF { return true }
+                if y >= 0xF0, x == 0xEE || x == 0xEF { return false }
+                return x < y
+            default: continue
+            }
+        }
     }
 
     /// Whether `bytes` are exactly the canonical form of the JSON they hold.

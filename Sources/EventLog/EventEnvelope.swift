@@ -80,10 +80,10 @@ public struct EventEnvelope: Sendable, Hashable {
     public func write(to writer: inout CanonicalJSON.Writer, includingHash: Bool) {
         writer.appendByte(UInt8(ascii: "{"))
         writer.writeKey("author"); writer.writeString(author)
-        writer.append(",\"clock\":"); writer.write(clock.json)
+        writer.append(",\"clock\":"); clock.write(to: &writer)
         if includingHash { writer.append(",\"hash\":"); writer.writeString(hash.rawValue) }
         writer.append(",\"id\":"); writer.writeString(id.rawValue)
-        writer.append(",\"lamport\":"); writer.append(String(lamport))
+        writer.append(",\"lamport\":"); writer.writeInteger(lamport)
         writer.append(",\"occurredAt\":"); writer.writeString(occurredAt.description)
         writer.append(",\"origin\":"); writer.writeString(origin.rawValue)
         writer.append(",\"patient\":")
@@ -92,8 +92,8 @@ public struct EventEnvelope: Sendable, Hashable {
         writer.append(",\"prevHash\":")
         if let prevHash { writer.writeString(prevHash.rawValue) } else { writer.append("null") }
         writer.append(",\"recordedAt\":"); writer.writeString(recordedAt.description)
-        writer.append(",\"schemaVersion\":"); writer.append(String(schemaVersion))
-        writer.append(",\"sequence\":"); writer.append(String(sequence))
+        writer.append(",\"schemaVersion\":"); writer.writeInteger(schemaVersion)
+        writer.append(",\"sequence\":"); writer.writeInteger(sequence)
         writer.append(",\"type\":"); writer.writeString(type)
         writer.appendByte(UInt8(ascii: "}"))
     }

@@ -25,11 +25,26 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The RFC 3339 text, e.g. `2026-03-03T09:15:00.000Z`.
     public var description: String {
-        let (days, msOfDay) = millisecondsSinceEpoch.floorDivided(by: 86_400_000)
-        let date = CivilDate(daysSinceEpoch: days)
-        let hours = msOfDay / 3_600_000, minutes = msOfDay / 60_000 % 60
-        let seconds = msOfDay / 1000 % 60, millis = msOfDay % 1000
-        return "\(date)T\(pad(hours, 2)):\(pad(minutes, 2)):\(pad(seconds, 2)).\(pad(millis, 3))Z"
+        String(unsafeUninitializedCapacity: 24) { buffer in
+            let (days, msOfDay) = millisecondsSinceEpoch.floorDivided(by: 86_400_000)
+            let date = CivilDate(daysSinceEpoch: days)
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var value = value
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            let ms = Int(msOfDay)
+            put(date.year, 4, at: 0); buffer[4] = UInt8(ascii: "-")
+            put(date.month, 2, at: 5); buffer[7] = UInt8(ascii: "-")
+            put(date.day, 2, at: 8); buffer[10] = UInt8(ascii: "T")
+            put(ms / 3_600_000, 2, at: 11); buffer[13] = UInt8(ascii: ":")
+            put(ms / 60_000 % 60, 2, at: 14); buffer[16] = UInt8(ascii: ":")
+            put(ms / 1000 % 60, 2, at: 17); buffer[19] = UInt8(ascii: ".")
+            put(ms % 1000, 3, at: 20); buffer[23] = UInt8(ascii: "Z")
+            return 24
+        }
     }
 
     /// Parses RFC 3339 with a `Z` or `±hh:mm` offset and optional fractional seconds (kept to the

@@ -41,7 +41,22 @@ public struct VectorClock: Sendable, Hashable, CustomStringConvertible {
         .object(Dictionary(uniqueKeysWithValues: entries.map { ($0.key.rawValue, JSONValue.int($0.value)) }))
     }
 
-    public var description: String { json.canonicalString }
+    public var description: String {
+        var writer = CanonicalJSON.Writer(capacity: 32 * entries.count + 2)
+        write(to: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// Writes `{"node":seq,...}` in canonical order (node ids are ASCII, so byte order is UTF-16 order).
+    public func write(to writer: inout CanonicalJSON.Writer) {
+        writer.appendByte(UInt8(ascii: "{"))
+        for (index, node) in entries.keys.sorted().enumerated() {
+            if index > 0 { writer.appendByte(UInt8(ascii: ",")) }
+            writer.writeKey(node.rawValue)
+            writer.writeInteger(entries[node]!)
+        }
+        writer.appendByte(UInt8(ascii: "}"))
+    }
 
     /// Reads a clock back from JSON; nil unless every key is a node id and every value a positive integer.
     public init?(json: JSONValue) {

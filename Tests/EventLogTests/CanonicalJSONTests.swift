@@ -16,6 +16,18 @@ struct CanonicalJSONTests {
         #expect(value.canonicalString == "{\"\u{1F600}\":1,\"\u{FB01}\":2}")
     }
 
+    @Test("the UTF-8 comparison orders keys exactly as UTF-16 code units do (seeded)", arguments: 0..<20)
+    func utf16OrderProperty(seed: Int) {
+        var rng = SeededGenerator(seed: UInt64(seed))
+        let scalars: [Unicode.Scalar] = ["a", "b", "\u{7F}", "\u{80}", "é", "\u{D7FF}", "\u{E000}", "\u{FB01}", "\u{FFFD}", "\u{10000}", "\u{1F600}", "\u{10FFFF}"]
+        for _ in 0..<500 {
+            var a = "", b = ""
+            for _ in 0..<Int(rng.next() % 4) { a.unicodeScalars.append(scalars[Int(rng.next() % UInt64(scalars.count))]) }
+            for _ in 0..<Int(rng.next() % 4) { b.unicodeScalars.append(scalars[Int(rng.next() % UInt64(scalars.count))]) }
+            #expect(CanonicalJSON.precedesInUTF16Order(a, b) == a.utf16.lexicographicallyPrecedes(b.utf16), "\(a.unicodeScalars.map(\.value)) vs \(b.unicodeScalars.map(\.value))")
+        }
+    }
+
     @Test("the parser refuses what a damaged or forged payload might hold", arguments: [
         "1.5", "1e3", "01", "-", "{\"a\":1,\"a\":2}", "[1,]", "{\"a\" 1}", "\"\\x\"", "\"\u{01}\"", "tru", "[1] 2",
         "99999999999999999999", "\"\\ud800\"", "", "{", String(repeating: "[", count: 40) + String(repeating: "]", count: 40),

@@ -1,5 +1,9 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
+
+// A path dependency's identity is its directory's name, which differs between checkouts.
+let myolog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.lastPathComponent
 
 // A separate package so the main build and CI stay lean: package-benchmark and its
 // dependencies are only built here. Run from this directory:
@@ -16,8 +20,8 @@ let package = Package(
             name: "EventLogBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "EventLog", package: "Myolog"),
-                .product(name: "ClinicalEvents", package: "Myolog"),
+                .product(name: "EventLog", package: myolog),
+                .product(name: "ClinicalEvents", package: myolog),
             ],
             path: "Benchmarks/EventLogBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
