@@ -2,6 +2,7 @@ import Benchmark
 import ClinicalEvents
 import EventLog
 import Foundation
+import GRDB
 
 /// Release-mode figures for the event log (issue: the event log). Each benchmark says what one
 /// iteration is; events/s = iterations/s × events per iteration.
@@ -20,6 +21,35 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         for batch in batches {
             try store.append(batch, author: "bench")
+        }
+        benchmark.stopMeasurement()
+    }
+
+    // The floor: the same rows (copied from a Myolog store) inserted with one cached GRDB
+    // statement into the same schema, 50 rows per transaction, synchronous=FULL. No hashing, no
+    // envelope building: what SQLite itself costs. One iteration = one 50-row transaction.
+    Benchmark("floor: raw SQLite insert of the same rows, 1 transaction × 50") { benchmark in
+        let source = try BenchmarkStores.fresh("floor-source")
+        let envelopes = try (0..<benchmark.scaledIterations.count).flatMap { _ in try source.append(BenchmarkStores.patientBatch(events: 50), author: "bench") }
+        let target = try BenchmarkStores.fresh("floor-target")
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        let database = try DatabaseQueue(path: target.directory.appendingPathComponent(EventStore.databaseFileName).path, configuration: configuration)
+        let origin = target.identity.nodeID.rawValue
+        let rows: [StatementArguments] = envelopes.enumerated().map { index, e in
+            [e.id.rawValue, origin, index + 2, e.clock.description, e.lamport + 1, e.recordedAt.description, e.occurredAt.description,
+             e.author, e.patient?.rawValue, e.type, e.schemaVersion, e.payload, e.prevHash?.rawValue, e.hash.rawValue]
+        }
+        benchmark.startMeasurement()
+        for start in stride(from: 0, to: rows.count, by: 50) {
+            try database.inTransaction(.immediate) { db in
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO events (id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for row in rows[start..<min(start + 50, rows.count)] { try insert.execute(arguments: row) }
+                return .commit
+            }
         }
         benchmark.stopMeasurement()
     }
