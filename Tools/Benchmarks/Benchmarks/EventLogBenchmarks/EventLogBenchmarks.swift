@@ -17,6 +17,7 @@ let benchmarks: @Sendable () -> Void = {
     // visits), every hash computed, synchronous=FULL commit.
     Benchmark("bulk append: 1 transaction × 50 events") { benchmark in
         let store = try BenchmarkStores.fresh("bulk")
+        defer { BenchmarkStores.remove(store) }
         let batches = (0..<benchmark.scaledIterations.count).map { _ in BenchmarkStores.patientBatch(events: 50) }
         benchmark.startMeasurement()
         for batch in batches {
@@ -32,6 +33,7 @@ let benchmarks: @Sendable () -> Void = {
         let source = try BenchmarkStores.fresh("floor-source")
         let envelopes = try (0..<benchmark.scaledIterations.count).flatMap { _ in try source.append(BenchmarkStores.patientBatch(events: 50), author: "bench") }
         let target = try BenchmarkStores.fresh("floor-target")
+        defer { BenchmarkStores.remove(source); BenchmarkStores.remove(target) }
         var configuration = Configuration()
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         let database = try DatabaseQueue(path: target.directory.appendingPathComponent(EventStore.databaseFileName).path, configuration: configuration)
@@ -57,6 +59,7 @@ let benchmarks: @Sendable () -> Void = {
     // One iteration = one pain score appended in its own durable transaction (fsync).
     Benchmark("single durable append") { benchmark in
         let store = try BenchmarkStores.fresh("single")
+        defer { BenchmarkStores.remove(store) }
         let patient = PatientID.make()
         let event = ClinicalSession.event(PainScoreRecorded(score: 4, region: "neck", context: "pre"), patient: patient)
         benchmark.startMeasurement()
@@ -70,6 +73,7 @@ let benchmarks: @Sendable () -> Void = {
     // vocabulary) in a 50-event patient transaction, as `myolog demo generate` writes.
     Benchmark("clinical write path: 1 patient × 50 events", configuration: .init(maxDuration: .seconds(10), maxIterations: 2000)) { benchmark in
         let store = try BenchmarkStores.fresh("clinical")
+        defer { BenchmarkStores.remove(store) }
         let record = ClinicalRecord(store: store)
         benchmark.startMeasurement()
         for iteration in benchmark.scaledIterations {
@@ -104,6 +108,11 @@ enum BenchmarkStores {
     static func fresh(_ name: String) throws -> EventStore {
         let directory = root.appendingPathComponent("\(name)-\(UUID().uuidString)")
         return try EventStore.create(at: directory, site: "Benchmark")
+    }
+
+    /// Benchmarks run their closures many times: each removes its store when done.
+    static func remove(_ store: EventStore) {
+        try? FileManager.default.removeItem(at: store.directory)
     }
 
     /// A 1,000,000-event store (20,000 patients × 50 events), built once and reused.
