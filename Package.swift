@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Direction of dependency: EventLog ← ClinicalEvents ← myolog (CLI).
+// Direction of dependency: EventLog ← ClinicalEvents ← Projections ← myolog (CLI).
 // The CLI is a thin shell over the libraries; nothing in Sources/ imports the CLI.
 let package = Package(
     name: "Myolog",
@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "ClinicalEvents", targets: ["ClinicalEvents"]),
+        .library(name: "Projections", targets: ["Projections"]),
         .executable(name: "myolog", targets: ["myolog"]),
     ],
     dependencies: [
@@ -28,19 +29,25 @@ let package = Package(
             name: "ClinicalEvents",
             dependencies: ["EventLog"]
         ),
+        .target(
+            name: "Projections",
+            dependencies: ["EventLog", "ClinicalEvents", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "myolog",
             dependencies: [
                 "EventLog",
                 "ClinicalEvents",
+                "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog"]),
         .testTarget(name: "ClinicalEventsTests", dependencies: ["ClinicalEvents", "EventLog"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "ClinicalEvents", "EventLog"]),
         .testTarget(
             name: "MyologCLITests",
-            dependencies: ["myolog", "EventLog", "ClinicalEvents"]
+            dependencies: ["myolog", "EventLog", "ClinicalEvents", "Projections"]
         ),
     ]
 )

@@ -11,6 +11,10 @@ public class EventReader {
 
     init(db: Database) { self.db = db }
 
+    /// The SQLite connection inside this transaction, for read models that keep their tables in
+    /// the store's file (projections). Writing to `events` through it is refused by the triggers.
+    public var database: Database { db }
+
     static let columns = "position, id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash"
 
     /// The number of events in the log.
@@ -82,6 +86,15 @@ public class EventReader {
         }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.columns) FROM events \(whereClause) ORDER BY position", arguments: arguments)
+        while let row = try cursor.next() {
+            try body(try Self.envelope(row))
+        }
+    }
+
+    /// Streams every patient's events, grouped by patient (patients in id order, each patient's
+    /// events in log order), through the patient index: what a rebuild folds, one patient at a time.
+    public func forEachEventByPatient(_ body: (EventEnvelope) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.columns) FROM events WHERE patient IS NOT NULL ORDER BY patient, position")
         while let row = try cursor.next() {
             try body(try Self.envelope(row))
         }

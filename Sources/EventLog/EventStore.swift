@@ -19,16 +19,22 @@ public final class EventStore: Sendable {
 
     public let directory: URL
     public let identity: NodeIdentity
+    /// The read models kept in step with the log by every write.
+    public let projections: [any LogProjection]
+    /// Projections that were rebuilt when the store opened because their version changed.
+    public let rebuiltOnOpen: [String]
     let database: DatabaseQueue
 
-    private init(directory: URL, identity: NodeIdentity, database: DatabaseQueue) {
+    private init(directory: URL, identity: NodeIdentity, database: DatabaseQueue, projections: [any LogProjection], rebuiltOnOpen: [String] = []) {
         self.directory = directory
         self.identity = identity
         self.database = database
+        self.projections = projections
+        self.rebuiltOnOpen = rebuiltOnOpen
     }
 
     /// Creates a store in `directory` (created if absent; refused if it holds a store or any file).
-    public static func create(at directory: URL, site: String, author: String = "myolog init") throws -> EventStore {
+    public static func create(at directory: URL, site: String, author: String = "myolog init", projections: [any LogProjection] = []) throws -> EventStore {
         try validateSite(site)
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
@@ -48,8 +54,9 @@ public final class EventStore: Sendable {
         try database.write { db in
             try db.execute(sql: "INSERT INTO nodes (id, site, publicKey, isLocal) VALUES (?, ?, ?, 1)",
                            arguments: [identity.nodeID.rawValue, site, identity.publicKey.rawRepresentation])
+            for projection in projections { try install(projection, in: db) }
         }
-        let store = EventStore(directory: directory, identity: identity, database: database)
+        let store = EventStore(directory: directory, identity: identity, database: database, projections: projections)
         try store.write { transaction in
             try transaction.append(
                 NewEvent(type: nodeEnrolledType, schemaVersion: 1, patient: nil, payload: [
@@ -62,7 +69,7 @@ public final class EventStore: Sendable {
     }
 
     /// Opens the store in `directory`, migrating its schema forward if this build is newer.
-    public static func open(at directory: URL) throws -> EventStore {
+    public static func open(at directory: URL, projections: [any LogProjection] = []) throws -> EventStore {
         let databaseURL = directory.appendingPathComponent(databaseFileName)
         guard FileManager.default.fileExists(atPath: databaseURL.path) else { throw EventLogError.noStore(path: directory.path) }
         let privateKey = try NodeIdentity.readPrivateKey(from: directory.appendingPathComponent(keyFileName))
@@ -75,7 +82,43 @@ public final class EventStore: Sendable {
         guard identity.nodeID.rawValue == (local["id"] as String) else {
             throw EventLogError.damagedStore(path: directory.path, reason: "node.key belongs to node \(identity.nodeID), the database to \(local["id"] as String)")
         }
-        return EventStore(directory: directory, identity: identity, database: database)
+        // A projection built by another version of its fold is rebuilt before anyone reads it.
+        // Checked with a read first, so opening an up-to-date store takes no write lock.
+        func outdated(_ db: Database) throws -> [any LogProjection] {
+            try projections.filter { projection in
+                try Int.fetchOne(db, sql: "SELECT version FROM projection_versions WHERE name = ?", arguments: [projection.name]) != projection.version
+            }
+        }
+        var rebuilt: [String] = []
+        if try !database.read(outdated).isEmpty {
+            try database.inTransaction(.immediate) { db in
+                for projection in try outdated(db) {
+                    try install(projection, in: db)
+                    try projection.rebuild(in: ProjectionTransaction(db: db))
+                    rebuilt.append(projection.name)
+                }
+                return .commit
+            }
+        }
+        return EventStore(directory: directory, identity: identity, database: database, projections: projections, rebuiltOnOpen: rebuilt)
+    }
+
+    /// Drops every projection and folds it again from the log alone, in one transaction.
+    public func rebuildProjections() throws {
+        try database.inTransaction(.immediate) { db in
+            for projection in projections {
+                try Self.install(projection, in: db)
+                try projection.rebuild(in: ProjectionTransaction(db: db))
+            }
+            return .commit
+        }
+    }
+
+    private static func install(_ projection: any LogProjection, in db: Database) throws {
+        try projection.drop(in: db)
+        try projection.create(in: db)
+        try db.execute(sql: "INSERT OR REPLACE INTO projection_versions (name, version) VALUES (?, ?)",
+                       arguments: [projection.name, projection.version])
     }
 
     /// Runs `body` in one write transaction: everything it appends commits together, or nothing does.
@@ -85,6 +128,10 @@ public final class EventStore: Sendable {
         try database.inTransaction(.immediate) { db in
             let transaction = try AppendTransaction(db: db, identity: identity)
             result = try body(transaction)
+            if !transaction.appended.isEmpty {
+                let context = ProjectionTransaction(db: db)
+                for projection in projections { try projection.apply(transaction.appended, in: context) }
+            }
             return .commit
         }
         return result!

@@ -55,6 +55,15 @@ public enum StoreSchema {
                 BEGIN SELECT RAISE(ABORT, 'events are append-only: an insert that collides with a stored event is refused'); END;
                 """)
         }
+        migrator.registerMigration("v2 projection versions") { db in
+            try db.execute(sql: """
+                -- The version of each projection's fold the stored tables were built with.
+                CREATE TABLE projection_versions (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    version INTEGER NOT NULL
+                ) STRICT;
+                """)
+        }
         return migrator
     }
 }

@@ -30,7 +30,7 @@ struct DemoGenerateCommand: ParsableCommand {
     func run() throws {
         let directory = try global.storeDirectory()
         let exists = FileManager.default.fileExists(atPath: directory.appendingPathComponent(EventStore.databaseFileName).path)
-        let store = exists ? try EventStore.open(at: directory) : try EventStore.create(at: directory, site: "Synthetic clinic")
+        let store = exists ? try global.openStore() : try global.createStore(at: directory, site: "Synthetic clinic", author: global.author ?? "generator@myolog")
         let started = Date()
         let generator = SyntheticClinic(patients: patients, eventsPerPatient: eventsPerPatient, seed: seed)
         var lastReport = Date()

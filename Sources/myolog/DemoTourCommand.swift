@@ -29,7 +29,7 @@ struct DemoTourCommand: ParsableCommand {
             guard mkdtemp(&bytes) != nil else { throw ValidationError("store: could not create a temporary directory under \(template)") }
             directory = URL(fileURLWithPath: String(cString: bytes))
         }
-        let store = try EventStore.create(at: directory, site: "Fitzroy demo clinic", author: "demo@myolog")
+        let store = try global.createStore(at: directory, site: "Fitzroy demo clinic", author: "demo@myolog")
         let summary = try DemoClinic.populate(ClinicalRecord(store: store))
         let total = try store.read { try $0.eventCount() }
         if global.json {

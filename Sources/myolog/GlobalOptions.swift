@@ -2,6 +2,7 @@ import ArgumentParser
 import ClinicalEvents
 import EventLog
 import Foundation
+import Projections
 
 /// Options every command accepts, before or after its name.
 struct GlobalOptions: ParsableArguments {
@@ -24,8 +25,19 @@ struct GlobalOptions: ParsableArguments {
         return URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
     }
 
+    /// The read models every store opened by the CLI keeps in step with its log.
+    static let projections: [any LogProjection] = [PatientProjection()]
+
     func openStore() throws -> EventStore {
-        try EventStore.open(at: storeDirectory())
+        let store = try EventStore.open(at: storeDirectory(), projections: Self.projections)
+        if !store.rebuiltOnOpen.isEmpty {
+            FileHandle.standardError.write(Data("myolog: rebuilt the \(store.rebuiltOnOpen.joined(separator: ", ")) projection for this version of myolog\n".utf8))
+        }
+        return store
+    }
+
+    func createStore(at directory: URL, site: String, author: String) throws -> EventStore {
+        try EventStore.create(at: directory, site: site, author: author, projections: Self.projections)
     }
 
     func clinicalRecord() throws -> ClinicalRecord {

@@ -21,8 +21,9 @@ struct Myolog: ParsableCommand {
             """,
         subcommands: [
             InitCommand.self, IdCommand.self, PatientCommand.self, VisitCommand.self, RecordCommand.self,
-            ResolveCommand.self, CorrectCommand.self, RetractCommand.self, LogCommand.self, DemoCommand.self,
-            VocabularyCommand.self,
+            ResolveCommand.self, CorrectCommand.self, RetractCommand.self, LogCommand.self, PatientsCommand.self,
+            ShowCommand.self, TimelineCommand.self, HistoryCommand.self, ConflictsCommand.self, RebuildCommand.self,
+            DemoCommand.self, VocabularyCommand.self,
         ])
 
     /// Declared here too so that global options are accepted before the subcommand's name.

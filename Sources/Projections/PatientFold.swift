@@ -1,0 +1,54 @@
+import ClinicalEvents
+import EventLog
+
+/// Folds one patient's events into a ``PatientRecord``.
+///
+/// The events are sorted into ``CausalOrder`` first, so arrival order never matters. Patient
+/// fields are last-writer-wins by causal order, and a write that had not seen another write of
+/// the same field is a conflict (``FieldConflict``) until a later write that saw both replaces
+/// them. Clinical entries never conflict: concurrent entries are all kept.
+public enum PatientFold {
+    public static func fold(_ patient: PatientID, events: [EventEnvelope], covering range: TimeTravel = .now) throws -> PatientRecord {
+        var record = PatientRecord(patient: patient)
+        var index: [EventID: Int] = [:]
+        var fieldWrites: [String: [FieldWrite]] = [:]
+
+        func write(_ field: String, _ value: JSONValue, by event: EventEnvelope) {
+            var candidates = fieldWrites[field, default: []].filter { !CausalOrder.hasSeen(event, $0.event) }
+            candidates.append(FieldWrite(value: value, event: event))
+            fieldWrites[field] = candidates
+        }
+
+        for event in CausalOrder.sorted(events) where range.includes(event) {
+            guard let clinical = try ClinicalEvent.decode(event) else { continue }
+            record.eventCount += 1
+            switch clinical {
+            case .patientRegistered(let registration):
+                guard case .object(let members) = registration.json else { continue }
+                for (field, value) in members { write(field, value, by: event) }
+            case .patientDetailsChanged(let change):
+                guard case .object(let members) = change.json else { continue }
+                for (field, value) in members { write(field, value, by: event) }
+            case .entryCorrected(let correction):
+                guard let position = index[correction.target] else { continue }
+                for (field, value) in correction.fields { record.entries[position].fields[field] = value == .null ? nil : value }
+                record.entries[position].corrections.append(event)
+            case .entryRetracted(let retraction):
+                guard let position = index[retraction.target], record.entries[position].retraction == nil else { continue }
+                record.entries[position].retraction = event
+            default:
+                guard case .object(let members) = clinical.payload.json else { continue }
+                index[event.id] = record.entries.count
+                record.entries.append(ClinicalEntry(event: event, fields: members))
+            }
+        }
+        for field in PatientDetailsChanged.fields {
+            guard let writes = fieldWrites[field], let shown = writes.last else { continue }
+            record.details[field] = shown.value
+            if Set(writes.map(\.value)).count > 1 {
+                record.conflicts.append(FieldConflict(field: field, writes: writes))
+            }
+        }
+        return record
+    }
+}

@@ -1,0 +1,120 @@
+import ClinicalEvents
+import EventLog
+
+/// One clinical entry as it stands now: its current fields (the original with every correction
+/// applied in causal order), and who wrote and amended it.
+public struct ClinicalEntry: Sendable, Equatable {
+    public var event: EventEnvelope
+    /// The payload with corrections applied.
+    public var fields: [String: JSONValue]
+    public var corrections: [EventEnvelope] = []
+    public var retraction: EventEnvelope?
+
+    public var isRetracted: Bool { retraction != nil }
+
+    /// The entry for views: its fields, plus where it came from.
+    public var json: JSONValue {
+        var members = fields
+        members["eventId"] = .string(event.id.rawValue)
+        members["occurredAt"] = .string(event.occurredAt.description)
+        members["author"] = .string(event.author)
+        if !corrections.isEmpty { members["correctedBy"] = .array(corrections.map { .string($0.id.rawValue) }) }
+        return .object(members)
+    }
+
+    func string(_ key: String) -> String? { fields[key]?.stringValue }
+}
+
+/// Two or more sites set a patient field without seeing each other's change.
+public struct FieldConflict: Sendable, Equatable {
+    public var field: String
+    /// The concurrent writes, in causal order; the last is the one views show.
+    public var writes: [FieldWrite]
+
+    public var json: JSONValue {
+        ["field": .string(field), "shown": writes.last!.value,
+         "values": .array(writes.map(\.json))]
+    }
+}
+
+/// One write of one patient field.
+public struct FieldWrite: Sendable, Equatable {
+    public var value: JSONValue
+    public var event: EventEnvelope
+
+    public var json: JSONValue {
+        ["value": value, "author": .string(event.author), "eventId": .string(event.id.rawValue),
+         "origin": .string(event.origin.rawValue), "lamport": .int(event.lamport), "recordedAt": .string(event.recordedAt.description)]
+    }
+}
+
+/// A patient's record folded from their events: what `myolog show` displays.
+///
+/// Built only by ``PatientFold``, from events in ``CausalOrder``: the same events give the same
+/// record, and ``json`` gives the same bytes, on every store.
+public struct PatientRecord: Sendable, Equatable {
+    public var patient: PatientID
+    /// name, dateOfBirth, phone, email, address → the value shown (null when removed).
+    public var details: [String: JSONValue] = [:]
+    public var conflicts: [FieldConflict] = []
+    /// Every clinical entry, retracted ones included, in causal order.
+    public var entries: [ClinicalEntry] = []
+    public var eventCount = 0
+
+    public var isRegistered: Bool { details["name"] != nil }
+
+    var live: [ClinicalEntry] { entries.filter { !$0.isRetracted } }
+
+    func live(_ type: String) -> [ClinicalEntry] { live.filter { $0.event.type == type } }
+
+    /// Visits that were started and not retracted, oldest first.
+    public var visits: [ClinicalEntry] { live(VisitStarted.eventType).sorted(by: Self.clinicalTime) }
+
+    /// When the most recent visit took place.
+    public var lastVisit: Timestamp? { visits.last?.event.occurredAt }
+
+    /// Trigger points found and not resolved (nor retracted), by muscle and side.
+    public var activeTriggerPoints: [ClinicalEntry] {
+        let resolved = Set(live(TriggerPointResolved.eventType).compactMap { $0.string("finding") })
+        return live(TriggerPointFound.eventType)
+            .filter { !resolved.contains($0.event.id.rawValue) }
+            .sorted { ($0.string("muscle") ?? "", $0.string("side") ?? "", $0.event.occurredAt, $0.event.id) < ($1.string("muscle") ?? "", $1.string("side") ?? "", $1.event.occurredAt, $1.event.id) }
+    }
+
+    /// Techniques applied, most recent first.
+    public var techniques: [ClinicalEntry] { live(TechniqueApplied.eventType).sorted(by: Self.clinicalTime).reversed() }
+
+    /// Pain scores, oldest first by when they were taken.
+    public var painScores: [ClinicalEntry] { live(PainScoreRecorded.eventType).sorted(by: Self.clinicalTime) }
+
+    public var painTrend: PainTrend? { PainTrend(scores: painScores.compactMap { $0.fields["score"]?.intValue }) }
+
+    /// History entries of one kind, in the order they were recorded.
+    public func history(_ kind: String) -> [ClinicalEntry] {
+        live(HistoryEntryRecorded.eventType).filter { $0.string("kind") == kind }
+    }
+
+    /// Clinical time, then causal order: ties (same minute) keep the order they were written in.
+    static func clinicalTime(_ a: ClinicalEntry, _ b: ClinicalEntry) -> Bool {
+        a.event.occurredAt != b.event.occurredAt ? a.event.occurredAt < b.event.occurredAt : CausalOrder.precedes(a.event, b.event)
+    }
+
+    /// The `myolog show --json` document (Schemas/views/show.schema.json).
+    public var json: JSONValue {
+        var history: [String: JSONValue] = [:]
+        for term in Vocabularies.historyKinds.terms { history[term.id] = .array(self.history(term.id).map(\.json)) }
+        return [
+            "patientId": .string(patient.rawValue),
+            "details": .object(details),
+            "conflicts": .array(conflicts.map(\.json)),
+            "history": .object(history),
+            "activeTriggerPoints": .array(activeTriggerPoints.map(\.json)),
+            "techniques": .array(techniques.map(\.json)),
+            "visits": .array(visits.map(\.json)),
+            "lastVisit": lastVisit.map { .string($0.description) } ?? .null,
+            "painScores": .array(painScores.map(\.json)),
+            "painTrend": painTrend?.json ?? .null,
+            "eventCount": .int(eventCount),
+        ]
+    }
+}

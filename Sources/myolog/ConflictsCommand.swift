@@ -1,0 +1,36 @@
+import ArgumentParser
+import EventLog
+import Projections
+
+struct ConflictsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conflicts",
+        abstract: "Patient fields two sites changed concurrently, with every value and its author.",
+        discussion: """
+            Views show a deterministic winner (higher Lamport timestamp, then node id); a later
+            `myolog patient update` of the field, written after seeing both, resolves the conflict.
+            Pain scores, trigger points, techniques and history never conflict: all are kept.
+
+            Examples:
+              myolog conflicts
+              myolog conflicts --json
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let store = try global.openStore()
+        let conflicts = try store.read { try PatientViews($0).conflicts() }
+        if global.json {
+            print(JSONValue.array(conflicts).canonicalString)
+            return
+        }
+        if conflicts.isEmpty { print("No conflicts."); return }
+        for conflict in conflicts.compactMap(\.objectValue) {
+            print("\(conflict["name"]?.stringValue ?? "") [\(conflict["patientId"]?.stringValue?.prefix(8) ?? "")] \(conflict["field"]?.stringValue ?? ""): shown \(conflict["shown"]?.stringValue ?? "(removed)")")
+            for value in (conflict["values"]?.arrayValue ?? []).compactMap(\.objectValue) {
+                print("    \(value["value"]?.stringValue ?? "(removed)")  by \(value["author"]?.stringValue ?? "") (node \(value["origin"]?.stringValue ?? ""), \(value["recordedAt"]?.stringValue ?? ""))")
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import EventLog
+import Projections
+
+struct PatientsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patients",
+        abstract: "List patients: last visit, latest pain score, active trigger points.",
+        discussion: """
+            Examples:
+              myolog patients
+              myolog patients --search thompson --json
+              myolog patients --as-of 2026-03-03          # as the list stood at the end of that day (UTC)
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var time: TimeTravelOptions
+    @Option(help: "Only patients whose name (or id) contains this text.") var search: String?
+
+    func run() throws {
+        let store = try global.openStore()
+        let rows = try store.read { try PatientViews($0).patients(search: search, time.travel()) }
+        if global.json {
+            print(JSONValue.array(rows).canonicalString)
+            return
+        }
+        var table = TextTable(["PATIENT", "NAME", "BORN", "LAST VISIT", "PAIN", "ACTIVE TP"])
+        for row in rows.compactMap(\.objectValue) {
+            table.add([String(row["patientId"]?.stringValue?.prefix(8) ?? ""), row["name"]?.stringValue ?? "", row["dateOfBirth"]?.stringValue ?? "",
+                       row["lastVisit"]?.stringValue.map { String($0.prefix(10)) } ?? "-", row["latestPainScore"]?.intValue.map { "\($0)/10" } ?? "-",
+                       String(row["activeTriggerPoints"]?.intValue ?? 0)])
+        }
+        print(table.rendered, terminator: "")
+        print("\(rows.count) patient\(rows.count == 1 ? "" : "s")")
+    }
+}

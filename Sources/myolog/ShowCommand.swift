@@ -1,0 +1,42 @@
+import ArgumentParser
+import ClinicalEvents
+import EventLog
+import Projections
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show a patient's record: details, history, active trigger points, techniques, pain trend.",
+        discussion: """
+            The pain trend gives first, latest, best and worst scores, the change since the first,
+            and whether it is clinically meaningful (a fall of at least 2 points or 30 %, Farrar et
+            al. 2001). Corrected entries show their corrected values; retracted ones are left out
+            (see `myolog timeline` for the full story).
+
+            Examples:
+              myolog show 3f2a9c1b
+              myolog show 3f2a9c1b --json
+              myolog show 3f2a9c1b --as-of 2026-03-03T17:00:00Z     # what the record said then
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var time: TimeTravelOptions
+    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient")) var patient: String
+
+    func run() throws {
+        let store = try global.openStore()
+        let travel = try time.travel()
+        let view = try store.read { reader -> JSONValue in
+            let id = try ClinicalSession.resolvePatient(patient, in: reader)
+            guard let view = try PatientViews(reader).show(id, travel) else {
+                throw ValidationError("patient: \(id) was not yet registered at that moment")
+            }
+            return view
+        }
+        if global.json {
+            print(view.canonicalString)
+        } else {
+            print(ShowRendering.text(view), terminator: "")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import ClinicalEvents
+import EventLog
+import Projections
+
+struct TimelineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "timeline",
+        abstract: "Every event of a patient in order, amended entries kept visible and marked.",
+        discussion: """
+            Each entry shows who wrote it, at which site, when it happened and when it was
+            recorded. Corrected and retracted entries stay, marked, with the reason and who did it.
+
+            Examples:
+              myolog timeline 3f2a9c1b
+              myolog timeline 3f2a9c1b --json
+              myolog timeline 3f2a9c1b --as-of 2026-03-03
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var time: TimeTravelOptions
+    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient")) var patient: String
+
+    func run() throws {
+        let store = try global.openStore()
+        let lines = try store.read { reader in
+            try AuditTrail(reader).timeline(try ClinicalSession.resolvePatient(patient, in: reader), time.travel())
+        }
+        if global.json {
+            print(JSONValue.array(lines).canonicalString)
+            return
+        }
+        var out = StandardOutput()
+        for line in lines.compactMap(\.objectValue) { out.write(AuditRendering.text(line)) }
+        out.flush()
+    }
+}
