@@ -35,6 +35,6 @@ public struct PainTrend: Sendable, Equatable {
     /// Scores as a one-line chart for terminals: ▁ is 0, █ is 10.
     public static func sparkline(_ scores: [Int]) -> String {
         let bars: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-        return String(scores.map { bars[min(7, max(0, $0)) * 7 / 10] })
+        return String(scores.map { bars[min(10, max(0, $0)) * 7 / 10] })
     }
 }

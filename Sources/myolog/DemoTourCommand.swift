@@ -2,6 +2,7 @@ import ArgumentParser
 import ClinicalEvents
 import EventLog
 import Foundation
+import Projections
 
 struct DemoTourCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,11 +46,18 @@ struct DemoTourCommand: ParsableCommand {
         for patient in summary.patients { out.write("  \(patient.id.rawValue.prefix(8))  \(patient.name)\n") }
         out.write("\nThe log:\n\(EventLine.header)\n")
         try store.read { reader in try reader.forEachEvent { out.write(EventLine.format($0) + "\n") } }
+        if let (patient, name) = summary.patients.first, let view = try store.read({ try PatientViews($0).show(patient) }) {
+            out.write("\nOne patient's record (`myolog show \(patient.rawValue.prefix(8))`), \(name):\n\n")
+            out.write(ShowRendering.text(view))
+        }
         let first = summary.patients.first.map { String($0.id.rawValue.prefix(8)) } ?? "PATIENT"
         out.write("""
 
             Explore it:
               export MYOLOG_STORE=\(directory.path) MYOLOG_USER=you
+              myolog patients
+              myolog show \(first)
+              myolog timeline \(first)
               myolog log --patient \(first)
               myolog log --type PainScoreRecorded --json
               myolog record pain \(first) --score 2 --region neck --context rest

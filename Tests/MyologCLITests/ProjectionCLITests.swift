@@ -1,0 +1,101 @@
+import EventLog
+import Foundation
+import GRDB
+import Testing
+
+@Suite("myolog views")
+struct ProjectionCLITests {
+    let scratch = Scratch()
+
+    func demoStore() throws -> String {
+        let store = scratch.path("demo")
+        let demo = try MyologProcess.run(["demo", "--store", store])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        return store
+    }
+
+    /// The log and every projection table, for "nothing changed".
+    func everything(_ store: String) throws -> [String] {
+        let db = try DatabaseQueue(path: store + "/myolog.sqlite")
+        return try db.read { db in
+            try ["events", "patient_summary", "pain_scores", "trigger_points", "techniques", "history_entries", "visits", "field_conflicts"].flatMap { table in
+                try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1").map { "\(table) \($0)" }
+            }
+        }
+    }
+
+    func json(_ arguments: [String], store: String) throws -> JSONValue {
+        let result = try MyologProcess.run(["--store", store, "--json"] + arguments)
+        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        return try JSONParser.parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    @Test("patients, show, timeline, history and conflicts over the demo store; rebuild changes no byte")
+    func views() throws {
+        let store = try demoStore()
+        guard case .array(let patients) = try json(["patients"], store: store) else { Issue.record("patients is not an array"); return }
+        #expect(patients.count == 4)
+        let names = patients.compactMap { $0.objectValue?["name"]?.stringValue }
+        #expect(names == ["Aiko Tanaka", "Liam O'Connor", "Mia Thompson", "Ruth Nguyen"])
+        guard case .array(let found) = try json(["patients", "--search", "THOMP"], store: store) else { return }
+        #expect(found.count == 1)
+        let ruth = try #require(patients[3].objectValue?["patientId"]?.stringValue)
+        let shown = try MyologProcess.run(["--store", store, "show", ruth, "--json"]).stdout
+        let view = try JSONParser.parse(shown.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(view.objectValue?["details"]?.objectValue?["phone"] == "03 9555 0303")
+        #expect(view.objectValue?["painTrend"]?.objectValue?["clinicallyMeaningful"] == .bool(true))
+        // The retracted dry needling is gone from the view but stays, marked, in the timeline.
+        let techniques = view.objectValue?["techniques"]?.canonicalString ?? ""
+        #expect(!techniques.contains("dry-needling"))
+        guard case .array(let timeline) = try json(["timeline", ruth], store: store) else { return }
+        let retracted = timeline.compactMap(\.objectValue).filter { $0["status"] == "retracted" }
+        #expect(retracted.count == 1)
+        #expect(retracted.first?["amendments"]?.canonicalString.contains("patient declined needling") == true)
+        let history = try json(["history", retracted[0]["eventId"]!.stringValue!], store: store)
+        #expect(history.objectValue?["status"] == "retracted")
+        #expect(try json(["conflicts"], store: store) == .array([]))
+        let human = try MyologProcess.run(["--store", store, "show", String(ruth.prefix(8))])
+        #expect(human.stdout.contains("Active trigger points (2)"))
+        #expect(human.stdout.contains("clinically meaningful improvement"))
+        // Rebuild from the log: byte-identical views.
+        let before = try everything(store)
+        let rebuilt = try MyologProcess.run(["--store", store, "rebuild"])
+        #expect(rebuilt.status == 0 && rebuilt.stdout.contains("Rebuilt"))
+        #expect(try everything(store) == before)
+        #expect(try MyologProcess.run(["--store", store, "show", ruth, "--json"]).stdout == shown)
+    }
+
+    @Test("--as-of before a patient existed, and --at-clock of the enrolment only, find nothing")
+    func timeTravel() throws {
+        let store = try demoStore()
+        guard case .array(let past) = try json(["patients", "--as-of", "2000-01-01T00:00:00Z"], store: store) else { return }
+        #expect(past.isEmpty)
+        let node = try json(["id"], store: store).objectValue!["nodeId"]!.stringValue!
+        guard case .array(let atClock) = try json(["patients", "--at-clock", "{\"\(node)\":1}"], store: store) else { return }
+        #expect(atClock.isEmpty)
+        guard case .array(let all) = try json(["patients", "--at-clock", "{\"\(node)\":1000}"], store: store) else { return }
+        #expect(all.count == 4)
+    }
+
+    @Test("bad time-travel and audit input: one line, non-zero exit, store unchanged", arguments: [
+        (["patients", "--as-of", "yesterday"], "as-of"),
+        (["patients", "--as-of", "2026-02-30T00:00:00Z"], "as-of"),
+        (["patients", "--at-clock", "{not json"], "at-clock"),
+        (["patients", "--at-clock", "{\"abc\":1}"], "at-clock"),
+        (["patients", "--at-clock", "{\"aaaaaaaaaaaaaaaa\":-1}"], "at-clock"),
+        (["patients", "--as-of", "2026-01-01", "--at-clock", "{}"], "as-of"),
+        (["history", "ffffffff-ffff-7fff-bfff-ffffffffffff"], "event"),
+        (["history", "abc"], "id"),
+        (["show", "ffffffff"], "patient"),
+        (["timeline", "ffffffff"], "patient"),
+    ])
+    func badInput(arguments: [String], field: String) throws {
+        let store = try demoStore()
+        let before = try everything(store)
+        let result = try MyologProcess.run(["--store", store] + arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("myolog: error: \(field)"), "\(result.stderr)")
+        #expect(try everything(store) == before)
+    }
+}

@@ -1,0 +1,106 @@
+import ClinicalEvents
+import EventLog
+import Foundation
+
+/// Several clinic machines writing offline and syncing now and then, without stores: enough to
+/// produce the envelopes (clocks, Lamport timestamps, sequences) that real sync will deliver.
+struct SimulatedClinic {
+    struct Node {
+        let id: NodeID
+        var sequence = 0
+        var lamport = 0
+        var clock = VectorClock()
+        var known: [EventEnvelope] = []
+    }
+
+    var nodes: [Node]
+    var rng: SplitMix64
+
+    init(nodes count: Int, seed: UInt64) {
+        let letters = Array("abcdefgh")
+        nodes = (0..<count).map { Node(id: NodeID(String(repeating: letters[$0], count: 16))!) }
+        rng = SplitMix64(seed: seed)
+    }
+
+    /// Every event any node wrote.
+    var allEvents: [EventEnvelope] {
+        var seen = Set<EventID>()
+        return nodes.flatMap(\.known).filter { seen.insert($0.id).inserted }
+    }
+
+    mutating func pick<T>(_ options: [T]) -> T { options[Int(rng.next() % UInt64(options.count))] }
+
+    mutating func write(on index: Int, patient: PatientID, _ payload: some ClinicalPayload, occurredAt: Timestamp? = nil) -> EventEnvelope {
+        var node = nodes[index]
+        node.sequence += 1
+        node.lamport += 1
+        node.clock[node.id] = node.sequence
+        let at = Timestamp(millisecondsSinceEpoch: 1_772_500_000_000 + Int64(node.lamport) * 60_000)
+        let event = EventEnvelope(
+            id: EventID.make(), origin: node.id, sequence: node.sequence, clock: node.clock, lamport: node.lamport,
+            recordedAt: at, occurredAt: occurredAt ?? at, author: "user\(index)", patient: patient, type: type(of: payload).eventType,
+            schemaVersion: type(of: payload).schemaVersion, payload: payload.json.canonicalString, prevHash: nil,
+            hash: EventHash(String(repeating: "0", count: 64))!)
+        node.known.append(event)
+        nodes[index] = node
+        return event
+    }
+
+    /// `to` receives everything `from` knows.
+    mutating func sync(_ from: Int, into to: Int) {
+        var target = nodes[to]
+        let have = Set(target.known.map(\.id))
+        for event in nodes[from].known where !have.contains(event.id) {
+            target.known.append(event)
+            target.clock = target.clock.merged(with: event.clock)
+            target.lamport = max(target.lamport, event.lamport)
+        }
+        nodes[to] = target
+    }
+
+    /// A random offline workload over a few patients: registrations, concurrent detail changes,
+    /// clinical entries, corrections and retractions, with syncs in random pairs.
+    mutating func run(steps: Int, patients: Int) {
+        var ids: [PatientID] = []
+        for n in 0..<patients {
+            let id = PatientID.make(using: &rng)
+            ids.append(id)
+            _ = write(on: n % nodes.count, patient: id, PatientRegistered(name: "Patient \(n)", dateOfBirth: CivilDate(year: 1970 + n, month: 1, day: 2)!, phone: "0400 000 00\(n)"))
+        }
+        for i in nodes.indices { for j in nodes.indices where i != j { sync(i, into: j) } }
+        for _ in 0..<steps {
+            let node = Int(rng.next() % UInt64(nodes.count))
+            let patient = pick(ids)
+            let entries = nodes[node].known.filter { $0.patient == patient && ClinicalEvent.retractableTypes.contains($0.type) }
+            switch rng.next() % 9 {
+            case 0: _ = write(on: node, patient: patient, PatientDetailsChanged(changes: ["phone": "0411 \(rng.next() % 1000)"]))
+            case 1: _ = write(on: node, patient: patient, PatientDetailsChanged(changes: [pick(["email", "address"]): pick([nil, "x\(rng.next() % 9)@example.org"])]))
+            case 2: _ = write(on: node, patient: patient, PainScoreRecorded(score: Int(rng.next() % 11), region: pick(["neck", "hip"]), context: pick(["pre", "post"])))
+            case 3: _ = write(on: node, patient: patient, TriggerPointFound(muscle: pick(["upper-trapezius", "piriformis"]), side: pick(["left", "right"]), status: "active"))
+            case 4: _ = write(on: node, patient: patient, TechniqueApplied(technique: pick(["cupping", "dry-needling"]), region: "neck", minutes: 10))
+            case 5: _ = write(on: node, patient: patient, HistoryEntryRecorded(kind: pick(["medication", "illness"]), text: "entry \(rng.next() % 100)"))
+            case 6:
+                if let target = entries.last(where: { $0.type == PainScoreRecorded.eventType }) {
+                    _ = write(on: node, patient: patient, EntryCorrected(target: target.id, fields: ["score": .int(Int(rng.next() % 11))], reason: "re-rated"))
+                }
+            case 7:
+                if !entries.isEmpty { _ = write(on: node, patient: patient, EntryRetracted(target: pick(entries).id, reason: "error")) }
+            default:
+                let other = Int(rng.next() % UInt64(nodes.count))
+                if other != node { sync(other, into: node) }
+            }
+        }
+    }
+
+    /// The events in a random arrival order that keeps each origin's sequence order, as sync delivers them.
+    mutating func arrivalOrder(_ events: [EventEnvelope]) -> [EventEnvelope] {
+        var queues = Dictionary(grouping: events, by: \.origin).mapValues { $0.sorted { $0.sequence < $1.sequence } }
+        var order: [EventEnvelope] = []
+        while !queues.isEmpty {
+            let origin = pick(queues.keys.sorted())
+            order.append(queues[origin]!.removeFirst())
+            if queues[origin]!.isEmpty { queues[origin] = nil }
+        }
+        return order
+    }
+}
