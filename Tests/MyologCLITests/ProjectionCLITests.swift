@@ -65,6 +65,17 @@ struct ProjectionCLITests {
         #expect(try MyologProcess.run(["--store", store, "show", ruth, "--json"]).stdout == shown)
     }
 
+    @Test("query answers read-only SQL as a table, JSON or CSV")
+    func query() throws {
+        let store = try demoStore()
+        let result = try json(["query", "SELECT name, latestPainScore AS pain FROM patient_summary ORDER BY name LIMIT 2"], store: store)
+        #expect(result == [["name": "Aiko Tanaka", "pain": 5], ["name": "Liam O'Connor", "pain": 3]])
+        let csv = try MyologProcess.run(["--store", store, "query", "--csv", "SELECT 'a,b' AS x, 1 AS y"])
+        #expect(csv.stdout == "x,y\r\n\"a,b\",1\r\n")
+        let table = try MyologProcess.run(["--store", store, "query", "SELECT count(*) AS n FROM events"])
+        #expect(table.stdout.contains("(1 row)"))
+    }
+
     @Test("--as-of before a patient existed, and --at-clock of the enrolment only, find nothing")
     func timeTravel() throws {
         let store = try demoStore()
@@ -88,6 +99,13 @@ struct ProjectionCLITests {
         (["history", "abc"], "id"),
         (["show", "ffffffff"], "patient"),
         (["timeline", "ffffffff"], "patient"),
+        (["query", "DELETE FROM patient_summary"], "query"),
+        (["query", "UPDATE events SET author = 'x'"], "query"),
+        (["query", "DROP TABLE pain_scores"], "query"),
+        (["query", "SELECT 1; DELETE FROM events"], "query"),
+        (["query", "SELEC name FROM patient_summary"], "query"),
+        (["query", "INSERT INTO pain_scores SELECT * FROM pain_scores"], "query"),
+        (["query", "ATTACH DATABASE '/tmp/myolog-attached.sqlite' AS other"], "query"),
     ])
     func badInput(arguments: [String], field: String) throws {
         let store = try demoStore()

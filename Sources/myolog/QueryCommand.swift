@@ -1,0 +1,82 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import GRDB
+
+struct QueryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "Run one read-only SQL statement over the projection tables (and the log).",
+        discussion: """
+            For scripts and reports. The connection is opened read-only with query_only on: any
+            statement that would write is refused and the store is unchanged. One statement only.
+            Tables: patient_summary, pain_scores, trigger_points, techniques, history_entries,
+            visits, field_conflicts (Schemas/projections.md) and the log itself, events.
+
+            Examples:
+              myolog query "SELECT name, latestPainScore FROM patient_summary ORDER BY name"
+              myolog query --csv "SELECT technique, count(*) AS n FROM techniques GROUP BY technique"
+              myolog query --json "SELECT muscle, side, count(*) AS n FROM trigger_points WHERE active GROUP BY 1, 2"
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print CSV (RFC 4180) instead of a table.") var csv = false
+    @Argument(help: ArgumentHelp("One SQL statement.", valueName: "sql")) var sql: String
+
+    func run() throws {
+        // Open (and migrate, rebuild) the store the usual way first, so the tables exist.
+        let store = try global.openStore()
+        let result = try ReadOnlyQuery(store: store.directory).run(sql)
+        var out = StandardOutput()
+        if global.json {
+            out.write("[")
+            for (index, row) in result.rows.enumerated() {
+                var writer = CanonicalJSON.Writer()
+                writer.appendByte(UInt8(ascii: "{"))
+                for (column, value) in zip(result.columns, row).enumerated() {
+                    if column > 0 { writer.appendByte(UInt8(ascii: ",")) }
+                    writer.writeKey(value.0)
+                    Self.write(value.1, to: &writer)
+                }
+                writer.appendByte(UInt8(ascii: "}"))
+                out.write(index == 0 ? "\n" : ",\n")
+                out.write(writer.bytes)
+            }
+            out.write(result.rows.isEmpty ? "]\n" : "\n]\n")
+        } else if csv {
+            out.write(result.columns.map(Self.csvField).joined(separator: ",") + "\r\n")
+            for row in result.rows { out.write(row.map { Self.csvField(Self.text($0)) }.joined(separator: ",") + "\r\n") }
+        } else {
+            var table = TextTable(result.columns)
+            for row in result.rows { table.add(row.map(Self.text)) }
+            out.write(table.rendered)
+            out.write("(\(result.rows.count) row\(result.rows.count == 1 ? "" : "s"))\n")
+        }
+        out.flush()
+    }
+
+    static func write(_ value: DatabaseValue, to writer: inout CanonicalJSON.Writer) {
+        switch value.storage {
+        case .null: writer.append("null")
+        case .int64(let int): writer.writeInteger(Int(int))
+        case .double(let double): writer.append(double.isFinite ? "\(double)" : "null")
+        case .string(let string): writer.writeString(string)
+        case .blob(let data): writer.writeString(data.base64EncodedString())
+        }
+    }
+
+    static func text(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .null: ""
+        case .int64(let int): String(int)
+        case .double(let double): String(double)
+        case .string(let string): string
+        case .blob(let data): data.base64EncodedString()
+        }
+    }
+
+    static func csvField(_ text: String) -> String {
+        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+}
