@@ -65,6 +65,36 @@ struct ProjectionCLITests {
         #expect(try MyologProcess.run(["--store", store, "show", ruth, "--json"]).stdout == shown)
     }
 
+    @Test("every --json view validates against Schemas/views with Python jsonschema; a broken one does not")
+    func viewSchemas() throws {
+        let store = try demoStore()
+        func check(_ view: String, _ arguments: [String]) throws -> MyologProcess.Result {
+            let output = try MyologProcess.run(["--store", store, "--json"] + arguments)
+            let file = scratch.path("\(view)-\(UUID().uuidString).json")
+            try output.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+            return try MyologProcess.run(["python3", SchemaValidationTests.root.appendingPathComponent("Tools/check-view.py").path, view, file],
+                                         executable: SchemaValidationTests.python)
+        }
+        #expect(try check("patients", ["patients"]).status == 0)
+        #expect(try check("conflicts", ["conflicts"]).status == 0)
+        guard case .array(let patients) = try json(["patients"], store: store) else { return }
+        for patient in patients.compactMap({ $0.objectValue?["patientId"]?.stringValue }) {
+            let show = try check("show", ["show", patient])
+            #expect(show.status == 0, "\(show.stdout)")
+            let timeline = try check("timeline", ["timeline", patient])
+            #expect(timeline.status == 0, "\(timeline.stdout)")
+        }
+        guard case .array(let lines) = try json(["timeline", patients[0].objectValue!["patientId"]!.stringValue!], store: store) else { return }
+        #expect(try check("history", ["history", lines[1].objectValue!["eventId"]!.stringValue!]).status == 0)
+        // Not a rubber stamp: a show document with an impossible score fails.
+        let broken = scratch.path("broken.json")
+        let shown = try MyologProcess.run(["--store", store, "--json", "show", patients[1].objectValue!["patientId"]!.stringValue!]).stdout
+        try shown.replacingOccurrences(of: "\"score\":3", with: "\"score\":11").write(toFile: broken, atomically: true, encoding: .utf8)
+        let refused = try MyologProcess.run(["python3", SchemaValidationTests.root.appendingPathComponent("Tools/check-view.py").path, "show", broken],
+                                            executable: SchemaValidationTests.python)
+        #expect(refused.status != 0, "\(refused.stdout)")
+    }
+
     @Test("query answers read-only SQL as a table, JSON or CSV")
     func query() throws {
         let store = try demoStore()
