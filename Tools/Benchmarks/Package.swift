@@ -23,6 +23,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "EventLog", package: myolog),
                 .product(name: "ClinicalEvents", package: myolog),
+                .product(name: "Projections", package: myolog),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/EventLogBenchmarks",

@@ -3,6 +3,7 @@ import ClinicalEvents
 import EventLog
 import Foundation
 import GRDB
+import Projections
 
 /// Release-mode figures for the event log (issue: the event log). Each benchmark says what one
 /// iteration is; events/s = iterations/s × events per iteration.
@@ -56,6 +57,18 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
+    // As "bulk append", with the patient views folded in the same transaction (what the CLI does).
+    Benchmark("bulk append with patient views: 1 transaction × 50 events") { benchmark in
+        let store = try BenchmarkStores.fresh("bulk-views", projections: [PatientProjection()])
+        defer { BenchmarkStores.remove(store) }
+        let batches = (0..<benchmark.scaledIterations.count).map { _ in BenchmarkStores.patientBatch(events: 50) }
+        benchmark.startMeasurement()
+        for batch in batches {
+            try store.append(batch, author: "bench")
+        }
+        benchmark.stopMeasurement()
+    }
+
     // One iteration = one pain score appended in its own durable transaction (fsync).
     Benchmark("single durable append") { benchmark in
         let store = try BenchmarkStores.fresh("single")
@@ -100,14 +113,68 @@ let benchmarks: @Sendable () -> Void = {
         }
         benchmark.stopMeasurement()
     }
+
+    // One iteration = drop the patient views and fold all 1,000,000 events again (one transaction).
+    Benchmark("rebuild: 1,000,000 events", configuration: .init(warmupIterations: 0, maxDuration: .seconds(120), maxIterations: 3)) { benchmark in
+        let store = try BenchmarkStores.million()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { try store.rebuildProjections() }
+        benchmark.stopMeasurement()
+    }
+
+    // One iteration = fold one patient's 500 events (decode, causal sort, corrections) into a record.
+    Benchmark("re-fold one patient of 500 events") { benchmark in
+        let store = try BenchmarkStores.fresh("refold")
+        defer { BenchmarkStores.remove(store) }
+        let batch = BenchmarkStores.patientBatch(events: 500)
+        let patient = batch[0].patient!
+        try store.append(batch, author: "bench")
+        let events = try store.read { try $0.events(patient: patient) }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(try PatientFold.fold(patient, events: events).json.canonicalBytes) }
+        benchmark.stopMeasurement()
+    }
+
+    // One iteration = `show` of a random patient from the stored view, 1,000,000-event store.
+    Benchmark("show (stored view), 1,000,000-event store", configuration: .init(maxDuration: .seconds(5))) { benchmark in
+        let store = try BenchmarkStores.million()
+        let patients = try BenchmarkStores.somePatients(store)
+        var rng = SplitMix64(seed: 9)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let patient = patients[Int(rng.next() % UInt64(patients.count))]
+            blackHole(try store.read { try PatientViews($0).show(patient) })
+        }
+        benchmark.stopMeasurement()
+    }
+
+    // One iteration = `show --as-of` (folded on the fly) of a random patient, 1,000,000-event store.
+    Benchmark("show --as-of, 1,000,000-event store", configuration: .init(maxDuration: .seconds(5))) { benchmark in
+        let store = try BenchmarkStores.million()
+        let patients = try BenchmarkStores.somePatients(store)
+        var rng = SplitMix64(seed: 10)
+        let asOf = TimeTravel.asOf(Timestamp.now())
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let patient = patients[Int(rng.next() % UInt64(patients.count))]
+            blackHole(try store.read { try PatientViews($0).show(patient, asOf) })
+        }
+        benchmark.stopMeasurement()
+    }
 }
 
 enum BenchmarkStores {
+    static func somePatients(_ store: EventStore) throws -> [PatientID] {
+        try store.read { reader in
+            try Row.fetchAll(reader.database, sql: "SELECT patient FROM patient_summary LIMIT 5000").compactMap { PatientID($0["patient"] as String) }
+        }
+    }
+
     static let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("myolog-benchmarks")
 
-    static func fresh(_ name: String) throws -> EventStore {
+    static func fresh(_ name: String, projections: [any LogProjection] = []) throws -> EventStore {
         let directory = root.appendingPathComponent("\(name)-\(UUID().uuidString)")
-        return try EventStore.create(at: directory, site: "Benchmark")
+        return try EventStore.create(at: directory, site: "Benchmark", projections: projections)
     }
 
     /// Benchmarks run their closures many times: each removes its store when done.
@@ -118,11 +185,11 @@ enum BenchmarkStores {
     /// A 1,000,000-event store (20,000 patients × 50 events), built once and reused.
     static func million() throws -> EventStore {
         let directory = root.appendingPathComponent("million")
-        if let store = try? EventStore.open(at: directory), (try? store.read({ try $0.eventCount() })) ?? 0 >= 1_000_000 {
+        if let store = try? EventStore.open(at: directory, projections: [PatientProjection()]), (try? store.read({ try $0.eventCount() })) ?? 0 >= 1_000_000 {
             return store
         }
         try? FileManager.default.removeItem(at: directory)
-        let store = try EventStore.create(at: directory, site: "Benchmark")
+        let store = try EventStore.create(at: directory, site: "Benchmark", projections: [PatientProjection()])
         for _ in 0..<20_000 { try store.append(patientBatch(events: 50), author: "bench") }
         return store
     }
