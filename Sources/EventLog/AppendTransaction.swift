@@ -66,6 +66,52 @@ public final class AppendTransaction: EventReader {
         return envelope
     }
 
+    /// Stores an event written by another node, after checking everything the event alone proves:
+    /// its payload is canonical JSON, its hash recomputes, it is the next event of its origin's
+    /// chain (sequence and `prevHash`), and its clock names its own sequence. An origin's first
+    /// event must be its `NodeEnrolled`, whose public key must hash to the origin's node id.
+    ///
+    /// Returns false (and stores nothing) for an event already held; throws
+    /// ``ReplicationRefusal`` for anything else, naming the event. Trust in the origin and its
+    /// signatures is the sync layer's decision, made before this is called.
+    @discardableResult
+    public func receive(_ event: EventEnvelope) throws -> Bool {
+        func refuse(_ reason: String) -> ReplicationRefusal {
+            ReplicationRefusal(eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence, reason: reason)
+        }
+        if let held = try self.event(event.id) {
+            guard held == event else { throw refuse("another event with this id is already stored") }
+            return false
+        }
+        guard CanonicalJSON.isCanonical(Array(event.payload.utf8)) else { throw refuse("payload is not canonical JSON") }
+        guard event.computedHash == event.hash else { throw refuse("hash does not match the event's contents") }
+        guard event.clock[event.origin] == event.sequence else { throw refuse("clock[origin] is not the event's sequence") }
+        guard event.occurredAt <= event.recordedAt else { throw refuse("occurredAt is after recordedAt") }
+        let head = try self.head(of: event.origin)
+        guard event.sequence == (head?.sequence ?? 0) + 1 else {
+            throw refuse("expected sequence \((head?.sequence ?? 0) + 1) of this origin, not \(event.sequence)")
+        }
+        guard event.prevHash == head?.hash else { throw refuse("prevHash does not link to the origin's previous event") }
+        if head == nil {
+            guard event.type == EventStore.nodeEnrolledType, case .object(let enrolment)? = try? event.payloadValue(),
+                let key = enrolment["publicKey"]?.stringValue.flatMap({ Data(base64Encoded: $0) }),
+                let site = enrolment["site"]?.stringValue,
+                NodeIdentity.nodeID(forPublicKey: key) == event.origin
+            else { throw refuse("an origin's first event must be its NodeEnrolled, with a public key that hashes to its node id") }
+            try db.execute(sql: "INSERT OR IGNORE INTO nodes (id, site, publicKey, isLocal) VALUES (?, ?, ?, 0)",
+                           arguments: [event.origin.rawValue, site, key])
+        }
+        try insert.execute(arguments: [
+            event.id.rawValue, event.origin.rawValue, event.sequence, event.clock.description, event.lamport,
+            event.recordedAt.description, event.occurredAt.description, event.author, event.patient?.rawValue,
+            event.type, event.schemaVersion, event.payload, event.prevHash?.rawValue, event.hash.rawValue,
+        ])
+        clockState = clockState.merged(with: event.clock)
+        lamport = max(lamport, event.lamport)
+        appended.append(event)
+        return true
+    }
+
     /// The longest author name accepted.
     public static let maximumAuthorLength = 100
 

@@ -1,0 +1,105 @@
+import ClinicalEvents
+import EventLog
+import Foundation
+import GRDB
+@testable import Projections
+import Testing
+
+/// Real stores writing offline and exchanging events in random orders (per-origin sequence
+/// order kept, as sync delivers them): after a full exchange every store's views are the same bytes.
+@Suite("Views converge across stores")
+struct ConvergenceTests {
+    final class Network {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-net-\(UUID().uuidString)")
+        var stores: [EventStore] = []
+        var rng: SplitMix64
+
+        init(nodes: Int, seed: UInt64) throws {
+            rng = SplitMix64(seed: seed)
+            for index in 0..<nodes {
+                stores.append(try EventStore.create(at: root.appendingPathComponent("node\(index)"), site: "Site \(index)", projections: [PatientProjection()]))
+            }
+        }
+
+        deinit { try? FileManager.default.removeItem(at: root) }
+
+        func pick<T>(_ options: [T]) -> T { options[Int(rng.next() % UInt64(options.count))] }
+
+        /// Sends `target` what it lacks from `source`, interleaving origins at random.
+        func transfer(from source: EventStore, to target: EventStore) throws {
+            let have = try target.read { try $0.clock() }
+            var queues: [NodeID: [EventEnvelope]] = [:]
+            try source.read { reader in
+                try reader.forEachEvent { event in
+                    if event.sequence > have[event.origin] { queues[event.origin, default: []].append(event) }
+                }
+            }
+            for key in queues.keys { queues[key]!.sort { $0.sequence < $1.sequence } }
+            var order: [EventEnvelope] = []
+            while !queues.isEmpty {
+                let origin = pick(queues.keys.sorted())
+                order.append(queues[origin]!.removeFirst())
+                if queues[origin]!.isEmpty { queues[origin] = nil }
+            }
+            // Arrives in a few batches, as a resumable sync would commit them.
+            var start = 0
+            while start < order.count {
+                let end = min(order.count, start + 1 + Int(rng.next() % 7))
+                try target.write { tx in for event in order[start..<end] { try tx.receive(event) } }
+                start = end
+            }
+        }
+
+        func dump(_ store: EventStore) throws -> [String] {
+            try store.read { reader in
+                try PatientProjection.tables.flatMap { table in
+                    try Row.fetchAll(reader.database, sql: "SELECT * FROM \(table) ORDER BY 1, 2").map { "\(table) \($0)" }
+                }
+            }
+        }
+    }
+
+    @Test("random offline writes on 3 stores, random exchanges: identical views, conflicts, and incremental == rebuild (seeded)",
+          arguments: 0..<10)
+    func converge(seed: UInt64) throws {
+        let net = try Network(nodes: 3, seed: seed)
+        for _ in 0..<70 {
+            let index = Int(net.rng.next() % 3)
+            let store = net.stores[index]
+            let record = ClinicalRecord(store: store)
+            let patients = try store.read { reader in try Row.fetchAll(reader.database, sql: "SELECT patient FROM patient_summary ORDER BY patient").map { $0["patient"] as String } }
+            let author = "user\(index)"
+            switch (patients.isEmpty ? 0 : net.rng.next() % 8) {
+            case 0: _ = try record.write { try $0.register(.init(name: net.pick(["Mia", "Liam", "Ruth"]), dateOfBirth: "1980-01-0\(1 + net.rng.next() % 9)", phone: "0400 000 000"), author: author) }
+            case 1: _ = try record.write { try $0.updatePatient(net.pick(patients), changes: ["phone": "04\(10 + net.rng.next() % 80) 000 000"], author: author) }
+            case 2: _ = try record.write { try $0.recordPain(net.pick(patients), score: String(net.rng.next() % 11), region: "neck", context: "pre", author: author) }
+            case 3: _ = try record.write { try $0.recordTriggerPoint(net.pick(patients), muscle: "QL", side: net.pick(["left", "right"]), author: author) }
+            case 4:
+                let scores = try store.read { reader in try Row.fetchAll(reader.database, sql: "SELECT event FROM pain_scores").map { $0["event"] as String } }
+                if let target = scores.first {
+                    _ = try? record.write { try $0.correct(target, fields: ["score": String(net.rng.next() % 11)], reason: "re-rated", author: author) }
+                }
+            case 5:
+                let points = try store.read { reader in try Row.fetchAll(reader.database, sql: "SELECT event FROM trigger_points").map { $0["event"] as String } }
+                if let target = points.last { _ = try? record.write { try $0.retract(target, reason: "wrong side", author: author) } }
+            default:
+                let other = Int(net.rng.next() % 3)
+                if other != index { try net.transfer(from: net.stores[other], to: store) }
+            }
+        }
+        // Full mesh, twice round, so every store holds every event.
+        for _ in 0..<2 { for i in 0..<3 { for j in 0..<3 where i != j { try net.transfer(from: net.stores[i], to: net.stores[j]) } } }
+        let clocks = try net.stores.map { store in try store.read { try $0.clock() } }
+        #expect(Set(clocks).count == 1)
+        let reference = try net.dump(net.stores[0])
+        #expect(reference.contains { $0.hasPrefix("patient_summary") })
+        for store in net.stores.dropFirst() { #expect(try net.dump(store) == reference, "seed \(seed)") }
+        let conflicts = try net.stores.map { store in try store.read { try PatientViews($0).conflicts() } }
+        #expect(conflicts.allSatisfy { $0 == conflicts[0] })
+        for store in net.stores {
+            try store.rebuildProjections()
+            #expect(try net.dump(store) == reference, "rebuild differs, seed \(seed)")
+            _ = try store.read { try ChainCheck.run($0) }
+        }
+    }
+}
