@@ -32,14 +32,23 @@ public enum ClinicalEvent: Sendable, Hashable {
     /// Decodes `envelope`'s payload, upcast to the current schema version. Nil for event types
     /// that are not clinical (`NodeEnrolled`).
     public static func decode(_ envelope: EventEnvelope) throws -> ClinicalEvent? {
-        guard let type = payloadTypes.first(where: { $0.eventType == envelope.type }) else { return nil }
+        try decodeWithPayload(envelope)?.event
+    }
+
+    /// Like ``decode(_:)``, also returning the current-version payload's members, so a fold
+    /// does not encode again what it just parsed.
+    public static func decodeWithPayload(_ envelope: EventEnvelope) throws -> (event: ClinicalEvent, payload: [String: JSONValue])? {
+        guard let type = typesByName[envelope.type] else { return nil }
         let stored: JSONValue
         do { stored = try envelope.payloadValue() } catch {
             throw ClinicalError.malformedPayload(type: envelope.type, field: "payload", reason: error.description)
         }
         let current = try upcasters.upcast(type: envelope.type, version: envelope.schemaVersion, payload: stored)
-        return wrap(try type.init(json: current))
+        let event = wrap(try type.init(json: current))
+        return (event, current.objectValue ?? [:])
     }
+
+    private static let typesByName: [String: any ClinicalPayload.Type] = Dictionary(uniqueKeysWithValues: payloadTypes.map { ($0.eventType, $0) })
 
     private static func wrap(_ payload: any ClinicalPayload) -> ClinicalEvent {
         switch payload {

@@ -20,15 +20,11 @@ public enum PatientFold {
         }
 
         for event in CausalOrder.sorted(events) where range.includes(event) {
-            guard let clinical = try ClinicalEvent.decode(event) else { continue }
+            guard let (clinical, payload) = try ClinicalEvent.decodeWithPayload(event) else { continue }
             record.eventCount += 1
             switch clinical {
-            case .patientRegistered(let registration):
-                guard case .object(let members) = registration.json else { continue }
-                for (field, value) in members { write(field, value, by: event) }
-            case .patientDetailsChanged(let change):
-                guard case .object(let members) = change.json else { continue }
-                for (field, value) in members { write(field, value, by: event) }
+            case .patientRegistered, .patientDetailsChanged:
+                for (field, value) in payload { write(field, value, by: event) }
             case .entryCorrected(let correction):
                 guard let position = index[correction.target] else { continue }
                 for (field, value) in correction.fields { record.entries[position].fields[field] = value == .null ? nil : value }
@@ -37,9 +33,8 @@ public enum PatientFold {
                 guard let position = index[retraction.target], record.entries[position].retraction == nil else { continue }
                 record.entries[position].retraction = event
             default:
-                guard case .object(let members) = clinical.payload.json else { continue }
                 index[event.id] = record.entries.count
-                record.entries.append(ClinicalEntry(event: event, fields: members))
+                record.entries.append(ClinicalEntry(event: event, fields: payload))
             }
         }
         for field in PatientDetailsChanged.fields {
@@ -49,6 +44,7 @@ public enum PatientFold {
                 record.conflicts.append(FieldConflict(field: field, writes: writes))
             }
         }
+        record.derive()
         return record
     }
 }

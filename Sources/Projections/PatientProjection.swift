@@ -97,7 +97,7 @@ public struct PatientProjection: LogProjection {
         var touched: [PatientID] = []
         for event in events { if let patient = event.patient, !touched.contains(patient) { touched.append(patient) } }
         for patient in touched {
-            try store(try PatientFold.fold(patient, events: transaction.reader.events(patient: patient)), in: transaction.db)
+            try store(try PatientFold.fold(patient, events: transaction.reader.events(patient: patient)), in: transaction.db, replacing: true)
         }
     }
 
@@ -107,58 +107,60 @@ public struct PatientProjection: LogProjection {
         var batch: [EventEnvelope] = []
         try transaction.reader.forEachEventByPatient { event in
             if event.patient != current {
-                if let current { try store(try PatientFold.fold(current, events: batch), in: transaction.db) }
+                if let current { try store(try PatientFold.fold(current, events: batch), in: transaction.db, replacing: false) }
                 current = event.patient
                 batch.removeAll(keepingCapacity: true)
             }
             batch.append(event)
         }
-        if let current { try store(try PatientFold.fold(current, events: batch), in: transaction.db) }
+        if let current { try store(try PatientFold.fold(current, events: batch), in: transaction.db, replacing: false) }
     }
 
-    /// Replaces every row of one patient with the folded record.
-    func store(_ record: PatientRecord, in db: Database) throws {
+    /// Writes one patient's rows from the folded record, replacing the rows it had (unless the
+    /// tables are freshly created, as in a rebuild).
+    func store(_ record: PatientRecord, in db: Database, replacing: Bool) throws {
         let patient = record.patient.rawValue
-        for table in Self.tables { try db.execute(sql: "DELETE FROM \(table) WHERE patient = ?", arguments: [patient]) }
+        if replacing {
+            for table in Self.tables { try db.cachedStatement(sql: "DELETE FROM \(table) WHERE patient = ?").execute(arguments: [patient]) }
+        }
         guard record.isRegistered else { return }
         let details = record.details
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO patient_summary (patient, name, dateOfBirth, phone, email, address, lastVisit, latestPainScore, activeTriggerPoints, eventCount, view)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [
+            """).execute(arguments: [
                 patient, details["name"]?.stringValue, details["dateOfBirth"]?.stringValue, details["phone"]?.stringValue,
                 details["email"]?.stringValue, details["address"]?.stringValue, record.lastVisit?.description,
                 record.painScores.last?.fields["score"]?.intValue, record.activeTriggerPoints.count, record.eventCount,
                 record.json.canonicalString,
             ])
         for conflict in record.conflicts {
-            try db.execute(sql: "INSERT INTO field_conflicts (patient, field, shown, candidates) VALUES (?, ?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO field_conflicts (patient, field, shown, candidates) VALUES (?, ?, ?, ?)").execute(
                            arguments: [patient, conflict.field, conflict.writes.last!.value.stringValue, JSONValue.array(conflict.writes.map(\.json)).canonicalString])
         }
         for entry in record.painScores {
-            try db.execute(sql: "INSERT INTO pain_scores (event, patient, occurredAt, score, region, context, visit) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO pain_scores (event, patient, occurredAt, score, region, context, visit) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(
                            arguments: [entry.event.id.rawValue, patient, entry.event.occurredAt.description, entry.fields["score"]?.intValue,
                                        entry.string("region"), entry.string("context"), entry.string("visit")])
         }
         let active = Set(record.activeTriggerPoints.map(\.event.id))
-        for entry in record.live(TriggerPointFound.eventType) {
-            try db.execute(sql: "INSERT INTO trigger_points (event, patient, foundAt, muscle, side, status, referral, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        for entry in record.triggerPoints {
+            try db.cachedStatement(sql: "INSERT INTO trigger_points (event, patient, foundAt, muscle, side, status, referral, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(
                            arguments: [entry.event.id.rawValue, patient, entry.event.occurredAt.description, entry.string("muscle"),
                                        entry.string("side"), entry.string("status"), entry.string("referral"), active.contains(entry.event.id)])
         }
         for entry in record.techniques {
-            try db.execute(sql: "INSERT INTO techniques (event, patient, occurredAt, technique, region, minutes) VALUES (?, ?, ?, ?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO techniques (event, patient, occurredAt, technique, region, minutes) VALUES (?, ?, ?, ?, ?, ?)").execute(
                            arguments: [entry.event.id.rawValue, patient, entry.event.occurredAt.description, entry.string("technique"),
                                        entry.string("region"), entry.fields["minutes"]?.intValue])
         }
-        for entry in record.live(HistoryEntryRecorded.eventType) {
-            try db.execute(sql: "INSERT INTO history_entries (event, patient, kind, text, date, ergonomics) VALUES (?, ?, ?, ?, ?, ?)",
+        for entry in Vocabularies.historyKinds.terms.flatMap({ record.history($0.id) }) {
+            try db.cachedStatement(sql: "INSERT INTO history_entries (event, patient, kind, text, date, ergonomics) VALUES (?, ?, ?, ?, ?, ?)").execute(
                            arguments: [entry.event.id.rawValue, patient, entry.string("kind"), entry.string("text"), entry.string("date"), entry.string("ergonomics")])
         }
-        let ended = Set(record.live(VisitEnded.eventType).compactMap { $0.string("visit") })
         for entry in record.visits {
-            try db.execute(sql: "INSERT INTO visits (event, patient, startedAt, reason, ended) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [entry.event.id.rawValue, patient, entry.event.occurredAt.description, entry.string("reason"), ended.contains(entry.event.id.rawValue)])
+            try db.cachedStatement(sql: "INSERT INTO visits (event, patient, startedAt, reason, ended) VALUES (?, ?, ?, ?, ?)").execute(
+                           arguments: [entry.event.id.rawValue, patient, entry.event.occurredAt.description, entry.string("reason"), record.endedVisits.contains(entry.event.id.rawValue)])
         }
     }
 }

@@ -63,35 +63,51 @@ public struct PatientRecord: Sendable, Equatable {
 
     public var isRegistered: Bool { details["name"] != nil }
 
-    var live: [ClinicalEntry] { entries.filter { !$0.isRetracted } }
-
-    func live(_ type: String) -> [ClinicalEntry] { live.filter { $0.event.type == type } }
-
     /// Visits that were started and not retracted, oldest first.
-    public var visits: [ClinicalEntry] { live(VisitStarted.eventType).sorted(by: Self.clinicalTime) }
+    public private(set) var visits: [ClinicalEntry] = []
+    /// Ids of visits that were ended.
+    public private(set) var endedVisits: Set<String> = []
+    /// Trigger points found and not retracted, in causal order.
+    public private(set) var triggerPoints: [ClinicalEntry] = []
+    /// Trigger points found and not resolved (nor retracted), by muscle and side.
+    public private(set) var activeTriggerPoints: [ClinicalEntry] = []
+    /// Techniques applied, most recent first.
+    public private(set) var techniques: [ClinicalEntry] = []
+    /// Pain scores, oldest first by when they were taken.
+    public private(set) var painScores: [ClinicalEntry] = []
+    /// History entries by kind, in the order they were recorded.
+    public private(set) var historyByKind: [String: [ClinicalEntry]] = [:]
+    public private(set) var painTrend: PainTrend?
 
     /// When the most recent visit took place.
     public var lastVisit: Timestamp? { visits.last?.event.occurredAt }
 
-    /// Trigger points found and not resolved (nor retracted), by muscle and side.
-    public var activeTriggerPoints: [ClinicalEntry] {
-        let resolved = Set(live(TriggerPointResolved.eventType).compactMap { $0.string("finding") })
-        return live(TriggerPointFound.eventType)
+    /// History entries of one kind, in the order they were recorded.
+    public func history(_ kind: String) -> [ClinicalEntry] { historyByKind[kind] ?? [] }
+
+    /// Sorts the entries into the lists views show; called once, when the fold is done.
+    mutating func derive() {
+        var resolved = Set<String>()
+        for entry in entries where !entry.isRetracted {
+            switch entry.event.type {
+            case VisitStarted.eventType: visits.append(entry)
+            case VisitEnded.eventType: if let visit = entry.string("visit") { endedVisits.insert(visit) }
+            case TriggerPointFound.eventType: triggerPoints.append(entry)
+            case TriggerPointResolved.eventType: if let finding = entry.string("finding") { resolved.insert(finding) }
+            case TechniqueApplied.eventType: techniques.append(entry)
+            case PainScoreRecorded.eventType: painScores.append(entry)
+            case HistoryEntryRecorded.eventType: historyByKind[entry.string("kind") ?? "", default: []].append(entry)
+            default: break
+            }
+        }
+        visits.sort(by: Self.clinicalTime)
+        techniques.sort(by: Self.clinicalTime)
+        techniques.reverse()
+        painScores.sort(by: Self.clinicalTime)
+        activeTriggerPoints = triggerPoints
             .filter { !resolved.contains($0.event.id.rawValue) }
             .sorted { ($0.string("muscle") ?? "", $0.string("side") ?? "", $0.event.occurredAt, $0.event.id) < ($1.string("muscle") ?? "", $1.string("side") ?? "", $1.event.occurredAt, $1.event.id) }
-    }
-
-    /// Techniques applied, most recent first.
-    public var techniques: [ClinicalEntry] { live(TechniqueApplied.eventType).sorted(by: Self.clinicalTime).reversed() }
-
-    /// Pain scores, oldest first by when they were taken.
-    public var painScores: [ClinicalEntry] { live(PainScoreRecorded.eventType).sorted(by: Self.clinicalTime) }
-
-    public var painTrend: PainTrend? { PainTrend(scores: painScores.compactMap { $0.fields["score"]?.intValue }) }
-
-    /// History entries of one kind, in the order they were recorded.
-    public func history(_ kind: String) -> [ClinicalEntry] {
-        live(HistoryEntryRecorded.eventType).filter { $0.string("kind") == kind }
+        painTrend = PainTrend(scores: painScores.compactMap { $0.fields["score"]?.intValue })
     }
 
     /// Clinical time, then causal order: ties (same minute) keep the order they were written in.
