@@ -136,7 +136,7 @@ public class EventReader {
 
     static func checkPrefix(_ prefix: String) throws {
         guard prefix.count >= minimumPrefixLength else { throw EventLogError.prefixTooShort(prefix, minimum: minimumPrefixLength) }
-        guard prefix.utf8.allSatisfy({ Hex.digits.contains($0) || $0 == UInt8(ascii: "-") }) else {
+        guard prefix.utf8.allSatisfy({ Hex.isDigit($0) || $0 == UInt8(ascii: "-") }) else {
             throw EventLogError.invalidField(field: "id", value: prefix, accepted: "a UUID or at least \(minimumPrefixLength) of its first characters (0-9, a-f, -)")
         }
     }

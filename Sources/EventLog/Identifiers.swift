@@ -65,7 +65,7 @@ public struct NodeID: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Accepts 16 characters of lower-case RFC 4648 base32.
     public init?(_ text: String) {
-        guard text.utf8.count == 16, text.utf8.allSatisfy({ Base32.alphabet.contains($0) }) else { return nil }
+        guard text.utf8.count == 16, text.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "2")...UInt8(ascii: "7")).contains($0) }) else { return nil }
         rawValue = text
     }
 
@@ -80,7 +80,7 @@ public struct EventHash: Sendable, Hashable, CustomStringConvertible {
     public let rawValue: String
 
     public init?(_ text: String) {
-        guard text.utf8.count == 64, text.utf8.allSatisfy({ Hex.digits.contains($0) }) else { return nil }
+        guard text.utf8.count == 64, text.utf8.allSatisfy(Hex.isDigit) else { return nil }
         rawValue = text
     }
 
@@ -90,6 +90,11 @@ public struct EventHash: Sendable, Hashable, CustomStringConvertible {
 
 enum Hex {
     static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// A lower-case hex digit (a range test: this runs for every id and hash read from the log).
+    @inline(__always) static func isDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+    }
 
     static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var out: [UInt8] = []
@@ -135,14 +140,15 @@ enum UUIDText {
     }
 
     static func isCanonical(_ text: String) -> Bool {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 36 else { return false }
-        for (i, byte) in utf8.enumerated() {
-            if i == 8 || i == 13 || i == 18 || i == 23 {
+        guard text.utf8.count == 36 else { return false }
+        var index = 0
+        for byte in text.utf8 {
+            if index == 8 || index == 13 || index == 18 || index == 23 {
                 guard byte == UInt8(ascii: "-") else { return false }
             } else {
-                guard Hex.digits.contains(byte) else { return false }
+                guard Hex.isDigit(byte) else { return false }
             }
+            index += 1
         }
         return true
     }
