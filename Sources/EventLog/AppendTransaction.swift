@@ -84,14 +84,9 @@ public final class AppendTransaction: EventReader {
             return false
         }
         guard CanonicalJSON.isCanonical(Array(event.payload.utf8)) else { throw refuse("payload is not canonical JSON") }
-        guard event.computedHash == event.hash else { throw refuse("hash does not match the event's contents") }
-        guard event.clock[event.origin] == event.sequence else { throw refuse("clock[origin] is not the event's sequence") }
         guard event.occurredAt <= event.recordedAt else { throw refuse("occurredAt is after recordedAt") }
         let head = try self.head(of: event.origin)
-        guard event.sequence == (head?.sequence ?? 0) + 1 else {
-            throw refuse("expected sequence \((head?.sequence ?? 0) + 1) of this origin, not \(event.sequence)")
-        }
-        guard event.prevHash == head?.hash else { throw refuse("prevHash does not link to the origin's previous event") }
+        if let problem = ChainCheck.linkProblem(event, after: head) { throw refuse(problem) }
         if head == nil {
             guard event.type == EventStore.nodeEnrolledType, case .object(let enrolment)? = try? event.payloadValue(),
                 let key = enrolment["publicKey"]?.stringValue.flatMap({ Data(base64Encoded: $0) }),

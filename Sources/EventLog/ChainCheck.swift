@@ -35,11 +35,7 @@ public struct ChainCheck: Sendable {
                 origin = event.origin
                 previous = nil
             }
-            let expectedSequence = (previous?.sequence ?? 0) + 1
-            guard event.sequence == expectedSequence else { throw fail("sequence \(event.sequence) follows \(expectedSequence - 1): events are missing") }
-            guard event.prevHash == previous?.hash else { throw fail("prevHash does not link to the previous event's hash") }
-            guard event.computedHash == event.hash else { throw fail("hash does not match the event's contents") }
-            guard event.clock[event.origin] == event.sequence else { throw fail("clock[origin] is \(event.clock[event.origin]), not the sequence") }
+            if let reason = linkProblem(event, after: previous.map { ($0.sequence, $0.hash) }) { throw fail(reason) }
             if let previous {
                 guard event.clock.dominates(previous.clock) else { throw fail("vector clock went backwards") }
                 guard event.lamport > previous.lamport else { throw fail("Lamport timestamp did not increase") }
@@ -48,5 +44,16 @@ public struct ChainCheck: Sendable {
             previous = event
         }
         return result
+    }
+
+    /// Why `event` is not the intact next link after `previous` (its origin's head), or nil:
+    /// the one rule both a full check of the log and the receipt of a peer's event apply.
+    static func linkProblem(_ event: EventEnvelope, after previous: (sequence: Int, hash: EventHash)?) -> String? {
+        let expected = (previous?.sequence ?? 0) + 1
+        guard event.sequence == expected else { return "expected sequence \(expected) of this origin, not \(event.sequence)" }
+        guard event.prevHash == previous?.hash else { return "prevHash does not link to the origin's previous event" }
+        guard event.computedHash == event.hash else { return "hash does not match the event's contents" }
+        guard event.clock[event.origin] == event.sequence else { return "clock[origin] is \(event.clock[event.origin]), not the sequence" }
+        return nil
     }
 }

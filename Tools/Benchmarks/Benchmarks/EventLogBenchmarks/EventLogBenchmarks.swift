@@ -17,14 +17,7 @@ let benchmarks: @Sendable () -> Void = {
     // One iteration = one transaction of 50 events for one patient (a first consultation and
     // visits), every hash computed, synchronous=FULL commit.
     Benchmark("bulk append: 1 transaction × 50 events") { benchmark in
-        let store = try BenchmarkStores.fresh("bulk")
-        defer { BenchmarkStores.remove(store) }
-        let batches = (0..<benchmark.scaledIterations.count).map { _ in BenchmarkStores.patientBatch(events: 50) }
-        benchmark.startMeasurement()
-        for batch in batches {
-            try store.append(batch, author: "bench")
-        }
-        benchmark.stopMeasurement()
+        try BenchmarkStores.bulkAppend(benchmark, into: BenchmarkStores.fresh("bulk"))
     }
 
     // The floor: the same rows (copied from a Myolog store) inserted with one cached GRDB
@@ -59,14 +52,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // As "bulk append", with the patient views folded in the same transaction (what the CLI does).
     Benchmark("bulk append with patient views: 1 transaction × 50 events") { benchmark in
-        let store = try BenchmarkStores.fresh("bulk-views", projections: [PatientProjection()])
-        defer { BenchmarkStores.remove(store) }
-        let batches = (0..<benchmark.scaledIterations.count).map { _ in BenchmarkStores.patientBatch(events: 50) }
-        benchmark.startMeasurement()
-        for batch in batches {
-            try store.append(batch, author: "bench")
-        }
-        benchmark.stopMeasurement()
+        try BenchmarkStores.bulkAppend(benchmark, into: BenchmarkStores.fresh("bulk-views", projections: [PatientProjection()]))
     }
 
     // One iteration = one pain score appended in its own durable transaction (fsync).
@@ -175,6 +161,15 @@ enum BenchmarkStores {
     static func fresh(_ name: String, projections: [any LogProjection] = []) throws -> EventStore {
         let directory = root.appendingPathComponent("\(name)-\(UUID().uuidString)")
         return try EventStore.create(at: directory, site: "Benchmark", projections: projections)
+    }
+
+    /// One 50-event patient transaction per iteration into `store`, which is removed afterwards.
+    static func bulkAppend(_ benchmark: Benchmark, into store: EventStore) throws {
+        defer { remove(store) }
+        let batches = (0..<benchmark.scaledIterations.count).map { _ in patientBatch(events: 50) }
+        benchmark.startMeasurement()
+        for batch in batches { try store.append(batch, author: "bench") }
+        benchmark.stopMeasurement()
     }
 
     /// Benchmarks run their closures many times: each removes its store when done.
