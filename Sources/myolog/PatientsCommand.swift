@@ -10,7 +10,7 @@ struct PatientsCommand: ParsableCommand {
             Examples:
               myolog patients
               myolog patients --search thompson --json
-              myolog patients --as-of 2026-03-03          # as the list stood at the end of that day (UTC)
+              myolog patients --as-of 2026-03-03          # as the list stood at the end of that day
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import EventLog
 import Projections
 
@@ -17,9 +18,11 @@ struct TimeTravelOptions: ParsableArguments {
         case (nil, nil): return .now
         case (_?, _?): throw ValidationError("as-of: give --as-of or --at-clock, not both")
         case (let text?, nil):
-            // A date alone means the end of that day in UTC: everything recorded on it.
+            // A date alone means the end of that day here (the clinic's day, as for --date):
+            // everything recorded on it.
             if let date = CivilDate(iso: text) {
-                return .asOf(Timestamp(millisecondsSinceEpoch: (date.daysSinceEpoch + 1) * 86_400_000 - 1))
+                let nextDay = CivilDate(daysSinceEpoch: date.daysSinceEpoch + 1)
+                return .asOf(Timestamp(millisecondsSinceEpoch: Timestamp(startOf: nextDay, in: .current).millisecondsSinceEpoch - 1))
             }
             guard let instant = Timestamp(rfc3339: text) else {
                 throw ValidationError("as-of: \"\(text)\" is not accepted; accepted: an ISO 8601 instant like 2026-03-03T09:15:00Z (fractions and offsets allowed) or a date YYYY-MM-DD")

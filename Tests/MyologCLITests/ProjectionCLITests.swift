@@ -116,6 +116,10 @@ struct ProjectionCLITests {
         #expect(atClock.isEmpty)
         guard case .array(let all) = try json(["patients", "--at-clock", "{\"\(node)\":1000}"], store: store) else { return }
         #expect(all.count == 4)
+        // The store's own clock, as `id --json` prints it, covers everything.
+        let clock = try json(["id"], store: store).objectValue!["clock"]!.canonicalString
+        guard case .array(let atOwnClock) = try json(["patients", "--at-clock", clock], store: store) else { return }
+        #expect(atOwnClock == all)
     }
 
     @Test("bad time-travel and audit input: one line, non-zero exit, store unchanged", arguments: [
