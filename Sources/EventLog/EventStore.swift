@@ -50,7 +50,13 @@ public final class EventStore: Sendable {
         }
         let identity = NodeIdentity(privateKey: Curve25519.Signing.PrivateKey(), site: site)
         try writeKeyFile(identity.keyFileContents, to: directory.appendingPathComponent(keyFileName))
-        let database = try openDatabase(directory.appendingPathComponent(databaseFileName))
+        let databaseURL = directory.appendingPathComponent(databaseFileName)
+        // Health data: the database file (and the -wal and -shm files SQLite derives from its
+        // mode) readable by the owner only, even if the directory's mode is later loosened.
+        guard FileManager.default.createFile(atPath: databaseURL.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw EventLogError.damagedStore(path: directory.path, reason: "cannot create \(databaseFileName)")
+        }
+        let database = try openDatabase(databaseURL)
         try database.write { db in
             try db.execute(sql: "INSERT INTO nodes (id, site, publicKey, isLocal) VALUES (?, ?, ?, 1)",
                            arguments: [identity.nodeID.rawValue, site, identity.publicKey.rawRepresentation])

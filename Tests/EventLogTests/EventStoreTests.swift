@@ -29,6 +29,10 @@ struct EventStoreTests {
         let keyMode = try FileManager.default.attributesOfItem(atPath: store.directory.appendingPathComponent("node.key").path)[.posixPermissions] as? Int
         #expect(dirMode == 0o700)
         #expect(keyMode == 0o600)
+        for file in ["myolog.sqlite", "myolog.sqlite-wal", "myolog.sqlite-shm"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: store.directory.appendingPathComponent(file).path)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file)")
+        }
         let events = try store.read { reader in try reader.events(types: nil) }
         #expect(events.count == 1)
         #expect(events[0].type == "NodeEnrolled")
