@@ -109,6 +109,13 @@ public class EventReader {
             """, arguments: [patient.rawValue, type, member, value]).map(Self.envelope)
     }
 
+    /// The next events of one origin's chain after `sequence`, in order, at most `limit`: what a
+    /// peer lacks, read through the (origin, sequence) index — never a scan of the log.
+    public func events(origin: NodeID, after sequence: Int, limit: Int) throws -> [EventEnvelope] {
+        try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM events WHERE origin = ? AND sequence > ? ORDER BY sequence LIMIT ?",
+                         arguments: [origin.rawValue, sequence, limit]).map(Self.envelope)
+    }
+
     /// This store's vector clock: for each known node, the highest sequence held.
     public func clock() throws -> VectorClock {
         var clock = VectorClock()

@@ -133,7 +133,7 @@ struct CLITests {
         [], ["init"], ["id"], ["patient"], ["patient", "register"], ["patient", "update"], ["visit"], ["visit", "start"], ["visit", "end"],
         ["record"], ["record", "history"], ["record", "trigger-point"], ["record", "technique"], ["record", "pain"], ["resolve"],
         ["correct"], ["retract"], ["log"], ["demo"], ["demo", "tour"], ["demo", "generate"], ["vocabulary"],
-        ["patients"], ["show"], ["timeline"], ["history"], ["conflicts"], ["rebuild"],
+        ["patients"], ["show"], ["timeline"], ["history"], ["conflicts"], ["rebuild"], ["query"], ["sync"],
     ])
     func help(_ command: [String]) throws {
         let result = try MyologProcess.run(command + ["--help"])

@@ -1,0 +1,69 @@
+import EventLog
+import Foundation
+import GRDB
+import Testing
+
+@Suite("myolog sync (path)")
+struct SyncCLITests {
+    let scratch = Scratch()
+
+    func events(_ store: String) throws -> [String] {
+        let db = try DatabaseQueue(path: store + "/myolog.sqlite")
+        return try db.read { try String.fetchAll($0, sql: "SELECT id || ' ' || hash FROM events ORDER BY id") }
+    }
+
+    func run(_ arguments: [String]) throws -> MyologProcess.Result {
+        let result = try MyologProcess.run(arguments)
+        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        return result
+    }
+
+    @Test("two stores written offline end with the same events and byte-identical views; events relay; a second sync moves nothing")
+    func converge() throws {
+        let a = scratch.path("a"), b = scratch.path("b"), c = scratch.path("c")
+        _ = try run(["demo", "--store", a])
+        _ = try run(["--store", b, "init", "--site", "Brunswick"])
+        _ = try run(["--store", c, "init", "--site", "Laptop"])
+        let zed = try run(["--store", b, "--as", "bo", "patient", "register", "--name", "Zed Lee", "--dob", "1970-01-01"]).lastWord
+        _ = try run(["--store", b, "--as", "bo", "record", "pain", zed, "--score", "4", "--region", "knee"])
+        let first = try run(["--store", b, "--json", "sync", a])
+        let moved = try JSONParser.parse(first.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(moved.objectValue?["received"]?.objectValue?.values.compactMap(\.intValue).reduce(0, +) == 62)
+        #expect(moved.objectValue?["sent"]?.objectValue?.values.compactMap(\.intValue).reduce(0, +) == 3)
+        // Zed's record reaches C through B: relayed, not from its origin.
+        _ = try run(["--store", c, "sync", b])
+        #expect(try events(b) == events(c))
+        // A lacks only C's enrolment now.
+        let last = try run(["--store", a, "sync", c])
+        #expect(last.stdout.contains("received 1 event"), "\(last.stdout)")
+        #expect(try events(a) == events(b))
+        for store in [a, b, c] {
+            #expect(try run(["--store", store, "patients", "--json"]).stdout == run(["--store", a, "patients", "--json"]).stdout)
+            #expect(try run(["--store", store, "show", zed, "--json"]).stdout == run(["--store", a, "show", zed, "--json"]).stdout)
+        }
+        let again = try run(["--store", a, "sync", c])
+        #expect(again.stdout.contains("nothing to move"))
+        // The stores keep working after sync: a write on A continues A's chain with C's clock in it.
+        _ = try run(["--store", c, "--as", "cy", "record", "pain", zed, "--score", "2", "--region", "knee"])
+        _ = try run(["--store", a, "sync", c, "--batch-size", "1"])
+        let check = try MyologProcess.run(["--store", a, "log", "--json"])
+        let file = scratch.path("log.json")
+        try check.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+        let independent = try MyologProcess.run(["python3", SchemaValidationTests.root.appendingPathComponent("Tools/check-log.py").path, file],
+                                                executable: SchemaValidationTests.python)
+        #expect(independent.stdout.contains("3 origins"), "\(independent.stdout)")
+    }
+
+    @Test("syncing with nothing, or with itself, is refused and changes nothing", arguments: ["missing", "self"])
+    func refusals(_ which: String) throws {
+        let a = scratch.path("a")
+        _ = try run(["demo", "--store", a])
+        let before = try events(a)
+        let result = try MyologProcess.run(["--store", a, "sync", which == "self" ? a : scratch.path("missing")])
+        #expect(result.status != 0)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains(which == "self" ? "dir:" : "myolog init"), "\(result.stderr)")
+        #expect(try events(a) == before)
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("missing")))
+    }
+}
