@@ -41,4 +41,37 @@ struct DurabilityTests {
         #expect(next.status == 0, "\(next.stderr)")
         #expect(try opened.read { try ChainCheck.run($0).totalEvents } == count + 5)
     }
+
+    @Test("kill -9 during a sync: the next sync completes, nothing lost or duplicated, integrity ok")
+    func killedSync() throws {
+        let source = scratch.path("source"), target = scratch.path("target")
+        let generated = try MyologProcess.run(["--store", source, "demo", "generate", "--patients", "120", "--events-per-patient", "50", "--seed", "5"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        #expect(try MyologProcess.run(["--store", target, "init", "--site", "Target"]).status == 0)
+        let process = Process()
+        process.executableURL = MyologProcess.binary
+        process.arguments = ["--store", target, "sync", source, "--batch-size", "25"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(700_000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        func ids(_ store: String) throws -> [String] {
+            try DatabaseQueue(path: store + "/myolog.sqlite").read { try String.fetchAll($0, sql: "SELECT id FROM events ORDER BY id") }
+        }
+        let partial = try ids(target)
+        #expect(partial.count < 6002, "the sync finished before the kill; lower the delay")
+        #expect(try DatabaseQueue(path: target + "/myolog.sqlite").read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+        let resumed = try MyologProcess.run(["--store", target, "sync", source])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let all = try ids(target)
+        #expect(Set(all).count == all.count)
+        #expect(Set(try ids(source)).isSubset(of: Set(all)))
+        #expect(all.count == 6001 + 1, "\(partial.count) events before the kill")
+        let opened = try EventStore.open(at: URL(fileURLWithPath: target))
+        #expect(try opened.read { try ChainCheck.run($0) }.totalEvents == all.count)
+        let again = try MyologProcess.run(["--store", target, "sync", source])
+        #expect(again.stdout.contains("nothing to move"))
+    }
 }
