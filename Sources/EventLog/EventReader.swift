@@ -116,6 +116,11 @@ public class EventReader {
                          arguments: [origin.rawValue, sequence, limit]).map(Self.envelope)
     }
 
+    /// The hash of `origin`'s event at `sequence`, if held.
+    public func hash(origin: NodeID, sequence: Int) throws -> EventHash? {
+        try String.fetchOne(db, sql: "SELECT hash FROM events WHERE origin = ? AND sequence = ?", arguments: [origin.rawValue, sequence]).flatMap(EventHash.init)
+    }
+
     /// This store's vector clock: for each known node, the highest sequence held.
     public func clock() throws -> VectorClock {
         var clock = VectorClock()

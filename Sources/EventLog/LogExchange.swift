@@ -17,6 +17,7 @@ public enum LogExchange {
         precondition(batchSize > 0)
         let have = try target.read { try $0.clock() }
         let offer = try source.read { try $0.clock() }
+        try refuseForks(between: source, and: target, offer: offer, have: have)
         var moved: Moved = [:]
         for origin in offer.entries.keys.sorted() where offer[origin] > have[origin] {
             var after = have[origin]
@@ -31,10 +32,40 @@ public enum LogExchange {
         return moved
     }
 
+    /// Two stores holding different events at the same (origin, sequence) — a cloned store, a
+    /// restored backup, a tampered copy — must never be merged silently. Chains are hash-linked,
+    /// so comparing the events at the shorter head tells whether they agree, and a binary search
+    /// finds the first sequence where they part: O(log n) lookups per shared origin.
+    static func refuseForks(between source: EventStore, and target: EventStore, offer: VectorClock, have: VectorClock) throws {
+        for origin in offer.entries.keys.sorted() where have[origin] > 0 {
+            let shared = min(offer[origin], have[origin])
+            func agree(_ sequence: Int) throws -> Bool {
+                try source.read { try $0.hash(origin: origin, sequence: sequence) } == target.read { try $0.hash(origin: origin, sequence: sequence) }
+            }
+            guard try !agree(shared) else { continue }
+            var low = 1, high = shared  // the first disagreeing sequence is in low...high
+            while low < high {
+                let middle = (low + high) / 2
+                if try agree(middle) { low = middle + 1 } else { high = middle }
+            }
+            throw ForkDetected(origin: origin.rawValue, sequence: low)
+        }
+    }
+
     /// Both directions: afterwards each store holds every event either held.
     public static func sync(_ local: EventStore, with peer: EventStore, batchSize: Int = 1000) throws -> (received: Moved, sent: Moved) {
         let received = try transfer(from: peer, to: local, batchSize: batchSize)
         let sent = try transfer(from: local, to: peer, batchSize: batchSize)
         return (received, sent)
+    }
+}
+
+/// Two stores hold different events at the same place in one origin's chain. Nothing is moved;
+/// an operator must decide which history is the clinic's.
+public struct ForkDetected: Error, CustomStringConvertible, Sendable, Equatable {
+    public var origin: String
+    public var sequence: Int
+    public var description: String {
+        "fork: the two stores hold different events for origin \(origin) from sequence \(sequence) on (a cloned store, a restored backup or an altered copy); nothing was moved — an operator must decide which history to keep"
     }
 }

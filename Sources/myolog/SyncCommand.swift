@@ -11,8 +11,10 @@ struct SyncCommand: ParsableCommand {
             vector clock lacks, per origin in sequence order, relaying events of third sites too.
             Every event is checked (hash, chain link, sequence, enrolment) before it is stored, in
             batches that each commit with their views: an interrupted sync resumes where it
-            stopped, and a finished one run again moves nothing. Not yet: forks, trust lists,
-            bundles and HTTP (later releases).
+            stopped, and a finished one run again moves nothing. Two stores holding different
+            events at the same place of one origin's chain (a cloned store, a restored backup, an
+            altered copy) are a fork: nothing moves and sync exits non-zero naming the origin and
+            sequence. Not yet: quarantine of forks, trust lists, bundles and HTTP.
 
             Examples:
               myolog sync /media/usb/clinic-laptop

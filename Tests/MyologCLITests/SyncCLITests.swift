@@ -54,6 +54,30 @@ struct SyncCLITests {
         #expect(independent.stdout.contains("3 origins"), "\(independent.stdout)")
     }
 
+    @Test("a cloned store that wrote on its own is a fork: refused, named, nothing moved on either side")
+    func fork() throws {
+        let a = scratch.path("a"), clone = scratch.path("clone"), other = scratch.path("other")
+        _ = try run(["demo", "--store", a])
+        try FileManager.default.copyItem(atPath: a, toPath: clone)
+        let patient = try run(["--store", a, "patients", "--json"]).stdout
+        let id = try #require(try JSONParser.parse(patient.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValueForTest.first?.objectValue?["patientId"]?.stringValue)
+        _ = try run(["--store", a, "--as", "alex", "record", "pain", id, "--score", "3", "--region", "neck"])
+        _ = try run(["--store", clone, "--as", "mallory", "record", "pain", id, "--score", "9", "--region", "neck"])
+        _ = try run(["--store", clone, "--as", "mallory", "record", "pain", id, "--score", "8", "--region", "neck"])
+        let beforeA = try events(a), beforeClone = try events(clone)
+        let result = try MyologProcess.run(["--store", a, "sync", clone])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("fork"), "\(result.stderr)")
+        #expect(result.stderr.contains("sequence 63"), "\(result.stderr)")
+        #expect(try events(a) == beforeA)
+        #expect(try events(clone) == beforeClone)
+        // A third store that syncs with the clone first will not take A's diverging history either.
+        _ = try run(["--store", other, "init", "--site", "Other"])
+        _ = try run(["--store", other, "sync", clone])
+        let relayed = try MyologProcess.run(["--store", other, "sync", a])
+        #expect(relayed.status != 0 && relayed.stderr.contains("fork"), "\(relayed.stderr)")
+    }
+
     @Test("syncing with nothing, or with itself, is refused and changes nothing", arguments: ["missing", "self"])
     func refusals(_ which: String) throws {
         let a = scratch.path("a")
@@ -65,5 +89,12 @@ struct SyncCLITests {
         #expect(result.stderr.contains(which == "self" ? "dir:" : "myolog init"), "\(result.stderr)")
         #expect(try events(a) == before)
         #expect(!FileManager.default.fileExists(atPath: scratch.path("missing")))
+    }
+}
+
+extension JSONValue {
+    var arrayValueForTest: [JSONValue] {
+        if case .array(let elements) = self { return elements }
+        return []
     }
 }
