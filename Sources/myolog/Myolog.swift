@@ -22,7 +22,7 @@ struct Myolog: ParsableCommand {
         subcommands: [
             InitCommand.self, IdCommand.self, PatientCommand.self, VisitCommand.self, RecordCommand.self,
             ResolveCommand.self, CorrectCommand.self, RetractCommand.self, LogCommand.self, PatientsCommand.self,
-            ShowCommand.self, TimelineCommand.self, HistoryCommand.self, ConflictsCommand.self, RebuildCommand.self, QueryCommand.self, SyncCommand.self,
+            ShowCommand.self, TimelineCommand.self, HistoryCommand.self, ConflictsCommand.self, RebuildCommand.self, QueryCommand.self, SyncCommand.self, BundleCommand.self,
             DemoCommand.self, VocabularyCommand.self,
         ])
 

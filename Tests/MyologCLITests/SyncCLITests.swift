@@ -1,3 +1,4 @@
+import ClinicalEvents
 import EventLog
 import Foundation
 import GRDB
@@ -7,7 +8,11 @@ import Testing
 struct SyncCLITests {
     let scratch = Scratch()
 
-    func events(_ store: String) throws -> [String] {
+    func events(_ store: String) throws -> Set<String> {
+        Set(try eventList(store))
+    }
+
+    func eventList(_ store: String) throws -> [String] {
         let db = try DatabaseQueue(path: store + "/myolog.sqlite")
         return try db.read { try String.fetchAll($0, sql: "SELECT id || ' ' || hash FROM events ORDER BY id") }
     }
@@ -76,6 +81,50 @@ struct SyncCLITests {
         _ = try run(["--store", other, "sync", clone])
         let relayed = try MyologProcess.run(["--store", other, "sync", a])
         #expect(relayed.status != 0 && relayed.stderr.contains("fork"), "\(relayed.stderr)")
+    }
+
+    @Test("bundles: export, import, import again (no-op), and a delta for the receiver's clock")
+    func bundles() throws {
+        let a = scratch.path("a"), b = scratch.path("b"), file = scratch.path("all.myolog"), delta = scratch.path("delta.myolog")
+        _ = try run(["demo", "--store", a])
+        _ = try run(["--store", b, "init", "--site", "Remote"])
+        #expect(try run(["--store", a, "bundle", "export", "--out", file]).stdout.contains("Exported 62 events"))
+        #expect(try run(["--store", b, "bundle", "import", file]).stdout.contains("Imported 62 events"))
+        #expect(try run(["--store", b, "bundle", "import", file]).stdout.contains("Nothing new"))
+        let patients = try run(["--store", a, "patients", "--json"]).stdout
+        #expect(try run(["--store", b, "patients", "--json"]).stdout == patients)
+        let id = try JSONParser.parse(patients.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValueForTest[0].objectValue!["patientId"]!.stringValue!
+        _ = try run(["--store", a, "--as", "alex", "record", "pain", id, "--score", "2", "--region", "neck"])
+        let clock = try JSONParser.parse(try run(["--store", b, "id", "--json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue!["clock"]!.canonicalString
+        #expect(try run(["--store", a, "bundle", "export", "--out", delta, "--for-clock", clock]).stdout.contains("Exported 1 event"))
+        #expect(try run(["--store", b, "bundle", "import", delta]).stdout.contains("Imported 1 event"))
+        #expect(try events(a).isSubset(of: events(b)))
+    }
+
+    @Test("truncated, corrupted, foreign and gapped bundles are refused whole (seeded cuts and flips)", arguments: 0..<12)
+    func badBundles(seed: Int) throws {
+        let a = scratch.path("a"), b = scratch.path("b"), file = scratch.path("all.myolog"), bad = scratch.path("bad.myolog")
+        _ = try run(["demo", "--store", a])
+        _ = try run(["--store", b, "init", "--site", "Remote"])
+        _ = try run(["--store", a, "bundle", "export", "--out", file])
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: file)))
+        var rng = SplitMix64(seed: UInt64(seed))
+        switch seed % 4 {
+        case 0: bytes = Array(bytes.prefix(Int(rng.next() % UInt64(bytes.count - 1))))                 // cut anywhere
+        case 1: bytes[Int(rng.next() % UInt64(bytes.count - 2))] ^= 1 << UInt8(rng.next() % 8)           // flip one bit
+        case 2: bytes = Array("{\"format\":\"zip\"}\n".utf8) + bytes.drop(while: { $0 != UInt8(ascii: "\n") }).dropFirst()  // foreign header
+        default:                                                                                        // drop an event line
+            var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            lines.remove(at: 2 + Int(rng.next() % 50))
+            bytes = Array(lines.joined(separator: [UInt8(ascii: "\n")]))
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: bad))
+        let before = try events(b)
+        let result = try MyologProcess.run(["--store", b, "bundle", "import", bad])
+        #expect(result.status != 0, "seed \(seed) accepted")
+        #expect(result.stderr.hasPrefix("myolog: error: bundle: "), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(try events(b) == before, "seed \(seed) wrote something")
     }
 
     @Test("syncing with nothing, or with itself, is refused and changes nothing", arguments: ["missing", "self"])

@@ -1,0 +1,54 @@
+extension EventEnvelope {
+    /// Reads an envelope back from the JSON `myolog log --json` and bundles carry, strictly: every
+    /// member present with its type, ids well-formed, nothing extra. The hash is not checked here
+    /// (``AppendTransaction/receive(_:)`` does); the caller checks canonical bytes if it needs to.
+    public init(json: JSONValue) throws(EnvelopeDecodingError) {
+        guard case .object(let m) = json else { throw EnvelopeDecodingError(field: "envelope", reason: "expected an object") }
+        let known: Set<String> = ["author", "clock", "hash", "id", "lamport", "occurredAt", "origin", "patient", "payload", "prevHash", "recordedAt", "schemaVersion", "sequence", "type"]
+        if let extra = m.keys.sorted().first(where: { !known.contains($0) }) { throw EnvelopeDecodingError(field: extra, reason: "not an envelope member") }
+        func string(_ key: String) throws(EnvelopeDecodingError) -> String {
+            guard case .string(let value)? = m[key] else { throw EnvelopeDecodingError(field: key, reason: "expected a string") }
+            return value
+        }
+        func int(_ key: String) throws(EnvelopeDecodingError) -> Int {
+            guard case .int(let value)? = m[key], value >= 1 else { throw EnvelopeDecodingError(field: key, reason: "expected a positive integer") }
+            return value
+        }
+        func parsed<T>(_ key: String, _ make: (String) -> T?) throws(EnvelopeDecodingError) -> T {
+            let text = try string(key)
+            guard let value = make(text) else { throw EnvelopeDecodingError(field: key, reason: "\"\(text.prefix(40))\" is malformed") }
+            return value
+        }
+        guard let clockValue = m["clock"], let clock = VectorClock(json: clockValue) else { throw EnvelopeDecodingError(field: "clock", reason: "expected an object of node id → positive sequence") }
+        guard case .object? = m["payload"], let payload = m["payload"] else { throw EnvelopeDecodingError(field: "payload", reason: "expected an object") }
+        var patient: PatientID?
+        switch m["patient"] {
+        case .null?: patient = nil
+        case .string(let text)?:
+            guard let id = PatientID(text) else { throw EnvelopeDecodingError(field: "patient", reason: "malformed patient id") }
+            patient = id
+        default: throw EnvelopeDecodingError(field: "patient", reason: "expected a patient id or null")
+        }
+        var prevHash: EventHash?
+        switch m["prevHash"] {
+        case .null?: prevHash = nil
+        case .string(let text)?:
+            guard let hash = EventHash(text) else { throw EnvelopeDecodingError(field: "prevHash", reason: "malformed hash") }
+            prevHash = hash
+        default: throw EnvelopeDecodingError(field: "prevHash", reason: "expected a hash or null")
+        }
+        self.init(
+            id: try parsed("id", EventID.init), origin: try parsed("origin", NodeID.init), sequence: try int("sequence"), clock: clock,
+            lamport: try int("lamport"), recordedAt: try parsed("recordedAt", Timestamp.init(rfc3339:)),
+            occurredAt: try parsed("occurredAt", Timestamp.init(rfc3339:)), author: try string("author"), patient: patient,
+            type: try string("type"), schemaVersion: try int("schemaVersion"), payload: payload.canonicalString, prevHash: prevHash,
+            hash: try parsed("hash", EventHash.init))
+    }
+}
+
+/// A member of a serialized envelope is missing, mistyped or malformed.
+public struct EnvelopeDecodingError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var field: String
+    public var reason: String
+    public var description: String { "envelope \(field): \(reason)" }
+}

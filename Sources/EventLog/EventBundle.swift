@@ -1,0 +1,178 @@
+import Crypto
+import Foundation
+
+/// A file carrying events between sites with no network between them.
+///
+/// Format (version 1), UTF-8 lines: a header `{"createdAt":…,"forClock":{…}|null,"format":"myolog-bundle","origin":…,"site":…,"version":1}`,
+/// then one canonical envelope per line (as `myolog log --json` prints them), per origin in
+/// sequence order, then a trailer `{"events":N,"sha256":…}` whose hash covers every byte before
+/// it. Export streams and renames into place when complete; import checks the whole file (trailer,
+/// hash, every line canonical) before it writes anything, then stores the events in checked
+/// batches like any sync. Importing the same bundle twice is a no-op.
+public enum EventBundle {
+    public static let format = "myolog-bundle"
+    public static let version = 1
+
+    /// Why a bundle file was refused; nothing was written.
+    public struct Refusal: Error, CustomStringConvertible, Sendable {
+        public var reason: String
+        public var description: String { "bundle: \(reason); nothing was written" }
+    }
+
+    /// Writes every event of `store` beyond `clock` (all events when nil) to `url`.
+    @discardableResult
+    public static func export(_ store: EventStore, beyond clock: VectorClock?, to url: URL, batchSize: Int = 1000) throws -> Int {
+        let partial = url.appendingPathExtension("partial")
+        guard FileManager.default.createFile(atPath: partial.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw Refusal(reason: "cannot create \(partial.path)")
+        }
+        let handle = try FileHandle(forWritingTo: partial)
+        var hasher = SHA256()
+        var buffer: [UInt8] = []
+        func emit(_ bytes: [UInt8]) throws {
+            hasher.update(data: bytes)
+            buffer.append(contentsOf: bytes)
+            buffer.append(UInt8(ascii: "\n"))
+            hasher.update(data: [UInt8(ascii: "\n")])
+            if buffer.count >= 1 << 16 { try handle.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
+        }
+        do {
+            try emit(JSONValue.object([
+                "format": .string(format), "version": .int(version), "origin": .string(store.identity.nodeID.rawValue),
+                "site": .string(store.identity.site), "createdAt": .string(Timestamp.now().description), "forClock": clock?.json ?? .null,
+            ]).canonicalBytes)
+            let offer = try store.read { try $0.clock() }
+            var count = 0
+            for origin in offer.entries.keys.sorted() {
+                var after = clock?[origin] ?? 0
+                while after < offer[origin] {
+                    let batch = try store.read { try $0.events(origin: origin, after: after, limit: batchSize) }
+                    guard let last = batch.last else { break }
+                    for event in batch { try emit(event.canonicalBytes(includingHash: true)) }
+                    count += batch.count
+                    after = last.sequence
+                }
+            }
+            let digest = Hex.encode(hasher.finalize())
+            buffer.append(contentsOf: JSONValue.object(["events": .int(count), "sha256": .string(digest)]).canonicalBytes)
+            buffer.append(UInt8(ascii: "\n"))
+            try handle.write(contentsOf: buffer)
+            try handle.synchronize()
+            try handle.close()
+            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+            try FileManager.default.moveItem(at: partial, to: url)
+            return count
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: partial)
+            throw error
+        }
+    }
+
+    /// Checks the whole bundle, then stores its events in `store`. Returns the events moved per origin.
+    public static func `import`(_ url: URL, into store: EventStore, batchSize: Int = 1000) throws -> LogExchange.Moved {
+        let contents = try check(url)
+        // A bundle made for a later clock than this store's would leave a gap: refuse it whole.
+        let have = try store.read { try $0.clock() }
+        for (origin, first) in contents.firstSequence.sorted(by: { $0.key < $1.key }) where first > have[origin] + 1 {
+            throw Refusal(reason: "it starts origin \(origin) at sequence \(first) but this store holds only up to \(have[origin]); export a bundle --for-clock '\(have)'")
+        }
+        var moved: LogExchange.Moved = [:]
+        var batch: [EventEnvelope] = []
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            let stored = try store.write { tx in try batch.filter { try tx.receive($0) } }
+            for event in stored { moved[event.origin, default: 0] += 1 }
+            batch.removeAll(keepingCapacity: true)
+        }
+        try forEachLine(url) { index, line, isLast in
+            guard index > 0, !isLast else { return }
+            batch.append(try envelope(line, index: index))
+            if batch.count >= batchSize { try flush() }
+        }
+        try flush()
+        return moved
+    }
+
+    /// What a checked bundle holds.
+    public struct Contents: Sendable {
+        public var events: Int
+        /// Each origin's first sequence in the bundle.
+        public var firstSequence: [NodeID: Int]
+    }
+
+    /// Verifies format, trailer count and hash, and that every event line is a canonical envelope
+    /// following the previous one of its origin.
+    public static func check(_ url: URL) throws -> Contents {
+        var hasher = SHA256()
+        var firstSequence: [NodeID: Int] = [:]
+        var lastSequence: [NodeID: Int] = [:]
+        var header: JSONValue?
+        var trailer: JSONValue?
+        var events = 0
+        try forEachLine(url) { index, line, isLast in
+            if isLast {
+                trailer = try? JSONParser.parse(line)
+                return
+            }
+            hasher.update(data: line)
+            hasher.update(data: [UInt8(ascii: "\n")])
+            if index == 0 {
+                header = try? JSONParser.parse(line)
+            } else {
+                let event = try envelope(line, index: index)
+                if let last = lastSequence[event.origin], event.sequence != last + 1 {
+                    throw Refusal(reason: "line \(index + 1): origin \(event.origin) jumps from sequence \(last) to \(event.sequence)")
+                }
+                if firstSequence[event.origin] == nil { firstSequence[event.origin] = event.sequence }
+                lastSequence[event.origin] = event.sequence
+                events += 1
+            }
+        }
+        guard let fields = header?.objectValue, fields["format"] == .string(format) else { throw Refusal(reason: "not a Myolog bundle (no header)") }
+        guard fields["version"] == .int(version) else { throw Refusal(reason: "version \(fields["version"]?.canonicalString ?? "?") is not supported (this build reads \(version))") }
+        guard let end = trailer?.objectValue, let count = end["events"]?.intValue, let digest = end["sha256"]?.stringValue else {
+            throw Refusal(reason: "truncated: the trailer line is missing")
+        }
+        guard count == events else { throw Refusal(reason: "truncated or corrupted: the trailer counts \(count) events, the file holds \(events)") }
+        guard digest == Hex.encode(hasher.finalize()) else { throw Refusal(reason: "corrupted: the SHA-256 of its contents does not match its trailer") }
+        return Contents(events: events, firstSequence: firstSequence)
+    }
+
+    static func envelope(_ line: [UInt8], index: Int) throws -> EventEnvelope {
+        do {
+            let value = try JSONParser.parse(line)
+            let event = try EventEnvelope(json: value)
+            guard event.canonicalBytes(includingHash: true) == line else { throw Refusal(reason: "line \(index + 1) is not a canonical envelope") }
+            return event
+        } catch let refusal as Refusal {
+            throw refusal
+        } catch {
+            throw Refusal(reason: "line \(index + 1): \(error)")
+        }
+    }
+
+    /// Streams the file's lines (without their newline); `isLast` marks the final line. A file
+    /// must end with a newline: one that does not was cut off.
+    static func forEachLine(_ url: URL, _ body: (Int, [UInt8], Bool) throws -> Void) throws {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { throw Refusal(reason: "cannot read \(url.path)") }
+        defer { try? handle.close() }
+        var pending: [UInt8] = []
+        var held: [UInt8]?
+        var index = 0
+        while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
+            pending.append(contentsOf: chunk)
+            var start = 0
+            while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                if let previous = held { try body(index, previous, false); index += 1 }
+                held = Array(pending[start..<newline])
+                start = newline + 1
+            }
+            pending.removeFirst(start)
+            guard pending.count <= 16 << 20 else { throw Refusal(reason: "line \(index + 2) is longer than 16 MiB") }
+        }
+        guard pending.isEmpty else { throw Refusal(reason: "truncated: the file does not end with a complete line") }
+        guard let last = held else { throw Refusal(reason: "the file is empty") }
+        try body(index, last, true)
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import EventLog
+import Foundation
+
+struct BundleExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the events beyond a clock (or all) to a bundle file.",
+        discussion: """
+            --for-clock takes the receiving store's clock (`myolog id --json` prints it there), so
+            the bundle holds exactly what it lacks. The file appears only when complete.
+
+            Examples:
+              myolog bundle export --out fitzroy.myolog
+              myolog bundle export --out delta.myolog --for-clock '{"2v5ekk7zzmpxataj":42}'
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("The bundle file to write.", valueName: "file")) var out: String
+    @Option(name: .customLong("for-clock"), help: ArgumentHelp("Only events beyond this vector clock.", valueName: "clock")) var forClock: String?
+
+    func clock() throws -> VectorClock? {
+        guard let forClock else { return nil }
+        guard let value = try? JSONParser.parse(forClock), let clock = VectorClock(json: value) else {
+            throw ValidationError("for-clock: \"\(forClock.prefix(60))\" is not accepted; accepted: a JSON object of node id → positive sequence, as `myolog id --json` prints it")
+        }
+        return clock
+    }
+
+    func validate() throws { _ = try clock() }
+
+    func run() throws {
+        let store = try global.openStore()
+        let url = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
+        let count = try EventBundle.export(store, beyond: try clock(), to: url)
+        if global.json {
+            print(JSONValue.object(["events": .int(count), "file": .string(url.path)]).canonicalString)
+        } else {
+            print("Exported \(count) event\(count == 1 ? "" : "s") to \(url.path)")
+        }
+    }
+}
