@@ -58,6 +58,12 @@ public struct VectorClock: Sendable, Hashable, CustomStringConvertible {
         writer.appendByte(UInt8(ascii: "}"))
     }
 
+    /// Reads a clock from its JSON text, as `myolog id --json` prints it; nil for anything else.
+    public init?(text: String) {
+        guard let value = try? JSONParser.parse(text) else { return nil }
+        self.init(json: value)
+    }
+
     /// Reads a clock back from JSON; nil unless every key is a node id and every value a positive integer.
     public init?(json: JSONValue) {
         guard case .object(let members) = json else { return nil }

@@ -21,7 +21,7 @@ struct BundleExportCommand: ParsableCommand {
 
     func clock() throws -> VectorClock? {
         guard let forClock else { return nil }
-        guard let value = try? JSONParser.parse(forClock), let clock = VectorClock(json: value) else {
+        guard let clock = VectorClock(text: forClock) else {
             throw ValidationError("for-clock: \"\(forClock.prefix(60))\" is not accepted; accepted: a JSON object of node id → positive sequence, as `myolog id --json` prints it")
         }
         return clock

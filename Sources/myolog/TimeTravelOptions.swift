@@ -29,7 +29,7 @@ struct TimeTravelOptions: ParsableArguments {
             }
             return .asOf(instant)
         case (nil, let text?):
-            guard let value = try? JSONParser.parse(text), let clock = VectorClock(json: value) else {
+            guard let clock = VectorClock(text: text) else {
                 throw ValidationError("at-clock: \"\(text.prefix(60))\" is not accepted; accepted: a JSON object of node id → positive sequence, e.g. {\"2v5ekk7zzmpxataj\":42}")
             }
             return .atClock(clock)
