@@ -53,11 +53,7 @@ public final class AppendTransaction: EventReader {
             schemaVersion: event.schemaVersion, payload: event.payload.canonicalString, prevHash: headHash,
             hash: EventHash(unchecked: ""))
         envelope.hash = envelope.computedHash
-        try insert.execute(arguments: [
-            envelope.id.rawValue, me.rawValue, envelope.sequence, clock.description, envelope.lamport,
-            envelope.recordedAt.description, envelope.occurredAt.description, author, envelope.patient?.rawValue,
-            envelope.type, envelope.schemaVersion, envelope.payload, envelope.prevHash?.rawValue, envelope.hash.rawValue,
-        ])
+        try store(envelope)
         // Only after the insert succeeded: a refused event must not advance the chain.
         clockState = clock
         lamport = envelope.lamport
@@ -96,15 +92,20 @@ public final class AppendTransaction: EventReader {
             try db.execute(sql: "INSERT OR IGNORE INTO nodes (id, site, publicKey, isLocal) VALUES (?, ?, ?, 0)",
                            arguments: [event.origin.rawValue, site, key])
         }
+        try store(event)
+        clockState = clockState.merged(with: event.clock)
+        lamport = max(lamport, event.lamport)
+        appended.append(event)
+        return true
+    }
+
+    /// Inserts one envelope as a row: the one place the columns are listed for writing.
+    private func store(_ event: EventEnvelope) throws {
         try insert.execute(arguments: [
             event.id.rawValue, event.origin.rawValue, event.sequence, event.clock.description, event.lamport,
             event.recordedAt.description, event.occurredAt.description, event.author, event.patient?.rawValue,
             event.type, event.schemaVersion, event.payload, event.prevHash?.rawValue, event.hash.rawValue,
         ])
-        clockState = clockState.merged(with: event.clock)
-        lamport = max(lamport, event.lamport)
-        appended.append(event)
-        return true
     }
 
     /// The longest author name accepted.
