@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Direction of dependency: EventLog ← ClinicalEvents ← Projections ← myolog (CLI).
+// Direction of dependency: EventLog ← ClinicalEvents ← Projections ← myolog (CLI), and
+// EventLog ← SyncHTTP ← myolog: the HTTP carrier of the sync protocol knows events, not clinics.
 // The CLI is a thin shell over the libraries; nothing in Sources/ imports the CLI.
 let package = Package(
     name: "Myolog",
@@ -10,12 +11,18 @@ let package = Package(
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "ClinicalEvents", targets: ["ClinicalEvents"]),
         .library(name: "Projections", targets: ["Projections"]),
+        .library(name: "SyncHTTP", targets: ["SyncHTTP"]),
         .executable(name: "myolog", targets: ["myolog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // Sync over HTTP. Default traits off: the server needs neither swift-configuration nor
+        // the extra Foundation conveniences, and each costs CI build time.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(
@@ -33,18 +40,29 @@ let package = Package(
             name: "Projections",
             dependencies: ["EventLog", "ClinicalEvents", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(
+            name: "SyncHTTP",
+            dependencies: [
+                "EventLog",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "myolog",
             dependencies: [
                 "EventLog",
                 "ClinicalEvents",
                 "Projections",
+                "SyncHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog"]),
         .testTarget(name: "ClinicalEventsTests", dependencies: ["ClinicalEvents", "EventLog"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "ClinicalEvents", "EventLog"]),
+        .testTarget(name: "SyncHTTPTests", dependencies: ["SyncHTTP", "EventLog"]),
         .testTarget(
             name: "MyologCLITests",
             dependencies: ["myolog", "EventLog", "ClinicalEvents", "Projections"]

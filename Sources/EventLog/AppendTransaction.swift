@@ -62,33 +62,74 @@ public final class AppendTransaction: EventReader {
         return envelope
     }
 
-    /// Stores an event written by another node, after checking everything the event alone proves:
-    /// its payload is canonical JSON, its hash recomputes, it is the next event of its origin's
-    /// chain (sequence and `prevHash`), and its clock names its own sequence. An origin's first
-    /// event must be its `NodeEnrolled`, whose public key must hash to the origin's node id.
+    /// What became of an event offered by another node.
+    public enum Receipt: Sendable, Equatable {
+        /// Stored in the log (and folded into the views with its transaction).
+        case stored
+        /// Already held, byte for byte: nothing to do.
+        case duplicate
+        /// Ahead of a gap in its origin's chain: kept aside, and stored — in order — by the
+        /// transaction that stores the event it follows.
+        case heldBack
+        /// A fork: a validly hashed event where this store holds a different one. Kept in
+        /// quarantine as evidence, never merged.
+        case quarantined
+    }
+
+    /// Offers an event written by another node. Checks everything the event alone proves: its
+    /// payload is canonical JSON, its hash recomputes, its clock names its own sequence. Then,
+    /// against this store: the next event of its origin is stored (an origin's first event must
+    /// be its `NodeEnrolled`, whose public key hashes to the origin's node id); one further ahead
+    /// is held back until the gap fills; a different event at a place already taken is
+    /// quarantined; one that does not link to the head is refused.
     ///
-    /// Returns false (and stores nothing) for an event already held; throws
-    /// ``ReplicationRefusal`` for anything else, naming the event. Trust in the origin and its
-    /// signatures is the sync layer's decision, made before this is called.
+    /// Throws ``ReplicationRefusal`` naming the event for anything malformed; the caller's
+    /// transaction then rolls back whole. Trust in the origin and its signatures is the sync
+    /// layer's decision, made before this is called.
     @discardableResult
-    public func receive(_ event: EventEnvelope) throws -> Bool {
-        func refuse(_ reason: String) -> ReplicationRefusal {
-            ReplicationRefusal(eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence, reason: reason)
-        }
+    public func receive(_ event: EventEnvelope) throws -> Receipt {
         if let held = try self.event(event.id) {
-            guard held == event else { throw refuse("another event with this id is already stored") }
-            return false
+            guard held == event else { throw refusal(event, "another event with this id is already stored") }
+            return .duplicate
         }
-        guard CanonicalJSON.isCanonical(Array(event.payload.utf8)) else { throw refuse("payload is not canonical JSON") }
-        guard event.occurredAt <= event.recordedAt else { throw refuse("occurredAt is after recordedAt") }
+        guard CanonicalJSON.isCanonical(Array(event.payload.utf8)) else { throw refusal(event, "payload is not canonical JSON") }
+        guard event.occurredAt <= event.recordedAt else { throw refusal(event, "occurredAt is after recordedAt") }
+        guard event.computedHash == event.hash else { throw refusal(event, "hash does not match the event's contents") }
+        guard event.clock[event.origin] == event.sequence else { throw refusal(event, "clock[origin] is \(event.clock[event.origin]), not the sequence") }
+        guard (event.sequence == 1) == (event.prevHash == nil) else { throw refusal(event, "prevHash must be null for sequence 1 and only then") }
+        let receipt = try place(event)
+        if receipt == .stored { try releaseHeld(after: event) }
+        return receipt
+    }
+
+    private func refusal(_ event: EventEnvelope, _ reason: String) -> ReplicationRefusal {
+        ReplicationRefusal(eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence, reason: reason)
+    }
+
+    /// Puts a self-consistent event where it belongs relative to its origin's head.
+    private func place(_ event: EventEnvelope) throws -> Receipt {
         let head = try self.head(of: event.origin)
-        if let problem = ChainCheck.linkProblem(event, after: head) { throw refuse(problem) }
+        let next = (head?.sequence ?? 0) + 1
+        if event.sequence > next {
+            try db.execute(sql: "INSERT OR IGNORE INTO held_events (origin, sequence, envelope, heldAt) VALUES (?, ?, ?, ?)",
+                           arguments: [event.origin.rawValue, event.sequence, event.canonicalText, Timestamp.now().description])
+            return .heldBack
+        }
+        if event.sequence < next {
+            try quarantine(event, reason: "this store holds a different event at origin \(event.origin) sequence \(event.sequence)")
+            return .quarantined
+        }
+        if let head, event.prevHash != head.hash {
+            // Not quarantined: the place where the chains part lies further back, and sync finds
+            // it (and quarantines the event there) before offering anything of a forked origin.
+            throw refusal(event, "prevHash does not link to this store's event at sequence \(head.sequence): altered, or the two chains have forked before it")
+        }
         if head == nil {
             guard event.type == EventStore.nodeEnrolledType, case .object(let enrolment)? = try? event.payloadValue(),
                 let key = enrolment["publicKey"]?.stringValue.flatMap({ Data(base64Encoded: $0) }),
                 let site = enrolment["site"]?.stringValue,
                 NodeIdentity.nodeID(forPublicKey: key) == event.origin
-            else { throw refuse("an origin's first event must be its NodeEnrolled, with a public key that hashes to its node id") }
+            else { throw refusal(event, "an origin's first event must be its NodeEnrolled, with a public key that hashes to its node id") }
             try db.execute(sql: "INSERT OR IGNORE INTO nodes (id, site, publicKey, isLocal) VALUES (?, ?, ?, 0)",
                            arguments: [event.origin.rawValue, site, key])
         }
@@ -96,7 +137,25 @@ public final class AppendTransaction: EventReader {
         clockState = clockState.merged(with: event.clock)
         lamport = max(lamport, event.lamport)
         appended.append(event)
-        return true
+        return .stored
+    }
+
+    /// Stores, in order, the held-back events that now follow `event` without a gap.
+    private func releaseHeld(after event: EventEnvelope) throws {
+        var sequence = event.sequence + 1
+        while let text = try String.fetchOne(db, sql: "SELECT envelope FROM held_events WHERE origin = ? AND sequence = ?",
+                                             arguments: [event.origin.rawValue, sequence]) {
+            try db.execute(sql: "DELETE FROM held_events WHERE origin = ? AND sequence = ?", arguments: [event.origin.rawValue, sequence])
+            let held = try EventEnvelope(canonicalLine: Array(text.utf8))
+            guard try place(held) == .stored else { return }
+            sequence += 1
+        }
+    }
+
+    private func quarantine(_ event: EventEnvelope, reason: String) throws {
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO quarantined_events (origin, sequence, hash, envelope, reason, detectedAt) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [event.origin.rawValue, event.sequence, event.hash.rawValue, event.canonicalText, reason, Timestamp.now().description])
     }
 
     /// Inserts one envelope as a row: the one place the columns are listed for writing.

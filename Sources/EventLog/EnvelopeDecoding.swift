@@ -46,6 +46,18 @@ extension EventEnvelope {
     }
 }
 
+extension EventEnvelope {
+    /// Reads one envelope from its canonical JSON bytes — a bundle line, an HTTP batch line, a
+    /// quarantined row — and refuses any other spelling of it: the bytes must be exactly what
+    /// ``canonicalBytes(includingHash:)`` writes, so what is hashed is what was sent.
+    public init(canonicalLine line: [UInt8]) throws(EnvelopeDecodingError) {
+        let value: JSONValue
+        do { value = try JSONParser.parse(line) } catch { throw EnvelopeDecodingError(field: "envelope", reason: "not JSON: \(error)") }
+        try self.init(json: value)
+        guard canonicalBytes(includingHash: true) == line else { throw EnvelopeDecodingError(field: "envelope", reason: "not in canonical form (RFC 8785 key order, no spaces, integers only)") }
+    }
+}
+
 /// A member of a serialized envelope is missing, mistyped or malformed.
 public struct EnvelopeDecodingError: Error, CustomStringConvertible, Sendable, Equatable {
     public var field: String

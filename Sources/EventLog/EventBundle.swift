@@ -69,20 +69,16 @@ public enum EventBundle {
         }
     }
 
-    /// Checks the whole bundle, then stores its events in `store`. Returns the events moved per origin.
-    public static func `import`(_ url: URL, into store: EventStore, batchSize: Int = 1000) throws -> LogExchange.Moved {
-        let contents = try check(url)
-        // A bundle made for a later clock than this store's would leave a gap: refuse it whole.
-        let have = try store.read { try $0.clock() }
-        for (origin, first) in contents.firstSequence.sorted(by: { $0.key < $1.key }) where first > have[origin] + 1 {
-            throw Refusal(reason: "it starts origin \(origin) at sequence \(first) but this store holds only up to \(have[origin]); export a bundle --for-clock '\(have)'")
-        }
-        var moved: LogExchange.Moved = [:]
+    /// Checks the whole bundle, then offers its events to `store` in batches that each commit in
+    /// their own transaction. Events beyond a gap in this store's chains are held back until the
+    /// missing ones arrive; events that contradict the chains held are quarantined as forks.
+    public static func `import`(_ url: URL, into store: EventStore, batchSize: Int = 1000) throws -> ReceiveSummary {
+        _ = try check(url)
+        var total = ReceiveSummary()
         var batch: [EventEnvelope] = []
         func flush() throws {
             guard !batch.isEmpty else { return }
-            let stored = try store.write { tx in try batch.filter { try tx.receive($0) } }
-            for event in stored { moved[event.origin, default: 0] += 1 }
+            total.add(try store.receiveBatch(batch))
             batch.removeAll(keepingCapacity: true)
         }
         try forEachLine(url) { index, line, isLast in
@@ -91,7 +87,7 @@ public enum EventBundle {
             if batch.count >= batchSize { try flush() }
         }
         try flush()
-        return moved
+        return total
     }
 
     /// What a checked bundle holds.
@@ -140,16 +136,7 @@ public enum EventBundle {
     }
 
     static func envelope(_ line: [UInt8], index: Int) throws -> EventEnvelope {
-        do {
-            let value = try JSONParser.parse(line)
-            let event = try EventEnvelope(json: value)
-            guard event.canonicalBytes(includingHash: true) == line else { throw Refusal(reason: "line \(index + 1) is not a canonical envelope") }
-            return event
-        } catch let refusal as Refusal {
-            throw refusal
-        } catch {
-            throw Refusal(reason: "line \(index + 1): \(error)")
-        }
+        do { return try EventEnvelope(canonicalLine: line) } catch { throw Refusal(reason: "line \(index + 1): \(error)") }
     }
 
     /// Streams the file's lines (without their newline); `isLast` marks the final line. A file

@@ -69,6 +69,10 @@ public struct EventEnvelope: Sendable, Hashable {
 
     /// The envelope as canonical JSON. Without the hash it is the hash's input; with it, the
     /// form `myolog log --json` prints.
+    /// The whole envelope as one canonical JSON line (no newline): what bundles, HTTP batches
+    /// and quarantine hold, and what ``init(canonicalLine:)`` reads back.
+    public var canonicalText: String { String(decoding: canonicalBytes(includingHash: true), as: UTF8.self) }
+
     public func canonicalBytes(includingHash: Bool) -> [UInt8] {
         var writer = CanonicalJSON.Writer(capacity: 512 + payload.utf8.count)
         write(to: &writer, includingHash: includingHash)

@@ -1,71 +1,111 @@
-/// Moves what one store lacks from another: for each origin, the events beyond the receiver's
-/// clock, in sequence order, in batches that each commit in their own transaction.
+/// The sync protocol: two stores exchange their chain heads, look for forks, then each sends the
+/// other exactly what it lacks — per origin, in sequence order, in bounded batches that each
+/// commit in their own transaction with the receiver's views.
 ///
-/// Cost is O(delta + origins): each batch is an index range on (origin, sequence). A transfer
-/// killed at any instant leaves whole batches, and the next one resumes from the receiver's
-/// clock; a finished transfer run again moves nothing. Every event passes
-/// ``AppendTransaction/receive(_:)`` — hash, chain link, sequence, enrolment — before it is stored,
-/// and the receiver's projections fold each batch in its transaction.
+/// Cost is O(delta + origins) requests and index ranges, never a scan of the log. A sync killed
+/// at any instant leaves whole batches, and the next one resumes from the stored heads; a
+/// finished sync run again moves nothing. Events relay: a third site's events held by the peer
+/// move like its own.
+///
+/// Forks (different events at the same place of one origin's chain — a cloned store, a restored
+/// backup, an altered copy) are found before anything of that origin moves: heads are compared,
+/// and where they disagree a binary search over the hash chain finds the first differing
+/// sequence in O(log n) lookups. Each side's event there goes into the other's quarantine, that
+/// origin is left alone, the rest of the sync goes on, and the report names the fork.
 public enum LogExchange {
     /// Events moved, per origin node.
     public typealias Moved = [NodeID: Int]
 
-    /// Sends `target` every event `source` holds beyond `target`'s clock. Relays too: events of
-    /// a third origin held by `source` move like its own.
-    @discardableResult
-    public static func transfer(from source: EventStore, to target: EventStore, batchSize: Int = 1000) throws -> Moved {
+    /// What one sync did.
+    public struct Report: Sendable {
+        public var peer: PeerSummary
+        public var received: Moved = [:]
+        public var sent: Moved = [:]
+        /// Forks found by this sync, by place in the chain.
+        public var forks: [ChainPlace] = []
+        /// Events held back (ahead of a gap) on either side.
+        public var heldBack = 0
+
+        public var movedNothing: Bool { received.values.reduce(0, +) + sent.values.reduce(0, +) == 0 }
+    }
+
+    /// Syncs `local` with `peer` both ways: afterwards each holds every event either held,
+    /// except along forked chains.
+    public static func sync(_ local: EventStore, with peer: some LogPeer, batchSize: Int = 1000) async throws -> Report {
         precondition(batchSize > 0)
-        let have = try target.read { try $0.clock() }
-        let offer = try source.read { try $0.clock() }
-        try refuseForks(between: source, and: target, offer: offer, have: have)
-        var moved: Moved = [:]
-        for origin in offer.entries.keys.sorted() where offer[origin] > have[origin] {
-            var after = have[origin]
-            while after < offer[origin] {
-                let batch = try source.read { try $0.events(origin: origin, after: after, limit: batchSize) }
+        let theirs = try await peer.summary()
+        let mine = try local.read { try $0.heads() }
+        var report = Report(peer: theirs)
+        var forked: Set<NodeID> = []
+        for origin in theirs.heads.keys.sorted() {
+            guard let their = theirs.heads[origin], let my = mine[origin] else { continue }
+            guard let place = try await firstDifference(origin: origin, mine: my, theirs: their, local: local, peer: peer) else { continue }
+            forked.insert(origin)
+            report.forks.append(place)
+            // Each side keeps the other's event at the fork as evidence.
+            if let theirEvent = try await peer.events(origin: origin, after: place.sequence - 1, limit: 1).first {
+                _ = try local.receiveBatch([theirEvent])
+            }
+            if let myEvent = try local.read({ try $0.events(origin: origin, after: place.sequence - 1, limit: 1) }).first {
+                _ = try await peer.receive([myEvent])
+            }
+        }
+        // Pull what the peer holds beyond this store's heads.
+        for origin in theirs.heads.keys.sorted() where !forked.contains(origin) {
+            let target = theirs.heads[origin]!.sequence
+            var after = mine[origin]?.sequence ?? 0
+            while after < target {
+                let batch = try await peer.events(origin: origin, after: after, limit: min(batchSize, target - after))
                 guard let last = batch.last else { break }
-                let stored = try target.write { tx in try batch.filter { try tx.receive($0) }.count }
-                moved[origin, default: 0] += stored
+                let receipt = try local.receiveBatch(batch)
+                report.add(receipt, to: \.received)
+                if !receipt.quarantined.isEmpty || receipt.heldBack > 0 { break }
                 after = last.sequence
             }
         }
-        return moved
-    }
-
-    /// Two stores holding different events at the same (origin, sequence) — a cloned store, a
-    /// restored backup, a tampered copy — must never be merged silently. Chains are hash-linked,
-    /// so comparing the events at the shorter head tells whether they agree, and a binary search
-    /// finds the first sequence where they part: O(log n) lookups per shared origin.
-    static func refuseForks(between source: EventStore, and target: EventStore, offer: VectorClock, have: VectorClock) throws {
-        for origin in offer.entries.keys.sorted() where have[origin] > 0 {
-            let shared = min(offer[origin], have[origin])
-            func agree(_ sequence: Int) throws -> Bool {
-                try source.read { try $0.hash(origin: origin, sequence: sequence) } == target.read { try $0.hash(origin: origin, sequence: sequence) }
+        // Push what this store held beyond the peer's heads when the sync began.
+        for origin in mine.keys.sorted() where !forked.contains(origin) {
+            let target = mine[origin]!.sequence
+            var after = theirs.heads[origin]?.sequence ?? 0
+            while after < target {
+                let batch = try local.read { try $0.events(origin: origin, after: after, limit: min(batchSize, target - after)) }
+                guard let last = batch.last else { break }
+                let receipt = try await peer.receive(batch)
+                report.add(receipt, to: \.sent)
+                if !receipt.quarantined.isEmpty || receipt.heldBack > 0 { break }
+                after = last.sequence
             }
-            guard try !agree(shared) else { continue }
-            var low = 1, high = shared  // the first disagreeing sequence is in low...high
-            while low < high {
-                let middle = (low + high) / 2
-                if try agree(middle) { low = middle + 1 } else { high = middle }
-            }
-            throw ForkDetected(origin: origin.rawValue, sequence: low)
         }
+        report.forks.sort()
+        return report
     }
 
-    /// Both directions: afterwards each store holds every event either held.
-    public static func sync(_ local: EventStore, with peer: EventStore, batchSize: Int = 1000) throws -> (received: Moved, sent: Moved) {
-        let received = try transfer(from: peer, to: local, batchSize: batchSize)
-        let sent = try transfer(from: local, to: peer, batchSize: batchSize)
-        return (received, sent)
+    /// The first sequence at which the two chains of `origin` hold different events, or nil if
+    /// one is a prefix of the other. Chains are hash-linked: equal hashes at one sequence mean
+    /// equal chains up to it, which is what makes the binary search sound.
+    static func firstDifference(origin: NodeID, mine: ChainHead, theirs: ChainHead, local: EventStore, peer: some LogPeer) async throws -> ChainPlace? {
+        func myHash(_ sequence: Int) throws -> EventHash? {
+            sequence == mine.sequence ? mine.hash : try local.read { try $0.hash(origin: origin, sequence: sequence) }
+        }
+        func theirHash(_ sequence: Int) async throws -> EventHash? {
+            if sequence == theirs.sequence { return theirs.hash }
+            return try await peer.events(origin: origin, after: sequence - 1, limit: 1).first.map(\.hash)
+        }
+        let shared = min(mine.sequence, theirs.sequence)
+        guard try myHash(shared) != (try await theirHash(shared)) else { return nil }
+        var low = 1, high = shared  // the first differing sequence is in low...high
+        while low < high {
+            let middle = (low + high) / 2
+            if try myHash(middle) == (try await theirHash(middle)) { low = middle + 1 } else { high = middle }
+        }
+        return ChainPlace(origin: origin, sequence: low)
     }
 }
 
-/// Two stores hold different events at the same place in one origin's chain. Nothing is moved;
-/// an operator must decide which history is the clinic's.
-public struct ForkDetected: Error, CustomStringConvertible, Sendable, Equatable {
-    public var origin: String
-    public var sequence: Int
-    public var description: String {
-        "fork: the two stores hold different events for origin \(origin) from sequence \(sequence) on (a cloned store, a restored backup or an altered copy); nothing was moved — an operator must decide which history to keep"
+extension LogExchange.Report {
+    mutating func add(_ receipt: ReceiveSummary, to direction: WritableKeyPath<Self, LogExchange.Moved>) {
+        for (origin, count) in receipt.stored { self[keyPath: direction][origin, default: 0] += count }
+        heldBack += receipt.heldBack
+        for place in receipt.quarantined where !forks.contains(place) { forks.append(place) }
     }
 }

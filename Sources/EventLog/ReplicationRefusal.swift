@@ -5,6 +5,13 @@ public struct ReplicationRefusal: Error, CustomStringConvertible, Sendable, Equa
     public var sequence: Int
     public var reason: String
 
+    public init(eventID: String, origin: String, sequence: Int, reason: String) {
+        self.eventID = eventID
+        self.origin = origin
+        self.sequence = sequence
+        self.reason = reason
+    }
+
     public var description: String {
         "event \(eventID) (origin \(origin), sequence \(sequence)) refused: \(reason)"
     }

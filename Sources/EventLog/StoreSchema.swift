@@ -64,6 +64,51 @@ public enum StoreSchema {
                 ) STRICT;
                 """)
         }
+        migrator.registerMigration("v3 quarantine and held-back events") { db in
+            try db.execute(sql: """
+                -- Forks: a validly hashed event from a peer that differs from the event this
+                -- store holds at the same (origin, sequence), or does not link to its head.
+                -- Kept as evidence, never merged, never changed.
+                CREATE TABLE quarantined_events (
+                    origin TEXT NOT NULL,
+                    sequence INTEGER NOT NULL CHECK (sequence >= 1),
+                    hash TEXT NOT NULL,
+                    envelope TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    detectedAt TEXT NOT NULL,
+                    PRIMARY KEY (origin, sequence, hash)
+                ) STRICT;
+                CREATE TRIGGER quarantine_refuse_update BEFORE UPDATE ON quarantined_events
+                BEGIN SELECT RAISE(ABORT, 'quarantined events are evidence: UPDATE is refused'); END;
+                CREATE TRIGGER quarantine_refuse_delete BEFORE DELETE ON quarantined_events
+                BEGIN SELECT RAISE(ABORT, 'quarantined events are evidence: DELETE is refused'); END;
+
+                -- An operator's decision on a fork: who, when and why. Append-only.
+                CREATE TABLE fork_decisions (
+                    origin TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    decidedAt TEXT NOT NULL,
+                    author TEXT NOT NULL,
+                    note TEXT NOT NULL,
+                    PRIMARY KEY (origin, sequence)
+                ) STRICT;
+                CREATE TRIGGER fork_decisions_refuse_update BEFORE UPDATE ON fork_decisions
+                BEGIN SELECT RAISE(ABORT, 'fork decisions are append-only: UPDATE is refused'); END;
+                CREATE TRIGGER fork_decisions_refuse_delete BEFORE DELETE ON fork_decisions
+                BEGIN SELECT RAISE(ABORT, 'fork decisions are append-only: DELETE is refused'); END;
+
+                -- Events received ahead of a gap in their origin's chain: a staging area, not the
+                -- log. Each row moves into `events` (and is removed here) in the transaction that
+                -- stores the event it follows; nothing here is ever shown or folded.
+                CREATE TABLE held_events (
+                    origin TEXT NOT NULL,
+                    sequence INTEGER NOT NULL CHECK (sequence >= 2),
+                    envelope TEXT NOT NULL,
+                    heldAt TEXT NOT NULL,
+                    PRIMARY KEY (origin, sequence)
+                ) STRICT;
+                """)
+        }
         return migrator
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// `myolog`: the command line over a Myolog store. A thin shell: every rule lives in the libraries.
 @main
-struct Myolog: ParsableCommand {
+struct Myolog: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "myolog",
         abstract: "An event-sourced patient record store for myotherapy clinics.",
@@ -22,7 +22,8 @@ struct Myolog: ParsableCommand {
         subcommands: [
             InitCommand.self, IdCommand.self, PatientCommand.self, VisitCommand.self, RecordCommand.self,
             ResolveCommand.self, CorrectCommand.self, RetractCommand.self, LogCommand.self, PatientsCommand.self,
-            ShowCommand.self, TimelineCommand.self, HistoryCommand.self, ConflictsCommand.self, RebuildCommand.self, QueryCommand.self, SyncCommand.self, BundleCommand.self,
+            ShowCommand.self, TimelineCommand.self, HistoryCommand.self, ConflictsCommand.self, RebuildCommand.self, QueryCommand.self, SyncCommand.self, ServeCommand.self, BundleCommand.self,
+            ForksCommand.self, VerifyCommand.self,
             DemoCommand.self, VocabularyCommand.self,
         ])
 
@@ -31,10 +32,14 @@ struct Myolog: ParsableCommand {
 
     /// Like ArgumentParser's `main()`, but a refusal is one line on stderr (no usage dump), so
     /// scripts and people see exactly what was wrong.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }

@@ -1,58 +1,83 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Projections
+import SyncHTTP
 
-struct SyncCommand: ParsableCommand {
+struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Exchange events with another store directory (this machine, a share, a USB disk).",
+        abstract: "Exchange events with another store: a directory, or a server at http://HOST:PORT.",
         discussion: """
-            Both stores end with each other's events: each side sends exactly what the other's
-            vector clock lacks, per origin in sequence order, relaying events of third sites too.
-            Every event is checked (hash, chain link, sequence, enrolment) before it is stored, in
-            batches that each commit with their views: an interrupted sync resumes where it
-            stopped, and a finished one run again moves nothing. Two stores holding different
-            events at the same place of one origin's chain (a cloned store, a restored backup, an
-            altered copy) are a fork: nothing moves and sync exits non-zero naming the origin and
-            sequence. Not yet: quarantine of forks, trust lists, bundles and HTTP.
+            Both stores end with each other's events: they exchange the heads of their chains and
+            each sends exactly what the other lacks, per origin in sequence order, relaying events
+            of third sites too. Every event is checked (hash, chain link, sequence, enrolment)
+            before it is stored, in batches that each commit with their views: an interrupted sync
+            resumes where it stopped, and a finished one run again moves nothing.
+
+            Two stores holding different events at the same place of one origin's chain (a cloned
+            store, a restored backup, an altered copy) are a fork: each side's event there is put in
+            the other's quarantine, that origin moves no further, and sync exits with status 3
+            naming the origin and sequence — now and on every later sync — until an operator
+            records a decision with `myolog forks decide`. Other origins still sync.
+
+            Prints the events received and sent per origin node and the field conflicts the sync
+            created (concurrent edits of one field; see `myolog conflicts`).
 
             Examples:
               myolog sync /media/usb/clinic-laptop
+              myolog sync http://fitzroy.clinic.lan:8417
               myolog --store ~/myolog sync /srv/share/brunswick --json
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The other store's directory.", valueName: "dir")) var peer: String
-    @Option(name: .customLong("batch-size"), help: "Events per transaction (1–100,000).") var batchSize = 1000
+    @Argument(help: ArgumentHelp("The other store: its directory, or http://HOST:PORT of its `myolog serve`.", valueName: "peer"))
+    var peer: String
+    @Option(name: .customLong("batch-size"), help: "Events per request and transaction (1–10,000).") var batchSize = 1000
 
     func validate() throws {
-        guard (1...100_000).contains(batchSize) else { throw ValidationError("batch-size: \(batchSize) is not accepted; accepted: 1 to 100,000") }
+        guard (1...SyncAPI.maximumBatch).contains(batchSize) else {
+            throw ValidationError("batch-size: \(batchSize) is not accepted; accepted: 1 to \(SyncAPI.maximumBatch)")
+        }
     }
 
-    func run() throws {
+    func run() async throws {
         let local = try global.openStore()
-        let peerURL = URL(fileURLWithPath: (peer as NSString).expandingTildeInPath).standardizedFileURL
-        guard peerURL.path != local.directory.standardizedFileURL.path else {
-            throw ValidationError("dir: \(peer) is this store itself; give another store's directory")
-        }
-        let other = try EventStore.open(at: peerURL, projections: GlobalOptions.projections)
-        let (received, sent) = try LogExchange.sync(local, with: other, batchSize: batchSize)
-        func json(_ moved: LogExchange.Moved) -> JSONValue {
-            .object(Dictionary(uniqueKeysWithValues: moved.map { ($0.key.rawValue, JSONValue.int($0.value)) }))
-        }
-        if global.json {
-            print(JSONValue.object(["received": json(received), "sent": json(sent), "peer": .string(other.identity.nodeID.rawValue)]).canonicalString)
-            return
-        }
-        func describe(_ moved: LogExchange.Moved) -> String {
-            let total = moved.values.reduce(0, +)
-            guard total > 0 else { return "0 events" }
-            return "\(total) event\(total == 1 ? "" : "s") (" + moved.keys.sorted().map { "\($0): \(moved[$0]!)" }.joined(separator: ", ") + ")"
-        }
-        if received.values.reduce(0, +) + sent.values.reduce(0, +) == 0 {
-            print("Already in sync with \(other.identity.site) (node \(other.identity.nodeID)): nothing to move")
+        let conflictsBefore = try conflictKeys(local)
+        let report: LogExchange.Report
+        if peer.lowercased().hasPrefix("http://") || peer.lowercased().hasPrefix("https://") {
+            let remote = try HTTPLogPeer(url: peer, requester: local.identity.nodeID)
+            do {
+                report = try await LogExchange.sync(local, with: remote, batchSize: batchSize)
+                await remote.end()
+            } catch {
+                await remote.end()
+                throw error
+            }
         } else {
-            print("Synced with \(other.identity.site) (node \(other.identity.nodeID)): received \(describe(received)), sent \(describe(sent))")
+            let peerURL = URL(fileURLWithPath: (peer as NSString).expandingTildeInPath).standardizedFileURL
+            guard peerURL.path != local.directory.standardizedFileURL.path else {
+                throw ValidationError("peer: \(peer) is this store itself; give another store's directory")
+            }
+            let other = try EventStore.open(at: peerURL, projections: GlobalOptions.projections)
+            report = try await LogExchange.sync(local, with: other, batchSize: batchSize)
         }
+        let conflictsAfter = try conflictKeys(local)
+        let created = conflictsAfter.subtracting(conflictsBefore).sorted()
+        let openForks = try local.read { try $0.forks() }.filter(\.isOpen)
+        try SyncReportPrinter(json: global.json).print(report, conflictsCreated: created, openForks: openForks)
+        if report.peer.node == local.identity.nodeID {
+            FileHandle.standardError.write(Data("myolog: error: peer: \(peer) has this store's own node id \(local.identity.nodeID): one of the two is a copy (cp -r, a restored backup); two stores must never share a node key — re-create one with `myolog init`\n".utf8))
+            throw ExitCode(3)
+        }
+        if !openForks.isEmpty { throw ExitCode(3) }
+    }
+
+    /// (patient, field) of every open field conflict.
+    private func conflictKeys(_ store: EventStore) throws -> Set<String> {
+        Set(try store.read { try PatientViews($0).conflicts() }.compactMap { conflict in
+            guard let object = conflict.objectValue, let patient = object["patientId"]?.stringValue, let field = object["field"]?.stringValue else { return nil }
+            return "\(patient) \(field)"
+        })
     }
 }

@@ -23,8 +23,8 @@ struct ReceiveTests {
         try a.append((0..<5).map { note($0, patient) }, author: "alex")
         let fromA = try all(a)
         let received = try b.write { tx in try fromA.map { try tx.receive($0) } }
-        #expect(received == Array(repeating: true, count: 6))
-        #expect(try b.write { tx in try fromA.map { try tx.receive($0) } } == Array(repeating: false, count: 6))
+        #expect(received == Array(repeating: .stored, count: 6))
+        #expect(try b.write { tx in try fromA.map { try tx.receive($0) } } == Array(repeating: .duplicate, count: 6))
         #expect(try b.read { try ChainCheck.run($0) }.totalEvents == 7)
         let local = try b.append([note(9, patient)], author: "bo")[0]
         #expect(local.clock[a.identity.nodeID] == 6)
@@ -33,7 +33,7 @@ struct ReceiveTests {
         #expect(try b.read { try $0.event(fromA[3].id) } == fromA[3])
     }
 
-    @Test("gaps, altered events, forged enrolments and id collisions are refused, and nothing of the batch is stored")
+    @Test("altered events, forged enrolments and id collisions are refused, and nothing of the batch is stored")
     func refusals() throws {
         let a = try EventStore.create(at: directory.path("a"), site: "A")
         let b = try EventStore.create(at: directory.path("b"), site: "B")
@@ -53,17 +53,19 @@ struct ReceiveTests {
         forgedEnrolment.origin = a.identity.nodeID
         forgedEnrolment.clock = VectorClock([a.identity.nodeID: 1])
         forgedEnrolment.hash = forgedEnrolment.computedHash
+        var nullPrevious = events[1]
+        nullPrevious.prevHash = nil
+        nullPrevious.hash = nullPrevious.computedHash
         var collision = events[1]
         collision.id = events[0].id
         collision.hash = collision.computedHash
         let batches: [[EventEnvelope]] = [
-            [events[0], events[2]],                 // gap
             [events[0], events[1], altered],        // payload changed, hash not
             // Payload changed and hash recomputed: internally consistent, betrayed by the next link.
             [events[0], events[1], rehashed, events[3]],
             [events[0], events[1], notCanonical],   // not canonical
             [forgedEnrolment],                      // someone else's key under A's id
-            [events[1]],                            // not starting at sequence 1
+            [nullPrevious],                         // a null prevHash after sequence 1
             [events[0], collision],                 // an id already used by another event
         ]
         for (index, batch) in batches.enumerated() {
@@ -77,5 +79,57 @@ struct ReceiveTests {
             #expect(refused, "batch \(index) was accepted")
             #expect(try all(b) == before, "batch \(index) left something behind")
         }
+    }
+
+    @Test("events beyond a gap are held back, then stored in order when the gap fills, in the same transaction")
+    func gapsAreHeldBack() throws {
+        let a = try EventStore.create(at: directory.path("a"), site: "A")
+        let b = try EventStore.create(at: directory.path("b"), site: "B")
+        let patient = PatientID.make()
+        try a.append((0..<6).map { note($0, patient) }, author: "alex")
+        let events = try all(a)  // sequences 1...7
+        let before = try all(b)
+        #expect(try b.receiveBatch([events[4], events[5], events[2]]).heldBack == 3)
+        #expect(try all(b) == before, "held-back events must not reach the log")
+        #expect(try b.read { try $0.heldBack() } == [a.identity.nodeID: 3])
+        let first = try b.receiveBatch([events[0], events[1]])
+        #expect(first.stored == [a.identity.nodeID: 3], "1, 2 and the held 3")
+        #expect(try b.read { try $0.clock() }[a.identity.nodeID] == 3)
+        let second = try b.receiveBatch([events[3], events[6]])
+        #expect(second.stored == [a.identity.nodeID: 4], "4, the held 5 and 6, then 7")
+        #expect(try b.read { try $0.heldBack() }.isEmpty)
+        #expect(try b.read { try ChainCheck.run($0) }.eventsPerOrigin[a.identity.nodeID.rawValue] == 7)
+    }
+
+    @Test("a different, validly hashed event at a place already held is quarantined, never stored; an operator's decision is recorded once")
+    func forksAreQuarantined() throws {
+        let a = try EventStore.create(at: directory.path("a"), site: "A")
+        let b = try EventStore.create(at: directory.path("b"), site: "B")
+        let patient = PatientID.make()
+        try a.append((0..<3).map { note($0, patient) }, author: "alex")
+        let events = try all(a)
+        _ = try b.receiveBatch(events)
+        var rival = events[2]
+        rival.id = EventID.make(at: rival.recordedAt)
+        rival.payload = #"{"n":42}"#
+        rival.hash = rival.computedHash
+        let before = try all(b)
+        #expect(try b.write { try $0.receive(rival) } == .quarantined)
+        #expect(try b.write { try $0.receive(rival) } == .quarantined, "seeing it again changes nothing")
+        #expect(try all(b) == before)
+        let forks = try b.read { try $0.forks() }
+        #expect(forks.count == 1)
+        #expect(forks.first?.origin == a.identity.nodeID && forks.first?.sequence == 3 && forks.first?.hash == rival.hash && forks.first?.isOpen == true)
+        #expect(try b.read { try $0.quarantinedEvent(origin: a.identity.nodeID, sequence: 3, hash: rival.hash) } == rival)
+        try b.write { try $0.decideFork(origin: a.identity.nodeID, sequence: 3, author: "manager", note: "rival copy discarded") }
+        #expect(try b.read { try $0.forks() }.first?.decision?.author == "manager")
+        #expect(throws: EventLogError.self) { try b.write { try $0.decideFork(origin: a.identity.nodeID, sequence: 3, author: "manager", note: "again") } }
+        #expect(throws: EventLogError.self) { try b.write { try $0.decideFork(origin: a.identity.nodeID, sequence: 2, author: "manager", note: "no fork here") } }
+        // Evidence and decisions are append-only inside the database file itself.
+        let raw = try DatabaseQueue(path: b.directory.appendingPathComponent(EventStore.databaseFileName).path)
+        for statement in ["DELETE FROM quarantined_events", "UPDATE quarantined_events SET reason = 'x'", "DELETE FROM fork_decisions", "UPDATE fork_decisions SET note = 'x'"] {
+            #expect(throws: DatabaseError.self, "\(statement)") { try raw.write { try $0.execute(sql: statement) } }
+        }
+        #expect(try raw.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM quarantined_events") } == 1)
     }
 }

@@ -59,7 +59,7 @@ struct SyncCLITests {
         #expect(independent.stdout.contains("3 origins"), "\(independent.stdout)")
     }
 
-    @Test("a cloned store that wrote on its own is a fork: refused, named, nothing moved on either side")
+    @Test("a cloned store that wrote on its own is a fork: each side quarantines the other's event, sync and verify exit 3 until an operator decides, nothing merged")
     func fork() throws {
         let a = scratch.path("a"), clone = scratch.path("clone"), other = scratch.path("other")
         _ = try run(["demo", "--store", a])
@@ -71,16 +71,35 @@ struct SyncCLITests {
         _ = try run(["--store", clone, "--as", "mallory", "record", "pain", id, "--score", "8", "--region", "neck"])
         let beforeA = try events(a), beforeClone = try events(clone)
         let result = try MyologProcess.run(["--store", a, "sync", clone])
-        #expect(result.status != 0)
-        #expect(result.stderr.contains("fork"), "\(result.stderr)")
-        #expect(result.stderr.contains("sequence 63"), "\(result.stderr)")
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("fork") && result.stderr.contains("sequence 63"), "\(result.stderr)")
+        #expect(result.stderr.contains("copy"), "the same node id on both sides is named: \(result.stderr)")
         #expect(try events(a) == beforeA)
         #expect(try events(clone) == beforeClone)
+        // Both sides hold the other's event at the fork as evidence, and keep saying so.
+        for (store, author) in [(a, "mallory"), (clone, "alex")] {
+            let forks = try MyologProcess.run(["--store", store, "forks", "--json"])
+            #expect(forks.status == 3)
+            let list = try JSONParser.parse(forks.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValueForTest
+            #expect(list.count == 1)
+            #expect(list.first?.objectValue?["sequence"] == .int(63))
+            #expect(list.first?.objectValue?["quarantinedEvent"]?.objectValue?["author"] == .string(author))
+            #expect(try MyologProcess.run(["--store", store, "verify"]).status == 3)
+        }
+        #expect(try MyologProcess.run(["--store", a, "sync", clone]).status == 3, "a second sync still reports the fork")
         // A third store that syncs with the clone first will not take A's diverging history either.
         _ = try run(["--store", other, "init", "--site", "Other"])
         _ = try run(["--store", other, "sync", clone])
         let relayed = try MyologProcess.run(["--store", other, "sync", a])
-        #expect(relayed.status != 0 && relayed.stderr.contains("fork"), "\(relayed.stderr)")
+        #expect(relayed.status == 3 && relayed.stderr.contains("fork"), "\(relayed.stderr)")
+        // An operator's decision stops the alarm on that store; the quarantined event stays out of the log.
+        let node = try #require(try JSONParser.parse(try run(["--store", a, "id", "--json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue?["nodeId"]?.stringValue)
+        let refused = try MyologProcess.run(["--store", a, "--as", "manager", "forks", "decide", node, "62", "--note", "x"])
+        #expect(refused.status != 0 && refused.stderr.contains("fork:"), "\(refused.stderr)")
+        _ = try run(["--store", a, "--as", "manager", "forks", "decide", node, "63", "--note", "clone discarded; laptop re-initialised"])
+        #expect(try MyologProcess.run(["--store", a, "verify"]).status == 0)
+        #expect(try events(a).isSuperset(of: beforeA))
+        #expect(try events(a).isDisjoint(with: beforeClone.subtracting(beforeA)), "none of the clone's diverging events entered A's log")
     }
 
     @Test("bundles: export, import, import again (no-op), and a delta for the receiver's clock")
@@ -135,7 +154,7 @@ struct SyncCLITests {
         let result = try MyologProcess.run(["--store", a, "sync", which == "self" ? a : scratch.path("missing")])
         #expect(result.status != 0)
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
-        #expect(result.stderr.contains(which == "self" ? "dir:" : "myolog init"), "\(result.stderr)")
+        #expect(result.stderr.contains(which == "self" ? "peer:" : "myolog init"), "\(result.stderr)")
         #expect(try events(a) == before)
         #expect(!FileManager.default.fileExists(atPath: scratch.path("missing")))
     }

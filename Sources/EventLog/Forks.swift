@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+
+/// One fork this store has seen: a peer's event that contradicts the chain held here, kept in
+/// quarantine with why and when, and the operator's decision on it once there is one.
+///
+/// A fork is never merged. Until an operator records a decision, `sync` and `verify` report it
+/// and exit non-zero; the decision is append-only, like the evidence.
+public struct ForkEvidence: Sendable, Hashable {
+    public var origin: NodeID
+    public var sequence: Int
+    /// The quarantined event's hash (this store's own event at that place, if any, differs).
+    public var hash: EventHash
+    public var reason: String
+    public var detectedAt: Timestamp
+    public var decision: Decision?
+
+    /// Who decided what about a fork, and when.
+    public struct Decision: Sendable, Hashable {
+        public var author: String
+        public var decidedAt: Timestamp
+        public var note: String
+    }
+
+    public var isOpen: Bool { decision == nil }
+
+    public var json: JSONValue {
+        .object([
+            "origin": .string(origin.rawValue), "sequence": .int(sequence), "hash": .string(hash.rawValue),
+            "reason": .string(reason), "detectedAt": .string(detectedAt.description),
+            "decision": decision.map { .object(["author": .string($0.author), "decidedAt": .string($0.decidedAt.description), "note": .string($0.note)]) } ?? .null,
+        ])
+    }
+}
+
+extension EventReader {
+    /// Every quarantined event, by origin, sequence and hash, with the decision on its place.
+    public func forks() throws -> [ForkEvidence] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT q.origin, q.sequence, q.hash, q.reason, q.detectedAt, d.author, d.decidedAt, d.note
+            FROM quarantined_events q LEFT JOIN fork_decisions d ON d.origin = q.origin AND d.sequence = q.sequence
+            ORDER BY q.origin, q.sequence, q.hash
+            """)
+        return try rows.map { row in
+            guard let origin = NodeID(row[0]), let hash = EventHash(row[2]), let detectedAt = Timestamp(rfc3339: row[4]) else {
+                throw EventLogError.damagedStore(path: "quarantined_events", reason: "a row is malformed")
+            }
+            var decision: ForkEvidence.Decision?
+            if let author: String = row[5], let decidedAt = Timestamp(rfc3339: row[6]) {
+                decision = .init(author: author, decidedAt: decidedAt, note: row[7])
+            }
+            return ForkEvidence(origin: origin, sequence: row[1], hash: hash, reason: row[3], detectedAt: detectedAt, decision: decision)
+        }
+    }
+
+    /// The quarantined event itself, as received.
+    public func quarantinedEvent(origin: NodeID, sequence: Int, hash: EventHash) throws -> EventEnvelope? {
+        guard let text = try String.fetchOne(db, sql: "SELECT envelope FROM quarantined_events WHERE origin = ? AND sequence = ? AND hash = ?",
+                                             arguments: [origin.rawValue, sequence, hash.rawValue])
+        else { return nil }
+        return try EventEnvelope(canonicalLine: Array(text.utf8))
+    }
+
+    /// How many events wait, per origin, for a gap in their chain to fill.
+    public func heldBack() throws -> [NodeID: Int] {
+        var result: [NodeID: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT origin, count(*) FROM held_events GROUP BY origin") {
+            if let origin = NodeID(row[0]) { result[origin] = row[1] }
+        }
+        return result
+    }
+
+    /// Each origin's last event: its sequence and hash. What a peer compares against to find a
+    /// fork before anything moves.
+    public func heads() throws -> [NodeID: ChainHead] {
+        var heads: [NodeID: ChainHead] = [:]
+        for nodeID in try String.fetchAll(db, sql: "SELECT id FROM nodes") {
+            guard let node = NodeID(nodeID), let head = try head(of: node) else { continue }
+            heads[node] = ChainHead(sequence: head.sequence, hash: head.hash)
+        }
+        return heads
+    }
+}
+
+extension AppendTransaction {
+    /// Records an operator's decision on the fork at (origin, sequence): from then on it is
+    /// reported as decided, not as an error. The quarantined event stays, and is still not merged.
+    public func decideFork(origin: NodeID, sequence: Int, author: String, note: String) throws {
+        try Self.validateAuthor(author)
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM quarantined_events WHERE origin = ? AND sequence = ?", arguments: [origin.rawValue, sequence]) == true else {
+            throw EventLogError.invalidField(field: "fork", value: "\(origin) \(sequence)", accepted: "the origin and sequence of a quarantined fork (see `myolog forks`)")
+        }
+        guard !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw EventLogError.invalidField(field: "note", value: note, accepted: "a non-empty reason for the decision")
+        }
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM fork_decisions WHERE origin = ? AND sequence = ?", arguments: [origin.rawValue, sequence]) != true else {
+            throw EventLogError.invalidField(field: "fork", value: "\(origin) \(sequence)", accepted: "a fork not yet decided (decisions are append-only)")
+        }
+        try db.execute(sql: "INSERT INTO fork_decisions (origin, sequence, decidedAt, author, note) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [origin.rawValue, sequence, Timestamp.now().description, author, note])
+    }
+}
+
+/// The last event of one origin's chain as a store holds it.
+public struct ChainHead: Sendable, Hashable {
+    public var sequence: Int
+    public var hash: EventHash
+    public init(sequence: Int, hash: EventHash) {
+        self.sequence = sequence
+        self.hash = hash
+    }
+}

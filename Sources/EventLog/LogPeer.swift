@@ -1,0 +1,146 @@
+import Foundation
+
+/// The other side of a sync, as this side sees it: another store on this machine, or a server
+/// across the network. The sync protocol (``LogExchange``) is written once against this, so
+/// every carrier moves events the same way.
+///
+/// Requests are bounded: `events` returns at most `limit` events, `receive` takes one batch, so
+/// memory stays flat however large the delta.
+public protocol LogPeer: Sendable {
+    /// The peer's node, site and the head of every chain it holds.
+    func summary() async throws -> PeerSummary
+    /// The peer's events of `origin` after `sequence`, in order, at most `limit`.
+    func events(origin: NodeID, after sequence: Int, limit: Int) async throws -> [EventEnvelope]
+    /// Offers the peer one batch, which it checks and commits (or refuses) whole.
+    func receive(_ batch: [EventEnvelope]) async throws -> ReceiveSummary
+}
+
+/// Who a peer is and what it holds: for each origin, the last event of its chain.
+public struct PeerSummary: Sendable, Equatable {
+    public var node: NodeID
+    public var site: String
+    public var heads: [NodeID: ChainHead]
+
+    public init(node: NodeID, site: String, heads: [NodeID: ChainHead]) {
+        self.node = node
+        self.site = site
+        self.heads = heads
+    }
+
+    /// The vector clock the heads imply.
+    public var clock: VectorClock { VectorClock(heads.mapValues(\.sequence)) }
+
+    public var json: JSONValue {
+        .object([
+            "node": .string(node.rawValue), "site": .string(site),
+            "heads": .object(Dictionary(uniqueKeysWithValues: heads.map {
+                ($0.key.rawValue, JSONValue.object(["sequence": .int($0.value.sequence), "hash": .string($0.value.hash.rawValue)]))
+            })),
+        ])
+    }
+
+    public init(json: JSONValue) throws(EnvelopeDecodingError) {
+        guard case .object(let m) = json, case .string(let nodeText)? = m["node"], let node = NodeID(nodeText),
+            case .string(let site)? = m["site"], case .object(let headMembers)? = m["heads"]
+        else { throw EnvelopeDecodingError(field: "summary", reason: "expected {node, site, heads}") }
+        var heads: [NodeID: ChainHead] = [:]
+        for (key, value) in headMembers {
+            guard let origin = NodeID(key), case .object(let head) = value, case .int(let sequence)? = head["sequence"], sequence >= 1,
+                case .string(let hashText)? = head["hash"], let hash = EventHash(hashText)
+            else { throw EnvelopeDecodingError(field: "heads.\(key)", reason: "expected {sequence: positive integer, hash: SHA-256 hex}") }
+            heads[origin] = ChainHead(sequence: sequence, hash: hash)
+        }
+        self.init(node: node, site: site, heads: heads)
+    }
+}
+
+/// What a store did with one batch offered to it.
+public struct ReceiveSummary: Sendable, Equatable {
+    /// Events stored, per origin (held-back events released by this batch included).
+    public var stored: [NodeID: Int] = [:]
+    public var duplicates = 0
+    public var heldBack = 0
+    /// (origin, sequence) of each event quarantined as a fork.
+    public var quarantined: [ChainPlace] = []
+
+    public init() {}
+
+    /// Adds another batch's outcome to this one.
+    public mutating func add(_ other: ReceiveSummary) {
+        for (origin, count) in other.stored { stored[origin, default: 0] += count }
+        duplicates += other.duplicates
+        heldBack += other.heldBack
+        quarantined += other.quarantined
+    }
+
+    public var json: JSONValue {
+        .object([
+            "stored": .object(Dictionary(uniqueKeysWithValues: stored.map { ($0.key.rawValue, JSONValue.int($0.value)) })),
+            "duplicates": .int(duplicates), "heldBack": .int(heldBack),
+            "quarantined": .array(quarantined.map { .object(["origin": .string($0.origin.rawValue), "sequence": .int($0.sequence)]) }),
+        ])
+    }
+
+    public init(json: JSONValue) throws(EnvelopeDecodingError) {
+        guard case .object(let m) = json, case .object(let storedMembers)? = m["stored"], case .int(let duplicates)? = m["duplicates"],
+            case .int(let heldBack)? = m["heldBack"], case .array(let places)? = m["quarantined"]
+        else { throw EnvelopeDecodingError(field: "receipt", reason: "expected {stored, duplicates, heldBack, quarantined}") }
+        for (key, value) in storedMembers {
+            guard let origin = NodeID(key), case .int(let count) = value else { throw EnvelopeDecodingError(field: "stored.\(key)", reason: "expected a count") }
+            stored[origin] = count
+        }
+        for place in places {
+            guard case .object(let p) = place, case .string(let text)? = p["origin"], let origin = NodeID(text), case .int(let sequence)? = p["sequence"]
+            else { throw EnvelopeDecodingError(field: "quarantined", reason: "expected [{origin, sequence}]") }
+            quarantined.append(ChainPlace(origin: origin, sequence: sequence))
+        }
+        self.duplicates = duplicates
+        self.heldBack = heldBack
+    }
+}
+
+/// A place in one origin's chain.
+public struct ChainPlace: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var origin: NodeID
+    public var sequence: Int
+    public init(origin: NodeID, sequence: Int) {
+        self.origin = origin
+        self.sequence = sequence
+    }
+    public static func < (a: ChainPlace, b: ChainPlace) -> Bool { (a.origin, a.sequence) < (b.origin, b.sequence) }
+    public var description: String { "origin \(origin) sequence \(sequence)" }
+}
+
+/// A store on this machine is a peer as it is: the path carrier of the protocol.
+extension EventStore: LogPeer {
+    public func summary() async throws -> PeerSummary {
+        PeerSummary(node: identity.nodeID, site: identity.site, heads: try read { try $0.heads() })
+    }
+
+    public func events(origin: NodeID, after sequence: Int, limit: Int) async throws -> [EventEnvelope] {
+        try read { try $0.events(origin: origin, after: sequence, limit: limit) }
+    }
+
+    public func receive(_ batch: [EventEnvelope]) async throws -> ReceiveSummary {
+        try receiveBatch(batch)
+    }
+
+    /// Offers `batch` in one transaction: every event is stored, held back or quarantined, or the
+    /// first malformed one is refused (``ReplicationRefusal``) and nothing of the batch is written.
+    public func receiveBatch(_ batch: [EventEnvelope]) throws -> ReceiveSummary {
+        try write { tx in
+            var summary = ReceiveSummary()
+            for event in batch {
+                switch try tx.receive(event) {
+                case .stored: break
+                case .duplicate: summary.duplicates += 1
+                case .heldBack: summary.heldBack += 1
+                case .quarantined: summary.quarantined.append(ChainPlace(origin: event.origin, sequence: event.sequence))
+                }
+            }
+            // Released held-back events are stored too: count what the log gained, by origin.
+            for event in tx.appended { summary.stored[event.origin, default: 0] += 1 }
+            return summary
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import EventLog
+
+/// The sync HTTP API's fixed parts, shared by server and client so they cannot drift apart.
+/// `Schemas/sync-api.openapi.json` documents the same paths, limits and bodies.
+public enum SyncAPI {
+    /// The API's version prefix: a later, incompatible protocol gets a new one.
+    public static let prefix = "/v1"
+    public static let summaryPath = "/v1/summary"
+    public static let eventsPath = "/v1/events"
+    public static let syncEndedPath = "/v1/sync-ended"
+    /// Media type of an event batch: one canonical envelope per line, each ending in "\n".
+    public static let batchMediaType = "application/x-ndjson"
+    /// Header naming one sync's requests, so the server can log one line per sync.
+    public static let syncHeader = "Myolog-Sync"
+    /// Header naming the requesting node.
+    public static let nodeHeader = "Myolog-Node"
+    /// The most events one request moves, either way.
+    public static let maximumBatch = 10_000
+    /// The largest request or response body accepted (a batch of large events stays far below).
+    public static let maximumBodyBytes = 64 << 20
+
+    /// Splits a batch body into envelopes, each checked to be canonical; `what` names the body
+    /// in errors ("request body", "response body").
+    public static func decodeBatch(_ bytes: some Collection<UInt8>, what: String) throws(BatchDecodingError) -> [EventEnvelope] {
+        let bytes = Array(bytes)
+        guard bytes.isEmpty || bytes.last == UInt8(ascii: "\n") else {
+            throw BatchDecodingError(message: "\(what): a batch is canonical envelopes, one per line, each ending in a newline; the body does not end in one")
+        }
+        var events: [EventEnvelope] = []
+        var start = 0
+        var line = 0
+        while start < bytes.count {
+            line += 1
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n"))!
+            guard events.count < maximumBatch else { throw BatchDecodingError(message: "\(what): more than \(maximumBatch) events in one batch") }
+            do {
+                events.append(try EventEnvelope(canonicalLine: Array(bytes[start..<end])))
+            } catch {
+                throw BatchDecodingError(message: "\(what) line \(line): \(error)")
+            }
+            start = end + 1
+        }
+        return events
+    }
+
+    /// One batch as its body bytes.
+    public static func encodeBatch(_ events: [EventEnvelope]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(events.count * 700)
+        for event in events {
+            bytes += event.canonicalBytes(includingHash: true)
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        return bytes
+    }
+}
+
+/// A batch body is not the protocol: not canonical envelopes, one per line.
+public struct BatchDecodingError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+}

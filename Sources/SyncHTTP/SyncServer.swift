@@ -1,0 +1,189 @@
+import EventLog
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Serves one store's side of the sync protocol over HTTP: a peer's `myolog sync http://…`
+/// reads this store's chain heads and the events it lacks, and offers the events it holds.
+///
+/// Every offered batch passes the same checks as any other carrier (``EventStore/receiveBatch(_:)``)
+/// and commits whole or not at all. Bodies are bounded (``SyncAPI/maximumBatch`` events,
+/// ``SyncAPI/maximumBodyBytes``), so memory stays flat however large a peer's delta. Every error
+/// is a JSON body `{"message": …}`. One log line per sync, written when the client says it ended.
+public struct SyncServer: Sendable {
+    public let store: EventStore
+    public let logger: Logger
+    let ledger = SyncLedger()
+
+    public init(store: EventStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    /// The server, bound to `host:port` (port 0: any free port) when run; `onListening` is
+    /// called with the port actually bound.
+    public func application(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
+        router.get("v1/summary") { request, _ in try await summary(request) }
+        router.get("v1/events") { request, _ in try await events(request) }
+        router.post("v1/events") { request, _ in try await receive(request) }
+        router.post("v1/sync-ended") { request, _ in await ended(request) }
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .notice)  // Hummingbird's own start-up lines stay out of the per-sync log
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "myolog"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+            logger: quiet)
+    }
+
+    private func summary(_ request: Request) async throws -> Response {
+        let summary = try await store.summary()
+        await ledger.begin(syncID(request), node: request.headers[.init(SyncAPI.nodeHeader)!] ?? "unnamed")
+        return Self.json(.ok, summary.json)
+    }
+
+    private func events(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        guard let originText = query.get("origin"), let origin = NodeID(originText) else {
+            throw SyncHTTPError(.badRequest, "origin: expected a node id (16 base32 characters) as the query parameter origin")
+        }
+        guard let after = query.get("after").flatMap(Int.init), after >= 0 else {
+            throw SyncHTTPError(.badRequest, "after: expected a sequence ≥ 0 as the query parameter after")
+        }
+        guard let limit = query.get("limit").flatMap(Int.init), (1...SyncAPI.maximumBatch).contains(limit) else {
+            throw SyncHTTPError(.badRequest, "limit: expected 1 to \(SyncAPI.maximumBatch) as the query parameter limit")
+        }
+        let batch = try await store.events(origin: origin, after: after, limit: limit)
+        await ledger.served(syncID(request), count: batch.count)
+        return Response(status: .ok, headers: [.contentType: SyncAPI.batchMediaType],
+                        body: .init(byteBuffer: ByteBuffer(bytes: SyncAPI.encodeBatch(batch))))
+    }
+
+    private func receive(_ request: Request) async throws -> Response {
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: SyncAPI.maximumBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw SyncHTTPError(.contentTooLarge, "body: larger than \(SyncAPI.maximumBodyBytes) bytes; send at most \(SyncAPI.maximumBatch) events per request")
+        }
+        let batch: [EventEnvelope]
+        do {
+            batch = try SyncAPI.decodeBatch(body.readableBytesView, what: "request body")
+        } catch {
+            throw SyncHTTPError(.badRequest, error.message)
+        }
+        do {
+            let receipt = try store.receiveBatch(batch)
+            await ledger.received(syncID(request), receipt)
+            return Self.json(.ok, receipt.json)
+        } catch let refusal as ReplicationRefusal {
+            logger.warning("sync \(syncID(request)): refused a batch of \(batch.count) events: \(refusal)")
+            throw SyncHTTPError(.unprocessableContent, refusal.description, extra: [
+                "event": .string(refusal.eventID), "origin": .string(refusal.origin), "sequence": .int(refusal.sequence), "reason": .string(refusal.reason),
+            ])
+        }
+    }
+
+    private func ended(_ request: Request) async -> Response {
+        if let tally = await ledger.end(syncID(request)) {
+            logger.info("\(tally.line(syncID: syncID(request)))")
+        }
+        return Response(status: .noContent)
+    }
+
+    private func syncID(_ request: Request) -> String {
+        String((request.headers[.init(SyncAPI.syncHeader)!] ?? "-").prefix(64))
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ value: JSONValue) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: value.canonicalString)))
+    }
+}
+
+/// An HTTP error whose body is the API's error object: `{"message": …}` plus details.
+struct SyncHTTPError: HTTPResponseError {
+    var status: HTTPResponse.Status
+    var message: String
+    var extra: [String: JSONValue] = [:]
+
+    init(_ status: HTTPResponse.Status, _ message: String, extra: [String: JSONValue] = [:]) {
+        self.status = status
+        self.message = message
+        self.extra = extra
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var body = extra
+        body["message"] = .string(message)
+        return SyncServer.json(status, .object(body))
+    }
+}
+
+/// Turns every other error — an unknown path, a wrong method, a store failure — into the same
+/// JSON error body, so a client never has to parse anything else.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as SyncHTTPError {
+            return try error.response(from: request, context: context)
+        } catch let error as HTTPError {
+            let message = error.body ?? (error.status == .notFound ? "no such path: \(request.method) \(request.uri.path); see Schemas/sync-api.openapi.json" : error.status.reasonPhrase)
+            return SyncServer.json(error.status, .object(["message": .string(message)]))
+        } catch {
+            context.logger.error("\(request.method) \(request.uri.path) failed: \(error)")
+            return SyncServer.json(.internalServerError, .object(["message": .string("the server could not complete the request: \(error)")]))
+        }
+    }
+}
+
+/// Per-sync tallies, so the server writes one line per sync rather than one per request.
+actor SyncLedger {
+    struct Tally {
+        var node: String
+        var started = ContinuousClock.now
+        var served = 0
+        var received: [NodeID: Int] = [:]
+        var quarantined = 0
+        var heldBack = 0
+
+        func line(syncID: String) -> String {
+            let total = received.values.reduce(0, +)
+            let perOrigin = received.keys.sorted().map { "\($0): \(received[$0]!)" }.joined(separator: ", ")
+            let elapsed = ContinuousClock.now - started
+            let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            return "sync \(syncID) with node \(node): sent \(served) events, received \(total)\(perOrigin.isEmpty ? "" : " (\(perOrigin))")"
+                + (quarantined > 0 ? ", \(quarantined) quarantined as forks" : "") + (heldBack > 0 ? ", \(heldBack) held back" : "")
+                + String(format: ", %.0f ms", milliseconds)
+        }
+    }
+
+    /// Syncs whose client never said they ended are forgotten beyond this many.
+    static let capacity = 1000
+    private var open: [String: Tally] = [:]
+    private var order: [String] = []
+
+    func begin(_ id: String, node: String) {
+        if open[id] == nil {
+            order.append(id)
+            if order.count > Self.capacity { open[order.removeFirst()] = nil }
+        }
+        open[id] = Tally(node: String(node.prefix(64)))
+    }
+
+    func served(_ id: String, count: Int) { open[id]?.served += count }
+
+    func received(_ id: String, _ receipt: ReceiveSummary) {
+        for (origin, count) in receipt.stored { open[id]?.received[origin, default: 0] += count }
+        open[id]?.quarantined += receipt.quarantined.count
+        open[id]?.heldBack += receipt.heldBack
+    }
+
+    func end(_ id: String) -> Tally? {
+        order.removeAll { $0 == id }
+        return open.removeValue(forKey: id)
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Hummingbird
+import Logging
+import SyncHTTP
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve this store to peers' `myolog sync http://HOST:PORT` until interrupted.",
+        discussion: """
+            The sync HTTP API (Schemas/sync-api.openapi.json): peers read this store's chain heads
+            and the events they lack, and offer theirs, in bounded batches each checked and
+            committed whole. One log line per sync on stderr. Prints "Listening on http://HOST:PORT"
+            once bound (with --listen HOST:0, the port the system chose). SIGINT or SIGTERM stop it
+            after the requests in flight.
+
+            No TLS or peer authentication yet: listen on 127.0.0.1 or a trusted network only.
+
+            Examples:
+              myolog serve
+              myolog --store ~/clinic serve --listen 0.0.0.0:8417
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("Address to listen on.", valueName: "host:port")) var listen = "127.0.0.1:8417"
+
+    func validate() throws {
+        _ = try address()
+    }
+
+    private func address() throws -> (host: String, port: Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port),
+            !listen[..<colon].isEmpty
+        else { throw ValidationError("listen: \(listen) is not accepted; accepted: HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:8417") }
+        return (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+    }
+
+    func run() async throws {
+        let store = try global.openStore()
+        let (host, port) = try address()
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "myolog.serve")
+        let server = SyncServer(store: store, logger: logger)
+        let site = store.identity.site, node = store.identity.nodeID
+        let app = server.application(host: host, port: port) { bound in
+            // Unbuffered: a script or test waiting for this line must see it now.
+            var out = StandardOutput()
+            out.write("Listening on http://\(host):\(bound) — \(site) (node \(node))\n")
+            out.flush()
+        }
+        try await app.runService()
+    }
+}

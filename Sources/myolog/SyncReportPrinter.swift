@@ -1,0 +1,58 @@
+import EventLog
+import Foundation
+
+/// Prints what a sync or an import did: for people, or as one JSON object for scripts.
+struct SyncReportPrinter {
+    var json: Bool
+
+    func print(_ report: LogExchange.Report, conflictsCreated: [String], openForks: [ForkEvidence]) throws {
+        if json {
+            Swift.print(JSONValue.object([
+                "peer": .object(["node": .string(report.peer.node.rawValue), "site": .string(report.peer.site)]),
+                "received": Self.json(report.received), "sent": Self.json(report.sent),
+                "conflictsCreated": .array(conflictsCreated.map { key in
+                    let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
+                    return .object(["patientId": .string(parts[0]), "field": .string(parts.count > 1 ? parts[1] : "")])
+                }),
+                "forks": .array(report.forks.map { .object(["origin": .string($0.origin.rawValue), "sequence": .int($0.sequence)]) }),
+                "openForks": .array(openForks.map(\.json)),
+                "heldBack": .int(report.heldBack),
+            ]).canonicalString)
+            return
+        }
+        let who = "\(report.peer.site) (node \(report.peer.node))"
+        if report.movedNothing {
+            Swift.print("Already in sync with \(who): nothing to move")
+        } else {
+            Swift.print("Synced with \(who): received \(Self.describe(report.received)), sent \(Self.describe(report.sent))")
+        }
+        if !conflictsCreated.isEmpty {
+            Swift.print("\(conflictsCreated.count) new field conflict\(conflictsCreated.count == 1 ? "" : "s") (concurrent edits; see `myolog conflicts`): "
+                + conflictsCreated.map { $0.replacingOccurrences(of: " ", with: ": ") }.joined(separator: ", "))
+        }
+        if report.heldBack > 0 {
+            Swift.print("\(report.heldBack) event\(report.heldBack == 1 ? "" : "s") held back until the events before them arrive")
+        }
+        printForks(openForks)
+    }
+
+    func printForks(_ openForks: [ForkEvidence]) {
+        for fork in openForks {
+            FileHandle.standardError.write(Data("""
+                myolog: error: fork: two different events claim origin \(fork.origin) sequence \(fork.sequence) (a cloned store, a restored backup or an altered copy); \
+                the other one is quarantined, that origin is not synced; decide with `myolog forks decide \(fork.origin) \(fork.sequence) --note TEXT`
+
+                """.utf8))
+        }
+    }
+
+    static func json(_ moved: LogExchange.Moved) -> JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: moved.map { ($0.key.rawValue, JSONValue.int($0.value)) }))
+    }
+
+    static func describe(_ moved: LogExchange.Moved) -> String {
+        let total = moved.values.reduce(0, +)
+        guard total > 0 else { return "0 events" }
+        return "\(total) event\(total == 1 ? "" : "s") (" + moved.keys.sorted().map { "\($0): \(moved[$0]!)" }.joined(separator: ", ") + ")"
+    }
+}
