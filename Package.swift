@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -47,6 +48,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -61,8 +64,15 @@ let package = Package(
         ),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog"]),
         .testTarget(name: "ClinicalEventsTests", dependencies: ["ClinicalEvents", "EventLog"]),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "ClinicalEvents", "EventLog"]),
-        .testTarget(name: "SyncHTTPTests", dependencies: ["SyncHTTP", "EventLog"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "ClinicalEvents", "EventLog", "SyncHTTP"]),
+        .testTarget(
+            name: "SyncHTTPTests",
+            dependencies: [
+                "SyncHTTP", "EventLog", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "MyologCLITests",
             dependencies: ["myolog", "EventLog", "ClinicalEvents", "Projections"]

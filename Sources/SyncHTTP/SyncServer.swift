@@ -39,6 +39,28 @@ public struct SyncServer: Sendable {
             logger: quiet)
     }
 
+    /// Runs the server on `host` (any free port) while `body` runs, and stops it when `body`
+    /// returns or throws. For tests and benchmarks that need the real server in-process.
+    public func whileRunning<T: Sendable>(host: String = "127.0.0.1", _ body: @Sendable (_ baseURL: String) async throws -> T) async throws -> T {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = application(host: host, port: 0) { port in
+            continuation.yield(port)
+            continuation.finish()
+        }
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await app.run()
+                return nil
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            let result = try await body("http://\(host):\(port)")
+            group.cancelAll()
+            while let _ = try await group.next() {}
+            return result
+        }
+    }
+
     private func summary(_ request: Request) async throws -> Response {
         let summary = try await store.summary()
         await ledger.begin(syncID(request), node: request.headers[.init(SyncAPI.nodeHeader)!] ?? "unnamed")
