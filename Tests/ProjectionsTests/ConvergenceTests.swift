@@ -2,7 +2,9 @@ import ClinicalEvents
 import EventLog
 import Foundation
 import GRDB
+import Logging
 @testable import Projections
+import SyncHTTP
 import Testing
 
 /// Real stores writing offline and exchanging events in random orders (per-origin sequence
@@ -50,6 +52,32 @@ struct ConvergenceTests {
             }
         }
 
+        /// One exchange between two stores over a carrier picked at random: events delivered
+        /// one way in a random interleaving of origins, `sync DIR`, a bundle file, or HTTP.
+        func exchange(_ i: Int, _ j: Int) async throws -> String {
+            let (a, b) = (stores[i], stores[j])
+            switch rng.next() % 4 {
+            case 0:
+                try transfer(from: a, to: b)
+                return "interleaved"
+            case 1:
+                _ = try await LogExchange.sync(a, with: b, batchSize: 1 + Int(rng.next() % 9))
+                return "path"
+            case 2:
+                let file = root.appendingPathComponent("bundle-\(UUID().uuidString).myolog")
+                let clock = rng.next() % 2 == 0 ? try b.read { try $0.clock() } : nil
+                try EventBundle.export(a, beyond: clock, to: file, batchSize: 1 + Int(rng.next() % 9))
+                _ = try EventBundle.import(file, into: b, batchSize: 1 + Int(rng.next() % 9))
+                return "bundle"
+            default:
+                let batch = 1 + Int(rng.next() % 9)
+                _ = try await SyncServer(store: b, logger: Logger(label: "test")).whileRunning { url in
+                    try await LogExchange.sync(a, with: HTTPLogPeer(url: url, requester: a.identity.nodeID), batchSize: batch)
+                }
+                return "http"
+            }
+        }
+
         func dump(_ store: EventStore) throws -> [String] {
             try store.read { reader in
                 try PatientProjection.tables.flatMap { table in
@@ -59,12 +87,13 @@ struct ConvergenceTests {
         }
     }
 
-    @Test("random offline writes on 3 stores, random exchanges: identical views, conflicts, and incremental == rebuild (seeded)",
+    @Test("3–5 stores write offline (concurrent edits of the same fields included) and sync in random pairs over random carriers: identical events, show --json, conflicts, and incremental == rebuild (seeded)",
           arguments: 0..<10)
-    func converge(seed: UInt64) throws {
-        let net = try Network(nodes: 3, seed: seed)
-        for _ in 0..<70 {
-            let index = Int(net.rng.next() % 3)
+    func converge(seed: UInt64) async throws {
+        let count = 3 + Int(seed % 3)
+        let net = try Network(nodes: count, seed: seed)
+        for _ in 0..<80 {
+            let index = Int(net.rng.next() % UInt64(count))
             let store = net.stores[index]
             let record = ClinicalRecord(store: store)
             let patients = try store.read { reader in try Row.fetchAll(reader.database, sql: "SELECT patient FROM patient_summary ORDER BY patient").map { $0["patient"] as String } }
@@ -83,23 +112,44 @@ struct ConvergenceTests {
                 let points = try store.read { reader in try Row.fetchAll(reader.database, sql: "SELECT event FROM trigger_points").map { $0["event"] as String } }
                 if let target = points.last { _ = try? record.write { try $0.retract(target, reason: "wrong side", author: author) } }
             default:
-                let other = Int(net.rng.next() % 3)
-                if other != index { try net.transfer(from: net.stores[other], to: store) }
+                let other = Int(net.rng.next() % UInt64(count))
+                if other != index { _ = try await net.exchange(other, index) }
             }
         }
-        // Full mesh, twice round, so every store holds every event.
-        for _ in 0..<2 { for i in 0..<3 { for j in 0..<3 where i != j { try net.transfer(from: net.stores[i], to: net.stores[j]) } } }
+        // A final full mesh, so every store holds every event.
+        for i in 0..<count { for j in 0..<count where i != j { _ = try await LogExchange.sync(net.stores[i], with: net.stores[j]) } }
         let clocks = try net.stores.map { store in try store.read { try $0.clock() } }
         #expect(Set(clocks).count == 1)
+        let events = try net.stores.map { store in Set(try store.read { reader in try String.fetchAll(reader.database, sql: "SELECT hash FROM events") }) }
+        #expect(events.allSatisfy { $0 == events[0] }, "seed \(seed)")
+        #expect(try net.stores.allSatisfy { try $0.read { try $0.forks().isEmpty && $0.heldBack().isEmpty } })
         let reference = try net.dump(net.stores[0])
         #expect(reference.contains { $0.hasPrefix("patient_summary") })
         for store in net.stores.dropFirst() { #expect(try net.dump(store) == reference, "seed \(seed)") }
-        let conflicts = try net.stores.map { store in try store.read { try PatientViews($0).conflicts() } }
+        // What `show --json` and `conflicts --json` print, byte for byte.
+        func shown(_ store: EventStore) throws -> [String] {
+            try store.read { reader in
+                let views = PatientViews(reader)
+                return try String.fetchAll(reader.database, sql: "SELECT patient FROM patient_summary ORDER BY patient")
+                    .map { try views.show(PatientID($0)!)?.canonicalString ?? "missing" }
+            }
+        }
+        let shows = try net.stores.map(shown)
+        #expect(!shows[0].isEmpty && shows.allSatisfy { $0 == shows[0] }, "seed \(seed)")
+        let conflicts = try net.stores.map { store in try store.read { try JSONValue.array(PatientViews($0).conflicts()).canonicalString } }
         #expect(conflicts.allSatisfy { $0 == conflicts[0] })
         for store in net.stores {
             try store.rebuildProjections()
             #expect(try net.dump(store) == reference, "rebuild differs, seed \(seed)")
             _ = try store.read { try ChainCheck.run($0) }
         }
+    }
+
+    @Test("across the seeds, every carrier is used")
+    func carriersCovered() async throws {
+        let net = try Network(nodes: 2, seed: 99)
+        var carriers: Set<String> = []
+        for _ in 0..<40 { carriers.insert(try await net.exchange(0, 1)) }
+        #expect(carriers == ["interleaved", "path", "bundle", "http"])
     }
 }
