@@ -15,7 +15,18 @@ public struct HTTPLogPeer: LogPeer {
     let client: HTTPClient
     let timeout: TimeAmount
 
-    /// A peer at `url` (`http://HOST:PORT`), asked on behalf of node `requester`.
+    /// An HTTP client configured for sync: a peer that refuses the connection fails the sync at
+    /// once (it resumes next time) instead of being retried with backoff until the deadline,
+    /// and a peer that never answers the connection fails it after 10 s. Shut it down after use.
+    public static func makeClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// A peer at `url` (`http://HOST:PORT`), asked on behalf of node `requester`; every request
+    /// must complete within `timeout`.
     public init(url: String, requester: NodeID, client: HTTPClient = .shared, timeout: TimeAmount = .seconds(120)) throws(PeerAddressError) {
         guard let components = URLComponents(string: url), components.scheme == "http", let host = components.host, !host.isEmpty,
             components.path.isEmpty || components.path == "/", components.query == nil
@@ -63,10 +74,10 @@ public struct HTTPLogPeer: LogPeer {
 
     /// Tells the server this sync is over, so it logs it. Best effort: the sync itself is done.
     public func end() async {
-        _ = try? await send(.POST, SyncAPI.syncEndedPath)
+        _ = try? await send(.POST, SyncAPI.syncEndedPath, timeout: .seconds(5))
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, contentType: String? = nil) async throws -> [UInt8] {
+    private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, contentType: String? = nil, timeout: TimeAmount? = nil) async throws -> [UInt8] {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: SyncAPI.syncHeader, value: syncID)
@@ -77,7 +88,7 @@ public struct HTTPLogPeer: LogPeer {
         }
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(request, timeout: timeout)
+            response = try await client.execute(request, timeout: timeout ?? self.timeout)
         } catch {
             throw SyncPeerError(url: baseURL + path, status: nil, message: "cannot reach the peer: \(error)")
         }

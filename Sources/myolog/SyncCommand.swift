@@ -46,12 +46,21 @@ struct SyncCommand: AsyncParsableCommand {
         let conflictsBefore = try conflictKeys(local)
         let report: LogExchange.Report
         if peer.lowercased().hasPrefix("http://") || peer.lowercased().hasPrefix("https://") {
-            let remote = try HTTPLogPeer(url: peer, requester: local.identity.nodeID)
+            let client = HTTPLogPeer.makeClient()
             do {
-                report = try await LogExchange.sync(local, with: remote, batchSize: batchSize)
-                await remote.end()
+                let remote = try HTTPLogPeer(url: peer, requester: local.identity.nodeID, client: client)
+                do {
+                    report = try await LogExchange.sync(local, with: remote, batchSize: batchSize)
+                    await remote.end()
+                } catch let error as SyncPeerError where error.status == nil {
+                    throw error  // unreachable: nothing to tell it
+                } catch {
+                    await remote.end()
+                    throw error
+                }
+                try await client.shutdown()
             } catch {
-                await remote.end()
+                try? await client.shutdown()
                 throw error
             }
         } else {

@@ -146,6 +146,26 @@ struct SyncCLITests {
         #expect(try events(b) == before, "seed \(seed) wrote something")
     }
 
+    @Test("a bundle cut at every 1 KiB boundary is refused whole, one line, store unchanged")
+    func bundleCutEveryKiB() throws {
+        let a = scratch.path("a"), b = scratch.path("b"), file = scratch.path("all.myolog"), cut = scratch.path("cut.myolog")
+        _ = try run(["demo", "--store", a])
+        _ = try run(["--store", b, "init", "--site", "Remote"])
+        _ = try run(["--store", a, "bundle", "export", "--out", file])
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        let before = try eventList(b)
+        var cuts = 0
+        for length in stride(from: 0, to: bytes.count, by: 1024) {
+            try bytes.prefix(length).write(to: URL(fileURLWithPath: cut))
+            let result = try MyologProcess.run(["--store", b, "bundle", "import", cut])
+            #expect(result.status != 0, "cut at \(length) accepted")
+            #expect(result.stderr.hasPrefix("myolog: error: bundle: ") && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+            cuts += 1
+        }
+        #expect(cuts >= 30)
+        #expect(try eventList(b) == before)
+    }
+
     @Test("syncing with nothing, or with itself, is refused and changes nothing", arguments: ["missing", "self"])
     func refusals(_ which: String) throws {
         let a = scratch.path("a")

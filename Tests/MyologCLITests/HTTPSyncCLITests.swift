@@ -1,0 +1,95 @@
+import EventLog
+import Foundation
+import GRDB
+import Testing
+
+/// `myolog serve` and `myolog sync http://…` as separate processes on 127.0.0.1.
+@Suite("myolog serve and sync http://")
+struct HTTPSyncCLITests {
+    let scratch = Scratch()
+
+    /// A `myolog serve` child on a port the system picks; stopped with SIGTERM when done.
+    final class Server {
+        let process = Process()
+        let stdout: URL, stderr: URL
+        private(set) var url = ""
+
+        init(store: String, scratch: Scratch, name: String) throws {
+            stdout = URL(fileURLWithPath: scratch.path("\(name).out"))
+            stderr = URL(fileURLWithPath: scratch.path("\(name).err"))
+            FileManager.default.createFile(atPath: stdout.path, contents: nil)
+            FileManager.default.createFile(atPath: stderr.path, contents: nil)
+            process.executableURL = MyologProcess.binary
+            process.arguments = ["--store", store, "serve", "--listen", "127.0.0.1:0"]
+            process.environment = MyologProcess.environment()
+            process.standardOutput = try FileHandle(forWritingTo: stdout)
+            process.standardError = try FileHandle(forWritingTo: stderr)
+            try process.run()
+            for _ in 0..<300 {
+                let text = (try? String(contentsOf: stdout, encoding: .utf8)) ?? ""
+                if let range = text.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) {
+                    url = String(text[range])
+                    return
+                }
+                usleep(50_000)
+            }
+            process.terminate()
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "myolog serve did not start: \((try? String(contentsOf: stderr, encoding: .utf8)) ?? "")"])
+        }
+
+        /// Stops the server (SIGTERM: graceful) and returns its log.
+        func stop() -> String {
+            process.terminate()
+            process.waitUntilExit()
+            return (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
+        }
+    }
+
+    func ids(_ store: String) throws -> Set<String> {
+        Set(try DatabaseQueue(path: store + "/myolog.sqlite").read { try String.fetchAll($0, sql: "SELECT id || ' ' || hash FROM events") })
+    }
+
+    @Test("two servers and a client in three processes: everything relays through the client; a second round moves nothing; one log line per sync")
+    func threeProcesses() throws {
+        let carlton = scratch.path("carlton"), fitzroy = scratch.path("fitzroy"), laptop = scratch.path("laptop")
+        #expect(try MyologProcess.run(["demo", "--store", carlton]).status == 0)
+        #expect(try MyologProcess.run(["--store", fitzroy, "init", "--site", "Fitzroy"]).status == 0)
+        #expect(try MyologProcess.run(["--store", fitzroy, "--as", "sam", "patient", "register", "--name", "Noah Walsh", "--dob", "1979-02-03"]).status == 0)
+        #expect(try MyologProcess.run(["--store", laptop, "init", "--site", "Laptop"]).status == 0)
+        let one = try Server(store: carlton, scratch: scratch, name: "carlton")
+        let two = try Server(store: fitzroy, scratch: scratch, name: "fitzroy")
+        var syncs = 0
+        // Laptop ↔ Carlton, laptop ↔ Fitzroy (Carlton's events relay on to Fitzroy), laptop ↔ Carlton
+        // (Fitzroy's relay back): then every store holds everything, and more rounds move nothing.
+        for url in [one.url, two.url, one.url] {
+            let result = try MyologProcess.run(["--store", laptop, "sync", url, "--batch-size", "7"])
+            syncs += 1
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.hasPrefix("Synced with"), "\(result.stdout)")
+        }
+        for url in [two.url, one.url] {
+            let again = try MyologProcess.run(["--store", laptop, "sync", url, "--json"])
+            syncs += 1
+            let report = try JSONParser.parse(again.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue
+            #expect(report?["received"] == .object([:]) && report?["sent"] == .object([:]), "\(again.stdout)")
+        }
+        let logOne = one.stop(), logTwo = two.stop()
+        #expect(try ids(carlton) == ids(laptop))
+        #expect(try ids(fitzroy) == ids(laptop))
+        let lines = (logOne + logTwo).split(separator: "\n").filter { $0.contains("myolog.serve") && $0.contains(" sync ") }
+        #expect(lines.count == syncs, "\(logOne)\n\(logTwo)")
+        #expect(try MyologProcess.run(["--store", laptop, "verify"]).status == 0)
+    }
+
+    @Test("a peer that is not a server, or not an http:// address, is a one-line error; nothing written", arguments: ["http://127.0.0.1:1", "http://", "ftp://example.org"])
+    func unreachable(_ address: String) throws {
+        let laptop = scratch.path("laptop")
+        #expect(try MyologProcess.run(["--store", laptop, "init", "--site", "Laptop"]).status == 0)
+        let before = try ids(laptop)
+        let result = try MyologProcess.run(["--store", laptop, "sync", address])
+        #expect(result.status != 0)
+        #expect(result.stderr.hasPrefix("myolog: error: "), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(try ids(laptop) == before)
+    }
+}
