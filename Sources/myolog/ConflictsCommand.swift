@@ -25,12 +25,6 @@ struct ConflictsCommand: ParsableCommand {
             print(JSONValue.array(conflicts).canonicalString)
             return
         }
-        if conflicts.isEmpty { print("No conflicts."); return }
-        for conflict in conflicts.compactMap(\.objectValue) {
-            print("\(conflict["name"]?.stringValue ?? "") [\(conflict["patientId"]?.stringValue?.prefix(8) ?? "")] \(conflict["field"]?.stringValue ?? ""): shown \(conflict["shown"]?.stringValue ?? "(removed)")")
-            for value in (conflict["values"]?.arrayValue ?? []).compactMap(\.objectValue) {
-                print("    \(value["value"]?.stringValue ?? "(removed)")  by \(value["author"]?.stringValue ?? "") (node \(value["origin"]?.stringValue ?? ""), \(value["recordedAt"]?.stringValue ?? ""))")
-            }
-        }
+        print(ConflictRendering.text(conflicts), terminator: "")
     }
 }

@@ -43,7 +43,15 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let local = try global.openStore()
-        let conflictsBefore = try conflictKeys(local)
+        let (report, openForks) = try await SyncReportPrinter(json: global.json).run(local) { try await exchange(local) }
+        if report.peer.node == local.identity.nodeID {
+            FileHandle.standardError.write(Data("myolog: error: peer: \(peer) has this store's own node id \(local.identity.nodeID): one of the two is a copy (cp -r, a restored backup); two stores must never share a node key — re-create one with `myolog init`\n".utf8))
+            throw ExitCode(3)
+        }
+        if !openForks.isEmpty { throw ExitCode(3) }
+    }
+
+    private func exchange(_ local: EventStore) async throws -> LogExchange.Report {
         let report: LogExchange.Report
         if peer.lowercased().hasPrefix("http://") || peer.lowercased().hasPrefix("https://") {
             let client = HTTPLogPeer.makeClient()
@@ -71,22 +79,6 @@ struct SyncCommand: AsyncParsableCommand {
             let other = try EventStore.open(at: peerURL, projections: GlobalOptions.projections)
             report = try await LogExchange.sync(local, with: other, batchSize: batchSize)
         }
-        let conflictsAfter = try conflictKeys(local)
-        let created = conflictsAfter.subtracting(conflictsBefore).sorted()
-        let openForks = try local.read { try $0.forks() }.filter(\.isOpen)
-        try SyncReportPrinter(json: global.json).print(report, conflictsCreated: created, openForks: openForks)
-        if report.peer.node == local.identity.nodeID {
-            FileHandle.standardError.write(Data("myolog: error: peer: \(peer) has this store's own node id \(local.identity.nodeID): one of the two is a copy (cp -r, a restored backup); two stores must never share a node key — re-create one with `myolog init`\n".utf8))
-            throw ExitCode(3)
-        }
-        if !openForks.isEmpty { throw ExitCode(3) }
-    }
-
-    /// (patient, field) of every open field conflict.
-    private func conflictKeys(_ store: EventStore) throws -> Set<String> {
-        Set(try store.read { try PatientViews($0).conflicts() }.compactMap { conflict in
-            guard let object = conflict.objectValue, let patient = object["patientId"]?.stringValue, let field = object["field"]?.stringValue else { return nil }
-            return "\(patient) \(field)"
-        })
+        return report
     }
 }

@@ -1,9 +1,29 @@
 import EventLog
 import Foundation
+import Projections
 
 /// Prints what a sync or an import did: for people, or as one JSON object for scripts.
 struct SyncReportPrinter {
     var json: Bool
+
+    /// Runs one sync of `local`, prints what it moved and the field conflicts it created, and
+    /// returns the report and the store's undecided forks.
+    func run(_ local: EventStore, _ exchange: () async throws -> LogExchange.Report) async throws -> (LogExchange.Report, [ForkEvidence]) {
+        let before = try Self.conflictKeys(local)
+        let report = try await exchange()
+        let created = try Self.conflictKeys(local).subtracting(before).sorted()
+        let openForks = try local.read { try $0.forks() }.filter(\.isOpen)
+        try print(report, conflictsCreated: created, openForks: openForks)
+        return (report, openForks)
+    }
+
+    /// (patient, field) of every open field conflict.
+    static func conflictKeys(_ store: EventStore) throws -> Set<String> {
+        Set(try store.read { try PatientViews($0).conflicts() }.compactMap { conflict in
+            guard let object = conflict.objectValue, let patient = object["patientId"]?.stringValue, let field = object["field"]?.stringValue else { return nil }
+            return "\(patient) \(field)"
+        })
+    }
 
     func print(_ report: LogExchange.Report, conflictsCreated: [String], openForks: [ForkEvidence]) throws {
         if json {

@@ -24,9 +24,9 @@ struct CLITests {
         return try db.read { try Row.fetchAll($0, sql: "SELECT * FROM events ORDER BY position").map(\.description) }
     }
 
-    @Test("the demo builds a store in a temporary directory and prints its events")
-    func demo() throws {
-        let result = try MyologProcess.run(["demo"])
+    @Test("the demo tour builds a store in a temporary directory and prints its events")
+    func demoTour() throws {
+        let result = try MyologProcess.run(["demo", "tour"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("4 patients"))
         #expect(result.stdout.contains("PainScoreRecorded"))
@@ -35,6 +35,25 @@ struct CLITests {
         let path = result.stdout.split(separator: "\n")[0].replacingOccurrences(of: "Demo store: ", with: "").split(separator: " ")[0]
         #expect(FileManager.default.fileExists(atPath: "\(path)/myolog.sqlite"))
         try? FileManager.default.removeItem(atPath: String(path))
+    }
+
+    @Test("the default demo: two sites sync, a concurrent edit shows as a conflict and is resolved, views identical at both")
+    func demoSites() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-sites-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try MyologProcess.run(["demo", "--dir", dir])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("1 new field conflict"), "\(result.stdout)")
+        #expect(result.stdout.contains("phone: shown"))
+        #expect(result.stdout.contains("No conflicts."))
+        #expect(result.stdout.contains("byte-identical at both: yes"))
+        // The stores are real: the CLI agrees on both.
+        let shows = try ["carlton", "fitzroy"].map { site in try MyologProcess.run(["--store", "\(dir)/\(site)", "patients", "--json"]).stdout }
+        #expect(shows[0] == shows[1] && !shows[0].isEmpty)
+        let conflicts = try ["carlton", "fitzroy"].map { site in try MyologProcess.run(["--store", "\(dir)/\(site)", "conflicts", "--json"]).stdout }
+        #expect(conflicts == ["[]\n", "[]\n"])
+        let again = try MyologProcess.run(["demo", "--dir", dir])
+        #expect(again.status != 0 && again.stderr.hasPrefix("myolog: error: dir: "), "\(again.stderr)")
     }
 
     @Test("a clinical session end to end: global options before or after the subcommand, ids as the last word, --json")
@@ -132,8 +151,9 @@ struct CLITests {
     @Test("every command's --help has a discussion with examples", arguments: [
         [], ["init"], ["id"], ["patient"], ["patient", "register"], ["patient", "update"], ["visit"], ["visit", "start"], ["visit", "end"],
         ["record"], ["record", "history"], ["record", "trigger-point"], ["record", "technique"], ["record", "pain"], ["resolve"],
-        ["correct"], ["retract"], ["log"], ["demo"], ["demo", "tour"], ["demo", "generate"], ["vocabulary"],
-        ["patients"], ["show"], ["timeline"], ["history"], ["conflicts"], ["rebuild"], ["query"], ["sync"],
+        ["correct"], ["retract"], ["log"], ["demo"], ["demo", "sites"], ["demo", "tour"], ["demo", "generate"], ["vocabulary"],
+        ["patients"], ["show"], ["timeline"], ["history"], ["conflicts"], ["rebuild"], ["query"], ["sync"], ["serve"],
+        ["forks"], ["forks", "list"], ["forks", "decide"], ["verify"], ["bundle"], ["bundle", "export"], ["bundle", "import"],
     ])
     func help(_ command: [String]) throws {
         let result = try MyologProcess.run(command + ["--help"])

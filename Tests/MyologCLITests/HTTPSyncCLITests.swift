@@ -52,7 +52,7 @@ struct HTTPSyncCLITests {
     @Test("two servers and a client in three processes: everything relays through the client; a second round moves nothing; one log line per sync")
     func threeProcesses() throws {
         let carlton = scratch.path("carlton"), fitzroy = scratch.path("fitzroy"), laptop = scratch.path("laptop")
-        #expect(try MyologProcess.run(["demo", "--store", carlton]).status == 0)
+        #expect(try MyologProcess.run(["demo", "tour", "--store", carlton]).status == 0)
         #expect(try MyologProcess.run(["--store", fitzroy, "init", "--site", "Fitzroy"]).status == 0)
         #expect(try MyologProcess.run(["--store", fitzroy, "--as", "sam", "patient", "register", "--name", "Noah Walsh", "--dob", "1979-02-03"]).status == 0)
         #expect(try MyologProcess.run(["--store", laptop, "init", "--site", "Laptop"]).status == 0)
@@ -84,7 +84,7 @@ struct HTTPSyncCLITests {
     @Test("the server answers every operation as Schemas/sync-api.openapi.json documents (checked by an independent Python client with jsonschema)")
     func answersMatchTheOpenAPIDocument() throws {
         let clinic = scratch.path("clinic")
-        #expect(try MyologProcess.run(["demo", "--store", clinic]).status == 0)
+        #expect(try MyologProcess.run(["demo", "tour", "--store", clinic]).status == 0)
         let before = try ids(clinic)
         let server = try Server(store: clinic, scratch: scratch, name: "clinic")
         let check = try MyologProcess.run(["python3", SchemaValidationTests.root.appendingPathComponent("Tools/check-api.py").path, server.url],

@@ -9,7 +9,7 @@ struct ProjectionCLITests {
 
     func demoStore() throws -> String {
         let store = scratch.path("demo")
-        let demo = try MyologProcess.run(["demo", "--store", store])
+        let demo = try MyologProcess.run(["demo", "tour", "--store", store])
         #expect(demo.status == 0, "\(demo.stderr)")
         return store
     }

@@ -18,7 +18,7 @@ struct SchemaValidationTests {
     /// The demo store plus a version-1 pain score: every event type and schema version.
     func storeWithEveryEventType() throws -> (store: String, log: String) {
         let store = scratch.path("demo")
-        let demo = try MyologProcess.run(["demo", "--store", store])
+        let demo = try MyologProcess.run(["demo", "tour", "--store", store])
         #expect(demo.status == 0, "\(demo.stderr)")
         let opened = try EventStore.open(at: URL(fileURLWithPath: store))
         let anyPatient = try opened.read { reader -> PatientID in

@@ -26,7 +26,7 @@ struct SyncCLITests {
     @Test("two stores written offline end with the same events and byte-identical views; events relay; a second sync moves nothing")
     func converge() throws {
         let a = scratch.path("a"), b = scratch.path("b"), c = scratch.path("c")
-        _ = try run(["demo", "--store", a])
+        _ = try run(["demo", "tour", "--store", a])
         _ = try run(["--store", b, "init", "--site", "Brunswick"])
         _ = try run(["--store", c, "init", "--site", "Laptop"])
         let zed = try run(["--store", b, "--as", "bo", "patient", "register", "--name", "Zed Lee", "--dob", "1970-01-01"]).lastWord
@@ -62,7 +62,7 @@ struct SyncCLITests {
     @Test("a cloned store that wrote on its own is a fork: each side quarantines the other's event, sync and verify exit 3 until an operator decides, nothing merged")
     func fork() throws {
         let a = scratch.path("a"), clone = scratch.path("clone"), other = scratch.path("other")
-        _ = try run(["demo", "--store", a])
+        _ = try run(["demo", "tour", "--store", a])
         try FileManager.default.copyItem(atPath: a, toPath: clone)
         let patient = try run(["--store", a, "patients", "--json"]).stdout
         let id = try #require(try JSONParser.parse(patient.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValueForTest.first?.objectValue?["patientId"]?.stringValue)
@@ -105,7 +105,7 @@ struct SyncCLITests {
     @Test("bundles: export, import, import again (no-op), and a delta for the receiver's clock")
     func bundles() throws {
         let a = scratch.path("a"), b = scratch.path("b"), file = scratch.path("all.myolog"), delta = scratch.path("delta.myolog")
-        _ = try run(["demo", "--store", a])
+        _ = try run(["demo", "tour", "--store", a])
         _ = try run(["--store", b, "init", "--site", "Remote"])
         #expect(try run(["--store", a, "bundle", "export", "--out", file]).stdout.contains("Exported 62 events"))
         #expect(try run(["--store", b, "bundle", "import", file]).stdout.contains("Imported 62 events"))
@@ -123,7 +123,7 @@ struct SyncCLITests {
     @Test("truncated, corrupted, foreign and gapped bundles are refused whole (seeded cuts and flips)", arguments: 0..<12)
     func badBundles(seed: Int) throws {
         let a = scratch.path("a"), b = scratch.path("b"), file = scratch.path("all.myolog"), bad = scratch.path("bad.myolog")
-        _ = try run(["demo", "--store", a])
+        _ = try run(["demo", "tour", "--store", a])
         _ = try run(["--store", b, "init", "--site", "Remote"])
         _ = try run(["--store", a, "bundle", "export", "--out", file])
         var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: file)))
@@ -149,7 +149,7 @@ struct SyncCLITests {
     @Test("a bundle cut at every 1 KiB boundary is refused whole, one line, store unchanged")
     func bundleCutEveryKiB() throws {
         let a = scratch.path("a"), b = scratch.path("b"), file = scratch.path("all.myolog"), cut = scratch.path("cut.myolog")
-        _ = try run(["demo", "--store", a])
+        _ = try run(["demo", "tour", "--store", a])
         _ = try run(["--store", b, "init", "--site", "Remote"])
         _ = try run(["--store", a, "bundle", "export", "--out", file])
         let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -169,7 +169,7 @@ struct SyncCLITests {
     @Test("syncing with nothing, or with itself, is refused and changes nothing", arguments: ["missing", "self"])
     func refusals(_ which: String) throws {
         let a = scratch.path("a")
-        _ = try run(["demo", "--store", a])
+        _ = try run(["demo", "tour", "--store", a])
         let before = try events(a)
         let result = try MyologProcess.run(["--store", a, "sync", which == "self" ? a : scratch.path("missing")])
         #expect(result.status != 0)
