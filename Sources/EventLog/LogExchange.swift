@@ -50,32 +50,48 @@ public enum LogExchange {
                 _ = try await peer.receive([myEvent])
             }
         }
-        // Pull what the peer holds beyond this store's heads.
+        // Pull what the peer holds beyond this store's heads. Pages are per origin (the index
+        // range), but commits gather pages of several origins up to `batchSize` events: after a
+        // long time apart a sync touches many origins, each with a few events, and one
+        // transaction per origin would spend the sync on fsyncs.
+        var pending: [EventEnvelope] = []
+        func commitPulled() throws {
+            guard !pending.isEmpty else { return }
+            report.add(try local.receiveBatch(pending), to: \.received)
+            pending.removeAll(keepingCapacity: true)
+        }
         for origin in theirs.heads.keys.sorted() where !forked.contains(origin) {
             let target = theirs.heads[origin]!.sequence
             var after = mine[origin]?.sequence ?? 0
             while after < target {
-                let batch = try await peer.events(origin: origin, after: after, limit: min(batchSize, target - after))
-                guard let last = batch.last else { break }
-                let receipt = try local.receiveBatch(batch)
-                report.add(receipt, to: \.received)
-                if !receipt.quarantined.isEmpty || receipt.heldBack > 0 { break }
+                let page = try await peer.events(origin: origin, after: after, limit: min(batchSize - pending.count, target - after))
+                guard let last = page.last else { break }
+                pending += page
                 after = last.sequence
+                if pending.count >= batchSize { try commitPulled() }
             }
         }
-        // Push what this store held beyond the peer's heads when the sync began.
+        try commitPulled()
+        // Push what this store held beyond the peer's heads when the sync began, gathered the
+        // same way: one request (and one transaction at the peer) per `batchSize` events.
+        var outgoing: [EventEnvelope] = []
+        func offer() async throws {
+            guard !outgoing.isEmpty else { return }
+            report.add(try await peer.receive(outgoing), to: \.sent)
+            outgoing.removeAll(keepingCapacity: true)
+        }
         for origin in mine.keys.sorted() where !forked.contains(origin) {
             let target = mine[origin]!.sequence
             var after = theirs.heads[origin]?.sequence ?? 0
             while after < target {
-                let batch = try local.read { try $0.events(origin: origin, after: after, limit: min(batchSize, target - after)) }
-                guard let last = batch.last else { break }
-                let receipt = try await peer.receive(batch)
-                report.add(receipt, to: \.sent)
-                if !receipt.quarantined.isEmpty || receipt.heldBack > 0 { break }
+                let page = try local.read { try $0.events(origin: origin, after: after, limit: min(batchSize - outgoing.count, target - after)) }
+                guard let last = page.last else { break }
+                outgoing += page
                 after = last.sequence
+                if outgoing.count >= batchSize { try await offer() }
             }
         }
+        try await offer()
         report.forks.sort()
         return report
     }
