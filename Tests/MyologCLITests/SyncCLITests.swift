@@ -146,6 +146,43 @@ struct SyncCLITests {
         #expect(try events(b) == before, "seed \(seed) wrote something")
     }
 
+    @Test("a bundle that starts beyond this store's clock is held back, then stored in order when the missing events arrive")
+    func bundleGapHeldBack() throws {
+        let a = scratch.path("a"), b = scratch.path("b"), late = scratch.path("late.myolog"), all = scratch.path("all.myolog")
+        _ = try run(["demo", "tour", "--store", a])
+        _ = try run(["--store", b, "init", "--site", "Remote"])
+        let node = try #require(try JSONParser.parse(try run(["--store", a, "id", "--json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue?["nodeId"]?.stringValue)
+        #expect(try run(["--store", a, "bundle", "export", "--out", late, "--for-clock", "{\"\(node)\":30}"]).stdout.contains("Exported 32 events"))
+        let before = try events(b)
+        let held = try run(["--store", b, "bundle", "import", late])
+        #expect(held.stdout.contains("32 events held back"), "\(held.stdout)")
+        #expect(try events(b) == before, "held-back events are not in the log")
+        let verify = try MyologProcess.run(["--store", b, "verify"])
+        #expect(verify.status == 0 && verify.stdout.contains("Held back: 32 events of origin \(node)"), "\(verify.stdout)")
+        _ = try run(["--store", a, "bundle", "export", "--out", all])
+        let filled = try run(["--store", b, "bundle", "import", all])
+        #expect(filled.stdout.contains("Imported 62 events"), "\(filled.stdout)")
+        #expect(try events(a).isSubset(of: events(b)))
+        #expect(try MyologProcess.run(["--store", b, "verify"]).stdout.contains("Held back") == false)
+        #expect(try run(["--store", b, "patients", "--json"]).stdout == run(["--store", a, "patients", "--json"]).stdout)
+    }
+
+    @Test("a bundle of another format version is refused, store unchanged")
+    func bundleWrongVersion() throws {
+        let a = scratch.path("a"), b = scratch.path("b"), file = scratch.path("all.myolog"), bad = scratch.path("v9.myolog")
+        _ = try run(["demo", "tour", "--store", a])
+        _ = try run(["--store", b, "init", "--site", "Remote"])
+        _ = try run(["--store", a, "bundle", "export", "--out", file])
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let header = try #require(text.split(separator: "\n", maxSplits: 1).first)
+        #expect(header.contains("\"version\":1"))
+        try text.replacingOccurrences(of: String(header), with: header.replacingOccurrences(of: "\"version\":1", with: "\"version\":9")).write(toFile: bad, atomically: true, encoding: .utf8)
+        let before = try eventList(b)
+        let result = try MyologProcess.run(["--store", b, "bundle", "import", bad])
+        #expect(result.status != 0 && result.stderr.contains("version 9 is not supported"), "\(result.stderr)")
+        #expect(try eventList(b) == before)
+    }
+
     @Test("a bundle cut at every 1 KiB boundary is refused whole, one line, store unchanged")
     func bundleCutEveryKiB() throws {
         let a = scratch.path("a"), b = scratch.path("b"), file = scratch.path("all.myolog"), cut = scratch.path("cut.myolog")
