@@ -24,7 +24,9 @@ public class EventReader {
 
     /// The event with exactly this id.
     public func event(_ id: EventID) throws -> EventEnvelope? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM events WHERE id = ?", arguments: [id.rawValue]).map(Self.envelope)
+        // Cached statements on the per-event paths (sync checks every received event): preparing
+        // SQL costs more than running these index lookups.
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.columns) FROM events WHERE id = ?"), arguments: [id.rawValue]).map(Self.envelope)
     }
 
     /// The event whose id is `text` or starts with it (at least ``minimumPrefixLength`` characters).
@@ -112,13 +114,13 @@ public class EventReader {
     /// The next events of one origin's chain after `sequence`, in order, at most `limit`: what a
     /// peer lacks, read through the (origin, sequence) index — never a scan of the log.
     public func events(origin: NodeID, after sequence: Int, limit: Int) throws -> [EventEnvelope] {
-        try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM events WHERE origin = ? AND sequence > ? ORDER BY sequence LIMIT ?",
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.columns) FROM events WHERE origin = ? AND sequence > ? ORDER BY sequence LIMIT ?"),
                          arguments: [origin.rawValue, sequence, limit]).map(Self.envelope)
     }
 
     /// The hash of `origin`'s event at `sequence`, if held.
     public func hash(origin: NodeID, sequence: Int) throws -> EventHash? {
-        try String.fetchOne(db, sql: "SELECT hash FROM events WHERE origin = ? AND sequence = ?", arguments: [origin.rawValue, sequence]).flatMap(EventHash.init)
+        try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM events WHERE origin = ? AND sequence = ?"), arguments: [origin.rawValue, sequence]).flatMap(EventHash.init)
     }
 
     /// This store's vector clock: for each known node, the highest sequence held.
@@ -126,7 +128,7 @@ public class EventReader {
         var clock = VectorClock()
         for nodeID in try String.fetchAll(db, sql: "SELECT id FROM nodes") {
             // One index seek per node, never a scan of the log.
-            let top = try Int.fetchOne(db, sql: "SELECT max(sequence) FROM events WHERE origin = ?", arguments: [nodeID]) ?? 0
+            let top = try Int.fetchOne(db.cachedStatement(sql: "SELECT max(sequence) FROM events WHERE origin = ?"), arguments: [nodeID]) ?? 0
             if let node = NodeID(nodeID) { clock[node] = top }
         }
         return clock
@@ -139,7 +141,7 @@ public class EventReader {
 
     /// The hash of the last event of `origin`'s chain.
     public func head(of origin: NodeID) throws -> (sequence: Int, hash: EventHash)? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM events WHERE origin = ? ORDER BY sequence DESC LIMIT 1",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT sequence, hash FROM events WHERE origin = ? ORDER BY sequence DESC LIMIT 1"),
                                          arguments: [origin.rawValue])
         else { return nil }
         guard let hash = EventHash(row["hash"]) else { throw EventLogError.corruptEvent(position: -1, reason: "head hash of \(origin) is not a SHA-256 hex digest") }
