@@ -36,7 +36,7 @@ echo "1. HTTP initial sync: $EVENTS events in ${SECONDS_HTTP} s = $(awk "BEGIN {
 
 TIMES=()
 for seed in 1 2 3 4 5; do
-    "$BIN" --store "$WORK/http" --as bench demo generate --patients 1 --events-per-patient 9 --seed "$seed" > /dev/null
+    "$BIN" --store "$WORK/http" --as bench demo generate --patients 1 --events-per-patient 10 --seed "$seed" > /dev/null 2>&1
     START=$(date +%s%N)
     "$BIN" --store "$WORK/http" sync "$URL" > "$WORK/inc.out"
     END=$(date +%s%N)
