@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Direction of dependency: EventLog ← ClinicalEvents ← Projections ← myolog (CLI), and
-// EventLog ← SyncHTTP ← myolog: the HTTP carrier of the sync protocol knows events, not clinics.
+// EventLog ← SyncHTTP ← myolog: the HTTP carrier of the sync protocol knows events, not clinics;
+// Projections ← FHIRExport ← myolog: FHIR resources are made from the folded record.
 // The CLI is a thin shell over the libraries; nothing in Sources/ imports the CLI.
 let package = Package(
     name: "Myolog",
@@ -12,6 +13,7 @@ let package = Package(
         .library(name: "ClinicalEvents", targets: ["ClinicalEvents"]),
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "SyncHTTP", targets: ["SyncHTTP"]),
+        .library(name: "FHIRExport", targets: ["FHIRExport"]),
         .executable(name: "myolog", targets: ["myolog"]),
     ],
     dependencies: [
@@ -42,6 +44,10 @@ let package = Package(
             dependencies: ["EventLog", "ClinicalEvents", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
+            name: "FHIRExport",
+            dependencies: ["EventLog", "ClinicalEvents", "Projections", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
             name: "SyncHTTP",
             dependencies: [
                 "EventLog",
@@ -59,6 +65,7 @@ let package = Package(
                 "ClinicalEvents",
                 "Projections",
                 "SyncHTTP",
+                "FHIRExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,9 +80,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "FHIRExportTests", dependencies: ["FHIRExport", "Projections", "ClinicalEvents", "EventLog"]),
         .testTarget(
             name: "MyologCLITests",
-            dependencies: ["myolog", "EventLog", "ClinicalEvents", "Projections"]
+            dependencies: ["myolog", "EventLog", "ClinicalEvents", "Projections", "FHIRExport"]
         ),
     ]
 )

@@ -70,6 +70,15 @@ extension EventReader {
         return result
     }
 
+    /// Each known node's site name, as its enrolment gave it.
+    public func sites() throws -> [NodeID: String] {
+        var sites: [NodeID: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, site FROM nodes") {
+            if let node = NodeID(row[0]) { sites[node] = row[1] }
+        }
+        return sites
+    }
+
     /// Each origin's last event: its sequence and hash. What a peer compares against to find a
     /// fork before anything moves.
     public func heads() throws -> [NodeID: ChainHead] {

@@ -31,6 +31,12 @@ extension JSONValue {
         return nil
     }
 
+    /// The elements, or nil for any other kind of value.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+
     /// The string, or nil for any other kind of value.
     public var stringValue: String? {
         if case .string(let string) = self { return string }

@@ -22,7 +22,8 @@ public struct ClinicalEntry: Sendable, Equatable {
         return .object(members)
     }
 
-    func string(_ key: String) -> String? { fields[key]?.stringValue }
+    /// A string field as it stands now.
+    public func string(_ key: String) -> String? { fields[key]?.stringValue }
 }
 
 /// Two or more sites set a patient field without seeing each other's change.

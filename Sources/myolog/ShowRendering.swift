@@ -77,9 +77,3 @@ enum ShowRendering {
     }
 }
 
-extension JSONValue {
-    var arrayValue: [JSONValue]? {
-        if case .array(let elements) = self { return elements }
-        return nil
-    }
-}

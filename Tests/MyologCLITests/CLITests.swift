@@ -153,7 +153,7 @@ struct CLITests {
         ["record"], ["record", "history"], ["record", "trigger-point"], ["record", "technique"], ["record", "pain"], ["resolve"],
         ["correct"], ["retract"], ["log"], ["demo"], ["demo", "sites"], ["demo", "tour"], ["demo", "generate"], ["vocabulary"],
         ["patients"], ["show"], ["timeline"], ["history"], ["conflicts"], ["rebuild"], ["query"], ["sync"], ["serve"],
-        ["forks"], ["forks", "list"], ["forks", "decide"], ["verify"], ["bundle"], ["bundle", "export"], ["bundle", "import"],
+        ["forks"], ["forks", "list"], ["forks", "decide"], ["verify"], ["bundle"], ["bundle", "export"], ["bundle", "import"], ["export"], ["export", "fhir"],
     ])
     func help(_ command: [String]) throws {
         let result = try MyologProcess.run(command + ["--help"])

@@ -1,0 +1,255 @@
+import ClinicalEvents
+import Crypto
+import EventLog
+import Foundation
+import Projections
+
+/// One patient's record as a FHIR R4 `Bundle` of type `collection`: what other health software
+/// (a GP's system, a physiotherapy practice, the next practice system) can read.
+///
+/// Guarantees:
+/// - the record is the current state (corrections applied, retracted entries absent) or the
+///   state at `--as-of`/`--at-clock`, folded exactly as `myolog show` folds it;
+/// - every resource's id comes from its source event (the patient id for `Patient`, the event
+///   id for an entry, a name-based UUID for its `Provenance`), so exporting twice gives the same
+///   ids and a receiver can de-duplicate; the same events give the same bytes;
+/// - every clinical resource has a `Provenance` naming its author, site and source event ids
+///   (the original and each correction), so it traces back to the log;
+/// - codes come from ``FHIRCodes`` only.
+public enum FHIRPatientBundle {
+    /// The Bundle, or nil when the patient is not registered within `travel`.
+    /// - Parameters:
+    ///   - events: all of the patient's events (any order; those outside `travel` are ignored).
+    ///   - sites: each node's site name, for provenance.
+    public static func make(patient: PatientID, events: [EventEnvelope], sites: [NodeID: String], travel: TimeTravel = .now) throws -> JSONValue? {
+        let record = try PatientFold.fold(patient, events: events, covering: travel)
+        guard record.isRegistered else { return nil }
+        let included = events.filter { travel.includes($0) }
+        var builder = Builder(patient: patient, sites: sites)
+        builder.add(patientResource(record), sources: included.filter { $0.type == PatientRegistered.eventType || $0.type == PatientDetailsChanged.eventType })
+        builder.entries.append(["fullUrl": .string(FHIRCodes.myolog), "resource": FHIRCodes.codeSystem])
+
+        let ends = Dictionary(record.entries.filter { !$0.isRetracted && $0.event.type == VisitEnded.eventType }.compactMap { entry in
+            entry.string("visit").map { ($0, entry) }
+        }, uniquingKeysWith: { first, _ in first })
+        let resolutions = Dictionary(record.entries.filter { !$0.isRetracted && $0.event.type == TriggerPointResolved.eventType }.compactMap { entry in
+            entry.string("finding").map { ($0, entry) }
+        }, uniquingKeysWith: { first, _ in first })
+        let visits = Set(record.visits.map { $0.event.id.rawValue })
+        for visit in record.visits {
+            let end = ends[visit.event.id.rawValue]
+            builder.add(encounter(visit, end: end, patient: patient), entry: visit, also: end.map { [$0.event] + $0.corrections } ?? [])
+        }
+        for entry in record.entries where !entry.isRetracted {
+            let visit = entry.string("visit").flatMap { visits.contains($0) ? $0 : nil }
+            let resource: JSONValue?
+            switch entry.event.type {
+            case HistoryEntryRecorded.eventType: resource = history(entry, patient: patient)
+            case PainScoreRecorded.eventType: resource = pain(entry, patient: patient, visit: visit)
+            case TriggerPointFound.eventType:
+                let resolution = resolutions[entry.event.id.rawValue]
+                builder.add(triggerPoint(entry, resolution: resolution, patient: patient, visit: visit), entry: entry,
+                            also: resolution.map { [$0.event] + $0.corrections } ?? [])
+                continue
+            case TechniqueApplied.eventType: resource = technique(entry, patient: patient, visit: visit)
+            default: resource = nil  // visits above; ends and resolutions fold into what they end or resolve
+            }
+            if let resource { builder.add(resource, entry: entry) }
+        }
+        let latest = included.map(\.recordedAt).max()
+        return [
+            "resourceType": "Bundle",
+            "id": .string(derivedID("Bundle", patient.rawValue, latest?.description ?? "")),
+            "type": "collection",
+            "timestamp": latest.map { .string($0.description) } ?? .null,
+            "entry": .array(builder.entries + builder.provenances),
+        ]
+    }
+
+    /// A UUID (version 8, RFC 9562: name-based, application-defined) from SHA-256 of `parts`:
+    /// the same parts always give the same id.
+    static func derivedID(_ parts: String...) -> String {
+        var bytes = Array(SHA256.hash(data: Array(parts.joined(separator: "\u{1F}").utf8)).prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x80
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let characters = Array(hex)
+        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+    }
+
+    /// Collects entries and their provenance.
+    struct Builder {
+        let patient: PatientID
+        let sites: [NodeID: String]
+        var entries: [JSONValue] = []
+        var provenances: [JSONValue] = []
+
+        mutating func add(_ resource: JSONValue, entry: ClinicalEntry, also: [EventEnvelope] = []) {
+            add(resource, sources: [entry.event] + entry.corrections + also, revisions: Set(entry.corrections.map(\.id)))
+        }
+
+        mutating func add(_ resource: JSONValue, sources: [EventEnvelope], revisions: Set<EventID> = []) {
+            guard case .object(let members) = resource, case .string(let type)? = members["resourceType"], case .string(let id)? = members["id"] else { return }
+            entries.append(["fullUrl": .string("urn:uuid:\(id)"), "resource": resource])
+            guard !sources.isEmpty else { return }
+            var agents: [JSONValue] = []
+            var seen = Set<String>()
+            for event in sources where seen.insert("\(event.author)\u{1F}\(event.origin)").inserted {
+                let site = sites[event.origin] ?? "node \(event.origin)"
+                agents.append([
+                    "who": ["identifier": ["system": .string(FHIRCodes.authorIdentifier), "value": .string(event.author)], "display": .string("\(event.author) at \(site)")],
+                    "onBehalfOf": ["identifier": ["system": .string(FHIRCodes.nodeIdentifier), "value": .string(event.origin.rawValue)], "display": .string(site)],
+                ])
+            }
+            provenances.append(["fullUrl": .string("urn:uuid:\(derivedID("Provenance", id))"), "resource": [
+                "resourceType": "Provenance",
+                "id": .string(derivedID("Provenance", id)),
+                "target": [["reference": .string("urn:uuid:\(id)"), "type": .string(type)]],
+                "recorded": .string(sources.map(\.recordedAt).max()!.description),
+                "agent": .array(agents),
+                "entity": .array(sources.map { event in
+                    [
+                        "role": .string(revisions.contains(event.id) ? "revision" : "source"),
+                        "what": ["identifier": ["system": .string(FHIRCodes.eventIdentifier), "value": .string(event.id.rawValue)],
+                                 "display": .string("\(event.type) recorded \(event.recordedAt) by \(event.author)")],
+                    ]
+                }),
+            ]])
+        }
+    }
+
+    static func reference(_ patient: PatientID) -> JSONValue { ["reference": .string("urn:uuid:\(patient.rawValue)")] }
+    static func encounterReference(_ visit: String) -> JSONValue { ["reference": .string("urn:uuid:\(visit)")] }
+    static func identifier(_ event: EventEnvelope) -> JSONValue { [["system": .string(FHIRCodes.eventIdentifier), "value": .string(event.id.rawValue)]] }
+    static func status(_ entry: ClinicalEntry) -> JSONValue { entry.corrections.isEmpty ? "final" : "amended" }
+
+    static func patientResource(_ record: PatientRecord) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "resourceType": "Patient", "id": .string(record.patient.rawValue), "active": true,
+            "identifier": [["system": .string(FHIRCodes.patientIdentifier), "value": .string(record.patient.rawValue)]],
+        ]
+        if let name = record.details["name"]?.stringValue { members["name"] = [["text": .string(name)]] }
+        if let birth = record.details["dateOfBirth"]?.stringValue { members["birthDate"] = .string(birth) }
+        var telecom: [JSONValue] = []
+        if let phone = record.details["phone"]?.stringValue { telecom.append(["system": "phone", "value": .string(phone)]) }
+        if let email = record.details["email"]?.stringValue { telecom.append(["system": "email", "value": .string(email)]) }
+        if !telecom.isEmpty { members["telecom"] = .array(telecom) }
+        if let address = record.details["address"]?.stringValue { members["address"] = [["text": .string(address)]] }
+        return .object(members)
+    }
+
+    static func encounter(_ visit: ClinicalEntry, end: ClinicalEntry?, patient: PatientID) -> JSONValue {
+        var period: [String: JSONValue] = ["start": .string(visit.event.occurredAt.description)]
+        if let end { period["end"] = .string(end.event.occurredAt.description) }
+        var members: [String: JSONValue] = [
+            "resourceType": "Encounter", "id": .string(visit.event.id.rawValue), "identifier": identifier(visit.event),
+            "status": end == nil ? "in-progress" : "finished", "class": FHIRCodes.ambulatory.coding,
+            "subject": reference(patient), "period": .object(period),
+        ]
+        if let reason = visit.string("reason") { members["reasonCode"] = [["text": .string(reason)]] }
+        // R4's Encounter has no note: the end-of-visit advice goes in its narrative.
+        if let note = end?.string("note") {
+            members["text"] = ["status": "additional", "div": .string("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>\(xhtmlEscaped(note))</p></div>")]
+        }
+        return .object(members)
+    }
+
+    static func history(_ entry: ClinicalEntry, patient: PatientID) -> JSONValue? {
+        let text = entry.string("text") ?? ""
+        let date = entry.string("date")
+        let recorded = entry.event.occurredAt.description
+        var members: [String: JSONValue] = ["id": .string(entry.event.id.rawValue), "identifier": identifier(entry.event), "subject": reference(patient)]
+        switch entry.string("kind") {
+        case "medication":
+            members["resourceType"] = "MedicationStatement"
+            members["status"] = "unknown"  // a history records that it was taken, not whether it still is
+            members["medicationCodeableConcept"] = ["text": .string(text)]
+            members["dateAsserted"] = .string(recorded)
+            if let date { members["effectiveDateTime"] = .string(date) }
+        case "illness":
+            members["resourceType"] = "Condition"
+            members["category"] = [FHIRCodes.problemListItem.concept]
+            members["code"] = ["text": .string(text)]
+            members["recordedDate"] = .string(recorded)
+            if let date { members["onsetDateTime"] = .string(date) }
+        case "surgery":
+            members["resourceType"] = "Procedure"
+            members["status"] = "completed"
+            members["category"] = FHIRCodes.surgicalProcedure.concept
+            members["code"] = ["text": .string(text)]
+            if let date { members["performedDateTime"] = .string(date) }
+        case "occupation", "activity":
+            let isOccupation = entry.string("kind") == "occupation"
+            members["resourceType"] = "Observation"
+            members["status"] = status(entry)
+            members["category"] = [FHIRCodes.socialHistory.concept]
+            members["code"] = (isOccupation ? FHIRCodes.occupationHistory : FHIRCodes.sportsAndActivities).concept
+            members["valueString"] = .string(text)
+            members["effectiveDateTime"] = .string(date ?? recorded)
+            if let ergonomics = entry.string("ergonomics") { members["note"] = [["text": .string("Work ergonomics: \(ergonomics)")]] }
+        default:
+            return nil
+        }
+        return .object(members)
+    }
+
+    static func pain(_ entry: ClinicalEntry, patient: PatientID, visit: String?) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "resourceType": "Observation", "id": .string(entry.event.id.rawValue), "identifier": identifier(entry.event),
+            "status": status(entry), "category": [FHIRCodes.survey.concept], "code": FHIRCodes.painSeverity.concept,
+            "subject": reference(patient), "effectiveDateTime": .string(entry.event.occurredAt.description),
+            "valueInteger": entry.fields["score"] ?? .null,
+            "bodySite": FHIRCodes.concept(Vocabularies.bodyRegions, entry.string("region") ?? ""),
+        ]
+        if let visit { members["encounter"] = encounterReference(visit) }
+        if let context = entry.string("context"), Vocabularies.painContexts.term(id: context) != nil {
+            members["component"] = [["code": FHIRCodes.painContext.concept, "valueCodeableConcept": FHIRCodes.painContextValue(context).concept]]
+        }
+        return .object(members)
+    }
+
+    static func triggerPoint(_ entry: ClinicalEntry, resolution: ClinicalEntry?, patient: PatientID, visit: String?) -> JSONValue {
+        var components: [JSONValue] = [
+            ["code": FHIRCodes.laterality.concept, "valueCodeableConcept": FHIRCodes.concept(Vocabularies.sides, entry.string("side") ?? "")],
+            ["code": FHIRCodes.triggerPointStatus.concept, "valueCodeableConcept": FHIRCodes.triggerPointStatusValue(entry.string("status") ?? "").concept],
+        ]
+        if let referral = entry.string("referral") {
+            components.append(["code": FHIRCodes.referralPattern.concept, "valueCodeableConcept": FHIRCodes.concept(Vocabularies.bodyRegions, referral)])
+        }
+        var notes: [JSONValue] = []
+        if let note = entry.string("note") { notes.append(["text": .string(note)]) }
+        if let resolution {
+            notes.append(["text": .string("Resolved \(resolution.event.occurredAt) by \(resolution.event.author)" + (resolution.string("note").map { ": \($0)" } ?? ""))])
+        }
+        var members: [String: JSONValue] = [
+            "resourceType": "Observation", "id": .string(entry.event.id.rawValue), "identifier": identifier(entry.event),
+            "status": status(entry), "category": [FHIRCodes.exam.concept], "code": FHIRCodes.triggerPoint.concept,
+            "subject": reference(patient), "effectiveDateTime": .string(entry.event.occurredAt.description),
+            "valueBoolean": true,
+            "bodySite": FHIRCodes.concept(Vocabularies.muscles, entry.string("muscle") ?? ""),
+            "component": .array(components),
+        ]
+        if let visit { members["encounter"] = encounterReference(visit) }
+        if !notes.isEmpty { members["note"] = .array(notes) }
+        return .object(members)
+    }
+
+    static func technique(_ entry: ClinicalEntry, patient: PatientID, visit: String?) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "resourceType": "Procedure", "id": .string(entry.event.id.rawValue), "identifier": identifier(entry.event),
+            "status": "completed", "code": FHIRCodes.technique(entry.string("technique") ?? "").concept,
+            "subject": reference(patient), "performedDateTime": .string(entry.event.occurredAt.description),
+            "bodySite": [FHIRCodes.concept(Vocabularies.bodyRegions, entry.string("region") ?? "")],
+        ]
+        if let visit { members["encounter"] = encounterReference(visit) }
+        var notes: [JSONValue] = []
+        if let minutes = entry.fields["minutes"]?.intValue { notes.append(["text": .string("Duration: \(minutes) minutes")]) }
+        if let note = entry.string("note") { notes.append(["text": .string(note)]) }
+        if !notes.isEmpty { members["note"] = .array(notes) }
+        return .object(members)
+    }
+
+    static func xhtmlEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}

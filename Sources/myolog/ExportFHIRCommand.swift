@@ -1,0 +1,137 @@
+import ArgumentParser
+import ClinicalEvents
+import EventLog
+import FHIRExport
+import Foundation
+import Projections
+
+struct ExportFHIRCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fhir",
+        abstract: "A patient's record as one FHIR R4 Bundle (JSON); or every patient's, one file each.",
+        discussion: """
+            The Bundle (type collection) holds the Patient; MedicationStatement, Condition and
+            Procedure for the history's medications, illnesses and surgeries; social-history
+            Observations for occupation (LOINC 11341-5, with the ergonomics) and sports; an
+            Encounter per visit; an Observation per pain score (LOINC 72514-3) and per trigger
+            point (muscle and side in SNOMED CT where verified); a Procedure per technique; a
+            Provenance per resource naming author, site and source events; and Myolog's
+            CodeSystem for the codes no standard has. Current state: corrections applied,
+            retracted entries left out. Ids come from the events: exporting twice gives the same.
+            Codes: Schemas/fhir/codes.json.
+
+            Examples:
+              myolog export fhir 3f2a9c1b
+              myolog export fhir 3f2a9c1b --out mia.fhir.json --as-of 2026-03-03
+              myolog export fhir --all --out /srv/exports/2026-11-25
+              myolog export fhir --codes | python3 -m json.tool
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var time: TimeTravelOptions
+    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters (not with --all).", valueName: "patient")) var patient: String?
+    @Flag(help: "Every patient: one file per patient and index.json in the --out directory.") var all = false
+    @Option(help: ArgumentHelp("The file to write (one patient) or a new or empty directory (--all).", valueName: "path")) var out: String?
+    @Flag(help: "Print the table of every code system and code the export uses (Schemas/fhir-codes.json) and exit.") var codes = false
+
+    func validate() throws {
+        if codes {
+            guard patient == nil, !all else { throw ValidationError("codes: --codes prints the code table alone; give no patient and no --all") }
+            return
+        }
+        switch (patient, all) {
+        case (nil, false): throw ValidationError("patient: give a patient id (or its first 8+ characters), or --all")
+        case (_?, true): throw ValidationError("patient: give a patient id or --all, not both")
+        case (nil, true) where out == nil: throw ValidationError("out: --all writes one file per patient; give --out DIR")
+        default: break
+        }
+    }
+
+    func run() throws {
+        if codes {
+            print(FHIRCodes.document.canonicalString)
+            return
+        }
+        let store = try global.openStore()
+        let travel = try time.travel()
+        let outURL = out.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
+        if all {
+            try exportAll(store, travel: travel, to: outURL!)
+            return
+        }
+        let bundle = try store.read { reader -> JSONValue in
+            let id = try ClinicalSession.resolvePatient(patient!, in: reader)
+            guard let bundle = try FHIRPatientBundle.make(patient: id, events: reader.events(patient: id), sites: reader.sites(), travel: travel) else {
+                throw ValidationError("patient: \(id) was not yet registered at that moment")
+            }
+            return bundle
+        }
+        let bytes = Array(bundle.canonicalString.utf8) + [UInt8(ascii: "\n")]
+        if let outURL {
+            try write(bytes, to: outURL)
+            if !global.json { print("Wrote a FHIR R4 Bundle of \(bundle.objectValue?["entry"]?.arrayValue?.count ?? 0) resources to \(outURL.path)") }
+        } else {
+            var output = StandardOutput()
+            output.write(bytes)
+            output.flush()
+        }
+    }
+
+    /// One file per patient, streamed: one patient's events in memory at a time. Written into a
+    /// hidden directory first and renamed at the end, so a failed export leaves nothing half-done.
+    private func exportAll(_ store: EventStore, travel: TimeTravel, to directory: URL) throws {
+        let fileManager = FileManager.default
+        if fileManager.fileExists(atPath: directory.path) {
+            guard (try? fileManager.contentsOfDirectory(atPath: directory.path))?.isEmpty == true else {
+                throw ValidationError("out: \(directory.path) exists and is not an empty directory; give a new or empty directory")
+            }
+            try fileManager.removeItem(at: directory)
+        }
+        let partial = directory.deletingLastPathComponent().appendingPathComponent(".\(directory.lastPathComponent).partial-\(getpid())")
+        try fileManager.createDirectory(at: partial, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let started = Date()
+        do {
+            var index: [JSONValue] = []
+            try store.read { reader in
+                let sites = try reader.sites()
+                var current: PatientID?
+                var events: [EventEnvelope] = []
+                func flush() throws {
+                    guard let patient = current, let bundle = try FHIRPatientBundle.make(patient: patient, events: events, sites: sites, travel: travel) else { return }
+                    let file = "\(patient.rawValue).fhir.json"
+                    try write(Array(bundle.canonicalString.utf8) + [UInt8(ascii: "\n")], to: partial.appendingPathComponent(file))
+                    let name = bundle.objectValue?["entry"]?.arrayValue?.first?.objectValue?["resource"]?.objectValue?["name"]?.arrayValue?.first?.objectValue?["text"] ?? .null
+                    index.append(["patientId": .string(patient.rawValue), "name": name, "file": .string(file),
+                                  "resources": .int(bundle.objectValue?["entry"]?.arrayValue?.count ?? 0)])
+                }
+                try reader.forEachEventByPatient { event in
+                    if event.patient != current {
+                        try flush()
+                        current = event.patient
+                        events.removeAll(keepingCapacity: true)
+                    }
+                    events.append(event)
+                }
+                try flush()
+            }
+            try write(Array(JSONValue.object(["format": "myolog-fhir-export", "fhirVersion": "4.0.1", "patients": .array(index)]).canonicalString.utf8) + [10],
+                      to: partial.appendingPathComponent("index.json"))
+            try fileManager.moveItem(at: partial, to: directory)
+            let seconds = Date().timeIntervalSince(started)
+            if global.json {
+                print(JSONValue.object(["directory": .string(directory.path), "patients": .int(index.count), "milliseconds": .int(Int(seconds * 1000))]).canonicalString)
+            } else {
+                print("Exported \(index.count) patients as FHIR R4 Bundles to \(directory.path) in \(String(format: "%.2f", seconds)) s (index.json lists them)")
+            }
+        } catch {
+            try? fileManager.removeItem(at: partial)
+            throw error
+        }
+    }
+
+    private func write(_ bytes: [UInt8], to url: URL) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+            throw ValidationError("out: cannot write \(url.path)")
+        }
+    }
+}

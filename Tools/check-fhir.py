@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Validates `myolog export fhir` output with an independent FHIR implementation.
+
+Each Bundle is validated with the R4B models of `fhir.resources` (pydantic), every entry's
+resource again with its own resource class, and every `urn:uuid:` reference must point at an
+entry of the same Bundle. R4B is FHIR 4.3, the R4 line: the resources used here are the same.
+
+Usage: python3 Tools/check-fhir.py BUNDLE.json [...]      or      python3 Tools/check-fhir.py --dir EXPORT_DIR
+Prints `ok: …` and exits 0, or names the first problem and exits 1.
+"""
+import collections
+import json
+import pathlib
+import sys
+
+from fhir.resources.R4B import get_fhir_model_class
+from fhir.resources.R4B.bundle import Bundle
+
+
+# Required bindings that fhir.resources' models do not enforce (they check types, cardinality
+# and formats, not code values): the status codes of the resources the export writes (R4).
+REQUIRED_CODES = {
+    ("Observation", "status"): {"registered", "preliminary", "final", "amended", "corrected", "cancelled", "entered-in-error", "unknown"},
+    ("Procedure", "status"): {"preparation", "in-progress", "not-done", "on-hold", "stopped", "completed", "entered-in-error", "unknown"},
+    ("Encounter", "status"): {"planned", "arrived", "triaged", "in-progress", "onleave", "finished", "cancelled", "entered-in-error", "unknown"},
+    ("MedicationStatement", "status"): {"active", "completed", "entered-in-error", "intended", "stopped", "on-hold", "unknown", "not-taken"},
+    ("CodeSystem", "status"): {"draft", "active", "retired", "unknown"},
+    ("CodeSystem", "content"): {"not-present", "example", "fragment", "complete", "supplement"},
+    ("Bundle", "type"): {"document", "message", "transaction", "transaction-response", "batch", "batch-response", "history", "searchset", "collection"},
+}
+
+
+def check_codes(kind, resource, where):
+    for (resource_type, element), allowed in REQUIRED_CODES.items():
+        if resource_type == kind and element in resource and resource[element] not in allowed:
+            raise SystemExit(f"{where}: {kind}.{element} {resource[element]!r} is not in its required value set")
+
+
+def references(value):
+    if isinstance(value, dict):
+        for key, member in value.items():
+            if key == "reference" and isinstance(member, str):
+                yield member
+            else:
+                yield from references(member)
+    elif isinstance(value, list):
+        for member in value:
+            yield from references(member)
+
+
+def check(path):
+    document = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
+    try:
+        Bundle.model_validate(document)
+    except Exception as error:  # pydantic's ValidationError names the element
+        raise SystemExit(f"{path}: not a valid R4B Bundle: {error}")
+    check_codes("Bundle", document, path)
+    full_urls = set()
+    counts = collections.Counter()
+    for number, entry in enumerate(document.get("entry", []), 1):
+        resource = entry["resource"]
+        kind = resource["resourceType"]
+        try:
+            get_fhir_model_class(kind).model_validate(resource)
+        except Exception as error:
+            raise SystemExit(f"{path}: entry {number} ({kind} {resource.get('id')}): {error}")
+        check_codes(kind, resource, f"{path}: entry {number}")
+        if entry["fullUrl"] in full_urls:
+            raise SystemExit(f"{path}: entry {number}: fullUrl {entry['fullUrl']} appears twice")
+        full_urls.add(entry["fullUrl"])
+        counts[kind] += 1
+    for reference in references(document):
+        if reference.startswith("urn:uuid:") and reference not in full_urls:
+            raise SystemExit(f"{path}: reference {reference} points at no entry of the Bundle")
+    return counts
+
+
+def main():
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--dir"]:
+        directory = pathlib.Path(arguments[1])
+        index = json.loads((directory / "index.json").read_text(encoding="utf-8"))
+        paths = [directory / patient["file"] for patient in index["patients"]]
+    else:
+        paths = [pathlib.Path(argument) for argument in arguments]
+    total = collections.Counter()
+    for path in paths:
+        total += check(path)
+    kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(total.items()))
+    print(f"ok: {len(paths)} R4B Bundle(s) valid with fhir.resources: {kinds}")
+
+
+if __name__ == "__main__":
+    main()
