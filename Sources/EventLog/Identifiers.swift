@@ -88,7 +88,8 @@ public struct EventHash: Sendable, Hashable, CustomStringConvertible {
     public var description: String { rawValue }
 }
 
-enum Hex {
+/// Lower-case hexadecimal, the spelling of every hash and id in the log.
+public enum Hex {
     static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// A lower-case hex digit (a range test: this runs for every id and hash read from the log).
@@ -96,7 +97,7 @@ enum Hex {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 
-    static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var out: [UInt8] = []
         out.reserveCapacity(64)
         for byte in bytes {

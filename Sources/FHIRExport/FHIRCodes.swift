@@ -73,15 +73,15 @@ public enum FHIRCodes {
     }
 
     /// Every Myolog code, for the CodeSystem.
-    public static var myologCodes: [Code] {
+    public static let myologCodes: [Code] = {
         [triggerPoint, triggerPointStatus, laterality, referralPattern, painContext, sportsAndActivities]
             + Vocabularies.triggerPointStatuses.terms.map { triggerPointStatusValue($0.id) }
             + Vocabularies.painContexts.terms.map { painContextValue($0.id) }
             + Vocabularies.techniques.terms.map { technique($0.id) }
-    }
+    }()
 
     /// Myolog's CodeSystem resource (R4), complete.
-    public static var codeSystem: JSONValue {
+    public static let codeSystem: JSONValue = {
         [
             "resourceType": "CodeSystem", "id": "myolog", "url": .string(myolog), "version": "1",
             "name": "MyologCodes", "title": "Myolog codes for myotherapy findings and techniques",
@@ -90,7 +90,7 @@ public enum FHIRCodes {
             "count": .int(myologCodes.count),
             "concept": .array(myologCodes.map { ["code": .string($0.code), "display": .string($0.display)] }),
         ]
-    }
+    }()
 
     /// The review table: every system and code in one document (`Schemas/fhir/codes.json`).
     public static var document: JSONValue {
