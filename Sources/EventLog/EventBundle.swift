@@ -93,15 +93,12 @@ public enum EventBundle {
     /// What a checked bundle holds.
     public struct Contents: Sendable {
         public var events: Int
-        /// Each origin's first sequence in the bundle.
-        public var firstSequence: [NodeID: Int]
     }
 
     /// Verifies format, trailer count and hash, and that every event line is a canonical envelope
     /// following the previous one of its origin.
     public static func check(_ url: URL) throws -> Contents {
         var hasher = SHA256()
-        var firstSequence: [NodeID: Int] = [:]
         var lastSequence: [NodeID: Int] = [:]
         var header: JSONValue?
         var trailer: JSONValue?
@@ -120,7 +117,6 @@ public enum EventBundle {
                 if let last = lastSequence[event.origin], event.sequence != last + 1 {
                     throw Refusal(reason: "line \(index + 1): origin \(event.origin) jumps from sequence \(last) to \(event.sequence)")
                 }
-                if firstSequence[event.origin] == nil { firstSequence[event.origin] = event.sequence }
                 lastSequence[event.origin] = event.sequence
                 events += 1
             }
@@ -132,7 +128,7 @@ public enum EventBundle {
         }
         guard count == events else { throw Refusal(reason: "truncated or corrupted: the trailer counts \(count) events, the file holds \(events)") }
         guard digest == Hex.encode(hasher.finalize()) else { throw Refusal(reason: "corrupted: the SHA-256 of its contents does not match its trailer") }
-        return Contents(events: events, firstSequence: firstSequence)
+        return Contents(events: events)
     }
 
     static func envelope(_ line: [UInt8], index: Int) throws -> EventEnvelope {

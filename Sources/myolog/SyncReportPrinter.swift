@@ -17,23 +17,28 @@ struct SyncReportPrinter {
         return (report, openForks)
     }
 
-    /// (patient, field) of every open field conflict.
-    static func conflictKeys(_ store: EventStore) throws -> Set<String> {
+    /// One open field conflict: which patient's which field.
+    struct ConflictKey: Hashable, Comparable {
+        var patient: String
+        var field: String
+        static func < (a: ConflictKey, b: ConflictKey) -> Bool { (a.patient, a.field) < (b.patient, b.field) }
+        var json: JSONValue { ["patientId": .string(patient), "field": .string(field)] }
+    }
+
+    /// Every open field conflict.
+    static func conflictKeys(_ store: EventStore) throws -> Set<ConflictKey> {
         Set(try store.read { try PatientViews($0).conflicts() }.compactMap { conflict in
             guard let object = conflict.objectValue, let patient = object["patientId"]?.stringValue, let field = object["field"]?.stringValue else { return nil }
-            return "\(patient) \(field)"
+            return ConflictKey(patient: patient, field: field)
         })
     }
 
-    func print(_ report: LogExchange.Report, conflictsCreated: [String], openForks: [ForkEvidence]) throws {
+    func print(_ report: LogExchange.Report, conflictsCreated: [ConflictKey], openForks: [ForkEvidence]) throws {
         if json {
             Swift.print(JSONValue.object([
                 "peer": .object(["node": .string(report.peer.node.rawValue), "site": .string(report.peer.site)]),
                 "received": Self.json(report.received), "sent": Self.json(report.sent),
-                "conflictsCreated": .array(conflictsCreated.map { key in
-                    let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
-                    return .object(["patientId": .string(parts[0]), "field": .string(parts.count > 1 ? parts[1] : "")])
-                }),
+                "conflictsCreated": .array(conflictsCreated.map(\.json)),
                 "forks": .array(report.forks.map { .object(["origin": .string($0.origin.rawValue), "sequence": .int($0.sequence)]) }),
                 "openForks": .array(openForks.map(\.json)),
                 "heldBack": .int(report.heldBack),
@@ -48,7 +53,7 @@ struct SyncReportPrinter {
         }
         if !conflictsCreated.isEmpty {
             Swift.print("\(conflictsCreated.count) new field conflict\(conflictsCreated.count == 1 ? "" : "s") (concurrent edits; see `myolog conflicts`): "
-                + conflictsCreated.map { $0.replacingOccurrences(of: " ", with: ": ") }.joined(separator: ", "))
+                + conflictsCreated.map { "\($0.patient): \($0.field)" }.joined(separator: ", "))
         }
         if report.heldBack > 0 {
             Swift.print("\(report.heldBack) event\(report.heldBack == 1 ? "" : "s") held back until the events before them arrive")

@@ -15,6 +15,7 @@ let package = Package(
         .package(path: "../.."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -24,6 +25,8 @@ let package = Package(
                 .product(name: "EventLog", package: myolog),
                 .product(name: "ClinicalEvents", package: myolog),
                 .product(name: "Projections", package: myolog),
+                .product(name: "SyncHTTP", package: myolog),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/EventLogBenchmarks",

@@ -3,7 +3,9 @@ import ClinicalEvents
 import EventLog
 import Foundation
 import GRDB
+import Logging
 import Projections
+import SyncHTTP
 
 /// Release-mode figures for the event log (issue: the event log). Each benchmark says what one
 /// iteration is; events/s = iterations/s × events per iteration.
@@ -147,6 +149,66 @@ let benchmarks: @Sendable () -> Void = {
         }
         benchmark.stopMeasurement()
     }
+
+    // Sync. One iteration = a whole initial sync of a 100,000-event store (2,000 patients) into
+    // an empty store with the patient views, both ways, every event checked: events/s = 100,000
+    // × iterations/s.
+    Benchmark("path sync, initial: 100,000 events", configuration: .init(warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3)) { benchmark in
+        let source = try BenchmarkStores.hundredThousand()
+        for _ in benchmark.scaledIterations {
+            let target = try BenchmarkStores.fresh("path-target", projections: [PatientProjection()])
+            benchmark.startMeasurement()
+            _ = try await LogExchange.sync(target, with: source, batchSize: 5000)
+            benchmark.stopMeasurement()
+            BenchmarkStores.remove(target)
+        }
+    }
+
+    Benchmark("HTTP sync, initial: 100,000 events", configuration: .init(warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3)) { benchmark in
+        let source = try BenchmarkStores.hundredThousand()
+        let server = SyncServer(store: source, logger: Logger(label: "bench"))
+        for _ in benchmark.scaledIterations {
+            let target = try BenchmarkStores.fresh("http-target", projections: [PatientProjection()])
+            try await server.whileRunning { url in
+                benchmark.startMeasurement()
+                _ = try await LogExchange.sync(target, with: HTTPLogPeer(url: url, requester: target.identity.nodeID), batchSize: 5000)
+                benchmark.stopMeasurement()
+            }
+            BenchmarkStores.remove(target)
+        }
+    }
+
+    // One iteration = 10 new events written at a peer holding the same 100,000 events, then
+    // one HTTP sync that moves exactly them (summary, fork check, transfer, commit with views).
+    Benchmark("HTTP sync, incremental: 10 events between two 100,000-event stores", configuration: .init(warmupIterations: 1, maxDuration: .seconds(20), maxIterations: 200)) { benchmark in
+        // Two fresh copies of the cached store's events, so the cached store stays as it is.
+        let source = try BenchmarkStores.hundredThousand()
+        let peer = try BenchmarkStores.fresh("incremental-peer", projections: [PatientProjection()])
+        let served = try BenchmarkStores.fresh("incremental-served", projections: [PatientProjection()])
+        defer { BenchmarkStores.remove(peer); BenchmarkStores.remove(served) }
+        _ = try await LogExchange.sync(peer, with: source, batchSize: 5000)
+        _ = try await LogExchange.sync(served, with: peer, batchSize: 5000)
+        let server = SyncServer(store: served, logger: Logger(label: "bench"))
+        try await server.whileRunning { url in
+            let remote = try HTTPLogPeer(url: url, requester: peer.identity.nodeID)
+            for _ in benchmark.scaledIterations {
+                try peer.append(BenchmarkStores.patientBatch(events: 10), author: "bench")
+                benchmark.startMeasurement()
+                let report = try await LogExchange.sync(peer, with: remote)
+                benchmark.stopMeasurement()
+                precondition(report.sent.values.reduce(0, +) == 10)
+            }
+        }
+    }
+
+    // One iteration = `verify`'s chain check of the whole 1,000,000-event store: every hash
+    // recomputed from the stored bytes, every link and sequence followed.
+    Benchmark("verify: chain check of 1,000,000 events", configuration: .init(warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3)) { benchmark in
+        let store = try BenchmarkStores.million()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(try store.read { try ChainCheck.run($0) }.totalEvents) }
+        benchmark.stopMeasurement()
+    }
 }
 
 enum BenchmarkStores {
@@ -186,6 +248,18 @@ enum BenchmarkStores {
         try? FileManager.default.removeItem(at: directory)
         let store = try EventStore.create(at: directory, site: "Benchmark", projections: [PatientProjection()])
         for _ in 0..<20_000 { try store.append(patientBatch(events: 50), author: "bench") }
+        return store
+    }
+
+    /// A 100,000-event store (2,000 patients × 50 events), built once and reused.
+    static func hundredThousand() throws -> EventStore {
+        let directory = root.appendingPathComponent("hundred-thousand")
+        if let store = try? EventStore.open(at: directory, projections: [PatientProjection()]), (try? store.read({ try $0.eventCount() })) ?? 0 >= 100_000 {
+            return store
+        }
+        try? FileManager.default.removeItem(at: directory)
+        let store = try EventStore.create(at: directory, site: "Benchmark source", projections: [PatientProjection()])
+        for _ in 0..<2_000 { try store.append(patientBatch(events: 50), author: "bench") }
         return store
     }
 

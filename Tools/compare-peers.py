@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Myolog against a peer event store, on the same clinic workload and the same machine.
+
+1. Myolog: `myolog demo generate` writes P patients × E events (registration, history, visits,
+   trigger points, techniques, pain scores, corrections, retractions) through the full write
+   path — validation, hashing, hash chain, the patient views — one transaction per patient,
+   `synchronous=FULL`. Then `myolog rebuild` replays every event into the views.
+2. Python `eventsourcing` (9.5.x) on SQLite: the *same events* (type and payload, read back from
+   Myolog's log) as one aggregate per patient, saved in one transaction per patient; then every
+   patient is replayed with `repository.get`.
+3. Floor: raw SQLite inserts of the same rows (Python's sqlite3, `executemany`, one transaction
+   per patient, WAL, `synchronous=FULL`), and reading them back per patient.
+
+Usage: python3 Tools/compare-peers.py --patients 2000 --events-per-patient 50 [--binary .build/release/myolog]
+Needs: pip install 'eventsourcing>=9.5,<9.6'; a release build (swift build -c release --product myolog).
+"""
+import argparse
+import os
+import pathlib
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run_myolog(binary, store, *arguments):
+    started = time.perf_counter()
+    result = subprocess.run([binary, "--store", store, *arguments], capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"myolog {' '.join(arguments)} failed: {result.stderr.strip()}")
+    return elapsed
+
+
+def workload(store):
+    """The patients' events as Myolog stored them: (patient, [(type, payload text)]) in log order."""
+    connection = sqlite3.connect(f"file:{store}/myolog.sqlite?mode=ro", uri=True)
+    current, events = None, []
+    for patient, kind, payload in connection.execute(
+            "SELECT patient, type, payload FROM events WHERE patient IS NOT NULL ORDER BY patient, position"):
+        if patient != current:
+            if current is not None:
+                yield current, events
+            current, events = patient, []
+        events.append((kind, payload))
+    if current is not None:
+        yield current, events
+    connection.close()
+
+
+def run_eventsourcing(store, directory):
+    os.environ["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
+    os.environ["SQLITE_DBNAME"] = str(directory / "eventsourcing.sqlite")
+    import json
+
+    from eventsourcing.application import Application
+    from eventsourcing.domain import Aggregate
+
+    class Patient(Aggregate):
+        class Registered(Aggregate.Created):
+            kind: str
+            payload: dict
+
+        class Recorded(Aggregate.Event):
+            kind: str
+            payload: dict
+
+            def apply(self, aggregate):
+                aggregate.count += 1
+
+        def __init__(self, kind, payload):
+            self.count = 1
+
+        @classmethod
+        def register(cls, kind, payload):
+            return cls._create(cls.Registered, kind=kind, payload=payload)
+
+        def record(self, kind, payload):
+            self.trigger_event(self.Recorded, kind=kind, payload=payload)
+
+    class Clinic(Application):
+        is_snapshotting_enabled = False
+
+    clinic = Clinic()
+    patients = []
+    events = 0
+    # Parsing the payload text is part of the workload for Myolog too (it validates each one).
+    prepared = [(patient, [(kind, json.loads(payload)) for kind, payload in batch]) for patient, batch in workload(store)]
+    started = time.perf_counter()
+    for _, batch in prepared:
+        aggregate = Patient.register(*batch[0])
+        for kind, payload in batch[1:]:
+            aggregate.record(kind, payload)
+        clinic.save(aggregate)  # one transaction per patient
+        patients.append(aggregate.id)
+        events += len(batch)
+    append = time.perf_counter() - started
+    started = time.perf_counter()
+    replayed = sum(clinic.repository.get(identifier).count for identifier in patients)
+    replay = time.perf_counter() - started
+    if replayed != events:
+        raise SystemExit(f"eventsourcing replayed {replayed} events, wrote {events}")
+    return events, append, replay
+
+
+def run_floor(store, directory):
+    connection = sqlite3.connect(directory / "floor.sqlite", isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute("CREATE TABLE events (position INTEGER PRIMARY KEY, patient TEXT NOT NULL, sequence INTEGER NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL, UNIQUE (patient, sequence))")
+    prepared = list(workload(store))
+    events = 0
+    started = time.perf_counter()
+    for patient, batch in prepared:
+        connection.execute("BEGIN")
+        connection.executemany("INSERT INTO events (patient, sequence, type, payload) VALUES (?, ?, ?, ?)",
+                               [(patient, number, kind, payload) for number, (kind, payload) in enumerate(batch, 1)])
+        connection.execute("COMMIT")
+        events += len(batch)
+    append = time.perf_counter() - started
+    started = time.perf_counter()
+    read = 0
+    for patient, _ in prepared:
+        read += len(connection.execute("SELECT type, payload FROM events WHERE patient = ? ORDER BY sequence", (patient,)).fetchall())
+    replay = time.perf_counter() - started
+    connection.close()
+    return events, append, replay
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--patients", type=int, default=2000)
+    parser.add_argument("--events-per-patient", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--binary", default=str(pathlib.Path(__file__).resolve().parent.parent / ".build/release/myolog"))
+    arguments = parser.parse_args()
+    if not os.access(arguments.binary, os.X_OK):
+        raise SystemExit(f"compare-peers: no {arguments.binary}; run: swift build -c release --product myolog")
+    with tempfile.TemporaryDirectory(prefix="myolog-peers-") as work:
+        directory = pathlib.Path(work)
+        store = str(directory / "myolog")
+        append = run_myolog(arguments.binary, store, "--as", "bench", "demo", "generate", "--patients", str(arguments.patients),
+                            "--events-per-patient", str(arguments.events_per_patient), "--seed", str(arguments.seed))
+        replay = run_myolog(arguments.binary, store, "rebuild")
+        events = sum(len(batch) for _, batch in workload(store))
+        rows = [("Myolog (full write path + views; rebuild)", events, append, replay)]
+        rows.append(("eventsourcing 9.5 on SQLite (save; repository.get)", *run_eventsourcing(store, directory)))
+        rows.append(("floor: raw SQLite inserts (executemany; read back)", *run_floor(store, directory)))
+    peer = rows[1]
+    print(f"{arguments.patients} patients × {arguments.events_per_patient} events = {events} events, one transaction per patient, synchronous=FULL")
+    print(f"{'engine':<52} {'append ev/s':>12} {'× peer':>7} {'replay ev/s':>12} {'× peer':>7}")
+    for name, count, append_seconds, replay_seconds in rows:
+        append_rate, replay_rate = count / append_seconds, count / replay_seconds
+        print(f"{name:<52} {append_rate:>12,.0f} {append_rate / (peer[1] / peer[2]):>7.2f} {replay_rate:>12,.0f} {replay_rate / (peer[1] / peer[3]):>7.2f}")
+    print(f"peak RSS of this script (eventsourcing and the floor run in it): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
