@@ -93,13 +93,23 @@ public class EventReader {
         }
     }
 
-    /// Streams every patient's events, grouped by patient (patients in id order, each patient's
-    /// events in log order), through the patient index: what a rebuild folds, one patient at a time.
-    public func forEachEventByPatient(_ body: (EventEnvelope) throws -> Void) throws {
+    /// Streams every patient's events, one patient at a time (patients in id order, each
+    /// patient's events in log order), through the patient index: what a rebuild or a whole-store
+    /// export folds, with one patient's events in memory at once.
+    public func forEachPatient(_ body: (PatientID, [EventEnvelope]) throws -> Void) throws {
         let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.columns) FROM events WHERE patient IS NOT NULL ORDER BY patient, position")
+        var current: PatientID?
+        var events: [EventEnvelope] = []
         while let row = try cursor.next() {
-            try body(try Self.envelope(row))
+            let event = try Self.envelope(row)
+            if event.patient != current {
+                if let current { try body(current, events) }
+                current = event.patient
+                events.removeAll(keepingCapacity: true)
+            }
+            events.append(event)
         }
+        if let current { try body(current, events) }
     }
 
     /// Events of `patient` of type `type` whose payload member `member` equals `value`:

@@ -102,18 +102,9 @@ public struct PatientProjection: LogProjection {
     }
 
     public func rebuild(in transaction: ProjectionTransaction) throws {
-        // One patient in memory at a time: the patient index yields each patient's events together.
-        var current: PatientID?
-        var batch: [EventEnvelope] = []
-        try transaction.reader.forEachEventByPatient { event in
-            if event.patient != current {
-                if let current { try store(try PatientFold.fold(current, events: batch), in: transaction.db, replacing: false) }
-                current = event.patient
-                batch.removeAll(keepingCapacity: true)
-            }
-            batch.append(event)
+        try transaction.reader.forEachPatient { patient, events in
+            try store(try PatientFold.fold(patient, events: events), in: transaction.db, replacing: false)
         }
-        if let current { try store(try PatientFold.fold(current, events: batch), in: transaction.db, replacing: false) }
     }
 
     /// Writes one patient's rows from the folded record, replacing the rows it had (unless the

@@ -36,25 +36,13 @@ public struct PatientViews {
             return rows
         }
         var records: [PatientRecord] = []
-        var current: PatientID?
-        var batch: [EventEnvelope] = []
-        func flush() throws {
-            guard let current else { return }
-            let record = try PatientFold.fold(current, events: batch, covering: travel)
+        try reader.forEachPatient { patient, events in
+            let record = try PatientFold.fold(patient, events: events, covering: travel)
             let name = record.details["name"]?.stringValue ?? ""
-            if record.isRegistered, search.map({ name.localizedCaseInsensitiveContains($0) || current.rawValue.hasPrefix($0.lowercased()) }) ?? true {
+            if record.isRegistered, search.map({ name.localizedCaseInsensitiveContains($0) || patient.rawValue.hasPrefix($0.lowercased()) }) ?? true {
                 records.append(record)
             }
         }
-        try reader.forEachEventByPatient { event in
-            if event.patient != current {
-                try flush()
-                current = event.patient
-                batch.removeAll(keepingCapacity: true)
-            }
-            batch.append(event)
-        }
-        try flush()
         records.sort { ($0.details["name"]?.stringValue?.lowercased() ?? "", $0.patient) < ($1.details["name"]?.stringValue?.lowercased() ?? "", $1.patient) }
         return records.map { record in
             Self.summary(patient: record.patient.rawValue, name: record.details["name"]?.stringValue ?? "", dateOfBirth: record.details["dateOfBirth"]?.stringValue ?? "",

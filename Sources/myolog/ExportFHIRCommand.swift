@@ -94,25 +94,14 @@ struct ExportFHIRCommand: ParsableCommand {
             var index: [JSONValue] = []
             try store.read { reader in
                 let sites = try reader.sites()
-                var current: PatientID?
-                var events: [EventEnvelope] = []
-                func flush() throws {
-                    guard let patient = current, let bundle = try FHIRPatientBundle.make(patient: patient, events: events, sites: sites, travel: travel) else { return }
+                try reader.forEachPatient { patient, events in
+                    guard let bundle = try FHIRPatientBundle.make(patient: patient, events: events, sites: sites, travel: travel) else { return }
                     let file = "\(patient.rawValue).fhir.json"
                     try write(Array(bundle.canonicalString.utf8) + [UInt8(ascii: "\n")], to: partial.appendingPathComponent(file))
                     let name = bundle.objectValue?["entry"]?.arrayValue?.first?.objectValue?["resource"]?.objectValue?["name"]?.arrayValue?.first?.objectValue?["text"] ?? .null
                     index.append(["patientId": .string(patient.rawValue), "name": name, "file": .string(file),
                                   "resources": .int(bundle.objectValue?["entry"]?.arrayValue?.count ?? 0)])
                 }
-                try reader.forEachEventByPatient { event in
-                    if event.patient != current {
-                        try flush()
-                        current = event.patient
-                        events.removeAll(keepingCapacity: true)
-                    }
-                    events.append(event)
-                }
-                try flush()
             }
             try write(Array(JSONValue.object(["format": "myolog-fhir-export", "fhirVersion": "4.0.1", "patients": .array(index)]).canonicalString.utf8) + [10],
                       to: partial.appendingPathComponent("index.json"))
