@@ -41,7 +41,7 @@ public struct SyncServer: Sendable {
 
     /// Runs the server on `host` (any free port) while `body` runs, and stops it when `body`
     /// returns or throws. For tests and benchmarks that need the real server in-process.
-    public func whileRunning<T: Sendable>(host: String = "127.0.0.1", _ body: @Sendable (_ baseURL: String) async throws -> T) async throws -> T {
+    public func whileRunning<T: Sendable>(host: String = "127.0.0.1", _ body: (_ baseURL: String) async throws -> T) async throws -> T {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = application(host: host, port: 0) { port in
             continuation.yield(port)
