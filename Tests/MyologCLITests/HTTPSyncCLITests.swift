@@ -94,6 +94,21 @@ struct HTTPSyncCLITests {
         #expect(try ids(clinic) == before, "the checker only re-offers events the server holds")
     }
 
+    @Test("serve and sync refuse bad options in one line, naming the option; the store is unchanged", arguments: [
+        ["serve", "--listen", "nonsense"], ["serve", "--listen", "127.0.0.1:70000"], ["serve", "--listen", ":8417"],
+        ["sync", "http://127.0.0.1:1", "--batch-size", "0"], ["sync", "http://127.0.0.1:1", "--batch-size", "10001"],
+    ])
+    func badOptions(_ arguments: [String]) throws {
+        let laptop = scratch.path("laptop")
+        #expect(try MyologProcess.run(["--store", laptop, "init", "--site", "Laptop"]).status == 0)
+        let before = try ids(laptop)
+        let result = try MyologProcess.run(["--store", laptop] + arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains(arguments[0] == "serve" ? "listen:" : "batch-size:"), "\(result.stderr)")
+        #expect(try ids(laptop) == before)
+    }
+
     @Test("a peer that is not a server, or not an http:// address, is a one-line error; nothing written", arguments: ["http://127.0.0.1:1", "http://", "ftp://example.org"])
     func unreachable(_ address: String) throws {
         let laptop = scratch.path("laptop")

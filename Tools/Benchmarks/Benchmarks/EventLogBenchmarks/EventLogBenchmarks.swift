@@ -240,26 +240,20 @@ enum BenchmarkStores {
     }
 
     /// A 1,000,000-event store (20,000 patients × 50 events), built once and reused.
-    static func million() throws -> EventStore {
-        let directory = root.appendingPathComponent("million")
-        if let store = try? EventStore.open(at: directory, projections: [PatientProjection()]), (try? store.read({ try $0.eventCount() })) ?? 0 >= 1_000_000 {
+    static func million() throws -> EventStore { try cached("million", patients: 20_000) }
+
+    /// A 100,000-event store (2,000 patients × 50 events), built once and reused.
+    static func hundredThousand() throws -> EventStore { try cached("hundred-thousand", patients: 2_000) }
+
+    /// A store of `patients` × 50 events under `name`, built on first use and kept between runs.
+    static func cached(_ name: String, patients: Int) throws -> EventStore {
+        let directory = root.appendingPathComponent(name)
+        if let store = try? EventStore.open(at: directory, projections: [PatientProjection()]), (try? store.read({ try $0.eventCount() })) ?? 0 >= patients * 50 {
             return store
         }
         try? FileManager.default.removeItem(at: directory)
         let store = try EventStore.create(at: directory, site: "Benchmark", projections: [PatientProjection()])
-        for _ in 0..<20_000 { try store.append(patientBatch(events: 50), author: "bench") }
-        return store
-    }
-
-    /// A 100,000-event store (2,000 patients × 50 events), built once and reused.
-    static func hundredThousand() throws -> EventStore {
-        let directory = root.appendingPathComponent("hundred-thousand")
-        if let store = try? EventStore.open(at: directory, projections: [PatientProjection()]), (try? store.read({ try $0.eventCount() })) ?? 0 >= 100_000 {
-            return store
-        }
-        try? FileManager.default.removeItem(at: directory)
-        let store = try EventStore.create(at: directory, site: "Benchmark source", projections: [PatientProjection()])
-        for _ in 0..<2_000 { try store.append(patientBatch(events: 50), author: "bench") }
+        for _ in 0..<patients { try store.append(patientBatch(events: 50), author: "bench") }
         return store
     }
 
