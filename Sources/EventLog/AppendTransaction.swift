@@ -95,8 +95,7 @@ public final class AppendTransaction: EventReader {
         }
         guard CanonicalJSON.isCanonical(Array(event.payload.utf8)) else { throw refusal(event, "payload is not canonical JSON") }
         guard event.occurredAt <= event.recordedAt else { throw refusal(event, "occurredAt is after recordedAt") }
-        guard event.computedHash == event.hash else { throw refusal(event, "hash does not match the event's contents") }
-        guard event.clock[event.origin] == event.sequence else { throw refusal(event, "clock[origin] is \(event.clock[event.origin]), not the sequence") }
+        if let problem = ChainCheck.contentProblem(event) { throw refusal(event, problem) }
         guard (event.sequence == 1) == (event.prevHash == nil) else { throw refusal(event, "prevHash must be null for sequence 1 and only then") }
         let receipt = try place(event)
         if receipt == .stored { try releaseHeld(after: event) }

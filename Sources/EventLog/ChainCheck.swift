@@ -46,12 +46,17 @@ public struct ChainCheck: Sendable {
         return result
     }
 
-    /// Why `event` is not the intact next link after `previous` (its origin's head), or nil:
-    /// the one rule both a full check of the log and the receipt of a peer's event apply.
+    /// Why `event` is not the intact next link after `previous` (its origin's head), or nil.
     static func linkProblem(_ event: EventEnvelope, after previous: (sequence: Int, hash: EventHash)?) -> String? {
         let expected = (previous?.sequence ?? 0) + 1
         guard event.sequence == expected else { return "expected sequence \(expected) of this origin, not \(event.sequence)" }
         guard event.prevHash == previous?.hash else { return "prevHash does not link to the origin's previous event" }
+        return contentProblem(event)
+    }
+
+    /// Why `event` contradicts itself, or nil: what the event alone proves, wherever it sits.
+    /// The one rule both a full check of the log and the receipt of a peer's event apply.
+    static func contentProblem(_ event: EventEnvelope) -> String? {
         guard event.computedHash == event.hash else { return "hash does not match the event's contents" }
         guard event.clock[event.origin] == event.sequence else { return "clock[origin] is \(event.clock[event.origin]), not the sequence" }
         return nil
