@@ -29,12 +29,14 @@ public enum FHIRPatientBundle {
         builder.add(patientResource(record), sources: included.filter { $0.type == PatientRegistered.eventType || $0.type == PatientDetailsChanged.eventType })
         builder.entries.append(["fullUrl": .string(FHIRCodes.myolog), "resource": FHIRCodes.codeSystem])
 
-        let ends = Dictionary(record.entries.filter { !$0.isRetracted && $0.event.type == VisitEnded.eventType }.compactMap { entry in
-            entry.string("visit").map { ($0, entry) }
-        }, uniquingKeysWith: { first, _ in first })
-        let resolutions = Dictionary(record.entries.filter { !$0.isRetracted && $0.event.type == TriggerPointResolved.eventType }.compactMap { entry in
-            entry.string("finding").map { ($0, entry) }
-        }, uniquingKeysWith: { first, _ in first })
+        /// The first standing entry of `type` pointing at each entry, by the id in its `field`.
+        func pointing(_ type: String, by field: String) -> [String: ClinicalEntry] {
+            Dictionary(record.entries.filter { !$0.isRetracted && $0.event.type == type }.compactMap { entry in
+                entry.string(field).map { ($0, entry) }
+            }, uniquingKeysWith: { first, _ in first })
+        }
+        let ends = pointing(VisitEnded.eventType, by: "visit")
+        let resolutions = pointing(TriggerPointResolved.eventType, by: "finding")
         let visits = Set(record.visits.map { $0.event.id.rawValue })
         for visit in record.visits {
             let end = ends[visit.event.id.rawValue]
