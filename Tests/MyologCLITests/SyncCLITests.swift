@@ -94,8 +94,11 @@ struct SyncCLITests {
         #expect(relayed.status == 3 && relayed.stderr.contains("fork"), "\(relayed.stderr)")
         // An operator's decision stops the alarm on that store; the quarantined event stays out of the log.
         let node = try #require(try JSONParser.parse(try run(["--store", a, "id", "--json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue?["nodeId"]?.stringValue)
+        func decisions() throws -> Int { try DatabaseQueue(path: a + "/myolog.sqlite").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM fork_decisions") ?? -1 } }
+        let beforeRefusal = try events(a)
         let refused = try MyologProcess.run(["--store", a, "--as", "manager", "forks", "decide", node, "62", "--note", "x"])
         #expect(refused.status != 0 && refused.stderr.contains("fork:"), "\(refused.stderr)")
+        #expect(try decisions() == 0 && events(a) == beforeRefusal, "a refused decision writes nothing")
         _ = try run(["--store", a, "--as", "manager", "forks", "decide", node, "63", "--note", "clone discarded; laptop re-initialised"])
         #expect(try MyologProcess.run(["--store", a, "verify"]).status == 0)
         #expect(try events(a).isSuperset(of: beforeA))
