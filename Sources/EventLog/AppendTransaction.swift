@@ -59,8 +59,38 @@ public final class AppendTransaction: EventReader {
         lamport = envelope.lamport
         headHash = envelope.hash
         knownHeads[me] = .some((envelope.sequence, envelope.hash))
+        localHeadSigned = false
+        if envelope.sequence % HeadSignature.interval == 0 { envelope.signature = try signLocalHead() }
         appended.append(envelope)
         return envelope
+    }
+
+    /// Whether the local chain's head, as this transaction has left it, carries a signature.
+    private var localHeadSigned = true
+
+    /// Signs the local chain's head if this transaction appended to it: ``EventStore/write(_:)``
+    /// calls it last, so every commit ends on a signed event.
+    func signLocalHead() throws -> HeadSignature? {
+        guard !localHeadSigned, let head = knownHeads[identity.nodeID] ?? nil else { return nil }
+        let signature = try HeadSignature.sign(head.hash, by: identity)
+        try storeSignature(signature, origin: identity.nodeID, sequence: head.sequence)
+        localHeadSigned = true
+        return signature
+    }
+
+    /// Signs the local head if no signature covers it: a store written before signatures
+    /// existed vouches for its own chain the first time it opens.
+    func signLocalHeadIfUncovered() throws {
+        guard let head = try head(of: identity.nodeID) else { return }
+        guard try signatureSequence(origin: identity.nodeID, atOrAfter: head.sequence) == nil else { return }
+        knownHeads[identity.nodeID] = .some(head)
+        localHeadSigned = false
+        _ = try signLocalHead()
+    }
+
+    private func storeSignature(_ signature: HeadSignature, origin: NodeID, sequence: Int) throws {
+        try db.cachedStatement(sql: "INSERT INTO chain_signatures (origin, sequence, signature) VALUES (?, ?, ?)")
+            .execute(arguments: [origin.rawValue, sequence, signature.rawValue])
     }
 
     /// What became of an event offered by another node.
@@ -75,6 +105,11 @@ public final class AppendTransaction: EventReader {
         /// A fork: a validly hashed event where this store holds a different one. Kept in
         /// quarantine as evidence, never merged.
         case quarantined
+        /// Its origin is not in this store's trust list: kept aside, unapplied, until an operator
+        /// adds the origin (`myolog peer add`).
+        case awaitingTrust
+        /// Its origin was removed from the trust list, and the event was not stored before: refused.
+        case originRemoved
     }
 
     /// Offers an event written by another node. Checks everything the event alone proves: its
@@ -82,24 +117,95 @@ public final class AppendTransaction: EventReader {
     /// against this store: the next event of its origin is stored (an origin's first event must
     /// be its `NodeEnrolled`, whose public key hashes to the origin's node id); one further ahead
     /// is held back until the gap fills; a different event at a place already taken is
-    /// quarantined; one that does not link to the head is refused.
+    /// quarantined; one that does not link to the head is refused. A signature the event carries
+    /// must be its origin's over its hash.
+    ///
+    /// Trust comes first: an origin not in the trust list waits (``Receipt/awaitingTrust``), a
+    /// removed one is refused (``Receipt/originRemoved``). A batch of received events must end,
+    /// for each origin it stores events of, on a signed event: ``finishReceiving()`` checks that.
     ///
     /// Throws ``ReplicationRefusal`` naming the event for anything malformed; the caller's
-    /// transaction then rolls back whole. Trust in the origin and its signatures is the sync
-    /// layer's decision, made before this is called.
+    /// transaction then rolls back whole.
     @discardableResult
     public func receive(_ event: EventEnvelope) throws -> Receipt {
         if let held = try self.event(event.id) {
-            guard held == event else { throw refusal(event, "another event with this id is already stored") }
+            var unsigned = event
+            unsigned.signature = nil
+            guard held == unsigned else { throw refusal(event, "another event with this id is already stored") }
             return .duplicate
         }
         guard CanonicalJSON.isCanonical(Array(event.payload.utf8)) else { throw refusal(event, "payload is not canonical JSON") }
         guard event.occurredAt <= event.recordedAt else { throw refusal(event, "occurredAt is after recordedAt") }
         if let problem = ChainCheck.contentProblem(event) { throw refusal(event, problem) }
         guard (event.sequence == 1) == (event.prevHash == nil) else { throw refusal(event, "prevHash must be null for sequence 1 and only then") }
+        switch try cachedTrust(of: event.origin) {
+        case .local, .trusted: break
+        case .removed: return .originRemoved
+        case .unknown:
+            try hold(event)
+            return .awaitingTrust
+        }
         let receipt = try place(event)
         if receipt == .stored { try releaseHeld(after: event) }
         return receipt
+    }
+
+    /// Checks what a whole batch must satisfy once every event of it was offered: each origin
+    /// this transaction stored events of ends on a signed event, so nothing enters the log that
+    /// its origin has not vouched for.
+    public func finishReceiving() throws {
+        for (origin, head) in receivedHeads where head.signature == nil {
+            guard try signatureSequence(origin: origin, atOrAfter: head.sequence) == head.sequence else {
+                throw refusal(head, "not covered by a signature of its origin: a sender must send each origin's events up to a signed one (the last of a commit)")
+            }
+        }
+    }
+
+    /// The last event stored this transaction of each origin received from elsewhere.
+    private var receivedHeads: [NodeID: EventEnvelope] = [:]
+
+    /// The first sequence of `origin` at or after `sequence` that carries a signature.
+    func signatureSequence(origin: NodeID, atOrAfter sequence: Int) throws -> Int? {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT sequence FROM chain_signatures WHERE origin = ? AND sequence >= ? ORDER BY sequence LIMIT 1"),
+                         arguments: [origin.rawValue, sequence])
+    }
+
+    private var trustByOrigin: [NodeID: PeerTrust] = [:]
+
+    private func cachedTrust(of origin: NodeID) throws -> PeerTrust {
+        if let known = trustByOrigin[origin] { return known }
+        let trust = try trust(of: origin)
+        trustByOrigin[origin] = trust
+        return trust
+    }
+
+    func forgetTrust(of node: NodeID) { trustByOrigin[node] = nil }
+
+    /// Applies the events of `origin` that wait in `held_events` and now follow its head without
+    /// a gap, up to the last one a signature covers; the rest keep waiting.
+    func applyWaiting(of origin: NodeID) throws {
+        let next = (try head(of: origin)?.sequence ?? 0) + 1
+        var run: [EventEnvelope] = []
+        let cursor = try String.fetchCursor(db, sql: "SELECT envelope FROM held_events WHERE origin = ? AND sequence >= ? ORDER BY sequence",
+                                            arguments: [origin.rawValue, next])
+        while let text = try cursor.next() {
+            let event = try EventEnvelope(canonicalLine: Array(text.utf8))
+            guard event.sequence == next + run.count else { break }
+            run.append(event)
+        }
+        guard let lastSigned = run.lastIndex(where: { $0.signature != nil }) else { return }
+        for event in run[...lastSigned] {
+            try db.execute(sql: "DELETE FROM held_events WHERE origin = ? AND sequence = ?", arguments: [origin.rawValue, event.sequence])
+            guard try place(event) == .stored else { break }
+        }
+        try releaseHeld(after: run[lastSigned])
+        try finishReceiving()
+    }
+
+    private func hold(_ event: EventEnvelope) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO held_events (origin, sequence, envelope, heldAt) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [event.origin.rawValue, event.sequence, event.canonicalText, Timestamp.now().description])
+        holdsHeldEvents = true
     }
 
     private func refusal(_ event: EventEnvelope, _ reason: String) -> ReplicationRefusal {
@@ -121,9 +227,7 @@ public final class AppendTransaction: EventReader {
         }
         let next = (head?.sequence ?? 0) + 1
         if event.sequence > next {
-            try db.execute(sql: "INSERT OR IGNORE INTO held_events (origin, sequence, envelope, heldAt) VALUES (?, ?, ?, ?)",
-                           arguments: [event.origin.rawValue, event.sequence, event.canonicalText, Timestamp.now().description])
-            holdsHeldEvents = true
+            try hold(event)
             return .heldBack
         }
         if event.sequence < next {
@@ -135,16 +239,27 @@ public final class AppendTransaction: EventReader {
             // it (and quarantines the event there) before offering anything of a forked origin.
             throw refusal(event, "prevHash does not link to this store's event at sequence \(head.sequence): altered, or the two chains have forked before it")
         }
+        var enrolmentKey: Data?
         if head == nil {
             guard event.type == EventStore.nodeEnrolledType, case .object(let enrolment)? = try? event.payloadValue(),
                 let key = enrolment["publicKey"]?.stringValue.flatMap({ Data(base64Encoded: $0) }),
                 let site = enrolment["site"]?.stringValue,
                 NodeIdentity.nodeID(forPublicKey: key) == event.origin
             else { throw refusal(event, "an origin's first event must be its NodeEnrolled, with a public key that hashes to its node id") }
+            // Self-signed: the enrolment is the key's own first statement.
+            guard event.signature != nil else { throw refusal(event, "a NodeEnrolled must carry its origin's signature (self-signed)") }
             try db.execute(sql: "INSERT OR IGNORE INTO nodes (id, site, publicKey, isLocal) VALUES (?, ?, ?, 0)",
                            arguments: [event.origin.rawValue, site, key])
+            enrolmentKey = key
+        }
+        if let signature = event.signature {
+            guard let key = try enrolmentKey ?? publicKey(of: event.origin), signature.isValid(for: event.hash, publicKey: key) else {
+                throw refusal(event, "its signature is not its origin's signature over its hash: altered or forged")
+            }
         }
         try store(event)
+        if let signature = event.signature { try storeSignature(signature, origin: event.origin, sequence: event.sequence) }
+        if event.origin != identity.nodeID { receivedHeads[event.origin] = event }
         knownHeads[event.origin] = .some((event.sequence, event.hash))
         clockState = clockState.merged(with: event.clock)
         lamport = max(lamport, event.lamport)
@@ -167,6 +282,16 @@ public final class AppendTransaction: EventReader {
             guard try place(held) == .stored else { return }
             sequence += 1
         }
+    }
+
+    private var publicKeys: [NodeID: Data] = [:]
+
+    /// The public key `origin` enrolled with.
+    private func publicKey(of origin: NodeID) throws -> Data? {
+        if let known = publicKeys[origin] { return known }
+        let key = try Data.fetchOne(db.cachedStatement(sql: "SELECT publicKey FROM nodes WHERE id = ?"), arguments: [origin.rawValue])
+        publicKeys[origin] = key
+        return key
     }
 
     private func quarantine(_ event: EventEnvelope, reason: String) throws {

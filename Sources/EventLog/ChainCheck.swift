@@ -1,11 +1,15 @@
+import Foundation
 import GRDB
 
 /// Walks every origin's chain and checks what the log alone can prove: each sequence follows
 /// the one before with no gap, each `prevHash` is the previous event's hash, each `hash`
 /// recomputes from the stored bytes, and each event's clock names its own sequence.
 ///
-/// Signatures, forks from other stores and projection replay are checked by later layers; this
-/// is the part they build on.
+/// And the signatures: every event is covered by its origin's signature on itself or a later
+/// event of its chain (``HeadSignature``), each signature verifies with the key the origin's
+/// self-signed `NodeEnrolled` — its first event — carries, and that key hashes to the origin's id.
+/// An event edited with plain `sqlite3`, even with every hash after it recomputed, fails here:
+/// only the origin's key can sign the new hashes.
 public struct ChainCheck: Sendable {
     /// The first problem found, naming the event.
     public struct Problem: Error, CustomStringConvertible, Sendable, Equatable {
@@ -18,6 +22,8 @@ public struct ChainCheck: Sendable {
 
     /// How many events were checked, per origin.
     public private(set) var eventsPerOrigin: [String: Int] = [:]
+    /// How many signatures were verified.
+    public private(set) var signatures = 0
     public var totalEvents: Int { eventsPerOrigin.values.reduce(0, +) }
 
     /// Checks every chain in the log; throws the first ``Problem``.
@@ -25,25 +31,58 @@ public struct ChainCheck: Sendable {
         var result = ChainCheck()
         var origin: NodeID?
         var previous: EventEnvelope?
-        let cursor = try Row.fetchCursor(reader.db, sql: "SELECT \(EventReader.columns) FROM events ORDER BY origin, sequence")
+        var key: Data?
+        // The first event of the current origin that no signature has covered yet.
+        var uncovered: EventEnvelope?
+        func uncoveredProblem() -> Problem? {
+            uncovered.map { Problem(origin: $0.origin.rawValue, sequence: $0.sequence, eventID: $0.id.rawValue,
+                                    reason: "not covered by a signature of its origin (no signed event at or after it)") }
+        }
+        let cursor = try Row.fetchCursor(reader.db, sql: "SELECT \(EventReader.signedColumns) FROM events ORDER BY origin, sequence")
         while let row = try cursor.next() {
             let event = try EventReader.envelope(row)
             func fail(_ reason: String) -> Problem {
                 Problem(origin: event.origin.rawValue, sequence: event.sequence, eventID: event.id.rawValue, reason: reason)
             }
             if event.origin != origin {
+                if let problem = uncoveredProblem() { throw problem }
                 origin = event.origin
                 previous = nil
+                key = try Data.fetchOne(reader.db, sql: "SELECT publicKey FROM nodes WHERE id = ?", arguments: [event.origin.rawValue])
             }
             if let reason = linkProblem(event, after: previous.map { ($0.sequence, $0.hash) }) { throw fail(reason) }
             if let previous {
                 guard event.clock.dominates(previous.clock) else { throw fail("vector clock went backwards") }
                 guard event.lamport > previous.lamport else { throw fail("Lamport timestamp did not increase") }
+            } else if let reason = enrolmentProblem(event, key: key) {
+                throw fail(reason)
+            }
+            if let signature = event.signature {
+                guard let key, signature.isValid(for: event.hash, publicKey: key) else {
+                    throw fail("its signature is not its origin's signature over its hash: altered or forged")
+                }
+                result.signatures += 1
+                uncovered = nil
+            } else if uncovered == nil {
+                uncovered = event
             }
             result.eventsPerOrigin[event.origin.rawValue, default: 0] += 1
             previous = event
         }
+        if let problem = uncoveredProblem() { throw problem }
         return result
+    }
+
+    /// Why an origin's first event is not the self-signed enrolment of the key the store holds for
+    /// it, or nil.
+    static func enrolmentProblem(_ event: EventEnvelope, key: Data?) -> String? {
+        guard event.type == EventStore.nodeEnrolledType, case .object(let enrolment)? = try? event.payloadValue(),
+            let enrolled = enrolment["publicKey"]?.stringValue.flatMap({ Data(base64Encoded: $0) })
+        else { return "an origin's first event must be its NodeEnrolled with its public key" }
+        guard NodeIdentity.nodeID(forPublicKey: enrolled) == event.origin else { return "the enrolled public key does not hash to the origin's node id" }
+        guard enrolled == key else { return "the store's key for this node is not the key its NodeEnrolled carries" }
+        guard event.signature != nil else { return "NodeEnrolled is not self-signed" }
+        return nil
     }
 
     /// Why `event` is not the intact next link after `previous` (its origin's head), or nil.

@@ -4,7 +4,7 @@ extension EventEnvelope {
     /// (``AppendTransaction/receive(_:)`` does); the caller checks canonical bytes if it needs to.
     public init(json: JSONValue) throws(EnvelopeDecodingError) {
         guard case .object(let m) = json else { throw EnvelopeDecodingError(field: "envelope", reason: "expected an object") }
-        let known: Set<String> = ["author", "clock", "hash", "id", "lamport", "occurredAt", "origin", "patient", "payload", "prevHash", "recordedAt", "schemaVersion", "sequence", "type"]
+        let known: Set<String> = ["author", "clock", "hash", "id", "lamport", "occurredAt", "origin", "patient", "payload", "prevHash", "recordedAt", "schemaVersion", "sequence", "signature", "type"]
         if let extra = m.keys.sorted().first(where: { !known.contains($0) }) { throw EnvelopeDecodingError(field: extra, reason: "not an envelope member") }
         func string(_ key: String) throws(EnvelopeDecodingError) -> String {
             guard case .string(let value)? = m[key] else { throw EnvelopeDecodingError(field: key, reason: "expected a string") }
@@ -37,12 +37,14 @@ extension EventEnvelope {
             prevHash = hash
         default: throw EnvelopeDecodingError(field: "prevHash", reason: "expected a hash or null")
         }
+        var signature: HeadSignature?
+        if m["signature"] != nil { signature = try parsed("signature", HeadSignature.init) }
         self.init(
             id: try parsed("id", EventID.init), origin: try parsed("origin", NodeID.init), sequence: try int("sequence"), clock: clock,
             lamport: try int("lamport"), recordedAt: try parsed("recordedAt", Timestamp.init(rfc3339:)),
             occurredAt: try parsed("occurredAt", Timestamp.init(rfc3339:)), author: try string("author"), patient: patient,
             type: try string("type"), schemaVersion: try int("schemaVersion"), payload: payload.canonicalString, prevHash: prevHash,
-            hash: try parsed("hash", EventHash.init))
+            hash: try parsed("hash", EventHash.init), signature: signature)
     }
 }
 

@@ -3,7 +3,7 @@ import Foundation
 
 /// A file carrying events between sites with no network between them.
 ///
-/// Format (version 1), UTF-8 lines: a header `{"createdAt":…,"forClock":{…}|null,"format":"myolog-bundle","origin":…,"site":…,"version":1}`,
+/// Format (version 2: envelopes carry their origins' signatures), UTF-8 lines: a header `{"createdAt":…,"forClock":{…}|null,"format":"myolog-bundle","origin":…,"site":…,"version":2}`,
 /// then one canonical envelope per line (as `myolog log --json` prints them), per origin in
 /// sequence order, then a trailer `{"events":N,"sha256":…}` whose hash covers every byte before
 /// it. Export streams and renames into place when complete; import checks the whole file (trailer,
@@ -11,7 +11,7 @@ import Foundation
 /// batches like any sync. Importing the same bundle twice is a no-op.
 public enum EventBundle {
     public static let format = "myolog-bundle"
-    public static let version = 1
+    public static let version = 2
 
     /// Why a bundle file was refused; nothing was written.
     public struct Refusal: Error, CustomStringConvertible, Sendable {
@@ -76,17 +76,18 @@ public enum EventBundle {
         _ = try check(url)
         var total = ReceiveSummary()
         var batch: [EventEnvelope] = []
-        func flush() throws {
-            guard !batch.isEmpty else { return }
-            total.add(try store.receiveBatch(batch))
-            batch.removeAll(keepingCapacity: true)
+        func flush(everything: Bool) throws {
+            let count = batch.committableCount(limit: batchSize, everything: everything)
+            guard count > 0 else { return }
+            total.add(try store.receiveBatch(Array(batch[..<count])))
+            batch.removeFirst(count)
         }
         try forEachLine(url) { index, line, isLast in
             guard index > 0, !isLast else { return }
             batch.append(try envelope(line, index: index))
-            if batch.count >= batchSize { try flush() }
+            if batch.count >= batchSize { try flush(everything: false) }
         }
-        try flush()
+        try flush(everything: true)
         return total
     }
 

@@ -31,11 +31,15 @@ public struct EventEnvelope: Sendable, Hashable {
     public var payload: String
     public var prevHash: EventHash?
     public var hash: EventHash
+    /// The origin's signature over ``hash``, on the events its origin signed (the last of each
+    /// commit, see ``HeadSignature``); nil on the others, which a later signed event covers.
+    /// Not part of the hash, so signing needs no second pass over the event.
+    public var signature: HeadSignature?
 
     public init(
         id: EventID, origin: NodeID, sequence: Int, clock: VectorClock, lamport: Int, recordedAt: Timestamp,
         occurredAt: Timestamp, author: String, patient: PatientID?, type: String, schemaVersion: Int,
-        payload: String, prevHash: EventHash?, hash: EventHash
+        payload: String, prevHash: EventHash?, hash: EventHash, signature: HeadSignature? = nil
     ) {
         self.id = id
         self.origin = origin
@@ -51,6 +55,7 @@ public struct EventEnvelope: Sendable, Hashable {
         self.payload = payload
         self.prevHash = prevHash
         self.hash = hash
+        self.signature = signature
     }
 
     /// The payload parsed; stored payloads are canonical JSON, so this fails only on a damaged store.
@@ -67,12 +72,13 @@ public struct EventEnvelope: Sendable, Hashable {
         EventHash(unchecked: Hex.encode(SHA256.hash(data: bytes)))
     }
 
-    /// The envelope as canonical JSON. Without the hash it is the hash's input; with it, the
-    /// form `myolog log --json` prints.
     /// The whole envelope as one canonical JSON line (no newline): what bundles, HTTP batches
     /// and quarantine hold, and what ``init(canonicalLine:)`` reads back.
     public var canonicalText: String { String(decoding: canonicalBytes(includingHash: true), as: UTF8.self) }
 
+    /// The envelope as canonical JSON. Without the hash (and the signature, which signs the
+    /// hash) it is the hash's input; with them, the form bundles, HTTP batches and
+    /// `myolog log --json` carry. `signature` is written only on signed events.
     public func canonicalBytes(includingHash: Bool) -> [UInt8] {
         var writer = CanonicalJSON.Writer(capacity: 512 + payload.utf8.count)
         write(to: &writer, includingHash: includingHash)
@@ -98,6 +104,7 @@ public struct EventEnvelope: Sendable, Hashable {
         writer.append(",\"recordedAt\":"); writer.writeString(recordedAt.description)
         writer.append(",\"schemaVersion\":"); writer.writeInteger(schemaVersion)
         writer.append(",\"sequence\":"); writer.writeInteger(sequence)
+        if includingHash, let signature { writer.append(",\"signature\":"); writer.writeString(signature.rawValue) }
         writer.append(",\"type\":"); writer.writeString(type)
         writer.appendByte(UInt8(ascii: "}"))
     }

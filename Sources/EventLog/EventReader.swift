@@ -16,6 +16,9 @@ public class EventReader {
     public var database: Database { db }
 
     static let columns = "position, id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash"
+    /// ``columns`` and the event's signature, where its origin signed it: for the reads whose
+    /// envelopes leave the store (sync pages, bundles, `log --json`) or are verified.
+    static let signedColumns = columns + ", (SELECT signature FROM chain_signatures s WHERE s.origin = events.origin AND s.sequence = events.sequence)"
 
     /// The number of events in the log.
     public func eventCount() throws -> Int {
@@ -87,7 +90,7 @@ public class EventReader {
             arguments += StatementArguments(types.sorted())
         }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.columns) FROM events \(whereClause) ORDER BY position", arguments: arguments)
+        let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.signedColumns) FROM events \(whereClause) ORDER BY position", arguments: arguments)
         while let row = try cursor.next() {
             try body(try Self.envelope(row))
         }
@@ -124,7 +127,7 @@ public class EventReader {
     /// The next events of one origin's chain after `sequence`, in order, at most `limit`: what a
     /// peer lacks, read through the (origin, sequence) index — never a scan of the log.
     public func events(origin: NodeID, after sequence: Int, limit: Int) throws -> [EventEnvelope] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.columns) FROM events WHERE origin = ? AND sequence > ? ORDER BY sequence LIMIT ?"),
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.signedColumns) FROM events WHERE origin = ? AND sequence > ? ORDER BY sequence LIMIT ?"),
                          arguments: [origin.rawValue, sequence, limit]).map(Self.envelope)
     }
 
@@ -187,9 +190,14 @@ public class EventReader {
             prevHash = parsed
         }
         guard let hash = EventHash(row[14]) else { throw corrupt("hash is not a SHA-256 hex digest") }
+        var signature: HeadSignature?
+        if row.count > 15, let text: String = row[15] {
+            guard let parsed = HeadSignature(text) else { throw corrupt("its signature is not 128 hex digits") }
+            signature = parsed
+        }
         return EventEnvelope(
             id: id, origin: origin, sequence: row[3], clock: clock, lamport: row[5], recordedAt: recordedAt,
             occurredAt: occurredAt, author: row[8], patient: patient, type: row[10], schemaVersion: row[11],
-            payload: row[12], prevHash: prevHash, hash: hash)
+            payload: row[12], prevHash: prevHash, hash: hash, signature: signature)
     }
 }

@@ -106,7 +106,15 @@ public final class EventStore: Sendable {
                 return .commit
             }
         }
-        return EventStore(directory: directory, identity: identity, database: database, projections: projections, rebuiltOnOpen: rebuilt)
+        let store = EventStore(directory: directory, identity: identity, database: database, projections: projections, rebuiltOnOpen: rebuilt)
+        // A store written before chain signatures vouches for its own chain once, here.
+        let uncovered = try database.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT NOT EXISTS (SELECT 1 FROM chain_signatures WHERE origin = ? AND sequence >= (SELECT max(sequence) FROM events WHERE origin = ?))
+                """, arguments: [identity.nodeID.rawValue, identity.nodeID.rawValue]) ?? false
+        }
+        if uncovered { try store.write { try $0.signLocalHeadIfUncovered() } }
+        return store
     }
 
     /// Drops every projection and folds it again from the log alone, in one transaction.
@@ -134,6 +142,8 @@ public final class EventStore: Sendable {
         try database.inTransaction(.immediate) { db in
             let transaction = try AppendTransaction(db: db, identity: identity)
             result = try body(transaction)
+            // Every commit ends on a signed event: the signature covers the whole chain before it.
+            _ = try transaction.signLocalHead()
             if !transaction.appended.isEmpty {
                 let context = ProjectionTransaction(db: db)
                 for projection in projections { try projection.apply(transaction.appended, in: context) }

@@ -25,6 +25,10 @@ public enum LogExchange {
         public var forks: [ChainPlace] = []
         /// Events held back (ahead of a gap) on either side.
         public var heldBack = 0
+        /// Events, per origin, that a side keeps aside because it does not trust their origin.
+        public var awaitingTrust: Moved = [:]
+        /// Events, per origin, that a side refused because it removed their origin from its trust list.
+        public var originRemoved: Moved = [:]
 
         public var movedNothing: Bool { received.values.reduce(0, +) + sent.values.reduce(0, +) == 0 }
     }
@@ -34,6 +38,10 @@ public enum LogExchange {
     public static func sync(_ local: EventStore, with peer: some LogPeer, batchSize: Int = 1000) async throws -> Report {
         precondition(batchSize > 0)
         let theirs = try await peer.summary()
+        // `.local` too: a copy of this very store is let through to be named as a fork.
+        guard try local.read({ try $0.trust(of: theirs.node) }).acceptsEvents else {
+            throw TrustRefusal.untrustedPeer(node: theirs.node, site: theirs.site, store: local.directory.path)
+        }
         let mine = try local.read { try $0.heads() }
         var report = Report(peer: theirs)
         var forked: Set<NodeID> = []
@@ -54,46 +62,57 @@ public enum LogExchange {
         // range), but commits gather pages of several origins up to `batchSize` events: after a
         // long time apart a sync touches many origins, each with a few events, and one
         // transaction per origin would spend the sync on fsyncs.
+        // A commit ends on a signed event of each origin (the receiver refuses anything else):
+        // the unsigned tail of a page waits for the next page, which brings its signature.
         var pending: [EventEnvelope] = []
-        func commitPulled() throws {
-            guard !pending.isEmpty else { return }
-            report.add(try local.receiveBatch(pending), to: \.received)
-            pending.removeAll(keepingCapacity: true)
+        func commitPulled(everything: Bool = false) throws {
+            let count = pending.committableCount(limit: batchSize, everything: everything)
+            guard count > 0 else { return }
+            report.add(try local.receiveBatch(Array(pending[..<count])), to: \.received)
+            pending.removeFirst(count)
         }
         for origin in theirs.heads.keys.sorted() where !forked.contains(origin) {
             let target = theirs.heads[origin]!.sequence
             var after = mine[origin]?.sequence ?? 0
             while after < target {
-                let page = try await peer.events(origin: origin, after: after, limit: min(batchSize - pending.count, target - after))
+                let page = try await peer.events(origin: origin, after: after, limit: pageLimit(gathered: pending.count, batchSize: batchSize, left: target - after))
                 guard let last = page.last else { break }
                 pending += page
                 after = last.sequence
                 if pending.count >= batchSize { try commitPulled() }
             }
         }
-        try commitPulled()
+        try commitPulled(everything: true)
         // Push what this store held beyond the peer's heads when the sync began, gathered the
         // same way: one request (and one transaction at the peer) per `batchSize` events.
         var outgoing: [EventEnvelope] = []
-        func offer() async throws {
-            guard !outgoing.isEmpty else { return }
-            report.add(try await peer.receive(outgoing), to: \.sent)
-            outgoing.removeAll(keepingCapacity: true)
+        func offer(everything: Bool = false) async throws {
+            let count = outgoing.committableCount(limit: batchSize, everything: everything)
+            guard count > 0 else { return }
+            report.add(try await peer.receive(Array(outgoing[..<count])), to: \.sent)
+            outgoing.removeFirst(count)
         }
         for origin in mine.keys.sorted() where !forked.contains(origin) {
             let target = mine[origin]!.sequence
             var after = theirs.heads[origin]?.sequence ?? 0
             while after < target {
-                let page = try local.read { try $0.events(origin: origin, after: after, limit: min(batchSize - outgoing.count, target - after)) }
+                let page = try local.read { try $0.events(origin: origin, after: after, limit: pageLimit(gathered: outgoing.count, batchSize: batchSize, left: target - after)) }
                 guard let last = page.last else { break }
                 outgoing += page
                 after = last.sequence
                 if outgoing.count >= batchSize { try await offer() }
             }
         }
-        try await offer()
+        try await offer(everything: true)
         report.forks.sort()
         return report
+    }
+
+    /// How many events to ask for next: enough to fill the batch; or, when the batch is full but
+    /// has no signed event to end on yet, one signature interval, which brings one.
+    static func pageLimit(gathered: Int, batchSize: Int, left: Int) -> Int {
+        let room = batchSize - gathered
+        return min(room > 0 ? room : HeadSignature.interval, left)
     }
 
     /// The first sequence at which the two chains of `origin` hold different events, or nil if
@@ -122,6 +141,8 @@ extension LogExchange.Report {
     mutating func add(_ receipt: ReceiveSummary, to direction: WritableKeyPath<Self, LogExchange.Moved>) {
         for (origin, count) in receipt.stored { self[keyPath: direction][origin, default: 0] += count }
         heldBack += receipt.heldBack
+        for (origin, count) in receipt.awaitingTrust { awaitingTrust[origin, default: 0] += count }
+        for (origin, count) in receipt.originRemoved { originRemoved[origin, default: 0] += count }
         for place in receipt.quarantined where !forks.contains(place) { forks.append(place) }
     }
 }

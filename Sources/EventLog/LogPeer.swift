@@ -62,6 +62,10 @@ public struct ReceiveSummary: Sendable, Equatable {
     public var heldBack = 0
     /// (origin, sequence) of each event quarantined as a fork.
     public var quarantined: [ChainPlace] = []
+    /// Events kept aside, per origin, because the origin is not in the receiver's trust list.
+    public var awaitingTrust: [NodeID: Int] = [:]
+    /// Events refused, per origin, because the receiver removed the origin from its trust list.
+    public var originRemoved: [NodeID: Int] = [:]
 
     public init() {}
 
@@ -71,6 +75,8 @@ public struct ReceiveSummary: Sendable, Equatable {
         duplicates += other.duplicates
         heldBack += other.heldBack
         quarantined += other.quarantined
+        for (origin, count) in other.awaitingTrust { awaitingTrust[origin, default: 0] += count }
+        for (origin, count) in other.originRemoved { originRemoved[origin, default: 0] += count }
     }
 
     public var json: JSONValue {
@@ -78,17 +84,31 @@ public struct ReceiveSummary: Sendable, Equatable {
             "stored": .object(Dictionary(uniqueKeysWithValues: stored.map { ($0.key.rawValue, JSONValue.int($0.value)) })),
             "duplicates": .int(duplicates), "heldBack": .int(heldBack),
             "quarantined": .array(quarantined.map { .object(["origin": .string($0.origin.rawValue), "sequence": .int($0.sequence)]) }),
+            "awaitingTrust": Self.countsJSON(awaitingTrust), "originRemoved": Self.countsJSON(originRemoved),
         ])
+    }
+
+    static func countsJSON(_ counts: [NodeID: Int]) -> JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, JSONValue.int($0.value)) }))
+    }
+
+    static func counts(_ json: JSONValue?, field: String) throws(EnvelopeDecodingError) -> [NodeID: Int] {
+        guard case .object(let members)? = json else { throw EnvelopeDecodingError(field: field, reason: "expected an object of node id → count") }
+        var counts: [NodeID: Int] = [:]
+        for (key, value) in members {
+            guard let origin = NodeID(key), case .int(let count) = value, count >= 0 else { throw EnvelopeDecodingError(field: "\(field).\(key)", reason: "expected a count") }
+            counts[origin] = count
+        }
+        return counts
     }
 
     public init(json: JSONValue) throws(EnvelopeDecodingError) {
         guard case .object(let m) = json, case .object(let storedMembers)? = m["stored"], case .int(let duplicates)? = m["duplicates"],
             case .int(let heldBack)? = m["heldBack"], case .array(let places)? = m["quarantined"]
         else { throw EnvelopeDecodingError(field: "receipt", reason: "expected {stored, duplicates, heldBack, quarantined}") }
-        for (key, value) in storedMembers {
-            guard let origin = NodeID(key), case .int(let count) = value else { throw EnvelopeDecodingError(field: "stored.\(key)", reason: "expected a count") }
-            stored[origin] = count
-        }
+        stored = try Self.counts(.object(storedMembers), field: "stored")
+        awaitingTrust = try Self.counts(m["awaitingTrust"], field: "awaitingTrust")
+        originRemoved = try Self.counts(m["originRemoved"], field: "originRemoved")
         for place in places {
             guard case .object(let p) = place, case .string(let text)? = p["origin"], let origin = NodeID(text), case .int(let sequence)? = p["sequence"]
             else { throw EnvelopeDecodingError(field: "quarantined", reason: "expected [{origin, sequence}]") }
@@ -136,8 +156,11 @@ extension EventStore: LogPeer {
                 case .duplicate: summary.duplicates += 1
                 case .heldBack: summary.heldBack += 1
                 case .quarantined: summary.quarantined.append(ChainPlace(origin: event.origin, sequence: event.sequence))
+                case .awaitingTrust: summary.awaitingTrust[event.origin, default: 0] += 1
+                case .originRemoved: summary.originRemoved[event.origin, default: 0] += 1
                 }
             }
+            try tx.finishReceiving()
             // Released held-back events are stored too: count what the log gained, by origin.
             for event in tx.appended { summary.stored[event.origin, default: 0] += 1 }
             return summary

@@ -12,6 +12,8 @@ public protocol LogProjection: Sendable {
     var name: String { get }
     /// Bump when the tables or the fold change: stores rebuild on open.
     var version: Int { get }
+    /// The projection's tables, which `myolog verify` compares with a fresh replay.
+    var tables: [String] { get }
     /// Drops the projection's tables, if they exist.
     func drop(in db: Database) throws
     /// Creates the projection's (empty) tables.

@@ -109,6 +109,46 @@ public enum StoreSchema {
                 ) STRICT;
                 """)
         }
+        migrator.registerMigration("v4 chain signatures and the trust list") { db in
+            try db.execute(sql: """
+                -- Each origin's Ed25519 signatures over events of its chain (HeadSignature): the
+                -- head of every commit at least. Kept beside the log, not in it, because a store
+                -- knows which event ends a commit only when the commit ends — and the log's rows
+                -- are never updated. Append-only, like the log.
+                CREATE TABLE chain_signatures (
+                    origin TEXT NOT NULL,
+                    sequence INTEGER NOT NULL CHECK (sequence >= 1),
+                    signature TEXT NOT NULL,
+                    PRIMARY KEY (origin, sequence)
+                ) STRICT, WITHOUT ROWID;
+                CREATE TRIGGER chain_signatures_refuse_update BEFORE UPDATE ON chain_signatures
+                BEGIN SELECT RAISE(ABORT, 'chain signatures are append-only: UPDATE is refused'); END;
+                CREATE TRIGGER chain_signatures_refuse_delete BEFORE DELETE ON chain_signatures
+                BEGIN SELECT RAISE(ABORT, 'chain signatures are append-only: DELETE is refused'); END;
+
+                -- The nodes this store accepts events from, as a history of decisions: the
+                -- latest row per node is in force. Local to this store; never synced.
+                CREATE TABLE peer_trust (
+                    change INTEGER PRIMARY KEY,
+                    node TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    trusted INTEGER NOT NULL CHECK (trusted IN (0, 1)),
+                    changedAt TEXT NOT NULL,
+                    author TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX peer_trust_by_node ON peer_trust(node, change);
+                CREATE TRIGGER peer_trust_refuse_update BEFORE UPDATE ON peer_trust
+                BEGIN SELECT RAISE(ABORT, 'the trust list is append-only: UPDATE is refused'); END;
+                CREATE TRIGGER peer_trust_refuse_delete BEFORE DELETE ON peer_trust
+                BEGIN SELECT RAISE(ABORT, 'the trust list is append-only: DELETE is refused'); END;
+
+                -- A store written before trust existed already accepted its peers' events: it
+                -- keeps accepting them, and the row says why.
+                INSERT INTO peer_trust (node, name, trusted, changedAt, author)
+                SELECT id, site, 1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'migration v4 (already syncing before trust lists)'
+                FROM nodes WHERE isLocal = 0 ORDER BY id;
+                """)
+        }
         return migrator
     }
 }

@@ -14,6 +14,7 @@ public struct PatientProjection: LogProjection {
 
     public init() {}
 
+    public var tables: [String] { Self.tables }
     static let tables = ["patient_summary", "field_conflicts", "pain_scores", "trigger_points", "techniques", "history_entries", "visits"]
 
     public func drop(in db: Database) throws {

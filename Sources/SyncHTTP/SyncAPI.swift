@@ -14,8 +14,11 @@ public enum SyncAPI {
     public static let syncHeader = "Myolog-Sync"
     /// Header naming the requesting node.
     public static let nodeHeader = "Myolog-Node"
-    /// The most events one request moves, either way.
+    /// The most events a client asks for in one page, and the largest batch size it may use.
     public static let maximumBatch = 10_000
+    /// The most events one request body may carry: a batch may run one signature interval past
+    /// the batch size, because a batch must end on a signed event of each origin.
+    public static let maximumEventsPerBody = maximumBatch + HeadSignature.interval
     /// The largest request or response body accepted (a batch of large events stays far below).
     public static let maximumBodyBytes = 64 << 20
 
@@ -32,7 +35,7 @@ public enum SyncAPI {
         while start < bytes.count {
             line += 1
             let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n"))!
-            guard events.count < maximumBatch else { throw BatchDecodingError(message: "\(what): more than \(maximumBatch) events in one batch") }
+            guard events.count < maximumEventsPerBody else { throw BatchDecodingError(message: "\(what): more than \(maximumEventsPerBody) events in one batch") }
             do {
                 events.append(try EventEnvelope(canonicalLine: Array(bytes[start..<end])))
             } catch {

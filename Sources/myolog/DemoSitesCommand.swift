@@ -63,6 +63,11 @@ struct DemoSitesCommand: AsyncParsableCommand {
         say("Two sites of one clinic, each with its own store (one directory = one machine):\n")
         say("  Carlton  \(carlton.directory.path)  node \(carlton.identity.nodeID)  — \(summary.patients.count) sample patients\n")
         say("  Fitzroy  \(fitzroy.directory.path)  node \(fitzroy.identity.nodeID)  — new, empty\n")
+        say("\n0. Each site's operator adds the other machine to its trust list (node ids read off `myolog id`):\n")
+        say("$ myolog --store \(carlton.directory.path) peer add \(fitzroy.identity.nodeID) --name Fitzroy\n")
+        try carlton.write { try $0.trustPeer(fitzroy.identity.nodeID, name: "Fitzroy", author: "practice.manager") }
+        say("$ myolog --store \(fitzroy.directory.path) peer add \(carlton.identity.nodeID) --name Carlton\n")
+        try fitzroy.write { try $0.trustPeer(carlton.identity.nodeID, name: "Carlton", author: "practice.manager") }
         try await sync("1. Fitzroy joins: one sync brings Carlton's records (and Carlton gets Fitzroy's enrolment).")
 
         // Offline at both sites: the same field changed twice, and a visit at Fitzroy.
@@ -119,7 +124,7 @@ struct DemoSitesCommand: AsyncParsableCommand {
               myolog --store \(carlton.directory.path) show \(mia.rawValue.prefix(8))
               myolog --store \(fitzroy.directory.path) timeline \(liam.rawValue.prefix(8))
               myolog --store \(fitzroy.directory.path) serve --listen 127.0.0.1:8417 &
-              myolog --store \(carlton.directory.path) sync http://127.0.0.1:8417
+              myolog --store \(carlton.directory.path) sync https://127.0.0.1:8417   # mutual TLS, node ids pinned
               myolog demo tour            # one store with the sample patients and its whole log
 
             """)

@@ -77,6 +77,10 @@ struct SyncCommand: AsyncParsableCommand {
                 throw ValidationError("peer: \(peer) is this store itself; give another store's directory")
             }
             let other = try EventStore.open(at: peerURL, projections: GlobalOptions.projections)
+            // The same rule as HTTPS: both stores must trust each other.
+            guard try other.read({ try $0.trust(of: local.identity.nodeID) }).acceptsEvents else {
+                throw TrustRefusal.notTrustedByPeer(node: local.identity.nodeID, peer: "the store at \(other.directory.path)")
+            }
             report = try await LogExchange.sync(local, with: other, batchSize: batchSize)
         }
         return report

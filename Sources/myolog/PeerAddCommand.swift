@@ -1,0 +1,32 @@
+import ArgumentParser
+import EventLog
+
+struct PeerAddCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Trust a node: sync with it, and apply its events (including those waiting).",
+        discussion: """
+            Records who added the node and when (the trust list is append-only). Events of the node
+            that arrived before it was trusted are applied now, checked exactly as on receipt.
+
+            Examples:
+              myolog --as "practice manager" peer add 7q2m4xkd3b5n6p8r --name "Fitzroy front desk"
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The node id, as `myolog id` prints it on that machine.") var node: String
+    @Option(help: "What to call the node here (a site or machine name).") var name: String
+
+    func validate() throws {
+        guard NodeID(node) != nil else {
+            throw ValidationError("NODEID: \(node) is not accepted; accepted: a node id as `myolog id` prints it (16 characters a–z, 2–7)")
+        }
+    }
+
+    func run() throws {
+        let author = try global.requireAuthor()
+        let store = try global.openStore()
+        let applied = try store.write { try $0.trustPeer(NodeID(node)!, name: name, author: author) }
+        print("Trusted node \(node) as \"\(name)\"" + (applied > 0 ? "; applied \(applied) waiting event\(applied == 1 ? "" : "s")" : ""))
+    }
+}
