@@ -9,7 +9,8 @@ import Foundation
 public struct NodeIdentity: Sendable {
     public let nodeID: NodeID
     public let site: String
-    let privateKey: Curve25519.Signing.PrivateKey
+    /// Package-wide so the TLS layer can present a certificate bound to this key; never public.
+    package let privateKey: Curve25519.Signing.PrivateKey
 
     public var publicKey: Curve25519.Signing.PublicKey { privateKey.publicKey }
 

@@ -3,48 +3,83 @@ import EventLog
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
-/// A store across the network, reached through its ``SyncServer``: the HTTP carrier of the
-/// sync protocol. Every request is bounded, so a sync of any size runs in flat memory.
+/// A store across the network, reached through its ``SyncServer`` over mutual TLS: the HTTPS
+/// carrier of the sync protocol. Every request is bounded, so a sync of any size runs in flat memory.
+///
+/// ``connect(to:as:trusting:)`` pins the server: a first TLS handshake learns the node key the
+/// server presents and refuses unless this store trusts that node; the client then accepts only
+/// that very certificate (its only trust root), and presents this node's own certificate, which
+/// the server admits only if it trusts this node. Nothing is sent before both hold.
 public struct HTTPLogPeer: LogPeer {
-    /// The server's base URL, without a trailing slash (`http://host:port`).
+    /// The server's base URL, without a trailing slash (`https://host:port`).
     public let baseURL: String
+    /// The server's node, as its TLS certificate proves.
+    public let node: NodeID
     /// Names this sync's requests in the server's log.
     public let syncID: String
     let requester: NodeID
     let client: HTTPClient
     let timeout: TimeAmount
 
-    /// An HTTP client configured for sync: a peer that refuses the connection fails the sync at
-    /// once (it resumes next time) instead of being retried with backoff until the deadline,
-    /// and a peer that never answers the connection fails it after 10 s. Shut it down after use.
-    public static func makeClient() -> HTTPClient {
-        var configuration = HTTPClient.Configuration()
+    /// Connects to the server at `url` (`https://HOST:PORT`) as `certificate`'s node, if
+    /// `trusting` accepts the node the server proves to be. Every request must complete within
+    /// `timeout`. Call ``shutdown()`` when done.
+    public static func connect(
+        to url: String, as certificate: NodeCertificate, trusting: @Sendable (NodeID) throws -> Bool, timeout: TimeAmount = .seconds(120)
+    ) async throws -> HTTPLogPeer {
+        let (host, port, baseURL) = try address(url)
+        let presented = try await TLSProbe.serverCertificate(host: host, port: port, configuration: certificate.configuration(server: false))
+        guard let server = NodeCertificate.node(of: presented) else {
+            throw SyncPeerError(url: baseURL, status: nil, message: "the server's TLS certificate does not carry an Ed25519 node key: not a Myolog node")
+        }
+        guard try trusting(server) else {
+            throw SyncPeerError(url: baseURL, status: nil, message: "the server is node \(server), which this store does not trust; nothing was sent. If it is one of the clinic's machines, run `myolog peer add \(server) --name NAME` and retry")
+        }
+        var tls = certificate.configuration(server: false)
+        tls.trustRoots = .certificates([presented])
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        // A refused connection fails the sync at once (it resumes next time) instead of being
+        // retried with backoff until the deadline; a peer that never answers fails after 10 s.
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(10)
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        return HTTPLogPeer(baseURL: baseURL, node: server, syncID: UUID().uuidString.lowercased(), requester: certificate.node, client: client, timeout: timeout)
     }
 
-    /// A peer at `url` (`http://HOST:PORT`), asked on behalf of node `requester`; every request
-    /// must complete within `timeout`.
-    public init(url: String, requester: NodeID, client: HTTPClient = .shared, timeout: TimeAmount = .seconds(120)) throws(PeerAddressError) {
-        guard let components = URLComponents(string: url), components.scheme == "http", let host = components.host, !host.isEmpty,
+    /// Host, port and base URL of an `https://HOST:PORT` address; plain `http://` is refused
+    /// with the reason, because record data never travels unencrypted.
+    static func address(_ url: String) throws(PeerAddressError) -> (host: String, port: Int, baseURL: String) {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), let host = components.host, !host.isEmpty,
             components.path.isEmpty || components.path == "/", components.query == nil
-        else { throw PeerAddressError(address: url) }
-        self.baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
-        self.syncID = UUID().uuidString.lowercased()
-        self.requester = requester
-        self.client = client
-        self.timeout = timeout
+        else { throw PeerAddressError(address: url, reason: nil) }
+        guard scheme == "https" else {
+            throw PeerAddressError(address: url, reason: scheme == "http"
+                ? "plain HTTP carries no record data: `myolog serve` speaks HTTPS with mutual TLS only; use https://\(host)\(components.port.map { ":\($0)" } ?? "")"
+                : nil)
+        }
+        let base = url.hasSuffix("/") ? String(url.dropLast()) : url
+        return (host, components.port ?? 443, base)
+    }
+
+    /// Closes the client's connections.
+    public func shutdown() async throws {
+        try await client.shutdown()
     }
 
     public func summary() async throws -> PeerSummary {
         let body = try await send(.GET, SyncAPI.summaryPath)
+        let summary: PeerSummary
         do {
-            return try PeerSummary(json: JSONParser.parse(body))
+            summary = try PeerSummary(json: JSONParser.parse(body))
         } catch {
             throw SyncPeerError(url: baseURL + SyncAPI.summaryPath, status: 200, message: "the answer is not a sync summary: \(error)")
         }
+        guard summary.node == node else {
+            throw SyncPeerError(url: baseURL + SyncAPI.summaryPath, status: 200, message: "the summary names node \(summary.node), but the TLS certificate is node \(node)'s")
+        }
+        return summary
     }
 
     public func events(origin: NodeID, after sequence: Int, limit: Int) async throws -> [EventEnvelope] {
@@ -89,6 +124,8 @@ public struct HTTPLogPeer: LogPeer {
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, timeout: timeout ?? self.timeout)
+        } catch let error as NIOSSLError {
+            throw SyncPeerError(url: baseURL + path, status: nil, message: "the TLS connection failed (\(error)): does the server trust this node? There, run `myolog peer add \(requester) --name NAME`")
         } catch {
             throw SyncPeerError(url: baseURL + path, status: nil, message: "cannot reach the peer: \(error)")
         }
@@ -117,8 +154,12 @@ public struct SyncPeerError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// A peer address that is not `http://HOST:PORT`.
+/// A peer address that is not `https://HOST:PORT`.
 public struct PeerAddressError: Error, CustomStringConvertible, Sendable {
     public var address: String
-    public var description: String { "peer: \(address) is not accepted; accepted: a store directory or http://HOST:PORT" }
+    /// Why, when there is more to say than the accepted forms.
+    public var reason: String?
+    public var description: String {
+        "peer: \(address) is not accepted; " + (reason ?? "accepted: a store directory or https://HOST:PORT")
+    }
 }

@@ -1,11 +1,20 @@
 import EventLog
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 
-/// Serves one store's side of the sync protocol over HTTP: a peer's `myolog sync http://…`
-/// reads this store's chain heads and the events it lacks, and offers the events it holds.
+/// Serves one store's side of the sync protocol over HTTPS with mutual TLS: a peer's
+/// `myolog sync https://…` reads this store's chain heads and the events it lacks, and offers
+/// the events it holds.
+///
+/// Only nodes in this store's trust list get in: the TLS handshake requires a client
+/// certificate and admits it only if its key hashes to a trusted node id (``NodeCertificate``);
+/// every request checks the trust list again (a peer removed while connected is refused from
+/// its next request) and is counted against the peer's request rate (``PeerRateLimit``).
+/// There is no plain-HTTP listener: a plain request gets no answer but a TLS alert.
 ///
 /// Every offered batch passes the same checks as any other carrier (``EventStore/receiveBatch(_:)``)
 /// and commits whole or not at all. Bodies are bounded (``SyncAPI/maximumBatch`` events,
@@ -14,26 +23,65 @@ import NIOCore
 public struct SyncServer: Sendable {
     public let store: EventStore
     public let logger: Logger
+    public let certificate: NodeCertificate
     let ledger = SyncLedger()
+    let rateLimit: PeerRateLimit
 
-    public init(store: EventStore, logger: Logger) {
+    /// Idle connections are closed after this long.
+    public static let idleTimeout = TimeAmount.seconds(30)
+
+    public init(store: EventStore, logger: Logger, rateLimit: PeerRateLimit = PeerRateLimit()) throws {
         self.store = store
         self.logger = logger
+        self.certificate = try NodeCertificate(identity: store.identity)
+        self.rateLimit = rateLimit
+    }
+
+    /// Whether a TLS client presenting `certificates` may connect: its key must be a node this
+    /// store trusts (or this node itself — a copy of this store, which sync names as a fork).
+    func admits(_ certificates: [NIOSSLCertificate]) async -> NIOSSLVerificationResult {
+        guard let leaf = certificates.first, let node = NodeCertificate.node(of: leaf) else {
+            logger.warning("refused a TLS client: its certificate does not carry an Ed25519 node key")
+            return .failed
+        }
+        guard (try? store.read({ try $0.trust(of: node) }).acceptsEvents) == true else {
+            logger.warning("refused a TLS client: node \(node) is not in this store's trust list")
+            return .failed
+        }
+        return .certificateVerified
+    }
+
+    /// The node on the other end of `request`'s TLS connection, if it is still trusted.
+    func peer(of context: SyncRequestContext) async throws -> NodeID {
+        guard let certificate = try await context.channel.nioSSL_peerCertificate().get(), let node = NodeCertificate.node(of: certificate) else {
+            throw SyncHTTPError(.forbidden, "client: no node certificate on this connection")
+        }
+        guard try store.read({ try $0.trust(of: node) }).acceptsEvents else {
+            throw SyncHTTPError(.forbidden, "client: node \(node) is not in this store's trust list")
+        }
+        guard await rateLimit.admit(node) else {
+            throw SyncHTTPError(.tooManyRequests, "client: node \(node) sent more than \(rateLimit.burst) requests at once; at most \(Int(rateLimit.perSecond)) a second are served — retry shortly")
+        }
+        return node
     }
 
     /// The server, bound to `host:port` (port 0: any free port) when run; `onListening` is
     /// called with the port actually bound.
-    public func application(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router()
+    public func application(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let router = Router(context: SyncRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
-        router.get("v1/summary") { request, _ in try await summary(request) }
-        router.get("v1/events") { request, _ in try await events(request) }
-        router.post("v1/events") { request, _ in try await receive(request) }
-        router.post("v1/sync-ended") { request, _ in await ended(request) }
+        router.get("v1/summary") { request, context in try await summary(request, node: try await peer(of: context)) }
+        router.get("v1/events") { request, context in _ = try await peer(of: context); return try await events(request) }
+        router.post("v1/events") { request, context in _ = try await peer(of: context); return try await receive(request) }
+        router.post("v1/sync-ended") { request, context in _ = try await peer(of: context); return await ended(request) }
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)  // Hummingbird's own start-up lines stay out of the per-sync log
+        let tls = TLSChannelConfiguration(tlsConfiguration: certificate.configuration(server: true)) { certificates in
+            await admits(certificates)
+        }
         return Application(
             router: router,
+            server: try .tls(.http1(configuration: .init(idleTimeout: Self.idleTimeout)), configuration: tls),
             configuration: .init(address: .hostname(host, port: port), serverName: "myolog"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: quiet)
@@ -43,7 +91,7 @@ public struct SyncServer: Sendable {
     /// returns or throws. For tests and benchmarks that need the real server in-process.
     public func whileRunning<T: Sendable>(host: String = "127.0.0.1", _ body: (_ baseURL: String) async throws -> T) async throws -> T {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = application(host: host, port: 0) { port in
+        let app = try application(host: host, port: 0) { port in
             continuation.yield(port)
             continuation.finish()
         }
@@ -54,16 +102,16 @@ public struct SyncServer: Sendable {
             }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }
-            let result = try await body("http://\(host):\(port)")
+            let result = try await body("https://\(host):\(port)")
             group.cancelAll()
             while let _ = try await group.next() {}
             return result
         }
     }
 
-    private func summary(_ request: Request) async throws -> Response {
+    private func summary(_ request: Request, node: NodeID) async throws -> Response {
         let summary = try await store.summary()
-        await ledger.begin(syncID(request), node: request.headers[.init(SyncAPI.nodeHeader)!] ?? "unnamed")
+        await ledger.begin(syncID(request), node: node.rawValue)
         return Self.json(.ok, summary.json)
     }
 
@@ -89,7 +137,7 @@ public struct SyncServer: Sendable {
         do {
             body = try await request.body.collect(upTo: SyncAPI.maximumBodyBytes)
         } catch is NIOTooManyBytesError {
-            throw SyncHTTPError(.contentTooLarge, "body: larger than \(SyncAPI.maximumBodyBytes) bytes; send at most \(SyncAPI.maximumBatch) events per request")
+            throw SyncHTTPError(.contentTooLarge, "body: larger than \(SyncAPI.maximumBodyBytes) bytes; send at most \(SyncAPI.maximumEventsPerBody) events per request")
         }
         let batch: [EventEnvelope]
         do {

@@ -38,6 +38,7 @@ struct BundleImportCommand: ParsableCommand {
             if receipt.heldBack > 0 {
                 print("\(receipt.heldBack) event\(receipt.heldBack == 1 ? "" : "s") held back until the events before them arrive")
             }
+            for line in SyncReportPrinter.trustLines(awaiting: receipt.awaitingTrust, removed: receipt.originRemoved) { print(line) }
         }
         SyncReportPrinter(json: global.json).printForks(openForks)
         if !openForks.isEmpty { throw ExitCode(3) }

@@ -8,15 +8,16 @@ import SyncHTTP
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve this store to peers' `myolog sync http://HOST:PORT` until interrupted.",
+        abstract: "Serve this store to trusted peers' `myolog sync https://HOST:PORT` until interrupted.",
         discussion: """
-            The sync HTTP API (Schemas/sync-api.openapi.json): peers read this store's chain heads
-            and the events they lack, and offer theirs, in bounded batches each checked and
-            committed whole. One log line per sync on stderr. Prints "Listening on http://HOST:PORT"
-            once bound (with --listen HOST:0, the port the system chose). SIGINT or SIGTERM stop it
-            after the requests in flight.
-
-            No TLS or peer authentication yet: listen on 127.0.0.1 or a trusted network only.
+            The sync API (Schemas/sync-api.openapi.json) over HTTPS with mutual TLS only: each side
+            presents a self-signed certificate for its node key, and each admits only nodes in its
+            own trust list (`myolog peer add`); there is no plain-HTTP listener. Peers read this
+            store's chain heads and the events they lack, and offer theirs, in bounded batches each
+            checked and committed whole. Requests per peer are rate-limited; idle connections close
+            after 30 s. One log line per sync on stderr, and one per refused client. Prints
+            "Listening on https://HOST:PORT" once bound (with --listen HOST:0, the port the system
+            chose). SIGINT or SIGTERM stop it after the requests in flight.
 
             Examples:
               myolog serve
@@ -46,12 +47,12 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "myolog.serve")
-        let server = SyncServer(store: store, logger: logger)
+        let server = try SyncServer(store: store, logger: logger)
         let site = store.identity.site, node = store.identity.nodeID
-        let app = server.application(host: host, port: port) { bound in
+        let app = try server.application(host: host, port: port) { bound in
             // Unbuffered: a script or test waiting for this line must see it now.
             var out = StandardOutput()
-            out.write("Listening on http://\(host):\(bound) — \(site) (node \(node))\n")
+            out.write("Listening on https://\(host):\(bound) — \(site) (node \(node)), mutual TLS, trusted peers only\n")
             out.flush()
         }
         try await app.runService()

@@ -7,13 +7,18 @@ import SyncHTTP
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Exchange events with another store: a directory, or a server at http://HOST:PORT.",
+        abstract: "Exchange events with another trusted store: a directory, or a server at https://HOST:PORT.",
         discussion: """
             Both stores end with each other's events: they exchange the heads of their chains and
             each sends exactly what the other lacks, per origin in sequence order, relaying events
             of third sites too. Every event is checked (hash, chain link, sequence, enrolment)
             before it is stored, in batches that each commit with their views: an interrupted sync
             resumes where it stopped, and a finished one run again moves nothing.
+
+            Only between nodes that trust each other (`myolog peer add`), over a path as over
+            HTTPS (mutual TLS, each side's certificate pinned by node id; plain http:// is
+            refused). An event is applied only if its origin is trusted here and its origin's
+            signature covers it; events of origins not yet trusted wait (see `myolog peer list`).
 
             Two stores holding different events at the same place of one origin's chain (a cloned
             store, a restored backup, an altered copy) are a fork: each side's event there is put in
@@ -26,12 +31,12 @@ struct SyncCommand: AsyncParsableCommand {
 
             Examples:
               myolog sync /media/usb/clinic-laptop
-              myolog sync http://fitzroy.clinic.lan:8417
+              myolog sync https://fitzroy.clinic.lan:8417
               myolog --store ~/myolog sync /srv/share/brunswick --json
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The other store: its directory, or http://HOST:PORT of its `myolog serve`.", valueName: "peer"))
+    @Argument(help: ArgumentHelp("The other store: its directory, or https://HOST:PORT of its `myolog serve`.", valueName: "peer"))
     var peer: String
     @Option(name: .customLong("batch-size"), help: "Events per request and transaction (1–10,000).") var batchSize = 1000
 
@@ -54,9 +59,10 @@ struct SyncCommand: AsyncParsableCommand {
     private func exchange(_ local: EventStore) async throws -> LogExchange.Report {
         let report: LogExchange.Report
         if peer.lowercased().hasPrefix("http://") || peer.lowercased().hasPrefix("https://") {
-            let client = HTTPLogPeer.makeClient()
+            let remote = try await HTTPLogPeer.connect(to: peer, as: NodeCertificate(identity: local.identity)) { node in
+                try local.read { try $0.trust(of: node) }.acceptsEvents
+            }
             do {
-                let remote = try HTTPLogPeer(url: peer, requester: local.identity.nodeID, client: client)
                 do {
                     report = try await LogExchange.sync(local, with: remote, batchSize: batchSize)
                     await remote.end()
@@ -66,9 +72,9 @@ struct SyncCommand: AsyncParsableCommand {
                     await remote.end()
                     throw error
                 }
-                try await client.shutdown()
+                try await remote.shutdown()
             } catch {
-                try? await client.shutdown()
+                try? await remote.shutdown()
                 throw error
             }
         } else {

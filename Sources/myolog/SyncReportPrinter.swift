@@ -42,6 +42,7 @@ struct SyncReportPrinter {
                 "forks": .array(report.forks.map { .object(["origin": .string($0.origin.rawValue), "sequence": .int($0.sequence)]) }),
                 "openForks": .array(openForks.map(\.json)),
                 "heldBack": .int(report.heldBack),
+                "awaitingTrust": Self.json(report.awaitingTrust), "originRemoved": Self.json(report.originRemoved),
             ]).canonicalString)
             return
         }
@@ -58,7 +59,17 @@ struct SyncReportPrinter {
         if report.heldBack > 0 {
             Swift.print("\(report.heldBack) event\(report.heldBack == 1 ? "" : "s") held back until the events before them arrive")
         }
+        for line in Self.trustLines(awaiting: report.awaitingTrust, removed: report.originRemoved) { Swift.print(line) }
         printForks(openForks)
+    }
+
+    /// What a sync or an import did not apply because of a trust list (either side's).
+    static func trustLines(awaiting: LogExchange.Moved, removed: LogExchange.Moved) -> [String] {
+        awaiting.keys.sorted().map { node in
+            "\(awaiting[node]!) event\(awaiting[node]! == 1 ? "" : "s") of node \(node) wait unapplied: the receiving store does not trust that node yet (`myolog peer list`; `myolog peer add \(node) --name NAME`)"
+        } + removed.keys.sorted().map { node in
+            "\(removed[node]!) event\(removed[node]! == 1 ? "" : "s") of node \(node) refused: the receiving store removed that node from its trust list"
+        }
     }
 
     func printForks(_ openForks: [ForkEvidence]) {

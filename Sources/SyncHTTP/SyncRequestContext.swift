@@ -1,0 +1,14 @@
+import Hummingbird
+import NIOCore
+
+/// The request context of the sync server: Hummingbird's, plus the connection's channel, from
+/// which the server reads the client's (TLS-verified) node certificate on every request.
+struct SyncRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.channel = source.channel
+    }
+}
