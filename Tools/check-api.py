@@ -3,12 +3,17 @@
 Swift client: every documented operation is called, with good and bad input, and each answer's
 status, media type and body are validated against the document's schemas with jsonschema.
 
-Usage: python3 Tools/check-api.py http://127.0.0.1:PORT
-Read-only on the server's store except for re-offering events it already holds (duplicates).
-Prints `ok: …` and exits 0, or names the first mismatch and exits 1.
+Usage: python3 Tools/check-api.py https://127.0.0.1:PORT --cert CERT.pem --key KEY.pem
+The server speaks HTTPS with mutual TLS only: CERT and KEY are a trusted node's TLS identity
+(`myolog --store CHECKER tls-identity --out DIR`, after `peer add` both ways). The checker tests
+the API, not the server's identity, so it does not verify the server's certificate; `myolog sync`
+pins it. Read-only on the server's store except for re-offering events it already holds
+(duplicates). Prints `ok: …` and exits 0, or names the first mismatch and exits 1.
 """
+import argparse
 import json
 import pathlib
+import ssl
 import sys
 import urllib.error
 import urllib.request
@@ -53,12 +58,15 @@ def response_schema(path, method, status):
     return response.get("content", {})
 
 
+TLS = None  # the client's TLS context, set up in main()
+
+
 def call(base, method, path, query="", body=None):
     request = urllib.request.Request(base + path + query, data=body, method=method.upper())
     if body is not None:
         request.add_header("Content-Type", "application/x-ndjson")
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=30, context=TLS) as response:
             return response.status, response.headers.get("Content-Type", ""), response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Content-Type", ""), error.read()
@@ -94,7 +102,18 @@ def check(base, method, path, query="", body=None, expect=None):
 
 
 def main():
-    base = sys.argv[1].rstrip("/")
+    global TLS
+    parser = argparse.ArgumentParser(description="Check a running myolog serve against its OpenAPI document.")
+    parser.add_argument("url")
+    parser.add_argument("--cert", required=True)
+    parser.add_argument("--key", required=True)
+    arguments = parser.parse_args()
+    TLS = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    TLS.minimum_version = ssl.TLSVersion.TLSv1_3
+    TLS.check_hostname = False
+    TLS.verify_mode = ssl.CERT_NONE
+    TLS.load_cert_chain(arguments.cert, arguments.key)
+    base = arguments.url.rstrip("/")
     _, summary = check(base, "get", "/v1/summary", expect=200)
     heads = json.loads(summary)["heads"]
     if not heads:

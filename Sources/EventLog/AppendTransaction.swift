@@ -60,8 +60,8 @@ public final class AppendTransaction: EventReader {
         headHash = envelope.hash
         knownHeads[me] = .some((envelope.sequence, envelope.hash))
         localHeadSigned = false
-        if envelope.sequence % HeadSignature.interval == 0 { envelope.signature = try signLocalHead() }
         appended.append(envelope)
+        if envelope.sequence % HeadSignature.interval == 0 { envelope.signature = try signLocalHead() }
         return envelope
     }
 
@@ -75,6 +75,10 @@ public final class AppendTransaction: EventReader {
         let signature = try HeadSignature.sign(head.hash, by: identity)
         try storeSignature(signature, origin: identity.nodeID, sequence: head.sequence)
         localHeadSigned = true
+        // The caller sees its envelopes as stored: the head now with its signature.
+        if let index = appended.lastIndex(where: { $0.origin == identity.nodeID }), appended[index].sequence == head.sequence {
+            appended[index].signature = signature
+        }
         return signature
     }
 
@@ -128,9 +132,10 @@ public final class AppendTransaction: EventReader {
     /// transaction then rolls back whole.
     @discardableResult
     public func receive(_ event: EventEnvelope) throws -> Receipt {
-        if let held = try self.event(event.id) {
+        if var held = try self.event(event.id) {
+            // The same event, whether or not this copy carries its signature.
             var unsigned = event
-            unsigned.signature = nil
+            (held.signature, unsigned.signature) = (nil, nil)
             guard held == unsigned else { throw refusal(event, "another event with this id is already stored") }
             return .duplicate
         }

@@ -29,7 +29,7 @@ public class EventReader {
     public func event(_ id: EventID) throws -> EventEnvelope? {
         // Cached statements on the per-event paths (sync checks every received event): preparing
         // SQL costs more than running these index lookups.
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.columns) FROM events WHERE id = ?"), arguments: [id.rawValue]).map(Self.envelope)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.signedColumns) FROM events WHERE id = ?"), arguments: [id.rawValue]).map(Self.envelope)
     }
 
     /// The event whose id is `text` or starts with it (at least ``minimumPrefixLength`` characters).

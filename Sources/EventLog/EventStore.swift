@@ -158,6 +158,7 @@ public final class EventStore: Sendable {
     public func append(_ events: [NewEvent], author: String) throws -> [EventEnvelope] {
         try write { transaction in
             for event in events { try transaction.append(event, author: author) }
+            _ = try transaction.signLocalHead()  // so the envelopes returned carry the commit's signature
             return transaction.appended
         }
     }

@@ -100,6 +100,15 @@ extension EventReader {
     }
 }
 
+extension EventStore {
+    /// Adds `node` to this store's trust list in a transaction of its own; see
+    /// ``AppendTransaction/trustPeer(_:name:author:)``.
+    @discardableResult
+    public func trustPeer(_ node: NodeID, name: String, author: String) throws -> Int {
+        try write { try $0.trustPeer(node, name: name, author: author) }
+    }
+}
+
 extension AppendTransaction {
     /// Adds `node` to the trust list as `name`, then applies its events that were waiting —
     /// verified exactly as on receipt, up to the last one its signature covers. Returns how

@@ -48,6 +48,25 @@ public struct HTTPLogPeer: LogPeer {
         return HTTPLogPeer(baseURL: baseURL, node: server, syncID: UUID().uuidString.lowercased(), requester: certificate.node, client: client, timeout: timeout)
     }
 
+    /// Connects (``connect(to:as:trusting:timeout:)``), runs `body` with the peer, tells the
+    /// server the sync ended (so it logs it), and closes the connections — also when `body` throws.
+    public static func withConnection<T: Sendable>(
+        to url: String, as certificate: NodeCertificate, trusting: @Sendable (NodeID) throws -> Bool, _ body: (HTTPLogPeer) async throws -> T
+    ) async throws -> T {
+        let peer = try await connect(to: url, as: certificate, trusting: trusting)
+        do {
+            let result = try await body(peer)
+            await peer.end()
+            try await peer.shutdown()
+            return result
+        } catch {
+            // A peer that was never reached has nothing to be told.
+            if (error as? SyncPeerError)?.status != nil || !(error is SyncPeerError) { await peer.end() }
+            try? await peer.shutdown()
+            throw error
+        }
+    }
+
     /// Host, port and base URL of an `https://HOST:PORT` address; plain `http://` is refused
     /// with the reason, because record data never travels unencrypted.
     static func address(_ url: String) throws(PeerAddressError) -> (host: String, port: Int, baseURL: String) {
@@ -124,10 +143,11 @@ public struct HTTPLogPeer: LogPeer {
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, timeout: timeout ?? self.timeout)
-        } catch let error as NIOSSLError {
-            throw SyncPeerError(url: baseURL + path, status: nil, message: "the TLS connection failed (\(error)): does the server trust this node? There, run `myolog peer add \(requester) --name NAME`")
         } catch {
-            throw SyncPeerError(url: baseURL + path, status: nil, message: "cannot reach the peer: \(error)")
+            // The probe reached this server a moment ago, so a failure here is the TLS session:
+            // in TLS 1.3 a server that refuses this node's certificate closes the connection
+            // only after the client's side of the handshake is done.
+            throw SyncPeerError(url: baseURL + path, status: nil, message: "the TLS connection failed or was closed (\(error)): does the server trust this node? There, run `myolog peer add \(requester) --name NAME`")
         }
         let bytes = Array(try await response.body.collect(upTo: SyncAPI.maximumBodyBytes).readableBytesView)
         guard (200..<300).contains(response.status.code) else {

@@ -72,7 +72,7 @@ public struct NodeCertificate: Sendable {
 
     /// The TLS settings both sides share: TLS 1.3, Ed25519 only, this node's certificate, and
     /// a peer certificate always requested — whose acceptance is decided by node id, not by a CA.
-    func configuration(server: Bool) -> TLSConfiguration {
+    public func configuration(server: Bool) -> TLSConfiguration {
         var configuration = server
             ? TLSConfiguration.makeServerConfiguration(certificateChain: [.certificate(certificate)], privateKey: .privateKey(privateKey))
             : TLSConfiguration.makeClientConfiguration()

@@ -8,10 +8,14 @@ public enum SyncAPI {
     public static let summaryPath = "/v1/summary"
     public static let eventsPath = "/v1/events"
     public static let syncEndedPath = "/v1/sync-ended"
+    /// The methods each path answers (the rest get 405 with `Allow`).
+    public static let methods: [String: [String]] = [summaryPath: ["GET"], eventsPath: ["GET", "POST"], syncEndedPath: ["POST"]]
     /// Media type of an event batch: one canonical envelope per line, each ending in "\n".
     public static let batchMediaType = "application/x-ndjson"
     /// Header naming one sync's requests, so the server can log one line per sync.
     public static let syncHeader = "Myolog-Sync"
+    /// The longest sync id accepted in ``syncHeader``.
+    public static let maximumSyncIDLength = 64
     /// Header naming the requesting node.
     public static let nodeHeader = "Myolog-Node"
     /// The most events a client asks for in one page, and the largest batch size it may use.

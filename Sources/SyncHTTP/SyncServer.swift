@@ -52,12 +52,23 @@ public struct SyncServer: Sendable {
     }
 
     /// The node on the other end of `request`'s TLS connection, if it is still trusted.
-    func peer(of context: SyncRequestContext) async throws -> NodeID {
+    func peer(of request: Request, _ context: SyncRequestContext) async throws -> NodeID {
+        // The documented headers, as documented: a longer sync id or a malformed node id is refused.
+        if let syncID = request.headers[.init(SyncAPI.syncHeader)!], syncID.count > SyncAPI.maximumSyncIDLength {
+            throw SyncHTTPError(.badRequest, "\(SyncAPI.syncHeader): longer than \(SyncAPI.maximumSyncIDLength) characters; send a UUID per sync")
+        }
+        let claimed = request.headers[.init(SyncAPI.nodeHeader)!]
+        if let claimed, NodeID(claimed) == nil {
+            throw SyncHTTPError(.badRequest, "\(SyncAPI.nodeHeader): \"\(claimed.prefix(40))\" is not a node id (16 characters a–z, 2–7)")
+        }
         guard let certificate = try await context.channel.nioSSL_peerCertificate().get(), let node = NodeCertificate.node(of: certificate) else {
             throw SyncHTTPError(.forbidden, "client: no node certificate on this connection")
         }
         guard try store.read({ try $0.trust(of: node) }).acceptsEvents else {
             throw SyncHTTPError(.forbidden, "client: node \(node) is not in this store's trust list")
+        }
+        if let claimed, claimed != node.rawValue {
+            throw SyncHTTPError(.forbidden, "\(SyncAPI.nodeHeader): names node \(claimed), but this connection's certificate is node \(node)'s")
         }
         guard await rateLimit.admit(node) else {
             throw SyncHTTPError(.tooManyRequests, "client: node \(node) sent more than \(rateLimit.burst) requests at once; at most \(Int(rateLimit.perSecond)) a second are served — retry shortly")
@@ -70,10 +81,10 @@ public struct SyncServer: Sendable {
     public func application(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = Router(context: SyncRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
-        router.get("v1/summary") { request, context in try await summary(request, node: try await peer(of: context)) }
-        router.get("v1/events") { request, context in _ = try await peer(of: context); return try await events(request) }
-        router.post("v1/events") { request, context in _ = try await peer(of: context); return try await receive(request) }
-        router.post("v1/sync-ended") { request, context in _ = try await peer(of: context); return await ended(request) }
+        router.get("v1/summary") { request, context in try await summary(request, node: try await peer(of: request, context)) }
+        router.get("v1/events") { request, context in _ = try await peer(of: request, context); return try await events(request) }
+        router.post("v1/events") { request, context in _ = try await peer(of: request, context); return try await receive(request) }
+        router.post("v1/sync-ended") { request, context in _ = try await peer(of: request, context); return await ended(request) }
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)  // Hummingbird's own start-up lines stay out of the per-sync log
         let tls = TLSChannelConfiguration(tlsConfiguration: certificate.configuration(server: true)) { certificates in
@@ -200,6 +211,14 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as SyncHTTPError {
             return try error.response(from: request, context: context)
+        } catch let error as HTTPError where error.status == .notFound {
+            // A documented path asked with another method is 405 with what it allows, not 404.
+            if let allowed = SyncAPI.methods[request.uri.path] {
+                var response = SyncServer.json(.methodNotAllowed, .object(["message": .string("\(request.method) \(request.uri.path): not allowed; this path answers \(allowed.joined(separator: ", "))")]))
+                response.headers[.allow] = allowed.joined(separator: ", ")
+                return response
+            }
+            return SyncServer.json(.notFound, .object(["message": .string("no such path: \(request.method) \(request.uri.path); see Schemas/sync-api.openapi.json")]))
         } catch let error as HTTPError {
             let message = error.body ?? (error.status == .notFound ? "no such path: \(request.method) \(request.uri.path); see Schemas/sync-api.openapi.json" : error.status.reasonPhrase)
             return SyncServer.json(error.status, .object(["message": .string(message)]))

@@ -23,7 +23,7 @@ struct Myolog: AsyncParsableCommand {
             InitCommand.self, IdCommand.self, PatientCommand.self, VisitCommand.self, RecordCommand.self,
             ResolveCommand.self, CorrectCommand.self, RetractCommand.self, LogCommand.self, PatientsCommand.self,
             ShowCommand.self, TimelineCommand.self, HistoryCommand.self, ConflictsCommand.self, RebuildCommand.self, QueryCommand.self, SyncCommand.self, ServeCommand.self, BundleCommand.self,
-            PeerCommand.self, ForksCommand.self, VerifyCommand.self, ExportCommand.self,
+            PeerCommand.self, TLSIdentityCommand.self, ForksCommand.self, VerifyCommand.self, ExportCommand.self,
             DemoCommand.self, VocabularyCommand.self,
         ])
 

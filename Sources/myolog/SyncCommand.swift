@@ -59,23 +59,10 @@ struct SyncCommand: AsyncParsableCommand {
     private func exchange(_ local: EventStore) async throws -> LogExchange.Report {
         let report: LogExchange.Report
         if peer.lowercased().hasPrefix("http://") || peer.lowercased().hasPrefix("https://") {
-            let remote = try await HTTPLogPeer.connect(to: peer, as: NodeCertificate(identity: local.identity)) { node in
+            report = try await HTTPLogPeer.withConnection(to: peer, as: NodeCertificate(identity: local.identity), trusting: { node in
                 try local.read { try $0.trust(of: node) }.acceptsEvents
-            }
-            do {
-                do {
-                    report = try await LogExchange.sync(local, with: remote, batchSize: batchSize)
-                    await remote.end()
-                } catch let error as SyncPeerError where error.status == nil {
-                    throw error  // unreachable: nothing to tell it
-                } catch {
-                    await remote.end()
-                    throw error
-                }
-                try await remote.shutdown()
-            } catch {
-                try? await remote.shutdown()
-                throw error
+            }) { remote in
+                try await LogExchange.sync(local, with: remote, batchSize: batchSize)
             }
         } else {
             let peerURL = URL(fileURLWithPath: (peer as NSString).expandingTildeInPath).standardizedFileURL

@@ -101,14 +101,16 @@ struct EventStoreTests {
         #expect(try store.read { try $0.clock() } == VectorClock([store.identity.nodeID: 21]))
     }
 
-    @Test("the hash input is the canonical JSON of the envelope without its hash")
+    @Test("the hash input is the canonical JSON of the envelope without its hash and signature")
     func hashInput() throws {
         let store = try makeStore()
         let event = try store.append([note("line\nbreak \"quoted\" é")], author: "Zoë")[0]
         let withHash = try JSONParser.parse(event.canonicalBytes(includingHash: true))
         guard case .object(var members) = withHash else { Issue.record("not an object"); return }
         #expect(members["hash"] == .string(event.hash.rawValue))
+        #expect(members["signature"] != nil, "the last event of a commit is signed")
         members["hash"] = nil
+        members["signature"] = nil
         // The hand-ordered writer and the generic canonical writer agree byte for byte.
         #expect(JSONValue.object(members).canonicalBytes == event.canonicalBytes(includingHash: false))
         #expect(withHash.canonicalBytes == event.canonicalBytes(includingHash: true))

@@ -48,6 +48,7 @@ struct DurabilityTests {
         let generated = try MyologProcess.run(["--store", source, "demo", "generate", "--patients", "120", "--events-per-patient", "50", "--seed", "5"])
         #expect(generated.status == 0, "\(generated.stderr)")
         #expect(try MyologProcess.run(["--store", target, "init", "--site", "Target"]).status == 0)
+        try MyologProcess.trustEachOther(source, target)
         let process = Process()
         process.executableURL = MyologProcess.binary
         process.arguments = ["--store", target, "sync", source, "--batch-size", "25"]

@@ -27,7 +27,7 @@ struct HTTPSyncCLITests {
             try process.run()
             for _ in 0..<300 {
                 let text = (try? String(contentsOf: stdout, encoding: .utf8)) ?? ""
-                if let range = text.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) {
+                if let range = text.range(of: #"https://127\.0\.0\.1:\d+"#, options: .regularExpression) {
                     url = String(text[range])
                     return
                 }
@@ -56,6 +56,7 @@ struct HTTPSyncCLITests {
         #expect(try MyologProcess.run(["--store", fitzroy, "init", "--site", "Fitzroy"]).status == 0)
         #expect(try MyologProcess.run(["--store", fitzroy, "--as", "sam", "patient", "register", "--name", "Noah Walsh", "--dob", "1979-02-03"]).status == 0)
         #expect(try MyologProcess.run(["--store", laptop, "init", "--site", "Laptop"]).status == 0)
+        try MyologProcess.trustEachOther(carlton, fitzroy, laptop)
         let one = try Server(store: carlton, scratch: scratch, name: "carlton")
         let two = try Server(store: fitzroy, scratch: scratch, name: "fitzroy")
         var syncs = 0
@@ -83,11 +84,15 @@ struct HTTPSyncCLITests {
 
     @Test("the server answers every operation as Schemas/sync-api.openapi.json documents (checked by an independent Python client with jsonschema)")
     func answersMatchTheOpenAPIDocument() throws {
-        let clinic = scratch.path("clinic")
+        let clinic = scratch.path("clinic"), checker = scratch.path("checker"), identity = scratch.path("checker-tls")
         #expect(try MyologProcess.run(["demo", "tour", "--store", clinic]).status == 0)
+        #expect(try MyologProcess.run(["--store", checker, "init", "--site", "API checker"]).status == 0)
+        try MyologProcess.trustEachOther(clinic, checker)
+        #expect(try MyologProcess.run(["--store", checker, "tls-identity", "--out", identity]).status == 0)
         let before = try ids(clinic)
         let server = try Server(store: clinic, scratch: scratch, name: "clinic")
-        let check = try MyologProcess.run(["python3", SchemaValidationTests.root.appendingPathComponent("Tools/check-api.py").path, server.url],
+        let check = try MyologProcess.run(["python3", SchemaValidationTests.root.appendingPathComponent("Tools/check-api.py").path, server.url,
+                                           "--cert", identity + "/certificate.pem", "--key", identity + "/private-key.pem"],
                                           executable: SchemaValidationTests.python)
         _ = server.stop()
         #expect(check.status == 0 && check.stdout.hasPrefix("ok: 3 paths answered as documented"), "\(check.stdout)\(check.stderr)")
@@ -96,7 +101,7 @@ struct HTTPSyncCLITests {
 
     @Test("serve and sync refuse bad options in one line, naming the option; the store is unchanged", arguments: [
         ["serve", "--listen", "nonsense"], ["serve", "--listen", "127.0.0.1:70000"], ["serve", "--listen", ":8417"],
-        ["sync", "http://127.0.0.1:1", "--batch-size", "0"], ["sync", "http://127.0.0.1:1", "--batch-size", "10001"],
+        ["sync", "https://127.0.0.1:1", "--batch-size", "0"], ["sync", "https://127.0.0.1:1", "--batch-size", "10001"],
     ])
     func badOptions(_ arguments: [String]) throws {
         let laptop = scratch.path("laptop")
@@ -109,7 +114,7 @@ struct HTTPSyncCLITests {
         #expect(try ids(laptop) == before)
     }
 
-    @Test("a peer that is not a server, or not an http:// address, is a one-line error; nothing written", arguments: ["http://127.0.0.1:1", "http://", "ftp://example.org"])
+    @Test("a peer that is not a server, or not an https:// address, is a one-line error; nothing written", arguments: ["https://127.0.0.1:1", "http://127.0.0.1:1", "http://", "ftp://example.org"])
     func unreachable(_ address: String) throws {
         let laptop = scratch.path("laptop")
         #expect(try MyologProcess.run(["--store", laptop, "init", "--site", "Laptop"]).status == 0)

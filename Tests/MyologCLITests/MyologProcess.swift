@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 
 /// Runs the built `myolog` binary as a child process, as a script or a person would.
@@ -28,6 +29,25 @@ struct MyologProcess {
         environment["MYOLOG_USER"] = nil
         environment["TZ"] = "UTC"
         return environment.merging(extra) { _, new in new }
+    }
+
+    /// Makes every store in `stores` trust every other (`myolog peer add` each way), as one
+    /// clinic's operators would before their machines sync.
+    static func trustEachOther(_ stores: String...) throws {
+        var nodes: [String: String] = [:]
+        for store in stores {
+            let id = try run(["--store", store, "--json", "id"])
+            guard case .string(let node)? = try JSONParser.parse(id.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue?["nodeId"] else {
+                throw CocoaError(.fileReadCorruptFile)
+            }
+            nodes[store] = node
+        }
+        for store in stores {
+            for other in stores where other != store {
+                let added = try run(["--store", store, "--as", "test", "peer", "add", nodes[other]!, "--name", other])
+                guard added.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: added.stderr]) }
+            }
+        }
     }
 
     @discardableResult

@@ -29,6 +29,7 @@ struct SyncCLITests {
         _ = try run(["demo", "tour", "--store", a])
         _ = try run(["--store", b, "init", "--site", "Brunswick"])
         _ = try run(["--store", c, "init", "--site", "Laptop"])
+        try MyologProcess.trustEachOther(a, b, c)
         let zed = try run(["--store", b, "--as", "bo", "patient", "register", "--name", "Zed Lee", "--dob", "1970-01-01"]).lastWord
         _ = try run(["--store", b, "--as", "bo", "record", "pain", zed, "--score", "4", "--region", "knee"])
         let first = try run(["--store", b, "--json", "sync", a])
@@ -63,6 +64,9 @@ struct SyncCLITests {
     func fork() throws {
         let a = scratch.path("a"), clone = scratch.path("clone"), other = scratch.path("other")
         _ = try run(["demo", "tour", "--store", a])
+        // A third store, trusted by A (and so by its copy, made after), for the relay check below.
+        _ = try run(["--store", other, "init", "--site", "Other"])
+        try MyologProcess.trustEachOther(other, a)
         try FileManager.default.copyItem(atPath: a, toPath: clone)
         let patient = try run(["--store", a, "patients", "--json"]).stdout
         let id = try #require(try JSONParser.parse(patient.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValueForTest.first?.objectValue?["patientId"]?.stringValue)
@@ -88,7 +92,6 @@ struct SyncCLITests {
         }
         #expect(try MyologProcess.run(["--store", a, "sync", clone]).status == 3, "a second sync still reports the fork")
         // A third store that syncs with the clone first will not take A's diverging history either.
-        _ = try run(["--store", other, "init", "--site", "Other"])
         _ = try run(["--store", other, "sync", clone])
         let relayed = try MyologProcess.run(["--store", other, "sync", a])
         #expect(relayed.status == 3 && relayed.stderr.contains("fork"), "\(relayed.stderr)")
@@ -110,6 +113,7 @@ struct SyncCLITests {
         let a = scratch.path("a"), b = scratch.path("b"), file = scratch.path("all.myolog"), delta = scratch.path("delta.myolog")
         _ = try run(["demo", "tour", "--store", a])
         _ = try run(["--store", b, "init", "--site", "Remote"])
+        try MyologProcess.trustEachOther(a, b)
         #expect(try run(["--store", a, "bundle", "export", "--out", file]).stdout.contains("Exported 62 events"))
         #expect(try run(["--store", b, "bundle", "import", file]).stdout.contains("Imported 62 events"))
         #expect(try run(["--store", b, "bundle", "import", file]).stdout.contains("Nothing new"))
@@ -128,6 +132,7 @@ struct SyncCLITests {
         let a = scratch.path("a"), b = scratch.path("b"), file = scratch.path("all.myolog"), bad = scratch.path("bad.myolog")
         _ = try run(["demo", "tour", "--store", a])
         _ = try run(["--store", b, "init", "--site", "Remote"])
+        try MyologProcess.trustEachOther(a, b)
         _ = try run(["--store", a, "bundle", "export", "--out", file])
         var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: file)))
         var rng = SplitMix64(seed: UInt64(seed))
@@ -154,6 +159,7 @@ struct SyncCLITests {
         let a = scratch.path("a"), b = scratch.path("b"), late = scratch.path("late.myolog"), all = scratch.path("all.myolog")
         _ = try run(["demo", "tour", "--store", a])
         _ = try run(["--store", b, "init", "--site", "Remote"])
+        try MyologProcess.trustEachOther(a, b)
         let node = try #require(try JSONParser.parse(try run(["--store", a, "id", "--json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue?["nodeId"]?.stringValue)
         #expect(try run(["--store", a, "bundle", "export", "--out", late, "--for-clock", "{\"\(node)\":30}"]).stdout.contains("Exported 32 events"))
         let before = try events(b)
@@ -175,11 +181,12 @@ struct SyncCLITests {
         let a = scratch.path("a"), b = scratch.path("b"), file = scratch.path("all.myolog"), bad = scratch.path("v9.myolog")
         _ = try run(["demo", "tour", "--store", a])
         _ = try run(["--store", b, "init", "--site", "Remote"])
+        try MyologProcess.trustEachOther(a, b)
         _ = try run(["--store", a, "bundle", "export", "--out", file])
         let text = try String(contentsOfFile: file, encoding: .utf8)
         let header = try #require(text.split(separator: "\n", maxSplits: 1).first)
-        #expect(header.contains("\"version\":1"))
-        try text.replacingOccurrences(of: String(header), with: header.replacingOccurrences(of: "\"version\":1", with: "\"version\":9")).write(toFile: bad, atomically: true, encoding: .utf8)
+        #expect(header.contains("\"version\":2"))
+        try text.replacingOccurrences(of: String(header), with: header.replacingOccurrences(of: "\"version\":2", with: "\"version\":9")).write(toFile: bad, atomically: true, encoding: .utf8)
         let before = try eventList(b)
         let result = try MyologProcess.run(["--store", b, "bundle", "import", bad])
         #expect(result.status != 0 && result.stderr.contains("version 9 is not supported"), "\(result.stderr)")
@@ -191,6 +198,7 @@ struct SyncCLITests {
         let a = scratch.path("a"), b = scratch.path("b"), file = scratch.path("all.myolog"), cut = scratch.path("cut.myolog")
         _ = try run(["demo", "tour", "--store", a])
         _ = try run(["--store", b, "init", "--site", "Remote"])
+        try MyologProcess.trustEachOther(a, b)
         _ = try run(["--store", a, "bundle", "export", "--out", file])
         let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
         let before = try eventList(b)

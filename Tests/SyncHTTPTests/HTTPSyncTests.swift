@@ -27,17 +27,35 @@ struct HTTPSyncTests {
 
     static let logger = Logger(label: "test")
 
+    /// `a` and `b` trust each other.
+    func trustEachOther(_ a: EventStore, _ b: EventStore) throws {
+        try a.trustPeer(b.identity.nodeID, name: b.identity.site, author: "test")
+        try b.trustPeer(a.identity.nodeID, name: a.identity.site, author: "test")
+    }
+
+    /// Syncs `local` with the server at `url` as `local`'s node, trusting what `local` trusts.
+    func sync(_ local: EventStore, _ url: String, batchSize: Int = 1000) async throws -> LogExchange.Report {
+        try await HTTPLogPeer.withConnection(to: url, as: NodeCertificate(identity: local.identity), trusting: { node in
+            try local.read { try $0.trust(of: node) }.acceptsEvents
+        }) { peer in try await LogExchange.sync(local, with: peer, batchSize: batchSize) }
+    }
+
+    /// An HTTP client presenting `store`'s node certificate and accepting only `server`'s.
+    func rawClient(_ store: EventStore, server: SyncServer) throws -> HTTPClient {
+        var tls = try NodeCertificate(identity: store.identity).configuration(server: false)
+        tls.trustRoots = .certificates([server.certificate.certificate])
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+    }
+
     @Test("two stores exchange what each lacks, in small batches; a second sync moves nothing")
     func exchange() async throws {
         let a = try store("a"), b = try store("b")
         try a.append((0..<25).map(note), author: "alex")
         try b.append((0..<7).map(note), author: "bo")
-        let server = SyncServer(store: b, logger: Self.logger)
+        try trustEachOther(a, b)
+        let server = try SyncServer(store: b, logger: Self.logger)
         let (first, second) = try await server.whileRunning { url in
-            let peer = try HTTPLogPeer(url: url, requester: a.identity.nodeID)
-            let first = try await LogExchange.sync(a, with: peer, batchSize: 4)
-            let second = try await LogExchange.sync(a, with: peer, batchSize: 4)
-            return (first, second)
+            (try await sync(a, url, batchSize: 4), try await sync(a, url, batchSize: 4))
         }
         #expect(first.received == [b.identity.nodeID: 8])
         #expect(first.sent == [a.identity.nodeID: 26])
@@ -52,14 +70,16 @@ struct HTTPSyncTests {
         try a.append((0..<3).map(note), author: "alex")
         let events = try a.read { try $0.events(origin: a.identity.nodeID, after: 0, limit: 10) }
         let altered = { var event = events[2]; event.payload = #"{"n":99}"#; return event }()
+        try trustEachOther(a, b)
         let before = try all(b)
-        let server = SyncServer(store: b, logger: Self.logger)
+        let server = try SyncServer(store: b, logger: Self.logger)
+        let client = try rawClient(a, server: server)
         try await server.whileRunning { url in
             func send(_ method: HTTPMethod, _ path: String, _ body: [UInt8]? = nil) async throws -> (Int, JSONValue?) {
                 var request = HTTPClientRequest(url: url + path)
                 request.method = method
                 if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                let response = try await client.execute(request, timeout: .seconds(30))
                 let bytes = try await response.body.collect(upTo: 1 << 20)
                 return (Int(response.status.code), try? JSONParser.parse(Array(bytes.readableBytesView)))
             }
@@ -79,7 +99,7 @@ struct HTTPSyncTests {
                 (.GET, "/v1/events?origin=" + origin + "&after=-1&limit=5", nil, 400),
                 (.GET, "/v1/events?origin=" + origin + "&after=0&limit=0", nil, 400),
                 (.GET, "/v1/nothing", nil, 404),
-                (.DELETE, "/v1/events", nil, 404),         // no such route
+                (.DELETE, "/v1/events", nil, 405),         // a documented path, another method
             ]
             for (method, path, body, status) in cases {
                 let (got, json) = try await send(method, path, body)
@@ -89,6 +109,107 @@ struct HTTPSyncTests {
             let (_, refusal) = try await send(.POST, "/v1/events", withAltered)
             #expect(refusal?.objectValue?["event"] == .string(altered.id.rawValue))
         }
+        try await client.shutdown()
         #expect(try all(b) == before)
+    }
+
+    @Test("an untrusted node is refused as a client (at the TLS handshake) and as a server (before anything is sent); neither side receives anything")
+    func untrustedNodes() async throws {
+        let a = try store("a"), b = try store("b")
+        try a.append((0..<3).map(note), author: "alex")
+        try b.append((0..<2).map(note), author: "bo")
+        let (beforeA, beforeB) = (try all(a), try all(b))
+        let server = try SyncServer(store: b, logger: Self.logger)
+        try await server.whileRunning { url in
+            // Neither trusts the other: the client refuses the server it does not trust.
+            await #expect(throws: SyncPeerError.self) { try await sync(a, url) }
+            // The client trusts the server, but the server does not trust the client: the
+            // handshake fails and the request never reaches a handler.
+            try a.trustPeer(b.identity.nodeID, name: "b", author: "test")
+            let error = await #expect(throws: SyncPeerError.self) { try await sync(a, url) }
+            #expect(error?.message.contains("TLS") == true, "\(error?.message ?? "no error")")
+            // A raw client with a valid certificate of an untrusted node gets no answer either.
+            let client = try rawClient(a, server: server)
+            await #expect(throws: (any Error).self) { try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: .seconds(10)) }
+            try await client.shutdown()
+        }
+        #expect(try all(a) == beforeA)
+        #expect(try all(b) == beforeB)
+    }
+
+    @Test("plain HTTP to the TLS listener gets no record data, and the client refuses http:// with the reason")
+    func plainHTTP() async throws {
+        let a = try store("a"), b = try store("b")
+        try trustEachOther(a, b)
+        try b.append((0..<2).map(note), author: "bo")
+        let server = try SyncServer(store: b, logger: Self.logger)
+        try await server.whileRunning { url in
+            let plain = url.replacingOccurrences(of: "https://", with: "http://")
+            let answer: String
+            do {
+                let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: plain + SyncAPI.summaryPath), timeout: .seconds(10))
+                answer = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            } catch {
+                answer = "\(error)"
+            }
+            #expect(!answer.contains("heads") && !answer.contains(b.identity.nodeID.rawValue), "plain HTTP was answered: \(answer)")
+            let refusal = await #expect(throws: PeerAddressError.self) { try await sync(a, plain) }
+            #expect(refusal?.description.contains("plain HTTP carries no record data") == true)
+        }
+        #expect(try all(a).count == 1, "a holds only its own enrolment")
+    }
+
+    @Test("a peer removed while connected is refused from its next request; its stored events stay, later ones are refused")
+    func removedPeer() async throws {
+        let a = try store("a"), b = try store("b")
+        try trustEachOther(a, b)
+        try a.append((0..<3).map(note), author: "alex")
+        let server = try SyncServer(store: b, logger: Self.logger)
+        let client = try rawClient(a, server: server)
+        try await server.whileRunning { url in
+            _ = try await sync(a, url)
+            let summary = try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: .seconds(10))
+            #expect(summary.status == .ok)
+            _ = try await summary.body.collect(upTo: 1 << 20)
+            try b.write { try $0.distrustPeer(a.identity.nodeID, author: "test") }
+            // Same client, likely the same kept-alive connection: refused now.
+            let again = try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: .seconds(10))
+            #expect(again.status == .forbidden)
+            _ = try await again.body.collect(upTo: 1 << 20)
+            try a.append([note(9)], author: "alex")
+            await #expect(throws: SyncPeerError.self) { try await sync(a, url) }
+        }
+        try await client.shutdown()
+        #expect(try b.read { try $0.clock() }[a.identity.nodeID] == 4, "a's events stored before its removal stay")
+        // Relayed by a third, trusted store, a's later event is refused by b all the same.
+        let c = try store("c")
+        try trustEachOther(a, c)
+        try trustEachOther(b, c)
+        _ = try await LogExchange.sync(c, with: a)
+        let relay = try await LogExchange.sync(c, with: b)
+        #expect(relay.originRemoved == [a.identity.nodeID: 1])
+        #expect(try b.read { try $0.clock() }[a.identity.nodeID] == 4)
+    }
+
+    @Test("requests beyond a peer's rate are answered 429 with a JSON message")
+    func rateLimit() async throws {
+        let a = try store("a"), b = try store("b")
+        try trustEachOther(a, b)
+        let server = try SyncServer(store: b, logger: Self.logger, rateLimit: PeerRateLimit(burst: 3, perSecond: 0.01))
+        let client = try rawClient(a, server: server)
+        let statuses = try await server.whileRunning { url in
+            var statuses: [UInt] = []
+            for _ in 0..<5 {
+                let response = try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: .seconds(10))
+                let body = try await response.body.collect(upTo: 1 << 20)
+                if response.status == .tooManyRequests {
+                    #expect((try? JSONParser.parse(Array(body.readableBytesView)))?.objectValue?["message"] != nil)
+                }
+                statuses.append(response.status.code)
+            }
+            return statuses
+        }
+        try await client.shutdown()
+        #expect(statuses == [200, 200, 200, 429, 429])
     }
 }
