@@ -59,7 +59,8 @@ struct ClinicalRecordTests {
             #expect(try ClinicalSession.currentPayload(of: pain, in: reader)["score"] == 3)
             // The stored event is the one returned (its hash covers every field; the stored copy
             // also carries the signature its commit ended with).
-            #expect(try reader.event(pain.id).map { ($0.hash, $0.computedHash) } == (pain.hash, pain.hash))
+            let stored = try #require(try reader.event(pain.id))
+            #expect(stored.hash == pain.hash && stored.computedHash == pain.hash)
         }
         let before = try f.logBytes()
         // Same value again, a field the entry does not have, a bad value, a non-entry target.
