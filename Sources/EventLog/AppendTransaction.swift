@@ -208,7 +208,9 @@ public final class AppendTransaction: EventReader {
     }
 
     private func hold(_ event: EventEnvelope) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO held_events (origin, sequence, envelope, heldAt) VALUES (?, ?, ?, ?)")
+        // ON CONFLICT, not OR IGNORE: an event already waiting is kept, but a row the table's
+        // checks refuse must fail loudly, never vanish.
+        try db.cachedStatement(sql: "INSERT INTO held_events (origin, sequence, envelope, heldAt) VALUES (?, ?, ?, ?) ON CONFLICT (origin, sequence) DO NOTHING")
             .execute(arguments: [event.origin.rawValue, event.sequence, event.canonicalText, Timestamp.now().description])
         holdsHeldEvents = true
     }
@@ -253,7 +255,7 @@ public final class AppendTransaction: EventReader {
             else { throw refusal(event, "an origin's first event must be its NodeEnrolled, with a public key that hashes to its node id") }
             // Self-signed: the enrolment is the key's own first statement.
             guard event.signature != nil else { throw refusal(event, "a NodeEnrolled must carry its origin's signature (self-signed)") }
-            try db.execute(sql: "INSERT OR IGNORE INTO nodes (id, site, publicKey, isLocal) VALUES (?, ?, ?, 0)",
+            try db.execute(sql: "INSERT INTO nodes (id, site, publicKey, isLocal) VALUES (?, ?, ?, 0) ON CONFLICT (id) DO NOTHING",
                            arguments: [event.origin.rawValue, site, key])
             enrolmentKey = key
         }
@@ -301,7 +303,8 @@ public final class AppendTransaction: EventReader {
 
     private func quarantine(_ event: EventEnvelope, reason: String) throws {
         try db.execute(sql: """
-            INSERT OR IGNORE INTO quarantined_events (origin, sequence, hash, envelope, reason, detectedAt) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO quarantined_events (origin, sequence, hash, envelope, reason, detectedAt) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (origin, sequence, hash) DO NOTHING
             """, arguments: [event.origin.rawValue, event.sequence, event.hash.rawValue, event.canonicalText, reason, Timestamp.now().description])
     }
 

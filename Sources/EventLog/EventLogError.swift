@@ -12,6 +12,8 @@ public enum EventLogError: Error, CustomStringConvertible, Sendable, Equatable {
     case damagedStore(path: String, reason: String)
     /// The private key can be read by other users.
     case insecureKeyFile(path: String, mode: UInt16)
+    /// The store directory can be read or entered by other users.
+    case insecureStoreDirectory(path: String, mode: UInt16)
     /// An input field's value is not accepted.
     case invalidField(field: String, value: String, accepted: String)
     /// No event has this id (or prefix).
@@ -35,6 +37,8 @@ public enum EventLogError: Error, CustomStringConvertible, Sendable, Equatable {
             "the store at \(path) is damaged: \(reason)"
         case .insecureKeyFile(let path, let mode):
             "the node key \(path) is readable by others (mode \(String(mode, radix: 8))): run `chmod 600 \(path)` and retry"
+        case .insecureStoreDirectory(let path, let mode):
+            "the store directory \(path) is open to other users (mode \(String(mode, radix: 8))); it holds health records: run `chmod 700 \(path)` and retry"
         case .invalidField(let field, let value, let accepted):
             "\(field): \(value.isEmpty ? "an empty value" : "\"\(value.prefix(60))\(value.count > 60 ? "…" : "")\"") is not accepted; accepted: \(accepted)"
         case .unknownEvent(let id):

@@ -78,6 +78,10 @@ public final class EventStore: Sendable {
     public static func open(at directory: URL, projections: [any LogProjection] = []) throws -> EventStore {
         let databaseURL = directory.appendingPathComponent(databaseFileName)
         guard FileManager.default.fileExists(atPath: databaseURL.path) else { throw EventLogError.noStore(path: directory.path) }
+        var status = stat()
+        if stat(directory.path, &status) == 0, status.st_mode & 0o077 != 0 {
+            throw EventLogError.insecureStoreDirectory(path: directory.path, mode: UInt16(status.st_mode & 0o777))
+        }
         let privateKey = try NodeIdentity.readPrivateKey(from: directory.appendingPathComponent(keyFileName))
         let database = try openDatabase(databaseURL)
         let local = try database.read { db in

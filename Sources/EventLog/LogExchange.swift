@@ -76,6 +76,7 @@ public enum LogExchange {
             var after = mine[origin]?.sequence ?? 0
             while after < target {
                 let page = try await peer.events(origin: origin, after: after, limit: pageLimit(gathered: pending.count, batchSize: batchSize, left: target - after))
+                try checkContiguous(page, origin: origin, after: after)
                 guard let last = page.last else { break }
                 pending += page
                 after = last.sequence
@@ -106,6 +107,16 @@ public enum LogExchange {
         try await offer(everything: true)
         report.forks.sort()
         return report
+    }
+
+    /// A page must be exactly the next events of the origin asked for: a peer whose chain skips
+    /// a sequence (an event deleted from its file) or answers another origin is refused here,
+    /// before anything of the page is offered to the log.
+    static func checkContiguous(_ page: [EventEnvelope], origin: NodeID, after: Int) throws {
+        for (offset, event) in page.enumerated() where event.origin != origin || event.sequence != after + 1 + offset {
+            throw ReplicationRefusal(eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence,
+                                     reason: "the peer sent origin \(event.origin) sequence \(event.sequence) where origin \(origin) sequence \(after + 1 + offset) was due: its chain has a gap (an event deleted?) or it is not the protocol")
+        }
     }
 
     /// How many events to ask for next: enough to fill the batch; or, when the batch is full but

@@ -142,6 +142,19 @@ public enum StoreSchema {
                 CREATE TRIGGER peer_trust_refuse_delete BEFORE DELETE ON peer_trust
                 BEGIN SELECT RAISE(ABORT, 'the trust list is append-only: DELETE is refused'); END;
 
+                -- Events of a node not yet trusted wait here too, from its enrolment (sequence 1)
+                -- on: the staging table is rebuilt without v3's `sequence >= 2`.
+                CREATE TABLE held_events_v4 (
+                    origin TEXT NOT NULL,
+                    sequence INTEGER NOT NULL CHECK (sequence >= 1),
+                    envelope TEXT NOT NULL,
+                    heldAt TEXT NOT NULL,
+                    PRIMARY KEY (origin, sequence)
+                ) STRICT;
+                INSERT INTO held_events_v4 SELECT origin, sequence, envelope, heldAt FROM held_events;
+                DROP TABLE held_events;
+                ALTER TABLE held_events_v4 RENAME TO held_events;
+
                 -- A store written before trust existed already accepted its peers' events: it
                 -- keeps accepting them, and the row says why.
                 INSERT INTO peer_trust (node, name, trusted, changedAt, author)

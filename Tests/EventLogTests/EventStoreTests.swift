@@ -71,6 +71,18 @@ struct EventStoreTests {
         #expect(throws: EventLogError.insecureKeyFile(path: keyPath, mode: 0o644)) { try EventStore.open(at: store.directory) }
     }
 
+    @Test("a store directory open to other users is refused at open, with the chmod that fixes it")
+    func insecureDirectory() throws {
+        let store = try makeStore()
+        #expect(try String(format: "%o", FileManager.default.attributesOfItem(atPath: store.directory.path)[.posixPermissions] as! Int) == "700")
+        chmod(store.directory.path, 0o755)
+        let error = EventLogError.insecureStoreDirectory(path: store.directory.path, mode: 0o755)
+        #expect(throws: error) { try EventStore.open(at: store.directory) }
+        #expect(error.description.contains("chmod 700"))
+        chmod(store.directory.path, 0o700)
+        _ = try EventStore.open(at: store.directory)
+    }
+
     @Test("a key that belongs to another node is refused at open")
     func swappedKey() throws {
         let store = try makeStore()
