@@ -77,10 +77,12 @@ public enum EventBundle {
         var total = ReceiveSummary()
         var batch: [EventEnvelope] = []
         func flush(everything: Bool) throws {
-            let count = batch.committableCount(limit: batchSize, everything: everything)
-            guard count > 0 else { return }
-            total.add(try store.receiveBatch(Array(batch[..<count])))
-            batch.removeFirst(count)
+            while !batch.isEmpty, everything || batch.count >= batchSize {
+                let count = batch.committableCount(limit: batchSize, everything: everything)
+                guard count > 0 else { return }
+                total.add(try store.receiveBatch(Array(batch[..<count])))
+                batch.removeFirst(count)
+            }
         }
         try forEachLine(url) { index, line, isLast in
             guard index > 0, !isLast else { return }

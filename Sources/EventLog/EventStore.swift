@@ -111,11 +111,11 @@ public final class EventStore: Sendable {
             }
         }
         let store = EventStore(directory: directory, identity: identity, database: database, projections: projections, rebuiltOnOpen: rebuilt)
-        // A store written before chain signatures vouches for its own chain once, here.
+        // A store written before chain signatures (it has none of its own yet) vouches for its
+        // own chain once, here. Never again afterwards: an unsigned head on a store that signs is
+        // an alteration, which `verify` must report — not something to sign.
         let uncovered = try database.read { db in
-            try Bool.fetchOne(db, sql: """
-                SELECT NOT EXISTS (SELECT 1 FROM chain_signatures WHERE origin = ? AND sequence >= (SELECT max(sequence) FROM events WHERE origin = ?))
-                """, arguments: [identity.nodeID.rawValue, identity.nodeID.rawValue]) ?? false
+            try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM chain_signatures WHERE origin = ?)", arguments: [identity.nodeID.rawValue]) ?? false
         }
         if uncovered { try store.write { try $0.signLocalHeadIfUncovered() } }
         return store

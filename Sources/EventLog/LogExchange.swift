@@ -65,33 +65,33 @@ public enum LogExchange {
         // A commit ends on a signed event of each origin (the receiver refuses anything else):
         // the unsigned tail of a page waits for the next page, which brings its signature.
         var pending: [EventEnvelope] = []
-        func commitPulled(everything: Bool = false) throws {
-            let count = pending.committableCount(limit: batchSize, everything: everything)
-            guard count > 0 else { return }
-            report.add(try local.receiveBatch(Array(pending[..<count])), to: \.received)
-            pending.removeFirst(count)
+        func commitPulled(everything: Bool = false) async throws {
+            try await pending.commitSigned(limit: batchSize, everything: everything) { report.add(try local.receiveBatch($0), to: \.received) }
         }
         for origin in theirs.heads.keys.sorted() where !forked.contains(origin) {
             let target = theirs.heads[origin]!.sequence
             var after = mine[origin]?.sequence ?? 0
             while after < target {
                 let page = try await peer.events(origin: origin, after: after, limit: pageLimit(gathered: pending.count, batchSize: batchSize, left: target - after))
-                try checkContiguous(page, origin: origin, after: after)
+                let intact = contiguousPrefix(page, origin: origin, after: after)
+                if intact < page.count {
+                    // Keep what came before, as far as signatures cover it; then stop.
+                    pending += page[..<intact]
+                    try await pending.commitSigned(limit: 1, everything: false) { report.add(try local.receiveBatch($0), to: \.received) }
+                    throw gap(page[intact], expected: after + 1 + intact, origin: origin)
+                }
                 guard let last = page.last else { break }
                 pending += page
                 after = last.sequence
-                if pending.count >= batchSize { try commitPulled() }
+                if pending.count >= batchSize { try await commitPulled() }
             }
         }
-        try commitPulled(everything: true)
+        try await commitPulled(everything: true)
         // Push what this store held beyond the peer's heads when the sync began, gathered the
         // same way: one request (and one transaction at the peer) per `batchSize` events.
         var outgoing: [EventEnvelope] = []
         func offer(everything: Bool = false) async throws {
-            let count = outgoing.committableCount(limit: batchSize, everything: everything)
-            guard count > 0 else { return }
-            report.add(try await peer.receive(Array(outgoing[..<count])), to: \.sent)
-            outgoing.removeFirst(count)
+            try await outgoing.commitSigned(limit: batchSize, everything: everything) { report.add(try await peer.receive($0), to: \.sent) }
         }
         for origin in mine.keys.sorted() where !forked.contains(origin) {
             let target = mine[origin]!.sequence
@@ -109,14 +109,16 @@ public enum LogExchange {
         return report
     }
 
-    /// A page must be exactly the next events of the origin asked for: a peer whose chain skips
-    /// a sequence (an event deleted from its file) or answers another origin is refused here,
-    /// before anything of the page is offered to the log.
-    static func checkContiguous(_ page: [EventEnvelope], origin: NodeID, after: Int) throws {
-        for (offset, event) in page.enumerated() where event.origin != origin || event.sequence != after + 1 + offset {
-            throw ReplicationRefusal(eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence,
-                                     reason: "the peer sent origin \(event.origin) sequence \(event.sequence) where origin \(origin) sequence \(after + 1 + offset) was due: its chain has a gap (an event deleted?) or it is not the protocol")
-        }
+    /// How many leading events of a page are exactly the next events of the origin asked for. A
+    /// peer whose chain skips a sequence (an event deleted from its file) or that answers
+    /// another origin is refused there, whatever the carrier.
+    static func contiguousPrefix(_ page: [EventEnvelope], origin: NodeID, after: Int) -> Int {
+        page.indices.first { page[$0].origin != origin || page[$0].sequence != after + 1 + $0 } ?? page.count
+    }
+
+    static func gap(_ event: EventEnvelope, expected: Int, origin: NodeID) -> ReplicationRefusal {
+        ReplicationRefusal(eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence,
+                           reason: "the peer sent origin \(event.origin) sequence \(event.sequence) where origin \(origin) sequence \(expected) was due: its chain has a gap (an event deleted?) or it is not the protocol")
     }
 
     /// How many events to ask for next: enough to fill the batch; or, when the batch is full but

@@ -43,7 +43,9 @@ struct Myolog: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
-            FileHandle.standardError.write(Data("myolog: error: \(message(for: error))\n".utf8))
+            // A bare exit status (verify, sync on a fork) has said what it found already.
+            let text = message(for: error)
+            if !text.isEmpty { FileHandle.standardError.write(Data("myolog: error: \(text)\n".utf8)) }
             Foundation.exit(code.rawValue)
         }
     }
