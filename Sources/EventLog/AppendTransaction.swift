@@ -139,6 +139,10 @@ public final class AppendTransaction: EventReader {
             guard held == unsigned else { throw refusal(event, "another event with this id is already stored") }
             return .duplicate
         }
+        // Counters far beyond any real log: refused, so that no later `+ 1` on them can overflow.
+        guard event.sequence <= Self.maximumCounter, event.lamport <= Self.maximumCounter, event.clock.entries.values.allSatisfy({ $0 <= Self.maximumCounter }) else {
+            throw refusal(event, "sequence, Lamport time or clock beyond \(Self.maximumCounter)")
+        }
         guard CanonicalJSON.isCanonical(Array(event.payload.utf8)) else { throw refusal(event, "payload is not canonical JSON") }
         guard event.occurredAt <= event.recordedAt else { throw refusal(event, "occurredAt is after recordedAt") }
         if let problem = ChainCheck.contentProblem(event) { throw refusal(event, problem) }
@@ -316,6 +320,10 @@ public final class AppendTransaction: EventReader {
             event.type, event.schemaVersion, event.payload, event.prevHash?.rawValue, event.hash.rawValue,
         ])
     }
+
+    /// The largest sequence, Lamport time or clock entry accepted from another node: 2^53, more
+    /// than a clinic could write in a million years, and exact in every JSON reader.
+    public static let maximumCounter = 1 << 53
 
     /// The longest author name accepted.
     public static let maximumAuthorLength = 100

@@ -117,7 +117,8 @@ public enum EventBundle {
                 header = try? JSONParser.parse(line)
             } else {
                 let event = try envelope(line, index: index)
-                if let last = lastSequence[event.origin], event.sequence != last + 1 {
+                // `sequence - 1`, not `last + 1`: a hostile file's Int.max must not trap the reader.
+                if let last = lastSequence[event.origin], event.sequence - 1 != last {
                     throw Refusal(reason: "line \(index + 1): origin \(event.origin) jumps from sequence \(last) to \(event.sequence)")
                 }
                 lastSequence[event.origin] = event.sequence
