@@ -157,6 +157,7 @@ let benchmarks: @Sendable () -> Void = {
         let source = try BenchmarkStores.hundredThousand()
         for _ in benchmark.scaledIterations {
             let target = try BenchmarkStores.fresh("path-target", projections: [PatientProjection()])
+            try BenchmarkStores.trustEachOther(source, target)
             benchmark.startMeasurement()
             _ = try await LogExchange.sync(target, with: source, batchSize: 5000)
             benchmark.stopMeasurement()
@@ -166,12 +167,15 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("HTTP sync, initial: 100,000 events", configuration: .init(warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3)) { benchmark in
         let source = try BenchmarkStores.hundredThousand()
-        let server = SyncServer(store: source, logger: Logger(label: "bench"))
+        let server = try SyncServer(store: source, logger: Logger(label: "bench"))
         for _ in benchmark.scaledIterations {
             let target = try BenchmarkStores.fresh("http-target", projections: [PatientProjection()])
+            try BenchmarkStores.trustEachOther(source, target)
             try await server.whileRunning { url in
                 benchmark.startMeasurement()
-                _ = try await LogExchange.sync(target, with: HTTPLogPeer(url: url, requester: target.identity.nodeID), batchSize: 5000)
+                _ = try await HTTPLogPeer.withConnection(to: url, as: NodeCertificate(identity: target.identity), trusting: { _ in true }) { remote in
+                    try await LogExchange.sync(target, with: remote, batchSize: 5000)
+                }
                 benchmark.stopMeasurement()
             }
             BenchmarkStores.remove(target)
@@ -186,17 +190,21 @@ let benchmarks: @Sendable () -> Void = {
         let peer = try BenchmarkStores.fresh("incremental-peer", projections: [PatientProjection()])
         let served = try BenchmarkStores.fresh("incremental-served", projections: [PatientProjection()])
         defer { BenchmarkStores.remove(peer); BenchmarkStores.remove(served) }
+        try BenchmarkStores.trustEachOther(source, peer)
+        try BenchmarkStores.trustEachOther(source, served)
+        try BenchmarkStores.trustEachOther(peer, served)
         _ = try await LogExchange.sync(peer, with: source, batchSize: 5000)
         _ = try await LogExchange.sync(served, with: peer, batchSize: 5000)
-        let server = SyncServer(store: served, logger: Logger(label: "bench"))
+        let server = try SyncServer(store: served, logger: Logger(label: "bench"))
         try await server.whileRunning { url in
-            let remote = try HTTPLogPeer(url: url, requester: peer.identity.nodeID)
-            for _ in benchmark.scaledIterations {
-                try peer.append(BenchmarkStores.patientBatch(events: 10), author: "bench")
-                benchmark.startMeasurement()
-                let report = try await LogExchange.sync(peer, with: remote)
-                benchmark.stopMeasurement()
-                precondition(report.sent.values.reduce(0, +) == 10)
+            try await HTTPLogPeer.withConnection(to: url, as: NodeCertificate(identity: peer.identity), trusting: { _ in true }) { remote in
+                for _ in benchmark.scaledIterations {
+                    try peer.append(BenchmarkStores.patientBatch(events: 10), author: "bench")
+                    benchmark.startMeasurement()
+                    let report = try await LogExchange.sync(peer, with: remote)
+                    benchmark.stopMeasurement()
+                    precondition(report.sent.values.reduce(0, +) == 10)
+                }
             }
         }
     }
@@ -212,6 +220,13 @@ let benchmarks: @Sendable () -> Void = {
 }
 
 enum BenchmarkStores {
+    /// One clinic: `a` and `b` accept each other's records.
+    static func trustEachOther(_ a: EventStore, _ b: EventStore) throws {
+        for (x, y) in [(a, b), (b, a)] where try x.read({ try $0.trust(of: y.identity.nodeID) }) == .unknown {
+            try x.trustPeer(y.identity.nodeID, name: y.identity.site, author: "bench")
+        }
+    }
+
     static func somePatients(_ store: EventStore) throws -> [PatientID] {
         try store.read { reader in
             try Row.fetchAll(reader.database, sql: "SELECT patient FROM patient_summary LIMIT 5000").compactMap { PatientID($0["patient"] as String) }
