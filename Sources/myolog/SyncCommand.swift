@@ -70,7 +70,10 @@ struct SyncCommand: AsyncParsableCommand {
                 throw ValidationError("peer: \(peer) is this store itself; give another store's directory")
             }
             let other = try EventStore.open(at: peerURL, projections: GlobalOptions.projections)
-            // The same rule as HTTPS: both stores must trust each other.
+            // The same rule as HTTPS: both stores must trust each other — this one first.
+            guard try local.read({ try $0.trust(of: other.identity.nodeID) }).acceptsEvents else {
+                throw TrustRefusal.untrustedPeer(node: other.identity.nodeID, site: other.identity.site, store: local.directory.path)
+            }
             guard try other.read({ try $0.trust(of: local.identity.nodeID) }).acceptsEvents else {
                 throw TrustRefusal.notTrustedByPeer(node: local.identity.nodeID, peer: "the store at \(other.directory.path)")
             }
