@@ -24,7 +24,7 @@ node() { "$1" --store "$2" --json id | python3 -c 'import json, sys; print(json.
 # Both stores trust each other, where the binary has a trust list.
 trust() {
     local bin=$1 a=$2 b=$3
-    if "$bin" peer --help > /dev/null 2>&1; then
+    if "$bin" --help | grep -qE "^ +peer "; then
         "$bin" --store "$a" --as bench peer add "$(node "$bin" "$b")" --name b > /dev/null
         "$bin" --store "$b" --as bench peer add "$(node "$bin" "$a")" --name a > /dev/null
     fi

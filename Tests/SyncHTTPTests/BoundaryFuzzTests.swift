@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ClinicalEvents
 import Crypto
 import EventLog
 import Foundation
@@ -16,23 +17,11 @@ import Testing
 struct BoundaryFuzzTests {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-fuzz-\(UUID().uuidString)")
 
-    /// SplitMix64: one seed, one mutation.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     enum Mutation: CaseIterable { case truncate, flipBits, wrongType, hugeNumber, deepNesting, invalidUTF8, dropLine, duplicateLine, swapLines }
 
     /// `bytes` changed by the mutation `seed` picks: the same seed always gives the same bytes.
     static func mutate(_ bytes: [UInt8], seed: UInt64) -> (Mutation, [UInt8]) {
-        var rng = Seeded(state: seed)
+        var rng = SplitMix64(seed: seed)  // one seed, one mutation
         let mutation = Mutation.allCases[Int(rng.next() % UInt64(Mutation.allCases.count))]
         var out = bytes
         func position() -> Int { Int(rng.next() % UInt64(max(out.count, 1))) }
