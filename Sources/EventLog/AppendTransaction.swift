@@ -170,7 +170,7 @@ public final class AppendTransaction: EventReader {
         }
     }
 
-    /// The last event stored this transaction of each origin received from elsewhere.
+    /// The last event received and stored by this transaction, per origin.
     private var receivedHeads: [NodeID: EventEnvelope] = [:]
 
     /// The first sequence of `origin` at or after `sequence` that carries a signature.
@@ -203,11 +203,11 @@ public final class AppendTransaction: EventReader {
             run.append(event)
         }
         guard let lastSigned = run.lastIndex(where: { $0.signature != nil }) else { return }
+        // The run already holds every contiguous waiting event; its unsigned tail keeps waiting.
         for event in run[...lastSigned] {
             try db.execute(sql: "DELETE FROM held_events WHERE origin = ? AND sequence = ?", arguments: [origin.rawValue, event.sequence])
             guard try place(event) == .stored else { break }
         }
-        try releaseHeld(after: run[lastSigned])
         try finishReceiving()
     }
 
@@ -270,7 +270,9 @@ public final class AppendTransaction: EventReader {
         }
         try store(event)
         if let signature = event.signature { try storeSignature(signature, origin: event.origin, sequence: event.sequence) }
-        if event.origin != identity.nodeID { receivedHeads[event.origin] = event }
+        // This store's own origin too: an event "of mine" from elsewhere (a restore, or a peer
+        // forging in my name) is stored only under my signature, like anyone else's.
+        receivedHeads[event.origin] = event
         knownHeads[event.origin] = .some((event.sequence, event.hash))
         clockState = clockState.merged(with: event.clock)
         lamport = max(lamport, event.lamport)

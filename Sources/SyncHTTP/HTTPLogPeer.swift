@@ -60,8 +60,9 @@ public struct HTTPLogPeer: LogPeer {
             try await peer.shutdown()
             return result
         } catch {
-            // A peer that was never reached has nothing to be told.
-            if (error as? SyncPeerError)?.status != nil || !(error is SyncPeerError) { await peer.end() }
+            // A peer that could not be reached (no HTTP status) has nothing to be told.
+            let unreachable = (error as? SyncPeerError).map { $0.status == nil } ?? false
+            if !unreachable { await peer.end() }
             try? await peer.shutdown()
             throw error
         }

@@ -66,6 +66,27 @@ struct TrustTests {
         #expect(try b.receiveBatch(events).stored == [a.identity.nodeID: 5])
     }
 
+    @Test("an unsigned event in this store's own name, offered by a trusted peer, is refused")
+    func forgedInMyName() throws {
+        let a = try store("a"), b = try store("b")
+        try a.trustPeer(b.identity.nodeID, name: "b", author: "test")
+        let head = try log(a).last!
+        var forged = head
+        forged.id = EventID.make()
+        forged.sequence = head.sequence + 1
+        forged.clock = VectorClock([a.identity.nodeID: forged.sequence])
+        forged.lamport = head.lamport + 1
+        forged.payload = #"{"n":666}"#
+        forged.type = "Note"
+        forged.patient = PatientID.make()
+        forged.prevHash = head.hash
+        forged.signature = nil
+        forged.hash = forged.computedHash
+        let before = try log(a)
+        #expect(throws: ReplicationRefusal.self) { try a.receiveBatch([forged]) }
+        #expect(try log(a) == before)
+    }
+
     @Test("a sync whose pages split commits still commits only on signed events, and converges")
     func pagesSplitCommits() async throws {
         let a = try store("a"), b = try store("b")
