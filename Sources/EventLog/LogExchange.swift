@@ -65,8 +65,8 @@ public enum LogExchange {
         // A commit ends on a signed event of each origin (the receiver refuses anything else):
         // the unsigned tail of a page waits for the next page, which brings its signature.
         var pending: [EventEnvelope] = []
-        func commitPulled(everything: Bool = false) async throws {
-            try await pending.commitSigned(limit: batchSize, everything: everything) { report.add(try local.receiveBatch($0), to: \.received) }
+        func commitPulled(atLeast limit: Int = batchSize, everything: Bool = false) async throws {
+            try await pending.commitSigned(limit: limit, everything: everything) { report.add(try local.receiveBatch($0), to: \.received) }
         }
         for origin in theirs.heads.keys.sorted() where !forked.contains(origin) {
             let target = theirs.heads[origin]!.sequence
@@ -77,7 +77,7 @@ public enum LogExchange {
                 if intact < page.count {
                     // Keep what came before, as far as signatures cover it; then stop.
                     pending += page[..<intact]
-                    try await pending.commitSigned(limit: 1, everything: false) { report.add(try local.receiveBatch($0), to: \.received) }
+                    try await commitPulled(atLeast: 1)
                     throw gap(page[intact], expected: after + 1 + intact, origin: origin)
                 }
                 guard let last = page.last else { break }

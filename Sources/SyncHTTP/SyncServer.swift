@@ -51,8 +51,9 @@ public struct SyncServer: Sendable {
         return .certificateVerified
     }
 
-    /// The node on the other end of `request`'s TLS connection, if it is still trusted.
-    func peer(of request: Request, _ context: SyncRequestContext) async throws -> NodeID {
+    /// The node on the other end of `request`'s TLS connection, if it is still trusted, its
+    /// headers are as documented, and it is within its request rate.
+    func admittedPeer(_ request: Request, _ context: SyncRequestContext) async throws -> NodeID {
         // The documented headers, as documented: a longer sync id or a malformed node id is refused.
         if let syncID = request.headers[.init(SyncAPI.syncHeader)!], syncID.count > SyncAPI.maximumSyncIDLength {
             throw SyncHTTPError(.badRequest, "\(SyncAPI.syncHeader): longer than \(SyncAPI.maximumSyncIDLength) characters; send a UUID per sync")
@@ -81,10 +82,11 @@ public struct SyncServer: Sendable {
     public func application(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = Router(context: SyncRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
-        router.get("v1/summary") { request, context in try await summary(request, node: try await peer(of: request, context)) }
-        router.get("v1/events") { request, context in _ = try await peer(of: request, context); return try await events(request) }
-        router.post("v1/events") { request, context in _ = try await peer(of: request, context); return try await receive(request) }
-        router.post("v1/sync-ended") { request, context in _ = try await peer(of: request, context); return await ended(request) }
+        router.add(middleware: PeerAdmission(server: self))
+        router.get("v1/summary") { request, context in try await summary(request, node: context.peer!) }
+        router.get("v1/events") { request, _ in try await events(request) }
+        router.post("v1/events") { request, _ in try await receive(request) }
+        router.post("v1/sync-ended") { request, _ in await ended(request) }
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)  // Hummingbird's own start-up lines stay out of the per-sync log
         let tls = TLSChannelConfiguration(tlsConfiguration: certificate.configuration(server: true)) { certificates in
@@ -200,6 +202,18 @@ struct SyncHTTPError: HTTPResponseError {
         var body = extra
         body["message"] = .string(message)
         return SyncServer.json(status, .object(body))
+    }
+}
+
+/// Admits every request — whatever its path — only from a node the store still trusts
+/// (``SyncServer/admittedPeer(_:_:)``), and hands the node to the handlers in the context.
+struct PeerAdmission: RouterMiddleware {
+    let server: SyncServer
+
+    func handle(_ request: Request, context: SyncRequestContext, next: (Request, SyncRequestContext) async throws -> Response) async throws -> Response {
+        var context = context
+        context.peer = try await server.admittedPeer(request, context)
+        return try await next(request, context)
     }
 }
 
