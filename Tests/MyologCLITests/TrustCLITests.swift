@@ -88,4 +88,20 @@ struct TrustCLITests {
         #expect(text.contains("trusted") && text.contains("Carlton") && text.contains("practice manager"), "\(text)")
         #expect(try MyologProcess.run(["--store", b, "verify"]).status == 0)
     }
+
+    @Test("tls-identity writes the certificate and a 0600 key into a new 0700 directory, and refuses an existing one in one line")
+    func tlsIdentity() throws {
+        let store = scratch.path("store"), out = scratch.path("tls")
+        #expect(try MyologProcess.run(["--store", store, "init", "--site", "Here"]).status == 0)
+        let written = try MyologProcess.run(["--store", store, "tls-identity", "--out", out])
+        #expect(written.status == 0, "\(written.stderr)")
+        func mode(_ path: String) throws -> Int { try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! Int }
+        #expect(try mode(out) == 0o700 && mode(out + "/private-key.pem") == 0o600)
+        let certificate = try String(contentsOfFile: out + "/certificate.pem", encoding: .utf8)
+        #expect(certificate.hasPrefix("-----BEGIN CERTIFICATE-----"))
+        let key = try String(contentsOfFile: out + "/private-key.pem", encoding: .utf8)
+        let again = try MyologProcess.run(["--store", store, "tls-identity", "--out", out])
+        #expect(again.status != 0 && again.stderr.split(separator: "\n").count == 1 && again.stderr.contains("out:"), "\(again.stderr)")
+        #expect(try String(contentsOfFile: out + "/private-key.pem", encoding: .utf8) == key, "the existing files were left alone")
+    }
 }
