@@ -82,11 +82,10 @@ public final class AppendTransaction: EventReader {
         return signature
     }
 
-    /// Signs the local head if no signature covers it: a store written before signatures
-    /// existed vouches for its own chain the first time it opens.
-    func signLocalHeadIfUncovered() throws {
-        guard let head = try head(of: identity.nodeID) else { return }
-        guard try signatureSequence(origin: identity.nodeID, atOrAfter: head.sequence) == nil else { return }
+    /// Signs the local head of a store that has never signed (written before signatures
+    /// existed): it vouches for its own chain once. Checked again here, under the write lock.
+    func signHeadOfNeverSignedChain() throws {
+        guard try neverSigned(identity.nodeID), let head = try head(of: identity.nodeID) else { return }
         knownHeads[identity.nodeID] = .some(head)
         localHeadSigned = false
         _ = try signLocalHead()
@@ -172,12 +171,6 @@ public final class AppendTransaction: EventReader {
 
     /// The last event received and stored by this transaction, per origin.
     private var receivedHeads: [NodeID: EventEnvelope] = [:]
-
-    /// The first sequence of `origin` at or after `sequence` that carries a signature.
-    func signatureSequence(origin: NodeID, atOrAfter sequence: Int) throws -> Int? {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT sequence FROM chain_signatures WHERE origin = ? AND sequence >= ? ORDER BY sequence LIMIT 1"),
-                         arguments: [origin.rawValue, sequence])
-    }
 
     private var trustByOrigin: [NodeID: PeerTrust] = [:]
 
@@ -331,9 +324,7 @@ public final class AppendTransaction: EventReader {
     public static let maximumAuthorLength = 100
 
     static func validateAuthor(_ author: String) throws {
-        let accepted = "a user name of 1–\(maximumAuthorLength) characters without control characters, from --as USER or $MYOLOG_USER"
-        guard !author.trimmingCharacters(in: .whitespaces).isEmpty, author.count <= maximumAuthorLength,
-            !author.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else { throw EventLogError.invalidField(field: "author", value: author, accepted: accepted) }
+        try EventLogError.checkName(author, field: "author", maximumLength: maximumAuthorLength,
+                                    accepted: "a user name of 1–\(maximumAuthorLength) characters without control characters, from --as USER or $MYOLOG_USER")
     }
 }

@@ -27,6 +27,14 @@ public enum EventLogError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The store was written by a newer Myolog.
     case unknownMigration(String)
 
+    /// Refuses `value` for `field` unless it is a name a person typed: not blank, at most
+    /// `maximumLength` characters, no control characters. Authors, sites and peer names share it.
+    static func checkName(_ value: String, field: String, maximumLength: Int, accepted: String) throws {
+        guard !value.trimmingCharacters(in: .whitespaces).isEmpty, value.count <= maximumLength,
+            !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { throw EventLogError.invalidField(field: field, value: value, accepted: accepted) }
+    }
+
     public var description: String {
         switch self {
         case .noStore(let path):

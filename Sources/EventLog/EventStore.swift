@@ -114,10 +114,10 @@ public final class EventStore: Sendable {
         // A store written before chain signatures (it has none of its own yet) vouches for its
         // own chain once, here. Never again afterwards: an unsigned head on a store that signs is
         // an alteration, which `verify` must report — not something to sign.
-        let uncovered = try database.read { db in
-            try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM chain_signatures WHERE origin = ?)", arguments: [identity.nodeID.rawValue]) ?? false
+        // Read first, so opening a store that signs takes no write lock.
+        if try store.read({ try $0.neverSigned(identity.nodeID) }) {
+            try store.write { try $0.signHeadOfNeverSignedChain() }
         }
-        if uncovered { try store.write { try $0.signLocalHeadIfUncovered() } }
         return store
     }
 
@@ -176,11 +176,8 @@ public final class EventStore: Sendable {
     public static let maximumSiteLength = 100
 
     static func validateSite(_ site: String) throws {
-        guard !site.trimmingCharacters(in: .whitespaces).isEmpty, site.count <= maximumSiteLength,
-            !site.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else {
-            throw EventLogError.invalidField(field: "site", value: site, accepted: "a site name of 1–\(maximumSiteLength) characters without control characters")
-        }
+        try EventLogError.checkName(site, field: "site", maximumLength: maximumSiteLength,
+                                    accepted: "a site name of 1–\(maximumSiteLength) characters without control characters")
     }
 
     private static func openDatabase(_ url: URL) throws -> DatabaseQueue {

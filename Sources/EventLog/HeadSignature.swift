@@ -71,3 +71,16 @@ extension Array where Element == EventEnvelope {
         }
     }
 }
+
+extension EventReader {
+    /// The first sequence of `origin` at or after `sequence` that carries a signature.
+    func signatureSequence(origin: NodeID, atOrAfter sequence: Int) throws -> Int? {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT sequence FROM chain_signatures WHERE origin = ? AND sequence >= ? ORDER BY sequence LIMIT 1"),
+                         arguments: [origin.rawValue, sequence])
+    }
+
+    /// Whether `origin` has no signature in this store at all.
+    func neverSigned(_ origin: NodeID) throws -> Bool {
+        try signatureSequence(origin: origin, atOrAfter: 1) == nil
+    }
+}

@@ -39,7 +39,7 @@ public enum LogExchange {
         precondition(batchSize > 0)
         let theirs = try await peer.summary()
         // `.local` too: a copy of this very store is let through to be named as a fork.
-        guard try local.read({ try $0.trust(of: theirs.node) }).acceptsEvents else {
+        guard try local.accepts(theirs.node) else {
             throw TrustRefusal.untrustedPeer(node: theirs.node, site: theirs.site, store: local.directory.path)
         }
         let mine = try local.read { try $0.heads() }

@@ -101,6 +101,12 @@ extension EventReader {
 }
 
 extension EventStore {
+    /// Whether this store exchanges records with `node`: itself (a copy of it is then named as
+    /// a fork) or a node in its trust list. Every carrier and both ends of a TLS connection ask this.
+    public func accepts(_ node: NodeID) throws -> Bool {
+        try read { try $0.trust(of: node) }.acceptsEvents
+    }
+
     /// Adds `node` to this store's trust list in a transaction of its own; see
     /// ``AppendTransaction/trustPeer(_:name:author:)``.
     @discardableResult
@@ -148,10 +154,7 @@ extension AppendTransaction {
     public static let maximumPeerNameLength = 100
 
     static func validatePeerName(_ name: String) throws {
-        guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= maximumPeerNameLength,
-            !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else {
-            throw EventLogError.invalidField(field: "name", value: name, accepted: "a name of 1–\(maximumPeerNameLength) characters without control characters")
-        }
+        try EventLogError.checkName(name, field: "name", maximumLength: maximumPeerNameLength,
+                                    accepted: "a name of 1–\(maximumPeerNameLength) characters without control characters")
     }
 }

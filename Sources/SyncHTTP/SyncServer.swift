@@ -44,7 +44,7 @@ public struct SyncServer: Sendable {
             logger.warning("refused a TLS client: its certificate does not carry an Ed25519 node key")
             return .failed
         }
-        guard (try? store.read({ try $0.trust(of: node) }).acceptsEvents) == true else {
+        guard (try? store.accepts(node)) == true else {
             logger.warning("refused a TLS client: node \(node) is not in this store's trust list")
             return .failed
         }
@@ -65,7 +65,7 @@ public struct SyncServer: Sendable {
         guard let certificate = try await context.channel.nioSSL_peerCertificate().get(), let node = NodeCertificate.node(of: certificate) else {
             throw SyncHTTPError(.forbidden, "client: no node certificate on this connection")
         }
-        guard try store.read({ try $0.trust(of: node) }).acceptsEvents else {
+        guard try store.accepts(node) else {
             throw SyncHTTPError(.forbidden, "client: node \(node) is not in this store's trust list")
         }
         if let claimed, claimed != node.rawValue {

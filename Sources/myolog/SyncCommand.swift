@@ -59,9 +59,7 @@ struct SyncCommand: AsyncParsableCommand {
     private func exchange(_ local: EventStore) async throws -> LogExchange.Report {
         let report: LogExchange.Report
         if peer.lowercased().hasPrefix("http://") || peer.lowercased().hasPrefix("https://") {
-            report = try await HTTPLogPeer.withConnection(to: peer, as: NodeCertificate(identity: local.identity), trusting: { node in
-                try local.read { try $0.trust(of: node) }.acceptsEvents
-            }) { remote in
+            report = try await HTTPLogPeer.withConnection(to: peer, as: NodeCertificate(identity: local.identity), trusting: local.accepts) { remote in
                 try await LogExchange.sync(local, with: remote, batchSize: batchSize)
             }
         } else {
@@ -71,10 +69,10 @@ struct SyncCommand: AsyncParsableCommand {
             }
             let other = try EventStore.open(at: peerURL, projections: GlobalOptions.projections)
             // The same rule as HTTPS: both stores must trust each other — this one first.
-            guard try local.read({ try $0.trust(of: other.identity.nodeID) }).acceptsEvents else {
+            guard try local.accepts(other.identity.nodeID) else {
                 throw TrustRefusal.untrustedPeer(node: other.identity.nodeID, site: other.identity.site, store: local.directory.path)
             }
-            guard try other.read({ try $0.trust(of: local.identity.nodeID) }).acceptsEvents else {
+            guard try other.accepts(local.identity.nodeID) else {
                 throw TrustRefusal.notTrustedByPeer(node: local.identity.nodeID, peer: "the store at \(other.directory.path)")
             }
             report = try await LogExchange.sync(local, with: other, batchSize: batchSize)

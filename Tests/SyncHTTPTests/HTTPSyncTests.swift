@@ -35,9 +35,7 @@ struct HTTPSyncTests {
 
     /// Syncs `local` with the server at `url` as `local`'s node, trusting what `local` trusts.
     func sync(_ local: EventStore, _ url: String, batchSize: Int = 1000) async throws -> LogExchange.Report {
-        try await HTTPLogPeer.withConnection(to: url, as: NodeCertificate(identity: local.identity), trusting: { node in
-            try local.read { try $0.trust(of: node) }.acceptsEvents
-        }) { peer in try await LogExchange.sync(local, with: peer, batchSize: batchSize) }
+        try await HTTPLogPeer.withConnection(to: url, as: NodeCertificate(identity: local.identity), trusting: local.accepts) { peer in try await LogExchange.sync(local, with: peer, batchSize: batchSize) }
     }
 
     /// An HTTP client presenting `store`'s node certificate and accepting only `server`'s.
