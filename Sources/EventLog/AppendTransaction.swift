@@ -8,6 +8,8 @@ import GRDB
 /// the checks a caller makes before appending cannot be invalidated by another process.
 public final class AppendTransaction: EventReader {
     let identity: NodeIdentity
+    /// The clock that stamps what this transaction records.
+    let wallClock: WallClock
     private var clockState: VectorClock
     private var lamport: Int
     private var headHash: EventHash?
@@ -17,8 +19,9 @@ public final class AppendTransaction: EventReader {
     public private(set) var appended: [EventEnvelope] = []
     private let insert: Statement
 
-    init(db: Database, identity: NodeIdentity) throws {
+    init(db: Database, identity: NodeIdentity, wallClock: WallClock) throws {
         self.identity = identity
+        self.wallClock = wallClock
         self.insert = try db.cachedStatement(sql: """
             INSERT INTO events (id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -39,7 +42,7 @@ public final class AppendTransaction: EventReader {
             try Self.validateAuthor(author)
             acceptedAuthor = author
         }
-        let now = Timestamp.now()
+        let now = wallClock.now()
         let occurredAt = event.occurredAt ?? now
         guard occurredAt <= now else {
             throw EventLogError.invalidField(field: "occurredAt", value: occurredAt.description, accepted: "an instant no later than now (\(now))")
@@ -208,7 +211,7 @@ public final class AppendTransaction: EventReader {
         // ON CONFLICT, not OR IGNORE: an event already waiting is kept, but a row the table's
         // checks refuse must fail loudly, never vanish.
         try db.cachedStatement(sql: "INSERT INTO held_events (origin, sequence, envelope, heldAt) VALUES (?, ?, ?, ?) ON CONFLICT (origin, sequence) DO NOTHING")
-            .execute(arguments: [event.origin.rawValue, event.sequence, event.canonicalText, Timestamp.now().description])
+            .execute(arguments: [event.origin.rawValue, event.sequence, event.canonicalText, wallClock.now().description])
         holdsHeldEvents = true
     }
 
@@ -304,7 +307,7 @@ public final class AppendTransaction: EventReader {
         try db.execute(sql: """
             INSERT INTO quarantined_events (origin, sequence, hash, envelope, reason, detectedAt) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (origin, sequence, hash) DO NOTHING
-            """, arguments: [event.origin.rawValue, event.sequence, event.hash.rawValue, event.canonicalText, reason, Timestamp.now().description])
+            """, arguments: [event.origin.rawValue, event.sequence, event.hash.rawValue, event.canonicalText, reason, wallClock.now().description])
     }
 
     /// Inserts one envelope as a row: the one place the columns are listed for writing.

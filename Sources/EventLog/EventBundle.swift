@@ -39,7 +39,7 @@ public enum EventBundle {
         do {
             try emit(JSONValue.object([
                 "format": .string(format), "version": .int(version), "origin": .string(store.identity.nodeID.rawValue),
-                "site": .string(store.identity.site), "createdAt": .string(Timestamp.now().description), "forClock": clock?.json ?? .null,
+                "site": .string(store.identity.site), "createdAt": .string(store.wallClock.now().description), "forClock": clock?.json ?? .null,
             ]).canonicalBytes)
             let offer = try store.read { try $0.clock() }
             var count = 0

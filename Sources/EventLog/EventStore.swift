@@ -23,10 +23,13 @@ public final class EventStore: Sendable {
     public let projections: [any LogProjection]
     /// Projections that were rebuilt when the store opened because their version changed.
     public let rebuiltOnOpen: [String]
+    /// The clock that stamps what this store records (``WallClock/system`` unless a test injects one).
+    public let wallClock: WallClock
     let database: DatabaseQueue
 
-    private init(directory: URL, identity: NodeIdentity, database: DatabaseQueue, projections: [any LogProjection], rebuiltOnOpen: [String] = []) {
+    private init(directory: URL, identity: NodeIdentity, database: DatabaseQueue, projections: [any LogProjection], rebuiltOnOpen: [String] = [], wallClock: WallClock) {
         self.directory = directory
+        self.wallClock = wallClock
         self.identity = identity
         self.database = database
         self.projections = projections
@@ -34,7 +37,8 @@ public final class EventStore: Sendable {
     }
 
     /// Creates a store in `directory` (created if absent; refused if it holds a store or any file).
-    public static func create(at directory: URL, site: String, author: String = "myolog init", projections: [any LogProjection] = []) throws -> EventStore {
+    public static func create(at directory: URL, site: String, author: String = "myolog init", projections: [any LogProjection] = [],
+                              wallClock: WallClock = .system) throws -> EventStore {
         try validateSite(site)
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
@@ -62,7 +66,7 @@ public final class EventStore: Sendable {
                            arguments: [identity.nodeID.rawValue, site, identity.publicKey.rawRepresentation])
             for projection in projections { try install(projection, in: db) }
         }
-        let store = EventStore(directory: directory, identity: identity, database: database, projections: projections)
+        let store = EventStore(directory: directory, identity: identity, database: database, projections: projections, wallClock: wallClock)
         try store.write { transaction in
             try transaction.append(
                 NewEvent(type: nodeEnrolledType, schemaVersion: 1, patient: nil, payload: [
@@ -75,7 +79,7 @@ public final class EventStore: Sendable {
     }
 
     /// Opens the store in `directory`, migrating its schema forward if this build is newer.
-    public static func open(at directory: URL, projections: [any LogProjection] = []) throws -> EventStore {
+    public static func open(at directory: URL, projections: [any LogProjection] = [], wallClock: WallClock = .system) throws -> EventStore {
         let databaseURL = directory.appendingPathComponent(databaseFileName)
         guard FileManager.default.fileExists(atPath: databaseURL.path) else { throw EventLogError.noStore(path: directory.path) }
         var status = stat()
@@ -110,7 +114,7 @@ public final class EventStore: Sendable {
                 return .commit
             }
         }
-        let store = EventStore(directory: directory, identity: identity, database: database, projections: projections, rebuiltOnOpen: rebuilt)
+        let store = EventStore(directory: directory, identity: identity, database: database, projections: projections, rebuiltOnOpen: rebuilt, wallClock: wallClock)
         // A store written before chain signatures (it has none of its own yet) vouches for its
         // own chain once, here. Never again afterwards: an unsigned head on a store that signs is
         // an alteration, which `verify` must report — not something to sign.
@@ -144,7 +148,7 @@ public final class EventStore: Sendable {
     public func write<T>(_ body: (AppendTransaction) throws -> T) throws -> T {
         var result: T?
         try database.inTransaction(.immediate) { db in
-            let transaction = try AppendTransaction(db: db, identity: identity)
+            let transaction = try AppendTransaction(db: db, identity: identity, wallClock: wallClock)
             result = try body(transaction)
             // Every commit ends on a signed event: the signature covers the whole chain before it.
             _ = try transaction.signLocalHead()

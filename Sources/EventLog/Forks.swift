@@ -106,7 +106,7 @@ extension AppendTransaction {
             throw EventLogError.invalidField(field: "fork", value: "\(origin) \(sequence)", accepted: "a fork not yet decided (decisions are append-only)")
         }
         try db.execute(sql: "INSERT INTO fork_decisions (origin, sequence, decidedAt, author, note) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [origin.rawValue, sequence, Timestamp.now().description, author, note])
+                       arguments: [origin.rawValue, sequence, wallClock.now().description, author, note])
     }
 }
 

@@ -146,7 +146,7 @@ extension AppendTransaction {
 
     private func recordTrust(_ node: NodeID, name: String, trusted: Bool, author: String) throws {
         try db.execute(sql: "INSERT INTO peer_trust (node, name, trusted, changedAt, author) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [node.rawValue, name, trusted, Timestamp.now().description, author])
+                       arguments: [node.rawValue, name, trusted, wallClock.now().description, author])
         forgetTrust(of: node)
     }
 

@@ -5,6 +5,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOSSL
+import ServiceLifecycle
 
 /// Serves one store's side of the sync protocol over HTTPS with mutual TLS: a peer's
 /// `myolog sync https://…` reads this store's chain heads and the events it lacks, and offers
@@ -108,17 +109,26 @@ public struct SyncServer: Sendable {
             continuation.yield(port)
             continuation.finish()
         }
+        // Stopped gracefully, as a service: the listener closes and open connections finish,
+        // instead of every connection task being cancelled (which logs an error per connection).
+        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
-                try await app.run()
+                try await services.run()
                 return nil
             }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }
-            let result = try await body("https://\(host):\(port)")
-            group.cancelAll()
-            while let _ = try await group.next() {}
-            return result
+            do {
+                let result = try await body("https://\(host):\(port)")
+                await services.triggerGracefulShutdown()
+                while let _ = try await group.next() {}
+                return result
+            } catch {
+                await services.triggerGracefulShutdown()
+                while let _ = try? await group.next() {}
+                throw error
+            }
         }
     }
 

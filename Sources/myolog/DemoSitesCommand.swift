@@ -34,10 +34,7 @@ struct DemoSitesCommand: AsyncParsableCommand {
             let contents = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
             guard contents.isEmpty else { throw ValidationError("dir: \(dir) is not empty; give a new or empty directory") }
         } else {
-            let template = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-demo-XXXXXX").path
-            var bytes = Array(template.utf8CString)
-            guard mkdtemp(&bytes) != nil else { throw ValidationError("dir: could not create a temporary directory under \(template)") }
-            root = URL(fileURLWithPath: String(cString: bytes))
+            root = try DemoDirectory.makeTemporary(field: "dir")
         }
         let projections = GlobalOptions.projections
         let carlton = try EventStore.create(at: root.appendingPathComponent("carlton"), site: "Carlton", author: "demo@myolog", projections: projections)
@@ -115,17 +112,19 @@ struct DemoSitesCommand: AsyncParsableCommand {
             ]).canonicalString)
             return
         }
+        let myolog = DemoDirectory.invocation
         say("""
 
             Both sites hold \(counts[0]) and \(counts[1]) events; every patient's view is byte-identical at both: \(identical ? "yes" : "NO").
             (The \(miaName) record keeps the whole story: `myolog timeline`, `myolog history EVENT`.)
 
-            Explore:
-              myolog --store \(carlton.directory.path) show \(mia.rawValue.prefix(8))
-              myolog --store \(fitzroy.directory.path) timeline \(liam.rawValue.prefix(8))
-              myolog --store \(fitzroy.directory.path) serve --listen 127.0.0.1:8417 &
-              myolog --store \(carlton.directory.path) sync https://127.0.0.1:8417   # mutual TLS, node ids pinned
-              myolog demo tour            # one store with the sample patients and its whole log
+            Explore (each line runs as printed):
+              \(myolog) --store \(carlton.directory.path) show \(mia.rawValue.prefix(8))
+              \(myolog) --store \(fitzroy.directory.path) timeline \(liam.rawValue.prefix(8))
+              \(myolog) --store \(fitzroy.directory.path) serve --listen 127.0.0.1:8417 & sleep 1
+              \(myolog) --store \(carlton.directory.path) sync https://127.0.0.1:8417   # mutual TLS, node ids pinned
+              kill %1                     # stop the server
+              \(myolog) demo tour         # one store with the sample patients and its whole log
 
             """)
     }

@@ -25,10 +25,7 @@ struct DemoTourCommand: ParsableCommand {
         if global.store != nil || global.environment["MYOLOG_STORE"] != nil {
             directory = try global.storeDirectory()
         } else {
-            let template = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-demo-XXXXXX").path
-            var bytes = Array(template.utf8CString)
-            guard mkdtemp(&bytes) != nil else { throw ValidationError("store: could not create a temporary directory under \(template)") }
-            directory = URL(fileURLWithPath: String(cString: bytes))
+            directory = try DemoDirectory.makeTemporary(field: "store")
         }
         let store = try global.createStore(at: directory, site: "Fitzroy demo clinic", author: "demo@myolog")
         let summary = try DemoClinic.populate(ClinicalRecord(store: store))
@@ -50,17 +47,18 @@ struct DemoTourCommand: ParsableCommand {
             out.write("\nOne patient's record (`myolog show \(patient.rawValue.prefix(8))`), \(name):\n\n")
             out.write(ShowRendering.text(view))
         }
+        let myolog = DemoDirectory.invocation
         let first = summary.patients.first.map { String($0.id.rawValue.prefix(8)) } ?? "PATIENT"
         out.write("""
 
-            Explore it:
+            Explore it (each line runs as printed):
               export MYOLOG_STORE=\(directory.path) MYOLOG_USER=you
-              myolog patients
-              myolog show \(first)
-              myolog timeline \(first)
-              myolog log --patient \(first)
-              myolog log --type PainScoreRecorded --json
-              myolog record pain \(first) --score 2 --region neck --context rest
+              \(myolog) patients
+              \(myolog) show \(first)
+              \(myolog) timeline \(first)
+              \(myolog) log --patient \(first)
+              \(myolog) log --type PainScoreRecorded --json
+              \(myolog) record pain \(first) --score 2 --region neck --context rest
               sqlite3 \(directory.path)/myolog.sqlite 'DELETE FROM events'   # refused: the log is append-only
 
             """)

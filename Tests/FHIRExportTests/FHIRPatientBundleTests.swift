@@ -9,9 +9,12 @@ import Testing
 struct FHIRPatientBundleTests {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-fhir-\(UUID().uuidString)")
 
-    /// The demo clinic: every event type, a correction of a pain score, a retraction.
+    /// The demo clinic: every event type, a correction of a pain score, a retraction. Its clock
+    /// steps a millisecond per reading, so every event has its own `recordedAt` however fast the
+    /// machine writes them, and an as-of instant falls between two events by construction.
     func demo() throws -> (EventStore, DemoClinic.Summary) {
-        let store = try EventStore.create(at: root.appendingPathComponent("store"), site: "Fitzroy", projections: [PatientProjection()])
+        let store = try EventStore.create(at: root.appendingPathComponent("store"), site: "Fitzroy", projections: [PatientProjection()],
+                                          wallClock: .stepping(from: .now()))
         return (store, try DemoClinic.populate(ClinicalRecord(store: store)))
     }
 
@@ -89,7 +92,9 @@ struct FHIRPatientBundleTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let (mia, _) = summary.patients[0]
         #expect(try bundle(store, mia).canonicalString == bundle(store, mia).canonicalString)
-        let registered = try #require(try store.read { try $0.events(patient: mia) }.first)
+        let events = try store.read { try $0.events(patient: mia) }
+        let registered = try #require(events.first)
+        #expect(events.dropFirst().allSatisfy { $0.recordedAt > registered.recordedAt })
         let early = try bundle(store, mia, .asOf(registered.recordedAt))
         #expect(resources(early, "Patient").count == 1)
         #expect(resources(early, "Observation").isEmpty && resources(early, "Encounter").isEmpty)

@@ -193,7 +193,7 @@ struct HTTPSyncTests {
     func rateLimit() async throws {
         let a = try store("a"), b = try store("b")
         try trustEachOther(a, b)
-        let server = try SyncServer(store: b, logger: Self.logger, rateLimit: PeerRateLimit(burst: 3, perSecond: 0.01))
+        let server = try SyncServer(store: b, logger: Self.logger, rateLimit: PeerRateLimit(burst: 3, perSecond: 0.000_001))
         let client = try rawClient(a, server: server)
         let statuses = try await server.whileRunning { url in
             var statuses: [UInt] = []
