@@ -38,6 +38,7 @@ public final class AppendTransaction: EventReader {
     /// Refuses an empty author or one with control characters, and an `occurredAt` after now.
     @discardableResult
     public func append(_ event: NewEvent, author: String) throws -> EventEnvelope {
+        if let localAppendRefusal { throw localAppendRefusal }
         if author != acceptedAuthor {
             try Self.validateAuthor(author)
             acceptedAuthor = author
@@ -85,14 +86,11 @@ public final class AppendTransaction: EventReader {
         return signature
     }
 
-    /// Signs the local head of a store that has never signed (written before signatures
-    /// existed): it vouches for its own chain once. Checked again here, under the write lock.
-    func signHeadOfNeverSignedChain() throws {
-        guard try neverSigned(identity.nodeID), let head = try head(of: identity.nodeID) else { return }
-        knownHeads[identity.nodeID] = .some(head)
-        localHeadSigned = false
-        _ = try signLocalHead()
-    }
+    /// Why this transaction may not append events of its own, if it may not (its chain is behind
+    /// the head this node last signed): it may still receive.
+    private var localAppendRefusal: EventLogError?
+
+    func refuseLocalAppends(_ reason: EventLogError) { localAppendRefusal = reason }
 
     private func storeSignature(_ signature: HeadSignature, origin: NodeID, sequence: Int) throws {
         try db.cachedStatement(sql: "INSERT INTO chain_signatures (origin, sequence, signature) VALUES (?, ?, ?)")

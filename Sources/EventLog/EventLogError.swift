@@ -26,6 +26,13 @@ public enum EventLogError: Error, CustomStringConvertible, Sendable, Equatable {
     case corruptEvent(position: Int64, reason: String)
     /// The store was written by a newer Myolog.
     case unknownMigration(String)
+    /// This node's own chain no longer ends where this node signed it (``SignedHead``): the
+    /// database was rewritten without the key. Writes are refused; `reason` says what disagrees.
+    case localChainAltered(signedUpTo: Int?, reason: String)
+    /// This node's own chain ends before the head it last signed (``SignedHead``): events were
+    /// removed, or an older copy of the database (a backup) was put in place. This node writes
+    /// nothing of its own until sync brings its missing events back from a peer.
+    case localChainBehind(head: Int, signedUpTo: Int)
 
     /// Refuses `value` for `field` unless it is a name a person typed: not blank, at most
     /// `maximumLength` characters, no control characters. Authors, sites and peer names share it.
@@ -57,6 +64,10 @@ public enum EventLogError: Error, CustomStringConvertible, Sendable, Equatable {
             "id: \"\(prefix)\" is too short; give at least \(minimum) characters of the id"
         case .corruptEvent(let position, let reason):
             "the event at log position \(position) cannot be read: \(reason)"
+        case .localChainAltered(let signed, let reason):
+            "the local chain was altered after its last signature\(signed.map { " at sequence \($0)" } ?? ""): \(reason); nothing was written: run `myolog verify`"
+        case .localChainBehind(let head, let signed):
+            "this store's own chain ends at sequence \(head), but this node signed up to sequence \(signed): events were removed, or an older copy of the database (a backup?) was put in place; nothing was written: sync with a peer that holds them, and run `myolog verify`"
         case .unknownMigration(let name):
             "the store was written by a newer Myolog (it has migration \(name)); upgrade myolog to open it"
         }

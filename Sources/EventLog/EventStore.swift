@@ -114,19 +114,14 @@ public final class EventStore: Sendable {
                 return .commit
             }
         }
-        let store = EventStore(directory: directory, identity: identity, database: database, projections: projections, rebuiltOnOpen: rebuilt, wallClock: wallClock)
-        // A store written before chain signatures (it has none of its own yet) vouches for its
-        // own chain once, here. Never again afterwards: an unsigned head on a store that signs is
-        // an alteration, which `verify` must report — not something to sign.
-        // Read first, so opening a store that signs takes no write lock.
-        if try store.read({ try $0.neverSigned(identity.nodeID) }) {
-            try store.write { try $0.signHeadOfNeverSignedChain() }
-        }
-        return store
+        return EventStore(directory: directory, identity: identity, database: database, projections: projections, rebuiltOnOpen: rebuilt, wallClock: wallClock)
     }
 
     /// Drops every projection and folds it again from the log alone, in one transaction.
+    /// Refused while this node's own chain fails ``localChainProblem()``: the views are then the
+    /// last evidence of what the log held, and a rebuild would erase it.
     public func rebuildProjections() throws {
+        if let problem = try localChainProblem(), case .localChainAltered = problem { throw problem }
         try database.inTransaction(.immediate) { db in
             for projection in projections {
                 try Self.install(projection, in: db)
@@ -147,8 +142,19 @@ public final class EventStore: Sendable {
     @discardableResult
     public func write<T>(_ body: (AppendTransaction) throws -> T) throws -> T {
         var result: T?
+        var movedHead: SignedHead?
+        let me = identity.nodeID
         try database.inTransaction(.immediate) { db in
             let transaction = try AppendTransaction(db: db, identity: identity, wallClock: wallClock)
+            // Never extend — and so never sign on top of — a chain this node did not sign. A chain
+            // merely behind its signed head (a restored backup) may still receive its own missing
+            // events back from a peer, under its signature; it appends nothing of its own.
+            let recorded = try SignedHead.read(in: directory)
+            switch try transaction.localChainProblem(of: me, publicKey: identity.publicKey.rawRepresentation, recorded: recorded) {
+            case nil: break
+            case let behind?: if case .localChainBehind = behind { transaction.refuseLocalAppends(behind) } else { throw behind }
+            }
+            let headBefore = try transaction.head(of: me)?.sequence ?? 0
             result = try body(transaction)
             // Every commit ends on a signed event: the signature covers the whole chain before it.
             _ = try transaction.signLocalHead()
@@ -156,8 +162,13 @@ public final class EventStore: Sendable {
                 let context = ProjectionTransaction(db: db)
                 for projection in projections { try projection.apply(transaction.appended, in: context) }
             }
+            if let head = try transaction.signedHead(of: me), head.sequence > max(headBefore, recorded?.sequence ?? 0) { movedHead = head }
             return .commit
         }
+        // After the commit, so the record never names an event the database lacks. If this fails
+        // (disk full), the record lags — still consistent — and the next write that moves the head
+        // writes it again.
+        try? movedHead?.write(in: directory)
         return result!
     }
 
@@ -169,6 +180,13 @@ public final class EventStore: Sendable {
             _ = try transaction.signLocalHead()  // so the envelopes returned carry the commit's signature
             return transaction.appended
         }
+    }
+
+    /// Why this node may not write, or nil: its own chain must end on the head it last signed
+    /// (``SignedHead``). What every write checks first, and `verify` reports.
+    public func localChainProblem() throws -> EventLogError? {
+        let recorded = try SignedHead.read(in: directory)
+        return try read { try $0.localChainProblem(of: identity.nodeID, publicKey: identity.publicKey.rawRepresentation, recorded: recorded) }
     }
 
     /// Runs `body` against one consistent snapshot of the log.

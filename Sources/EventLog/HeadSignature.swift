@@ -78,9 +78,4 @@ extension EventReader {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT sequence FROM chain_signatures WHERE origin = ? AND sequence >= ? ORDER BY sequence LIMIT 1"),
                          arguments: [origin.rawValue, sequence])
     }
-
-    /// Whether `origin` has no signature in this store at all.
-    func neverSigned(_ origin: NodeID) throws -> Bool {
-        try signatureSequence(origin: origin, atOrAfter: 1) == nil
-    }
 }

@@ -9,7 +9,8 @@ struct VerifyCommand: ParsableCommand {
         discussion: """
             Recomputes every event's hash from its stored bytes and follows every origin's chain;
             checks every signature against the key each origin enrolled with (self-signed), and
-            that every event is covered by one; checks vector clocks and Lamport timestamps never
+            that every event is covered by one; checks this node's own chain ends on the head it
+            last signed, as also recorded outside the database (node.head); checks vector clocks and Lamport timestamps never
             go backwards; replays the whole log into fresh views and compares them with the stored
             ones (inside a transaction that is rolled back); runs SQLite's integrity_check;
             reports undecided forks and events held back. Exits 1 naming the first bad event
@@ -29,15 +30,25 @@ struct VerifyCommand: ParsableCommand {
             (try String.fetchAll(reader.database, sql: "PRAGMA integrity_check"),
              Result { try ChainCheck.run(reader) }, try reader.forks(), try reader.heldBack())
         }
+        let localChain = Result { try store.localChainProblem() }
+        let localProblem: String? = switch localChain {
+        case .success(nil): nil
+        case .success(let problem?): "\(problem)"
+        case .failure(let error): "\(error)"
+        }
         // A log altered into something the fold refuses cannot be replayed: that is a finding
         // to report beside the chain's, not a reason to stop before naming the bad event.
-        let replay = Result { try store.tablesDifferingFromReplay() }
+        let replay = Result { try store.viewsDifferingFromReplay() }
         var replayError: String?
         if case .failure(let error) = replay { replayError = "\(error)" }
-        let differingViews = (try? replay.get()) ?? []
-        let viewsOK = replayError == nil && differingViews.isEmpty
+        let differences = (try? replay.get()) ?? []
+        let viewsOK = replayError == nil && differences.isEmpty
         let openForks = forks.filter(\.isOpen)
         let databaseOK = integrity == ["ok"]
+        let chainOK = if case .success = chain { true } else { false }
+        // Views that differ from the log's replay are evidence, not housekeeping: rebuilding is
+        // advised only when the log itself proves intact, or it would erase the last trace.
+        let logIntact = databaseOK && chainOK && localProblem == nil
         if global.json {
             var chainJSON: JSONValue
             switch chain {
@@ -47,7 +58,9 @@ struct VerifyCommand: ParsableCommand {
             print(JSONValue.object([
                 "database": .object(["ok": .bool(databaseOK), "messages": .array(integrity.map(JSONValue.string))]),
                 "chains": chainJSON, "forks": .array(forks.map(\.json)),
-                "views": .object(["ok": .bool(viewsOK), "differingTables": .array(differingViews.map(JSONValue.string)),
+                "localChain": .object(["ok": .bool(localProblem == nil), "problem": localProblem.map(JSONValue.string) ?? .null]),
+                "views": .object(["ok": .bool(viewsOK), "differingTables": .array(differences.map { .string($0.table) }),
+                                  "differences": .array(differences.map { .string($0.description) }),
                                   "replayError": replayError.map(JSONValue.string) ?? .null]),
                 "heldBack": .object(Dictionary(uniqueKeysWithValues: held.map { ($0.key.rawValue, JSONValue.int($0.value)) })),
             ]).canonicalString)
@@ -57,10 +70,17 @@ struct VerifyCommand: ParsableCommand {
             case .success(let check): print("Chains: ok — \(check.totalEvents) events in \(check.eventsPerOrigin.count) origin chains, every hash and link recomputed, \(check.signatures) signatures verified, every event covered by one")
             case .failure(let problem): print("Chains: BROKEN — \(problem)")
             }
+            print(localProblem.map { "Local chain: ALTERED — \($0)" } ?? "Local chain: ok — this node's chain ends on its own signed head, as recorded in \(SignedHead.fileName)")
             if let replayError {
                 print("Views: the log cannot be replayed — \(replayError)")
+            } else if differences.isEmpty {
+                print("Views: ok — equal to a fresh replay of the log")
             } else {
-                print(differingViews.isEmpty ? "Views: ok — equal to a fresh replay of the log" : "Views: DIFFER from a fresh replay of the log in " + differingViews.joined(separator: ", ") + " (run `myolog rebuild`)")
+                print("Views: DIFFER from a fresh replay of the log — evidence that the log or the views were altered outside Myolog; first differences:")
+                for difference in differences { print("  \(difference)") }
+                print(logIntact
+                    ? "  The log itself checks (hashes, links, signatures, local head): after keeping a copy of this store as evidence, `myolog rebuild` makes the views the log's again."
+                    : "  The log itself fails its checks above: do NOT rebuild (it would erase the evidence); keep this copy, restore from a backup or re-sync from a peer.")
             }
             print(forks.isEmpty ? "Forks: none" : "Forks: \(openForks.count) open, \(forks.count - openForks.count) decided (see `myolog forks`)")
             for (origin, count) in held.sorted(by: { $0.key < $1.key }) {
@@ -68,7 +88,7 @@ struct VerifyCommand: ParsableCommand {
             }
         }
         SyncReportPrinter(json: global.json).printForks(openForks)
-        guard databaseOK, case .success = chain, viewsOK else { throw ExitCode(1) }
+        guard logIntact, viewsOK else { throw ExitCode(1) }
         if !openForks.isEmpty { throw ExitCode(3) }
     }
 }

@@ -16,7 +16,8 @@ struct TamperTests {
     }
 
     /// A clinic store (several commits, so several signatures) and a fresh peer that trusts it.
-    func clinic() throws -> (store: String, node: String, peer: String) {
+    func clinic(in scratch: Scratch? = nil) throws -> (store: String, node: String, peer: String) {
+        let scratch = scratch ?? self.scratch
         let store = scratch.path("clinic"), peer = scratch.path("peer")
         #expect(try MyologProcess.run(["demo", "tour", "--store", store]).status == 0)
         let patients = try MyologProcess.run(["--store", store, "patients", "--json"]).stdout
@@ -127,5 +128,171 @@ struct TamperTests {
         #expect(received.count < sequence, "\(tamper): the peer holds the altered place")
         #expect(received.count >= 5, "\(tamper): the peer kept nothing from before the alteration")
         #expect(try MyologProcess.run(["--store", peer, "verify"]).status == 0)
+    }
+}
+
+/// Someone with the database file but not `node.key` rewrites this node's own chain and removes
+/// the signatures that would betray it, hoping the clinic's next ordinary write signs the result.
+/// It must not: the write is refused with nothing written, and `verify` names what was altered.
+@Suite("Signature laundering: a rewritten chain is never signed by the next write")
+struct LaunderingTests {
+    let scratch = Scratch()
+
+    enum Laundering: String, CaseIterable, CustomTestStringConvertible {
+        /// Mia's date of birth changed in her registration, every later hash and link recomputed,
+        /// every signature after the enrolment deleted.
+        case middleEditRehashed
+        /// The head event (a pain score) edited, its hash recomputed, its signature deleted.
+        case headOnlyEdit
+        /// The head's signature deleted, nothing else.
+        case deletedLastSignature
+        /// node.head, the record of the last signed head outside the database, deleted.
+        case deletedHeadRecord
+        /// The last commit (one event and its signature) deleted: an older, validly signed chain.
+        case truncatedToOlderSignedHead
+        var testDescription: String { rawValue }
+    }
+
+    struct Snapshot: Equatable {
+        var events: [String]
+        var signatures: [String]
+        var headRecord: Data?
+    }
+
+    func snapshot(_ store: String) throws -> Snapshot {
+        try DatabaseQueue(path: store + "/myolog.sqlite").read { db in
+            Snapshot(events: try String.fetchAll(db, sql: "SELECT id || ' ' || hash || ' ' || payload FROM events ORDER BY position"),
+                     signatures: try String.fetchAll(db, sql: "SELECT origin || ' ' || sequence || ' ' || signature FROM chain_signatures ORDER BY origin, sequence"),
+                     headRecord: FileManager.default.contents(atPath: store + "/node.head"))
+        }
+    }
+
+    func alter(_ store: String, _ laundering: Laundering, node: String) throws {
+        if laundering == .deletedHeadRecord {
+            try FileManager.default.removeItem(atPath: store + "/node.head")
+            return
+        }
+        let db = try DatabaseQueue(path: store + "/myolog.sqlite")
+        try db.write { db in
+            try db.execute(sql: "DROP TRIGGER events_refuse_update; DROP TRIGGER events_refuse_delete; DROP TRIGGER chain_signatures_refuse_delete")
+            let events = try TamperTests().chain(db, node)
+            let head = events.last!
+            func rewrite(from start: Int, _ edit: (inout EventEnvelope) -> Void) throws {
+                var previous: EventHash?
+                for index in start..<events.count {
+                    var event = events[index]
+                    if index == start { edit(&event) }
+                    if let previous { event.prevHash = previous }
+                    event.hash = event.computedHash
+                    try db.execute(sql: "UPDATE events SET payload = ?, prevHash = ?, hash = ? WHERE id = ?",
+                                   arguments: [event.payload, event.prevHash?.rawValue, event.hash.rawValue, event.id.rawValue])
+                    previous = event.hash
+                }
+            }
+            switch laundering {
+            case .middleEditRehashed:
+                let registration = try #require(events.firstIndex { $0.type == "PatientRegistered" })
+                try rewrite(from: registration) { $0.payload = $0.payload.replacingOccurrences(of: "1988-04-12", with: "1950-01-01") }
+                try db.execute(sql: "DELETE FROM chain_signatures WHERE origin = ? AND sequence >= 2", arguments: [node])
+            case .headOnlyEdit:
+                try rewrite(from: events.count - 1) { $0.payload = $0.payload.replacingOccurrences(of: "\"score\":", with: "\"score\":1") }
+                try db.execute(sql: "DELETE FROM chain_signatures WHERE origin = ? AND sequence = ?", arguments: [node, head.sequence])
+            case .deletedLastSignature:
+                try db.execute(sql: "DELETE FROM chain_signatures WHERE origin = ? AND sequence = ?", arguments: [node, head.sequence])
+            case .truncatedToOlderSignedHead:
+                try db.execute(sql: "DELETE FROM chain_signatures WHERE origin = ? AND sequence = ?", arguments: [node, head.sequence])
+                try db.execute(sql: "DELETE FROM events WHERE id = ?", arguments: [head.id.rawValue])
+            case .deletedHeadRecord:
+                break
+            }
+        }
+    }
+
+    @Test("the next write refuses in one line and writes nothing; verify names the alteration; a peer refuses it", arguments: Laundering.allCases)
+    func laundering(_ laundering: Laundering) throws {
+        let (store, node, peer) = try TamperTests().clinic(in: scratch)
+        let patient = try #require(JSONParser.parse(try MyologProcess.run(["--store", store, "patients", "--json", "--search", "Mia"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)).arrayValueForTest.first?.objectValue?["patientId"]?.stringValue)
+        let genuine = try TamperTests().hashes(store, node)
+        try alter(store, laundering, node: node)
+        let before = try snapshot(store)
+        let altered = try TamperTests().hashes(store, node)
+        let firstAltered = genuine.indices.first { $0 >= altered.count || genuine[$0] != altered[$0] } ?? genuine.count
+
+        let write = try MyologProcess.run(["--store", store, "--as", "alex", "record", "pain", patient, "--score", "2", "--region", "neck"])
+        #expect(write.status != 0, "\(laundering): the write was accepted: \(write.stdout)")
+        #expect(write.stderr.contains("the local chain was altered after its last signature") || write.stderr.contains("signed up to sequence"), "\(laundering): \(write.stderr)")
+        #expect(write.stderr.split(separator: "\n").count == 1, "\(laundering): \(write.stderr)")
+        #expect(try snapshot(store) == before, "\(laundering): the refused write changed the store")
+        // Nor does a rebuild erase the evidence in the views.
+        if laundering != .truncatedToOlderSignedHead {
+            #expect(try MyologProcess.run(["--store", store, "rebuild"]).status != 0, "\(laundering)")
+        }
+
+        let verify = try MyologProcess.run(["--store", store, "verify"])
+        #expect(verify.status == 1, "\(laundering): \(verify.stdout)")
+        #expect(verify.stdout.contains("Local chain: ALTERED"), "\(laundering): \(verify.stdout)")
+        if laundering == .middleEditRehashed {
+            #expect(verify.stdout.contains("Chains: BROKEN"), "\(verify.stdout)")
+            #expect(verify.stdout.contains("patient \(patient)") && verify.stdout.contains("dateOfBirth is 1988-04-12 in the view but 1950-01-01 in the replay"), "\(verify.stdout)")
+            #expect(verify.stdout.contains("do NOT rebuild"), "\(verify.stdout)")
+        }
+        #expect(try snapshot(store) == before, "\(laundering): verify changed the store")
+
+        // A trusted peer takes none of the rewritten events.
+        if laundering == .middleEditRehashed || laundering == .headOnlyEdit {
+            #expect(try MyologProcess.run(["--store", peer, "sync", store]).status != 0, "\(laundering)")
+            let received = try TamperTests().hashes(peer, node)
+            #expect(received == Array(genuine.prefix(received.count)) && received.count <= firstAltered, "\(laundering): the peer took an altered event")
+            #expect(try MyologProcess.run(["--store", peer, "verify"]).status == 0)
+        }
+    }
+
+    @Test("an ordinary store keeps node.head in step with its signed head, and verify says so")
+    func headRecordFollowsWrites() throws {
+        let (store, node, _) = try TamperTests().clinic(in: scratch)
+        let record = try #require(FileManager.default.contents(atPath: store + "/node.head"))
+        let head = try #require(try TamperTests().hashes(store, node).last)
+        #expect(String(decoding: record, as: UTF8.self).contains(head))
+        var status = stat()
+        #expect(stat(store + "/node.head", &status) == 0 && status.st_mode & 0o777 == 0o600)
+        let verify = try MyologProcess.run(["--store", store, "verify"])
+        #expect(verify.status == 0 && verify.stdout.contains("Local chain: ok"), "\(verify.stdout)")
+    }
+}
+
+@Suite("Restoring a store from a backup")
+struct RestoreTests {
+    let scratch = Scratch()
+
+    @Test("a backup older than the signed head writes nothing of its own until sync brings its own events back from a peer")
+    func restoredBackupCatchesUpFromPeer() throws {
+        let (store, node, peer) = try TamperTests().clinic(in: scratch)
+        let backup = scratch.path("backup.sqlite")
+        let copied = try MyologProcess.run(["sqlite3", store + "/myolog.sqlite", ".backup '\(backup)'"], executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(copied.status == 0, "\(copied.stderr)")
+        let patient = try #require(JSONParser.parse(try MyologProcess.run(["--store", store, "patients", "--json"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)).arrayValueForTest.first?.objectValue?["patientId"]?.stringValue)
+        for score in [5, 6] {
+            #expect(try MyologProcess.run(["--store", store, "--as", "alex", "record", "pain", patient, "--score", "\(score)", "--region", "neck"]).status == 0)
+        }
+        #expect(try MyologProcess.run(["--store", store, "sync", peer]).status == 0)
+        let genuine = try TamperTests().hashes(store, node)
+
+        // The machine's disk is restored from the backup; node.key and node.head are as they were.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + "/myolog.sqlite" + suffix) }
+        try FileManager.default.copyItem(atPath: backup, toPath: store + "/myolog.sqlite")
+        let refused = try MyologProcess.run(["--store", store, "--as", "alex", "record", "pain", patient, "--score", "1", "--region", "neck"])
+        #expect(refused.status != 0 && refused.stderr.contains("signed up to sequence \(genuine.count)"), "\(refused.stderr)")
+        #expect(try TamperTests().hashes(store, node) == Array(genuine.dropLast(2)))
+        #expect(try MyologProcess.run(["--store", store, "verify"]).status == 1)
+
+        // Its own missing events come back from the peer, under its own signatures.
+        let sync = try MyologProcess.run(["--store", store, "sync", peer])
+        #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
+        #expect(try TamperTests().hashes(store, node) == genuine)
+        #expect(try MyologProcess.run(["--store", store, "--as", "alex", "record", "pain", patient, "--score", "1", "--region", "neck"]).status == 0)
+        let verify = try MyologProcess.run(["--store", store, "verify"])
+        #expect(verify.status == 0, "\(verify.stdout)")
     }
 }
