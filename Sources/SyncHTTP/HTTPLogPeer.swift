@@ -23,6 +23,9 @@ public struct HTTPLogPeer: LogPeer {
     let client: HTTPClient
     let timeout: TimeAmount
 
+    /// The longest wait for the next bytes of a response.
+    public static let readTimeout = TimeAmount.seconds(30)
+
     /// Connects to the server at `url` (`https://HOST:PORT`) as `certificate`'s node, if
     /// `trusting` accepts the node the server proves to be. Every request must complete within
     /// `timeout`. Call ``shutdown()`` when done.
@@ -43,7 +46,10 @@ public struct HTTPLogPeer: LogPeer {
         // A refused connection fails the sync at once (it resumes next time) instead of being
         // retried with backoff until the deadline; a peer that never answers fails after 10 s.
         configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.timeout.connect = .seconds(10)
+        configuration.timeout.connect = TLSProbe.handshakeTimeout
+        // A server that stops answering mid-response (frozen, or a stalled network) fails the
+        // request after this long without a byte, instead of holding the sync open.
+        configuration.timeout.read = readTimeout
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         return HTTPLogPeer(baseURL: baseURL, node: server, syncID: UUID().uuidString.lowercased(), requester: certificate.node, client: client, timeout: timeout)
     }
@@ -140,13 +146,20 @@ public struct HTTPLogPeer: LogPeer {
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, timeout: timeout ?? self.timeout)
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw SyncPeerError(url: baseURL + path, status: nil, message: "timed out: \(error == .deadlineExceeded ? "no answer within \((timeout ?? self.timeout).nanoseconds / 1_000_000_000) s" : "no bytes for \(Self.readTimeout.nanoseconds / 1_000_000_000) s") (is the server stopped or overloaded?)")
         } catch {
             // The probe reached this server a moment ago, so a failure here is the TLS session:
             // in TLS 1.3 a server that refuses this node's certificate closes the connection
             // only after the client's side of the handshake is done.
             throw SyncPeerError(url: baseURL + path, status: nil, message: "the TLS connection failed or was closed (\(error)): does the server trust this node? There, run `myolog peer add \(requester) --name NAME`")
         }
-        let bytes = Array(try await response.body.collect(upTo: SyncAPI.maximumBodyBytes).readableBytesView)
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try await response.body.collect(upTo: SyncAPI.maximumBodyBytes).readableBytesView)
+        } catch let error as HTTPClientError where error == .readTimeout || error == .deadlineExceeded {
+            throw SyncPeerError(url: baseURL + path, status: Int(response.status.code), message: "timed out reading the answer: no bytes for \(Self.readTimeout.nanoseconds / 1_000_000_000) s")
+        }
         guard (200..<300).contains(response.status.code) else {
             // The API's errors are {"message": …}; a refusal of a batch names the event.
             let object = (try? JSONParser.parse(bytes))?.objectValue

@@ -8,13 +8,17 @@ import NIOTLS
 /// can decide whether it trusts that node before any request is made — and then pin exactly
 /// that certificate for the requests. No application data is sent on the probe connection.
 enum TLSProbe {
+    /// How long a connection and then a handshake may take: a server that accepts TCP but never
+    /// answers (stopped, frozen, or not a TLS server) fails the sync after this, naming it.
+    static let handshakeTimeout = TimeAmount.seconds(10)
+
     static func serverCertificate(host: String, port: Int, configuration: TLSConfiguration) async throws -> NIOSSLCertificate {
         let context = try NIOSSLContext(configuration: configuration)
         let presented = NIOLockedValueBox<NIOSSLCertificate?>(nil)
         let group = MultiThreadedEventLoopGroup.singleton
         let handshake = group.next().makePromise(of: Void.self)
         let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(.seconds(10))
+            .connectTimeout(handshakeTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // Accept any certificate here: this connection only reads which node answers.
@@ -34,8 +38,13 @@ enum TLSProbe {
             throw SyncPeerError(url: "https://\(host):\(port)", status: nil, message: "cannot reach the peer: \(error)")
         }
         defer { channel.close(promise: nil) }
+        let deadline = channel.eventLoop.scheduleTask(in: handshakeTimeout) { handshake.fail(HandshakeTimeout()) }
+        defer { deadline.cancel() }
         do {
             try await handshake.futureResult.get()
+        } catch is HandshakeTimeout {
+            throw SyncPeerError(url: "https://\(host):\(port)", status: nil,
+                                message: "timed out: the server accepted the connection but completed no TLS handshake within \(handshakeTimeout.nanoseconds / 1_000_000_000) s (is it stopped, overloaded, or not a `myolog serve`?)")
         } catch {
             throw SyncPeerError(url: "https://\(host):\(port)", status: nil, message: "the TLS handshake failed: \(error) (is it a `myolog serve`? is this node in its trust list?)")
         }
@@ -44,6 +53,8 @@ enum TLSProbe {
         }
         return certificate
     }
+
+    struct HandshakeTimeout: Error {}
 
     /// Completes `done` when the handshake completes, or fails it when the connection errs or closes first.
     final class HandshakeWatcher: ChannelInboundHandler, Sendable {

@@ -125,6 +125,34 @@ struct HTTPSyncCLITests {
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         #expect(try ids(laptop) == before)
     }
+
+    @Test("a peer that accepts the connection and never answers (frozen, or not a server) fails the sync in bounded time, naming it")
+    func silentPeerTimesOut() throws {
+        let store = scratch.path("clinic")
+        #expect(try MyologProcess.run(["--store", store, "init", "--site", "Clinic"]).status == 0)
+        // A listening socket nobody reads from: the kernel completes TCP handshakes into its
+        // backlog, exactly what a SIGSTOPped server looks like from the network.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        let listening = listen(listener, 8)
+        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        try #require(bound == 0 && listening == 0 && named == 0)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let started = Date()
+        let sync = try MyologProcess.run(["--store", store, "sync", "https://127.0.0.1:\(port)"])
+        let seconds = Date().timeIntervalSince(started)
+        #expect(sync.status != 0)
+        let peer = "https://127.0.0.1:\(port)"
+        #expect(sync.stderr.contains(peer) && sync.stderr.contains("timed out"), "\(sync.stderr)")
+        #expect(sync.stderr.split(separator: "\n").count == 1, "\(sync.stderr)")
+        #expect(seconds < 30, "took \(seconds) s")
+    }
 }
 
 @Suite("Schemathesis against the served OpenAPI document")
@@ -137,4 +165,5 @@ struct SchemathesisTests {
         #expect(result.status == 0, "\(result.stdout.suffix(3000))\(result.stderr.suffix(2000))")
         #expect(result.stdout.contains("schemathesis.sh: ok"), "\(result.stdout.suffix(2000))")
     }
+
 }
