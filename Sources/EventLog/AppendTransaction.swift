@@ -39,6 +39,7 @@ public final class AppendTransaction: EventReader {
     @discardableResult
     public func append(_ event: NewEvent, author: String) throws -> EventEnvelope {
         if let localAppendRefusal { throw localAppendRefusal }
+        _ = try identity.signingKey()  // refused up front without the key: nothing is appended that cannot be signed
         if author != acceptedAuthor {
             try Self.validateAuthor(author)
             acceptedAuthor = author

@@ -19,14 +19,16 @@ public enum EventBundle {
         public var description: String { "bundle: \(reason); nothing was written" }
     }
 
-    /// Writes every event of `store` beyond `clock` (all events when nil) to `url`.
+    /// Writes every event of `store` beyond `clock` (all events when nil) to `url`: a new file,
+    /// or an existing regular file when `replacing` (``AtomicFile``).
     @discardableResult
-    public static func export(_ store: EventStore, beyond clock: VectorClock?, to url: URL, batchSize: Int = 1000) throws -> Int {
-        let partial = url.appendingPathExtension("partial")
-        guard FileManager.default.createFile(atPath: partial.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw Refusal(reason: "cannot create \(partial.path)")
+    public static func export(_ store: EventStore, beyond clock: VectorClock?, to url: URL, replacing: Bool = false, batchSize: Int = 1000) throws -> Int {
+        try AtomicFile.write(to: url, replacing: replacing) { handle in
+            try write(store, beyond: clock, to: handle, batchSize: batchSize)
         }
-        let handle = try FileHandle(forWritingTo: partial)
+    }
+
+    private static func write(_ store: EventStore, beyond clock: VectorClock?, to handle: FileHandle, batchSize: Int) throws -> Int {
         var hasher = SHA256()
         var buffer: [UInt8] = []
         func emit(_ bytes: [UInt8]) throws {
@@ -36,37 +38,27 @@ public enum EventBundle {
             hasher.update(data: [UInt8(ascii: "\n")])
             if buffer.count >= 1 << 16 { try handle.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
         }
-        do {
-            try emit(JSONValue.object([
-                "format": .string(format), "version": .int(version), "origin": .string(store.identity.nodeID.rawValue),
-                "site": .string(store.identity.site), "createdAt": .string(store.wallClock.now().description), "forClock": clock?.json ?? .null,
-            ]).canonicalBytes)
-            let offer = try store.read { try $0.clock() }
-            var count = 0
-            for origin in offer.entries.keys.sorted() {
-                var after = clock?[origin] ?? 0
-                while after < offer[origin] {
-                    let batch = try store.read { try $0.events(origin: origin, after: after, limit: batchSize) }
-                    guard let last = batch.last else { break }
-                    for event in batch { try emit(event.canonicalBytes(includingHash: true)) }
-                    count += batch.count
-                    after = last.sequence
-                }
+        try emit(JSONValue.object([
+            "format": .string(format), "version": .int(version), "origin": .string(store.identity.nodeID.rawValue),
+            "site": .string(store.identity.site), "createdAt": .string(store.wallClock.now().description), "forClock": clock?.json ?? .null,
+        ]).canonicalBytes)
+        let offer = try store.read { try $0.clock() }
+        var count = 0
+        for origin in offer.entries.keys.sorted() {
+            var after = clock?[origin] ?? 0
+            while after < offer[origin] {
+                let batch = try store.read { try $0.events(origin: origin, after: after, limit: batchSize) }
+                guard let last = batch.last else { break }
+                for event in batch { try emit(event.canonicalBytes(includingHash: true)) }
+                count += batch.count
+                after = last.sequence
             }
-            let digest = Hex.encode(hasher.finalize())
-            buffer.append(contentsOf: JSONValue.object(["events": .int(count), "sha256": .string(digest)]).canonicalBytes)
-            buffer.append(UInt8(ascii: "\n"))
-            try handle.write(contentsOf: buffer)
-            try handle.synchronize()
-            try handle.close()
-            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-            try FileManager.default.moveItem(at: partial, to: url)
-            return count
-        } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(at: partial)
-            throw error
         }
+        let digest = Hex.encode(hasher.finalize())
+        buffer.append(contentsOf: JSONValue.object(["events": .int(count), "sha256": .string(digest)]).canonicalBytes)
+        buffer.append(UInt8(ascii: "\n"))
+        try handle.write(contentsOf: buffer)
+        return count
     }
 
     /// Checks the whole bundle, then offers its events to `store` in batches that each commit in

@@ -26,6 +26,14 @@ public enum EventLogError: Error, CustomStringConvertible, Sendable, Equatable {
     case corruptEvent(position: Int64, reason: String)
     /// The store was written by a newer Myolog.
     case unknownMigration(String)
+    /// The store's private key is missing: it can be read and verified, not written.
+    case missingNodeKey(path: String)
+    /// The store's database is read-only here (a backup, a read-only mount, another user's store).
+    case readOnlyStore(path: String)
+    /// The store exists but this user may not open it.
+    case storeInaccessible(path: String, reason: String)
+    /// The file where the database should be is not a Myolog store, or is damaged.
+    case notAStore(path: String, reason: String)
     /// This node's own chain no longer ends where this node signed it (``SignedHead``): the
     /// database was rewritten without the key. Writes are refused; `reason` says what disagrees.
     case localChainAltered(signedUpTo: Int?, reason: String)
@@ -68,6 +76,14 @@ public enum EventLogError: Error, CustomStringConvertible, Sendable, Equatable {
             "the local chain was altered after its last signature\(signed.map { " at sequence \($0)" } ?? ""): \(reason); nothing was written: run `myolog verify`"
         case .localChainBehind(let head, let signed):
             "this store's own chain ends at sequence \(head), but this node signed up to sequence \(signed): events were removed, or an older copy of the database (a backup?) was put in place; nothing was written: sync with a peer that holds them, and run `myolog verify`"
+        case .missingNodeKey(let path):
+            "the node key \(path) is missing: this store can be read and verified, not written. Restore the whole store directory from a backup; if the key is lost, this machine re-enrols as a new node (`myolog init` in a new directory, then sync) and every peer runs `myolog peer remove` for the old node"
+        case .readOnlyStore(let path):
+            "the store at \(path) is read-only here (a backup, a read-only mount, or another user's): it can be read and verified, not written"
+        case .storeInaccessible(let path, let reason):
+            "cannot open the store at \(path): \(reason) (does it belong to another user? run myolog as the store's owner)"
+        case .notAStore(let path, let reason):
+            "\(path) is not a Myolog store or is damaged: \(reason); nothing was written to it: restore the store directory from a backup"
         case .unknownMigration(let name):
             "the store was written by a newer Myolog (it has migration \(name)); upgrade myolog to open it"
         }

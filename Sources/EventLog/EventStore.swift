@@ -25,10 +25,15 @@ public final class EventStore: Sendable {
     public let rebuiltOnOpen: [String]
     /// The clock that stamps what this store records (``WallClock/system`` unless a test injects one).
     public let wallClock: WallClock
+    /// Whether this store was opened read-only (its file or directory is not writable here):
+    /// reads and `verify` work; every write is refused with ``EventLogError/readOnlyStore(path:)``.
+    public let isReadOnly: Bool
     let database: DatabaseQueue
 
-    private init(directory: URL, identity: NodeIdentity, database: DatabaseQueue, projections: [any LogProjection], rebuiltOnOpen: [String] = [], wallClock: WallClock) {
+    init(directory: URL, identity: NodeIdentity, database: DatabaseQueue, projections: [any LogProjection], rebuiltOnOpen: [String] = [],
+         wallClock: WallClock, isReadOnly: Bool = false) {
         self.directory = directory
+        self.isReadOnly = isReadOnly
         self.wallClock = wallClock
         self.identity = identity
         self.database = database
@@ -52,15 +57,15 @@ public final class EventStore: Sendable {
         guard chmod(directory.path, 0o700) == 0 else {
             throw EventLogError.damagedStore(path: directory.path, reason: "cannot set the directory's mode to 0700")
         }
-        let identity = NodeIdentity(privateKey: Curve25519.Signing.PrivateKey(), site: site)
-        try writeKeyFile(identity.keyFileContents, to: directory.appendingPathComponent(keyFileName))
+        let identity = NodeIdentity(privateKey: Curve25519.Signing.PrivateKey(), site: site, keyPath: directory.appendingPathComponent(keyFileName).path)
+        try writeKeyFile(try identity.keyFileContents(), to: directory.appendingPathComponent(keyFileName))
         let databaseURL = directory.appendingPathComponent(databaseFileName)
         // Health data: the database file (and the -wal and -shm files SQLite derives from its
         // mode) readable by the owner only, even if the directory's mode is later loosened.
         guard FileManager.default.createFile(atPath: databaseURL.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw EventLogError.damagedStore(path: directory.path, reason: "cannot create \(databaseFileName)")
         }
-        let database = try openDatabase(databaseURL)
+        let database = try openDatabase(databaseURL, readOnly: false, creating: true)
         try database.write { db in
             try db.execute(sql: "INSERT INTO nodes (id, site, publicKey, isLocal) VALUES (?, ?, ?, 1)",
                            arguments: [identity.nodeID.rawValue, site, identity.publicKey.rawRepresentation])
@@ -78,49 +83,11 @@ public final class EventStore: Sendable {
         return store
     }
 
-    /// Opens the store in `directory`, migrating its schema forward if this build is newer.
-    public static func open(at directory: URL, projections: [any LogProjection] = [], wallClock: WallClock = .system) throws -> EventStore {
-        let databaseURL = directory.appendingPathComponent(databaseFileName)
-        guard FileManager.default.fileExists(atPath: databaseURL.path) else { throw EventLogError.noStore(path: directory.path) }
-        var status = stat()
-        if stat(directory.path, &status) == 0, status.st_mode & 0o077 != 0 {
-            throw EventLogError.insecureStoreDirectory(path: directory.path, mode: UInt16(status.st_mode & 0o777))
-        }
-        let privateKey = try NodeIdentity.readPrivateKey(from: directory.appendingPathComponent(keyFileName))
-        let database = try openDatabase(databaseURL)
-        let local = try database.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, site FROM nodes WHERE isLocal = 1")
-        }
-        guard let local else { throw EventLogError.damagedStore(path: directory.path, reason: "the database names no local node") }
-        let identity = NodeIdentity(privateKey: privateKey, site: local["site"])
-        guard identity.nodeID.rawValue == (local["id"] as String) else {
-            throw EventLogError.damagedStore(path: directory.path, reason: "node.key belongs to node \(identity.nodeID), the database to \(local["id"] as String)")
-        }
-        // A projection built by another version of its fold is rebuilt before anyone reads it.
-        // Checked with a read first, so opening an up-to-date store takes no write lock.
-        func outdated(_ db: Database) throws -> [any LogProjection] {
-            try projections.filter { projection in
-                try Int.fetchOne(db, sql: "SELECT version FROM projection_versions WHERE name = ?", arguments: [projection.name]) != projection.version
-            }
-        }
-        var rebuilt: [String] = []
-        if try !database.read(outdated).isEmpty {
-            try database.inTransaction(.immediate) { db in
-                for projection in try outdated(db) {
-                    try install(projection, in: db)
-                    try projection.rebuild(in: ProjectionTransaction(db: db))
-                    rebuilt.append(projection.name)
-                }
-                return .commit
-            }
-        }
-        return EventStore(directory: directory, identity: identity, database: database, projections: projections, rebuiltOnOpen: rebuilt, wallClock: wallClock)
-    }
-
     /// Drops every projection and folds it again from the log alone, in one transaction.
     /// Refused while this node's own chain fails ``localChainProblem()``: the views are then the
     /// last evidence of what the log held, and a rebuild would erase it.
     public func rebuildProjections() throws {
+        guard !isReadOnly else { throw EventLogError.readOnlyStore(path: directory.path) }
         if let problem = try localChainProblem(), case .localChainAltered = problem { throw problem }
         try database.inTransaction(.immediate) { db in
             for projection in projections {
@@ -131,7 +98,7 @@ public final class EventStore: Sendable {
         }
     }
 
-    private static func install(_ projection: any LogProjection, in db: Database) throws {
+    static func install(_ projection: any LogProjection, in db: Database) throws {
         try projection.drop(in: db)
         try projection.create(in: db)
         try db.execute(sql: "INSERT OR REPLACE INTO projection_versions (name, version) VALUES (?, ?)",
@@ -141,6 +108,7 @@ public final class EventStore: Sendable {
     /// Runs `body` in one write transaction: everything it appends commits together, or nothing does.
     @discardableResult
     public func write<T>(_ body: (AppendTransaction) throws -> T) throws -> T {
+        guard !isReadOnly else { throw EventLogError.readOnlyStore(path: directory.path) }
         var result: T?
         var movedHead: SignedHead?
         let me = identity.nodeID
@@ -200,29 +168,6 @@ public final class EventStore: Sendable {
     static func validateSite(_ site: String) throws {
         try EventLogError.checkName(site, field: "site", maximumLength: maximumSiteLength,
                                     accepted: "a site name of 1–\(maximumSiteLength) characters without control characters")
-    }
-
-    private static func openDatabase(_ url: URL) throws -> DatabaseQueue {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss, and a
-            // clinician who saw "recorded" must be able to rely on it. The cost is one fsync per
-            // transaction (measured in the benchmarks), which is why bulk writes batch.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        let database = try DatabaseQueue(path: url.path, configuration: configuration)
-        let migrator = StoreSchema.migrator
-        try database.writeWithoutTransaction { db in
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-            if try migrator.hasBeenSuperseded(db) {
-                let known = Set(migrator.migrations)
-                let unknown = try migrator.appliedIdentifiers(db).first { !known.contains($0) } ?? "?"
-                throw EventLogError.unknownMigration(unknown)
-            }
-        }
-        try migrator.migrate(database)
-        return database
     }
 
     private static func writeKeyFile(_ contents: Data, to url: URL) throws {

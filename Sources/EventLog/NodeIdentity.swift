@@ -9,15 +9,37 @@ import Foundation
 public struct NodeIdentity: Sendable {
     public let nodeID: NodeID
     public let site: String
-    /// Package-wide so the TLS layer can present a certificate bound to this key; never public.
-    package let privateKey: Curve25519.Signing.PrivateKey
+    public let publicKey: Curve25519.Signing.PublicKey
+    /// Nil for a store opened without its key (lost, or not readable by this user): it can be
+    /// read and verified, never written.
+    private let privateKey: Curve25519.Signing.PrivateKey?
+    /// Where the key file was expected, for the refusal of a write without it.
+    private let keyPath: String
 
-    public var publicKey: Curve25519.Signing.PublicKey { privateKey.publicKey }
-
-    init(privateKey: Curve25519.Signing.PrivateKey, site: String) {
+    init(privateKey: Curve25519.Signing.PrivateKey, site: String, keyPath: String) {
         self.privateKey = privateKey
+        self.publicKey = privateKey.publicKey
         self.site = site
+        self.keyPath = keyPath
         self.nodeID = NodeIdentity.nodeID(forPublicKey: privateKey.publicKey.rawRepresentation)
+    }
+
+    /// An identity known from the database alone, without its private key.
+    init(publicKey: Curve25519.Signing.PublicKey, site: String, keyPath: String) {
+        self.privateKey = nil
+        self.publicKey = publicKey
+        self.site = site
+        self.keyPath = keyPath
+        self.nodeID = NodeIdentity.nodeID(forPublicKey: publicKey.rawRepresentation)
+    }
+
+    /// Whether this store holds its private key: only then may it write, sign or serve.
+    public var canSign: Bool { privateKey != nil }
+
+    /// The private key; package-wide so the TLS layer can present a certificate bound to it.
+    package func signingKey() throws -> Curve25519.Signing.PrivateKey {
+        guard let privateKey else { throw EventLogError.missingNodeKey(path: keyPath) }
+        return privateKey
     }
 
     /// The node id a public key implies.
@@ -27,11 +49,11 @@ public struct NodeIdentity: Sendable {
 
     /// Signs `data` with the node key.
     public func signature(for data: some DataProtocol) throws -> Data {
-        try privateKey.signature(for: data)
+        try signingKey().signature(for: data)
     }
 
     /// The key file's text: one line of base64 of the raw 32-byte private key.
-    var keyFileContents: Data { Data((privateKey.rawRepresentation.base64EncodedString() + "\n").utf8) }
+    func keyFileContents() throws -> Data { Data((try signingKey().rawRepresentation.base64EncodedString() + "\n").utf8) }
 
     static func readPrivateKey(from url: URL) throws -> Curve25519.Signing.PrivateKey {
         var status = stat()

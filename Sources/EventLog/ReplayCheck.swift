@@ -57,9 +57,16 @@ extension EventStore {
 
     /// Runs `compare` after a fresh replay of every projection, with each table's digest from
     /// before it, inside a transaction that is rolled back.
+    ///
+    /// A read-only store (a backup) replays into an in-memory copy of itself instead.
     private func replayed<T>(_ compare: (Database, [(String, String)]) throws -> T) throws -> T {
         var result: T?
-        try database.inTransaction(.immediate) { db in
+        var target = database
+        if isReadOnly {
+            target = try DatabaseQueue()
+            try database.backup(to: target)
+        }
+        try target.inTransaction(.immediate) { db in
             let stored = try projections.flatMap(\.tables).map { ($0, try Self.digest(of: $0, in: db)) }
             for projection in projections {
                 try projection.drop(in: db)

@@ -24,7 +24,7 @@ public struct NodeCertificate: Sendable {
 
     /// Makes the certificate for `identity`, valid from an hour ago for ten years.
     public init(identity: NodeIdentity, now: Date = Date()) throws {
-        let key = identity.privateKey
+        let key = try identity.signingKey()
         let name = try DistinguishedName {
             OrganizationName("Myolog")
             CommonName("myolog node \(identity.nodeID.rawValue)")
@@ -51,8 +51,8 @@ public struct NodeCertificate: Sendable {
     }
 
     /// The node's private key as PKCS #8 PEM, for `myolog tls-identity` only.
-    public static func privateKeyPEM(identity: NodeIdentity) -> String {
-        let base64 = Data(pkcs8Prefix + Array(identity.privateKey.rawRepresentation)).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+    public static func privateKeyPEM(identity: NodeIdentity) throws -> String {
+        let base64 = Data(pkcs8Prefix + Array(try identity.signingKey().rawRepresentation)).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
         return "-----BEGIN PRIVATE KEY-----\n\(base64)\n-----END PRIVATE KEY-----\n"
     }
 

@@ -16,7 +16,8 @@ struct BundleExportCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp("The bundle file to write.", valueName: "file")) var out: String
+    @Option(help: ArgumentHelp("The bundle file to write: a new file (an existing one only with --force).", valueName: "file")) var out: String
+    @Flag(help: "Replace --out if it is an existing regular file.") var force = false
     @Option(name: .customLong("for-clock"), help: ArgumentHelp("Only events beyond this vector clock.", valueName: "clock")) var forClock: String?
 
     func clock() throws -> VectorClock? {
@@ -30,9 +31,10 @@ struct BundleExportCommand: ParsableCommand {
     func validate() throws { _ = try clock() }
 
     func run() throws {
-        let store = try global.openStore()
         let url = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
-        let count = try EventBundle.export(store, beyond: try clock(), to: url)
+        try AtomicFile.checkTarget(url, replacing: force)  // before opening the store: a refusal touches nothing
+        let store = try global.openStore()
+        let count = try EventBundle.export(store, beyond: try clock(), to: url, replacing: force)
         if global.json {
             print(JSONValue.object(["events": .int(count), "file": .string(url.path)]).canonicalString)
         } else {

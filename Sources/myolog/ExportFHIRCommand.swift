@@ -31,7 +31,8 @@ struct ExportFHIRCommand: ParsableCommand {
     @OptionGroup var time: TimeTravelOptions
     @Argument(help: ArgumentHelp("The patient id or its first 8+ characters (not with --all).", valueName: "patient")) var patient: String?
     @Flag(help: "Every patient: one file per patient and index.json in the --out directory.") var all = false
-    @Option(help: ArgumentHelp("The file to write (one patient) or a new or empty directory (--all).", valueName: "path")) var out: String?
+    @Option(help: ArgumentHelp("The file to write (one patient, or --codes: a new file, an existing one only with --force) or a new or empty directory (--all).", valueName: "path")) var out: String?
+    @Flag(help: "Replace --out if it is an existing regular file.") var force = false
     @Flag(help: "Print the table of every code system and code the export uses (Schemas/fhir-codes.json) and exit.") var codes = false
 
     func validate() throws {
@@ -48,13 +49,15 @@ struct ExportFHIRCommand: ParsableCommand {
     }
 
     func run() throws {
+        let outURL = out.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
+        if let outURL, !all { try AtomicFile.checkTarget(outURL, replacing: force) }  // before anything is read
         if codes {
-            print(FHIRCodes.document.canonicalString)
+            let bytes = Array(FHIRCodes.document.canonicalString.utf8) + [UInt8(ascii: "\n")]
+            if let outURL { try write(bytes, to: outURL) } else { print(FHIRCodes.document.canonicalString) }
             return
         }
         let store = try global.openStore()
         let travel = try time.travel()
-        let outURL = out.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
         if all {
             try exportAll(store, travel: travel, to: outURL!)
             return
@@ -97,13 +100,13 @@ struct ExportFHIRCommand: ParsableCommand {
                 try reader.forEachPatient { patient, events in
                     guard let bundle = try FHIRPatientBundle.make(patient: patient, events: events, sites: sites, travel: travel) else { return }
                     let file = "\(patient.rawValue).fhir.json"
-                    try write(Array(bundle.canonicalString.utf8) + [UInt8(ascii: "\n")], to: partial.appendingPathComponent(file))
+                    try writeNew(Array(bundle.canonicalString.utf8) + [UInt8(ascii: "\n")], to: partial.appendingPathComponent(file))
                     let name = bundle.objectValue?["entry"]?.arrayValue?.first?.objectValue?["resource"]?.objectValue?["name"]?.arrayValue?.first?.objectValue?["text"] ?? .null
                     index.append(["patientId": .string(patient.rawValue), "name": name, "file": .string(file),
                                   "resources": .int(bundle.objectValue?["entry"]?.arrayValue?.count ?? 0)])
                 }
             }
-            try write(Array(JSONValue.object(["format": "myolog-fhir-export", "fhirVersion": "4.0.1", "patients": .array(index)]).canonicalString.utf8) + [10],
+            try writeNew(Array(JSONValue.object(["format": "myolog-fhir-export", "fhirVersion": "4.0.1", "patients": .array(index)]).canonicalString.utf8) + [10],
                       to: partial.appendingPathComponent("index.json"))
             try fileManager.moveItem(at: partial, to: directory)
             let seconds = Date().timeIntervalSince(started)
@@ -118,7 +121,13 @@ struct ExportFHIRCommand: ParsableCommand {
         }
     }
 
+    /// Writes --out atomically (``AtomicFile``): never a device, a directory or a link.
     private func write(_ bytes: [UInt8], to url: URL) throws {
+        try AtomicFile.write(to: url, replacing: force) { try $0.write(contentsOf: bytes) }
+    }
+
+    /// A file inside the export's own new directory.
+    private func writeNew(_ bytes: [UInt8], to url: URL) throws {
         guard FileManager.default.createFile(atPath: url.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
             throw ValidationError("out: cannot write \(url.path)")
         }

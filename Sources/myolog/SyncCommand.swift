@@ -67,7 +67,14 @@ struct SyncCommand: AsyncParsableCommand {
             guard peerURL.path != local.directory.standardizedFileURL.path else {
                 throw ValidationError("peer: \(peer) is this store itself; give another store's directory")
             }
-            let other = try EventStore.open(at: peerURL, projections: GlobalOptions.projections)
+            let other: EventStore
+            do {
+                other = try EventStore.open(at: peerURL, projections: GlobalOptions.projections)
+            } catch EventLogError.noStore(let path) {
+                throw ValidationError("peer: no store at \(path); give the directory of another clinic machine's store, or https://HOST:PORT")
+            } catch let error as EventLogError {
+                throw ValidationError("peer: \(error)")
+            }
             // The same rule as HTTPS: both stores must trust each other — this one first.
             guard try local.accepts(other.identity.nodeID) else {
                 throw TrustRefusal.untrustedPeer(node: other.identity.nodeID, site: other.identity.site, store: local.directory.path)

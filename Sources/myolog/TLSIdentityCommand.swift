@@ -34,7 +34,7 @@ struct TLSIdentityCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         guard FileManager.default.createFile(atPath: directory.appendingPathComponent("private-key.pem").path,
-                                             contents: Data(NodeCertificate.privateKeyPEM(identity: store.identity).utf8), attributes: [.posixPermissions: 0o600]),
+                                             contents: Data(try NodeCertificate.privateKeyPEM(identity: store.identity).utf8), attributes: [.posixPermissions: 0o600]),
             FileManager.default.createFile(atPath: directory.appendingPathComponent("certificate.pem").path,
                                            contents: Data(certificate.certificatePEM.utf8), attributes: [.posixPermissions: 0o644])
         else { throw ValidationError("out: could not write into \(out)") }

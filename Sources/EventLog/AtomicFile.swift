@@ -1,0 +1,76 @@
+import Foundation
+
+/// Writing a file a user named (an export, a bundle) without ever damaging what was there: the
+/// target must be a new path in an existing directory or — only when replacing is asked for — an
+/// existing regular file; never a device, a directory, a symbolic link or a socket. The bytes go
+/// to a temporary file in the same directory, are flushed, and are renamed over the target only
+/// when complete, so a failure leaves the old file (or nothing) and never half a file.
+public enum AtomicFile {
+    /// Refuses `url` unless it is a new path in an existing directory or, with `replacing`, an
+    /// existing regular file. `field` names the option in the refusal.
+    public static func checkTarget(_ url: URL, replacing: Bool, field: String = "out") throws {
+        var status = stat()
+        if lstat(url.path, &status) == 0 {
+            let kind = status.st_mode & S_IFMT
+            let what: String? = switch kind {
+            case S_IFREG: nil
+            case S_IFLNK: "is a symbolic link"
+            case S_IFDIR: "is a directory"
+            case S_IFCHR, S_IFBLK: "is a device"
+            default: "is not a regular file"
+            }
+            if let what {
+                throw EventLogError.invalidField(field: field, value: url.path, accepted: "a new file, or an existing regular file with --force; \(url.path) \(what)")
+            }
+            guard replacing else {
+                throw EventLogError.invalidField(field: field, value: url.path, accepted: "a new file; \(url.path) exists (pass --force to replace it)")
+            }
+            return
+        }
+        let directory = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw EventLogError.invalidField(field: field, value: url.path, accepted: "a file in an existing directory; \(directory.path) does not exist")
+        }
+        guard access(directory.path, W_OK) == 0 else {
+            throw EventLogError.invalidField(field: field, value: url.path, accepted: "a file in a directory you may write to; \(directory.path) is not writable")
+        }
+    }
+
+    /// Checks the target (``checkTarget(_:replacing:field:)``), then writes it through `body`
+    /// atomically (mode 0600: exports hold health data).
+    public static func write<T>(to url: URL, replacing: Bool, field: String = "out", _ body: (FileHandle) throws -> T) throws -> T {
+        try checkTarget(url, replacing: replacing, field: field)
+        let directory = url.deletingLastPathComponent()
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else {
+            throw EventLogError.invalidField(field: field, value: url.path, accepted: "a path that can be written: \(String(cString: strerror(errno)))")
+        }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        do {
+            let result = try body(handle)
+            try handle.synchronize()
+            try handle.close()
+            guard rename(temporary.path, url.path) == 0 else {
+                throw EventLogError.invalidField(field: field, value: url.path, accepted: "a path that can be written: \(String(cString: strerror(errno)))")
+            }
+            return result
+        } catch {
+            try? handle.close()
+            unlink(temporary.path)
+            if let error = error as? EventLogError { throw error }
+            throw EventLogError.invalidField(field: field, value: url.path, accepted: "a path with room to write: \(Self.reason(error))")
+        }
+    }
+
+    /// The POSIX reason inside a Foundation file error, in one line.
+    static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        return nsError.localizedDescription.replacingOccurrences(of: "\n", with: " ")
+    }
+}

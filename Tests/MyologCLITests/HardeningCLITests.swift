@@ -1,0 +1,146 @@
+import EventLog
+import Foundation
+import Testing
+
+/// What a careless or hostile user does to a store's files and options: every case is refused in
+/// one line naming what is wrong, with a non-zero exit, and nothing is written anywhere.
+@Suite("Hardening: damaged stores, lost keys, read-only copies, --out targets")
+struct HardeningCLITests {
+    let scratch = Scratch()
+
+    /// Every file of a store directory, byte for byte.
+    func contents(_ directory: String) -> [String: Data] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return Dictionary(uniqueKeysWithValues: names.map { ($0, FileManager.default.contents(atPath: directory + "/" + $0) ?? Data()) })
+    }
+
+    func demoStore(_ name: String) throws -> String {
+        let store = scratch.path(name)
+        #expect(try MyologProcess.run(["demo", "tour", "--store", store]).status == 0)
+        // Fold the WAL into the database file, so the copies below are whole.
+        #expect(try MyologProcess.run(["sqlite3", store + "/myolog.sqlite", "PRAGMA wal_checkpoint(TRUNCATE)"], executable: URL(fileURLWithPath: "/usr/bin/env")).status == 0)
+        return store
+    }
+
+    func firstPatient(_ store: String) throws -> String {
+        let text = try MyologProcess.run(["--store", store, "patients", "--json"]).stdout
+        return try #require(JSONParser.parse(text.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValueForTest.first?.objectValue?["patientId"]?.stringValue)
+    }
+
+    enum Damage: String, CaseIterable, CustomTestStringConvertible {
+        case truncated, garbage, emptyFile, someoneElsesSQLite, databaseDeleted
+        var testDescription: String { rawValue }
+    }
+
+    @Test("a damaged or foreign database file: one line saying so for reads, writes and verify; nothing written into it", arguments: Damage.allCases)
+    func damagedDatabase(_ damage: Damage) throws {
+        let store = try demoStore("store")
+        let database = store + "/myolog.sqlite"
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        switch damage {
+        case .truncated: try FileHandle(forWritingTo: URL(fileURLWithPath: database)).truncate(atOffset: 12_288)
+        case .garbage: try Data((0..<65_536).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }).write(to: URL(fileURLWithPath: database))
+        case .emptyFile: try Data().write(to: URL(fileURLWithPath: database))
+        case .someoneElsesSQLite:
+            try FileManager.default.removeItem(atPath: database)
+            #expect(try MyologProcess.run(["sqlite3", database, "CREATE TABLE invoices (id INTEGER PRIMARY KEY)"], executable: URL(fileURLWithPath: "/usr/bin/env")).status == 0)
+        case .databaseDeleted: try FileManager.default.removeItem(atPath: database)
+        }
+        let before = contents(store)
+        for arguments in [["patients"], ["verify"], ["--as", "alex", "patient", "register", "--name", "Zoe Park", "--dob", "1990-01-01"]] {
+            let result = try MyologProcess.run(["--store", store] + arguments)
+            #expect(result.status == 1, "\(damage) \(arguments): \(result.stdout)")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(damage) \(arguments): \(result.stderr)")
+            let expected = damage == .databaseDeleted ? "myolog.sqlite is missing beside node.key" : "is not a Myolog store or is damaged"
+            #expect(result.stderr.contains(expected) && !result.stderr.contains("PRAGMA") && !result.stderr.contains("myolog init"), "\(damage): \(result.stderr)")
+            #expect(contents(store) == before, "\(damage) \(arguments): the store's files changed")
+        }
+    }
+
+    @Test("what is missing is named: no directory, an empty one, a sync peer that is not there")
+    func missingThingsNamed() throws {
+        let missing = scratch.path("nowhere")
+        let none = try MyologProcess.run(["--store", missing, "patients"])
+        #expect(none.status == 1 && none.stderr.contains("no store at \(missing)"), "\(none.stderr)")
+        let store = try demoStore("store")
+        let peer = try MyologProcess.run(["--store", store, "sync", missing])
+        #expect(peer.status != 0 && peer.stderr.contains("peer: no store at \(missing)") && !peer.stderr.contains("myolog init"), "\(peer.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: missing))
+    }
+
+    @Test("a lost node.key: reads and verify work, writes are refused naming the recovery, nothing written")
+    func lostKey() throws {
+        let store = try demoStore("store")
+        let patient = try firstPatient(store)
+        try FileManager.default.removeItem(atPath: store + "/node.key")
+        let before = contents(store)
+        #expect(try MyologProcess.run(["--store", store, "show", patient]).status == 0)
+        let verify = try MyologProcess.run(["--store", store, "verify"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let write = try MyologProcess.run(["--store", store, "--as", "alex", "record", "pain", patient, "--score", "3", "--region", "neck"])
+        #expect(write.status == 1 && write.stderr.contains("node.key is missing") && write.stderr.contains("re-enrols as a new node"), "\(write.stderr)")
+        #expect(write.stderr.split(separator: "\n").count == 1)
+        #expect(contents(store).filter { !$0.key.hasSuffix("-shm") } == before.filter { !$0.key.hasSuffix("-shm") })
+    }
+
+    @Test("a read-only copy (another user's backup, no write permission): reads and verify work, writes are refused")
+    func readOnlyCopy() throws {
+        let store = try demoStore("store")
+        let patient = try firstPatient(store)
+        let backup = scratch.path("backup")
+        try FileManager.default.copyItem(atPath: store, toPath: backup)
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: backup + "/myolog.sqlite" + suffix) }
+        // As root, permissions do not bind: run as `nobody`, who owns the copy read-only.
+        var prefix: [String] = []
+        if getuid() == 0 {
+            let binary = scratch.path("myolog")
+            try FileManager.default.copyItem(atPath: MyologProcess.binary.path, toPath: binary)
+            chmod(scratch.url.path, 0o755)
+            #expect(try MyologProcess.run(["chown", "-R", "nobody", backup], executable: URL(fileURLWithPath: "/usr/bin/env")).status == 0)
+            prefix = ["setpriv", "--reuid=nobody", "--regid=\(getgid())", "--clear-groups", binary]
+        }
+        for file in ["myolog.sqlite", "node.key", "node.head"] { chmod(backup + "/" + file, 0o400) }
+        chmod(backup, 0o500)
+        defer { chmod(backup, 0o700) }
+        let before = contents(backup)
+        func run(_ arguments: [String]) throws -> MyologProcess.Result {
+            prefix.isEmpty ? try MyologProcess.run(arguments) : try MyologProcess.run(prefix + arguments, executable: URL(fileURLWithPath: "/usr/bin/env"))
+        }
+        let verify = try run(["--store", backup, "verify"])
+        #expect(verify.status == 0 && verify.stdout.contains("Views: ok"), "\(verify.stdout)\(verify.stderr)")
+        #expect(try run(["--store", backup, "show", patient]).status == 0)
+        let write = try run(["--store", backup, "--as", "alex", "record", "pain", patient, "--score", "3", "--region", "neck"])
+        #expect(write.status == 1 && write.stderr.contains("is read-only here"), "\(write.stderr)")
+        #expect(contents(backup) == before)
+    }
+
+    @Test("--out never replaces a device, a directory or a link, an existing file only with --force; the write is atomic")
+    func outTargets() throws {
+        let store = try demoStore("store")
+        let patient = try firstPatient(store)
+        let existing = scratch.path("existing.json"), link = scratch.path("link.json"), target = scratch.path("target.json")
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: existing))
+        try Data("target".utf8).write(to: URL(fileURLWithPath: target))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let refusals: [(String, String)] = [("/dev/null", "is a device"), (scratch.url.path, "is a directory"), (link, "is a symbolic link"),
+                                            (existing, "exists (pass --force"), (scratch.path("no/such/dir/x.json"), "does not exist")]
+        for (out, reason) in refusals {
+            for command in [["export", "fhir", patient, "--out", out], ["bundle", "export", "--out", out], ["export", "fhir", "--codes", "--out", out]] {
+                let result = try MyologProcess.run(["--store", store] + command)
+                #expect(result.status == 1 && result.stderr.hasPrefix("myolog: error: out:") && result.stderr.contains(reason), "\(command): \(result.stderr)")
+                #expect(result.stderr.split(separator: "\n").count == 1)
+            }
+        }
+        #expect(FileManager.default.contents(atPath: existing) == Data("keep me".utf8))
+        #expect(FileManager.default.contents(atPath: target) == Data("target".utf8))
+        var status = stat()
+        #expect(lstat(link, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK)
+        #expect(try MyologProcess.run(["--store", store, "export", "fhir", patient, "--out", existing, "--force"]).status == 0)
+        #expect(FileManager.default.contents(atPath: existing).map { $0.starts(with: Data("{".utf8)) } == true)
+        #expect(try MyologProcess.run(["--store", store, "export", "fhir", "--codes", "--out", scratch.path("codes.json")]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: scratch.path("codes.json")))
+        // No temporary file is left behind by any of it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).allSatisfy { !$0.contains("partial") })
+    }
+}
