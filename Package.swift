@@ -38,6 +38,8 @@ let package = Package(
             name: "EventLog",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The SQLite C API itself, for query limits GRDB does not wrap (sqlite3_limit, heap limit).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -29,8 +29,10 @@ public struct ClinicalInput: Sendable {
     /// A person's name: 1–200 characters, no control characters; surrounding spaces trimmed.
     public func name(_ value: String, field: String = "name") throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.count <= Self.maximumNameLength, !Self.hasControlCharacters(trimmed, allowingLineBreaks: false) else {
-            throw invalid(field, value, "1–\(Self.maximumNameLength) characters without control characters")
+        guard !trimmed.isEmpty, trimmed.count <= Self.maximumNameLength, trimmed.utf8.count <= 4 * Self.maximumNameLength,
+            !Self.hasControlCharacters(trimmed, allowingLineBreaks: false)
+        else {
+            throw invalid(field, value, "1–\(Self.maximumNameLength) characters (\(4 * Self.maximumNameLength) bytes) without control or invisible characters")
         }
         return trimmed
     }
@@ -38,8 +40,10 @@ public struct ClinicalInput: Sendable {
     /// Free text: 1–10,000 characters; line breaks and tabs allowed, other control characters not.
     public func text(_ value: String, field: String) throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= Self.maximumTextLength, !Self.hasControlCharacters(trimmed, allowingLineBreaks: true) else {
-            throw invalid(field, value, "text of 1–\(Self.maximumTextLength) characters without control characters other than line breaks and tabs")
+        guard !trimmed.isEmpty, trimmed.count <= Self.maximumTextLength, trimmed.utf8.count <= 4 * Self.maximumTextLength,
+            !Self.hasControlCharacters(trimmed, allowingLineBreaks: true)
+        else {
+            throw invalid(field, value, "text of 1–\(Self.maximumTextLength) characters without control or invisible characters other than line breaks and tabs")
         }
         return trimmed
     }
@@ -136,9 +140,6 @@ public struct ClinicalInput: Sendable {
     }
 
     static func hasControlCharacters(_ text: String, allowingLineBreaks: Bool) -> Bool {
-        text.unicodeScalars.contains { scalar in
-            if allowingLineBreaks, scalar == "\n" || scalar == "\t" || scalar == "\r" { return false }
-            return scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}"
-        }
+        VisibleText.firstHiddenScalar(in: text, allowingLineBreaks: allowingLineBreaks) != nil
     }
 }

@@ -327,6 +327,6 @@ public final class AppendTransaction: EventReader {
 
     static func validateAuthor(_ author: String) throws {
         try EventLogError.checkName(author, field: "author", maximumLength: maximumAuthorLength,
-                                    accepted: "a user name of 1–\(maximumAuthorLength) characters without control characters, from --as USER or $MYOLOG_USER")
+                                    accepted: "a user name of 1–\(maximumAuthorLength) characters without control or invisible characters, from --as USER or $MYOLOG_USER")
     }
 }

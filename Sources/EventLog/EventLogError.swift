@@ -19,7 +19,7 @@ public enum EventLogError: Error, CustomStringConvertible, Sendable, Equatable {
     /// No event has this id (or prefix).
     case unknownEvent(String)
     /// A prefix matches more than one event.
-    case ambiguousEvent(prefix: String, matches: [String])
+    case ambiguousEvent(prefix: String, count: Int, matches: [String])
     /// An id prefix is too short to look up.
     case prefixTooShort(String, minimum: Int)
     /// A stored row does not decode: the store was altered outside Myolog.
@@ -44,9 +44,11 @@ public enum EventLogError: Error, CustomStringConvertible, Sendable, Equatable {
 
     /// Refuses `value` for `field` unless it is a name a person typed: not blank, at most
     /// `maximumLength` characters, no control characters. Authors, sites and peer names share it.
+    /// Bounded in bytes too (4 per character), so that one "character" of ten thousand combining
+    /// marks is not a name.
     static func checkName(_ value: String, field: String, maximumLength: Int, accepted: String) throws {
-        guard !value.trimmingCharacters(in: .whitespaces).isEmpty, value.count <= maximumLength,
-            !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        guard !value.trimmingCharacters(in: .whitespaces).isEmpty, value.count <= maximumLength, value.utf8.count <= 4 * maximumLength,
+            VisibleText.firstHiddenScalar(in: value, allowingLineBreaks: false) == nil
         else { throw EventLogError.invalidField(field: field, value: value, accepted: accepted) }
     }
 
@@ -63,11 +65,11 @@ public enum EventLogError: Error, CustomStringConvertible, Sendable, Equatable {
         case .insecureStoreDirectory(let path, let mode):
             "the store directory \(path) is open to other users (mode \(String(mode, radix: 8))); it holds health records: run `chmod 700 \(path)` and retry"
         case .invalidField(let field, let value, let accepted):
-            "\(field): \(value.isEmpty ? "an empty value" : "\"\(value.prefix(60))\(value.count > 60 ? "…" : "")\"") is not accepted; accepted: \(accepted)"
+            "\(field): \(value.isEmpty ? "an empty value" : "\"\(VisibleText.escaped(String(String.UnicodeScalarView(value.unicodeScalars.prefix(60)))))\(value.unicodeScalars.count > 60 ? "…" : "")\"") is not accepted; accepted: \(accepted)"
         case .unknownEvent(let id):
             "event: no event with id \(id)"
-        case .ambiguousEvent(let prefix, let matches):
-            "event: the prefix \(prefix) matches \(matches.count) events (\(matches.joined(separator: ", "))); give more characters"
+        case .ambiguousEvent(let prefix, let count, let matches):
+            "event: \(prefix) matches \(count) events (\(matches.joined(separator: ", "))\(count > matches.count ? ", …" : "")); give the whole id or its last 12 characters"
         case .prefixTooShort(let prefix, let minimum):
             "id: \"\(prefix)\" is too short; give at least \(minimum) characters of the id"
         case .corruptEvent(let position, let reason):

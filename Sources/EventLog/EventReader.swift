@@ -32,22 +32,33 @@ public class EventReader {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.signedColumns) FROM events WHERE id = ?"), arguments: [id.rawValue]).map(Self.envelope)
     }
 
-    /// The event whose id is `text` or starts with it (at least ``minimumPrefixLength`` characters).
+    /// The event whose id is `text`, ends with it (its last 12 hex digits: the random part, unique
+    /// in practice), or starts with it (at least ``minimumPrefixLength`` characters).
     public func resolveEvent(_ text: String) throws -> EventEnvelope {
         let prefix = text.lowercased()
         if let id = EventID(prefix) {
             guard let event = try event(id) else { throw EventLogError.unknownEvent(text) }
             return event
         }
+        if prefix.utf8.count == Self.tailLength, prefix.utf8.allSatisfy(Hex.isDigit) {
+            let rows = try Row.fetchAll(db, sql: "SELECT \(Self.signedColumns) FROM events WHERE substr(id, 25) = ? LIMIT 4", arguments: [prefix])
+            if rows.count == 1 { return try Self.envelope(rows[0]) }
+            if rows.count > 1 { throw EventLogError.ambiguousEvent(prefix: text, count: rows.count, matches: rows.map { $0["id"] as String }) }
+        }
         try Self.checkPrefix(prefix)
-        let rows = try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 4",
-                                    arguments: [prefix, prefix + "g"])
+        let range: [any DatabaseValueConvertible] = [prefix, prefix + "g"]
+        let rows = try Row.fetchAll(db, sql: "SELECT \(Self.signedColumns) FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 3", arguments: StatementArguments(range))
         switch rows.count {
         case 0: throw EventLogError.unknownEvent(text)
         case 1: return try Self.envelope(rows[0])
-        default: throw EventLogError.ambiguousEvent(prefix: text, matches: rows.map { $0["id"] as String })
+        default:
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE id >= ? AND id < ?", arguments: StatementArguments(range)) ?? rows.count
+            throw EventLogError.ambiguousEvent(prefix: text, count: count, matches: rows.map { $0["id"] as String })
         }
     }
+
+    /// How many trailing hex digits of an event id identify it (``resolveEvent(_:)``).
+    public static let tailLength = 12
 
     /// Distinct patient ids that appear in the log and start with `prefix` (up to `limit`).
     public func patientIDs(withPrefix text: String, limit: Int = 4) throws -> [PatientID] {

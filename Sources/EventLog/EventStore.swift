@@ -167,7 +167,7 @@ public final class EventStore: Sendable {
 
     static func validateSite(_ site: String) throws {
         try EventLogError.checkName(site, field: "site", maximumLength: maximumSiteLength,
-                                    accepted: "a site name of 1–\(maximumSiteLength) characters without control characters")
+                                    accepted: "a site name of 1–\(maximumSiteLength) characters without control or invisible characters")
     }
 
     private static func writeKeyFile(_ contents: Data, to url: URL) throws {

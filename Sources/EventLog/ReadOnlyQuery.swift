@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Runs one SQL statement for scripts and reports on a connection that cannot write.
 ///
@@ -25,34 +26,75 @@ public struct ReadOnlyQuery {
         databaseURL = directory.appendingPathComponent(EventStore.databaseFileName)
     }
 
-    public func run(_ sql: String, limit: Int = 1_000_000) throws -> Result {
+    /// Bounds on one query's resources: a runaway statement (an endless recursive CTE, a
+    /// gigabyte string) is refused, never allowed to hang the machine or exhaust its memory.
+    public struct Limits: Sendable {
+        /// The most rows returned.
+        public var rows = 1_000_000
+        /// Wall-clock seconds before the statement is interrupted.
+        public var seconds = 5.0
+        /// The largest string or blob any expression may build (SQLite's SQLITE_LIMIT_LENGTH).
+        public var valueBytes = 16 << 20
+        /// SQLite's heap, and the result gathered, may not grow beyond this.
+        public var memoryBytes = 256 << 20
+        public init() {}
+    }
+
+    public func run(_ sql: String, limits: Limits = Limits()) throws -> Result {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = ON") }
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA query_only = ON")
+            sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, Int32(clamping: limits.valueBytes))
+        }
         let database: DatabaseQueue
         do {
             database = try DatabaseQueue(path: databaseURL.path, configuration: configuration)
         } catch {
             throw Refusal(reason: "cannot open \(databaseURL.path) read-only")
         }
+        // Process-wide in SQLite, so restored afterwards; the CLI runs one query per process.
+        let previousHeapLimit = sqlite3_hard_heap_limit64(Int64(limits.memoryBytes))
+        defer { sqlite3_hard_heap_limit64(previousHeapLimit) }
+        let deadline = DispatchWorkItem { database.interrupt() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + limits.seconds, execute: deadline)
+        defer { deadline.cancel() }
+        func refusal(_ error: DatabaseError) -> Refusal {
+            switch error.resultCode {
+            case .SQLITE_INTERRUPT: Refusal(reason: "the statement ran longer than \(limits.seconds) s and was stopped (--timeout); the store is unchanged")
+            case .SQLITE_NOMEM: Refusal(reason: "the statement needed more than \(limits.memoryBytes >> 20) MiB of memory and was stopped; the store is unchanged")
+            case .SQLITE_TOOBIG: Refusal(reason: "a value larger than \(limits.valueBytes >> 20) MiB was refused; the store is unchanged")
+            default: Refusal(reason: Self.oneLine(error))
+            }
+        }
         return try database.read { db in
             let statement: Statement
             do {
                 statement = try db.makeStatement(sql: sql)
             } catch let error as DatabaseError {
-                throw Refusal(reason: Self.oneLine(error))
+                throw refusal(error)
             }
             guard statement.isReadonly else { throw Refusal(reason: "only a read-only statement (SELECT, WITH …, EXPLAIN) is accepted; the store is unchanged") }
             var result = Result(columns: statement.columnNames, rows: [])
+            var bytes = 0
             do {
                 let cursor = try Row.fetchCursor(statement)
                 while let row = try cursor.next() {
-                    guard result.rows.count < limit else { throw Refusal(reason: "more than \(limit) rows; add a LIMIT") }
-                    result.rows.append(row.databaseValues.map { $0 })
+                    guard result.rows.count < limits.rows else { throw Refusal(reason: "more than \(limits.rows) rows; add a LIMIT") }
+                    let values: [DatabaseValue] = Array(row.databaseValues)
+                    for value in values {
+                        switch value.storage {
+                        case .string(let text): bytes += text.utf8.count
+                        case .blob(let data): bytes += data.count
+                        default: bytes += 8
+                        }
+                    }
+                    guard bytes <= limits.memoryBytes else { throw Refusal(reason: "the result is larger than \(limits.memoryBytes >> 20) MiB; add a LIMIT or select fewer columns") }
+                    result.rows.append(values)
                 }
             } catch let error as DatabaseError {
-                throw Refusal(reason: Self.oneLine(error))
+                throw refusal(error)
             }
             return result
         }

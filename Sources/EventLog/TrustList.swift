@@ -155,6 +155,6 @@ extension AppendTransaction {
 
     static func validatePeerName(_ name: String) throws {
         try EventLogError.checkName(name, field: "name", maximumLength: maximumPeerNameLength,
-                                    accepted: "a name of 1–\(maximumPeerNameLength) characters without control characters")
+                                    accepted: "a name of 1–\(maximumPeerNameLength) characters without control or invisible characters")
     }
 }

@@ -20,7 +20,7 @@ struct CorrectCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The entry's event id or its first 8+ characters.", valueName: "event")) var event: String
+    @Argument(help: ArgumentHelp("The entry's event id or its last 12 characters.", valueName: "event")) var event: String
     @Option(help: "Why the entry was wrong.") var reason: String
     @Option var score: String?
     @Option var region: String?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventLog
 import Foundation
 
 /// `myolog`: the command line over a Myolog store. A thin shell: every rule lives in the libraries.
@@ -44,7 +45,9 @@ struct Myolog: AsyncParsableCommand {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
             // A bare exit status (verify, sync on a fork) has said what it found already.
-            let text = message(for: error)
+            // Whatever an error echoes of the input stays one visible line: no terminal escapes,
+            // no line breaks, no reordering characters reach the terminal.
+            let text = VisibleText.escaped(message(for: error).split(whereSeparator: \.isNewline).joined(separator: " "))
             if !text.isEmpty { FileHandle.standardError.write(Data("myolog: error: \(text)\n".utf8)) }
             Foundation.exit(code.rawValue)
         }

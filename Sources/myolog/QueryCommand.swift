@@ -12,6 +12,8 @@ struct QueryCommand: ParsableCommand {
             statement that would write is refused and the store is unchanged. One statement only.
             Tables: patient_summary, pain_scores, trigger_points, techniques, history_entries,
             visits, field_conflicts (Schemas/projections.md) and the log itself, events.
+            Bounded: a statement running longer than --timeout (default 5 s), needing more than
+            256 MiB, or building a value over 16 MiB is stopped and refused.
 
             Examples:
               myolog query "SELECT name, latestPainScore FROM patient_summary ORDER BY name"
@@ -21,12 +23,21 @@ struct QueryCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print CSV (RFC 4180) instead of a table.") var csv = false
+    @Option(help: ArgumentHelp("Stop the statement after this many seconds (0.1–600).", valueName: "seconds")) var timeout = 5.0
     @Argument(help: ArgumentHelp("One SQL statement.", valueName: "sql")) var sql: String
+
+    func validate() throws {
+        guard (0.1...600).contains(timeout) else {
+            throw ValidationError("timeout: \(timeout) is not accepted; accepted: seconds from 0.1 to 600")
+        }
+    }
 
     func run() throws {
         // Open (and migrate, rebuild) the store the usual way first, so the tables exist.
         let store = try global.openStore()
-        let result = try ReadOnlyQuery(store: store.directory).run(sql)
+        var limits = ReadOnlyQuery.Limits()
+        limits.seconds = timeout
+        let result = try ReadOnlyQuery(store: store.directory).run(sql, limits: limits)
         var out = StandardOutput()
         if global.json {
             out.write("[")

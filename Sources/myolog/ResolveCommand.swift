@@ -6,7 +6,7 @@ struct ResolveCommand: ParsableCommand {
         commandName: "resolve",
         abstract: "Mark a trigger point found earlier as resolved.",
         discussion: """
-            EVENT is the TriggerPointFound event's id (or its first 8+ characters), as printed by
+            EVENT is the TriggerPointFound event's id (or its last 12 characters), as printed by
             `myolog record trigger-point` and `myolog log`.
 
             Examples:
@@ -15,7 +15,7 @@ struct ResolveCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The trigger point's event id or its first 8+ characters.", valueName: "event")) var event: String
+    @Argument(help: ArgumentHelp("The trigger point's event id or its last 12 characters.", valueName: "event")) var event: String
     @Option(help: "A note.") var note: String?
 
     func run() throws {

@@ -12,7 +12,7 @@ struct RetractCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The entry's event id or its first 8+ characters.", valueName: "event")) var event: String
+    @Argument(help: ArgumentHelp("The entry's event id or its last 12 characters.", valueName: "event")) var event: String
     @Option(help: "Why it is retracted.") var reason: String
 
     func run() throws {

@@ -31,9 +31,17 @@ struct CLITests {
         #expect(result.stdout.contains("4 patients"))
         #expect(result.stdout.contains("PainScoreRecorded"))
         #expect(result.stdout.contains("EntryRetracted"))
-        #expect(result.stdout.contains("Explore it:"))
+        #expect(result.stdout.contains("Explore it (each line runs as printed):"))
         let path = result.stdout.split(separator: "\n")[0].replacingOccurrences(of: "Demo store: ", with: "").split(separator: " ")[0]
         #expect(FileManager.default.fileExists(atPath: "\(path)/myolog.sqlite"))
+        // The hints run as printed: they name this very binary, not a `myolog` that may not be on PATH.
+        let hints = result.stdout.components(separatedBy: "Explore it (each line runs as printed):\n").last ?? ""
+        let show = try #require(hints.split(separator: "\n").first { $0.contains(" show ") })
+        let words = show.split(separator: " ").map(String.init)
+        #expect(FileManager.default.isExecutableFile(atPath: words[0]) || words[0] == "myolog", "\(show)")
+        let shown = try MyologProcess.run(Array(words.dropFirst()), environment: MyologProcess.environment(["MYOLOG_STORE": String(path)]),
+                                          executable: URL(fileURLWithPath: words[0]))
+        #expect(shown.status == 0 && shown.stdout.contains("Pain"), "\(shown.stderr)")
         try? FileManager.default.removeItem(atPath: String(path))
     }
 

@@ -143,4 +143,60 @@ struct HardeningCLITests {
         // No temporary file is left behind by any of it.
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).allSatisfy { !$0.contains("partial") })
     }
+
+    @Test("names and authors: bidi overrides, zero-width and control characters, huge graphemes refused; echoes escaped to one visible line", arguments: [
+        ("name", "Mia\u{202E}nospmohT"), ("name", "Mia\u{200B}Thompson"), ("name", "Mia\u{2066}X\u{2069}"), ("name", "a" + String(repeating: "\u{301}", count: 3000)),
+        ("author", "al\u{1B}[2Jex"), ("author", "alex\nroot"), ("author", "\u{FEFF}alex"),
+    ])
+    func hiddenCharacters(_ field: String, _ value: String) throws {
+        let store = try demoStore("store")
+        let before = contents(store)
+        let author = field == "author" ? value : "alex", name = field == "name" ? value : "Zoe Park"
+        let result = try MyologProcess.run(["--store", store, "--as", author, "patient", "register", "--name", name, "--dob", "1990-01-01"])
+        #expect(result.status != 0)
+        #expect(result.stderr.hasPrefix("myolog: error: \(field):"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.utf8.count < 400, "\(result.stderr)")
+        #expect(!result.stderr.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" || $0 == "\u{200B}" || $0 == "\u{2066}" })
+        #expect(contents(store) == before)
+        // Scripts that need joiners inside words keep them.
+        #expect(try MyologProcess.run(["--store", store, "--as", "alex", "patient", "register", "--name", "می\u{200C}خواهم", "--dob", "1990-01-01"]).status == 0)
+    }
+
+    @Test("query is bounded: an endless recursive CTE, a gigabyte string and a huge result are stopped in one line, the store unchanged")
+    func queryLimits() throws {
+        let store = try demoStore("store")
+        let before = contents(store)
+        let cases: [([String], String)] = [
+            (["query", "--timeout", "1", "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT count(*) FROM r"], "ran longer than 1.0 s"),
+            (["query", "SELECT zeroblob(1000000000)"], "larger than 16 MiB"),
+            (["query", "--timeout", "30", "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r LIMIT 400) SELECT x, zeroblob(1000000) FROM r"], "larger than 256 MiB"),
+            (["query", "--timeout", "0", "SELECT 1"], "timeout:"),
+        ]
+        for (arguments, reason) in cases {
+            let started = Date()
+            let result = try MyologProcess.run(["--store", store] + arguments)
+            #expect(result.status != 0 && result.stderr.contains(reason), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1)
+            #expect(Date().timeIntervalSince(started) < 20)
+        }
+        // Opening may leave an empty -wal beside the database: no data.
+        func data(_ files: [String: Data]) -> [String: Data] { files.filter { !$0.key.hasSuffix("-shm") && !($0.key.hasSuffix("-wal") && $0.value.isEmpty) } }
+        #expect(data(contents(store)) == data(before))
+    }
+
+    @Test("event ids: the last 12 characters find one event; a time prefix shared by many says how many matched")
+    func shortEventIDs() throws {
+        let store = try demoStore("store")
+        let log = try JSONParser.parse(try MyologProcess.run(["--store", store, "log", "--json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValueForTest
+        let ids = log.compactMap { $0.objectValue?["id"]?.stringValue }
+        let id = try #require(ids.dropFirst(5).first)
+        let byTail = try MyologProcess.run(["--store", store, "history", String(id.suffix(12))])
+        #expect(byTail.status == 0 && byTail.stdout.contains(id), "\(byTail.stderr)")
+        let prefix = String(id.prefix(8))
+        let sharing = ids.filter { $0.hasPrefix(prefix) }.count
+        if sharing > 1 {
+            let ambiguous = try MyologProcess.run(["--store", store, "history", prefix])
+            #expect(ambiguous.status != 0 && ambiguous.stderr.contains("matches \(sharing) events") && ambiguous.stderr.contains("last 12 characters"), "\(ambiguous.stderr)")
+        }
+    }
 }
