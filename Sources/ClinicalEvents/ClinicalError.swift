@@ -8,6 +8,10 @@ public enum ClinicalError: Error, CustomStringConvertible, Sendable, Equatable {
     case unknownPatient(String)
     case ambiguousPatient(prefix: String, matches: [String])
     case notAnEntry(event: String, type: String, action: String)
+    /// A registration with clinical entries cannot be withdrawn.
+    case registrationInUse(event: String, patient: String, entries: Int)
+    /// The patient's registration was withdrawn (a mistaken or duplicate registration).
+    case registrationWithdrawn(patient: String, by: String)
     case alreadyRetracted(event: String, by: String)
     case fieldNotCorrectable(field: String, type: String, accepted: [String])
     case nothingToChange(String)
@@ -24,6 +28,10 @@ public enum ClinicalError: Error, CustomStringConvertible, Sendable, Equatable {
             "patient: the prefix \(prefix) matches \(matches.count) patients (\(matches.joined(separator: ", "))); give more characters"
         case .notAnEntry(let event, let type, let action):
             "event: \(event) is a \(type), which cannot be \(action)"
+        case .registrationInUse(let event, let patient, let entries):
+            "event: \(event) registers patient \(patient), who has \(entries) clinical entr\(entries == 1 ? "y" : "ies"): only a registration with none (a mistake, a duplicate) can be withdrawn; record the care under one of the two records and retract the other's entries first"
+        case .registrationWithdrawn(let patient, let by):
+            "patient: \(patient)'s registration was withdrawn (event \(by)); write to the patient's other record"
         case .alreadyRetracted(let event, let by):
             "event: \(event) was already retracted (by event \(by)); nothing to do"
         case .fieldNotCorrectable(let field, let type, let accepted):

@@ -78,7 +78,7 @@ public struct ClinicalInput: Sendable {
     /// When something happened: `YYYY-MM-DD` (the start of that day here) or an RFC 3339
     /// instant; not in the future.
     public func occurredAt(_ value: String) throws -> Timestamp {
-        let accepted = "a date YYYY-MM-DD or an instant like 2026-03-03T09:15:00Z, not in the future (now: \(now))"
+        let accepted = "a date YYYY-MM-DD or an instant like 2026-03-03T09:15:00Z, from 1900-01-01 up to now (\(now))"
         let text = value.trimmingCharacters(in: .whitespaces)
         let instant: Timestamp
         if let date = CivilDate(iso: text) {
@@ -89,7 +89,7 @@ public struct ClinicalInput: Sendable {
         } else {
             throw invalid("date", value, accepted)
         }
-        guard instant <= now, instant.millisecondsSinceEpoch >= 0 else { throw invalid("date", value, accepted) }
+        guard instant <= now, instant >= Timestamp(startOf: CivilDate(year: 1900, month: 1, day: 1)!, in: timeZone) else { throw invalid("date", value, accepted) }
         return instant
     }
 

@@ -98,10 +98,25 @@ public final class ClinicalSession {
         return try transaction.append(Self.event(payload, patient: patient), author: author)
     }
 
-    /// The registered patient whose id is `reference` or starts with it.
+    /// The retraction that withdrew the patient's registration, if it was withdrawn.
+    public static func withdrawal(of patient: PatientID, in reader: EventReader) throws -> EventEnvelope? {
+        for registration in try reader.events(patient: patient, types: [PatientRegistered.eventType]) {
+            if let withdrawal = try retraction(of: registration, in: reader) { return withdrawal }
+        }
+        return nil
+    }
+
+    /// The event types that register a patient or change their details: not clinical entries.
+    static let registrationTypes: Set<String> = [PatientRegistered.eventType, PatientDetailsChanged.eventType]
+
+    /// The registered patient whose id is `reference` or starts with it; refused once the
+    /// registration was withdrawn.
     public func patient(_ reference: String) throws -> PatientID {
         if let id = PatientID(reference), knownPatients.contains(id) { return id }
         let id = try Self.resolvePatient(reference, in: transaction)
+        if let withdrawal = try Self.withdrawal(of: id, in: transaction) {
+            throw ClinicalError.registrationWithdrawn(patient: id.rawValue, by: withdrawal.id.rawValue)
+        }
         knownPatients.insert(id)
         return id
     }
@@ -132,6 +147,7 @@ public final class ClinicalSession {
         let payload = VisitStarted(reason: try reason.map { try input.text($0, field: "reason") })
         let when = try date.map(input.occurredAt)
         let patient = try patient(reference)
+        if let when { try refuseBeforeBirth(when, of: patient) }
         if let open = try openVisit(of: patient) {
             throw ClinicalError.visitAlreadyOpen(patient: patient.rawValue, visit: open.rawValue)
         }
@@ -141,11 +157,18 @@ public final class ClinicalSession {
     }
 
     @discardableResult
-    public func endVisit(_ reference: String, note: String? = nil, author: String) throws -> EventEnvelope {
+    /// Ends the patient's open visit, now or — for a visit recorded afterwards — at `date`, which
+    /// may not be before the visit started.
+    public func endVisit(_ reference: String, note: String? = nil, date: String? = nil, author: String) throws -> EventEnvelope {
         let note = try note.map { try input.text($0, field: "note") }
+        let when = try date.map(input.occurredAt)
         let patient = try patient(reference)
         guard let open = try openVisit(of: patient) else { throw ClinicalError.noOpenVisit(patient: patient.rawValue) }
-        let ended = try transaction.append(Self.event(VisitEnded(visit: open, note: note), patient: patient), author: author)
+        if let when, let started = try transaction.event(open), when < started.occurredAt {
+            throw EventLogError.invalidField(field: "date", value: date ?? when.description,
+                                             accepted: "an instant at or after the visit's start (\(started.occurredAt))")
+        }
+        let ended = try transaction.append(Self.event(VisitEnded(visit: open, note: note), patient: patient, occurredAt: when), author: author)
         openVisits[patient] = .some(nil)
         return ended
     }
@@ -273,6 +296,15 @@ public final class ClinicalSession {
     public func retract(_ eventReference: String, reason: String, author: String) throws -> EventEnvelope {
         let reason = try input.text(reason, field: "reason")
         let target = try transaction.resolveEvent(eventReference)
+        if target.type == PatientRegistered.eventType, let patient = target.patient {
+            // A mistaken or duplicate registration is withdrawn by retracting it — only while
+            // nothing clinical hangs on it (the fold keeps it registered if anything concurrent does).
+            let entries = try transaction.events(patient: patient).filter { !Self.registrationTypes.contains($0.type) }.count
+            guard entries == 0 else { throw ClinicalError.registrationInUse(event: target.id.rawValue, patient: patient.rawValue, entries: entries) }
+            try Self.refuseIfRetracted(target, in: transaction)
+            knownPatients.remove(patient)
+            return try transaction.append(Self.event(EntryRetracted(target: target.id, reason: reason), patient: patient), author: author)
+        }
         guard ClinicalEvent.retractableTypes.contains(target.type), let patient = target.patient else {
             throw ClinicalError.notAnEntry(event: target.id.rawValue, type: target.type, action: "retracted")
         }
@@ -330,8 +362,22 @@ public final class ClinicalSession {
     private func appendForPatient(_ reference: String, author: String, occurredAt: Timestamp? = nil,
                                   _ payload: (EventID?) -> some ClinicalPayload) throws -> EventEnvelope {
         let patient = try patient(reference)
+        if let occurredAt { try refuseBeforeBirth(occurredAt, of: patient) }
         let visit = try openVisit(of: patient)
         return try transaction.append(Self.event(payload(visit), patient: patient, occurredAt: occurredAt), author: author)
+    }
+
+    /// Refuses a clinical entry dated before the patient was born (their latest recorded date of birth).
+    private func refuseBeforeBirth(_ instant: Timestamp, of patient: PatientID) throws {
+        var dateOfBirth: CivilDate?
+        for envelope in try transaction.events(patient: patient, types: [PatientRegistered.eventType, PatientDetailsChanged.eventType]) {
+            if case .object(let payload)? = try? envelope.payloadValue(), let text = payload["dateOfBirth"]?.stringValue, let date = CivilDate(iso: text) {
+                dateOfBirth = date
+            }
+        }
+        guard let dateOfBirth, instant < Timestamp(startOf: dateOfBirth, in: input.timeZone) else { return }
+        throw EventLogError.invalidField(field: "date", value: instant.description,
+                                         accepted: "an instant on or after the patient's date of birth (\(dateOfBirth))")
     }
 
     /// The ``EventLog/NewEvent`` for a payload, at its type's current schema version.

@@ -35,13 +35,13 @@ public enum DemoClinic {
             try s.recordTechnique(p, technique: "dry needling", region: "neck", minutes: "10", date: daysAgo(28), author: author)
             try s.recordTechnique(p, technique: "myofascial release", region: "upper back", minutes: "20", date: daysAgo(28), author: author)
             try s.recordPain(p, score: "5", region: "neck", context: "post", date: daysAgo(28), author: author)
-            try s.endVisit(p, note: "Advised raising the screen to eye level; chin tucks 3×10 daily", author: author)
+            try s.endVisit(p, note: "Advised raising the screen to eye level; chin tucks 3×10 daily", date: daysAgo(28), author: author)
             try s.startVisit(p, reason: "Review", date: daysAgo(14), author: author)
             try s.recordPain(p, score: "4", region: "neck", context: "pre", date: daysAgo(14), author: author)
             try s.recordTechnique(p, technique: "trigger point pressure", region: "neck", minutes: "15", date: daysAgo(14), author: author)
             try s.recordTechnique(p, technique: "exercise prescription", region: "neck", note: "Deep neck flexor endurance, 3 sets", date: daysAgo(14), author: author)
             try s.recordPain(p, score: "3", region: "neck", context: "post", date: daysAgo(14), author: author)
-            try s.endVisit(p, author: author)
+            try s.endVisit(p, date: daysAgo(14), author: author)
             try s.resolveTriggerPoint(tp.id.rawValue, note: "No longer palpable; headaches stopped", author: author)
 
             // Runner with hip and lateral knee pain.
@@ -59,7 +59,7 @@ public enum DemoClinic {
             let wrong = try s.recordTechnique(q, technique: "deep tissue massage", region: "thigh", minutes: "25", date: daysAgo(21), author: author)
             try s.recordTechnique(q, technique: "exercise prescription", region: "hip", note: "Side-lying hip abduction 3×15; single-leg bridges", date: daysAgo(21), author: author)
             let pain = try s.recordPain(q, score: "4", region: "hip", context: "post", date: daysAgo(21), author: author)
-            try s.endVisit(q, author: author)
+            try s.endVisit(q, date: daysAgo(21), author: author)
             try s.correct(pain.id.rawValue, fields: ["score": "3"], reason: "Patient re-rated after standing; 3 not 4", author: author)
             try s.correct(wrong.id.rawValue, fields: ["minutes": "15"], reason: "Session was cut short", author: author)
 
@@ -80,7 +80,7 @@ public enum DemoClinic {
             try s.recordTechnique(r, technique: "heat therapy", region: "lower back", minutes: "10", date: daysAgo(10), author: author)
             try s.recordTechnique(r, technique: "soft tissue manipulation", region: "lower back", minutes: "20", date: daysAgo(10), author: author)
             try s.recordPain(r, score: "6", region: "lower back", context: "post", date: daysAgo(10), author: author)
-            try s.endVisit(r, note: "Walking 20 min daily; heat at night", author: author)
+            try s.endVisit(r, note: "Walking 20 min daily; heat at night", date: daysAgo(10), author: author)
             try s.retract(mistaken.id.rawValue, reason: "Not performed: patient declined needling (on anticoagulant review)", author: author)
             try s.updatePatient(r, changes: ["phone": "03 9555 0303"], author: "frontdesk.sam")
 

@@ -12,6 +12,8 @@ public enum PatientFold {
         var record = PatientRecord(patient: patient)
         var index: [EventID: Int] = [:]
         var fieldWrites: [String: [FieldWrite]] = [:]
+        var registration: EventID?
+        var withdrawal: EventEnvelope?
 
         func write(_ field: String, _ value: JSONValue, by event: EventEnvelope) {
             var candidates = fieldWrites[field, default: []].filter { !CausalOrder.hasSeen(event, $0.event) }
@@ -24,11 +26,14 @@ public enum PatientFold {
             record.eventCount += 1
             switch clinical {
             case .patientRegistered, .patientDetailsChanged:
+                if case .patientRegistered = clinical, registration == nil { registration = event.id }
                 for (field, value) in payload { write(field, value, by: event) }
             case .entryCorrected(let correction):
                 guard let position = index[correction.target] else { continue }
                 for (field, value) in correction.fields { record.entries[position].fields[field] = value == .null ? nil : value }
                 record.entries[position].corrections.append(event)
+            case .entryRetracted(let retraction) where retraction.target == registration:
+                withdrawal = withdrawal ?? event
             case .entryRetracted(let retraction):
                 guard let position = index[retraction.target], record.entries[position].retraction == nil else { continue }
                 record.entries[position].retraction = event
@@ -37,6 +42,10 @@ public enum PatientFold {
                 record.entries.append(ClinicalEntry(event: event, fields: payload))
             }
         }
+        // A withdrawn registration (a mistake, a duplicate) leaves the views — unless clinical
+        // entries were recorded for the patient concurrently, elsewhere: then care was given under
+        // this record, and it stays (every site decides alike, from the same events).
+        if withdrawal != nil, record.entries.isEmpty { fieldWrites = [:] }
         for field in PatientDetailsChanged.fields {
             guard let writes = fieldWrites[field], let shown = writes.last else { continue }
             record.details[field] = shown.value

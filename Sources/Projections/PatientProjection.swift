@@ -10,7 +10,8 @@ import GRDB
 public struct PatientProjection: LogProjection {
     public let name = "patients"
     /// Bump when the tables or the fold change: every store rebuilds on open.
-    public let version = 1
+    /// 2: active and latent trigger points counted apart (latent ones were counted as active).
+    public let version = 2
 
     public init() {}
 
@@ -33,6 +34,7 @@ public struct PatientProjection: LogProjection {
                 lastVisit TEXT,
                 latestPainScore INTEGER,
                 activeTriggerPoints INTEGER NOT NULL,
+                latentTriggerPoints INTEGER NOT NULL,
                 eventCount INTEGER NOT NULL,
                 view TEXT NOT NULL
             ) STRICT;
@@ -118,12 +120,12 @@ public struct PatientProjection: LogProjection {
         guard record.isRegistered else { return }
         let details = record.details
         try db.cachedStatement(sql: """
-            INSERT INTO patient_summary (patient, name, dateOfBirth, phone, email, address, lastVisit, latestPainScore, activeTriggerPoints, eventCount, view)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO patient_summary (patient, name, dateOfBirth, phone, email, address, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints, eventCount, view)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 patient, details["name"]?.stringValue, details["dateOfBirth"]?.stringValue, details["phone"]?.stringValue,
                 details["email"]?.stringValue, details["address"]?.stringValue, record.lastVisit?.description,
-                record.painScores.last?.fields["score"]?.intValue, record.activeTriggerPoints.count, record.eventCount,
+                record.painScores.last?.fields["score"]?.intValue, record.activeTriggerPoints.count, record.latentTriggerPoints.count, record.eventCount,
                 record.json.canonicalString,
             ])
         for conflict in record.conflicts {
@@ -135,7 +137,8 @@ public struct PatientProjection: LogProjection {
                            arguments: [entry.event.id.rawValue, patient, entry.event.occurredAt.description, entry.fields["score"]?.intValue,
                                        entry.string("region"), entry.string("context"), entry.string("visit")])
         }
-        let active = Set(record.activeTriggerPoints.map(\.event.id))
+        // `active` in this table means still present (not resolved), active or latent alike.
+        let active = Set((record.activeTriggerPoints + record.latentTriggerPoints).map(\.event.id))
         for entry in record.triggerPoints {
             try db.cachedStatement(sql: "INSERT INTO trigger_points (event, patient, foundAt, muscle, side, status, referral, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(
                            arguments: [entry.event.id.rawValue, patient, entry.event.occurredAt.description, entry.string("muscle"),

@@ -70,8 +70,12 @@ public struct PatientRecord: Sendable, Equatable {
     public private(set) var endedVisits: Set<String> = []
     /// Trigger points found and not retracted, in causal order.
     public private(set) var triggerPoints: [ClinicalEntry] = []
-    /// Trigger points found and not resolved (nor retracted), by muscle and side.
+    /// Active trigger points (spontaneously painful, referring pain) found and not resolved (nor
+    /// retracted), by muscle and side.
     public private(set) var activeTriggerPoints: [ClinicalEntry] = []
+    /// Latent trigger points (present, painful only when pressed) found and not resolved (nor
+    /// retracted), by muscle and side: shown apart from the active ones, never counted with them.
+    public private(set) var latentTriggerPoints: [ClinicalEntry] = []
     /// Techniques applied, most recent first.
     public private(set) var techniques: [ClinicalEntry] = []
     /// Pain scores, oldest first by when they were taken.
@@ -105,9 +109,11 @@ public struct PatientRecord: Sendable, Equatable {
         techniques.sort(by: Self.clinicalTime)
         techniques.reverse()
         painScores.sort(by: Self.clinicalTime)
-        activeTriggerPoints = triggerPoints
+        let present = triggerPoints
             .filter { !resolved.contains($0.event.id.rawValue) }
             .sorted { ($0.string("muscle") ?? "", $0.string("side") ?? "", $0.event.occurredAt, $0.event.id) < ($1.string("muscle") ?? "", $1.string("side") ?? "", $1.event.occurredAt, $1.event.id) }
+        activeTriggerPoints = present.filter { $0.string("status") != "latent" }
+        latentTriggerPoints = present.filter { $0.string("status") == "latent" }
         painTrend = PainTrend(scores: painScores.compactMap { $0.fields["score"]?.intValue })
     }
 
@@ -126,6 +132,7 @@ public struct PatientRecord: Sendable, Equatable {
             "conflicts": .array(conflicts.map(\.json)),
             "history": .object(history),
             "activeTriggerPoints": .array(activeTriggerPoints.map(\.json)),
+            "latentTriggerPoints": .array(latentTriggerPoints.map(\.json)),
             "techniques": .array(techniques.map(\.json)),
             "visits": .array(visits.map(\.json)),
             "lastVisit": lastVisit.map { .string($0.description) } ?? .null,

@@ -25,13 +25,14 @@ public struct PatientViews {
         if travel == .now {
             let pattern = search.map { "%" + $0.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
             let cursor = try Row.fetchCursor(reader.database, sql: """
-                SELECT patient, name, dateOfBirth, lastVisit, latestPainScore, activeTriggerPoints FROM patient_summary
+                SELECT patient, name, dateOfBirth, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints FROM patient_summary
                 WHERE ?1 IS NULL OR name LIKE ?1 ESCAPE '\\' OR patient LIKE ?1 ESCAPE '\\'
                 ORDER BY name COLLATE NOCASE, patient
                 """, arguments: [pattern])
             while let row = try cursor.next() {
                 rows.append(Self.summary(patient: row["patient"], name: row["name"], dateOfBirth: row["dateOfBirth"], lastVisit: row["lastVisit"],
-                                         latestPain: row["latestPainScore"], activeTriggerPoints: row["activeTriggerPoints"]))
+                                         latestPain: row["latestPainScore"], activeTriggerPoints: row["activeTriggerPoints"],
+                                         latentTriggerPoints: row["latentTriggerPoints"]))
             }
             return rows
         }
@@ -47,14 +48,14 @@ public struct PatientViews {
         return records.map { record in
             Self.summary(patient: record.patient.rawValue, name: record.details["name"]?.stringValue ?? "", dateOfBirth: record.details["dateOfBirth"]?.stringValue ?? "",
                          lastVisit: record.lastVisit?.description, latestPain: record.painScores.last?.fields["score"]?.intValue,
-                         activeTriggerPoints: record.activeTriggerPoints.count)
+                         activeTriggerPoints: record.activeTriggerPoints.count, latentTriggerPoints: record.latentTriggerPoints.count)
         }
     }
 
-    static func summary(patient: String, name: String, dateOfBirth: String, lastVisit: String?, latestPain: Int?, activeTriggerPoints: Int) -> JSONValue {
+    static func summary(patient: String, name: String, dateOfBirth: String, lastVisit: String?, latestPain: Int?, activeTriggerPoints: Int, latentTriggerPoints: Int) -> JSONValue {
         ["patientId": .string(patient), "name": .string(name), "dateOfBirth": .string(dateOfBirth),
          "lastVisit": lastVisit.map(JSONValue.string) ?? .null, "latestPainScore": latestPain.map(JSONValue.int) ?? .null,
-         "activeTriggerPoints": .int(activeTriggerPoints)]
+         "activeTriggerPoints": .int(activeTriggerPoints), "latentTriggerPoints": .int(latentTriggerPoints)]
     }
 
     /// Every field two sites changed concurrently, with every candidate value and its author.

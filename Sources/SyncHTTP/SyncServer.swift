@@ -101,6 +101,14 @@ public struct SyncServer: Sendable {
             logger: quiet)
     }
 
+    /// Why the server could not start listening, in a few words, when `error` is that kind of
+    /// failure (the port is taken, a privileged port without the right, an address not on this
+    /// machine); nil for anything else.
+    public static func listenFailure(_ error: any Error) -> String? {
+        guard let error = error as? IOError else { return nil }
+        return String(cString: strerror(error.errnoCode))
+    }
+
     /// Runs the server on `host` (any free port) while `body` runs, and stops it when `body`
     /// returns or throws. For tests and benchmarks that need the real server in-process.
     public func whileRunning<T: Sendable>(host: String = "127.0.0.1", _ body: (_ baseURL: String) async throws -> T) async throws -> T {

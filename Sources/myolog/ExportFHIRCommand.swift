@@ -65,6 +65,9 @@ struct ExportFHIRCommand: ParsableCommand {
         let bundle = try store.read { reader -> JSONValue in
             let id = try ClinicalSession.resolvePatient(patient!, in: reader)
             guard let bundle = try FHIRPatientBundle.make(patient: id, events: reader.events(patient: id), sites: reader.sites(), travel: travel) else {
+                if let withdrawal = try ClinicalSession.withdrawal(of: id, in: reader) {
+                    throw ClinicalError.registrationWithdrawn(patient: id.rawValue, by: withdrawal.id.rawValue)
+                }
                 throw ValidationError("patient: \(id) was not yet registered at that moment")
             }
             return bundle
@@ -129,7 +132,7 @@ struct ExportFHIRCommand: ParsableCommand {
     /// A file inside the export's own new directory.
     private func writeNew(_ bytes: [UInt8], to url: URL) throws {
         guard FileManager.default.createFile(atPath: url.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-            throw ValidationError("out: cannot write \(url.path)")
+            throw CommandFailure("out: cannot write \(url.path)")
         }
     }
 }

@@ -21,6 +21,15 @@ struct LogCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only this patient's events (id or first 8+ characters).", valueName: "patient")) var patient: String?
     @Option(help: ArgumentHelp("Only events of this type, e.g. PainScoreRecorded.", valueName: "type")) var type: String?
 
+    /// The event types a log can hold: the clinical ones and the node's enrolment.
+    static var knownTypes: [String] { [EventStore.nodeEnrolledType] + ClinicalEvent.payloadTypes.map { $0.eventType } }
+
+    func validate() throws {
+        if let type, !Self.knownTypes.contains(type) {
+            throw ValidationError("type: \"\(type.prefix(60))\" is not accepted; accepted: \(Self.knownTypes.joined(separator: ", "))")
+        }
+    }
+
     func run() throws {
         let store = try global.openStore()
         let json = global.json

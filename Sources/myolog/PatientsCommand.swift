@@ -24,11 +24,11 @@ struct PatientsCommand: ParsableCommand {
             print(JSONValue.array(rows).canonicalString)
             return
         }
-        var table = TextTable(["PATIENT", "NAME", "BORN", "LAST VISIT", "PAIN", "ACTIVE TP"])
+        var table = TextTable(["PATIENT", "NAME", "BORN", "LAST VISIT", "PAIN", "ACTIVE TP", "LATENT TP"])
         for row in rows.compactMap(\.objectValue) {
             table.add([String(row["patientId"]?.stringValue?.prefix(8) ?? ""), row["name"]?.stringValue ?? "", row["dateOfBirth"]?.stringValue ?? "",
                        row["lastVisit"]?.stringValue.map { String($0.prefix(10)) } ?? "-", row["latestPainScore"]?.intValue.map { "\($0)/10" } ?? "-",
-                       String(row["activeTriggerPoints"]?.intValue ?? 0)])
+                       String(row["activeTriggerPoints"]?.intValue ?? 0), String(row["latentTriggerPoints"]?.intValue ?? 0)])
         }
         print(table.rendered, terminator: "")
         print("\(rows.count) patient\(rows.count == 1 ? "" : "s")")

@@ -16,7 +16,8 @@ struct RecordPainCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient")) var patient: String
-    @Option(help: "A whole number from 0 to 10.") var score: String
+    // Unconditional: `--score -1` is a bad score (refused as such), not a missing value.
+    @Option(parsing: .unconditional, help: "A whole number from 0 to 10.") var score: String
     @Option(help: "The body region (see `myolog vocabulary regions`).") var region: String
     @Option(help: "pre | post | rest | activity") var context: String?
     @Option(help: ArgumentHelp("When it was scored, if not now.", valueName: "YYYY-MM-DD|RFC3339")) var date: String?

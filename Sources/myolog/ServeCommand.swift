@@ -55,6 +55,11 @@ struct ServeCommand: AsyncParsableCommand {
             out.write("Listening on https://\(host):\(bound) — \(site) (node \(node)), mutual TLS, trusted peers only\n")
             out.flush()
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            guard let reason = SyncServer.listenFailure(error) else { throw error }
+            throw CommandFailure("listen: cannot listen on \(host):\(port): \(reason)")
+        }
     }
 }

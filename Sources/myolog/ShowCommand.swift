@@ -29,6 +29,9 @@ struct ShowCommand: ParsableCommand {
         let view = try store.read { reader -> JSONValue in
             let id = try ClinicalSession.resolvePatient(patient, in: reader)
             guard let view = try PatientViews(reader).show(id, travel) else {
+                if let withdrawal = try ClinicalSession.withdrawal(of: id, in: reader) {
+                    throw ClinicalError.registrationWithdrawn(patient: id.rawValue, by: withdrawal.id.rawValue)
+                }
                 throw ValidationError("patient: \(id) was not yet registered at that moment")
             }
             return view

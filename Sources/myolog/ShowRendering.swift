@@ -34,15 +34,19 @@ enum ShowRendering {
             }
         }
 
-        let triggerPoints = (doc["activeTriggerPoints"]?.arrayValue ?? []).compactMap(\.objectValue)
-        out += "\nActive trigger points (\(triggerPoints.count))\n"
-        if !triggerPoints.isEmpty {
-            var table = TextTable(["  MUSCLE", "SIDE", "STATUS", "REFERS TO", "FOUND"])
-            for tp in triggerPoints {
-                table.add(["  " + term(Vocabularies.muscles, tp["muscle"]), tp["side"]?.stringValue ?? "", tp["status"]?.stringValue ?? "",
-                           tp["referral"] == nil ? "-" : term(Vocabularies.bodyRegions, tp["referral"]), String(tp["occurredAt"]?.stringValue?.prefix(10) ?? "")])
+        // Active (spontaneously painful) and latent (painful only when pressed) apart: a clinician
+        // reads them differently. Resolved ones are in the timeline, not here.
+        for (key, title) in [("activeTriggerPoints", "Active trigger points"), ("latentTriggerPoints", "Latent trigger points")] {
+            let triggerPoints = (doc[key]?.arrayValue ?? []).compactMap(\.objectValue)
+            out += "\n\(title) (\(triggerPoints.count))\n"
+            if !triggerPoints.isEmpty {
+                var table = TextTable(["  MUSCLE", "SIDE", "REFERS TO", "FOUND"])
+                for tp in triggerPoints {
+                    table.add(["  " + term(Vocabularies.muscles, tp["muscle"]), tp["side"]?.stringValue ?? "",
+                               tp["referral"] == nil ? "-" : term(Vocabularies.bodyRegions, tp["referral"]), String(tp["occurredAt"]?.stringValue?.prefix(10) ?? "")])
+                }
+                out += table.rendered
             }
-            out += table.rendered
         }
 
         let techniques = (doc["techniques"]?.arrayValue ?? []).compactMap(\.objectValue)

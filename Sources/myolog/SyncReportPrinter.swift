@@ -47,7 +47,9 @@ struct SyncReportPrinter {
             return
         }
         let who = "\(report.peer.site) (node \(report.peer.node))"
-        if report.movedNothing {
+        if report.movedNothing, !report.forks.isEmpty || !openForks.isEmpty {
+            Swift.print("Nothing moved with \(who): the stores' chains have forked (below); the forked origins move no further")
+        } else if report.movedNothing {
             Swift.print("Already in sync with \(who): nothing to move")
         } else {
             Swift.print("Synced with \(who): received \(Self.describe(report.received)), sent \(Self.describe(report.sent))")

@@ -55,7 +55,13 @@ struct ProjectionCLITests {
         #expect(history.objectValue?["status"] == "retracted")
         #expect(try json(["conflicts"], store: store) == .array([]))
         let human = try MyologProcess.run(["--store", store, "show", String(ruth.prefix(8))])
-        #expect(human.stdout.contains("Active trigger points (2)"))
+        // Ruth's QL point is active, her erector spinae point latent: shown apart, counted apart.
+        #expect(human.stdout.contains("Active trigger points (1)") && human.stdout.contains("Latent trigger points (1)"), "\(human.stdout)")
+        let latentSection = human.stdout.components(separatedBy: "Latent trigger points (1)").last ?? ""
+        #expect(latentSection.prefix(200).contains("Erector spinae"), "\(human.stdout)")
+        guard case .array(let rows) = try json(["patients"], store: store) else { return }
+        let ruthRow = rows.compactMap(\.objectValue).first { $0["patientId"]?.stringValue == ruth }
+        #expect(ruthRow?["activeTriggerPoints"] == .int(1) && ruthRow?["latentTriggerPoints"] == .int(1))
         #expect(human.stdout.contains("clinically meaningful improvement"))
         // Rebuild from the log: byte-identical views.
         let before = try everything(store)
