@@ -47,7 +47,10 @@ struct Myolog: AsyncParsableCommand {
             // A bare exit status (verify, sync on a fork) has said what it found already.
             // Whatever an error echoes of the input stays one visible line: no terminal escapes,
             // no line breaks, no reordering characters reach the terminal.
-            let text = VisibleText.escaped(message(for: error).split(whereSeparator: \.isNewline).joined(separator: " "))
+            var text = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+            // A database error names the failing statement; the user needs the reason, not our SQL.
+            if let statement = text.range(of: " - while executing `") { text = String(text[..<statement.lowerBound]) }
+            text = VisibleText.escaped(text)
             if !text.isEmpty { FileHandle.standardError.write(Data("myolog: error: \(text)\n".utf8)) }
             Foundation.exit(code.rawValue)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClinicalEvents
 import EventLog
 import Projections
 
@@ -16,6 +17,12 @@ struct PatientsCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var time: TimeTravelOptions
     @Option(help: "Only patients whose name (or id) contains this text.") var search: String?
+
+    func validate() throws {
+        if let search, search.isEmpty || search.count > ClinicalInput.maximumNameLength {
+            throw ValidationError("search: \(search.isEmpty ? "an empty text" : "a text of \(search.count) characters") is not accepted; accepted: 1–\(ClinicalInput.maximumNameLength) characters of a name or an id")
+        }
+    }
 
     func run() throws {
         let store = try global.openStore()

@@ -32,6 +32,7 @@ struct ClinicalRefusalsCLITests {
         (["visit", "start", "$P", "--date", "1953-01-01"], "date of birth", Int32(1)),
         (["log", "--type", "Bogus"], "PainScoreRecorded", Int32(64)),
         (["bundle", "import", "$DIR"], "is not a file", Int32(1)),
+        (["patients", "--search", String(repeating: "x", count: 5000)], "search:", Int32(64)),
     ])
     func refusals(_ arguments: [String], _ expected: String, _ status: Int32) throws {
         let store = try store()

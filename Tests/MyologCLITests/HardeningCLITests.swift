@@ -199,4 +199,24 @@ struct HardeningCLITests {
             #expect(ambiguous.status != 0 && ambiguous.stderr.contains("matches \(sharing) events") && ambiguous.stderr.contains("last 12 characters"), "\(ambiguous.stderr)")
         }
     }
+
+    @Test("serve on a port that is taken: one line naming the address and the reason, exit 1")
+    func serveOnTakenPort() throws {
+        let store = try demoStore("store")
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        let listening = listen(listener, 1)
+        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        try #require(bound == 0 && listening == 0 && named == 0)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let result = try MyologProcess.run(["--store", store, "serve", "--listen", "127.0.0.1:\(port)"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("listen: cannot listen on 127.0.0.1:\(port)") && result.stderr.contains("in use"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
 }

@@ -263,10 +263,11 @@ enum BenchmarkStores {
     /// A store of `patients` × 50 events under `name`, built on first use and kept between runs.
     static func cached(_ name: String, patients: Int) throws -> EventStore {
         let directory = root.appendingPathComponent(name)
-        // Reused only if complete and written with signatures: a store from before them has an
-        // unsigned enrolment, which no peer accepts, so the sync benchmarks could not use it.
+        // Reused only if complete and writable: a store from before signatures has an unsigned
+        // enrolment (no peer accepts it), one from before node.head refuses every write.
         if let store = try? EventStore.open(at: directory, projections: [PatientProjection()]), (try? store.read({ try $0.eventCount() })) ?? 0 >= patients * 50,
-            (try? store.read({ try $0.events(origin: store.identity.nodeID, after: 0, limit: 1).first?.signature })) != nil
+            (try? store.read({ try $0.events(origin: store.identity.nodeID, after: 0, limit: 1).first?.signature })) != nil,
+            (try? store.localChainProblem()) == .some(nil)
         {
             return store
         }
