@@ -132,18 +132,8 @@ struct HTTPSyncCLITests {
         #expect(try MyologProcess.run(["--store", store, "init", "--site", "Clinic"]).status == 0)
         // A listening socket nobody reads from: the kernel completes TCP handshakes into its
         // backlog, exactly what a SIGSTOPped server looks like from the network.
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
-        let listening = listen(listener, 8)
-        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
-        try #require(bound == 0 && listening == 0 && named == 0)
-        let port = Int(UInt16(bigEndian: address.sin_port))
+        let listener = try SilentListener()
+        let port = listener.port
         let started = Date()
         let sync = try MyologProcess.run(["--store", store, "sync", "https://127.0.0.1:\(port)"])
         let seconds = Date().timeIntervalSince(started)

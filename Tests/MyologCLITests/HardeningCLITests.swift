@@ -110,6 +110,11 @@ struct HardeningCLITests {
         let verify = try run(["--store", backup, "verify"])
         #expect(verify.status == 0 && verify.stdout.contains("Views: ok"), "\(verify.stdout)\(verify.stderr)")
         #expect(try run(["--store", backup, "show", patient]).status == 0)
+        if !prefix.isEmpty {
+            // Another user's store (0700, not theirs): permission denied, said as such.
+            let denied = try run(["--store", store, "patients"])
+            #expect(denied.status == 1 && denied.stderr.contains("Permission denied") && !denied.stderr.contains("myolog init"), "\(denied.stderr)")
+        }
         let write = try run(["--store", backup, "--as", "alex", "record", "pain", patient, "--score", "3", "--region", "neck"])
         #expect(write.status == 1 && write.stderr.contains("is read-only here"), "\(write.stderr)")
         #expect(contents(backup) == before)
@@ -203,17 +208,8 @@ struct HardeningCLITests {
     @Test("serve on a port that is taken: one line naming the address and the reason, exit 1")
     func serveOnTakenPort() throws {
         let store = try demoStore("store")
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
-        let listening = listen(listener, 1)
-        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
-        try #require(bound == 0 && listening == 0 && named == 0)
-        let port = Int(UInt16(bigEndian: address.sin_port))
+        let listener = try SilentListener()
+        let port = listener.port
         let result = try MyologProcess.run(["--store", store, "serve", "--listen", "127.0.0.1:\(port)"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("listen: cannot listen on 127.0.0.1:\(port)") && result.stderr.contains("in use"), "\(result.stderr)")

@@ -75,6 +75,29 @@ struct MyologProcess {
     }
 }
 
+/// A TCP socket listening on 127.0.0.1 at a port the system picks, which nobody ever reads from:
+/// the kernel completes handshakes into its backlog, as for a frozen server. Closed on deinit.
+final class SilentListener {
+    let descriptor: Int32
+    let port: Int
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        let listening = listen(fd, 8)
+        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        guard bound == 0, listening == 0, named == 0 else { close(fd); throw CocoaError(.fileWriteUnknown) }
+        descriptor = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(descriptor) }
+}
+
 /// A temporary directory for one test's stores.
 final class Scratch {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-cli-\(UUID().uuidString)")
