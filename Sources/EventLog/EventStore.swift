@@ -111,13 +111,15 @@ public final class EventStore: Sendable {
         guard !isReadOnly else { throw EventLogError.readOnlyStore(path: directory.path) }
         var result: T?
         var movedHead: SignedHead?
+        var record: (head: SignedHead, nextSlot: Int)?
         let me = identity.nodeID
         try database.inTransaction(.immediate) { db in
             let transaction = try AppendTransaction(db: db, identity: identity, wallClock: wallClock)
             // Never extend — and so never sign on top of — a chain this node did not sign. A chain
             // merely behind its signed head (a restored backup) may still receive its own missing
             // events back from a peer, under its signature; it appends nothing of its own.
-            let recorded = try SignedHead.read(in: directory)
+            record = try SignedHead.read(in: directory, publicKey: identity.publicKey.rawRepresentation)
+            let recorded = record?.head
             switch try transaction.localChainProblem(of: me, publicKey: identity.publicKey.rawRepresentation, recorded: recorded) {
             case nil: break
             case let behind?: if case .localChainBehind = behind { transaction.refuseLocalAppends(behind) } else { throw behind }
@@ -136,7 +138,7 @@ public final class EventStore: Sendable {
         // After the commit, so the record never names an event the database lacks. If this fails
         // (disk full), the record lags — still consistent — and the next write that moves the head
         // writes it again.
-        try? movedHead?.write(in: directory)
+        try? movedHead?.write(in: directory, slot: record?.nextSlot ?? 0)
         return result!
     }
 
@@ -153,7 +155,7 @@ public final class EventStore: Sendable {
     /// Why this node may not write, or nil: its own chain must end on the head it last signed
     /// (``SignedHead``). What every write checks first, and `verify` reports.
     public func localChainProblem() throws -> EventLogError? {
-        let recorded = try SignedHead.read(in: directory)
+        let recorded = try SignedHead.read(in: directory, publicKey: identity.publicKey.rawRepresentation)?.head
         return try read { try $0.localChainProblem(of: identity.nodeID, publicKey: identity.publicKey.rawRepresentation, recorded: recorded) }
     }
 
