@@ -120,9 +120,9 @@ public final class EventStore: Sendable {
             // events back from a peer, under its signature; it appends nothing of its own.
             record = try SignedHead.read(in: directory, publicKey: identity.publicKey.rawRepresentation)
             let recorded = record?.head
-            switch try transaction.localChainProblem(of: me, publicKey: identity.publicKey.rawRepresentation, recorded: recorded) {
-            case nil: break
-            case let behind?: if case .localChainBehind = behind { transaction.refuseLocalAppends(behind) } else { throw behind }
+            if let problem = try transaction.localChainProblem(of: me, publicKey: identity.publicKey.rawRepresentation, recorded: recorded) {
+                guard case .localChainBehind = problem else { throw problem }
+                transaction.refuseLocalAppends(problem)
             }
             let headBefore = try transaction.head(of: me)?.sequence ?? 0
             result = try body(transaction)
