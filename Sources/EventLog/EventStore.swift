@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import Synchronization
 
 /// One clinic machine's store: a directory (mode 0700) holding the SQLite log `myolog.sqlite`
 /// and the node's private key `node.key` (mode 0600).
@@ -138,8 +139,37 @@ public final class EventStore: Sendable {
         // After the commit, so the record never names an event the database lacks. If this fails
         // (disk full), the record lags — still consistent — and the next write that moves the head
         // writes it again.
-        try? movedHead?.write(in: directory, slot: record?.nextSlot ?? 0)
+        if let movedHead { recordSignedHead(movedHead, slot: record?.nextSlot ?? 0) }
         return result!
+    }
+
+    /// When this process last wrote `node.head`, and the head it has not written since.
+    private let headRecording = Mutex<(lastWrite: ContinuousClock.Instant?, pending: (head: SignedHead, slot: Int)?)>((nil, nil))
+
+    /// The shortest interval between two writes of `node.head` by one process.
+    ///
+    /// Measured: rewriting the record after every commit made a bulk write ≈ 30 % slower, because
+    /// on ext4 (data=ordered) the next commit's fsync must first flush the record's dirty page.
+    /// So a process writes it at its first commit and then at most once a second (and the pending
+    /// head when the store is released): a single clinic write always records its head; a bulk
+    /// write lets the record lag by at most a second of commits — consistent, like any lag.
+    static let headRecordInterval = Duration.seconds(1)
+
+    private func recordSignedHead(_ head: SignedHead, slot: Int) {
+        let now = ContinuousClock.now
+        let due = headRecording.withLock { state -> Bool in
+            if let last = state.lastWrite, now - last < Self.headRecordInterval {
+                state.pending = (head, slot)
+                return false
+            }
+            state = (now, nil)
+            return true
+        }
+        if due { try? head.write(in: directory, slot: slot) }
+    }
+
+    deinit {
+        if let pending = headRecording.withLock({ $0.pending }) { try? pending.head.write(in: directory, slot: pending.slot) }
     }
 
     /// Appends `events` by `author` in one transaction and returns their envelopes.
