@@ -112,16 +112,18 @@ public final class EventStore: Sendable {
         guard !isReadOnly else { throw EventLogError.readOnlyStore(path: directory.path) }
         var result: T?
         var movedHead: SignedHead?
-        var record: (head: SignedHead, nextSlot: Int)?
+        var record: SignedHead.Record?
+        var verifiedHead: ChainHead?
         let me = identity.nodeID
+        let known = verifiedLocalChain.withLock { $0 }
         try database.inTransaction(.immediate) { db in
             let transaction = try AppendTransaction(db: db, identity: identity, wallClock: wallClock)
             // Never extend — and so never sign on top of — a chain this node did not sign. A chain
             // merely behind its signed head (a restored backup) may still receive its own missing
             // events back from a peer, under its signature; it appends nothing of its own.
-            record = try SignedHead.read(in: directory, publicKey: identity.publicKey.rawRepresentation)
+            record = try SignedHead.read(in: directory, publicKey: identity.publicKey.rawRepresentation, verified: known.record)
             let recorded = record?.head
-            if let problem = try transaction.localChainProblem(of: me, publicKey: identity.publicKey.rawRepresentation, recorded: recorded) {
+            if let problem = try transaction.localChainProblem(of: me, publicKey: identity.publicKey.rawRepresentation, recorded: recorded, known: known.head) {
                 guard case .localChainBehind = problem else { throw problem }
                 transaction.refuseLocalAppends(problem)
             }
@@ -133,15 +135,22 @@ public final class EventStore: Sendable {
                 let context = ProjectionTransaction(db: db)
                 for projection in projections { try projection.apply(transaction.appended, in: context) }
             }
-            if let head = try transaction.signedHead(of: me), head.sequence > max(headBefore, recorded?.sequence ?? 0) { movedHead = head }
+            let signed = try transaction.signedHead(of: me)
+            if let signed, signed.sequence > max(headBefore, recorded?.sequence ?? 0) { movedHead = signed }
+            verifiedHead = signed.map { ChainHead(sequence: $0.sequence, hash: $0.hash) }
             return .commit
         }
+        // Checked or signed by this process, committed: the next write need not verify them again.
+        verifiedLocalChain.withLock { $0 = (verifiedHead, record) }
         // After the commit, so the record never names an event the database lacks. If this fails
         // (disk full), the record lags — still consistent — and the next write that moves the head
         // writes it again.
         if let movedHead { recordSignedHead(movedHead, slot: record?.nextSlot ?? 0) }
         return result!
     }
+
+    /// The local head and `node.head` bytes this process last verified or signed itself.
+    private let verifiedLocalChain = Mutex<(head: ChainHead?, record: SignedHead.Record?)>((nil, nil))
 
     /// When this process last wrote `node.head`, and the head it has not written since.
     private let headRecording = Mutex<(lastWrite: ContinuousClock.Instant?, pending: (head: SignedHead, slot: Int)?)>((nil, nil))

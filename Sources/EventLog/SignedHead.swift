@@ -39,7 +39,10 @@ public struct SignedHead: Sendable, Equatable {
     /// The newest slot of the record in `directory` that carries this node's signature, and the
     /// slot the next write replaces; nil if there is no record. Throws if the file is there but
     /// holds no valid slot.
-    static func read(in directory: URL, publicKey: Data) throws -> (head: SignedHead, nextSlot: Int)? {
+    ///
+    /// `verified` is a record's bytes this process already verified: unchanged bytes are not
+    /// verified again (a bulk writer reads the record once per commit).
+    static func read(in directory: URL, publicKey: Data, verified: Record? = nil) throws -> Record? {
         let url = directory.appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             if FileManager.default.fileExists(atPath: url.path) {
@@ -48,6 +51,7 @@ public struct SignedHead: Sendable, Equatable {
             return nil
         }
         let bytes = Array(data)
+        if let verified, verified.bytes == bytes { return verified }
         var slots: [(head: SignedHead, slot: Int)] = []
         for slot in 0..<2 where bytes.count >= (slot + 1) * slotSize {
             let text = bytes[slot * slotSize..<(slot + 1) * slotSize].prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") && $0 != 0 }
@@ -60,7 +64,14 @@ public struct SignedHead: Sendable, Equatable {
         guard let newest = slots.sorted(by: { $0.head.sequence > $1.head.sequence }).first(where: { $0.head.signature.isValid(for: $0.head.hash, publicKey: publicKey) }) else {
             throw EventLogError.localChainAltered(signedUpTo: nil, reason: "\(fileName), the record of this node's last signed head, holds none signed by this node")
         }
-        return (newest.head, 1 - newest.slot)
+        return Record(head: newest.head, nextSlot: 1 - newest.slot, bytes: bytes)
+    }
+
+    /// The record as read: its newest valid head, the slot the next write replaces, its bytes.
+    struct Record: Sendable {
+        var head: SignedHead
+        var nextSlot: Int
+        var bytes: [UInt8]
     }
 
     /// Writes this head into `slot` of the record in `directory` (created, mode 0600, if absent).
@@ -86,7 +97,10 @@ extension EventReader {
     ///
     /// Cheap enough for every write: one event and its signature, one hash lookup, and the two
     /// signature checks (the head's here, the record's in ``SignedHead/read(in:publicKey:)``).
-    func localChainProblem(of node: NodeID, publicKey: Data, recorded: SignedHead?) throws -> EventLogError? {
+    ///
+    /// `known` is a head this process signed or verified itself: while the log's head is still
+    /// exactly that event (same sequence, same hash), it is not decoded and verified again.
+    func localChainProblem(of node: NodeID, publicKey: Data, recorded: SignedHead?, known: ChainHead? = nil) throws -> EventLogError? {
         func altered(_ reason: String) throws -> EventLogError {
             let signed = try recorded?.sequence
                 ?? Int.fetchOne(db, sql: "SELECT max(sequence) FROM chain_signatures WHERE origin = ?", arguments: [node.rawValue])
@@ -96,11 +110,13 @@ extension EventReader {
             guard let recorded else { return nil }  // a store being created: nothing written yet
             return try altered("the log holds none of this node's events, but \(SignedHead.fileName) records its signed head at sequence \(recorded.sequence)")
         }
-        guard let event = try events(origin: node, after: head.sequence - 1, limit: 1).first, event.sequence == head.sequence,
-            ChainCheck.contentProblem(event) == nil
-        else { return try altered("this node's head event (sequence \(head.sequence)) does not match its hash") }
-        guard let signature = event.signature, signature.isValid(for: event.hash, publicKey: publicKey) else {
-            return try altered("this node's head event (sequence \(head.sequence)) carries no valid signature of this node")
+        if known != ChainHead(sequence: head.sequence, hash: head.hash) {
+            guard let event = try events(origin: node, after: head.sequence - 1, limit: 1).first, event.sequence == head.sequence,
+                ChainCheck.contentProblem(event) == nil
+            else { return try altered("this node's head event (sequence \(head.sequence)) does not match its hash") }
+            guard let signature = event.signature, signature.isValid(for: event.hash, publicKey: publicKey) else {
+                return try altered("this node's head event (sequence \(head.sequence)) carries no valid signature of this node")
+            }
         }
         guard let recorded else {
             return .localChainAltered(signedUpTo: head.sequence, reason: "\(SignedHead.fileName), the record of this node's last signed head kept outside the database, is missing")

@@ -162,13 +162,6 @@ public enum StoreSchema {
                 FROM nodes WHERE isLocal = 0 ORDER BY id;
                 """)
         }
-        migrator.registerMigration("v5 event id tails") { db in
-            try db.execute(sql: """
-                -- An event id's last 12 hex digits are random (UUIDv7's rand_b), unlike its first 8,
-                -- which every event written within ~65 s shares: the short form people type.
-                CREATE INDEX events_by_id_tail ON events(substr(id, 25));
-                """)
-        }
         return migrator
     }
 }
