@@ -3,15 +3,16 @@ import Foundation
 /// This node's last signed chain head, as this node signed it: sequence, hash and signature.
 ///
 /// Kept twice: in the database (the head event and its `chain_signatures` row) and outside it, in
-/// `node.head` beside `node.key` (mode 0600, rewritten after every commit that moves the head). Whoever rewrites the database without the key — rehashing every event after an edit and
+/// `node.head` beside `node.key` (mode 0600; rewritten after a commit that moves the head — by
+/// each process at its first such commit, then at most once a second: ``EventStore/headRecordInterval``). Whoever rewrites the database without the key — rehashing every event after an edit and
 /// deleting the signature rows, or cutting the chain back to an older signed event, or putting an
 /// older copy of the file in place — leaves the two disagreeing, and this store then refuses to
 /// write (``EventStore/write(_:)``) and `verify` says so. It never signs on top of a chain it did
 /// not sign.
 ///
-/// The file may lag the database (a crash between a commit and the file's update, or a power loss
-/// before the kernel wrote it back): that is consistent, because the event it names is still in
-/// the chain. It is never ahead of it.
+/// The file may lag the database (a bulk writer's last second of commits, a crash between a commit
+/// and the file's update, a power loss before the kernel wrote it back): that is consistent,
+/// because the event it names is still in the chain. It is never ahead of it.
 public struct SignedHead: Sendable, Equatable {
     public var sequence: Int
     public var hash: EventHash
