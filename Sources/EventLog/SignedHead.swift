@@ -4,7 +4,9 @@ import Foundation
 ///
 /// Kept twice: in the database (the head event and its `chain_signatures` row) and outside it, in
 /// `node.head` beside `node.key` (mode 0600; rewritten after a commit that moves the head — by
-/// each process at its first such commit, then at most once a second: ``EventStore/headRecordInterval``). Whoever rewrites the database without the key — rehashing every event after an edit and
+/// each process at its first such commit, then at most once a second).
+///
+/// Whoever rewrites the database without the key — rehashing every event after an edit and
 /// deleting the signature rows, or cutting the chain back to an older signed event, or putting an
 /// older copy of the file in place — leaves the two disagreeing, and this store then refuses to
 /// write (``EventStore/write(_:)``) and `verify` says so. It never signs on top of a chain it did
