@@ -127,7 +127,6 @@ public final class EventStore: Sendable {
                 guard case .localChainBehind = problem else { throw problem }
                 transaction.refuseLocalAppends(problem)
             }
-            let headBefore = try transaction.head(of: me)?.sequence ?? 0
             result = try body(transaction)
             // Every commit ends on a signed event: the signature covers the whole chain before it.
             _ = try transaction.signLocalHead()
@@ -136,7 +135,9 @@ public final class EventStore: Sendable {
                 for projection in projections { try projection.apply(transaction.appended, in: context) }
             }
             let signed = try transaction.signedHead(of: me)
-            if let signed, signed.sequence > max(headBefore, recorded?.sequence ?? 0) { movedHead = signed }
+            // The head moved if this transaction stored an event of this node (appended or
+            // received back); the record is never moved backwards (a chain behind it).
+            if let signed, transaction.appended.contains(where: { $0.origin == me }), signed.sequence > recorded?.sequence ?? 0 { movedHead = signed }
             verifiedHead = signed.map { ChainHead(sequence: $0.sequence, hash: $0.hash) }
             return .commit
         }

@@ -99,7 +99,7 @@ extension EventReader {
     /// last signed as kept outside the database (``SignedHead``).
     ///
     /// Cheap enough for every write: one event and its signature, one hash lookup, and the two
-    /// signature checks (the head's here, the record's in ``SignedHead/read(in:publicKey:)``).
+    /// signature checks (the head's here, the record's in ``SignedHead/read(in:publicKey:verified:)``).
     ///
     /// `known` is a head this process signed or verified itself: while the log's head is still
     /// exactly that event (same sequence, same hash), it is not decoded and verified again.
@@ -136,7 +136,8 @@ extension EventReader {
     /// This node's head with the signature that covers it, if the head carries one.
     func signedHead(of node: NodeID) throws -> SignedHead? {
         guard let head = try head(of: node),
-            let text = try String.fetchOne(db, sql: "SELECT signature FROM chain_signatures WHERE origin = ? AND sequence = ?", arguments: [node.rawValue, head.sequence]),
+            let text = try String.fetchOne(db.cachedStatement(sql: "SELECT signature FROM chain_signatures WHERE origin = ? AND sequence = ?"),
+                                           arguments: [node.rawValue, head.sequence]),
             let signature = HeadSignature(text)
         else { return nil }
         return SignedHead(sequence: head.sequence, hash: head.hash, signature: signature)
