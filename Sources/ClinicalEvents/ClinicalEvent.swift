@@ -48,6 +48,18 @@ public enum ClinicalEvent: Sendable, Hashable {
         return (event, current.objectValue ?? [:])
     }
 
+    /// `fields` (an entry of `type`, at its current version) with `correction` applied, or nil if
+    /// the correction changes a field a clinician may not correct in that type, or leaves an
+    /// invalid payload. The one rule for what a correction does, for the fold and the views.
+    public static func corrected(_ fields: [String: JSONValue], of type: String, by correction: EntryCorrected) -> [String: JSONValue]? {
+        guard let allowed = correctableFields[type], let payloadType = typesByName[type],
+              correction.fields.keys.allSatisfy(allowed.contains) else { return nil }
+        var result = fields
+        for (field, value) in correction.fields { result[field] = value == .null ? nil : value }
+        guard (try? payloadType.init(json: .object(result))) != nil else { return nil }
+        return result
+    }
+
     private static let typesByName: [String: any ClinicalPayload.Type] = Dictionary(uniqueKeysWithValues: payloadTypes.map { ($0.eventType, $0) })
 
     private static func wrap(_ payload: any ClinicalPayload) -> ClinicalEvent {

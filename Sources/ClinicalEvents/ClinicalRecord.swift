@@ -321,7 +321,7 @@ public final class ClinicalSession {
         }
         for correction in try reader.events(patient: patient, type: EntryCorrected.eventType, payloadMember: "target", equals: target.id.rawValue) {
             guard case .entryCorrected(let payload)? = try ClinicalEvent.decode(correction) else { continue }
-            for (field, value) in payload.fields { members[field] = value == .null ? nil : value }
+            members = ClinicalEvent.corrected(members, of: target.type, by: payload) ?? members
         }
         return members
     }

@@ -7,6 +7,13 @@ import EventLog
 /// fields are last-writer-wins by causal order, and a write that had not seen another write of
 /// the same field is a conflict (``FieldConflict``) until a later write that saw both replaces
 /// them. Clinical entries never conflict: concurrent entries are all kept.
+///
+/// Every amendment acts only on what was folded before it — a correction, a retraction, a visit's
+/// end, a trigger point's resolution whose target sorts later (or is another patient's) does
+/// nothing — so the fold of events that sort after everything folded so far can be applied to the
+/// stored views in place (``PatientProjection``), and equals the fold from the start. A correction
+/// applies only fields its target's type lets a clinician correct, and only if the entry, so
+/// corrected, is still a valid payload: entries are always valid payloads of their type.
 public enum PatientFold {
     public static func fold(_ patient: PatientID, events: [EventEnvelope], covering range: TimeTravel = .now) throws -> PatientRecord {
         var record = PatientRecord(patient: patient)
@@ -22,6 +29,7 @@ public enum PatientFold {
         }
 
         for event in CausalOrder.sorted(events) where range.includes(event) {
+            record.foldedThrough = CausalPosition(event)
             guard let (clinical, payload) = try ClinicalEvent.decodeWithPayload(event) else { continue }
             record.eventCount += 1
             switch clinical {
@@ -29,14 +37,20 @@ public enum PatientFold {
                 if case .patientRegistered = clinical, registration == nil { registration = event.id }
                 for (field, value) in payload { write(field, value, by: event) }
             case .entryCorrected(let correction):
-                guard let position = index[correction.target] else { continue }
-                for (field, value) in correction.fields { record.entries[position].fields[field] = value == .null ? nil : value }
+                guard let position = index[correction.target],
+                      let corrected = ClinicalEvent.corrected(record.entries[position].fields, of: record.entries[position].event.type, by: correction)
+                else { continue }
+                record.entries[position].fields = corrected
                 record.entries[position].corrections.append(event)
             case .entryRetracted(let retraction) where retraction.target == registration:
                 withdrawal = withdrawal ?? event
             case .entryRetracted(let retraction):
                 guard let position = index[retraction.target], record.entries[position].retraction == nil else { continue }
                 record.entries[position].retraction = event
+            case .visitEnded(let ended) where index[ended.visit] == nil:
+                continue
+            case .triggerPointResolved(let resolution) where index[resolution.finding] == nil:
+                continue
             default:
                 index[event.id] = record.entries.count
                 record.entries.append(ClinicalEntry(event: event, fields: payload))
@@ -48,7 +62,8 @@ public enum PatientFold {
         if withdrawal != nil, record.entries.isEmpty { fieldWrites = [:] }
         for field in PatientDetailsChanged.fields {
             guard let writes = fieldWrites[field], let shown = writes.last else { continue }
-            record.details[field] = shown.value
+            // A removed value is absent, as if never recorded (the conflict, if any, still shows it).
+            if shown.value != .null { record.details[field] = shown.value }
             if Set(writes.map(\.value)).count > 1 {
                 record.conflicts.append(FieldConflict(field: field, writes: writes))
             }

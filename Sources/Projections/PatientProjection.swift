@@ -4,14 +4,21 @@ import GRDB
 
 /// The patient views, as tables in the store's database (documented in Schemas/projections.md).
 ///
-/// Every write re-folds each patient it touched from that patient's events (an index seek), so
-/// an event that arrives "in the past" — sorting before events already folded — costs one
-/// patient's re-fold, never the whole store's. `rebuild` folds every patient from the log.
+/// A write applies its events to the views of each patient it touched. Events that sort (in
+/// ``CausalOrder``) after everything already folded for the patient — a clinic's own write, an
+/// in-order sync — and that add an entry, end a visit, resolve a trigger point or retract an entry
+/// are applied in place: one row inserted, updated or deleted, and the summary updated
+/// (``PatientProjection+InPlace``). Anything else — a late arrival sorting before what was folded,
+/// a registration, a change of details, a correction — re-folds that patient from their events
+/// (an index seek), never the whole store. `rebuild` folds every patient from the log. Both paths
+/// write the same rows (``EntryTable``), and ``PatientFold`` is defined so that they agree.
 public struct PatientProjection: LogProjection {
     public let name = "patients"
     /// Bump when the tables or the fold change: every store rebuilds on open.
     /// 2: active and latent trigger points counted apart (latent ones were counted as active).
-    public let version = 2
+    /// 3: views applied in place: entry tables hold every member `show` needs, the summary the
+    ///    fold's position; amendments act only on what sorts before them; strict corrections.
+    public let version = 3
 
     public init() {}
 
@@ -36,7 +43,9 @@ public struct PatientProjection: LogProjection {
                 activeTriggerPoints INTEGER NOT NULL,
                 latentTriggerPoints INTEGER NOT NULL,
                 eventCount INTEGER NOT NULL,
-                view TEXT NOT NULL
+                foldedLamport INTEGER NOT NULL,
+                foldedOrigin TEXT NOT NULL,
+                foldedSequence INTEGER NOT NULL
             ) STRICT;
             CREATE INDEX patient_summary_by_name ON patient_summary(name COLLATE NOCASE, patient);
             CREATE TABLE field_conflicts (
@@ -53,7 +62,12 @@ public struct PatientProjection: LogProjection {
                 score INTEGER NOT NULL,
                 region TEXT NOT NULL,
                 context TEXT NOT NULL,
-                visit TEXT
+                visit TEXT,
+                author TEXT NOT NULL,
+                correctedBy TEXT,
+                lamport INTEGER NOT NULL,
+                origin TEXT NOT NULL,
+                sequence INTEGER NOT NULL
             ) STRICT;
             CREATE INDEX pain_scores_by_patient ON pain_scores(patient, occurredAt);
             CREATE TABLE trigger_points (
@@ -64,7 +78,14 @@ public struct PatientProjection: LogProjection {
                 side TEXT NOT NULL,
                 status TEXT NOT NULL,
                 referral TEXT,
-                active INTEGER NOT NULL
+                note TEXT,
+                visit TEXT,
+                active INTEGER NOT NULL,
+                author TEXT NOT NULL,
+                correctedBy TEXT,
+                lamport INTEGER NOT NULL,
+                origin TEXT NOT NULL,
+                sequence INTEGER NOT NULL
             ) STRICT;
             CREATE INDEX trigger_points_by_patient ON trigger_points(patient);
             CREATE TABLE techniques (
@@ -73,16 +94,29 @@ public struct PatientProjection: LogProjection {
                 occurredAt TEXT NOT NULL,
                 technique TEXT NOT NULL,
                 region TEXT NOT NULL,
-                minutes INTEGER
+                minutes INTEGER,
+                note TEXT,
+                visit TEXT,
+                author TEXT NOT NULL,
+                correctedBy TEXT,
+                lamport INTEGER NOT NULL,
+                origin TEXT NOT NULL,
+                sequence INTEGER NOT NULL
             ) STRICT;
             CREATE INDEX techniques_by_patient ON techniques(patient, occurredAt);
             CREATE TABLE history_entries (
                 event TEXT PRIMARY KEY NOT NULL,
                 patient TEXT NOT NULL,
+                occurredAt TEXT NOT NULL,
                 kind TEXT NOT NULL,
                 text TEXT NOT NULL,
                 date TEXT,
-                ergonomics TEXT
+                ergonomics TEXT,
+                author TEXT NOT NULL,
+                correctedBy TEXT,
+                lamport INTEGER NOT NULL,
+                origin TEXT NOT NULL,
+                sequence INTEGER NOT NULL
             ) STRICT;
             CREATE INDEX history_entries_by_patient ON history_entries(patient, kind);
             CREATE TABLE visits (
@@ -90,18 +124,41 @@ public struct PatientProjection: LogProjection {
                 patient TEXT NOT NULL,
                 startedAt TEXT NOT NULL,
                 reason TEXT,
-                ended INTEGER NOT NULL
+                ended INTEGER NOT NULL,
+                author TEXT NOT NULL,
+                correctedBy TEXT,
+                lamport INTEGER NOT NULL,
+                origin TEXT NOT NULL,
+                sequence INTEGER NOT NULL
             ) STRICT;
             CREATE INDEX visits_by_patient ON visits(patient, startedAt);
             """)
     }
 
     public func apply(_ events: [EventEnvelope], in transaction: ProjectionTransaction) throws {
+        _ = try applyCounting(events, in: transaction)
+    }
+
+    /// ``apply(_:in:)``, saying how many patients were updated in place and how many re-folded.
+    func applyCounting(_ events: [EventEnvelope], in transaction: ProjectionTransaction) throws -> (inPlace: Int, refolded: Int) {
+        var counts = (inPlace: 0, refolded: 0)
+        var arrived: [PatientID: [EventEnvelope]] = [:]
         var touched: [PatientID] = []
-        for event in events { if let patient = event.patient, !touched.contains(patient) { touched.append(patient) } }
-        for patient in touched {
-            try store(try PatientFold.fold(patient, events: transaction.reader.events(patient: patient)), in: transaction.db, replacing: true)
+        for event in events {
+            guard let patient = event.patient else { continue }
+            if arrived[patient] == nil { touched.append(patient) }
+            arrived[patient, default: []].append(event)
         }
+        for patient in touched {
+            let events = CausalOrder.sorted(arrived[patient]!)
+            if try applyInPlace(events, of: patient, in: transaction) {
+                counts.inPlace += 1
+            } else {
+                try refold(patient, arrived: events, in: transaction)
+                counts.refolded += 1
+            }
+        }
+        return counts
     }
 
     public func rebuild(in transaction: ProjectionTransaction) throws {
@@ -110,52 +167,46 @@ public struct PatientProjection: LogProjection {
         }
     }
 
-    /// Writes one patient's rows from the folded record, replacing the rows it had (unless the
-    /// tables are freshly created, as in a rebuild).
+    /// Folds `patient` again from their events and replaces their rows. `arrived` are the events
+    /// this transaction stored: when they are all the patient has (a new patient), they are folded
+    /// as they are, without reading them back.
+    func refold(_ patient: PatientID, arrived: [EventEnvelope], in transaction: ProjectionTransaction) throws {
+        let held = try Int.fetchOne(transaction.db.cachedStatement(sql: "SELECT count(*) FROM events WHERE patient = ?"), arguments: [patient.rawValue]) ?? 0
+        let events = held == arrived.count ? arrived : try transaction.reader.events(patient: patient)
+        try store(try PatientFold.fold(patient, events: events), in: transaction.db, replacing: held != arrived.count)
+    }
+
+    /// Writes one patient's rows from the folded record, replacing the rows it had (unless it can
+    /// have none: the tables are freshly created, as in a rebuild, or the patient is new).
     func store(_ record: PatientRecord, in db: Database, replacing: Bool) throws {
         let patient = record.patient.rawValue
         if replacing {
             for table in Self.tables { try db.cachedStatement(sql: "DELETE FROM \(table) WHERE patient = ?").execute(arguments: [patient]) }
         }
-        guard record.isRegistered else { return }
+        guard record.isRegistered, let folded = record.foldedThrough else { return }
         let details = record.details
         try db.cachedStatement(sql: """
-            INSERT INTO patient_summary (patient, name, dateOfBirth, phone, email, address, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints, eventCount, view)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO patient_summary (patient, name, dateOfBirth, phone, email, address, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints,
+                                         eventCount, foldedLamport, foldedOrigin, foldedSequence)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 patient, details["name"]?.stringValue, details["dateOfBirth"]?.stringValue, details["phone"]?.stringValue,
                 details["email"]?.stringValue, details["address"]?.stringValue, record.lastVisit?.description,
                 record.painScores.last?.fields["score"]?.intValue, record.activeTriggerPoints.count, record.latentTriggerPoints.count, record.eventCount,
-                record.json.canonicalString,
+                folded.lamport, folded.origin, folded.sequence,
             ])
         for conflict in record.conflicts {
             try db.cachedStatement(sql: "INSERT INTO field_conflicts (patient, field, shown, candidates) VALUES (?, ?, ?, ?)").execute(
                            arguments: [patient, conflict.field, conflict.writes.last!.value.stringValue, JSONValue.array(conflict.writes.map(\.json)).canonicalString])
         }
-        for entry in record.painScores {
-            try db.cachedStatement(sql: "INSERT INTO pain_scores (event, patient, occurredAt, score, region, context, visit) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(
-                           arguments: [entry.event.id.rawValue, patient, entry.event.occurredAt.description, entry.fields["score"]?.intValue,
-                                       entry.string("region"), entry.string("context"), entry.string("visit")])
-        }
+        for entry in record.painScores { try EntryTable.painScores.insert(entry, patient: record.patient, flag: nil, in: db) }
         // `active` in this table means still present (not resolved), active or latent alike.
-        let active = Set((record.activeTriggerPoints + record.latentTriggerPoints).map(\.event.id))
-        for entry in record.triggerPoints {
-            try db.cachedStatement(sql: "INSERT INTO trigger_points (event, patient, foundAt, muscle, side, status, referral, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(
-                           arguments: [entry.event.id.rawValue, patient, entry.event.occurredAt.description, entry.string("muscle"),
-                                       entry.string("side"), entry.string("status"), entry.string("referral"), active.contains(entry.event.id)])
-        }
-        for entry in record.techniques {
-            try db.cachedStatement(sql: "INSERT INTO techniques (event, patient, occurredAt, technique, region, minutes) VALUES (?, ?, ?, ?, ?, ?)").execute(
-                           arguments: [entry.event.id.rawValue, patient, entry.event.occurredAt.description, entry.string("technique"),
-                                       entry.string("region"), entry.fields["minutes"]?.intValue])
-        }
-        for entry in Vocabularies.historyKinds.terms.flatMap({ record.history($0.id) }) {
-            try db.cachedStatement(sql: "INSERT INTO history_entries (event, patient, kind, text, date, ergonomics) VALUES (?, ?, ?, ?, ?, ?)").execute(
-                           arguments: [entry.event.id.rawValue, patient, entry.string("kind"), entry.string("text"), entry.string("date"), entry.string("ergonomics")])
-        }
+        let present = Set((record.activeTriggerPoints + record.latentTriggerPoints).map(\.event.id))
+        for entry in record.triggerPoints { try EntryTable.triggerPoints.insert(entry, patient: record.patient, flag: present.contains(entry.event.id), in: db) }
+        for entry in record.techniques { try EntryTable.techniques.insert(entry, patient: record.patient, flag: nil, in: db) }
+        for entry in Vocabularies.historyKinds.terms.flatMap({ record.history($0.id) }) { try EntryTable.history.insert(entry, patient: record.patient, flag: nil, in: db) }
         for entry in record.visits {
-            try db.cachedStatement(sql: "INSERT INTO visits (event, patient, startedAt, reason, ended) VALUES (?, ?, ?, ?, ?)").execute(
-                           arguments: [entry.event.id.rawValue, patient, entry.event.occurredAt.description, entry.string("reason"), record.endedVisits.contains(entry.event.id.rawValue)])
+            try EntryTable.visits.insert(entry, patient: record.patient, flag: record.endedVisits.contains(entry.event.id.rawValue), in: db)
         }
     }
 }

@@ -61,6 +61,9 @@ public struct PatientRecord: Sendable, Equatable {
     /// Every clinical entry, retracted ones included, in causal order.
     public var entries: [ClinicalEntry] = []
     public var eventCount = 0
+    /// The last of the patient's events folded (in ``CausalOrder``): an event that sorts after it
+    /// can be applied to the stored views in place.
+    public var foldedThrough: CausalPosition?
 
     public var isRegistered: Bool { details["name"] != nil }
 

@@ -11,10 +11,7 @@ public struct PatientViews {
 
     /// The `show --json` document of one patient.
     public func show(_ patient: PatientID, _ travel: TimeTravel = .now) throws -> JSONValue? {
-        if travel == .now {
-            guard let text = try String.fetchOne(reader.database, sql: "SELECT view FROM patient_summary WHERE patient = ?", arguments: [patient.rawValue]) else { return nil }
-            return try JSONParser.parse(text)
-        }
+        if travel == .now { return try storedShow(patient) }
         let record = try PatientFold.fold(patient, events: reader.events(patient: patient), covering: travel)
         return record.isRegistered ? record.json : nil
     }

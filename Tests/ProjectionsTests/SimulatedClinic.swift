@@ -72,7 +72,7 @@ struct SimulatedClinic {
             let node = Int(rng.next() % UInt64(nodes.count))
             let patient = pick(ids)
             let entries = nodes[node].known.filter { $0.patient == patient && ClinicalEvent.retractableTypes.contains($0.type) }
-            switch rng.next() % 9 {
+            switch rng.next() % 13 {
             case 0: _ = write(on: node, patient: patient, PatientDetailsChanged(changes: ["phone": "0411 \(rng.next() % 1000)"]))
             case 1: _ = write(on: node, patient: patient, PatientDetailsChanged(changes: [pick(["email", "address"]): pick([nil, "x\(rng.next() % 9)@example.org"])]))
             case 2: _ = write(on: node, patient: patient, PainScoreRecorded(score: Int(rng.next() % 11), region: pick(["neck", "hip"]), context: pick(["pre", "post"])))
@@ -85,6 +85,24 @@ struct SimulatedClinic {
                 }
             case 7:
                 if !entries.isEmpty { _ = write(on: node, patient: patient, EntryRetracted(target: pick(entries).id, reason: "error")) }
+            case 9: _ = write(on: node, patient: patient, VisitStarted(reason: pick([nil, "review"])))
+            case 10:
+                if let visit = entries.last(where: { $0.type == VisitStarted.eventType }) {
+                    _ = write(on: node, patient: patient, VisitEnded(visit: visit.id, note: pick([nil, "home exercises"])))
+                }
+            case 11:
+                if let finding = entries.last(where: { $0.type == TriggerPointFound.eventType }) {
+                    _ = write(on: node, patient: patient, TriggerPointResolved(finding: finding.id))
+                }
+            case 12:
+                // Corrections a clinician may make, and one the fold must ignore (a visit is not
+                // a correctable member of a trigger point; a score of 11 is not a score).
+                if let target = entries.last(where: { $0.type == TriggerPointFound.eventType }) {
+                    let fields: [String: JSONValue] = pick([["status": .string(pick(["active", "latent"]))], ["visit": .string(target.id.rawValue)], ["note": .string("deeper")]])
+                    _ = write(on: node, patient: patient, EntryCorrected(target: target.id, fields: fields, reason: "re-examined"))
+                } else if let target = entries.last(where: { $0.type == PainScoreRecorded.eventType }) {
+                    _ = write(on: node, patient: patient, EntryCorrected(target: target.id, fields: ["score": .int(11)], reason: "typo"))
+                }
             default:
                 let other = Int(rng.next() % UInt64(nodes.count))
                 if other != node { sync(other, into: node) }

@@ -1,0 +1,61 @@
+import ClinicalEvents
+import EventLog
+import GRDB
+
+/// One projection table of clinical entries: the event type whose entries it holds, one column
+/// per payload member (same name), and the columns every entry table has.
+///
+/// The one place an entry's row is written (``insert(_:patient:flag:in:)``) and read back for a
+/// view (``PatientViews``), so the rows an in-place update writes are the rows a rebuild writes.
+struct EntryTable: Sendable {
+    let name: String
+    let type: String
+    /// The column holding the entry's `occurredAt`.
+    let timeColumn: String
+    /// The payload members, each stored in the column of the same name (text, or integer for
+    /// ``integerFields``), NULL when absent.
+    let fields: [String]
+    /// A derived 0/1 column (`active`, `ended`) and its value for a new entry, if the table has one.
+    let flag: (column: String, initial: Bool)?
+
+    static let integerFields: Set<String> = ["score", "minutes"]
+
+    static let painScores = EntryTable(name: "pain_scores", type: PainScoreRecorded.eventType, timeColumn: "occurredAt",
+                                       fields: ["score", "region", "context", "visit"], flag: nil)
+    static let triggerPoints = EntryTable(name: "trigger_points", type: TriggerPointFound.eventType, timeColumn: "foundAt",
+                                          fields: ["muscle", "side", "status", "referral", "note", "visit"], flag: ("active", true))
+    static let techniques = EntryTable(name: "techniques", type: TechniqueApplied.eventType, timeColumn: "occurredAt",
+                                       fields: ["technique", "region", "minutes", "note", "visit"], flag: nil)
+    static let history = EntryTable(name: "history_entries", type: HistoryEntryRecorded.eventType, timeColumn: "occurredAt",
+                                    fields: ["kind", "text", "date", "ergonomics"], flag: nil)
+    static let visits = EntryTable(name: "visits", type: VisitStarted.eventType, timeColumn: "startedAt", fields: ["reason"], flag: ("ended", false))
+
+    static let all = [painScores, triggerPoints, techniques, history, visits]
+    static let byType: [String: EntryTable] = Dictionary(uniqueKeysWithValues: all.map { ($0.type, $0) })
+
+    /// Columns after the payload's: who wrote the entry, the corrections applied to it (a JSON
+    /// array of event ids, NULL when none), and its ``CausalPosition`` for the views' ordering.
+    static let provenanceColumns = ["author", "correctedBy", "lamport", "origin", "sequence"]
+
+    var columns: [String] { ["event", "patient", timeColumn] + fields + (flag.map { [$0.column] } ?? []) + Self.provenanceColumns }
+
+    var insertSQL: String {
+        "INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
+    }
+
+    /// Writes `entry`'s row; `flag` is the value of the table's derived column, if it has one.
+    func insert(_ entry: ClinicalEntry, patient: PatientID, flag value: Bool?, in db: Database) throws {
+        var arguments: [(any DatabaseValueConvertible)?] = [entry.event.id.rawValue, patient.rawValue, entry.event.occurredAt.description]
+        for field in fields {
+            switch entry.fields[field] {
+            case .string(let text)?: arguments.append(text)
+            case .int(let number)?: arguments.append(number)
+            default: arguments.append(nil)  // absent: entries are valid payloads, so never another kind
+            }
+        }
+        if flag != nil { arguments.append(value ?? false) }
+        let corrections = entry.corrections.isEmpty ? nil : JSONValue.array(entry.corrections.map { .string($0.id.rawValue) }).canonicalString
+        arguments += [entry.event.author, corrections, entry.event.lamport, entry.event.origin.rawValue, entry.event.sequence]
+        try db.cachedStatement(sql: insertSQL).execute(arguments: StatementArguments(arguments))
+    }
+}

@@ -1,0 +1,90 @@
+import ClinicalEvents
+import EventLog
+import GRDB
+
+extension PatientProjection {
+    /// What one event does to a patient's stored rows when it sorts after everything folded.
+    private enum RowChange {
+        case insert(EntryTable, ClinicalEntry)
+        case endVisit(EventID)
+        case resolveTriggerPoint(EventID)
+        case delete(EntryTable, EventID)
+        /// A clinical event that changes no row (retracting what has none, ending what is not a visit).
+        case countOnly
+    }
+
+    /// Applies `events` (one patient's, in causal order) to that patient's stored rows in place,
+    /// if every one of them sorts after what was folded and can be applied so; returns false —
+    /// having written nothing — when the patient must be re-folded instead.
+    ///
+    /// Each change is what ``PatientFold`` does to the record for an event folded last: an entry
+    /// appended; a visit end or a resolution acting on its target if folded; a retraction removing
+    /// its target's row. Registrations, changes of details and corrections re-fold (they depend on
+    /// earlier writes of the same fields, or on the entry's corrected payload).
+    func applyInPlace(_ events: [EventEnvelope], of patient: PatientID, in transaction: ProjectionTransaction) throws -> Bool {
+        let db = transaction.db
+        guard let first = events.first,
+              let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT foldedLamport, foldedOrigin, foldedSequence FROM patient_summary WHERE patient = ?"),
+                                         arguments: [patient.rawValue]),
+              CausalPosition(lamport: row[0], origin: row[1], sequence: row[2]) < CausalPosition(first)
+        else { return false }
+        var changes: [RowChange] = []
+        for event in events {
+            guard let (clinical, payload) = try ClinicalEvent.decodeWithPayload(event) else { continue }
+            switch clinical {
+            case .patientRegistered, .patientDetailsChanged, .entryCorrected:
+                return false
+            case .visitEnded(let ended):
+                changes.append(.endVisit(ended.visit))
+            case .triggerPointResolved(let resolution):
+                changes.append(.resolveTriggerPoint(resolution.finding))
+            case .entryRetracted(let retraction):
+                // The target's type says which row it has. Retracting a visit's end or a
+                // resolution re-derives the visit or the trigger point from every other one, and
+                // retracting a registration may withdraw the patient: a re-fold.
+                guard let target = try transaction.reader.event(retraction.target), target.patient == patient else {
+                    changes.append(.countOnly)
+                    continue
+                }
+                if let table = EntryTable.byType[target.type] {
+                    changes.append(.delete(table, target.id))
+                } else if [VisitEnded.eventType, TriggerPointResolved.eventType, PatientRegistered.eventType].contains(target.type) {
+                    return false
+                } else {
+                    changes.append(.countOnly)
+                }
+            default:
+                guard let table = EntryTable.byType[event.type] else { return false }
+                changes.append(.insert(table, ClinicalEntry(event: event, fields: payload)))
+            }
+        }
+        for change in changes {
+            switch change {
+            case .insert(let table, let entry):
+                try table.insert(entry, patient: patient, flag: table.flag?.initial, in: db)
+            case .endVisit(let visit):
+                try db.cachedStatement(sql: "UPDATE visits SET ended = 1 WHERE event = ? AND patient = ?").execute(arguments: [visit.rawValue, patient.rawValue])
+            case .resolveTriggerPoint(let finding):
+                try db.cachedStatement(sql: "UPDATE trigger_points SET active = 0 WHERE event = ? AND patient = ?").execute(arguments: [finding.rawValue, patient.rawValue])
+            case .delete(let table, let target):
+                try db.cachedStatement(sql: "DELETE FROM \(table.name) WHERE event = ? AND patient = ?").execute(arguments: [target.rawValue, patient.rawValue])
+            case .countOnly:
+                break
+            }
+        }
+        let last = CausalPosition(events.last!)
+        // The summary's derived columns, from the rows as they now stand: the same values the
+        // fold derives (latest pain score by clinical time, then causal order).
+        try db.cachedStatement(sql: """
+            UPDATE patient_summary SET
+              lastVisit = (SELECT max(startedAt) FROM visits WHERE patient = ?1),
+              latestPainScore = (SELECT score FROM pain_scores WHERE patient = ?1 ORDER BY occurredAt DESC, lamport DESC, origin DESC, sequence DESC LIMIT 1),
+              activeTriggerPoints = (SELECT count(*) FROM trigger_points WHERE patient = ?1 AND active = 1 AND status <> 'latent'),
+              latentTriggerPoints = (SELECT count(*) FROM trigger_points WHERE patient = ?1 AND active = 1 AND status = 'latent'),
+              eventCount = eventCount + ?2,
+              foldedLamport = ?3, foldedOrigin = ?4, foldedSequence = ?5
+            WHERE patient = ?1
+            """).execute(arguments: [patient.rawValue, changes.count, last.lamport, last.origin, last.sequence])
+        return true
+    }
+}

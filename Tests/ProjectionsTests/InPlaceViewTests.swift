@@ -1,0 +1,125 @@
+import ClinicalEvents
+@testable import EventLog
+import Foundation
+import GRDB
+@testable import Projections
+import Testing
+
+/// The views a store keeps by applying each transaction's events (in place where they sort last,
+/// re-folding a patient where they arrive late) equal the views a rebuild folds from the whole
+/// log, row for row, and `show --json` read from the rows equals the fold's document — for
+/// random multi-site histories delivered in random orders and random batches.
+@Suite("Views applied in place equal a rebuild")
+struct InPlaceViewTests {
+    /// A log database with the projection's tables, holding no event yet.
+    func makeDatabase(nodes: [SimulatedClinic.Node]) throws -> DatabaseQueue {
+        let database = try DatabaseQueue()
+        try StoreSchema.migrator.migrate(database)
+        try database.write { db in
+            for node in nodes {
+                try db.execute(sql: "INSERT INTO nodes (id, site, publicKey, isLocal) VALUES (?, ?, ?, 0)", arguments: [node.id.rawValue, "Site", Data([1])])
+            }
+            try PatientProjection().create(in: db)
+        }
+        return database
+    }
+
+    /// Stores `events` as rows of the log (their hashes are not checked here: the fold reads
+    /// neither hashes nor signatures) and applies them to the views, in one transaction.
+    func deliver(_ events: [EventEnvelope], to database: DatabaseQueue) throws -> (inPlace: Int, refolded: Int) {
+        try database.write { db in
+            for event in events {
+                try db.execute(sql: """
+                    INSERT INTO events (id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [event.id.rawValue, event.origin.rawValue, event.sequence, event.clock.description, event.lamport,
+                                     event.recordedAt.description, event.occurredAt.description, event.author, event.patient?.rawValue,
+                                     event.type, event.schemaVersion, event.payload, event.prevHash?.rawValue, event.hash.rawValue])
+            }
+            return try PatientProjection().applyCounting(events, in: ProjectionTransaction(db: db))
+        }
+    }
+
+    func dump(_ database: DatabaseQueue) throws -> [String] {
+        try database.read { db in
+            try PatientProjection.tables.flatMap { table in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2").map { "\(table) \($0)" } }
+        }
+    }
+
+    @Test("random histories, random arrival orders and batches: in place == rebuild, and show from the rows == the fold (seeded)", arguments: 0..<40)
+    func inPlaceEqualsRebuild(seed: UInt64) throws {
+        var clinic = SimulatedClinic(nodes: 2 + Int(seed % 3), seed: seed)
+        clinic.run(steps: 60 + Int(seed % 5) * 30, patients: 1 + Int(seed % 4))
+        let events = clinic.allEvents
+        let order = seed % 4 == 0 ? events.sorted(by: CausalOrder.precedes) : clinic.arrivalOrder(events)
+        let database = try makeDatabase(nodes: clinic.nodes)
+        var totals = (inPlace: 0, refolded: 0)
+        var start = 0
+        while start < order.count {
+            let end = min(order.count, start + 1 + Int(clinic.rng.next() % 6))
+            let counts = try deliver(Array(order[start..<end]), to: database)
+            (totals.inPlace, totals.refolded) = (totals.inPlace + counts.inPlace, totals.refolded + counts.refolded)
+            start = end
+        }
+        #expect(totals.inPlace > 0, "seed \(seed): nothing was applied in place")
+        let applied = try dump(database)
+        #expect(applied.contains { $0.hasPrefix("patient_summary") })
+        try database.write { db in
+            try PatientProjection().drop(in: db)
+            try PatientProjection().create(in: db)
+            try PatientProjection().rebuild(in: ProjectionTransaction(db: db))
+        }
+        #expect(try dump(database) == applied, "seed \(seed): views applied in place differ from a rebuild")
+        try database.read { db in
+            let reader = EventReader(db: db)
+            for patient in Set(events.compactMap(\.patient)) {
+                let folded = try PatientFold.fold(patient, events: reader.events(patient: patient))
+                let stored = try PatientViews(reader).show(patient)
+                #expect(stored == (folded.isRegistered ? folded.json : nil), "seed \(seed): show from the rows differs from the fold")
+            }
+        }
+    }
+
+    @Test("late arrivals re-fold; events delivered in causal order are mostly applied in place")
+    func bothPathsRun() throws {
+        var shuffled = (inPlace: 0, refolded: 0), ordered = (inPlace: 0, refolded: 0)
+        for seed in UInt64(0)..<8 {
+            var clinic = SimulatedClinic(nodes: 3, seed: seed)
+            clinic.run(steps: 90, patients: 2)
+            let (first, second) = (try makeDatabase(nodes: clinic.nodes), try makeDatabase(nodes: clinic.nodes))
+            for event in clinic.arrivalOrder(clinic.allEvents) {
+                let counts = try deliver([event], to: first)
+                (shuffled.inPlace, shuffled.refolded) = (shuffled.inPlace + counts.inPlace, shuffled.refolded + counts.refolded)
+            }
+            for event in clinic.allEvents.sorted(by: CausalOrder.precedes) {
+                let counts = try deliver([event], to: second)
+                (ordered.inPlace, ordered.refolded) = (ordered.inPlace + counts.inPlace, ordered.refolded + counts.refolded)
+            }
+            #expect(try dump(first) == dump(second), "seed \(seed)")
+        }
+        #expect(shuffled.inPlace > 0 && shuffled.refolded > 0, "\(shuffled)")
+        // In causal order only registrations, changes of details, corrections and retractions of
+        // a visit's end or a resolution re-fold (the simulated clinic changes details often).
+        #expect(ordered.inPlace > ordered.refolded, "\(ordered)")
+        #expect(shuffled.refolded > ordered.refolded, "late arrivals re-fold: \(shuffled) vs \(ordered)")
+    }
+
+    @Test("a clinic's own write of an entry changes one row and the summary, not the patient's other rows")
+    func ownWriteInPlace() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-inplace-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try EventStore.create(at: directory, site: "Fitzroy", projections: [PatientProjection()])
+        let record = ClinicalRecord(store: store)
+        let patient = try record.write { try $0.register(.init(name: "Mia", dateOfBirth: "1988-04-12"), author: "jo") }.patient!.rawValue
+        for score in 0..<5 { try record.write { try $0.recordPain(patient, score: String(score), region: "neck", author: "alex") } }
+        // The rows' SQLite rowids show whether a write re-inserted them.
+        func rowids() throws -> [Int64] { try store.read { try Int64.fetchAll($0.database, sql: "SELECT rowid FROM pain_scores ORDER BY rowid") } }
+        let before = try rowids()
+        try record.write { try $0.recordPain(patient, score: "7", region: "neck", author: "alex") }
+        let after = try rowids()
+        #expect(Array(after.prefix(before.count)) == before)
+        #expect(after.count == before.count + 1)
+        let latest = try store.read { try Int.fetchOne($0.database, sql: "SELECT latestPainScore FROM patient_summary") }
+        #expect(latest == 7)
+    }
+}
