@@ -10,6 +10,11 @@
    patient is replayed with `repository.get`.
 3. Floor: raw SQLite inserts of the same rows (Python's sqlite3, `executemany`, one transaction
    per patient, WAL, `synchronous=FULL`), and reading them back per patient.
+4. Bulk receive: an empty store's initial `myolog sync DIR` from the generated store (every
+   receive check: canonical bytes, hashes, chain links, signatures, trust; views folded), and
+   `myolog bundle import` of the generated store's bundle into another empty store; beside each,
+   its floor: raw SQLite inserts of the same full event rows (all columns, unique id and
+   (origin, sequence) as in Myolog's log) in transactions of the same size (1,000 events).
 
 Usage: python3 Tools/compare-peers.py --patients 2000 --events-per-patient 50 [--binary .build/release/myolog]
 Needs: pip install 'eventsourcing>=9.5,<9.6'; a release build (swift build -c release --product myolog).
@@ -129,6 +134,53 @@ def run_floor(store, directory):
     return events, append, replay
 
 
+def node_id(binary, store):
+    result = subprocess.run([binary, "--store", store, "id", "--json"], capture_output=True, text=True, check=True)
+    import json
+    return json.loads(result.stdout)["nodeId"]
+
+
+def run_bulk_receive(binary, store, directory):
+    """Initial path sync and bundle import into empty stores: (events, sync seconds, import seconds)."""
+    source_id = node_id(binary, store)
+    timings = []
+    for name in ("synced", "imported"):
+        target = str(directory / name)
+        run_myolog(binary, target, "init", "--site", name)
+        run_myolog(binary, target, "--as", "bench", "peer", "add", source_id, "--name", "source")
+        if name == "synced":
+            run_myolog(binary, store, "--as", "bench", "peer", "add", node_id(binary, target), "--name", name)
+            timings.append(run_myolog(binary, target, "sync", store, "--batch-size", "1000"))
+        else:
+            bundle = str(directory / "all.myolog")
+            run_myolog(binary, store, "bundle", "export", "--out", bundle)
+            timings.append(run_myolog(binary, target, "--as", "bench", "bundle", "import", bundle))
+    connection = sqlite3.connect(f"file:{directory / 'synced' / 'myolog.sqlite'}?mode=ro", uri=True)
+    events = connection.execute("SELECT count(*) FROM events").fetchone()[0]
+    connection.close()
+    return events, timings[0], timings[1]
+
+
+def run_bulk_floor(store, directory, batch=1000):
+    """Raw inserts of every full event row, `batch` per transaction: the floor of a bulk receive."""
+    source = sqlite3.connect(f"file:{store}/myolog.sqlite?mode=ro", uri=True)
+    columns = "id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash"
+    rows = source.execute(f"SELECT {columns} FROM events ORDER BY position").fetchall()
+    source.close()
+    connection = sqlite3.connect(directory / "bulk-floor.sqlite", isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute(f"CREATE TABLE events (position INTEGER PRIMARY KEY, {columns.replace(',', ' ,')}, UNIQUE (id), UNIQUE (origin, sequence))")
+    started = time.perf_counter()
+    for start in range(0, len(rows), batch):
+        connection.execute("BEGIN")
+        connection.executemany(f"INSERT INTO events ({columns}) VALUES ({', '.join('?' * 14)})", rows[start:start + batch])
+        connection.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return len(rows), elapsed
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--patients", type=int, default=2000)
@@ -148,12 +200,21 @@ def main():
         rows = [("Myolog (full write path + views; rebuild)", events, append, replay)]
         rows.append(("eventsourcing 9.5 on SQLite (save; repository.get)", *run_eventsourcing(store, directory)))
         rows.append(("floor: raw SQLite inserts (executemany; read back)", *run_floor(store, directory)))
-    peer = rows[1]
+        received, sync_seconds, import_seconds = run_bulk_receive(arguments.binary, store, directory)
+        floor_count, floor_seconds = run_bulk_floor(store, directory)
+    peer, floor = rows[1], rows[2]
     print(f"{arguments.patients} patients × {arguments.events_per_patient} events = {events} events, one transaction per patient, synchronous=FULL")
-    print(f"{'engine':<52} {'append ev/s':>12} {'× peer':>7} {'replay ev/s':>12} {'× peer':>7}")
+    print(f"{'engine':<52} {'append ev/s':>12} {'× peer':>7} {'× floor':>7} {'replay ev/s':>12} {'× peer':>7}")
     for name, count, append_seconds, replay_seconds in rows:
         append_rate, replay_rate = count / append_seconds, count / replay_seconds
-        print(f"{name:<52} {append_rate:>12,.0f} {append_rate / (peer[1] / peer[2]):>7.2f} {replay_rate:>12,.0f} {replay_rate / (peer[1] / peer[3]):>7.2f}")
+        print(f"{name:<52} {append_rate:>12,.0f} {append_rate / (peer[1] / peer[2]):>7.2f} {append_rate / (floor[1] / floor[2]):>7.2f}"
+              f" {replay_rate:>12,.0f} {replay_rate / (peer[1] / peer[3]):>7.2f}")
+    floor_rate = floor_count / floor_seconds
+    print(f"bulk receive into an empty store ({received} events, all receive checks and views; 1,000 events per transaction)")
+    print(f"{'':<52} {'ev/s':>12} {'× floor':>7}")
+    for name, rate in (("Myolog initial sync (path)", received / sync_seconds), ("Myolog bundle import", received / import_seconds),
+                       ("floor: raw SQLite inserts of the full rows", floor_rate)):
+        print(f"{name:<52} {rate:>12,.0f} {rate / floor_rate:>7.2f}")
     print(f"peak RSS of this script (eventsourcing and the floor run in it): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
 
 

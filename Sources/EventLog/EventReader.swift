@@ -104,7 +104,8 @@ public class EventReader {
             arguments += StatementArguments(types.sorted())
         }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.signedColumns) FROM events \(whereClause) ORDER BY position", arguments: arguments)
+        // Cached: the clinical checks ask the same few questions on every write.
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(Self.signedColumns) FROM events \(whereClause) ORDER BY position"), arguments: arguments)
         while let row = try cursor.next() {
             try body(try Self.envelope(row))
         }
@@ -132,10 +133,10 @@ public class EventReader {
     /// Events of `patient` of type `type` whose payload member `member` equals `value`:
     /// "the corrections of this entry", "the retraction of that one".
     public func events(patient: PatientID, type: String, payloadMember member: String, equals value: String) throws -> [EventEnvelope] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT \(Self.columns) FROM events
             WHERE patient = ? AND type = ? AND json_extract(payload, '$.' || ?) = ? ORDER BY position
-            """, arguments: [patient.rawValue, type, member, value]).map(Self.envelope)
+            """), arguments: [patient.rawValue, type, member, value]).map(Self.envelope)
     }
 
     /// The next events of one origin's chain after `sequence`, in order, at most `limit`: what a
@@ -153,7 +154,7 @@ public class EventReader {
     /// This store's vector clock: for each known node, the highest sequence held.
     public func clock() throws -> VectorClock {
         var clock = VectorClock()
-        for nodeID in try String.fetchAll(db, sql: "SELECT id FROM nodes") {
+        for nodeID in try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM nodes")) {
             // One index seek per node, never a scan of the log.
             let top = try Int.fetchOne(db.cachedStatement(sql: "SELECT max(sequence) FROM events WHERE origin = ?"), arguments: [nodeID]) ?? 0
             if let node = NodeID(nodeID) { clock[node] = top }
@@ -163,7 +164,7 @@ public class EventReader {
 
     /// The highest Lamport timestamp in the log (0 when empty).
     public func maximumLamport() throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT max(lamport) FROM events") ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT max(lamport) FROM events")) ?? 0
     }
 
     /// The hash of the last event of `origin`'s chain.

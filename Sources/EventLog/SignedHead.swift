@@ -106,7 +106,7 @@ extension EventReader {
     func localChainProblem(of node: NodeID, publicKey: Data, recorded: SignedHead?, known: ChainHead? = nil) throws -> EventLogError? {
         func altered(_ reason: String) throws -> EventLogError {
             let signed = try recorded?.sequence
-                ?? Int.fetchOne(db, sql: "SELECT max(sequence) FROM chain_signatures WHERE origin = ?", arguments: [node.rawValue])
+                ?? Int.fetchOne(db.cachedStatement(sql: "SELECT max(sequence) FROM chain_signatures WHERE origin = ?"), arguments: [node.rawValue])
             return .localChainAltered(signedUpTo: signed, reason: reason)
         }
         guard let head = try head(of: node) else {

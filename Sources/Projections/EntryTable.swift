@@ -37,10 +37,14 @@ struct EntryTable: Sendable {
     /// array of event ids, NULL when none), and its ``CausalPosition`` for the views' ordering.
     static let provenanceColumns = ["author", "correctedBy", "lamport", "origin", "sequence"]
 
-    var columns: [String] { ["event", "patient", timeColumn] + fields + (flag.map { [$0.column] } ?? []) + Self.provenanceColumns }
+    let columns: [String]
+    /// Built once: a write inserts thousands of rows through the cached statement it names.
+    let insertSQL: String
 
-    var insertSQL: String {
-        "INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
+    init(name: String, type: String, timeColumn: String, fields: [String], flag: (column: String, initial: Bool)?) {
+        (self.name, self.type, self.timeColumn, self.fields, self.flag) = (name, type, timeColumn, fields, flag)
+        columns = ["event", "patient", timeColumn] + fields + (flag.map { [$0.column] } ?? []) + Self.provenanceColumns
+        insertSQL = "INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
     }
 
     /// Writes `entry`'s row; `flag` is the value of the table's derived column, if it has one.
