@@ -29,6 +29,8 @@ public struct PatientProjection: LogProjection {
         for table in Self.tables { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
     }
 
+    /// Every table is keyed by its primary key alone (`WITHOUT ROWID`): a row is one B-tree
+    /// insert, not a rowid table's plus its key's index.
     public func create(in db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE patient_summary (
@@ -46,7 +48,7 @@ public struct PatientProjection: LogProjection {
                 foldedLamport INTEGER NOT NULL,
                 foldedOrigin TEXT NOT NULL,
                 foldedSequence INTEGER NOT NULL
-            ) STRICT;
+            ) STRICT, WITHOUT ROWID;
             CREATE INDEX patient_summary_by_name ON patient_summary(name COLLATE NOCASE, patient);
             CREATE TABLE field_conflicts (
                 patient TEXT NOT NULL,
@@ -54,7 +56,7 @@ public struct PatientProjection: LogProjection {
                 shown TEXT,
                 candidates TEXT NOT NULL,
                 PRIMARY KEY (patient, field)
-            ) STRICT;
+            ) STRICT, WITHOUT ROWID;
             CREATE TABLE pain_scores (
                 event TEXT PRIMARY KEY NOT NULL,
                 patient TEXT NOT NULL,
@@ -68,7 +70,7 @@ public struct PatientProjection: LogProjection {
                 lamport INTEGER NOT NULL,
                 origin TEXT NOT NULL,
                 sequence INTEGER NOT NULL
-            ) STRICT;
+            ) STRICT, WITHOUT ROWID;
             CREATE INDEX pain_scores_by_patient ON pain_scores(patient, occurredAt);
             CREATE TABLE trigger_points (
                 event TEXT PRIMARY KEY NOT NULL,
@@ -86,7 +88,7 @@ public struct PatientProjection: LogProjection {
                 lamport INTEGER NOT NULL,
                 origin TEXT NOT NULL,
                 sequence INTEGER NOT NULL
-            ) STRICT;
+            ) STRICT, WITHOUT ROWID;
             CREATE INDEX trigger_points_by_patient ON trigger_points(patient);
             CREATE TABLE techniques (
                 event TEXT PRIMARY KEY NOT NULL,
@@ -102,7 +104,7 @@ public struct PatientProjection: LogProjection {
                 lamport INTEGER NOT NULL,
                 origin TEXT NOT NULL,
                 sequence INTEGER NOT NULL
-            ) STRICT;
+            ) STRICT, WITHOUT ROWID;
             CREATE INDEX techniques_by_patient ON techniques(patient, occurredAt);
             CREATE TABLE history_entries (
                 event TEXT PRIMARY KEY NOT NULL,
@@ -117,7 +119,7 @@ public struct PatientProjection: LogProjection {
                 lamport INTEGER NOT NULL,
                 origin TEXT NOT NULL,
                 sequence INTEGER NOT NULL
-            ) STRICT;
+            ) STRICT, WITHOUT ROWID;
             CREATE INDEX history_entries_by_patient ON history_entries(patient, kind);
             CREATE TABLE visits (
                 event TEXT PRIMARY KEY NOT NULL,
@@ -130,7 +132,7 @@ public struct PatientProjection: LogProjection {
                 lamport INTEGER NOT NULL,
                 origin TEXT NOT NULL,
                 sequence INTEGER NOT NULL
-            ) STRICT;
+            ) STRICT, WITHOUT ROWID;
             CREATE INDEX visits_by_patient ON visits(patient, startedAt);
             """)
     }

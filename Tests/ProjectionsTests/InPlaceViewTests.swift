@@ -112,13 +112,22 @@ struct InPlaceViewTests {
         let record = ClinicalRecord(store: store)
         let patient = try record.write { try $0.register(.init(name: "Mia", dateOfBirth: "1988-04-12"), author: "jo") }.patient!.rawValue
         for score in 0..<5 { try record.write { try $0.recordPain(patient, score: String(score), region: "neck", author: "alex") } }
-        // The rows' SQLite rowids show whether a write re-inserted them.
-        func rowids() throws -> [Int64] { try store.read { try Int64.fetchAll($0.database, sql: "SELECT rowid FROM pain_scores ORDER BY rowid") } }
-        let before = try rowids()
+        // A trigger of the test's own counts what a write deletes from the entry tables.
+        let database = try DatabaseQueue(path: directory.appendingPathComponent(EventStore.databaseFileName).path)
+        try database.write { db in
+            try db.execute(sql: "CREATE TABLE deleted_rows (event TEXT NOT NULL)")
+            try db.execute(sql: "CREATE TRIGGER count_deletions AFTER DELETE ON pain_scores BEGIN INSERT INTO deleted_rows VALUES (OLD.event); END")
+        }
         try record.write { try $0.recordPain(patient, score: "7", region: "neck", author: "alex") }
-        let after = try rowids()
-        #expect(Array(after.prefix(before.count)) == before)
-        #expect(after.count == before.count + 1)
+        #expect(try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM deleted_rows") } == 0)
+        #expect(try store.read { try Int.fetchOne($0.database, sql: "SELECT count(*) FROM pain_scores") } == 6)
+        // A correction re-folds the patient: every row deleted and written again, same content.
+        let before = try store.read { try Row.fetchAll($0.database, sql: "SELECT * FROM pain_scores ORDER BY event") }
+        let first = try store.read { try String.fetchOne($0.database, sql: "SELECT event FROM pain_scores ORDER BY occurredAt LIMIT 1") }!
+        try record.write { try $0.correct(first, fields: ["region": "shoulder"], reason: "wrong region", author: "alex") }
+        #expect(try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM deleted_rows") } == 6)
+        let after = try store.read { try Row.fetchAll($0.database, sql: "SELECT * FROM pain_scores ORDER BY event") }
+        #expect(after.count == before.count && after != before)
         let latest = try store.read { try Int.fetchOne($0.database, sql: "SELECT latestPainScore FROM patient_summary") }
         #expect(latest == 7)
     }
