@@ -17,12 +17,12 @@ public final class AppendTransaction: EventReader {
     private var acceptedAuthor: String?
     /// The events appended so far in this transaction.
     public private(set) var appended: [EventEnvelope] = []
-    private let insert: Statement
+    private let insert: BoundInsert
 
     init(db: Database, identity: NodeIdentity, wallClock: WallClock) throws {
         self.identity = identity
         self.wallClock = wallClock
-        self.insert = try db.cachedStatement(sql: """
+        self.insert = try BoundInsert(db, sql: """
             INSERT INTO events (id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
@@ -311,11 +311,12 @@ public final class AppendTransaction: EventReader {
 
     /// Inserts one envelope as a row: the one place the columns are listed for writing.
     private func store(_ event: EventEnvelope) throws {
-        try insert.execute(arguments: [
-            event.id.rawValue, event.origin.rawValue, event.sequence, event.clock.description, event.lamport,
-            event.recordedAt.description, event.occurredAt.description, event.author, event.patient?.rawValue,
-            event.type, event.schemaVersion, event.payload, event.prevHash?.rawValue, event.hash.rawValue,
-        ])
+        try insert.run { row in
+            row.text(event.id.rawValue); row.text(event.origin.rawValue); row.integer(event.sequence); row.text(event.clock.description)
+            row.integer(event.lamport); row.text(event.recordedAt.description); row.text(event.occurredAt.description); row.text(event.author)
+            row.text(event.patient?.rawValue); row.text(event.type); row.integer(event.schemaVersion); row.text(event.payload)
+            row.text(event.prevHash?.rawValue); row.text(event.hash.rawValue)
+        }
     }
 
     /// The largest sequence, Lamport time or clock entry accepted from another node: 2^53, more

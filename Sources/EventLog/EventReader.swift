@@ -184,35 +184,56 @@ public class EventReader {
     }
 
     static func envelope(_ row: Row) throws -> EventEnvelope {
-        let position: Int64 = row[0]
+        try StoredEventRow(row).envelope()
+    }
+}
+
+/// One `events` row copied out of SQLite as plain values (``EventReader/columns``, and the
+/// signature where selected), not yet checked: cheap to take on the connection's thread, and
+/// parsed into an ``EventEnvelope`` (``envelope()``) on any thread.
+struct StoredEventRow: Sendable {
+    let position: Int64
+    let id: String, origin: String, sequence: Int, clock: String, lamport: Int
+    let recordedAt: String, occurredAt: String, author: String, patient: String?
+    let type: String, schemaVersion: Int, payload: String, prevHash: String?, hash: String
+    let signature: String?
+
+    init(_ row: Row) {
+        position = row[0]
+        (id, origin, sequence, clock, lamport) = (row[1], row[2], row[3], row[4], row[5])
+        (recordedAt, occurredAt, author, patient) = (row[6], row[7], row[8], row[9])
+        (type, schemaVersion, payload, prevHash, hash) = (row[10], row[11], row[12], row[13], row[14])
+        signature = row.count > 15 ? row[15] : nil
+    }
+
+    /// The envelope, every column checked: a row that is not a well-formed event is
+    /// ``EventLogError/corruptEvent(position:reason:)``.
+    func envelope() throws -> EventEnvelope {
         func corrupt(_ what: String) -> EventLogError { .corruptEvent(position: position, reason: what) }
-        guard let id = EventID(row[1]) else { throw corrupt("id is not a UUID") }
-        guard let origin = NodeID(row[2]) else { throw corrupt("origin is not a node id") }
-        let clockText: String = row[4]
-        guard let clockJSON = try? JSONParser.parse(clockText), let clock = VectorClock(json: clockJSON) else { throw corrupt("clock is not a vector clock") }
-        guard let recordedAt = Timestamp(rfc3339: row[6]) else { throw corrupt("recordedAt is not an RFC 3339 instant") }
-        guard let occurredAt = Timestamp(rfc3339: row[7]) else { throw corrupt("occurredAt is not an RFC 3339 instant") }
-        let patientText: String? = row[9]
-        var patient: PatientID?
-        if let patientText {
-            guard let parsed = PatientID(patientText) else { throw corrupt("patient is not a UUID") }
-            patient = parsed
+        guard let id = EventID(id) else { throw corrupt("id is not a UUID") }
+        guard let origin = NodeID(origin) else { throw corrupt("origin is not a node id") }
+        guard let clockJSON = try? JSONParser.parse(clock), let clock = VectorClock(json: clockJSON) else { throw corrupt("clock is not a vector clock") }
+        guard let recordedAt = Timestamp(rfc3339: recordedAt) else { throw corrupt("recordedAt is not an RFC 3339 instant") }
+        guard let occurredAt = Timestamp(rfc3339: occurredAt) else { throw corrupt("occurredAt is not an RFC 3339 instant") }
+        var patientID: PatientID?
+        if let patient {
+            guard let parsed = PatientID(patient) else { throw corrupt("patient is not a UUID") }
+            patientID = parsed
         }
-        let prevText: String? = row[13]
-        var prevHash: EventHash?
-        if let prevText {
-            guard let parsed = EventHash(prevText) else { throw corrupt("prevHash is not a SHA-256 hex digest") }
-            prevHash = parsed
+        var previous: EventHash?
+        if let prevHash {
+            guard let parsed = EventHash(prevHash) else { throw corrupt("prevHash is not a SHA-256 hex digest") }
+            previous = parsed
         }
-        guard let hash = EventHash(row[14]) else { throw corrupt("hash is not a SHA-256 hex digest") }
-        var signature: HeadSignature?
-        if row.count > 15, let text: String = row[15] {
-            guard let parsed = HeadSignature(text) else { throw corrupt("its signature is not 128 hex digits") }
-            signature = parsed
+        guard let hash = EventHash(hash) else { throw corrupt("hash is not a SHA-256 hex digest") }
+        var headSignature: HeadSignature?
+        if let signature {
+            guard let parsed = HeadSignature(signature) else { throw corrupt("its signature is not 128 hex digits") }
+            headSignature = parsed
         }
         return EventEnvelope(
-            id: id, origin: origin, sequence: row[3], clock: clock, lamport: row[5], recordedAt: recordedAt,
-            occurredAt: occurredAt, author: row[8], patient: patient, type: row[10], schemaVersion: row[11],
-            payload: row[12], prevHash: prevHash, hash: hash, signature: signature)
+            id: id, origin: origin, sequence: sequence, clock: clock, lamport: lamport, recordedAt: recordedAt,
+            occurredAt: occurredAt, author: author, patient: patientID, type: type, schemaVersion: schemaVersion,
+            payload: payload, prevHash: previous, hash: hash, signature: headSignature)
     }
 }

@@ -49,17 +49,19 @@ struct EntryTable: Sendable {
 
     /// Writes `entry`'s row; `flag` is the value of the table's derived column, if it has one.
     func insert(_ entry: ClinicalEntry, patient: PatientID, flag value: Bool?, in db: Database) throws {
-        var arguments: [(any DatabaseValueConvertible)?] = [entry.event.id.rawValue, patient.rawValue, entry.event.occurredAt.description]
-        for field in fields {
-            switch entry.fields[field] {
-            case .string(let text)?: arguments.append(text)
-            case .int(let number)?: arguments.append(number)
-            default: arguments.append(nil)  // absent: entries are valid payloads, so never another kind
-            }
-        }
-        if flag != nil { arguments.append(value ?? false) }
         let corrections = entry.corrections.isEmpty ? nil : JSONValue.array(entry.corrections.map { .string($0.id.rawValue) }).canonicalString
-        arguments += [entry.event.author, corrections, entry.event.lamport, entry.event.origin.rawValue, entry.event.sequence]
-        try db.cachedStatement(sql: insertSQL).execute(arguments: StatementArguments(arguments))
+        try BoundInsert(db, sql: insertSQL).run { row in
+            row.text(entry.event.id.rawValue); row.text(patient.rawValue); row.text(entry.event.occurredAt.description)
+            for field in fields {
+                switch entry.fields[field] {
+                case .string(let text)?: row.text(text)
+                case .int(let number)?: row.integer(number)
+                default: row.null()  // absent: entries are valid payloads, so never another kind
+                }
+            }
+            if flag != nil { row.integer((value ?? false) ? 1 : 0) }
+            row.text(entry.event.author); row.text(corrections); row.integer(entry.event.lamport); row.text(entry.event.origin.rawValue)
+            row.integer(entry.event.sequence)
+        }
     }
 }

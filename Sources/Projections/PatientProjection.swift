@@ -164,8 +164,9 @@ public struct PatientProjection: LogProjection {
     }
 
     public func rebuild(in transaction: ProjectionTransaction) throws {
-        try transaction.reader.forEachPatient { patient, events in
-            try store(try PatientFold.fold(patient, events: events), in: transaction.db, replacing: false)
+        // Folding on a second core while this one reads the log and writes the rows.
+        try transaction.reader.forEachPatientPipelined(transform: { patient, events in try PatientFold.fold(patient, events: events) }) { record in
+            try store(record, in: transaction.db, replacing: false)
         }
     }
 
