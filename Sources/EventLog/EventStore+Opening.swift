@@ -10,7 +10,12 @@ extension EventStore {
     /// empty, not SQLite, damaged, or someone else's SQLite database). A store whose database
     /// cannot be written here (a backup, a read-only mount) opens read-only (``isReadOnly``); one
     /// whose `node.key` is missing opens without it: both can be read and verified, not written.
-    public static func open(at directory: URL, projections: [any LogProjection] = [], wallClock: WallClock = .system) throws -> EventStore {
+    ///
+    /// `concurrentReads` (for a server): reads run on their own connections beside the writer
+    /// (a GRDB `DatabasePool` over the WAL), so a peer's summary or page never waits for another
+    /// peer's commit. A command that does one thing keeps the single connection: it opens faster.
+    public static func open(at directory: URL, projections: [any LogProjection] = [], wallClock: WallClock = .system,
+                            concurrentReads: Bool = false) throws -> EventStore {
         let databaseURL = directory.appendingPathComponent(databaseFileName)
         let keyURL = directory.appendingPathComponent(keyFileName)
         try checkIsStore(directory)
@@ -53,16 +58,19 @@ extension EventStore {
             guard !readOnly else {
                 throw EventLogError.damagedStore(path: directory.path, reason: "its views were built by another version of myolog and it is read-only here: open a writable copy")
             }
-            try database.inTransaction(.immediate) { db in
+            try database.writeWithoutTransaction { db in try db.inTransaction(.immediate) {
                 for projection in try outdated(db) {
                     try install(projection, in: db)
                     try projection.rebuild(in: ProjectionTransaction(db: db))
                     rebuilt.append(projection.name)
                 }
                 return .commit
-            }
+            } }
         }
-        return EventStore(directory: directory, identity: identity, database: database, projections: projections, rebuiltOnOpen: rebuilt,
+        // Checked and migrated through the one connection above; a server then reads through a pool.
+        let writer: any DatabaseWriter = concurrentReads && !readOnly
+            ? try DatabasePool(path: databaseURL.path, configuration: configuration(readOnly: false)) : database
+        return EventStore(directory: directory, identity: identity, database: writer, projections: projections, rebuiltOnOpen: rebuilt,
                           wallClock: wallClock, isReadOnly: readOnly)
     }
 
@@ -103,9 +111,8 @@ extension EventStore {
         }
     }
 
-    /// Opens the database file; an existing store's (`creating` false) must already carry
-    /// Myolog's schema — migrations never run on someone else's SQLite file.
-    static func openDatabase(_ url: URL, readOnly: Bool, creating: Bool) throws -> DatabaseQueue {
+    /// How every connection to a store's database is configured.
+    static func configuration(readOnly: Bool) -> Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.readonly = readOnly
@@ -116,6 +123,13 @@ extension EventStore {
             // transaction (measured in the benchmarks), which is why bulk writes batch.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        return configuration
+    }
+
+    /// Opens the database file; an existing store's (`creating` false) must already carry
+    /// Myolog's schema — migrations never run on someone else's SQLite file.
+    static func openDatabase(_ url: URL, readOnly: Bool, creating: Bool) throws -> DatabaseQueue {
+        let configuration = configuration(readOnly: readOnly)
         let migrator = StoreSchema.migrator
         guard !readOnly else {
             // A read-only WAL database can be opened only where its -shm file exists or can be

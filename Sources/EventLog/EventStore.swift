@@ -29,9 +29,11 @@ public final class EventStore: Sendable {
     /// Whether this store was opened read-only (its file or directory is not writable here):
     /// reads and `verify` work; every write is refused with ``EventLogError/readOnlyStore(path:)``.
     public let isReadOnly: Bool
-    let database: DatabaseQueue
+    /// One connection (a `DatabaseQueue`), or a writer and concurrent readers (a `DatabasePool`,
+    /// when opened with `concurrentReads`).
+    let database: any DatabaseWriter
 
-    init(directory: URL, identity: NodeIdentity, database: DatabaseQueue, projections: [any LogProjection], rebuiltOnOpen: [String] = [],
+    init(directory: URL, identity: NodeIdentity, database: any DatabaseWriter, projections: [any LogProjection], rebuiltOnOpen: [String] = [],
          wallClock: WallClock, isReadOnly: Bool = false) {
         self.directory = directory
         self.isReadOnly = isReadOnly
@@ -90,7 +92,7 @@ public final class EventStore: Sendable {
     public func rebuildProjections() throws {
         guard !isReadOnly else { throw EventLogError.readOnlyStore(path: directory.path) }
         if let problem = try localChainProblem(), case .localChainAltered = problem { throw problem }
-        try database.inTransaction(.immediate) { db in
+        try inImmediateTransaction { db in
             for projection in projections {
                 try Self.install(projection, in: db)
                 try projection.rebuild(in: ProjectionTransaction(db: db))
@@ -116,7 +118,7 @@ public final class EventStore: Sendable {
         var verifiedHead: ChainHead?
         let me = identity.nodeID
         let known = verifiedLocalChain.withLock { $0 }
-        try database.inTransaction(.immediate) { db in
+        try inImmediateTransaction { db in
             let transaction = try AppendTransaction(db: db, identity: identity, wallClock: wallClock)
             // Never extend — and so never sign on top of — a chain this node did not sign. A chain
             // merely behind its signed head (a restored backup) may still receive its own missing
@@ -202,6 +204,17 @@ public final class EventStore: Sendable {
     /// Runs `body` against one consistent snapshot of the log.
     public func read<T>(_ body: (EventReader) throws -> T) throws -> T {
         try database.read { db in try body(EventReader(db: db)) }
+    }
+
+    /// ``read(_:)`` without blocking the caller's thread: the read runs on the database's own
+    /// queue (a reader connection of its own with `concurrentReads`), and the caller suspends.
+    public func readWithoutBlocking<T: Sendable>(_ body: @escaping @Sendable (EventReader) throws -> T) async throws -> T {
+        try await database.read { db in try body(EventReader(db: db)) }
+    }
+
+    /// `BEGIN IMMEDIATE`: the write lock from the first statement, whatever kind of connection.
+    func inImmediateTransaction(_ body: (Database) throws -> Database.TransactionCompletion) throws {
+        try database.writeWithoutTransaction { db in try db.inTransaction(.immediate) { try body(db) } }
     }
 
     /// The longest site name accepted.

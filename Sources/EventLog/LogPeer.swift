@@ -134,11 +134,11 @@ public struct ChainPlace: Sendable, Hashable, Comparable, CustomStringConvertibl
 /// A store on this machine is a peer as it is: the path carrier of the protocol.
 extension EventStore: LogPeer {
     public func summary() async throws -> PeerSummary {
-        PeerSummary(node: identity.nodeID, site: identity.site, heads: try read { try $0.heads() })
+        PeerSummary(node: identity.nodeID, site: identity.site, heads: try await readWithoutBlocking { try $0.heads() })
     }
 
     public func events(origin: NodeID, after sequence: Int, limit: Int) async throws -> [EventEnvelope] {
-        try read { try $0.events(origin: origin, after: sequence, limit: limit) }
+        try await readWithoutBlocking { try $0.events(origin: origin, after: sequence, limit: limit) }
     }
 
     public func receive(_ batch: [EventEnvelope]) async throws -> ReceiveSummary {

@@ -61,12 +61,13 @@ extension EventStore {
     /// A read-only store (a backup) replays into an in-memory copy of itself instead.
     private func replayed<T>(_ compare: (Database, [(String, String)]) throws -> T) throws -> T {
         var result: T?
-        var target = database
+        var target: any DatabaseWriter = database
         if isReadOnly {
-            target = try DatabaseQueue()
-            try database.backup(to: target)
+            let copy = try DatabaseQueue()
+            try database.backup(to: copy)
+            target = copy
         }
-        try target.inTransaction(.immediate) { db in
+        try target.writeWithoutTransaction { db in try db.inTransaction(.immediate) {
             let stored = try projections.flatMap(\.tables).map { ($0, try Self.digest(of: $0, in: db)) }
             for projection in projections {
                 try projection.drop(in: db)
@@ -75,7 +76,7 @@ extension EventStore {
             }
             result = try compare(db, stored)
             return .rollback
-        }
+        } }
         return result!
     }
 

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import ServiceLifecycle
 
@@ -45,11 +46,16 @@ public struct SyncServer: Sendable {
             logger.warning("refused a TLS client: its certificate does not carry an Ed25519 node key")
             return .failed
         }
-        guard (try? store.accepts(node)) == true else {
+        guard (try? await accepts(node)) == true else {
             logger.warning("refused a TLS client: node \(node) is not in this store's trust list")
             return .failed
         }
         return .certificateVerified
+    }
+
+    /// Whether `node` may sync with this store, read without blocking the event loop.
+    private func accepts(_ node: NodeID) async throws -> Bool {
+        try await store.readWithoutBlocking { try $0.trust(of: node) }.acceptsEvents
     }
 
     /// The node on the other end of `request`'s TLS connection, if it is still trusted, its
@@ -66,7 +72,7 @@ public struct SyncServer: Sendable {
         guard let certificate = try await context.channel.nioSSL_peerCertificate().get(), let node = NodeCertificate.node(of: certificate) else {
             throw SyncHTTPError(.forbidden, "client: no node certificate on this connection")
         }
-        guard try store.accepts(node) else {
+        guard try await accepts(node) else {
             throw SyncHTTPError(.forbidden, "client: node \(node) is not in this store's trust list")
         }
         if let claimed, claimed != node.rawValue {
@@ -177,7 +183,10 @@ public struct SyncServer: Sendable {
             throw SyncHTTPError(.badRequest, error.message)
         }
         do {
-            let receipt = try store.receiveBatch(batch)
+            // Blocking SQLite work (a write transaction, its fsync) runs on NIO's blocking-work
+            // pool, never on an event loop: other peers' requests go on meanwhile.
+            let store = self.store
+            let receipt = try await NIOThreadPool.singleton.runIfActive { try store.receiveBatch(batch) }
             await ledger.received(syncID(request), receipt)
             return Self.json(.ok, receipt.json)
         } catch let refusal as ReplicationRefusal {
@@ -195,7 +204,7 @@ public struct SyncServer: Sendable {
         return Response(status: .noContent)
     }
 
-    private func syncID(_ request: Request) -> String {
+    func syncID(_ request: Request) -> String {
         String((request.headers[.init(SyncAPI.syncHeader)!] ?? "-").prefix(64))
     }
 
@@ -230,8 +239,11 @@ struct PeerAdmission: RouterMiddleware {
 
     func handle(_ request: Request, context: SyncRequestContext, next: (Request, SyncRequestContext) async throws -> Response) async throws -> Response {
         var context = context
+        let started = ContinuousClock.now
         context.peer = try await server.admittedPeer(request, context)
-        return try await next(request, context)
+        let response = try await next(request, context)
+        await server.ledger.took(ContinuousClock.now - started, syncID: server.syncID(request))
+        return response
     }
 }
 
@@ -270,16 +282,26 @@ actor SyncLedger {
         var received: [NodeID: Int] = [:]
         var quarantined = 0
         var heldBack = 0
+        /// The longest any one request of this sync took to answer: what a peer waited at most.
+        var slowest = Duration.zero
+
+        static func milliseconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        }
 
         func line(syncID: String) -> String {
             let total = received.values.reduce(0, +)
             let perOrigin = received.keys.sorted().map { "\($0): \(received[$0]!)" }.joined(separator: ", ")
             let elapsed = ContinuousClock.now - started
-            let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            let milliseconds = Self.milliseconds(elapsed)
             return "sync \(syncID) with node \(node): sent \(served) events, received \(total)\(perOrigin.isEmpty ? "" : " (\(perOrigin))")"
                 + (quarantined > 0 ? ", \(quarantined) quarantined as forks" : "") + (heldBack > 0 ? ", \(heldBack) held back" : "")
-                + String(format: ", %.0f ms", milliseconds)
+                + String(format: ", %.0f ms (slowest request %.0f ms)", milliseconds, Self.milliseconds(slowest))
         }
+    }
+
+    func took(_ duration: Duration, syncID id: String) {
+        if let slowest = open[id]?.slowest, duration > slowest { open[id]?.slowest = duration }
     }
 
     /// Syncs whose client never said they ended are forgotten beyond this many.

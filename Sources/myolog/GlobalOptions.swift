@@ -28,8 +28,9 @@ struct GlobalOptions: ParsableArguments {
     /// The read models every store opened by the CLI keeps in step with its log.
     static let projections: [any LogProjection] = [PatientProjection()]
 
-    func openStore() throws -> EventStore {
-        let store = try EventStore.open(at: storeDirectory(), projections: Self.projections)
+    /// `concurrentReads`: for `serve`, reads on connections of their own beside the writer.
+    func openStore(concurrentReads: Bool = false) throws -> EventStore {
+        let store = try EventStore.open(at: storeDirectory(), projections: Self.projections, concurrentReads: concurrentReads)
         if !store.rebuiltOnOpen.isEmpty {
             FileHandle.standardError.write(Data("myolog: rebuilt the \(store.rebuiltOnOpen.joined(separator: ", ")) projection for this version of myolog\n".utf8))
         }

@@ -39,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try global.openStore()
+        let store = try global.openStore(concurrentReads: true)
         let (host, port) = try address()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
