@@ -6,7 +6,7 @@
 #      start, summary, transfer, commit with views), five times;
 #   3. initial sync of the same store over a path (`myolog sync DIR`), for comparison.
 # The source store is the one Tools/Benchmarks builds and caches (its "patient's events on a
-# 1,000,000-event store" benchmark); it is copied, never changed.
+# 1,000,000-event store" benchmark), or any store; it is copied, never changed.
 #
 # Usage: Tools/bench-sync.sh [SOURCE_STORE] [BATCH_SIZE]
 set -euo pipefail
@@ -22,13 +22,21 @@ cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 cp -r "$SOURCE" "$WORK/server"
+chmod 700 "$WORK/server"
 EVENTS=$(sqlite3 "$WORK/server/myolog.sqlite" 'SELECT count(*) FROM events')
+id_of() { "$BIN" --store "$1" id --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["nodeId"])'; }
+"$BIN" --store "$WORK/http" init --site "HTTP client" > /dev/null
+"$BIN" --store "$WORK/path" init --site "Path client" > /dev/null
+# Trust both ways, as mutual TLS and path sync require.
+for client in http path; do
+    "$BIN" --store "$WORK/$client" --as bench peer add "$(id_of "$WORK/server")" --name server > /dev/null
+    "$BIN" --store "$WORK/server" --as bench peer add "$(id_of "$WORK/$client")" --name "$client" > /dev/null
+done
 "$BIN" --store "$WORK/server" serve --listen 127.0.0.1:0 > "$WORK/serve.out" 2> "$WORK/serve.err" &
 SERVER=$!
 for _ in $(seq 100); do grep -q Listening "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
-URL=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/serve.out")
+URL=$(grep -o 'https://[0-9.]*:[0-9]*' "$WORK/serve.out")
 
-"$BIN" --store "$WORK/http" init --site "HTTP client" > /dev/null
 /usr/bin/time -f "%e %M" -o "$WORK/http.time" "$BIN" --store "$WORK/http" sync "$URL" --batch-size "$BATCH" > "$WORK/http.out"
 read -r SECONDS_HTTP RSS_HTTP < "$WORK/http.time"
 RSS_SERVER=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
@@ -46,7 +54,6 @@ done
 echo "2. incremental HTTP sync of 10 new events into the $EVENTS-event store, end to end: ${TIMES[*]} ms"
 
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
-"$BIN" --store "$WORK/path" init --site "Path client" > /dev/null
 /usr/bin/time -f "%e %M" -o "$WORK/path.time" "$BIN" --store "$WORK/path" sync "$WORK/server" --batch-size "$BATCH" > "$WORK/path.out"
 read -r SECONDS_PATH RSS_PATH < "$WORK/path.time"
 echo "3. path initial sync: $EVENTS events in ${SECONDS_PATH} s = $(awk "BEGIN {printf \"%.0f\", $EVENTS / $SECONDS_PATH}") events/s; peak RSS $((RSS_PATH / 1024)) MB"

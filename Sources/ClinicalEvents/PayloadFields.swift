@@ -8,7 +8,8 @@ struct PayloadFields {
 
     init(_ value: JSONValue, type: String, allowed: Set<String>) throws {
         guard case .object(let members) = value else { throw ClinicalError.malformedPayload(type: type, field: "payload", reason: "expected an object, found \(value.kindName)") }
-        if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {
+        // Sorted only when refusing, so the member named is the same on every run.
+        if members.keys.contains(where: { !allowed.contains($0) }), let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw ClinicalError.malformedPayload(type: type, field: unknown, reason: "not a member of \(type)")
         }
         self.type = type

@@ -122,6 +122,10 @@ extension EventStore {
             // clinician who saw "recorded" must be able to rely on it. The cost is one fsync per
             // transaction (measured in the benchmarks), which is why bulk writes batch.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // 32 MiB of page cache (SQLite's default is 2 MiB), taken only as pages are touched:
+            // a rebuild or a large sync batch otherwise spills dirty pages to the WAL mid-transaction
+            // and reads them back (measured: ≈ 5 % of a rebuild).
+            try db.execute(sql: "PRAGMA cache_size = -32768")
         }
         return configuration
     }
