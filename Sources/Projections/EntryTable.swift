@@ -64,4 +64,41 @@ struct EntryTable: Sendable {
             row.integer(entry.event.sequence)
         }
     }
+
+    /// The payload members `event`'s row holds now (its entry with every correction so far), or
+    /// nil when `patient` has no such row (retracted, another patient's, not an entry of this table).
+    func fields(of event: EventID, patient: PatientID, in db: Database) throws -> (fields: [String: JSONValue], correctedBy: String?)? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(fields.joined(separator: ", ")), correctedBy FROM \(name) WHERE event = ? AND patient = ?"),
+                                         arguments: [event.rawValue, patient.rawValue])
+        else { return nil }
+        var members: [String: JSONValue] = [:]
+        for field in fields {
+            switch (row[field] as DatabaseValue).storage {
+            case .int64(let number): members[field] = .int(Int(number))
+            case .string(let text): members[field] = .string(text)
+            default: break
+            }
+        }
+        return (members, row["correctedBy"])
+    }
+
+    /// Rewrites `event`'s payload columns to `fields` and appends `correction` to its `correctedBy`.
+    func correct(_ event: EventID, patient: PatientID, to fields: [String: JSONValue], correctedBy earlier: String?, adding correction: EventID,
+                 in db: Database) throws {
+        var corrections = (try earlier.map { try JSONParser.parse($0).arrayValue ?? [] }) ?? []
+        corrections.append(.string(correction.rawValue))
+        let assignments = (self.fields + ["correctedBy"]).map { "\($0) = ?" }.joined(separator: ", ")
+        try BoundInsert(db, sql: "UPDATE \(name) SET \(assignments) WHERE event = ? AND patient = ?").run { row in
+            for field in self.fields {
+                switch fields[field] {
+                case .string(let text)?: row.text(text)
+                case .int(let number)?: row.integer(number)
+                default: row.null()
+                }
+            }
+            row.text(JSONValue.array(corrections).canonicalString)
+            row.text(event.rawValue)
+            row.text(patient.rawValue)
+        }
+    }
 }

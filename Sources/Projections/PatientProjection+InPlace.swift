@@ -9,6 +9,7 @@ extension PatientProjection {
         case endVisit(EventID)
         case resolveTriggerPoint(EventID)
         case delete(EntryTable, EventID)
+        case correct(EntryTable, EventID, by: EntryCorrected, EventID)
         /// A clinical event that changes no row (retracting what has none, ending what is not a visit).
         case countOnly
     }
@@ -19,8 +20,9 @@ extension PatientProjection {
     ///
     /// Each change is what ``PatientFold`` does to the record for an event folded last: an entry
     /// appended; a visit end or a resolution acting on its target if folded; a retraction removing
-    /// its target's row. Registrations, changes of details and corrections re-fold (they depend on
-    /// earlier writes of the same fields, or on the entry's corrected payload).
+    /// its target's row; a correction rewriting its target's row by ``ClinicalEvent/corrected(_:of:by:)``
+    /// (the row holds the entry as corrected so far). Registrations and changes of details re-fold:
+    /// which value shows, and whether it conflicts, depends on every earlier write of the field.
     func applyInPlace(_ events: [EventEnvelope], of patient: PatientID, in transaction: ProjectionTransaction) throws -> Bool {
         let db = transaction.db
         guard let first = events.first,
@@ -32,8 +34,16 @@ extension PatientProjection {
         for event in events {
             guard let (clinical, payload) = try ClinicalEvent.decodeWithPayload(event) else { continue }
             switch clinical {
-            case .patientRegistered, .patientDetailsChanged, .entryCorrected:
+            case .patientRegistered, .patientDetailsChanged:
                 return false
+            case .entryCorrected(let correction):
+                // Only an entry with a row shows a correction; the rest (a visit's end, a
+                // resolution: their notes are not in the views) count only, as in the fold.
+                guard let target = try transaction.reader.event(correction.target), target.patient == patient, let table = EntryTable.byType[target.type] else {
+                    changes.append(.countOnly)
+                    continue
+                }
+                changes.append(.correct(table, target.id, by: correction, event.id))
             case .visitEnded(let ended):
                 changes.append(.endVisit(ended.visit))
             case .triggerPointResolved(let resolution):
@@ -68,6 +78,13 @@ extension PatientProjection {
                 try db.cachedStatement(sql: "UPDATE trigger_points SET active = 0 WHERE event = ? AND patient = ?").execute(arguments: [finding.rawValue, patient.rawValue])
             case .delete(let table, let target):
                 try db.cachedStatement(sql: "DELETE FROM \(table.name) WHERE event = ? AND patient = ?").execute(arguments: [target.rawValue, patient.rawValue])
+            case .correct(let table, let target, let correction, let id):
+                // The row holds the entry as the fold has it so far; a correction the fold would
+                // refuse (a field not correctable, an invalid result) changes nothing.
+                guard let (current, correctedBy) = try table.fields(of: target, patient: patient, in: db),
+                      let corrected = ClinicalEvent.corrected(current, of: table.type, by: correction)
+                else { break }
+                try table.correct(target, patient: patient, to: corrected, correctedBy: correctedBy, adding: id, in: db)
             case .countOnly:
                 break
             }

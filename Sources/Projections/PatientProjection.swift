@@ -6,10 +6,10 @@ import GRDB
 ///
 /// A write applies its events to the views of each patient it touched. Events that sort (in
 /// ``CausalOrder``) after everything already folded for the patient — a clinic's own write, an
-/// in-order sync — and that add an entry, end a visit, resolve a trigger point or retract an entry
-/// are applied in place: one row inserted, updated or deleted, and the summary updated
+/// in-order sync — and that add an entry, end a visit, resolve a trigger point, correct or retract
+/// an entry are applied in place: one row inserted, updated or deleted, and the summary updated
 /// (``PatientProjection+InPlace``). Anything else — a late arrival sorting before what was folded,
-/// a registration, a change of details, a correction — re-folds that patient from their events
+/// a registration, a change of details — re-folds that patient from their events
 /// (an index seek), never the whole store. `rebuild` folds every patient from the log. Both paths
 /// write the same rows (``EntryTable``), and ``PatientFold`` is defined so that they agree.
 public struct PatientProjection: LogProjection {

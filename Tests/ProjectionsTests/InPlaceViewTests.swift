@@ -98,13 +98,13 @@ struct InPlaceViewTests {
             #expect(try dump(first) == dump(second), "seed \(seed)")
         }
         #expect(shuffled.inPlace > 0 && shuffled.refolded > 0, "\(shuffled)")
-        // In causal order only registrations, changes of details, corrections and retractions of
-        // a visit's end or a resolution re-fold (the simulated clinic changes details often).
+        // In causal order only registrations, changes of details and retractions of a visit's end
+        // or a resolution re-fold (the simulated clinic changes details often).
         #expect(ordered.inPlace > ordered.refolded, "\(ordered)")
         #expect(shuffled.refolded > ordered.refolded, "late arrivals re-fold: \(shuffled) vs \(ordered)")
     }
 
-    @Test("a clinic's own write of an entry changes one row and the summary, not the patient's other rows")
+    @Test("a clinic's own entry, and its correction, change one row and the summary, not the patient's other rows")
     func ownWriteInPlace() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-inplace-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -121,13 +121,16 @@ struct InPlaceViewTests {
         try record.write { try $0.recordPain(patient, score: "7", region: "neck", author: "alex") }
         #expect(try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM deleted_rows") } == 0)
         #expect(try store.read { try Int.fetchOne($0.database, sql: "SELECT count(*) FROM pain_scores") } == 6)
-        // A correction re-folds the patient: every row deleted and written again, same content.
+        // A correction rewrites its target's row, and only that row.
         let before = try store.read { try Row.fetchAll($0.database, sql: "SELECT * FROM pain_scores ORDER BY event") }
         let first = try store.read { try String.fetchOne($0.database, sql: "SELECT event FROM pain_scores ORDER BY occurredAt LIMIT 1") }!
-        try record.write { try $0.correct(first, fields: ["region": "shoulder"], reason: "wrong region", author: "alex") }
-        #expect(try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM deleted_rows") } == 6)
+        let correction = try record.write { try $0.correct(first, fields: ["region": "shoulder"], reason: "wrong region", author: "alex") }
+        #expect(try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM deleted_rows") } == 0)
         let after = try store.read { try Row.fetchAll($0.database, sql: "SELECT * FROM pain_scores ORDER BY event") }
-        #expect(after.count == before.count && after != before)
+        #expect(zip(before, after).filter { $0 != $1 }.map { $1["event"] as String } == [first])
+        let corrected = try #require(after.first { $0["event"] == first })
+        #expect(corrected["region"] == "shoulder")
+        #expect(corrected["correctedBy"] == "[\"\(correction.id.rawValue)\"]")
         let latest = try store.read { try Int.fetchOne($0.database, sql: "SELECT latestPainScore FROM patient_summary") }
         #expect(latest == 7)
     }
