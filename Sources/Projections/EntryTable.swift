@@ -15,20 +15,27 @@ struct EntryTable: Sendable {
     /// The payload members, each stored in the column of the same name (text, or integer for
     /// ``integerFields``), NULL when absent.
     let fields: [String]
+    /// The payload members an entry may lack (NULL columns); the others are NOT NULL.
+    let optional: Set<String>
     /// A derived 0/1 column (`active`, `ended`) and its value for a new entry, if the table has one.
     let flag: (column: String, initial: Bool)?
+    /// The column after `patient` in the table's per-patient index, if any.
+    let indexedBy: String?
 
     static let integerFields: Set<String> = ["score", "minutes"]
 
     static let painScores = EntryTable(name: "pain_scores", type: PainScoreRecorded.eventType, timeColumn: "occurredAt",
-                                       fields: ["score", "region", "context", "visit"], flag: nil)
+                                       fields: ["score", "region", "context", "visit"], optional: ["visit"], flag: nil, indexedBy: "occurredAt")
     static let triggerPoints = EntryTable(name: "trigger_points", type: TriggerPointFound.eventType, timeColumn: "foundAt",
-                                          fields: ["muscle", "side", "status", "referral", "note", "visit"], flag: ("active", true))
+                                          fields: ["muscle", "side", "status", "referral", "note", "visit"], optional: ["referral", "note", "visit"],
+                                          flag: ("active", true), indexedBy: nil)
     static let techniques = EntryTable(name: "techniques", type: TechniqueApplied.eventType, timeColumn: "occurredAt",
-                                       fields: ["technique", "region", "minutes", "note", "visit"], flag: nil)
+                                       fields: ["technique", "region", "minutes", "note", "visit"], optional: ["minutes", "note", "visit"],
+                                       flag: nil, indexedBy: "occurredAt")
     static let history = EntryTable(name: "history_entries", type: HistoryEntryRecorded.eventType, timeColumn: "occurredAt",
-                                    fields: ["kind", "text", "date", "ergonomics"], flag: nil)
-    static let visits = EntryTable(name: "visits", type: VisitStarted.eventType, timeColumn: "startedAt", fields: ["reason"], flag: ("ended", false))
+                                    fields: ["kind", "text", "date", "ergonomics"], optional: ["date", "ergonomics"], flag: nil, indexedBy: "kind")
+    static let visits = EntryTable(name: "visits", type: VisitStarted.eventType, timeColumn: "startedAt", fields: ["reason"], optional: ["reason"],
+                                   flag: ("ended", false), indexedBy: "startedAt")
 
     static let all = [painScores, triggerPoints, techniques, history, visits]
     static let byType: [String: EntryTable] = Dictionary(uniqueKeysWithValues: all.map { ($0.type, $0) })
@@ -41,10 +48,23 @@ struct EntryTable: Sendable {
     /// Built once: a write inserts thousands of rows through the cached statement it names.
     let insertSQL: String
 
-    init(name: String, type: String, timeColumn: String, fields: [String], flag: (column: String, initial: Bool)?) {
-        (self.name, self.type, self.timeColumn, self.fields, self.flag) = (name, type, timeColumn, fields, flag)
+    init(name: String, type: String, timeColumn: String, fields: [String], optional: Set<String>, flag: (column: String, initial: Bool)?, indexedBy: String?) {
+        (self.name, self.type, self.timeColumn, self.fields, self.optional, self.flag, self.indexedBy) = (name, type, timeColumn, fields, optional, flag, indexedBy)
         columns = ["event", "patient", timeColumn] + fields + (flag.map { [$0.column] } ?? []) + Self.provenanceColumns
         insertSQL = "INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
+    }
+
+    /// The table and its per-patient index, as `PatientProjection.create(in:)` makes them: keyed by
+    /// the event alone (`WITHOUT ROWID`: a row is one B-tree insert), STRICT.
+    var createSQL: String {
+        var definitions = ["event TEXT PRIMARY KEY NOT NULL", "patient TEXT NOT NULL", "\(timeColumn) TEXT NOT NULL"]
+        definitions += fields.map { "\($0) \(Self.integerFields.contains($0) ? "INTEGER" : "TEXT")\(optional.contains($0) ? "" : " NOT NULL")" }
+        if let flag { definitions.append("\(flag.column) INTEGER NOT NULL") }
+        definitions += ["author TEXT NOT NULL", "correctedBy TEXT", "lamport INTEGER NOT NULL", "origin TEXT NOT NULL", "sequence INTEGER NOT NULL"]
+        return """
+            CREATE TABLE \(name) (\n    \(definitions.joined(separator: ",\n    "))\n) STRICT, WITHOUT ROWID;
+            CREATE INDEX \(name)_by_patient ON \(name)(\((["patient"] + (indexedBy.map { [$0] } ?? [])).joined(separator: ", ")));
+            """
     }
 
     /// Writes `entry`'s row; `flag` is the value of the table's derived column, if it has one.

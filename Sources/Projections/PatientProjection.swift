@@ -57,84 +57,8 @@ public struct PatientProjection: LogProjection {
                 candidates TEXT NOT NULL,
                 PRIMARY KEY (patient, field)
             ) STRICT, WITHOUT ROWID;
-            CREATE TABLE pain_scores (
-                event TEXT PRIMARY KEY NOT NULL,
-                patient TEXT NOT NULL,
-                occurredAt TEXT NOT NULL,
-                score INTEGER NOT NULL,
-                region TEXT NOT NULL,
-                context TEXT NOT NULL,
-                visit TEXT,
-                author TEXT NOT NULL,
-                correctedBy TEXT,
-                lamport INTEGER NOT NULL,
-                origin TEXT NOT NULL,
-                sequence INTEGER NOT NULL
-            ) STRICT, WITHOUT ROWID;
-            CREATE INDEX pain_scores_by_patient ON pain_scores(patient, occurredAt);
-            CREATE TABLE trigger_points (
-                event TEXT PRIMARY KEY NOT NULL,
-                patient TEXT NOT NULL,
-                foundAt TEXT NOT NULL,
-                muscle TEXT NOT NULL,
-                side TEXT NOT NULL,
-                status TEXT NOT NULL,
-                referral TEXT,
-                note TEXT,
-                visit TEXT,
-                active INTEGER NOT NULL,
-                author TEXT NOT NULL,
-                correctedBy TEXT,
-                lamport INTEGER NOT NULL,
-                origin TEXT NOT NULL,
-                sequence INTEGER NOT NULL
-            ) STRICT, WITHOUT ROWID;
-            CREATE INDEX trigger_points_by_patient ON trigger_points(patient);
-            CREATE TABLE techniques (
-                event TEXT PRIMARY KEY NOT NULL,
-                patient TEXT NOT NULL,
-                occurredAt TEXT NOT NULL,
-                technique TEXT NOT NULL,
-                region TEXT NOT NULL,
-                minutes INTEGER,
-                note TEXT,
-                visit TEXT,
-                author TEXT NOT NULL,
-                correctedBy TEXT,
-                lamport INTEGER NOT NULL,
-                origin TEXT NOT NULL,
-                sequence INTEGER NOT NULL
-            ) STRICT, WITHOUT ROWID;
-            CREATE INDEX techniques_by_patient ON techniques(patient, occurredAt);
-            CREATE TABLE history_entries (
-                event TEXT PRIMARY KEY NOT NULL,
-                patient TEXT NOT NULL,
-                occurredAt TEXT NOT NULL,
-                kind TEXT NOT NULL,
-                text TEXT NOT NULL,
-                date TEXT,
-                ergonomics TEXT,
-                author TEXT NOT NULL,
-                correctedBy TEXT,
-                lamport INTEGER NOT NULL,
-                origin TEXT NOT NULL,
-                sequence INTEGER NOT NULL
-            ) STRICT, WITHOUT ROWID;
-            CREATE INDEX history_entries_by_patient ON history_entries(patient, kind);
-            CREATE TABLE visits (
-                event TEXT PRIMARY KEY NOT NULL,
-                patient TEXT NOT NULL,
-                startedAt TEXT NOT NULL,
-                reason TEXT,
-                ended INTEGER NOT NULL,
-                author TEXT NOT NULL,
-                correctedBy TEXT,
-                lamport INTEGER NOT NULL,
-                origin TEXT NOT NULL,
-                sequence INTEGER NOT NULL
-            ) STRICT, WITHOUT ROWID;
-            CREATE INDEX visits_by_patient ON visits(patient, startedAt);
             """)
+        for table in EntryTable.all { try db.execute(sql: table.createSQL) }
     }
 
     public func apply(_ events: [EventEnvelope], in transaction: ProjectionTransaction) throws {
