@@ -10,6 +10,8 @@ extension PatientViews {
         var occurredAt: String
         var position: CausalPosition
         var fields: [String: JSONValue]
+        /// The table's derived column (`active`, `ended`), where it has one.
+        var flag: Bool?
 
         /// Clinical time, then causal order: ``PatientRecord/clinicalTime(_:_:)`` on rows.
         static func clinicalTime(_ a: StoredEntry, _ b: StoredEntry) -> Bool {
@@ -40,7 +42,8 @@ extension PatientViews {
             members["author"] = .string(row["author"])
             if let corrections: String = row["correctedBy"] { members["correctedBy"] = try JSONParser.parse(corrections) }
             return StoredEntry(json: .object(members), eventID: eventID, occurredAt: occurredAt,
-                               position: CausalPosition(lamport: row["lamport"], origin: row["origin"], sequence: row["sequence"]), fields: fields)
+                               position: CausalPosition(lamport: row["lamport"], origin: row["origin"], sequence: row["sequence"]), fields: fields,
+                               flag: table.flag.map { row[$0.column] })
         }
     }
 
@@ -64,9 +67,8 @@ extension PatientViews {
         for term in Vocabularies.historyKinds.terms {
             history[term.id] = .array(recorded.filter { $0.fields["kind"] == .string(term.id) }.map(\.json))
         }
-        let present = try Row.fetchAll(db.cachedStatement(sql: "SELECT event FROM trigger_points WHERE patient = ? AND active = 1"), arguments: [patient.rawValue])
-            .map { $0["event"] as String }
-        let triggerPoints = try entries(.triggerPoints, of: patient).filter { present.contains($0.eventID) }.sorted {
+        // Present: found and not resolved (retracted ones have no row).
+        let triggerPoints = try entries(.triggerPoints, of: patient).filter { $0.flag == true }.sorted {
             ($0.fields["muscle"]?.stringValue ?? "", $0.fields["side"]?.stringValue ?? "", $0.occurredAt, $0.eventID)
                 < ($1.fields["muscle"]?.stringValue ?? "", $1.fields["side"]?.stringValue ?? "", $1.occurredAt, $1.eventID)
         }
