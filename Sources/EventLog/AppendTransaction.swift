@@ -133,7 +133,10 @@ public final class AppendTransaction: EventReader {
     /// transaction then rolls back whole.
     @discardableResult
     public func receive(_ event: EventEnvelope) throws -> Receipt {
-        if var held = try self.event(event.id) {
+        // The next event of its origin's chain — almost every event a sync brings — cannot be held
+        // already: its place is empty, and the same id elsewhere is a forgery that the insert
+        // refuses (``store(_:)``). Any other is looked up by id first: a duplicate, or a fork.
+        if try !isNext(event), var held = try self.event(event.id) {
             // The same event, whether or not this copy carries its signature.
             var unsigned = event
             (held.signature, unsigned.signature) = (nil, nil)
@@ -222,15 +225,22 @@ public final class AppendTransaction: EventReader {
     /// origin looks its head up once, not a thousand times.
     private var knownHeads: [NodeID: (sequence: Int, hash: EventHash)?] = [:]
 
+    /// `origin`'s head as this transaction has left it (looked up once).
+    private func cachedHead(of origin: NodeID) throws -> (sequence: Int, hash: EventHash)? {
+        if let known = knownHeads[origin] { return known }
+        let head = try self.head(of: origin)
+        knownHeads[origin] = .some(head)
+        return head
+    }
+
+    /// Whether `event` takes the place right after its origin's head.
+    private func isNext(_ event: EventEnvelope) throws -> Bool {
+        event.sequence == (try cachedHead(of: event.origin)?.sequence ?? 0) + 1
+    }
+
     /// Puts a self-consistent event where it belongs relative to its origin's head.
     private func place(_ event: EventEnvelope) throws -> Receipt {
-        let head: (sequence: Int, hash: EventHash)?
-        if let known = knownHeads[event.origin] {
-            head = known
-        } else {
-            head = try self.head(of: event.origin)
-            knownHeads[event.origin] = .some(head)
-        }
+        let head = try cachedHead(of: event.origin)
         let next = (head?.sequence ?? 0) + 1
         if event.sequence > next {
             try hold(event)
@@ -263,7 +273,13 @@ public final class AppendTransaction: EventReader {
                 throw refusal(event, "its signature is not its origin's signature over its hash: altered or forged")
             }
         }
-        try store(event)
+        do {
+            try store(event)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            // Its place is free (checked above), so what collides is its id: another event's.
+            guard try self.event(event.id) != nil else { throw error }
+            throw refusal(event, "another event with this id is already stored")
+        }
         if let signature = event.signature { try storeSignature(signature, origin: event.origin, sequence: event.sequence) }
         // This store's own origin too: an event "of mine" from elsewhere (a restore, or a peer
         // forging in my name) is stored only under my signature, like anyone else's.

@@ -61,6 +61,9 @@ struct ReceiveTests {
         var collision = events[1]
         collision.id = events[0].id
         collision.hash = collision.computedHash
+        var collisionAhead = events[3]  // beyond a gap: it would be held back
+        collisionAhead.id = events[0].id
+        collisionAhead.hash = collisionAhead.computedHash
         let batches: [[EventEnvelope]] = [
             [events[0], events[1], altered],        // payload changed, hash not
             // Payload changed and hash recomputed: internally consistent, betrayed by the next link.
@@ -68,7 +71,8 @@ struct ReceiveTests {
             [events[0], events[1], notCanonical],   // not canonical
             [forgedEnrolment],                      // someone else's key under A's id
             [nullPrevious],                         // a null prevHash after sequence 1
-            [events[0], collision],                 // an id already used by another event
+            [events[0], collision],                 // an id already used by another event, at the next place
+            [events[0], collisionAhead],            // … and further ahead
         ]
         for (index, batch) in batches.enumerated() {
             let refused: Bool
