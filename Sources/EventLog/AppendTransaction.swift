@@ -17,12 +17,12 @@ public final class AppendTransaction: EventReader {
     private var acceptedAuthor: String?
     /// The events appended so far in this transaction.
     public private(set) var appended: [EventEnvelope] = []
-    private let insert: BoundInsert
+    private let insert: BoundStatement
 
     init(db: Database, identity: NodeIdentity, wallClock: WallClock) throws {
         self.identity = identity
         self.wallClock = wallClock
-        self.insert = try BoundInsert(db, sql: """
+        self.insert = try BoundStatement(db, sql: """
             INSERT INTO events (id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)

@@ -35,26 +35,11 @@ extension EventReader {
             if let previous { try finish(previous) }
         }
 
-        let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.columns) FROM events WHERE patient IS NOT NULL ORDER BY patient, position")
         var batch: [(PatientID, [StoredEventRow])] = []
-        var current: (patient: String, rows: [StoredEventRow])?
         do {
-            while let row = try cursor.next() {
-                let stored = StoredEventRow(row)
-                guard let patient = stored.patient else { continue }
-                if patient != current?.patient {
-                    if let current {
-                        guard let id = PatientID(current.patient) else { throw EventLogError.corruptEvent(position: current.rows[0].position, reason: "patient is not a UUID") }
-                        batch.append((id, current.rows))
-                        if batch.count == batchSize { try start(batch); batch = [] }
-                    }
-                    current = (patient, [])
-                }
-                current!.rows.append(stored)
-            }
-            if let current {
-                guard let id = PatientID(current.patient) else { throw EventLogError.corruptEvent(position: current.rows[0].position, reason: "patient is not a UUID") }
-                batch.append((id, current.rows))
+            try forEachPatientRows { patient, rows in
+                batch.append((patient, rows))
+                if batch.count == batchSize { try start(batch); batch = [] }
             }
             if !batch.isEmpty { try start(batch) }
             if let last = inFlight {

@@ -115,19 +115,30 @@ public class EventReader {
     /// patient's events in log order), through the patient index: what a rebuild or a whole-store
     /// export folds, with one patient's events in memory at once.
     public func forEachPatient(_ body: (PatientID, [EventEnvelope]) throws -> Void) throws {
+        try forEachPatientRows { patient, rows in try body(patient, rows.map { try $0.envelope() }) }
+    }
+
+    /// The one walk of the patient index behind ``forEachPatient(_:)`` and
+    /// ``forEachPatientPipelined(batchSize:transform:consume:)``: each patient's rows, copied out
+    /// of SQLite but not yet parsed, patients in id order, rows in log order.
+    func forEachPatientRows(_ body: (PatientID, [StoredEventRow]) throws -> Void) throws {
         let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.columns) FROM events WHERE patient IS NOT NULL ORDER BY patient, position")
-        var current: PatientID?
-        var events: [EventEnvelope] = []
-        while let row = try cursor.next() {
-            let event = try Self.envelope(row)
-            if event.patient != current {
-                if let current { try body(current, events) }
-                current = event.patient
-                events.removeAll(keepingCapacity: true)
-            }
-            events.append(event)
+        var current: (patient: String, rows: [StoredEventRow])?
+        func flush() throws {
+            guard let current else { return }
+            guard let id = PatientID(current.patient) else { throw EventLogError.corruptEvent(position: current.rows[0].position, reason: "patient is not a UUID") }
+            try body(id, current.rows)
         }
-        if let current { try body(current, events) }
+        while let row = try cursor.next() {
+            let stored = StoredEventRow(row)
+            guard let patient = stored.patient else { continue }
+            if patient != current?.patient {
+                try flush()
+                current = (patient, [])
+            }
+            current!.rows.append(stored)
+        }
+        try flush()
     }
 
     /// Events of `patient` of type `type` whose payload member `member` equals `value`:

@@ -70,15 +70,9 @@ struct EntryTable: Sendable {
     /// Writes `entry`'s row; `flag` is the value of the table's derived column, if it has one.
     func insert(_ entry: ClinicalEntry, patient: PatientID, flag value: Bool?, in db: Database) throws {
         let corrections = entry.corrections.isEmpty ? nil : JSONValue.array(entry.corrections.map { .string($0.id.rawValue) }).canonicalString
-        try BoundInsert(db, sql: insertSQL).run { row in
+        try BoundStatement(db, sql: insertSQL).run { row in
             row.text(entry.event.id.rawValue); row.text(patient.rawValue); row.text(entry.event.occurredAt.description)
-            for field in fields {
-                switch entry.fields[field] {
-                case .string(let text)?: row.text(text)
-                case .int(let number)?: row.integer(number)
-                default: row.null()  // absent: entries are valid payloads, so never another kind
-                }
-            }
+            for field in fields { row.member(entry.fields[field]) }
             if flag != nil { row.integer((value ?? false) ? 1 : 0) }
             row.text(entry.event.author); row.text(corrections); row.integer(entry.event.lamport); row.text(entry.event.origin.rawValue)
             row.integer(entry.event.sequence)
@@ -91,15 +85,7 @@ struct EntryTable: Sendable {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(fields.joined(separator: ", ")), correctedBy FROM \(name) WHERE event = ? AND patient = ?"),
                                          arguments: [event.rawValue, patient.rawValue])
         else { return nil }
-        var members: [String: JSONValue] = [:]
-        for field in fields {
-            switch (row[field] as DatabaseValue).storage {
-            case .int64(let number): members[field] = .int(Int(number))
-            case .string(let text): members[field] = .string(text)
-            default: break
-            }
-        }
-        return (members, row["correctedBy"])
+        return (members(of: row), row["correctedBy"])
     }
 
     /// Rewrites `event`'s payload columns to `fields` and appends `correction` to its `correctedBy`.
@@ -108,17 +94,36 @@ struct EntryTable: Sendable {
         var corrections = (try earlier.map { try JSONParser.parse($0).arrayValue ?? [] }) ?? []
         corrections.append(.string(correction.rawValue))
         let assignments = (self.fields + ["correctedBy"]).map { "\($0) = ?" }.joined(separator: ", ")
-        try BoundInsert(db, sql: "UPDATE \(name) SET \(assignments) WHERE event = ? AND patient = ?").run { row in
-            for field in self.fields {
-                switch fields[field] {
-                case .string(let text)?: row.text(text)
-                case .int(let number)?: row.integer(number)
-                default: row.null()
-                }
-            }
+        try BoundStatement(db, sql: "UPDATE \(name) SET \(assignments) WHERE event = ? AND patient = ?").run { row in
+            for field in self.fields { row.member(fields[field]) }
             row.text(JSONValue.array(corrections).canonicalString)
             row.text(event.rawValue)
             row.text(patient.rawValue)
+        }
+    }
+
+    /// The payload members a row of this table holds: text or integer columns, absent when NULL.
+    func members(of row: Row) -> [String: JSONValue] {
+        var members: [String: JSONValue] = [:]
+        for field in fields {
+            switch (row[field] as DatabaseValue).storage {
+            case .int64(let number): members[field] = .int(Int(number))
+            case .string(let text): members[field] = .string(text)
+            default: break
+            }
+        }
+        return members
+    }
+}
+
+extension BoundStatement.Values {
+    /// Binds one payload member as its column holds it: text, integer, or NULL when absent
+    /// (entries are valid payloads, so a member is never another kind).
+    mutating func member(_ value: JSONValue?) {
+        switch value {
+        case .string(let string)?: text(string)
+        case .int(let number)?: integer(number)
+        default: null()
         }
     }
 }

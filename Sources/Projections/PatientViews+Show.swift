@@ -23,18 +23,7 @@ extension PatientViews {
     func entries(_ table: EntryTable, of patient: PatientID) throws -> [StoredEntry] {
         try Row.fetchAll(reader.database.cachedStatement(sql: "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) WHERE patient = ?"),
                          arguments: [patient.rawValue]).map { row in
-            var fields: [String: JSONValue] = [:]
-            for field in table.fields {
-                switch row[field] as DatabaseValue? {
-                case nil: break
-                case let value?:
-                    switch value.storage {
-                    case .int64(let number): fields[field] = .int(Int(number))
-                    case .string(let text): fields[field] = .string(text)
-                    default: break
-                    }
-                }
-            }
+            let fields = table.members(of: row)
             var members = fields
             let eventID: String = row["event"], occurredAt: String = row[table.timeColumn]
             members["eventId"] = .string(eventID)

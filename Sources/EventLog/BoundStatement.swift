@@ -1,14 +1,15 @@
 import GRDB
 import GRDBSQLite
 
-/// An INSERT prepared once and run many times with its values bound straight through the
-/// SQLite C API: no `StatementArguments`, no existential boxes, no per-row arrays.
+/// A statement that writes rows (an INSERT or an UPDATE, returning none), prepared once and run
+/// many times with its values bound straight through the SQLite C API: no `StatementArguments`,
+/// no existential boxes, no per-row arrays.
 ///
 /// The paths that write a row per event (the log's append and receive, the views' rows in a
 /// rebuild or a fold) spent a fifth of their time in argument packaging before this. Use it only
-/// for plain INSERTs inside a transaction the caller holds: it steps the statement itself, so
-/// GRDB's execution hooks (transaction observers, which Myolog does not use) do not see it.
-package struct BoundInsert {
+/// inside a transaction the caller holds: it steps the statement itself, so GRDB's execution
+/// hooks (transaction observers, which Myolog does not use) do not see it.
+package struct BoundStatement {
     private let statement: Statement
 
     /// The cached statement for `sql` on `db`.
@@ -23,7 +24,7 @@ package struct BoundInsert {
         sqlite3_reset(handle)
         var values = Values(handle: handle)
         bind(&values)
-        precondition(values.index - 1 == Int32(sqlite3_bind_parameter_count(handle)), "BoundInsert: \(values.index - 1) values for \(statement.sql)")
+        precondition(values.index - 1 == Int32(sqlite3_bind_parameter_count(handle)), "BoundStatement: \(values.index - 1) values for \(statement.sql)")
         let code = sqlite3_step(handle)
         guard code == SQLITE_DONE else {
             let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
