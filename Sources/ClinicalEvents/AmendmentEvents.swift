@@ -14,10 +14,6 @@ public struct EntryCorrected: ClinicalPayload {
         self.reason = reason
     }
 
-    public var json: JSONValue {
-        ["target": .string(target.rawValue), "fields": .object(fields), "reason": .string(reason)]
-    }
-
     public init(json: JSONValue) throws {
         let reader = try PayloadFields(json, type: Self.eventType, allowed: ["target", "fields", "reason"])
         target = try reader.eventID("target")
@@ -37,10 +33,6 @@ public struct EntryRetracted: ClinicalPayload {
     public init(target: EventID, reason: String) {
         self.target = target
         self.reason = reason
-    }
-
-    public var json: JSONValue {
-        ["target": .string(target.rawValue), "reason": .string(reason)]
     }
 
     public init(json: JSONValue) throws {

@@ -32,52 +32,53 @@ public enum ClinicalEvent: Sendable, Hashable {
     /// Decodes `envelope`'s payload, upcast to the current schema version. Nil for event types
     /// that are not clinical (`NodeEnrolled`).
     public static func decode(_ envelope: EventEnvelope) throws -> ClinicalEvent? {
-        try decodeWithPayload(envelope)?.event
-    }
-
-    /// Like ``decode(_:)``, also returning the current-version payload's members, so a fold
-    /// does not encode again what it just parsed.
-    public static func decodeWithPayload(_ envelope: EventEnvelope) throws -> (event: ClinicalEvent, payload: [String: JSONValue])? {
         guard let type = typesByName[envelope.type] else { return nil }
         let stored: JSONValue
         do { stored = try envelope.payloadValue() } catch {
             throw ClinicalError.malformedPayload(type: envelope.type, field: "payload", reason: error.description)
         }
         let current = try upcasters.upcast(type: envelope.type, version: envelope.schemaVersion, payload: stored)
-        let event = wrap(try type.init(json: current))
-        return (event, current.objectValue ?? [:])
+        return ClinicalEvent(try type.init(json: current))
     }
 
-    /// `fields` (an entry of `type`, at its current version) with `correction` applied, or nil if
-    /// the correction changes a field a clinician may not correct in that type, or leaves an
-    /// invalid payload. The one rule for what a correction does, for the fold and the views.
-    public static func corrected(_ fields: [String: JSONValue], of type: String, by correction: EntryCorrected) -> [String: JSONValue]? {
-        guard let allowed = correctableFields[type], let payloadType = typesByName[type],
-              correction.fields.keys.allSatisfy(allowed.contains) else { return nil }
-        var result = fields
-        for (field, value) in correction.fields { result[field] = value == .null ? nil : value }
-        guard (try? payloadType.init(json: .object(result))) != nil else { return nil }
-        return result
+    /// `entry` (an entry at its current version) with `correction` applied, or nil if the
+    /// correction changes a field a clinician may not correct in that type, or leaves an invalid
+    /// payload. The one rule for what a correction does, for the fold and the views.
+    ///
+    /// A correction names members and their new values (`null` removes one), so it is applied to
+    /// the entry's stored form and read back through the type's strict decoder: the result is
+    /// always a valid payload of the entry's type.
+    public static func corrected(_ entry: ClinicalEvent, by correction: EntryCorrected) -> ClinicalEvent? {
+        let type = Swift.type(of: entry.payload)
+        guard let allowed = correctableFields[type.eventType], correction.fields.keys.allSatisfy(allowed.contains),
+              case .object(var members) = entry.payload.json
+        else { return nil }
+        for (field, value) in correction.fields { members[field] = value == .null ? nil : value }
+        return (try? type.init(json: .object(members))).map(ClinicalEvent.init)
     }
 
     private static let typesByName: [String: any ClinicalPayload.Type] = Dictionary(uniqueKeysWithValues: payloadTypes.map { ($0.eventType, $0) })
 
-    private static func wrap(_ payload: any ClinicalPayload) -> ClinicalEvent {
+    /// The event carrying `payload`.
+    public init(_ payload: any ClinicalPayload) {
         switch payload {
-        case let p as PatientRegistered: .patientRegistered(p)
-        case let p as PatientDetailsChanged: .patientDetailsChanged(p)
-        case let p as HistoryEntryRecorded: .historyEntryRecorded(p)
-        case let p as VisitStarted: .visitStarted(p)
-        case let p as VisitEnded: .visitEnded(p)
-        case let p as TriggerPointFound: .triggerPointFound(p)
-        case let p as TriggerPointResolved: .triggerPointResolved(p)
-        case let p as TechniqueApplied: .techniqueApplied(p)
-        case let p as PainScoreRecorded: .painScoreRecorded(p)
-        case let p as EntryCorrected: .entryCorrected(p)
-        case let p as EntryRetracted: .entryRetracted(p)
-        default: preconditionFailure("\(type(of: payload)) is missing from ClinicalEvent.wrap")
+        case let p as PatientRegistered: self = .patientRegistered(p)
+        case let p as PatientDetailsChanged: self = .patientDetailsChanged(p)
+        case let p as HistoryEntryRecorded: self = .historyEntryRecorded(p)
+        case let p as VisitStarted: self = .visitStarted(p)
+        case let p as VisitEnded: self = .visitEnded(p)
+        case let p as TriggerPointFound: self = .triggerPointFound(p)
+        case let p as TriggerPointResolved: self = .triggerPointResolved(p)
+        case let p as TechniqueApplied: self = .techniqueApplied(p)
+        case let p as PainScoreRecorded: self = .painScoreRecorded(p)
+        case let p as EntryCorrected: self = .entryCorrected(p)
+        case let p as EntryRetracted: self = .entryRetracted(p)
+        default: preconditionFailure("\(Swift.type(of: payload)) is missing from ClinicalEvent.init")
         }
     }
+
+    /// The event type's name, as envelopes carry it.
+    public var eventType: String { Swift.type(of: payload).eventType }
 
     public var payload: any ClinicalPayload {
         switch self {

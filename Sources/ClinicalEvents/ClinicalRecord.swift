@@ -278,7 +278,7 @@ public final class ClinicalSession {
         }
         // The entry as it stands (original plus earlier corrections) must still be valid
         // with this correction applied, and must actually change.
-        let before = try Self.currentPayload(of: target, in: transaction)
+        let before = try Self.currentEntry(of: target, in: transaction)?.payload.json.objectValue ?? [:]
         var after = before
         for (field, value) in corrected { after[field] = value == .null ? nil : value }
         guard after != before else { throw ClinicalError.nothingToChange("correction (the entry already says that)") }
@@ -314,16 +314,15 @@ public final class ClinicalSession {
         return retraction
     }
 
-    /// The entry's payload with every correction so far applied, in log order.
-    public static func currentPayload(of target: EventEnvelope, in reader: EventReader) throws -> [String: JSONValue] {
-        guard case .some(let event) = try ClinicalEvent.decode(target), case .object(var members) = event.payload.json, let patient = target.patient else {
-            return [:]
-        }
+    /// The entry as it stands: its payload with every correction so far applied, in log order
+    /// (nil for an event that is not clinical or has no patient).
+    public static func currentEntry(of target: EventEnvelope, in reader: EventReader) throws -> ClinicalEvent? {
+        guard var entry = try ClinicalEvent.decode(target), let patient = target.patient else { return nil }
         for correction in try reader.events(patient: patient, type: EntryCorrected.eventType, payloadMember: "target", equals: target.id.rawValue) {
             guard case .entryCorrected(let payload)? = try ClinicalEvent.decode(correction) else { continue }
-            members = ClinicalEvent.corrected(members, of: target.type, by: payload) ?? members
+            entry = ClinicalEvent.corrected(entry, by: payload) ?? entry
         }
-        return members
+        return entry
     }
 
     /// The retraction of `target`, if it was retracted.

@@ -19,13 +19,6 @@ public struct HistoryEntryRecorded: ClinicalPayload {
         self.ergonomics = ergonomics
     }
 
-    public var json: JSONValue {
-        var members: [String: JSONValue] = ["kind": .string(kind), "text": .string(text)]
-        members.setIfPresent("date", date)
-        members.setIfPresent("ergonomics", ergonomics)
-        return .object(members)
-    }
-
     public init(json: JSONValue) throws {
         let fields = try PayloadFields(json, type: Self.eventType, allowed: ["kind", "text", "date", "ergonomics"])
         kind = try fields.term("kind", of: Vocabularies.historyKinds)

@@ -25,12 +25,6 @@ public struct PainScoreRecorded: ClinicalPayload {
         self.visit = visit
     }
 
-    public var json: JSONValue {
-        var members: [String: JSONValue] = ["score": .int(score), "region": .string(region), "context": .string(context)]
-        members.setIfPresent("visit", visit?.rawValue)
-        return .object(members)
-    }
-
     public init(json: JSONValue) throws {
         let fields = try PayloadFields(json, type: Self.eventType, allowed: ["score", "region", "context", "visit"])
         score = try fields.int("score", in: 0...10)

@@ -17,12 +17,13 @@ public struct PatientRegistered: ClinicalPayload {
         self.address = address
     }
 
-    public var json: JSONValue {
-        var members: [String: JSONValue] = ["name": .string(name), "dateOfBirth": .string(dateOfBirth.description)]
-        members.setIfPresent("phone", phone)
-        members.setIfPresent("email", email)
-        members.setIfPresent("address", address)
-        return .object(members)
+    /// The detail fields a registration sets (absent ones it leaves unset), as a change of details would.
+    public var changes: [String: String?] {
+        var changes: [String: String?] = ["name": name, "dateOfBirth": dateOfBirth.description]
+        if let phone { changes["phone"] = phone }
+        if let email { changes["email"] = email }
+        if let address { changes["address"] = address }
+        return changes
     }
 
     public init(json: JSONValue) throws {
@@ -53,8 +54,10 @@ public struct PatientDetailsChanged: ClinicalPayload {
         self.changes = changes
     }
 
-    public var json: JSONValue {
-        .object(changes.mapValues { $0.map(JSONValue.string) ?? .null })
+    /// Each changed field with its new value; a removed one as `null`, so it is not mistaken
+    /// for a field that did not change.
+    public func encode(to encoder: any Encoder) throws {
+        try JSONValue.object(changes.mapValues { $0.map(JSONValue.string) ?? .null }).encode(to: encoder)
     }
 
     public init(json: JSONValue) throws {

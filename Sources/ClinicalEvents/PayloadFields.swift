@@ -75,14 +75,3 @@ struct PayloadFields {
         return members
     }
 }
-
-extension Dictionary where Key == String, Value == JSONValue {
-    /// Sets `key` only when `value` is present, so absent optionals stay absent in the payload.
-    mutating func setIfPresent(_ key: String, _ value: String?) {
-        if let value { self[key] = .string(value) }
-    }
-
-    mutating func setIfPresent(_ key: String, _ value: Int?) {
-        if let value { self[key] = .int(value) }
-    }
-}

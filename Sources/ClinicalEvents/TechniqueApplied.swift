@@ -19,14 +19,6 @@ public struct TechniqueApplied: ClinicalPayload {
         self.visit = visit
     }
 
-    public var json: JSONValue {
-        var members: [String: JSONValue] = ["technique": .string(technique), "region": .string(region)]
-        members.setIfPresent("minutes", minutes)
-        members.setIfPresent("note", note)
-        members.setIfPresent("visit", visit?.rawValue)
-        return .object(members)
-    }
-
     public init(json: JSONValue) throws {
         let fields = try PayloadFields(json, type: Self.eventType, allowed: ["technique", "region", "minutes", "note", "visit"])
         technique = try fields.term("technique", of: Vocabularies.techniques)

@@ -15,6 +15,9 @@ public struct TriggerPointFound: ClinicalPayload {
     public var note: String?
     public var visit: EventID?
 
+    /// Present but painful only when pressed: views show latent points apart from active ones.
+    public var isLatent: Bool { status == "latent" }
+
     public init(muscle: String, side: String, status: String, referral: String? = nil, note: String? = nil, visit: EventID? = nil) {
         self.muscle = muscle
         self.side = side
@@ -22,14 +25,6 @@ public struct TriggerPointFound: ClinicalPayload {
         self.referral = referral
         self.note = note
         self.visit = visit
-    }
-
-    public var json: JSONValue {
-        var members: [String: JSONValue] = ["muscle": .string(muscle), "side": .string(side), "status": .string(status)]
-        members.setIfPresent("referral", referral)
-        members.setIfPresent("note", note)
-        members.setIfPresent("visit", visit?.rawValue)
-        return .object(members)
     }
 
     public init(json: JSONValue) throws {
@@ -54,13 +49,6 @@ public struct TriggerPointResolved: ClinicalPayload {
         self.finding = finding
         self.note = note
         self.visit = visit
-    }
-
-    public var json: JSONValue {
-        var members: [String: JSONValue] = ["finding": .string(finding.rawValue)]
-        members.setIfPresent("note", note)
-        members.setIfPresent("visit", visit?.rawValue)
-        return .object(members)
     }
 
     public init(json: JSONValue) throws {

@@ -9,12 +9,6 @@ public struct VisitStarted: ClinicalPayload {
 
     public init(reason: String? = nil) { self.reason = reason }
 
-    public var json: JSONValue {
-        var members: [String: JSONValue] = [:]
-        members.setIfPresent("reason", reason)
-        return .object(members)
-    }
-
     public init(json: JSONValue) throws {
         let fields = try PayloadFields(json, type: Self.eventType, allowed: ["reason"])
         reason = try fields.optionalString("reason")
@@ -31,12 +25,6 @@ public struct VisitEnded: ClinicalPayload {
     public init(visit: EventID, note: String? = nil) {
         self.visit = visit
         self.note = note
-    }
-
-    public var json: JSONValue {
-        var members: [String: JSONValue] = ["visit": .string(visit.rawValue)]
-        members.setIfPresent("note", note)
-        return .object(members)
     }
 
     public init(json: JSONValue) throws {

@@ -29,31 +29,35 @@ public enum FHIRPatientBundle {
         builder.add(patientResource(record), sources: included.filter { $0.type == PatientRegistered.eventType || $0.type == PatientDetailsChanged.eventType })
         builder.entries.append(["fullUrl": .string(FHIRCodes.myolog), "resource": FHIRCodes.codeSystem])
 
-        /// The first standing entry of `type` pointing at each entry, by the id in its `field`.
-        func pointing(_ type: String, by field: String) -> [String: ClinicalEntry] {
-            Dictionary(record.entries.filter { !$0.isRetracted && $0.event.type == type }.compactMap { entry in
-                entry.string(field).map { ($0, entry) }
-            }, uniquingKeysWith: { first, _ in first })
+        // The first standing end of each visit and resolution of each trigger point.
+        var ends: [EventID: (entry: ClinicalEntry, ended: VisitEnded)] = [:]
+        var resolutions: [EventID: (entry: ClinicalEntry, resolved: TriggerPointResolved)] = [:]
+        for entry in record.entries where !entry.isRetracted {
+            switch entry.current {
+            case .visitEnded(let ended): if ends[ended.visit] == nil { ends[ended.visit] = (entry, ended) }
+            case .triggerPointResolved(let resolved): if resolutions[resolved.finding] == nil { resolutions[resolved.finding] = (entry, resolved) }
+            default: break
+            }
         }
-        let ends = pointing(VisitEnded.eventType, by: "visit")
-        let resolutions = pointing(TriggerPointResolved.eventType, by: "finding")
-        let visits = Set(record.visits.map { $0.event.id.rawValue })
+        let visits = Set(record.visits.map(\.event.id))
         for visit in record.visits {
-            let end = ends[visit.event.id.rawValue]
-            builder.add(encounter(visit, end: end, patient: patient), entry: visit, also: end.map { [$0.event] + $0.corrections } ?? [])
+            guard case .visitStarted(let started) = visit.current else { continue }
+            let end = ends[visit.event.id]
+            builder.add(encounter(visit, started, end: end?.ended, endedAt: end?.entry.event.occurredAt, patient: patient), entry: visit,
+                        also: end.map { [$0.entry.event] + $0.entry.corrections } ?? [])
         }
         for entry in record.entries where !entry.isRetracted {
-            let visit = entry.string("visit").flatMap { visits.contains($0) ? $0 : nil }
+            func during(_ visit: EventID?) -> EventID? { visit.flatMap { visits.contains($0) ? $0 : nil } }
             let resource: JSONValue?
-            switch entry.event.type {
-            case HistoryEntryRecorded.eventType: resource = history(entry, patient: patient)
-            case PainScoreRecorded.eventType: resource = pain(entry, patient: patient, visit: visit)
-            case TriggerPointFound.eventType:
-                let resolution = resolutions[entry.event.id.rawValue]
-                builder.add(triggerPoint(entry, resolution: resolution, patient: patient, visit: visit), entry: entry,
-                            also: resolution.map { [$0.event] + $0.corrections } ?? [])
+            switch entry.current {
+            case .historyEntryRecorded(let history): resource = self.history(entry, history, patient: patient)
+            case .painScoreRecorded(let pain): resource = self.pain(entry, pain, patient: patient, visit: during(pain.visit))
+            case .triggerPointFound(let found):
+                let resolution = resolutions[entry.event.id]
+                builder.add(triggerPoint(entry, found, resolution: resolution, patient: patient, visit: during(found.visit)), entry: entry,
+                            also: resolution.map { [$0.entry.event] + $0.entry.corrections } ?? [])
                 continue
-            case TechniqueApplied.eventType: resource = technique(entry, patient: patient, visit: visit)
+            case .techniqueApplied(let technique): resource = self.technique(entry, technique, patient: patient, visit: during(technique.visit))
             default: resource = nil  // visits above; ends and resolutions fold into what they end or resolve
             }
             if let resource { builder.add(resource, entry: entry) }
@@ -120,7 +124,7 @@ public enum FHIRPatientBundle {
     }
 
     static func reference(_ patient: PatientID) -> JSONValue { ["reference": .string("urn:uuid:\(patient.rawValue)")] }
-    static func encounterReference(_ visit: String) -> JSONValue { ["reference": .string("urn:uuid:\(visit)")] }
+    static func encounterReference(_ visit: EventID) -> JSONValue { ["reference": .string("urn:uuid:\(visit.rawValue)")] }
     static func identifier(_ event: EventEnvelope) -> JSONValue { [["system": .string(FHIRCodes.eventIdentifier), "value": .string(event.id.rawValue)]] }
     static func status(_ entry: ClinicalEntry) -> JSONValue { entry.corrections.isEmpty ? "final" : "amended" }
 
@@ -129,38 +133,38 @@ public enum FHIRPatientBundle {
             "resourceType": "Patient", "id": .string(record.patient.rawValue), "active": true,
             "identifier": [["system": .string(FHIRCodes.patientIdentifier), "value": .string(record.patient.rawValue)]],
         ]
-        if let name = record.details["name"]?.stringValue { members["name"] = [["text": .string(name)]] }
-        if let birth = record.details["dateOfBirth"]?.stringValue { members["birthDate"] = .string(birth) }
+        if let name = record.details.name { members["name"] = [["text": .string(name)]] }
+        if let birth = record.details.dateOfBirth { members["birthDate"] = .string(birth) }
         var telecom: [JSONValue] = []
-        if let phone = record.details["phone"]?.stringValue { telecom.append(["system": "phone", "value": .string(phone)]) }
-        if let email = record.details["email"]?.stringValue { telecom.append(["system": "email", "value": .string(email)]) }
+        if let phone = record.details.phone { telecom.append(["system": "phone", "value": .string(phone)]) }
+        if let email = record.details.email { telecom.append(["system": "email", "value": .string(email)]) }
         if !telecom.isEmpty { members["telecom"] = .array(telecom) }
-        if let address = record.details["address"]?.stringValue { members["address"] = [["text": .string(address)]] }
+        if let address = record.details.address { members["address"] = [["text": .string(address)]] }
         return .object(members)
     }
 
-    static func encounter(_ visit: ClinicalEntry, end: ClinicalEntry?, patient: PatientID) -> JSONValue {
+    static func encounter(_ visit: ClinicalEntry, _ started: VisitStarted, end: VisitEnded?, endedAt: Timestamp?, patient: PatientID) -> JSONValue {
         var period: [String: JSONValue] = ["start": .string(visit.event.occurredAt.description)]
-        if let end { period["end"] = .string(end.event.occurredAt.description) }
+        if let endedAt { period["end"] = .string(endedAt.description) }
         var members: [String: JSONValue] = [
             "resourceType": "Encounter", "id": .string(visit.event.id.rawValue), "identifier": identifier(visit.event),
             "status": end == nil ? "in-progress" : "finished", "class": FHIRCodes.ambulatory.coding,
             "subject": reference(patient), "period": .object(period),
         ]
-        if let reason = visit.string("reason") { members["reasonCode"] = [["text": .string(reason)]] }
+        if let reason = started.reason { members["reasonCode"] = [["text": .string(reason)]] }
         // R4's Encounter has no note: the end-of-visit advice goes in its narrative.
-        if let note = end?.string("note") {
+        if let note = end?.note {
             members["text"] = ["status": "additional", "div": .string("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>\(xhtmlEscaped(note))</p></div>")]
         }
         return .object(members)
     }
 
-    static func history(_ entry: ClinicalEntry, patient: PatientID) -> JSONValue? {
-        let text = entry.string("text") ?? ""
-        let date = entry.string("date")
+    static func history(_ entry: ClinicalEntry, _ history: HistoryEntryRecorded, patient: PatientID) -> JSONValue? {
+        let text = history.text
+        let date = history.date
         let recorded = entry.event.occurredAt.description
         var members: [String: JSONValue] = ["id": .string(entry.event.id.rawValue), "identifier": identifier(entry.event), "subject": reference(patient)]
-        switch entry.string("kind") {
+        switch history.kind {
         case "medication":
             members["resourceType"] = "MedicationStatement"
             members["status"] = "unknown"  // a history records that it was taken, not whether it still is
@@ -180,54 +184,55 @@ public enum FHIRPatientBundle {
             members["code"] = ["text": .string(text)]
             if let date { members["performedDateTime"] = .string(date) }
         case "occupation", "activity":
-            let isOccupation = entry.string("kind") == "occupation"
+            let isOccupation = history.kind == "occupation"
             members["resourceType"] = "Observation"
             members["status"] = status(entry)
             members["category"] = [FHIRCodes.socialHistory.concept]
             members["code"] = (isOccupation ? FHIRCodes.occupationHistory : FHIRCodes.sportsAndActivities).concept
             members["valueString"] = .string(text)
             members["effectiveDateTime"] = .string(date ?? recorded)
-            if let ergonomics = entry.string("ergonomics") { members["note"] = [["text": .string("Work ergonomics: \(ergonomics)")]] }
+            if let ergonomics = history.ergonomics { members["note"] = [["text": .string("Work ergonomics: \(ergonomics)")]] }
         default:
             return nil
         }
         return .object(members)
     }
 
-    static func pain(_ entry: ClinicalEntry, patient: PatientID, visit: String?) -> JSONValue {
+    static func pain(_ entry: ClinicalEntry, _ pain: PainScoreRecorded, patient: PatientID, visit: EventID?) -> JSONValue {
         var members: [String: JSONValue] = [
             "resourceType": "Observation", "id": .string(entry.event.id.rawValue), "identifier": identifier(entry.event),
             "status": status(entry), "category": [FHIRCodes.survey.concept], "code": FHIRCodes.painSeverity.concept,
             "subject": reference(patient), "effectiveDateTime": .string(entry.event.occurredAt.description),
-            "valueInteger": entry.fields["score"] ?? .null,
-            "bodySite": FHIRCodes.concept(Vocabularies.bodyRegions, entry.string("region") ?? ""),
+            "valueInteger": .int(pain.score),
+            "bodySite": FHIRCodes.concept(Vocabularies.bodyRegions, pain.region),
         ]
         if let visit { members["encounter"] = encounterReference(visit) }
-        if let context = entry.string("context"), Vocabularies.painContexts.term(id: context) != nil {
-            members["component"] = [["code": FHIRCodes.painContext.concept, "valueCodeableConcept": FHIRCodes.painContextValue(context).concept]]
+        if Vocabularies.painContexts.term(id: pain.context) != nil {
+            members["component"] = [["code": FHIRCodes.painContext.concept, "valueCodeableConcept": FHIRCodes.painContextValue(pain.context).concept]]
         }
         return .object(members)
     }
 
-    static func triggerPoint(_ entry: ClinicalEntry, resolution: ClinicalEntry?, patient: PatientID, visit: String?) -> JSONValue {
+    static func triggerPoint(_ entry: ClinicalEntry, _ found: TriggerPointFound, resolution: (entry: ClinicalEntry, resolved: TriggerPointResolved)?,
+                             patient: PatientID, visit: EventID?) -> JSONValue {
         var components: [JSONValue] = [
-            ["code": FHIRCodes.laterality.concept, "valueCodeableConcept": FHIRCodes.concept(Vocabularies.sides, entry.string("side") ?? "")],
-            ["code": FHIRCodes.triggerPointStatus.concept, "valueCodeableConcept": FHIRCodes.triggerPointStatusValue(entry.string("status") ?? "").concept],
+            ["code": FHIRCodes.laterality.concept, "valueCodeableConcept": FHIRCodes.concept(Vocabularies.sides, found.side)],
+            ["code": FHIRCodes.triggerPointStatus.concept, "valueCodeableConcept": FHIRCodes.triggerPointStatusValue(found.status).concept],
         ]
-        if let referral = entry.string("referral") {
+        if let referral = found.referral {
             components.append(["code": FHIRCodes.referralPattern.concept, "valueCodeableConcept": FHIRCodes.concept(Vocabularies.bodyRegions, referral)])
         }
         var notes: [JSONValue] = []
-        if let note = entry.string("note") { notes.append(["text": .string(note)]) }
-        if let resolution {
-            notes.append(["text": .string("Resolved \(resolution.event.occurredAt) by \(resolution.event.author)" + (resolution.string("note").map { ": \($0)" } ?? ""))])
+        if let note = found.note { notes.append(["text": .string(note)]) }
+        if let (resolution, resolved) = resolution {
+            notes.append(["text": .string("Resolved \(resolution.event.occurredAt) by \(resolution.event.author)" + (resolved.note.map { ": \($0)" } ?? ""))])
         }
         var members: [String: JSONValue] = [
             "resourceType": "Observation", "id": .string(entry.event.id.rawValue), "identifier": identifier(entry.event),
             "status": status(entry), "category": [FHIRCodes.exam.concept], "code": FHIRCodes.triggerPoint.concept,
             "subject": reference(patient), "effectiveDateTime": .string(entry.event.occurredAt.description),
             "valueBoolean": true,
-            "bodySite": FHIRCodes.concept(Vocabularies.muscles, entry.string("muscle") ?? ""),
+            "bodySite": FHIRCodes.concept(Vocabularies.muscles, found.muscle),
             "component": .array(components),
         ]
         if let visit { members["encounter"] = encounterReference(visit) }
@@ -235,17 +240,17 @@ public enum FHIRPatientBundle {
         return .object(members)
     }
 
-    static func technique(_ entry: ClinicalEntry, patient: PatientID, visit: String?) -> JSONValue {
+    static func technique(_ entry: ClinicalEntry, _ technique: TechniqueApplied, patient: PatientID, visit: EventID?) -> JSONValue {
         var members: [String: JSONValue] = [
             "resourceType": "Procedure", "id": .string(entry.event.id.rawValue), "identifier": identifier(entry.event),
-            "status": "completed", "code": FHIRCodes.technique(entry.string("technique") ?? "").concept,
+            "status": "completed", "code": FHIRCodes.technique(technique.technique).concept,
             "subject": reference(patient), "performedDateTime": .string(entry.event.occurredAt.description),
-            "bodySite": [FHIRCodes.concept(Vocabularies.bodyRegions, entry.string("region") ?? "")],
+            "bodySite": [FHIRCodes.concept(Vocabularies.bodyRegions, technique.region)],
         ]
         if let visit { members["encounter"] = encounterReference(visit) }
         var notes: [JSONValue] = []
-        if let minutes = entry.fields["minutes"]?.intValue { notes.append(["text": .string("Duration: \(minutes) minutes")]) }
-        if let note = entry.string("note") { notes.append(["text": .string(note)]) }
+        if let minutes = technique.minutes { notes.append(["text": .string("Duration: \(minutes) minutes")]) }
+        if let note = technique.note { notes.append(["text": .string(note)]) }
         if !notes.isEmpty { members["note"] = .array(notes) }
         return .object(members)
     }

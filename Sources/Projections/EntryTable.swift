@@ -7,6 +7,7 @@ import GRDB
 ///
 /// The one place an entry's row is written (``insert(_:patient:flag:in:)``) and read back for a
 /// view (``PatientViews``), so the rows an in-place update writes are the rows a rebuild writes.
+/// The payload itself is bound and read member by member by its ``EntryRow`` conformance.
 struct EntryTable: Sendable {
     let name: String
     let type: String
@@ -21,21 +22,24 @@ struct EntryTable: Sendable {
     let flag: (column: String, initial: Bool)?
     /// The column after `patient` in the table's per-patient index, if any.
     let indexedBy: String?
+    /// The payload a row holds.
+    let rowType: any EntryRow.Type
 
     static let integerFields: Set<String> = ["score", "minutes"]
 
     static let painScores = EntryTable(name: "pain_scores", type: PainScoreRecorded.eventType, timeColumn: "occurredAt",
-                                       fields: ["score", "region", "context", "visit"], optional: ["visit"], flag: nil, indexedBy: "occurredAt")
+                                       fields: ["score", "region", "context", "visit"], optional: ["visit"], flag: nil, indexedBy: "occurredAt", rowType: PainScoreRecorded.self)
     static let triggerPoints = EntryTable(name: "trigger_points", type: TriggerPointFound.eventType, timeColumn: "foundAt",
                                           fields: ["muscle", "side", "status", "referral", "note", "visit"], optional: ["referral", "note", "visit"],
-                                          flag: ("active", true), indexedBy: nil)
+                                          flag: ("active", true), indexedBy: nil, rowType: TriggerPointFound.self)
     static let techniques = EntryTable(name: "techniques", type: TechniqueApplied.eventType, timeColumn: "occurredAt",
                                        fields: ["technique", "region", "minutes", "note", "visit"], optional: ["minutes", "note", "visit"],
-                                       flag: nil, indexedBy: "occurredAt")
+                                       flag: nil, indexedBy: "occurredAt", rowType: TechniqueApplied.self)
     static let history = EntryTable(name: "history_entries", type: HistoryEntryRecorded.eventType, timeColumn: "occurredAt",
-                                    fields: ["kind", "text", "date", "ergonomics"], optional: ["date", "ergonomics"], flag: nil, indexedBy: "kind")
+                                    fields: ["kind", "text", "date", "ergonomics"], optional: ["date", "ergonomics"], flag: nil, indexedBy: "kind",
+                                    rowType: HistoryEntryRecorded.self)
     static let visits = EntryTable(name: "visits", type: VisitStarted.eventType, timeColumn: "startedAt", fields: ["reason"], optional: ["reason"],
-                                   flag: ("ended", false), indexedBy: "startedAt")
+                                   flag: ("ended", false), indexedBy: "startedAt", rowType: VisitStarted.self)
 
     static let all = [painScores, triggerPoints, techniques, history, visits]
     static let byType: [String: EntryTable] = Dictionary(uniqueKeysWithValues: all.map { ($0.type, $0) })
@@ -48,8 +52,10 @@ struct EntryTable: Sendable {
     /// Built once: a write inserts thousands of rows through the cached statement it names.
     let insertSQL: String
 
-    init(name: String, type: String, timeColumn: String, fields: [String], optional: Set<String>, flag: (column: String, initial: Bool)?, indexedBy: String?) {
+    init(name: String, type: String, timeColumn: String, fields: [String], optional: Set<String>, flag: (column: String, initial: Bool)?, indexedBy: String?,
+         rowType: any EntryRow.Type) {
         (self.name, self.type, self.timeColumn, self.fields, self.optional, self.flag, self.indexedBy) = (name, type, timeColumn, fields, optional, flag, indexedBy)
+        self.rowType = rowType
         columns = ["event", "patient", timeColumn] + fields + (flag.map { [$0.column] } ?? []) + Self.provenanceColumns
         insertSQL = "INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
     }
@@ -69,61 +75,51 @@ struct EntryTable: Sendable {
 
     /// Writes `entry`'s row; `flag` is the value of the table's derived column, if it has one.
     func insert(_ entry: ClinicalEntry, patient: PatientID, flag value: Bool?, in db: Database) throws {
-        let corrections = entry.corrections.isEmpty ? nil : JSONValue.array(entry.corrections.map { .string($0.id.rawValue) }).canonicalString
+        guard let payload = entry.current.payload as? any EntryRow, Swift.type(of: payload).table.name == name else {
+            preconditionFailure("\(entry.current.eventType) has no row in \(name)")
+        }
+        let corrections = entry.corrections.isEmpty ? nil : Self.correctedBy(entry.corrections.map(\.id))
         try BoundStatement(db, sql: insertSQL).run { row in
             row.text(entry.event.id.rawValue); row.text(patient.rawValue); row.text(entry.event.occurredAt.description)
-            for field in fields { row.member(entry.fields[field]) }
+            payload.bindMembers(&row)
             if flag != nil { row.integer((value ?? false) ? 1 : 0) }
             row.text(entry.event.author); row.text(corrections); row.integer(entry.event.lamport); row.text(entry.event.origin.rawValue)
             row.integer(entry.event.sequence)
         }
     }
 
-    /// The payload members `event`'s row holds now (its entry with every correction so far), or
-    /// nil when `patient` has no such row (retracted, another patient's, not an entry of this table).
-    func fields(of event: EventID, patient: PatientID, in db: Database) throws -> (fields: [String: JSONValue], correctedBy: String?)? {
+    /// The entry `event`'s row holds now (its payload with every correction so far) and the
+    /// corrections applied, or nil when `patient` has no such row (retracted, another patient's,
+    /// not an entry of this table).
+    func current(of event: EventID, patient: PatientID, in db: Database) throws -> (entry: ClinicalEvent, correctedBy: [EventID])? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(fields.joined(separator: ", ")), correctedBy FROM \(name) WHERE event = ? AND patient = ?"),
                                          arguments: [event.rawValue, patient.rawValue])
         else { return nil }
-        return (members(of: row), row["correctedBy"])
+        return (ClinicalEvent(rowType.init(row: row)), Self.correctedBy(row["correctedBy"]))
     }
 
-    /// Rewrites `event`'s payload columns to `fields` and appends `correction` to its `correctedBy`.
-    func correct(_ event: EventID, patient: PatientID, to fields: [String: JSONValue], correctedBy earlier: String?, adding correction: EventID,
-                 in db: Database) throws {
-        var corrections = (try earlier.map { try JSONParser.parse($0).arrayValue ?? [] }) ?? []
-        corrections.append(.string(correction.rawValue))
-        let assignments = (self.fields + ["correctedBy"]).map { "\($0) = ?" }.joined(separator: ", ")
+    /// Rewrites `event`'s payload columns to `entry`'s members and records `correctedBy`.
+    func correct(_ event: EventID, patient: PatientID, to entry: ClinicalEvent, correctedBy: [EventID], in db: Database) throws {
+        guard let payload = entry.payload as? any EntryRow, Swift.type(of: payload).table.name == name else {
+            preconditionFailure("\(entry.eventType) has no row in \(name)")
+        }
+        let assignments = (fields + ["correctedBy"]).map { "\($0) = ?" }.joined(separator: ", ")
         try BoundStatement(db, sql: "UPDATE \(name) SET \(assignments) WHERE event = ? AND patient = ?").run { row in
-            for field in self.fields { row.member(fields[field]) }
-            row.text(JSONValue.array(corrections).canonicalString)
+            payload.bindMembers(&row)
+            row.text(Self.correctedBy(correctedBy))
             row.text(event.rawValue)
             row.text(patient.rawValue)
         }
     }
 
-    /// The payload members a row of this table holds: text or integer columns, absent when NULL.
-    func members(of row: Row) -> [String: JSONValue] {
-        var members: [String: JSONValue] = [:]
-        for field in fields {
-            switch (row[field] as DatabaseValue).storage {
-            case .int64(let number): members[field] = .int(Int(number))
-            case .string(let text): members[field] = .string(text)
-            default: break
-            }
-        }
-        return members
+    /// The `correctedBy` column: a JSON array of event ids, so `myolog query` can `json_each` it.
+    static func correctedBy(_ ids: [EventID]) -> String {
+        JSONValue.array(ids.map { .string($0.rawValue) }).canonicalString
     }
-}
 
-extension BoundStatement.Values {
-    /// Binds one payload member as its column holds it: text, integer, or NULL when absent
-    /// (entries are valid payloads, so a member is never another kind).
-    mutating func member(_ value: JSONValue?) {
-        switch value {
-        case .string(let string)?: text(string)
-        case .int(let number)?: integer(number)
-        default: null()
-        }
+    /// The ids a `correctedBy` column holds (none when NULL).
+    static func correctedBy(_ text: String?) -> [EventID] {
+        guard let text, case .array(let elements)? = try? JSONParser.parse(text) else { return [] }
+        return elements.compactMap { $0.stringValue.flatMap(EventID.init) }
     }
 }

@@ -4,7 +4,7 @@ import EventLog
 ///
 /// A change is clinically meaningful when pain fell by at least 2 points or at least 30 % of
 /// the first score (Farrar et al., Pain 2001; 94: 149–158).
-public struct PainTrend: Sendable, Equatable {
+public struct PainTrend: Sendable, Equatable, Encodable {
     public var first: Int
     public var latest: Int
     public var best: Int
@@ -25,11 +25,6 @@ public struct PainTrend: Sendable, Equatable {
         count = scores.count
         let fall = first - latest
         clinicallyMeaningful = fall >= 2 || (first > 0 && fall * 100 >= 30 * first)
-    }
-
-    public var json: JSONValue {
-        ["first": .int(first), "latest": .int(latest), "best": .int(best), "worst": .int(worst), "change": .int(change),
-         "clinicallyMeaningful": .bool(clinicallyMeaningful), "count": .int(count)]
     }
 
     /// Scores as a one-line chart for terminals: ▁ is 0, █ is 10.

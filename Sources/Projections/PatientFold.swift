@@ -18,29 +18,32 @@ public enum PatientFold {
     public static func fold(_ patient: PatientID, events: [EventEnvelope], covering range: TimeTravel = .now) throws -> PatientRecord {
         var record = PatientRecord(patient: patient)
         var index: [EventID: Int] = [:]
-        var fieldWrites: [String: [FieldWrite]] = [:]
+        // Per field, the writes not yet seen by a later one, with their events (for what they saw).
+        var fieldWrites: [String: [(write: FieldWrite, event: EventEnvelope)]] = [:]
         var registration: EventID?
         var withdrawal: EventEnvelope?
 
-        func write(_ field: String, _ value: JSONValue, by event: EventEnvelope) {
-            var candidates = fieldWrites[field, default: []].filter { !CausalOrder.hasSeen(event, $0.event) }
-            candidates.append(FieldWrite(value: value, event: event))
-            fieldWrites[field] = candidates
+        func write(_ changes: [String: String?], by event: EventEnvelope) {
+            for (field, value) in changes {
+                var candidates = fieldWrites[field, default: []].filter { !CausalOrder.hasSeen(event, $0.event) }
+                candidates.append((FieldWrite(value: value, event: event), event))
+                fieldWrites[field] = candidates
+            }
         }
 
         for event in CausalOrder.sorted(events) where range.includes(event) {
             record.foldedThrough = CausalPosition(event)
-            guard let (clinical, payload) = try ClinicalEvent.decodeWithPayload(event) else { continue }
+            guard let clinical = try ClinicalEvent.decode(event) else { continue }
             record.eventCount += 1
             switch clinical {
-            case .patientRegistered, .patientDetailsChanged:
-                if case .patientRegistered = clinical, registration == nil { registration = event.id }
-                for (field, value) in payload { write(field, value, by: event) }
+            case .patientRegistered(let registered):
+                if registration == nil { registration = event.id }
+                write(registered.changes, by: event)
+            case .patientDetailsChanged(let changed):
+                write(changed.changes, by: event)
             case .entryCorrected(let correction):
-                guard let position = index[correction.target],
-                      let corrected = ClinicalEvent.corrected(record.entries[position].fields, of: record.entries[position].event.type, by: correction)
-                else { continue }
-                record.entries[position].fields = corrected
+                guard let position = index[correction.target], let corrected = ClinicalEvent.corrected(record.entries[position].current, by: correction) else { continue }
+                record.entries[position].current = corrected
                 record.entries[position].corrections.append(event)
             case .entryRetracted(let retraction) where retraction.target == registration:
                 withdrawal = withdrawal ?? event
@@ -53,7 +56,7 @@ public enum PatientFold {
                 continue
             default:
                 index[event.id] = record.entries.count
-                record.entries.append(ClinicalEntry(event: event, fields: payload))
+                record.entries.append(ClinicalEntry(event: event, current: clinical))
             }
         }
         // A withdrawn registration (a mistake, a duplicate) leaves the views — unless clinical
@@ -61,11 +64,11 @@ public enum PatientFold {
         // this record, and it stays (every site decides alike, from the same events).
         if withdrawal != nil, record.entries.isEmpty { fieldWrites = [:] }
         for field in PatientDetailsChanged.fields {
-            guard let writes = fieldWrites[field], let shown = writes.last else { continue }
+            guard let writes = fieldWrites[field]?.map(\.write), let shown = writes.last else { continue }
             // A removed value is absent, as if never recorded (the conflict, if any, still shows it).
-            if shown.value != .null { record.details[field] = shown.value }
+            record.details[field] = shown.value
             if Set(writes.map(\.value)).count > 1 {
-                record.conflicts.append(FieldConflict(field: field, writes: writes))
+                record.conflicts.append(FieldConflict(field: field, values: writes))
             }
         }
         record.derive()

@@ -20,7 +20,7 @@ extension PatientProjection {
     ///
     /// Each change is what ``PatientFold`` does to the record for an event folded last: an entry
     /// appended; a visit end or a resolution acting on its target if folded; a retraction removing
-    /// its target's row; a correction rewriting its target's row by ``ClinicalEvent/corrected(_:of:by:)``
+    /// its target's row; a correction rewriting its target's row by ``ClinicalEvent/corrected(_:by:)``
     /// (the row holds the entry as corrected so far). Registrations and changes of details re-fold:
     /// which value shows, and whether it conflicts, depends on every earlier write of the field.
     func applyInPlace(_ events: [EventEnvelope], of patient: PatientID, in transaction: ProjectionTransaction) throws -> Bool {
@@ -32,7 +32,7 @@ extension PatientProjection {
         else { return false }
         var changes: [RowChange] = []
         for event in events {
-            guard let (clinical, payload) = try ClinicalEvent.decodeWithPayload(event) else { continue }
+            guard let clinical = try ClinicalEvent.decode(event) else { continue }
             switch clinical {
             case .patientRegistered, .patientDetailsChanged:
                 return false
@@ -65,7 +65,7 @@ extension PatientProjection {
                 }
             default:
                 guard let table = EntryTable.byType[event.type] else { return false }
-                changes.append(.insert(table, ClinicalEntry(event: event, fields: payload)))
+                changes.append(.insert(table, ClinicalEntry(event: event, current: clinical)))
             }
         }
         for change in changes {
@@ -81,10 +81,10 @@ extension PatientProjection {
             case .correct(let table, let target, let correction, let id):
                 // The row holds the entry as the fold has it so far; a correction the fold would
                 // refuse (a field not correctable, an invalid result) changes nothing.
-                guard let (current, correctedBy) = try table.fields(of: target, patient: patient, in: db),
-                      let corrected = ClinicalEvent.corrected(current, of: table.type, by: correction)
+                guard let (current, correctedBy) = try table.current(of: target, patient: patient, in: db),
+                      let corrected = ClinicalEvent.corrected(current, by: correction)
                 else { break }
-                try table.correct(target, patient: patient, to: corrected, correctedBy: correctedBy, adding: id, in: db)
+                try table.correct(target, patient: patient, to: corrected, correctedBy: correctedBy + [id], in: db)
             case .countOnly:
                 break
             }

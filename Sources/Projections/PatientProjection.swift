@@ -117,14 +117,13 @@ public struct PatientProjection: LogProjection {
                                          eventCount, foldedLamport, foldedOrigin, foldedSequence)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                patient, details["name"]?.stringValue, details["dateOfBirth"]?.stringValue, details["phone"]?.stringValue,
-                details["email"]?.stringValue, details["address"]?.stringValue, record.lastVisit?.description,
-                record.painScores.last?.fields["score"]?.intValue, record.activeTriggerPoints.count, record.latentTriggerPoints.count, record.eventCount,
+                patient, details.name, details.dateOfBirth, details.phone, details.email, details.address, record.lastVisit?.description,
+                record.painScores.last?.view(as: PainScoreRecorded.self)?.payload.score, record.activeTriggerPoints.count, record.latentTriggerPoints.count, record.eventCount,
                 folded.lamport, folded.origin, folded.sequence,
             ])
         for conflict in record.conflicts {
             try db.cachedStatement(sql: "INSERT INTO field_conflicts (patient, field, shown, candidates) VALUES (?, ?, ?, ?)").execute(
-                           arguments: [patient, conflict.field, conflict.writes.last!.value.stringValue, JSONValue.array(conflict.writes.map(\.json)).canonicalString])
+                           arguments: [patient, conflict.field, conflict.shown, try CanonicalEncoder().string(conflict.values)])
         }
         for entry in record.painScores { try EntryTable.painScores.insert(entry, patient: record.patient, flag: nil, in: db) }
         // `active` in this table means still present (not resolved), active or latent alike.
@@ -133,7 +132,7 @@ public struct PatientProjection: LogProjection {
         for entry in record.techniques { try EntryTable.techniques.insert(entry, patient: record.patient, flag: nil, in: db) }
         for entry in Vocabularies.historyKinds.terms.flatMap({ record.history($0.id) }) { try EntryTable.history.insert(entry, patient: record.patient, flag: nil, in: db) }
         for entry in record.visits {
-            try EntryTable.visits.insert(entry, patient: record.patient, flag: record.endedVisits.contains(entry.event.id.rawValue), in: db)
+            try EntryTable.visits.insert(entry, patient: record.patient, flag: record.endedVisits.contains(entry.event.id), in: db)
         }
     }
 }

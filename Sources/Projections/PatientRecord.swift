@@ -1,51 +1,93 @@
 import ClinicalEvents
 import EventLog
 
-/// One clinical entry as it stands now: its current fields (the original with every correction
-/// applied in causal order), and who wrote and amended it.
+/// One clinical entry as it stands now: its payload with every correction applied in causal
+/// order, and who wrote and amended it.
 public struct ClinicalEntry: Sendable, Equatable {
     public var event: EventEnvelope
-    /// The payload with corrections applied.
-    public var fields: [String: JSONValue]
+    /// The entry's payload with corrections applied: always a valid payload of its type.
+    public var current: ClinicalEvent
     public var corrections: [EventEnvelope] = []
     public var retraction: EventEnvelope?
 
     public var isRetracted: Bool { retraction != nil }
 
-    /// The entry for views: its fields, plus where it came from.
-    public var json: JSONValue {
-        var members = fields
-        members["eventId"] = .string(event.id.rawValue)
-        members["occurredAt"] = .string(event.occurredAt.description)
-        members["author"] = .string(event.author)
-        if !corrections.isEmpty { members["correctedBy"] = .array(corrections.map { .string($0.id.rawValue) }) }
-        return .object(members)
+    /// The entry as views show it, if its payload is a `Payload`.
+    public func view<Payload: ClinicalPayload>(as type: Payload.Type) -> EntryView<Payload>? {
+        guard let payload = current.payload as? Payload else { return nil }
+        return EntryView(payload: payload, eventId: event.id, occurredAt: event.occurredAt, author: event.author, correctedBy: corrections.map(\.id))
     }
-
-    /// A string field as it stands now.
-    public func string(_ key: String) -> String? { fields[key]?.stringValue }
 }
 
 /// Two or more sites set a patient field without seeing each other's change.
-public struct FieldConflict: Sendable, Equatable {
+public struct FieldConflict: Sendable, Equatable, Encodable {
     public var field: String
     /// The concurrent writes, in causal order; the last is the one views show.
-    public var writes: [FieldWrite]
+    public var values: [FieldWrite]
 
-    public var json: JSONValue {
-        ["field": .string(field), "shown": writes.last!.value,
-         "values": .array(writes.map(\.json))]
+    /// The value views show: the last write's.
+    public var shown: String? { values.last?.value }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(field, forKey: .field)
+        try container.encode(shown, forKey: .shown)
+        try container.encode(values, forKey: .values)
     }
+
+    enum CodingKeys: String, CodingKey { case field, shown, values }
 }
 
-/// One write of one patient field.
-public struct FieldWrite: Sendable, Equatable {
-    public var value: JSONValue
-    public var event: EventEnvelope
+/// One write of one patient field, and where it came from.
+public struct FieldWrite: Sendable, Equatable, Encodable {
+    /// The value written; nil where the field was removed.
+    public var value: String?
+    public var author: String
+    public var eventId: EventID
+    public var origin: NodeID
+    public var lamport: Int
+    public var recordedAt: Timestamp
 
-    public var json: JSONValue {
-        ["value": value, "author": .string(event.author), "eventId": .string(event.id.rawValue),
-         "origin": .string(event.origin.rawValue), "lamport": .int(event.lamport), "recordedAt": .string(event.recordedAt.description)]
+    public init(value: String?, event: EventEnvelope) {
+        self.value = value
+        (author, eventId, origin, lamport, recordedAt) = (event.author, event.id, event.origin, event.lamport, event.recordedAt)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(value, forKey: .value)  // a removal shows as null
+        try container.encode(author, forKey: .author)
+        try container.encode(eventId, forKey: .eventId)
+        try container.encode(origin, forKey: .origin)
+        try container.encode(lamport, forKey: .lamport)
+        try container.encode(recordedAt, forKey: .recordedAt)
+    }
+
+    enum CodingKeys: String, CodingKey { case value, author, eventId, origin, lamport, recordedAt }
+
+    /// Reads back the writes a conflict row stores (written by ``CanonicalEncoder`` from this
+    /// type); nil for anything else.
+    static func stored(_ text: String) -> [FieldWrite]? {
+        guard case .array(let elements)? = try? JSONParser.parse(text) else { return nil }
+        var writes: [FieldWrite] = []
+        for element in elements {
+            guard case .object(let m) = element, case .string(let author)? = m["author"], let eventId = m["eventId"]?.stringValue.flatMap(EventID.init),
+                  let origin = m["origin"]?.stringValue.flatMap(NodeID.init), case .int(let lamport)? = m["lamport"],
+                  let recordedAt = m["recordedAt"]?.stringValue.flatMap(Timestamp.init(rfc3339:))
+            else { return nil }
+            let value: String?
+            switch m["value"] {
+            case .string(let text)?: value = text
+            case .null?: value = nil
+            default: return nil
+            }
+            writes.append(FieldWrite(value: value, author: author, eventId: eventId, origin: origin, lamport: lamport, recordedAt: recordedAt))
+        }
+        return writes
+    }
+
+    private init(value: String?, author: String, eventId: EventID, origin: NodeID, lamport: Int, recordedAt: Timestamp) {
+        (self.value, self.author, self.eventId, self.origin, self.lamport, self.recordedAt) = (value, author, eventId, origin, lamport, recordedAt)
     }
 }
 
@@ -55,8 +97,8 @@ public struct FieldWrite: Sendable, Equatable {
 /// record, and ``json`` gives the same bytes, on every store.
 public struct PatientRecord: Sendable, Equatable {
     public var patient: PatientID
-    /// name, dateOfBirth, phone, email, address → the value shown (null when removed).
-    public var details: [String: JSONValue] = [:]
+    /// The details shown: each field's last write (a removed one absent).
+    public var details = PatientDetails()
     public var conflicts: [FieldConflict] = []
     /// Every clinical entry, retracted ones included, in causal order.
     public var entries: [ClinicalEntry] = []
@@ -65,12 +107,12 @@ public struct PatientRecord: Sendable, Equatable {
     /// can be applied to the stored views in place.
     public var foldedThrough: CausalPosition?
 
-    public var isRegistered: Bool { details["name"] != nil }
+    public var isRegistered: Bool { details.name != nil }
 
     /// Visits that were started and not retracted, oldest first.
     public private(set) var visits: [ClinicalEntry] = []
     /// Ids of visits that were ended.
-    public private(set) var endedVisits: Set<String> = []
+    public private(set) var endedVisits: Set<EventID> = []
     /// Trigger points found and not retracted, in causal order.
     public private(set) var triggerPoints: [ClinicalEntry] = []
     /// Active trigger points (spontaneously painful, referring pain) found and not resolved (nor
@@ -95,16 +137,16 @@ public struct PatientRecord: Sendable, Equatable {
 
     /// Sorts the entries into the lists views show; called once, when the fold is done.
     mutating func derive() {
-        var resolved = Set<String>()
+        var resolved = Set<EventID>()
         for entry in entries where !entry.isRetracted {
-            switch entry.event.type {
-            case VisitStarted.eventType: visits.append(entry)
-            case VisitEnded.eventType: if let visit = entry.string("visit") { endedVisits.insert(visit) }
-            case TriggerPointFound.eventType: triggerPoints.append(entry)
-            case TriggerPointResolved.eventType: if let finding = entry.string("finding") { resolved.insert(finding) }
-            case TechniqueApplied.eventType: techniques.append(entry)
-            case PainScoreRecorded.eventType: painScores.append(entry)
-            case HistoryEntryRecorded.eventType: historyByKind[entry.string("kind") ?? "", default: []].append(entry)
+            switch entry.current {
+            case .visitStarted: visits.append(entry)
+            case .visitEnded(let ended): endedVisits.insert(ended.visit)
+            case .triggerPointFound: triggerPoints.append(entry)
+            case .triggerPointResolved(let resolution): resolved.insert(resolution.finding)
+            case .techniqueApplied: techniques.append(entry)
+            case .painScoreRecorded: painScores.append(entry)
+            case .historyEntryRecorded(let history): historyByKind[history.kind, default: []].append(entry)
             default: break
             }
         }
@@ -112,12 +154,12 @@ public struct PatientRecord: Sendable, Equatable {
         techniques.sort(by: Self.clinicalTime)
         techniques.reverse()
         painScores.sort(by: Self.clinicalTime)
-        let present = triggerPoints
-            .filter { !resolved.contains($0.event.id.rawValue) }
-            .sorted { ($0.string("muscle") ?? "", $0.string("side") ?? "", $0.event.occurredAt, $0.event.id) < ($1.string("muscle") ?? "", $1.string("side") ?? "", $1.event.occurredAt, $1.event.id) }
-        activeTriggerPoints = present.filter { $0.string("status") != "latent" }
-        latentTriggerPoints = present.filter { $0.string("status") == "latent" }
-        painTrend = PainTrend(scores: painScores.compactMap { $0.fields["score"]?.intValue })
+        let present = triggerPoints.filter { !resolved.contains($0.event.id) }
+            .compactMap { entry in entry.view(as: TriggerPointFound.self).map { (entry: entry, view: $0) } }
+            .sorted { EntryView.byMuscle($0.view, $1.view) }
+        activeTriggerPoints = present.filter { !$0.view.payload.isLatent }.map { $0.entry }
+        latentTriggerPoints = present.filter { $0.view.payload.isLatent }.map { $0.entry }
+        painTrend = PainTrend(scores: painScores.compactMap { $0.view(as: PainScoreRecorded.self)?.payload.score })
     }
 
     /// Clinical time, then causal order: ties (same minute) keep the order they were written in.
@@ -125,23 +167,15 @@ public struct PatientRecord: Sendable, Equatable {
         a.event.occurredAt != b.event.occurredAt ? a.event.occurredAt < b.event.occurredAt : CausalOrder.precedes(a.event, b.event)
     }
 
-    /// The `myolog show --json` document (Schemas/views/show.schema.json).
-    public var json: JSONValue {
-        var history: [String: JSONValue] = [:]
-        for term in Vocabularies.historyKinds.terms { history[term.id] = .array(self.history(term.id).map(\.json)) }
-        return [
-            "patientId": .string(patient.rawValue),
-            "details": .object(details),
-            "conflicts": .array(conflicts.map(\.json)),
-            "history": .object(history),
-            "activeTriggerPoints": .array(activeTriggerPoints.map(\.json)),
-            "latentTriggerPoints": .array(latentTriggerPoints.map(\.json)),
-            "techniques": .array(techniques.map(\.json)),
-            "visits": .array(visits.map(\.json)),
-            "lastVisit": lastVisit.map { .string($0.description) } ?? .null,
-            "painScores": .array(painScores.map(\.json)),
-            "painTrend": painTrend?.json ?? .null,
-            "eventCount": .int(eventCount),
-        ]
+    /// The `myolog show` view (Schemas/views/show.schema.json).
+    public var view: PatientView {
+        var history: [String: [EntryView<HistoryEntryRecorded>]] = [:]
+        for term in Vocabularies.historyKinds.terms { history[term.id] = self.history(term.id).compactMap { $0.view(as: HistoryEntryRecorded.self) } }
+        return PatientView(
+            patientId: patient, details: details, conflicts: conflicts, history: history,
+            activeTriggerPoints: activeTriggerPoints.compactMap { $0.view(as: TriggerPointFound.self) },
+            latentTriggerPoints: latentTriggerPoints.compactMap { $0.view(as: TriggerPointFound.self) },
+            techniques: techniques.compactMap { $0.view(as: TechniqueApplied.self) }, visits: visits.compactMap { $0.view(as: VisitStarted.self) },
+            painScores: painScores.compactMap { $0.view(as: PainScoreRecorded.self) }, eventCount: eventCount)
     }
 }

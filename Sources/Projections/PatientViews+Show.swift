@@ -3,81 +3,63 @@ import EventLog
 import GRDB
 
 extension PatientViews {
-    /// One entry row read back: its `show --json` member and the keys the views sort it by.
-    struct StoredEntry {
-        var json: JSONValue
-        var eventID: String
-        var occurredAt: String
+    /// One entry row read back, with the ``CausalPosition`` views order it by.
+    struct StoredEntry<Payload: EntryRow> {
+        var view: EntryView<Payload>
         var position: CausalPosition
-        var fields: [String: JSONValue]
         /// The table's derived column (`active`, `ended`), where it has one.
         var flag: Bool?
 
         /// Clinical time, then causal order: ``PatientRecord/clinicalTime(_:_:)`` on rows.
-        static func clinicalTime(_ a: StoredEntry, _ b: StoredEntry) -> Bool {
-            a.occurredAt != b.occurredAt ? a.occurredAt < b.occurredAt : a.position < b.position
+        static func clinicalTime(_ a: Self, _ b: Self) -> Bool {
+            a.view.occurredAt != b.view.occurredAt ? a.view.occurredAt < b.view.occurredAt : a.position < b.position
         }
     }
 
-    /// The rows of one entry table for `patient`, read by column name.
-    func entries(_ table: EntryTable, of patient: PatientID) throws -> [StoredEntry] {
-        try Row.fetchAll(reader.database.cachedStatement(sql: "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) WHERE patient = ?"),
-                         arguments: [patient.rawValue]).map { row in
-            let fields = table.members(of: row)
-            var members = fields
-            let eventID: String = row["event"], occurredAt: String = row[table.timeColumn]
-            members["eventId"] = .string(eventID)
-            members["occurredAt"] = .string(occurredAt)
-            members["author"] = .string(row["author"])
-            if let corrections: String = row["correctedBy"] { members["correctedBy"] = try JSONParser.parse(corrections) }
-            return StoredEntry(json: .object(members), eventID: eventID, occurredAt: occurredAt,
-                               position: CausalPosition(lamport: row["lamport"], origin: row["origin"], sequence: row["sequence"]), fields: fields,
+    /// The rows of `Payload`'s entry table for `patient`, read by column name.
+    func entries<Payload: EntryRow>(_ type: Payload.Type, of patient: PatientID) throws -> [StoredEntry<Payload>] {
+        let table = Payload.table
+        return try Row.fetchAll(reader.database.cachedStatement(sql: "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) WHERE patient = ?"),
+                                arguments: [patient.rawValue]).map { row in
+            let occurredAt: String = row[table.timeColumn]
+            guard let time = Timestamp(rfc3339: occurredAt) else {
+                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "\(table.name).\(table.timeColumn) \"\(occurredAt)\" is not a timestamp")
+            }
+            let view = EntryView(payload: Payload(row: row), eventId: row["event"], occurredAt: time, author: row["author"],
+                                 correctedBy: EntryTable.correctedBy(row["correctedBy"] as String?))
+            return StoredEntry(view: view, position: CausalPosition(lamport: row["lamport"], origin: row["origin"], sequence: row["sequence"]),
                                flag: table.flag.map { row[$0.column] })
         }
     }
 
-    /// The `show --json` document of one patient, from the stored rows: the same document
-    /// ``PatientRecord/json`` gives for the fold of the patient's events (tests hold them equal).
-    func storedShow(_ patient: PatientID) throws -> JSONValue? {
+    /// One patient's view, from the stored rows: the view ``PatientRecord/view`` gives for the
+    /// fold of the patient's events (tests hold them equal). Nil for a patient not registered.
+    func storedShow(_ patient: PatientID) throws -> PatientView? {
         let db = reader.database
         guard let summary = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM patient_summary WHERE patient = ?"), arguments: [patient.rawValue]) else {
             return nil
         }
-        var details: [String: JSONValue] = [:]
-        for field in PatientDetailsChanged.fields { if let value: String = summary[field] { details[field] = .string(value) } }
-        let conflicts = try Row.fetchAll(db.cachedStatement(sql: "SELECT field, shown, candidates FROM field_conflicts WHERE patient = ?"), arguments: [patient.rawValue])
-            .sorted { PatientDetailsChanged.fields.firstIndex(of: $0["field"]) ?? 0 < PatientDetailsChanged.fields.firstIndex(of: $1["field"]) ?? 0 }
-            .map { row -> JSONValue in
-                ["field": .string(row["field"]), "shown": (row["shown"] as String?).map(JSONValue.string) ?? .null,
-                 "values": try JSONParser.parse(row["candidates"] as String)]
+        var details = PatientDetails()
+        for field in PatientDetails.fields { details[field] = summary[field] }
+        let conflicts = try Row.fetchAll(db.cachedStatement(sql: "SELECT field, candidates FROM field_conflicts WHERE patient = ?"), arguments: [patient.rawValue])
+            .map { row -> FieldConflict in
+                guard let values = FieldWrite.stored(row["candidates"]) else {
+                    throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "field_conflicts.candidates of \(patient) is not a list of writes")
+                }
+                return FieldConflict(field: row["field"], values: values)
             }
-        var history: [String: JSONValue] = [:]
-        let recorded = try entries(.history, of: patient).sorted { $0.position < $1.position }
-        for term in Vocabularies.historyKinds.terms {
-            history[term.id] = .array(recorded.filter { $0.fields["kind"] == .string(term.id) }.map(\.json))
-        }
+            .sorted { PatientDetails.fields.firstIndex(of: $0.field) ?? 0 < PatientDetails.fields.firstIndex(of: $1.field) ?? 0 }
+        let recorded = try entries(HistoryEntryRecorded.self, of: patient).sorted { $0.position < $1.position }.map(\.view)
+        var history: [String: [EntryView<HistoryEntryRecorded>]] = [:]
+        for term in Vocabularies.historyKinds.terms { history[term.id] = recorded.filter { $0.payload.kind == term.id } }
         // Present: found and not resolved (retracted ones have no row).
-        let triggerPoints = try entries(.triggerPoints, of: patient).filter { $0.flag == true }.sorted {
-            ($0.fields["muscle"]?.stringValue ?? "", $0.fields["side"]?.stringValue ?? "", $0.occurredAt, $0.eventID)
-                < ($1.fields["muscle"]?.stringValue ?? "", $1.fields["side"]?.stringValue ?? "", $1.occurredAt, $1.eventID)
-        }
-        let visits = try entries(.visits, of: patient).sorted(by: StoredEntry.clinicalTime)
-        let painScores = try entries(.painScores, of: patient).sorted(by: StoredEntry.clinicalTime)
-        let techniques = try entries(.techniques, of: patient).sorted(by: StoredEntry.clinicalTime).reversed()
-        let trend = PainTrend(scores: painScores.compactMap { $0.fields["score"]?.intValue })
-        return [
-            "patientId": .string(patient.rawValue),
-            "details": .object(details),
-            "conflicts": .array(conflicts),
-            "history": .object(history),
-            "activeTriggerPoints": .array(triggerPoints.filter { $0.fields["status"] != .string("latent") }.map(\.json)),
-            "latentTriggerPoints": .array(triggerPoints.filter { $0.fields["status"] == .string("latent") }.map(\.json)),
-            "techniques": .array(techniques.map(\.json)),
-            "visits": .array(visits.map(\.json)),
-            "lastVisit": visits.last.map { .string($0.occurredAt) } ?? .null,
-            "painScores": .array(painScores.map(\.json)),
-            "painTrend": trend?.json ?? .null,
-            "eventCount": .int(summary["eventCount"]),
-        ]
+        let triggerPoints = try entries(TriggerPointFound.self, of: patient).filter { $0.flag == true }.map(\.view).sorted(by: EntryView.byMuscle)
+        return PatientView(
+            patientId: patient, details: details, conflicts: conflicts, history: history,
+            activeTriggerPoints: triggerPoints.filter { !$0.payload.isLatent }, latentTriggerPoints: triggerPoints.filter(\.payload.isLatent),
+            techniques: try entries(TechniqueApplied.self, of: patient).sorted(by: StoredEntry.clinicalTime).reversed().map(\.view),
+            visits: try entries(VisitStarted.self, of: patient).sorted(by: StoredEntry.clinicalTime).map(\.view),
+            painScores: try entries(PainScoreRecorded.self, of: patient).sorted(by: StoredEntry.clinicalTime).map(\.view),
+            eventCount: summary["eventCount"])
     }
 }

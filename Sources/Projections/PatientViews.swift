@@ -9,61 +9,53 @@ public struct PatientViews {
 
     public init(_ reader: EventReader) { self.reader = reader }
 
-    /// The `show --json` document of one patient.
-    public func show(_ patient: PatientID, _ travel: TimeTravel = .now) throws -> JSONValue? {
+    /// One patient's view; nil when the patient is not registered (at that moment).
+    public func show(_ patient: PatientID, _ travel: TimeTravel = .now) throws -> PatientView? {
         if travel == .now { return try storedShow(patient) }
         let record = try PatientFold.fold(patient, events: reader.events(patient: patient), covering: travel)
-        return record.isRegistered ? record.json : nil
+        return record.isRegistered ? record.view : nil
     }
 
     /// One row per registered patient, by name: the `patients` view.
-    public func patients(search: String? = nil, _ travel: TimeTravel = .now) throws -> [JSONValue] {
-        var rows: [JSONValue] = []
+    public func patients(search: String? = nil, _ travel: TimeTravel = .now) throws -> [PatientListing] {
         if travel == .now {
             let pattern = search.map { "%" + $0.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
-            let cursor = try Row.fetchCursor(reader.database, sql: """
+            return try Row.fetchAll(reader.database, sql: """
                 SELECT patient, name, dateOfBirth, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints FROM patient_summary
                 WHERE ?1 IS NULL OR name LIKE ?1 ESCAPE '\\' OR patient LIKE ?1 ESCAPE '\\'
                 ORDER BY name COLLATE NOCASE, patient
-                """, arguments: [pattern])
-            while let row = try cursor.next() {
-                rows.append(Self.summary(patient: row["patient"], name: row["name"], dateOfBirth: row["dateOfBirth"], lastVisit: row["lastVisit"],
-                                         latestPain: row["latestPainScore"], activeTriggerPoints: row["activeTriggerPoints"],
-                                         latentTriggerPoints: row["latentTriggerPoints"]))
+                """, arguments: [pattern]).map { row in
+                PatientListing(patientId: row["patient"], name: row["name"], dateOfBirth: row["dateOfBirth"],
+                               lastVisit: (row["lastVisit"] as String?).flatMap(Timestamp.init(rfc3339:)), latestPainScore: row["latestPainScore"],
+                               activeTriggerPoints: row["activeTriggerPoints"], latentTriggerPoints: row["latentTriggerPoints"])
             }
-            return rows
         }
         var records: [PatientRecord] = []
         try reader.forEachPatient { patient, events in
             let record = try PatientFold.fold(patient, events: events, covering: travel)
-            let name = record.details["name"]?.stringValue ?? ""
+            let name = record.details.name ?? ""
             if record.isRegistered, search.map({ name.localizedCaseInsensitiveContains($0) || patient.rawValue.hasPrefix($0.lowercased()) }) ?? true {
                 records.append(record)
             }
         }
-        records.sort { ($0.details["name"]?.stringValue?.lowercased() ?? "", $0.patient) < ($1.details["name"]?.stringValue?.lowercased() ?? "", $1.patient) }
+        records.sort { ($0.details.name?.lowercased() ?? "", $0.patient) < ($1.details.name?.lowercased() ?? "", $1.patient) }
         return records.map { record in
-            Self.summary(patient: record.patient.rawValue, name: record.details["name"]?.stringValue ?? "", dateOfBirth: record.details["dateOfBirth"]?.stringValue ?? "",
-                         lastVisit: record.lastVisit?.description, latestPain: record.painScores.last?.fields["score"]?.intValue,
-                         activeTriggerPoints: record.activeTriggerPoints.count, latentTriggerPoints: record.latentTriggerPoints.count)
+            PatientListing(patientId: record.patient, name: record.details.name ?? "", dateOfBirth: record.details.dateOfBirth ?? "",
+                           lastVisit: record.lastVisit, latestPainScore: record.painScores.last?.view(as: PainScoreRecorded.self)?.payload.score,
+                           activeTriggerPoints: record.activeTriggerPoints.count, latentTriggerPoints: record.latentTriggerPoints.count)
         }
     }
 
-    static func summary(patient: String, name: String, dateOfBirth: String, lastVisit: String?, latestPain: Int?, activeTriggerPoints: Int, latentTriggerPoints: Int) -> JSONValue {
-        ["patientId": .string(patient), "name": .string(name), "dateOfBirth": .string(dateOfBirth),
-         "lastVisit": lastVisit.map(JSONValue.string) ?? .null, "latestPainScore": latestPain.map(JSONValue.int) ?? .null,
-         "activeTriggerPoints": .int(activeTriggerPoints), "latentTriggerPoints": .int(latentTriggerPoints)]
-    }
-
     /// Every field two sites changed concurrently, with every candidate value and its author.
-    public func conflicts() throws -> [JSONValue] {
+    public func conflicts() throws -> [ConflictListing] {
         try Row.fetchAll(reader.database, sql: """
-            SELECT c.patient, s.name, c.field, c.shown, c.candidates FROM field_conflicts c
+            SELECT c.patient, s.name, c.field, c.candidates FROM field_conflicts c
             JOIN patient_summary s USING (patient) ORDER BY s.name COLLATE NOCASE, c.patient, c.field
             """).map { row in
-            ["patientId": .string(row["patient"]), "name": .string(row["name"]), "field": .string(row["field"]),
-             "shown": (row["shown"] as String?).map(JSONValue.string) ?? .null,
-             "values": try JSONParser.parse(row["candidates"] as String)]
+            guard let values = FieldWrite.stored(row["candidates"]) else {
+                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "field_conflicts.candidates of \(row["patient"] as String) is not a list of writes")
+            }
+            return ConflictListing(patientId: row["patient"], name: row["name"], conflict: FieldConflict(field: row["field"], values: values))
         }
     }
 }

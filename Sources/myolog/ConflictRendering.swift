@@ -1,14 +1,16 @@
 import EventLog
+import Projections
 
 /// The text form of `myolog conflicts`, shared with the demo.
 enum ConflictRendering {
-    static func text(_ conflicts: [JSONValue]) -> String {
+    static func text(_ conflicts: [ConflictListing]) -> String {
         if conflicts.isEmpty { return "No conflicts.\n" }
         var out = ""
-        for conflict in conflicts.compactMap(\.objectValue) {
-            out += "\(conflict["name"]?.stringValue ?? "") [\(conflict["patientId"]?.stringValue?.prefix(8) ?? "")] \(conflict["field"]?.stringValue ?? ""): shown \(conflict["shown"]?.stringValue ?? "(removed)")\n"
-            for value in (conflict["values"]?.arrayValue ?? []).compactMap(\.objectValue) {
-                out += "    \(value["value"]?.stringValue ?? "(removed)")  by \(value["author"]?.stringValue ?? "") (node \(value["origin"]?.stringValue ?? ""), \(value["recordedAt"]?.stringValue ?? ""))\n"
+        for listing in conflicts {
+            let conflict = listing.conflict
+            out += "\(listing.name) [\(listing.patientId.rawValue.prefix(8))] \(conflict.field): shown \(conflict.shown ?? "(removed)")\n"
+            for write in conflict.values {
+                out += "    \(write.value ?? "(removed)")  by \(write.author) (node \(write.origin), \(write.recordedAt))\n"
             }
         }
         return out

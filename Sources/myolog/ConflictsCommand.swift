@@ -22,7 +22,7 @@ struct ConflictsCommand: ParsableCommand {
         let store = try global.openStore()
         let conflicts = try store.read { try PatientViews($0).conflicts() }
         if global.json {
-            print(JSONValue.array(conflicts).canonicalString)
+            print(try CanonicalEncoder().string(conflicts))
             return
         }
         print(ConflictRendering.text(conflicts), terminator: "")

@@ -99,7 +99,7 @@ struct DemoSitesCommand: AsyncParsableCommand {
         func views(_ store: EventStore) throws -> String {
             try store.read { reader in
                 let views = PatientViews(reader)
-                return try summary.patients.map { try views.show($0.id)?.canonicalString ?? "" }.joined(separator: "\n")
+                return try summary.patients.map { try views.show($0.id).map(CanonicalEncoder().string) ?? "" }.joined(separator: "\n")
             }
         }
         let identical = try views(carlton) == views(fitzroy)

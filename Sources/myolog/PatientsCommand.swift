@@ -28,14 +28,13 @@ struct PatientsCommand: ParsableCommand {
         let store = try global.openStore()
         let rows = try store.read { try PatientViews($0).patients(search: search, time.travel()) }
         if global.json {
-            print(JSONValue.array(rows).canonicalString)
+            print(try CanonicalEncoder().string(rows))
             return
         }
         var table = TextTable(["PATIENT", "NAME", "BORN", "LAST VISIT", "PAIN", "ACTIVE TP", "LATENT TP"])
-        for row in rows.compactMap(\.objectValue) {
-            table.add([String(row["patientId"]?.stringValue?.prefix(8) ?? ""), row["name"]?.stringValue ?? "", row["dateOfBirth"]?.stringValue ?? "",
-                       row["lastVisit"]?.stringValue.map { String($0.prefix(10)) } ?? "-", row["latestPainScore"]?.intValue.map { "\($0)/10" } ?? "-",
-                       String(row["activeTriggerPoints"]?.intValue ?? 0), String(row["latentTriggerPoints"]?.intValue ?? 0)])
+        for row in rows {
+            table.add([String(row.patientId.rawValue.prefix(8)), row.name, row.dateOfBirth, row.lastVisit.map { String($0.description.prefix(10)) } ?? "-",
+                       row.latestPainScore.map { "\($0)/10" } ?? "-", String(row.activeTriggerPoints), String(row.latentTriggerPoints)])
         }
         print(table.rendered, terminator: "")
         print("\(rows.count) patient\(rows.count == 1 ? "" : "s")")

@@ -26,7 +26,7 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let store = try global.openStore()
         let travel = try time.travel()
-        let view = try store.read { reader -> JSONValue in
+        let view = try store.read { reader -> PatientView in
             let id = try ClinicalSession.resolvePatient(patient, in: reader)
             guard let view = try PatientViews(reader).show(id, travel) else {
                 if let withdrawal = try ClinicalSession.withdrawal(of: id, in: reader) {
@@ -37,7 +37,7 @@ struct ShowCommand: ParsableCommand {
             return view
         }
         if global.json {
-            print(view.canonicalString)
+            print(try CanonicalEncoder().string(view))
         } else {
             print(ShowRendering.text(view), terminator: "")
         }

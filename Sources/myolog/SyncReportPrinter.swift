@@ -27,10 +27,7 @@ struct SyncReportPrinter {
 
     /// Every open field conflict.
     static func conflictKeys(_ store: EventStore) throws -> Set<ConflictKey> {
-        Set(try store.read { try PatientViews($0).conflicts() }.compactMap { conflict in
-            guard let object = conflict.objectValue, let patient = object["patientId"]?.stringValue, let field = object["field"]?.stringValue else { return nil }
-            return ConflictKey(patient: patient, field: field)
-        })
+        Set(try store.read { try PatientViews($0).conflicts() }.map { ConflictKey(patient: $0.patientId.rawValue, field: $0.conflict.field) })
     }
 
     func print(_ report: LogExchange.Report, conflictsCreated: [ConflictKey], openForks: [ForkEvidence]) throws {

@@ -56,7 +56,7 @@ struct ClinicalRecordTests {
         guard case .entryCorrected(let c)? = try ClinicalEvent.decode(correction) else { Issue.record("not a correction"); return }
         #expect(c.fields == ["score": 3] && c.target == pain.id && c.reason == "Re-rated")
         try f.store.read { (reader: EventReader) throws in
-            #expect(try ClinicalSession.currentPayload(of: pain, in: reader)["score"] == 3)
+            #expect(try ClinicalSession.currentEntry(of: pain, in: reader) == .painScoreRecorded(PainScoreRecorded(score: 3, region: "hip", context: "post")))
             // The stored event is the one returned (its hash covers every field; the stored copy
             // also carries the signature its commit ended with).
             let stored = try #require(try reader.event(pain.id))

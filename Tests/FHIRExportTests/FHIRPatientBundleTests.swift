@@ -39,7 +39,7 @@ struct FHIRPatientBundleTests {
         let pains = resources(b, "Observation").filter { code($0) == "72514-3" }
         let record = try store.read { try PatientFold.fold(liam, events: $0.events(patient: liam)) }
         #expect(pains.count == record.painScores.count)
-        #expect(pains.map { $0["valueInteger"] } == record.painScores.map { $0.fields["score"] })
+        #expect(pains.map { $0["valueInteger"] } == record.painScores.map { $0.view(as: PainScoreRecorded.self).map { JSONValue.int($0.payload.score) } })
         let corrected = try #require(record.painScores.first { !$0.corrections.isEmpty })
         let exported = try #require(pains.first { $0["id"] == .string(corrected.event.id.rawValue) })
         #expect(exported["valueInteger"] == .int(3), "the demo corrects 4 → 3")

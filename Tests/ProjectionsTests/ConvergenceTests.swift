@@ -145,12 +145,12 @@ struct ConvergenceTests {
             try store.read { reader in
                 let views = PatientViews(reader)
                 return try String.fetchAll(reader.database, sql: "SELECT patient FROM patient_summary ORDER BY patient")
-                    .map { try views.show(PatientID($0)!)?.canonicalString ?? "missing" }
+                    .map { try views.show(PatientID($0)!).map(CanonicalEncoder().string) ?? "missing" }
             }
         }
         let shows = try net.stores.map(shown)
         #expect(!shows[0].isEmpty && shows.allSatisfy { $0 == shows[0] }, "seed \(seed)")
-        let conflicts = try net.stores.map { store in try store.read { try JSONValue.array(PatientViews($0).conflicts()).canonicalString } }
+        let conflicts = try net.stores.map { store in try store.read { try CanonicalEncoder().string(PatientViews($0).conflicts()) } }
         #expect(conflicts.allSatisfy { $0 == conflicts[0] })
         for store in net.stores {
             try store.rebuildProjections()

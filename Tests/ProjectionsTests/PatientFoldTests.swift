@@ -13,7 +13,7 @@ struct PatientFoldTests {
         let events = clinic.allEvents
         let patients = Set(events.compactMap(\.patient)).sorted()
         func views(_ arrival: [EventEnvelope]) throws -> [String] {
-            try patients.map { patient in try PatientFold.fold(patient, events: arrival.filter { $0.patient == patient }).json.canonicalString }
+            try patients.map { patient in try CanonicalEncoder().string(PatientFold.fold(patient, events: arrival.filter { $0.patient == patient }).view) }
         }
         let reference = try views(events)
         for _ in 0..<4 {
@@ -32,7 +32,7 @@ struct PatientFoldTests {
         #expect(a.clock.isConcurrent(with: b.clock))
         let record = try PatientFold.fold(patient, events: [a, b] + clinic.nodes[0].known.prefix(1))
         #expect(record.conflicts.count == 1)
-        #expect(record.conflicts[0].writes.map(\.value) == ["0411 111 111", "0422 222 222"])
+        #expect(record.conflicts[0].values.map(\.value) == ["0411 111 111", "0422 222 222"])
         // The winner: higher Lamport, then node id ("bbbb…" > "aaaa…" at equal Lamport).
         #expect(record.details["phone"] == "0422 222 222")
         clinic.sync(0, into: 1)
@@ -72,7 +72,7 @@ struct PatientFoldTests {
         _ = clinic.write(on: 0, patient: patient, EntryRetracted(target: first.id, reason: "wrong patient"))
         _ = clinic.write(on: 0, patient: patient, TriggerPointResolved(finding: tp.id))
         let record = try PatientFold.fold(patient, events: clinic.nodes[0].known)
-        #expect(record.painScores.map { $0.fields["score"] } == [5])
+        #expect(record.painScores.map { $0.view(as: PainScoreRecorded.self)?.payload.score } == [5])
         #expect(record.painTrend == PainTrend(scores: [5]))
         #expect(record.activeTriggerPoints.isEmpty)
         #expect(record.entries.contains { $0.event.id == first.id && $0.isRetracted })
@@ -89,11 +89,11 @@ struct PatientFoldTests {
         let events = clinic.nodes[0].known
         let between = Timestamp(millisecondsSinceEpoch: pain.recordedAt.millisecondsSinceEpoch + 1)
         let then = try PatientFold.fold(patient, events: events, covering: .asOf(between))
-        #expect(then.painScores.map { $0.fields["score"] } == [6])
+        #expect(then.painScores.map { $0.view(as: PainScoreRecorded.self)?.payload.score } == [6])
         let beforeRetraction = try PatientFold.fold(patient, events: events, covering: .asOf(later.recordedAt))
-        #expect(beforeRetraction.painScores.map { $0.fields["score"] } == [6, 3])
+        #expect(beforeRetraction.painScores.map { $0.view(as: PainScoreRecorded.self)?.payload.score } == [6, 3])
         let now = try PatientFold.fold(patient, events: events)
-        #expect(now.painScores.map { $0.fields["score"] } == [3])
+        #expect(now.painScores.map { $0.view(as: PainScoreRecorded.self)?.payload.score } == [3])
         #expect(try PatientFold.fold(patient, events: events, covering: .asOf(retraction.recordedAt)) == now)
         // --at-clock: exactly the events within the clock.
         let atClock = try PatientFold.fold(patient, events: events, covering: .atClock(later.clock))
@@ -114,7 +114,7 @@ struct PatientFoldTests {
         _ = clinic.write(on: 0, patient: patient, PatientRegistered(name: "Aiko", dateOfBirth: CivilDate(year: 2004, month: 11, day: 8)!))
         let record = try PatientFold.fold(patient, events: clinic.nodes[0].known)
         #expect(record.painTrend == nil)
-        #expect(record.json.objectValue?["painTrend"] == .null)
+        #expect(try CanonicalEncoder().value(record.view).objectValue?["painTrend"] == .null)
         #expect(PainTrend.sparkline([]) == "")
         #expect(PainTrend.sparkline([0, 5, 10]) == "▁▄█")
     }

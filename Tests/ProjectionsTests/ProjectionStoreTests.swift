@@ -53,8 +53,9 @@ struct ProjectionStoreTests {
         try store.read { reader in
             for (patient, _) in summary.patients {
                 let stored = try PatientViews(reader).show(patient)
-                let folded = try PatientFold.fold(patient, events: reader.events(patient: patient)).json
+                let folded = try PatientFold.fold(patient, events: reader.events(patient: patient)).view
                 #expect(stored == folded)
+                #expect(try CanonicalEncoder().string(stored) == CanonicalEncoder().string(folded))
             }
         }
     }

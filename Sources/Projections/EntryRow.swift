@@ -1,0 +1,48 @@
+import ClinicalEvents
+import EventLog
+import GRDB
+
+/// A clinical payload stored as a row of an ``EntryTable``: its members bound, typed, in the
+/// order of the table's ``EntryTable/fields``, and read back by column name.
+///
+/// Rows are written only by the projection, from payloads that passed the strict decoder, so
+/// reading one back does not check it again.
+protocol EntryRow: ClinicalPayload {
+    static var table: EntryTable { get }
+    init(row: Row)
+    func bindMembers(_ row: inout BoundStatement.Values)
+}
+
+extension PainScoreRecorded: EntryRow {
+    static var table: EntryTable { .painScores }
+    init(row: Row) { self.init(score: row["score"], region: row["region"], context: row["context"], visit: row["visit"]) }
+    func bindMembers(_ row: inout BoundStatement.Values) { row.integer(score); row.text(region); row.text(context); row.text(visit?.rawValue) }
+}
+
+extension TriggerPointFound: EntryRow {
+    static var table: EntryTable { .triggerPoints }
+    init(row: Row) {
+        self.init(muscle: row["muscle"], side: row["side"], status: row["status"], referral: row["referral"], note: row["note"], visit: row["visit"])
+    }
+    func bindMembers(_ row: inout BoundStatement.Values) {
+        row.text(muscle); row.text(side); row.text(status); row.text(referral); row.text(note); row.text(visit?.rawValue)
+    }
+}
+
+extension TechniqueApplied: EntryRow {
+    static var table: EntryTable { .techniques }
+    init(row: Row) { self.init(technique: row["technique"], region: row["region"], minutes: row["minutes"], note: row["note"], visit: row["visit"]) }
+    func bindMembers(_ row: inout BoundStatement.Values) { row.text(technique); row.text(region); row.integer(minutes); row.text(note); row.text(visit?.rawValue) }
+}
+
+extension HistoryEntryRecorded: EntryRow {
+    static var table: EntryTable { .history }
+    init(row: Row) { self.init(kind: row["kind"], text: row["text"], date: row["date"], ergonomics: row["ergonomics"]) }
+    func bindMembers(_ row: inout BoundStatement.Values) { row.text(kind); row.text(text); row.text(date); row.text(ergonomics) }
+}
+
+extension VisitStarted: EntryRow {
+    static var table: EntryTable { .visits }
+    init(row: Row) { self.init(reason: row["reason"]) }
+    func bindMembers(_ row: inout BoundStatement.Values) { row.text(reason) }
+}
