@@ -10,12 +10,12 @@ public struct AuditTrail {
     public init(_ reader: EventReader) { self.reader = reader }
 
     /// Site names of the nodes this store knows.
-    func sites() throws -> [String: String] {
-        Dictionary(uniqueKeysWithValues: try Row.fetchAll(reader.database, sql: "SELECT id, site FROM nodes").map { ($0["id"] as String, $0["site"] as String) })
+    func sites() throws -> [NodeID: String] {
+        Dictionary(uniqueKeysWithValues: try Row.fetchAll(reader.database, sql: "SELECT id, site FROM nodes").map { ($0["id"] as NodeID, $0["site"] as String) })
     }
 
     /// The patient's events in causal order, each with what amended it (`timeline`).
-    public func timeline(_ patient: PatientID, _ travel: TimeTravel = .now) throws -> [JSONValue] {
+    public func timeline(_ patient: PatientID, _ travel: TimeTravel = .now) throws -> [AuditLine] {
         let events = CausalOrder.sorted(try reader.events(patient: patient)).filter(travel.includes)
         let sites = try sites()
         var amendments: [EventID: [EventEnvelope]] = [:]
@@ -30,7 +30,7 @@ public struct AuditTrail {
     }
 
     /// One entry and every correction and retraction of it (`history EVENT`).
-    public func history(of reference: String) throws -> JSONValue {
+    public func history(of reference: String) throws -> AuditLine {
         let event = try reader.resolveEvent(reference)
         guard let patient = event.patient else { return try line(event, amendedBy: [], sites: sites()) }
         var amendments: [EventEnvelope] = []
@@ -40,33 +40,101 @@ public struct AuditTrail {
         return try line(event, amendedBy: CausalOrder.sorted(amendments), sites: sites())
     }
 
-    func line(_ event: EventEnvelope, amendedBy amendments: [EventEnvelope], sites: [String: String]) throws -> JSONValue {
-        var members: [String: JSONValue] = [
-            "eventId": .string(event.id.rawValue), "type": .string(event.type), "author": .string(event.author),
-            "origin": .string(event.origin.rawValue), "site": sites[event.origin.rawValue].map(JSONValue.string) ?? .null,
-            "occurredAt": .string(event.occurredAt.description), "recordedAt": .string(event.recordedAt.description),
-            "summary": .string(try ClinicalEvent.decode(event)?.summary ?? event.type),
-            "payload": try event.payloadValue(),
-        ]
-        var status = "current"
-        var marks: [JSONValue] = []
+    func line(_ event: EventEnvelope, amendedBy amendments: [EventEnvelope], sites: [NodeID: String]) throws -> AuditLine {
+        var line = AuditLine(eventId: event.id, type: event.type, author: event.author, origin: event.origin, site: sites[event.origin],
+                             occurredAt: event.occurredAt, recordedAt: event.recordedAt, summary: try ClinicalEvent.decode(event)?.summary ?? event.type,
+                             payload: try event.payloadValue(), status: .current, amendments: [])
         for amendment in amendments {
+            let kind: AuditLine.Amendment.Kind
             switch try ClinicalEvent.decode(amendment) {
             case .entryCorrected(let c)?:
-                if status == "current" { status = "corrected" }
-                marks.append(["kind": "correction", "eventId": .string(amendment.id.rawValue), "author": .string(amendment.author),
-                              "site": sites[amendment.origin.rawValue].map(JSONValue.string) ?? .null,
-                              "recordedAt": .string(amendment.recordedAt.description), "reason": .string(c.reason), "fields": .object(c.fields)])
+                if line.status == .current { line.status = .corrected }
+                kind = .correction(fields: c.fields, reason: c.reason)
             case .entryRetracted(let r)?:
-                status = "retracted"
-                marks.append(["kind": "retraction", "eventId": .string(amendment.id.rawValue), "author": .string(amendment.author),
-                              "site": sites[amendment.origin.rawValue].map(JSONValue.string) ?? .null,
-                              "recordedAt": .string(amendment.recordedAt.description), "reason": .string(r.reason)])
-            default: break
+                line.status = .retracted
+                kind = .retraction(reason: r.reason)
+            default: continue
+            }
+            line.amendments.append(AuditLine.Amendment(kind: kind, eventId: amendment.id, author: amendment.author, site: sites[amendment.origin],
+                                                       recordedAt: amendment.recordedAt))
+        }
+        return line
+    }
+}
+
+/// One event as the auditor's views show it (Schemas/views/timeline.schema.json): what it says,
+/// who wrote it where and when, and every correction and retraction of it.
+public struct AuditLine: Sendable, Equatable, Encodable {
+    public var eventId: EventID
+    public var type: String
+    public var author: String
+    public var origin: NodeID
+    /// The origin's site name, if this store knows the node.
+    public var site: String?
+    public var occurredAt: Timestamp
+    public var recordedAt: Timestamp
+    /// One line for people (``ClinicalEvent/summary``).
+    public var summary: String
+    /// The payload exactly as stored (at the version it was written in).
+    public var payload: JSONValue
+    public var status: Status
+    public var amendments: [Amendment]
+
+    public enum Status: String, Sendable, Encodable { case current, corrected, retracted }
+
+    /// A correction or retraction of the event.
+    public struct Amendment: Sendable, Equatable, Encodable {
+        public enum Kind: Sendable, Equatable {
+            /// The members it changed (`null`: removed) and why.
+            case correction(fields: [String: JSONValue], reason: String)
+            case retraction(reason: String)
+        }
+
+        public var kind: Kind
+        public var eventId: EventID
+        public var author: String
+        public var site: String?
+        public var recordedAt: Timestamp
+
+        public var reason: String {
+            switch kind {
+            case .correction(_, let reason), .retraction(let reason): reason
             }
         }
-        members["status"] = .string(status)
-        members["amendments"] = .array(marks)
-        return .object(members)
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            switch kind {
+            case .correction(let fields, _):
+                try container.encode("correction", forKey: .kind)
+                try container.encode(fields, forKey: .fields)
+            case .retraction:
+                try container.encode("retraction", forKey: .kind)
+            }
+            try container.encode(eventId, forKey: .eventId)
+            try container.encode(author, forKey: .author)
+            try container.encode(site, forKey: .site)
+            try container.encode(recordedAt, forKey: .recordedAt)
+            try container.encode(reason, forKey: .reason)
+        }
+
+        enum CodingKeys: String, CodingKey { case kind, fields, eventId, author, site, recordedAt, reason }
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(eventId, forKey: .eventId)
+        try container.encode(type, forKey: .type)
+        try container.encode(author, forKey: .author)
+        try container.encode(origin, forKey: .origin)
+        try container.encode(site, forKey: .site)  // null for a node this store does not know
+        try container.encode(occurredAt, forKey: .occurredAt)
+        try container.encode(recordedAt, forKey: .recordedAt)
+        try container.encode(summary, forKey: .summary)
+        try container.encode(payload, forKey: .payload)
+        try container.encode(status, forKey: .status)
+        try container.encode(amendments, forKey: .amendments)
+    }
+
+    enum CodingKeys: String, CodingKey { case eventId, type, author, origin, site, occurredAt, recordedAt, summary, payload, status, amendments }
 }

@@ -19,9 +19,9 @@ struct HistoryCommand: ParsableCommand {
         let store = try global.openStore()
         let trail = try store.read { try AuditTrail($0).history(of: event) }
         if global.json {
-            print(trail.canonicalString)
-        } else if let line = trail.objectValue {
-            print(AuditRendering.text(line), terminator: "")
+            print(try CanonicalEncoder().string(trail))
+        } else {
+            print(AuditRendering.text(trail), terminator: "")
         }
     }
 }

@@ -27,11 +27,11 @@ struct TimelineCommand: ParsableCommand {
             try AuditTrail(reader).timeline(try ClinicalSession.resolvePatient(patient, in: reader), time.travel())
         }
         if global.json {
-            print(JSONValue.array(lines).canonicalString)
+            print(try CanonicalEncoder().string(lines))
             return
         }
         var out = StandardOutput()
-        for line in lines.compactMap(\.objectValue) { out.write(AuditRendering.text(line)) }
+        for line in lines { out.write(AuditRendering.text(line)) }
         out.flush()
     }
 }
