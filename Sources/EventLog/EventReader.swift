@@ -223,7 +223,7 @@ struct StoredEventRow: Sendable {
         func corrupt(_ what: String) -> EventLogError { .corruptEvent(position: position, reason: what) }
         guard let id = EventID(id) else { throw corrupt("id is not a UUID") }
         guard let origin = NodeID(origin) else { throw corrupt("origin is not a node id") }
-        guard let clockJSON = try? JSONParser.parse(clock), let clock = VectorClock(json: clockJSON) else { throw corrupt("clock is not a vector clock") }
+        guard let clock = VectorClock(canonical: clock) else { throw corrupt("clock is not a vector clock in canonical form") }
         guard let recordedAt = Timestamp(rfc3339: recordedAt) else { throw corrupt("recordedAt is not an RFC 3339 instant") }
         guard let occurredAt = Timestamp(rfc3339: occurredAt) else { throw corrupt("occurredAt is not an RFC 3339 instant") }
         var patientID: PatientID?

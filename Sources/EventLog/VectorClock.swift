@@ -58,6 +58,47 @@ public struct VectorClock: Sendable, Hashable, CustomStringConvertible {
         writer.appendByte(UInt8(ascii: "}"))
     }
 
+    /// Reads a clock from exactly the text ``description`` writes — node ids in ascending order,
+    /// positive integers without leading zeros, no spaces — as the log stores it; nil for any
+    /// other text. Scans the bytes once, with no JSON tree: every stored event has a clock.
+    public init?(canonical text: String) {
+        var text = text
+        guard let entries = text.withUTF8({ Self.scanCanonical($0) }) else { return nil }
+        self.entries = entries
+    }
+
+    private static func scanCanonical(_ bytes: UnsafeBufferPointer<UInt8>) -> [NodeID: Int]? {
+        guard bytes.count >= 2, bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else { return nil }
+        var entries: [NodeID: Int] = [:]
+        var index = 1
+        let end = bytes.count - 1
+        var previous: String?
+        while index < end {
+            if !entries.isEmpty {
+                guard bytes[index] == UInt8(ascii: ",") else { return nil }
+                index += 1
+            }
+            // "node": 16 base32 characters in quotes (NodeID checks them).
+            guard index + 19 <= end, bytes[index] == UInt8(ascii: "\""), bytes[index + 17] == UInt8(ascii: "\""), bytes[index + 18] == UInt8(ascii: ":"),
+                  let node = NodeID(String(decoding: UnsafeBufferPointer(rebasing: bytes[index + 1..<index + 17]), as: UTF8.self))
+            else { return nil }
+            guard previous.map({ $0 < node.rawValue }) ?? true else { return nil }
+            previous = node.rawValue
+            index += 19
+            guard index < end, (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(bytes[index]) else { return nil }
+            var value = 0
+            while index < end, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+                let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = times.addingReportingOverflow(Int(bytes[index] - UInt8(ascii: "0")))
+                guard !overflow1, !overflow2 else { return nil }
+                value = sum
+                index += 1
+            }
+            entries[node] = value
+        }
+        return entries
+    }
+
     /// Reads a clock from its JSON text, as `myolog id --json` prints it; nil for anything else.
     public init?(text: String) {
         guard let value = try? JSONParser.parse(text) else { return nil }

@@ -100,4 +100,29 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+}
+
+extension CanonicalJSONTests {
+    @Test("a stored clock is read by the byte scanner exactly as written, and any other spelling is refused (seeded)", arguments: 0..<20)
+    func canonicalClock(seed: Int) {
+        var rng = SeededGenerator(seed: UInt64(seed))
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
+        for _ in 0..<200 {
+            var entries: [NodeID: Int] = [:]
+            for _ in 0..<Int(rng.next() % 5) {
+                let node = NodeID(String((0..<16).map { _ in alphabet[Int(rng.next() % 32)] }))!
+                entries[node] = Int(rng.next() % (1 << 53)) + 1
+            }
+            let clock = VectorClock(entries)
+            #expect(VectorClock(canonical: clock.description) == clock)
+            #expect(VectorClock(text: clock.description) == clock, "the JSON reader agrees")
+        }
+        let a = "aaaaaaaaaaaaaaaa", b = "bbbbbbbbbbbbbbbb"
+        for refused in ["", "{", "}", "[]", "{\"\(a)\":0}", "{\"\(a)\":01}", "{\"\(a)\":-1}", "{\"\(b)\":1,\"\(a)\":2}", "{\"\(a)\":1,\"\(a)\":2}",
+                        "{ \"\(a)\":1}", "{\"\(a)\": 1}", "{\"\(a)\":1,}", "{\"AAAAAAAAAAAAAAAA\":1}", "{\"\(a)\":99999999999999999999}", "{\"\(a)\":1}x"] {
+            #expect(VectorClock(canonical: refused) == nil, "\(refused)")
+        }
+        #expect(VectorClock(canonical: "{}") == VectorClock())
+    }
 }
