@@ -32,6 +32,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         // Graceful shutdown of the server (already in the graph through Hummingbird).
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Typed HTTP field names for the sync headers (already in the graph through Hummingbird).
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // DER encoding of the node certificates' extensions (already in the graph through swift-certificates).
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -61,15 +65,18 @@ let package = Package(
                 "EventLog",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -82,6 +89,8 @@ let package = Package(
                 "SyncHTTP",
                 "FHIRExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The CLI chooses where the server's log lines go (stderr) and at what level.
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog"]),

@@ -17,7 +17,35 @@ public struct ReadOnlyQuery {
     /// One result: column names, then rows of SQLite values.
     public struct Result {
         public var columns: [String]
-        public var rows: [[DatabaseValue]]
+        public var rows: [[Value]]
+    }
+
+    /// One cell of a result, as SQLite holds it.
+    public enum Value: Sendable, Equatable {
+        case null
+        case integer(Int64)
+        case real(Double)
+        case text(String)
+        case blob(Data)
+
+        init(_ value: DatabaseValue) {
+            switch value.storage {
+            case .null: self = .null
+            case .int64(let int): self = .integer(int)
+            case .double(let double): self = .real(double)
+            case .string(let string): self = .text(string)
+            case .blob(let data): self = .blob(data)
+            }
+        }
+
+        /// Bytes it holds, for the result's memory limit.
+        var size: Int {
+            switch self {
+            case .text(let text): text.utf8.count
+            case .blob(let data): data.count
+            default: 8
+            }
+        }
     }
 
     let databaseURL: URL
@@ -82,14 +110,8 @@ public struct ReadOnlyQuery {
                 let cursor = try Row.fetchCursor(statement)
                 while let row = try cursor.next() {
                     guard result.rows.count < limits.rows else { throw Refusal(reason: "more than \(limits.rows) rows; add a LIMIT") }
-                    let values: [DatabaseValue] = Array(row.databaseValues)
-                    for value in values {
-                        switch value.storage {
-                        case .string(let text): bytes += text.utf8.count
-                        case .blob(let data): bytes += data.count
-                        default: bytes += 8
-                        }
-                    }
+                    let values = Array(row.databaseValues.map(Value.init))
+                    for value in values { bytes += value.size }
                     guard bytes <= limits.memoryBytes else { throw Refusal(reason: "the result is larger than \(limits.memoryBytes >> 20) MiB; add a LIMIT or select fewer columns") }
                     result.rows.append(values)
                 }

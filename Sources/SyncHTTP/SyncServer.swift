@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTLS
 import Logging
@@ -62,10 +63,10 @@ public struct SyncServer: Sendable {
     /// headers are as documented, and it is within its request rate.
     func admittedPeer(_ request: Request, _ context: SyncRequestContext) async throws -> NodeID {
         // The documented headers, as documented: a longer sync id or a malformed node id is refused.
-        if let syncID = request.headers[.init(SyncAPI.syncHeader)!], syncID.count > SyncAPI.maximumSyncIDLength {
+        if let syncID = request.headers[.myologSync], syncID.count > SyncAPI.maximumSyncIDLength {
             throw SyncHTTPError(.badRequest, "\(SyncAPI.syncHeader): longer than \(SyncAPI.maximumSyncIDLength) characters; send a UUID per sync")
         }
-        let claimed = request.headers[.init(SyncAPI.nodeHeader)!]
+        let claimed = request.headers[.myologNode]
         if let claimed, NodeID(claimed) == nil {
             throw SyncHTTPError(.badRequest, "\(SyncAPI.nodeHeader): \"\(claimed.prefix(40))\" is not a node id (16 characters a–z, 2–7)")
         }
@@ -90,10 +91,10 @@ public struct SyncServer: Sendable {
         let router = Router(context: SyncRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: PeerAdmission(server: self))
-        router.get("v1/summary") { request, context in try await summary(request, node: context.peer!) }
-        router.get("v1/events") { request, _ in try await events(request) }
-        router.post("v1/events") { request, _ in try await receive(request) }
-        router.post("v1/sync-ended") { request, _ in await ended(request) }
+        router.get(RouterPath(SyncAPI.summaryPath)) { request, context in try await summary(request, node: context.peer!) }
+        router.get(RouterPath(SyncAPI.eventsPath)) { request, _ in try await events(request) }
+        router.post(RouterPath(SyncAPI.eventsPath)) { request, _ in try await receive(request) }
+        router.post(RouterPath(SyncAPI.syncEndedPath)) { request, _ in await ended(request) }
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)  // Hummingbird's own start-up lines stay out of the per-sync log
         let tls = TLSChannelConfiguration(tlsConfiguration: certificate.configuration(server: true)) { certificates in
@@ -107,12 +108,26 @@ public struct SyncServer: Sendable {
             logger: quiet)
     }
 
-    /// Why the server could not start listening, in a few words, when `error` is that kind of
-    /// failure (the port is taken, a privileged port without the right, an address not on this
-    /// machine); nil for anything else.
-    public static func listenFailure(_ error: any Error) -> String? {
-        guard let error = error as? IOError else { return nil }
-        return String(cString: strerror(error.errnoCode))
+    /// Serves on `host:port` until SIGINT or SIGTERM (swift-service-lifecycle's graceful
+    /// shutdown: no new connections, requests in flight finish, a batch being received commits
+    /// or rolls back whole). Throws ``ListenFailure`` when the address cannot be bound.
+    public func run(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = try application(host: host, port: port, onListening: onListening)
+        do {
+            try await app.runService()
+        } catch let error as IOError {
+            throw ListenFailure(host: host, port: port, reason: String(cString: strerror(error.errnoCode)))
+        }
+    }
+
+    /// The server could not start listening: the port is taken, a privileged port without the
+    /// right, an address not on this machine.
+    public struct ListenFailure: Error, Sendable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+        /// The system's words for it.
+        public var reason: String
+        public var description: String { "cannot listen on \(host):\(port): \(reason)" }
     }
 
     /// Runs the server on `host` (any free port) while `body` runs, and stops it when `body`
@@ -205,7 +220,7 @@ public struct SyncServer: Sendable {
     }
 
     func syncID(_ request: Request) -> String {
-        String((request.headers[.init(SyncAPI.syncHeader)!] ?? "-").prefix(64))
+        String((request.headers[.myologSync] ?? "-").prefix(64))
     }
 
     static func json(_ status: HTTPResponse.Status, _ value: JSONValue) -> Response {
@@ -329,4 +344,11 @@ actor SyncLedger {
         order.removeAll { $0 == id }
         return open.removeValue(forKey: id)
     }
+}
+
+extension HTTPField.Name {
+    /// ``SyncAPI/syncHeader``, typed once for the server's header lookups.
+    static let myologSync = HTTPField.Name(SyncAPI.syncHeader)!
+    /// ``SyncAPI/nodeHeader``, typed once for the server's header lookups.
+    static let myologNode = HTTPField.Name(SyncAPI.nodeHeader)!
 }

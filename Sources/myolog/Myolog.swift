@@ -20,12 +20,21 @@ struct Myolog: AsyncParsableCommand {
               myolog record pain 3f2a9c1b --score 6 --region neck --context pre
               myolog log --patient 3f2a9c1b --json
             """,
-        subcommands: [
-            InitCommand.self, IdCommand.self, PatientCommand.self, VisitCommand.self, RecordCommand.self,
-            ResolveCommand.self, CorrectCommand.self, RetractCommand.self, LogCommand.self, PatientsCommand.self,
-            ShowCommand.self, TimelineCommand.self, HistoryCommand.self, ConflictsCommand.self, RebuildCommand.self, QueryCommand.self, SyncCommand.self, ServeCommand.self, BundleCommand.self,
-            PeerCommand.self, TLSIdentityCommand.self, ForksCommand.self, VerifyCommand.self, ExportCommand.self,
-            DemoCommand.self, VocabularyCommand.self,
+        // Grouped as a clinic uses them, so `myolog --help` reads as a map of the tool.
+        groupedSubcommands: [
+            CommandGroup(name: "Records", subcommands: [
+                PatientCommand.self, VisitCommand.self, RecordCommand.self, ResolveCommand.self, CorrectCommand.self, RetractCommand.self,
+            ]),
+            CommandGroup(name: "Views", subcommands: [
+                PatientsCommand.self, ShowCommand.self, TimelineCommand.self, HistoryCommand.self, ConflictsCommand.self, LogCommand.self,
+                QueryCommand.self, VocabularyCommand.self,
+            ]),
+            CommandGroup(name: "Sync and trust", subcommands: [
+                SyncCommand.self, ServeCommand.self, BundleCommand.self, PeerCommand.self, TLSIdentityCommand.self, ForksCommand.self,
+            ]),
+            CommandGroup(name: "Audit and export", subcommands: [VerifyCommand.self, ExportCommand.self]),
+            CommandGroup(name: "Store maintenance", subcommands: [InitCommand.self, IdCommand.self, RebuildCommand.self]),
+            CommandGroup(name: "Demo", subcommands: [DemoCommand.self]),
         ])
 
     /// Declared here too so that global options are accepted before the subcommand's name.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import EventLog
 import Foundation
-import GRDB
 
 struct QueryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -66,22 +65,22 @@ struct QueryCommand: ParsableCommand {
         out.flush()
     }
 
-    static func write(_ value: DatabaseValue, to writer: inout CanonicalJSON.Writer) {
-        switch value.storage {
+    static func write(_ value: ReadOnlyQuery.Value, to writer: inout CanonicalJSON.Writer) {
+        switch value {
         case .null: writer.append("null")
-        case .int64(let int): writer.writeInteger(Int(int))
-        case .double(let double): writer.append(double.isFinite ? "\(double)" : "null")
-        case .string(let string): writer.writeString(string)
+        case .integer(let int): writer.writeInteger(Int(int))
+        case .real(let double): writer.append(double.isFinite ? "\(double)" : "null")
+        case .text(let string): writer.writeString(string)
         case .blob(let data): writer.writeString(data.base64EncodedString())
         }
     }
 
-    static func text(_ value: DatabaseValue) -> String {
-        switch value.storage {
+    static func text(_ value: ReadOnlyQuery.Value) -> String {
+        switch value {
         case .null: ""
-        case .int64(let int): String(int)
-        case .double(let double): String(double)
-        case .string(let string): string
+        case .integer(let int): String(int)
+        case .real(let double): String(double)
+        case .text(let string): string
         case .blob(let data): data.base64EncodedString()
         }
     }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import EventLog
 import Foundation
-import Hummingbird
 import Logging
 import SyncHTTP
 
@@ -49,17 +48,15 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "myolog.serve")
         let server = try SyncServer(store: store, logger: logger)
         let site = store.identity.site, node = store.identity.nodeID
-        let app = try server.application(host: host, port: port) { bound in
-            // Unbuffered: a script or test waiting for this line must see it now.
-            var out = StandardOutput()
-            out.write("Listening on https://\(host):\(bound) — \(site) (node \(node)), mutual TLS, trusted peers only\n")
-            out.flush()
-        }
         do {
-            try await app.runService()
-        } catch {
-            guard let reason = SyncServer.listenFailure(error) else { throw error }
-            throw CommandFailure("listen: cannot listen on \(host):\(port): \(reason)")
+            try await server.run(host: host, port: port) { bound in
+                // Unbuffered: a script or test waiting for this line must see it now.
+                var out = StandardOutput()
+                out.write("Listening on https://\(host):\(bound) — \(site) (node \(node)), mutual TLS, trusted peers only\n")
+                out.flush()
+            }
+        } catch let failure as SyncServer.ListenFailure {
+            throw CommandFailure("listen: \(failure)")
         }
     }
 }
