@@ -36,6 +36,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // DER encoding of the node certificates' extensions (already in the graph through swift-certificates).
         .package(url: "https://github.com/apple/swift-asn1", from: "1.5.0"),
+        // `serve --metrics`: the server counts through the swift-metrics API (already in the graph
+        // through Hummingbird), and swift-prometheus — the Swift server workgroup's exporter, one
+        // small target over swift-metrics and swift-atomics — renders the Prometheus text format.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -77,6 +82,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

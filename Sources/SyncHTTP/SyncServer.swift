@@ -108,15 +108,28 @@ public struct SyncServer: Sendable {
             logger: quiet)
     }
 
-    /// Serves on `host:port` until SIGINT or SIGTERM (swift-service-lifecycle's graceful
-    /// shutdown: no new connections, requests in flight finish, a batch being received commits
-    /// or rolls back whole). Throws ``ListenFailure`` when the address cannot be bound.
-    public func run(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let app = try application(host: host, port: port, onListening: onListening)
+    /// Serves on `host:port` — and `metrics`, if given, on its own port — until SIGINT or
+    /// SIGTERM: swift-service-lifecycle's graceful shutdown stops accepting connections, lets
+    /// the requests in flight finish (a batch being received commits or rolls back whole), then
+    /// returns, and the caller closes the store. Throws ``ListenFailure`` when an address cannot
+    /// be bound. `onListening` gets each listener's port as it is bound.
+    public func run(host: String, port: Int, metrics: MetricsEndpoint? = nil,
+                    onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in },
+                    onMetricsListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }) async throws {
+        var services: [any Service] = [try application(host: host, port: port, onListening: onListening)]
+        if let metrics {
+            var quiet = logger
+            quiet.logLevel = max(logger.logLevel, .notice)
+            services.append(metrics.application(logger: quiet, onListening: onMetricsListening))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
-            try await app.runService()
+            try await group.run()
         } catch let error as IOError {
             throw ListenFailure(host: host, port: port, reason: String(cString: strerror(error.errnoCode)))
+        } catch let error as ServiceGroupError {
+            // A listener that failed to bind ends the group; say which address and why.
+            throw ListenFailure(host: host, port: port, reason: "\(error)")
         }
     }
 
@@ -180,6 +193,7 @@ public struct SyncServer: Sendable {
         }
         let batch = try await store.events(origin: origin, after: after, limit: limit)
         await ledger.served(syncID(request), count: batch.count)
+        SyncMetrics.sent(origin: origin, count: batch.count)
         return Response(status: .ok, headers: [.contentType: SyncAPI.batchMediaType],
                         body: .init(byteBuffer: ByteBuffer(bytes: SyncAPI.encodeBatch(batch))))
     }
@@ -203,9 +217,12 @@ public struct SyncServer: Sendable {
             let store = self.store
             let receipt = try await NIOThreadPool.singleton.runIfActive { try store.receiveBatch(batch) }
             await ledger.received(syncID(request), receipt)
+            SyncMetrics.received(receipt)
             return Self.json(.ok, receipt.json)
         } catch let refusal as ReplicationRefusal {
-            logger.warning("sync \(syncID(request)): refused a batch of \(batch.count) events: \(refusal)")
+            SyncMetrics.refused(origin: refusal.origin, count: batch.count)
+            logger.warning("sync \(syncID(request)): refused a batch of \(batch.count) events: \(refusal)",
+                           metadata: ["sync": "\(syncID(request))", "origin": "\(refusal.origin)", "events": "\(batch.count)"])
             throw SyncHTTPError(.unprocessableContent, refusal.description, extra: [
                 "event": .string(refusal.eventID), "origin": .string(refusal.origin), "sequence": .int(refusal.sequence), "reason": .string(refusal.reason),
             ])
@@ -214,7 +231,11 @@ public struct SyncServer: Sendable {
 
     private func ended(_ request: Request) async -> Response {
         if let tally = await ledger.end(syncID(request)) {
-            logger.info("\(tally.line(syncID: syncID(request)))")
+            SyncMetrics.syncEnded()
+            logger.info("\(tally.line(syncID: syncID(request)))", metadata: [
+                "peer": "\(tally.node)", "sync": "\(syncID(request))", "events.sent": "\(tally.served)",
+                "events.received": "\(tally.received.values.reduce(0, +))",
+            ])
         }
         return Response(status: .noContent)
     }
@@ -255,10 +276,18 @@ struct PeerAdmission: RouterMiddleware {
     func handle(_ request: Request, context: SyncRequestContext, next: (Request, SyncRequestContext) async throws -> Response) async throws -> Response {
         var context = context
         let started = ContinuousClock.now
-        context.peer = try await server.admittedPeer(request, context)
-        let response = try await next(request, context)
-        await server.ledger.took(ContinuousClock.now - started, syncID: server.syncID(request))
-        return response
+        // Only the documented routes are labelled by path: a scanner's paths must not grow the metrics.
+        let route = SyncAPI.methods[request.uri.path]?.contains(request.method.rawValue) == true ? "\(request.method) \(request.uri.path)" : "other"
+        do {
+            context.peer = try await server.admittedPeer(request, context)
+            let response = try await next(request, context)
+            await server.ledger.took(ContinuousClock.now - started, syncID: server.syncID(request))
+            SyncMetrics.answered(route: route, status: response.status.code, after: ContinuousClock.now - started)
+            return response
+        } catch let error as SyncHTTPError {
+            SyncMetrics.answered(route: route, status: error.status.code, after: ContinuousClock.now - started)
+            throw error
+        }
     }
 }
 

@@ -57,6 +57,7 @@ struct Myolog: AsyncParsableCommand {
             // Whatever an error echoes of the input stays one visible line: no terminal escapes,
             // no line breaks, no reordering characters reach the terminal.
             var text = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+            text = ValueRefusal.rephrased(text) ?? text
             // A database error names the failing statement; the user needs the reason, not our SQL.
             if let statement = text.range(of: " - while executing `") { text = String(text[..<statement.lowerBound]) }
             text = VisibleText.escaped(text)

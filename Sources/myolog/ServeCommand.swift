@@ -14,45 +14,58 @@ struct ServeCommand: AsyncParsableCommand {
             own trust list (`myolog peer add`); there is no plain-HTTP listener. Peers read this
             store's chain heads and the events they lack, and offer theirs, in bounded batches each
             checked and committed whole. Requests per peer are rate-limited; idle connections close
-            after 30 s. One log line per sync on stderr, and one per refused client. Prints
-            "Listening on https://HOST:PORT" once bound (with --listen HOST:0, the port the system
-            chose). SIGINT or SIGTERM stop it after the requests in flight.
+            after 30 s. One log line per sync on stderr (with structured metadata: peer, sync id,
+            events), and one per refused client. Prints "Listening on https://HOST:PORT" once bound
+            (with --listen HOST:0, the port the system chose). SIGINT or SIGTERM stop it gracefully:
+            no new connections, the requests in flight finish (a batch commits or rolls back
+            whole), the store is closed, exit status 0.
+
+            With --metrics, counters and request durations are served in the Prometheus text
+            format at http://HOST:PORT/metrics, on a loopback address only: syncs, events received,
+            sent and refused per origin, held back, quarantined, request latency by route.
 
             Examples:
               myolog serve
-              myolog --store ~/clinic serve --listen 0.0.0.0:8417
+              myolog --store ~/clinic serve --listen 0.0.0.0:8417 --metrics 127.0.0.1:9417
+              myolog serve --log-level debug
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp("Address to listen on.", valueName: "host:port")) var listen = "127.0.0.1:8417"
+    @Option(help: ArgumentHelp("Address to listen on.", valueName: "host:port"), transform: ListenAddress.parser(for: "listen"))
+    var listen = ListenAddress(host: "127.0.0.1", port: 8417)
+    @Option(help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics (a loopback address).", valueName: "host:port"),
+            transform: ListenAddress.parser(for: "metrics"))
+    var metrics: ListenAddress?
+    @Option(help: ArgumentHelp("The least severe log lines written to stderr.", valueName: "level")) var logLevel = Logger.Level.info
 
     func validate() throws {
-        _ = try address()
-    }
-
-    private func address() throws -> (host: String, port: Int) {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port),
-            !listen[..<colon].isEmpty
-        else { throw ValidationError("listen: \(listen) is not accepted; accepted: HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:8417") }
-        return (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+        if let metrics, !MetricsEndpoint.isLoopback(metrics.host) {
+            throw ValidationError("metrics: \(metrics) is not accepted; accepted: a loopback address (127.0.0.1, ::1 or localhost) and a port, e.g. 127.0.0.1:9417")
+        }
     }
 
     func run() async throws {
         let store = try global.openStore(concurrentReads: true)
-        let (host, port) = try address()
+        let (host, port) = (listen.host, listen.port)
+        let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
+            handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "myolog.serve")
         let server = try SyncServer(store: store, logger: logger)
         let site = store.identity.site, node = store.identity.nodeID
         do {
-            try await server.run(host: host, port: port) { bound in
-                // Unbuffered: a script or test waiting for this line must see it now.
+            let endpoint = metrics.map { MetricsEndpoint.bootstrap(host: $0.host, port: $0.port) }
+            // Unbuffered: a script or test waiting for these lines must see them now.
+            try await server.run(host: host, port: port, metrics: endpoint) { bound in
                 var out = StandardOutput()
                 out.write("Listening on https://\(host):\(bound) — \(site) (node \(node)), mutual TLS, trusted peers only\n")
+                out.flush()
+            } onMetricsListening: { bound in
+                var out = StandardOutput()
+                out.write("Metrics on http://\(endpoint?.host ?? ""):\(bound)/metrics\n")
                 out.flush()
             }
         } catch let failure as SyncServer.ListenFailure {
@@ -60,3 +73,35 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `HOST:PORT` as `--listen` and `--metrics` take it (an IPv6 host in brackets: `[::1]:8417`),
+/// parsed where ArgumentParser reads it.
+struct ListenAddress: CustomStringConvertible, Sendable {
+    var host: String
+    var port: Int
+
+    init(host: String, port: Int) {
+        (self.host, self.port) = (host, port)
+    }
+
+    init?(argument: String) {
+        guard let colon = argument.lastIndex(of: ":"), let port = Int(argument[argument.index(after: colon)...]), (0...65535).contains(port),
+              !argument[..<colon].isEmpty
+        else { return nil }
+        self.init(host: String(argument[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: port)
+    }
+
+    /// Parses an option's value, refusing it in the project's one-line form.
+    static func parser(for field: String) -> @Sendable (String) throws -> ListenAddress {
+        { text in
+            guard let address = ListenAddress(argument: text) else {
+                throw ValidationError("\(field): \(text) is not accepted; accepted: HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:8417")
+            }
+            return address
+        }
+    }
+
+    var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -13,22 +13,26 @@ struct HTTPSyncCLITests {
         let process = Process()
         let stdout: URL, stderr: URL
         private(set) var url = ""
+        /// The `--metrics` endpoint, when asked for.
+        private(set) var metricsURL: String?
 
-        init(store: String, scratch: Scratch, name: String) throws {
+        init(store: String, scratch: Scratch, name: String, options: [String] = []) throws {
             stdout = URL(fileURLWithPath: scratch.path("\(name).out"))
             stderr = URL(fileURLWithPath: scratch.path("\(name).err"))
             FileManager.default.createFile(atPath: stdout.path, contents: nil)
             FileManager.default.createFile(atPath: stderr.path, contents: nil)
             process.executableURL = MyologProcess.binary
-            process.arguments = ["--store", store, "serve", "--listen", "127.0.0.1:0"]
+            process.arguments = ["--store", store, "serve", "--listen", "127.0.0.1:0"] + options
             process.environment = MyologProcess.environment()
             process.standardOutput = try FileHandle(forWritingTo: stdout)
             process.standardError = try FileHandle(forWritingTo: stderr)
             try process.run()
             for _ in 0..<300 {
                 let text = (try? String(contentsOf: stdout, encoding: .utf8)) ?? ""
-                if let range = text.range(of: #"https://127\.0\.0\.1:\d+"#, options: .regularExpression) {
+                let metrics = text.range(of: #"http://127\.0\.0\.1:\d+/metrics"#, options: .regularExpression).map { String(text[$0]) }
+                if let range = text.range(of: #"https://127\.0\.0\.1:\d+"#, options: .regularExpression), !options.contains("--metrics") || metrics != nil {
                     url = String(text[range])
+                    metricsURL = metrics
                     return
                 }
                 usleep(50_000)
@@ -42,6 +46,21 @@ struct HTTPSyncCLITests {
             process.terminate()
             process.waitUntilExit()
             return (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
+        }
+
+        /// The metrics endpoint's text, fetched by `curl` as an operator would.
+        func metrics() throws -> String {
+            let result = try MyologProcess.run(["curl", "-sS", "--max-time", "10", try #require(metricsURL)], executable: URL(fileURLWithPath: "/usr/bin/env"))
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stdout
+        }
+
+        /// The value of one sample line (`name{labels} value`) in the metrics text; 0 when absent.
+        static func sample(_ text: String, _ series: String) -> Double {
+            for line in text.split(separator: "\n") where line.hasPrefix(series + " ") {
+                return Double(line.dropFirst(series.count + 1)) ?? -1
+            }
+            return 0
         }
     }
 
@@ -101,6 +120,7 @@ struct HTTPSyncCLITests {
 
     @Test("serve and sync refuse bad options in one line, naming the option; the store is unchanged", arguments: [
         ["serve", "--listen", "nonsense"], ["serve", "--listen", "127.0.0.1:70000"], ["serve", "--listen", ":8417"],
+        ["serve", "--metrics", "10.0.0.1:9417"], ["serve", "--metrics", "nonsense"], ["serve", "--log-level", "loud"],
         ["sync", "https://127.0.0.1:1", "--batch-size", "0"], ["sync", "https://127.0.0.1:1", "--batch-size", "10001"],
     ])
     func badOptions(_ arguments: [String]) throws {
@@ -110,8 +130,77 @@ struct HTTPSyncCLITests {
         let result = try MyologProcess.run(["--store", laptop] + arguments)
         #expect(result.status != 0)
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
-        #expect(result.stderr.contains(arguments[0] == "serve" ? "listen:" : "batch-size:"), "\(result.stderr)")
+        // The option's own name leads the refusal.
+        #expect(result.stderr.hasPrefix("myolog: error: \(arguments[arguments.count - 2].dropFirst(2)):"), "\(result.stderr)")
         #expect(try ids(laptop) == before)
+    }
+
+    @Test("serve --metrics: curl of the loopback endpoint shows syncs, events sent and received per origin, and request latency moving")
+    func metricsMove() throws {
+        let clinic = scratch.path("clinic"), laptop = scratch.path("laptop")
+        #expect(try MyologProcess.run(["demo", "tour", "--store", clinic]).status == 0)
+        #expect(try MyologProcess.run(["--store", laptop, "init", "--site", "Laptop"]).status == 0)
+        try MyologProcess.trustEachOther(clinic, laptop)
+        let clinicNode = try #require(JSONParser.parse(MyologProcess.run(["--store", clinic, "--json", "id"]).stdout).objectValue?["nodeId"]?.stringValue)
+        let laptopNode = try #require(JSONParser.parse(MyologProcess.run(["--store", laptop, "--json", "id"]).stdout).objectValue?["nodeId"]?.stringValue)
+        let held = try ids(clinic).count
+        let server = try Server(store: clinic, scratch: scratch, name: "clinic", options: ["--metrics", "127.0.0.1:0"])
+        defer { _ = server.stop() }
+        let before = try server.metrics()
+        #expect(Server.sample(before, "myolog_syncs_total") == 0)
+
+        #expect(try MyologProcess.run(["--store", laptop, "sync", server.url, "--batch-size", "7"]).status == 0)
+        let first = try server.metrics()
+        #expect(Server.sample(first, "myolog_syncs_total") == 1, "\(first)")
+        #expect(Server.sample(first, "myolog_events_sent_total{origin=\"\(clinicNode)\"}") == Double(held), "\(first)")
+        #expect(Server.sample(first, "myolog_events_received_total{origin=\"\(laptopNode)\"}") == 1, "the laptop's enrolment\n\(first)")
+        #expect(Server.sample(first, "myolog_request_duration_seconds_count{route=\"GET /v1/summary\",status=\"200\"}") == 1, "\(first)")
+        #expect(Server.sample(first, "myolog_request_duration_seconds_count{route=\"GET /v1/events\",status=\"200\"}") >= 1, "\(first)")
+        #expect(Server.sample(first, "myolog_request_duration_seconds_count{route=\"POST /v1/events\",status=\"200\"}") == 1, "\(first)")
+
+        // A write at the laptop, a second sync: the counters move on.
+        #expect(try MyologProcess.run(["--store", laptop, "--as", "sam", "patient", "register", "--name", "Noah Walsh", "--dob", "1979-02-03"]).status == 0)
+        #expect(try MyologProcess.run(["--store", laptop, "sync", server.url]).status == 0)
+        let second = try server.metrics()
+        #expect(Server.sample(second, "myolog_syncs_total") == 2, "\(second)")
+        #expect(Server.sample(second, "myolog_events_received_total{origin=\"\(laptopNode)\"}") == 2, "\(second)")
+        #expect(!second.contains("Noah"), "counts only: no health data in the metrics")
+    }
+
+    @Test("SIGTERM while a peer is sending: the server finishes or rolls back the batch in flight, exits 0, and a re-sync converges with nothing lost")
+    func gracefulStop() throws {
+        let clinic = scratch.path("clinic"), laptop = scratch.path("laptop")
+        #expect(try MyologProcess.run(["--store", clinic, "init", "--site", "Clinic"]).status == 0)
+        #expect(try MyologProcess.run(["--store", laptop, "init", "--site", "Laptop"]).status == 0)
+        #expect(try MyologProcess.run(["--store", laptop, "--as", "bench", "demo", "generate", "--patients", "300", "--events-per-patient", "40"]).status == 0)
+        try MyologProcess.trustEachOther(clinic, laptop)
+        let server = try Server(store: clinic, scratch: scratch, name: "clinic")
+        // The laptop pushes 12,000 events in batches of 50; the server is stopped partway.
+        let sync = Process()
+        sync.executableURL = MyologProcess.binary
+        sync.arguments = ["--store", laptop, "sync", server.url, "--batch-size", "50"]
+        sync.environment = MyologProcess.environment()
+        sync.standardOutput = FileHandle.nullDevice
+        sync.standardError = FileHandle.nullDevice
+        try sync.run()
+        var received = 0
+        for _ in 0..<400 where received < 500 {
+            usleep(25_000)
+            received = (try? DatabaseQueue(path: clinic + "/myolog.sqlite").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM events") }) ?? 0
+        }
+        #expect(received >= 500, "the sync was under way before the signal")
+        let log = server.stop()
+        #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0, "\(log)")
+        sync.waitUntilExit()
+        let kept = try ids(clinic).count
+        #expect(kept < 12_002, "stopped mid-sync (it held \(kept) events)")
+        // Whatever was committed is whole: the store verifies, and a re-sync brings the rest.
+        #expect(try MyologProcess.run(["--store", clinic, "verify"]).status == 0)
+        let again = try Server(store: clinic, scratch: scratch, name: "clinic-again")
+        #expect(try MyologProcess.run(["--store", laptop, "sync", again.url]).status == 0)
+        _ = again.stop()
+        #expect(try ids(clinic) == ids(laptop))
+        #expect(try MyologProcess.run(["--store", clinic, "verify"]).status == 0)
     }
 
     @Test("a peer that is not a server, or not an https:// address, is a one-line error; nothing written", arguments: ["https://127.0.0.1:1", "http://127.0.0.1:1", "http://", "ftp://example.org"])

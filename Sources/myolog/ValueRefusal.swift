@@ -1,0 +1,24 @@
+import Foundation
+
+/// ArgumentParser's refusal of an option value it could not parse, said the way every other
+/// refusal of this tool is: the field first, what was given, what is accepted — one line.
+///
+/// Types parsed at the edge (`ExpressibleByArgument`, or an option's `transform`) either throw
+/// the project's own message (kept as it is) or, for an enumeration, let ArgumentParser list
+/// the accepted values (rephrased here).
+enum ValueRefusal {
+    static func rephrased(_ text: String) -> String? {
+        guard let match = text.wholeMatch(of: /The value '(?<value>.*)' is invalid for '(?:--(?<name>[a-z0-9-]+) )?<(?<valueName>[^>]*)>'(?<rest>.*)/) else {
+            return nil
+        }
+        let field = String(match.output.name ?? match.output.valueName)
+        let value = String(match.output.value)
+        let rest = match.output.rest.trimmingPrefix(/[:.]\s*/)
+        if rest.hasPrefix("\(field):") { return String(rest) }  // the type's own one-line refusal
+        if let list = rest.firstMatch(of: /Please provide one of the following:\s*(?<values>.*)/) {
+            let values = list.output.values.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return "\(field): \"\(value)\" is not accepted; accepted: \(values.joined(separator: ", "))"
+        }
+        return "\(field): \"\(value)\" is not accepted" + (rest.isEmpty ? "" : ": \(rest)")
+    }
+}
