@@ -1,13 +1,16 @@
 import EventLog
 
 /// A clinical write refused because of the record's state, or a stored payload that does not
-/// decode. Each renders as one line naming what was refused and what would be accepted.
+/// decode. Each renders as one line naming what was refused and what would be accepted; what to
+/// do about it is a ``EventLog/Remedy`` the front end puts in its own words.
 ///
 /// Malformed *input* values are ``EventLog/EventLogError/invalidField(field:value:accepted:)``.
-public enum ClinicalError: Error, CustomStringConvertible, Sendable, Equatable {
+public enum ClinicalError: Remediable, Sendable, Equatable {
     case unknownPatient(String)
     case ambiguousPatient(prefix: String, matches: [String])
     case notAnEntry(event: String, type: String, action: String)
+    /// Only clinical entries are corrected (a patient's details are changed).
+    case notCorrectable(event: String, type: String)
     /// A registration with clinical entries cannot be withdrawn.
     case registrationInUse(event: String, patient: String, entries: Int)
     /// The patient's registration was withdrawn (a mistaken or duplicate registration).
@@ -20,14 +23,26 @@ public enum ClinicalError: Error, CustomStringConvertible, Sendable, Equatable {
     case triggerPointAlreadyResolved(event: String)
     case malformedPayload(type: String, field: String, reason: String)
 
-    public var description: String {
+    public var remedy: Remedy? {
+        switch self {
+        case .unknownPatient: .listPatients
+        case .notCorrectable: .changeDetailsInstead
+        case .visitAlreadyOpen(let patient, _): .endVisit(patient: patient)
+        case .noOpenVisit(let patient): .startVisit(patient: patient)
+        default: nil
+        }
+    }
+
+    public var fact: String {
         switch self {
         case .unknownPatient(let id):
-            "patient: no registered patient with id \(id); `myolog log --type PatientRegistered` lists them"
+            "patient: no registered patient with id \(id)"
         case .ambiguousPatient(let prefix, let matches):
             "patient: the prefix \(prefix) matches \(matches.count) patients (\(matches.joined(separator: ", "))); give more characters"
         case .notAnEntry(let event, let type, let action):
             "event: \(event) is a \(type), which cannot be \(action)"
+        case .notCorrectable(let event, let type):
+            "event: \(event) is a \(type), which cannot be corrected"
         case .registrationInUse(let event, let patient, let entries):
             "event: \(event) registers patient \(patient), who has \(entries) clinical entr\(entries == 1 ? "y" : "ies"): only a registration with none (a mistake, a duplicate) can be withdrawn; record the care under one of the two records and retract the other's entries first"
         case .registrationWithdrawn(let patient, let by):
@@ -39,9 +54,9 @@ public enum ClinicalError: Error, CustomStringConvertible, Sendable, Equatable {
         case .nothingToChange(let what):
             "\(what): give at least one field to change"
         case .visitAlreadyOpen(let patient, let visit):
-            "visit: patient \(patient) already has an open visit (\(visit)); end it with `myolog visit end \(patient)` first"
+            "visit: patient \(patient) already has an open visit (\(visit))"
         case .noOpenVisit(let patient):
-            "visit: patient \(patient) has no open visit; start one with `myolog visit start \(patient)`"
+            "visit: patient \(patient) has no open visit"
         case .triggerPointAlreadyResolved(let event):
             "event: trigger point \(event) is already resolved"
         case .malformedPayload(let type, let field, let reason):

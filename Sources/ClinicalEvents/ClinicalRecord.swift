@@ -268,7 +268,7 @@ public final class ClinicalSession {
         let reason = try input.text(reason, field: "reason")
         let target = try transaction.resolveEvent(eventReference)
         guard let allowed = ClinicalEvent.correctableFields[target.type], let patient = target.patient else {
-            throw ClinicalError.notAnEntry(event: target.id.rawValue, type: target.type, action: "corrected (correct the entry itself, or use `myolog patient update` for details)")
+            throw ClinicalError.notCorrectable(event: target.id.rawValue, type: target.type)
         }
         try Self.refuseIfRetracted(target, in: transaction)
         var corrected: [String: JSONValue] = [:]

@@ -110,7 +110,11 @@ public final class AppendTransaction: EventReader {
     public static let maximumAuthorLength = 100
 
     static func validateAuthor(_ author: String) throws {
-        try EventLogError.checkName(author, field: "author", maximumLength: maximumAuthorLength,
-                                    accepted: "a user name of 1–\(maximumAuthorLength) characters without control or invisible characters, from --as USER or $MYOLOG_USER")
+        do {
+            try EventLogError.checkName(author, field: "author", maximumLength: maximumAuthorLength,
+                                        accepted: "a user name of 1–\(maximumAuthorLength) characters without control or invisible characters")
+        } catch let error as EventLogError {
+            throw error.with(.giveAuthor)
+        }
     }
 }

@@ -136,7 +136,7 @@ public enum EventBundle {
     static func forEachLine(_ url: URL, _ body: (Int, [UInt8], Bool) throws -> Void) throws {
         var status = stat()
         guard stat(url.path, &status) == 0 else { throw Refusal(reason: "cannot read \(url.path): \(String(cString: strerror(errno)))") }
-        guard status.st_mode & S_IFMT == S_IFREG else { throw Refusal(reason: "\(url.path) is not a file (a bundle is one file, as `myolog bundle export --out` writes it)") }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw Refusal(reason: "\(url.path) is not a file (a bundle is one file, as a bundle export writes it)") }
         guard let handle = try? FileHandle(forReadingFrom: url) else { throw Refusal(reason: "cannot read \(url.path)") }
         defer { try? handle.close() }
         var pending: [UInt8] = []

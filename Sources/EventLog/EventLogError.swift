@@ -2,8 +2,9 @@ import Foundation
 
 /// What went wrong in the event log, with the context an operator needs to act on it.
 ///
-/// Every case renders as one line (``description``) naming the thing refused and what is accepted.
-public enum EventLogError: Error, CustomStringConvertible, Sendable, Equatable {
+/// Every case renders as one line (``description``) naming the thing refused and what is accepted;
+/// what to do about it is a ``Remedy``, for the front end to put in its own words.
+public enum EventLogError: Remediable, Sendable, Equatable {
     /// No store at the directory.
     case noStore(path: String)
     /// `init` found a store (or other files) already there.
@@ -41,6 +42,11 @@ public enum EventLogError: Error, CustomStringConvertible, Sendable, Equatable {
     /// removed, or an older copy of the database (a backup) was put in place. This node writes
     /// nothing of its own until sync brings its missing events back from a peer.
     case localChainBehind(head: Int, signedUpTo: Int)
+    /// Another refusal, with what to do about it.
+    indirect case remedied(EventLogError, Remedy)
+
+    /// This refusal with `remedy` attached.
+    func with(_ remedy: Remedy) -> EventLogError { .remedied(self, remedy) }
 
     /// Refuses `value` for `field` unless it is a name a person typed: not blank, at most
     /// `maximumLength` characters, no control characters. Authors, sites and peer names share it.
@@ -52,12 +58,28 @@ public enum EventLogError: Error, CustomStringConvertible, Sendable, Equatable {
         else { throw EventLogError.invalidField(field: field, value: value, accepted: accepted) }
     }
 
-    public var description: String {
+    public var remedy: Remedy? {
         switch self {
+        case .noStore(let path): .createStore(path: path)
+        case .storeExists: .chooseAnotherDirectory
+        case .localChainAltered: .verify
+        case .localChainBehind: .syncThenVerify
+        case .missingNodeKey: .restoreOrReEnrol
+        case .storeInaccessible: .openAsOwner
+        case .unknownMigration: .upgrade
+        case .remedied(_, let remedy): remedy
+        default: nil
+        }
+    }
+
+    public var fact: String {
+        switch self {
+        case .remedied(let error, _):
+            error.fact
         case .noStore(let path):
-            "no store at \(path): create one with `myolog init --site NAME --store \(path)` or give --store / $MYOLOG_STORE"
+            "no store at \(path)"
         case .storeExists(let path):
-            "a store already exists at \(path): init refuses to overwrite it; choose another --store directory"
+            "a store already exists at \(path)"
         case .damagedStore(let path, let reason):
             "the store at \(path) is damaged: \(reason)"
         case .insecureKeyFile(let path, let mode):
@@ -75,19 +97,19 @@ public enum EventLogError: Error, CustomStringConvertible, Sendable, Equatable {
         case .corruptEvent(let position, let reason):
             "the event at log position \(position) cannot be read: \(reason)"
         case .localChainAltered(let signed, let reason):
-            "the local chain was altered after its last signature\(signed.map { " at sequence \($0)" } ?? ""): \(reason); nothing was written: run `myolog verify`"
+            "the local chain was altered after its last signature\(signed.map { " at sequence \($0)" } ?? ""): \(reason); nothing was written"
         case .localChainBehind(let head, let signed):
-            "this store's own chain ends at sequence \(head), but this node signed up to sequence \(signed): events were removed, or an older copy of the database (a backup?) was put in place; nothing was written: sync with a peer that holds them, and run `myolog verify`"
+            "this store's own chain ends at sequence \(head), but this node signed up to sequence \(signed): events were removed, or an older copy of the database (a backup?) was put in place; nothing was written"
         case .missingNodeKey(let path):
-            "the node key \(path) is missing: this store can be read and verified, not written. Restore the whole store directory from a backup; if the key is lost, this machine re-enrols as a new node (`myolog init` in a new directory, then sync) and every peer runs `myolog peer remove` for the old node"
+            "the node key \(path) is missing: this store can be read and verified, not written"
         case .readOnlyStore(let path):
             "the store at \(path) is read-only here (a backup, a read-only mount, or another user's): it can be read and verified, not written"
         case .storeInaccessible(let path, let reason):
-            "cannot open the store at \(path): \(reason) (does it belong to another user? run myolog as the store's owner)"
+            "cannot open the store at \(path): \(reason)"
         case .notAStore(let path, let reason):
             "\(path) is not a Myolog store or is damaged: \(reason); nothing was written to it: restore the store directory from a backup"
         case .unknownMigration(let name):
-            "the store was written by a newer Myolog (it has migration \(name)); upgrade myolog to open it"
+            "the store was written by a newer Myolog (it has migration \(name))"
         }
     }
 }

@@ -56,7 +56,7 @@ extension EventStore {
         var rebuilt: [String] = []
         if try !database.read(outdated).isEmpty {
             guard !readOnly else {
-                throw EventLogError.damagedStore(path: directory.path, reason: "its views were built by another version of myolog and it is read-only here: open a writable copy")
+                throw EventLogError.damagedStore(path: directory.path, reason: "its views were built by another version of Myolog and it is read-only here: open a writable copy")
             }
             try database.writeWithoutTransaction { db in try db.inTransaction(.immediate) {
                 for projection in try outdated(db) {
@@ -153,7 +153,7 @@ extension EventStore {
             try database.read { db in
                 if try db.tableExists("grdb_migrations"), try !migrator.hasCompletedMigrations(db) {
                     throw EventLogError.damagedStore(path: url.deletingLastPathComponent().path,
-                                                     reason: "it was written by an older myolog and needs an upgrade, but it is read-only here: open a writable copy")
+                                                     reason: "it was written by an older Myolog and needs an upgrade, but it is read-only here: open a writable copy")
                 }
             }
             return database

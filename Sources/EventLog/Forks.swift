@@ -97,7 +97,7 @@ extension AppendTransaction {
     public func decideFork(origin: NodeID, sequence: Int, author: String, note: String) throws {
         try Self.validateAuthor(author)
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM quarantined_events WHERE origin = ? AND sequence = ?", arguments: [origin.rawValue, sequence]) == true else {
-            throw EventLogError.invalidField(field: "fork", value: "\(origin) \(sequence)", accepted: "the origin and sequence of a quarantined fork (see `myolog forks`)")
+            throw EventLogError.invalidField(field: "fork", value: "\(origin) \(sequence)", accepted: "the origin and sequence of a quarantined fork").with(.listForks)
         }
         guard !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw EventLogError.invalidField(field: "note", value: note, accepted: "a non-empty reason for the decision")

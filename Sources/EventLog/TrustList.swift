@@ -124,8 +124,8 @@ extension AppendTransaction {
         try Self.validateAuthor(author)
         try Self.validatePeerName(name)
         switch try trust(of: node) {
-        case .local: throw EventLogError.invalidField(field: "NODEID", value: node.rawValue, accepted: "another node's id: this store always trusts its own node")
-        case .trusted: throw EventLogError.invalidField(field: "NODEID", value: node.rawValue, accepted: "a node not already trusted (see `myolog peer list`)")
+        case .local: throw EventLogError.invalidField(field: "node", value: node.rawValue, accepted: "another node's id: this store always trusts its own node")
+        case .trusted: throw EventLogError.invalidField(field: "node", value: node.rawValue, accepted: "a node not already trusted").with(.listPeers)
         case .removed, .unknown: break
         }
         try recordTrust(node, name: name, trusted: true, author: author)
@@ -138,7 +138,7 @@ extension AppendTransaction {
     public func distrustPeer(_ node: NodeID, author: String) throws {
         try Self.validateAuthor(author)
         guard try trust(of: node) == .trusted else {
-            throw EventLogError.invalidField(field: "NODEID", value: node.rawValue, accepted: "a node this store trusts (see `myolog peer list`)")
+            throw EventLogError.invalidField(field: "node", value: node.rawValue, accepted: "a node this store trusts").with(.listPeers)
         }
         let name = try String.fetchOne(db, sql: "SELECT name FROM peer_trust WHERE node = ? ORDER BY change DESC LIMIT 1", arguments: [node.rawValue]) ?? ""
         try recordTrust(node, name: name, trusted: false, author: author)

@@ -38,7 +38,8 @@ public struct HTTPLogPeer: LogPeer {
             throw SyncPeerError(url: baseURL, status: nil, message: "the server's TLS certificate does not carry an Ed25519 node key: not a Myolog node")
         }
         guard try trusting(server) else {
-            throw SyncPeerError(url: baseURL, status: nil, message: "the server is node \(server), which this store does not trust; nothing was sent. If it is one of the clinic's machines, run `myolog peer add \(server) --name NAME` and retry")
+            throw SyncPeerError(url: baseURL, status: nil, message: "the server is node \(server), which this store does not trust; nothing was sent",
+                                 remedy: .trust(node: server, store: nil))
         }
         var tls = certificate.configuration(server: false)
         tls.trustRoots = .certificates([presented])
@@ -82,7 +83,7 @@ public struct HTTPLogPeer: LogPeer {
         else { throw PeerAddressError(address: url, reason: nil) }
         guard scheme == "https" else {
             throw PeerAddressError(address: url, reason: scheme == "http"
-                ? "plain HTTP carries no record data: `myolog serve` speaks HTTPS with mutual TLS only; use https://\(host)\(components.port.map { ":\($0)" } ?? "")"
+                ? "plain HTTP carries no record data: a Myolog server speaks HTTPS with mutual TLS only; use https://\(host)\(components.port.map { ":\($0)" } ?? "")"
                 : nil)
         }
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
@@ -152,7 +153,8 @@ public struct HTTPLogPeer: LogPeer {
             // The probe reached this server a moment ago, so a failure here is the TLS session:
             // in TLS 1.3 a server that refuses this node's certificate closes the connection
             // only after the client's side of the handshake is done.
-            throw SyncPeerError(url: baseURL + path, status: nil, message: "the TLS connection failed or was closed (\(error)): does the server trust this node? There, run `myolog peer add \(requester) --name NAME`")
+            throw SyncPeerError(url: baseURL + path, status: nil, message: "the TLS connection failed or was closed (\(error)): does the server trust this node?",
+                                 remedy: .askPeerToTrust(node: requester))
         }
         let bytes: [UInt8]
         do {
@@ -175,11 +177,17 @@ public struct HTTPLogPeer: LogPeer {
 }
 
 /// The peer answered with an error, or not at all, or with something that is not the protocol.
-public struct SyncPeerError: Error, CustomStringConvertible, Sendable {
+public struct SyncPeerError: Remediable, Sendable {
     public var url: String
     public var status: Int?
     public var message: String
-    public var description: String {
+    public var remedy: Remedy?
+
+    public init(url: String, status: Int?, message: String, remedy: Remedy? = nil) {
+        (self.url, self.status, self.message, self.remedy) = (url, status, message, remedy)
+    }
+
+    public var fact: String {
         "peer \(url)" + (status.map { " answered HTTP \($0)" } ?? "") + ": \(message)"
     }
 }

@@ -44,9 +44,9 @@ enum TLSProbe {
             try await handshake.futureResult.get()
         } catch is HandshakeTimeout {
             throw SyncPeerError(url: "https://\(host):\(port)", status: nil,
-                                message: "timed out: the server accepted the connection but completed no TLS handshake within \(handshakeTimeout.nanoseconds / 1_000_000_000) s (is it stopped, overloaded, or not a `myolog serve`?)")
+                                message: "timed out: the server accepted the connection but completed no TLS handshake within \(handshakeTimeout.nanoseconds / 1_000_000_000) s (is it stopped, overloaded, or not a Myolog server?)")
         } catch {
-            throw SyncPeerError(url: "https://\(host):\(port)", status: nil, message: "the TLS handshake failed: \(error) (is it a `myolog serve`? is this node in its trust list?)")
+            throw SyncPeerError(url: "https://\(host):\(port)", status: nil, message: "the TLS handshake failed: \(error) (is it a Myolog server? is this node in its trust list?)")
         }
         guard let certificate = presented.withLockedValue({ $0 }) else {
             throw SyncPeerError(url: "https://\(host):\(port)", status: nil, message: "the server presented no TLS certificate")

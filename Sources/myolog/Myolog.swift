@@ -56,7 +56,9 @@ struct Myolog: AsyncParsableCommand {
             // A bare exit status (verify, sync on a fork) has said what it found already.
             // Whatever an error echoes of the input stays one visible line: no terminal escapes,
             // no line breaks, no reordering characters reach the terminal.
-            var text = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+            // The libraries say what is wrong; the remedy is said here, in commands and options.
+            let said = (error as? any Remediable)?.commandLineText ?? message(for: error)
+            var text = said.split(whereSeparator: \.isNewline).joined(separator: " ")
             text = ValueRefusal.rephrased(text) ?? text
             // A database error names the failing statement; the user needs the reason, not our SQL.
             if let statement = text.range(of: " - while executing `") { text = String(text[..<statement.lowerBound]) }

@@ -26,7 +26,7 @@ struct PeerAddCommand: ParsableCommand {
     func run() throws {
         let author = try global.requireAuthor()
         let store = try global.openStore()
-        let applied = try store.write { try $0.trustPeer(NodeID(node)!, name: name, author: author) }
+        let applied = try EventLogError.namingArgument("NODEID", for: "node") { try store.write { try $0.trustPeer(NodeID(node)!, name: name, author: author) } }
         print("Trusted node \(node) as \"\(name)\"" + (applied > 0 ? "; applied \(applied) waiting event\(applied == 1 ? "" : "s")" : ""))
     }
 }

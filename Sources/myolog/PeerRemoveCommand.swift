@@ -26,7 +26,7 @@ struct PeerRemoveCommand: ParsableCommand {
     func run() throws {
         let author = try global.requireAuthor()
         let store = try global.openStore()
-        try store.write { try $0.distrustPeer(NodeID(node)!, author: author) }
+        try EventLogError.namingArgument("NODEID", for: "node") { try store.write { try $0.distrustPeer(NodeID(node)!, author: author) } }
         print("Removed node \(node) from the trust list; its stored events stay, later ones will be refused")
     }
 }

@@ -73,7 +73,7 @@ struct SyncCommand: AsyncParsableCommand {
             } catch EventLogError.noStore(let path) {
                 throw ValidationError("peer: no store at \(path); give the directory of another clinic machine's store, or https://HOST:PORT")
             } catch let error as EventLogError {
-                throw ValidationError("peer: \(error)")
+                throw ValidationError("peer: \(error.commandLineText)")
             }
             // The same rule as HTTPS: both stores must trust each other — this one first.
             guard try local.accepts(other.identity.nodeID) else {
