@@ -61,7 +61,7 @@ public struct PatientDetailsChanged: ClinicalPayload {
     }
 
     public init(json: JSONValue) throws {
-        let fields = try PayloadFields(json, type: Self.eventType, allowed: Set(Self.fields))
+        let fields = try PayloadFields(json, type: Self.eventType, allowed: Self.fields)
         guard !fields.members.isEmpty else { throw ClinicalError.malformedPayload(type: Self.eventType, field: "payload", reason: "no field changed") }
         var changes: [String: String?] = [:]
         for key in fields.members.keys {

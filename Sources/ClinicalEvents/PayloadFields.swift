@@ -6,7 +6,9 @@ struct PayloadFields {
     let type: String
     let members: [String: JSONValue]
 
-    init(_ value: JSONValue, type: String, allowed: Set<String>) throws {
+    /// `allowed` is a short list, searched linearly: a payload has at most six members, and a
+    /// set built per decode cost more than it saved.
+    init(_ value: JSONValue, type: String, allowed: [String]) throws {
         guard case .object(let members) = value else { throw ClinicalError.malformedPayload(type: type, field: "payload", reason: "expected an object, found \(value.kindName)") }
         // Sorted only when refusing, so the member named is the same on every run.
         if members.keys.contains(where: { !allowed.contains($0) }), let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {

@@ -79,6 +79,12 @@ public enum CanonicalJSON {
 
         public mutating func writeString(_ string: String) {
             bytes.append(UInt8(ascii: "\""))
+            // Almost every string needs no escape: copied whole, not byte by byte.
+            if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                bytes.append(contentsOf: string.utf8)
+                bytes.append(UInt8(ascii: "\""))
+                return
+            }
             for byte in string.utf8 {
                 switch byte {
                 case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)

@@ -1,11 +1,19 @@
 extension EventEnvelope {
+    /// The members a serialized envelope may have.
+    static let members: Set<String> = [
+        "author", "clock", "hash", "id", "lamport", "occurredAt", "origin", "patient", "payload", "prevHash", "recordedAt", "schemaVersion", "sequence",
+        "signature", "type",
+    ]
+
     /// Reads an envelope back from the JSON `myolog log --json` and bundles carry, strictly: every
     /// member present with its type, ids well-formed, nothing extra. The hash is not checked here
     /// (``AppendTransaction/receive(_:)`` does); the caller checks canonical bytes if it needs to.
     public init(json: JSONValue) throws(EnvelopeDecodingError) {
         guard case .object(let m) = json else { throw EnvelopeDecodingError(field: "envelope", reason: "expected an object") }
-        let known: Set<String> = ["author", "clock", "hash", "id", "lamport", "occurredAt", "origin", "patient", "payload", "prevHash", "recordedAt", "schemaVersion", "sequence", "signature", "type"]
-        if let extra = m.keys.sorted().first(where: { !known.contains($0) }) { throw EnvelopeDecodingError(field: extra, reason: "not an envelope member") }
+        // Sorted only when refusing, so the member named is the same on every run.
+        if m.keys.contains(where: { !Self.members.contains($0) }), let extra = m.keys.sorted().first(where: { !Self.members.contains($0) }) {
+            throw EnvelopeDecodingError(field: extra, reason: "not an envelope member")
+        }
         func string(_ key: String) throws(EnvelopeDecodingError) -> String {
             guard case .string(let value)? = m[key] else { throw EnvelopeDecodingError(field: key, reason: "expected a string") }
             return value
@@ -53,6 +61,16 @@ extension EventEnvelope {
     /// quarantined row — and refuses any other spelling of it: the bytes must be exactly what
     /// ``canonicalBytes(includingHash:)`` writes, so what is hashed is what was sent.
     public init(canonicalLine line: [UInt8]) throws(EnvelopeDecodingError) {
+        if let scanned = Self.scanCanonical(line) {
+            self = scanned
+            return
+        }
+        try self.init(parsingCanonicalLine: line)
+    }
+
+    /// ``init(canonicalLine:)`` through the JSON parser and a re-encoding: the reference the
+    /// one-pass scan is tested against, and the reader of every line the scan declines.
+    init(parsingCanonicalLine line: [UInt8]) throws(EnvelopeDecodingError) {
         let value: JSONValue
         do { value = try JSONParser.parse(line) } catch { throw EnvelopeDecodingError(field: "envelope", reason: "not JSON: \(error)") }
         try self.init(json: value)

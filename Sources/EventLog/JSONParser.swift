@@ -35,7 +35,14 @@ public struct JSONParser {
     private func failure(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        // A switch, not `[…].contains`: this runs between every two tokens, and an array literal
+        // there cost an allocation per call.
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     private mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
@@ -82,7 +89,7 @@ public struct JSONParser {
             magnitude = sum
             index += 1
         }
-        if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             throw failure("only integers are accepted, not fractions or exponents")
         }
         if negative {
@@ -96,11 +103,19 @@ public struct JSONParser {
     private mutating func parseString() throws(Failure) -> String {
         index += 1  // opening quote
         var runStart = index
+        // Almost every string has no escape: find its end, and make it in one validated copy.
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let run = try flushRun(self, upTo: end)
+            index = end + 1
+            return run
+        }
         var text = ""
         func flushRun(_ parser: JSONParser, upTo end: Int) throws(Failure) -> String {
-            guard let run = String(validating: parser.bytes[runStart..<end], as: UTF8.self) else {
-                throw Failure(offset: runStart, reason: "invalid UTF-8 in string")
-            }
+            // Validated from contiguous bytes: the fast path of String's UTF-8 check.
+            let run = parser.bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[runStart..<end]), as: UTF8.self) }
+            guard let run else { throw Failure(offset: runStart, reason: "invalid UTF-8 in string") }
             return run
         }
         while true {
