@@ -50,7 +50,14 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses RFC 3339 with a `Z` or `±hh:mm` offset and optional fractional seconds (kept to the
     /// millisecond). Returns nil for anything else, including impossible dates.
     public init?(rfc3339 text: String) {
-        let utf8 = Array(text.utf8)
+        // Read in place: every stored event has two instants, and copying each into an array
+        // was a measurable part of reading the log.
+        var text = text
+        guard let milliseconds = text.withUTF8({ Self.parseRFC3339($0) }) else { return nil }
+        self.init(millisecondsSinceEpoch: milliseconds)
+    }
+
+    private static func parseRFC3339(_ utf8: UnsafeBufferPointer<UInt8>) -> Int64? {
         func digits(_ start: Int, _ count: Int) -> Int64? {
             guard start + count <= utf8.count else { return nil }
             var value: Int64 = 0
@@ -91,8 +98,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             offsetMinutes = (oh * 60 + om) * (utf8[index] == UInt8(ascii: "+") ? 1 : -1)
         default: return nil
         }
-        let ms = date.daysSinceEpoch * 86_400_000 + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis
-        self.init(millisecondsSinceEpoch: ms)
+        return date.daysSinceEpoch * 86_400_000 + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis
     }
 
     /// Midnight at the start of `date` in `timeZone`.
