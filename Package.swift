@@ -100,22 +100,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog"]),
-        .testTarget(name: "ClinicalEventsTests", dependencies: ["ClinicalEvents", "EventLog"]),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "ClinicalEvents", "EventLog", "SyncHTTP"]),
+        // What every test target shares: temporary directories that clean up after themselves, a
+        // seeded generator. Not a product: users never see it.
+        .target(name: "MyologTestSupport", path: "Tests/MyologTestSupport"),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "MyologTestSupport"]),
+        .testTarget(name: "ClinicalEventsTests", dependencies: ["ClinicalEvents", "EventLog", "MyologTestSupport"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "ClinicalEvents", "EventLog", "SyncHTTP", "MyologTestSupport"]),
         .testTarget(
             name: "SyncHTTPTests",
             dependencies: [
-                "SyncHTTP", "EventLog", "ClinicalEvents", .product(name: "GRDB", package: "GRDB.swift"),
+                "SyncHTTP", "EventLog", "ClinicalEvents", "MyologTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .testTarget(name: "FHIRExportTests", dependencies: ["FHIRExport", "Projections", "ClinicalEvents", "EventLog"]),
+        .testTarget(name: "FHIRExportTests", dependencies: ["FHIRExport", "Projections", "ClinicalEvents", "EventLog", "MyologTestSupport"]),
         .testTarget(
             name: "MyologCLITests",
-            dependencies: ["myolog", "EventLog", "ClinicalEvents", "Projections", "FHIRExport"]
+            dependencies: ["myolog", "EventLog", "ClinicalEvents", "Projections", "FHIRExport", "MyologTestSupport"]
         ),
     ]
 )

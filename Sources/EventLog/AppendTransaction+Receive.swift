@@ -123,7 +123,7 @@ extension AppendTransaction {
     }
 
     /// `origin`'s head as this transaction has left it (looked up once).
-    func cachedHead(of origin: NodeID) throws -> (sequence: Int, hash: EventHash)? {
+    func cachedHead(of origin: NodeID) throws -> ChainHead? {
         if let known = knownHeads[origin] { return known }
         let head = try self.head(of: origin)
         knownHeads[origin] = .some(head)
@@ -181,7 +181,7 @@ extension AppendTransaction {
         // This store's own origin too: an event "of mine" from elsewhere (a restore, or a peer
         // forging in my name) is stored only under my signature, like anyone else's.
         receivedHeads[event.origin] = event
-        knownHeads[event.origin] = .some((event.sequence, event.hash))
+        knownHeads[event.origin] = .some(ChainHead(sequence: event.sequence, hash: event.hash))
         clockState = clockState.merged(with: event.clock)
         lamport = max(lamport, event.lamport)
         appended.append(event)

@@ -63,7 +63,7 @@ public final class AppendTransaction: EventReader {
         clockState = clock
         lamport = envelope.lamport
         headHash = envelope.hash
-        knownHeads[me] = .some((envelope.sequence, envelope.hash))
+        knownHeads[me] = .some(ChainHead(sequence: envelope.sequence, hash: envelope.hash))
         localHeadSigned = false
         appended.append(envelope)
         if envelope.sequence % HeadSignature.interval == 0 { envelope.signature = try signLocalHead() }
@@ -84,7 +84,7 @@ public final class AppendTransaction: EventReader {
 
     /// Each origin's head as this transaction has left it: a batch of a thousand events of one
     /// origin looks its head up once, not a thousand times.
-    var knownHeads: [NodeID: (sequence: Int, hash: EventHash)?] = [:]
+    var knownHeads: [NodeID: ChainHead?] = [:]
 
     /// Whether `held_events` may hold a row: almost always false, and then storing an event
     /// need not look for held ones to release.

@@ -50,7 +50,7 @@ public struct ChainCheck: Sendable {
                 previous = nil
                 key = try Data.fetchOne(reader.db, sql: "SELECT publicKey FROM nodes WHERE id = ?", arguments: [event.origin.rawValue])
             }
-            if let reason = linkProblem(event, after: previous.map { ($0.sequence, $0.hash) }) { throw fail(reason) }
+            if let reason = linkProblem(event, after: previous.map { ChainHead(sequence: $0.sequence, hash: $0.hash) }) { throw fail(reason) }
             if let previous {
                 guard event.clock.dominates(previous.clock) else { throw fail("vector clock went backwards") }
                 guard event.lamport > previous.lamport else { throw fail("Lamport timestamp did not increase") }
@@ -86,7 +86,7 @@ public struct ChainCheck: Sendable {
     }
 
     /// Why `event` is not the intact next link after `previous` (its origin's head), or nil.
-    static func linkProblem(_ event: EventEnvelope, after previous: (sequence: Int, hash: EventHash)?) -> String? {
+    static func linkProblem(_ event: EventEnvelope, after previous: ChainHead?) -> String? {
         let expected = (previous?.sequence ?? 0) + 1
         guard event.sequence == expected else { return "expected sequence \(expected) of this origin, not \(event.sequence)" }
         guard event.prevHash == previous?.hash else { return "prevHash does not link to the origin's previous event" }

@@ -178,13 +178,13 @@ public class EventReader {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT max(lamport) FROM events")) ?? 0
     }
 
-    /// The hash of the last event of `origin`'s chain.
-    public func head(of origin: NodeID) throws -> (sequence: Int, hash: EventHash)? {
+    /// The last event of `origin`'s chain: its sequence and hash.
+    public func head(of origin: NodeID) throws -> ChainHead? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT sequence, hash FROM events WHERE origin = ? ORDER BY sequence DESC LIMIT 1"),
                                          arguments: [origin.rawValue])
         else { return nil }
         guard let hash = EventHash(row["hash"]) else { throw EventLogError.corruptEvent(position: -1, reason: "head hash of \(origin) is not a SHA-256 hex digest") }
-        return (row["sequence"], hash)
+        return ChainHead(sequence: row["sequence"], hash: hash)
     }
 
     static func checkPrefix(_ prefix: String) throws {

@@ -69,26 +69,6 @@ extension EventReader {
         }
         return result
     }
-
-    /// Each known node's site name, as its enrolment gave it.
-    public func sites() throws -> [NodeID: String] {
-        var sites: [NodeID: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, site FROM nodes") {
-            if let node = NodeID(row[0]) { sites[node] = row[1] }
-        }
-        return sites
-    }
-
-    /// Each origin's last event: its sequence and hash. What a peer compares against to find a
-    /// fork before anything moves.
-    public func heads() throws -> [NodeID: ChainHead] {
-        var heads: [NodeID: ChainHead] = [:]
-        for nodeID in try String.fetchAll(db, sql: "SELECT id FROM nodes") {
-            guard let node = NodeID(nodeID), let head = try head(of: node) else { continue }
-            heads[node] = ChainHead(sequence: head.sequence, hash: head.hash)
-        }
-        return heads
-    }
 }
 
 extension AppendTransaction {
@@ -107,15 +87,5 @@ extension AppendTransaction {
         }
         try db.execute(sql: "INSERT INTO fork_decisions (origin, sequence, decidedAt, author, note) VALUES (?, ?, ?, ?, ?)",
                        arguments: [origin.rawValue, sequence, wallClock.now().description, author, note])
-    }
-}
-
-/// The last event of one origin's chain as a store holds it.
-public struct ChainHead: Sendable, Hashable {
-    public var sequence: Int
-    public var hash: EventHash
-    public init(sequence: Int, hash: EventHash) {
-        self.sequence = sequence
-        self.hash = hash
     }
 }

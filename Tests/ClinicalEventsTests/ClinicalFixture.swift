@@ -2,20 +2,20 @@ import ClinicalEvents
 import EventLog
 import Foundation
 import GRDB
+import MyologTestSupport
 
 /// A new store with a clinical record over it, removed after the test.
 final class ClinicalFixture {
+    let scratch = TemporaryDirectory("clinical")
     let directory: URL
     let store: EventStore
     let record: ClinicalRecord
 
     init(now: Timestamp = .now(), timeZone: TimeZone = TimeZone(identifier: "UTC")!) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-clinical-\(UUID().uuidString)")
+        directory = scratch.url("store")
         store = try EventStore.create(at: directory, site: "Test clinic")
         record = ClinicalRecord(store: store, input: ClinicalInput(now: now, timeZone: timeZone))
     }
-
-    deinit { try? FileManager.default.removeItem(at: directory) }
 
     /// Every stored byte of the log, row by row, read with a plain SQLite connection.
     func logBytes() throws -> [String] {

@@ -1,5 +1,6 @@
 import EventLog
 import Testing
+import MyologTestSupport
 
 @Suite("Canonical JSON")
 struct CanonicalJSONTests {
@@ -90,18 +91,6 @@ struct CanonicalJSONTests {
 }
 
 /// SplitMix64: tests are reproducible from their seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-}
 
 extension CanonicalJSONTests {
     @Test("a stored clock is read by the byte scanner exactly as written, and any other spelling is refused (seeded)", arguments: 0..<20)

@@ -1,6 +1,7 @@
 @testable import EventLog
 import Foundation
 import Testing
+import MyologTestSupport
 
 /// The one-pass envelope scan (bundles, HTTP batches) against the reference reader: whatever
 /// the scan accepts, the reference accepts as the same envelope; it only ever declines more.

@@ -2,13 +2,14 @@
 import Foundation
 import GRDB
 import Testing
+import MyologTestSupport
 
 @Suite("Event store")
 struct EventStoreTests {
     let directory = TemporaryDirectory()
 
     func makeStore() throws -> EventStore {
-        try EventStore.create(at: directory.path("store"), site: "Fitzroy")
+        try EventStore.create(at: directory.url("store"), site: "Fitzroy")
     }
 
     func note(_ text: String, patient: PatientID? = PatientID.make(), occurredAt: Timestamp? = nil) -> NewEvent {
@@ -58,7 +59,7 @@ struct EventStoreTests {
 
     @Test("opening a directory without a store says how to create one")
     func noStore() {
-        let path = directory.path("nothing").path
+        let path = directory.url("nothing").path
         #expect(throws: EventLogError.noStore(path: path)) { try EventStore.open(at: URL(fileURLWithPath: path)) }
         // The library says what to do as data, in words that name no command line; the CLI
         // names the command (CLITests checks `myolog init --site` in its message).
@@ -89,7 +90,7 @@ struct EventStoreTests {
     @Test("a key that belongs to another node is refused at open")
     func swappedKey() throws {
         let store = try makeStore()
-        let other = try EventStore.create(at: directory.path("other"), site: "Other")
+        let other = try EventStore.create(at: directory.url("other"), site: "Other")
         let keyPath = store.directory.appendingPathComponent("node.key")
         try FileManager.default.removeItem(at: keyPath)
         try FileManager.default.copyItem(at: other.directory.appendingPathComponent("node.key"), to: keyPath)

@@ -1,6 +1,7 @@
 @testable import EventLog
 import Foundation
 import Testing
+import MyologTestSupport
 
 /// 50 clinic machines, no network: each writes on its own, then random pairs sync until every
 /// node holds every event. Reports the rounds it took and the bytes moved against the minimum.
@@ -53,7 +54,7 @@ struct GossipSimulationTests {
         var rng = SeededGenerator(seed: seed)
         var stores: [EventStore] = []
         for index in 0..<nodes {
-            let store = try EventStore.create(at: directory.path("node\(index)"), site: "Site \(index)")
+            let store = try EventStore.create(at: directory.url("node\(index)"), site: "Site \(index)")
             // Each writes on its own, offline, a random number of events about its own patients.
             let count = 1 + Int(rng.next() % UInt64(2 * writesPerNode))
             try store.append((0..<count).map { n in NewEvent(type: "Note", schemaVersion: 1, patient: PatientID.make(), payload: ["n": .int(n)]) }, author: "user\(index)")

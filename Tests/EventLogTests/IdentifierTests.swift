@@ -1,6 +1,7 @@
 @testable import EventLog
 import Foundation
 import Testing
+import MyologTestSupport
 
 @Suite("Identifiers")
 struct IdentifierTests {

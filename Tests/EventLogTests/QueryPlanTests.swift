@@ -1,6 +1,7 @@
 @testable import EventLog
 import GRDB
 import Testing
+import MyologTestSupport
 
 /// The hot reads must seek an index, never scan the log: their cost may not grow with the log.
 @Suite("Query plans")
@@ -9,7 +10,7 @@ struct QueryPlanTests {
 
     @Test("patient reads, lookups, clock and append state use indexes, never a scan of events")
     func noScans() throws {
-        let store = try EventStore.create(at: directory.path("store"), site: "Plans")
+        let store = try EventStore.create(at: directory.url("store"), site: "Plans")
         let patient = PatientID.make()
         let appended = try store.append((0..<10).map { NewEvent(type: "Note", schemaVersion: 1, patient: patient, payload: ["n": .int($0), "target": "x"]) }, author: "alex")
         var statements: [String] = []

@@ -2,6 +2,7 @@
 import Foundation
 import GRDB
 import Testing
+import MyologTestSupport
 
 @Suite("Receiving another node's events")
 struct ReceiveTests {
@@ -17,8 +18,8 @@ struct ReceiveTests {
 
     @Test("events from another store are stored as they are, once; the chain and clocks carry on")
     func receiveInOrder() throws {
-        let a = try EventStore.create(at: directory.path("a"), site: "A")
-        let b = try EventStore.create(at: directory.path("b"), site: "B")
+        let a = try EventStore.create(at: directory.url("a"), site: "A")
+        let b = try EventStore.create(at: directory.url("b"), site: "B")
         try b.trustPeer(a.identity.nodeID, name: "A", author: "test")
         let patient = PatientID.make()
         try a.append((0..<5).map { note($0, patient) }, author: "alex")
@@ -36,8 +37,8 @@ struct ReceiveTests {
 
     @Test("altered events, forged enrolments and id collisions are refused, and nothing of the batch is stored")
     func refusals() throws {
-        let a = try EventStore.create(at: directory.path("a"), site: "A")
-        let b = try EventStore.create(at: directory.path("b"), site: "B")
+        let a = try EventStore.create(at: directory.url("a"), site: "A")
+        let b = try EventStore.create(at: directory.url("b"), site: "B")
         try b.trustPeer(a.identity.nodeID, name: "A", author: "test")
         let patient = PatientID.make()
         try a.append((0..<4).map { note($0, patient) }, author: "alex")
@@ -50,7 +51,7 @@ struct ReceiveTests {
         var notCanonical = events[2]
         notCanonical.payload = #"{ "n": 1 }"#
         notCanonical.hash = notCanonical.computedHash
-        let other = try EventStore.create(at: directory.path("c"), site: "C")
+        let other = try EventStore.create(at: directory.url("c"), site: "C")
         var forgedEnrolment = try all(other)[0]
         forgedEnrolment.origin = a.identity.nodeID
         forgedEnrolment.clock = VectorClock([a.identity.nodeID: 1])
@@ -89,8 +90,8 @@ struct ReceiveTests {
 
     @Test("events beyond a gap are held back, then stored in order when the gap fills, in the same transaction")
     func gapsAreHeldBack() throws {
-        let a = try EventStore.create(at: directory.path("a"), site: "A")
-        let b = try EventStore.create(at: directory.path("b"), site: "B")
+        let a = try EventStore.create(at: directory.url("a"), site: "A")
+        let b = try EventStore.create(at: directory.url("b"), site: "B")
         try b.trustPeer(a.identity.nodeID, name: "A", author: "test")
         let patient = PatientID.make()
         // One commit each, so each is signed: what is tested here is the gap, not the signatures.
@@ -111,8 +112,8 @@ struct ReceiveTests {
 
     @Test("a different, validly hashed event at a place already held is quarantined, never stored; an operator's decision is recorded once")
     func forksAreQuarantined() throws {
-        let a = try EventStore.create(at: directory.path("a"), site: "A")
-        let b = try EventStore.create(at: directory.path("b"), site: "B")
+        let a = try EventStore.create(at: directory.url("a"), site: "A")
+        let b = try EventStore.create(at: directory.url("b"), site: "B")
         try b.trustPeer(a.identity.nodeID, name: "A", author: "test")
         let patient = PatientID.make()
         try a.append((0..<3).map { note($0, patient) }, author: "alex")

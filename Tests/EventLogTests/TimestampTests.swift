@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Testing
+import MyologTestSupport
 
 @Suite("Timestamps and calendar dates")
 struct TimestampTests {

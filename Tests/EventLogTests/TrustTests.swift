@@ -2,6 +2,7 @@
 import Foundation
 import GRDB
 import Testing
+import MyologTestSupport
 
 @Suite("Trust: signatures and the trust list")
 struct TrustTests {
@@ -12,7 +13,7 @@ struct TrustTests {
     }
 
     func store(_ name: String) throws -> EventStore {
-        try EventStore.create(at: directory.path(name), site: name)
+        try EventStore.create(at: directory.url(name), site: name)
     }
 
     func log(_ store: EventStore) throws -> [EventEnvelope] {

@@ -4,10 +4,12 @@ import EventLog
 import Foundation
 import Projections
 import Testing
+import MyologTestSupport
 
 @Suite("FHIR R4 Bundle of a patient")
 struct FHIRPatientBundleTests {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-fhir-\(UUID().uuidString)")
+    let scratch = TemporaryDirectory("fhir")
+    var root: URL { scratch.url }
 
     /// The demo clinic: every event type, a correction of a pain score, a retraction. Its clock
     /// steps a millisecond per reading, so every event has its own `recordedAt` however fast the
@@ -33,7 +35,6 @@ struct FHIRPatientBundleTests {
     @Test("pain scores carry LOINC 72514-3 with their current value: corrected ones amended, retracted ones absent")
     func painScores() throws {
         let (store, summary) = try demo()
-        defer { try? FileManager.default.removeItem(at: root) }
         let (liam, _) = summary.patients[1]
         let b = try bundle(store, liam)
         let pains = resources(b, "Observation").filter { code($0) == "72514-3" }
@@ -62,7 +63,6 @@ struct FHIRPatientBundleTests {
     @Test("occupation is LOINC 11341-5 with the ergonomics; history maps to MedicationStatement, Condition, Procedure; trigger points carry SNOMED CT muscle and side")
     func historyAndFindings() throws {
         let (store, summary) = try demo()
-        defer { try? FileManager.default.removeItem(at: root) }
         let (mia, _) = summary.patients[0]
         let b = try bundle(store, mia)
         let occupation = try #require(resources(b, "Observation").first { code($0) == "11341-5" })
@@ -89,7 +89,6 @@ struct FHIRPatientBundleTests {
     @Test("ids come from the events: exporting twice gives the same bytes; --as-of gives the record as it stood")
     func stableAndTimeTravel() throws {
         let (store, summary) = try demo()
-        defer { try? FileManager.default.removeItem(at: root) }
         let (mia, _) = summary.patients[0]
         #expect(try bundle(store, mia).canonicalString == bundle(store, mia).canonicalString)
         let events = try store.read { try $0.events(patient: mia) }

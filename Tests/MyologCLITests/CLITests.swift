@@ -3,10 +3,11 @@ import EventLog
 import Foundation
 import GRDB
 import Testing
+import MyologTestSupport
 
 @Suite("myolog CLI")
 struct CLITests {
-    let scratch = Scratch()
+    let scratch = TemporaryDirectory("cli")
 
     /// A store with one patient; returns (store path, patient id).
     func storeWithPatient() throws -> (String, String) {
@@ -47,8 +48,7 @@ struct CLITests {
 
     @Test("the default demo: two sites sync, a concurrent edit shows as a conflict and is resolved, views identical at both")
     func demoSites() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-sites-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = scratch.path("sites")
         let result = try MyologProcess.run(["demo", "--dir", dir])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("1 new field conflict"), "\(result.stdout)")

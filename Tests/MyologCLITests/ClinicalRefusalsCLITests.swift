@@ -1,12 +1,13 @@
 import EventLog
 import Foundation
 import Testing
+import MyologTestSupport
 
 /// Clinical input that used to slip through or be refused for the wrong reason, and the way out
 /// of a mistaken registration.
 @Suite("Clinical refusals and withdrawn registrations")
 struct ClinicalRefusalsCLITests {
-    let scratch = Scratch()
+    let scratch = TemporaryDirectory("cli")
 
     func store() throws -> String {
         let store = scratch.path("clinic")

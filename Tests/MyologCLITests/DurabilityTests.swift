@@ -2,11 +2,12 @@ import EventLog
 import Foundation
 import GRDB
 import Testing
+import MyologTestSupport
 
 /// A writer killed with SIGKILL at a random moment leaves whole transactions only.
 @Suite("Durability")
 struct DurabilityTests {
-    let scratch = Scratch()
+    let scratch = TemporaryDirectory("cli")
 
     @Test("kill -9 during bulk appends: integrity ok, gap-free, every hash and link recomputes, whole patients only",
           arguments: [11, 22, 33] as [UInt64])

@@ -2,11 +2,12 @@ import EventLog
 import Foundation
 import GRDB
 import Testing
+import MyologTestSupport
 
 /// `myolog export fhir`, validated by an independent FHIR implementation (Python fhir.resources, R4B).
 @Suite("myolog export fhir")
 struct FHIRExportCLITests {
-    let scratch = Scratch()
+    let scratch = TemporaryDirectory("cli")
 
     func check(_ arguments: [String]) throws -> MyologProcess.Result {
         try MyologProcess.run(["python3", SchemaValidationTests.root.appendingPathComponent("Tools/check-fhir.py").path] + arguments,

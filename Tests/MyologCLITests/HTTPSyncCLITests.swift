@@ -2,11 +2,12 @@ import EventLog
 import Foundation
 import GRDB
 import Testing
+import MyologTestSupport
 
 /// `myolog serve` and `myolog sync http://…` as separate processes on 127.0.0.1.
 @Suite("myolog serve and sync http://")
 struct HTTPSyncCLITests {
-    let scratch = Scratch()
+    let scratch = TemporaryDirectory("cli")
 
     /// A `myolog serve` child on a port the system picks; stopped with SIGTERM when done.
     final class Server {
@@ -16,7 +17,7 @@ struct HTTPSyncCLITests {
         /// The `--metrics` endpoint, when asked for.
         private(set) var metricsURL: String?
 
-        init(store: String, scratch: Scratch, name: String, options: [String] = []) throws {
+        init(store: String, scratch: TemporaryDirectory, name: String, options: [String] = []) throws {
             stdout = URL(fileURLWithPath: scratch.path("\(name).out"))
             stderr = URL(fileURLWithPath: scratch.path("\(name).err"))
             FileManager.default.createFile(atPath: stdout.path, contents: nil)

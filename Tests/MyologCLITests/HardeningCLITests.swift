@@ -1,12 +1,13 @@
 import EventLog
 import Foundation
 import Testing
+import MyologTestSupport
 
 /// What a careless or hostile user does to a store's files and options: every case is refused in
 /// one line naming what is wrong, with a non-zero exit, and nothing is written anywhere.
 @Suite("Hardening: damaged stores, lost keys, read-only copies, --out targets")
 struct HardeningCLITests {
-    let scratch = Scratch()
+    let scratch = TemporaryDirectory("cli")
 
     /// Every file of a store directory, byte for byte.
     func contents(_ directory: String) -> [String: Data] {

@@ -98,10 +98,3 @@ final class SilentListener {
     deinit { close(descriptor) }
 }
 
-/// A temporary directory for one test's stores.
-final class Scratch {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-cli-\(UUID().uuidString)")
-    init() { try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    deinit { try? FileManager.default.removeItem(at: url) }
-}

@@ -2,10 +2,11 @@ import EventLog
 import Foundation
 import GRDB
 import Testing
+import MyologTestSupport
 
 @Suite("myolog views")
 struct ProjectionCLITests {
-    let scratch = Scratch()
+    let scratch = TemporaryDirectory("cli")
 
     func demoStore() throws -> String {
         let store = scratch.path("demo")

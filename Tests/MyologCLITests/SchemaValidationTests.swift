@@ -2,12 +2,13 @@ import ClinicalEvents
 import EventLog
 import Foundation
 import Testing
+import MyologTestSupport
 
 /// `log --json` checked by an independent implementation: Python's `jsonschema` against
 /// `Schemas/`, and hashes and chain links recomputed with Python's `hashlib` (Tools/check-log.py).
 @Suite("Schemas, checked independently")
 struct SchemaValidationTests {
-    let scratch = Scratch()
+    let scratch = TemporaryDirectory("cli")
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let python = URL(fileURLWithPath: "/usr/bin/env")
 

@@ -3,10 +3,11 @@ import EventLog
 import Foundation
 import GRDB
 import Testing
+import MyologTestSupport
 
 @Suite("myolog sync (path)")
 struct SyncCLITests {
-    let scratch = Scratch()
+    let scratch = TemporaryDirectory("cli")
 
     func events(_ store: String) throws -> Set<String> {
         Set(try eventList(store))

@@ -2,13 +2,14 @@ import EventLog
 import Foundation
 import GRDB
 import Testing
+import MyologTestSupport
 
 /// Someone with the store file and plain `sqlite3` (triggers dropped) alters history: every kind
 /// of alteration is found by `myolog verify`, naming the first bad event, and refused by a
 /// trusted peer, which keeps everything before it.
 @Suite("Tampering with a store file")
 struct TamperTests {
-    let scratch = Scratch()
+    let scratch = TemporaryDirectory("cli")
 
     enum Tamper: String, CaseIterable, CustomTestStringConvertible {
         case flipPayloadByte, rehashEditedScore, swapTwoEvents, deleteFromTheMiddle, replayUnderNewSequence
@@ -16,7 +17,7 @@ struct TamperTests {
     }
 
     /// A clinic store (several commits, so several signatures) and a fresh peer that trusts it.
-    func clinic(in scratch: Scratch? = nil) throws -> (store: String, node: String, peer: String) {
+    func clinic(in scratch: TemporaryDirectory? = nil) throws -> (store: String, node: String, peer: String) {
         let scratch = scratch ?? self.scratch
         let store = scratch.path("clinic"), peer = scratch.path("peer")
         #expect(try MyologProcess.run(["demo", "tour", "--store", store]).status == 0)
@@ -136,7 +137,7 @@ struct TamperTests {
 /// It must not: the write is refused with nothing written, and `verify` names what was altered.
 @Suite("Signature laundering: a rewritten chain is never signed by the next write")
 struct LaunderingTests {
-    let scratch = Scratch()
+    let scratch = TemporaryDirectory("cli")
 
     enum Laundering: String, CaseIterable, CustomTestStringConvertible {
         /// Mia's date of birth changed in her registration, every later hash and link recomputed,
@@ -263,7 +264,7 @@ struct LaunderingTests {
 
 @Suite("Restoring a store from a backup")
 struct RestoreTests {
-    let scratch = Scratch()
+    let scratch = TemporaryDirectory("cli")
 
     @Test("a backup older than the signed head writes nothing of its own until sync brings its own events back from a peer")
     func restoredBackupCatchesUpFromPeer() throws {

@@ -2,10 +2,11 @@ import EventLog
 import Foundation
 import GRDB
 import Testing
+import MyologTestSupport
 
 @Suite("myolog peer: the trust list")
 struct TrustCLITests {
-    let scratch = Scratch()
+    let scratch = TemporaryDirectory("cli")
 
     func node(_ store: String) throws -> String {
         let id = try MyologProcess.run(["--store", store, "--json", "id"]).stdout

@@ -6,20 +6,21 @@ import Logging
 @testable import Projections
 import SyncHTTP
 import Testing
+import MyologTestSupport
 
 /// Real stores writing offline and exchanging events in random orders (per-origin sequence
 /// order kept, as sync delivers them): after a full exchange every store's views are the same bytes.
 @Suite("Views converge across stores")
 struct ConvergenceTests {
     final class Network {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-net-\(UUID().uuidString)")
+        let directory = TemporaryDirectory("net")
         var stores: [EventStore] = []
         var rng: SplitMix64
 
         init(nodes: Int, seed: UInt64) throws {
             rng = SplitMix64(seed: seed)
             for index in 0..<nodes {
-                stores.append(try EventStore.create(at: root.appendingPathComponent("node\(index)"), site: "Site \(index)", projections: [PatientProjection()]))
+                stores.append(try EventStore.create(at: directory.url("node\(index)"), site: "Site \(index)", projections: [PatientProjection()]))
             }
             // One clinic: every store trusts every other.
             for store in stores {
@@ -28,8 +29,6 @@ struct ConvergenceTests {
                 }
             }
         }
-
-        deinit { try? FileManager.default.removeItem(at: root) }
 
         func pick<T>(_ options: [T]) -> T { options[Int(rng.next() % UInt64(options.count))] }
 
@@ -76,7 +75,7 @@ struct ConvergenceTests {
                 _ = try await LogExchange.sync(a, with: b, batchSize: 1 + Int(rng.next() % 9))
                 return "path"
             case 2:
-                let file = root.appendingPathComponent("bundle-\(UUID().uuidString).myolog")
+                let file = directory.url("bundle-\(UUID().uuidString).myolog")
                 let clock = rng.next() % 2 == 0 ? try b.read { try $0.clock() } : nil
                 try EventBundle.export(a, beyond: clock, to: file, batchSize: 1 + Int(rng.next() % 9))
                 _ = try EventBundle.import(file, into: b, batchSize: 1 + Int(rng.next() % 9))

@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 @testable import Projections
 import Testing
+import MyologTestSupport
 
 /// The views a store keeps by applying each transaction's events (in place where they sort last,
 /// re-folding a patient where they arrive late) equal the views a rebuild folds from the whole
@@ -107,8 +108,8 @@ struct InPlaceViewTests {
 
     @Test("a clinic's own entry, and its correction, change one row and the summary, not the patient's other rows")
     func ownWriteInPlace() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-inplace-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = TemporaryDirectory("inplace")
+        let directory = scratch.url("store")
         let store = try EventStore.create(at: directory, site: "Fitzroy", projections: [PatientProjection()])
         let record = ClinicalRecord(store: store)
         let patient = try record.write { try $0.register(.init(name: "Mia", dateOfBirth: "1988-04-12"), author: "jo") }.patient!.rawValue

@@ -4,10 +4,12 @@ import Foundation
 import GRDB
 @testable import Projections
 import Testing
+import MyologTestSupport
 
 @Suite("Patient projection in the store")
 struct ProjectionStoreTests {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-projection-\(UUID().uuidString)")
+    let scratch = TemporaryDirectory("projection")
+    var directory: URL { scratch.url("store") }
 
     func makeStore() throws -> EventStore {
         try EventStore.create(at: directory, site: "Fitzroy", projections: [PatientProjection()])
@@ -24,7 +26,6 @@ struct ProjectionStoreTests {
 
     @Test("incremental views equal a rebuild byte for byte, after random clinical work (seeded)", arguments: 0..<8)
     func incrementalEqualsRebuild(seed: UInt64) throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
         let store = try makeStore()
         let record = ClinicalRecord(store: store)
         try SyntheticClinic(patients: 6, eventsPerPatient: 30 + Int(seed) * 7, seed: seed).generate(into: record)
@@ -47,7 +48,6 @@ struct ProjectionStoreTests {
 
     @Test("show --json equals the fold of the patient's events")
     func storedViewEqualsFold() throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
         let store = try makeStore()
         let summary = try DemoClinic.populate(ClinicalRecord(store: store))
         try store.read { reader in
@@ -62,7 +62,6 @@ struct ProjectionStoreTests {
 
     @Test("a store whose projection version differs rebuilds on open, and says so")
     func rebuildOnVersionChange() throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
         let store = try makeStore()
         _ = try DemoClinic.populate(ClinicalRecord(store: store))
         let before = try dump(store)
@@ -80,7 +79,6 @@ struct ProjectionStoreTests {
 
     @Test("a refused write leaves the views as they were")
     func refusedWrite() throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
         let store = try makeStore()
         let record = ClinicalRecord(store: store)
         let patient = try record.write { try $0.register(.init(name: "Mia", dateOfBirth: "1988-04-12"), author: "jo") }.patient!

@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import SyncHTTP
 import Testing
+import MyologTestSupport
 
 /// Seeded mutations of valid bundles and HTTP batches at the boundary where bytes from another
 /// machine enter a store: never a crash, never a partial write, always a clear refusal — or, for
@@ -15,7 +16,8 @@ import Testing
 /// Every case is reproducible from its seed (`BoundaryFuzzTests.mutate(_:seed:)`).
 @Suite("Boundary fuzzing: bundles and HTTP batches")
 struct BoundaryFuzzTests {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-fuzz-\(UUID().uuidString)")
+    let scratch = TemporaryDirectory("fuzz")
+    var root: URL { scratch.url }
 
     enum Mutation: CaseIterable { case truncate, flipBits, wrongType, hugeNumber, deepNesting, invalidUTF8, dropLine, duplicateLine, swapLines }
 

@@ -7,11 +7,13 @@ import NIOCore
 import NIOHTTP1
 import SyncHTTP
 import Testing
+import MyologTestSupport
 
 /// The real server, in-process on 127.0.0.1, and the real client.
 @Suite("Sync over HTTP")
 struct HTTPSyncTests {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-http-\(UUID().uuidString)")
+    let scratch = TemporaryDirectory("http")
+    var root: URL { scratch.url }
 
     func store(_ name: String) throws -> EventStore {
         try EventStore.create(at: root.appendingPathComponent(name), site: name)
