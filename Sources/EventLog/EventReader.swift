@@ -13,7 +13,15 @@ public class EventReader {
 
     /// The SQLite connection inside this transaction, for read models that keep their tables in
     /// the store's file (projections). Writing to `events` through it is refused by the triggers.
-    public var database: Database { db }
+    /// The connection, for the modules of this package that own tables (projections): users of
+    /// the libraries read through the typed methods, never through SQL on the log.
+    package var database: Database { db }
+
+    /// SQLite's own check of the database file (`PRAGMA integrity_check`): `["ok"]` when sound,
+    /// else what it found, one line each.
+    public func integrityCheck() throws -> [String] {
+        try String.fetchAll(db, sql: "PRAGMA integrity_check")
+    }
 
     static let columns = "position, id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash"
     /// ``columns`` and the event's signature, where its origin signed it: for the reads whose

@@ -30,7 +30,7 @@ public struct ProjectionTransaction {
     public let reader: EventReader
     public let db: Database
 
-    init(db: Database) {
+    package init(db: Database) {
         self.db = db
         self.reader = EventReader(db: db)
     }

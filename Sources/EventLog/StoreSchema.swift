@@ -5,7 +5,7 @@ import GRDB
 /// A migration, once released, is never edited: a change is a new migration appended below.
 /// A store that holds a migration this build does not know refuses to open (``EventLogError/unknownMigration(_:)``).
 public enum StoreSchema {
-    public static var migrator: DatabaseMigrator {
+    package static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1 event log") { db in
             try db.execute(sql: """

@@ -27,7 +27,7 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let store = try global.openStore()
         let (integrity, chain, forks, held) = try store.read { reader in
-            (try String.fetchAll(reader.database, sql: "PRAGMA integrity_check"),
+            (try reader.integrityCheck(),
              Result { try ChainCheck.run(reader) }, try reader.forks(), try reader.heldBack())
         }
         let localChain = Result { try store.localChainProblem() }
