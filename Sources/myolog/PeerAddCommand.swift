@@ -14,19 +14,14 @@ struct PeerAddCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The node id, as `myolog id` prints it on that machine.") var node: String
+    @Argument(help: "The node id, as `myolog id` prints it on that machine.", transform: NodeID.argument(printedBy: "`myolog id`"))
+    var node: NodeID
     @Option(help: "What to call the node here (a site or machine name).") var name: String
-
-    func validate() throws {
-        guard NodeID(node) != nil else {
-            throw ValidationError("NODEID: \(node) is not accepted; accepted: a node id as `myolog id` prints it (16 characters a–z, 2–7)")
-        }
-    }
 
     func run() throws {
         let author = try global.requireAuthor()
         let store = try global.openStore()
-        let applied = try EventLogError.namingArgument("NODEID", for: "node") { try store.write { try $0.trustPeer(NodeID(node)!, name: name, author: author) } }
+        let applied = try EventLogError.namingArgument("NODEID", for: "node") { try store.write { try $0.trustPeer(node, name: name, author: author) } }
         print("Trusted node \(node) as \"\(name)\"" + (applied > 0 ? "; applied \(applied) waiting event\(applied == 1 ? "" : "s")" : ""))
     }
 }

@@ -15,18 +15,13 @@ struct PeerRemoveCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The node id, as `myolog peer list` prints it.") var node: String
-
-    func validate() throws {
-        guard NodeID(node) != nil else {
-            throw ValidationError("NODEID: \(node) is not accepted; accepted: a node id as `myolog peer list` prints it (16 characters a–z, 2–7)")
-        }
-    }
+    @Argument(help: "The node id, as `myolog peer list` prints it.", transform: NodeID.argument(printedBy: "`myolog peer list`"))
+    var node: NodeID
 
     func run() throws {
         let author = try global.requireAuthor()
         let store = try global.openStore()
-        try EventLogError.namingArgument("NODEID", for: "node") { try store.write { try $0.distrustPeer(NodeID(node)!, author: author) } }
+        try EventLogError.namingArgument("NODEID", for: "node") { try store.write { try $0.distrustPeer(node, author: author) } }
         print("Removed node \(node) from the trust list; its stored events stay, later ones will be refused")
     }
 }

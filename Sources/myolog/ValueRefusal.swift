@@ -13,8 +13,9 @@ enum ValueRefusal {
         }
         let field = String(match.output.name ?? match.output.valueName)
         let value = String(match.output.value)
+        // A transform's own refusal follows ": " — already in the one-line form: said as it is.
+        if match.output.rest.hasPrefix(": ") { return String(match.output.rest.dropFirst(2)) }
         let rest = match.output.rest.trimmingPrefix(/[:.]\s*/)
-        if rest.hasPrefix("\(field):") { return String(rest) }  // the type's own one-line refusal
         if let list = rest.firstMatch(of: /Please provide one of the following:\s*(?<values>.*)/) {
             let values = list.output.values.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             return "\(field): \"\(value)\" is not accepted; accepted: \(values.joined(separator: ", "))"
