@@ -11,14 +11,8 @@ import GRDB
 /// An event edited with plain `sqlite3`, even with every hash after it recomputed, fails here:
 /// only the origin's key can sign the new hashes.
 public struct ChainCheck: Sendable {
-    /// The first problem found, naming the event.
-    public struct Problem: Error, CustomStringConvertible, Sendable, Equatable {
-        public var origin: String
-        public var sequence: Int
-        public var eventID: String
-        public var reason: String
-        public var description: String { "event \(eventID) (origin \(origin), sequence \(sequence)): \(reason)" }
-    }
+    /// The first problem found, naming the event: the same type a refused receipt throws.
+    public typealias Problem = EventProblem
 
     /// How many events were checked, per origin.
     public private(set) var eventsPerOrigin: [String: Int] = [:]
@@ -35,14 +29,14 @@ public struct ChainCheck: Sendable {
         // The first event of the current origin that no signature has covered yet.
         var uncovered: EventEnvelope?
         func uncoveredProblem() -> Problem? {
-            uncovered.map { Problem(origin: $0.origin.rawValue, sequence: $0.sequence, eventID: $0.id.rawValue,
-                                    reason: "not covered by a signature of its origin (no signed event at or after it)") }
+            uncovered.map { Problem(eventID: $0.id.rawValue, origin: $0.origin.rawValue, sequence: $0.sequence,
+                                    reason: "not covered by a signature of its origin (no signed event at or after it)", found: .inStoredChain) }
         }
         let cursor = try Row.fetchCursor(reader.db, sql: "SELECT \(EventReader.signedColumns) FROM events ORDER BY origin, sequence")
         while let row = try cursor.next() {
             let event = try EventReader.envelope(row)
             func fail(_ reason: String) -> Problem {
-                Problem(origin: event.origin.rawValue, sequence: event.sequence, eventID: event.id.rawValue, reason: reason)
+                Problem(eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence, reason: reason, found: .inStoredChain)
             }
             if event.origin != origin {
                 if let problem = uncoveredProblem() { throw problem }
