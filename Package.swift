@@ -102,7 +102,7 @@ let package = Package(
         ),
         // What every test target shares: temporary directories that clean up after themselves, a
         // seeded generator. Not a product: users never see it.
-        .target(name: "MyologTestSupport", path: "Tests/MyologTestSupport"),
+        .target(name: "MyologTestSupport", dependencies: ["ClinicalEvents"], path: "Tests/MyologTestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "MyologTestSupport"]),
         .testTarget(name: "ClinicalEventsTests", dependencies: ["ClinicalEvents", "EventLog", "MyologTestSupport"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "ClinicalEvents", "EventLog", "SyncHTTP", "MyologTestSupport"]),
