@@ -10,7 +10,8 @@ import GRDB
 /// The payload itself is bound and read member by member by its ``EntryRow`` conformance.
 struct EntryTable: Sendable {
     let name: String
-    let type: String
+    /// The event type whose entries it holds: its payload type's, never said twice.
+    var type: String { rowType.eventType }
     /// The column holding the entry's `occurredAt`.
     let timeColumn: String
     /// The payload members, each stored in the column of the same name (text, or integer for
@@ -27,18 +28,18 @@ struct EntryTable: Sendable {
 
     static let integerFields: Set<String> = ["score", "minutes"]
 
-    static let painScores = EntryTable(name: "pain_scores", type: PainScoreRecorded.eventType, timeColumn: "occurredAt",
+    static let painScores = EntryTable(name: "pain_scores", timeColumn: "occurredAt",
                                        fields: ["score", "region", "context", "visit"], optional: ["visit"], flag: nil, indexedBy: "occurredAt", rowType: PainScoreRecorded.self)
-    static let triggerPoints = EntryTable(name: "trigger_points", type: TriggerPointFound.eventType, timeColumn: "foundAt",
+    static let triggerPoints = EntryTable(name: "trigger_points", timeColumn: "foundAt",
                                           fields: ["muscle", "side", "status", "referral", "note", "visit"], optional: ["referral", "note", "visit"],
                                           flag: ("active", true), indexedBy: nil, rowType: TriggerPointFound.self)
-    static let techniques = EntryTable(name: "techniques", type: TechniqueApplied.eventType, timeColumn: "occurredAt",
+    static let techniques = EntryTable(name: "techniques", timeColumn: "occurredAt",
                                        fields: ["technique", "region", "minutes", "note", "visit"], optional: ["minutes", "note", "visit"],
                                        flag: nil, indexedBy: "occurredAt", rowType: TechniqueApplied.self)
-    static let history = EntryTable(name: "history_entries", type: HistoryEntryRecorded.eventType, timeColumn: "occurredAt",
+    static let history = EntryTable(name: "history_entries", timeColumn: "occurredAt",
                                     fields: ["kind", "text", "date", "ergonomics"], optional: ["date", "ergonomics"], flag: nil, indexedBy: "kind",
                                     rowType: HistoryEntryRecorded.self)
-    static let visits = EntryTable(name: "visits", type: VisitStarted.eventType, timeColumn: "startedAt", fields: ["reason"], optional: ["reason"],
+    static let visits = EntryTable(name: "visits", timeColumn: "startedAt", fields: ["reason"], optional: ["reason"],
                                    flag: ("ended", false), indexedBy: "startedAt", rowType: VisitStarted.self)
 
     static let all = [painScores, triggerPoints, techniques, history, visits]
@@ -52,9 +53,9 @@ struct EntryTable: Sendable {
     /// Built once: a write inserts thousands of rows through the cached statement it names.
     let insertSQL: String
 
-    init(name: String, type: String, timeColumn: String, fields: [String], optional: Set<String>, flag: (column: String, initial: Bool)?, indexedBy: String?,
+    init(name: String, timeColumn: String, fields: [String], optional: Set<String>, flag: (column: String, initial: Bool)?, indexedBy: String?,
          rowType: any EntryRow.Type) {
-        (self.name, self.type, self.timeColumn, self.fields, self.optional, self.flag, self.indexedBy) = (name, type, timeColumn, fields, optional, flag, indexedBy)
+        (self.name, self.timeColumn, self.fields, self.optional, self.flag, self.indexedBy) = (name, timeColumn, fields, optional, flag, indexedBy)
         self.rowType = rowType
         columns = ["event", "patient", timeColumn] + fields + (flag.map { [$0.column] } ?? []) + Self.provenanceColumns
         insertSQL = "INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
