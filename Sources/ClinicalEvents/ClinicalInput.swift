@@ -57,58 +57,26 @@ public struct ClinicalInput: Sendable {
         return date
     }
 
-    /// A date in a patient's history, as precise as they remember it: `YYYY`, `YYYY-MM` or
-    /// `YYYY-MM-DD`, not in the future.
-    public func historyDate(_ value: String) throws -> String {
-        let accepted = "YYYY, YYYY-MM or YYYY-MM-DD, not after today (\(today))"
-        let text = value.trimmingCharacters(in: .whitespaces)
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard (1...3).contains(parts.count), parts[0].count == 4, parts.dropFirst().allSatisfy({ $0.count == 2 }),
-            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } })
-        else { throw invalid("date", value, accepted) }
-        let numbers = parts.map { Int($0)! }
-        let lastDay = numbers.count > 1 ? (numbers.count == 3 ? numbers[2] : CivilDate.daysIn(month: max(1, min(12, numbers[1])), year: numbers[0])) : 31
-        guard let earliest = CivilDate(year: numbers[0], month: numbers.count > 1 ? numbers[1] : 1, day: numbers.count == 3 ? numbers[2] : 1),
-            CivilDate(year: numbers[0], month: numbers.count > 1 ? numbers[1] : 12, day: lastDay) != nil,
-            earliest <= today, numbers[0] >= 1900
-        else { throw invalid("date", value, accepted) }
-        return text
+    /// A date in a patient's history, not after today.
+    public func historyDate(_ date: HistoryDate) throws -> String {
+        guard date.earliest <= today else { throw HistoryDate.refusal(date.text, today: today) }
+        return date.text
     }
 
-    /// When something happened: `YYYY-MM-DD` (the start of that day here) or an RFC 3339
-    /// instant; not in the future.
-    public func occurredAt(_ value: String) throws -> Timestamp {
-        let accepted = "a date YYYY-MM-DD or an instant like 2026-03-03T09:15:00Z, from 1900-01-01 up to now (\(now))"
-        let text = value.trimmingCharacters(in: .whitespaces)
+    /// When something happened: a day (the start of that day here) or an instant; not in the
+    /// future, not before 1900.
+    public func occurredAt(_ date: EntryDate) throws -> Timestamp {
+        let refusal = EventLogError.invalidField(field: "date", value: date.typed, accepted: EntryDate.accepted(now: now))
         let instant: Timestamp
-        if let date = CivilDate(iso: text) {
-            guard date <= today else { throw invalid("date", value, accepted) }
-            instant = Timestamp(startOf: date, in: timeZone)
-        } else if let parsed = Timestamp(rfc3339: text) {
-            instant = parsed
-        } else {
-            throw invalid("date", value, accepted)
+        switch date.form {
+        case .day(let day):
+            guard day <= today else { throw refusal }
+            instant = Timestamp(startOf: day, in: timeZone)
+        case .instant(let given):
+            instant = given
         }
-        guard instant <= now, instant >= Timestamp(startOf: CivilDate(year: 1900, month: 1, day: 1)!, in: timeZone) else { throw invalid("date", value, accepted) }
+        guard instant <= now, instant >= Timestamp(startOf: CivilDate(year: 1900, month: 1, day: 1)!, in: timeZone) else { throw refusal }
         return instant
-    }
-
-    /// A pain score on the 0–10 numeric rating scale: a whole number, nothing else.
-    public func painScore(_ value: String) throws -> Int {
-        let text = value.trimmingCharacters(in: .whitespaces)
-        guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let score = Int(text), (0...10).contains(score) else {
-            throw invalid("score", value, "a whole number from 0 to 10 (0 = no pain, 10 = worst imaginable)")
-        }
-        return score
-    }
-
-    /// Treatment minutes: a whole number from 1 to 240.
-    public func minutes(_ value: String) throws -> Int {
-        let text = value.trimmingCharacters(in: .whitespaces)
-        guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let minutes = Int(text), (1...240).contains(minutes) else {
-            throw invalid("minutes", value, "a whole number of minutes from 1 to 240")
-        }
-        return minutes
     }
 
     /// A phone number: digits with optional `+`, spaces, dots, hyphens and parentheses; 6–15 digits.

@@ -20,7 +20,7 @@ public struct ClinicalRecord: Sendable {
     }
 
     /// The registered patient whose id is `reference` or starts with it.
-    public func resolvePatient(_ reference: String) throws -> PatientID {
+    public func resolvePatient(_ reference: IDReference) throws -> PatientID {
         try store.read { try ClinicalSession.resolvePatient(reference, in: $0) }
     }
 }
@@ -80,7 +80,7 @@ public final class ClinicalSession {
     /// Changes a patient's details. `changes` maps `name`, `dob`, `phone`, `email`, `address` to
     /// new values; an empty phone, email or address removes it.
     @discardableResult
-    public func updatePatient(_ reference: String, changes: [String: String], author: String) throws -> EventEnvelope {
+    public func updatePatient(_ reference: IDReference, changes: [String: String], author: String) throws -> EventEnvelope {
         guard !changes.isEmpty else { throw ClinicalError.nothingToChange("patient update") }
         var checked: [String: String?] = [:]
         for (field, value) in changes {
@@ -111,8 +111,8 @@ public final class ClinicalSession {
 
     /// The registered patient whose id is `reference` or starts with it; refused once the
     /// registration was withdrawn.
-    public func patient(_ reference: String) throws -> PatientID {
-        if let id = PatientID(reference), knownPatients.contains(id) { return id }
+    public func patient(_ reference: IDReference) throws -> PatientID {
+        if let id = PatientID(reference.text), knownPatients.contains(id) { return id }
         let id = try Self.resolvePatient(reference, in: transaction)
         if let withdrawal = try Self.withdrawal(of: id, in: transaction) {
             throw ClinicalError.registrationWithdrawn(patient: id.rawValue, by: withdrawal.id.rawValue)
@@ -130,20 +130,20 @@ public final class ClinicalSession {
     }
 
     /// The registered patient whose id is `reference` or starts with it (≥ 8 characters).
-    public static func resolvePatient(_ reference: String, in reader: EventReader) throws -> PatientID {
-        let candidates = try reader.patientIDs(withPrefix: reference.trimmingCharacters(in: .whitespaces))
+    public static func resolvePatient(_ reference: IDReference, in reader: EventReader) throws -> PatientID {
+        let candidates = try reader.patientIDs(withPrefix: reference)
         let registered = try candidates.filter { !(try reader.events(patient: $0, types: [PatientRegistered.eventType]).isEmpty) }
         switch registered.count {
-        case 0: throw ClinicalError.unknownPatient(reference)
+        case 0: throw ClinicalError.unknownPatient(reference.text)
         case 1: return registered[0]
-        default: throw ClinicalError.ambiguousPatient(prefix: reference, matches: registered.map(\.rawValue))
+        default: throw ClinicalError.ambiguousPatient(prefix: reference.text, matches: registered.map(\.rawValue))
         }
     }
 
     // MARK: Visits
 
     @discardableResult
-    public func startVisit(_ reference: String, reason: String? = nil, date: String? = nil, author: String) throws -> EventEnvelope {
+    public func startVisit(_ reference: IDReference, reason: String? = nil, date: EntryDate? = nil, author: String) throws -> EventEnvelope {
         let payload = VisitStarted(reason: try reason.map { try input.text($0, field: "reason") })
         let when = try date.map(input.occurredAt)
         let patient = try patient(reference)
@@ -159,13 +159,13 @@ public final class ClinicalSession {
     @discardableResult
     /// Ends the patient's open visit, now or — for a visit recorded afterwards — at `date`, which
     /// may not be before the visit started.
-    public func endVisit(_ reference: String, note: String? = nil, date: String? = nil, author: String) throws -> EventEnvelope {
+    public func endVisit(_ reference: IDReference, note: String? = nil, date: EntryDate? = nil, author: String) throws -> EventEnvelope {
         let note = try note.map { try input.text($0, field: "note") }
         let when = try date.map(input.occurredAt)
         let patient = try patient(reference)
         guard let open = try openVisit(of: patient) else { throw ClinicalError.noOpenVisit(patient: patient.rawValue) }
         if let when, let started = try transaction.event(open), when < started.occurredAt {
-            throw EventLogError.invalidField(field: "date", value: date ?? when.description,
+            throw EventLogError.invalidField(field: "date", value: date?.typed ?? when.description,
                                              accepted: "an instant at or after the visit's start (\(started.occurredAt))")
         }
         let ended = try transaction.append(Self.event(VisitEnded(visit: open, note: note), patient: patient, occurredAt: when), author: author)
@@ -192,58 +192,47 @@ public final class ClinicalSession {
     // MARK: Clinical entries
 
     @discardableResult
-    public func recordHistory(_ reference: String, kind: String, text: String, date: String? = nil, ergonomics: String? = nil, author: String) throws -> EventEnvelope {
-        let kind = try Vocabularies.historyKinds.resolve(kind).id
+    public func recordHistory(_ reference: IDReference, kind: HistoryKind, text: String, date: HistoryDate? = nil, ergonomics: String? = nil, author: String) throws -> EventEnvelope {
         if ergonomics != nil, kind != "occupation" {
             throw EventLogError.invalidField(field: "ergonomics", value: ergonomics!, accepted: "an ergonomics note only with --kind occupation")
         }
         let payload = HistoryEntryRecorded(
-            kind: kind, text: try input.text(text, field: "text"), date: try date.map(input.historyDate),
+            kind: kind.id, text: try input.text(text, field: "text"), date: try date.map(input.historyDate),
             ergonomics: try ergonomics.map { try input.text($0, field: "ergonomics") })
         return try appendForPatient(reference, author: author) { _ in payload }
     }
 
     @discardableResult
-    public func recordTriggerPoint(_ reference: String, muscle: String, side: String, status: String? = nil, referral: String? = nil, note: String? = nil, date: String? = nil, author: String) throws -> EventEnvelope {
-        let muscle = try Vocabularies.muscles.resolve(muscle).id
-        let side = try Vocabularies.sides.resolve(side).id
-        let status = try Vocabularies.triggerPointStatuses.resolve(status ?? "active").id
-        let referral = try referral.map { try Vocabularies.bodyRegions.resolve($0).id }
+    public func recordTriggerPoint(_ reference: IDReference, muscle: Muscle, side: Side, status: TriggerPointStatus = "active", referral: BodyRegion? = nil, note: String? = nil, date: EntryDate? = nil, author: String) throws -> EventEnvelope {
         let note = try note.map { try input.text($0, field: "note") }
         let when = try date.map(input.occurredAt)
         return try appendForPatient(reference, author: author, occurredAt: when) { visit in
-            TriggerPointFound(muscle: muscle, side: side, status: status, referral: referral, note: note, visit: visit)
+            TriggerPointFound(muscle: muscle.id, side: side.id, status: status.id, referral: referral?.id, note: note, visit: visit)
         }
     }
 
     @discardableResult
-    public func recordTechnique(_ reference: String, technique: String, region: String, minutes: String? = nil, note: String? = nil, date: String? = nil, author: String) throws -> EventEnvelope {
-        let technique = try Vocabularies.techniques.resolve(technique).id
-        let region = try Vocabularies.bodyRegions.resolve(region).id
-        let minutes = try minutes.map(input.minutes)
+    public func recordTechnique(_ reference: IDReference, technique: Technique, region: BodyRegion, minutes: TreatmentMinutes? = nil, note: String? = nil, date: EntryDate? = nil, author: String) throws -> EventEnvelope {
         let note = try note.map { try input.text($0, field: "note") }
         let when = try date.map(input.occurredAt)
         return try appendForPatient(reference, author: author, occurredAt: when) { visit in
-            TechniqueApplied(technique: technique, region: region, minutes: minutes, note: note, visit: visit)
+            TechniqueApplied(technique: technique.id, region: region.id, minutes: minutes?.value, note: note, visit: visit)
         }
     }
 
     /// Records a pain score. Without `context` the score is stored as `unspecified`, the same as
     /// an upcast version-1 score: Myolog does not guess whether it was before or after treatment.
     @discardableResult
-    public func recordPain(_ reference: String, score: String, region: String, context: String? = nil, date: String? = nil, author: String) throws -> EventEnvelope {
-        let score = try input.painScore(score)
-        let region = try Vocabularies.bodyRegions.resolve(region).id
-        let context = try context.map { try Vocabularies.painContexts.resolve($0).id } ?? PainScoreRecorded.unspecifiedContext
+    public func recordPain(_ reference: IDReference, score: PainScore, region: BodyRegion, context: PainContext? = nil, date: EntryDate? = nil, author: String) throws -> EventEnvelope {
         let when = try date.map(input.occurredAt)
         return try appendForPatient(reference, author: author, occurredAt: when) { visit in
-            PainScoreRecorded(score: score, region: region, context: context, visit: visit)
+            PainScoreRecorded(score: score.value, region: region.id, context: context?.id ?? PainScoreRecorded.unspecifiedContext, visit: visit)
         }
     }
 
     /// Marks a trigger point found earlier as resolved.
     @discardableResult
-    public func resolveTriggerPoint(_ eventReference: String, note: String? = nil, author: String) throws -> EventEnvelope {
+    public func resolveTriggerPoint(_ eventReference: IDReference, note: String? = nil, author: String) throws -> EventEnvelope {
         let note = try note.map { try input.text($0, field: "note") }
         let finding = try transaction.resolveEvent(eventReference)
         guard finding.type == TriggerPointFound.eventType, let patient = finding.patient else {
@@ -263,7 +252,7 @@ public final class ClinicalSession {
     /// Corrects fields of an earlier entry. `fields` maps field names (see
     /// ``ClinicalEvent/correctableFields``) to new values; an empty value removes an optional field.
     @discardableResult
-    public func correct(_ eventReference: String, fields: [String: String], reason: String, author: String) throws -> EventEnvelope {
+    public func correct(_ eventReference: IDReference, fields: [String: String], reason: String, author: String) throws -> EventEnvelope {
         guard !fields.isEmpty else { throw ClinicalError.nothingToChange("correction") }
         let reason = try input.text(reason, field: "reason")
         let target = try transaction.resolveEvent(eventReference)
@@ -293,7 +282,7 @@ public final class ClinicalSession {
 
     /// Retracts an earlier entry: it stays in the log, marked, and leaves the views.
     @discardableResult
-    public func retract(_ eventReference: String, reason: String, author: String) throws -> EventEnvelope {
+    public func retract(_ eventReference: IDReference, reason: String, author: String) throws -> EventEnvelope {
         let reason = try input.text(reason, field: "reason")
         let target = try transaction.resolveEvent(eventReference)
         if target.type == PatientRegistered.eventType, let patient = target.patient {
@@ -341,24 +330,24 @@ public final class ClinicalSession {
         let optionalFields: Set<String> = ["date", "ergonomics", "referral", "note", "minutes", "reason"]
         if value.isEmpty, optionalFields.contains(field) { return .null }
         switch field {
-        case "kind": return .string(try Vocabularies.historyKinds.resolve(value).id)
+        case "kind": return .string(try HistoryKind(parsing: value).id)
         case "text", "ergonomics", "note", "reason": return .string(try input.text(value, field: field))
-        case "date": return .string(try input.historyDate(value))
-        case "muscle": return .string(try Vocabularies.muscles.resolve(value).id)
-        case "side": return .string(try Vocabularies.sides.resolve(value).id)
-        case "status": return .string(try Vocabularies.triggerPointStatuses.resolve(value).id)
-        case "referral", "region": return .string(try Vocabularies.bodyRegions.resolve(value).id)
-        case "technique": return .string(try Vocabularies.techniques.resolve(value).id)
-        case "minutes": return .int(try input.minutes(value))
-        case "score": return .int(try input.painScore(value))
-        case "context": return .string(try Vocabularies.painContexts.resolve(value).id)
+        case "date": return .string(try input.historyDate(HistoryDate(value)))
+        case "muscle": return .string(try Muscle(parsing: value).id)
+        case "side": return .string(try Side(parsing: value).id)
+        case "status": return .string(try TriggerPointStatus(parsing: value).id)
+        case "referral", "region": return .string(try BodyRegion(parsing: value).id)
+        case "technique": return .string(try Technique(parsing: value).id)
+        case "minutes": return .int(try TreatmentMinutes(value).value)
+        case "score": return .int(try PainScore(value).value)
+        case "context": return .string(try PainContext(parsing: value).id)
         default: throw EventLogError.invalidField(field: field, value: value, accepted: "a correctable field")
         }
     }
 
     // MARK: Shared
 
-    private func appendForPatient(_ reference: String, author: String, occurredAt: Timestamp? = nil,
+    private func appendForPatient(_ reference: IDReference, author: String, occurredAt: Timestamp? = nil,
                                   _ payload: (EventID?) -> some ClinicalPayload) throws -> EventEnvelope {
         let patient = try patient(reference)
         if let occurredAt { try refuseBeforeBirth(occurredAt, of: patient) }

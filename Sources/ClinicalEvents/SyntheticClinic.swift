@@ -22,7 +22,7 @@ public struct SyntheticClinic: Sendable {
     static let surgeries = ["Appendectomy", "Arthroscopic knee meniscectomy", "Carpal tunnel release", "Caesarean section"]
     static let activities = ["Running 20 km/week", "Tennis twice a week", "Swimming", "Cycling commute", "Yoga", "Netball"]
     static let occupations = [("Nurse", "12-hour shifts on foot; patient transfers"), ("Accountant", "Dual monitors, chair without lumbar support"), ("Chef", "Standing 10 h; repetitive chopping"), ("Courier driver", "6 h/day driving; lifting parcels")]
-    static let presentations: [(muscle: String, region: String)] = [
+    static let presentations: [(muscle: Muscle, region: BodyRegion)] = [
         ("upper-trapezius", "neck"), ("levator-scapulae", "neck"), ("quadratus-lumborum", "lower-back"), ("gluteus-medius", "hip"),
         ("piriformis", "buttock"), ("infraspinatus", "shoulder"), ("gastrocnemius", "lower-leg"), ("wrist-extensors", "forearm"),
     ]
@@ -44,15 +44,15 @@ public struct SyntheticClinic: Sendable {
         let name = "\(pick(Self.givenNames)) \(pick(Self.familyNames))"
         let year = 1940 + Int(rng.next() % 65), month = 1 + Int(rng.next() % 12), day = 1 + Int(rng.next() % 28)
         let dob = CivilDate(year: year, month: month, day: day)!.description
-        let patient = try s.register(.init(name: name, dateOfBirth: dob), author: author, patientID: .make(using: &rng)).patient!.rawValue
+        let patient = IDReference(try s.register(.init(name: name, dateOfBirth: dob), author: author, patientID: .make(using: &rng)).patient!)
         var count = 1
         let (muscle, region) = pick(Self.presentations)
-        let side = pick(["left", "right", "bilateral"])
+        let side: Side = pick(["left", "right", "bilateral"])
         var pain = 5 + Int(rng.next() % 5)
         var script: [() throws -> EventEnvelope] = [
             { try s.recordHistory(patient, kind: "medication", text: pick(Self.medications), author: author) },
             { try s.recordHistory(patient, kind: "illness", text: pick(Self.illnesses), author: author) },
-            { try s.recordHistory(patient, kind: "surgery", text: pick(Self.surgeries), date: String(2000 + Int(rng.next() % 24)), author: author) },
+            { try s.recordHistory(patient, kind: "surgery", text: pick(Self.surgeries), date: try HistoryDate(String(2000 + Int(rng.next() % 24))), author: author) },
             { try s.recordHistory(patient, kind: "activity", text: pick(Self.activities), author: author) },
             { let job = pick(Self.occupations); return try s.recordHistory(patient, kind: "occupation", text: job.0, ergonomics: job.1, author: author) },
         ]
@@ -63,18 +63,18 @@ public struct SyntheticClinic: Sendable {
                 // One visit: pain before, a finding, two techniques, pain after (usually lower).
                 script = [
                     { try s.startVisit(patient, reason: "Review of \(region) pain", author: author) },
-                    { try s.recordPain(patient, score: String(pain), region: region, context: "pre", author: author) },
-                    { let e = try s.recordTriggerPoint(patient, muscle: muscle, side: side, status: pain > 4 ? "active" : "latent", referral: region, author: author); lastFinding = e.id; return e },
-                    { try s.recordTechnique(patient, technique: pick(["dry-needling", "cupping", "trigger-point-pressure", "myofascial-release"]), region: region, minutes: String(5 + Int(rng.next() % 20)), author: author) },
-                    { try s.recordTechnique(patient, technique: pick(["exercise-prescription", "heat-therapy", "myofascial-stretching", "deep-tissue-massage"]), region: region, minutes: "10", author: author) },
-                    { pain = max(0, pain - Int(rng.next() % 3)); let e = try s.recordPain(patient, score: String(pain), region: region, context: "post", author: author); lastScore = (e.id, pain); return e },
+                    { try s.recordPain(patient, score: PainScore(pain)!, region: region, context: "pre", author: author) },
+                    { let e = try s.recordTriggerPoint(patient, muscle: muscle, side: side, status: pain > 4 ? TriggerPointStatus("active") : "latent", referral: region, author: author); lastFinding = e.id; return e },
+                    { try s.recordTechnique(patient, technique: pick(["dry-needling", "cupping", "trigger-point-pressure", "myofascial-release"]), region: region, minutes: TreatmentMinutes(5 + Int(rng.next() % 20))!, author: author) },
+                    { try s.recordTechnique(patient, technique: pick(["exercise-prescription", "heat-therapy", "myofascial-stretching", "deep-tissue-massage"]), region: region, minutes: 10, author: author) },
+                    { pain = max(0, pain - Int(rng.next() % 3)); let e = try s.recordPain(patient, score: PainScore(pain)!, region: region, context: "post", author: author); lastScore = (e.id, pain); return e },
                     { try s.endVisit(patient, author: author) },
                 ]
                 if let finding = lastFinding, pain <= 2 {
-                    script.append({ lastFinding = nil; return try s.resolveTriggerPoint(finding.rawValue, note: "No longer palpable", author: author) })
+                    script.append({ lastFinding = nil; return try s.resolveTriggerPoint(IDReference(finding), note: "No longer palpable", author: author) })
                 }
                 if let score = lastScore, rng.next() % 10 == 0 {
-                    script.append({ lastScore = nil; return try s.correct(score.id.rawValue, fields: ["score": String(score.score == 10 ? 9 : score.score + 1)], reason: "Re-rated by patient", author: author) })
+                    script.append({ lastScore = nil; return try s.correct(IDReference(score.id), fields: ["score": String(score.score == 10 ? 9 : score.score + 1)], reason: "Re-rated by patient", author: author) })
                 }
             }
             _ = try script.removeFirst()()

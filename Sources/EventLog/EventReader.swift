@@ -42,8 +42,8 @@ public class EventReader {
 
     /// The event whose id is `text`, ends with it (its last 12 hex digits: the random part, unique
     /// in practice), or starts with it (at least ``minimumPrefixLength`` characters).
-    public func resolveEvent(_ text: String) throws -> EventEnvelope {
-        let prefix = text.lowercased()
+    public func resolveEvent(_ reference: IDReference) throws -> EventEnvelope {
+        let prefix = reference.text, text = reference.text
         if let id = EventID(prefix) {
             guard let event = try event(id) else { throw EventLogError.unknownEvent(text) }
             return event
@@ -56,7 +56,6 @@ public class EventReader {
             if rows.count == 1 { return try Self.envelope(rows[0]) }
             if rows.count > 1 { throw EventLogError.ambiguousEvent(prefix: text, count: rows.count, matches: rows.map { $0["id"] as String }) }
         }
-        try Self.checkPrefix(prefix)
         let range: [any DatabaseValueConvertible] = [prefix, prefix + "g"]
         let rows = try Row.fetchAll(db, sql: "SELECT \(Self.signedColumns) FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 3", arguments: StatementArguments(range))
         switch rows.count {
@@ -72,13 +71,12 @@ public class EventReader {
     public static let tailLength = 12
 
     /// Distinct patient ids that appear in the log and start with `prefix` (up to `limit`).
-    public func patientIDs(withPrefix text: String, limit: Int = 4) throws -> [PatientID] {
-        let prefix = text.lowercased()
+    public func patientIDs(withPrefix reference: IDReference, limit: Int = 4) throws -> [PatientID] {
+        let prefix = reference.text
         if let id = PatientID(prefix) {
             let found = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE patient = ?)", arguments: [id.rawValue]) ?? false
             return found ? [id] : []
         }
-        try Self.checkPrefix(prefix)
         var ids: [PatientID] = []
         var lower = prefix
         // Skip from one patient to the next instead of walking every event of each (index seek per id).
@@ -193,13 +191,6 @@ public class EventReader {
         else { return nil }
         guard let hash = EventHash(row["hash"]) else { throw EventLogError.corruptEvent(position: -1, reason: "head hash of \(origin) is not a SHA-256 hex digest") }
         return ChainHead(sequence: row["sequence"], hash: hash)
-    }
-
-    static func checkPrefix(_ prefix: String) throws {
-        guard prefix.count >= minimumPrefixLength else { throw EventLogError.prefixTooShort(prefix, minimum: minimumPrefixLength) }
-        guard prefix.utf8.allSatisfy({ Hex.isDigit($0) || $0 == UInt8(ascii: "-") }) else {
-            throw EventLogError.invalidField(field: "id", value: prefix, accepted: "a UUID or at least \(minimumPrefixLength) of its first characters (0-9, a-f, -)")
-        }
     }
 
     static func envelope(_ row: Row) throws -> EventEnvelope {

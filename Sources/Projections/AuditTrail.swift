@@ -30,7 +30,7 @@ public struct AuditTrail {
     }
 
     /// One entry and every correction and retraction of it (`history EVENT`).
-    public func history(of reference: String) throws -> AuditLine {
+    public func history(of reference: IDReference) throws -> AuditLine {
         let event = try reader.resolveEvent(reference)
         guard let patient = event.patient else { return try line(event, amendedBy: [], sites: sites()) }
         var amendments: [EventEnvelope] = []

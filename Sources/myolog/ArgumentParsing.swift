@@ -1,8 +1,14 @@
 import ArgumentParser
+import ClinicalEvents
 import EventLog
 
 // Values parsed where ArgumentParser reads them, each refused in the project's one-line form
 // (`FIELD: VALUE is not accepted; accepted: …`, which ``ValueRefusal`` passes through as is).
+//
+// Open-ended values (patient and event references, scores, minutes, dates) are read by their
+// own throwing initialisers as the option's `transform` (`transform: PainScore.init`):
+// ArgumentParser's `init?(argument:)` can only say "invalid", and a refusal must say what is
+// accepted. Closed vocabularies are `ExpressibleByArgument` (below), so `--help` lists them.
 
 extension NodeID {
     /// A `NODEID` argument; `printedBy` names the command that shows the id to copy.
@@ -14,4 +20,13 @@ extension NodeID {
             return node
         }
     }
+}
+
+// A closed vocabulary is an enumeration to ArgumentParser: `--help` lists its terms, and a
+// refusal lists them too (rephrased by ``ValueRefusal``). Any spelling the vocabulary accepts
+// (`QL`, `Upper Trapezius`) parses; the canonical term is what the library receives.
+extension VocabularyTerm: ExpressibleByArgument {
+    public init?(argument: String) { try? self.init(parsing: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.id) }
+    public var defaultValueDescription: String { id }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicalEvents
+import EventLog
 
 struct CorrectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +21,7 @@ struct CorrectCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The entry's event id or its last 12 characters.", valueName: "event")) var event: String
+    @Argument(help: ArgumentHelp("The entry's event id or its last 12 characters.", valueName: "event"), transform: IDReference.init) var event: IDReference
     @Option(help: "Why the entry was wrong.") var reason: String
     @Option var score: String?
     @Option var region: String?

@@ -68,15 +68,15 @@ struct DemoSitesCommand: AsyncParsableCommand {
         try await sync("1. Fitzroy joins: one sync brings Carlton's records (and Carlton gets Fitzroy's enrolment).")
 
         // Offline at both sites: the same field changed twice, and a visit at Fitzroy.
-        _ = try carltonRecord.write { try $0.updatePatient(mia.rawValue, changes: ["phone": "+61 3 9555 0199"], author: "frontdesk.jo") }
-        _ = try fitzroyRecord.write { try $0.updatePatient(mia.rawValue, changes: ["phone": "0412 555 303"], author: "frontdesk.kai") }
+        _ = try carltonRecord.write { try $0.updatePatient(IDReference(mia), changes: ["phone": "+61 3 9555 0199"], author: "frontdesk.jo") }
+        _ = try fitzroyRecord.write { try $0.updatePatient(IDReference(mia), changes: ["phone": "0412 555 303"], author: "frontdesk.kai") }
         _ = try fitzroyRecord.write { s in
-            let p = liam.rawValue
+            let p = IDReference(liam)
             try s.startVisit(p, reason: "Review of left hip; running 20 km/week again", author: "myo.priya")
-            try s.recordPain(p, score: "3", region: "hip", context: "pre", author: "myo.priya")
+            try s.recordPain(p, score: 3, region: "hip", context: "pre", author: "myo.priya")
             try s.recordTriggerPoint(p, muscle: "gluteus medius", side: "left", status: "latent", author: "myo.priya")
-            try s.recordTechnique(p, technique: "dry needling", region: "hip", minutes: "10", author: "myo.priya")
-            try s.recordPain(p, score: "1", region: "hip", context: "post", author: "myo.priya")
+            try s.recordTechnique(p, technique: "dry needling", region: "hip", minutes: 10, author: "myo.priya")
+            try s.recordPain(p, score: 1, region: "hip", context: "post", author: "myo.priya")
             return try s.endVisit(p, note: "Progress hip abduction to banded; review in 4 weeks", author: "myo.priya")
         }
         say("""
@@ -90,7 +90,7 @@ struct DemoSitesCommand: AsyncParsableCommand {
         say("\n$ myolog --store \(carlton.directory.path) conflicts\n" + ConflictRendering.text(conflicts))
         say("   Both values are kept; the view shows one by a fixed rule (Lamport time, then node id), the same at both sites.\n")
 
-        _ = try carltonRecord.write { try $0.updatePatient(mia.rawValue, changes: ["phone": "0412 555 303"], author: "frontdesk.jo") }
+        _ = try carltonRecord.write { try $0.updatePatient(IDReference(mia), changes: ["phone": "0412 555 303"], author: "frontdesk.jo") }
         say("\n4. Carlton's front desk calls \(miaName), confirms 0412 555 303 and records it: an edit that has seen both.\n")
         try await sync("5. They sync again: the conflict is resolved everywhere.")
         let remaining = try fitzroy.read { try PatientViews($0).conflicts() }

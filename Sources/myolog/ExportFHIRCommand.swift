@@ -29,7 +29,7 @@ struct ExportFHIRCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var time: TimeTravelOptions
-    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters (not with --all).", valueName: "patient")) var patient: String?
+    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters (not with --all).", valueName: "patient"), transform: IDReference.init) var patient: IDReference?
     @Flag(help: "Every patient: one file per patient and index.json in the --out directory.") var all = false
     @Option(help: ArgumentHelp("The file to write (one patient, or --codes: a new file, an existing one only with --force) or a new or empty directory (--all).", valueName: "path")) var out: String?
     @Flag(help: "Replace --out if it is an existing regular file.") var force = false

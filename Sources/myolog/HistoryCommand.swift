@@ -13,7 +13,7 @@ struct HistoryCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The event id or its last 12 characters.", valueName: "event")) var event: String
+    @Argument(help: ArgumentHelp("The event id or its last 12 characters.", valueName: "event"), transform: IDReference.init) var event: IDReference
 
     func run() throws {
         let store = try global.openStore()

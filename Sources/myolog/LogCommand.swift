@@ -18,7 +18,7 @@ struct LogCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp("Only this patient's events (id or first 8+ characters).", valueName: "patient")) var patient: String?
+    @Option(help: ArgumentHelp("Only this patient's events (id or first 8+ characters).", valueName: "patient"), transform: IDReference.init) var patient: IDReference?
     @Option(help: ArgumentHelp("Only events of this type, e.g. PainScoreRecorded.", valueName: "type")) var type: String?
 
     /// The event types a log can hold: the clinical ones and the node's enrolment.

@@ -58,8 +58,7 @@ struct Myolog: AsyncParsableCommand {
             // no line breaks, no reordering characters reach the terminal.
             // The libraries say what is wrong; the remedy is said here, in commands and options.
             let said = (error as? any Remediable)?.commandLineText ?? message(for: error)
-            var text = said.split(whereSeparator: \.isNewline).joined(separator: " ")
-            text = ValueRefusal.rephrased(text) ?? text
+            var text = (ValueRefusal.rephrased(said) ?? said).split(whereSeparator: \.isNewline).joined(separator: " ")
             // A database error names the failing statement; the user needs the reason, not our SQL.
             if let statement = text.range(of: " - while executing `") { text = String(text[..<statement.lowerBound]) }
             text = VisibleText.escaped(text)

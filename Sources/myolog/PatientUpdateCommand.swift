@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicalEvents
+import EventLog
 
 struct PatientUpdateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +16,7 @@ struct PatientUpdateCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient")) var patient: String
+    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient"), transform: IDReference.init) var patient: IDReference
     @Option(help: "New full name.") var name: String?
     @Option(help: ArgumentHelp("Corrected date of birth.", valueName: "YYYY-MM-DD")) var dob: String?
     @Option(help: "New phone number (empty removes).") var phone: String?

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicalEvents
+import EventLog
 
 struct RecordHistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,10 +17,10 @@ struct RecordHistoryCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient")) var patient: String
-    @Option(help: "medication | illness | surgery | activity | occupation") var kind: String
+    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient"), transform: IDReference.init) var patient: IDReference
+    @Option(help: "What kind of history.") var kind: HistoryKind
     @Option(help: "What the patient reported.") var text: String
-    @Option(help: ArgumentHelp("When (as precisely as known).", valueName: "YYYY[-MM[-DD]]")) var date: String?
+    @Option(help: ArgumentHelp("When (as precisely as known).", valueName: "YYYY[-MM[-DD]]"), transform: HistoryDate.init) var date: HistoryDate?
     @Option(help: "Work ergonomics (occupation only).") var ergonomics: String?
 
     func run() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicalEvents
+import EventLog
 
 struct RecordPainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,12 +16,12 @@ struct RecordPainCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient")) var patient: String
+    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient"), transform: IDReference.init) var patient: IDReference
     // Unconditional: `--score -1` is a bad score (refused as such), not a missing value.
-    @Option(parsing: .unconditional, help: "A whole number from 0 to 10.") var score: String
-    @Option(help: "The body region (see `myolog vocabulary regions`).") var region: String
-    @Option(help: "pre | post | rest | activity") var context: String?
-    @Option(help: ArgumentHelp("When it was scored, if not now.", valueName: "YYYY-MM-DD|RFC3339")) var date: String?
+    @Option(parsing: .unconditional, help: "A whole number from 0 to 10.", transform: PainScore.init) var score: PainScore
+    @Option(help: "The body region.") var region: BodyRegion
+    @Option(help: "When it was scored (default: unspecified).") var context: PainContext?
+    @Option(help: ArgumentHelp("When it was scored, if not now.", valueName: "YYYY-MM-DD|RFC3339"), transform: EntryDate.init) var date: EntryDate?
 
     func run() throws {
         let author = try global.requireAuthor()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicalEvents
+import EventLog
 
 struct RecordTechniqueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,12 +13,12 @@ struct RecordTechniqueCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient")) var patient: String
-    @Option(help: "The technique (see `myolog vocabulary techniques`).") var technique: String
-    @Option(help: "The body region (see `myolog vocabulary regions`).") var region: String
-    @Option(help: "Minutes spent (1–240).") var minutes: String?
+    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient"), transform: IDReference.init) var patient: IDReference
+    @Option(help: "The technique (synonyms: `myolog vocabulary techniques`).") var technique: Technique
+    @Option(help: "The body region.") var region: BodyRegion
+    @Option(help: "Minutes spent (1–240).", transform: TreatmentMinutes.init) var minutes: TreatmentMinutes?
     @Option(help: "A note.") var note: String?
-    @Option(help: ArgumentHelp("When it was applied, if not now.", valueName: "YYYY-MM-DD|RFC3339")) var date: String?
+    @Option(help: ArgumentHelp("When it was applied, if not now.", valueName: "YYYY-MM-DD|RFC3339"), transform: EntryDate.init) var date: EntryDate?
 
     func run() throws {
         let author = try global.requireAuthor()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicalEvents
+import EventLog
 
 struct RecordTriggerPointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,13 +16,13 @@ struct RecordTriggerPointCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient")) var patient: String
-    @Option(help: "The muscle (see `myolog vocabulary muscles`).") var muscle: String
-    @Option(help: "left | right | bilateral") var side: String
-    @Option(help: "active | latent (default: active)") var status: String?
-    @Option(help: "Where it refers pain (a body region).") var referral: String?
+    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient"), transform: IDReference.init) var patient: IDReference
+    @Option(help: "The muscle (synonyms: `myolog vocabulary muscles`).") var muscle: Muscle
+    @Option(help: "Which side.") var side: Side
+    @Option(help: "Active or latent.") var status: TriggerPointStatus = "active"
+    @Option(help: "Where it refers pain (a body region).") var referral: BodyRegion?
     @Option(help: "A note.") var note: String?
-    @Option(help: ArgumentHelp("When it was found, if not now.", valueName: "YYYY-MM-DD|RFC3339")) var date: String?
+    @Option(help: ArgumentHelp("When it was found, if not now.", valueName: "YYYY-MM-DD|RFC3339"), transform: EntryDate.init) var date: EntryDate?
 
     func run() throws {
         let author = try global.requireAuthor()

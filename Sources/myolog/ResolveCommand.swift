@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicalEvents
+import EventLog
 
 struct ResolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +16,7 @@ struct ResolveCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The trigger point's event id or its last 12 characters.", valueName: "event")) var event: String
+    @Argument(help: ArgumentHelp("The trigger point's event id or its last 12 characters.", valueName: "event"), transform: IDReference.init) var event: IDReference
     @Option(help: "A note.") var note: String?
 
     func run() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicalEvents
+import EventLog
 
 struct RetractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +13,7 @@ struct RetractCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The entry's event id or its last 12 characters.", valueName: "event")) var event: String
+    @Argument(help: ArgumentHelp("The entry's event id or its last 12 characters.", valueName: "event"), transform: IDReference.init) var event: IDReference
     @Option(help: "Why it is retracted.") var reason: String
 
     func run() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicalEvents
+import EventLog
 
 struct VisitStartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,9 +13,9 @@ struct VisitStartCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient")) var patient: String
+    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient"), transform: IDReference.init) var patient: IDReference
     @Option(help: "Presenting complaint or reason.") var reason: String?
-    @Option(help: ArgumentHelp("When it started, if not now.", valueName: "YYYY-MM-DD|RFC3339")) var date: String?
+    @Option(help: ArgumentHelp("When it started, if not now.", valueName: "YYYY-MM-DD|RFC3339"), transform: EntryDate.init) var date: EntryDate?
 
     func run() throws {
         let author = try global.requireAuthor()

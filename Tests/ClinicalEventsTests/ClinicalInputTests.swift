@@ -8,15 +8,15 @@ struct ClinicalInputTests {
     // A fixed "now", so the tests mean the same on any day: 2026-03-03T09:15:00Z.
     let input = ClinicalInput(now: Timestamp(rfc3339: "2026-03-03T09:15:00Z")!, timeZone: TimeZone(identifier: "UTC")!)
 
-    @Test("pain scores: whole numbers 0–10 only", arguments: ["11", "-1", "seven", "7.5", "", " ", "1e1", "+5", "٣"])
+    @Test("pain scores: whole numbers 0–10 only (typed where they are read)", arguments: ["11", "-1", "seven", "7.5", "", " ", "1e1", "+5", "٣"])
     func badScores(_ value: String) {
-        #expect(throws: EventLogError.self) { try input.painScore(value) }
+        #expect(throws: EventLogError.self) { try PainScore(value) }
     }
 
     @Test("pain scores 0 and 10 are accepted")
     func goodScores() throws {
-        #expect(try input.painScore("0") == 0)
-        #expect(try input.painScore(" 10 ") == 10)
+        #expect(try PainScore("0").value == 0)
+        #expect(try PainScore(" 10 ").value == 10)
     }
 
     @Test("dates of birth: real, not in the future, not before 1900", arguments: ["2026-03-04", "2026-02-30", "03/03/1988", "1899-12-31", "tomorrow", ""])
@@ -26,17 +26,17 @@ struct ClinicalInputTests {
 
     @Test("history dates may be partial but not in the future", arguments: [("2015", true), ("2015-06", true), ("2015-06-31", false), ("2026-04", false), ("2027", false), ("15", false), ("2015-6", false)])
     func historyDates(value: String, accepted: Bool) {
-        let result = try? input.historyDate(value)
+        let result = try? input.historyDate(HistoryDate(value))
         #expect((result != nil) == accepted, "\(value)")
     }
 
     @Test("occurredAt: a date or instant, never in the future")
     func occurredAt() throws {
-        #expect(try input.occurredAt("2026-03-03").description == "2026-03-03T00:00:00.000Z")
-        #expect(try input.occurredAt("2026-03-03T09:00:00Z").description == "2026-03-03T09:00:00.000Z")
-        #expect(throws: EventLogError.self) { try input.occurredAt("2026-03-03T09:16:00Z") }
-        #expect(throws: EventLogError.self) { try input.occurredAt("2026-03-04") }
-        #expect(throws: EventLogError.self) { try input.occurredAt("not a date") }
+        #expect(try input.occurredAt(EntryDate("2026-03-03")).description == "2026-03-03T00:00:00.000Z")
+        #expect(try input.occurredAt(EntryDate("2026-03-03T09:00:00Z")).description == "2026-03-03T09:00:00.000Z")
+        #expect(throws: EventLogError.self) { try input.occurredAt(EntryDate("2026-03-03T09:16:00Z")) }
+        #expect(throws: EventLogError.self) { try input.occurredAt(EntryDate("2026-03-04")) }
+        #expect(throws: EventLogError.self) { try EntryDate("not a date") }
     }
 
     @Test("today is the clinic's local day: Melbourne is already on the 4th")
@@ -73,7 +73,7 @@ struct ClinicalInputTests {
     @Test("errors name the field and what is accepted, on one line")
     func errorShape() {
         do {
-            _ = try input.painScore("11")
+            _ = try PainScore("11")
         } catch {
             let text = String(describing: error)
             #expect(text.hasPrefix("score: \"11\" is not accepted; accepted: a whole number from 0 to 10"))

@@ -25,14 +25,14 @@ struct ClinicalPropertyTests {
                 let written: EventEnvelope = try f.record.write { s in
                     switch rng.next() % 10 {
                     case 0: return try s.register(.init(name: pick(["Ana", "", "Bo\u{7}"]), dateOfBirth: pick(["1980-01-01", "2999-01-01"])), author: "jo")
-                    case 1: return try s.recordTriggerPoint(p, muscle: pick(muscles), side: pick(["left", "r", "middle"]), author: "alex")
-                    case 2: return try s.recordTechnique(p, technique: pick(["cupping", "dry needling", "reiki"]), region: pick(regions), minutes: pick([nil, "10", "0"]), author: "alex")
-                    case 3: return try s.startVisit(p, author: "alex")
-                    case 4: return try s.endVisit(p, author: "alex")
-                    case 5: return try s.correct(pick(entries.map(\.rawValue) + ["ffffffff"]), fields: pick([["score": pick(scores)], ["muscle": "soleus"], ["note": "x"]]), reason: "fix", author: "alex")
-                    case 6: return try s.retract(pick(entries.map(\.rawValue) + ["ffffffff"]), reason: "error", author: pick(["alex", ""]))
-                    case 7: return try s.recordHistory(p, kind: pick(["medication", "occupation", "allergy"]), text: "text", author: "alex")
-                    default: return try s.recordPain(p, score: pick(scores), region: pick(regions), context: pick([nil, "pre", "sleeping"]), author: "alex")
+                    case 1: return try s.recordTriggerPoint(try IDReference(p), muscle: try Muscle(parsing: pick(muscles)), side: try Side(parsing: pick(["left", "r", "middle"])), author: "alex")
+                    case 2: return try s.recordTechnique(try IDReference(p), technique: try Technique(parsing: pick(["cupping", "dry needling", "reiki"])), region: try BodyRegion(parsing: pick(regions)), minutes: try pick([nil, "10", "0"]).map { try TreatmentMinutes($0) }, author: "alex")
+                    case 3: return try s.startVisit(try IDReference(p), author: "alex")
+                    case 4: return try s.endVisit(try IDReference(p), author: "alex")
+                    case 5: return try s.correct(try IDReference(pick(entries.map(\.rawValue) + ["ffffffff"])), fields: pick([["score": pick(scores)], ["muscle": "soleus"], ["note": "x"]]), reason: "fix", author: "alex")
+                    case 6: return try s.retract(try IDReference(pick(entries.map(\.rawValue) + ["ffffffff"])), reason: "error", author: pick(["alex", ""]))
+                    case 7: return try s.recordHistory(try IDReference(p), kind: try HistoryKind(parsing: pick(["medication", "occupation", "allergy"])), text: "text", author: "alex")
+                    default: return try s.recordPain(try IDReference(p), score: try PainScore(pick(scores)), region: try BodyRegion(parsing: pick(regions)), context: try pick([nil, "pre", "sleeping"]).map { try PainContext(parsing: $0) }, author: "alex")
                     }
                 }
                 let after = try f.logBytes()

@@ -184,14 +184,14 @@ struct EventStoreTests {
         let events = try store.append((0..<5).map { note("n\($0)") }, author: "alex")
         let target = events[2]
         try store.read { (reader: EventReader) throws in
-            #expect(try reader.resolveEvent(target.id.rawValue) == target)
-            #expect(try reader.resolveEvent(String(target.id.rawValue.prefix(30))) == target)
-            #expect(throws: EventLogError.prefixTooShort("0194", minimum: 8)) { try reader.resolveEvent("0194") }
-            #expect(throws: EventLogError.unknownEvent("ffffffff")) { try reader.resolveEvent("ffffffff") }
+            #expect(try reader.resolveEvent(try IDReference(target.id.rawValue)) == target)
+            #expect(try reader.resolveEvent(try IDReference(String(target.id.rawValue.prefix(30)))) == target)
+            #expect(throws: EventLogError.prefixTooShort("0194", minimum: 8)) { try IDReference("0194") }
+            #expect(throws: EventLogError.unknownEvent("ffffffff")) { try reader.resolveEvent(try IDReference("ffffffff")) }
             // Ids made in the same millisecond share their first 8 characters.
             let shared = String(target.id.rawValue.prefix(8))
             if events.filter({ $0.id.rawValue.hasPrefix(shared) }).count > 1 {
-                #expect(throws: EventLogError.self) { try reader.resolveEvent(shared) }
+                #expect(throws: EventLogError.self) { try reader.resolveEvent(try IDReference(shared)) }
             }
         }
     }

@@ -27,7 +27,7 @@ struct ClinicalRefusalsCLITests {
     }
 
     @Test("refused in one line naming the field, with the right exit code, nothing written", arguments: [
-        (["record", "pain", "$P", "--score", "-1", "--region", "neck"], "score:", Int32(1)),
+        (["record", "pain", "$P", "--score", "-1", "--region", "neck"], "score:", Int32(64)),  // malformed where it is read: a usage error
         (["record", "pain", "$P", "--score", "3", "--region", "neck", "--date", "1950-05-01"], "date of birth (1954-02-03)", Int32(1)),
         (["record", "pain", "$P", "--score", "3", "--region", "neck", "--date", "1899-12-31"], "from 1900-01-01", Int32(1)),
         (["visit", "start", "$P", "--date", "1953-01-01"], "date of birth", Int32(1)),
@@ -44,6 +44,27 @@ struct ClinicalRefusalsCLITests {
         #expect(result.status == status, "\(arguments): \(result.stderr)")
         #expect(result.stderr.contains(expected) && result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
         #expect(try eventCount(store) == before)
+    }
+
+    @Test("vocabularies are typed where they are read: --help lists the terms, a refusal lists them whole (hyphens kept), synonyms parse")
+    func typedVocabulary() throws {
+        let help = try MyologProcess.run(["record", "trigger-point", "--help"])
+        #expect(help.stdout.contains("(values: left, right, bilateral)"), "\(help.stdout)")
+        #expect(help.stdout.contains("upper-trapezius"))
+        let store = try store()
+        let patient = try register(store, "Ruth Nguyen", dob: "1954-02-03")
+        let before = try eventCount(store)
+        let refused = try MyologProcess.run(["--store", store, "--as", "sam", "record", "trigger-point", patient, "--muscle", "bicep femoris", "--side", "left"])
+        #expect(refused.status == 64)
+        #expect(refused.stderr.hasPrefix("myolog: error: muscle: \"bicep femoris\" is not accepted; accepted: upper-trapezius, middle-trapezius,"), "\(refused.stderr)")
+        #expect(refused.stderr.contains(", plantar-intrinsics\n") && refused.stderr.split(separator: "\n").count == 1)
+        let few = try MyologProcess.run(["--store", store, "--as", "sam", "record", "trigger-point", patient, "--muscle", "QL", "--side", "middle"])
+        #expect(few.stderr == "myolog: error: side: \"middle\" is not accepted; accepted: left, right, bilateral\n", "\(few.stderr)")
+        #expect(try eventCount(store) == before)
+        let synonym = try MyologProcess.run(["--store", store, "--as", "sam", "--json", "record", "trigger-point", patient, "--muscle", "QL", "--side", "R", "--status", "Latent"])
+        #expect(synonym.status == 0, "\(synonym.stderr)")
+        let log = try MyologProcess.run(["--store", store, "log", "--json", "--type", "TriggerPointFound"]).stdout
+        #expect(log.contains(#""muscle":"quadratus-lumborum""#) && log.contains(#""side":"right""#) && log.contains(#""status":"latent""#))
     }
 
     @Test("dates before 1970 (but after birth) are history, not 'the future'; a visit recorded afterwards ends when it ended, never before it started")

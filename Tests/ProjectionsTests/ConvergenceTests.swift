@@ -113,17 +113,17 @@ struct ConvergenceTests {
             let author = "user\(index)"
             switch (patients.isEmpty ? 0 : net.rng.next() % 8) {
             case 0: _ = try record.write { try $0.register(.init(name: net.pick(["Mia", "Liam", "Ruth"]), dateOfBirth: "1980-01-0\(1 + net.rng.next() % 9)", phone: "0400 000 000"), author: author) }
-            case 1: _ = try record.write { try $0.updatePatient(net.pick(patients), changes: ["phone": "04\(10 + net.rng.next() % 80) 000 000"], author: author) }
-            case 2: _ = try record.write { try $0.recordPain(net.pick(patients), score: String(net.rng.next() % 11), region: "neck", context: "pre", author: author) }
-            case 3: _ = try record.write { try $0.recordTriggerPoint(net.pick(patients), muscle: "QL", side: net.pick(["left", "right"]), author: author) }
+            case 1: _ = try record.write { try $0.updatePatient(IDReference(net.pick(patients)), changes: ["phone": "04\(10 + net.rng.next() % 80) 000 000"], author: author) }
+            case 2: _ = try record.write { try $0.recordPain(IDReference(net.pick(patients)), score: PainScore(Int(net.rng.next() % 11))!, region: "neck", context: "pre", author: author) }
+            case 3: _ = try record.write { try $0.recordTriggerPoint(IDReference(net.pick(patients)), muscle: "QL", side: net.pick(["left", "right"]), author: author) }
             case 4:
                 let scores = try store.read { reader in try Row.fetchAll(reader.database, sql: "SELECT event FROM pain_scores").map { $0["event"] as String } }
                 if let target = scores.first {
-                    _ = try? record.write { try $0.correct(target, fields: ["score": String(net.rng.next() % 11)], reason: "re-rated", author: author) }
+                    _ = try? record.write { try $0.correct(IDReference(target), fields: ["score": String(net.rng.next() % 11)], reason: "re-rated", author: author) }
                 }
             case 5:
                 let points = try store.read { reader in try Row.fetchAll(reader.database, sql: "SELECT event FROM trigger_points").map { $0["event"] as String } }
-                if let target = points.last { _ = try? record.write { try $0.retract(target, reason: "wrong side", author: author) } }
+                if let target = points.last { _ = try? record.write { try $0.retract(IDReference(target), reason: "wrong side", author: author) } }
             default:
                 let other = Int(net.rng.next() % UInt64(count))
                 if other != index { _ = try await net.exchange(other, index) }

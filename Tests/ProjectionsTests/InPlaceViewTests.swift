@@ -113,20 +113,20 @@ struct InPlaceViewTests {
         let store = try EventStore.create(at: directory, site: "Fitzroy", projections: [PatientProjection()])
         let record = ClinicalRecord(store: store)
         let patient = try record.write { try $0.register(.init(name: "Mia", dateOfBirth: "1988-04-12"), author: "jo") }.patient!.rawValue
-        for score in 0..<5 { try record.write { try $0.recordPain(patient, score: String(score), region: "neck", author: "alex") } }
+        for score in 0..<5 { try record.write { try $0.recordPain(IDReference(patient), score: PainScore(score)!, region: "neck", author: "alex") } }
         // A trigger of the test's own counts what a write deletes from the entry tables.
         let database = try DatabaseQueue(path: directory.appendingPathComponent(EventStore.databaseFileName).path)
         try database.write { db in
             try db.execute(sql: "CREATE TABLE deleted_rows (event TEXT NOT NULL)")
             try db.execute(sql: "CREATE TRIGGER count_deletions AFTER DELETE ON pain_scores BEGIN INSERT INTO deleted_rows VALUES (OLD.event); END")
         }
-        try record.write { try $0.recordPain(patient, score: "7", region: "neck", author: "alex") }
+        try record.write { try $0.recordPain(IDReference(patient), score: 7, region: "neck", author: "alex") }
         #expect(try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM deleted_rows") } == 0)
         #expect(try store.read { try Int.fetchOne($0.database, sql: "SELECT count(*) FROM pain_scores") } == 6)
         // A correction rewrites its target's row, and only that row.
         let before = try store.read { try Row.fetchAll($0.database, sql: "SELECT * FROM pain_scores ORDER BY event") }
         let first = try store.read { try String.fetchOne($0.database, sql: "SELECT event FROM pain_scores ORDER BY occurredAt LIMIT 1") }!
-        let correction = try record.write { try $0.correct(first, fields: ["region": "shoulder"], reason: "wrong region", author: "alex") }
+        let correction = try record.write { try $0.correct(IDReference(first), fields: ["region": "shoulder"], reason: "wrong region", author: "alex") }
         #expect(try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM deleted_rows") } == 0)
         let after = try store.read { try Row.fetchAll($0.database, sql: "SELECT * FROM pain_scores ORDER BY event") }
         #expect(zip(before, after).filter { $0 != $1 }.map { $1["event"] as String } == [first])

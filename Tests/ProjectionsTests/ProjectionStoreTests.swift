@@ -38,7 +38,7 @@ struct ProjectionStoreTests {
         }
         for _ in 0..<5 {
             let target = entries[Int(rng.next() % UInt64(entries.count))]
-            _ = try? record.write { try $0.retract(target.id.rawValue, reason: "entered twice", author: "audit") }
+            _ = try? record.write { try $0.retract(IDReference(target.id), reason: "entered twice", author: "audit") }
         }
         let incremental = try dump(store)
         #expect(incremental.contains { $0.hasPrefix("patient_summary") })
@@ -85,8 +85,8 @@ struct ProjectionStoreTests {
         let before = try dump(store)
         #expect(throws: (any Error).self) {
             try record.write { s in
-                try s.recordPain(patient.rawValue, score: "4", region: "neck", author: "alex")
-                try s.recordPain(patient.rawValue, score: "44", region: "neck", author: "alex")
+                try s.recordPain(IDReference(patient), score: 4, region: "neck", author: "alex")
+                try s.recordPain(IDReference(patient), score: try PainScore("44"), region: "neck", author: "alex")
             }
         }
         #expect(try dump(store) == before)
