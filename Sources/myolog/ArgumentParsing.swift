@@ -11,11 +11,11 @@ import EventLog
 // accepted. Closed vocabularies are `ExpressibleByArgument` (below), so `--help` lists them.
 
 extension NodeID {
-    /// A `NODEID` argument; `printedBy` names the command that shows the id to copy.
-    static func argument(printedBy command: String) -> @Sendable (String) throws -> NodeID {
+    /// A node id argument named `field`; `printedBy` names the command that shows the id to copy.
+    static func argument(field: String = "NODEID", printedBy command: String) -> @Sendable (String) throws -> NodeID {
         { text in
             guard let node = NodeID(text) else {
-                throw ValidationError("NODEID: \(text) is not accepted; accepted: a node id as \(command) prints it (16 characters a–z, 2–7)")
+                throw ValidationError("\(field): \(text) is not accepted; accepted: a node id as \(command) prints it (16 characters a–z, 2–7)")
             }
             return node
         }

@@ -57,7 +57,7 @@ struct ExportFHIRCommand: ParsableCommand {
             return
         }
         let store = try global.openStore()
-        let travel = try time.travel()
+        let travel = time.travel
         if all {
             try exportAll(store, travel: travel, to: outURL!)
             return

@@ -76,15 +76,13 @@ struct ForksDecideCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The forked origin's node id.") var origin: String
+    @Argument(help: ArgumentHelp("The forked origin's node id.", valueName: "origin"), transform: NodeID.argument(field: "origin", printedBy: "`myolog forks`")) var origin: NodeID
     @Argument(help: "The sequence where the chains part.") var sequence: Int
     @Option(help: "What was decided and why.") var note: String
 
     func run() throws {
         let author = try global.requireAuthor()
-        guard let node = NodeID(origin) else {
-            throw ValidationError("origin: \(origin) is not accepted; accepted: a node id as `myolog forks` prints it")
-        }
+        let node = origin
         let store = try global.openStore()
         try store.write { try $0.decideFork(origin: node, sequence: sequence, author: author, note: note) }
         print("Recorded the decision on the fork at origin \(node) sequence \(sequence). The quarantined event stays evidence and is never merged: "

@@ -26,7 +26,7 @@ struct PatientsCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore()
-        let rows = try store.read { try PatientViews($0).patients(search: search, time.travel()) }
+        let rows = try store.read { try PatientViews($0).patients(search: search, time.travel) }
         if global.json {
             print(try CanonicalEncoder().string(rows))
             return

@@ -25,7 +25,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore()
-        let travel = try time.travel()
+        let travel = time.travel
         let view = try store.read { reader -> PatientView in
             let id = try ClinicalSession.resolvePatient(patient, in: reader)
             guard let view = try PatientViews(reader).show(id, travel) else {

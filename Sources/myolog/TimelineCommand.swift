@@ -24,7 +24,7 @@ struct TimelineCommand: ParsableCommand {
     func run() throws {
         let store = try global.openStore()
         let lines = try store.read { reader in
-            try AuditTrail(reader).timeline(try ClinicalSession.resolvePatient(patient, in: reader), time.travel())
+            try AuditTrail(reader).timeline(try ClinicalSession.resolvePatient(patient, in: reader), time.travel)
         }
         if global.json {
             print(try CanonicalEncoder().string(lines))
