@@ -23,10 +23,8 @@ public class EventReader {
         try String.fetchAll(db, sql: "PRAGMA integrity_check")
     }
 
-    static let columns = "position, id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash"
-    /// ``columns`` and the event's signature, where its origin signed it: for the reads whose
-    /// envelopes leave the store (sync pages, bundles, `log --json`) or are verified.
-    static let signedColumns = columns + ", (SELECT signature FROM chain_signatures s WHERE s.origin = events.origin AND s.sequence = events.sequence)"
+    static let columns = EventColumn.selection
+    static let signedColumns = EventColumn.signedSelection
 
     /// The number of events in the log.
     public func eventCount() throws -> Int {
@@ -37,7 +35,7 @@ public class EventReader {
     public func event(_ id: EventID) throws -> EventEnvelope? {
         // Cached statements on the per-event paths (sync checks every received event): preparing
         // SQL costs more than running these index lookups.
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.signedColumns) FROM events WHERE id = ?"), arguments: [id.rawValue]).map(Self.envelope)
+        try EventEnvelope.fetchOne(db.cachedStatement(sql: "SELECT \(Self.signedColumns) FROM events WHERE id = ?"), arguments: [id.rawValue])
     }
 
     /// The event whose id is `text`, ends with it (its last 12 hex digits: the random part, unique
@@ -52,18 +50,18 @@ public class EventReader {
             // A scan of the id index (no index of its own: one more random-keyed B-tree on every
             // insert made every append slower; a lookup by tail is a person typing, ≈ 0.1 s at
             // a million events).
-            let rows = try Row.fetchAll(db, sql: "SELECT \(Self.signedColumns) FROM events WHERE substr(id, 25) = ? LIMIT 4", arguments: [prefix])
-            if rows.count == 1 { return try Self.envelope(rows[0]) }
-            if rows.count > 1 { throw EventLogError.ambiguousEvent(prefix: text, count: rows.count, matches: rows.map { $0["id"] as String }) }
+            let found = try EventEnvelope.fetchAll(db, sql: "SELECT \(Self.signedColumns) FROM events WHERE substr(id, 25) = ? LIMIT 4", arguments: [prefix])
+            if found.count == 1 { return found[0] }
+            if found.count > 1 { throw EventLogError.ambiguousEvent(prefix: text, count: found.count, matches: found.map(\.id.rawValue)) }
         }
         let range: [any DatabaseValueConvertible] = [prefix, prefix + "g"]
-        let rows = try Row.fetchAll(db, sql: "SELECT \(Self.signedColumns) FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 3", arguments: StatementArguments(range))
-        switch rows.count {
+        let found = try EventEnvelope.fetchAll(db, sql: "SELECT \(Self.signedColumns) FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 3", arguments: StatementArguments(range))
+        switch found.count {
         case 0: throw EventLogError.unknownEvent(text)
-        case 1: return try Self.envelope(rows[0])
+        case 1: return found[0]
         default:
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE id >= ? AND id < ?", arguments: StatementArguments(range)) ?? rows.count
-            throw EventLogError.ambiguousEvent(prefix: text, count: count, matches: rows.map { $0["id"] as String })
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE id >= ? AND id < ?", arguments: StatementArguments(range)) ?? found.count
+            throw EventLogError.ambiguousEvent(prefix: text, count: count, matches: found.map(\.id.rawValue))
         }
     }
 
@@ -136,7 +134,7 @@ public class EventReader {
             try body(id, current.rows)
         }
         while let row = try cursor.next() {
-            let stored = StoredEventRow(row)
+            let stored = StoredEventRow(selected: row)
             guard let patient = stored.patient else { continue }
             if patient != current?.patient {
                 try flush()
@@ -150,10 +148,10 @@ public class EventReader {
     /// Events of `patient` of type `type` whose payload member `member` equals `value`:
     /// "the corrections of this entry", "the retraction of that one".
     public func events(patient: PatientID, type: String, payloadMember member: String, equals value: String) throws -> [EventEnvelope] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+        try EventEnvelope.fetchAll(db.cachedStatement(sql: """
             SELECT \(Self.columns) FROM events
             WHERE patient = ? AND type = ? AND json_extract(payload, '$.' || ?) = ? ORDER BY position
-            """), arguments: [patient.rawValue, type, member, value]).map(Self.envelope)
+            """), arguments: [patient.rawValue, type, member, value])
     }
 
     /// The next events of one origin's chain after `sequence`, in order, at most `limit`: what a
@@ -193,57 +191,8 @@ public class EventReader {
         return ChainHead(sequence: row["sequence"], hash: hash)
     }
 
+    /// A row selected as ``EventColumn/selection`` (or ``EventColumn/signedSelection``) lists them.
     static func envelope(_ row: Row) throws -> EventEnvelope {
-        try StoredEventRow(row).envelope()
-    }
-}
-
-/// One `events` row copied out of SQLite as plain values (``EventReader/columns``, and the
-/// signature where selected), not yet checked: cheap to take on the connection's thread, and
-/// parsed into an ``EventEnvelope`` (``envelope()``) on any thread.
-struct StoredEventRow: Sendable {
-    let position: Int64
-    let id: String, origin: String, sequence: Int, clock: String, lamport: Int
-    let recordedAt: String, occurredAt: String, author: String, patient: String?
-    let type: String, schemaVersion: Int, payload: String, prevHash: String?, hash: String
-    let signature: String?
-
-    init(_ row: Row) {
-        position = row[0]
-        (id, origin, sequence, clock, lamport) = (row[1], row[2], row[3], row[4], row[5])
-        (recordedAt, occurredAt, author, patient) = (row[6], row[7], row[8], row[9])
-        (type, schemaVersion, payload, prevHash, hash) = (row[10], row[11], row[12], row[13], row[14])
-        signature = row.count > 15 ? row[15] : nil
-    }
-
-    /// The envelope, every column checked: a row that is not a well-formed event is
-    /// ``EventLogError/corruptEvent(position:reason:)``.
-    func envelope() throws -> EventEnvelope {
-        func corrupt(_ what: String) -> EventLogError { .corruptEvent(position: position, reason: what) }
-        guard let id = EventID(id) else { throw corrupt("id is not a UUID") }
-        guard let origin = NodeID(origin) else { throw corrupt("origin is not a node id") }
-        guard let clock = VectorClock(canonical: clock) else { throw corrupt("clock is not a vector clock in canonical form") }
-        guard let recordedAt = Timestamp(rfc3339: recordedAt) else { throw corrupt("recordedAt is not an RFC 3339 instant") }
-        guard let occurredAt = Timestamp(rfc3339: occurredAt) else { throw corrupt("occurredAt is not an RFC 3339 instant") }
-        var patientID: PatientID?
-        if let patient {
-            guard let parsed = PatientID(patient) else { throw corrupt("patient is not a UUID") }
-            patientID = parsed
-        }
-        var previous: EventHash?
-        if let prevHash {
-            guard let parsed = EventHash(prevHash) else { throw corrupt("prevHash is not a SHA-256 hex digest") }
-            previous = parsed
-        }
-        guard let hash = EventHash(hash) else { throw corrupt("hash is not a SHA-256 hex digest") }
-        var headSignature: HeadSignature?
-        if let signature {
-            guard let parsed = HeadSignature(signature) else { throw corrupt("its signature is not 128 hex digits") }
-            headSignature = parsed
-        }
-        return EventEnvelope(
-            id: id, origin: origin, sequence: sequence, clock: clock, lamport: lamport, recordedAt: recordedAt,
-            occurredAt: occurredAt, author: author, patient: patientID, type: type, schemaVersion: schemaVersion,
-            payload: payload, prevHash: previous, hash: hash, signature: headSignature)
+        try StoredEventRow(selected: row).envelope()
     }
 }

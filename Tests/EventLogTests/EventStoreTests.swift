@@ -45,6 +45,31 @@ struct EventStoreTests {
         #expect(journal == "wal")
     }
 
+    @Test("an envelope decoded by column name (any column order, signed or not) equals the one the bulk reads decode by position", arguments: 0..<5)
+    func decodedByName(seed: UInt64) throws {
+        let store = try makeStore()
+        for index in 0..<30 {
+            _ = try store.write { tx in try tx.append(note("note \(index)", patient: index % 4 == 0 ? nil : .make()), author: "alex") }
+        }
+        var rng = SeededGenerator(seed: seed)
+        let shuffled = EventColumn.allCases.map(\.name).shuffled(using: &rng)
+        try store.read { reader in
+            var positional: [EventEnvelope] = []
+            try reader.forEachEvent { positional.append($0) }
+            let plain = try EventEnvelope.fetchAll(reader.database, sql: "SELECT \(shuffled.joined(separator: ", ")) FROM events ORDER BY position")
+            let signed = try EventEnvelope.fetchAll(reader.database, sql: "SELECT \(EventColumn.signedSelection) FROM events ORDER BY position")
+            #expect(positional.count == 31 && plain.count == 31)
+            #expect(signed == positional)
+            // Without the signature column the envelopes differ only in their signature.
+            #expect(plain.map(\.hash) == positional.map(\.hash) && plain.allSatisfy { $0.signature == nil })
+            #expect(positional.contains { $0.signature != nil })
+            for (byName, byPosition) in zip(plain, positional) {
+                #expect(byName.id == byPosition.id && byName.payload == byPosition.payload && byName.clock == byPosition.clock
+                    && byName.patient == byPosition.patient && byName.occurredAt == byPosition.occurredAt && byName.prevHash == byPosition.prevHash)
+            }
+        }
+    }
+
     @Test("init over an existing store, or a non-empty directory, is refused and changes nothing")
     func initRefusesExisting() throws {
         let store = try makeStore()
