@@ -41,14 +41,10 @@ struct StoredEventRow: Sendable {
     /// By column name: any row that has the ``EventColumn`` columns, in any order, with or
     /// without `signature`.
     init(row: Row) {
-        position = row[EventColumn.position.name]
-        (id, origin, sequence) = (row[EventColumn.id.name], row[EventColumn.origin.name], row[EventColumn.sequence.name])
-        (clock, lamport) = (row[EventColumn.clock.name], row[EventColumn.lamport.name])
-        (recordedAt, occurredAt) = (row[EventColumn.recordedAt.name], row[EventColumn.occurredAt.name])
-        (author, patient, type) = (row[EventColumn.author.name], row[EventColumn.patient.name], row[EventColumn.type.name])
-        (schemaVersion, payload) = (row[EventColumn.schemaVersion.name], row[EventColumn.payload.name])
-        (prevHash, hash) = (row[EventColumn.prevHash.name], row[EventColumn.hash.name])
-        signature = row.hasColumn(EventColumn.signatureName) ? row[EventColumn.signatureName] : nil
+        // SQLite's column names are case-insensitive, as GRDB's `row["name"]` treats them.
+        let names = Array(row.columnNames).map { $0.lowercased() }
+        func index(_ name: String) -> Int? { names.firstIndex(of: name.lowercased()) }
+        self.init(row, at: { index($0.name) ?? -1 }, signature: index(EventColumn.signatureName))
     }
 
     /// By position, for the bulk reads (replay, verify, rebuild, sync pages), where a name lookup
@@ -56,14 +52,16 @@ struct StoredEventRow: Sendable {
     /// exactly as ``EventColumn/selection`` or ``EventColumn/signedSelection`` lists the columns,
     /// which is how every such read selects them (a test checks both decodings agree).
     init(selected row: Row) {
-        position = row[EventColumn.position.rawValue]
-        (id, origin, sequence) = (row[EventColumn.id.rawValue], row[EventColumn.origin.rawValue], row[EventColumn.sequence.rawValue])
-        (clock, lamport) = (row[EventColumn.clock.rawValue], row[EventColumn.lamport.rawValue])
-        (recordedAt, occurredAt) = (row[EventColumn.recordedAt.rawValue], row[EventColumn.occurredAt.rawValue])
-        (author, patient, type) = (row[EventColumn.author.rawValue], row[EventColumn.patient.rawValue], row[EventColumn.type.rawValue])
-        (schemaVersion, payload) = (row[EventColumn.schemaVersion.rawValue], row[EventColumn.payload.rawValue])
-        (prevHash, hash) = (row[EventColumn.prevHash.rawValue], row[EventColumn.hash.rawValue])
-        signature = row.count > EventColumn.allCases.count ? row[EventColumn.allCases.count] : nil
+        self.init(row, at: \.rawValue, signature: row.count > EventColumn.allCases.count ? EventColumn.allCases.count : nil)
+    }
+
+    private init(_ row: Row, at index: (EventColumn) -> Int, signature signatureIndex: Int?) {
+        position = row[index(.position)]
+        (id, origin, sequence, clock, lamport) = (row[index(.id)], row[index(.origin)], row[index(.sequence)], row[index(.clock)], row[index(.lamport)])
+        (recordedAt, occurredAt, author, patient) = (row[index(.recordedAt)], row[index(.occurredAt)], row[index(.author)], row[index(.patient)])
+        (type, schemaVersion, payload) = (row[index(.type)], row[index(.schemaVersion)], row[index(.payload)])
+        (prevHash, hash) = (row[index(.prevHash)], row[index(.hash)])
+        signature = signatureIndex.flatMap { row[$0] }
     }
 
     /// The envelope, every column checked: a row that is not a well-formed event is
