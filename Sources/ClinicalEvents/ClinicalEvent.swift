@@ -31,8 +31,10 @@ public enum ClinicalEvent: Sendable, Hashable {
 
     /// Decodes `envelope`'s payload, upcast to the current schema version. Nil for event types
     /// that are not clinical (`NodeEnrolled`).
+    /// Nil too for a sealed payload this store could not open (its key not received yet, or the
+    /// patient erased): such an event is held, never guessed at.
     public static func decode(_ envelope: EventEnvelope) throws -> ClinicalEvent? {
-        guard let type = typesByName[envelope.type] else { return nil }
+        guard let type = typesByName[envelope.type], envelope.readablePayload != nil else { return nil }
         let stored: JSONValue
         do { stored = try envelope.payloadValue() } catch {
             throw ClinicalError.malformedPayload(type: envelope.type, field: "payload", reason: error.description)

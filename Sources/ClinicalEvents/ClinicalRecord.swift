@@ -272,11 +272,13 @@ public final class ClinicalSession {
         for (field, value) in corrected { after[field] = value == .null ? nil : value }
         guard after != before else { throw ClinicalError.nothingToChange("correction (the entry already says that)") }
         let upcastVersion = ClinicalEvent.upcasters.currentVersion(of: target.type)
-        _ = try ClinicalEvent.decode(EventEnvelope(
+        var checked = EventEnvelope(
             id: target.id, origin: target.origin, sequence: target.sequence, clock: target.clock, lamport: target.lamport,
             recordedAt: target.recordedAt, occurredAt: target.occurredAt, author: target.author, patient: target.patient,
             type: target.type, schemaVersion: upcastVersion, payload: JSONValue.object(after).canonicalString,
-            prevHash: target.prevHash, hash: target.hash))
+            prevHash: target.prevHash, hash: target.hash)
+        checked.openedPayload = checked.payload  // the corrected entry as it would read
+        _ = try ClinicalEvent.decode(checked)
         return try transaction.append(Self.event(EntryCorrected(target: target.id, fields: corrected, reason: reason), patient: patient), author: author)
     }
 

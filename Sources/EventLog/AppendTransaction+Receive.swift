@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 
@@ -161,8 +162,10 @@ extension AppendTransaction {
             else { throw refusal(event, "an origin's first event must be its NodeEnrolled, with a public key that hashes to its node id") }
             // Self-signed: the enrolment is the key's own first statement.
             guard event.signature != nil else { throw refusal(event, "a NodeEnrolled must carry its origin's signature (self-signed)") }
-            try db.execute(sql: "INSERT INTO nodes (id, site, publicKey, isLocal) VALUES (?, ?, ?, 0) ON CONFLICT (id) DO NOTHING",
-                           arguments: [event.origin.rawValue, site, key])
+            // The agreement key, where peers wrap this origin's patient keys (absent: none are sent).
+            let agreementKey = enrolment["agreementKey"]?.stringValue.flatMap { Data(base64Encoded: $0) }.flatMap { try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: $0) }
+            try db.execute(sql: "INSERT INTO nodes (id, site, publicKey, agreementKey, isLocal) VALUES (?, ?, ?, ?, 0) ON CONFLICT (id) DO NOTHING",
+                           arguments: [event.origin.rawValue, site, key, agreementKey?.rawRepresentation])
             enrolmentKey = key
         }
         if let signature = event.signature {
@@ -184,7 +187,8 @@ extension AppendTransaction {
         knownHeads[event.origin] = .some(ChainHead(sequence: event.sequence, hash: event.hash))
         clockState = clockState.merged(with: event.clock)
         lamport = max(lamport, event.lamport)
-        appended.append(event)
+        // Opened (where the key is held) for the views this transaction updates.
+        appended.append(try keys.opened(event))
         return .stored
     }
 

@@ -26,11 +26,11 @@ public final class AppendTransaction: EventReader {
             INSERT INTO events (id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let reader = EventReader(db: db)
+        let reader = EventReader(db: db, storeKey: nil)
         clockState = try reader.clock()
         lamport = try reader.maximumLamport()
         headHash = try reader.head(of: identity.nodeID)?.hash
-        super.init(db: db)
+        super.init(db: db, storeKey: identity.storeKey)
     }
 
     /// Appends one event written here by `author`, and returns its envelope.
@@ -52,12 +52,24 @@ public final class AppendTransaction: EventReader {
         let me = identity.nodeID
         var clock = clockState
         clock[me] += 1
+        let id = EventID.make(at: now)
+        let plaintext = event.payload.canonicalString
+        var payload = plaintext
+        if SealedPayload.applies(type: event.type, patient: event.patient), let patient = event.patient {
+            // Sealed under the patient's key before it is hashed: the chain covers the ciphertext.
+            let key = try keys.keyForWriting(patient)
+            payload = try SealedPayload.seal(plaintext, key: key, associatedData: SealedPayload.associatedData(
+                id: id, origin: me, sequence: clock[me], patient: patient, type: event.type, schemaVersion: event.schemaVersion))
+        } else if let patient = event.patient, let erasure = try keys.erasure(of: patient) {
+            throw EventLogError.patientErased(patient: patient.rawValue, event: erasure.rawValue)
+        }
         var envelope = EventEnvelope(
-            id: EventID.make(at: now), origin: me, sequence: clock[me], clock: clock, lamport: lamport + 1,
+            id: id, origin: me, sequence: clock[me], clock: clock, lamport: lamport + 1,
             recordedAt: now, occurredAt: occurredAt, author: author, patient: event.patient, type: event.type,
-            schemaVersion: event.schemaVersion, payload: event.payload.canonicalString, prevHash: headHash,
+            schemaVersion: event.schemaVersion, payload: payload, prevHash: headHash,
             hash: EventHash(unchecked: ""))
         envelope.hash = envelope.computedHash
+        if envelope.isSealed { envelope.openedPayload = plaintext }
         try store(envelope)
         // Only after the insert succeeded: a refused event must not advance the chain.
         clockState = clock
@@ -92,8 +104,14 @@ public final class AppendTransaction: EventReader {
 
     var publicKeys: [NodeID: Data] = [:]
 
+    /// Patients whose keys this transaction received: their views are folded again at commit.
+    public internal(set) var keysReceived: [PatientID] = []
+
     /// Inserts one envelope as a row: the one place the columns are listed for writing.
     func store(_ event: EventEnvelope) throws {
+        // An erasure, written here or received: the patient's key is destroyed in the same
+        // transaction that stores it — both, or neither.
+        if event.type == EventStore.erasedType, let patient = event.patient { try keys.erase(patient, by: event.id) }
         try insert.run { row in
             row.text(event.id.rawValue); row.text(event.origin.rawValue); row.integer(event.sequence); row.text(event.clock.description)
             row.integer(event.lamport); row.text(event.recordedAt.description); row.text(event.occurredAt.description); row.text(event.author)

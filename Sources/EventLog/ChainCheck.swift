@@ -92,6 +92,9 @@ public struct ChainCheck: Sendable {
     static func contentProblem(_ event: EventEnvelope) -> String? {
         guard event.computedHash == event.hash else { return "hash does not match the event's contents" }
         guard event.clock[event.origin] == event.sequence else { return "clock[origin] is \(event.clock[event.origin]), not the sequence" }
+        // Health data never travels or rests in the clear: an event about a patient whose payload
+        // is not sealed is refused like an altered one.
+        guard !event.isSealed || SealedPayload.isSealedForm(event.payload) else { return "an event about a patient must carry a sealed payload" }
         return nil
     }
 }

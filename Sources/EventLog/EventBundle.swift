@@ -3,15 +3,18 @@ import Foundation
 
 /// A file carrying events between sites with no network between them.
 ///
-/// Format (version 2: envelopes carry their origins' signatures), UTF-8 lines: a header `{"createdAt":…,"forClock":{…}|null,"format":"myolog-bundle","origin":…,"site":…,"version":2}`,
-/// then one canonical envelope per line (as `myolog log --json` prints them), per origin in
-/// sequence order, then a trailer `{"events":N,"sha256":…}` whose hash covers every byte before
-/// it. Export streams and renames into place when complete; import checks the whole file (trailer,
+/// Format (version 3: payloads about patients are sealed, and a bundle may carry their keys),
+/// UTF-8 lines: a header `{"createdAt":…,"for":NODEID|null,"forClock":{…}|null,"format":"myolog-bundle","origin":…,"site":…,"version":3}`,
+/// then one canonical envelope per line (the stored form `myolog log --json` prints, without
+/// `openedPayload`), per origin in sequence order, then — only in a bundle made `for` a node —
+/// one line `{"key":{…}}` per patient (``SealedPatientKey``, sealed to that node alone), then a
+/// trailer `{"events":N,"keys":K,"sha256":…}` whose hash covers every byte before it. A bundle
+/// without keys still carries every event, unreadable until the keys arrive by another sync. Export streams and renames into place when complete; import checks the whole file (trailer,
 /// hash, every line canonical) before it writes anything, then stores the events in checked
 /// batches like any sync. Importing the same bundle twice is a no-op.
 public enum EventBundle {
     public static let format = "myolog-bundle"
-    public static let version = 2
+    public static let version = 3
 
     /// Why a bundle file was refused; nothing was written.
     public struct Refusal: Error, CustomStringConvertible, Sendable {
@@ -22,13 +25,26 @@ public enum EventBundle {
     /// Writes every event of `store` beyond `clock` (all events when nil) to `url`: a new file,
     /// or an existing regular file when `replacing` (``AtomicFile``).
     @discardableResult
-    public static func export(_ store: EventStore, beyond clock: VectorClock?, to url: URL, replacing: Bool = false, batchSize: Int = 1000) throws -> Int {
-        try AtomicFile.write(to: url, replacing: replacing) { handle in
-            try write(store, beyond: clock, to: handle, batchSize: batchSize)
+    /// With `recipient`, the keys of every patient the bundle carries events of, sealed to that
+    /// node: it must be a node this store trusts and holds the enrolment of (refused otherwise,
+    /// before anything is written).
+    public static func export(_ store: EventStore, beyond clock: VectorClock?, for recipient: NodeID? = nil, to url: URL, replacing: Bool = false,
+                              batchSize: Int = 1000) throws -> Int {
+        if let recipient {
+            let known = try store.read { reader in
+                try reader.trust(of: recipient) == .trusted
+                    && Data.fetchOne(reader.db, sql: "SELECT agreementKey FROM nodes WHERE id = ?", arguments: [recipient.rawValue]) != nil
+            }
+            guard known else {
+                throw Refusal(reason: "for: node \(recipient) is not a trusted peer whose enrolment this store holds (add it with `peer add`, and sync or import its events once)")
+            }
+        }
+        return try AtomicFile.write(to: url, replacing: replacing) { handle in
+            try write(store, beyond: clock, for: recipient, to: handle, batchSize: batchSize)
         }
     }
 
-    private static func write(_ store: EventStore, beyond clock: VectorClock?, to handle: FileHandle, batchSize: Int) throws -> Int {
+    private static func write(_ store: EventStore, beyond clock: VectorClock?, for recipient: NodeID?, to handle: FileHandle, batchSize: Int) throws -> Int {
         var hasher = SHA256()
         var buffer: [UInt8] = []
         func emit(_ bytes: [UInt8]) throws {
@@ -41,21 +57,32 @@ public enum EventBundle {
         try emit(JSONValue.object([
             "format": .string(format), "version": .int(version), "origin": .string(store.identity.nodeID.rawValue),
             "site": .string(store.identity.site), "createdAt": .string(store.wallClock.now().description), "forClock": clock?.json ?? .null,
+            "for": recipient.map { .string($0.rawValue) } ?? .null,
         ]).canonicalBytes)
         let offer = try store.read { try $0.clock() }
         var count = 0
+        var patients = Set<PatientID>()
         for origin in offer.entries.keys.sorted() {
             var after = clock?[origin] ?? 0
             while after < offer[origin] {
                 let batch = try store.read { try $0.events(origin: origin, after: after, limit: batchSize) }
                 guard let last = batch.last else { break }
-                for event in batch { try emit(event.canonicalBytes(includingHash: true)) }
+                for event in batch {
+                    try emit(event.canonicalBytes(includingHash: true))
+                    if event.isSealed, let patient = event.patient { patients.insert(patient) }
+                }
                 count += batch.count
                 after = last.sequence
             }
         }
+        var keys = 0
+        if let recipient {
+            let sealed = try store.read { try $0.sealedKeys(for: patients.sorted(), to: recipient) }
+            for key in sealed { try emit(JSONValue.object(["key": key.json]).canonicalBytes) }
+            keys = sealed.count
+        }
         let digest = Hex.encode(hasher.finalize())
-        buffer.append(contentsOf: JSONValue.object(["events": .int(count), "sha256": .string(digest)]).canonicalBytes)
+        buffer.append(contentsOf: JSONValue.object(["events": .int(count), "keys": .int(keys), "sha256": .string(digest)]).canonicalBytes)
         buffer.append(UInt8(ascii: "\n"))
         try handle.write(contentsOf: buffer)
         return count
@@ -64,8 +91,15 @@ public enum EventBundle {
     /// Checks the whole bundle, then offers its events to `store` in batches that each commit in
     /// their own transaction. Events beyond a gap in this store's chains are held back until the
     /// missing ones arrive; events that contradict the chains held are quarantined as forks.
+    ///
+    /// Keys come last, in one transaction after the events: sealed to this node (a bundle made
+    /// for another node is refused before anything is written), each checked against the
+    /// patient's events.
     public static func `import`(_ url: URL, into store: EventStore, batchSize: Int = 1000) throws -> ReceiveSummary {
-        _ = try check(url)
+        let contents = try check(url)
+        if let other = contents.recipients.first(where: { $0 != store.identity.nodeID }) {
+            throw Refusal(reason: "its keys are sealed for node \(other), not this node (\(store.identity.nodeID)); ask for a bundle made with `bundle export --for \(store.identity.nodeID)`")
+        }
         var total = ReceiveSummary()
         var batch: [EventEnvelope] = []
         func flush(everything: Bool) throws {
@@ -76,18 +110,29 @@ public enum EventBundle {
                 batch.removeFirst(count)
             }
         }
+        var keys: [SealedPatientKey] = []
         try forEachLine(url) { index, line, isLast in
             guard index > 0, !isLast else { return }
+            if let key = try keyLine(line, index: index) { keys.append(key); return }
             batch.append(try envelope(line, index: index))
             if batch.count >= batchSize { try flush(everything: false) }
         }
         try flush(everything: true)
+        total.keys = try store.receiveSealedKeys(keys)
         return total
+    }
+
+    /// The key a `{"key":{…}}` line carries, or nil for any other line.
+    static func keyLine(_ line: [UInt8], index: Int) throws -> SealedPatientKey? {
+        guard line.starts(with: Array(#"{"key":"#.utf8)) else { return nil }
+        do { return try SealedPatientKey(json: JSONParser.parse(line).objectValue?["key"] ?? .null) } catch { throw Refusal(reason: "line \(index + 1): \(error)") }
     }
 
     /// What a checked bundle holds.
     public struct Contents: Sendable {
         public var events: Int
+        /// The nodes its keys are sealed to (none, or the one it was made for).
+        public var recipients: Set<NodeID> = []
     }
 
     /// Verifies format, trailer count and hash, and that every event line is a canonical envelope
@@ -98,6 +143,8 @@ public enum EventBundle {
         var header: JSONValue?
         var trailer: JSONValue?
         var events = 0
+        var recipients = Set<NodeID>()
+        var keyCount = 0
         try forEachLine(url) { index, line, isLast in
             if isLast {
                 trailer = try? JSONParser.parse(line)
@@ -107,7 +154,11 @@ public enum EventBundle {
             hasher.update(data: [UInt8(ascii: "\n")])
             if index == 0 {
                 header = try? JSONParser.parse(line)
+            } else if let key = try keyLine(line, index: index) {
+                recipients.insert(key.recipient)
+                keyCount += 1
             } else {
+                guard keyCount == 0 else { throw Refusal(reason: "line \(index + 1): an event after the keys") }
                 let event = try envelope(line, index: index)
                 // `sequence - 1`, not `last + 1`: a hostile file's Int.max must not trap the reader.
                 if let last = lastSequence[event.origin], event.sequence - 1 != last {
@@ -122,9 +173,11 @@ public enum EventBundle {
         guard let end = trailer?.objectValue, let count = end["events"]?.intValue, let digest = end["sha256"]?.stringValue else {
             throw Refusal(reason: "truncated: the trailer line is missing")
         }
-        guard count == events else { throw Refusal(reason: "truncated or corrupted: the trailer counts \(count) events, the file holds \(events)") }
+        guard count == events, end["keys"]?.intValue == keyCount else {
+            throw Refusal(reason: "truncated or corrupted: the trailer counts \(count) events and \(end["keys"]?.intValue ?? 0) keys, the file holds \(events) and \(keyCount)")
+        }
         guard digest == Hex.encode(hasher.finalize()) else { throw Refusal(reason: "corrupted: the SHA-256 of its contents does not match its trailer") }
-        return Contents(events: events)
+        return Contents(events: events, recipients: recipients)
     }
 
     static func envelope(_ line: [UInt8], index: Int) throws -> EventEnvelope {

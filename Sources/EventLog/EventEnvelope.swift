@@ -27,7 +27,8 @@ public struct EventEnvelope: Sendable, Hashable {
     public var patient: PatientID?
     public var type: String
     public var schemaVersion: Int
-    /// The payload's canonical JSON text, byte for byte as hashed.
+    /// The payload's canonical JSON text, byte for byte as stored and hashed: for a sealed event
+    /// (``isSealed``) the sealed form `{"sealed":"…"}` (``SealedPayload``), never the plaintext.
     public var payload: String
     public var prevHash: EventHash?
     public var hash: EventHash
@@ -58,9 +59,23 @@ public struct EventEnvelope: Sendable, Hashable {
         self.signature = signature
     }
 
-    /// The payload parsed; stored payloads are canonical JSON, so this fails only on a damaged store.
+    /// The plaintext of a sealed payload, set by the store that read or wrote the event when it
+    /// holds the patient's key; nil otherwise. Not part of the hash, never sent, not compared.
+    public var openedPayload: String?
+
+    /// Whether the stored payload is sealed under the patient's key (every event with a patient
+    /// but the erasure, ``SealedPayload/applies(type:patient:)``).
+    public var isSealed: Bool { SealedPayload.applies(type: type, patient: patient) }
+
+    /// What the event says: the stored payload, or a sealed one's opened plaintext — nil when
+    /// sealed and not opened here (the key not received yet, or erased).
+    public var readablePayload: String? { isSealed ? openedPayload : payload }
+
+    /// ``readablePayload`` parsed. Fails on a sealed payload this store could not open, and on a
+    /// damaged store.
     public func payloadValue() throws(JSONParser.Failure) -> JSONValue {
-        try JSONParser.parse(payload)
+        guard let readable = readablePayload else { throw JSONParser.Failure(offset: 0, reason: "the payload is sealed and this store holds no key for patient \(patient?.rawValue ?? "-")") }
+        return try JSONParser.parse(readable)
     }
 
     /// The hash the envelope's fields imply; equal to ``hash`` for every intact event.
@@ -107,5 +122,22 @@ public struct EventEnvelope: Sendable, Hashable {
         if includingHash, let signature { writer.append(",\"signature\":"); writer.writeString(signature.rawValue) }
         writer.append(",\"type\":"); writer.writeString(type)
         writer.appendByte(UInt8(ascii: "}"))
+    }
+}
+
+extension EventEnvelope {
+    /// Equal when every stored field and the signature are equal; whether a store opened the
+    /// payload is not part of the event.
+    public static func == (lhs: EventEnvelope, rhs: EventEnvelope) -> Bool {
+        lhs.hash == rhs.hash && lhs.id == rhs.id && lhs.origin == rhs.origin && lhs.sequence == rhs.sequence && lhs.clock == rhs.clock
+            && lhs.lamport == rhs.lamport && lhs.recordedAt == rhs.recordedAt && lhs.occurredAt == rhs.occurredAt && lhs.author == rhs.author
+            && lhs.patient == rhs.patient && lhs.type == rhs.type && lhs.schemaVersion == rhs.schemaVersion && lhs.payload == rhs.payload
+            && lhs.prevHash == rhs.prevHash && lhs.signature == rhs.signature
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(hash)
+        hasher.combine(id)
+        hasher.combine(signature)
     }
 }

@@ -42,6 +42,15 @@ public enum EventLogError: Remediable, Sendable, Equatable {
     /// removed, or an older copy of the database (a backup) was put in place. This node writes
     /// nothing of its own until sync brings its missing events back from a peer.
     case localChainBehind(head: Int, signedUpTo: Int)
+    /// The patient was erased here (by `event`): nothing more is written or kept readable for them.
+    case patientErased(patient: String, event: String)
+    /// This store holds sealed events of the patient but not yet their key (written at `origin`).
+    case keyNotReceived(patient: String, origin: String)
+    /// A patient key offered by a peer or a bundle was refused.
+    case keyRefused(patient: String, reason: String)
+    /// A store written before payloads were sealed per patient: it holds plaintext health data in
+    /// its log that no erasure could reach.
+    case plaintextStore(path: String)
     /// Another refusal, with what to do about it.
     indirect case remedied(EventLogError, Remedy)
 
@@ -110,6 +119,14 @@ public enum EventLogError: Remediable, Sendable, Equatable {
             "\(path) is not a Myolog store or is damaged: \(reason); nothing was written to it: restore the store directory from a backup"
         case .unknownMigration(let name):
             "the store was written by a newer Myolog (it has migration \(name))"
+        case .patientErased(let patient, let event):
+            "patient: \(patient) was erased (event \(event)); nothing more is recorded or shown for them"
+        case .keyNotReceived(let patient, let origin):
+            "patient: the key of patient \(patient) has not been received yet from node \(origin) (their record is sealed under it); sync with a site that holds it, then retry"
+        case .keyRefused(let patient, let reason):
+            "key: the key offered for patient \(patient) is refused: \(reason); nothing was written"
+        case .plaintextStore(let path):
+            "the store at \(path) was written before payloads were sealed per patient (its log holds plaintext that erasure could never reach); it is not opened: create a new store with `myolog init` and re-enter or re-import its records"
         }
     }
 }

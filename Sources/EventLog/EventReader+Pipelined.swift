@@ -1,3 +1,4 @@
+import Crypto
 import Dispatch
 import GRDB
 
@@ -23,10 +24,12 @@ extension EventReader {
             batch.done.wait()
             for result in try batch.results.get() { try consume(result) }
         }
-        func start(_ rows: [(PatientID, [StoredEventRow])]) throws {
+        func start(_ rows: [(PatientID, SymmetricKey?, [StoredEventRow])]) throws {
             let batch = PipelineBatch<Result>()
             worker.async {
-                batch.results = Swift.Result { try rows.map { patient, rows in try transform(patient, rows.map { try $0.envelope() }) } }
+                batch.results = Swift.Result {
+                    try rows.map { patient, key, rows in try transform(patient, rows.map { PatientKeyRing.opened(try $0.envelope(), key: key) }) }
+                }
                 batch.done.signal()
             }
             // The previous batch's results are consumed while this one is transformed.
@@ -35,10 +38,10 @@ extension EventReader {
             if let previous { try finish(previous) }
         }
 
-        var batch: [(PatientID, [StoredEventRow])] = []
+        var batch: [(PatientID, SymmetricKey?, [StoredEventRow])] = []
         do {
-            try forEachPatientRows { patient, rows in
-                batch.append((patient, rows))
+            try forEachPatientRows { patient, key, rows in
+                batch.append((patient, key, rows))
                 if batch.count == batchSize { try start(batch); batch = [] }
             }
             if !batch.isEmpty { try start(batch) }

@@ -1,3 +1,4 @@
+import Crypto
 import GRDB
 
 /// Read access to the log inside one SQLite transaction: every read sees the same snapshot.
@@ -6,10 +7,15 @@ import GRDB
 /// ``AppendTransaction``, so that checks made before an append see exactly what it appends to.
 public class EventReader {
     let db: Database
+    /// The patients' data keys: what opens sealed payloads in this transaction.
+    let keys: PatientKeyRing
     /// The shortest id prefix accepted for a lookup.
     public static let minimumPrefixLength = 8
 
-    init(db: Database) { self.db = db }
+    init(db: Database, storeKey: SymmetricKey?) {
+        self.db = db
+        self.keys = PatientKeyRing(db: db, storeKey: storeKey)
+    }
 
     /// The SQLite connection inside this transaction, for read models that keep their tables in
     /// the store's file (projections). Writing to `events` through it is refused by the triggers.
@@ -35,7 +41,7 @@ public class EventReader {
     public func event(_ id: EventID) throws -> EventEnvelope? {
         // Cached statements on the per-event paths (sync checks every received event): preparing
         // SQL costs more than running these index lookups.
-        try EventEnvelope.fetchOne(db.cachedStatement(sql: "SELECT \(Self.signedColumns) FROM events WHERE id = ?"), arguments: [id.rawValue])
+        try EventEnvelope.fetchOne(db.cachedStatement(sql: "SELECT \(Self.signedColumns) FROM events WHERE id = ?"), arguments: [id.rawValue]).map(keys.opened)
     }
 
     /// The event whose id is `text`, ends with it (its last 12 hex digits: the random part, unique
@@ -51,14 +57,14 @@ public class EventReader {
             // insert made every append slower; a lookup by tail is a person typing, ≈ 0.1 s at
             // a million events).
             let found = try EventEnvelope.fetchAll(db, sql: "SELECT \(Self.signedColumns) FROM events WHERE substr(id, 25) = ? LIMIT 4", arguments: [prefix])
-            if found.count == 1 { return found[0] }
+            if found.count == 1 { return try keys.opened(found[0]) }
             if found.count > 1 { throw EventLogError.ambiguousEvent(prefix: text, count: found.count, matches: found.map(\.id.rawValue)) }
         }
         let range: [any DatabaseValueConvertible] = [prefix, prefix + "g"]
         let found = try EventEnvelope.fetchAll(db, sql: "SELECT \(Self.signedColumns) FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 3", arguments: StatementArguments(range))
         switch found.count {
         case 0: throw EventLogError.unknownEvent(text)
-        case 1: return found[0]
+        case 1: return try keys.opened(found[0])
         default:
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE id >= ? AND id < ?", arguments: StatementArguments(range)) ?? found.count
             throw EventLogError.ambiguousEvent(prefix: text, count: count, matches: found.map(\.id.rawValue))
@@ -111,7 +117,7 @@ public class EventReader {
         // Cached: the clinical checks ask the same few questions on every write.
         let cursor = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(Self.signedColumns) FROM events \(whereClause) ORDER BY position"), arguments: arguments)
         while let row = try cursor.next() {
-            try body(try Self.envelope(row))
+            try body(try keys.opened(Self.envelope(row)))
         }
     }
 
@@ -119,19 +125,20 @@ public class EventReader {
     /// patient's events in log order), through the patient index: what a rebuild or a whole-store
     /// export folds, with one patient's events in memory at once.
     public func forEachPatient(_ body: (PatientID, [EventEnvelope]) throws -> Void) throws {
-        try forEachPatientRows { patient, rows in try body(patient, rows.map { try $0.envelope() }) }
+        try forEachPatientRows { patient, key, rows in try body(patient, rows.map { PatientKeyRing.opened(try $0.envelope(), key: key) }) }
     }
 
     /// The one walk of the patient index behind ``forEachPatient(_:)`` and
     /// ``forEachPatientPipelined(batchSize:transform:consume:)``: each patient's rows, copied out
     /// of SQLite but not yet parsed, patients in id order, rows in log order.
-    func forEachPatientRows(_ body: (PatientID, [StoredEventRow]) throws -> Void) throws {
+    /// `body` gets the patient's key too (nil when not held), so the rows can be opened on any thread.
+    func forEachPatientRows(_ body: (PatientID, SymmetricKey?, [StoredEventRow]) throws -> Void) throws {
         let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.columns) FROM events WHERE patient IS NOT NULL ORDER BY patient, position")
         var current: (patient: String, rows: [StoredEventRow])?
         func flush() throws {
             guard let current else { return }
             guard let id = PatientID(current.patient) else { throw EventLogError.corruptEvent(position: current.rows[0].position, reason: "patient is not a UUID") }
-            try body(id, current.rows)
+            try body(id, try keys.key(for: id), current.rows)
         }
         while let row = try cursor.next() {
             let stored = StoredEventRow(selected: row)
@@ -146,12 +153,13 @@ public class EventReader {
     }
 
     /// Events of `patient` of type `type` whose payload member `member` equals `value`:
-    /// "the corrections of this entry", "the retraction of that one".
+    /// "the corrections of this entry", "the retraction of that one". Payloads are sealed, so the
+    /// patient's events of that type are opened and compared here, not by SQL.
     public func events(patient: PatientID, type: String, payloadMember member: String, equals value: String) throws -> [EventEnvelope] {
-        try EventEnvelope.fetchAll(db.cachedStatement(sql: """
-            SELECT \(Self.columns) FROM events
-            WHERE patient = ? AND type = ? AND json_extract(payload, '$.' || ?) = ? ORDER BY position
-            """), arguments: [patient.rawValue, type, member, value])
+        try events(patient: patient, types: [type]).filter { event in
+            guard case .object(let members)? = try? event.payloadValue() else { return false }
+            return members[member]?.stringValue == value
+        }
     }
 
     /// The next events of one origin's chain after `sequence`, in order, at most `limit`: what a

@@ -61,7 +61,7 @@ extension EventStore {
             try database.writeWithoutTransaction { db in try db.inTransaction(.immediate) {
                 for projection in try outdated(db) {
                     try install(projection, in: db)
-                    try projection.rebuild(in: ProjectionTransaction(db: db))
+                    try projection.rebuild(in: ProjectionTransaction(db: db, storeKey: identity.storeKey))
                     rebuilt.append(projection.name)
                 }
                 return .commit
@@ -126,6 +126,9 @@ extension EventStore {
             // a rebuild or a large sync batch otherwise spills dirty pages to the WAL mid-transaction
             // and reads them back (measured: ≈ 5 % of a rebuild).
             try db.execute(sql: "PRAGMA cache_size = -32768")
+            // Deleted content is overwritten with zeros, at once: the plaintext of a view row an
+            // erasure deletes (or an update replaced) never lingers in a free page.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         return configuration
     }
@@ -170,7 +173,11 @@ extension EventStore {
                 throw EventLogError.unknownMigration(unknown)
             }
         }
-        try migrator.migrate(database)
+        do {
+            try migrator.migrate(database)
+        } catch EventLogError.plaintextStore {
+            throw EventLogError.plaintextStore(path: url.deletingLastPathComponent().path)
+        }
         return database
     }
 }

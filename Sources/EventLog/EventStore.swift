@@ -17,6 +17,9 @@ public final class EventStore: Sendable {
     public static let keyFileName = "node.key"
     /// The type of the first event of every node's chain: the node's public key and site.
     public static let nodeEnrolledType = "NodeEnrolled"
+    /// The type of the event that erases a patient: every store that holds it destroys the
+    /// patient's data key (``SealedPayload``). Stored in plaintext; it carries no personal data.
+    public static let erasedType = "PatientErased"
 
     public let directory: URL
     public let identity: NodeIdentity
@@ -70,8 +73,8 @@ public final class EventStore: Sendable {
         }
         let database = try openDatabase(databaseURL, readOnly: false, creating: true)
         try database.write { db in
-            try db.execute(sql: "INSERT INTO nodes (id, site, publicKey, isLocal) VALUES (?, ?, ?, 1)",
-                           arguments: [identity.nodeID.rawValue, site, identity.publicKey.rawRepresentation])
+            try db.execute(sql: "INSERT INTO nodes (id, site, publicKey, agreementKey, isLocal) VALUES (?, ?, ?, ?, 1)",
+                           arguments: [identity.nodeID.rawValue, site, identity.publicKey.rawRepresentation, identity.agreementKey?.publicKey.rawRepresentation])
             for projection in projections { try install(projection, in: db) }
         }
         let store = EventStore(directory: directory, identity: identity, database: database, projections: projections, wallClock: wallClock)
@@ -80,6 +83,8 @@ public final class EventStore: Sendable {
                 NewEvent(type: nodeEnrolledType, schemaVersion: 1, patient: nil, payload: [
                     "nodeId": .string(identity.nodeID.rawValue),
                     "publicKey": .string(identity.publicKey.rawRepresentation.base64EncodedString()),
+                    // Where peers send this node the keys of the patients they share with it.
+                    "agreementKey": .string(identity.agreementKey!.publicKey.rawRepresentation.base64EncodedString()),
                     "site": .string(site),
                 ]), author: author)
         }
@@ -95,7 +100,7 @@ public final class EventStore: Sendable {
         try inImmediateTransaction { db in
             for projection in projections {
                 try Self.install(projection, in: db)
-                try projection.rebuild(in: ProjectionTransaction(db: db))
+                try projection.rebuild(in: ProjectionTransaction(db: db, storeKey: identity.storeKey))
             }
             return .commit
         }
@@ -132,9 +137,14 @@ public final class EventStore: Sendable {
             result = try body(transaction)
             // Every commit ends on a signed event: the signature covers the whole chain before it.
             _ = try transaction.signLocalHead()
-            if !transaction.appended.isEmpty {
-                let context = ProjectionTransaction(db: db)
-                for projection in projections { try projection.apply(transaction.appended, in: context) }
+            if !transaction.appended.isEmpty || !transaction.keysReceived.isEmpty {
+                let context = ProjectionTransaction(reader: transaction)
+                // Opened now: keys received after the events in this transaction open them too.
+                let appended = try transaction.appended.map(transaction.keys.opened)
+                for projection in projections {
+                    if !appended.isEmpty { try projection.apply(appended, in: context) }
+                    if !transaction.keysReceived.isEmpty { try projection.refold(transaction.keysReceived, in: context) }
+                }
             }
             let signed = try transaction.signedHead(of: me)
             // The head moved if this transaction stored an event of this node (appended or
@@ -203,13 +213,14 @@ public final class EventStore: Sendable {
 
     /// Runs `body` against one consistent snapshot of the log.
     public func read<T>(_ body: (EventReader) throws -> T) throws -> T {
-        try database.read { db in try body(EventReader(db: db)) }
+        try database.read { db in try body(EventReader(db: db, storeKey: identity.storeKey)) }
     }
 
     /// ``read(_:)`` without blocking the caller's thread: the read runs on the database's own
     /// queue (a reader connection of its own with `concurrentReads`), and the caller suspends.
     public func readWithoutBlocking<T: Sendable>(_ body: @escaping @Sendable (EventReader) throws -> T) async throws -> T {
-        try await database.read { db in try body(EventReader(db: db)) }
+        let storeKey = identity.storeKey
+        return try await database.read { db in try body(EventReader(db: db, storeKey: storeKey)) }
     }
 
     /// `BEGIN IMMEDIATE`: the write lock from the first statement, whatever kind of connection.

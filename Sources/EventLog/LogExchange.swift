@@ -30,6 +30,9 @@ public enum LogExchange {
         /// Events, per origin, that a side refused because it removed their origin from its trust list.
         public var originRemoved: Moved = [:]
 
+        /// Patient keys received from and sent to the peer.
+        public var keysReceived = 0, keysSent = 0
+
         public var movedNothing: Bool { received.values.reduce(0, +) + sent.values.reduce(0, +) == 0 }
     }
 
@@ -105,9 +108,29 @@ public enum LogExchange {
             }
         }
         try await offer(everything: true)
+        try await exchangeKeys(local, with: theirs.node, peer: peer, report: &report)
         report.forks.sort()
         return report
     }
+
+    /// After the events: each side sends the other the keys of the patients whose sealed events
+    /// the other holds without them — sealed to that node alone, and only if it trusts it.
+    static func exchangeKeys(_ local: EventStore, with node: NodeID, peer: some LogPeer, report: inout Report) async throws {
+        let mine = try local.read { try $0.patientsWithoutKeys() }
+        for chunk in stride(from: 0, to: mine.count, by: keyBatchSize).map({ Array(mine[$0..<min($0 + keyBatchSize, mine.count)]) }) {
+            let receipt = try local.receiveSealedKeys(try await peer.keys(for: chunk, to: local.identity.nodeID))
+            report.keysReceived += receipt.stored
+        }
+        let theirs = try await peer.patientsWithoutKeys()
+        for chunk in stride(from: 0, to: theirs.count, by: keyBatchSize).map({ Array(theirs[$0..<min($0 + keyBatchSize, theirs.count)]) }) {
+            let sealed = try local.read { try $0.sealedKeys(for: chunk, to: node) }
+            guard !sealed.isEmpty else { continue }
+            report.keysSent += try await peer.receiveKeys(sealed).stored
+        }
+    }
+
+    /// Keys per request and per transaction.
+    static let keyBatchSize = 500
 
     /// How many leading events of a page are exactly the next events of the origin asked for. A
     /// peer whose chain skips a sequence (an event deleted from its file) or that answers

@@ -13,6 +13,13 @@ public protocol LogPeer: Sendable {
     func events(origin: NodeID, after sequence: Int, limit: Int) async throws -> [EventEnvelope]
     /// Offers the peer one batch, which it checks and commits (or refuses) whole.
     func receive(_ batch: [EventEnvelope]) async throws -> ReceiveSummary
+    /// Patients whose sealed events the peer holds without their key.
+    func patientsWithoutKeys() async throws -> [PatientID]
+    /// The peer's keys of `patients` (those it holds), sealed to `recipient` — the node asking,
+    /// which the peer must trust and whose enrolment it must hold.
+    func keys(for patients: [PatientID], to recipient: NodeID) async throws -> [SealedPatientKey]
+    /// Offers the peer keys sealed to it, which it checks and stores (or refuses) whole.
+    func receiveKeys(_ keys: [SealedPatientKey]) async throws -> KeyReceipt
 }
 
 /// Who a peer is and what it holds: for each origin, the last event of its chain.
@@ -66,6 +73,8 @@ public struct ReceiveSummary: Sendable, Equatable {
     public var awaitingTrust: [NodeID: Int] = [:]
     /// Events refused, per origin, because the receiver removed the origin from its trust list.
     public var originRemoved: [NodeID: Int] = [:]
+    /// What became of the patient keys that came with the events (bundles).
+    public var keys = KeyReceipt()
 
     public init() {}
 
@@ -143,6 +152,24 @@ extension EventStore: LogPeer {
 
     public func receive(_ batch: [EventEnvelope]) async throws -> ReceiveSummary {
         try receiveBatch(batch)
+    }
+
+    public func patientsWithoutKeys() async throws -> [PatientID] {
+        try await readWithoutBlocking { try $0.patientsWithoutKeys() }
+    }
+
+    public func keys(for patients: [PatientID], to recipient: NodeID) async throws -> [SealedPatientKey] {
+        try await readWithoutBlocking { try $0.sealedKeys(for: patients, to: recipient) }
+    }
+
+    public func receiveKeys(_ keys: [SealedPatientKey]) async throws -> KeyReceipt {
+        try receiveSealedKeys(keys)
+    }
+
+    /// Offers `keys` in one transaction; the views of the patients whose keys arrive are folded again.
+    public func receiveSealedKeys(_ keys: [SealedPatientKey]) throws -> KeyReceipt {
+        guard !keys.isEmpty else { return KeyReceipt() }
+        return try write { try $0.receiveKeys(keys) }
     }
 
     /// Offers `batch` in one transaction: every event is stored, held back or quarantined, or the

@@ -1,3 +1,4 @@
+import Crypto
 import GRDB
 
 /// A read model folded from the log into tables of the same database.
@@ -22,6 +23,9 @@ public protocol LogProjection: Sendable {
     func apply(_ events: [EventEnvelope], in transaction: ProjectionTransaction) throws
     /// Folds the whole log into freshly created tables.
     func rebuild(in transaction: ProjectionTransaction) throws
+    /// Folds these patients again from their events: their keys arrived in this transaction, so
+    /// events folded before as unreadable now read.
+    func refold(_ patients: [PatientID], in transaction: ProjectionTransaction) throws
 }
 
 /// What a projection may use while folding: the log as of this transaction (``reader``) and the
@@ -30,8 +34,17 @@ public struct ProjectionTransaction {
     public let reader: EventReader
     public let db: Database
 
-    package init(db: Database) {
+    /// A projection's view of a transaction that reads only (a rebuild): payloads opened with the
+    /// keys wrapped under `storeKey`.
+    package init(db: Database, storeKey: SymmetricKey?) {
         self.db = db
-        self.reader = EventReader(db: db)
+        self.reader = EventReader(db: db, storeKey: storeKey)
+    }
+
+    /// A projection's view of a write transaction: the same reader, so keys made or received in
+    /// it open its events.
+    init(reader: EventReader) {
+        self.db = reader.db
+        self.reader = reader
     }
 }

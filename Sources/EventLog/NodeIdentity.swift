@@ -42,6 +42,24 @@ public struct NodeIdentity: Sendable {
         return privateKey
     }
 
+    /// The store's key-encryption key, under which each patient's data key is kept
+    /// (``PatientKeyRing``). Derived from the node key (HKDF-SHA256, its own label), so the one
+    /// secret beside the database is `node.key`: a copied `myolog.sqlite` alone opens nothing.
+    /// Nil without the node key.
+    var storeKey: SymmetricKey? {
+        privateKey.map { Self.derive(from: $0, label: "myolog store key-encryption key v1") }
+    }
+
+    /// The node's X25519 key for receiving patient keys from peers (HPKE), derived from the node
+    /// key under its own label; its public half is published in the node's `NodeEnrolled`.
+    var agreementKey: Curve25519.KeyAgreement.PrivateKey? {
+        privateKey.flatMap { try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: Self.derive(from: $0, label: "myolog key agreement v1").withUnsafeBytes { Data($0) }) }
+    }
+
+    private static func derive(from key: Curve25519.Signing.PrivateKey, label: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: key.rawRepresentation), info: Data(label.utf8), outputByteCount: 32)
+    }
+
     /// The node id a public key implies.
     public static func nodeID(forPublicKey raw: Data) -> NodeID {
         NodeID(unchecked: Base32.encode(Array(SHA256.hash(data: raw).prefix(10))))

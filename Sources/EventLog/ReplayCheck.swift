@@ -72,7 +72,7 @@ extension EventStore {
             for projection in projections {
                 try projection.drop(in: db)
                 try projection.create(in: db)
-                try projection.rebuild(in: ProjectionTransaction(db: db))
+                try projection.rebuild(in: ProjectionTransaction(db: db, storeKey: identity.storeKey))
             }
             result = try compare(db, stored)
             return .rollback

@@ -162,6 +162,35 @@ public enum StoreSchema {
                 FROM nodes WHERE isLocal = 0 ORDER BY id;
                 """)
         }
+        migrator.registerMigration("v5 sealed payloads and erasure") { db in
+            // A log with patient events from before sealing holds plaintext that no erasure can
+            // reach (events are never rewritten): such a store is refused, not migrated.
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE patient IS NOT NULL)") == true {
+                throw EventLogError.plaintextStore(path: "")
+            }
+            try db.execute(sql: """
+                -- Each patient's data key, wrapped under the store's key-encryption key (derived
+                -- from node.key). Deleting the row destroys the key: crypto-shredding.
+                CREATE TABLE patient_keys (
+                    patient TEXT PRIMARY KEY NOT NULL,
+                    wrapped BLOB NOT NULL
+                ) STRICT, WITHOUT ROWID;
+
+                -- Patients erased here, and the PatientErased event that did it: their keys are
+                -- never accepted or made again. Append-only.
+                CREATE TABLE erased_patients (
+                    patient TEXT PRIMARY KEY NOT NULL,
+                    event TEXT NOT NULL
+                ) STRICT, WITHOUT ROWID;
+                CREATE TRIGGER erased_patients_refuse_update BEFORE UPDATE ON erased_patients
+                BEGIN SELECT RAISE(ABORT, 'erasures are final: UPDATE is refused'); END;
+                CREATE TRIGGER erased_patients_refuse_delete BEFORE DELETE ON erased_patients
+                BEGIN SELECT RAISE(ABORT, 'erasures are final: DELETE is refused'); END;
+
+                -- Each node's X25519 public key for receiving patient keys (from its NodeEnrolled).
+                ALTER TABLE nodes ADD COLUMN agreementKey BLOB;
+                """)
+        }
         return migrator
     }
 }

@@ -76,6 +76,12 @@ public struct PatientProjection: LogProjection {
             arrived[patient, default: []].append(event)
         }
         for patient in touched {
+            // Erased here (by an event of this transaction or before): nothing of theirs is kept
+            // in the views, and nothing that arrives later is folded.
+            if try transaction.reader.erasure(of: patient) != nil {
+                try delete(patient, in: transaction.db)
+                continue
+            }
             let events = CausalOrder.sorted(arrived[patient]!)
             if try applyInPlace(events, of: patient, in: transaction) {
                 counts.inPlace += 1
@@ -94,6 +100,17 @@ public struct PatientProjection: LogProjection {
         }
     }
 
+    public func refold(_ patients: [PatientID], in transaction: ProjectionTransaction) throws {
+        for patient in patients where try transaction.reader.erasure(of: patient) == nil {
+            try refold(patient, arrived: [], in: transaction)
+        }
+    }
+
+    /// Deletes every row of `patient` (the store's `secure_delete` zeroes what they held).
+    func delete(_ patient: PatientID, in db: Database) throws {
+        for table in Self.tables { try db.cachedStatement(sql: "DELETE FROM \(table) WHERE patient = ?").execute(arguments: [patient.rawValue]) }
+    }
+
     /// Folds `patient` again from their events and replaces their rows. `arrived` are the events
     /// this transaction stored: when they are all the patient has (a new patient), they are folded
     /// as they are, without reading them back.
@@ -107,9 +124,7 @@ public struct PatientProjection: LogProjection {
     /// have none: the tables are freshly created, as in a rebuild, or the patient is new).
     func store(_ record: PatientRecord, in db: Database, replacing: Bool) throws {
         let patient = record.patient.rawValue
-        if replacing {
-            for table in Self.tables { try db.cachedStatement(sql: "DELETE FROM \(table) WHERE patient = ?").execute(arguments: [patient]) }
-        }
+        if replacing { try delete(record.patient, in: db) }
         guard record.isRegistered, let folded = record.foldedThrough else { return }
         let details = record.details
         try db.cachedStatement(sql: """

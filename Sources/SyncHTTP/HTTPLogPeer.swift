@@ -130,6 +130,35 @@ public struct HTTPLogPeer: LogPeer {
         }
     }
 
+    public func patientsWithoutKeys() async throws -> [PatientID] {
+        let body = try await send(.GET, SyncAPI.missingKeysPath)
+        guard let json = try? JSONParser.parse(body), let patients = SyncAPI.patients(json) else {
+            throw SyncPeerError(url: baseURL + SyncAPI.missingKeysPath, status: 200, message: "the answer is not {\"patients\": […]}")
+        }
+        return patients
+    }
+
+    public func keys(for patients: [PatientID], to recipient: NodeID) async throws -> [SealedPatientKey] {
+        guard !patients.isEmpty else { return [] }
+        // The server seals to the node this connection's certificate proves, which is `recipient`.
+        let body = try await send(.POST, SyncAPI.keyRequestPath, body: Array(SyncAPI.patientsJSON(patients).canonicalString.utf8), contentType: "application/json")
+        do {
+            return try SyncAPI.keys(JSONParser.parse(body))
+        } catch {
+            throw SyncPeerError(url: baseURL + SyncAPI.keyRequestPath, status: 200, message: "the answer is not {\"keys\": […]}: \(error)")
+        }
+    }
+
+    public func receiveKeys(_ keys: [SealedPatientKey]) async throws -> KeyReceipt {
+        let body = try await send(.POST, SyncAPI.keysPath, body: Array(SyncAPI.keysJSON(keys).canonicalString.utf8), contentType: "application/json")
+        guard case .object(let m)? = try? JSONParser.parse(body), case .int(let stored)? = m["stored"], case .int(let erased)? = m["erased"] else {
+            throw SyncPeerError(url: baseURL + SyncAPI.keysPath, status: 200, message: "the answer is not a key receipt")
+        }
+        var receipt = KeyReceipt()
+        (receipt.stored, receipt.erased) = (stored, erased)
+        return receipt
+    }
+
     /// Tells the server this sync is over, so it logs it. Best effort: the sync itself is done.
     public func end() async {
         _ = try? await send(.POST, SyncAPI.syncEndedPath, timeout: .seconds(5))

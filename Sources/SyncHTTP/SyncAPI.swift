@@ -8,8 +8,42 @@ public enum SyncAPI {
     public static let summaryPath = "/v1/summary"
     public static let eventsPath = "/v1/events"
     public static let syncEndedPath = "/v1/sync-ended"
+    /// GET: `{"patients":[…]}`, whose sealed events the server holds without their key.
+    public static let missingKeysPath = "/v1/keys/missing"
+    /// POST `{"patients":[…]}`: the server's keys of those patients, sealed to the requesting node.
+    public static let keyRequestPath = "/v1/keys/request"
+    /// POST `{"keys":[…]}`: keys sealed to the server, which it checks and stores whole.
+    public static let keysPath = "/v1/keys"
+    /// The most patients or keys in one request.
+    public static let maximumKeys = 1_000
     /// The methods each path answers (the rest get 405 with `Allow`).
-    public static let methods: [String: [String]] = [summaryPath: ["GET"], eventsPath: ["GET", "POST"], syncEndedPath: ["POST"]]
+    public static let methods: [String: [String]] = [
+        summaryPath: ["GET"], eventsPath: ["GET", "POST"], syncEndedPath: ["POST"],
+        missingKeysPath: ["GET"], keyRequestPath: ["POST"], keysPath: ["POST"],
+    ]
+
+    /// `{"patients":[…]}` read back; nil when it is not that.
+    public static func patients(_ json: JSONValue) -> [PatientID]? {
+        guard case .object(let m) = json, m.count == 1, case .array(let items)? = m["patients"], items.count <= maximumKeys else { return nil }
+        let patients = items.compactMap { $0.stringValue.flatMap(PatientID.init) }
+        return patients.count == items.count ? patients : nil
+    }
+
+    public static func patientsJSON(_ patients: [PatientID]) -> JSONValue {
+        .object(["patients": .array(patients.map { .string($0.rawValue) })])
+    }
+
+    /// `{"keys":[…]}` read back.
+    public static func keys(_ json: JSONValue) throws -> [SealedPatientKey] {
+        guard case .object(let m) = json, m.count == 1, case .array(let items)? = m["keys"], items.count <= maximumKeys else {
+            throw BatchDecodingError(message: "body: expected {\"keys\": [at most \(maximumKeys) sealed keys]}")
+        }
+        return try items.map { try SealedPatientKey(json: $0) }
+    }
+
+    public static func keysJSON(_ keys: [SealedPatientKey]) -> JSONValue {
+        .object(["keys": .array(keys.map(\.json))])
+    }
     /// Media type of an event batch: one canonical envelope per line, each ending in "\n".
     public static let batchMediaType = "application/x-ndjson"
     /// Header naming one sync's requests, so the server can log one line per sync.

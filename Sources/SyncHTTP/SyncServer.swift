@@ -95,6 +95,9 @@ public struct SyncServer: Sendable {
         router.get(RouterPath(SyncAPI.eventsPath)) { request, _ in try await events(request) }
         router.post(RouterPath(SyncAPI.eventsPath)) { request, _ in try await receive(request) }
         router.post(RouterPath(SyncAPI.syncEndedPath)) { request, _ in await ended(request) }
+        router.get(RouterPath(SyncAPI.missingKeysPath)) { _, _ in Self.json(.ok, SyncAPI.patientsJSON(try await store.patientsWithoutKeys())) }
+        router.post(RouterPath(SyncAPI.keyRequestPath)) { request, context in try await keyRequest(request, node: context.peer!) }
+        router.post(RouterPath(SyncAPI.keysPath)) { request, _ in try await receiveKeys(request) }
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)  // Hummingbird's own start-up lines stay out of the per-sync log
         let tls = TLSChannelConfiguration(tlsConfiguration: certificate.configuration(server: true)) { certificates in
@@ -226,6 +229,39 @@ public struct SyncServer: Sendable {
             throw SyncHTTPError(.unprocessableContent, refusal.description, extra: [
                 "event": .string(refusal.eventID), "origin": .string(refusal.origin), "sequence": .int(refusal.sequence), "reason": .string(refusal.reason),
             ])
+        }
+    }
+
+    private func jsonBody(_ request: Request) async throws -> JSONValue {
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: SyncAPI.maximumBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw SyncHTTPError(.contentTooLarge, "body: larger than \(SyncAPI.maximumBodyBytes) bytes")
+        }
+        do { return try JSONParser.parse(Array(body.readableBytesView)) } catch { throw SyncHTTPError(.badRequest, "body: not JSON: \(error)") }
+    }
+
+    /// Keys are sealed only to the node the TLS handshake proved — never to a node a request names.
+    private func keyRequest(_ request: Request, node: NodeID) async throws -> Response {
+        guard let patients = SyncAPI.patients(try await jsonBody(request)) else {
+            throw SyncHTTPError(.badRequest, "patients: expected {\"patients\": [at most \(SyncAPI.maximumKeys) patient ids]}")
+        }
+        let sealed = try await store.keys(for: patients, to: node)
+        return Self.json(.ok, SyncAPI.keysJSON(sealed))
+    }
+
+    private func receiveKeys(_ request: Request) async throws -> Response {
+        let keys: [SealedPatientKey]
+        do { keys = try SyncAPI.keys(try await jsonBody(request)) } catch let error as SyncHTTPError { throw error } catch {
+            throw SyncHTTPError(.badRequest, "\(error)")
+        }
+        do {
+            let store = self.store
+            let receipt = try await NIOThreadPool.singleton.runIfActive { try store.receiveSealedKeys(keys) }
+            return Self.json(.ok, .object(["stored": .int(receipt.stored), "erased": .int(receipt.erased)]))
+        } catch let refusal as EventLogError {
+            throw SyncHTTPError(.unprocessableContent, refusal.description)
         }
     }
 

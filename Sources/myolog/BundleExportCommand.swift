@@ -10,8 +10,12 @@ struct BundleExportCommand: ParsableCommand {
             --for-clock takes the receiving store's clock (`myolog id --json` prints it there), so
             the bundle holds exactly what it lacks. The file appears only when complete.
 
+            Payloads about patients are sealed: --for NODEID adds the keys of the patients the
+            bundle carries, sealed to that node alone (a trusted peer whose enrolment this store
+            holds). Without --for the bundle carries the events, unreadable until the keys arrive.
+
             Examples:
-              myolog bundle export --out fitzroy.myolog
+              myolog bundle export --out fitzroy.myolog --for 2v5ekk7zzmpxataj
               myolog bundle export --out delta.myolog --for-clock '{"2v5ekk7zzmpxataj":42}'
             """)
 
@@ -19,6 +23,9 @@ struct BundleExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The bundle file to write: a new file (an existing one only with --force).", valueName: "file")) var out: String
     @Flag(help: "Replace --out if it is an existing regular file.") var force = false
     @Option(name: .customLong("for-clock"), help: ArgumentHelp("Only events beyond this vector clock.", valueName: "clock")) var forClock: String?
+    @Option(name: .customLong("for"), help: ArgumentHelp("Seal the patients' keys to this node (as `myolog id` prints it there).", valueName: "node"),
+            transform: NodeID.argument(field: "for", printedBy: "`myolog id`"))
+    var recipient: NodeID?
 
     func clock() throws -> VectorClock? {
         guard let forClock else { return nil }
@@ -34,7 +41,7 @@ struct BundleExportCommand: ParsableCommand {
         let url = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
         try AtomicFile.checkTarget(url, replacing: force)  // before opening the store: a refusal touches nothing
         let store = try global.openStore()
-        let count = try EventBundle.export(store, beyond: try clock(), to: url, replacing: force)
+        let count = try EventBundle.export(store, beyond: try clock(), for: recipient, to: url, replacing: force)
         if global.json {
             print(JSONValue.object(["events": .int(count), "file": .string(url.path)]).canonicalString)
         } else {

@@ -28,6 +28,7 @@ struct BundleImportCommand: ParsableCommand {
         if global.json {
             var object = receipt.json.objectValue ?? [:]
             object["openForks"] = .array(openForks.map(\.json))
+            object["keysStored"] = .int(receipt.keys.stored)
             print(JSONValue.object(object).canonicalString)
         } else {
             if total == 0 {
@@ -38,6 +39,7 @@ struct BundleImportCommand: ParsableCommand {
             if receipt.heldBack > 0 {
                 print("\(receipt.heldBack) event\(receipt.heldBack == 1 ? "" : "s") held back until the events before them arrive")
             }
+            if receipt.keys.stored > 0 { print("Stored the keys of \(receipt.keys.stored) patient\(receipt.keys.stored == 1 ? "" : "s"): their records are readable here") }
             for line in SyncReportPrinter.trustLines(awaiting: receipt.awaitingTrust, removed: receipt.originRemoved) { print(line) }
         }
         SyncReportPrinter(json: global.json).printForks(openForks)

@@ -20,7 +20,7 @@ struct ClinicalRecordTests {
             else { Issue.record("wrong event types"); return }
             #expect(finding == TriggerPointFound(muscle: "upper-trapezius", side: "right", status: "active", referral: "head", visit: visit.id))
             #expect(score == PainScoreRecorded(score: 7, region: "neck", context: "pre", visit: visit.id))
-            #expect(tp.payload == #"{"muscle":"upper-trapezius","referral":"head","side":"right","status":"active","visit":"\#(visit.id)"}"#)
+            #expect(tp.readablePayload == #"{"muscle":"upper-trapezius","referral":"head","side":"right","status":"active","visit":"\#(visit.id)"}"#)
             try s.endVisit(try IDReference(p), author: "alex")
             let later = try s.recordPain(try IDReference(p), score: 3, region: "neck", author: "alex")
             guard case .painScoreRecorded(let unlinked)? = try ClinicalEvent.decode(later) else { return }
@@ -37,7 +37,7 @@ struct ClinicalRecordTests {
         let p = try f.register()
         // Written the way a version-1 build wrote it: no context member, schemaVersion 1.
         let v1 = try f.store.append([NewEvent(type: "PainScoreRecorded", schemaVersion: 1, patient: PatientID(p)!, payload: ["score": 6, "region": "neck"])], author: "old build")[0]
-        #expect(v1.payload == #"{"region":"neck","score":6}"#)
+        #expect(v1.readablePayload == #"{"region":"neck","score":6}"#)
         let stored = try f.store.read { try $0.event(v1.id)! }
         #expect(stored.schemaVersion == 1)
         guard case .painScoreRecorded(let read)? = try ClinicalEvent.decode(stored) else { Issue.record("not a pain score"); return }
@@ -143,7 +143,7 @@ struct ClinicalRecordTests {
         guard case .patientDetailsChanged(let changed)? = try ClinicalEvent.decode(update) else { return }
         let expected: [String: String?] = ["phone": "0400 555 000", "email": nil]
         #expect(changed.changes == expected)
-        #expect(update.payload == #"{"email":null,"phone":"0400 555 000"}"#)
+        #expect(update.readablePayload == #"{"email":null,"phone":"0400 555 000"}"#)
     }
 
     @Test("bad input leaves the log byte-for-byte unchanged", arguments: BadInput.cases)

@@ -43,6 +43,23 @@ struct GossipSimulationTests {
             count(events: batch.reduce(0) { $0 + $1.canonicalBytes(includingHash: true).count + 1 }, overhead: receipt.json.canonicalString.utf8.count)
             return receipt
         }
+
+        func patientsWithoutKeys() async throws -> [PatientID] {
+            let patients = try await store.patientsWithoutKeys()
+            count(overhead: 40 + 39 * patients.count)
+            return patients
+        }
+
+        func keys(for patients: [PatientID], to recipient: NodeID) async throws -> [SealedPatientKey] {
+            let keys = try await store.keys(for: patients, to: recipient)
+            count(overhead: 80 + 39 * patients.count + keys.reduce(0) { $0 + $1.json.canonicalString.utf8.count })
+            return keys
+        }
+
+        func receiveKeys(_ keys: [SealedPatientKey]) async throws -> KeyReceipt {
+            count(overhead: 80 + keys.reduce(0) { $0 + $1.json.canonicalString.utf8.count })
+            return try store.receiveSealedKeys(keys)
+        }
     }
 
     @Test("every node ends with every event; rounds and bytes moved against the minimum are reported", arguments: [UInt64(1), 2])

@@ -16,7 +16,7 @@ struct QueryPlanTests {
         var statements: [String] = []
         try store.database.read { db in
             db.trace(options: .statement) { statements.append($0.expandedDescription) }
-            let reader = EventReader(db: db)
+            let reader = EventReader(db: db, storeKey: store.identity.storeKey)
             _ = try reader.events(patient: patient)
             _ = try reader.events(patient: patient, types: ["Note"])
             _ = try reader.patientIDs(withPrefix: try IDReference(String(patient.rawValue.prefix(8))))

@@ -121,7 +121,7 @@ struct ReceiveTests {
         _ = try b.receiveBatch(events)
         var rival = events[2]
         rival.id = EventID.make(at: rival.recordedAt)
-        rival.payload = #"{"n":42}"#
+        rival.payload = #"{"sealed":""# + Data(repeating: 42, count: 60).base64EncodedString() + #""}"#  // another sealed payload
         rival.hash = rival.computedHash
         let before = try all(b)
         #expect(try b.write { try $0.receive(rival) } == .quarantined)

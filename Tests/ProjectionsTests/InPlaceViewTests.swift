@@ -1,4 +1,5 @@
 import ClinicalEvents
+import Crypto
 @testable import EventLog
 import Foundation
 import GRDB
@@ -27,9 +28,11 @@ struct InPlaceViewTests {
 
     /// Stores `events` as rows of the log (their hashes are not checked here: the fold reads
     /// neither hashes nor signatures) and applies them to the views, in one transaction.
-    func deliver(_ events: [EventEnvelope], to database: DatabaseQueue) throws -> (inPlace: Int, refolded: Int) {
+    func deliver(_ events: [EventEnvelope], keys: [PatientID: SymmetricKey], to database: DatabaseQueue) throws -> (inPlace: Int, refolded: Int) {
         try database.write { db in
+            let ring = PatientKeyRing(db: db, storeKey: SimulatedClinic.storeKey)
             for event in events {
+                if let patient = event.patient, try ring.key(for: patient) == nil { try ring.store(keys[patient]!, for: patient) }
                 try db.execute(sql: """
                     INSERT INTO events (id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -37,7 +40,7 @@ struct InPlaceViewTests {
                                      event.recordedAt.description, event.occurredAt.description, event.author, event.patient?.rawValue,
                                      event.type, event.schemaVersion, event.payload, event.prevHash?.rawValue, event.hash.rawValue])
             }
-            return try PatientProjection().applyCounting(events, in: ProjectionTransaction(db: db))
+            return try PatientProjection().applyCounting(events, in: ProjectionTransaction(db: db, storeKey: SimulatedClinic.storeKey))
         }
     }
 
@@ -58,7 +61,7 @@ struct InPlaceViewTests {
         var start = 0
         while start < order.count {
             let end = min(order.count, start + 1 + Int(clinic.rng.next() % 6))
-            let counts = try deliver(Array(order[start..<end]), to: database)
+            let counts = try deliver(Array(order[start..<end]), keys: clinic.patientKeys, to: database)
             (totals.inPlace, totals.refolded) = (totals.inPlace + counts.inPlace, totals.refolded + counts.refolded)
             start = end
         }
@@ -68,11 +71,11 @@ struct InPlaceViewTests {
         try database.write { db in
             try PatientProjection().drop(in: db)
             try PatientProjection().create(in: db)
-            try PatientProjection().rebuild(in: ProjectionTransaction(db: db))
+            try PatientProjection().rebuild(in: ProjectionTransaction(db: db, storeKey: SimulatedClinic.storeKey))
         }
         #expect(try dump(database) == applied, "seed \(seed): views applied in place differ from a rebuild")
         try database.read { db in
-            let reader = EventReader(db: db)
+            let reader = EventReader(db: db, storeKey: SimulatedClinic.storeKey)
             for patient in Set(events.compactMap(\.patient)) {
                 let folded = try PatientFold.fold(patient, events: reader.events(patient: patient))
                 let stored = try PatientViews(reader).show(patient)
@@ -90,11 +93,11 @@ struct InPlaceViewTests {
             clinic.run(steps: 90, patients: 2)
             let (first, second) = (try makeDatabase(nodes: clinic.nodes), try makeDatabase(nodes: clinic.nodes))
             for event in clinic.arrivalOrder(clinic.allEvents) {
-                let counts = try deliver([event], to: first)
+                let counts = try deliver([event], keys: clinic.patientKeys, to: first)
                 (shuffled.inPlace, shuffled.refolded) = (shuffled.inPlace + counts.inPlace, shuffled.refolded + counts.refolded)
             }
             for event in clinic.allEvents.sorted(by: CausalOrder.precedes) {
-                let counts = try deliver([event], to: second)
+                let counts = try deliver([event], keys: clinic.patientKeys, to: second)
                 (ordered.inPlace, ordered.refolded) = (ordered.inPlace + counts.inPlace, ordered.refolded + counts.refolded)
             }
             #expect(try dump(first) == dump(second), "seed \(seed)")

@@ -1,5 +1,6 @@
 import ClinicalEvents
-import EventLog
+import Crypto
+@testable import EventLog
 import Foundation
 
 /// Several clinic machines writing offline and syncing now and then, without stores: enough to
@@ -15,6 +16,11 @@ struct SimulatedClinic {
 
     var nodes: [Node]
     var rng: SplitMix64
+    /// Each patient's data key: payloads are sealed as a store seals them (and carry their
+    /// plaintext as opened, as a store holding the key reads them).
+    var patientKeys: [PatientID: SymmetricKey] = [:]
+    /// The key-encryption key of the stores the tests deliver these events to.
+    static let storeKey = SymmetricKey(size: .bits256)
 
     init(nodes count: Int, seed: UInt64) {
         let letters = Array("abcdefgh")
@@ -36,11 +42,18 @@ struct SimulatedClinic {
         node.lamport += 1
         node.clock[node.id] = node.sequence
         let at = Timestamp(millisecondsSinceEpoch: 1_772_500_000_000 + Int64(node.lamport) * 60_000)
-        let event = EventEnvelope(
-            id: EventID.make(), origin: node.id, sequence: node.sequence, clock: node.clock, lamport: node.lamport,
-            recordedAt: at, occurredAt: occurredAt ?? at, author: "user\(index)", patient: patient, type: type(of: payload).eventType,
-            schemaVersion: type(of: payload).schemaVersion, payload: payload.json.canonicalString, prevHash: nil,
+        let id = EventID.make(), eventType = type(of: payload).eventType, version = type(of: payload).schemaVersion
+        let key = patientKeys[patient] ?? SymmetricKey(size: .bits256)
+        patientKeys[patient] = key
+        let plaintext = payload.json.canonicalString
+        let sealed = try! SealedPayload.seal(plaintext, key: key, associatedData: SealedPayload.associatedData(
+            id: id, origin: node.id, sequence: node.sequence, patient: patient, type: eventType, schemaVersion: version))
+        var event = EventEnvelope(
+            id: id, origin: node.id, sequence: node.sequence, clock: node.clock, lamport: node.lamport,
+            recordedAt: at, occurredAt: occurredAt ?? at, author: "user\(index)", patient: patient, type: eventType,
+            schemaVersion: version, payload: sealed, prevHash: nil,
             hash: EventHash(String(repeating: "0", count: 64))!)
+        event.openedPayload = plaintext
         node.known.append(event)
         nodes[index] = node
         return event

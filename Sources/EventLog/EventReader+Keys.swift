@@ -1,0 +1,36 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// The patients' keys as sync sees them: which this store lacks, and its keys sealed for a peer.
+extension EventReader {
+    /// The event that erased `patient` here, if one did.
+    public func erasure(of patient: PatientID) throws -> EventID? {
+        try keys.erasure(of: patient)
+    }
+
+    /// Patients whose sealed events this store holds without their key (not erased): what a
+    /// sync asks its peer for. One index seek per patient, not a scan of the log.
+    public func patientsWithoutKeys() throws -> [PatientID] {
+        var missing: [PatientID] = []
+        var after = ""
+        while let next = try String.fetchOne(db.cachedStatement(sql: "SELECT patient FROM events WHERE patient > ? ORDER BY patient LIMIT 1"), arguments: [after]) {
+            after = next
+            guard let patient = PatientID(next) else { continue }
+            if try keys.key(for: patient) == nil, try keys.erasure(of: patient) == nil { missing.append(patient) }
+        }
+        return missing
+    }
+
+    /// This store's keys of `patients` (those it holds), sealed for `recipient` — a node whose
+    /// enrolment, and so agreement key, this store holds, and which it trusts. Empty otherwise.
+    public func sealedKeys(for patients: [PatientID], to recipient: NodeID) throws -> [SealedPatientKey] {
+        guard try trust(of: recipient) == .trusted,
+              let raw = try Data.fetchOne(db, sql: "SELECT agreementKey FROM nodes WHERE id = ?", arguments: [recipient.rawValue]),
+              let agreementKey = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw)
+        else { return [] }
+        return try patients.compactMap { patient in
+            try keys.key(for: patient).map { try SealedPatientKey.seal($0, patient: patient, to: recipient, agreementKey: agreementKey) }
+        }
+    }
+}
