@@ -2,9 +2,12 @@
 """Independent check of `myolog log --json` output, with no Myolog code involved.
 
 Reads the JSON array from stdin (or a file argument) and checks, for every event:
-  * it validates against Schemas/log.schema.json (JSON Schema 2020-12, Python `jsonschema`);
+  * it validates against Schemas/log.schema.json (JSON Schema 2020-12, Python `jsonschema`): payloads
+    about patients sealed, and their `openedPayload` (where the printing store held the key) valid
+    for the type;
   * its bytes are canonical JSON (sorted keys, no whitespace, UTF-8) as Myolog hashes them;
-  * `hash` is the SHA-256 of the canonical JSON of the envelope without `hash`;
+  * `hash` is the SHA-256 of the canonical JSON of the envelope without `hash`, `signature` and
+    `openedPayload` — checked with no key: the chain covers the sealed bytes;
   * per origin, sequences run 1, 2, 3... and each `prevHash` is the previous event's `hash`;
   * clock[origin] == sequence;
   * each origin's first event is its NodeEnrolled, whose Ed25519 public key hashes to the origin id
@@ -68,7 +71,8 @@ def main() -> int:
         if lines and lines[index] != canonical(event):
             print(f"{name}: not in canonical form")
             return 1
-        body = {k: v for k, v in event.items() if k not in ("hash", "signature")}
+        # `openedPayload` is what the printing store read with the patient's key: not hashed.
+        body = {k: v for k, v in event.items() if k not in ("hash", "signature", "openedPayload")}
         if hashlib.sha256(canonical(body)).hexdigest() != event["hash"]:
             print(f"{name}: hash does not match its contents")
             return 1

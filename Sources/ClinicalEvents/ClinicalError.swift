@@ -22,6 +22,8 @@ public enum ClinicalError: Remediable, Sendable, Equatable {
     case noOpenVisit(patient: String)
     case triggerPointAlreadyResolved(event: String)
     case malformedPayload(type: String, field: String, reason: String)
+    /// The patient was erased: what remains is the erasure itself.
+    case patientErased(patient: String, on: String, by: String, basis: String, reason: String)
 
     public var remedy: Remedy? {
         switch self {
@@ -61,6 +63,8 @@ public enum ClinicalError: Remediable, Sendable, Equatable {
             "event: trigger point \(event) is already resolved"
         case .malformedPayload(let type, let field, let reason):
             "stored \(type) payload: \(field): \(reason)"
+        case .patientErased(let patient, let on, let by, let basis, let reason):
+            "patient: \(patient) was erased on \(on) by \(by) (\(basis)): \(reason); nothing of their record remains readable here"
         }
     }
 }

@@ -13,12 +13,13 @@ public enum ClinicalEvent: Sendable, Hashable {
     case painScoreRecorded(PainScoreRecorded)
     case entryCorrected(EntryCorrected)
     case entryRetracted(EntryRetracted)
+    case patientErased(PatientErased)
 
     /// Every clinical payload type, for the schema and upcaster registries.
     public static let payloadTypes: [any ClinicalPayload.Type] = [
         PatientRegistered.self, PatientDetailsChanged.self, HistoryEntryRecorded.self, VisitStarted.self, VisitEnded.self,
         TriggerPointFound.self, TriggerPointResolved.self, TechniqueApplied.self, PainScoreRecorded.self,
-        EntryCorrected.self, EntryRetracted.self,
+        EntryCorrected.self, EntryRetracted.self, PatientErased.self,
     ]
 
     /// The upcasters of every clinical event type, and the version each is written at.
@@ -75,6 +76,7 @@ public enum ClinicalEvent: Sendable, Hashable {
         case let p as PainScoreRecorded: self = .painScoreRecorded(p)
         case let p as EntryCorrected: self = .entryCorrected(p)
         case let p as EntryRetracted: self = .entryRetracted(p)
+        case let p as PatientErased: self = .patientErased(p)
         default: preconditionFailure("\(Swift.type(of: payload)) is missing from ClinicalEvent.init")
         }
     }
@@ -95,6 +97,7 @@ public enum ClinicalEvent: Sendable, Hashable {
         case .painScoreRecorded(let p): p
         case .entryCorrected(let p): p
         case .entryRetracted(let p): p
+        case .patientErased(let p): p
         }
     }
 
@@ -145,6 +148,8 @@ public enum ClinicalEvent: Sendable, Hashable {
             return "corrected \(p.target.rawValue): \(fields.joined(separator: ", ")) — \(p.reason)"
         case .entryRetracted(let p):
             return "retracted \(p.target.rawValue) — \(p.reason)"
+        case .patientErased(let p):
+            return "patient erased (\(p.basis.rawValue)) — \(p.reason)"
         }
     }
 }

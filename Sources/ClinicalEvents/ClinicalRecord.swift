@@ -114,11 +114,43 @@ public final class ClinicalSession {
     public func patient(_ reference: IDReference) throws -> PatientID {
         if let id = PatientID(reference.text), knownPatients.contains(id) { return id }
         let id = try Self.resolvePatient(reference, in: transaction)
+        try Self.requireReadable(id, in: transaction)
         if let withdrawal = try Self.withdrawal(of: id, in: transaction) {
             throw ClinicalError.registrationWithdrawn(patient: id.rawValue, by: withdrawal.id.rawValue)
         }
         knownPatients.insert(id)
         return id
+    }
+
+    /// Refuses a patient whose record cannot be read here: erased (saying when, by whom and
+    /// why), or whose key has not arrived from the site that holds it.
+    public static func requireReadable(_ patient: PatientID, in reader: EventReader) throws {
+        if let erasureID = try reader.erasure(of: patient) {
+            guard let erasure = try reader.event(erasureID), case .patientErased(let payload)? = try ClinicalEvent.decode(erasure) else {
+                throw EventLogError.patientErased(patient: patient.rawValue, event: erasureID.rawValue)
+            }
+            throw ClinicalError.patientErased(patient: patient.rawValue, on: String(erasure.recordedAt.description.prefix(10)), by: erasure.author,
+                                              basis: payload.basis.rawValue, reason: payload.reason)
+        }
+        if let origin = try reader.keyAwaited(for: patient) {
+            throw EventLogError.keyNotReceived(patient: patient.rawValue, origin: origin.rawValue)
+        }
+    }
+
+    // MARK: Erasure
+
+    /// Erases a patient: appends ``PatientErased``, and in the same transaction the store destroys
+    /// the patient's data key and the views delete their rows. Refused for an unknown or
+    /// already-erased patient. After the commit the store checkpoints its WAL, so no page of the
+    /// deleted rows lingers there.
+    @discardableResult
+    public func erase(_ reference: IDReference, basis: PatientErased.Basis, reason: String, author: String) throws -> EventEnvelope {
+        let reason = try input.text(reason, field: "reason")
+        let patient = try Self.resolvePatient(reference, in: transaction)
+        try Self.requireReadable(patient, in: transaction)
+        openVisits[patient] = nil
+        knownPatients.remove(patient)
+        return try transaction.append(Self.event(PatientErased(basis: basis, reason: reason), patient: patient), author: author)
     }
 
     /// The patient's open visit, remembered for the rest of this transaction.

@@ -39,7 +39,11 @@ extension AppendTransaction {
     /// Throws ``ReplicationRefusal`` naming the event for anything malformed; the caller's
     /// transaction then rolls back whole.
     @discardableResult
-    public func receive(_ event: EventEnvelope) throws -> Receipt {
+    public func receive(_ offered: EventEnvelope) throws -> Receipt {
+        // What the event says is read here, with this store's keys, or not at all: a plaintext
+        // that came along with it (an envelope another store opened) is never believed.
+        var event = offered
+        event.openedPayload = nil
         // The next event of its origin's chain — almost every event a sync brings — cannot be held
         // already: its place is empty, and the same id elsewhere is a forgery that the insert
         // refuses (``store(_:)``). Any other is looked up by id first: a duplicate, or a fork.

@@ -94,15 +94,18 @@ public struct EventEnvelope: Sendable, Hashable {
     /// The envelope as canonical JSON. Without the hash (and the signature, which signs the
     /// hash) it is the hash's input; with them, the form bundles, HTTP batches and
     /// `myolog log --json` carry. `signature` is written only on signed events.
-    public func canonicalBytes(includingHash: Bool) -> [UInt8] {
+    ///
+    /// `includingOpenedPayload` (for `myolog log --json` only): a sealed payload's plaintext as
+    /// `openedPayload`, where this store opened it. Never hashed, never in a bundle or a sync batch.
+    public func canonicalBytes(includingHash: Bool, includingOpenedPayload: Bool = false) -> [UInt8] {
         var writer = CanonicalJSON.Writer(capacity: 512 + payload.utf8.count)
-        write(to: &writer, includingHash: includingHash)
+        write(to: &writer, includingHash: includingHash, includingOpenedPayload: includingOpenedPayload)
         return writer.bytes
     }
 
     /// Writes the envelope into `writer`. Member names are written in canonical (sorted) order by
     /// hand, which a test checks against the generic writer.
-    public func write(to writer: inout CanonicalJSON.Writer, includingHash: Bool) {
+    public func write(to writer: inout CanonicalJSON.Writer, includingHash: Bool, includingOpenedPayload: Bool = false) {
         writer.appendByte(UInt8(ascii: "{"))
         writer.writeKey("author"); writer.writeString(author)
         writer.append(",\"clock\":"); clock.write(to: &writer)
@@ -110,6 +113,7 @@ public struct EventEnvelope: Sendable, Hashable {
         writer.append(",\"id\":"); writer.writeString(id.rawValue)
         writer.append(",\"lamport\":"); writer.writeInteger(lamport)
         writer.append(",\"occurredAt\":"); writer.writeString(occurredAt.description)
+        if includingOpenedPayload, isSealed, let openedPayload { writer.append(",\"openedPayload\":"); writer.writeCanonicalFragment(openedPayload.utf8) }
         writer.append(",\"origin\":"); writer.writeString(origin.rawValue)
         writer.append(",\"patient\":")
         if let patient { writer.writeString(patient.rawValue) } else { writer.append("null") }

@@ -9,6 +9,15 @@ extension EventReader {
         try keys.erasure(of: patient)
     }
 
+    /// The node whose events about `patient` this store holds without their key, or nil when it
+    /// holds the key (or nothing about them, or they were erased): "key not yet received from …".
+    public func keyAwaited(for patient: PatientID) throws -> NodeID? {
+        // Without the store key (no node.key here) no key is ever held: that is not "awaited".
+        guard keys.storeKey != nil, try keys.key(for: patient) == nil, try keys.erasure(of: patient) == nil else { return nil }
+        return try String.fetchOne(db.cachedStatement(sql: "SELECT origin FROM events WHERE patient = ? ORDER BY position LIMIT 1"), arguments: [patient.rawValue])
+            .flatMap(NodeID.init)
+    }
+
     /// Patients whose sealed events this store holds without their key (not erased): what a
     /// sync asks its peer for. One index seek per patient, not a scan of the log.
     public func patientsWithoutKeys() throws -> [PatientID] {

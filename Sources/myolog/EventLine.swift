@@ -12,6 +12,7 @@ enum EventLine {
         case .success(nil) where envelope.type == EventStore.nodeEnrolledType:
             let site = (try? envelope.payloadValue().objectValue?["site"]?.stringValue) ?? nil
             summary = "node \(envelope.origin) enrolled for site \"\(site ?? "?")\""
+        case .success(nil) where envelope.isSealed: summary = "(sealed: this store holds no key for the patient)"
         case .success(nil): summary = envelope.payload
         case .failure(let error): summary = "(unreadable payload: \(error))"
         }

@@ -64,6 +64,7 @@ struct ExportFHIRCommand: ParsableCommand {
         }
         let bundle = try store.read { reader -> JSONValue in
             let id = try ClinicalSession.resolvePatient(patient!, in: reader)
+            try ClinicalSession.requireReadable(id, in: reader)
             guard let bundle = try FHIRPatientBundle.make(patient: id, events: reader.events(patient: id), sites: reader.sites(), travel: travel) else {
                 if let withdrawal = try ClinicalSession.withdrawal(of: id, in: reader) {
                     throw ClinicalError.registrationWithdrawn(patient: id.rawValue, by: withdrawal.id.rawValue)

@@ -9,12 +9,14 @@ struct LogCommand: ParsableCommand {
         discussion: """
             With --json, one JSON array of full envelopes, streamed (a million events never sit
             in memory at once). Each envelope is canonical JSON; its "hash" is the SHA-256 of the
-            envelope without "hash" (see Schemas/envelope.schema.json).
+            envelope without "hash", "signature" and "openedPayload" (Schemas/envelope.schema.json).
+            Payloads about patients are stored sealed; "openedPayload" is what this store reads
+            with the patient's key (absent without it: not received yet, or erased).
 
             Examples:
               myolog log
               myolog log --patient 3f2a9c1b --json
-              myolog log --type PainScoreRecorded --json | jq '.[].payload.score'
+              myolog log --type PainScoreRecorded --json | jq '.[].openedPayload.score'
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -41,7 +43,7 @@ struct LogCommand: ParsableCommand {
             try reader.forEachEvent(patient: patientID, types: type.map { [$0] }) { envelope in
                 if json {
                     out.write(first ? "\n" : ",\n")
-                    out.write(envelope.canonicalBytes(includingHash: true))
+                    out.write(envelope.canonicalBytes(includingHash: true, includingOpenedPayload: true))
                 } else {
                     out.write(EventLine.format(envelope) + "\n")
                 }

@@ -28,6 +28,7 @@ struct ShowCommand: ParsableCommand {
         let travel = time.travel
         let view = try store.read { reader -> PatientView in
             let id = try ClinicalSession.resolvePatient(patient, in: reader)
+            try ClinicalSession.requireReadable(id, in: reader)
             guard let view = try PatientViews(reader).show(id, travel) else {
                 if let withdrawal = try ClinicalSession.withdrawal(of: id, in: reader) {
                     throw ClinicalError.registrationWithdrawn(patient: id.rawValue, by: withdrawal.id.rawValue)

@@ -24,7 +24,9 @@ struct TimelineCommand: ParsableCommand {
     func run() throws {
         let store = try global.openStore()
         let lines = try store.read { reader in
-            try AuditTrail(reader).timeline(try ClinicalSession.resolvePatient(patient, in: reader), time.travel)
+            let id = try ClinicalSession.resolvePatient(patient, in: reader)
+            try ClinicalSession.requireReadable(id, in: reader)
+            return try AuditTrail(reader).timeline(id, time.travel)
         }
         if global.json {
             print(try CanonicalEncoder().string(lines))

@@ -28,7 +28,8 @@ struct ReceiveTests {
         #expect(received == Array(repeating: .stored, count: 6))
         #expect(try b.write { tx in try fromA.map { try tx.receive($0) } } == Array(repeating: .duplicate, count: 6))
         #expect(try b.read { try ChainCheck.run($0) }.totalEvents == 7)
-        let local = try b.append([note(9, patient)], author: "bo")[0]
+        // B writes about its own patient (A's are sealed under a key B was not sent).
+        let local = try b.append([note(9, PatientID.make())], author: "bo")[0]
         #expect(local.clock[a.identity.nodeID] == 6)
         #expect(local.clock[b.identity.nodeID] == 2)
         #expect(local.lamport > fromA.last!.lamport)

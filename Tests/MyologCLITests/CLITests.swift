@@ -96,7 +96,8 @@ struct CLITests {
         let painEvents = try JSONParser.parse(pain.stdout)
         guard case .array(let events) = painEvents, let first = events.first?.objectValue else { Issue.record("no pain events: \(pain.stdout)"); return }
         #expect(events.count == 1)
-        #expect(first["payload"] == ["context": "pre", "region": "neck", "score": 7, "visit": .string(visit.lastWord)])
+        #expect(first["openedPayload"] == ["context": "pre", "region": "neck", "score": 7, "visit": .string(visit.lastWord)])
+        #expect(first["payload"]?.objectValue?.keys.sorted() == ["sealed"], "stored sealed")
         let corrected = try MyologProcess.run(["correct", first["id"]!.stringValue!, "--score", "6", "--reason", "Re-rated"], environment: env)
         #expect(corrected.status == 0, "\(corrected.stderr)")
         let retracted = try MyologProcess.run(["--json", "retract", first["id"]!.stringValue!, "--reason", "Wrong patient"], environment: env)

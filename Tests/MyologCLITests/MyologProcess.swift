@@ -33,6 +33,23 @@ struct MyologProcess {
 
     /// Makes every store in `stores` trust every other (`myolog peer add` each way), as one
     /// clinic's operators would before their machines sync.
+    /// The node id `myolog id` prints for `store`.
+    static func nodeID(_ store: String) throws -> String {
+        let id = try run(["--store", store, "--json", "id"])
+        guard case .string(let node)? = try JSONParser.parse(id.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue?["nodeId"] else {
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        return node
+    }
+
+    /// `to` learns `from`'s enrolment (and agreement key) by importing a bundle of `from`'s
+    /// events: what a site does before it can make a bundle carrying keys `--for` the other.
+    static func enrol(_ from: String, into to: String, via file: String) throws {
+        let exported = try run(["--store", from, "bundle", "export", "--out", file, "--force"])
+        let imported = try run(["--store", to, "bundle", "import", file])
+        guard exported.status == 0, imported.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: exported.stderr + imported.stderr]) }
+    }
+
     static func trustEachOther(_ stores: String...) throws {
         var nodes: [String: String] = [:]
         for store in stores {
