@@ -1,0 +1,149 @@
+import EventLog
+import Foundation
+import GRDB
+import Testing
+import MyologTestSupport
+
+/// Crypto-shredding end to end, with real processes and real files: payloads rest sealed; an
+/// erasure at one site reaches every store by path sync and by bundle, also one that went on
+/// writing for the patient offline; afterwards no byte of the patient's record is left in any
+/// file of any store, nor in a bundle made after it, and every chain still verifies.
+@Suite("Erasure: per-patient keys, crypto-shredding")
+struct ErasureCLITests {
+    let scratch = TemporaryDirectory("erasure")
+
+    /// Strings only Mia's record holds (the demo's), and one written for her offline at site C.
+    static let miaSecrets = ["Mia Thompson", "mia.thompson@example.org", "Ibuprofen 200 mg", "Neck pain radiating", "Offline note 7Q4Z-C"]
+
+    func run(_ arguments: [String]) throws -> MyologProcess.Result {
+        let result = try MyologProcess.run(arguments)
+        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        return result
+    }
+
+    func mia(_ store: String) throws -> String {
+        let list = try run(["--store", store, "patients", "--json", "--search", "Mia"]).stdout
+        return try #require(JSONParser.parse(list.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValueForTest.first?.objectValue?["patientId"]?.stringValue)
+    }
+
+    /// Every file below `directory` (database, -wal, -shm, keys, head record) holding `needle`.
+    func hits(of needle: String, under directory: String) throws -> [String] {
+        let bytes = Array(needle.utf8)
+        var found: [String] = []
+        let enumerator = FileManager.default.enumerator(atPath: directory)
+        while let relative = enumerator?.nextObject() as? String {
+            let path = directory + "/" + relative
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            if data.count >= bytes.count, (0...(data.count - bytes.count)).contains(where: { data[$0] == bytes[0] && Array(data[$0..<($0 + bytes.count)]) == bytes }) {
+                found.append(relative)
+            }
+        }
+        return found
+    }
+
+    func eventCount(_ store: String) throws -> Int {
+        try DatabaseQueue(path: store + "/myolog.sqlite").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM events") ?? 0 }
+    }
+
+    @Test("the log's payload column, read with plain SQLite, holds none of a patient's words; the views and log --json read them")
+    func payloadsRestSealed() throws {
+        let store = scratch.path("a")
+        _ = try run(["demo", "tour", "--store", store])
+        let payloads = try DatabaseQueue(path: store + "/myolog.sqlite").read { try String.fetchAll($0, sql: "SELECT payload FROM events WHERE patient IS NOT NULL") }
+        #expect(payloads.count > 40)
+        #expect(payloads.allSatisfy { $0.hasPrefix(#"{"sealed":""#) })
+        for secret in Self.miaSecrets.dropLast() {
+            #expect(!payloads.contains { $0.contains(secret) }, "\(secret) is in the log in plaintext")
+        }
+        #expect(try run(["--store", store, "show", mia(store)]).stdout.contains("Mia Thompson"))
+        #expect(try run(["--store", store, "log", "--json", "--patient", mia(store)]).stdout.contains("Ibuprofen 200 mg"))
+    }
+
+    @Test("erased at one of three sites while another writes offline: the erasure reaches all by sync and bundle; zero plaintext in any file; verify passes")
+    func erasureEverywhere() throws {
+        let a = scratch.path("a"), b = scratch.path("b"), c = scratch.path("c"), file = scratch.path("a-for-b.myolog"), after = scratch.path("after.myolog")
+        _ = try run(["demo", "tour", "--store", a])
+        _ = try run(["--store", b, "init", "--site", "B"])
+        _ = try run(["--store", c, "init", "--site", "C"])
+        try MyologProcess.trustEachOther(a, b, c)
+        _ = try run(["--store", a, "sync", b])
+        _ = try run(["--store", a, "sync", c])
+        let patient = try mia(a)
+        let (atB, atC) = (try mia(b), try mia(c))
+        #expect(atB == patient && atC == patient, "the keys travelled with the events")
+        // C, offline, goes on writing for Mia.
+        _ = try run(["--store", c, "--as", "myo.sam", "record", "technique", patient, "--technique", "cupping", "--region", "neck", "--note", "Offline note 7Q4Z-C"])
+        // The scan finds what is there: before the erasure her views hold her name in plaintext.
+        #expect(try !hits(of: "Mia Thompson", under: a).isEmpty && !hits(of: "Offline note 7Q4Z-C", under: c).isEmpty)
+        // A erases her.
+        let erased = try run(["--store", a, "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "Written request of the patient"])
+        #expect(erased.stdout.contains("Erased patient \(patient)"))
+        // B learns of it by bundle, C by path sync with B; then C's offline write reaches A.
+        _ = try run(["--store", a, "bundle", "export", "--out", file, "--for", MyologProcess.nodeID(b)])
+        _ = try run(["--store", b, "bundle", "import", file])
+        _ = try run(["--store", c, "sync", b])
+        _ = try run(["--store", c, "sync", a])
+        _ = try run(["--store", a, "sync", b])
+        let events = try [a, b, c].map(eventCount)
+        #expect(Set(events).count == 1, "every store holds every event: \(events)")
+        for store in [a, b, c] {
+            let show = try MyologProcess.run(["--store", store, "show", patient])
+            #expect(show.status == 1 && show.stderr.contains("was erased on") && show.stderr.contains("by privacy.officer (request): Written request of the patient"), "\(show.stderr)")
+            let timeline = try MyologProcess.run(["--store", store, "timeline", patient])
+            #expect(timeline.status == 1 && timeline.stderr.contains("was erased on"), "\(timeline.stderr)")
+            let fhir = try MyologProcess.run(["--store", store, "export", "fhir", patient])
+            #expect(fhir.status == 1 && fhir.stderr.contains("was erased on") && fhir.stdout.isEmpty, "\(fhir.stderr)")
+            #expect(try !run(["--store", store, "patients"]).stdout.contains("Mia"))
+            let log = try run(["--store", store, "log", "--patient", patient]).stdout
+            #expect(log.contains("PatientErased") && log.contains("(sealed: this store holds no key for the patient)"), "\(log)")
+            #expect(try run(["--store", store, "verify"]).stdout.contains("Views: ok"))
+            let writeAfter = try MyologProcess.run(["--store", store, "--as", "myo.sam", "record", "pain", patient, "--score", "3", "--region", "neck"])
+            #expect(writeAfter.status == 1 && writeAfter.stderr.contains("was erased on"), "\(writeAfter.stderr)")
+        }
+        // Keys of an erased patient are never taken again: C's (sent before it learnt of the
+        // erasure) was discarded; a second erasure is refused.
+        let again = try MyologProcess.run(["--store", b, "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "again"])
+        #expect(again.status == 1 && again.stderr.contains("was erased on"), "\(again.stderr)")
+        _ = try run(["--store", a, "bundle", "export", "--out", after, "--for", MyologProcess.nodeID(c)])
+        let log = scratch.path("log.json")
+        try run(["--store", b, "log", "--json"]).stdout.write(toFile: log, atomically: true, encoding: .utf8)
+        let check = try MyologProcess.run(["python3", SchemaValidationTests.root.appendingPathComponent("Tools/check-log.py").path, log],
+                                          executable: SchemaValidationTests.python)
+        #expect(check.status == 0 && check.stdout.hasPrefix("ok: "), "\(check.stdout)\(check.stderr)")
+        try FileManager.default.removeItem(atPath: log)
+        for secret in Self.miaSecrets {
+            for place in [a, b, c] {
+                let found = try hits(of: secret, under: place)
+                #expect(found.isEmpty, "\(secret) survives in \(place): \(found)")
+            }
+            let bundle = try String(contentsOfFile: after, encoding: .utf8)
+            #expect(!bundle.contains(secret), "\(secret) is in a bundle made after the erasure")
+        }
+        // The other patients are untouched.
+        #expect(try run(["--store", c, "patients"]).stdout.contains("Ruth Nguyen"))
+    }
+
+    @Test("refused in one line, nothing written: an unknown patient, a bad basis, a bundle whose keys are sealed for another node")
+    func refusals() throws {
+        let a = scratch.path("a"), b = scratch.path("b"), c = scratch.path("c"), file = scratch.path("for-b.myolog")
+        _ = try run(["demo", "tour", "--store", a])
+        _ = try run(["--store", b, "init", "--site", "B"])
+        _ = try run(["--store", c, "init", "--site", "C"])
+        try MyologProcess.trustEachOther(a, b, c)
+        _ = try run(["--store", a, "sync", b])
+        let before = try eventCount(a)
+        let unknown = try MyologProcess.run(["--store", a, "--as", "po", "erase", "ffffffff", "--basis", "request", "--reason", "x"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("no registered patient") && unknown.stderr.split(separator: "\n").count == 1, "\(unknown.stderr)")
+        let basis = try MyologProcess.run(["--store", a, "--as", "po", "erase", mia(a), "--basis", "whim", "--reason", "x"])
+        #expect(basis.status == 64 && basis.stderr.contains("basis: \"whim\" is not accepted; accepted: retention, request, duplicate, legal"), "\(basis.stderr)")
+        #expect(try eventCount(a) == before)
+        _ = try run(["--store", a, "bundle", "export", "--out", file, "--for", MyologProcess.nodeID(b)])
+        let cBefore = try eventCount(c)
+        let foreign = try MyologProcess.run(["--store", c, "bundle", "import", file])
+        let nodeB = try MyologProcess.nodeID(b)
+        #expect(foreign.status == 1 && foreign.stderr.contains("sealed for node \(nodeB)") && foreign.stderr.contains("nothing was written"), "\(foreign.stderr)")
+        #expect(try eventCount(c) == cBefore)
+    }
+}
