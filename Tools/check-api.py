@@ -64,7 +64,7 @@ TLS = None  # the client's TLS context, set up in main()
 def call(base, method, path, query="", body=None):
     request = urllib.request.Request(base + path + query, data=body, method=method.upper())
     if body is not None:
-        request.add_header("Content-Type", "application/x-ndjson")
+        request.add_header("Content-Type", "application/json" if path.startswith("/v1/keys") else "application/x-ndjson")
     try:
         with urllib.request.urlopen(request, timeout=30, context=TLS) as response:
             return response.status, response.headers.get("Content-Type", ""), response.read()
@@ -134,8 +134,17 @@ def main():
         check(base, "post", "/v1/events", body=body, expect=400)
     check(base, "post", "/v1/events", body=b"", expect=200)
     check(base, "get", "/v1/no-such-path", expect=404)
-    check(base, "post", "/v1/sync-ended", expect=204)
-    print(f"ok: {len(API['paths'])} paths answered as documented ({batches} origins read and re-offered, 9 bad requests refused)")
+    # Patient keys: what the server lacks; its keys sealed to this (TLS-proven) node; an empty offer.
+    _, missing = check(base, "get", "/v1/keys/missing", expect=200)
+    _, patients = check(base, "get", "/v1/events", f"?origin={origin}&after=0&limit=10000", expect=200)
+    held = sorted({json.loads(line)["patient"] for line in patients.splitlines() if json.loads(line)["patient"]})[:5]
+    check(base, "post", "/v1/keys/request", body=json.dumps({"patients": held}).encode(), expect=200)
+    _, receipt = check(base, "post", "/v1/keys", body=b'{"keys":[]}', expect=200)
+    if json.loads(receipt) != {"erased": 0, "stored": 0}:
+        raise SystemExit(f"POST /v1/keys with no keys stored something: {receipt!r}")
+    for path, body in [("/v1/keys/request", b'{"patients":["x"]}'), ("/v1/keys", b'{"keys":[{}]}')]:
+        check(base, "post", path, body=body, expect=400)
+    print(f"ok: {len(API['paths'])} paths answered as documented ({batches} origins read and re-offered, 11 bad requests refused)")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,16 @@ public struct SyntheticClinic: Sendable {
         ("piriformis", "buttock"), ("infraspinatus", "shoulder"), ("gastrocnemius", "lower-leg"), ("wrist-extensors", "forearm"),
     ]
 
+    // Terms resolved once, not per event: a generator measuring the write path must not spend
+    // its time resolving the same spellings again.
+    static let sides: [Side] = ["left", "right", "bilateral"]
+    static let manualTechniques: [Technique] = ["dry-needling", "cupping", "trigger-point-pressure", "myofascial-release"]
+    static let homeTechniques: [Technique] = ["exercise-prescription", "heat-therapy", "myofascial-stretching", "deep-tissue-massage"]
+    static let (active, latent): (TriggerPointStatus, TriggerPointStatus) = ("active", "latent")
+    static let (before, after): (PainContext, PainContext) = ("pre", "post")
+    static let historyKinds: (medication: HistoryKind, illness: HistoryKind, surgery: HistoryKind, activity: HistoryKind, occupation: HistoryKind) =
+        ("medication", "illness", "surgery", "activity", "occupation")
+
     /// Writes the patients into `record`; `progress` is called after each patient's transaction.
     public func generate(into record: ClinicalRecord, author: String = "generator@myolog", progress: (Int, Int) -> Void = { _, _ in }) throws {
         var rng = SplitMix64(seed: seed)
@@ -47,14 +57,14 @@ public struct SyntheticClinic: Sendable {
         let patient = IDReference(try s.register(.init(name: name, dateOfBirth: dob), author: author, patientID: .make(using: &rng)).patient!)
         var count = 1
         let (muscle, region) = pick(Self.presentations)
-        let side: Side = pick(["left", "right", "bilateral"])
+        let side = pick(Self.sides)
         var pain = 5 + Int(rng.next() % 5)
         var script: [() throws -> EventEnvelope] = [
-            { try s.recordHistory(patient, kind: "medication", text: pick(Self.medications), author: author) },
-            { try s.recordHistory(patient, kind: "illness", text: pick(Self.illnesses), author: author) },
-            { try s.recordHistory(patient, kind: "surgery", text: pick(Self.surgeries), date: try HistoryDate(String(2000 + Int(rng.next() % 24))), author: author) },
-            { try s.recordHistory(patient, kind: "activity", text: pick(Self.activities), author: author) },
-            { let job = pick(Self.occupations); return try s.recordHistory(patient, kind: "occupation", text: job.0, ergonomics: job.1, author: author) },
+            { try s.recordHistory(patient, kind: Self.historyKinds.medication, text: pick(Self.medications), author: author) },
+            { try s.recordHistory(patient, kind: Self.historyKinds.illness, text: pick(Self.illnesses), author: author) },
+            { try s.recordHistory(patient, kind: Self.historyKinds.surgery, text: pick(Self.surgeries), date: try HistoryDate(String(2000 + Int(rng.next() % 24))), author: author) },
+            { try s.recordHistory(patient, kind: Self.historyKinds.activity, text: pick(Self.activities), author: author) },
+            { let job = pick(Self.occupations); return try s.recordHistory(patient, kind: Self.historyKinds.occupation, text: job.0, ergonomics: job.1, author: author) },
         ]
         var lastFinding: EventID?
         var lastScore: (id: EventID, score: Int)?
@@ -63,11 +73,11 @@ public struct SyntheticClinic: Sendable {
                 // One visit: pain before, a finding, two techniques, pain after (usually lower).
                 script = [
                     { try s.startVisit(patient, reason: "Review of \(region) pain", author: author) },
-                    { try s.recordPain(patient, score: PainScore(pain)!, region: region, context: "pre", author: author) },
-                    { let e = try s.recordTriggerPoint(patient, muscle: muscle, side: side, status: pain > 4 ? TriggerPointStatus("active") : "latent", referral: region, author: author); lastFinding = e.id; return e },
-                    { try s.recordTechnique(patient, technique: pick(["dry-needling", "cupping", "trigger-point-pressure", "myofascial-release"]), region: region, minutes: TreatmentMinutes(5 + Int(rng.next() % 20))!, author: author) },
-                    { try s.recordTechnique(patient, technique: pick(["exercise-prescription", "heat-therapy", "myofascial-stretching", "deep-tissue-massage"]), region: region, minutes: 10, author: author) },
-                    { pain = max(0, pain - Int(rng.next() % 3)); let e = try s.recordPain(patient, score: PainScore(pain)!, region: region, context: "post", author: author); lastScore = (e.id, pain); return e },
+                    { try s.recordPain(patient, score: PainScore(pain)!, region: region, context: Self.before, author: author) },
+                    { let e = try s.recordTriggerPoint(patient, muscle: muscle, side: side, status: pain > 4 ? Self.active : Self.latent, referral: region, author: author); lastFinding = e.id; return e },
+                    { try s.recordTechnique(patient, technique: pick(Self.manualTechniques), region: region, minutes: TreatmentMinutes(5 + Int(rng.next() % 20))!, author: author) },
+                    { try s.recordTechnique(patient, technique: pick(Self.homeTechniques), region: region, minutes: 10, author: author) },
+                    { pain = max(0, pain - Int(rng.next() % 3)); let e = try s.recordPain(patient, score: PainScore(pain)!, region: region, context: Self.after, author: author); lastScore = (e.id, pain); return e },
                     { try s.endVisit(patient, author: author) },
                 ]
                 if let finding = lastFinding, pain <= 2 {

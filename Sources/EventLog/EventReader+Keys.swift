@@ -18,6 +18,16 @@ extension EventReader {
             .flatMap(NodeID.init)
     }
 
+    /// The patients of `events` whose key this store lacks (and who were not erased here).
+    public func patientsLackingKeys(in events: [EventEnvelope]) throws -> [PatientID] {
+        var seen = Set<PatientID>(), lacking: [PatientID] = []
+        for event in events where event.isSealed {
+            guard let patient = event.patient, seen.insert(patient).inserted else { continue }
+            if try keys.key(for: patient) == nil, try keys.erasure(of: patient) == nil { lacking.append(patient) }
+        }
+        return lacking
+    }
+
     /// Patients whose sealed events this store holds without their key (not erased): what a
     /// sync asks its peer for. One index seek per patient, not a scan of the log.
     public func patientsWithoutKeys() throws -> [PatientID] {

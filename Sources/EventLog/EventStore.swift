@@ -144,7 +144,11 @@ public final class EventStore: Sendable {
                 let appended = try transaction.appended.map(transaction.keys.opened)
                 for projection in projections {
                     if !appended.isEmpty { try projection.apply(appended, in: context) }
-                    if !transaction.keysReceived.isEmpty { try projection.refold(transaction.keysReceived, in: context) }
+                    // Patients among the events just applied were folded with their keys already;
+                    // the others' earlier, unreadable events are folded again now.
+                    let applied = Set(appended.compactMap(\.patient))
+                    let earlier = transaction.keysReceived.filter { !applied.contains($0) }
+                    if !earlier.isEmpty { try projection.refold(earlier, in: context) }
                 }
             }
             erased = transaction.appended.contains { $0.type == Self.erasedType }

@@ -61,6 +61,18 @@ public enum LogExchange {
                 _ = try await peer.receive([myEvent])
             }
         }
+        // A peer that has never heard of this node is first sent its enrolment (self-signed, so a
+        // batch of its own), which carries the key-agreement key the peer seals patient keys to:
+        // then every pulled batch can come with its keys. Best effort — a peer that refuses it
+        // (say, one whose own chain was altered) still serves what it holds; the keys then come
+        // at the end.
+        let me = local.identity.nodeID
+        var introduced = false
+        if theirs.heads[me] == nil, let enrolment = try local.read({ try $0.events(origin: me, after: 0, limit: 1) }).first,
+           let receipt = try? await peer.receive([enrolment]) {
+            report.add(receipt, to: \.sent)
+            introduced = receipt.stored[me] == 1
+        }
         // Pull what the peer holds beyond this store's heads. Pages are per origin (the index
         // range), but commits gather pages of several origins up to `batchSize` events: after a
         // long time apart a sync touches many origins, each with a few events, and one
@@ -68,8 +80,16 @@ public enum LogExchange {
         // A commit ends on a signed event of each origin (the receiver refuses anything else):
         // the unsigned tail of a page waits for the next page, which brings its signature.
         var pending: [EventEnvelope] = []
+        // Each batch comes with the keys of its patients this store lacks, sealed to it by the
+        // peer, and commits with them: the events are folded readable the first time.
         func commitPulled(atLeast limit: Int = batchSize, everything: Bool = false) async throws {
-            try await pending.commitSigned(limit: limit, everything: everything) { report.add(try local.receiveBatch($0), to: \.received) }
+            try await pending.commitSigned(limit: limit, everything: everything) { batch in
+                let lacking = try local.read { try $0.patientsLackingKeys(in: batch) }
+                let keys = lacking.isEmpty ? [] : try await peer.keys(for: lacking, to: local.identity.nodeID)
+                let receipt = try local.receiveBatch(batch, keys: keys)
+                report.add(receipt, to: \.received)
+                report.keysReceived += receipt.keys.stored
+            }
         }
         for origin in theirs.heads.keys.sorted() where !forked.contains(origin) {
             let target = theirs.heads[origin]!.sequence
@@ -98,7 +118,7 @@ public enum LogExchange {
         }
         for origin in mine.keys.sorted() where !forked.contains(origin) {
             let target = mine[origin]!.sequence
-            var after = theirs.heads[origin]?.sequence ?? 0
+            var after = theirs.heads[origin]?.sequence ?? (origin == me && introduced ? 1 : 0)
             while after < target {
                 let page = try local.read { try $0.events(origin: origin, after: after, limit: pageLimit(gathered: outgoing.count, batchSize: batchSize, left: target - after)) }
                 guard let last = page.last else { break }

@@ -174,7 +174,10 @@ extension EventStore: LogPeer {
 
     /// Offers `batch` in one transaction: every event is stored, held back or quarantined, or the
     /// first malformed one is refused (``ReplicationRefusal``) and nothing of the batch is written.
-    public func receiveBatch(_ batch: [EventEnvelope]) throws -> ReceiveSummary {
+    ///
+    /// `keys` (sealed to this node) are checked and stored after the events, in the same
+    /// transaction, so the views fold the events readable at once.
+    public func receiveBatch(_ batch: [EventEnvelope], keys: [SealedPatientKey] = []) throws -> ReceiveSummary {
         try write { tx in
             var summary = ReceiveSummary()
             for event in batch {
@@ -188,6 +191,7 @@ extension EventStore: LogPeer {
                 }
             }
             try tx.finishReceiving()
+            summary.keys = try tx.receiveKeys(keys)
             // Released held-back events are stored too: count what the log gained, by origin.
             for event in tx.appended { summary.stored[event.origin, default: 0] += 1 }
             return summary

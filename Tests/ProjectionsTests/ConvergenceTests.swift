@@ -124,6 +124,9 @@ struct ConvergenceTests {
             case 5:
                 let points = try store.read { reader in try Row.fetchAll(reader.database, sql: "SELECT event FROM trigger_points").map { $0["event"] as String } }
                 if let target = points.last { _ = try? record.write { try $0.retract(IDReference(target), reason: "wrong side", author: author) } }
+            case 6 where net.rng.next() % 4 == 0:
+                // Now and then a patient is erased, while other sites may still write for them.
+                _ = try record.write { try $0.erase(IDReference(net.pick(patients)), basis: .request, reason: "asked", author: author) }
             default:
                 let other = Int(net.rng.next() % UInt64(count))
                 if other != index { _ = try await net.exchange(other, index) }
@@ -149,6 +152,15 @@ struct ConvergenceTests {
         }
         let shows = try net.stores.map(shown)
         #expect(!shows[0].isEmpty && shows.allSatisfy { $0 == shows[0] }, "seed \(seed)")
+        // Erased patients: no view row and no key anywhere, whoever wrote for them afterwards.
+        let erased = try net.stores[0].read { reader in try String.fetchAll(reader.database, sql: "SELECT patient FROM events WHERE type = 'PatientErased'") }
+        for store in net.stores {
+            let (rows, keys) = try store.read { reader in
+                (try Int.fetchOne(reader.database, sql: "SELECT count(*) FROM patient_summary WHERE patient IN (SELECT patient FROM events WHERE type = 'PatientErased')") ?? -1,
+                 try Int.fetchOne(reader.database, sql: "SELECT count(*) FROM patient_keys WHERE patient IN (SELECT patient FROM events WHERE type = 'PatientErased')") ?? -1)
+            }
+            #expect(rows == 0 && keys == 0, "seed \(seed): \(erased.count) erased, \(rows) view rows and \(keys) keys left")
+        }
         let conflicts = try net.stores.map { store in try store.read { try CanonicalEncoder().string(PatientViews($0).conflicts()) } }
         #expect(conflicts.allSatisfy { $0 == conflicts[0] })
         for store in net.stores {
