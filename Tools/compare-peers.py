@@ -153,7 +153,18 @@ def run_bulk_receive(binary, store, directory):
             timings.append(run_myolog(binary, target, "sync", store, "--batch-size", "1000"))
         else:
             bundle = str(directory / "all.myolog")
-            run_myolog(binary, store, "bundle", "export", "--out", bundle)
+            export = ["bundle", "export", "--out", bundle]
+            help_text = subprocess.run([binary, "bundle", "export", "--help"], capture_output=True, text=True).stdout
+            if "--for <node>" in help_text:
+                # Payloads are sealed: a bundle that is to be readable carries the keys, sealed to
+                # its receiver, whose enrolment the source learns from a bundle of the receiver's.
+                target_id = node_id(binary, target)
+                run_myolog(binary, store, "--as", "bench", "peer", "add", target_id, "--name", name)
+                enrolment = str(directory / "enrolment.myolog")
+                run_myolog(binary, target, "bundle", "export", "--out", enrolment)
+                run_myolog(binary, store, "bundle", "import", enrolment)
+                export += ["--for", target_id]
+            run_myolog(binary, store, *export)
             timings.append(run_myolog(binary, target, "--as", "bench", "bundle", "import", bundle))
     connection = sqlite3.connect(f"file:{directory / 'synced' / 'myolog.sqlite'}?mode=ro", uri=True)
     events = connection.execute("SELECT count(*) FROM events").fetchone()[0]

@@ -24,6 +24,9 @@ public enum ClinicalError: Remediable, Sendable, Equatable {
     case malformedPayload(type: String, field: String, reason: String)
     /// The patient was erased: what remains is the erasure itself.
     case patientErased(patient: String, on: String, by: String, basis: String, reason: String)
+    /// A legal hold stands: the record may not be erased.
+    case underLegalHold(patient: String, hold: String, reason: String)
+    case noLegalHold(patient: String)
 
     public var remedy: Remedy? {
         switch self {
@@ -63,6 +66,10 @@ public enum ClinicalError: Remediable, Sendable, Equatable {
             "event: trigger point \(event) is already resolved"
         case .malformedPayload(let type, let field, let reason):
             "stored \(type) payload: \(field): \(reason)"
+        case .underLegalHold(let patient, let hold, let reason):
+            "patient: \(patient) is under a legal hold (event \(hold): \(reason)); it is not erased while the hold stands — release it first (`retention release`)"
+        case .noLegalHold(let patient):
+            "patient: \(patient) has no legal hold to release"
         case .patientErased(let patient, let on, let by, let basis, let reason):
             "patient: \(patient) was erased on \(on) by \(by) (\(basis)): \(reason); nothing of their record remains readable here"
         }

@@ -14,12 +14,15 @@ public enum ClinicalEvent: Sendable, Hashable {
     case entryCorrected(EntryCorrected)
     case entryRetracted(EntryRetracted)
     case patientErased(PatientErased)
+    case retentionPolicySet(RetentionPolicySet)
+    case legalHoldPlaced(LegalHoldPlaced)
+    case legalHoldReleased(LegalHoldReleased)
 
     /// Every clinical payload type, for the schema and upcaster registries.
     public static let payloadTypes: [any ClinicalPayload.Type] = [
         PatientRegistered.self, PatientDetailsChanged.self, HistoryEntryRecorded.self, VisitStarted.self, VisitEnded.self,
         TriggerPointFound.self, TriggerPointResolved.self, TechniqueApplied.self, PainScoreRecorded.self,
-        EntryCorrected.self, EntryRetracted.self, PatientErased.self,
+        EntryCorrected.self, EntryRetracted.self, PatientErased.self, RetentionPolicySet.self, LegalHoldPlaced.self, LegalHoldReleased.self,
     ]
 
     /// The upcasters of every clinical event type, and the version each is written at.
@@ -77,6 +80,9 @@ public enum ClinicalEvent: Sendable, Hashable {
         case let p as EntryCorrected: self = .entryCorrected(p)
         case let p as EntryRetracted: self = .entryRetracted(p)
         case let p as PatientErased: self = .patientErased(p)
+        case let p as RetentionPolicySet: self = .retentionPolicySet(p)
+        case let p as LegalHoldPlaced: self = .legalHoldPlaced(p)
+        case let p as LegalHoldReleased: self = .legalHoldReleased(p)
         default: preconditionFailure("\(Swift.type(of: payload)) is missing from ClinicalEvent.init")
         }
     }
@@ -98,6 +104,9 @@ public enum ClinicalEvent: Sendable, Hashable {
         case .entryCorrected(let p): p
         case .entryRetracted(let p): p
         case .patientErased(let p): p
+        case .retentionPolicySet(let p): p
+        case .legalHoldPlaced(let p): p
+        case .legalHoldReleased(let p): p
         }
     }
 
@@ -150,6 +159,12 @@ public enum ClinicalEvent: Sendable, Hashable {
             return "retracted \(p.target.rawValue) — \(p.reason)"
         case .patientErased(let p):
             return "patient erased (\(p.basis.rawValue)) — \(p.reason)"
+        case .retentionPolicySet(let p):
+            return "retention policy: \(p.yearsAfterLastService) years after the last service; a record begun before \(p.adultAge) kept until age \(p.childUntilAge)"
+        case .legalHoldPlaced(let p):
+            return "legal hold placed — \(p.reason)"
+        case .legalHoldReleased(let p):
+            return "legal hold \(p.hold.rawValue) released — \(p.reason)"
         }
     }
 }

@@ -137,6 +137,52 @@ public final class ClinicalSession {
         }
     }
 
+    // MARK: Retention
+
+    /// Sets the clinic's retention policy (for every site: it syncs like any event).
+    @discardableResult
+    public func setRetentionPolicy(_ policy: RetentionPolicySet, author: String) throws -> EventEnvelope {
+        guard (1...100).contains(policy.yearsAfterLastService) else {
+            throw EventLogError.invalidField(field: "years", value: String(policy.yearsAfterLastService), accepted: "a whole number of years from 1 to 100")
+        }
+        guard (1...120).contains(policy.childUntilAge), (1...120).contains(policy.adultAge), policy.adultAge <= policy.childUntilAge else {
+            throw EventLogError.invalidField(field: "child-until-age", value: String(policy.childUntilAge), accepted: "an age from the adult age (\(policy.adultAge)) to 120")
+        }
+        return try transaction.append(NewEvent(type: RetentionPolicySet.eventType, schemaVersion: RetentionPolicySet.schemaVersion, patient: nil, payload: policy.json), author: author)
+    }
+
+    /// Places a legal hold on the patient's record: it is not erased while the hold stands.
+    @discardableResult
+    public func placeHold(_ reference: IDReference, reason: String, author: String) throws -> EventEnvelope {
+        let reason = try input.text(reason, field: "reason")
+        let patient = try patient(reference)
+        return try transaction.append(Self.event(LegalHoldPlaced(reason: reason), patient: patient), author: author)
+    }
+
+    /// Releases the patient's standing legal holds (refused when there is none).
+    @discardableResult
+    public func releaseHolds(_ reference: IDReference, reason: String, author: String) throws -> [EventEnvelope] {
+        let reason = try input.text(reason, field: "reason")
+        let patient = try patient(reference)
+        let holds = try Self.activeHolds(of: patient, in: transaction)
+        guard !holds.isEmpty else { throw ClinicalError.noLegalHold(patient: patient.rawValue) }
+        return try holds.map { try transaction.append(Self.event(LegalHoldReleased(hold: $0.id, reason: reason), patient: patient), author: author) }
+    }
+
+    /// The patient's legal holds not released, oldest first.
+    public static func activeHolds(of patient: PatientID, in reader: EventReader) throws -> [(id: EventID, reason: String)] {
+        var placed: [(id: EventID, reason: String)] = []
+        var released = Set<EventID>()
+        for event in try reader.events(patient: patient, types: [LegalHoldPlaced.eventType, LegalHoldReleased.eventType]) {
+            switch try ClinicalEvent.decode(event) {
+            case .legalHoldPlaced(let hold)?: placed.append((event.id, hold.reason))
+            case .legalHoldReleased(let release)?: released.insert(release.hold)
+            default: break
+            }
+        }
+        return placed.filter { !released.contains($0.id) }
+    }
+
     // MARK: Erasure
 
     /// Erases a patient: appends ``PatientErased``, and in the same transaction the store destroys
@@ -148,6 +194,9 @@ public final class ClinicalSession {
         let reason = try input.text(reason, field: "reason")
         let patient = try Self.resolvePatient(reference, in: transaction)
         try Self.requireReadable(patient, in: transaction)
+        if let hold = try Self.activeHolds(of: patient, in: transaction).first {
+            throw ClinicalError.underLegalHold(patient: patient.rawValue, hold: hold.id.rawValue, reason: hold.reason)
+        }
         openVisits[patient] = nil
         knownPatients.remove(patient)
         return try transaction.append(Self.event(PatientErased(basis: basis, reason: reason), patient: patient), author: author)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClinicalEvents
 import EventLog
+import Projections
 
 struct EraseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,14 +21,51 @@ struct EraseCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient"), transform: IDReference.init) var patient: IDReference
-    @Option(help: "The lawful ground for destroying the record.") var basis: PatientErased.Basis
-    @Option(help: "Why (kept forever: name no personal data).") var reason: String
+    @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient"), transform: IDReference.init) var patient: IDReference?
+    @Option(help: "The lawful ground for destroying the record.") var basis: PatientErased.Basis?
+    @Option(help: "Why (kept forever: name no personal data).") var reason: String?
+    @Flag(help: "Every record whose retention has ended (`myolog retention due`), basis retention.") var due = false
+    @Flag(help: "With --due: erase them (without it, --due only lists them).") var yes = false
+
+    func validate() throws {
+        if due {
+            guard patient == nil, basis == nil, reason == nil else { throw ValidationError("due: --due erases the records due, each for its retention; give no patient, --basis or --reason") }
+        } else {
+            guard patient != nil else { throw ValidationError("patient: give a patient id (or its first 8+ characters), or --due") }
+            guard basis != nil else { throw ValidationError("basis: give --basis (retention, request, duplicate or legal)") }
+            guard reason != nil else { throw ValidationError("reason: give --reason (kept forever: name no personal data)") }
+            guard !yes else { throw ValidationError("yes: --yes goes with --due") }
+        }
+    }
 
     func run() throws {
         let author = try global.requireAuthor()
-        let envelope = try global.clinicalRecord().write { try $0.erase(patient, basis: basis, reason: reason, author: author) }
-        global.printWritten(envelope, message: "Erased patient \(envelope.patient!.rawValue); erasure event:")
+        guard due else {
+            let envelope = try global.clinicalRecord().write { try $0.erase(patient!, basis: basis!, reason: reason!, author: author) }
+            global.printWritten(envelope, message: "Erased patient \(envelope.patient!.rawValue); erasure event:")
+            return
+        }
+        let record = try global.clinicalRecord()
+        let day = Timestamp.now().civilDate(in: .current)
+        guard yes else {
+            let due = try record.store.read { try RetentionSchedule($0).entries(asOf: day).filter(\.isDue) }
+            for entry in due { print("\(entry.patientId)  \(entry.name ?? "-")  kept until \(entry.retainUntil): \(entry.because)") }
+            guard due.isEmpty else { throw ValidationError("yes: nothing was erased; --due lists the \(due.count) record\(due.count == 1 ? "" : "s") due and erases them only with --yes") }
+            print("No record is due for erasure on \(day).")
+            return
+        }
+        // One transaction: the records judged due are exactly the ones erased, all or none.
+        let erased = try record.write { session in
+            try RetentionSchedule(session.transaction).entries(asOf: day).filter(\.isDue).map { entry in
+                (entry, try session.erase(IDReference(entry.patientId), basis: .retention, reason: "retention ended on \(entry.retainUntil)", author: author))
+            }
+        }
+        if global.json {
+            print(JSONValue.array(erased.map { .object(["patientId": .string($0.0.patientId.rawValue), "eventId": .string($0.1.id.rawValue)]) }).canonicalString)
+        } else {
+            for (entry, event) in erased { print("Erased \(entry.patientId) (kept until \(entry.retainUntil)); erasure event \(event.id)") }
+            print("\(erased.count) record\(erased.count == 1 ? "" : "s") erased.")
+        }
     }
 }
 

@@ -146,4 +146,49 @@ struct ErasureCLITests {
         #expect(foreign.status == 1 && foreign.stderr.contains("sealed for node \(nodeB)") && foreign.stderr.contains("nothing was written"), "\(foreign.stderr)")
         #expect(try eventCount(c) == cBefore)
     }
+
+    @Test("retention: due after the last service or, for a child, at 25; a legal hold keeps a record; erase --due lists without --yes and erases with it; the policy is an event")
+    func retention() throws {
+        let store = scratch.path("clinic")
+        _ = try run(["--store", store, "init", "--site", "Clinic"])
+        let today = Timestamp.now().civilDate(in: TimeZone(identifier: "UTC")!)
+        func date(yearsAgo years: Int) -> String { CivilDate(year: today.year - years, month: today.month, day: min(today.day, 28))!.description }
+        func later(years: Int) -> String { CivilDate(year: today.year + years, month: today.month, day: min(today.day, 28))!.description }
+        let adult = try run(["--store", store, "--as", "jo", "patient", "register", "--name", "Ada Old", "--dob", "1950-03-04"]).lastWord
+        _ = try run(["--store", store, "--as", "sam", "visit", "start", adult, "--date", date(yearsAgo: 8)])
+        _ = try run(["--store", store, "--as", "sam", "visit", "end", adult, "--date", date(yearsAgo: 8)])
+        let child = try run(["--store", store, "--as", "jo", "patient", "register", "--name", "Kid Young", "--dob", date(yearsAgo: 10)]).lastWord
+        func due(_ extra: [String] = []) throws -> [String] {
+            let json = try run(["--store", store, "retention", "due", "--json"] + extra).stdout
+            return try JSONParser.parse(json.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValueForTest.compactMap { $0.objectValue?["patientId"]?.stringValue }
+        }
+        #expect(try due() == [adult], "8 years since Ada's last visit; Kid is kept until 25")
+        #expect(try due(["--as-of", later(years: 14)]).contains(child) == false)
+        #expect(try due(["--as-of", later(years: 16)]).contains(child))
+        // A hold keeps Ada's record; erasing her is refused, naming the hold.
+        _ = try run(["--store", store, "--as", "pm", "retention", "hold", adult, "--reason", "Claim 2031-447 pending"])
+        #expect(try due().isEmpty)
+        #expect(try run(["--store", store, "retention", "due"]).stdout.contains("a legal hold stands: Claim 2031-447 pending"))
+        let count = try eventCount(store)
+        let held = try MyologProcess.run(["--store", store, "--as", "po", "erase", adult, "--basis", "retention", "--reason", "due"])
+        #expect(held.status == 1 && held.stderr.contains("under a legal hold") && held.stderr.contains("Claim 2031-447 pending"), "\(held.stderr)")
+        #expect(try eventCount(store) == count)
+        _ = try run(["--store", store, "--as", "pm", "retention", "release", adult, "--reason", "Claim settled"])
+        // --due without --yes lists and erases nothing.
+        let listed = try MyologProcess.run(["--store", store, "--as", "po", "erase", "--due"])
+        #expect(listed.status != 0 && listed.stdout.contains(adult) && listed.stderr.contains("nothing was erased"), "\(listed.stdout)\(listed.stderr)")
+        #expect(try eventCount(store) == count + 1)
+        // A longer policy (New Zealand: 10 years) makes Ada not due; back to 7, erase --due --yes.
+        _ = try run(["--store", store, "--as", "pm", "retention", "policy", "--years", "10"])
+        #expect(try due().isEmpty)
+        #expect(try run(["--store", store, "retention", "policy"]).stdout.contains("10 years after the last service"))
+        _ = try run(["--store", store, "--as", "pm", "retention", "policy", "--years", "7"])
+        let erased = try run(["--store", store, "--as", "po", "erase", "--due", "--yes"])
+        #expect(erased.stdout.contains("Erased \(adult)") && erased.stdout.contains("1 record erased"), "\(erased.stdout)")
+        #expect(try due().isEmpty)
+        let show = try MyologProcess.run(["--store", store, "show", adult])
+        #expect(show.stderr.contains("was erased on") && show.stderr.contains("(retention)"), "\(show.stderr)")
+        #expect(try run(["--store", store, "show", child]).stdout.contains("Kid Young"))
+        #expect(try run(["--store", store, "verify"]).status == 0)
+    }
 }

@@ -28,6 +28,18 @@ struct SchemaValidationTests {
             return found!
         }
         try opened.append([NewEvent(type: "PainScoreRecorded", schemaVersion: 1, patient: anyPatient, payload: ["score": 5, "region": "neck"])], author: "old build")
+        // Retention and erasure: a policy, a hold placed and released, and another patient erased.
+        let other = try opened.read { reader -> PatientID in
+            var found: [PatientID] = []
+            try reader.forEachEvent(types: [PatientRegistered.eventType]) { if let patient = $0.patient { found.append(patient) } }
+            return found.first { $0 != anyPatient }!
+        }
+        for arguments in [["retention", "policy", "--years", "8"], ["retention", "hold", anyPatient.rawValue, "--reason", "Claim pending"],
+                          ["retention", "release", anyPatient.rawValue, "--reason", "Settled"],
+                          ["erase", other.rawValue, "--basis", "request", "--reason", "Asked in writing"]] {
+            let result = try MyologProcess.run(["--store", store, "--as", "po"] + arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        }
         let log = try MyologProcess.run(["--store", store, "log", "--json"])
         #expect(log.status == 0, "\(log.stderr)")
         let file = scratch.path("log.json")
@@ -40,7 +52,7 @@ struct SchemaValidationTests {
         let (_, file) = try storeWithEveryEventType()
         let text = try String(contentsOfFile: file, encoding: .utf8)
         let types = Set(text.matches(of: /"type":"([A-Za-z]+)"/).map { String($0.1) })
-        #expect(types.union([EventStore.erasedType]) == Set(ClinicalEvent.payloadTypes.map { $0.eventType } + [EventStore.nodeEnrolledType]))
+        #expect(types == Set(ClinicalEvent.payloadTypes.map { $0.eventType } + [EventStore.nodeEnrolledType]))
         #expect(text.contains(#""schemaVersion":1,"sequence":"#) && text.contains(#""schemaVersion":2,"#))
         let result = try checkLog(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
