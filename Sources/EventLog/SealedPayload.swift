@@ -35,20 +35,26 @@ public enum SealedPayload {
     }
 
     /// The stored form of `plaintext` (canonical JSON) sealed under `key`, with a fresh nonce.
-    static func seal(_ plaintext: String, key: SymmetricKey, associatedData: Data) throws -> String {
-        let box = try AES.GCM.seal(Array(plaintext.utf8), using: key, nonce: AES.GCM.Nonce(), authenticating: associatedData)
-        guard let combined = box.combined else { throw EventLogError.damagedStore(path: "", reason: "AES-GCM gave no combined form") }
-        return String(decoding: prefix, as: UTF8.self) + combined.base64EncodedString() + String(decoding: suffix, as: UTF8.self)
+    static func seal(_ plaintext: String, key: SymmetricKey, associatedData: Data, nonce: AES.GCM.Nonce = AES.GCM.Nonce()) throws -> String {
+        var plain = plaintext
+        let box = try plain.withUTF8 { try AES.GCM.seal($0, using: key, nonce: nonce, authenticating: associatedData) }
+        var bytes = prefix
+        bytes.reserveCapacity(prefix.count + (nonceLength + box.ciphertext.count + tagLength + 2) / 3 * 4 + suffix.count)
+        // nonce ‖ ciphertext ‖ tag, the order AES.GCM.SealedBox(combined:) reads.
+        Base64.encode(nonce.withUnsafeBytes { Array($0) } + box.ciphertext + box.tag, into: &bytes)
+        bytes += suffix
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The sealed bytes of a stored payload, or nil when it is not of the sealed form.
-    static func sealedBytes(of stored: String) -> Data? {
-        let bytes = Array(stored.utf8)
-        guard bytes.count > prefix.count + suffix.count, bytes.starts(with: prefix), bytes.suffix(suffix.count).elementsEqual(suffix),
-              let data = Data(base64Encoded: Data(bytes[prefix.count..<(bytes.count - suffix.count)])),
-              data.count >= nonceLength + tagLength
-        else { return nil }
-        return data
+    static func sealedBytes(of stored: String) -> [UInt8]? {
+        var text = stored
+        return text.withUTF8 { bytes -> [UInt8]? in
+            guard bytes.count > prefix.count + suffix.count, bytes.starts(with: prefix), bytes.suffix(suffix.count).elementsEqual(suffix),
+                  let data = Base64.decode(bytes[prefix.count..<(bytes.count - suffix.count)]), data.count >= nonceLength + tagLength
+            else { return nil }
+            return data
+        }
     }
 
     /// Whether `stored` has the sealed form (not whether it opens).
@@ -56,7 +62,9 @@ public enum SealedPayload {
 
     /// The plaintext, or nil when the key is wrong or the bytes were altered.
     static func open(_ stored: String, key: SymmetricKey, associatedData: Data) -> String? {
-        guard let data = sealedBytes(of: stored), let box = try? AES.GCM.SealedBox(combined: data),
+        guard let data = sealedBytes(of: stored),
+              let nonce = try? AES.GCM.Nonce(data: data[0..<nonceLength]),
+              let box = try? AES.GCM.SealedBox(nonce: nonce, ciphertext: data[nonceLength..<(data.count - tagLength)], tag: data[(data.count - tagLength)...]),
               let plain = try? AES.GCM.open(box, using: key, authenticating: associatedData)
         else { return nil }
         return String(decoding: plain, as: UTF8.self)

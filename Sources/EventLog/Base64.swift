@@ -1,0 +1,45 @@
+/// Standard base64 (RFC 4648, with padding) written into and read from byte buffers in place:
+/// the sealed payload of every event goes through it, and Foundation's `Data` round trips
+/// (copy to `Data`, encode to a `String`, copy into the payload) cost more than the cipher.
+enum Base64 {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    static let values: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(index) }
+        return table
+    }()
+
+    /// Appends the encoding of `bytes` to `output`.
+    static func encode(_ bytes: some Collection<UInt8>, into output: inout [UInt8]) {
+        var iterator = bytes.makeIterator()
+        while let a = iterator.next() {
+            let b = iterator.next(), c = b == nil ? nil : iterator.next()
+            let triple = UInt32(a) << 16 | UInt32(b ?? 0) << 8 | UInt32(c ?? 0)
+            output.append(alphabet[Int(triple >> 18 & 63)])
+            output.append(alphabet[Int(triple >> 12 & 63)])
+            output.append(b == nil ? UInt8(ascii: "=") : alphabet[Int(triple >> 6 & 63)])
+            output.append(c == nil ? UInt8(ascii: "=") : alphabet[Int(triple & 63)])
+        }
+    }
+
+    /// The bytes `text` encodes, or nil unless it is canonical padded base64.
+    static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
+        let input = Array(text)
+        guard input.count % 4 == 0 else { return nil }
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count / 4 * 3)
+        var index = 0
+        while index < input.count {
+            let a = values[Int(input[index])], b = values[Int(input[index + 1])]
+            let padC = input[index + 2] == UInt8(ascii: "="), padD = input[index + 3] == UInt8(ascii: "=")
+            let c = padC ? 0 : values[Int(input[index + 2])], d = padD ? 0 : values[Int(input[index + 3])]
+            guard a != 0xFF, b != 0xFF, c != 0xFF, d != 0xFF, !(padC && !padD), !((padC || padD) && index + 4 != input.count) else { return nil }
+            let quad = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+            output.append(UInt8(quad >> 16 & 0xFF))
+            if !padC { output.append(UInt8(quad >> 8 & 0xFF)) }
+            if !padD { output.append(UInt8(quad & 0xFF)) }
+            index += 4
+        }
+        return output
+    }
+}
