@@ -59,7 +59,7 @@ public final class AppendTransaction: EventReader {
             // Sealed under the patient's key before it is hashed: the chain covers the ciphertext.
             let key = try keys.keyForWriting(patient)
             payload = try SealedPayload.seal(plaintext, key: key, associatedData: SealedPayload.associatedData(
-                id: id, origin: me, sequence: clock[me], patient: patient, type: event.type, schemaVersion: event.schemaVersion), nonce: keys.nextNonce())
+                id: id, origin: me, sequence: clock[me], patient: patient, type: event.type, schemaVersion: event.schemaVersion))
         } else if let patient = event.patient, let erasure = try keys.erasure(of: patient) {
             throw EventLogError.patientErased(patient: patient.rawValue, event: erasure.rawValue)
         }

@@ -51,21 +51,6 @@ final class PatientKeyRing {
         return key
     }
 
-    /// Random bytes for nonces, drawn from the system in one call per 256 events rather than one
-    /// per event; never reused (each nonce is taken out), dropped with the transaction.
-    private var randomPool: [UInt8] = []
-
-    /// A fresh AES-GCM nonce (12 random bytes).
-    func nextNonce() -> AES.GCM.Nonce {
-        if randomPool.count < SealedPayload.nonceLength {
-            // swift-crypto's key generation draws from the system CSPRNG in one call.
-            randomPool = SymmetricKey(size: SymmetricKeySize(bitCount: SealedPayload.nonceLength * 256 * 8)).withUnsafeBytes { Array($0) }
-        }
-        let bytes = randomPool.suffix(SealedPayload.nonceLength)
-        randomPool.removeLast(SealedPayload.nonceLength)
-        return try! AES.GCM.Nonce(data: bytes)  // exactly 12 bytes: cannot fail
-    }
-
     /// Keeps `key` as the patient's key (wrapped under the store key).
     func store(_ key: SymmetricKey, for patient: PatientID) throws {
         guard let storeKey else { throw EventLogError.damagedStore(path: "", reason: "no store key (node.key) to keep a patient key under") }

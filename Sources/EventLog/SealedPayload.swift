@@ -27,8 +27,18 @@ public enum SealedPayload {
     static let nonceLength = 12, tagLength = 16
 
     static func associatedData(id: EventID, origin: NodeID, sequence: Int, patient: PatientID, type: String, schemaVersion: Int) -> Data {
-        Data("myolog sealed payload v1\n\(id.rawValue)\n\(origin.rawValue)\n\(sequence)\n\(patient.rawValue)\n\(type)\n\(schemaVersion)".utf8)
+        // Appended piece by piece: an interpolated String here cost as much as the cipher.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(160)
+        bytes += associatedDataPrefix
+        for (index, part) in [id.rawValue, origin.rawValue, String(sequence), patient.rawValue, type, String(schemaVersion)].enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: "\n")) }
+            bytes += part.utf8
+        }
+        return Data(bytes)
     }
+
+    static let associatedDataPrefix = Array("myolog sealed payload v1\n".utf8)
 
     static func associatedData(of event: EventEnvelope) -> Data? {
         event.patient.map { associatedData(id: event.id, origin: event.origin, sequence: event.sequence, patient: $0, type: event.type, schemaVersion: event.schemaVersion) }
