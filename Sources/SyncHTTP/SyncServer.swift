@@ -201,13 +201,17 @@ public struct SyncServer: Sendable {
                         body: .init(byteBuffer: ByteBuffer(bytes: SyncAPI.encodeBatch(batch))))
     }
 
-    private func receive(_ request: Request) async throws -> Response {
-        let body: ByteBuffer
+    /// The request's body, refused (413) beyond the API's limit; `hint` says what to send instead.
+    private func body(of request: Request, hint: String) async throws -> ByteBuffer {
         do {
-            body = try await request.body.collect(upTo: SyncAPI.maximumBodyBytes)
+            return try await request.body.collect(upTo: SyncAPI.maximumBodyBytes)
         } catch is NIOTooManyBytesError {
-            throw SyncHTTPError(.contentTooLarge, "body: larger than \(SyncAPI.maximumBodyBytes) bytes; send at most \(SyncAPI.maximumEventsPerBody) events per request")
+            throw SyncHTTPError(.contentTooLarge, "body: larger than \(SyncAPI.maximumBodyBytes) bytes; \(hint)")
         }
+    }
+
+    private func receive(_ request: Request) async throws -> Response {
+        let body = try await body(of: request, hint: "send at most \(SyncAPI.maximumEventsPerBody) events per request")
         let batch: [EventEnvelope]
         do {
             batch = try SyncAPI.decodeBatch(body.readableBytesView, what: "request body")
@@ -233,12 +237,7 @@ public struct SyncServer: Sendable {
     }
 
     private func jsonBody(_ request: Request) async throws -> JSONValue {
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: SyncAPI.maximumBodyBytes)
-        } catch is NIOTooManyBytesError {
-            throw SyncHTTPError(.contentTooLarge, "body: larger than \(SyncAPI.maximumBodyBytes) bytes")
-        }
+        let body = try await body(of: request, hint: "send at most \(SyncAPI.maximumKeys) patients or keys per request")
         do { return try JSONParser.parse(Array(body.readableBytesView)) } catch { throw SyncHTTPError(.badRequest, "body: not JSON: \(error)") }
     }
 
