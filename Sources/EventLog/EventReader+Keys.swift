@@ -36,7 +36,8 @@ extension EventReader {
         while let next = try String.fetchOne(db.cachedStatement(sql: "SELECT patient FROM events WHERE patient > ? ORDER BY patient LIMIT 1"), arguments: [after]) {
             after = next
             guard let patient = PatientID(next) else { continue }
-            if try keys.key(for: patient) == nil, try keys.erasure(of: patient) == nil { missing.append(patient) }
+            // Whether a key row exists, not the key itself: no unwrapping per patient per sync.
+            if try !keys.holdsKey(for: patient), try keys.erasure(of: patient) == nil { missing.append(patient) }
         }
         return missing
     }

@@ -37,6 +37,12 @@ final class PatientKeyRing {
         return key
     }
 
+    /// Whether `patient_keys` holds a key for the patient (without unwrapping it).
+    func holdsKey(for patient: PatientID) throws -> Bool {
+        if let known = cache[patient] { return known != nil }
+        return try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM patient_keys WHERE patient = ?)"), arguments: [patient.rawValue]) ?? false
+    }
+
     /// The patient's key, made (and stored) if the patient has none yet: for an event written here.
     func keyForWriting(_ patient: PatientID) throws -> SymmetricKey {
         if let key = try key(for: patient) { return key }

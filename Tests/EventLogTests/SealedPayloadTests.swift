@@ -44,3 +44,43 @@ struct SealedPayloadTests {
         #expect(try SealedPayload.seal(plaintext, key: key, associatedData: data) != sealed, "a fresh nonce each time")
     }
 }
+
+/// Patient keys offered by a peer: only the patient's own key, sealed to this node, is kept.
+@Suite("Patient keys on receipt")
+struct PatientKeyReceiptTests {
+    let directory = TemporaryDirectory()
+
+    func keyCount(_ store: EventStore) throws -> Int {
+        try store.read { try Int.fetchOne($0.database, sql: "SELECT count(*) FROM patient_keys") ?? -1 }
+    }
+
+    @Test("refused whole, nothing stored: a key that does not decrypt the patient's events, one sealed for another node; the true key is kept; an erased patient's is discarded")
+    func refusals() throws {
+        let a = try EventStore.create(at: directory.url("a"), site: "A"), b = try EventStore.create(at: directory.url("b"), site: "B")
+        let c = try EventStore.create(at: directory.url("c"), site: "C")
+        try a.trustPeer(b.identity.nodeID, name: "B", author: "t")
+        try b.trustPeer(a.identity.nodeID, name: "A", author: "t")
+        let patient = PatientID.make()
+        try a.append([NewEvent(type: "Note", schemaVersion: 1, patient: patient, payload: ["text": "private"])], author: "alex")
+        _ = try b.receiveBatch(try a.read { try $0.events(origin: a.identity.nodeID, after: 0, limit: 10) })
+        _ = try a.receiveBatch(try b.read { try $0.events(origin: b.identity.nodeID, after: 0, limit: 10) })  // A learns B's agreement key
+        #expect(try b.read { try $0.patientsWithoutKeys() } == [patient])
+        let agreement = try #require(b.identity.agreementKey?.publicKey)
+        let wrong = try SealedPatientKey.seal(SymmetricKey(size: .bits256), patient: patient, to: b.identity.nodeID, agreementKey: agreement)
+        #expect(throws: EventLogError.self) { try b.receiveSealedKeys([wrong]) }
+        let forC = try SealedPatientKey.seal(SymmetricKey(size: .bits256), patient: patient, to: c.identity.nodeID, agreementKey: try #require(c.identity.agreementKey?.publicKey))
+        #expect(throws: EventLogError.self) { try b.receiveSealedKeys([forC]) }
+        #expect(try keyCount(b) == 0)
+        let genuine = try a.read { try $0.sealedKeys(for: [patient], to: b.identity.nodeID) }
+        #expect(genuine.count == 1)
+        #expect(try b.receiveSealedKeys(genuine).stored == 1)
+        #expect(try b.read { try $0.events(patient: patient).first?.readablePayload } == #"{"text":"private"}"#)
+        // Erased at A; the erasure reaches B; the key offered again is discarded.
+        try a.append([NewEvent(type: EventStore.erasedType, schemaVersion: 1, patient: patient, payload: ["basis": "request", "reason": "asked"])], author: "po")
+        _ = try b.receiveBatch(try a.read { try $0.events(origin: a.identity.nodeID, after: 2, limit: 10) })
+        #expect(try keyCount(b) == 0)
+        #expect(try b.receiveSealedKeys(genuine) == { var r = KeyReceipt(); r.erased = 1; return r }())
+        #expect(try keyCount(b) == 0)
+        #expect(try b.read { try $0.events(patient: patient).first?.readablePayload } == nil)
+    }
+}
