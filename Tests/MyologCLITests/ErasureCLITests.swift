@@ -193,4 +193,54 @@ struct ErasureCLITests {
         #expect(try run(["--store", store, "show", child]).stdout.contains("Kid Young"))
         #expect(try run(["--store", store, "verify"]).status == 0)
     }
+
+    /// Whether the store holds the erasure of `patient`, their key, and their view row.
+    func erasureState(_ store: String, _ patient: String) throws -> (erased: Bool, key: Bool, view: Bool, integrity: String?) {
+        try DatabaseQueue(path: store + "/myolog.sqlite").read { db in
+            (try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE type = 'PatientErased' AND patient = ?)", arguments: [patient]) ?? false,
+             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM patient_keys WHERE patient = ?)", arguments: [patient]) ?? false,
+             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM patient_summary WHERE patient = ?)", arguments: [patient]) ?? false,
+             try String.fetchOne(db, sql: "PRAGMA integrity_check"))
+        }
+    }
+
+    func killed(_ arguments: [String], afterMicroseconds delay: UInt32) throws {
+        let process = Process()
+        process.executableURL = MyologProcess.binary
+        process.arguments = arguments
+        process.environment = MyologProcess.environment()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(delay)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    @Test("kill -9 during erase, and during a sync that carries an erasure, at seeded instants: the erasure and the key's destruction are both there or neither", arguments: 0..<6)
+    func killedErasure(seed: UInt32) throws {
+        let a = scratch.path("a-\(seed)"), b = scratch.path("b-\(seed)")
+        _ = try run(["demo", "tour", "--store", a])
+        let patient = try mia(a)
+        var rng = SeededGenerator(seed: UInt64(seed))
+        if seed % 2 == 0 {
+            try killed(["--store", a, "--as", "po", "erase", patient, "--basis", "request", "--reason", "asked"], afterMicroseconds: UInt32(rng.next() % 60_000))
+            let state = try erasureState(a, patient)
+            #expect(state.integrity == "ok")
+            #expect(state.erased ? (!state.key && !state.view) : (state.key && state.view), "seed \(seed): \(state)")
+        } else {
+            _ = try run(["--store", b, "init", "--site", "B"])
+            try MyologProcess.trustEachOther(a, b)
+            _ = try run(["--store", b, "sync", a])
+            _ = try run(["--store", a, "--as", "po", "erase", patient, "--basis", "request", "--reason", "asked"])
+            _ = try run(["--store", a, "demo", "generate", "--patients", "60", "--events-per-patient", "50", "--seed", "3"])
+            try killed(["--store", b, "sync", a, "--batch-size", "20"], afterMicroseconds: 100_000 + UInt32(rng.next() % 400_000))
+            let state = try erasureState(b, patient)
+            #expect(state.integrity == "ok")
+            #expect(state.erased ? (!state.key && !state.view) : (state.key && state.view), "seed \(seed): \(state)")
+            _ = try run(["--store", b, "sync", a])
+            let after = try erasureState(b, patient)
+            #expect(after.erased && !after.key && !after.view, "seed \(seed): \(after)")
+        }
+    }
 }
