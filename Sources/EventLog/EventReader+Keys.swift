@@ -14,8 +14,7 @@ extension EventReader {
     public func keyAwaited(for patient: PatientID) throws -> NodeID? {
         // Without the store key (no node.key here) no key is ever held: that is not "awaited".
         guard keys.storeKey != nil, try keys.key(for: patient) == nil, try keys.erasure(of: patient) == nil else { return nil }
-        return try String.fetchOne(db.cachedStatement(sql: "SELECT origin FROM events WHERE patient = ? ORDER BY position LIMIT 1"), arguments: [patient.rawValue])
-            .flatMap(NodeID.init)
+        return try keys.firstOrigin(of: patient)
     }
 
     /// The patients of `events` whose key this store lacks (and who were not erased here).

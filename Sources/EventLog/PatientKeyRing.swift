@@ -49,12 +49,19 @@ final class PatientKeyRing {
         if let erasure = try erasure(of: patient) { throw EventLogError.patientErased(patient: patient.rawValue, event: erasure.rawValue) }
         // A patient written about elsewhere already has a key, at the site that registered them:
         // a second one would split their record in two. Wait for it to arrive by sync.
-        if let origin = try String.fetchOne(db.cachedStatement(sql: "SELECT origin FROM events WHERE patient = ? ORDER BY position LIMIT 1"), arguments: [patient.rawValue]) {
-            throw EventLogError.keyNotReceived(patient: patient.rawValue, origin: origin)
+        if let origin = try firstOrigin(of: patient) {
+            throw EventLogError.keyNotReceived(patient: patient.rawValue, origin: origin.rawValue)
         }
         let key = SymmetricKey(size: .bits256)
         try store(key, for: patient)
         return key
+    }
+
+    /// The node that wrote the first event about `patient` held here (the site that made their
+    /// key), or nil when this store holds nothing about them.
+    func firstOrigin(of patient: PatientID) throws -> NodeID? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT origin FROM events WHERE patient = ? ORDER BY position LIMIT 1"), arguments: [patient.rawValue])
+            .flatMap(NodeID.init)
     }
 
     /// Keeps `key` as the patient's key (wrapped under the store key).
