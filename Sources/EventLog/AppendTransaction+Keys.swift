@@ -14,17 +14,18 @@ extension AppendTransaction {
         var receipt = KeyReceipt()
         guard !sealed.isEmpty else { return receipt }
         guard let agreementKey = identity.agreementKey else { throw EventLogError.missingNodeKey(path: "node.key") }
+        var opener = SealedPatientKey.Opener(agreementKey: agreementKey)
         for key in sealed {
             guard key.recipient == identity.nodeID else {
                 throw EventLogError.keyRefused(patient: key.patient.rawValue, reason: "it is sealed for node \(key.recipient), not this node (\(identity.nodeID))")
             }
             if try keys.erasure(of: key.patient) != nil { receipt.erased += 1; continue }
-            guard let opened = key.open(with: agreementKey) else {
+            guard let opened = opener.open(key) else {
                 throw EventLogError.keyRefused(patient: key.patient.rawValue, reason: "it does not open with this node's key")
             }
             // The key must be the patient's: it opens the sealed events held of them (all of the
             // ones tried; an event it cannot open means a wrong or forged key).
-            let sample = try events(patient: key.patient).filter(\.isSealed).prefix(3)
+            let sample = try sealedEvents(of: key.patient, limit: 3)
             guard !sample.isEmpty else { continue }  // nothing of theirs here to open: not kept
             for event in sample where PatientKeyRing.opened(event, key: opened).openedPayload == nil {
                 throw EventLogError.keyRefused(patient: key.patient.rawValue, reason: "it does not decrypt the patient's event \(event.id)")

@@ -23,23 +23,40 @@ enum Base64 {
     }
 
     /// The bytes `text` encodes, or nil unless it is canonical padded base64.
-    static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
-        let input = Array(text)
-        guard input.count % 4 == 0 else { return nil }
+    static func decode(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         var output: [UInt8] = []
-        output.reserveCapacity(input.count / 4 * 3)
-        var index = 0
-        while index < input.count {
-            let a = values[Int(input[index])], b = values[Int(input[index + 1])]
-            let padC = input[index + 2] == UInt8(ascii: "="), padD = input[index + 3] == UInt8(ascii: "=")
-            let c = padC ? 0 : values[Int(input[index + 2])], d = padD ? 0 : values[Int(input[index + 3])]
-            guard a != 0xFF, b != 0xFF, c != 0xFF, d != 0xFF, !(padC && !padD), !((padC || padD) && index + 4 != input.count) else { return nil }
-            let quad = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-            output.append(UInt8(quad >> 16 & 0xFF))
-            if !padC { output.append(UInt8(quad >> 8 & 0xFF)) }
-            if !padD { output.append(UInt8(quad & 0xFF)) }
-            index += 4
+        output.reserveCapacity(text.count / 4 * 3)
+        return scan(text, emit: { output.append($0) }) ? output : nil
+    }
+
+    /// How many bytes `text` encodes, or nil unless it is canonical padded base64 —
+    /// ``decode(_:)``'s answer without its bytes: every received sealed payload is checked for
+    /// form before anything opens it.
+    static func decodedCount(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
+        var count = 0
+        return scan(text, emit: { _ in count += 1 }) ? count : nil
+    }
+
+    /// Reads `text`, handing each decoded byte to `emit`; false at the first thing that is not
+    /// canonical padded base64.
+    @inline(__always)
+    private static func scan(_ text: UnsafeBufferPointer<UInt8>, emit: (UInt8) -> Void) -> Bool {
+        let count = text.count
+        guard count % 4 == 0 else { return false }
+        return values.withUnsafeBufferPointer { values -> Bool in
+            var index = 0
+            while index < count {
+                let a = values[Int(text[index])], b = values[Int(text[index + 1])]
+                let padC = text[index + 2] == UInt8(ascii: "="), padD = text[index + 3] == UInt8(ascii: "=")
+                let c = padC ? 0 : values[Int(text[index + 2])], d = padD ? 0 : values[Int(text[index + 3])]
+                guard a != 0xFF, b != 0xFF, c != 0xFF, d != 0xFF, !(padC && !padD), !((padC || padD) && index + 4 != count) else { return false }
+                let quad = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                emit(UInt8(quad >> 16 & 0xFF))
+                if !padC { emit(UInt8(quad >> 8 & 0xFF)) }
+                if !padD { emit(UInt8(quad & 0xFF)) }
+                index += 4
+            }
+            return true
         }
-        return output
     }
 }

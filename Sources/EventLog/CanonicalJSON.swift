@@ -77,10 +77,39 @@ public enum CanonicalJSON {
             bytes.append(byte)
         }
 
+        /// Whether any byte of `string` is a control character, a quote or a backslash. Eight
+        /// bytes at a time: sealed payloads are long base64 strings, and a byte-by-byte scan of
+        /// them was a visible part of receiving and hashing events.
+        static func needsEscape(_ string: String) -> Bool {
+            var string = string
+            return string.withUTF8 { buffer -> Bool in
+                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                // A byte of `word` is zero exactly when the matching high bit here is set
+                // (https://graphics.stanford.edu/~seander/bithacks.html#ZeroInWord).
+                func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+                var index = 0
+                if let base = buffer.baseAddress {
+                    let raw = UnsafeRawPointer(base)
+                    while index + 8 <= buffer.count {
+                        let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                        // Bytes below 0x20 have none of the bits 0xE0 set.
+                        if hasZeroByte(word & 0xE0E0_E0E0_E0E0_E0E0) || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C)) { return true }
+                        index += 8
+                    }
+                }
+                while index < buffer.count {
+                    let byte = buffer[index]
+                    if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+                    index += 1
+                }
+                return false
+            }
+        }
+
         public mutating func writeString(_ string: String) {
             bytes.append(UInt8(ascii: "\""))
             // Almost every string needs no escape: copied whole, not byte by byte.
-            if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            if !Self.needsEscape(string) {
                 bytes.append(contentsOf: string.utf8)
                 bytes.append(UInt8(ascii: "\""))
                 return

@@ -27,6 +27,14 @@ extension EventReader {
         return lacking
     }
 
+    /// The first `limit` sealed events held about `patient`, as stored (not opened): what a key
+    /// offered for the patient is tried on. Through the patient index, never their whole record.
+    func sealedEvents(of patient: PatientID, limit: Int) throws -> [EventEnvelope] {
+        let plaintext = SealedPayload.plaintextTypes.sorted()
+        let sql = "SELECT \(Self.signedColumns) FROM events WHERE patient = ? AND type NOT IN (\(plaintext.map { _ in "?" }.joined(separator: ","))) ORDER BY position LIMIT ?"
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments([patient.rawValue] + plaintext) + [limit]).map(Self.envelope)
+    }
+
     /// Patients whose sealed events this store holds without their key (not erased): what a
     /// sync asks its peer for. One index seek per patient, not a scan of the log.
     public func patientsWithoutKeys() throws -> [PatientID] {
@@ -48,8 +56,7 @@ extension EventReader {
               let raw = try Data.fetchOne(db, sql: "SELECT agreementKey FROM nodes WHERE id = ?", arguments: [recipient.rawValue]),
               let agreementKey = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw)
         else { return [] }
-        return try patients.compactMap { patient in
-            try keys.key(for: patient).map { try SealedPatientKey.seal($0, patient: patient, to: recipient, agreementKey: agreementKey) }
-        }
+        let parcel = try SealedPatientKey.Parcel(to: recipient, agreementKey: agreementKey)
+        return try patients.compactMap { patient in try keys.key(for: patient).map { try parcel.seal($0, patient: patient) } }
     }
 }

@@ -26,26 +26,44 @@ public enum SealedPayload {
     static let suffix = Array(#""}"#.utf8)
     static let nonceLength = 12, tagLength = 16
 
-    static func associatedData(id: EventID, origin: NodeID, sequence: Int, patient: PatientID, type: String, schemaVersion: Int) -> Data {
-        // Appended piece by piece: an interpolated String here cost as much as the cipher.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(160)
-        bytes += associatedDataPrefix
-        for (index, part) in [id.rawValue, origin.rawValue, String(sequence), patient.rawValue, type, String(schemaVersion)].enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: "\n")) }
-            bytes += part.utf8
-        }
-        return Data(bytes)
+    static func associatedData(id: EventID, origin: NodeID, sequence: Int, patient: PatientID, type: String, schemaVersion: Int) -> [UInt8] {
+        // Appended piece by piece into one buffer (bytes, not `Data`, which the cipher takes as
+        // it is): an interpolated String here cost as much as the cipher.
+        var bytes = associatedDataPrefix
+        bytes.reserveCapacity(associatedDataPrefix.count + 160)
+        bytes += id.rawValue.utf8
+        bytes.append(UInt8(ascii: "\n"))
+        bytes += origin.rawValue.utf8
+        bytes.append(UInt8(ascii: "\n"))
+        appendDecimal(sequence, to: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+        bytes += patient.rawValue.utf8
+        bytes.append(UInt8(ascii: "\n"))
+        bytes += type.utf8
+        bytes.append(UInt8(ascii: "\n"))
+        appendDecimal(schemaVersion, to: &bytes)
+        return bytes
+    }
+
+    /// `String(value).utf8` without the String.
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude, digits: [UInt8] = []
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes += digits.reversed()
     }
 
     static let associatedDataPrefix = Array("myolog sealed payload v1\n".utf8)
 
-    static func associatedData(of event: EventEnvelope) -> Data? {
+    static func associatedData(of event: EventEnvelope) -> [UInt8]? {
         event.patient.map { associatedData(id: event.id, origin: event.origin, sequence: event.sequence, patient: $0, type: event.type, schemaVersion: event.schemaVersion) }
     }
 
     /// The stored form of `plaintext` (canonical JSON) sealed under `key`, with a fresh nonce.
-    static func seal(_ plaintext: String, key: SymmetricKey, associatedData: Data, nonce: AES.GCM.Nonce = AES.GCM.Nonce()) throws -> String {
+    static func seal(_ plaintext: String, key: SymmetricKey, associatedData: [UInt8], nonce: AES.GCM.Nonce = AES.GCM.Nonce()) throws -> String {
         var plain = plaintext
         let box = try plain.withUTF8 { try AES.GCM.seal($0, using: key, nonce: nonce, authenticating: associatedData) }
         var bytes = prefix
@@ -60,21 +78,32 @@ public enum SealedPayload {
     static func sealedBytes(of stored: String) -> [UInt8]? {
         var text = stored
         return text.withUTF8 { bytes -> [UInt8]? in
-            guard bytes.count > prefix.count + suffix.count, bytes.starts(with: prefix), bytes.suffix(suffix.count).elementsEqual(suffix),
-                  let data = Base64.decode(bytes[prefix.count..<(bytes.count - suffix.count)]), data.count >= nonceLength + tagLength
-            else { return nil }
+            guard let body = body(of: bytes), let data = Base64.decode(body), data.count >= nonceLength + tagLength else { return nil }
             return data
         }
     }
 
     /// Whether `stored` has the sealed form (not whether it opens).
-    public static func isSealedForm(_ stored: String) -> Bool { sealedBytes(of: stored) != nil }
+    public static func isSealedForm(_ stored: String) -> Bool {
+        var text = stored
+        return text.withUTF8 { bytes -> Bool in
+            guard let body = body(of: bytes) else { return false }
+            return (Base64.decodedCount(body) ?? 0) >= nonceLength + tagLength
+        }
+    }
+
+    /// The base64 between the sealed form's prefix and suffix.
+    private static func body(of bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        guard bytes.count > prefix.count + suffix.count, bytes.starts(with: prefix), bytes.suffix(suffix.count).elementsEqual(suffix) else { return nil }
+        return UnsafeBufferPointer(rebasing: bytes[prefix.count..<(bytes.count - suffix.count)])
+    }
 
     /// The plaintext, or nil when the key is wrong or the bytes were altered.
-    static func open(_ stored: String, key: SymmetricKey, associatedData: Data) -> String? {
+    static func open(_ stored: String, key: SymmetricKey, associatedData: [UInt8]) -> String? {
+        // The stored bytes are already nonce ‖ ciphertext ‖ tag: the box takes them whole rather
+        // than being rebuilt from three copied pieces.
         guard let data = sealedBytes(of: stored),
-              let nonce = try? AES.GCM.Nonce(data: data[0..<nonceLength]),
-              let box = try? AES.GCM.SealedBox(nonce: nonce, ciphertext: data[nonceLength..<(data.count - tagLength)], tag: data[(data.count - tagLength)...]),
+              let box = try? AES.GCM.SealedBox(combined: data),
               let plain = try? AES.GCM.open(box, using: key, authenticating: associatedData)
         else { return nil }
         return String(decoding: plain, as: UTF8.self)

@@ -1,4 +1,4 @@
-import EventLog
+@testable import EventLog
 import Testing
 import MyologTestSupport
 
@@ -15,6 +15,21 @@ struct CanonicalJSONTests {
         // U+FB01 sorts after U+1F600 by code point but before it by UTF-16 code unit (0xD83D).
         let value: JSONValue = ["\u{1F600}": 1, "\u{FB01}": 2]
         #expect(value.canonicalString == "{\"\u{1F600}\":1,\"\u{FB01}\":2}")
+    }
+
+    @Test("the eight-bytes-at-a-time escape scan agrees with a byte-by-byte one (seeded)", arguments: 0..<10)
+    func escapeScanProperty(seed: Int) {
+        var rng = SeededGenerator(seed: UInt64(seed))
+        // Mostly base64 characters (what sealed payloads are), with every byte value sometimes,
+        // at every length and position around the eight-byte words.
+        let base64 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".utf8)
+        for _ in 0..<2_000 {
+            var bytes = (0..<Int(rng.next() % 40)).map { _ in base64[Int(rng.next() % UInt64(base64.count))] }
+            if !bytes.isEmpty, rng.next() % 2 == 0 { bytes[Int(rng.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: rng.next() % 128) }
+            let string = String(decoding: bytes, as: UTF8.self)
+            let expected = string.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+            #expect(CanonicalJSON.Writer.needsEscape(string) == expected, "\(bytes)")
+        }
     }
 
     @Test("the UTF-8 comparison orders keys exactly as UTF-16 code units do (seeded)", arguments: 0..<20)

@@ -16,9 +16,13 @@ struct SealedPayloadTests {
             var encoded: [UInt8] = []
             Base64.encode(bytes, into: &encoded)
             #expect(String(decoding: encoded, as: UTF8.self) == Data(bytes).base64EncodedString())
-            #expect(Base64.decode(encoded) == bytes)
+            #expect(encoded.withUnsafeBufferPointer(Base64.decode) == bytes)
+            #expect(encoded.withUnsafeBufferPointer(Base64.decodedCount) == bytes.count)
         }
-        for bad in ["A", "AB=C", "A===", "AB*D", "AA==AAAA", "QUI"] { #expect(Base64.decode(Array(bad.utf8)) == nil, "\(bad)") }
+        for bad in ["A", "AB=C", "A===", "AB*D", "AA==AAAA", "QUI"] {
+            #expect(Array(bad.utf8).withUnsafeBufferPointer(Base64.decode) == nil, "\(bad)")
+            #expect(Array(bad.utf8).withUnsafeBufferPointer(Base64.decodedCount) == nil, "\(bad)")
+        }
     }
 
     @Test("a sealed payload opens with its key and its event's data only; any altered byte refuses")
@@ -66,13 +70,23 @@ struct PatientKeyReceiptTests {
         _ = try a.receiveBatch(try b.read { try $0.events(origin: b.identity.nodeID, after: 0, limit: 10) })  // A learns B's agreement key
         #expect(try b.read { try $0.patientsWithoutKeys() } == [patient])
         let agreement = try #require(b.identity.agreementKey?.publicKey)
-        let wrong = try SealedPatientKey.seal(SymmetricKey(size: .bits256), patient: patient, to: b.identity.nodeID, agreementKey: agreement)
+        let wrong = try SealedPatientKey.Parcel(to: b.identity.nodeID, agreementKey: agreement).seal(SymmetricKey(size: .bits256), patient: patient)
         #expect(throws: EventLogError.self) { try b.receiveSealedKeys([wrong]) }
-        let forC = try SealedPatientKey.seal(SymmetricKey(size: .bits256), patient: patient, to: c.identity.nodeID, agreementKey: try #require(c.identity.agreementKey?.publicKey))
+        let forC = try SealedPatientKey.Parcel(to: c.identity.nodeID, agreementKey: try #require(c.identity.agreementKey?.publicKey)).seal(SymmetricKey(size: .bits256), patient: patient)
         #expect(throws: EventLogError.self) { try b.receiveSealedKeys([forC]) }
         #expect(try keyCount(b) == 0)
         let genuine = try a.read { try $0.sealedKeys(for: [patient], to: b.identity.nodeID) }
         #expect(genuine.count == 1)
+        // The genuine wrapped key, moved onto another patient or relabelled for another node,
+        // does not open (the patient and recipient are bound into its wrapping).
+        var moved = genuine[0]
+        moved.patient = PatientID.make()
+        #expect(throws: EventLogError.self) { try b.receiveSealedKeys([moved]) }
+        var relabelled = genuine[0]
+        relabelled.recipient = c.identity.nodeID
+        var opener = SealedPatientKey.Opener(agreementKey: try #require(b.identity.agreementKey))
+        #expect(opener.open(relabelled) == nil)
+        #expect(opener.open(genuine[0]) != nil, "the same opener, the untouched key: it opens")
         #expect(try b.receiveSealedKeys(genuine).stored == 1)
         #expect(try b.read { try $0.events(patient: patient).first?.readablePayload } == #"{"text":"private"}"#)
         // Erased at A; the erasure reaches B; the key offered again is discarded.
