@@ -60,9 +60,14 @@ let package = Package(
             name: "Projections",
             dependencies: ["EventLog", "ClinicalEvents", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Who was shown which patient's data: the access log's projection, queries and review.
+        .target(
+            name: "AccessAudit",
+            dependencies: ["EventLog", "ClinicalEvents", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .target(
             name: "FHIRExport",
-            dependencies: ["EventLog", "ClinicalEvents", "Projections", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["EventLog", "ClinicalEvents", "Projections", "AccessAudit", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "SyncHTTP",
@@ -115,6 +120,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        .testTarget(name: "AccessAuditTests", dependencies: ["AccessAudit", "FHIRExport", "ClinicalEvents", "EventLog", "MyologTestSupport"]),
         .testTarget(name: "FHIRExportTests", dependencies: ["FHIRExport", "Projections", "ClinicalEvents", "EventLog", "MyologTestSupport"]),
         .testTarget(
             name: "MyologCLITests",

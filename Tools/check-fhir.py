@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Validates `myolog export fhir` output with an independent FHIR implementation.
+"""Validates `myolog export fhir` output (and Bundles of AuditEvents) with an independent FHIR implementation.
 
 Each Bundle is validated with the R4B models of `fhir.resources` (pydantic), every entry's
 resource again with its own resource class, and every `urn:uuid:` reference must point at an
@@ -26,6 +26,8 @@ REQUIRED_CODES = {
     ("MedicationStatement", "status"): {"active", "completed", "entered-in-error", "intended", "stopped", "on-hold", "unknown", "not-taken"},
     ("CodeSystem", "status"): {"draft", "active", "retired", "unknown"},
     ("CodeSystem", "content"): {"not-present", "example", "fragment", "complete", "supplement"},
+    ("AuditEvent", "action"): {"C", "R", "U", "D", "E"},
+    ("AuditEvent", "outcome"): {"0", "4", "8", "12"},
     ("Bundle", "type"): {"document", "message", "transaction", "transaction-response", "batch", "batch-response", "history", "searchset", "collection"},
 }
 
