@@ -60,9 +60,14 @@ let package = Package(
             name: "Projections",
             dependencies: ["EventLog", "ClinicalEvents", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Who was shown which patient's data: the access log's projection, queries and review.
+        .target(
+            name: "AccessAudit",
+            dependencies: ["EventLog", "ClinicalEvents", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .target(
             name: "FHIRExport",
-            dependencies: ["EventLog", "ClinicalEvents", "Projections", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["EventLog", "ClinicalEvents", "Projections", "AccessAudit", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "SyncHTTP",
@@ -95,6 +100,7 @@ let package = Package(
                 "Projections",
                 "SyncHTTP",
                 "FHIRExport",
+                "AccessAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The CLI chooses where the server's log lines go (stderr) and at what level.
                 .product(name: "Logging", package: "swift-log"),
@@ -115,6 +121,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        .testTarget(name: "AccessAuditTests", dependencies: ["AccessAudit", "ClinicalEvents", "EventLog", "MyologTestSupport"]),
         .testTarget(name: "FHIRExportTests", dependencies: ["FHIRExport", "Projections", "ClinicalEvents", "EventLog", "MyologTestSupport"]),
         .testTarget(
             name: "MyologCLITests",

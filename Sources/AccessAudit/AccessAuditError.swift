@@ -1,0 +1,7 @@
+/// Why the access log could not be read back: a row of `access_log` that does not hold what
+/// ``AccessProjection`` writes (the table was edited outside Myolog; `rebuild` restores it).
+public struct AccessAuditError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var column: String
+    public var value: String
+    public var description: String { "access_log.\(column): \"\(value.prefix(60))\" is not what Myolog writes there; run `myolog rebuild`" }
+}

@@ -1,0 +1,88 @@
+import ClinicalEvents
+import EventLog
+import GRDB
+
+/// One access to one patient's data (or one unscoped query), as an auditor reads it.
+public struct AccessEntry: Sendable, Hashable, Encodable {
+    /// The ``RecordAccessed`` event.
+    public var event: EventID
+    public var at: Timestamp
+    public var user: String
+    /// The node where it happened, and that node's site.
+    public var node: NodeID
+    public var site: String?
+    public var action: RecordAccessed.Action
+    public var command: String
+    /// Nil for an unscoped query (see `rows`).
+    public var patient: PatientID?
+    /// How many patients the one access covered (a listing, an export of all).
+    public var patientCount: Int
+    public var purpose: RecordAccessed.Purpose
+    public var outcome: RecordAccessed.Outcome
+    public var detail: String?
+    public var statement: String?
+    public var rows: Int?
+    public var peer: NodeID?
+}
+
+/// Which accesses an auditor asks for; every condition given must hold.
+public struct AccessFilter: Sendable, Hashable {
+    public var patient: PatientID?
+    public var user: String?
+    /// From this instant (inclusive) …
+    public var since: Timestamp?
+    /// … up to this one (exclusive).
+    public var until: Timestamp?
+    public var action: RecordAccessed.Action?
+
+    public init(patient: PatientID? = nil, user: String? = nil, since: Timestamp? = nil, until: Timestamp? = nil, action: RecordAccessed.Action? = nil) {
+        self.patient = patient
+        self.user = user
+        self.since = since
+        self.until = until
+        self.action = action
+    }
+}
+
+/// The access log of a store (every site's accesses it has received), read through
+/// ``AccessProjection``'s indexes: by patient, by user, or by time.
+public struct AccessLog {
+    let reader: EventReader
+
+    public init(_ reader: EventReader) {
+        self.reader = reader
+    }
+
+    /// The accesses `filter` selects, oldest first (ties by event id): the same order at every
+    /// site that holds the same events.
+    public func entries(_ filter: AccessFilter = AccessFilter()) throws -> [AccessEntry] {
+        var clauses: [String] = [], arguments: StatementArguments = []
+        if let patient = filter.patient { clauses.append("patient = ?"); arguments += [patient.rawValue] }
+        if let user = filter.user { clauses.append("user = ?"); arguments += [user] }
+        if let since = filter.since { clauses.append("at >= ?"); arguments += [since.description] }
+        if let until = filter.until { clauses.append("at < ?"); arguments += [until.description] }
+        if let action = filter.action { clauses.append("action = ?"); arguments += [action.rawValue] }
+        let condition = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        let sites = try reader.sites()
+        return try Row.fetchAll(reader.database, sql: "SELECT * FROM access_log \(condition) ORDER BY at, event, patient", arguments: arguments).map { row in
+            try Self.entry(row, sites: sites)
+        }
+    }
+
+    static func entry(_ row: Row, sites: [NodeID: String]) throws -> AccessEntry {
+        func parsed<Value>(_ column: String, _ parse: (String) -> Value?) throws -> Value {
+            let text: String = row[column]
+            guard let value = parse(text) else { throw AccessAuditError(column: column, value: text) }
+            return value
+        }
+        let node = try parsed("origin", NodeID.init)
+        let patient: String = row["patient"]
+        return AccessEntry(
+            event: try parsed("event", EventID.init), at: try parsed("at", Timestamp.init(rfc3339:)), user: row["user"],
+            node: node, site: sites[node], action: try parsed("action", RecordAccessed.Action.init(rawValue:)), command: row["command"],
+            patient: patient.isEmpty ? nil : try parsed("patient", PatientID.init), patientCount: row["patientCount"],
+            purpose: try parsed("purpose", RecordAccessed.Purpose.init(rawValue:)), outcome: try parsed("outcome", RecordAccessed.Outcome.init(rawValue:)),
+            detail: row["detail"], statement: row["statement"], rows: row["rowCount"],
+            peer: (row["peer"] as String?).flatMap(NodeID.init))
+    }
+}
