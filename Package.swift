@@ -100,6 +100,7 @@ let package = Package(
                 "Projections",
                 "SyncHTTP",
                 "FHIRExport",
+                "AccessAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The CLI chooses where the server's log lines go (stderr) and at what level.
                 .product(name: "Logging", package: "swift-log"),

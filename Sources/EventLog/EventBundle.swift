@@ -28,8 +28,11 @@ public enum EventBundle {
     /// With `recipient`, the keys of every patient the bundle carries events of, sealed to that
     /// node: it must be a node this store trusts and holds the enrolment of (refused otherwise,
     /// before anything is written).
+    /// `disclosing` is told the patients whose events the bundle carries once it is written and
+    /// before it appears under its name: a throw there leaves no bundle (the CLI records the
+    /// disclosure in it, failing closed).
     public static func export(_ store: EventStore, beyond clock: VectorClock?, for recipient: NodeID? = nil, to url: URL, replacing: Bool = false,
-                              batchSize: Int = 1000) throws -> Int {
+                              batchSize: Int = 1000, disclosing: ([PatientID]) throws -> Void = { _ in }) throws -> Int {
         if let recipient {
             let known = try store.read { reader in
                 try reader.trust(of: recipient) == .trusted
@@ -40,11 +43,13 @@ public enum EventBundle {
             }
         }
         return try AtomicFile.write(to: url, replacing: replacing) { handle in
-            try write(store, beyond: clock, for: recipient, to: handle, batchSize: batchSize)
+            let (count, patients) = try write(store, beyond: clock, for: recipient, to: handle, batchSize: batchSize)
+            try disclosing(patients)
+            return count
         }
     }
 
-    private static func write(_ store: EventStore, beyond clock: VectorClock?, for recipient: NodeID?, to handle: FileHandle, batchSize: Int) throws -> Int {
+    private static func write(_ store: EventStore, beyond clock: VectorClock?, for recipient: NodeID?, to handle: FileHandle, batchSize: Int) throws -> (events: Int, patients: [PatientID]) {
         var hasher = SHA256()
         var buffer: [UInt8] = []
         func emit(_ bytes: [UInt8]) throws {
@@ -85,7 +90,7 @@ public enum EventBundle {
         buffer.append(contentsOf: JSONValue.object(["events": .int(count), "keys": .int(keys), "sha256": .string(digest)]).canonicalBytes)
         buffer.append(UInt8(ascii: "\n"))
         try handle.write(contentsOf: buffer)
-        return count
+        return (count, patients.sorted())
     }
 
     /// Checks the whole bundle, then offers its events to `store` in batches that each commit in

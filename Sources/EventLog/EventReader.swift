@@ -121,6 +121,17 @@ public class EventReader {
         }
     }
 
+    /// The patients with events in the log (of these types, if given), in id order: whose data a
+    /// whole-log listing shows.
+    public func patients(withEventsOf types: Set<String>? = nil) throws -> [PatientID] {
+        var sql = "SELECT DISTINCT patient FROM events WHERE patient IS NOT NULL", arguments: StatementArguments = []
+        if let types {
+            sql += " AND type IN (\(Array(repeating: "?", count: types.count).joined(separator: ",")))"
+            arguments += StatementArguments(types.sorted())
+        }
+        return try String.fetchAll(db, sql: sql + " ORDER BY patient", arguments: arguments).compactMap(PatientID.init)
+    }
+
     /// Streams every patient's events, one patient at a time (patients in id order, each
     /// patient's events in log order), through the patient index: what a rebuild or a whole-store
     /// export folds, with one patient's events in memory at once.

@@ -33,6 +33,10 @@ public enum LogExchange {
         /// Patient keys received from and sent to the peer.
         public var keysReceived = 0, keysSent = 0
 
+        /// The patients whose (sealed) events this sync moved each way: what each side disclosed
+        /// to the other, for the access log.
+        public var patientsReceived = Set<PatientID>(), patientsSent = Set<PatientID>()
+
         public var movedNothing: Bool { received.values.reduce(0, +) + sent.values.reduce(0, +) == 0 }
     }
 
@@ -88,6 +92,7 @@ public enum LogExchange {
                 let keys = lacking.isEmpty ? [] : try await peer.keys(for: lacking, to: local.identity.nodeID)
                 let receipt = try local.receiveBatch(batch, keys: keys)
                 report.add(receipt, to: \.received)
+                report.patientsReceived.formUnion(batch.lazy.filter(\.isSealed).compactMap(\.patient))
                 report.keysReceived += receipt.keys.stored
             }
         }
@@ -114,7 +119,10 @@ public enum LogExchange {
         // same way: one request (and one transaction at the peer) per `batchSize` events.
         var outgoing: [EventEnvelope] = []
         func offer(everything: Bool = false) async throws {
-            try await outgoing.commitSigned(limit: batchSize, everything: everything) { report.add(try await peer.receive($0), to: \.sent) }
+            try await outgoing.commitSigned(limit: batchSize, everything: everything) { batch in
+                report.add(try await peer.receive(batch), to: \.sent)
+                report.patientsSent.formUnion(batch.lazy.filter(\.isSealed).compactMap(\.patient))
+            }
         }
         for origin in mine.keys.sorted() where !forked.contains(origin) {
             let target = mine[origin]!.sequence

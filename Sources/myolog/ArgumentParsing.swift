@@ -30,3 +30,6 @@ extension VocabularyTerm: ExpressibleByArgument {
     public static var allValueStrings: [String] { allCases.map(\.id) }
     public var defaultValueDescription: String { id }
 }
+
+extension RecordAccessed.Purpose: ExpressibleByArgument {}
+extension RecordAccessed.Action: ExpressibleByArgument {}

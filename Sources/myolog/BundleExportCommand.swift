@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClinicalEvents
 import EventLog
 import Foundation
 
@@ -40,8 +41,13 @@ struct BundleExportCommand: ParsableCommand {
     func run() throws {
         let url = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
         try AtomicFile.checkTarget(url, replacing: force)  // before opening the store: a refusal touches nothing
+        let user = try global.requireReader()
         let store = try global.openStore()
-        let count = try EventBundle.export(store, beyond: try clock(), for: recipient, to: url, replacing: force)
+        let count = try EventBundle.export(store, beyond: try clock(), for: recipient, to: url, replacing: force) { patients in
+            guard !patients.isEmpty else { return }
+            try global.record(RecordAccessed(action: .disclosure, command: "bundle export", patients: patients, purpose: global.purpose,
+                                             detail: recipient == nil ? "sealed payloads without keys" : "with keys", peer: recipient), in: store, by: user)
+        }
         if global.json {
             print(JSONValue.object(["events": .int(count), "file": .string(url.path)]).canonicalString)
         } else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClinicalEvents
 import EventLog
 import Projections
 
@@ -19,8 +20,10 @@ struct ConflictsCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
+        let user = try global.requireReader()
         let store = try global.openStore()
         let conflicts = try store.read { try PatientViews($0).conflicts() }
+        try global.record(RecordAccessed(action: .query, command: "conflicts", patients: conflicts.map(\.patientId), purpose: global.purpose), in: store, by: user)
         if global.json {
             print(try CanonicalEncoder().string(conflicts))
             return

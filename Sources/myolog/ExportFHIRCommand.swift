@@ -56,22 +56,25 @@ struct ExportFHIRCommand: ParsableCommand {
             if let outURL { try write(bytes, to: outURL) } else { print(FHIRCodes.document.canonicalString) }
             return
         }
+        let user = try global.requireReader()
         let store = try global.openStore()
         let travel = time.travel
         if all {
-            try exportAll(store, travel: travel, to: outURL!)
+            try exportAll(store, travel: travel, to: outURL!, by: user)
             return
         }
-        let bundle = try store.read { reader -> JSONValue in
-            let id = try ClinicalSession.resolvePatient(patient!, in: reader)
-            try ClinicalSession.requireReadable(id, in: reader)
-            guard let bundle = try FHIRPatientBundle.make(patient: id, events: reader.events(patient: id), sites: reader.sites(), travel: travel) else {
-                if let withdrawal = try ClinicalSession.withdrawal(of: id, in: reader) {
-                    throw ClinicalError.registrationWithdrawn(patient: id.rawValue, by: withdrawal.id.rawValue)
+        let id = try store.read { try ClinicalSession.resolvePatient(patient!, in: $0) }
+        let bundle = try global.recordedRead(.export, command: "export fhir", patients: [id], in: store, by: user) {
+            try store.read { reader -> JSONValue in
+                try ClinicalSession.requireReadable(id, in: reader)
+                guard let bundle = try FHIRPatientBundle.make(patient: id, events: reader.events(patient: id), sites: reader.sites(), travel: travel) else {
+                    if let withdrawal = try ClinicalSession.withdrawal(of: id, in: reader) {
+                        throw ClinicalError.registrationWithdrawn(patient: id.rawValue, by: withdrawal.id.rawValue)
+                    }
+                    throw ValidationError("patient: \(id) was not yet registered at that moment")
                 }
-                throw ValidationError("patient: \(id) was not yet registered at that moment")
+                return bundle
             }
-            return bundle
         }
         let bytes = Array(bundle.canonicalString.utf8) + [UInt8(ascii: "\n")]
         if let outURL {
@@ -86,7 +89,9 @@ struct ExportFHIRCommand: ParsableCommand {
 
     /// One file per patient, streamed: one patient's events in memory at a time. Written into a
     /// hidden directory first and renamed at the end, so a failed export leaves nothing half-done.
-    private func exportAll(_ store: EventStore, travel: TimeTravel, to directory: URL) throws {
+    /// The export of all is one access record naming every patient exported (a bulk record, as
+    /// BALP's Export pattern allows), committed before the directory appears under its name.
+    private func exportAll(_ store: EventStore, travel: TimeTravel, to directory: URL, by user: String) throws {
         let fileManager = FileManager.default
         if fileManager.fileExists(atPath: directory.path) {
             guard (try? fileManager.contentsOfDirectory(atPath: directory.path))?.isEmpty == true else {
@@ -112,6 +117,8 @@ struct ExportFHIRCommand: ParsableCommand {
             }
             try writeNew(Array(JSONValue.object(["format": "myolog-fhir-export", "fhirVersion": "4.0.1", "patients": .array(index)]).canonicalString.utf8) + [10],
                       to: partial.appendingPathComponent("index.json"))
+            let exported = index.compactMap { $0.objectValue?["patientId"]?.stringValue.flatMap(PatientID.init) }
+            try global.record(RecordAccessed(action: .export, command: "export fhir --all", patients: exported, purpose: global.purpose), in: store, by: user)
             try fileManager.moveItem(at: partial, to: directory)
             let seconds = Date().timeIntervalSince(started)
             if global.json {

@@ -3,6 +3,7 @@ import ClinicalEvents
 import EventLog
 import Foundation
 import Projections
+import AccessAudit
 
 /// Options every command accepts, before or after its name.
 struct GlobalOptions: ParsableArguments {
@@ -15,6 +16,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON for scripts instead of text for people.")
     var json = false
 
+    @Option(help: ArgumentHelp("Why patient data is being read; recorded with every read (HL7 PurposeOfUse).", valueName: "purpose"))
+    var purpose: RecordAccessed.Purpose = .treatment
+
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// The store directory from --store or $MYOLOG_STORE.
@@ -26,7 +30,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The read models every store opened by the CLI keeps in step with its log.
-    static let projections: [any LogProjection] = [PatientProjection()]
+    static let projections: [any LogProjection] = [PatientProjection(), AccessProjection()]
 
     /// `concurrentReads`: for `serve`, reads on connections of their own beside the writer.
     func openStore(concurrentReads: Bool = false) throws -> EventStore {

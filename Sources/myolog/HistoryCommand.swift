@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClinicalEvents
 import EventLog
 import Projections
 
@@ -16,8 +17,12 @@ struct HistoryCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The event id or its last 12 characters.", valueName: "event"), transform: IDReference.init) var event: IDReference
 
     func run() throws {
+        let user = try global.requireReader()
         let store = try global.openStore()
-        let trail = try store.read { try AuditTrail($0).history(of: event) }
+        let entry = try store.read { try $0.resolveEvent(event) }
+        let trail = try global.recordedRead(.read, command: "history", patients: entry.patient.map { [$0] } ?? [], detail: entry.id.rawValue, in: store, by: user) {
+            try store.read { try AuditTrail($0).history(of: event) }
+        }
         if global.json {
             print(try CanonicalEncoder().string(trail))
         } else {

@@ -24,7 +24,7 @@ struct LogCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only events of this type, e.g. PainScoreRecorded.", valueName: "type")) var type: String?
 
     /// The event types a log can hold: the clinical ones and the node's enrolment.
-    static var knownTypes: [String] { [EventStore.nodeEnrolledType] + ClinicalEvent.payloadTypes.map { $0.eventType } }
+    static var knownTypes: [String] { [EventStore.nodeEnrolledType] + ClinicalEvent.payloadTypes.map { $0.eventType } + [RecordAccessed.eventType] }
 
     func validate() throws {
         if let type, !Self.knownTypes.contains(type) {
@@ -33,10 +33,17 @@ struct LogCommand: ParsableCommand {
     }
 
     func run() throws {
+        let user = try global.requireReader()
         let store = try global.openStore()
         let json = global.json
-        try store.read { reader in
+        // Whose events are about to be shown, recorded before the first line is printed.
+        let (patientID, shown) = try store.read { reader in
             let patientID = try patient.map { try ClinicalSession.resolvePatient($0, in: reader) }
+            return (patientID, try patientID.map { [$0] } ?? reader.patients(withEventsOf: type.map { [$0] }))
+        }
+        try global.record(RecordAccessed(action: patientID == nil ? .query : .read, command: "log", patients: shown, purpose: global.purpose,
+                                         detail: type.map { "type \($0)" }), in: store, by: user)
+        try store.read { reader in
             var out = StandardOutput()
             var first = true
             if json { out.write("[") } else { out.write(EventLine.header + "\n") }

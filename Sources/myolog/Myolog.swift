@@ -32,7 +32,7 @@ struct Myolog: AsyncParsableCommand {
             CommandGroup(name: "Sync and trust", subcommands: [
                 SyncCommand.self, ServeCommand.self, BundleCommand.self, PeerCommand.self, TLSIdentityCommand.self, ForksCommand.self,
             ]),
-            CommandGroup(name: "Audit and export", subcommands: [VerifyCommand.self, ExportCommand.self, RetentionCommand.self]),
+            CommandGroup(name: "Audit and export", subcommands: [VerifyCommand.self, AuditCommand.self, ExportCommand.self, RetentionCommand.self]),
             CommandGroup(name: "Store maintenance", subcommands: [InitCommand.self, IdCommand.self, RebuildCommand.self]),
             CommandGroup(name: "Demo", subcommands: [DemoCommand.self]),
         ])

@@ -25,8 +25,11 @@ struct PatientsCommand: ParsableCommand {
     }
 
     func run() throws {
+        let user = try global.requireReader()
         let store = try global.openStore()
         let rows = try store.read { try PatientViews($0).patients(search: search, time.travel) }
+        try global.record(RecordAccessed(action: .query, command: "patients", patients: rows.map(\.patientId), purpose: global.purpose,
+                                         detail: search == nil ? nil : "search (the text is not recorded: it may be a name)"), in: store, by: user)
         if global.json {
             print(try CanonicalEncoder().string(rows))
             return

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClinicalEvents
 import EventLog
 import Foundation
 
@@ -33,10 +34,12 @@ struct QueryCommand: ParsableCommand {
 
     func run() throws {
         // Open (and migrate, rebuild) the store the usual way first, so the tables exist.
+        let user = try global.requireReader()
         let store = try global.openStore()
         var limits = ReadOnlyQuery.Limits()
         limits.seconds = timeout
         let result = try ReadOnlyQuery(store: store.directory).run(sql, limits: limits)
+        try global.record(Self.access(sql, result, purpose: global.purpose), in: store, by: user)
         var out = StandardOutput()
         if global.json {
             out.write("[")
@@ -63,6 +66,21 @@ struct QueryCommand: ParsableCommand {
             out.write("(\(result.rows.count) row\(result.rows.count == 1 ? "" : "s"))\n")
         }
         out.flush()
+    }
+
+    /// The access a query made: the patients of its rows when it returned a patient column
+    /// (`patient`, `patientId`: every view table has one), otherwise an unscoped query of so
+    /// many rows — the statement recorded either way.
+    static func access(_ sql: String, _ result: ReadOnlyQuery.Result, purpose: RecordAccessed.Purpose) -> RecordAccessed {
+        let columns = result.columns.indices.filter { ["patient", "patientid"].contains(result.columns[$0].lowercased()) }
+        guard !columns.isEmpty else {
+            return RecordAccessed(action: .query, command: "query", patients: [], purpose: purpose, statement: sql, rows: result.rows.count)
+        }
+        var patients: [PatientID] = []
+        for row in result.rows {
+            for column in columns { if case .text(let text) = row[column], let patient = PatientID(text) { patients.append(patient) } }
+        }
+        return RecordAccessed(action: .query, command: "query", patients: patients, purpose: purpose, statement: sql, rows: result.rows.count)
     }
 
     static func write(_ value: ReadOnlyQuery.Value, to writer: inout CanonicalJSON.Writer) {

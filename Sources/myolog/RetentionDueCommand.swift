@@ -27,10 +27,12 @@ struct RetentionDueCommand: ParsableCommand {
     }
 
     func run() throws {
+        let user = try global.requireReader()
         let store = try global.openStore()
         let day = asOf ?? Timestamp.now().civilDate(in: .current)
         let entries = try store.read { try RetentionSchedule($0).entries(asOf: day) }
         let due = entries.filter(\.isDue), held = entries.filter { $0.isDue == false && !$0.holds.isEmpty && day >= $0.retainUntil }
+        try global.record(RecordAccessed(action: .query, command: "retention due", patients: (due + held).map(\.patientId), purpose: global.purpose), in: store, by: user)
         if global.json {
             print(try CanonicalEncoder().string(due))
             return

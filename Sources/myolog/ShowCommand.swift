@@ -24,18 +24,21 @@ struct ShowCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient"), transform: IDReference.init) var patient: IDReference
 
     func run() throws {
+        let user = try global.requireReader()
         let store = try global.openStore()
         let travel = time.travel
-        let view = try store.read { reader -> PatientView in
-            let id = try ClinicalSession.resolvePatient(patient, in: reader)
-            try ClinicalSession.requireReadable(id, in: reader)
-            guard let view = try PatientViews(reader).show(id, travel) else {
-                if let withdrawal = try ClinicalSession.withdrawal(of: id, in: reader) {
-                    throw ClinicalError.registrationWithdrawn(patient: id.rawValue, by: withdrawal.id.rawValue)
+        let id = try store.read { try ClinicalSession.resolvePatient(patient, in: $0) }
+        let view = try global.recordedRead(.read, command: "show", patients: [id], in: store, by: user) {
+            try store.read { reader -> PatientView in
+                try ClinicalSession.requireReadable(id, in: reader)
+                guard let view = try PatientViews(reader).show(id, travel) else {
+                    if let withdrawal = try ClinicalSession.withdrawal(of: id, in: reader) {
+                        throw ClinicalError.registrationWithdrawn(patient: id.rawValue, by: withdrawal.id.rawValue)
+                    }
+                    throw ValidationError("patient: \(id) was not yet registered at that moment")
                 }
-                throw ValidationError("patient: \(id) was not yet registered at that moment")
+                return view
             }
-            return view
         }
         if global.json {
             print(try CanonicalEncoder().string(view))

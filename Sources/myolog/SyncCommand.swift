@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClinicalEvents
 import EventLog
 import Foundation
 import Projections
@@ -47,8 +48,9 @@ struct SyncCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let user = try global.requireReader()
         let local = try global.openStore()
-        let (report, openForks) = try await SyncReportPrinter(json: global.json).run(local) { try await exchange(local) }
+        let (report, openForks) = try await SyncReportPrinter(json: global.json).run(local) { try await exchange(local, by: user) }
         if report.peer.node == local.identity.nodeID {
             FileHandle.standardError.write(Data("myolog: error: peer: \(peer) has this store's own node id \(local.identity.nodeID): one of the two is a copy (cp -r, a restored backup); two stores must never share a node key — re-create one with `myolog init`\n".utf8))
             throw ExitCode(3)
@@ -56,7 +58,15 @@ struct SyncCommand: AsyncParsableCommand {
         if !openForks.isEmpty { throw ExitCode(3) }
     }
 
-    private func exchange(_ local: EventStore) async throws -> LogExchange.Report {
+    /// Syncs, then records what this store disclosed to the peer (the patients whose events it
+    /// sent) — and, with a peer directory, what the peer's store disclosed to this one, in that
+    /// store's own log. A server peer records its side itself (`myolog serve`).
+    private func recordDisclosure(of patients: Set<PatientID>, to peer: NodeID, in store: EventStore, by user: String) throws {
+        guard !patients.isEmpty else { return }
+        try global.record(RecordAccessed(action: .disclosure, command: "sync", patients: Array(patients), purpose: global.purpose, peer: peer), in: store, by: user)
+    }
+
+    private func exchange(_ local: EventStore, by user: String) async throws -> LogExchange.Report {
         let report: LogExchange.Report
         if peer.lowercased().hasPrefix("http://") || peer.lowercased().hasPrefix("https://") {
             report = try await HTTPLogPeer.withConnection(to: peer, as: NodeCertificate(identity: local.identity), trusting: local.accepts) { remote in
@@ -83,7 +93,9 @@ struct SyncCommand: AsyncParsableCommand {
                 throw TrustRefusal.notTrustedByPeer(node: local.identity.nodeID, peer: "the store at \(other.directory.path)")
             }
             report = try await LogExchange.sync(local, with: other, batchSize: batchSize)
+            try recordDisclosure(of: report.patientsReceived, to: local.identity.nodeID, in: other, by: user)
         }
+        try recordDisclosure(of: report.patientsSent, to: report.peer.node, in: local, by: user)
         return report
     }
 }

@@ -22,11 +22,14 @@ struct TimelineCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient"), transform: IDReference.init) var patient: IDReference
 
     func run() throws {
+        let user = try global.requireReader()
         let store = try global.openStore()
-        let lines = try store.read { reader in
-            let id = try ClinicalSession.resolvePatient(patient, in: reader)
-            try ClinicalSession.requireReadable(id, in: reader)
-            return try AuditTrail(reader).timeline(id, time.travel)
+        let id = try store.read { try ClinicalSession.resolvePatient(patient, in: $0) }
+        let lines = try global.recordedRead(.read, command: "timeline", patients: [id], in: store, by: user) {
+            try store.read { reader in
+                try ClinicalSession.requireReadable(id, in: reader)
+                return try AuditTrail(reader).timeline(id, time.travel)
+            }
         }
         if global.json {
             print(try CanonicalEncoder().string(lines))

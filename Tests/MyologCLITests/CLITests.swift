@@ -116,7 +116,8 @@ struct CLITests {
         #expect(retracted.status == 0)
         let before = try logBytes(store)
         let arguments = bad.arguments.map { $0.replacingOccurrences(of: "$P", with: patient).replacingOccurrences(of: "$E", with: tp.lastWord) }
-        let result = try MyologProcess.run(["--store", store] + (bad.withAuthor ? ["--as", "alex"] : []) + arguments)
+        let result = try MyologProcess.run(["--store", store] + (bad.withAuthor ? ["--as", "alex"] : []) + arguments,
+                                           environment: MyologProcess.environment(bad.withAuthor ? [:] : ["MYOLOG_USER": ""]))
         #expect(result.status != 0, "\(bad.name) was accepted: \(result.stdout)")
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(bad.name): \(result.stderr)")

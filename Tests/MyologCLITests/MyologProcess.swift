@@ -22,11 +22,12 @@ struct MyologProcess {
         return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("myolog")
     }()
 
-    /// A clean environment: no inherited store or user unless a test sets them.
+    /// A clean environment: no inherited store; the user `tester` unless a test sets another
+    /// (or removes it, `"MYOLOG_USER": ""`): every command that shows patient data needs one.
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["MYOLOG_STORE"] = nil
-        environment["MYOLOG_USER"] = nil
+        environment["MYOLOG_USER"] = "tester"
         environment["TZ"] = "UTC"
         return environment.merging(extra) { _, new in new }
     }

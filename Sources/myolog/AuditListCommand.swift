@@ -1,0 +1,55 @@
+import AccessAudit
+import ArgumentParser
+import EventLog
+
+struct AuditListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List accesses to patient data, oldest first (one line per patient an access covered).",
+        discussion: """
+            --json prints the entries as a JSON array (Schemas/views/audit.schema.json); --csv as
+            RFC 4180 CSV with a header. Stores holding the same events print the same bytes.
+
+            Examples:
+              myolog audit --patient 3f2a9c1b
+              myolog audit --user alex --since 2026-03-01 --until 2026-03-31 --csv
+              myolog audit --action export --json
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var filter: AuditFilterOptions
+    @Flag(help: "Print CSV (RFC 4180) instead of a table.") var csv = false
+
+    func validate() throws {
+        if csv && global.json { throw ValidationError("csv: give --csv or --json, not both") }
+    }
+
+    static let columns = ["at", "user", "site", "node", "action", "command", "patient", "purpose", "outcome", "detail", "rows", "peer", "event"]
+
+    func run() throws {
+        let store = try global.openStore()
+        let entries = try store.read { reader in try AccessLog(reader).entries(try filter.filter(in: reader)) }
+        var out = StandardOutput()
+        if global.json {
+            out.write(try CanonicalEncoder().string(entries) + "\n")
+        } else if csv {
+            out.write(Self.columns.joined(separator: ",") + "\r\n")
+            for entry in entries { out.write(Self.fields(entry).map(QueryCommand.csvField).joined(separator: ",") + "\r\n") }
+        } else {
+            var table = TextTable(["AT", "USER", "SITE", "ACTION", "COMMAND", "PATIENT", "PURPOSE", "OUTCOME"])
+            for entry in entries {
+                table.add([entry.at.description, entry.user, entry.site ?? entry.node.rawValue, entry.action.rawValue, entry.command,
+                           entry.patient.map { String($0.rawValue.prefix(8)) } ?? "(\(entry.rows ?? 0) rows)", entry.purpose.rawValue, entry.outcome.rawValue])
+            }
+            out.write(table.rendered)
+            out.write("\(entries.count) access\(entries.count == 1 ? "" : "es")\n")
+        }
+        out.flush()
+    }
+
+    static func fields(_ entry: AccessEntry) -> [String] {
+        [entry.at.description, entry.user, entry.site ?? "", entry.node.rawValue, entry.action.rawValue, entry.command, entry.patient?.rawValue ?? "",
+         entry.purpose.rawValue, entry.outcome.rawValue, [entry.detail, entry.statement].compactMap { $0 }.joined(separator: "; "),
+         entry.rows.map(String.init) ?? "", entry.peer?.rawValue ?? "", entry.event.rawValue]
+    }
+}
