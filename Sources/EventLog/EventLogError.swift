@@ -110,9 +110,9 @@ public enum EventLogError: Remediable, Sendable, Equatable {
         case .localChainBehind(let head, let signed):
             "this store's own chain ends at sequence \(head), but this node signed up to sequence \(signed): events were removed, or an older copy of the database (a backup?) was put in place; nothing was written"
         case .missingNodeKey(let path):
-            "the node key \(path) is missing: this store can be read and verified, not written"
+            "the node key \(path) is missing: this store can be verified, not written (nor its patient data shown: every read is recorded, signed)"
         case .readOnlyStore(let path):
-            "the store at \(path) is read-only here (a backup, a read-only mount, or another user's): it can be read and verified, not written"
+            "the store at \(path) is read-only here (a backup, a read-only mount, or another user's): it can be verified, not written (nor its patient data shown: every read is recorded)"
         case .storeInaccessible(let path, let reason):
             "cannot open the store at \(path): \(reason)"
         case .notAStore(let path, let reason):

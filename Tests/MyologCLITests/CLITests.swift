@@ -105,7 +105,9 @@ struct CLITests {
         let human = try MyologProcess.run(["log", "--patient", patient], environment: env)
         #expect(human.stdout.contains("active trigger point, right upper trapezius"))
         #expect(human.stdout.contains("retracted"))
-        #expect(try logBytes(store).count == 12)  // NodeEnrolled, registration and the ten writes above
+        // NodeEnrolled, registration and the ten writes above; beside them, each read's access record.
+        #expect(try logBytes(store).filter { !$0.contains("RecordAccessed") }.count == 12)
+        #expect(try logBytes(store).filter { $0.contains("RecordAccessed") }.count == 2, "the two `log` reads")
     }
 
     @Test("bad input: one line naming the field, non-zero exit, the log unchanged", arguments: CLIBadInput.cases)

@@ -1,3 +1,4 @@
+import GRDB
 import EventLog
 import Foundation
 import Testing
@@ -21,9 +22,9 @@ struct ClinicalRefusalsCLITests {
         return result.lastWord
     }
 
+    /// Read with SQLite itself: `log` would record its own access.
     func eventCount(_ store: String) throws -> Int {
-        let log = try MyologProcess.run(["--store", store, "log", "--json"]).stdout
-        return try JSONParser.parse(log.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValueForTest.count
+        try DatabaseQueue(path: store + "/myolog.sqlite").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM events") ?? 0 }
     }
 
     @Test("refused in one line naming the field, with the right exit code, nothing written", arguments: [
@@ -103,7 +104,10 @@ struct ClinicalRefusalsCLITests {
         #expect(write.status == 1 && write.stderr.contains("registration was withdrawn"), "\(write.stderr)")
         let show = try MyologProcess.run(["--store", store, "show", duplicate])
         #expect(show.status == 1 && show.stderr.contains("registration was withdrawn"), "\(show.stderr)")
-        #expect(try eventCount(store) == before)
+        // The refused write wrote nothing; the refused read of an identified patient is recorded as refused.
+        #expect(try eventCount(store) == before + 1)
+        let refused = try DatabaseQueue(path: store + "/myolog.sqlite").read { try String.fetchOne($0, sql: "SELECT payload FROM events ORDER BY position DESC LIMIT 1") }
+        #expect(refused?.contains(#""outcome":"refused""#) == true && refused?.contains(duplicate) == true, "\(refused ?? "")")
         #expect(try MyologProcess.run(["--store", store, "verify"]).status == 0)
     }
 

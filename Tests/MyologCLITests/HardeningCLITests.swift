@@ -1,3 +1,4 @@
+import GRDB
 import EventLog
 import Foundation
 import Testing
@@ -70,13 +71,15 @@ struct HardeningCLITests {
         #expect(!FileManager.default.fileExists(atPath: missing))
     }
 
-    @Test("a lost node.key: reads and verify work, writes are refused naming the recovery, nothing written")
+    @Test("a lost node.key: verify works; reads fail closed (they cannot be recorded) and writes are refused, naming the recovery; nothing written")
     func lostKey() throws {
         let store = try demoStore("store")
         let patient = try firstPatient(store)
         try FileManager.default.removeItem(atPath: store + "/node.key")
         let before = contents(store)
-        #expect(try MyologProcess.run(["--store", store, "show", patient]).status == 0)
+        let read = try MyologProcess.run(["--store", store, "show", patient])
+        #expect(read.status == 1 && read.stdout.isEmpty && read.stderr.contains("audit: this access could not be recorded, so nothing is shown")
+                && read.stderr.contains("node.key is missing") && read.stderr.split(separator: "\n").count == 1, "\(read.stderr)")
         let verify = try MyologProcess.run(["--store", store, "verify"])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         let write = try MyologProcess.run(["--store", store, "--as", "alex", "record", "pain", patient, "--score", "3", "--region", "neck"])
@@ -85,7 +88,7 @@ struct HardeningCLITests {
         #expect(contents(store).filter { !$0.key.hasSuffix("-shm") } == before.filter { !$0.key.hasSuffix("-shm") })
     }
 
-    @Test("a read-only copy (another user's backup, no write permission): reads and verify work, writes are refused")
+    @Test("a read-only copy (another user's backup, no write permission): verify works; reads fail closed and writes are refused")
     func readOnlyCopy() throws {
         let store = try demoStore("store")
         let patient = try firstPatient(store)
@@ -110,7 +113,8 @@ struct HardeningCLITests {
         }
         let verify = try run(["--store", backup, "verify"])
         #expect(verify.status == 0 && verify.stdout.contains("Views: ok"), "\(verify.stdout)\(verify.stderr)")
-        #expect(try run(["--store", backup, "show", patient]).status == 0)
+        let read = try run(["--store", backup, "show", patient])
+        #expect(read.status == 1 && read.stdout.isEmpty && read.stderr.contains("could not be recorded, so nothing is shown"), "\(read.stderr)")
         if !prefix.isEmpty {
             // Another user's store (0700, not theirs): permission denied, said as such.
             let denied = try run(["--store", store, "patients"])
@@ -199,7 +203,8 @@ struct HardeningCLITests {
         let byTail = try MyologProcess.run(["--store", store, "history", String(id.suffix(12))])
         #expect(byTail.status == 0 && byTail.stdout.contains(id), "\(byTail.stderr)")
         let prefix = String(id.prefix(8))
-        let sharing = ids.filter { $0.hasPrefix(prefix) }.count
+        // Counted now, with SQLite: the reads above were recorded, as events of their own.
+        let sharing = try DatabaseQueue(path: store + "/myolog.sqlite").read { try String.fetchAll($0, sql: "SELECT id FROM events") }.filter { $0.hasPrefix(prefix) }.count
         if sharing > 1 {
             let ambiguous = try MyologProcess.run(["--store", store, "history", prefix])
             #expect(ambiguous.status != 0 && ambiguous.stderr.contains("matches \(sharing) events") && ambiguous.stderr.contains("last 12 characters"), "\(ambiguous.stderr)")

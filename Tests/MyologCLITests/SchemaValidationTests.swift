@@ -52,7 +52,7 @@ struct SchemaValidationTests {
         let (_, file) = try storeWithEveryEventType()
         let text = try String(contentsOfFile: file, encoding: .utf8)
         let types = Set(text.matches(of: /"type":"([A-Za-z]+)"/).map { String($0.1) })
-        #expect(types == Set(ClinicalEvent.payloadTypes.map { $0.eventType } + [EventStore.nodeEnrolledType]))
+        #expect(types == Set(ClinicalEvent.payloadTypes.map { $0.eventType } + [EventStore.nodeEnrolledType, RecordAccessed.eventType]))
         #expect(text.contains(#""schemaVersion":1,"sequence":"#) && text.contains(#""schemaVersion":2,"#))
         let result = try checkLog(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
