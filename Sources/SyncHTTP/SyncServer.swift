@@ -33,7 +33,13 @@ public struct SyncServer: Sendable {
     /// Idle connections are closed after this long.
     public static let idleTimeout = TimeAmount.seconds(30)
 
-    public init(store: EventStore, logger: Logger, rateLimit: PeerRateLimit = PeerRateLimit()) throws {
+    /// Told, when a sync ends, which node was served which patients' events or keys (never on
+    /// an event loop: it may write): how `myolog serve` records its disclosures.
+    let disclosed: (@Sendable (NodeID, [PatientID]) throws -> Void)?
+
+    public init(store: EventStore, logger: Logger, rateLimit: PeerRateLimit = PeerRateLimit(),
+                disclosed: (@Sendable (NodeID, [PatientID]) throws -> Void)? = nil) throws {
+        self.disclosed = disclosed
         self.store = store
         self.logger = logger
         self.certificate = try NodeCertificate(identity: store.identity)
@@ -195,7 +201,7 @@ public struct SyncServer: Sendable {
             throw SyncHTTPError(.badRequest, "limit: expected 1 to \(SyncAPI.maximumBatch) as the query parameter limit")
         }
         let batch = try await store.events(origin: origin, after: after, limit: limit)
-        await ledger.served(syncID(request), count: batch.count)
+        await ledger.served(syncID(request), batch)
         SyncMetrics.sent(origin: origin, count: batch.count)
         return Response(status: .ok, headers: [.contentType: SyncAPI.batchMediaType],
                         body: .init(byteBuffer: ByteBuffer(bytes: SyncAPI.encodeBatch(batch))))
@@ -247,6 +253,7 @@ public struct SyncServer: Sendable {
             throw SyncHTTPError(.badRequest, "patients: expected {\"patients\": [at most \(SyncAPI.maximumKeys) patient ids]}")
         }
         let sealed = try await store.keys(for: patients, to: node)
+        await ledger.disclosed(syncID(request), sealed.map(\.patient))
         return Self.json(.ok, SyncAPI.keysJSON(sealed))
     }
 
@@ -266,6 +273,14 @@ public struct SyncServer: Sendable {
 
     private func ended(_ request: Request) async -> Response {
         if let tally = await ledger.end(syncID(request)) {
+            if let disclosed, let peer = NodeID(tally.node), !tally.patients.isEmpty {
+                let patients = tally.patients.sorted()
+                do {
+                    try await NIOThreadPool.singleton.runIfActive { try disclosed(peer, patients) }
+                } catch {
+                    logger.error("could not record the disclosure of \(patients.count) patients' records to node \(peer): \(error)")
+                }
+            }
             SyncMetrics.syncEnded()
             logger.info("\(tally.line(syncID: syncID(request)))", metadata: [
                 "peer": "\(tally.node)", "sync": "\(syncID(request))", "events.sent": "\(tally.served)",
@@ -358,6 +373,8 @@ actor SyncLedger {
         var node: String
         var started = ContinuousClock.now
         var served = 0
+        /// The patients whose sealed events or keys were served.
+        var patients = Set<PatientID>()
         var received: [NodeID: Int] = [:]
         var quarantined = 0
         var heldBack = 0
@@ -396,7 +413,12 @@ actor SyncLedger {
         open[id] = Tally(node: String(node.prefix(64)))
     }
 
-    func served(_ id: String, count: Int) { open[id]?.served += count }
+    func served(_ id: String, _ events: [EventEnvelope]) {
+        open[id]?.served += events.count
+        open[id]?.patients.formUnion(events.lazy.filter(\.isSealed).compactMap(\.patient))
+    }
+
+    func disclosed(_ id: String, _ patients: [PatientID]) { open[id]?.patients.formUnion(patients) }
 
     func received(_ id: String, _ receipt: ReceiveSummary) {
         for (origin, count) in receipt.stored { open[id]?.received[origin, default: 0] += count }

@@ -118,12 +118,14 @@ struct DemoSitesCommand: AsyncParsableCommand {
             Both sites hold \(counts[0]) and \(counts[1]) events; every patient's view is byte-identical at both: \(identical ? "yes" : "NO").
             (The \(miaName) record keeps the whole story: `myolog timeline`, `myolog history EVENT`.)
 
-            Explore (each line runs as printed):
+            Explore (each line runs as printed; every read of patient data is recorded under a user):
+              export MYOLOG_USER=you
               \(myolog) --store \(carlton.directory.path) show \(mia.rawValue.prefix(8))
               \(myolog) --store \(fitzroy.directory.path) timeline \(liam.rawValue.prefix(8))
               \(myolog) --store \(fitzroy.directory.path) serve --listen 127.0.0.1:8417 & sleep 1
               \(myolog) --store \(carlton.directory.path) sync https://127.0.0.1:8417   # mutual TLS, node ids pinned
               kill %1                     # stop the server
+              \(myolog) --store \(carlton.directory.path) audit   # who was shown which record, at both sites
               \(myolog) demo tour         # one store with the sample patients and its whole log
 
             """)

@@ -43,6 +43,9 @@ struct Myolog: AsyncParsableCommand {
     /// Like ArgumentParser's `main()`, but a refusal is one line on stderr (no usage dump), so
     /// scripts and people see exactly what was wrong.
     static func main() async {
+        // A file-size limit (or a filesystem that reports one) must fail the write that hits it
+        // — one line, nothing shown — not kill the process with SIGXFSZ.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             if var asynchronous = command as? any AsyncParsableCommand {

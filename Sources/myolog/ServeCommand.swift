@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClinicalEvents
 import EventLog
 import Foundation
 import Logging
@@ -45,6 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let user = try global.requireReader()
         let store = try global.openStore(concurrentReads: true)
         let (host, port) = (listen.host, listen.port)
         let level = logLevel
@@ -54,7 +56,11 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "myolog.serve")
-        let server = try SyncServer(store: store, logger: logger)
+        let purpose = global.purpose
+        // Each sync's disclosures, recorded when it ends, under the operator who started serve.
+        let server = try SyncServer(store: store, logger: logger) { peer, patients in
+            _ = try store.append([RecordAccessed(action: .disclosure, command: "serve", patients: patients, purpose: purpose, peer: peer).newEvent], author: user)
+        }
         let site = store.identity.site, node = store.identity.nodeID
         do {
             let endpoint = metrics.map { MetricsEndpoint.bootstrap(host: $0.host, port: $0.port) }
