@@ -198,6 +198,13 @@ struct AuditCLITests {
         let atA = try run(["--store", a, "--json", "audit"]).stdout, atB = try run(["--store", b, "--json", "audit"]).stdout
         #expect(atA == atB)
         let entries = try JSONParser.parse(atA.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValueForTest
+        for (view, text) in [("audit", atA), ("audit-review", try run(["--store", a, "--json", "audit", "review", "--hours", "00:00-00:01"]).stdout)] {
+            let file = scratch.path("\(view).json")
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            let checked = try MyologProcess.run(["python3", SchemaValidationTests.root.appendingPathComponent("Tools/check-view.py").path, view, file],
+                                                executable: SchemaValidationTests.python)
+            #expect(checked.status == 0, "\(view): \(checked.stdout)\(checked.stderr)")
+        }
         let sites = Set(entries.compactMap { $0.objectValue?["site"]?.stringValue })
         #expect(sites.isSuperset(of: ["Brunswick"]) && sites.count >= 2, "\(sites)")
         let mine = try run(["--store", a, "--json", "audit", "--patient", patient, "--user", "jo"]).stdout
