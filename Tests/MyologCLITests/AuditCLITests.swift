@@ -216,6 +216,14 @@ struct AuditCLITests {
         #expect(csv.hasPrefix("at,user,site,node,action,command,patient,purpose,outcome,detail,rows,peer,event\r\n"))
         #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 3, "a header, alex's show and jo's timeline: \(csv)")
         #expect(try run(["--store", a, "verify"]).status == 0)
+        // Removing who read what is tampering like any other: the operator who rewrites an access
+        // record (here: jo's user name, in place) is caught by verify.
+        try DatabaseQueue(path: b + "/myolog.sqlite").write { db in
+            try db.execute(sql: "DROP TRIGGER events_refuse_update")
+            try db.execute(sql: "UPDATE events SET author = 'nobody' WHERE type = 'RecordAccessed' AND author = 'jo'")
+        }
+        let caught = try MyologProcess.run(["--store", b, "verify"])
+        #expect(caught.status == 1 && caught.stdout.contains("hash does not match"), "\(caught.stdout)\(caught.stderr)")
         // The FHIR AuditEvents, checked by fhir.resources.
         _ = try run(["--store", a, "audit", "export", "fhir", "--out", scratch.path("fhir")])
         let check = try MyologProcess.run(["python3", SchemaValidationTests.root.appendingPathComponent("Tools/check-fhir.py").path, scratch.path("fhir/audit-events.json")],
