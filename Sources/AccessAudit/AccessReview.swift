@@ -13,8 +13,9 @@ import GRDB
 /// - ``Rule/unusualVolume``: on one day, a user who accessed at least `volumeFactor` times as
 ///   many patients as the median of the other users who accessed records that day, and at least
 ///   `volumeMinimum` (a day with one user has no peers to compare with, and is not flagged);
-/// - ``Rule/erasedPatient``: an access to what remains of a patient after their erasure.
-/// Only successful accesses count: a refused one showed nothing.
+/// - ``Rule/erasedPatient``: an access to what remains of a patient after their erasure — also a
+///   refused one (`show` of an erased patient refuses, saying who erased them, when and why).
+/// Otherwise only successful accesses count: a refused one showed nothing.
 public struct AccessReview {
     public enum Rule: String, CaseIterable, Sendable, Hashable, Encodable {
         case neverTreated = "never-treated"
@@ -62,11 +63,20 @@ public struct AccessReview {
 
     /// The flags over the accesses `filter` selects (its time bounds, usually), in time order.
     public func flags(_ filter: AccessFilter = AccessFilter()) throws -> [Flag] {
-        let entries = try AccessLog(reader).entries(filter).filter { $0.outcome == .success }
+        let all = try AccessLog(reader).entries(filter)
+        let entries = all.filter { $0.outcome == .success }
         var flags: [Flag] = []
         var treated: [String: Bool] = [:]
         var erasures: [PatientID: Timestamp?] = [:]
         var previous: EventID?
+        for entry in all {
+            guard let patient = entry.patient else { continue }
+            if erasures[patient] == nil { erasures[patient] = try erasureTime(of: patient) }
+            if let erased = erasures[patient] ?? nil, erased <= entry.at {
+                flags.append(Flag(rule: .erasedPatient, user: entry.user, patient: patient, at: entry.at, accesses: [entry.event],
+                                  evidence: "\(entry.user) ran `\(entry.command)` on patient \(patient) at \(entry.at) (\(entry.outcome.rawValue)), after their erasure at \(erased)"))
+            }
+        }
         for entry in entries {
             let local = localTime(entry.at)
             // One flag per access, not per patient it covered (its rows are adjacent).
@@ -84,11 +94,6 @@ public struct AccessReview {
                     flags.append(Flag(rule: .neverTreated, user: entry.user, patient: patient, at: entry.at, accesses: [entry.event],
                                       evidence: "\(entry.user) ran `\(entry.command)` for treatment on patient \(patient) at \(entry.at), and wrote no clinical event about that patient"))
                 }
-            }
-            if erasures[patient] == nil { erasures[patient] = try erasureTime(of: patient) }
-            if let erased = erasures[patient] ?? nil, erased <= entry.at {
-                flags.append(Flag(rule: .erasedPatient, user: entry.user, patient: patient, at: entry.at, accesses: [entry.event],
-                                  evidence: "\(entry.user) ran `\(entry.command)` on patient \(patient) at \(entry.at), after their erasure at \(erased)"))
             }
         }
         flags += volumeFlags(entries)

@@ -14,8 +14,9 @@ struct AuditReviewCommand: ParsableCommand {
             unusual-volume  a user who, on one day, accessed at least --volume-factor times as
                             many patients as the median of the other users that day (and at
                             least --volume-minimum)
-            erased-patient  an access to what remains of a patient after their erasure
-            Refused accesses showed nothing and are not flagged.
+            erased-patient  an access to what remains of a patient after their erasure (also a
+                            refused one: `show` then says who erased them, when and why)
+            Other refused accesses showed nothing and are not flagged.
 
             Examples:
               myolog audit review --since 2026-03-01

@@ -46,7 +46,7 @@ struct AccessAuditTests {
         try store.read { reader in try Row.fetchAll(reader.database, sql: "SELECT * FROM access_log ORDER BY event, patient").map(\.description) }
     }
 
-    @Test("a seeded month of accesses with four planted anomalies: review flags exactly those, each with its evidence", arguments: [UInt64(1), 2, 3])
+    @Test("a seeded month of accesses with five planted anomalies of four kinds: review flags exactly those, each with its evidence", arguments: [UInt64(1), 2, 3])
     func plantedAnomalies(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
         let clock = SetClock()
@@ -88,6 +88,9 @@ struct AccessAuditTests {
         clock.set(Self.at(day: 22, 12))
         _ = try store.append([NewEvent(type: EventStore.erasedType, schemaVersion: 1, patient: erased, payload: ["basis": "request", "reason": "asked"])], author: "privacy")
         try access(store, clock, at: Self.at(day: 25, 10), by: "bob", RecordAccessed(action: .read, command: "show", patients: [erased], purpose: .treatment))
+        // Planted: carol tries too; `show` refuses (saying who erased the record): still flagged.
+        try access(store, clock, at: Self.at(day: 26, 10), by: "carol",
+                   RecordAccessed(action: .read, command: "show", patients: [erased], purpose: .treatment, outcome: .refused, detail: "erased"))
 
         let settings = AccessReview.Settings(opens: 7 * 60, closes: 20 * 60, timeZone: TimeZone(identifier: "UTC")!, volumeFactor: 3, volumeMinimum: 10)
         let flags = try store.read { try AccessReview($0, settings: settings).flags() }
@@ -97,6 +100,7 @@ struct AccessAuditTests {
             "outside-hours carol \(patients["carol"]![3].rawValue)",
             "unusual-volume alice -",
             "erased-patient bob \(erased.rawValue)",
+            "erased-patient carol \(erased.rawValue)",
         ], "\(flags.map(\.evidence))")
         #expect(flags[2].evidence.contains("accessed 15 patients' records on 2026-03-20"))
         #expect(flags.filter { $0.rule != .unusualVolume }.allSatisfy { $0.accesses.count == 1 })
