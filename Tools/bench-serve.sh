@@ -6,6 +6,8 @@
 #
 # Usage: Tools/bench-serve.sh [PEERS] [EVENTS_PER_PEER]     (defaults: 8 peers, 10,000 events)
 set -euo pipefail
+# Syncs and serves record what they disclose, under a user (README: Audit).
+export MYOLOG_USER=${MYOLOG_USER:-bench}
 cd "$(dirname "$0")/.."
 BIN=$(realpath "${MYOLOG_BINARY:-.build/release/myolog}")
 PEERS=${1:-8}

@@ -10,6 +10,8 @@
 #
 # Usage: Tools/bench-sync.sh [SOURCE_STORE] [BATCH_SIZE]
 set -euo pipefail
+# Syncs and serves record what they disclose, under a user (README: Audit).
+export MYOLOG_USER=${MYOLOG_USER:-bench}
 cd "$(dirname "$0")/.."
 BIN=${MYOLOG_BINARY:-.build/release/myolog}
 SOURCE=${1:-/tmp/myolog-benchmarks/million}

@@ -12,6 +12,8 @@
 #
 # Usage: Tools/bench-trust.sh BEFORE_BINARY AFTER_BINARY [PATIENTS] [ROUNDS]
 set -euo pipefail
+# Syncs and serves record what they disclose, under a user (README: Audit).
+export MYOLOG_USER=${MYOLOG_USER:-bench}
 BEFORE=$1 AFTER=$2 PATIENTS=${3:-2000} ROUNDS=${4:-2}
 EVENTS=$((PATIENTS * 50))
 WORK=$(mktemp -d /tmp/myolog-bench-trust-XXXXXX)

@@ -30,6 +30,10 @@ import tempfile
 import time
 
 
+# Syncs and bundle exports record what they disclose, under a user (README: Audit).
+os.environ.setdefault("MYOLOG_USER", "bench")
+
+
 def run_myolog(binary, store, *arguments):
     started = time.perf_counter()
     result = subprocess.run([binary, "--store", store, *arguments], capture_output=True, text=True)

@@ -11,6 +11,8 @@
 # Usage: Tools/schemathesis.sh [MAX_EXAMPLES]   (needs `pip install schemathesis`; uses the
 # debug binary unless MYOLOG_BINARY names another). Exits non-zero on any failed check.
 set -euo pipefail
+# Syncs and serves record what they disclose, under a user (README: Audit).
+export MYOLOG_USER=${MYOLOG_USER:-bench}
 cd "$(dirname "$0")/.."
 BIN=${MYOLOG_BINARY:-.build/debug/myolog}
 EXAMPLES=${1:-30}
