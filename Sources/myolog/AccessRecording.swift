@@ -9,7 +9,7 @@ import Foundation
 extension GlobalOptions {
     /// Who is reading: --as or $MYOLOG_USER, required before a store is opened.
     func requireReader() throws -> String {
-        guard let user = author ?? environment["MYOLOG_USER"], !user.isEmpty else {
+        guard let user else {
             throw ValidationError("as: no user given; pass --as USER or set $MYOLOG_USER (every read of patient data is recorded with who read it)")
         }
         return user

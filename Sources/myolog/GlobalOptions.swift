@@ -51,10 +51,16 @@ struct GlobalOptions: ParsableArguments {
 
     /// The author from --as or $MYOLOG_USER; checked before anything is opened or written.
     func requireAuthor() throws -> String {
-        guard let author = author ?? environment["MYOLOG_USER"], !author.isEmpty else {
+        guard let user else {
             throw ValidationError("author: no author given; pass --as USER or set $MYOLOG_USER (every event records who wrote it)")
         }
-        return author
+        return user
+    }
+
+    /// Who is at the keyboard: --as, else $MYOLOG_USER; nil when neither names anyone.
+    var user: String? {
+        guard let user = author ?? environment["MYOLOG_USER"], !user.isEmpty else { return nil }
+        return user
     }
 
     /// Prints what a writing command made: the new id as the last word (text), or a JSON object.

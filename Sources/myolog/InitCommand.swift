@@ -21,7 +21,7 @@ struct InitCommand: ParsableCommand {
     var site: String
 
     func run() throws {
-        let store = try global.createStore(at: try global.storeDirectory(), site: site, author: global.author ?? global.environment["MYOLOG_USER"] ?? "myolog init")
+        let store = try global.createStore(at: try global.storeDirectory(), site: site, author: global.user ?? "myolog init")
         if global.json {
             print(JSONValue.object(["nodeId": .string(store.identity.nodeID.rawValue), "site": .string(site), "store": .string(store.directory.path)]).canonicalString)
         } else {
