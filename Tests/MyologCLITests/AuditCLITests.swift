@@ -159,21 +159,37 @@ struct AuditCLITests {
         #expect(try count(store) == before)
     }
 
-    @Test("a full disk (a file-size limit the write cannot pass): the read fails closed in one line, nothing shown, the store intact")
+    @Test("a full disk (a real tmpfs, filled): the read fails closed in one line, nothing shown, the store intact; with room again it is shown and recorded")
     func failsClosed() throws {
-        let store = scratch.path("store")
-        _ = try run(["demo", "tour", "--store", store])
-        #expect(try MyologProcess.run(["sqlite3", store + "/myolog.sqlite", "PRAGMA wal_checkpoint(TRUNCATE)"], executable: URL(fileURLWithPath: "/usr/bin/env")).status == 0)
-        let patient = try #require(try DatabaseQueue(path: store + "/myolog.sqlite").read { try String.fetchOne($0, sql: "SELECT patient FROM patient_summary") })
+        let source = scratch.path("source"), disk = scratch.path("disk")
+        _ = try run(["demo", "tour", "--store", source])
+        #expect(try MyologProcess.run(["sqlite3", source + "/myolog.sqlite", "PRAGMA wal_checkpoint(TRUNCATE)"], executable: URL(fileURLWithPath: "/usr/bin/env")).status == 0)
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: source + "/myolog.sqlite" + suffix) }
+        let patient = try #require(try DatabaseQueue(path: source + "/myolog.sqlite").read { try String.fetchOne($0, sql: "SELECT patient FROM patient_summary") })
+        // A small filesystem of its own (the suite runs as root, as CI does).
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        let mounted = try MyologProcess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", disk], executable: URL(fileURLWithPath: "/usr/bin/env"))
+        try #require(mounted.status == 0, "this test needs to mount a tmpfs (root): \(mounted.stderr)")
+        defer { _ = try? MyologProcess.run(["umount", disk], executable: URL(fileURLWithPath: "/usr/bin/env")) }
+        let store = disk + "/store"
+        try FileManager.default.copyItem(atPath: source, toPath: store)
         let before = try count(store)
-        // `ulimit -f 34`: no file may grow past 34 KiB — the shared-memory index (32 KiB) opens,
-        // the write-ahead log cannot take the frames of one append: the write fails exactly as
-        // on a full disk, while reading the database is unaffected.
-        let full = try MyologProcess.run(["bash", "-c", "ulimit -f 34; exec \"$0\" --store \"$1\" --as alex show \"$2\"", MyologProcess.binary.path, store, patient],
-                                         executable: URL(fileURLWithPath: "/usr/bin/env"))
+        // Filled to its last 32 KiB: room for SQLite's shared-memory index (opening, reading),
+        // none for a single frame of the write-ahead log (any write).
+        func free() throws -> Int {
+            var info = statvfs()
+            guard statvfs(disk, &info) == 0 else { throw CocoaError(.fileReadUnknown) }
+            return Int(info.f_bavail) * Int(info.f_frsize)
+        }
+        let filled = try MyologProcess.run(["fallocate", "-l", String(try free() - 32_768), disk + "/filler"], executable: URL(fileURLWithPath: "/usr/bin/env"))
+        let left = try free()
+        #expect(filled.status == 0 && left == 32_768, "\(left) bytes left: \(filled.stderr)")
+        let full = try MyologProcess.run(["--store", store, "--as", "alex", "show", patient])
         #expect(full.status == 1, "\(full.status) \(full.stderr)")
         #expect(full.stdout.isEmpty, "nothing shown: \(full.stdout)")
-        #expect(full.stderr.hasPrefix("myolog: error: audit: this access could not be recorded, so nothing is shown") && full.stderr.split(separator: "\n").count == 1, "\(full.stderr)")
+        #expect(full.stderr.hasPrefix("myolog: error: audit: this access could not be recorded, so nothing is shown") && full.stderr.contains("full")
+                && full.stderr.split(separator: "\n").count == 1, "\(full.stderr)")
+        try FileManager.default.removeItem(atPath: disk + "/filler")
         #expect(try count(store) == before)
         #expect(try run(["--store", store, "verify"]).stdout.contains("Views: ok"))
         // With room again, the same read is shown and recorded.
