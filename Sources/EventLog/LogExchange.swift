@@ -33,8 +33,8 @@ public enum LogExchange {
         /// Patient keys received from and sent to the peer.
         public var keysReceived = 0, keysSent = 0
 
-        /// The patients whose (sealed) events this sync moved each way: what each side disclosed
-        /// to the other, for the access log.
+        /// The patients whose sealed events or keys this sync moved each way: what each side
+        /// disclosed to the other, for the access log.
         public var patientsReceived = Set<PatientID>(), patientsSent = Set<PatientID>()
 
         public var movedNothing: Bool { received.values.reduce(0, +) + sent.values.reduce(0, +) == 0 }
@@ -146,14 +146,18 @@ public enum LogExchange {
     static func exchangeKeys(_ local: EventStore, with node: NodeID, peer: some LogPeer, report: inout Report) async throws {
         let mine = try local.read { try $0.patientsWithoutKeys() }
         for chunk in stride(from: 0, to: mine.count, by: keyBatchSize).map({ Array(mine[$0..<min($0 + keyBatchSize, mine.count)]) }) {
-            let receipt = try local.receiveSealedKeys(try await peer.keys(for: chunk, to: local.identity.nodeID))
+            let keys = try await peer.keys(for: chunk, to: local.identity.nodeID)
+            let receipt = try local.receiveSealedKeys(keys)
             report.keysReceived += receipt.stored
+            report.patientsReceived.formUnion(keys.map(\.patient))
         }
         let theirs = try await peer.patientsWithoutKeys()
         for chunk in stride(from: 0, to: theirs.count, by: keyBatchSize).map({ Array(theirs[$0..<min($0 + keyBatchSize, theirs.count)]) }) {
             let sealed = try local.read { try $0.sealedKeys(for: chunk, to: node) }
             guard !sealed.isEmpty else { continue }
             report.keysSent += try await peer.receiveKeys(sealed).stored
+            // A key makes the events the peer already held readable: a disclosure too.
+            report.patientsSent.formUnion(sealed.map(\.patient))
         }
     }
 

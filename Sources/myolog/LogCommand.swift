@@ -23,7 +23,7 @@ struct LogCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only this patient's events (id or first 8+ characters).", valueName: "patient"), transform: IDReference.init) var patient: IDReference?
     @Option(help: ArgumentHelp("Only events of this type, e.g. PainScoreRecorded.", valueName: "type")) var type: String?
 
-    /// The event types a log can hold: the clinical ones and the node's enrolment.
+    /// The event types a log can hold: the clinical ones, the node's enrolment, access records.
     static var knownTypes: [String] { [EventStore.nodeEnrolledType] + ClinicalEvent.payloadTypes.map { $0.eventType } + [RecordAccessed.eventType] }
 
     func validate() throws {
