@@ -119,7 +119,7 @@ let benchmarks: @Sendable () -> Void = {
         try store.append(batch, author: "bench")
         let events = try store.read { try $0.events(patient: patient) }
         benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(try PatientFold.fold(patient, events: events).json.canonicalBytes) }
+        for _ in benchmark.scaledIterations { blackHole(try CanonicalEncoder().string(PatientFold.fold(patient, events: events).view)) }
         benchmark.stopMeasurement()
     }
 
@@ -229,7 +229,7 @@ enum BenchmarkStores {
 
     static func somePatients(_ store: EventStore) throws -> [PatientID] {
         try store.read { reader in
-            try Row.fetchAll(reader.database, sql: "SELECT patient FROM patient_summary LIMIT 5000").compactMap { PatientID($0["patient"] as String) }
+            Array(try reader.patients(withEventsOf: nil).prefix(5000))
         }
     }
 
