@@ -55,10 +55,15 @@ public struct AccessReview {
 
     let reader: EventReader
     let settings: Settings
+    /// The clinic's calendar, made once: every access is placed in a local day and minute.
+    let calendar: Calendar
 
     public init(_ reader: EventReader, settings: Settings = Settings()) {
         self.reader = reader
         self.settings = settings
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = settings.timeZone
+        self.calendar = calendar
     }
 
     /// The flags over the accesses `filter` selects (its time bounds, usually), in time order.
@@ -140,8 +145,6 @@ public struct AccessReview {
 
     private func localTime(_ instant: Timestamp) -> (day: String, minutes: Int, text: String) {
         let date = Date(timeIntervalSince1970: Double(instant.millisecondsSinceEpoch) / 1000)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = settings.timeZone
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         let day = String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
         let minutes = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)

@@ -31,7 +31,11 @@ public struct AuditTrail {
 
     /// One entry and every correction and retraction of it (`history EVENT`).
     public func history(of reference: IDReference) throws -> AuditLine {
-        let event = try reader.resolveEvent(reference)
+        try history(of: try reader.resolveEvent(reference))
+    }
+
+    /// ``history(of:)-(IDReference)`` of an event already resolved.
+    public func history(of event: EventEnvelope) throws -> AuditLine {
         guard let patient = event.patient else { return try line(event, amendedBy: [], sites: sites()) }
         var amendments: [EventEnvelope] = []
         for type in [EntryCorrected.eventType, EntryRetracted.eventType] {

@@ -104,6 +104,7 @@ struct ExportFHIRCommand: ParsableCommand {
         let started = Date()
         do {
             var index: [JSONValue] = []
+            var exported: [PatientID] = []
             try store.read { reader in
                 let sites = try reader.sites()
                 try reader.forEachPatient { patient, events in
@@ -111,13 +112,13 @@ struct ExportFHIRCommand: ParsableCommand {
                     let file = "\(patient.rawValue).fhir.json"
                     try writeNew(Array(bundle.canonicalString.utf8) + [UInt8(ascii: "\n")], to: partial.appendingPathComponent(file))
                     let name = bundle.objectValue?["entry"]?.arrayValue?.first?.objectValue?["resource"]?.objectValue?["name"]?.arrayValue?.first?.objectValue?["text"] ?? .null
+                    exported.append(patient)
                     index.append(["patientId": .string(patient.rawValue), "name": name, "file": .string(file),
                                   "resources": .int(bundle.objectValue?["entry"]?.arrayValue?.count ?? 0)])
                 }
             }
             try writeNew(Array(JSONValue.object(["format": "myolog-fhir-export", "fhirVersion": "4.0.1", "patients": .array(index)]).canonicalString.utf8) + [10],
                       to: partial.appendingPathComponent("index.json"))
-            let exported = index.compactMap { $0.objectValue?["patientId"]?.stringValue.flatMap(PatientID.init) }
             try global.record(RecordAccessed(action: .export, command: "export fhir --all", patients: exported, purpose: global.purpose), in: store, by: user)
             try fileManager.moveItem(at: partial, to: directory)
             let seconds = Date().timeIntervalSince(started)

@@ -21,7 +21,7 @@ struct HistoryCommand: ParsableCommand {
         let store = try global.openStore()
         let entry = try store.read { try $0.resolveEvent(event) }
         let trail = try global.recordedRead(.read, command: "history", patients: entry.patient.map { [$0] } ?? [], detail: entry.id.rawValue, in: store, by: user) {
-            try store.read { try AuditTrail($0).history(of: event) }
+            try store.read { try AuditTrail($0).history(of: entry) }
         }
         if global.json {
             print(try CanonicalEncoder().string(trail))
