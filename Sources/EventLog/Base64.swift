@@ -51,6 +51,9 @@ enum Base64 {
                 let c = padC ? 0 : values[Int(text[index + 2])], d = padD ? 0 : values[Int(text[index + 3])]
                 guard a != 0xFF, b != 0xFF, c != 0xFF, d != 0xFF, !(padC && !padD), !((padC || padD) && index + 4 != count) else { return false }
                 let quad = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                // The bits a padded quad does not use must be zero: otherwise "QUJ=" would read as
+                // "QUI=" and one payload would have several stored forms (and hashes).
+                guard !(padD && quad & (padC ? 0xFFFF : 0xFF) != 0) else { return false }
                 emit(UInt8(quad >> 16 & 0xFF))
                 if !padC { emit(UInt8(quad >> 8 & 0xFF)) }
                 if !padD { emit(UInt8(quad & 0xFF)) }

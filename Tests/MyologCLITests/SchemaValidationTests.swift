@@ -60,7 +60,8 @@ struct SchemaValidationTests {
     }
 
     @Test("the independent check is not a rubber stamp: altered logs fail it", arguments: [
-        (#""sealed":""#, #""sealed":"A"#, "hash does not match"),  // a sealed payload's bytes, altered
+        (#""sealed":""#, #""sealed":"AAAA"#, "hash does not match"),  // a sealed payload's bytes, altered (still base64)
+        (#""sealed":""#, #""sealed":"A"#, "schema"),  // no longer canonical base64
         (#""author":"frontdesk.jo""#, #""author":"frontdesk.j0""#, "hash does not match"),
         (#""score":7"#, #""score":11"#, "schema"),
         (#""muscle":"upper-trapezius""#, #""muscle":"heart""#, "schema"),
