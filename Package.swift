@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "SyncHTTP", targets: ["SyncHTTP"]),
         .library(name: "FHIRExport", targets: ["FHIRExport"]),
+        .library(name: "ClinicalReport", targets: ["ClinicalReport"]),
         .executable(name: "myolog", targets: ["myolog"]),
     ],
     dependencies: [
@@ -69,6 +70,13 @@ let package = Package(
             name: "FHIRExport",
             dependencies: ["EventLog", "ClinicalEvents", "Projections", "AccessAudit", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The patient report and the pages of `myolog ui`: typed HTML and the SVG charts, drawn
+        // from the folded record. No template library: the pages are built from typed nodes that
+        // escape every value (a name cannot become markup), with no new dependency to build.
+        .target(
+            name: "ClinicalReport",
+            dependencies: ["EventLog", "ClinicalEvents", "Projections"]
+        ),
         .target(
             name: "SyncHTTP",
             dependencies: [
@@ -101,6 +109,7 @@ let package = Package(
                 "SyncHTTP",
                 "FHIRExport",
                 "AccessAudit",
+                "ClinicalReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The CLI chooses where the server's log lines go (stderr) and at what level.
                 .product(name: "Logging", package: "swift-log"),
@@ -122,6 +131,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AccessAuditTests", dependencies: ["AccessAudit", "FHIRExport", "ClinicalEvents", "EventLog", "MyologTestSupport"]),
+        .testTarget(name: "ClinicalReportTests", dependencies: ["ClinicalReport", "Projections", "ClinicalEvents", "EventLog", "MyologTestSupport"]),
         .testTarget(name: "FHIRExportTests", dependencies: ["FHIRExport", "Projections", "ClinicalEvents", "EventLog", "MyologTestSupport"]),
         .testTarget(
             name: "MyologCLITests",

@@ -1,0 +1,231 @@
+import ClinicalEvents
+import EventLog
+import Projections
+
+/// The report's sections, in reading order: header, history, pain, trigger points, visits,
+/// timeline, and the footer an auditor checks.
+extension PatientReport {
+    /// The whole document (`myolog report`), or the page `myolog ui` serves with `navigation`.
+    public func page(navigation: HTML? = nil) -> ClinicPage {
+        ClinicPage(title: "Myotherapy report — \(view.details.name ?? record.patient.rawValue)", navigation: navigation) {
+            HTML.element("main") {
+                header
+                historySection
+                painSection
+                triggerPointSection
+                visitSection
+                timelineSection
+            }
+            footer
+        }
+    }
+
+    var header: HTML {
+        let details = view.details
+        return .element("header") {
+            HTML.element("h1") { "Myotherapy report: \(details.name ?? "(no name)")" }
+            HTML.element("p") {
+                "Born \(details.dateOfBirth ?? "not recorded") · patient "
+                HTML.element("span", ["class": "id"]) { record.patient.rawValue }
+            }
+            HTML.element("p", ["class": "muted"]) {
+                "Phone \(details.phone ?? "–") · email \(details.email ?? "–") · address \(details.address ?? "–")"
+            }
+            HTML.element("p") {
+                "\(record.visits.count) visits, last \(view.lastVisit.map(day) ?? "none") · \(view.eventCount) events · "
+                travelText
+            }
+            for conflict in view.conflicts {
+                HTML.element("p", ["class": "warning"]) {
+                    "Conflict in \(conflict.field): " + conflict.values.map { "“\($0.value ?? "(removed)")” by \($0.author)" }.joined(separator: " vs ")
+                        + " — showing “\(conflict.shown ?? "(removed)")”; resolve with myolog resolve."
+                }
+            }
+        }
+    }
+
+    var travelText: String {
+        switch basis.travel {
+        case .now: "the record as it stands"
+        case .asOf(let instant): "the record as it stood at \(instant) (events recorded by then)"
+        case .atClock(let clock): "the record at clock \(clock)"
+        }
+    }
+
+    var historySection: HTML {
+        .element("section", ["id": "history"]) {
+            HTML.element("h2") { "History" }
+            let kinds = Vocabularies.historyKinds.terms.filter { !view.history($0.id).isEmpty }
+            if kinds.isEmpty { HTML.element("p", ["class": "muted"]) { "No history recorded." } }
+            for kind in kinds {
+                HTML.element("h3") { kind.display }
+                HTML.element("ul") {
+                    for entry in view.history(kind.id) {
+                        HTML.element("li") {
+                            entry.payload.text + (entry.payload.date.map { " (\($0))" } ?? "")
+                            if let ergonomics = entry.payload.ergonomics {
+                                HTML.element("br")
+                                HTML.element("span", ["class": "muted"]) { "Ergonomics: \(ergonomics)" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    var painSection: HTML {
+        let scores = view.painScores
+        return .element("section", ["id": "pain"]) {
+            HTML.element("h2") { "Pain over time" }
+            if let trend = view.painTrend {
+                HTML.element("p") {
+                    "First \(trend.first)/10, latest \(trend.latest)/10, best \(trend.best), worst \(trend.worst), change \(trend.change > 0 ? "+" : "")\(trend.change): "
+                    HTML.element("strong") { trend.clinicallyMeaningful ? "a clinically meaningful improvement" : "not a clinically meaningful improvement" }
+                    " (a fall of at least 2 points or 30 % from the first score; Farrar et al. 2001)."
+                }
+            }
+            HTML.element("figure") { PainChart.svg(scores, trend: view.painTrend) }
+            if scores.isEmpty {
+                HTML.element("p", ["class": "muted"]) { "No pain scores recorded." }
+            } else {
+                table(["When", "Score", "Region", "Context", "By"], scores.map { s in
+                    [minute(s.occurredAt), "\(s.payload.score)/10", PainChart.regionName(s.payload.region), PainChart.contextName(s.payload.context), s.author]
+                }, caption: "Every pain score (the chart's points)", id: "pain-table")
+            }
+        }
+    }
+
+    var triggerPointSection: HTML {
+        let findings = findings
+        let entries = Dictionary(uniqueKeysWithValues: record.triggerPoints.map { ($0.event.id, $0) })
+        let resolutions = resolutions
+        return .element("section", ["id": "trigger-points"]) {
+            HTML.element("h2") { "Trigger points" }
+            HTML.element("div", ["class": "charts"]) {
+                HTML.element("figure") { BodyChart.svg(findings) }
+                if findings.isEmpty {
+                    HTML.element("p", ["class": "muted"]) { "No trigger points recorded." }
+                } else {
+                    table(["Muscle", "Side", "Status", "Refers to", "Found", "Resolved"], findings.map { finding in
+                        let entry = entries[finding.eventId]
+                        return [Vocabularies.muscles.term(id: finding.muscle)?.display ?? finding.muscle, finding.side, finding.status.rawValue,
+                                finding.referral.map(PainChart.regionName) ?? "–",
+                                entry.map { "\(day($0.event.occurredAt)) by \($0.event.author)" } ?? "–",
+                                resolutions[finding.eventId].map { "\(day($0.occurredAt)) by \($0.author)" } ?? "–"]
+                    }, caption: "Every trigger point found (the chart's markers)", id: "trigger-point-table")
+                }
+            }
+        }
+    }
+
+    var visitSection: HTML {
+        let techniques = record.techniques.compactMap { $0.view(as: TechniqueApplied.self) }
+        let byVisit = Dictionary(grouping: techniques.filter { $0.payload.visit != nil }, by: { $0.payload.visit! })
+        let painByVisit = Dictionary(grouping: view.painScores.filter { $0.payload.visit != nil }, by: { $0.payload.visit! })
+        let unattached = techniques.filter { $0.payload.visit == nil }.sorted { $0.occurredAt < $1.occurredAt }
+        func describe(_ t: EntryView<TechniqueApplied>) -> String {
+            (Vocabularies.techniques.term(id: t.payload.technique)?.display ?? t.payload.technique) + ", " + PainChart.regionName(t.payload.region)
+                + (t.payload.minutes.map { ", \($0) min" } ?? "")
+        }
+        return .element("section", ["id": "visits"]) {
+            HTML.element("h2") { "Visits and techniques" }
+            if record.visits.isEmpty && unattached.isEmpty { HTML.element("p", ["class": "muted"]) { "No visits recorded." } }
+            if !record.visits.isEmpty {
+                table(["Date", "Reason", "By", "Techniques (minutes)", "Total min", "Pain before → after"], record.visits.compactMap { visit in
+                    guard let started = visit.view(as: VisitStarted.self) else { return nil }
+                    let applied = (byVisit[visit.event.id] ?? []).sorted { $0.occurredAt < $1.occurredAt }
+                    let pain = painByVisit[visit.event.id] ?? []
+                    let pre = pain.filter { $0.payload.context == "pre" }.map { "\($0.payload.score)" }.joined(separator: ", ")
+                    let post = pain.filter { $0.payload.context == "post" }.map { "\($0.payload.score)" }.joined(separator: ", ")
+                    return [minute(visit.event.occurredAt) + (record.endedVisits.contains(visit.event.id) ? "" : " (not ended)"), started.payload.reason ?? "–",
+                            visit.event.author, applied.isEmpty ? "–" : applied.map(describe).joined(separator: "; "),
+                            "\(applied.compactMap(\.payload.minutes).reduce(0, +))", pre.isEmpty && post.isEmpty ? "–" : "\(pre.isEmpty ? "–" : pre) → \(post.isEmpty ? "–" : post)"]
+                }, caption: "Visits, oldest first", id: "visit-table")
+            }
+            if !unattached.isEmpty {
+                table(["Date", "Technique", "By"], unattached.map { [minute($0.occurredAt), describe($0), $0.author] },
+                      caption: "Techniques recorded outside a visit", id: "technique-table")
+            }
+        }
+    }
+
+    var timelineSection: HTML {
+        .element("section", ["id": "timeline"]) {
+            HTML.element("h2") { "Timeline" }
+            HTML.element("p", ["class": "muted"]) {
+                "Every event of the record in causal order, as myolog timeline shows it: corrected and retracted entries stay, marked, with who amended them and why."
+            }
+            HTML.element("table", ["id": "timeline-table"]) {
+                HTML.element("thead") { row(["Happened", "Recorded", "What", "By", "Status"], header: true) }
+                HTML.element("tbody") {
+                    for line in timeline {
+                        HTML.element("tr", ["class": "status-\(line.status.rawValue)", "data-event": line.eventId.rawValue]) {
+                            HTML.element("td") { minute(line.occurredAt) }
+                            HTML.element("td") { minute(line.recordedAt) }
+                            HTML.element("td", ["class": "what"]) { line.summary }
+                            HTML.element("td") { line.author + (line.site.map { " at \($0)" } ?? "") }
+                            HTML.element("td") {
+                                line.status.rawValue
+                                for amendment in line.amendments { HTML.element("br"); amendmentText(amendment) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func amendmentText(_ amendment: AuditLine.Amendment) -> String {
+        let who = "by \(amendment.author)\(amendment.site.map { " at \($0)" } ?? "") on \(minute(amendment.recordedAt))"
+        switch amendment.kind {
+        case .correction(let fields, let reason):
+            let changes = fields.sorted { $0.key < $1.key }.map { "\($0.key) → \($0.value.canonicalString)" }.joined(separator: ", ")
+            return "corrected \(who): \(changes) — “\(reason)”"
+        case .retraction(let reason):
+            return "retracted \(who) — “\(reason)”"
+        }
+    }
+
+    var footer: HTML {
+        .element("footer", ["id": "provenance"]) {
+            HTML.element("h2") { "Provenance" }
+            HTML.element("p") {
+                "Made from \(travelText), from the events in these chains (each origin's last event included: its sequence and hash). "
+                "Anyone holding the same events can make this report again with "
+                HTML.element("code") { "myolog report \(record.patient.rawValue) --at-clock '\(clock)'" }
+                " and get the same record."
+            }
+            table(["Site", "Node", "Sequence", "Hash"], basis.heads.map { [$0.site ?? "(unknown)", $0.node.rawValue, "\($0.sequence)", $0.hash.description] },
+                  caption: nil, id: "heads")
+            HTML.element("p", ["id": "verification"]) {
+                switch basis.verification {
+                case .passed(let events, let chains, let signatures):
+                    "Verified: \(events) events in \(chains) chains — every hash and link recomputed, \(signatures) signatures checked, this node's chain ends on its signed head."
+                case .failed(let problem):
+                    HTML.element("strong") { "Verification FAILED: \(problem)" }
+                }
+            }
+            HTML.element("p", ["id": "generated"]) {
+                "Generated by \(generation.user) at \(generation.at) at site \(generation.site) (node \(generation.node)); this access is recorded in the store's log."
+            }
+        }
+    }
+
+    /// The clock of the heads: `--at-clock`'s argument that reproduces this report.
+    var clock: String {
+        VectorClock(Dictionary(uniqueKeysWithValues: basis.heads.map { ($0.node, $0.sequence) })).description
+    }
+
+    func table(_ headings: [String], _ rows: [[String]], caption: String?, id: String) -> HTML {
+        .element("table", ["id": id]) {
+            if let caption { HTML.element("caption", ["class": "muted"]) { caption } }
+            HTML.element("thead") { row(headings, header: true) }
+            HTML.element("tbody") { for cells in rows { row(cells, header: false) } }
+        }
+    }
+
+    func row(_ cells: [String], header: Bool) -> HTML {
+        .element("tr") { for cell in cells { HTML.element(header ? "th" : "td") { cell } } }
+    }
+}

@@ -1,0 +1,112 @@
+import ClinicalEvents
+import EventLog
+import Projections
+
+/// Everything one patient's report shows, read in one transaction: the folded record (the fold
+/// `myolog show` uses), the timeline (as `myolog timeline` shows it), and the basis — which
+/// events it was made from and whether their chains verified. Rendered by ``html``; the same
+/// events give the same bytes on every store (but for ``Generation``, who made it where and when).
+public struct PatientReport: Sendable {
+    public var record: PatientRecord
+    public var view: PatientView
+    public var timeline: [AuditLine]
+    public var basis: ReportBasis
+    public var generation: Generation
+
+    /// Who made the report, when, where: the one part that differs between two reports of the
+    /// same record (it is also what the report's access record says).
+    public struct Generation: Sendable, Equatable {
+        public var user: String
+        public var at: Timestamp
+        public var site: String
+        public var node: NodeID
+
+        public init(user: String, at: Timestamp, site: String, node: NodeID) {
+            (self.user, self.at, self.site, self.node) = (user, at, site, node)
+        }
+    }
+
+    /// Reads the report of `patient` as `travel` selects; nil when the patient was not registered then.
+    public static func read(_ patient: PatientID, _ travel: TimeTravel, in reader: EventReader, verification: ReportBasis.Verification,
+                            generation: Generation) throws -> PatientReport? {
+        let events = try reader.events(patient: patient)
+        let record = try PatientFold.fold(patient, events: events, covering: travel)
+        guard record.isRegistered else { return nil }
+        return PatientReport(record: record, view: record.view, timeline: try AuditTrail(reader).timeline(patient, travel),
+                             basis: try ReportBasis.read(travel, in: reader, verification: verification), generation: generation)
+    }
+
+    /// The findings the body chart marks: present ones by status, and those resolved.
+    public var findings: [BodyChart.Finding] {
+        let present = Set((record.activeTriggerPoints + record.latentTriggerPoints).map(\.event.id))
+        return record.triggerPoints.compactMap { entry in
+            guard let found = entry.view(as: TriggerPointFound.self)?.payload else { return nil }
+            let status: BodyChart.Finding.Status = !present.contains(entry.event.id) ? .resolved : found.isLatent ? .latent : .active
+            return BodyChart.Finding(eventId: entry.event.id, muscle: found.muscle, side: found.side, status: status, referral: found.referral)
+        }
+    }
+
+    /// When, and by whom, each resolved finding was resolved (the latest resolution not retracted).
+    var resolutions: [EventID: EventEnvelope] {
+        var resolved: [EventID: EventEnvelope] = [:]
+        for entry in record.entries where !entry.isRetracted {
+            if case .triggerPointResolved(let resolution) = entry.current { resolved[resolution.finding] = entry.event }
+        }
+        return resolved
+    }
+}
+
+/// What a report was made from: the store's head per origin (sequence and hash) when it was
+/// read — or at the clock asked for — and whether the chains verified.
+public struct ReportBasis: Sendable, Equatable {
+    public var travel: TimeTravel
+    public var heads: [Head]
+    public var verification: Verification
+
+    public struct Head: Sendable, Equatable {
+        public var node: NodeID
+        public var site: String?
+        public var sequence: Int
+        public var hash: EventHash
+    }
+
+    /// The chain check's outcome (`myolog verify`'s chains and local-chain checks).
+    public enum Verification: Sendable, Equatable {
+        case passed(events: Int, chains: Int, signatures: Int)
+        case failed(String)
+    }
+
+    /// Every chain's hashes, links and signatures recomputed (``ChainCheck``), and this node's
+    /// own chain against its signed head.
+    public static func verify(_ store: EventStore) -> Verification {
+        do {
+            let check = try store.read { try ChainCheck.run($0) }
+            if let problem = try store.localChainProblem() { return .failed("\(problem)") }
+            return .passed(events: check.totalEvents, chains: check.eventsPerOrigin.count, signatures: check.signatures)
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    static func read(_ travel: TimeTravel, in reader: EventReader, verification: Verification) throws -> ReportBasis {
+        let sites = try reader.sites()
+        var heads: [Head] = []
+        for (node, head) in try reader.heads().sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            switch travel {
+            case .atClock(let clock):
+                // At a clock, each origin's event at the clock's sequence (those before it are
+                // fixed by its hash chain).
+                let sequence = min(clock[node], head.sequence)
+                guard sequence > 0, let event = try reader.events(origin: node, after: sequence - 1, limit: 1).first else { continue }
+                heads.append(Head(node: node, site: sites[node], sequence: sequence, hash: event.hash))
+            case .now, .asOf:
+                heads.append(Head(node: node, site: sites[node], sequence: head.sequence, hash: head.hash))
+            }
+        }
+        return ReportBasis(travel: travel, heads: heads, verification: verification)
+    }
+}
+
+extension ReportBasis.Verification {
+    public var passed: Bool { if case .passed = self { true } else { false } }
+}
