@@ -1,5 +1,5 @@
 /// A fragment of HTML (SVG included) built from typed nodes, never from concatenated strings:
-/// every text and attribute value is escaped when rendered, so a patient's name or a note can
+/// every text and attribute value is escaped when rendered (attributes are always double-quoted), so a patient's name or a note can
 /// never become markup. Rendering is deterministic — attributes keep the order they were given —
 /// so the same record gives the same bytes.
 public struct HTML: Sendable, Equatable {
@@ -83,7 +83,6 @@ public struct HTML: Sendable, Equatable {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"" where quotes: out += "&quot;"
-            case "'" where quotes: out += "&#39;"
             default: out.unicodeScalars.append(scalar)
             }
         }

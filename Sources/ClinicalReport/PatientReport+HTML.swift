@@ -45,10 +45,11 @@ extension PatientReport {
     }
 
     var travelText: String {
+        // Now and at a clock read the same: the record at its heads' clock, so a report made
+        // again with `--at-clock` is the same text.
         switch basis.travel {
-        case .now: "the record as it stands"
+        case .now, .atClock: "the record at clock \(clock)"
         case .asOf(let instant): "the record as it stood at \(instant) (events recorded by then)"
-        case .atClock(let clock): "the record at clock \(clock)"
         }
     }
 
@@ -200,8 +201,10 @@ extension PatientReport {
                   caption: nil, id: "heads")
             HTML.element("p", ["id": "verification"]) {
                 switch basis.verification {
-                case .passed(let events, let chains, let signatures):
-                    "Verified: \(events) events in \(chains) chains — every hash and link recomputed, \(signatures) signatures checked, this node's chain ends on its signed head."
+                case .passed:
+                    // Counted up to the heads above (the whole log was checked): a report made again
+                    // at the same clock says the same.
+                    "Verified: the \(basis.heads.map(\.sequence).reduce(0, +)) events of these \(basis.heads.count) chains up to the heads above, and every later one — every hash and link recomputed, every signature checked; this node's chain ends on its signed head."
                 case .failed(let problem):
                     HTML.element("strong") { "Verification FAILED: \(problem)" }
                 }

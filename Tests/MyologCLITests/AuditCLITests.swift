@@ -59,6 +59,7 @@ struct AuditCLITests {
         "conflicts": (["conflicts"], "query", "conflicted"),
         "query": (["query", "SELECT patient, name FROM patient_summary"], "query", "all"),
         "export fhir": (["export", "fhir", "$P", "--out", "$OUT/one.json"], "export", "one"),
+        "report": (["report", "$P", "--out", "$OUT/report.html"], "report", "one"),
         "bundle export": (["bundle", "export", "--out", "$OUT/all.myolog"], "disclosure", "all"),
         "sync": (["sync", "$PEER"], "disclosure", "all"),
         "retention due": (["retention", "due", "--as-of", "2060-01-01"], "query", "all"),

@@ -1,0 +1,359 @@
+#!/usr/bin/env python3
+"""Loads a Myolog page in a real headless Chromium and checks what a reader would see.
+
+    check-page.py report PAGE.html --show SHOW.json --timeline TIMELINE.json [--screenshot OUT.png]
+    check-page.py ui URL --patients N [--search TEXT --expect NAME]
+
+Chromium is driven through the DevTools protocol over a pipe (`--remote-debugging-pipe`): no
+port, no extra package. `report`: the page is loaded with the network emulated offline, and every
+request the page makes is recorded (any besides the page itself fails the check), as is every
+console message, exception and log error; then, from the *rendered* page: one trigger-point marker
+per finding (active and latent from `show --json`, resolved from `timeline --json`), each marker
+drawn on the patient's side as recorded (measured against its figure's midline: in the front view
+the patient's left is on the reader's right), one pain-chart point per score with the score's
+value, region, context and event in its data attributes, SVG titles and descriptions, no script.
+A screenshot of the whole page must be non-blank and A4-wide-ish. `ui`: the patient list has N
+rows; submitting the search form for TEXT lists NAME; following a patient link shows a page with
+the body chart. Prints `ok: …` and exits 0, or one `FAIL: …` line per problem and exits 1.
+"""
+import argparse, base64, json, os, select, shutil, struct, subprocess, sys, tempfile, time, zlib
+
+
+class Browser:
+    """Headless Chromium over --remote-debugging-pipe: NUL-separated JSON messages on fds 3/4."""
+
+    def __init__(self):
+        binary = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+        if not binary:
+            sys.exit("check-page: chromium is not installed (apt-get install chromium)")
+        self.profile = tempfile.mkdtemp(prefix="myolog-chromium-")
+        to_chrome_r, self.to_chrome = os.pipe()
+        self.from_chrome, from_chrome_w = os.pipe()
+        # Chromium reads commands on fd 3 and writes on fd 4.
+        def child_fds():
+            # Through fresh numbers first: a pipe end may already be 3 or 4, and dup2 onto itself
+            # would keep its close-on-exec flag.
+            read_end, write_end = os.dup(to_chrome_r), os.dup(from_chrome_w)
+            os.dup2(read_end, 3)
+            os.dup2(write_end, 4)
+            os.set_inheritable(3, True)
+            os.set_inheritable(4, True)
+        flags = ["--headless", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
+                 "--hide-scrollbars", "--font-render-hinting=none", f"--user-data-dir={self.profile}", "about:blank"]
+        # close_fds=False: fds 3 and 4 are made in the child by child_fds (dup2 leaves them
+        # inheritable); every other pipe end is close-on-exec already (os.pipe's default).
+        self.process = subprocess.Popen([binary] + flags, preexec_fn=child_fds, close_fds=False,
+                                        stdout=subprocess.DEVNULL, stderr=open(os.environ.get("CHECK_PAGE_CHROMIUM_LOG", os.devnull), "w"))
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self.buffer = b""
+        self.next_id = 0
+        self.events = []
+        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+
+    def send(self, method, params=None, session=None):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self.to_chrome, json.dumps(message).encode() + b"\0")
+        return self.next_id
+
+    def receive(self, deadline):
+        while b"\0" not in self.buffer:
+            remaining = deadline - time.time()
+            if remaining <= 0 or not select.select([self.from_chrome], [], [], remaining)[0]:
+                raise TimeoutError("chromium did not answer in time")
+            chunk = os.read(self.from_chrome, 1 << 20)
+            if not chunk:
+                raise EOFError("chromium closed the pipe")
+            self.buffer += chunk
+        message, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def call(self, method, params=None, session=None, timeout=30):
+        wanted = self.send(method, params, session)
+        deadline = time.time() + timeout
+        while True:
+            message = self.receive(deadline)
+            if message.get("id") == wanted:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+            self.events.append(message)
+
+    def page(self, method, params=None, timeout=30):
+        return self.call(method, params, self.session, timeout)
+
+    def wait_for(self, method, timeout=30):
+        deadline = time.time() + timeout
+        for index, event in enumerate(self.events):
+            if event.get("method") == method:
+                return self.events.pop(index)
+        while True:
+            message = self.receive(deadline)
+            if message.get("method") == method:
+                return message
+            self.events.append(message)
+
+    def navigate(self, url):
+        self.events = [e for e in self.events if e.get("method") != "Page.loadEventFired"]
+        self.page("Page.navigate", {"url": url})
+        self.wait_for("Page.loadEventFired")
+
+    def evaluate(self, expression):
+        result = self.page("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"evaluate: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def drain(self, seconds=0.3):
+        """Events that arrive shortly after load (late console messages, blocked requests)."""
+        deadline = time.time() + seconds
+        try:
+            while True:
+                self.events.append(self.receive(deadline))
+        except TimeoutError:
+            pass
+
+    def close(self):
+        try:
+            self.call("Browser.close", timeout=5)
+        except Exception:
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def start(browser, offline):
+    for domain in ("Page", "Network", "Runtime", "Log"):
+        browser.page(f"{domain}.enable")
+    if offline:
+        browser.page("Network.emulateNetworkConditions", {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    browser.page("Emulation.setDeviceMetricsOverride", {"width": 1000, "height": 1400, "deviceScaleFactor": 1, "mobile": False})
+
+
+def problems_from_events(browser, allowed_urls):
+    """Requests other than the page's own, console messages, exceptions, log errors."""
+    problems = []
+    for event in browser.events:
+        method, params = event.get("method"), event.get("params", {})
+        if method == "Network.requestWillBeSent":
+            url = params["request"]["url"]
+            if not any(url.startswith(allowed) for allowed in allowed_urls) and not url.startswith("data:"):
+                problems.append(f"the page made a request: {url}")
+        elif method == "Runtime.consoleAPICalled":
+            problems.append(f"console.{params.get('type')}: {[a.get('value') for a in params.get('args', [])]}")
+        elif method == "Runtime.exceptionThrown":
+            problems.append(f"exception: {params['exceptionDetails'].get('text')}")
+        elif method == "Log.entryAdded" and params["entry"]["level"] in ("error", "warning"):
+            problems.append(f"console {params['entry']['level']}: {params['entry']['text']}")
+    return problems
+
+
+# Facts read off the rendered page: marker centres against their figure's outline, pain points.
+FACTS = r"""
+(() => {
+  const centre = r => ({x: r.left + r.width / 2, y: r.top + r.height / 2});
+  const figures = {};
+  for (const figure of document.querySelectorAll('svg.body-chart g.figure')) {
+    const outline = figure.querySelector('polygon.outline').getBoundingClientRect();
+    figures[figure.dataset.view] = {midline: outline.left + outline.width / 2, width: outline.width};
+  }
+  const markers = [...document.querySelectorAll('svg.body-chart g.tp')].map(g => ({
+    event: g.dataset.event, muscle: g.dataset.muscle, side: g.dataset.side, status: g.dataset.status,
+    view: g.closest('g.figure').dataset.view, title: (g.querySelector('title') || {}).textContent || '',
+    marks: [...g.querySelectorAll('circle.tp-mark')].map(c => centre(c.getBoundingClientRect()).x)}));
+  const points = [...document.querySelectorAll('svg.pain-chart circle.pain-point')].map(c => ({
+    event: c.dataset.event, score: Number(c.dataset.score), region: c.dataset.region, context: c.dataset.context,
+    y: centre(c.getBoundingClientRect()).y}));
+  const svgs = [...document.querySelectorAll('svg')].map(s => ({cls: s.getAttribute('class'),
+    title: !!s.querySelector(':scope > title'), desc: !!s.querySelector(':scope > desc')}));
+  return {figures, markers, points, svgs, scripts: document.scripts.length,
+          findingRows: document.querySelectorAll('#trigger-point-table tbody tr').length,
+          painRows: document.querySelectorAll('#pain-table tbody tr').length,
+          width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight};
+})()
+"""
+
+
+def expected_findings(show, timeline):
+    """Active and latent from show --json; resolved: found, not retracted, resolved by a resolution not retracted."""
+    findings = {tp["eventId"]: dict(tp, status=tp["status"]) for tp in show["activeTriggerPoints"] + show["latentTriggerPoints"]}
+    found = {line["eventId"]: line for line in timeline if line["type"] == "TriggerPointFound" and line["status"] != "retracted"}
+    for line in timeline:
+        if line["type"] == "TriggerPointResolved" and line["status"] != "retracted":
+            finding = line["payload"].get("finding")
+            if finding in found and finding not in findings:
+                payload = found[finding]["payload"]
+                findings[finding] = {"eventId": finding, "muscle": payload["muscle"], "side": payload["side"], "status": "resolved"}
+    return findings
+
+
+def check_screenshot(data, problems):
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        problems.append("screenshot: not a PNG")
+        return (0, 0)
+    width, height = struct.unpack(">II", data[16:24])
+    pixels, offset = b"", 8
+    while offset < len(data):
+        length, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        if kind == b"IDAT":
+            pixels += data[offset + 8:offset + 8 + length]
+        offset += 12 + length
+    raw = zlib.decompress(pixels)
+    # A blank page's rows are one colour: a handful of distinct bytes after PNG's filters.
+    if len(set(raw)) < 32:
+        problems.append(f"screenshot: blank ({len(set(raw))} distinct byte values)")
+    if not (900 <= width <= 1100) or height < 1000:
+        problems.append(f"screenshot: {width}×{height} pixels; expected about 1000 wide and at least 1000 tall")
+    return (width, height)
+
+
+def check_report(arguments):
+    show = json.load(open(arguments.show))
+    timeline = json.load(open(arguments.timeline))
+    url = "file://" + os.path.abspath(arguments.page)
+    browser = Browser()
+    problems = []
+    try:
+        start(browser, offline=True)
+        browser.navigate(url)
+        browser.drain()
+        problems += problems_from_events(browser, [url])
+        facts = browser.evaluate(FACTS)
+        expected = expected_findings(show, timeline)
+        if len(facts["markers"]) != len(expected):
+            problems.append(f"body chart: {len(facts['markers'])} trigger-point markers for {len(expected)} findings")
+        if facts["findingRows"] != len(expected):
+            problems.append(f"findings table: {facts['findingRows']} rows for {len(expected)} findings")
+        for marker in facts["markers"]:
+            finding = expected.get(marker["event"])
+            if finding is None:
+                problems.append(f"body chart: a marker for {marker['event']}, which is no finding of the record")
+                continue
+            for key in ("muscle", "side", "status"):
+                if marker[key] != finding[key]:
+                    problems.append(f"body chart: marker {marker['event']} says {key} {marker[key]}, the record {finding[key]}")
+            figure = facts["figures"][marker["view"]]
+            # Which side of the figure's midline each mark is on, as the reader sees it.
+            on_patients_left = [(x > figure["midline"]) == (marker["view"] == "front") for x in marker["marks"]]
+            want = {"left": [True], "right": [False], "bilateral": [False, True]}[finding["side"]]
+            if sorted(on_patients_left) != want:
+                problems.append(f"body chart: {finding['muscle']} ({finding['side']}) is drawn on the patient's "
+                                f"{'/'.join('left' if s else 'right' for s in on_patients_left)} in the {marker['view']} view")
+            if not marker["title"]:
+                problems.append(f"body chart: marker {marker['event']} has no title")
+        scores = {s["eventId"]: s for s in show["painScores"]}
+        if len(facts["points"]) != len(scores):
+            problems.append(f"pain chart: {len(facts['points'])} points for {len(scores)} scores")
+        if facts["painRows"] != len(scores):
+            problems.append(f"pain table: {facts['painRows']} rows for {len(scores)} scores")
+        for point in facts["points"]:
+            score = scores.get(point["event"])
+            if score is None:
+                problems.append(f"pain chart: a point for {point['event']}, which is no score of the record")
+                continue
+            for key, field in (("score", "score"), ("region", "region"), ("context", "context")):
+                if point[key] != score[field]:
+                    problems.append(f"pain chart: point {point['event']} says {key} {point[key]}, the record {score[field]}")
+        # Higher scores are drawn higher: the rendered y order agrees with the values.
+        for a in facts["points"]:
+            for b in facts["points"]:
+                if a["score"] > b["score"] and not a["y"] < b["y"]:
+                    problems.append(f"pain chart: score {a['score']} is not drawn above score {b['score']}")
+                    break
+        for svg in facts["svgs"]:
+            if not (svg["title"] and svg["desc"]):
+                problems.append(f"svg {svg['cls']}: needs a <title> and a <desc>")
+        if facts["scripts"]:
+            problems.append(f"{facts['scripts']} script elements; a report needs none")
+        shot = base64.b64decode(browser.page("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, timeout=60)["data"])
+        size = check_screenshot(shot, problems)
+        if arguments.screenshot:
+            with open(arguments.screenshot, "wb") as out:
+                out.write(shot)
+    finally:
+        browser.close()
+    for problem in problems:
+        print("FAIL:", problem)
+    if problems:
+        return 1
+    print(f"ok: {len(facts['markers'])} trigger-point markers on their sides, {len(facts['points'])} pain points, "
+          f"no request, no console message, screenshot {size[0]}×{size[1]}")
+    return 0
+
+
+def check_ui(arguments):
+    browser = Browser()
+    problems = []
+    base = arguments.url.rstrip("/")
+    try:
+        start(browser, offline=False)
+        browser.navigate(base + "/")
+        rows = browser.evaluate("document.querySelectorAll('#patient-list tbody tr').length")
+        if rows != arguments.patients:
+            problems.append(f"patient list: {rows} rows, expected {arguments.patients}")
+        if arguments.search:
+            browser.events = [e for e in browser.events if e.get("method") != "Page.loadEventFired"]
+            browser.evaluate(f"(() => {{ const f = document.querySelector('form#search'); f.q.value = {json.dumps(arguments.search)}; f.submit(); }})()")
+            browser.wait_for("Page.loadEventFired")
+            names = browser.evaluate("[...document.querySelectorAll('#patient-list tbody tr td.name')].map(td => td.textContent)")
+            if names != [arguments.expect]:
+                problems.append(f"search {arguments.search!r}: listed {names}, expected [{arguments.expect!r}]")
+        link = browser.evaluate("(document.querySelector('#patient-list tbody a') || {}).href || ''")
+        if not link.startswith(base + "/patients/"):
+            problems.append(f"patient list: no link to a patient page ({link!r})")
+        else:
+            browser.navigate(link)
+            facts = browser.evaluate(FACTS)
+            if not any(svg["cls"] == "body-chart" for svg in facts["svgs"]) or not any(svg["cls"] == "pain-chart" for svg in facts["svgs"]):
+                problems.append(f"patient page {link}: no body chart or pain chart")
+            if len(facts["markers"]) != facts["findingRows"]:
+                problems.append(f"patient page {link}: {len(facts['markers'])} markers for {facts['findingRows']} findings")
+            timeline = browser.evaluate("(document.querySelector('nav a[href$=\"/timeline\"]') || {}).href || ''")
+            if not timeline:
+                problems.append(f"patient page {link}: no link to the timeline")
+            else:
+                browser.navigate(timeline)
+                if not browser.evaluate("document.querySelectorAll('#timeline-table tbody tr').length"):
+                    problems.append(f"timeline {timeline}: no rows")
+        browser.navigate(base + "/conflicts")
+        if browser.evaluate("document.querySelector('h1') && document.querySelector('h1').textContent") != "Conflicts":
+            problems.append("conflicts page: no 'Conflicts' heading")
+        browser.drain()
+        problems += problems_from_events(browser, [base + "/"])
+    finally:
+        browser.close()
+    for problem in problems:
+        print("FAIL:", problem)
+    if problems:
+        return 1
+    print(f"ok: {arguments.patients} patients listed, search followed, patient page, timeline and conflicts rendered, no console message")
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser("report")
+    report.add_argument("page")
+    report.add_argument("--show", required=True)
+    report.add_argument("--timeline", required=True)
+    report.add_argument("--screenshot")
+    ui = commands.add_parser("ui")
+    ui.add_argument("url")
+    ui.add_argument("--patients", type=int, required=True)
+    ui.add_argument("--search")
+    ui.add_argument("--expect")
+    arguments = parser.parse_args()
+    sys.exit(check_report(arguments) if arguments.command == "report" else check_ui(arguments))
+
+
+if __name__ == "__main__":
+    main()
