@@ -120,7 +120,7 @@ let package = Package(
         .target(name: "MyologTestSupport", dependencies: ["ClinicalEvents"], path: "Tests/MyologTestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "MyologTestSupport"]),
         .testTarget(name: "ClinicalEventsTests", dependencies: ["ClinicalEvents", "EventLog", "MyologTestSupport"]),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "ClinicalEvents", "EventLog", "SyncHTTP", "MyologTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "ClinicalReport", "ClinicalEvents", "EventLog", "SyncHTTP", "MyologTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "SyncHTTPTests",
             dependencies: [

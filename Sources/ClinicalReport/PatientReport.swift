@@ -26,13 +26,18 @@ public struct PatientReport: Sendable {
         }
     }
 
+    /// A report of `record` (its ``PatientRecord/view`` shown) with `timeline`'s lines.
+    public init(record: PatientRecord, timeline: [AuditLine], basis: ReportBasis, generation: Generation) {
+        (self.record, self.view, self.timeline, self.basis, self.generation) = (record, record.view, timeline, basis, generation)
+    }
+
     /// Reads the report of `patient` as `travel` selects; nil when the patient was not registered then.
     public static func read(_ patient: PatientID, _ travel: TimeTravel, in reader: EventReader, verification: ReportBasis.Verification,
                             generation: Generation) throws -> PatientReport? {
         let events = try reader.events(patient: patient)
         let record = try PatientFold.fold(patient, events: events, covering: travel)
         guard record.isRegistered else { return nil }
-        return PatientReport(record: record, view: record.view, timeline: try AuditTrail(reader).timeline(patient, travel),
+        return PatientReport(record: record, timeline: try AuditTrail(reader).timeline(patient, travel),
                              basis: try ReportBasis.read(travel, in: reader, verification: verification), generation: generation)
     }
 
@@ -59,6 +64,10 @@ public struct PatientReport: Sendable {
 /// What a report was made from: the store's head per origin (sequence and hash) when it was
 /// read — or at the clock asked for — and whether the chains verified.
 public struct ReportBasis: Sendable, Equatable {
+    public init(travel: TimeTravel, heads: [Head], verification: Verification) {
+        (self.travel, self.heads, self.verification) = (travel, heads, verification)
+    }
+
     public var travel: TimeTravel
     public var heads: [Head]
     public var verification: Verification
