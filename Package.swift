@@ -77,6 +77,21 @@ let package = Package(
             name: "ClinicalReport",
             dependencies: ["EventLog", "ClinicalEvents", "Projections"]
         ),
+        // `myolog ui`: the read-only web view, served with Hummingbird like the sync API.
+        .target(
+            name: "ClinicViewer",
+            dependencies: [
+                "EventLog", "ClinicalEvents", "Projections", "ClinicalReport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "SyncHTTP",
             dependencies: [
@@ -110,6 +125,7 @@ let package = Package(
                 "FHIRExport",
                 "AccessAudit",
                 "ClinicalReport",
+                "ClinicViewer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The CLI chooses where the server's log lines go (stderr) and at what level.
                 .product(name: "Logging", package: "swift-log"),

@@ -23,6 +23,7 @@ public struct ClinicPage: Sendable {
                 HTML.element("meta", ["http-equiv": "Content-Security-Policy", "content": policy])
                 HTML.element("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"])
                 HTML.element("meta", ["name": "referrer", "content": "no-referrer"])
+                HTML.element("link", ["rel": "icon", "href": "data:,"])  // or the browser asks the server for /favicon.ico
                 HTML.element("title") { title }
                 HTML.element("style") { HTML.trusted(ReportStyle.css) }
             }

@@ -154,37 +154,7 @@ extension PatientReport {
     var timelineSection: HTML {
         .element("section", ["id": "timeline"]) {
             HTML.element("h2") { "Timeline" }
-            HTML.element("p", ["class": "muted"]) {
-                "Every event of the record in causal order, as myolog timeline shows it: corrected and retracted entries stay, marked, with who amended them and why."
-            }
-            HTML.element("table", ["id": "timeline-table"]) {
-                HTML.element("thead") { row(["Happened", "Recorded", "What", "By", "Status"], header: true) }
-                HTML.element("tbody") {
-                    for line in timeline {
-                        HTML.element("tr", ["class": "status-\(line.status.rawValue)", "data-event": line.eventId.rawValue]) {
-                            HTML.element("td") { minute(line.occurredAt) }
-                            HTML.element("td") { minute(line.recordedAt) }
-                            HTML.element("td", ["class": "what"]) { line.summary }
-                            HTML.element("td") { line.author + (line.site.map { " at \($0)" } ?? "") }
-                            HTML.element("td") {
-                                line.status.rawValue
-                                for amendment in line.amendments { HTML.element("br"); amendmentText(amendment) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    func amendmentText(_ amendment: AuditLine.Amendment) -> String {
-        let who = "by \(amendment.author)\(amendment.site.map { " at \($0)" } ?? "") on \(minute(amendment.recordedAt))"
-        switch amendment.kind {
-        case .correction(let fields, let reason):
-            let changes = fields.sorted { $0.key < $1.key }.map { "\($0.key) → \($0.value.canonicalString)" }.joined(separator: ", ")
-            return "corrected \(who): \(changes) — “\(reason)”"
-        case .retraction(let reason):
-            return "retracted \(who) — “\(reason)”"
+            TimelineTable.html(timeline)
         }
     }
 
@@ -205,6 +175,8 @@ extension PatientReport {
                     // Counted up to the heads above (the whole log was checked): a report made again
                     // at the same clock says the same.
                     "Verified: the \(basis.heads.map(\.sequence).reduce(0, +)) events of these \(basis.heads.count) chains up to the heads above, and every later one — every hash and link recomputed, every signature checked; this node's chain ends on its signed head."
+                case .passedEarlier(let at, let events):
+                    "Verified at \(at): every hash, link and signature of the \(events) events then in the log; this viewer checks again every minute."
                 case .failed(let problem):
                     HTML.element("strong") { "Verification FAILED: \(problem)" }
                 }
@@ -221,14 +193,6 @@ extension PatientReport {
     }
 
     func table(_ headings: [String], _ rows: [[String]], caption: String?, id: String) -> HTML {
-        .element("table", ["id": id]) {
-            if let caption { HTML.element("caption", ["class": "muted"]) { caption } }
-            HTML.element("thead") { row(headings, header: true) }
-            HTML.element("tbody") { for cells in rows { row(cells, header: false) } }
-        }
-    }
-
-    func row(_ cells: [String], header: Bool) -> HTML {
-        .element("tr") { for cell in cells { HTML.element(header ? "th" : "td") { cell } } }
+        HTML.table(headings, rows, caption: caption, id: id)
     }
 }

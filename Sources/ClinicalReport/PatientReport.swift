@@ -82,6 +82,8 @@ public struct ReportBasis: Sendable, Equatable {
     /// The chain check's outcome (`myolog verify`'s chains and local-chain checks).
     public enum Verification: Sendable, Equatable {
         case passed(events: Int, chains: Int, signatures: Int)
+        /// Passed when checked at `at` (a viewer re-checks now and then rather than per page).
+        case passedEarlier(at: Timestamp, events: Int)
         case failed(String)
     }
 
@@ -117,5 +119,10 @@ public struct ReportBasis: Sendable, Equatable {
 }
 
 extension ReportBasis.Verification {
-    public var passed: Bool { if case .passed = self { true } else { false } }
+    public var passed: Bool {
+        switch self {
+        case .passed, .passedEarlier: true
+        case .failed: false
+        }
+    }
 }

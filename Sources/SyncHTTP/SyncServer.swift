@@ -106,15 +106,22 @@ public struct SyncServer: Sendable {
         router.post(RouterPath(SyncAPI.keysPath)) { request, _ in try await receiveKeys(request) }
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)  // Hummingbird's own start-up lines stay out of the per-sync log
-        let tls = TLSChannelConfiguration(tlsConfiguration: certificate.configuration(server: true)) { certificates in
-            await admits(certificates)
-        }
+        let tls = mutualTLS
         return Application(
             router: router,
             server: try .tls(.http1(configuration: .init(idleTimeout: Self.idleTimeout)), configuration: tls),
             configuration: .init(address: .hostname(host, port: port), serverName: "myolog"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: quiet)
+    }
+
+    /// Mutual TLS as this server requires it: this node's certificate, TLS 1.3, and only clients
+    /// presenting a node certificate of a node in the trust list. `myolog ui --tls` uses it too,
+    /// so a viewer off loopback admits exactly whom `serve` admits.
+    public var mutualTLS: TLSChannelConfiguration {
+        TLSChannelConfiguration(tlsConfiguration: certificate.configuration(server: true)) { certificates in
+            await admits(certificates)
+        }
     }
 
     /// Serves on `host:port` — and `metrics`, if given, on its own port — until SIGINT or

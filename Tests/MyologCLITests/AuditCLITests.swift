@@ -73,6 +73,7 @@ struct AuditCLITests {
         "erase": "a write; `erase --due` without --yes lists, and is recorded (see the retention test)",
         "vocabulary": "the vocabularies only",
         "serve": "records each sync's disclosures when it ends (checked by the HTTP relay test)",
+        "ui": "a server: records every page view (checked by the viewer test)",
         "bundle import": "prints counts only",
         "peer list": "nodes only", "peer add": "trust, a write", "peer remove": "trust, a write", "tls-identity": "the node's certificate",
         "forks list": "quarantined envelopes, payloads sealed", "forks decide": "a write",

@@ -9,7 +9,7 @@ import MyologTestSupport
 struct HTTPSyncCLITests {
     let scratch = TemporaryDirectory("cli")
 
-    /// A `myolog serve` child on a port the system picks; stopped with SIGTERM when done.
+    /// A `myolog serve` (or `ui`) child on a port the system picks; stopped with SIGTERM when done.
     final class Server {
         let process = Process()
         let stdout: URL, stderr: URL
@@ -17,13 +17,14 @@ struct HTTPSyncCLITests {
         /// The `--metrics` endpoint, when asked for.
         private(set) var metricsURL: String?
 
-        init(store: String, scratch: TemporaryDirectory, name: String, options: [String] = []) throws {
+        init(store: String, scratch: TemporaryDirectory, name: String, command: [String] = ["serve", "--listen", "127.0.0.1:0"], options: [String] = [],
+             address: String = #"https://127\.0\.0\.1:\d+"#) throws {
             stdout = URL(fileURLWithPath: scratch.path("\(name).out"))
             stderr = URL(fileURLWithPath: scratch.path("\(name).err"))
             FileManager.default.createFile(atPath: stdout.path, contents: nil)
             FileManager.default.createFile(atPath: stderr.path, contents: nil)
             process.executableURL = MyologProcess.binary
-            process.arguments = ["--store", store, "serve", "--listen", "127.0.0.1:0"] + options
+            process.arguments = ["--store", store] + command + options
             process.environment = MyologProcess.environment()
             process.standardOutput = try FileHandle(forWritingTo: stdout)
             process.standardError = try FileHandle(forWritingTo: stderr)
@@ -31,7 +32,7 @@ struct HTTPSyncCLITests {
             for _ in 0..<300 {
                 let text = (try? String(contentsOf: stdout, encoding: .utf8)) ?? ""
                 let metrics = text.range(of: #"http://127\.0\.0\.1:\d+/metrics"#, options: .regularExpression).map { String(text[$0]) }
-                if let range = text.range(of: #"https://127\.0\.0\.1:\d+"#, options: .regularExpression), !options.contains("--metrics") || metrics != nil {
+                if let range = text.range(of: address, options: .regularExpression), !options.contains("--metrics") || metrics != nil {
                     url = String(text[range])
                     metricsURL = metrics
                     return
@@ -39,7 +40,7 @@ struct HTTPSyncCLITests {
                 usleep(50_000)
             }
             process.terminate()
-            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "myolog serve did not start: \((try? String(contentsOf: stderr, encoding: .utf8)) ?? "")"])
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "myolog \(command[0]) did not start: \((try? String(contentsOf: stderr, encoding: .utf8)) ?? "")"])
         }
 
         /// Stops the server (SIGTERM: graceful) and returns its log.

@@ -1,0 +1,195 @@
+import ClinicalEvents
+import ClinicalReport
+import EventLog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOPosix
+import Projections
+import ServiceLifecycle
+
+/// `myolog ui`: a read-only web view of one store — the patient list with search, the patient
+/// page (the report's renderer), the timeline, the conflicts — for the clinic's own machine.
+///
+/// Guarantees: GET only (anything else is 405; there is no form that writes); every page that
+/// shows patient data is recorded as an access (``RecordAccessed``) *before* it is sent, and
+/// when the record cannot be written the page is refused (fail closed); reads never block an
+/// event loop (GRDB's async reads; the access write on NIO's thread pool); every response says
+/// `no-store` and carries the page's Content-Security-Policy as a header too. Listening off
+/// loopback is the caller's decision and needs `tls` (mutual TLS and the trust list, as `serve`).
+public struct ClinicViewer: Sendable {
+    public let store: EventStore
+    public let logger: Logger
+    /// Appends one access record (the CLI's user, purpose): called off the event loop.
+    let record: @Sendable (RecordAccessed) throws -> Void
+    let purpose: RecordAccessed.Purpose
+    let user: String
+    let verification: VerificationCache
+
+    public init(store: EventStore, user: String, purpose: RecordAccessed.Purpose, logger: Logger, record: @escaping @Sendable (RecordAccessed) throws -> Void) {
+        (self.store, self.user, self.purpose, self.logger, self.record) = (store, user, purpose, logger, record)
+        verification = VerificationCache(store: store)
+    }
+
+    /// Whether `host` is this machine only.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    public func application(host: String, port: Int, tls: TLSChannelConfiguration?, onListening: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
+        let router = Router()
+        router.add(middleware: ReadOnly())
+        router.get(RouterPath(ClinicPages.Route.patients)) { request, _ in try await patientList(request) }
+        router.get("/patients/:patient") { _, context in try await patientPage(context.parameters.get("patient") ?? "") }
+        router.get("/patients/:patient/timeline") { _, context in try await timelinePage(context.parameters.get("patient") ?? "") }
+        router.get(RouterPath(ClinicPages.Route.conflicts)) { _, _ in try await conflictsPage() }
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .notice)
+        let server: HTTPServerBuilder = if let tls { try .tls(.http1(), configuration: tls) } else { .http1() }
+        return Application(router: router, server: server, configuration: .init(address: .hostname(host, port: port), serverName: "myolog-ui"),
+                           onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) }, logger: quiet)
+    }
+
+    /// Serves until SIGINT or SIGTERM (graceful: requests in flight finish).
+    public func run(host: String, port: Int, tls: TLSChannelConfiguration?, onListening: @escaping @Sendable (Int) async -> Void) async throws {
+        let app = try application(host: host, port: port, tls: tls, onListening: onListening)
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    // MARK: Pages
+
+    func patientList(_ request: Request) async throws -> Response {
+        let search = request.uri.queryParameters.get("q").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : String($0.prefix(ClinicalInput.maximumNameLength)) }
+        let rows = try await store.readWithoutBlocking { try PatientViews($0).patients(search: search) }
+        try await recorded(RecordAccessed(action: .query, command: "ui patients", patients: rows.map(\.patientId), purpose: purpose,
+                                          detail: search == nil ? nil : "search (the text is not recorded: it may be a name)"))
+        return Self.page(ClinicPages.patientList(rows, search: search, site: store.identity.site))
+    }
+
+    func patientPage(_ text: String) async throws -> Response {
+        guard let patient = try await known(text) else { return Self.notFound(text) }
+        let verification = await verification.current()
+        let generation = PatientReport.Generation(user: user, at: .now(), site: store.identity.site, node: store.identity.nodeID)
+        let report: PatientReport?
+        do {
+            report = try await store.readWithoutBlocking { reader in
+                try ClinicalSession.requireReadable(patient, in: reader)
+                return try PatientReport.read(patient, .now, in: reader, verification: verification, generation: generation)
+            }
+        } catch {
+            return try await refused(patient, command: "ui patient", error)
+        }
+        guard let report else { return Self.notFound(text) }
+        try await recorded(RecordAccessed(action: .read, command: "ui patient", patients: [patient], purpose: purpose))
+        return Self.page(report.page(navigation: ClinicPages.navigation(patient: patient)))
+    }
+
+    func timelinePage(_ text: String) async throws -> Response {
+        guard let patient = try await known(text) else { return Self.notFound(text) }
+        let lines: [AuditLine], name: String
+        do {
+            (lines, name) = try await store.readWithoutBlocking { reader in
+                try ClinicalSession.requireReadable(patient, in: reader)
+                return (try AuditTrail(reader).timeline(patient), try PatientViews(reader).show(patient)?.details.name ?? patient.rawValue)
+            }
+        } catch {
+            return try await refused(patient, command: "ui timeline", error)
+        }
+        try await recorded(RecordAccessed(action: .read, command: "ui timeline", patients: [patient], purpose: purpose))
+        return Self.page(ClinicPages.timeline(lines, patient: patient, name: name))
+    }
+
+    func conflictsPage() async throws -> Response {
+        let listings = try await store.readWithoutBlocking { try PatientViews($0).conflicts() }
+        var patients: [PatientID] = []
+        for listing in listings where !patients.contains(listing.patientId) { patients.append(listing.patientId) }
+        try await recorded(RecordAccessed(action: .query, command: "ui conflicts", patients: patients, purpose: purpose))
+        return Self.page(ClinicPages.conflicts(listings))
+    }
+
+    // MARK: Parts
+
+    /// The registered patient a path names (a full id), or nil.
+    func known(_ text: String) async throws -> PatientID? {
+        guard let patient = PatientID(text) else { return nil }
+        let registered = try await store.readWithoutBlocking { !(try $0.events(patient: patient, types: [PatientRegistered.eventType]).isEmpty) }
+        return registered ? patient : nil
+    }
+
+    /// Records the access, off the event loop; a page whose access cannot be recorded is not sent.
+    func recorded(_ access: RecordAccessed) async throws {
+        do {
+            try await NIOThreadPool.singleton.runIfActive { try record(access) }
+        } catch {
+            logger.error("audit: an access could not be recorded, the page was refused: \(error)")
+            throw HTTPError(.serviceUnavailable, message: "audit: this access could not be recorded, so nothing is shown")
+        }
+    }
+
+    /// An identified patient whose record cannot be shown (erased, withdrawn): recorded as a
+    /// refused access, as the CLI records it, and a page saying why.
+    func refused(_ patient: PatientID, command: String, _ error: any Error) async throws -> Response {
+        let reason = "\(error)"
+        try await recorded(RecordAccessed(action: .read, command: command, patients: [patient], purpose: purpose, outcome: .refused,
+                                          detail: String(reason.prefix(200))))
+        var response = Self.page(ClinicPages.refusal("Not shown", reason))
+        response.status = .gone
+        return response
+    }
+
+    static func page(_ page: ClinicPage) -> Response {
+        Response(status: .ok, headers: [
+            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            .xContentTypeOptions: "nosniff", HTTPField.Name("Referrer-Policy")!: "no-referrer",
+        ], body: .init(byteBuffer: ByteBuffer(string: page.rendered)))
+    }
+
+    static func notFound(_ text: String) -> Response {
+        var response = page(ClinicPages.refusal("No such patient", "No registered patient has the id “\(text.prefix(40))”."))
+        response.status = .notFound
+        return response
+    }
+}
+
+/// Only GET (and HEAD): the viewer never writes.
+struct ReadOnly<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .get || request.method == .head else {
+            return Response(status: .methodNotAllowed, headers: [.allow: "GET, HEAD", .contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "myolog ui is read-only\n")))
+        }
+        return try await next(request, context)
+    }
+}
+
+/// The chain check behind the pages' footers, run again at most once a minute in the background
+/// rather than on every page (it reads the whole log).
+actor VerificationCache {
+    let store: EventStore
+    var last: (at: Date, verification: ReportBasis.Verification)?
+    var running = false
+
+    init(store: EventStore) { self.store = store }
+
+    func current() async -> ReportBasis.Verification {
+        if let last, Date().timeIntervalSince(last.at) < 60 { return last.verification }
+        if let last, running { return last.verification }
+        running = true
+        let store = self.store
+        let checked = (try? await NIOThreadPool.singleton.runIfActive { () -> ReportBasis.Verification in
+            switch ReportBasis.verify(store) {
+            case .passed(let events, _, _): .passedEarlier(at: .now(), events: events)
+            case let other: other
+            }
+        }) ?? .failed("the chain check could not run")
+        last = (Date(), checked)
+        running = false
+        return checked
+    }
+}
