@@ -45,6 +45,11 @@ struct ReportCLITests {
             let page = scratch.path("\(patient).html"), show = scratch.path("\(patient).show.json"), timeline = scratch.path("\(patient).timeline.json")
             let made = try run(["--store", store, "report", patient, "--out", page])
             #expect(made.stdout.contains("chains verified"), "\(made.stdout)")
+            let json = try run(["--store", store, "--json", "report", patient, "--out", page, "--force"])
+            try json.stdout.write(toFile: scratch.path("report.json"), atomically: true, encoding: .utf8)
+            let view = try MyologProcess.run(["python3", Self.root.appendingPathComponent("Tools/check-view.py").path, "report", scratch.path("report.json")],
+                                             executable: URL(fileURLWithPath: "/usr/bin/env"))
+            #expect(view.status == 0 && json.stdout.contains(#""verified":true"#), "\(view.stdout)\(json.stdout)")
             try run(["--store", store, "show", patient, "--json"]).stdout.write(toFile: show, atomically: true, encoding: .utf8)
             try run(["--store", store, "timeline", patient, "--json"]).stdout.write(toFile: timeline, atomically: true, encoding: .utf8)
             let checked = try checkPage(["report", page, "--show", show, "--timeline", timeline, "--screenshot", scratch.path("\(patient).png")])
