@@ -195,6 +195,22 @@ def expected_findings(show, timeline):
     return findings
 
 
+def matched(what, drawn, recorded, keys, problems):
+    """Pairs each drawn item with the record's entry of its event, noting a count that differs, an
+    item for no entry, and any of `keys` on which the two disagree."""
+    if len(drawn) != len(recorded):
+        problems.append(f"{what}: {len(drawn)} drawn for {len(recorded)} in the record")
+    for item in drawn:
+        entry = recorded.get(item["event"])
+        if entry is None:
+            problems.append(f"{what}: {item['event']} is drawn but is not in the record")
+            continue
+        for key in keys:
+            if item[key] != entry[key]:
+                problems.append(f"{what}: {item['event']} is drawn with {key} {item[key]}, the record says {entry[key]}")
+        yield item, entry
+
+
 def check_screenshot(data, problems):
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         problems.append("screenshot: not a PNG")
@@ -228,18 +244,9 @@ def check_report(arguments):
         problems += problems_from_events(browser, [url])
         facts = browser.evaluate(FACTS)
         expected = expected_findings(show, timeline)
-        if len(facts["markers"]) != len(expected):
-            problems.append(f"body chart: {len(facts['markers'])} trigger-point markers for {len(expected)} findings")
         if facts["findingRows"] != len(expected):
             problems.append(f"findings table: {facts['findingRows']} rows for {len(expected)} findings")
-        for marker in facts["markers"]:
-            finding = expected.get(marker["event"])
-            if finding is None:
-                problems.append(f"body chart: a marker for {marker['event']}, which is no finding of the record")
-                continue
-            for key in ("muscle", "side", "status"):
-                if marker[key] != finding[key]:
-                    problems.append(f"body chart: marker {marker['event']} says {key} {marker[key]}, the record {finding[key]}")
+        for marker, finding in matched("body chart", facts["markers"], expected, ("muscle", "side", "status"), problems):
             figure = facts["figures"][marker["view"]]
             # Which side of the figure's midline each mark is on, as the reader sees it.
             on_patients_left = [(x > figure["midline"]) == (marker["view"] == "front") for x in marker["marks"]]
@@ -250,18 +257,9 @@ def check_report(arguments):
             if not marker["title"]:
                 problems.append(f"body chart: marker {marker['event']} has no title")
         scores = {s["eventId"]: s for s in show["painScores"]}
-        if len(facts["points"]) != len(scores):
-            problems.append(f"pain chart: {len(facts['points'])} points for {len(scores)} scores")
         if facts["painRows"] != len(scores):
             problems.append(f"pain table: {facts['painRows']} rows for {len(scores)} scores")
-        for point in facts["points"]:
-            score = scores.get(point["event"])
-            if score is None:
-                problems.append(f"pain chart: a point for {point['event']}, which is no score of the record")
-                continue
-            for key, field in (("score", "score"), ("region", "region"), ("context", "context")):
-                if point[key] != score[field]:
-                    problems.append(f"pain chart: point {point['event']} says {key} {point[key]}, the record {score[field]}")
+        list(matched("pain chart", facts["points"], scores, ("score", "region", "context"), problems))
         # Higher scores are drawn higher: the rendered y order agrees with the values.
         for a in facts["points"]:
             for b in facts["points"]:

@@ -28,11 +28,9 @@ public struct ClinicViewer: Sendable {
     let record: @Sendable (RecordAccessed) throws -> Void
     let purpose: RecordAccessed.Purpose
     let user: String
-    let verification: VerificationCache
 
     public init(store: EventStore, user: String, purpose: RecordAccessed.Purpose, logger: Logger, record: @escaping @Sendable (RecordAccessed) throws -> Void) {
         (self.store, self.user, self.purpose, self.logger, self.record) = (store, user, purpose, logger, record)
-        verification = VerificationCache(store: store)
     }
 
     /// Whether `host` is this machine only.
@@ -73,13 +71,13 @@ public struct ClinicViewer: Sendable {
 
     func patientPage(_ text: String) async throws -> Response {
         guard let patient = try await known(text) else { return Self.notFound(text) }
-        let verification = await verification.current()
+        let localChain = try await NIOThreadPool.singleton.runIfActive { [store] in try store.localChainProblem().map { "\($0)" } }
         let generation = PatientReport.Generation(user: user, at: .now(), site: store.identity.site, node: store.identity.nodeID)
         let report: PatientReport?
         do {
             report = try await store.readWithoutBlocking { reader in
                 try ClinicalSession.requireReadable(patient, in: reader)
-                return try PatientReport.read(patient, .now, in: reader, verification: verification, generation: generation)
+                return try PatientReport.read(patient, .now, in: reader, localChainProblem: localChain, generation: generation)
             }
         } catch {
             return try await refused(patient, command: "ui patient", error)
@@ -165,31 +163,5 @@ struct ReadOnly<Context: RequestContext>: RouterMiddleware {
                             body: .init(byteBuffer: ByteBuffer(string: "myolog ui is read-only\n")))
         }
         return try await next(request, context)
-    }
-}
-
-/// The chain check behind the pages' footers, run again at most once a minute in the background
-/// rather than on every page (it reads the whole log).
-actor VerificationCache {
-    let store: EventStore
-    var last: (at: Date, verification: ReportBasis.Verification)?
-    var running = false
-
-    init(store: EventStore) { self.store = store }
-
-    func current() async -> ReportBasis.Verification {
-        if let last, Date().timeIntervalSince(last.at) < 60 { return last.verification }
-        if let last, running { return last.verification }
-        running = true
-        let store = self.store
-        let checked = (try? await NIOThreadPool.singleton.runIfActive { () -> ReportBasis.Verification in
-            switch ReportBasis.verify(store) {
-            case .passed(let events, _, _): .passedEarlier(at: .now(), events: events)
-            case let other: other
-            }
-        }) ?? .failed("the chain check could not run")
-        last = (Date(), checked)
-        running = false
-        return checked
     }
 }

@@ -31,12 +31,25 @@ public struct PatientReport: Sendable {
         (self.record, self.view, self.timeline, self.basis, self.generation) = (record, record.view, timeline, basis, generation)
     }
 
-    /// Reads the report of `patient` as `travel` selects; nil when the patient was not registered then.
-    public static func read(_ patient: PatientID, _ travel: TimeTravel, in reader: EventReader, verification: ReportBasis.Verification,
+    /// Reads the report of `patient` as `travel` selects, and checks the events it shows
+    /// (``ChainCheck/covering(_:in:)``); nil when the patient was not registered then.
+    /// `localChainProblem` is ``EventStore/localChainProblem()``'s answer, read just before.
+    public static func read(_ patient: PatientID, _ travel: TimeTravel, in reader: EventReader, localChainProblem: String?,
                             generation: Generation) throws -> PatientReport? {
         let events = try reader.events(patient: patient)
         let record = try PatientFold.fold(patient, events: events, covering: travel)
         guard record.isRegistered else { return nil }
+        let shown = events.filter(travel.includes)
+        let verification: ReportBasis.Verification
+        if let localChainProblem {
+            verification = .failed(localChainProblem)
+        } else {
+            do {
+                verification = .passed(events: shown.count, signatures: try ChainCheck.covering(shown, in: reader))
+            } catch {
+                verification = .failed("\(error)")
+            }
+        }
         return PatientReport(record: record, timeline: try AuditTrail(reader).timeline(patient, travel),
                              basis: try ReportBasis.read(travel, in: reader, verification: verification), generation: generation)
     }
@@ -79,24 +92,11 @@ public struct ReportBasis: Sendable, Equatable {
         public var hash: EventHash
     }
 
-    /// The chain check's outcome (`myolog verify`'s chains and local-chain checks).
+    /// The check of the events a report shows (``ChainCheck/covering(_:in:)``) and of this
+    /// node's own chain against its signed head.
     public enum Verification: Sendable, Equatable {
-        case passed(events: Int, chains: Int, signatures: Int)
-        /// Passed when checked at `at` (a viewer re-checks now and then rather than per page).
-        case passedEarlier(at: Timestamp, events: Int)
+        case passed(events: Int, signatures: Int)
         case failed(String)
-    }
-
-    /// Every chain's hashes, links and signatures recomputed (``ChainCheck``), and this node's
-    /// own chain against its signed head.
-    public static func verify(_ store: EventStore) -> Verification {
-        do {
-            let check = try store.read { try ChainCheck.run($0) }
-            if let problem = try store.localChainProblem() { return .failed("\(problem)") }
-            return .passed(events: check.totalEvents, chains: check.eventsPerOrigin.count, signatures: check.signatures)
-        } catch {
-            return .failed("\(error)")
-        }
     }
 
     static func read(_ travel: TimeTravel, in reader: EventReader, verification: Verification) throws -> ReportBasis {
@@ -119,10 +119,5 @@ public struct ReportBasis: Sendable, Equatable {
 }
 
 extension ReportBasis.Verification {
-    public var passed: Bool {
-        switch self {
-        case .passed, .passedEarlier: true
-        case .failed: false
-        }
-    }
+    public var succeeded: Bool { if case .passed = self { true } else { false } }
 }

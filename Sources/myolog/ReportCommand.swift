@@ -51,9 +51,9 @@ struct ReportCommand: ParsableCommand {
         try AtomicFile.write(to: outURL, replacing: force) { try $0.write(contentsOf: Data(html.utf8)) }
         if global.json {
             print(JSONValue.object(["file": .string(outURL.path), "patientId": .string(id.rawValue), "bytes": .int(html.utf8.count),
-                                    "verified": .bool(report.basis.verification.passed)]).canonicalString)
+                                    "verified": .bool(report.basis.verification.succeeded)]).canonicalString)
         } else {
-            let verified = report.basis.verification.passed ? "chains verified" : "VERIFICATION FAILED (see the report's footer)"
+            let verified = report.basis.verification.succeeded ? "chains verified" : "VERIFICATION FAILED (see the report's footer)"
             print("Wrote the report of \(report.view.details.name ?? id.rawValue) to \(outURL.path) (\(report.view.eventCount) events, \(report.findings.count) trigger points, \(report.view.painScores.count) pain scores; \(verified))")
         }
     }
@@ -63,11 +63,11 @@ extension PatientReport {
     /// The report of `patient` read from `store` by `user` now, its chains verified first; refuses
     /// an erased patient or one not registered at that moment, as `show` does.
     static func make(_ patient: PatientID, _ travel: TimeTravel, from store: EventStore, by user: String) throws -> PatientReport {
-        let verification = ReportBasis.verify(store)
+        let localChain = try store.localChainProblem().map { "\($0)" }
         let generation = Generation(user: user, at: .now(), site: store.identity.site, node: store.identity.nodeID)
         return try store.read { reader in
             try ClinicalSession.requireReadable(patient, in: reader)
-            guard let report = try PatientReport.read(patient, travel, in: reader, verification: verification, generation: generation) else {
+            guard let report = try PatientReport.read(patient, travel, in: reader, localChainProblem: localChain, generation: generation) else {
                 if let withdrawal = try ClinicalSession.withdrawal(of: patient, in: reader) {
                     throw ClinicalError.registrationWithdrawn(patient: patient.rawValue, by: withdrawal.id.rawValue)
                 }

@@ -115,3 +115,29 @@ struct HTMLTests {
         #expect(Coordinate.text(12.34) == "12.3" && Coordinate.text(-0.05) == "-0.1" && Coordinate.text(7) == "7" && Coordinate.text(-3.0) == "-3")
     }
 }
+
+@Suite("Contrast")
+struct ContrastTests {
+    /// WCAG 2.x contrast ratio of a `#rrggbb` colour against white.
+    static func contrastOnWhite(_ hex: String) -> Double {
+        let value = Int(hex.dropFirst(), radix: 16)!
+        func channel(_ shift: Int) -> Double {
+            let c = Double((value >> shift) & 0xFF) / 255
+            return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
+        }
+        let luminance = 0.2126 * channel(16) + 0.7152 * channel(8) + 0.0722 * channel(0)
+        return 1.05 / (luminance + 0.05)
+    }
+
+    @Test("every colour text is drawn in — the style sheet's text colours, the pain series (legend text), the findings' colours — is at least 4.5:1 on white (WCAG AA)")
+    func textContrast() {
+        let css = "\(ReportStyle.css)"
+        let textColours = css.matches(of: /(?:^|[;{ ])(?:color|fill):\s*(#[0-9a-f]{6})/).map { String($0.1) }
+            .filter { !["#f2efe9", "#ffffff", "#e8e8e8"].contains($0) }  // the figure's and table headers' backgrounds, not text
+        #expect(!textColours.isEmpty)
+        for colour in textColours + PainChart.series.map(\.colour) + BodyChart.colours.values {
+            #expect(Self.contrastOnWhite(colour) >= 4.5, "\(colour): \(Self.contrastOnWhite(colour))")
+        }
+        #expect(Self.contrastOnWhite("#777777") < 4.5, "the check can fail")
+    }
+}

@@ -15,7 +15,7 @@ struct ReportDeterminismTests {
         clinic.run(steps: 60, patients: 3)
         let events = clinic.allEvents
         let patients = Set(events.compactMap(\.patient)).sorted()
-        let basis = ReportBasis(travel: .now, heads: [], verification: .passed(events: events.count, chains: clinic.nodes.count, signatures: 0))
+        let basis = ReportBasis(travel: .now, heads: [], verification: .passed(events: events.count, signatures: 0))
         let generation = PatientReport.Generation(user: "tester", at: Timestamp(millisecondsSinceEpoch: 0), site: "Test", node: clinic.nodes[0].id)
         func pages(_ arrival: [EventEnvelope]) throws -> [String] {
             try patients.map { patient in
