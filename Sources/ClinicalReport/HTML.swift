@@ -77,6 +77,11 @@ public struct HTML: Sendable, Equatable {
     static let svgLeaves: Set<String> = ["circle", "line", "rect", "polygon", "polyline", "path", "ellipse"]
 
     private static func escape(_ text: String, into out: inout String, quotes: Bool) {
+        // Most values need no escaping: appended whole, not scalar by scalar.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || (quotes && $0 == UInt8(ascii: "\"")) }) {
+            out += text
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "&": out += "&amp;"

@@ -142,4 +142,8 @@ public enum PainChart {
 }
 
 func day(_ time: Timestamp) -> String { String(time.description.prefix(10)) }
-func minute(_ time: Timestamp) -> String { String(time.description.prefix(16)).replacingOccurrences(of: "T", with: " ") }
+/// "YYYY-MM-DD HH:MM" (UTC).
+func minute(_ time: Timestamp) -> String {
+    let text = time.description
+    return text.prefix(10) + " " + text.dropFirst(11).prefix(5)
+}

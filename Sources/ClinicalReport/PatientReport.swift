@@ -50,7 +50,7 @@ public struct PatientReport: Sendable {
                 verification = .failed("\(error)")
             }
         }
-        return PatientReport(record: record, timeline: try AuditTrail(reader).timeline(patient, travel),
+        return PatientReport(record: record, timeline: try AuditTrail(reader).timeline(of: events, travel),
                              basis: try ReportBasis.read(travel, in: reader, verification: verification), generation: generation)
     }
 

@@ -16,7 +16,12 @@ public struct AuditTrail {
 
     /// The patient's events in causal order, each with what amended it (`timeline`).
     public func timeline(_ patient: PatientID, _ travel: TimeTravel = .now) throws -> [AuditLine] {
-        let events = CausalOrder.sorted(try reader.events(patient: patient)).filter(travel.includes)
+        try timeline(of: try reader.events(patient: patient), travel)
+    }
+
+    /// ``timeline(_:_:)`` of a patient's events already read (all of them, in any order).
+    public func timeline(of patientEvents: [EventEnvelope], _ travel: TimeTravel = .now) throws -> [AuditLine] {
+        let events = CausalOrder.sorted(patientEvents).filter(travel.includes)
         let sites = try sites()
         var amendments: [EventID: [EventEnvelope]] = [:]
         for event in events {
