@@ -24,13 +24,15 @@ import ServiceLifecycle
 public struct ClinicViewer: Sendable {
     public let store: EventStore
     public let logger: Logger
-    /// Appends one access record (the CLI's user, purpose): called off the event loop.
-    let record: @Sendable (RecordAccessed) throws -> Void
+    /// Appends access records in one commit (the CLI's user): called off the event loop.
+    let recorder: AccessRecorder
     let purpose: RecordAccessed.Purpose
     let user: String
 
-    public init(store: EventStore, user: String, purpose: RecordAccessed.Purpose, logger: Logger, record: @escaping @Sendable (RecordAccessed) throws -> Void) {
-        (self.store, self.user, self.purpose, self.logger, self.record) = (store, user, purpose, logger, record)
+    /// `record` appends the accesses it is given in one commit, or throws (nothing appended).
+    public init(store: EventStore, user: String, purpose: RecordAccessed.Purpose, logger: Logger, record: @escaping @Sendable ([RecordAccessed]) throws -> Void) {
+        (self.store, self.user, self.purpose, self.logger) = (store, user, purpose, logger)
+        recorder = AccessRecorder(append: record)
     }
 
     /// Whether `host` is this machine only.
@@ -122,7 +124,7 @@ public struct ClinicViewer: Sendable {
     /// Records the access, off the event loop; a page whose access cannot be recorded is not sent.
     func recorded(_ access: RecordAccessed) async throws {
         do {
-            try await NIOThreadPool.singleton.runIfActive { try record(access) }
+            try await recorder.record(access)
         } catch {
             logger.error("audit: an access could not be recorded, the page was refused: \(error)")
             throw HTTPError(.serviceUnavailable, message: "audit: this access could not be recorded, so nothing is shown")
@@ -163,5 +165,44 @@ struct ReadOnly<Context: RequestContext>: RouterMiddleware {
                             body: .init(byteBuffer: ByteBuffer(string: "myolog ui is read-only\n")))
         }
         return try await next(request, context)
+    }
+}
+
+/// Commits the access records of pages being served together: each page waits for the commit
+/// that holds its record (fail closed, as one at a time), but concurrent pages share one commit —
+/// its fsync and signature — instead of queueing for the write lock one by one.
+actor AccessRecorder {
+    let append: @Sendable ([RecordAccessed]) throws -> Void
+    var pending: [(access: RecordAccessed, done: CheckedContinuation<Void, any Error>)] = []
+    var committing = false
+
+    init(append: @escaping @Sendable ([RecordAccessed]) throws -> Void) { self.append = append }
+
+    func record(_ access: RecordAccessed) async throws {
+        try await withCheckedThrowingContinuation { continuation in
+            pending.append((access, continuation))
+            if !committing {
+                committing = true
+                Task { await commit() }
+            }
+        }
+    }
+
+    /// Commits what is pending, then what arrived meanwhile, until nothing is left.
+    private func commit() async {
+        while !pending.isEmpty {
+            let batch = pending
+            pending = []
+            let append = self.append
+            let result = await Result(catching: { try await NIOThreadPool.singleton.runIfActive { try append(batch.map(\.access)) } })
+            for waiting in batch { waiting.done.resume(with: result) }
+        }
+        committing = false
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }

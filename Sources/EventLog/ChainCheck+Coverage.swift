@@ -29,8 +29,12 @@ extension ChainCheck {
                 // Walk the chain from the event to the first signed one.
                 var previous: EventEnvelope?
                 var after = event.sequence - 1
+                // Where the run ends: the first signed event at or after this one (the primary
+                // key's index), so the links between are read in one query, not page by page.
+                let signed = try Int.fetchOne(reader.db.cachedStatement(sql: "SELECT min(sequence) FROM chain_signatures WHERE origin = ? AND sequence >= ?"),
+                                              arguments: [origin.rawValue, event.sequence]) ?? event.sequence
                 walk: while true {
-                    let page = try given[after + 1].map { [$0] } ?? reader.events(origin: origin, after: after, limit: 64)
+                    let page = try given[after + 1].map { [$0] } ?? reader.events(origin: origin, after: after, limit: max(1, signed - after))
                     guard !page.isEmpty else {
                         throw Problem(eventID: event.id.rawValue, origin: origin.rawValue, sequence: event.sequence,
                                       reason: "not covered by a signature of its origin (no signed event at or after it)", found: .inStoredChain)

@@ -46,8 +46,8 @@ struct UICommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "myolog.ui")
-        let viewer = ClinicViewer(store: store, user: user, purpose: global.purpose, logger: logger) { access in
-            _ = try store.append([access.newEvent], author: user)
+        let viewer = ClinicViewer(store: store, user: user, purpose: global.purpose, logger: logger) { accesses in
+            _ = try store.append(accesses.map(\.newEvent), author: user)
         }
         let channel = tls ? try SyncServer(store: store, logger: logger).mutualTLS : nil
         let (host, scheme) = (listen.description.hasPrefix("[") ? "[\(listen.host)]" : listen.host, tls ? "https" : "http")
