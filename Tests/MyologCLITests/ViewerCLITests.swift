@@ -36,6 +36,11 @@ struct ViewerCLITests {
         #expect(recorded.count == 5, "\(recorded)")
         #expect(recorded.map { $0.firstMatch(of: /"command":"([^"]+)"/).map { String($0.1) } ?? "" } == ["ui patients", "ui patients", "ui patient", "ui timeline", "ui conflicts"])
         #expect(recorded.allSatisfy { $0.contains(#""purpose":"treatment""#) })
+        // Twenty pages at once, ten at a time: each still gets its own record (they share commits).
+        let concurrent = try curl(["--parallel", "--parallel-max", "10", "-w", "%{http_code}\n"]
+                                  + Array(repeating: ["-o", "/dev/null", viewer.url + "/"], count: 20).flatMap { $0 })
+        #expect(concurrent.stdout.split(separator: "\n") == Array(repeating: "200", count: 20), "\(concurrent.stdout)\(concurrent.stderr)")
+        #expect(try accesses(store).count == before + 5 + 20)
         // Read-only: a write method is refused and records nothing.
         let count = try accesses(store).count
         let post = try curl(["-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", viewer.url + "/"])
