@@ -26,6 +26,9 @@ public struct ClinicViewer: Sendable {
     public let logger: Logger
     /// Appends access records in one commit (the CLI's user): called off the event loop.
     let recorder: AccessRecorder
+    /// Signatures this viewer has verified: a page viewed again re-hashes its events but does
+    /// not re-verify the same signatures.
+    let signatures = SignatureMemo()
     let purpose: RecordAccessed.Purpose
     let user: String
 
@@ -79,7 +82,7 @@ public struct ClinicViewer: Sendable {
         do {
             report = try await store.readWithoutBlocking { reader in
                 try ClinicalSession.requireReadable(patient, in: reader)
-                return try PatientReport.read(patient, .now, in: reader, localChainProblem: localChain, generation: generation)
+                return try PatientReport.read(patient, .now, in: reader, localChainProblem: localChain, generation: generation, signatures: signatures)
             }
         } catch {
             return try await refused(patient, command: "ui patient", error)

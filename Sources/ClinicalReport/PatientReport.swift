@@ -35,7 +35,7 @@ public struct PatientReport: Sendable {
     /// (``ChainCheck/covering(_:in:)``); nil when the patient was not registered then.
     /// `localChainProblem` is ``EventStore/localChainProblem()``'s answer, read just before.
     public static func read(_ patient: PatientID, _ travel: TimeTravel, in reader: EventReader, localChainProblem: String?,
-                            generation: Generation) throws -> PatientReport? {
+                            generation: Generation, signatures memo: SignatureMemo? = nil) throws -> PatientReport? {
         let events = try reader.events(patient: patient)
         let record = try PatientFold.fold(patient, events: events, covering: travel)
         guard record.isRegistered else { return nil }
@@ -45,7 +45,7 @@ public struct PatientReport: Sendable {
             verification = .failed(localChainProblem)
         } else {
             do {
-                verification = .passed(events: shown.count, signatures: try ChainCheck.covering(shown, in: reader))
+                verification = .passed(events: shown.count, signatures: try ChainCheck.covering(shown, in: reader, memo: memo))
             } catch {
                 verification = .failed("\(error)")
             }

@@ -11,7 +11,9 @@ extension ChainCheck {
     ///
     /// ``run(_:)`` checks every chain whole; this checks the events given and the runs up to
     /// their signatures (a commit's events), so its cost follows the record, not the log.
-    public static func covering(_ events: [EventEnvelope], in reader: EventReader) throws -> Int {
+    /// With a `memo`, a signature already verified (same key, hash and signature) is not
+    /// verified again; the events' hashes and links are checked every time regardless.
+    public static func covering(_ events: [EventEnvelope], in reader: EventReader, memo: SignatureMemo? = nil) throws -> Int {
         var signatures = 0
         for (origin, ofOrigin) in Dictionary(grouping: events, by: \.origin).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             guard let key = try Data.fetchOne(reader.db, sql: "SELECT publicKey FROM nodes WHERE id = ?", arguments: [origin.rawValue]),
@@ -46,7 +48,7 @@ extension ChainCheck {
                         if let previous, let reason = linkProblem(link, after: ChainHead(sequence: previous.sequence, hash: previous.hash)) { throw fail(reason) }
                         if previous == nil, let reason = link.sequence == event.sequence ? contentProblem(link) : "expected sequence \(event.sequence)" { throw fail(reason) }
                         if let signature = link.signature {
-                            guard signature.isValid(for: link.hash, publicKey: key) else {
+                            guard memo?.isValid(signature, for: link.hash, publicKey: key) ?? signature.isValid(for: link.hash, publicKey: key) else {
                                 throw fail("its signature is not its origin's signature over its hash: altered or forged")
                             }
                             signatures += 1

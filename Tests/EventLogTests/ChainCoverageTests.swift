@@ -71,3 +71,17 @@ struct ChainCoverageTests {
         #expect(throws: ChainCheck.Problem.self) { try covering(store, a) }
     }
 }
+
+extension ChainCoverageTests {
+    @Test("with a signature memo: the same answers, a second check verifies no signature again, and an altered event is still caught")
+    func memo() throws {
+        let (store, a, _) = try store("memo")
+        let memo = SignatureMemo()
+        #expect(try store.read { try ChainCheck.covering($0.events(patient: a), in: $0, memo: memo) } == 2)
+        #expect(memo.verifications == 2)
+        #expect(try store.read { try ChainCheck.covering($0.events(patient: a), in: $0, memo: memo) } == 2)
+        #expect(memo.verifications == 2, "remembered")
+        try alter(store, "UPDATE events SET author = 'mallory' WHERE sequence = 3")
+        #expect(throws: ChainCheck.Problem.self) { try store.read { try ChainCheck.covering($0.events(patient: a), in: $0, memo: memo) } }
+    }
+}
