@@ -150,7 +150,7 @@ public struct ClinicViewer: Sendable {
             .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
             .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
             .xContentTypeOptions: "nosniff", HTTPField.Name("Referrer-Policy")!: "no-referrer",
-        ], body: .init(byteBuffer: ByteBuffer(string: page.rendered)))
+        ], body: .init(byteBuffer: ByteBuffer(bytes: page.bytes)))
     }
 
     static func notFound(_ text: String) -> Response {

@@ -14,7 +14,10 @@ public struct ClinicPage: Sendable {
         self.body = body()
     }
 
-    public var rendered: String {
+    public var rendered: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The document as UTF-8 (what is written or sent).
+    public var bytes: [UInt8] {
         let policy = navigation == nil ? "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
             : "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'"
         let document = HTML.trusted("<!DOCTYPE html>\n") + HTML.element("html", ["lang": "en"]) {
@@ -32,6 +35,6 @@ public struct ClinicPage: Sendable {
                 body
             }
         }
-        return document.rendered + "\n"
+        return document.bytes + [UInt8(ascii: "\n")]
     }
 }

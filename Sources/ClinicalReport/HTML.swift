@@ -35,60 +35,73 @@ public struct HTML: Sendable, Equatable {
     }
 
     /// The markup, escaped.
-    public var rendered: String {
-        var out = ""
-        out.reserveCapacity(4096)
+    public var rendered: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The markup as UTF-8, written byte by byte into one buffer (a page is rendered per view).
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(32_768)
         for node in nodes { Self.render(node, into: &out) }
         return out
     }
 
     /// Elements HTML never closes.
-    static let voidElements: Set<String> = ["meta", "br", "hr", "img", "input", "link", "col"]
-
-    private static func render(_ node: Node, into out: inout String) {
-        switch node {
-        case .text(let text):
-            escape(text, into: &out, quotes: false)
-        case .trusted(let markup):
-            out += markup
-        case .element(let name, let attributes, let children):
-            out += "<" + name
-            for attribute in attributes {
-                out += " " + attribute.name + "=\""
-                escape(attribute.value, into: &out, quotes: true)
-                out += "\""
-            }
-            if voidElements.contains(name) {
-                out += ">"
-                return
-            }
-            if children.isEmpty, svgLeaves.contains(name) {
-                out += "/>"
-                return
-            }
-            out += ">"
-            for child in children { render(child, into: &out) }
-            out += "</" + name + ">"
+    static func isVoid(_ name: String) -> Bool {
+        switch name {
+        case "meta", "br", "hr", "img", "input", "link", "col": true
+        default: false
         }
     }
 
     /// SVG shapes written self-closing when empty (as SVG tools write them; HTML parsers accept it
     /// inside `<svg>`).
-    static let svgLeaves: Set<String> = ["circle", "line", "rect", "polygon", "polyline", "path", "ellipse"]
-
-    private static func escape(_ text: String, into out: inout String, quotes: Bool) {
-        // Most values need no escaping: appended whole, not scalar by scalar.
-        if !text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || (quotes && $0 == UInt8(ascii: "\"")) }) {
-            out += text
-            return
+    static func isSVGLeaf(_ name: String) -> Bool {
+        switch name {
+        case "circle", "line", "rect", "polygon", "polyline", "path", "ellipse": true
+        default: false
         }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"" where quotes: out += "&quot;"
-            default: out.unicodeScalars.append(scalar)
+    }
+
+    private static func render(_ node: Node, into out: inout [UInt8]) {
+        switch node {
+        case .text(let text):
+            escape(text, into: &out, quotes: false)
+        case .trusted(let markup):
+            out += markup.utf8
+        case .element(let name, let attributes, let children):
+            out.append(UInt8(ascii: "<"))
+            out += name.utf8
+            for attribute in attributes {
+                out.append(UInt8(ascii: " "))
+                out += attribute.name.utf8
+                out += #"=""#.utf8
+                escape(attribute.value, into: &out, quotes: true)
+                out.append(UInt8(ascii: "\""))
+            }
+            if isVoid(name) {
+                out.append(UInt8(ascii: ">"))
+                return
+            }
+            if children.isEmpty, isSVGLeaf(name) {
+                out += "/>".utf8
+                return
+            }
+            out.append(UInt8(ascii: ">"))
+            for child in children { render(child, into: &out) }
+            out += "</".utf8
+            out += name.utf8
+            out.append(UInt8(ascii: ">"))
+        }
+    }
+
+    private static func escape(_ text: String, into out: inout [UInt8], quotes: Bool) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): out += "&amp;".utf8
+            case UInt8(ascii: "<"): out += "&lt;".utf8
+            case UInt8(ascii: ">"): out += "&gt;".utf8
+            case UInt8(ascii: "\"") where quotes: out += "&quot;".utf8
+            default: out.append(byte)
             }
         }
     }

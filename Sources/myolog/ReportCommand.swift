@@ -47,10 +47,10 @@ struct ReportCommand: ParsableCommand {
         let report = try global.recordedRead(.report, command: "report", patients: [id], in: store, by: user) {
             try PatientReport.make(id, travel, from: store, by: user)
         }
-        let html = report.page().rendered
-        try AtomicFile.write(to: outURL, replacing: force) { try $0.write(contentsOf: Data(html.utf8)) }
+        let html = report.page().bytes
+        try AtomicFile.write(to: outURL, replacing: force) { try $0.write(contentsOf: html) }
         if global.json {
-            print(JSONValue.object(["file": .string(outURL.path), "patientId": .string(id.rawValue), "bytes": .int(html.utf8.count),
+            print(JSONValue.object(["file": .string(outURL.path), "patientId": .string(id.rawValue), "bytes": .int(html.count),
                                     "verified": .bool(report.basis.verification.succeeded)]).canonicalString)
         } else {
             let verified = report.basis.verification.succeeded ? "chains verified" : "VERIFICATION FAILED (see the report's footer)"
