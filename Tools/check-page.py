@@ -278,13 +278,8 @@ def check_report(arguments):
                 out.write(shot)
     finally:
         browser.close()
-    for problem in problems:
-        print("FAIL:", problem)
-    if problems:
-        return 1
-    print(f"ok: {len(facts['markers'])} trigger-point markers on their sides, {len(facts['points'])} pain points, "
-          f"no request, no console message, screenshot {size[0]}×{size[1]}")
-    return 0
+    return verdict(problems, f"{len(facts['markers'])} trigger-point markers on their sides, {len(facts['points'])} pain points, "
+                             f"no request, no console message, screenshot {size[0]}×{size[1]}")
 
 
 def check_ui(arguments):
@@ -328,11 +323,16 @@ def check_ui(arguments):
         problems += problems_from_events(browser, [base + "/"])
     finally:
         browser.close()
+    return verdict(problems, f"{arguments.patients} patients listed, search followed, patient page, timeline and conflicts rendered, no console message")
+
+
+def verdict(problems, summary):
+    """One `FAIL:` line per problem and exit status 1, or `ok: summary` and 0."""
     for problem in problems:
         print("FAIL:", problem)
     if problems:
         return 1
-    print(f"ok: {arguments.patients} patients listed, search followed, patient page, timeline and conflicts rendered, no console message")
+    print(f"ok: {summary}")
     return 0
 
 
