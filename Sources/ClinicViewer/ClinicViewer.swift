@@ -38,11 +38,6 @@ public struct ClinicViewer: Sendable {
         recorder = AccessRecorder(append: record)
     }
 
-    /// Whether `host` is this machine only.
-    public static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
-
     public func application(host: String, port: Int, tls: TLSChannelConfiguration?, onListening: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: ReadOnly())

@@ -32,7 +32,7 @@ struct UICommand: AsyncParsableCommand {
     @Flag(help: "Serve over mutual TLS, admitting only trusted peers' node certificates (required off loopback).") var tls = false
 
     func validate() throws {
-        if !tls, !ClinicViewer.isLoopback(listen.host) {
+        if !tls, !MetricsEndpoint.isLoopback(listen.host) {  // the one loopback rule, also `serve --metrics`'s
             throw ValidationError("listen: \(listen) is not a loopback address; accepted: 127.0.0.1, ::1 or localhost with a port — or add --tls to serve over mutual TLS to trusted peers only")
         }
     }
