@@ -155,11 +155,11 @@ public struct ClinicViewer: Sendable {
     }
 }
 
-/// Only GET (and HEAD): the viewer never writes.
+/// Only GET: the viewer never writes (and a HEAD, which would show nothing, is not a page view).
 struct ReadOnly<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .get || request.method == .head else {
-            return Response(status: .methodNotAllowed, headers: [.allow: "GET, HEAD", .contentType: "text/plain; charset=utf-8"],
+        guard request.method == .get else {
+            return Response(status: .methodNotAllowed, headers: [.allow: "GET", .contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: "myolog ui is read-only\n")))
         }
         return try await next(request, context)

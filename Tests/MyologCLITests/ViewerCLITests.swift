@@ -45,6 +45,8 @@ struct ViewerCLITests {
         let count = try accesses(store).count
         let post = try curl(["-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", viewer.url + "/"])
         #expect(post.stdout == "405")
+        let head = try curl(["-o", "/dev/null", "-w", "%{http_code}", "-I", viewer.url + "/"])
+        #expect(head.stdout == "405")
         let unknown = try curl(["-o", "/dev/null", "-w", "%{http_code}", viewer.url + "/patients/not-a-patient"])
         #expect(unknown.stdout == "404")
         #expect(try accesses(store).count == count)
