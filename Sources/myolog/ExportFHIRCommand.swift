@@ -68,10 +68,7 @@ struct ExportFHIRCommand: ParsableCommand {
             try store.read { reader -> JSONValue in
                 try ClinicalSession.requireReadable(id, in: reader)
                 guard let bundle = try FHIRPatientBundle.make(patient: id, events: reader.events(patient: id), sites: reader.sites(), travel: travel) else {
-                    if let withdrawal = try ClinicalSession.withdrawal(of: id, in: reader) {
-                        throw ClinicalError.registrationWithdrawn(patient: id.rawValue, by: withdrawal.id.rawValue)
-                    }
-                    throw ValidationError("patient: \(id) was not yet registered at that moment")
+                    throw try NotShown.refusal(id, in: reader)
                 }
                 return bundle
             }

@@ -68,10 +68,7 @@ extension PatientReport {
         return try store.read { reader in
             try ClinicalSession.requireReadable(patient, in: reader)
             guard let report = try PatientReport.read(patient, travel, in: reader, localChainProblem: localChain, generation: generation) else {
-                if let withdrawal = try ClinicalSession.withdrawal(of: patient, in: reader) {
-                    throw ClinicalError.registrationWithdrawn(patient: patient.rawValue, by: withdrawal.id.rawValue)
-                }
-                throw ValidationError("patient: \(patient) was not yet registered at that moment")
+                throw try NotShown.refusal(patient, in: reader)
             }
             return report
         }

@@ -32,10 +32,7 @@ struct ShowCommand: ParsableCommand {
             try store.read { reader -> PatientView in
                 try ClinicalSession.requireReadable(id, in: reader)
                 guard let view = try PatientViews(reader).show(id, travel) else {
-                    if let withdrawal = try ClinicalSession.withdrawal(of: id, in: reader) {
-                        throw ClinicalError.registrationWithdrawn(patient: id.rawValue, by: withdrawal.id.rawValue)
-                    }
-                    throw ValidationError("patient: \(id) was not yet registered at that moment")
+                    throw try NotShown.refusal(id, in: reader)
                 }
                 return view
             }
