@@ -76,21 +76,21 @@ extension PatientReport {
     }
 
     var painSection: HTML {
-        let scores = view.painScores
+        let scores = view.painScores, trend = record.painTrend
         return .element("section", ["id": "pain"]) {
             HTML.element("h2") { "Pain over time" }
-            if let trend = view.painTrend {
+            if let trend {
                 HTML.element("p") {
                     "First \(trend.first)/10, latest \(trend.latest)/10, best \(trend.best), worst \(trend.worst), change \(trend.change > 0 ? "+" : "")\(trend.change): "
                     HTML.element("strong") { trend.clinicallyMeaningful ? "a clinically meaningful improvement" : "not a clinically meaningful improvement" }
                     " (a fall of at least 2 points or 30 % from the first score; Farrar et al. 2001)."
                 }
             }
-            HTML.element("figure") { PainChart.svg(scores, trend: view.painTrend) }
+            HTML.element("figure") { PainChart.svg(scores, trend: trend) }
             if scores.isEmpty {
                 HTML.element("p", ["class": "muted"]) { "No pain scores recorded." }
             } else {
-                table(["When", "Score", "Region", "Context", "By"], scores.map { s in
+                HTML.table(["When", "Score", "Region", "Context", "By"], scores.map { s in
                     [minute(s.occurredAt), "\(s.payload.score)/10", PainChart.regionName(s.payload.region), PainChart.contextName(s.payload.context), s.author]
                 }, caption: "Every pain score (the chart's points)", id: "pain-table")
             }
@@ -108,7 +108,7 @@ extension PatientReport {
                 if findings.isEmpty {
                     HTML.element("p", ["class": "muted"]) { "No trigger points recorded." }
                 } else {
-                    table(["Muscle", "Side", "Status", "Refers to", "Found", "Resolved"], findings.map { finding in
+                    HTML.table(["Muscle", "Side", "Status", "Refers to", "Found", "Resolved"], findings.map { finding in
                         let entry = entries[finding.eventId]
                         return [Vocabularies.muscles.term(id: finding.muscle)?.display ?? finding.muscle, finding.side, finding.status.rawValue,
                                 finding.referral.map(PainChart.regionName) ?? "–",
@@ -133,7 +133,7 @@ extension PatientReport {
             HTML.element("h2") { "Visits and techniques" }
             if record.visits.isEmpty && unattached.isEmpty { HTML.element("p", ["class": "muted"]) { "No visits recorded." } }
             if !record.visits.isEmpty {
-                table(["Date", "Reason", "By", "Techniques (minutes)", "Total min", "Pain before → after"], record.visits.compactMap { visit in
+                HTML.table(["Date", "Reason", "By", "Techniques (minutes)", "Total min", "Pain before → after"], record.visits.compactMap { visit in
                     guard let started = visit.view(as: VisitStarted.self) else { return nil }
                     let applied = (byVisit[visit.event.id] ?? []).sorted { $0.occurredAt < $1.occurredAt }
                     let pain = painByVisit[visit.event.id] ?? []
@@ -145,7 +145,7 @@ extension PatientReport {
                 }, caption: "Visits, oldest first", id: "visit-table")
             }
             if !unattached.isEmpty {
-                table(["Date", "Technique", "By"], unattached.map { [minute($0.occurredAt), describe($0), $0.author] },
+                HTML.table(["Date", "Technique", "By"], unattached.map { [minute($0.occurredAt), describe($0), $0.author] },
                       caption: "Techniques recorded outside a visit", id: "technique-table")
             }
         }
@@ -167,7 +167,7 @@ extension PatientReport {
                 HTML.element("code") { "myolog report \(record.patient.rawValue) --at-clock '\(clock)'" }
                 " and get the same record."
             }
-            table(["Site", "Node", "Sequence", "Hash"], basis.heads.map { [$0.site ?? "(unknown)", $0.node.rawValue, "\($0.sequence)", $0.hash.description] },
+            HTML.table(["Site", "Node", "Sequence", "Hash"], basis.heads.map { [$0.site ?? "(unknown)", $0.node.rawValue, "\($0.sequence)", $0.hash.description] },
                   caption: nil, id: "heads")
             HTML.element("p", ["id": "verification"]) {
                 switch basis.verification {
@@ -186,9 +186,5 @@ extension PatientReport {
     /// The clock of the heads: `--at-clock`'s argument that reproduces this report.
     var clock: String {
         VectorClock(Dictionary(uniqueKeysWithValues: basis.heads.map { ($0.node, $0.sequence) })).description
-    }
-
-    func table(_ headings: [String], _ rows: [[String]], caption: String?, id: String) -> HTML {
-        HTML.table(headings, rows, caption: caption, id: id)
     }
 }
