@@ -6,7 +6,7 @@ extension AppendTransaction {
     /// Signs the local chain's head if this transaction appended to it: ``EventStore/write(_:)``
     /// calls it last, so every commit ends on a signed event.
     func signLocalHead() throws -> HeadSignature? {
-        guard !localHeadSigned, let head = knownHeads[identity.nodeID] ?? nil else { return nil }
+        guard !localHeadSigned, let head = receiveState.knownHeads[identity.nodeID] ?? nil else { return nil }
         let signature = try HeadSignature.sign(head.hash, by: identity)
         try storeSignature(signature, origin: identity.nodeID, sequence: head.sequence)
         localHeadSigned = true
@@ -19,7 +19,7 @@ extension AppendTransaction {
 
     func refuseLocalAppends(_ reason: EventLogError) { localAppendRefusal = reason }
 
-    func storeSignature(_ signature: HeadSignature, origin: NodeID, sequence: Int) throws {
+    public func storeSignature(_ signature: HeadSignature, origin: NodeID, sequence: Int) throws {
         try db.cachedStatement(sql: "INSERT INTO chain_signatures (origin, sequence, signature) VALUES (?, ?, ?)")
             .execute(arguments: [origin.rawValue, sequence, signature.rawValue])
     }

@@ -75,7 +75,7 @@ public final class AppendTransaction: EventReader {
         clockState = clock
         lamport = envelope.lamport
         headHash = envelope.hash
-        knownHeads[me] = .some(ChainHead(sequence: envelope.sequence, hash: envelope.hash))
+        receiveState.knownHeads[me] = .some(ChainHead(sequence: envelope.sequence, hash: envelope.hash))
         localHeadSigned = false
         appended.append(envelope)
         if envelope.sequence % HeadSignature.interval == 0 { envelope.signature = try signLocalHead() }
@@ -89,18 +89,12 @@ public final class AppendTransaction: EventReader {
     /// the head this node last signed): it may still receive.
     var localAppendRefusal: EventLogError?
 
-    /// The last event received and stored by this transaction, per origin.
-    var receivedHeads: [NodeID: EventEnvelope] = [:]
-
-    var trustByOrigin: [NodeID: PeerTrust] = [:]
-
-    /// Each origin's head as this transaction has left it: a batch of a thousand events of one
-    /// origin looks its head up once, not a thousand times.
-    var knownHeads: [NodeID: ChainHead?] = [:]
+    /// What the receive rules remember within this transaction (heads, trust).
+    public var receiveState = ReceiveState()
 
     /// Whether `held_events` may hold a row: almost always false, and then storing an event
     /// need not look for held ones to release.
-    lazy var holdsHeldEvents: Bool = (try? Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM held_events)")) ?? true
+    public lazy var holdsHeldEvents: Bool = (try? Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM held_events)")) ?? true
 
     var publicKeys: [NodeID: Data] = [:]
 

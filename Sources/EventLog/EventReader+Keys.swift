@@ -29,7 +29,7 @@ extension EventReader {
 
     /// The first `limit` sealed events held about `patient`, as stored (not opened): what a key
     /// offered for the patient is tried on. Through the patient index, never their whole record.
-    func sealedEvents(of patient: PatientID, limit: Int) throws -> [EventEnvelope] {
+    public func sealedEvents(of patient: PatientID, limit: Int) throws -> [EventEnvelope] {
         let plaintext = SealedPayload.plaintextTypes.sorted()
         let sql = "SELECT \(Self.signedColumns) FROM events WHERE patient = ? AND type NOT IN (\(plaintext.map { _ in "?" }.joined(separator: ","))) ORDER BY position LIMIT ?"
         return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments([patient.rawValue] + plaintext) + [limit]).map(Self.envelope)

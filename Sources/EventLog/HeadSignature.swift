@@ -46,7 +46,7 @@ public struct HeadSignature: Sendable, Hashable, CustomStringConvertible {
 
 extension EventReader {
     /// The first sequence of `origin` at or after `sequence` that carries a signature.
-    func signatureSequence(origin: NodeID, atOrAfter sequence: Int) throws -> Int? {
+    public func signatureSequence(origin: NodeID, atOrAfter sequence: Int) throws -> Int? {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT sequence FROM chain_signatures WHERE origin = ? AND sequence >= ? ORDER BY sequence LIMIT 1"),
                          arguments: [origin.rawValue, sequence])
     }

@@ -179,21 +179,8 @@ extension EventStore: LogPeer {
     /// transaction, so the views fold the events readable at once.
     public func receiveBatch(_ batch: [EventEnvelope], keys: [SealedPatientKey] = []) throws -> ReceiveSummary {
         try write { tx in
-            var summary = ReceiveSummary()
-            for event in batch {
-                switch try tx.receive(event) {
-                case .stored: break
-                case .duplicate: summary.duplicates += 1
-                case .heldBack: summary.heldBack += 1
-                case .quarantined: summary.quarantined.append(ChainPlace(origin: event.origin, sequence: event.sequence))
-                case .awaitingTrust: summary.awaitingTrust[event.origin, default: 0] += 1
-                case .originRemoved: summary.originRemoved[event.origin, default: 0] += 1
-                }
-            }
-            try tx.finishReceiving()
+            var summary = try tx.receiveAll(batch)
             summary.keys = try tx.receiveKeys(keys)
-            // Released held-back events are stored too: count what the log gained, by origin.
-            for event in tx.appended { summary.stored[event.origin, default: 0] += 1 }
             return summary
         }
     }

@@ -46,13 +46,13 @@ public struct NodeIdentity: Sendable {
     /// (``PatientKeyRing``). Derived from the node key (HKDF-SHA256, its own label), so the one
     /// secret beside the database is `node.key`: a copied `myolog.sqlite` alone opens nothing.
     /// Nil without the node key.
-    var storeKey: SymmetricKey? {
+    public var storeKey: SymmetricKey? {
         privateKey.map { Self.derive(from: $0, label: "myolog store key-encryption key v1") }
     }
 
     /// The node's X25519 key for receiving patient keys from peers (HPKE), derived from the node
     /// key under its own label; its public half is published in the node's `NodeEnrolled`.
-    var agreementKey: Curve25519.KeyAgreement.PrivateKey? {
+    public var agreementKey: Curve25519.KeyAgreement.PrivateKey? {
         privateKey.flatMap { try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: Self.derive(from: $0, label: "myolog key agreement v1").withUnsafeBytes { Data($0) }) }
     }
 

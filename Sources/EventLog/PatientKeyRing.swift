@@ -21,17 +21,12 @@ final class PatientKeyRing {
         self.storeKey = storeKey
     }
 
-    private static func wrappingData(_ patient: PatientID) -> Data { Data("myolog patient key v1\n\(patient.rawValue)".utf8) }
-
     /// The patient's key, or nil when this store holds none (not received yet, or erased).
     func key(for patient: PatientID) throws -> SymmetricKey? {
         if let known = cache[patient] { return known }
         var key: SymmetricKey?
         if let storeKey, let wrapped = try Data.fetchOne(db.cachedStatement(sql: "SELECT wrapped FROM patient_keys WHERE patient = ?"), arguments: [patient.rawValue]) {
-            guard let box = try? AES.GCM.SealedBox(combined: wrapped),
-                  let raw = try? AES.GCM.open(box, using: storeKey, authenticating: Self.wrappingData(patient))
-            else { throw EventLogError.damagedStore(path: "", reason: "the data key of patient \(patient) does not unwrap under this store's key") }
-            key = SymmetricKey(data: raw)
+            key = try WrappedPatientKey.unwrap(wrapped, for: patient, under: storeKey)
         }
         cache[patient] = .some(key)
         return key
@@ -67,10 +62,7 @@ final class PatientKeyRing {
     /// Keeps `key` as the patient's key (wrapped under the store key).
     func store(_ key: SymmetricKey, for patient: PatientID) throws {
         guard let storeKey else { throw EventLogError.damagedStore(path: "", reason: "no store key (node.key) to keep a patient key under") }
-        let raw = key.withUnsafeBytes { Data($0) }
-        guard let wrapped = try AES.GCM.seal(raw, using: storeKey, authenticating: Self.wrappingData(patient)).combined else {
-            throw EventLogError.damagedStore(path: "", reason: "AES-GCM gave no combined form")
-        }
+        let wrapped = try WrappedPatientKey.wrap(key, for: patient, under: storeKey)
         try db.execute(sql: "INSERT INTO patient_keys (patient, wrapped) VALUES (?, ?)", arguments: [patient.rawValue, wrapped])
         cache[patient] = .some(key)
     }
