@@ -22,19 +22,37 @@ public struct ChainCheck: Sendable {
 
     /// Checks every chain in the log; throws the first ``Problem``.
     public static func run(_ reader: EventReader) throws -> ChainCheck {
+        var walk = Walk()
+        let cursor = try Row.fetchCursor(reader.db, sql: "SELECT \(EventReader.signedColumns) FROM events ORDER BY origin, sequence")
+        while let row = try cursor.next() {
+            try walk.check(EventReader.envelope(row)) { origin in
+                try Data.fetchOne(reader.db, sql: "SELECT publicKey FROM nodes WHERE id = ?", arguments: [origin.rawValue])
+            }
+        }
+        return try walk.finish()
+    }
+
+    /// The check of a log read in (origin, sequence) order, one event at a time: what
+    /// ``run(_:)`` does over SQLite, and the PostgreSQL hub's `verify` over its server — one
+    /// copy of the rules for both engines.
+    public struct Walk {
         var result = ChainCheck()
         var origin: NodeID?
         var previous: EventEnvelope?
         var key: Data?
-        // The first event of the current origin that no signature has covered yet.
+        /// The first event of the current origin that no signature has covered yet.
         var uncovered: EventEnvelope?
+
+        public init() {}
+
         func uncoveredProblem() -> Problem? {
             uncovered.map { Problem(eventID: $0.id.rawValue, origin: $0.origin.rawValue, sequence: $0.sequence,
                                     reason: "not covered by a signature of its origin (no signed event at or after it)", found: .inStoredChain) }
         }
-        let cursor = try Row.fetchCursor(reader.db, sql: "SELECT \(EventReader.signedColumns) FROM events ORDER BY origin, sequence")
-        while let row = try cursor.next() {
-            let event = try EventReader.envelope(row)
+
+        /// Checks the next event of the log; `enrolledKey` gives the key the store holds for an
+        /// origin (asked once per origin). Throws the first ``Problem``.
+        public mutating func check(_ event: EventEnvelope, enrolledKey: (NodeID) throws -> Data?) throws {
             func fail(_ reason: String) -> Problem {
                 Problem(eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence, reason: reason, found: .inStoredChain)
             }
@@ -42,13 +60,13 @@ public struct ChainCheck: Sendable {
                 if let problem = uncoveredProblem() { throw problem }
                 origin = event.origin
                 previous = nil
-                key = try Data.fetchOne(reader.db, sql: "SELECT publicKey FROM nodes WHERE id = ?", arguments: [event.origin.rawValue])
+                key = try enrolledKey(event.origin)
             }
-            if let reason = linkProblem(event, after: previous.map { ChainHead(sequence: $0.sequence, hash: $0.hash) }) { throw fail(reason) }
+            if let reason = ChainCheck.linkProblem(event, after: previous.map { ChainHead(sequence: $0.sequence, hash: $0.hash) }) { throw fail(reason) }
             if let previous {
                 guard event.clock.dominates(previous.clock) else { throw fail("vector clock went backwards") }
                 guard event.lamport > previous.lamport else { throw fail("Lamport timestamp did not increase") }
-            } else if let reason = enrolmentProblem(event, key: key) {
+            } else if let reason = ChainCheck.enrolmentProblem(event, key: key) {
                 throw fail(reason)
             }
             if let signature = event.signature {
@@ -63,8 +81,15 @@ public struct ChainCheck: Sendable {
             result.eventsPerOrigin[event.origin.rawValue, default: 0] += 1
             previous = event
         }
-        if let problem = uncoveredProblem() { throw problem }
-        return result
+
+        /// The last event checked of each origin so far: its head as the log shows it.
+        public var lastEvent: EventEnvelope? { previous }
+
+        /// Ends the walk: the last origin's tail must be signed too.
+        public func finish() throws -> ChainCheck {
+            if let problem = uncoveredProblem() { throw problem }
+            return result
+        }
     }
 
     /// Why an origin's first event is not the self-signed enrolment of the key the store holds for

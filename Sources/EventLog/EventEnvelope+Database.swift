@@ -31,7 +31,7 @@ extension EventEnvelope: FetchableRecord {
 /// One `events` row copied out of SQLite as plain values (``EventColumn``, and the signature
 /// where selected), not yet checked: cheap to take on the connection's thread, and parsed into
 /// an ``EventEnvelope`` (``envelope()``) on any thread.
-struct StoredEventRow: Sendable {
+package struct StoredEventRow: Sendable {
     let position: Int64
     let id: String, origin: String, sequence: Int, clock: String, lamport: Int
     let recordedAt: String, occurredAt: String, author: String, patient: String?
@@ -51,6 +51,15 @@ struct StoredEventRow: Sendable {
     /// per column per row costs more than the rest of the copy: valid only for a row selected
     /// exactly as ``EventColumn/selection`` or ``EventColumn/signedSelection`` lists the columns,
     /// which is how every such read selects them (a test checks both decodings agree).
+    /// From values read elsewhere (the PostgreSQL hub's rows), checked by ``envelope()``.
+    package init(id: String, origin: String, sequence: Int, clock: String, lamport: Int, recordedAt: String, occurredAt: String, author: String,
+                 patient: String?, type: String, schemaVersion: Int, payload: String, prevHash: String?, hash: String, signature: String?) {
+        position = 0
+        (self.id, self.origin, self.sequence, self.clock, self.lamport) = (id, origin, sequence, clock, lamport)
+        (self.recordedAt, self.occurredAt, self.author, self.patient) = (recordedAt, occurredAt, author, patient)
+        (self.type, self.schemaVersion, self.payload, self.prevHash, self.hash, self.signature) = (type, schemaVersion, payload, prevHash, hash, signature)
+    }
+
     init(selected row: Row) {
         self.init(row, at: \.rawValue, signature: row.count > EventColumn.allCases.count ? EventColumn.allCases.count : nil)
     }
@@ -66,7 +75,7 @@ struct StoredEventRow: Sendable {
 
     /// The envelope, every column checked: a row that is not a well-formed event is
     /// ``EventLogError/corruptEvent(position:reason:)``.
-    func envelope() throws -> EventEnvelope {
+    package func envelope() throws -> EventEnvelope {
         func corrupt(_ what: String) -> EventLogError { .corruptEvent(position: position, reason: what) }
         guard let id = EventID(id) else { throw corrupt("id is not a UUID") }
         guard let origin = NodeID(origin) else { throw corrupt("origin is not a node id") }

@@ -178,7 +178,7 @@ extension ReceiveLedger {
         try finishReceiving()
     }
 
-    func refusal(_ event: EventEnvelope, _ reason: String) -> ReplicationRefusal {
+    package func refusal(_ event: EventEnvelope, _ reason: String) -> ReplicationRefusal {
         ReplicationRefusal(eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence, reason: reason)
     }
 

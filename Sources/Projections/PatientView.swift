@@ -143,6 +143,16 @@ public struct PatientListing: Sendable, Equatable, Encodable {
     public var activeTriggerPoints: Int
     public var latentTriggerPoints: Int
 
+    public init(patientId: PatientID, name: String, dateOfBirth: String, lastVisit: Timestamp?, latestPainScore: Int?, activeTriggerPoints: Int, latentTriggerPoints: Int) {
+        self.patientId = patientId
+        self.name = name
+        self.dateOfBirth = dateOfBirth
+        self.lastVisit = lastVisit
+        self.latestPainScore = latestPainScore
+        self.activeTriggerPoints = activeTriggerPoints
+        self.latentTriggerPoints = latentTriggerPoints
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(patientId, forKey: .patientId)
@@ -155,6 +165,15 @@ public struct PatientListing: Sendable, Equatable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey { case patientId, name, dateOfBirth, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints }
+}
+
+extension PatientListing {
+    /// The listing of a folded record (registered).
+    public init(record: PatientRecord) {
+        self.init(patientId: record.patient, name: record.details.name ?? "", dateOfBirth: record.details.dateOfBirth ?? "",
+                  lastVisit: record.lastVisit, latestPainScore: record.painScores.last?.view(as: PainScoreRecorded.self)?.payload.score,
+                  activeTriggerPoints: record.activeTriggerPoints.count, latentTriggerPoints: record.latentTriggerPoints.count)
+    }
 }
 
 /// One conflicting field of one patient, for `myolog conflicts` (Schemas/views/conflicts.schema.json).

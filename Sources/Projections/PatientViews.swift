@@ -39,11 +39,7 @@ public struct PatientViews {
             }
         }
         records.sort { ($0.details.name?.lowercased() ?? "", $0.patient) < ($1.details.name?.lowercased() ?? "", $1.patient) }
-        return records.map { record in
-            PatientListing(patientId: record.patient, name: record.details.name ?? "", dateOfBirth: record.details.dateOfBirth ?? "",
-                           lastVisit: record.lastVisit, latestPainScore: record.painScores.last?.view(as: PainScoreRecorded.self)?.payload.score,
-                           activeTriggerPoints: record.activeTriggerPoints.count, latentTriggerPoints: record.latentTriggerPoints.count)
-        }
+        return records.map(PatientListing.init(record:))
     }
 
     /// Every field two sites changed concurrently, with every candidate value and its author.

@@ -30,7 +30,7 @@ struct Myolog: AsyncParsableCommand {
                 QueryCommand.self, VocabularyCommand.self, ReportCommand.self, UICommand.self,
             ]),
             CommandGroup(name: "Sync and trust", subcommands: [
-                SyncCommand.self, ServeCommand.self, BundleCommand.self, PeerCommand.self, TLSIdentityCommand.self, ForksCommand.self,
+                SyncCommand.self, ServeCommand.self, BundleCommand.self, PeerCommand.self, TLSIdentityCommand.self, ForksCommand.self, HubCommand.self,
             ]),
             CommandGroup(name: "Audit and export", subcommands: [VerifyCommand.self, AuditCommand.self, ExportCommand.self, RetentionCommand.self]),
             CommandGroup(name: "Store maintenance", subcommands: [InitCommand.self, IdCommand.self, RebuildCommand.self]),

@@ -30,16 +30,6 @@ struct PatientsCommand: ParsableCommand {
         let rows = try store.read { try PatientViews($0).patients(search: search, time.travel) }
         try global.record(RecordAccessed(action: .query, command: "patients", patients: rows.map(\.patientId), purpose: global.purpose,
                                          detail: search == nil ? nil : "search (the text is not recorded: it may be a name)"), in: store, by: user)
-        if global.json {
-            print(try CanonicalEncoder().string(rows))
-            return
-        }
-        var table = TextTable(["PATIENT", "NAME", "BORN", "LAST VISIT", "PAIN", "ACTIVE TP", "LATENT TP"])
-        for row in rows {
-            table.add([String(row.patientId.rawValue.prefix(8)), row.name, row.dateOfBirth, row.lastVisit.map { String($0.description.prefix(10)) } ?? "-",
-                       row.latestPainScore.map { "\($0)/10" } ?? "-", String(row.activeTriggerPoints), String(row.latentTriggerPoints)])
-        }
-        print(table.rendered, terminator: "")
-        print("\(rows.count) patient\(rows.count == 1 ? "" : "s")")
+        try PatientsRendering.print(rows, json: global.json)
     }
 }

@@ -1,0 +1,64 @@
+import EventLog
+import Foundation
+import PostgresNIO
+import Projections
+
+/// What `hub verify` proves of the hub's database.
+public struct HubVerification: Sendable {
+    /// The chain and signature check, as `verify` makes it of a SQLite store.
+    public var chains: ChainCheck
+    public var patientsChecked = 0
+    public var quarantined = 0
+    public var heldBack = 0
+}
+
+extension Hub {
+    /// Checks, against PostgreSQL, what `verify` checks of a store: every origin's chain (no gap,
+    /// links, hashes, clocks, enrolment, every event covered by a valid signature — the same
+    /// ``ChainCheck/Walk``), that `chain_heads` names each chain's last event, and that the
+    /// `patients` view equals a fold of the log. Throws the first ``EventProblem`` or
+    /// ``HubError`` found.
+    public func verify() async throws -> HubVerification {
+        var keys: [NodeID: Data] = [:]
+        for try await (id, key) in try await connection.query("SELECT id, public_key FROM myolog.nodes", logger: logger).decode((String, Data).self) {
+            if let node = NodeID(id) { keys[node] = key }
+        }
+        let heads = try await heads()
+        var walk = ChainCheck.Walk()
+        var lastOfOrigin: [NodeID: ChainHead] = [:]
+        let rows = try await connection.query("""
+            SELECT \(unescaped: Self.columns), s.signature FROM myolog.events e
+            LEFT JOIN myolog.chain_signatures s ON s.origin = e.origin AND s.sequence = e.sequence ORDER BY e.origin, e.sequence
+            """, logger: logger)
+        for try await row in rows.decode(EventRow.self) {
+            let event = try Self.envelope(row)
+            try walk.check(event) { keys[$0] }
+            lastOfOrigin[event.origin] = ChainHead(sequence: event.sequence, hash: event.hash)
+        }
+        var result = HubVerification(chains: try walk.finish())
+        guard lastOfOrigin == heads else {
+            let origin = Set(lastOfOrigin.keys).union(heads.keys).sorted().first { lastOfOrigin[$0] != heads[$0] }!
+            throw HubError.server("chain_heads does not name the last event of origin \(origin) (table: \(heads[origin].map { "\($0.sequence)" } ?? "none"), log: \(lastOfOrigin[origin].map { "\($0.sequence)" } ?? "none"))")
+        }
+        // The views: every registered patient's row equals the fold of their events.
+        var patients: [PatientID] = []
+        for try await (patient,) in try await connection.query("SELECT DISTINCT patient FROM myolog.events WHERE patient IS NOT NULL ORDER BY 1", logger: logger)
+            .decode((String,).self) {
+            if let id = PatientID(patient) { patients.append(id) }
+        }
+        var folded: [PatientListing] = []
+        for chunk in stride(from: 0, to: patients.count, by: 500).map({ Array(patients[$0..<min($0 + 500, patients.count)]) }) {
+            folded += try await records(of: chunk, on: connection).filter(\.isRegistered).map(PatientListing.init(record:))
+        }
+        let stored = try await self.patients()
+        let byID = Dictionary(uniqueKeysWithValues: stored.map { ($0.patientId, $0) })
+        for listing in folded where byID[listing.patientId] != listing {
+            throw HubError.server("the patients view of \(listing.patientId) differs from the fold of its events")
+        }
+        guard stored.count == folded.count else { throw HubError.server("the patients view holds \(stored.count) rows; the log folds to \(folded.count) registered patients") }
+        result.patientsChecked = folded.count
+        for try await (count,) in try await connection.query("SELECT count(*)::bigint FROM myolog.quarantined_events", logger: logger).decode((Int,).self) { result.quarantined = count }
+        for try await (count,) in try await connection.query("SELECT count(*)::bigint FROM myolog.held_events", logger: logger).decode((Int,).self) { result.heldBack = count }
+        return result
+    }
+}

@@ -1,0 +1,185 @@
+import ClinicalEvents
+import Crypto
+import EventLog
+import Foundation
+import PostgresNIO
+import Projections
+
+/// The hub's patient views: folded by ``PatientFold`` — the fold every store uses, so the hub
+/// shows what a site shows — and kept as relational tables (`myolog.patients`, `pain_scores`,
+/// `trigger_points`, `techniques`, `visits`, `conflicts`) for SQL and BI tools.
+extension Hub {
+    /// Each of `patients`' events, opened where the hub holds the key, in causal order.
+    func openedEvents(of patients: [PatientID], on connection: PostgresConnection) async throws -> [PatientID: [EventEnvelope]] {
+        guard !patients.isEmpty else { return [:] }
+        let keys = try await heldKeys(patients)
+        var events: [PatientID: [EventEnvelope]] = [:]
+        let rows = try await connection.query("""
+            SELECT \(unescaped: Self.columns), NULL::text FROM myolog.events e WHERE e.patient = ANY(\(patients.map(\.rawValue)))
+            ORDER BY e.patient, e.lamport, e.origin, e.sequence
+            """, logger: logger)
+        for try await row in rows.decode(EventRow.self) {
+            let event = try Self.envelope(row)
+            guard let patient = event.patient else { continue }
+            events[patient, default: []].append(WrappedPatientKey.opened(event, key: keys[patient]))
+        }
+        return events
+    }
+
+    /// The folded record of each of `patients` (registered or not).
+    func records(of patients: [PatientID], on connection: PostgresConnection) async throws -> [PatientRecord] {
+        let events = try await openedEvents(of: patients, on: connection)
+        return try patients.sorted().map { try PatientFold.fold($0, events: events[$0] ?? []) }
+    }
+
+    /// Folds `patients` again and replaces their rows in the view tables.
+    func refold(_ patients: Set<PatientID>, on connection: PostgresConnection) async throws {
+        guard !patients.isEmpty else { return }
+        let ids = patients.map(\.rawValue).sorted()
+        for table in ["patients", "pain_scores", "trigger_points", "techniques", "visits", "conflicts"] {
+            try await connection.query("DELETE FROM myolog.\(unescaped: table) WHERE patient = ANY(\(ids))", logger: logger)
+        }
+        let records = try await records(of: Array(patients), on: connection).filter(\.isRegistered)
+        guard !records.isEmpty else { return }
+        var rows = ViewRows()
+        for record in records { rows.add(record) }
+        try await rows.insert(on: connection, logger: logger)
+    }
+
+    // MARK: Reading
+
+    /// One patient's view (`hub show`), folded from the hub's log; nil when not registered.
+    public func show(_ patient: PatientID) async throws -> PatientView? {
+        let record = try await records(of: [patient], on: connection).first
+        return record?.isRegistered == true ? record?.view : nil
+    }
+
+    /// The patient a full id or a prefix of 8+ characters names, or nil (none, or several).
+    public func resolvePatient(_ reference: String) async throws -> [PatientID] {
+        var matches: [PatientID] = []
+        let pattern = reference.lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+        for try await (patient,) in try await connection.query("""
+            SELECT DISTINCT patient FROM myolog.events WHERE patient LIKE \(pattern) ORDER BY 1 LIMIT 4
+            """, logger: logger).decode((String,).self) {
+            if let id = PatientID(patient) { matches.append(id) }
+        }
+        return matches
+    }
+
+    /// Every registered patient, as `myolog patients` lists them (by name, ASCII case folded as
+    /// SQLite's NOCASE does, then id), read from `myolog.patients`.
+    public func patients() async throws -> [PatientListing] {
+        var listings: [PatientListing] = []
+        for try await (patient, name, birth, lastVisit, pain, active, latent) in try await connection.query("""
+            SELECT patient, name, date_of_birth, to_char(last_visit AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), latest_pain_score,
+                   active_trigger_points, latent_trigger_points FROM myolog.patients
+            """, logger: logger).decode((String, String?, String?, String?, Int?, Int, Int).self) {
+            guard let id = PatientID(patient) else { continue }
+            listings.append(PatientListing(patientId: id, name: name ?? "", dateOfBirth: birth ?? "", lastVisit: lastVisit.flatMap(Timestamp.init(rfc3339:)),
+                                           latestPainScore: pain, activeTriggerPoints: active, latentTriggerPoints: latent))
+        }
+        func folded(_ name: String) -> [UInt8] { name.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } }
+        return listings.sorted { a, b in
+            let (x, y) = (folded(a.name), folded(b.name))
+            return x != y ? x.lexicographicallyPrecedes(y) : a.patientId < b.patientId
+        }
+    }
+}
+
+/// The view tables' rows of a set of records, as columns: one multi-row insert per table.
+struct ViewRows {
+    var patients: (id: [String], name: [String], birth: [String], lastVisit: [String], pain: [Int], active: [Int], latent: [Int], events: [Int]) = ([], [], [], [], [], [], [], [])
+    var pain: (patient: [String], event: [String], origin: [String], at: [String], score: [Int], region: [String], context: [String], visit: [String]) = ([], [], [], [], [], [], [], [])
+    var triggers: (patient: [String], event: [String], origin: [String], at: [String], muscle: [String], side: [String], status: [String], resolved: [Bool], referral: [String], visit: [String]) = ([], [], [], [], [], [], [], [], [], [])
+    var techniques: (patient: [String], event: [String], origin: [String], at: [String], technique: [String], region: [String], minutes: [Int], visit: [String]) = ([], [], [], [], [], [], [], [])
+    var visits: (patient: [String], event: [String], origin: [String], at: [String], ended: [Bool], reason: [String]) = ([], [], [], [], [], [])
+    var conflicts: (patient: [String], field: [String], shown: [String], writes: [Int]) = ([], [], [], [])
+
+    mutating func add(_ record: PatientRecord) {
+        let id = record.patient.rawValue
+        patients.id.append(id)
+        patients.name.append(record.details.name ?? "")
+        patients.birth.append(record.details.dateOfBirth ?? "")
+        patients.lastVisit.append(record.lastVisit?.description ?? "")
+        patients.pain.append(record.painScores.last?.view(as: PainScoreRecorded.self)?.payload.score ?? -1)
+        patients.active.append(record.activeTriggerPoints.count)
+        patients.latent.append(record.latentTriggerPoints.count)
+        patients.events.append(record.eventCount)
+        for entry in record.painScores {
+            guard let view = entry.view(as: PainScoreRecorded.self) else { continue }
+            pain.patient.append(id); pain.event.append(entry.event.id.rawValue); pain.origin.append(entry.event.origin.rawValue)
+            pain.at.append(entry.event.occurredAt.description); pain.score.append(view.payload.score); pain.region.append(view.payload.region)
+            pain.context.append(view.payload.context); pain.visit.append(view.payload.visit?.rawValue ?? "")
+        }
+        let present = Set((record.activeTriggerPoints + record.latentTriggerPoints).map(\.event.id))
+        for entry in record.triggerPoints {
+            guard let view = entry.view(as: TriggerPointFound.self) else { continue }
+            triggers.patient.append(id); triggers.event.append(entry.event.id.rawValue); triggers.origin.append(entry.event.origin.rawValue)
+            triggers.at.append(entry.event.occurredAt.description); triggers.muscle.append(view.payload.muscle); triggers.side.append(view.payload.side)
+            triggers.status.append(view.payload.status); triggers.resolved.append(!present.contains(entry.event.id))
+            triggers.referral.append(view.payload.referral ?? ""); triggers.visit.append(view.payload.visit?.rawValue ?? "")
+        }
+        for entry in record.techniques {
+            guard let view = entry.view(as: TechniqueApplied.self) else { continue }
+            techniques.patient.append(id); techniques.event.append(entry.event.id.rawValue); techniques.origin.append(entry.event.origin.rawValue)
+            techniques.at.append(entry.event.occurredAt.description); techniques.technique.append(view.payload.technique)
+            techniques.region.append(view.payload.region); techniques.minutes.append(view.payload.minutes ?? -1); techniques.visit.append(view.payload.visit?.rawValue ?? "")
+        }
+        for entry in record.visits {
+            guard let view = entry.view(as: VisitStarted.self) else { continue }
+            visits.patient.append(id); visits.event.append(entry.event.id.rawValue); visits.origin.append(entry.event.origin.rawValue)
+            visits.at.append(entry.event.occurredAt.description); visits.ended.append(record.endedVisits.contains(entry.event.id))
+            visits.reason.append(view.payload.reason ?? "")
+        }
+        for conflict in record.conflicts {
+            conflicts.patient.append(id); conflicts.field.append(conflict.field); conflicts.shown.append(conflict.shown ?? ""); conflicts.writes.append(conflict.values.count)
+        }
+    }
+
+    /// Optional columns travel as '' (text) or -1 (numbers) and are stored as NULL.
+    func insert(on connection: PostgresConnection, logger: Logger) async throws {
+        let p = patients
+        try await connection.query("""
+            INSERT INTO myolog.patients (patient, name, date_of_birth, registered_by, last_visit, latest_pain_score, active_trigger_points, latent_trigger_points, event_count)
+            SELECT i, NULLIF(n, ''), NULLIF(b, ''), NULL, NULLIF(v, '')::timestamptz, NULLIF(s, -1), a, l, e
+            FROM unnest(\(p.id), \(p.name), \(p.birth), \(p.lastVisit), \(p.pain), \(p.active), \(p.latent), \(p.events)) AS u(i, n, b, v, s, a, l, e)
+            """, logger: logger)
+        if !pain.patient.isEmpty {
+            try await connection.query("""
+                INSERT INTO myolog.pain_scores (patient, event, origin, occurred_at, score, region, context, visit)
+                SELECT p, e, o, t::timestamptz, s, r, c, NULLIF(v, '')
+                FROM unnest(\(pain.patient), \(pain.event), \(pain.origin), \(pain.at), \(pain.score), \(pain.region), \(pain.context), \(pain.visit)) AS u(p, e, o, t, s, r, c, v)
+                """, logger: logger)
+        }
+        if !triggers.patient.isEmpty {
+            let t = triggers
+            try await connection.query("""
+                INSERT INTO myolog.trigger_points (patient, event, origin, found_at, muscle, side, status, resolved, referral, visit)
+                SELECT p, e, o, f::timestamptz, m, s, st, r, NULLIF(rf, ''), NULLIF(v, '')
+                FROM unnest(\(t.patient), \(t.event), \(t.origin), \(t.at), \(t.muscle), \(t.side), \(t.status), \(t.resolved), \(t.referral), \(t.visit)) AS u(p, e, o, f, m, s, st, r, rf, v)
+                """, logger: logger)
+        }
+        if !techniques.patient.isEmpty {
+            let t = techniques
+            try await connection.query("""
+                INSERT INTO myolog.techniques (patient, event, origin, occurred_at, technique, region, minutes, visit)
+                SELECT p, e, o, a::timestamptz, t, r, NULLIF(m, -1), NULLIF(v, '')
+                FROM unnest(\(t.patient), \(t.event), \(t.origin), \(t.at), \(t.technique), \(t.region), \(t.minutes), \(t.visit)) AS u(p, e, o, a, t, r, m, v)
+                """, logger: logger)
+        }
+        if !visits.patient.isEmpty {
+            let v = visits
+            try await connection.query("""
+                INSERT INTO myolog.visits (patient, event, origin, started_at, ended, reason)
+                SELECT p, e, o, a::timestamptz, d, NULLIF(r, '') FROM unnest(\(v.patient), \(v.event), \(v.origin), \(v.at), \(v.ended), \(v.reason)) AS u(p, e, o, a, d, r)
+                """, logger: logger)
+        }
+        if !conflicts.patient.isEmpty {
+            let c = conflicts
+            try await connection.query("""
+                INSERT INTO myolog.conflicts (patient, field, shown, writes)
+                SELECT p, f, NULLIF(s, ''), w FROM unnest(\(c.patient), \(c.field), \(c.shown), \(c.writes)) AS u(p, f, s, w)
+                """, logger: logger)
+        }
+    }
+}

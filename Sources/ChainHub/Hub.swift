@@ -1,0 +1,268 @@
+import ClinicalEvents
+import Crypto
+import EventLog
+import Foundation
+import Logging
+import PostgresNIO
+import Projections
+
+/// A node whose log and views live in PostgreSQL: the chain-wide hub.
+///
+/// Its identity (node key, site, trust list) is an ordinary store directory — `store` — and its
+/// log, keys and patient views are the `myolog` schema of one PostgreSQL database. It is a
+/// ``LogPeer`` like any store, so `LogExchange` syncs a site with it, and a batch it receives
+/// goes through the same rules (``ReceiveLedger``) as a SQLite store's.
+///
+/// Guarantees: one batch is one PostgreSQL transaction — events, signatures, held and
+/// quarantined events, keys, erasures and the patient views commit together or not at all;
+/// writers are serialised by a transaction-level advisory lock, so what the rules read cannot
+/// change before the batch commits. A lost connection rolls the batch back; a re-run resumes
+/// from the stored heads.
+public actor Hub: LogPeer {
+    public let store: EventStore
+    public let server: HubConnection
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// The advisory lock every writer takes first (any constant shared by all hub processes).
+    static let writerLock: Int64 = 0x6d796f6c6f67  // "myolog"
+
+    init(store: EventStore, server: HubConnection, connection: PostgresConnection, logger: Logger) {
+        self.store = store
+        self.server = server
+        self.connection = connection
+        self.logger = logger
+    }
+
+    static func quietLogger() -> Logger {
+        var logger = Logger(label: "myolog.hub")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// Makes the hub's schema in the database `server` names (or finds it made for this node),
+    /// then copies the store's own chain (its enrolment) into it.
+    public static func initialise(store: EventStore, server: HubConnection) async throws(HubError) -> Hub {
+        let hub = try await connect(store: store, server: server)
+        do {
+            try await hub.migrate()
+            try await hub.catchUpOwnChain()
+        } catch {
+            await hub.close()
+            throw HubError(working: error)
+        }
+        return hub
+    }
+
+    /// Opens the hub of `store` in the database `server` names: it must have been made by
+    /// ``initialise(store:server:)`` for this store's node.
+    public static func open(store: EventStore, server: HubConnection) async throws(HubError) -> Hub {
+        let hub = try await connect(store: store, server: server)
+        do {
+            try await hub.checkSchema()
+            try await hub.catchUpOwnChain()
+        } catch {
+            await hub.close()
+            throw HubError(working: error)
+        }
+        return hub
+    }
+
+    static func connect(store: EventStore, server: HubConnection) async throws(HubError) -> Hub {
+        let logger = quietLogger()
+        let connection = try await server.connect(logger: logger)
+        let hub = Hub(store: store, server: server, connection: connection, logger: logger)
+        do {
+            try await hub.checkServerVersion()
+        } catch {
+            await hub.close()
+            throw HubError(working: error)
+        }
+        return hub
+    }
+
+    public func close() async {
+        try? await connection.close()
+    }
+
+    // MARK: Schema
+
+    func checkServerVersion() async throws {
+        var text = ""
+        for try await (value,) in try await connection.query("SHOW server_version_num", logger: logger).decode((String,).self) { text = value }
+        guard let number = Int(text), HubSchema.supports(versionNumber: number) else {
+            throw HubError.serverTooOld(server: server.description, version: Self.versionName(text),
+                                        minimum: Self.versionName(String(HubSchema.minimumServerVersion)))
+        }
+    }
+
+    static func versionName(_ number: String) -> String {
+        guard let value = Int(number) else { return number }
+        return value >= 100000 ? "\(value / 10000).\(value % 10000)" : "\(value / 10000).\(value / 100 % 100)"
+    }
+
+    /// The migrations applied here, or nil when the database has no `myolog` schema; refuses a
+    /// `myolog` schema that is not a hub's, or another node's hub.
+    func appliedMigrations() async throws -> [String]? {
+        var tables: [String] = []
+        for try await (name,) in try await connection.query(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'myolog' ORDER BY table_name", logger: logger).decode((String,).self) {
+            tables.append(name)
+        }
+        var schemaExists = false
+        for try await (_,) in try await connection.query("SELECT nspname::text FROM pg_namespace WHERE nspname = 'myolog'", logger: logger).decode((String,).self) {
+            schemaExists = true
+        }
+        guard schemaExists else { return nil }
+        guard tables.contains("migrations"), tables.contains("hub") else {
+            throw HubError.foreignSchema(server: server.description, found: tables.isEmpty ? "an empty schema" : "tables " + tables.prefix(5).joined(separator: ", "))
+        }
+        var applied: [String] = []
+        for try await (name,) in try await connection.query("SELECT name FROM myolog.migrations ORDER BY name", logger: logger).decode((String,).self) {
+            applied.append(name)
+        }
+        let known = Set(HubSchema.migrations.map(\.name))
+        if let unknown = applied.first(where: { !known.contains($0) }) { throw HubError.unknownMigration(server: server.description, name: unknown) }
+        for try await (node,) in try await connection.query("SELECT node FROM myolog.hub", logger: logger).decode((String,).self)
+        where node != store.identity.nodeID.rawValue {
+            throw HubError.otherHub(server: server.description, node: node, expected: store.identity.nodeID.rawValue)
+        }
+        return applied
+    }
+
+    /// Applies the migrations not applied yet, each in its own transaction.
+    func migrate() async throws {
+        let applied = Set(try await appliedMigrations() ?? [])
+        for migration in HubSchema.migrations where !applied.contains(migration.name) {
+            try await transaction { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
+                for statement in migration.sql { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger) }
+                try await connection.query("INSERT INTO myolog.migrations (name) VALUES (\(migration.name))", logger: self.logger)
+                if migration.name == HubSchema.migrations[0].name {
+                    let node = self.store.identity.nodeID.rawValue, site = self.store.identity.site
+                    try await connection.query("INSERT INTO myolog.hub (node, site) VALUES (\(node), \(site))", logger: self.logger)
+                }
+            }
+        }
+    }
+
+    /// Refuses a database without this node's hub, or with migrations this build lacks.
+    func checkSchema() async throws {
+        guard let applied = try await appliedMigrations() else { throw HubError.notInitialised(server: server.description) }
+        guard Set(applied) == Set(HubSchema.migrations.map(\.name)) else {
+            // Older schema: bring it forward (append-only migrations).
+            try await migrate()
+            return
+        }
+    }
+
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
+    func transaction<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            let value = try await body(connection)
+            try await connection.query("COMMIT", logger: logger)
+            return value
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    /// Copies the store directory's own chain (its enrolment, and anything it wrote) into the
+    /// hub's log: the hub node's events live in PostgreSQL like everyone's.
+    public func catchUpOwnChain() async throws {
+        let me = store.identity.nodeID
+        let held = try await heads()[me]?.sequence ?? 0
+        var after = held
+        while true {
+            let page = try store.read { try $0.events(origin: me, after: after, limit: 1000) }
+            guard let last = page.last else { break }
+            _ = try await receive(page)
+            after = last.sequence
+        }
+    }
+
+    // MARK: LogPeer
+
+    public func summary() async throws -> PeerSummary {
+        PeerSummary(node: store.identity.nodeID, site: store.identity.site, heads: try await heads())
+    }
+
+    func heads() async throws -> [NodeID: ChainHead] {
+        var heads: [NodeID: ChainHead] = [:]
+        for try await (origin, sequence, hash) in try await connection.query("SELECT origin, sequence, hash FROM myolog.chain_heads", logger: logger)
+            .decode((String, Int, String).self) {
+            guard let node = NodeID(origin), let hash = EventHash(hash) else { throw HubError.server("chain_heads holds a malformed row for \(origin)") }
+            heads[node] = ChainHead(sequence: sequence, hash: hash)
+        }
+        return heads
+    }
+
+    static let columns = "e.id, e.origin, e.sequence, e.clock, e.lamport, e.recorded_at, e.occurred_at, e.author, e.patient, e.type, e.schema_version, e.payload, e.prev_hash, e.hash"
+
+    typealias EventRow = (String, String, Int, String, Int, String, String, String, String?, String, Int, String, String?, String, String?)
+
+    static func envelope(_ row: EventRow) throws -> EventEnvelope {
+        try StoredEventRow(id: row.0, origin: row.1, sequence: row.2, clock: row.3, lamport: row.4, recordedAt: row.5, occurredAt: row.6, author: row.7,
+                           patient: row.8, type: row.9, schemaVersion: row.10, payload: row.11, prevHash: row.12, hash: row.13, signature: row.14).envelope()
+    }
+
+    /// Events with their signatures, from a query selecting ``columns`` and `s.signature`.
+    func envelopes(_ query: PostgresQuery) async throws -> [EventEnvelope] {
+        var events: [EventEnvelope] = []
+        for try await row in try await connection.query(query, logger: logger).decode(EventRow.self) { events.append(try Self.envelope(row)) }
+        return events
+    }
+
+    public func events(origin: NodeID, after sequence: Int, limit: Int) async throws -> [EventEnvelope] {
+        try await envelopes("""
+            SELECT \(unescaped: Self.columns), s.signature FROM myolog.events e
+            LEFT JOIN myolog.chain_signatures s ON s.origin = e.origin AND s.sequence = e.sequence
+            WHERE e.origin = \(origin.rawValue) AND e.sequence > \(sequence) ORDER BY e.sequence LIMIT \(limit)
+            """)
+    }
+
+    public func receive(_ batch: [EventEnvelope]) async throws -> ReceiveSummary {
+        try await receiveBatch(batch, keys: [])
+    }
+
+    public func patientsWithoutKeys() async throws -> [PatientID] {
+        var patients: [PatientID] = []
+        for try await (patient,) in try await connection.query("""
+            SELECT DISTINCT e.patient FROM myolog.events e WHERE e.patient IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM myolog.patient_keys k WHERE k.patient = e.patient)
+            AND NOT EXISTS (SELECT 1 FROM myolog.erased_patients x WHERE x.patient = e.patient) ORDER BY 1
+            """, logger: logger).decode((String,).self) {
+            if let id = PatientID(patient) { patients.append(id) }
+        }
+        return patients
+    }
+
+    public func keys(for patients: [PatientID], to recipient: NodeID) async throws -> [SealedPatientKey] {
+        guard try store.read({ try $0.trust(of: recipient) }) == .trusted, !patients.isEmpty else { return [] }
+        var agreementKey: Data?
+        for try await (key,) in try await connection.query("SELECT agreement_key FROM myolog.nodes WHERE id = \(recipient.rawValue)", logger: logger)
+            .decode((Data?,).self) { agreementKey = key }
+        guard let agreementKey else { return [] }
+        let held = try await heldKeys(patients)
+        return try WrappedPatientKey.seal(patients.compactMap { patient in held[patient].map { (patient, $0) } }, to: recipient, agreementKey: agreementKey)
+    }
+
+    public func receiveKeys(_ keys: [SealedPatientKey]) async throws -> KeyReceipt {
+        guard !keys.isEmpty else { return KeyReceipt() }
+        return try await receiveBatch([], keys: keys).keys
+    }
+
+    /// The keys held for `patients`, unwrapped under the hub node's store key.
+    func heldKeys(_ patients: [PatientID]) async throws -> [PatientID: SymmetricKey] {
+        guard let storeKey = store.identity.storeKey else { throw EventLogError.missingNodeKey(path: "node.key") }
+        var keys: [PatientID: SymmetricKey] = [:]
+        for try await (patient, wrapped) in try await connection.query(
+            "SELECT patient, wrapped FROM myolog.patient_keys WHERE patient = ANY(\(patients.map(\.rawValue)))", logger: logger).decode((String, Data).self) {
+            guard let id = PatientID(patient) else { continue }
+            keys[id] = try WrappedPatientKey.unwrap(wrapped, for: id, under: storeKey)
+        }
+        return keys
+    }
+}

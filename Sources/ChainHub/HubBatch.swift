@@ -1,0 +1,116 @@
+import Crypto
+import EventLog
+import Foundation
+
+/// One batch received by the hub, as a ``ReceiveLedger`` and a ``KeyLedger``: the state the
+/// rules read is loaded from PostgreSQL first (under the hub's lock, inside the batch's
+/// transaction), the rules run in memory, and what they decided is written back by
+/// ``Hub/flush(_:on:)`` in the same transaction — all of it, or nothing.
+final class HubBatch: ReceiveLedger, KeyLedger {
+    let identity: NodeIdentity
+    var receiveState = ReceiveState()
+
+    // Loaded before the rules run.
+    var heads: [NodeID: ChainHead] = [:]
+    var trustByNode: [NodeID: PeerTrust] = [:]
+    var enrolledKeys: [NodeID: Data] = [:]
+    var storedByID: [EventID: EventEnvelope] = [:]
+    var held: [ChainPlace: EventEnvelope] = [:]
+    var erasures: [PatientID: EventID] = [:]
+    var sealedSamples: [PatientID: [EventEnvelope]] = [:]
+    var keys: [PatientID: SymmetricKey] = [:]
+
+    // Decided by the rules: written by the flush.
+    var enrolments: [(node: NodeID, site: String, publicKey: Data, agreementKey: Data?)] = []
+    var newEvents: [EventEnvelope] = []
+    var signatures: [(origin: NodeID, sequence: Int, signature: HeadSignature)] = []
+    var heldInserts: [ChainPlace: EventEnvelope] = [:]
+    var heldDeletes: Set<ChainPlace> = []
+    var quarantined: [(event: EventEnvelope, reason: String)] = []
+    var newErasures: [PatientID: EventID] = [:]
+    var keptKeys: [PatientID: SymmetricKey] = [:]
+    let now: String
+
+    init(identity: NodeIdentity, now: String) {
+        self.identity = identity
+        self.now = now
+    }
+
+    // MARK: ReceiveLedger
+
+    func head(of origin: NodeID) throws -> ChainHead? { heads[origin] }
+    func storedEvent(_ id: EventID) throws -> EventEnvelope? { storedByID[id] }
+    func trust(of origin: NodeID) throws -> PeerTrust { trustByNode[origin] ?? .unknown }
+    func enrolledKey(of origin: NodeID) throws -> Data? { enrolledKeys[origin] }
+
+    func enrol(_ origin: NodeID, site: String, publicKey: Data, agreementKey: Data?) throws {
+        guard enrolledKeys[origin] == nil else { return }
+        enrolledKeys[origin] = publicKey
+        enrolments.append((origin, site, publicKey, agreementKey))
+    }
+
+    var holdsHeldEvents: Bool { !held.isEmpty || !heldInserts.isEmpty }
+
+    func hold(_ event: EventEnvelope) throws {
+        let place = ChainPlace(origin: event.origin, sequence: event.sequence)
+        guard held[place] == nil, heldInserts[place] == nil else { return }
+        heldInserts[place] = event
+    }
+
+    func takeHeld(origin: NodeID, sequence: Int) throws -> EventEnvelope? {
+        let place = ChainPlace(origin: origin, sequence: sequence)
+        if let event = heldInserts.removeValue(forKey: place) { return event }
+        guard let event = held.removeValue(forKey: place) else { return nil }
+        heldDeletes.insert(place)
+        return event
+    }
+
+    func quarantine(_ event: EventEnvelope, reason: String) throws { quarantined.append((event, reason)) }
+
+    func storeReceived(_ event: EventEnvelope) throws {
+        // Its place is free (the rules checked); its id must be too, across every partition.
+        if storedByID[event.id] != nil { throw refusal(event, "another event with this id is already stored") }
+        var stored = event
+        stored.signature = nil
+        storedByID[event.id] = stored
+        heads[event.origin] = ChainHead(sequence: event.sequence, hash: event.hash)
+        newEvents.append(event)
+        if event.type == EventStore.erasedType, let patient = event.patient, erasures[patient] == nil {
+            erasures[patient] = event.id
+            newErasures[patient] = event.id
+            keys[patient] = nil
+            keptKeys[patient] = nil
+        }
+        if event.isSealed, let patient = event.patient, (sealedSamples[patient]?.count ?? 0) < 3 {
+            sealedSamples[patient, default: []].append(event)
+        }
+    }
+
+    func storeSignature(_ signature: HeadSignature, origin: NodeID, sequence: Int) throws {
+        signatures.append((origin, sequence, signature))
+        if let index = newEvents.lastIndex(where: { $0.origin == origin && $0.sequence == sequence }) { newEvents[index].signature = signature }
+    }
+
+    func signatureSequence(origin: NodeID, atOrAfter sequence: Int) throws -> Int? {
+        // Only this batch's events lie beyond the heads it started from: their signatures are here.
+        signatures.filter { $0.origin == origin && $0.sequence >= sequence }.map(\.sequence).min()
+    }
+
+    // MARK: KeyLedger
+
+    var keyRecipient: NodeIdentity { identity }
+    func erasure(of patient: PatientID) throws -> EventID? { erasures[patient] }
+    func sealedEvents(of patient: PatientID, limit: Int) throws -> [EventEnvelope] { Array((sealedSamples[patient] ?? []).prefix(limit)) }
+    func heldKey(for patient: PatientID) throws -> SymmetricKey? { keys[patient] }
+
+    func keep(_ key: SymmetricKey, for patient: PatientID) throws {
+        keys[patient] = key
+        keptKeys[patient] = key
+    }
+
+    /// The patients whose views this batch changes: those of the events stored, those whose keys
+    /// arrived (their events become readable), those erased.
+    var touchedPatients: Set<PatientID> {
+        Set(newEvents.compactMap(\.patient)).union(keptKeys.keys).union(newErasures.keys)
+    }
+}

@@ -1,0 +1,70 @@
+import EventLog
+import Foundation
+import PostgresNIO
+
+/// Why the hub could not do what it was asked, in one line that names the server (never its
+/// password) and what to do. The CLI prints ``description``.
+public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalidConnection(field: String, accepted: String)
+    /// The server could not be reached at all.
+    case unreachable(server: String, reason: String)
+    /// The server refused the user or password.
+    case authentication(server: String, reason: String)
+    case noDatabase(server: String)
+    /// The server is older than the oldest release the hub supports.
+    case serverTooOld(server: String, version: String, minimum: String)
+    /// The database already holds tables that are not a Myolog hub's.
+    case foreignSchema(server: String, found: String)
+    /// The database holds another hub's log (another node), or a schema from a newer Myolog.
+    case otherHub(server: String, node: String, expected: String)
+    case unknownMigration(server: String, name: String)
+    /// No hub was made in this database (`hub init` first).
+    case notInitialised(server: String)
+    /// The server failed or the connection was lost: the transaction in flight rolled back.
+    case server(String)
+
+    public var description: String {
+        switch self {
+        case .invalidConnection(let field, let accepted): "\(field): expected \(accepted)"
+        case .unreachable(let server, let reason): "hub: cannot reach PostgreSQL at \(server): \(reason)"
+        case .authentication(let server, let reason): "hub: PostgreSQL at \(server) refused the login: \(reason) (check the user and PGPASSWORD)"
+        case .noDatabase(let server): "hub: PostgreSQL at \(server) has no such database: create it first (createdb)"
+        case .serverTooOld(let server, let version, let minimum): "hub: PostgreSQL at \(server) is version \(version); the hub needs \(minimum) or later"
+        case .foreignSchema(let server, let found): "hub: the database at \(server) already holds a schema \"myolog\" that is not a Myolog hub's (\(found)): use another database"
+        case .otherHub(let server, let node, let expected): "hub: the database at \(server) holds the log of hub node \(node), not of this store's node \(expected): use another database or that hub's store"
+        case .unknownMigration(let server, let name): "hub: the database at \(server) has migration \"\(name)\" that this myolog does not know: upgrade myolog"
+        case .notInitialised(let server): "hub: no hub in the database at \(server): run `myolog --store DIR hub init --postgres URL` first"
+        case .server(let message): "hub: \(message)"
+        }
+    }
+
+    /// A connection attempt's failure, classified.
+    init(connecting error: any Error, to connection: HubConnection) {
+        let server = connection.description
+        if let error = error as? PSQLError {
+            let state = error.serverInfo?[.sqlState]
+            let message = error.serverInfo?[.message] ?? "\(error.code)"
+            switch state {
+            case "28P01", "28000": self = .authentication(server: server, reason: message); return
+            case "3D000": self = .noDatabase(server: server); return
+            default: break
+            }
+            if error.code == .authMechanismRequiresPassword { self = .authentication(server: server, reason: "it asks for a password and none was given"); return }
+            if let underlying = error.underlying { self = .unreachable(server: server, reason: "\(underlying)"); return }
+            self = .unreachable(server: server, reason: message)
+            return
+        }
+        self = .unreachable(server: server, reason: "\(error)")
+    }
+
+    /// A failure during work on an open connection.
+    init(working error: any Error) {
+        if let hub = error as? HubError { self = hub; return }
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { self = .server("PostgreSQL refused: \(message); the transaction in flight rolled back"); return }
+            self = .server("the connection to PostgreSQL was lost (\(error.code)): the transaction in flight rolled back; run again to resume")
+            return
+        }
+        self = .server("\(error)")
+    }
+}

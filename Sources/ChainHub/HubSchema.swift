@@ -1,0 +1,110 @@
+/// The hub's PostgreSQL schema (`myolog`), as named, append-only migrations: a released
+/// migration is never edited; a change is a new one appended below. A database holding a
+/// migration this build does not know is refused (``HubError/unknownMigration(server:name:)``).
+///
+/// Partitioning: `events` is hash-partitioned by origin (16 partitions). Every read the sync
+/// protocol makes is per origin (heads, "events of origin after sequence"), and so is the chain
+/// check: each prunes to one partition, and one site's chain grows its partition's index only.
+/// By time would spread each chain over every partition and make per-origin paging touch them
+/// all, and events are never deleted (erasure destroys keys, not rows), so dropping old
+/// partitions — time partitioning's usual gain — does not apply. Hashing (not one list
+/// partition per site) needs no DDL when a site enrols. Per-patient reads use a patient index
+/// on each partition (16 index probes).
+enum HubSchema {
+    static let partitions = 16
+
+    static let migrations: [(name: String, sql: [String])] = [
+        ("v1 hub log", [
+            "CREATE SCHEMA myolog",
+            "CREATE TABLE myolog.migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+            // The node this database is the log of: one row, written by `hub init`.
+            "CREATE TABLE myolog.hub (node text PRIMARY KEY, site text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())",
+            "CREATE TABLE myolog.nodes (id text PRIMARY KEY, site text NOT NULL, public_key bytea NOT NULL, agreement_key bytea)",
+            """
+            CREATE TABLE myolog.events (
+                origin text NOT NULL,
+                sequence bigint NOT NULL CHECK (sequence >= 1),
+                id text NOT NULL,
+                clock text NOT NULL,
+                lamport bigint NOT NULL CHECK (lamport >= 1),
+                recorded_at text NOT NULL,
+                occurred_at text NOT NULL,
+                author text NOT NULL,
+                patient text,
+                type text NOT NULL,
+                schema_version integer NOT NULL CHECK (schema_version >= 1),
+                payload text NOT NULL,
+                prev_hash text,
+                hash text NOT NULL,
+                PRIMARY KEY (origin, sequence)
+            ) PARTITION BY HASH (origin)
+            """,
+        ] + (0..<partitions).map {
+            "CREATE TABLE myolog.events_p\($0) PARTITION OF myolog.events FOR VALUES WITH (MODULUS \(partitions), REMAINDER \($0))"
+        } + [
+            // Ids are unique across partitions by the receive check (one writer at a time, under
+            // the hub's advisory lock): a unique index must include the partition key.
+            "CREATE INDEX events_by_id ON myolog.events (id)",
+            "CREATE INDEX events_by_patient ON myolog.events (patient, lamport, origin, sequence) WHERE patient IS NOT NULL",
+            """
+            CREATE FUNCTION myolog.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION '% is append-only: % is refused', TG_TABLE_NAME, TG_OP; END $$
+            """,
+            "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON myolog.events FOR EACH ROW EXECUTE FUNCTION myolog.refuse_change()",
+            "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON myolog.events FOR EACH STATEMENT EXECUTE FUNCTION myolog.refuse_change()",
+            // Each origin's last event: the sync summary reads it, the chain check compares it.
+            "CREATE TABLE myolog.chain_heads (origin text PRIMARY KEY, sequence bigint NOT NULL, hash text NOT NULL)",
+            "CREATE TABLE myolog.chain_signatures (origin text NOT NULL, sequence bigint NOT NULL CHECK (sequence >= 1), signature text NOT NULL, PRIMARY KEY (origin, sequence))",
+            "CREATE TRIGGER chain_signatures_append_only BEFORE UPDATE OR DELETE ON myolog.chain_signatures FOR EACH ROW EXECUTE FUNCTION myolog.refuse_change()",
+            "CREATE TABLE myolog.held_events (origin text NOT NULL, sequence bigint NOT NULL CHECK (sequence >= 1), envelope text NOT NULL, held_at text NOT NULL, PRIMARY KEY (origin, sequence))",
+            """
+            CREATE TABLE myolog.quarantined_events (origin text NOT NULL, sequence bigint NOT NULL CHECK (sequence >= 1), hash text NOT NULL,
+                envelope text NOT NULL, reason text NOT NULL, detected_at text NOT NULL, PRIMARY KEY (origin, sequence, hash))
+            """,
+            "CREATE TRIGGER quarantined_events_append_only BEFORE UPDATE OR DELETE ON myolog.quarantined_events FOR EACH ROW EXECUTE FUNCTION myolog.refuse_change()",
+            // Each patient's data key, wrapped under the hub node's store key (derived from its
+            // node.key, which stays in the hub's store directory): the database alone opens nothing.
+            "CREATE TABLE myolog.patient_keys (patient text PRIMARY KEY, wrapped bytea NOT NULL)",
+            "CREATE TABLE myolog.erased_patients (patient text PRIMARY KEY, event text NOT NULL)",
+            "CREATE TRIGGER erased_patients_append_only BEFORE UPDATE OR DELETE ON myolog.erased_patients FOR EACH ROW EXECUTE FUNCTION myolog.refuse_change()",
+        ]),
+        ("v2 patient views", [
+            // The patient views as relational tables a BI tool joins: rebuilt per patient from the
+            // fold, in the transaction that stores the patient's events. Sites by `origin`
+            // (join myolog.nodes for the site name).
+            """
+            CREATE TABLE myolog.patients (patient text PRIMARY KEY, name text, date_of_birth text, registered_by text,
+                last_visit timestamptz, latest_pain_score integer, active_trigger_points integer NOT NULL,
+                latent_trigger_points integer NOT NULL, event_count integer NOT NULL)
+            """,
+            """
+            CREATE TABLE myolog.pain_scores (patient text NOT NULL, event text PRIMARY KEY, origin text NOT NULL, occurred_at timestamptz NOT NULL,
+                score integer NOT NULL CHECK (score BETWEEN 0 AND 10), region text NOT NULL, context text NOT NULL, visit text)
+            """,
+            "CREATE INDEX pain_scores_by_patient ON myolog.pain_scores (patient, occurred_at)",
+            """
+            CREATE TABLE myolog.trigger_points (patient text NOT NULL, event text PRIMARY KEY, origin text NOT NULL, found_at timestamptz NOT NULL,
+                muscle text NOT NULL, side text NOT NULL, status text NOT NULL, resolved boolean NOT NULL, referral text, visit text)
+            """,
+            "CREATE INDEX trigger_points_by_patient ON myolog.trigger_points (patient)",
+            """
+            CREATE TABLE myolog.techniques (patient text NOT NULL, event text PRIMARY KEY, origin text NOT NULL, occurred_at timestamptz NOT NULL,
+                technique text NOT NULL, region text NOT NULL, minutes integer, visit text)
+            """,
+            "CREATE INDEX techniques_by_patient ON myolog.techniques (patient)",
+            """
+            CREATE TABLE myolog.visits (patient text NOT NULL, event text PRIMARY KEY, origin text NOT NULL, started_at timestamptz NOT NULL,
+                ended boolean NOT NULL, reason text)
+            """,
+            "CREATE INDEX visits_by_patient ON myolog.visits (patient)",
+            "CREATE TABLE myolog.conflicts (patient text NOT NULL, field text NOT NULL, shown text, writes integer NOT NULL, PRIMARY KEY (patient, field))",
+        ]),
+    ]
+
+    /// The oldest server release supported: the oldest the PostgreSQL project still supports
+    /// (14 reached its end of life on 2026-11-12).
+    static let minimumServerVersion = 150000
+
+    /// Whether `versionNumber` (`server_version_num`) is supported.
+    static func supports(versionNumber: Int) -> Bool { versionNumber >= minimumServerVersion }
+}

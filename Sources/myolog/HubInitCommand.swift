@@ -1,0 +1,41 @@
+import ArgumentParser
+import ChainHub
+import EventLog
+import Foundation
+
+struct HubInitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Make a hub: a store directory for its identity, and its schema in a PostgreSQL database.",
+        discussion: """
+            Creates the store directory (as `myolog init`: node key, site) unless it already holds
+            a store, then the schema "myolog" in the database (named, append-only migrations), and
+            copies the hub node's enrolment into it. Run again, it brings an older schema forward.
+            Refuses a database whose "myolog" schema is not a hub's or is another node's hub, and a
+            server older than PostgreSQL 15.
+
+            Examples:
+              myolog --store /srv/hub hub init --postgres postgres://myolog@db.internal:5432/myolog --site "Head office"
+              PGHOST=db.internal PGUSER=myolog PGDATABASE=myolog PGPASSWORD=… myolog --store /srv/hub hub init --site "Head office"
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var server: HubOptions
+    @Option(help: ArgumentHelp("The hub's site name (for a new store directory).", valueName: "name")) var site: String
+
+    func run() async throws {
+        let directory = try global.storeDirectory()
+        let connection = try server.connection(store: directory, environment: global.environment)
+        let existing = FileManager.default.fileExists(atPath: directory.appendingPathComponent("node.key").path)
+        let store = existing ? try global.openStore() : try global.createStore(at: directory, site: site, author: global.user ?? "myolog hub init")
+        let hub = try await Hub.initialise(store: store, server: connection)
+        await hub.close()
+        try HubOptions.remember(connection, in: directory)
+        if global.json {
+            print(JSONValue.object(["nodeId": .string(store.identity.nodeID.rawValue), "site": .string(store.identity.site), "store": .string(directory.path),
+                                    "postgres": .string(connection.description)]).canonicalString)
+        } else {
+            print("Hub node \(store.identity.nodeID) (\"\(store.identity.site)\") keeps its log in \(connection.description); its identity is in \(directory.path)")
+        }
+    }
+}
