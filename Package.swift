@@ -170,7 +170,7 @@ let package = Package(
         .testTarget(name: "FHIRExportTests", dependencies: ["FHIRExport", "Projections", "ClinicalEvents", "EventLog", "MyologTestSupport"]),
         .testTarget(
             name: "MyologCLITests",
-            dependencies: ["myolog", "EventLog", "ClinicalEvents", "Projections", "FHIRExport", "MyologTestSupport"]
+            dependencies: ["myolog", "EventLog", "ClinicalEvents", "Projections", "FHIRExport", "ChainHub", "MyologTestSupport"]
         ),
     ]
 )

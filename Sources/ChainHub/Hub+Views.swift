@@ -54,6 +54,16 @@ extension Hub {
         return record?.isRegistered == true ? record?.view : nil
     }
 
+    /// The event that erased `patient` in the hub's log, if one did.
+    public func erasure(of patient: PatientID) async throws -> (id: EventID, event: EventEnvelope?)? {
+        var id: EventID?
+        for try await (event,) in try await connection.query("SELECT event FROM myolog.erased_patients WHERE patient = \(patient.rawValue)", logger: logger)
+            .decode((String,).self) { id = EventID(event) }
+        guard let id else { return nil }
+        let events = try await envelopes("SELECT \(unescaped: Self.columns), NULL::text FROM myolog.events e WHERE e.id = \(id.rawValue)")
+        return (id, events.first)
+    }
+
     /// The patient a full id or a prefix of 8+ characters names, or nil (none, or several).
     public func resolvePatient(_ reference: String) async throws -> [PatientID] {
         var matches: [PatientID] = []

@@ -68,6 +68,23 @@ public actor Hub: LogPeer {
         return hub
     }
 
+    /// Checks, before anything is made, that a new node can make its hub in the database `server`
+    /// names: reachable, logged in, a supported version, and no `myolog` schema there already.
+    public static func checkFree(server: HubConnection) async throws(HubError) {
+        let logger = quietLogger()
+        let connection = try await server.connect(logger: logger)
+        do {
+            try await checkServerVersion(connection, server: server, logger: logger)
+            if let node = try await existingHub(connection, server: server, logger: logger) {
+                throw HubError.otherHub(server: server.description, node: node, expected: "a new node")
+            }
+            try? await connection.close()
+        } catch {
+            try? await connection.close()
+            throw HubError(working: error)
+        }
+    }
+
     static func connect(store: EventStore, server: HubConnection) async throws(HubError) -> Hub {
         let logger = quietLogger()
         let connection = try await server.connect(logger: logger)
@@ -87,7 +104,9 @@ public actor Hub: LogPeer {
 
     // MARK: Schema
 
-    func checkServerVersion() async throws {
+    func checkServerVersion() async throws { try await Self.checkServerVersion(connection, server: server, logger: logger) }
+
+    static func checkServerVersion(_ connection: PostgresConnection, server: HubConnection, logger: Logger) async throws {
         var text = ""
         for try await (value,) in try await connection.query("SHOW server_version_num", logger: logger).decode((String,).self) { text = value }
         guard let number = Int(text), HubSchema.supports(versionNumber: number) else {
@@ -104,6 +123,22 @@ public actor Hub: LogPeer {
     /// The migrations applied here, or nil when the database has no `myolog` schema; refuses a
     /// `myolog` schema that is not a hub's, or another node's hub.
     func appliedMigrations() async throws -> [String]? {
+        guard let node = try await Self.existingHub(connection, server: server, logger: logger) else { return nil }
+        guard node == store.identity.nodeID.rawValue else {
+            throw HubError.otherHub(server: server.description, node: node, expected: store.identity.nodeID.rawValue)
+        }
+        var applied: [String] = []
+        for try await (name,) in try await connection.query("SELECT name FROM myolog.migrations ORDER BY name", logger: logger).decode((String,).self) {
+            applied.append(name)
+        }
+        let known = Set(HubSchema.migrations.map(\.name))
+        if let unknown = applied.first(where: { !known.contains($0) }) { throw HubError.unknownMigration(server: server.description, name: unknown) }
+        return applied
+    }
+
+    /// The node whose hub the database holds, or nil when it has no `myolog` schema; refuses a
+    /// `myolog` schema that is not a hub's.
+    static func existingHub(_ connection: PostgresConnection, server: HubConnection, logger: Logger) async throws -> String? {
         var tables: [String] = []
         for try await (name,) in try await connection.query(
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'myolog' ORDER BY table_name", logger: logger).decode((String,).self) {
@@ -117,17 +152,10 @@ public actor Hub: LogPeer {
         guard tables.contains("migrations"), tables.contains("hub") else {
             throw HubError.foreignSchema(server: server.description, found: tables.isEmpty ? "an empty schema" : "tables " + tables.prefix(5).joined(separator: ", "))
         }
-        var applied: [String] = []
-        for try await (name,) in try await connection.query("SELECT name FROM myolog.migrations ORDER BY name", logger: logger).decode((String,).self) {
-            applied.append(name)
-        }
-        let known = Set(HubSchema.migrations.map(\.name))
-        if let unknown = applied.first(where: { !known.contains($0) }) { throw HubError.unknownMigration(server: server.description, name: unknown) }
-        for try await (node,) in try await connection.query("SELECT node FROM myolog.hub", logger: logger).decode((String,).self)
-        where node != store.identity.nodeID.rawValue {
-            throw HubError.otherHub(server: server.description, node: node, expected: store.identity.nodeID.rawValue)
-        }
-        return applied
+        var node: String?
+        for try await (id,) in try await connection.query("SELECT node FROM myolog.hub", logger: logger).decode((String,).self) { node = id }
+        guard let node else { throw HubError.foreignSchema(server: server.description, found: "a hub table naming no node") }
+        return node
     }
 
     /// Applies the migrations not applied yet, each in its own transaction.

@@ -124,13 +124,19 @@ public final class ClinicalSession {
 
     /// Refuses a patient whose record cannot be read here: erased (saying when, by whom and
     /// why), or whose key has not arrived from the site that holds it.
+    /// Why an erased patient's record is not shown: who erased them, when, on what basis —
+    /// from the erasure event (`erasure`), as every engine refuses it.
+    public static func erasedRefusal(_ patient: PatientID, erasureID: EventID, erasure: EventEnvelope?) -> any Error {
+        guard let erasure, case .patientErased(let payload)? = try? ClinicalEvent.decode(erasure) else {
+            return EventLogError.patientErased(patient: patient.rawValue, event: erasureID.rawValue)
+        }
+        return ClinicalError.patientErased(patient: patient.rawValue, on: String(erasure.recordedAt.description.prefix(10)), by: erasure.author,
+                                           basis: payload.basis.rawValue, reason: payload.reason)
+    }
+
     public static func requireReadable(_ patient: PatientID, in reader: EventReader) throws {
         if let erasureID = try reader.erasure(of: patient) {
-            guard let erasure = try reader.event(erasureID), case .patientErased(let payload)? = try ClinicalEvent.decode(erasure) else {
-                throw EventLogError.patientErased(patient: patient.rawValue, event: erasureID.rawValue)
-            }
-            throw ClinicalError.patientErased(patient: patient.rawValue, on: String(erasure.recordedAt.description.prefix(10)), by: erasure.author,
-                                              basis: payload.basis.rawValue, reason: payload.reason)
+            throw erasedRefusal(patient, erasureID: erasureID, erasure: try reader.event(erasureID))
         }
         if let origin = try reader.keyAwaited(for: patient) {
             throw EventLogError.keyNotReceived(patient: patient.rawValue, origin: origin.rawValue)

@@ -27,6 +27,8 @@ struct HubInitCommand: AsyncParsableCommand {
         let directory = try global.storeDirectory()
         let connection = try server.connection(store: directory, environment: global.environment)
         let existing = FileManager.default.fileExists(atPath: directory.appendingPathComponent("node.key").path)
+        // A new hub's directory is made only once the database is known to be usable and free.
+        if !existing { try await Hub.checkFree(server: connection) }
         let store = existing ? try global.openStore() : try global.createStore(at: directory, site: site, author: global.user ?? "myolog hub init")
         let hub = try await Hub.initialise(store: store, server: connection)
         await hub.close()

@@ -37,11 +37,17 @@ struct HubShowCommand: AsyncParsableCommand {
             guard matches.count == 1, let id = matches.first else {
                 throw ValidationError(matches.isEmpty ? "patient: no patient \(patient) in the hub" : "patient: \(patient) names several patients; give more characters")
             }
-            let view = try await hub.show(id)
+            var refusal: (any Error)?
+            if let erasure = try await hub.erasure(of: id) {
+                refusal = ClinicalSession.erasedRefusal(id, erasureID: erasure.id, erasure: erasure.event)
+            }
+            let view = refusal == nil ? try await hub.show(id) : nil
             guard let view else {
-                try global.record(RecordAccessed(action: .read, command: "hub show", patients: [id], purpose: global.purpose, outcome: .refused, detail: "not registered"), in: store, by: user)
+                let refused = refusal ?? ValidationError("patient: \(id) is not registered in the hub's log")
+                let reason = ((refused as? any Remediable)?.fact ?? "\(refused)").prefix(200)
+                try global.record(RecordAccessed(action: .read, command: "hub show", patients: [id], purpose: global.purpose, outcome: .refused, detail: String(reason)), in: store, by: user)
                 try await hub.catchUpOwnChain()
-                throw ValidationError("patient: \(id) is not registered in the hub's log")
+                throw refused
             }
             try global.record(RecordAccessed(action: .read, command: "hub show", patients: [id], purpose: global.purpose), in: store, by: user)
             try await hub.catchUpOwnChain()

@@ -16,9 +16,11 @@ public final class PostgresCluster: @unchecked Sendable {
 
     public var data: String { directory.path("data") }
 
-    /// `postgres://user:password@127.0.0.1:port/database`.
+    /// `postgres://user:password@127.0.0.1:port/database`; with `password: ""`, none in the URL
+    /// (the client takes `PGPASSWORD`).
     public func url(database: String = "postgres", password: String? = nil) -> String {
-        "postgres://\(user):\(password ?? self.password)@127.0.0.1:\(port)/\(database)"
+        let secret = password ?? self.password
+        return "postgres://\(user)\(secret.isEmpty ? "" : ":" + secret)@127.0.0.1:\(port)/\(database)"
     }
 
     public enum Failure: Error, CustomStringConvertible {
@@ -73,6 +75,24 @@ public final class PostgresCluster: @unchecked Sendable {
         try run("pg_ctl", ["-D", data, "-m", mode, "-w", "stop"])
     }
 
+    /// Runs `sql` with the cluster's `psql` (as an operator would), returning what it printed.
+    @discardableResult
+    public func psql(_ sql: String, database: String = "postgres") throws -> String {
+        let process = Process()
+        process.executableURL = bin.appendingPathComponent("psql")
+        process.arguments = ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", database, "-c", sql]
+        process.environment = ["PGPASSWORD": password, "PATH": "/usr/bin:/bin"]
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw Failure.command("psql -c \(sql)", problem) }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// The server's log, for a failing test's message.
     public var log: String { (try? String(contentsOfFile: directory.path("server.log"), encoding: .utf8)) ?? "" }
 
@@ -84,29 +104,35 @@ public final class PostgresCluster: @unchecked Sendable {
         try Self.shell(argv)
     }
 
+    /// Runs `argv` (through PATH) with its output in a file, and waits for it with waitpid:
+    /// Foundation's `Process` waits on its own reaping, which `pg_ctl start` — whose server
+    /// keeps the output file open — was seen to leave hanging as a zombie.
     @discardableResult
     static func shell(_ argv: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = argv
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-pg-\(UUID().uuidString).out")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        // The server's working directory must be readable by its user.
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let arguments = ["/usr/bin/env"] + argv
+        var cArguments = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/usr/bin/env", &actions, nil, &cArguments, environ)
+        guard spawned == 0 else { throw Failure.command(argv.joined(separator: " "), String(cString: strerror(spawned))) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else { throw Failure.command(argv.joined(separator: " "), text) }
+        // Exited normally with status 0: (status & 0x7f) == 0 and (status >> 8) & 0xff == 0.
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else { throw Failure.command(argv.joined(separator: " "), text) }
         return text
     }
 
     /// A port nothing listens on now (the kernel's choice for a socket bound to port 0).
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
         var address = sockaddr_in()

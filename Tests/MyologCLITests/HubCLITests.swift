@@ -1,0 +1,133 @@
+import EventLog
+import Foundation
+import MyologTestSupport
+import Testing
+
+/// `myolog hub` against a real PostgreSQL server: a throw-away cluster per test
+/// (``PostgresCluster``), the built binary, real stores.
+@Suite("Hub: a node whose log and views live in PostgreSQL", .serialized)
+struct HubCLITests {
+    let scratch = TemporaryDirectory("hub")
+
+    func environment(_ cluster: PostgresCluster) -> [String: String] { MyologProcess.environment(["PGPASSWORD": cluster.password]) }
+
+    @discardableResult
+    func run(_ arguments: [String], _ cluster: PostgresCluster, status expected: Int32 = 0) throws -> MyologProcess.Result {
+        let result = try MyologProcess.run(arguments, environment: environment(cluster))
+        #expect(result.status == expected, "myolog \(arguments.joined(separator: " ")): \(result.stderr)")
+        return result
+    }
+
+    func patientIDs(_ store: String) throws -> [String] {
+        let listed = try MyologProcess.run(["--store", store, "--json", "patients"])
+        return (try JSONParser.parse(listed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValue ?? []).compactMap { $0.objectValue?["patientId"]?.stringValue }
+    }
+
+    @Test("three sites and the hub, seeded random syncs: all converge, and the hub shows every patient byte for byte as each site does; hub verify passes")
+    func convergence() throws {
+        let cluster = try PostgresCluster()
+        let hub = scratch.path("hub"), sites = ["a", "b", "c"].map { scratch.path($0) }
+        for (index, site) in sites.enumerated() {
+            try run(["--store", site, "demo", "generate", "--patients", "4", "--events-per-patient", "12", "--seed", String(index + 1)], cluster)
+        }
+        try run(["--store", hub, "hub", "init", "--postgres", cluster.url(password: ""), "--site", "Head office"], cluster)
+        try MyologProcess.trustEachOther(sites[0], sites[1], sites[2], hub)
+        var generator = SeededGenerator(seed: 20)
+        for _ in 0..<8 {
+            let (x, y) = (Int.random(in: 0..<3, using: &generator), Int.random(in: 0..<3, using: &generator))
+            if Bool.random(using: &generator) {
+                try run(["--store", hub, "hub", "sync", sites[x]], cluster)
+            } else if x != y {
+                try run(["--store", sites[x], "sync", sites[y]], cluster)
+            }
+            // A site keeps working between syncs.
+            let patients = try patientIDs(sites[x])
+            if let patient = patients.randomElement(using: &generator) {
+                try run(["--store", sites[x], "record", "pain", patient, "--score", String(Int.random(in: 0...10, using: &generator)), "--region", "neck"], cluster)
+            }
+        }
+        // Two rounds through the hub: everything written anywhere reaches everyone.
+        for _ in 0..<2 { for site in sites { try run(["--store", hub, "hub", "sync", site], cluster) } }
+        let hubList = try run(["--store", hub, "--json", "hub", "patients"], cluster).stdout
+        #expect(try JSONParser.parse(hubList.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValue?.count == 12)
+        for site in sites {
+            #expect(try run(["--store", site, "--json", "patients"], cluster).stdout == hubList)
+            for patient in try patientIDs(site) {
+                let atSite = try run(["--store", site, "--json", "show", patient], cluster).stdout
+                #expect(try run(["--store", hub, "--json", "hub", "show", patient], cluster).stdout == atSite)
+            }
+        }
+        let verified = try run(["--store", hub, "--json", "hub", "verify"], cluster).stdout
+        #expect(verified.contains("\"ok\":true") && verified.contains("\"patients\":12"), "\(verified)")
+        // The relational views answer SQL: one pain_scores row per score shown at the sites.
+        let scores = try cluster.psql("SELECT count(*) FROM myolog.pain_scores")
+        let shown = try sites[0..<1].flatMap { try patientIDs($0) }.reduce(0) { total, patient in
+            let view = try JSONParser.parse(try run(["--store", sites[0], "--json", "show", patient], cluster).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+            return total + (view.objectValue?["painScores"]?.arrayValue?.count ?? 0)
+        }
+        #expect(Int(scores) == shown, "pain_scores \(scores), shown \(shown)")
+        // Append-only in PostgreSQL too, even for the database's owner.
+        #expect(throws: PostgresCluster.Failure.self) { try cluster.psql("UPDATE myolog.events SET author = 'x'") }
+        #expect(throws: PostgresCluster.Failure.self) { try cluster.psql("DELETE FROM myolog.events") }
+        #expect(throws: PostgresCluster.Failure.self) { try cluster.psql("TRUNCATE myolog.events") }
+    }
+
+    @Test("an erasure at a site reaches the hub: key and view rows gone, the record refused, the chain intact")
+    func erasure() throws {
+        let cluster = try PostgresCluster()
+        let hub = scratch.path("hub"), site = scratch.path("site")
+        try run(["demo", "tour", "--store", site], cluster)
+        try run(["--store", hub, "hub", "init", "--postgres", cluster.url(password: ""), "--site", "Head office"], cluster)
+        try MyologProcess.trustEachOther(site, hub)
+        try run(["--store", hub, "hub", "sync", site], cluster)
+        let patient = try patientIDs(site).first!
+        #expect(try cluster.psql("SELECT count(*) FROM myolog.patient_keys WHERE patient = '\(patient)'") == "1")
+        #expect(try cluster.psql("SELECT count(*) FROM myolog.patients WHERE patient = '\(patient)'") == "1")
+        try run(["--store", site, "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "Written request"], cluster)
+        try run(["--store", hub, "hub", "sync", site], cluster)
+        for table in ["patient_keys", "patients", "pain_scores", "trigger_points", "techniques", "visits"] {
+            #expect(try cluster.psql("SELECT count(*) FROM myolog.\(table) WHERE patient = '\(patient)'") == "0", "\(table)")
+        }
+        #expect(try cluster.psql("SELECT count(*) FROM myolog.erased_patients WHERE patient = '\(patient)'") == "1")
+        let shown = try run(["--store", hub, "hub", "show", patient], cluster, status: 1)
+        #expect(shown.stderr.split(separator: "\n").count == 1 && shown.stderr.contains("was erased on") && shown.stderr.contains("by privacy.officer (request): Written request"), "\(shown.stderr)")
+        try run(["--store", hub, "hub", "verify"], cluster)
+    }
+
+    @Test("refused in one line, nothing written: unreachable server, wrong password, a foreign schema, another hub's database, no hub, an untrusted site")
+    func refusals() throws {
+        let cluster = try PostgresCluster()
+        let site = scratch.path("site")
+        try run(["demo", "tour", "--store", site], cluster)
+        func refused(_ arguments: [String], _ expected: String, environment extra: [String: String] = [:]) throws {
+            let result = try MyologProcess.run(arguments, environment: environment(cluster).merging(extra) { _, new in new })
+            #expect(result.status != 0 && result.stdout.isEmpty, "\(arguments): \(result.stdout)")
+            #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains(cluster.password) && !result.stderr.contains("wrong-secret"), "a password was printed: \(result.stderr)")
+        }
+        let closed = PostgresCluster.freePort()
+        try refused(["--store", scratch.path("h1"), "hub", "init", "--postgres", "postgres://myolog@127.0.0.1:\(closed)/postgres", "--site", "H"], "cannot reach PostgreSQL at postgres://myolog@127.0.0.1:\(closed)/postgres")
+        try refused(["--store", scratch.path("h2"), "hub", "init", "--postgres", "postgres://myolog:wrong-secret@127.0.0.1:\(cluster.port)/postgres", "--site", "H"], "refused the login")
+        try refused(["--store", scratch.path("h3"), "hub", "init", "--postgres", cluster.url(database: "nowhere"), "--site", "H"], "has no such database")
+        try refused(["--store", scratch.path("h4"), "hub", "init", "--postgres", "mysql://x@y/z", "--site", "H"], "--postgres: expected a URL postgres://")
+        // A schema of the same name that some other application made.
+        try cluster.psql("CREATE DATABASE other")
+        try cluster.psql("CREATE SCHEMA myolog; CREATE TABLE myolog.invoices (id int)", database: "other")
+        try refused(["--store", scratch.path("h5"), "hub", "init", "--postgres", cluster.url(database: "other"), "--site", "H"], "not a Myolog hub's (tables invoices)")
+        #expect(try cluster.psql("SELECT string_agg(table_name, ',') FROM information_schema.tables WHERE table_schema = 'myolog'", database: "other") == "invoices")
+        // One hub per database: a second node is refused, the first's log untouched.
+        try run(["--store", scratch.path("hub"), "hub", "init", "--postgres", cluster.url(password: ""), "--site", "Head office"], cluster)
+        let before = try cluster.psql("SELECT count(*) || ':' || string_agg(hash, ',' ORDER BY origin, sequence) FROM myolog.events")
+        try refused(["--store", scratch.path("h6"), "hub", "init", "--postgres", cluster.url(password: ""), "--site", "H"], "holds the log of hub node")
+        try refused(["--store", scratch.path("h7"), "hub", "verify"], "no store")
+        // A database without a hub, for a command that needs one.
+        try cluster.psql("CREATE DATABASE empty")
+        _ = try MyologProcess.run(["--store", scratch.path("h8"), "init", "--site", "H8"])
+        try refused(["--store", scratch.path("h8"), "hub", "verify", "--postgres", cluster.url(database: "empty")], "no hub in the database")
+        // The hub does not take a site it has not trusted (nor a site the hub's node).
+        try refused(["--store", scratch.path("hub"), "hub", "sync", site], "not in this store's trust list")
+        #expect(try cluster.psql("SELECT count(*) || ':' || string_agg(hash, ',' ORDER BY origin, sequence) FROM myolog.events") == before)
+        // Nothing was made where the server could not be used.
+        for failed in ["h1", "h2", "h3", "h4", "h5", "h6", "h7"] { #expect(!FileManager.default.fileExists(atPath: scratch.path(failed)), "\(failed)") }
+    }
+}
