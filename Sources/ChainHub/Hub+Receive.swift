@@ -10,6 +10,10 @@ extension Hub {
     /// held back or quarantined, or the first malformed one refused (``ReplicationRefusal``)
     /// and nothing of the batch written.
     public func receiveBatch(_ batch: [EventEnvelope], keys sealedKeys: [SealedPatientKey]) async throws -> ReceiveSummary {
+        try await inTurn { try await receiveInTurn(batch, keys: sealedKeys) }
+    }
+
+    func receiveInTurn(_ batch: [EventEnvelope], keys sealedKeys: [SealedPatientKey]) async throws -> ReceiveSummary {
         let identity = store.identity
         let trustList = try store.read { reader in
             try Dictionary(Set(batch.map(\.origin)).map { ($0, try reader.trust(of: $0)) }, uniquingKeysWith: { a, _ in a })

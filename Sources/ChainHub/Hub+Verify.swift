@@ -19,6 +19,10 @@ extension Hub {
     /// `patients` view equals a fold of the log. Throws the first ``EventProblem`` or
     /// ``HubError`` found.
     public func verify() async throws -> HubVerification {
+        try await inTurn { try await verifyInTurn() }
+    }
+
+    func verifyInTurn() async throws -> HubVerification {
         var keys: [NodeID: Data] = [:]
         for try await (id, key) in try await connection.query("SELECT id, public_key FROM myolog.nodes", logger: logger).decode((String, Data).self) {
             if let node = NodeID(id) { keys[node] = key }
@@ -50,7 +54,7 @@ extension Hub {
         for chunk in stride(from: 0, to: patients.count, by: 500).map({ Array(patients[$0..<min($0 + 500, patients.count)]) }) {
             folded += try await records(of: chunk, on: connection).filter(\.isRegistered).map(PatientListing.init(record:))
         }
-        let stored = try await self.patients()
+        let stored = try await patientsInTurn()
         let byID = Dictionary(uniqueKeysWithValues: stored.map { ($0.patientId, $0) })
         for listing in folded where byID[listing.patientId] != listing {
             throw HubError.server("the patients view of \(listing.patientId) differs from the fold of its events")

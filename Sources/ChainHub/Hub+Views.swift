@@ -50,12 +50,20 @@ extension Hub {
 
     /// One patient's view (`hub show`), folded from the hub's log; nil when not registered.
     public func show(_ patient: PatientID) async throws -> PatientView? {
+        try await inTurn { try await showInTurn(patient) }
+    }
+
+    func showInTurn(_ patient: PatientID) async throws -> PatientView? {
         let record = try await records(of: [patient], on: connection).first
         return record?.isRegistered == true ? record?.view : nil
     }
 
     /// The event that erased `patient` in the hub's log, if one did.
     public func erasure(of patient: PatientID) async throws -> (id: EventID, event: EventEnvelope?)? {
+        try await inTurn { try await erasureInTurn(of: patient) }
+    }
+
+    func erasureInTurn(of patient: PatientID) async throws -> (id: EventID, event: EventEnvelope?)? {
         var id: EventID?
         for try await (event,) in try await connection.query("SELECT event FROM myolog.erased_patients WHERE patient = \(patient.rawValue)", logger: logger)
             .decode((String,).self) { id = EventID(event) }
@@ -66,6 +74,10 @@ extension Hub {
 
     /// The patient a full id or a prefix of 8+ characters names, or nil (none, or several).
     public func resolvePatient(_ reference: String) async throws -> [PatientID] {
+        try await inTurn { try await resolvePatientInTurn(reference) }
+    }
+
+    func resolvePatientInTurn(_ reference: String) async throws -> [PatientID] {
         var matches: [PatientID] = []
         let pattern = reference.lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
         for try await (patient,) in try await connection.query("""
@@ -79,6 +91,10 @@ extension Hub {
     /// Every registered patient, as `myolog patients` lists them (by name, ASCII case folded as
     /// SQLite's NOCASE does, then id), read from `myolog.patients`.
     public func patients() async throws -> [PatientListing] {
+        try await inTurn { try await patientsInTurn() }
+    }
+
+    func patientsInTurn() async throws -> [PatientListing] {
         var listings: [PatientListing] = []
         for try await (patient, name, birth, lastVisit, pain, active, latent) in try await connection.query("""
             SELECT patient, name, date_of_birth, to_char(last_visit AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), latest_pain_score,

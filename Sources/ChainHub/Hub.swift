@@ -19,10 +19,24 @@ import Projections
 /// change before the batch commits. A lost connection rolls the batch back; a re-run resumes
 /// from the stored heads.
 public actor Hub: LogPeer {
-    public let store: EventStore
-    public let server: HubConnection
+    public nonisolated let store: EventStore
+    public nonisolated let server: HubConnection
     let connection: PostgresConnection
     let logger: Logger
+    let turns = HubTurns()
+
+    /// Runs `body` as the connection's one user (``HubTurns``): every public entry point does.
+    func inTurn<T>(_ body: () async throws -> T) async throws -> T {
+        await turns.take()
+        do {
+            let value = try await body()
+            await turns.give()
+            return value
+        } catch {
+            await turns.give()
+            throw error
+        }
+    }
 
     /// The advisory lock every writer takes first (any constant shared by all hub processes).
     static let writerLock: Int64 = 0x6d796f6c6f67  // "myolog"
@@ -200,13 +214,17 @@ public actor Hub: LogPeer {
     /// Copies the store directory's own chain (its enrolment, and anything it wrote) into the
     /// hub's log: the hub node's events live in PostgreSQL like everyone's.
     public func catchUpOwnChain() async throws {
+        try await inTurn { try await catchUpOwnChainInTurn() }
+    }
+
+    func catchUpOwnChainInTurn() async throws {
         let me = store.identity.nodeID
         let held = try await heads()[me]?.sequence ?? 0
         var after = held
         while true {
             let page = try store.read { try $0.events(origin: me, after: after, limit: 1000) }
             guard let last = page.last else { break }
-            _ = try await receive(page)
+            _ = try await receiveInTurn(page, keys: [])
             after = last.sequence
         }
     }
@@ -214,7 +232,7 @@ public actor Hub: LogPeer {
     // MARK: LogPeer
 
     public func summary() async throws -> PeerSummary {
-        PeerSummary(node: store.identity.nodeID, site: store.identity.site, heads: try await heads())
+        try await inTurn { PeerSummary(node: store.identity.nodeID, site: store.identity.site, heads: try await heads()) }
     }
 
     func heads() async throws -> [NodeID: ChainHead] {
@@ -244,6 +262,10 @@ public actor Hub: LogPeer {
     }
 
     public func events(origin: NodeID, after sequence: Int, limit: Int) async throws -> [EventEnvelope] {
+        try await inTurn { try await eventsInTurn(origin: origin, after: sequence, limit: limit) }
+    }
+
+    func eventsInTurn(origin: NodeID, after sequence: Int, limit: Int) async throws -> [EventEnvelope] {
         try await envelopes("""
             SELECT \(unescaped: Self.columns), s.signature FROM myolog.events e
             LEFT JOIN myolog.chain_signatures s ON s.origin = e.origin AND s.sequence = e.sequence
@@ -256,6 +278,10 @@ public actor Hub: LogPeer {
     }
 
     public func patientsWithoutKeys() async throws -> [PatientID] {
+        try await inTurn { try await patientsWithoutKeysInTurn() }
+    }
+
+    func patientsWithoutKeysInTurn() async throws -> [PatientID] {
         var patients: [PatientID] = []
         for try await (patient,) in try await connection.query("""
             SELECT DISTINCT e.patient FROM myolog.events e WHERE e.patient IS NOT NULL
@@ -268,6 +294,10 @@ public actor Hub: LogPeer {
     }
 
     public func keys(for patients: [PatientID], to recipient: NodeID) async throws -> [SealedPatientKey] {
+        try await inTurn { try await keysInTurn(for: patients, to: recipient) }
+    }
+
+    func keysInTurn(for patients: [PatientID], to recipient: NodeID) async throws -> [SealedPatientKey] {
         guard try store.read({ try $0.trust(of: recipient) }) == .trusted, !patients.isEmpty else { return [] }
         var agreementKey: Data?
         for try await (key,) in try await connection.query("SELECT agreement_key FROM myolog.nodes WHERE id = \(recipient.rawValue)", logger: logger)

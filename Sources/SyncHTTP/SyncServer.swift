@@ -24,7 +24,10 @@ import ServiceLifecycle
 /// ``SyncAPI/maximumBodyBytes``), so memory stays flat however large a peer's delta. Every error
 /// is a JSON body `{"message": …}`. One log line per sync, written when the client says it ended.
 public struct SyncServer: Sendable {
+    /// The node's store: its identity (certificate) and trust list.
     public let store: EventStore
+    /// Where the log served lives: the store itself (``PooledStore``), or a hub's PostgreSQL log.
+    let log: any LogPeer
     public let logger: Logger
     public let certificate: NodeCertificate
     let ledger = SyncLedger()
@@ -37,10 +40,12 @@ public struct SyncServer: Sendable {
     /// an event loop: it may write): how `myolog serve` records its disclosures.
     let disclosed: (@Sendable (NodeID, [PatientID]) throws -> Void)?
 
-    public init(store: EventStore, logger: Logger, rateLimit: PeerRateLimit = PeerRateLimit(),
+    /// Serves `store`'s log, or — for a hub — `log`, with `store`'s identity and trust list.
+    public init(store: EventStore, log: (any LogPeer)? = nil, logger: Logger, rateLimit: PeerRateLimit = PeerRateLimit(),
                 disclosed: (@Sendable (NodeID, [PatientID]) throws -> Void)? = nil) throws {
         self.disclosed = disclosed
         self.store = store
+        self.log = log ?? PooledStore(store: store)
         self.logger = logger
         self.certificate = try NodeCertificate(identity: store.identity)
         self.rateLimit = rateLimit
@@ -101,7 +106,7 @@ public struct SyncServer: Sendable {
         router.get(RouterPath(SyncAPI.eventsPath)) { request, _ in try await events(request) }
         router.post(RouterPath(SyncAPI.eventsPath)) { request, _ in try await receive(request) }
         router.post(RouterPath(SyncAPI.syncEndedPath)) { request, _ in await ended(request) }
-        router.get(RouterPath(SyncAPI.missingKeysPath)) { _, _ in Self.json(.ok, SyncAPI.patientsJSON(try await store.patientsWithoutKeys())) }
+        router.get(RouterPath(SyncAPI.missingKeysPath)) { _, _ in Self.json(.ok, SyncAPI.patientsJSON(try await log.patientsWithoutKeys())) }
         router.post(RouterPath(SyncAPI.keyRequestPath)) { request, context in try await keyRequest(request, node: context.peer!) }
         router.post(RouterPath(SyncAPI.keysPath)) { request, _ in try await receiveKeys(request) }
         var quiet = logger
@@ -191,7 +196,7 @@ public struct SyncServer: Sendable {
     }
 
     private func summary(_ request: Request, node: NodeID) async throws -> Response {
-        let summary = try await store.summary()
+        let summary = try await log.summary()
         await ledger.begin(syncID(request), node: node.rawValue)
         return Self.json(.ok, summary.json)
     }
@@ -207,7 +212,7 @@ public struct SyncServer: Sendable {
         guard let limit = query.get("limit").flatMap(Int.init), (1...SyncAPI.maximumBatch).contains(limit) else {
             throw SyncHTTPError(.badRequest, "limit: expected 1 to \(SyncAPI.maximumBatch) as the query parameter limit")
         }
-        let batch = try await store.events(origin: origin, after: after, limit: limit)
+        let batch = try await log.events(origin: origin, after: after, limit: limit)
         await ledger.served(syncID(request), batch)
         SyncMetrics.sent(origin: origin, count: batch.count)
         return Response(status: .ok, headers: [.contentType: SyncAPI.batchMediaType],
@@ -232,10 +237,7 @@ public struct SyncServer: Sendable {
             throw SyncHTTPError(.badRequest, error.message)
         }
         do {
-            // Blocking SQLite work (a write transaction, its fsync) runs on NIO's blocking-work
-            // pool, never on an event loop: other peers' requests go on meanwhile.
-            let store = self.store
-            let receipt = try await NIOThreadPool.singleton.runIfActive { try store.receiveBatch(batch) }
+            let receipt = try await log.receive(batch)
             await ledger.received(syncID(request), receipt)
             SyncMetrics.received(receipt)
             return Self.json(.ok, receipt.json)
@@ -259,7 +261,7 @@ public struct SyncServer: Sendable {
         guard let patients = SyncAPI.patients(try await jsonBody(request)) else {
             throw SyncHTTPError(.badRequest, "patients: expected {\"patients\": [at most \(SyncAPI.maximumKeys) patient ids]}")
         }
-        let sealed = try await store.keys(for: patients, to: node)
+        let sealed = try await log.keys(for: patients, to: node)
         await ledger.disclosed(syncID(request), sealed.map(\.patient))
         return Self.json(.ok, SyncAPI.keysJSON(sealed))
     }
@@ -270,10 +272,11 @@ public struct SyncServer: Sendable {
             throw SyncHTTPError(.badRequest, "\(error)")
         }
         do {
-            let store = self.store
-            let receipt = try await NIOThreadPool.singleton.runIfActive { try store.receiveSealedKeys(keys) }
+            let receipt = try await log.receiveKeys(keys)
             return Self.json(.ok, .object(["stored": .int(receipt.stored), "erased": .int(receipt.erased)]))
         } catch let refusal as EventLogError {
+            throw SyncHTTPError(.unprocessableContent, refusal.description)
+        } catch let refusal as ReplicationRefusal {
             throw SyncHTTPError(.unprocessableContent, refusal.description)
         }
     }

@@ -83,6 +83,12 @@ struct AuditCLITests {
         "init": "a new store", "id": "the node", "rebuild": "prints counts only",
         "demo sites": "its own synthetic stores", "demo tour": "its own synthetic store", "demo generate": "its own synthetic store",
         "help": "help",
+        // The hub needs a PostgreSQL server: its reads are audited, and checked by the hub tests.
+        "hub init": "a new hub", "hub verify": "checks and counts only",
+        "hub show": "audited (one read): checked against a real server by HubCLITests",
+        "hub patients": "audited (one query): checked against a real server by HubCLITests",
+        "hub sync": "audited (a disclosure each way): checked against a real server by HubCLITests",
+        "hub serve": "records each sync's disclosures when it ends, as serve does",
     ]
 
     @Test("every command that shows patient data records exactly one access — user, action, patients, purpose — before it prints; every other command is classified")

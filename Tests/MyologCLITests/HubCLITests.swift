@@ -57,6 +57,12 @@ struct HubCLITests {
                 #expect(try run(["--store", hub, "--json", "hub", "show", patient], cluster).stdout == atSite)
             }
         }
+        // Every hub read was recorded, in the hub's log, before it was shown: one `hub show` per
+        // patient shown, `hub patients` naming all twelve, each sync's disclosures.
+        let audit = try JSONParser.parse(try run(["--store", hub, "--json", "audit", "list"], cluster).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let commands = (audit.arrayValue ?? []).compactMap { $0.objectValue?["command"]?.stringValue }
+        #expect(commands.filter { $0 == "hub show" }.count == 36, "\(commands)")
+        #expect(commands.contains("hub patients") && commands.contains("hub sync"), "\(Set(commands))")
         let verified = try run(["--store", hub, "--json", "hub", "verify"], cluster).stdout
         #expect(verified.contains("\"ok\":true") && verified.contains("\"patients\":12"), "\(verified)")
         // The relational views answer SQL: one pain_scores row per score shown at the sites.
