@@ -78,6 +78,49 @@ struct HubCLITests {
         #expect(throws: PostgresCluster.Failure.self) { try cluster.psql("TRUNCATE myolog.events") }
     }
 
+    @Test("hub serve: sites run their ordinary `myolog sync https://…` against the hub, two at once; everything relays through it; the hub verifies")
+    func serve() throws {
+        let cluster = try PostgresCluster()
+        let hub = scratch.path("hub"), a = scratch.path("a"), b = scratch.path("b")
+        try run(["--store", a, "demo", "generate", "--patients", "5", "--events-per-patient", "10", "--seed", "3"], cluster)
+        try run(["--store", b, "demo", "generate", "--patients", "5", "--events-per-patient", "10", "--seed", "4"], cluster)
+        try run(["--store", hub, "hub", "init", "--postgres", cluster.url(password: ""), "--site", "Head office"], cluster)
+        try MyologProcess.trustEachOther(a, b, hub)
+        let server = try HTTPSyncCLITests.Server(store: hub, scratch: scratch, name: "hub",
+                                                 command: ["hub", "serve", "--listen", "127.0.0.1:0", "--postgres", cluster.url()])
+        // Both sites at once: the hub's connection is taken in turns, each batch one transaction.
+        let results = try [a, b].map { site -> (Process, URL) in
+            let output = URL(fileURLWithPath: scratch.path("sync-\(URL(fileURLWithPath: site).lastPathComponent).err"))
+            FileManager.default.createFile(atPath: output.path, contents: nil)
+            let process = Process()
+            process.executableURL = MyologProcess.binary
+            process.arguments = ["--store", site, "sync", server.url, "--batch-size", "7"]
+            process.environment = MyologProcess.environment()
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = try FileHandle(forWritingTo: output)
+            try process.run()
+            return (process, output)
+        }
+        for (process, output) in results {
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\((try? String(contentsOf: output, encoding: .utf8)) ?? "")")
+        }
+        // A second round brings each site what the other sent meanwhile.
+        for site in [a, b] { try run(["--store", site, "sync", server.url], cluster) }
+        let log = server.stop()
+        #expect(!log.contains("error"), "\(log)")
+        let listed = try run(["--store", a, "--json", "patients"], cluster).stdout
+        #expect(try run(["--store", b, "--json", "patients"], cluster).stdout == listed)
+        #expect(try run(["--store", hub, "--json", "hub", "patients", "--postgres", cluster.url()], cluster).stdout == listed)
+        for patient in try patientIDs(a) {
+            #expect(try run(["--store", hub, "--json", "hub", "show", patient], cluster).stdout == (try run(["--store", b, "--json", "show", patient], cluster).stdout))
+        }
+        try run(["--store", hub, "hub", "verify"], cluster)
+        // The hub recorded what it disclosed to each site.
+        let audit = try run(["--store", hub, "--json", "audit", "list"], cluster).stdout
+        #expect(audit.contains("\"command\":\"hub serve\""), "\(audit.prefix(400))")
+    }
+
     @Test("an erasure at a site reaches the hub: key and view rows gone, the record refused, the chain intact")
     func erasure() throws {
         let cluster = try PostgresCluster()
