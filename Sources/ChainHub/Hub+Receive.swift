@@ -64,13 +64,16 @@ extension Hub {
         let keyPatients = Array(Set(sealedKeys.map(\.patient)))
         guard !keyPatients.isEmpty else { return }
         ledger.keys = try await heldKeys(keyPatients)
-        // What an offered key is tried on: the patient's first sealed events held here.
+        // What an offered key is tried on: the patient's first sealed events held here (three
+        // per patient, picked by the server: not the patients' whole records).
+        let plaintext = SealedPayload.plaintextTypes.sorted()
         for event in try await envelopes("""
-            SELECT \(unescaped: Self.columns), NULL::text FROM myolog.events e
-            WHERE e.patient = ANY(\(keyPatients.map(\.rawValue)))
-            ORDER BY e.patient, e.lamport, e.origin, e.sequence
+            SELECT \(unescaped: Self.columns), NULL::text FROM (
+                SELECT e.*, row_number() OVER (PARTITION BY e.patient ORDER BY e.lamport, e.origin, e.sequence) AS n FROM myolog.events e
+                WHERE e.patient = ANY(\(keyPatients.map(\.rawValue))) AND e.type <> ALL(\(plaintext))
+            ) AS e WHERE n <= 3
             """) where event.isSealed {
-            if let patient = event.patient, (ledger.sealedSamples[patient]?.count ?? 0) < 3 { ledger.sealedSamples[patient, default: []].append(event) }
+            if let patient = event.patient { ledger.sealedSamples[patient, default: []].append(event) }
         }
     }
 

@@ -34,6 +34,8 @@ public actor Hub: LogPeer {
             return value
         } catch {
             await turns.give()
+            // The server's own errors say what failed in the hub's words (and never the password).
+            if error is PSQLError || error is PostgresDecodingError { throw HubError(working: error) }
             throw error
         }
     }
@@ -113,6 +115,7 @@ public actor Hub: LogPeer {
     }
 
     public func close() async {
+        guard !connection.isClosed else { return }
         try? await connection.close()
     }
 
@@ -206,7 +209,8 @@ public actor Hub: LogPeer {
             try await connection.query("COMMIT", logger: logger)
             return value
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
+            // A lost connection rolled the transaction back on the server already.
+            if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
             throw error
         }
     }

@@ -23,7 +23,9 @@ struct HubSyncCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var server: HubOptions
     @Argument(help: ArgumentHelp("The site's store directory.", valueName: "site")) var site: String
-    @Option(name: .customLong("batch-size"), help: "Events per transaction (1–10,000).") var batchSize = 1000
+    /// 5,000 by default, not `sync`'s 1,000: a hub's transaction costs round trips to its server
+    /// and a refold of the patients it touches, so fewer, larger batches move more per second.
+    @Option(name: .customLong("batch-size"), help: "Events per transaction (1–10,000).") var batchSize = 5000
 
     func validate() throws {
         guard (1...10_000).contains(batchSize) else { throw ValidationError("batch-size: \(batchSize) is not accepted; accepted: 1 to 10000") }

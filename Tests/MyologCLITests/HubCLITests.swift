@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import GRDB
 import MyologTestSupport
 import Testing
 
@@ -119,6 +120,84 @@ struct HubCLITests {
         // The hub recorded what it disclosed to each site.
         let audit = try run(["--store", hub, "--json", "audit", "list"], cluster).stdout
         #expect(audit.contains("\"command\":\"hub serve\""), "\(audit.prefix(400))")
+    }
+
+    /// Starts `hub sync` in the background and returns it once the hub's log has grown past
+    /// `beyond` events: mid-sync, with batches committed and more to come.
+    func syncInFlight(hub: String, site: String, _ cluster: PostgresCluster, beyond: Int, errors: String? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = MyologProcess.binary
+        process.arguments = ["--store", hub, "hub", "sync", site, "--batch-size", "20"]
+        process.environment = environment(cluster)
+        process.standardOutput = FileHandle.nullDevice
+        if let errors {
+            FileManager.default.createFile(atPath: errors, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
+        try process.run()
+        for _ in 0..<600 where process.isRunning {
+            if let count = Int(try cluster.psql("SELECT count(*) FROM myolog.events")), count > beyond { break }
+            usleep(20_000)
+        }
+        return process
+    }
+
+    func eventTally(_ cluster: PostgresCluster) throws -> String {
+        try cluster.psql("SELECT count(*) || ' events, ' || (count(*) - count(DISTINCT id)) || ' duplicate ids' FROM myolog.events")
+    }
+
+    @Test("kill -9 of the hub mid-sync, and the server stopped with pg_ctl -m immediate mid-sync: whole batches only, nothing lost or duplicated after a re-run; hub verify clean")
+    func crashes() throws {
+        let cluster = try PostgresCluster()
+        let hub = scratch.path("hub"), site = scratch.path("site")
+        try run(["--store", site, "demo", "generate", "--patients", "60", "--events-per-patient", "50", "--seed", "9"], cluster)
+        try run(["--store", hub, "hub", "init", "--postgres", cluster.url(password: ""), "--site", "Head office"], cluster)
+        try MyologProcess.trustEachOther(site, hub)
+        let siteEvents = Int(try DatabaseQueue(path: site + "/myolog.sqlite").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM events") } ?? 0)
+
+        // The hub's process killed outright.
+        let killed = try syncInFlight(hub: hub, site: site, cluster, beyond: 200)
+        #expect(killed.isRunning, "the sync ended before it could be killed: make the site larger")
+        kill(killed.processIdentifier, SIGKILL)
+        killed.waitUntilExit()
+        let partial = Int(try cluster.psql("SELECT count(*) FROM myolog.events"))!
+        #expect(partial > 1 && partial < siteEvents, "\(partial) of \(siteEvents)")
+        try run(["--store", hub, "hub", "verify"], cluster)
+
+        // The server stopped as by a power cut, mid-sync (the sync resumes from what committed).
+        let stopped = try syncInFlight(hub: hub, site: site, cluster, beyond: partial + 200, errors: scratch.path("stopped.err"))
+        #expect(stopped.isRunning, "the sync ended before the server could be stopped")
+        try cluster.stop(mode: "immediate")
+        for _ in 0..<300 where stopped.isRunning { usleep(100_000) }
+        // Known defect: a sync whose server vanishes mid-query is sometimes left waiting on
+        // PostgresNIO's row stream instead of failing (seen intermittently; the closing note
+        // of issue 20 says so). What is recorded here either way is that nothing half-written
+        // stays: the re-run below resumes and the hub verifies.
+        withKnownIssue("the sync may hang instead of failing when its server stops mid-query", isIntermittent: true) {
+            #expect(!stopped.isRunning, "the sync did not end within 30 s of its server stopping")
+        }
+        if stopped.isRunning { kill(stopped.processIdentifier, SIGKILL) }
+        stopped.waitUntilExit()
+        #expect(stopped.terminationStatus != 0)
+        let said = (try? String(contentsOfFile: scratch.path("stopped.err"), encoding: .utf8)) ?? ""
+        if stopped.terminationReason == .exit {
+            #expect(said.split(separator: "\n").count == 1 && said.contains("hub:") && said.contains("rolled back"), "\(said)")
+        }
+        try cluster.start()
+        try run(["--store", hub, "hub", "verify"], cluster)
+        let siteIDs = try DatabaseQueue(path: site + "/myolog.sqlite").read { try String.fetchAll($0, sql: "SELECT id FROM events") }
+        let resumed = try run(["--store", hub, "hub", "sync", site], cluster)
+        #expect(resumed.stdout.contains("hub received"), "\(resumed.stdout)")
+        try run(["--store", hub, "hub", "verify"], cluster)
+        // Every site event is in the hub once (the site also holds the hub's enrolment; the hub
+        // its own chain and the site's access records).
+        #expect(try eventTally(cluster).hasSuffix(", 0 duplicate ids"))
+        let held = Set(try cluster.psql("SELECT id FROM myolog.events").split(separator: "\n").map(String.init))
+        #expect(siteIDs.filter { !held.contains($0) }.isEmpty, "site events missing at the hub after the re-run")
+        // The views are whole too: the hub lists what the site lists.
+        #expect(try run(["--store", hub, "--json", "hub", "patients"], cluster).stdout == (try run(["--store", site, "--json", "patients"], cluster).stdout))
     }
 
     @Test("an erasure at a site reaches the hub: key and view rows gone, the record refused, the chain intact")
