@@ -73,6 +73,12 @@ struct HubCLITests {
             return total + (view.objectValue?["painScores"]?.arrayValue?.count ?? 0)
         }
         #expect(Int(scores) == shown, "pain_scores \(scores), shown \(shown)")
+        // README's chain-wide reporting examples run, as printed, against this hub.
+        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md"), encoding: .utf8)
+        let block = try #require(readme.firstMatch(of: /```sql\n([\s\S]*?)```/)).1
+        let statements = block.split(separator: ";\n").map { $0.split(separator: "\n").filter { !$0.hasPrefix("--") }.joined(separator: "\n") }.filter { !$0.isEmpty }
+        #expect(statements.count == 3)
+        for statement in statements { #expect(!(try cluster.psql(statement)).isEmpty, "no rows: \(statement)") }
         // Append-only in PostgreSQL too, even for the database's owner.
         #expect(throws: PostgresCluster.Failure.self) { try cluster.psql("UPDATE myolog.events SET author = 'x'") }
         #expect(throws: PostgresCluster.Failure.self) { try cluster.psql("DELETE FROM myolog.events") }
