@@ -37,23 +37,8 @@ struct HubSyncCommand: AsyncParsableCommand {
         guard !site.hasPrefix("https://"), !site.hasPrefix("http://") else {
             throw ValidationError("site: \(site) is not accepted; accepted: a site's store directory (syncing the hub with a server is not built yet: run `myolog sync` on that site against a directory copy)")
         }
-        let siteURL = URL(fileURLWithPath: (site as NSString).expandingTildeInPath).standardizedFileURL
-        guard siteURL.path != store.directory.standardizedFileURL.path else { throw ValidationError("site: \(site) is the hub's own store directory; give a site's") }
-        let siteStore: EventStore
-        do {
-            siteStore = try EventStore.open(at: siteURL, projections: GlobalOptions.projections)
-        } catch EventLogError.noStore(let path) {
-            throw ValidationError("site: no store at \(path); give the directory of a clinic machine's store")
-        } catch let error as EventLogError {
-            throw ValidationError("site: \(error.commandLineText)")
-        }
         // The same rule as `sync`: both must trust each other — the hub first.
-        guard try store.accepts(siteStore.identity.nodeID) else {
-            throw TrustRefusal.untrustedPeer(node: siteStore.identity.nodeID, site: siteStore.identity.site, store: store.directory.path)
-        }
-        guard try siteStore.accepts(store.identity.nodeID) else {
-            throw TrustRefusal.notTrustedByPeer(node: store.identity.nodeID, peer: "the store at \(siteStore.directory.path)")
-        }
+        let siteStore = try PeerDirectory.open(site, besides: store, field: "site", wanted: "the directory of a clinic machine's store")
         let hub = try await Hub.open(store: store, server: try server.connection(store: store.directory, environment: global.environment))
         do {
             let report = try await LogExchange.sync(siteStore, with: hub, batchSize: batchSize)

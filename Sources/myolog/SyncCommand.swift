@@ -73,25 +73,9 @@ struct SyncCommand: AsyncParsableCommand {
                 try await LogExchange.sync(local, with: remote, batchSize: batchSize)
             }
         } else {
-            let peerURL = URL(fileURLWithPath: (peer as NSString).expandingTildeInPath).standardizedFileURL
-            guard peerURL.path != local.directory.standardizedFileURL.path else {
-                throw ValidationError("peer: \(peer) is this store itself; give another store's directory")
-            }
-            let other: EventStore
-            do {
-                other = try EventStore.open(at: peerURL, projections: GlobalOptions.projections)
-            } catch EventLogError.noStore(let path) {
-                throw ValidationError("peer: no store at \(path); give the directory of another clinic machine's store, or https://HOST:PORT")
-            } catch let error as EventLogError {
-                throw ValidationError("peer: \(error.commandLineText)")
-            }
             // The same rule as HTTPS: both stores must trust each other — this one first.
-            guard try local.accepts(other.identity.nodeID) else {
-                throw TrustRefusal.untrustedPeer(node: other.identity.nodeID, site: other.identity.site, store: local.directory.path)
-            }
-            guard try other.accepts(local.identity.nodeID) else {
-                throw TrustRefusal.notTrustedByPeer(node: local.identity.nodeID, peer: "the store at \(other.directory.path)")
-            }
+            let other = try PeerDirectory.open(peer, besides: local, field: "peer",
+                                               wanted: "the directory of another clinic machine's store, or https://HOST:PORT")
             report = try await LogExchange.sync(local, with: other, batchSize: batchSize)
             try recordDisclosure(of: report.patientsReceived, to: local.identity.nodeID, in: other, by: user)
         }
