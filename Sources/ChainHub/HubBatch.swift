@@ -87,8 +87,8 @@ final class HubBatch: ReceiveLedger, KeyLedger {
     }
 
     func storeSignature(_ signature: HeadSignature, origin: NodeID, sequence: Int) throws {
+        // Kept in `chain_signatures` only: the events' rows never carry one.
         signatures.append((origin, sequence, signature))
-        if let index = newEvents.lastIndex(where: { $0.origin == origin && $0.sequence == sequence }) { newEvents[index].signature = signature }
     }
 
     func signatureSequence(origin: NodeID, atOrAfter sequence: Int) throws -> Int? {
