@@ -1,4 +1,4 @@
-import ChainHub
+@testable import ChainHub
 import EventLog
 import Foundation
 import MyologTestSupport
@@ -109,4 +109,23 @@ struct HubParityTests {
             await hub.close()
         }
     }
+}
+
+/// The version gate, without an old server to hand: PostgreSQL 14 and older refused, 15 on taken.
+@Suite("Hub: the oldest supported PostgreSQL")
+struct HubVersionGateTests {
+    @Test("server_version_num below 150000 refused, with a readable version in the one-line error")
+    func gate() {
+        #expect(!HubSchemaGate.supports(140013) && !HubSchemaGate.supports(90624))
+        #expect(HubSchemaGate.supports(150000) && HubSchemaGate.supports(150018) && HubSchemaGate.supports(170002))
+        let error = HubError.serverTooOld(server: "postgres://myolog@db:5432/hub", version: HubSchemaGate.versionName("140013"), minimum: HubSchemaGate.versionName("150000"))
+        #expect(error.description == "hub: PostgreSQL at postgres://myolog@db:5432/hub is version 14.13; the hub needs 15.0 or later")
+        #expect(HubSchemaGate.versionName("90624") == "9.6")
+    }
+}
+
+/// The internal gate, named for the test.
+enum HubSchemaGate {
+    static func supports(_ number: Int) -> Bool { HubSchema.supports(versionNumber: number) }
+    static func versionName(_ number: String) -> String { Hub.versionName(number) }
 }
