@@ -59,29 +59,13 @@ public actor Hub: LogPeer {
     /// Makes the hub's schema in the database `server` names (or finds it made for this node),
     /// then copies the store's own chain (its enrolment) into it.
     public static func initialise(store: EventStore, server: HubConnection) async throws(HubError) -> Hub {
-        let hub = try await connect(store: store, server: server)
-        do {
-            try await hub.migrate()
-            try await hub.catchUpOwnChain()
-        } catch {
-            await hub.close()
-            throw HubError(working: error)
-        }
-        return hub
+        try await connect(store: store, server: server) { try await $0.migrate() }
     }
 
     /// Opens the hub of `store` in the database `server` names: it must have been made by
     /// ``initialise(store:server:)`` for this store's node.
     public static func open(store: EventStore, server: HubConnection) async throws(HubError) -> Hub {
-        let hub = try await connect(store: store, server: server)
-        do {
-            try await hub.checkSchema()
-            try await hub.catchUpOwnChain()
-        } catch {
-            await hub.close()
-            throw HubError(working: error)
-        }
-        return hub
+        try await connect(store: store, server: server) { try await $0.checkSchema() }
     }
 
     /// Checks, before anything is made, that a new node can make its hub in the database `server`
@@ -101,12 +85,17 @@ public actor Hub: LogPeer {
         }
     }
 
-    static func connect(store: EventStore, server: HubConnection) async throws(HubError) -> Hub {
+    /// One connection for `store`'s hub: the server's version checked, `prepare` run (the schema
+    /// made or checked), the store's own chain copied in — or the connection closed and the
+    /// failure said in the hub's words.
+    static func connect(store: EventStore, server: HubConnection, preparing prepare: (Hub) async throws -> Void) async throws(HubError) -> Hub {
         let logger = quietLogger()
         let connection = try await server.connect(logger: logger)
         let hub = Hub(store: store, server: server, connection: connection, logger: logger)
         do {
             try await hub.checkServerVersion()
+            try await prepare(hub)
+            try await hub.catchUpOwnChain()
         } catch {
             await hub.close()
             throw HubError(working: error)
