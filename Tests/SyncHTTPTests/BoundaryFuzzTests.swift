@@ -174,10 +174,7 @@ struct BoundaryFuzzTests {
         try source.trustPeer(receiver.identity.nodeID, name: "receiver", author: "test")
         let batch = SyncAPI.encodeBatch(try source.read { try $0.events(origin: source.identity.nodeID, after: 0, limit: 100) })
         let server = try SyncServer(store: receiver, logger: Logger(label: "fuzz"), rateLimit: PeerRateLimit(burst: 10_000, perSecond: 10_000))
-        var tls = try NodeCertificate(identity: source.identity).configuration(server: false)
-        tls.trustRoots = .certificates([server.certificate.certificate])
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
-        try await server.whileRunning { url in
+        try await server.whileRunning { url in try await HTTPClient.withNodeClient(presenting: source, trusting: server) { client in
             for seed in UInt64(20_000)..<20_500 {
                 let (mutation, bytes) = Self.mutate(batch, seed: seed)
                 let before = try Snapshot(receiver)
@@ -197,7 +194,6 @@ struct BoundaryFuzzTests {
                     #expect(try Snapshot(receiver).events.isSubset(of: genuine), "\(name): a non-genuine event was stored")
                 }
             }
-        }
-        try await client.shutdown()
+        } }
     }
 }

@@ -40,13 +40,6 @@ struct HTTPSyncTests {
         try await HTTPLogPeer.withConnection(to: url, as: NodeCertificate(identity: local.identity), trusting: local.accepts) { peer in try await LogExchange.sync(local, with: peer, batchSize: batchSize) }
     }
 
-    /// An HTTP client presenting `store`'s node certificate and accepting only `server`'s.
-    func rawClient(_ store: EventStore, server: SyncServer) throws -> HTTPClient {
-        var tls = try NodeCertificate(identity: store.identity).configuration(server: false)
-        tls.trustRoots = .certificates([server.certificate.certificate])
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
-    }
-
     @Test("two stores exchange what each lacks, in small batches; a second sync moves nothing")
     func exchange() async throws {
         let a = try store("a"), b = try store("b")
@@ -73,8 +66,7 @@ struct HTTPSyncTests {
         try trustEachOther(a, b)
         let before = try all(b)
         let server = try SyncServer(store: b, logger: Self.logger)
-        let client = try rawClient(a, server: server)
-        try await server.whileRunning { url in
+        try await server.whileRunning { url in try await HTTPClient.withNodeClient(presenting: a, trusting: server) { client in
             func send(_ method: HTTPMethod, _ path: String, _ body: [UInt8]? = nil) async throws -> (Int, JSONValue?) {
                 var request = HTTPClientRequest(url: url + path)
                 request.method = method
@@ -108,8 +100,7 @@ struct HTTPSyncTests {
             }
             let (_, refusal) = try await send(.POST, "/v1/events", withAltered)
             #expect(refusal?.objectValue?["event"] == .string(altered.id.rawValue))
-        }
-        try await client.shutdown()
+        } }
         #expect(try all(b) == before)
     }
 
@@ -129,9 +120,9 @@ struct HTTPSyncTests {
             let error = await #expect(throws: SyncPeerError.self) { try await sync(a, url) }
             #expect(error?.message.contains("TLS") == true, "\(error?.message ?? "no error")")
             // A raw client with a valid certificate of an untrusted node gets no answer either.
-            let client = try rawClient(a, server: server)
-            await #expect(throws: (any Error).self) { try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: .seconds(10)) }
-            try await client.shutdown()
+            try await HTTPClient.withNodeClient(presenting: a, trusting: server) { client in
+                await #expect(throws: (any Error).self) { try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: .seconds(10)) }
+            }
         }
         #expect(try all(a) == beforeA)
         #expect(try all(b) == beforeB)
@@ -165,8 +156,7 @@ struct HTTPSyncTests {
         try trustEachOther(a, b)
         try a.append((0..<3).map(note), author: "alex")
         let server = try SyncServer(store: b, logger: Self.logger)
-        let client = try rawClient(a, server: server)
-        try await server.whileRunning { url in
+        try await server.whileRunning { url in try await HTTPClient.withNodeClient(presenting: a, trusting: server) { client in
             _ = try await sync(a, url)
             let summary = try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: .seconds(10))
             #expect(summary.status == .ok)
@@ -178,8 +168,7 @@ struct HTTPSyncTests {
             _ = try await again.body.collect(upTo: 1 << 20)
             try a.append([note(9)], author: "alex")
             await #expect(throws: SyncPeerError.self) { try await sync(a, url) }
-        }
-        try await client.shutdown()
+        } }
         #expect(try b.read { try $0.clock() }[a.identity.nodeID] == 4, "a's events stored before its removal stay")
         // Relayed by a third, trusted store, a's later event is refused by b all the same.
         let c = try store("c")
@@ -196,8 +185,7 @@ struct HTTPSyncTests {
         let a = try store("a"), b = try store("b")
         try trustEachOther(a, b)
         let server = try SyncServer(store: b, logger: Self.logger, rateLimit: PeerRateLimit(burst: 3, perSecond: 0.000_001))
-        let client = try rawClient(a, server: server)
-        let statuses = try await server.whileRunning { url in
+        let statuses = try await server.whileRunning { url in try await HTTPClient.withNodeClient(presenting: a, trusting: server) { client in
             var statuses: [UInt] = []
             for _ in 0..<5 {
                 let response = try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: .seconds(10))
@@ -208,8 +196,7 @@ struct HTTPSyncTests {
                 statuses.append(response.status.code)
             }
             return statuses
-        }
-        try await client.shutdown()
+        } }
         #expect(statuses == [200, 200, 200, 429, 429])
     }
 }
