@@ -19,7 +19,7 @@ extension Hub {
             try Dictionary(Set(batch.map(\.origin)).map { ($0, try reader.trust(of: $0)) }, uniquingKeysWith: { a, _ in a })
         }
         return try await transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
+            try await connection.queryOrClosed("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
             let ledger = HubBatch(identity: identity, now: Timestamp.now().description)
             ledger.trustByNode = trustList
             try await self.load(ledger, for: batch, keys: sealedKeys, on: connection)
@@ -32,18 +32,18 @@ extension Hub {
     }
 
     /// Reads, for the batch's origins, ids and patients, everything the rules will ask.
-    func load(_ ledger: HubBatch, for batch: [EventEnvelope], keys sealedKeys: [SealedPatientKey], on connection: PostgresConnection) async throws {
+    func load(_ ledger: HubBatch, for batch: [EventEnvelope], keys sealedKeys: [SealedPatientKey], on connection: HubLink) async throws {
         let origins = Array(Set(batch.map(\.origin.rawValue)))
         if !origins.isEmpty {
-            for try await (origin, sequence, hash) in try await connection.query(
+            for try await (origin, sequence, hash) in try await connection.queryOrClosed(
                 "SELECT origin, sequence, hash FROM myolog.chain_heads WHERE origin = ANY(\(origins))", logger: logger).decode((String, Int, String).self) {
                 if let node = NodeID(origin), let hash = EventHash(hash) { ledger.heads[node] = ChainHead(sequence: sequence, hash: hash) }
             }
-            for try await (id, key) in try await connection.query(
+            for try await (id, key) in try await connection.queryOrClosed(
                 "SELECT id, public_key FROM myolog.nodes WHERE id = ANY(\(origins))", logger: logger).decode((String, Data).self) {
                 if let node = NodeID(id) { ledger.enrolledKeys[node] = key }
             }
-            for try await (envelope,) in try await connection.query(
+            for try await (envelope,) in try await connection.queryOrClosed(
                 "SELECT envelope FROM myolog.held_events WHERE origin = ANY(\(origins))", logger: logger).decode((String,).self) {
                 let event = try EventEnvelope(canonicalLine: Array(envelope.utf8))
                 ledger.held[ChainPlace(origin: event.origin, sequence: event.sequence)] = event
@@ -57,7 +57,7 @@ extension Hub {
         }
         let patients = Array(Set(batch.compactMap(\.patient?.rawValue) + sealedKeys.map(\.patient.rawValue)))
         guard !patients.isEmpty else { return }
-        for try await (patient, event) in try await connection.query(
+        for try await (patient, event) in try await connection.queryOrClosed(
             "SELECT patient, event FROM myolog.erased_patients WHERE patient = ANY(\(patients))", logger: logger).decode((String, String).self) {
             if let id = PatientID(patient), let event = EventID(event) { ledger.erasures[id] = event }
         }
@@ -79,16 +79,16 @@ extension Hub {
 
     /// Writes what the rules decided: multi-row inserts (one statement per table, arrays bound
     /// as parameters), inside the batch's transaction.
-    func flush(_ ledger: HubBatch, on connection: PostgresConnection) async throws {
+    func flush(_ ledger: HubBatch, on connection: HubLink) async throws {
         for node in ledger.enrolments {
-            try await connection.query("""
+            try await connection.queryOrClosed("""
                 INSERT INTO myolog.nodes (id, site, public_key, agreement_key) VALUES (\(node.node.rawValue), \(node.site), \(node.publicKey), \(node.agreementKey))
                 ON CONFLICT (id) DO NOTHING
                 """, logger: logger)
         }
         let events = ledger.newEvents
         if !events.isEmpty {
-            try await connection.query("""
+            try await connection.queryOrClosed("""
                 INSERT INTO myolog.events (origin, sequence, id, clock, lamport, recorded_at, occurred_at, author, patient, type, schema_version, payload, prev_hash, hash)
                 SELECT o, s, i, c, l, r, oc, a, NULLIF(p, ''), t, v, pl, NULLIF(ph, ''), h FROM unnest(
                 \(events.map(\.origin.rawValue)), \(events.map(\.sequence)), \(events.map(\.id.rawValue)), \(events.map(\.clock.description)),
@@ -100,31 +100,31 @@ extension Hub {
             var heads: [NodeID: EventEnvelope] = [:]
             for event in events where (heads[event.origin]?.sequence ?? 0) < event.sequence { heads[event.origin] = event }
             let last = heads.values.sorted { $0.origin < $1.origin }
-            try await connection.query("""
+            try await connection.queryOrClosed("""
                 INSERT INTO myolog.chain_heads (origin, sequence, hash) SELECT * FROM unnest(\(last.map(\.origin.rawValue)), \(last.map(\.sequence)), \(last.map(\.hash.rawValue)))
                 ON CONFLICT (origin) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash
                 """, logger: logger)
         }
         let signatures = ledger.signatures
         if !signatures.isEmpty {
-            try await connection.query("""
+            try await connection.queryOrClosed("""
                 INSERT INTO myolog.chain_signatures (origin, sequence, signature)
                 SELECT * FROM unnest(\(signatures.map(\.origin.rawValue)), \(signatures.map(\.sequence)), \(signatures.map(\.signature.rawValue)))
                 """, logger: logger)
         }
         let held = ledger.heldInserts.values.sorted { ($0.origin, $0.sequence) < ($1.origin, $1.sequence) }
         if !held.isEmpty {
-            try await connection.query("""
+            try await connection.queryOrClosed("""
                 INSERT INTO myolog.held_events (origin, sequence, envelope, held_at)
                 SELECT o, s, e, \(ledger.now) FROM unnest(\(held.map(\.origin.rawValue)), \(held.map(\.sequence)), \(held.map(\.canonicalText))) AS u(o, s, e)
                 ON CONFLICT (origin, sequence) DO NOTHING
                 """, logger: logger)
         }
         for place in ledger.heldDeletes {
-            try await connection.query("DELETE FROM myolog.held_events WHERE origin = \(place.origin.rawValue) AND sequence = \(place.sequence)", logger: logger)
+            try await connection.queryOrClosed("DELETE FROM myolog.held_events WHERE origin = \(place.origin.rawValue) AND sequence = \(place.sequence)", logger: logger)
         }
         for (event, reason) in ledger.quarantined {
-            try await connection.query("""
+            try await connection.queryOrClosed("""
                 INSERT INTO myolog.quarantined_events (origin, sequence, hash, envelope, reason, detected_at)
                 VALUES (\(event.origin.rawValue), \(event.sequence), \(event.hash.rawValue), \(event.canonicalText), \(reason), \(ledger.now))
                 ON CONFLICT (origin, sequence, hash) DO NOTHING
@@ -132,14 +132,14 @@ extension Hub {
         }
         // An erasure destroys the patient's key in the transaction that stores it: both, or neither.
         for (patient, event) in ledger.newErasures {
-            try await connection.query("DELETE FROM myolog.patient_keys WHERE patient = \(patient.rawValue)", logger: logger)
-            try await connection.query("INSERT INTO myolog.erased_patients (patient, event) VALUES (\(patient.rawValue), \(event.rawValue)) ON CONFLICT DO NOTHING", logger: logger)
+            try await connection.queryOrClosed("DELETE FROM myolog.patient_keys WHERE patient = \(patient.rawValue)", logger: logger)
+            try await connection.queryOrClosed("INSERT INTO myolog.erased_patients (patient, event) VALUES (\(patient.rawValue), \(event.rawValue)) ON CONFLICT DO NOTHING", logger: logger)
         }
         if !ledger.keptKeys.isEmpty {
             guard let storeKey = store.identity.storeKey else { throw EventLogError.missingNodeKey(path: "node.key") }
             let kept = ledger.keptKeys.sorted { $0.key < $1.key }
             let wrapped = try kept.map { try WrappedPatientKey.wrap($0.value, for: $0.key, under: storeKey).base64EncodedString() }
-            try await connection.query("""
+            try await connection.queryOrClosed("""
                 INSERT INTO myolog.patient_keys (patient, wrapped) SELECT p, decode(w, 'base64') FROM unnest(\(kept.map(\.key.rawValue)), \(wrapped)) AS u(p, w)
                 """, logger: logger)
         }

@@ -24,13 +24,13 @@ extension Hub {
 
     func verifyInTurn() async throws -> HubVerification {
         var keys: [NodeID: Data] = [:]
-        for try await (id, key) in try await connection.query("SELECT id, public_key FROM myolog.nodes", logger: logger).decode((String, Data).self) {
+        for try await (id, key) in try await connection.queryOrClosed("SELECT id, public_key FROM myolog.nodes", logger: logger).decode((String, Data).self) {
             if let node = NodeID(id) { keys[node] = key }
         }
         let heads = try await heads()
         var walk = ChainCheck.Walk()
         var lastOfOrigin: [NodeID: ChainHead] = [:]
-        let rows = try await connection.query("""
+        let rows = try await connection.queryOrClosed("""
             SELECT \(unescaped: Self.columns), s.signature FROM myolog.events e
             LEFT JOIN myolog.chain_signatures s ON s.origin = e.origin AND s.sequence = e.sequence ORDER BY e.origin, e.sequence
             """, logger: logger)
@@ -46,7 +46,7 @@ extension Hub {
         }
         // The views: every registered patient's row equals the fold of their events.
         var patients: [PatientID] = []
-        for try await (patient,) in try await connection.query("SELECT DISTINCT patient FROM myolog.events WHERE patient IS NOT NULL ORDER BY 1", logger: logger)
+        for try await (patient,) in try await connection.queryOrClosed("SELECT DISTINCT patient FROM myolog.events WHERE patient IS NOT NULL ORDER BY 1", logger: logger)
             .decode((String,).self) {
             if let id = PatientID(patient) { patients.append(id) }
         }
@@ -61,8 +61,8 @@ extension Hub {
         }
         guard stored.count == folded.count else { throw HubError.server("the patients view holds \(stored.count) rows; the log folds to \(folded.count) registered patients") }
         result.patientsChecked = folded.count
-        for try await (count,) in try await connection.query("SELECT count(*)::bigint FROM myolog.quarantined_events", logger: logger).decode((Int,).self) { result.quarantined = count }
-        for try await (count,) in try await connection.query("SELECT count(*)::bigint FROM myolog.held_events", logger: logger).decode((Int,).self) { result.heldBack = count }
+        for try await (count,) in try await connection.queryOrClosed("SELECT count(*)::bigint FROM myolog.quarantined_events", logger: logger).decode((Int,).self) { result.quarantined = count }
+        for try await (count,) in try await connection.queryOrClosed("SELECT count(*)::bigint FROM myolog.held_events", logger: logger).decode((Int,).self) { result.heldBack = count }
         return result
     }
 }

@@ -10,11 +10,11 @@ import Projections
 /// `trigger_points`, `techniques`, `visits`, `conflicts`) for SQL and BI tools.
 extension Hub {
     /// Each of `patients`' events, opened where the hub holds the key, in causal order.
-    func openedEvents(of patients: [PatientID], on connection: PostgresConnection) async throws -> [PatientID: [EventEnvelope]] {
+    func openedEvents(of patients: [PatientID], on connection: HubLink) async throws -> [PatientID: [EventEnvelope]] {
         guard !patients.isEmpty else { return [:] }
         let keys = try await heldKeys(patients)
         var events: [PatientID: [EventEnvelope]] = [:]
-        let rows = try await connection.query("""
+        let rows = try await connection.queryOrClosed("""
             SELECT \(unescaped: Self.columns), NULL::text FROM myolog.events e WHERE e.patient = ANY(\(patients.map(\.rawValue)))
             ORDER BY e.patient, e.lamport, e.origin, e.sequence
             """, logger: logger)
@@ -27,17 +27,17 @@ extension Hub {
     }
 
     /// The folded record of each of `patients` (registered or not).
-    func records(of patients: [PatientID], on connection: PostgresConnection) async throws -> [PatientRecord] {
+    func records(of patients: [PatientID], on connection: HubLink) async throws -> [PatientRecord] {
         let events = try await openedEvents(of: patients, on: connection)
         return try patients.sorted().map { try PatientFold.fold($0, events: events[$0] ?? []) }
     }
 
     /// Folds `patients` again and replaces their rows in the view tables.
-    func refold(_ patients: Set<PatientID>, on connection: PostgresConnection) async throws {
+    func refold(_ patients: Set<PatientID>, on connection: HubLink) async throws {
         guard !patients.isEmpty else { return }
         let ids = patients.map(\.rawValue).sorted()
         for table in ["patients", "pain_scores", "trigger_points", "techniques", "visits", "conflicts"] {
-            try await connection.query("DELETE FROM myolog.\(unescaped: table) WHERE patient = ANY(\(ids))", logger: logger)
+            try await connection.queryOrClosed("DELETE FROM myolog.\(unescaped: table) WHERE patient = ANY(\(ids))", logger: logger)
         }
         let records = try await records(of: Array(patients), on: connection).filter(\.isRegistered)
         guard !records.isEmpty else { return }
@@ -65,7 +65,7 @@ extension Hub {
 
     func erasureInTurn(of patient: PatientID) async throws -> (id: EventID, event: EventEnvelope?)? {
         var id: EventID?
-        for try await (event,) in try await connection.query("SELECT event FROM myolog.erased_patients WHERE patient = \(patient.rawValue)", logger: logger)
+        for try await (event,) in try await connection.queryOrClosed("SELECT event FROM myolog.erased_patients WHERE patient = \(patient.rawValue)", logger: logger)
             .decode((String,).self) { id = EventID(event) }
         guard let id else { return nil }
         let events = try await envelopes("SELECT \(unescaped: Self.columns), NULL::text FROM myolog.events e WHERE e.id = \(id.rawValue)")
@@ -80,7 +80,7 @@ extension Hub {
     func resolvePatientInTurn(_ reference: String) async throws -> [PatientID] {
         var matches: [PatientID] = []
         let pattern = reference.lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
-        for try await (patient,) in try await connection.query("""
+        for try await (patient,) in try await connection.queryOrClosed("""
             SELECT DISTINCT patient FROM myolog.events WHERE patient LIKE \(pattern) ORDER BY 1 LIMIT 4
             """, logger: logger).decode((String,).self) {
             if let id = PatientID(patient) { matches.append(id) }
@@ -96,7 +96,7 @@ extension Hub {
 
     func patientsInTurn() async throws -> [PatientListing] {
         var listings: [PatientListing] = []
-        for try await (patient, name, birth, lastVisit, pain, active, latent) in try await connection.query("""
+        for try await (patient, name, birth, lastVisit, pain, active, latent) in try await connection.queryOrClosed("""
             SELECT patient, name, date_of_birth, to_char(last_visit AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), latest_pain_score,
                    active_trigger_points, latent_trigger_points FROM myolog.patients
             """, logger: logger).decode((String, String?, String?, String?, Int?, Int, Int).self) {
@@ -163,15 +163,15 @@ struct ViewRows {
     }
 
     /// Optional columns travel as '' (text) or -1 (numbers) and are stored as NULL.
-    func insert(on connection: PostgresConnection, logger: Logger) async throws {
+    func insert(on connection: HubLink, logger: Logger) async throws {
         let p = patients
-        try await connection.query("""
+        try await connection.queryOrClosed("""
             INSERT INTO myolog.patients (patient, name, date_of_birth, registered_by, last_visit, latest_pain_score, active_trigger_points, latent_trigger_points, event_count)
             SELECT i, NULLIF(n, ''), NULLIF(b, ''), NULL, NULLIF(v, '')::timestamptz, NULLIF(s, -1), a, l, e
             FROM unnest(\(p.id), \(p.name), \(p.birth), \(p.lastVisit), \(p.pain), \(p.active), \(p.latent), \(p.events)) AS u(i, n, b, v, s, a, l, e)
             """, logger: logger)
         if !pain.patient.isEmpty {
-            try await connection.query("""
+            try await connection.queryOrClosed("""
                 INSERT INTO myolog.pain_scores (patient, event, origin, occurred_at, score, region, context, visit)
                 SELECT p, e, o, t::timestamptz, s, r, c, NULLIF(v, '')
                 FROM unnest(\(pain.patient), \(pain.event), \(pain.origin), \(pain.at), \(pain.score), \(pain.region), \(pain.context), \(pain.visit)) AS u(p, e, o, t, s, r, c, v)
@@ -179,7 +179,7 @@ struct ViewRows {
         }
         if !triggers.patient.isEmpty {
             let t = triggers
-            try await connection.query("""
+            try await connection.queryOrClosed("""
                 INSERT INTO myolog.trigger_points (patient, event, origin, found_at, muscle, side, status, resolved, referral, visit)
                 SELECT p, e, o, f::timestamptz, m, s, st, r, NULLIF(rf, ''), NULLIF(v, '')
                 FROM unnest(\(t.patient), \(t.event), \(t.origin), \(t.at), \(t.muscle), \(t.side), \(t.status), \(t.resolved), \(t.referral), \(t.visit)) AS u(p, e, o, f, m, s, st, r, rf, v)
@@ -187,7 +187,7 @@ struct ViewRows {
         }
         if !techniques.patient.isEmpty {
             let t = techniques
-            try await connection.query("""
+            try await connection.queryOrClosed("""
                 INSERT INTO myolog.techniques (patient, event, origin, occurred_at, technique, region, minutes, visit)
                 SELECT p, e, o, a::timestamptz, t, r, NULLIF(m, -1), NULLIF(v, '')
                 FROM unnest(\(t.patient), \(t.event), \(t.origin), \(t.at), \(t.technique), \(t.region), \(t.minutes), \(t.visit)) AS u(p, e, o, a, t, r, m, v)
@@ -195,14 +195,14 @@ struct ViewRows {
         }
         if !visits.patient.isEmpty {
             let v = visits
-            try await connection.query("""
+            try await connection.queryOrClosed("""
                 INSERT INTO myolog.visits (patient, event, origin, started_at, ended, reason)
                 SELECT p, e, o, a::timestamptz, d, NULLIF(r, '') FROM unnest(\(v.patient), \(v.event), \(v.origin), \(v.at), \(v.ended), \(v.reason)) AS u(p, e, o, a, d, r)
                 """, logger: logger)
         }
         if !conflicts.patient.isEmpty {
             let c = conflicts
-            try await connection.query("""
+            try await connection.queryOrClosed("""
                 INSERT INTO myolog.conflicts (patient, field, shown, writes)
                 SELECT p, f, NULLIF(s, ''), w FROM unnest(\(c.patient), \(c.field), \(c.shown), \(c.writes)) AS u(p, f, s, w)
                 """, logger: logger)

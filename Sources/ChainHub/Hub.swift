@@ -21,14 +21,18 @@ import Projections
 public actor Hub: LogPeer {
     public nonisolated let store: EventStore
     public nonisolated let server: HubConnection
-    let connection: PostgresConnection
+    var connection: HubLink
     let logger: Logger
     let turns = HubTurns()
 
     /// Runs `body` as the connection's one user (``HubTurns``): every public entry point does.
+    /// A connection lost since the last turn (the server restarted, or failed over) is opened
+    /// again first, so a long-running `hub serve` outlives its server's restarts; the turn that
+    /// lost it failed and rolled back.
     func inTurn<T>(_ body: () async throws -> T) async throws -> T {
         await turns.take()
         do {
+            if connection.isClosed { connection = try await server.connect(logger: logger) }
             let value = try await body()
             await turns.give()
             return value
@@ -43,7 +47,7 @@ public actor Hub: LogPeer {
     /// The advisory lock every writer takes first (any constant shared by all hub processes).
     static let writerLock: Int64 = 0x6d796f6c6f67  // "myolog"
 
-    init(store: EventStore, server: HubConnection, connection: PostgresConnection, logger: Logger) {
+    init(store: EventStore, server: HubConnection, connection: HubLink, logger: Logger) {
         self.store = store
         self.server = server
         self.connection = connection
@@ -112,9 +116,9 @@ public actor Hub: LogPeer {
 
     func checkServerVersion() async throws { try await Self.checkServerVersion(connection, server: server, logger: logger) }
 
-    static func checkServerVersion(_ connection: PostgresConnection, server: HubConnection, logger: Logger) async throws {
+    static func checkServerVersion(_ connection: HubLink, server: HubConnection, logger: Logger) async throws {
         var text = ""
-        for try await (value,) in try await connection.query("SHOW server_version_num", logger: logger).decode((String,).self) { text = value }
+        for try await (value,) in try await connection.queryOrClosed("SHOW server_version_num", logger: logger).decode((String,).self) { text = value }
         guard let number = Int(text), HubSchema.supports(versionNumber: number) else {
             throw HubError.serverTooOld(server: server.description, version: Self.versionName(text),
                                         minimum: Self.versionName(String(HubSchema.minimumServerVersion)))
@@ -134,7 +138,7 @@ public actor Hub: LogPeer {
             throw HubError.otherHub(server: server.description, node: node, expected: store.identity.nodeID.rawValue)
         }
         var applied: [String] = []
-        for try await (name,) in try await connection.query("SELECT name FROM myolog.migrations ORDER BY name", logger: logger).decode((String,).self) {
+        for try await (name,) in try await connection.queryOrClosed("SELECT name FROM myolog.migrations ORDER BY name", logger: logger).decode((String,).self) {
             applied.append(name)
         }
         let known = Set(HubSchema.migrations.map(\.name))
@@ -144,14 +148,14 @@ public actor Hub: LogPeer {
 
     /// The node whose hub the database holds, or nil when it has no `myolog` schema; refuses a
     /// `myolog` schema that is not a hub's.
-    static func existingHub(_ connection: PostgresConnection, server: HubConnection, logger: Logger) async throws -> String? {
+    static func existingHub(_ connection: HubLink, server: HubConnection, logger: Logger) async throws -> String? {
         var tables: [String] = []
-        for try await (name,) in try await connection.query(
+        for try await (name,) in try await connection.queryOrClosed(
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'myolog' ORDER BY table_name", logger: logger).decode((String,).self) {
             tables.append(name)
         }
         var schemaExists = false
-        for try await (_,) in try await connection.query("SELECT nspname::text FROM pg_namespace WHERE nspname = 'myolog'", logger: logger).decode((String,).self) {
+        for try await (_,) in try await connection.queryOrClosed("SELECT nspname::text FROM pg_namespace WHERE nspname = 'myolog'", logger: logger).decode((String,).self) {
             schemaExists = true
         }
         guard schemaExists else { return nil }
@@ -159,7 +163,7 @@ public actor Hub: LogPeer {
             throw HubError.foreignSchema(server: server.description, found: tables.isEmpty ? "an empty schema" : "tables " + tables.prefix(5).joined(separator: ", "))
         }
         var node: String?
-        for try await (id,) in try await connection.query("SELECT node FROM myolog.hub", logger: logger).decode((String,).self) { node = id }
+        for try await (id,) in try await connection.queryOrClosed("SELECT node FROM myolog.hub", logger: logger).decode((String,).self) { node = id }
         guard let node else { throw HubError.foreignSchema(server: server.description, found: "a hub table naming no node") }
         return node
     }
@@ -169,12 +173,12 @@ public actor Hub: LogPeer {
         let applied = Set(try await appliedMigrations() ?? [])
         for migration in HubSchema.migrations where !applied.contains(migration.name) {
             try await transaction { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
-                for statement in migration.sql { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger) }
-                try await connection.query("INSERT INTO myolog.migrations (name) VALUES (\(migration.name))", logger: self.logger)
+                try await connection.queryOrClosed("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
+                for statement in migration.sql { try await connection.queryOrClosed(PostgresQuery(unsafeSQL: statement), logger: self.logger) }
+                try await connection.queryOrClosed("INSERT INTO myolog.migrations (name) VALUES (\(migration.name))", logger: self.logger)
                 if migration.name == HubSchema.migrations[0].name {
                     let node = self.store.identity.nodeID.rawValue, site = self.store.identity.site
-                    try await connection.query("INSERT INTO myolog.hub (node, site) VALUES (\(node), \(site))", logger: self.logger)
+                    try await connection.queryOrClosed("INSERT INTO myolog.hub (node, site) VALUES (\(node), \(site))", logger: self.logger)
                 }
             }
         }
@@ -191,15 +195,15 @@ public actor Hub: LogPeer {
     }
 
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
-    func transaction<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await connection.query("BEGIN", logger: logger)
+    func transaction<T>(_ body: (HubLink) async throws -> T) async throws -> T {
+        try await connection.queryOrClosed("BEGIN", logger: logger)
         do {
             let value = try await body(connection)
-            try await connection.query("COMMIT", logger: logger)
+            try await connection.queryOrClosed("COMMIT", logger: logger)
             return value
         } catch {
             // A lost connection rolled the transaction back on the server already.
-            if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
+            if !connection.isClosed { _ = try? await connection.queryOrClosed("ROLLBACK", logger: logger) }
             throw error
         }
     }
@@ -230,7 +234,7 @@ public actor Hub: LogPeer {
 
     func heads() async throws -> [NodeID: ChainHead] {
         var heads: [NodeID: ChainHead] = [:]
-        for try await (origin, sequence, hash) in try await connection.query("SELECT origin, sequence, hash FROM myolog.chain_heads", logger: logger)
+        for try await (origin, sequence, hash) in try await connection.queryOrClosed("SELECT origin, sequence, hash FROM myolog.chain_heads", logger: logger)
             .decode((String, Int, String).self) {
             guard let node = NodeID(origin), let hash = EventHash(hash) else { throw HubError.server("chain_heads holds a malformed row for \(origin)") }
             heads[node] = ChainHead(sequence: sequence, hash: hash)
@@ -250,7 +254,7 @@ public actor Hub: LogPeer {
     /// Events with their signatures, from a query selecting ``columns`` and `s.signature`.
     func envelopes(_ query: PostgresQuery) async throws -> [EventEnvelope] {
         var events: [EventEnvelope] = []
-        for try await row in try await connection.query(query, logger: logger).decode(EventRow.self) { events.append(try Self.envelope(row)) }
+        for try await row in try await connection.queryOrClosed(query, logger: logger).decode(EventRow.self) { events.append(try Self.envelope(row)) }
         return events
     }
 
@@ -276,7 +280,7 @@ public actor Hub: LogPeer {
 
     func patientsWithoutKeysInTurn() async throws -> [PatientID] {
         var patients: [PatientID] = []
-        for try await (patient,) in try await connection.query("""
+        for try await (patient,) in try await connection.queryOrClosed("""
             SELECT DISTINCT e.patient FROM myolog.events e WHERE e.patient IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM myolog.patient_keys k WHERE k.patient = e.patient)
             AND NOT EXISTS (SELECT 1 FROM myolog.erased_patients x WHERE x.patient = e.patient) ORDER BY 1
@@ -293,7 +297,7 @@ public actor Hub: LogPeer {
     func keysInTurn(for patients: [PatientID], to recipient: NodeID) async throws -> [SealedPatientKey] {
         guard try store.read({ try $0.trust(of: recipient) }) == .trusted, !patients.isEmpty else { return [] }
         var agreementKey: Data?
-        for try await (key,) in try await connection.query("SELECT agreement_key FROM myolog.nodes WHERE id = \(recipient.rawValue)", logger: logger)
+        for try await (key,) in try await connection.queryOrClosed("SELECT agreement_key FROM myolog.nodes WHERE id = \(recipient.rawValue)", logger: logger)
             .decode((Data?,).self) { agreementKey = key }
         guard let agreementKey else { return [] }
         let held = try await heldKeys(patients)
@@ -309,7 +313,7 @@ public actor Hub: LogPeer {
     func heldKeys(_ patients: [PatientID]) async throws -> [PatientID: SymmetricKey] {
         guard let storeKey = store.identity.storeKey else { throw EventLogError.missingNodeKey(path: "node.key") }
         var keys: [PatientID: SymmetricKey] = [:]
-        for try await (patient, wrapped) in try await connection.query(
+        for try await (patient, wrapped) in try await connection.queryOrClosed(
             "SELECT patient, wrapped FROM myolog.patient_keys WHERE patient = ANY(\(patients.map(\.rawValue)))", logger: logger).decode((String, Data).self) {
             guard let id = PatientID(patient) else { continue }
             keys[id] = try WrappedPatientKey.unwrap(wrapped, for: id, under: storeKey)

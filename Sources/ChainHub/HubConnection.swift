@@ -76,11 +76,11 @@ public struct HubConnection: Sendable, Equatable, CustomStringConvertible {
 
     /// Opens one connection, or says in one line what failed: unreachable, authentication, no
     /// such database.
-    func connect(logger: Logger) async throws(HubError) -> PostgresConnection {
+    func connect(logger: Logger) async throws(HubError) -> HubLink {
         var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: .disable)
         configuration.options.connectTimeout = .seconds(10)
         do {
-            return try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+            return HubLink(try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger))
         } catch {
             throw HubError(connecting: error, to: self)
         }

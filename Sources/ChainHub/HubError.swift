@@ -20,7 +20,9 @@ public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownMigration(server: String, name: String)
     /// No hub was made in this database (`hub init` first).
     case notInitialised(server: String)
-    /// The server failed or the connection was lost: the transaction in flight rolled back.
+    /// The connection to the server was lost: the transaction in flight rolled back on the server.
+    case connectionLost(reason: String)
+    /// The server refused a statement or failed: the transaction in flight rolled back.
     case server(String)
 
     public var description: String {
@@ -34,6 +36,7 @@ public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
         case .otherHub(let server, let node, let expected): "hub: the database at \(server) holds the log of hub node \(node), not of this store's node \(expected): use another database or that hub's store"
         case .unknownMigration(let server, let name): "hub: the database at \(server) has migration \"\(name)\" that this myolog does not know: upgrade myolog"
         case .notInitialised(let server): "hub: no hub in the database at \(server): run `myolog --store DIR hub init --postgres URL` first"
+        case .connectionLost(let reason): "hub: the connection to PostgreSQL was lost (\(reason)): the transaction in flight rolled back; run again to resume"
         case .server(let message): "hub: \(message)"
         }
     }
@@ -61,8 +64,16 @@ public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
     init(working error: any Error) {
         if let hub = error as? HubError { self = hub; return }
         if let error = error as? PSQLError {
+            // Class 57P: the server is shutting down or restarting (operator, crash, failover).
+            if let state = error.serverInfo?[.sqlState], state.hasPrefix("57P") {
+                self = .connectionLost(reason: error.serverInfo?[.message] ?? "the server is shutting down"); return
+            }
             if let message = error.serverInfo?[.message] { self = .server("PostgreSQL refused: \(message); the transaction in flight rolled back"); return }
-            self = .server("the connection to PostgreSQL was lost (\(error.code)): the transaction in flight rolled back; run again to resume")
+            switch error.code {
+            case .serverClosedConnection, .clientClosedConnection: self = .connectionLost(reason: "the server closed it")
+            case .connectionError: self = .connectionLost(reason: "the network failed" + (error.underlying.map { ": \($0)" } ?? ""))
+            default: self = .connectionLost(reason: "\(error.code)")
+            }
             return
         }
         self = .server("\(error)")
