@@ -9,7 +9,7 @@ extension Hub {
     /// Offers `batch` and `keys` (sealed to this node) in one transaction: every event stored,
     /// held back or quarantined, or the first malformed one refused (``ReplicationRefusal``)
     /// and nothing of the batch written.
-    public func receiveBatch(_ batch: [EventEnvelope], keys sealedKeys: [SealedPatientKey]) async throws -> ReceiveSummary {
+    public func receive(_ batch: [EventEnvelope], keys sealedKeys: [SealedPatientKey]) async throws -> ReceiveSummary {
         try await inTurn { try await receiveInTurn(batch, keys: sealedKeys) }
     }
 
@@ -26,7 +26,7 @@ extension Hub {
             var summary = try ledger.receiveAll(batch)
             summary.keys = try ledger.receiveKeys(sealedKeys)
             try await self.flush(ledger, on: connection)
-            try await self.refold(ledger.touchedPatients, on: connection)
+            try await self.refold(ledger, on: connection)
             return summary
         }
     }
@@ -61,9 +61,15 @@ extension Hub {
             "SELECT patient, event FROM myolog.erased_patients WHERE patient = ANY(\(patients))", logger: logger).decode((String, String).self) {
             if let id = PatientID(patient), let event = EventID(event) { ledger.erasures[id] = event }
         }
+        // The keys held of every patient the batch names (the rules and the refold read them),
+        // and the events stored of the batch's patients so far: the refold folds those with
+        // what the batch stores, without reading its own rows back.
+        ledger.keys = try await heldKeys(patients.compactMap(PatientID.init))
+        let batchPatients = Array(Set(batch.compactMap(\.patient)))
+        ledger.patientEvents = try await storedEvents(of: batchPatients, on: connection)
+        for patient in batchPatients where ledger.patientEvents[patient] == nil { ledger.patientEvents[patient] = [] }
         let keyPatients = Array(Set(sealedKeys.map(\.patient)))
         guard !keyPatients.isEmpty else { return }
-        ledger.keys = try await heldKeys(keyPatients)
         // What an offered key is tried on: the patient's first sealed events held here (three
         // per patient, picked by the server: not the patients' whole records).
         let plaintext = SealedPayload.plaintextTypes.sorted()

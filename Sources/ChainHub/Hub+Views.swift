@@ -9,37 +9,55 @@ import Projections
 /// shows what a site shows — and kept as relational tables (`myolog.patients`, `pain_scores`,
 /// `trigger_points`, `techniques`, `visits`, `conflicts`) for SQL and BI tools.
 extension Hub {
-    /// Each of `patients`' events, opened where the hub holds the key, in causal order.
-    func openedEvents(of patients: [PatientID], on connection: HubLink) async throws -> [PatientID: [EventEnvelope]] {
+    /// Each of `patients`' events as stored (not opened), by patient.
+    func storedEvents(of patients: [PatientID], on connection: HubLink) async throws -> [PatientID: [EventEnvelope]] {
         guard !patients.isEmpty else { return [:] }
-        let keys = try await heldKeys(patients)
         var events: [PatientID: [EventEnvelope]] = [:]
         let rows = try await connection.queryOrClosed("""
             SELECT \(unescaped: Self.columns), NULL::text FROM myolog.events e WHERE e.patient = ANY(\(patients.map(\.rawValue)))
-            ORDER BY e.patient, e.lamport, e.origin, e.sequence
             """, logger: logger)
         for try await row in rows.decode(EventRow.self) {
             let event = try Self.envelope(row)
             guard let patient = event.patient else { continue }
-            events[patient, default: []].append(WrappedPatientKey.opened(event, key: keys[patient]))
+            events[patient, default: []].append(event)
         }
         return events
     }
 
-    /// The folded record of each of `patients` (registered or not).
-    func records(of patients: [PatientID], on connection: HubLink) async throws -> [PatientRecord] {
-        let events = try await openedEvents(of: patients, on: connection)
-        return try patients.sorted().map { try PatientFold.fold($0, events: events[$0] ?? []) }
+    /// The folded record of each of `patients` (registered or not), from their stored events
+    /// opened with `keys` (the fold puts them in causal order itself).
+    static func records(of patients: [PatientID], events: [PatientID: [EventEnvelope]], keys: [PatientID: SymmetricKey]) throws -> [PatientRecord] {
+        try patients.sorted().map { patient in
+            try PatientFold.fold(patient, events: (events[patient] ?? []).map { WrappedPatientKey.opened($0, key: keys[patient]) })
+        }
     }
 
-    /// Folds `patients` again and replaces their rows in the view tables.
-    func refold(_ patients: Set<PatientID>, on connection: HubLink) async throws {
+    /// The folded record of each of `patients` (registered or not), read from the hub's log.
+    func records(of patients: [PatientID], on connection: HubLink) async throws -> [PatientRecord] {
+        guard !patients.isEmpty else { return [] }
+        return try Self.records(of: patients, events: try await storedEvents(of: patients, on: connection), keys: try await heldKeys(patients))
+    }
+
+    /// Folds the patients `batch` touched again and replaces their rows in the view tables. The
+    /// events of the batch's patients are in memory already (those stored before it, loaded
+    /// with it, and those it stores): only patients touched otherwise (a key arrived for
+    /// events held earlier) are read back from the log.
+    func refold(_ batch: HubBatch, on connection: HubLink) async throws {
+        let patients = batch.touchedPatients
         guard !patients.isEmpty else { return }
         let ids = patients.map(\.rawValue).sorted()
         for table in ["patients", "pain_scores", "trigger_points", "techniques", "visits", "conflicts"] {
             try await connection.queryOrClosed("DELETE FROM myolog.\(unescaped: table) WHERE patient = ANY(\(ids))", logger: logger)
         }
-        let records = try await records(of: Array(patients), on: connection).filter(\.isRegistered)
+        var events = batch.patientEvents
+        for event in batch.newEvents { if let patient = event.patient { events[patient, default: []].append(event) } }
+        let elsewhere = patients.filter { batch.patientEvents[$0] == nil }.sorted()
+        var keys = batch.keys
+        if !elsewhere.isEmpty {
+            events.merge(try await storedEvents(of: elsewhere, on: connection)) { loaded, _ in loaded }
+            keys.merge(try await heldKeys(elsewhere.filter { keys[$0] == nil })) { held, _ in held }
+        }
+        let records = try Self.records(of: Array(patients), events: events, keys: keys).filter(\.isRegistered)
         guard !records.isEmpty else { return }
         var rows = ViewRows()
         for record in records { rows.add(record) }

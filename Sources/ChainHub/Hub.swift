@@ -271,7 +271,7 @@ public actor Hub: LogPeer {
     }
 
     public func receive(_ batch: [EventEnvelope]) async throws -> ReceiveSummary {
-        try await receiveBatch(batch, keys: [])
+        try await receive(batch, keys: [])
     }
 
     public func patientsWithoutKeys() async throws -> [PatientID] {
@@ -306,7 +306,7 @@ public actor Hub: LogPeer {
 
     public func receiveKeys(_ keys: [SealedPatientKey]) async throws -> KeyReceipt {
         guard !keys.isEmpty else { return KeyReceipt() }
-        return try await receiveBatch([], keys: keys).keys
+        return try await receive([], keys: keys).keys
     }
 
     /// The keys held for `patients`, unwrapped under the hub node's store key.

@@ -19,6 +19,9 @@ final class HubBatch: ReceiveLedger, KeyLedger {
     var erasures: [PatientID: EventID] = [:]
     var sealedSamples: [PatientID: [EventEnvelope]] = [:]
     var keys: [PatientID: SymmetricKey] = [:]
+    /// Every event stored before this batch of each patient the batch names (as stored, not
+    /// opened); a patient with none has an empty list.
+    var patientEvents: [PatientID: [EventEnvelope]] = [:]
 
     // Decided by the rules: written by the flush.
     var enrolments: [(node: NodeID, site: String, publicKey: Data, agreementKey: Data?)] = []

@@ -117,10 +117,21 @@ public enum LogExchange {
         try await commitPulled(everything: true)
         // Push what this store held beyond the peer's heads when the sync began, gathered the
         // same way: one request (and one transaction at the peer) per `batchSize` events.
+        // Each batch carries the keys of its patients (once per sync, sealed to the peer, if this
+        // store trusts it): a peer that stores both together folds each patient readable once,
+        // instead of unreadable now and again when `exchangeKeys` sends the keys at the end.
         var outgoing: [EventEnvelope] = []
+        var keysOffered: Set<PatientID> = []
         func offer(everything: Bool = false) async throws {
             try await outgoing.commitSigned(limit: batchSize, everything: everything) { batch in
-                report.add(try await peer.receive(batch), to: \.sent)
+                var patients: [PatientID] = []
+                for event in batch where event.isSealed {
+                    if let patient = event.patient, keysOffered.insert(patient).inserted { patients.append(patient) }
+                }
+                let keys = patients.isEmpty ? [] : try local.read { try $0.sealedKeys(for: patients, to: theirs.node) }
+                let receipt = try await peer.receive(batch, keys: keys)
+                report.add(receipt, to: \.sent)
+                report.keysSent += receipt.keys.stored
                 report.patientsSent.formUnion(batch.lazy.filter(\.isSealed).compactMap(\.patient))
             }
         }

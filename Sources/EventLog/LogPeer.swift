@@ -13,6 +13,11 @@ public protocol LogPeer: Sendable {
     func events(origin: NodeID, after sequence: Int, limit: Int) async throws -> [EventEnvelope]
     /// Offers the peer one batch, which it checks and commits (or refuses) whole.
     func receive(_ batch: [EventEnvelope]) async throws -> ReceiveSummary
+    /// Offers the peer one batch with the keys of its patients, sealed to the peer. A peer that
+    /// can stores both in one transaction, so it folds the events readable once instead of
+    /// folding them unreadable now and again when the keys come; by default, the events and
+    /// then the keys (``receive(_:)``, ``receiveKeys(_:)``).
+    func receive(_ batch: [EventEnvelope], keys: [SealedPatientKey]) async throws -> ReceiveSummary
     /// Patients whose sealed events the peer holds without their key.
     func patientsWithoutKeys() async throws -> [PatientID]
     /// The peer's keys of `patients` (those it holds), sealed to `recipient` — the node asking,
@@ -20,6 +25,14 @@ public protocol LogPeer: Sendable {
     func keys(for patients: [PatientID], to recipient: NodeID) async throws -> [SealedPatientKey]
     /// Offers the peer keys sealed to it, which it checks and stores (or refuses) whole.
     func receiveKeys(_ keys: [SealedPatientKey]) async throws -> KeyReceipt
+}
+
+extension LogPeer {
+    public func receive(_ batch: [EventEnvelope], keys: [SealedPatientKey]) async throws -> ReceiveSummary {
+        var summary = try await receive(batch)
+        if !keys.isEmpty { summary.keys = try await receiveKeys(keys) }
+        return summary
+    }
 }
 
 /// Who a peer is and what it holds: for each origin, the last event of its chain.
@@ -152,6 +165,10 @@ extension EventStore: LogPeer {
 
     public func receive(_ batch: [EventEnvelope]) async throws -> ReceiveSummary {
         try receiveBatch(batch)
+    }
+
+    public func receive(_ batch: [EventEnvelope], keys: [SealedPatientKey]) async throws -> ReceiveSummary {
+        try receiveBatch(batch, keys: keys)
     }
 
     public func patientsWithoutKeys() async throws -> [PatientID] {

@@ -13,8 +13,12 @@ struct PooledStore: LogPeer {
     func keys(for patients: [PatientID], to recipient: NodeID) async throws -> [SealedPatientKey] { try await store.keys(for: patients, to: recipient) }
 
     func receive(_ batch: [EventEnvelope]) async throws -> ReceiveSummary {
+        try await receive(batch, keys: [])
+    }
+
+    func receive(_ batch: [EventEnvelope], keys: [SealedPatientKey]) async throws -> ReceiveSummary {
         let store = self.store
-        return try await NIOThreadPool.singleton.runIfActive { try store.receiveBatch(batch) }
+        return try await NIOThreadPool.singleton.runIfActive { try store.receiveBatch(batch, keys: keys) }
     }
 
     func receiveKeys(_ keys: [SealedPatientKey]) async throws -> KeyReceipt {
