@@ -2,6 +2,7 @@ import Crypto
 import EventLog
 import Foundation
 import PostgresNIO
+import Projections
 
 /// Receiving a batch: load what the rules read, run them (``ReceiveLedger``), write what they
 /// decided, refold the touched patients' views — one transaction.
@@ -25,8 +26,17 @@ extension Hub {
             try await self.load(ledger, for: batch, keys: sealedKeys, on: connection)
             var summary = try ledger.receiveAll(batch)
             summary.keys = try ledger.receiveKeys(sealedKeys)
-            try await self.flush(ledger, on: connection)
-            try await self.refold(ledger, on: connection)
+            // The touched patients are folded on another thread while the batch's rows go to the
+            // server: both cores work (the fold needs nothing the flush writes).
+            let sources = try await self.viewSources(of: ledger, on: connection)
+            let folding = Task.detached(priority: .userInitiated) { try sources.registeredRecords() }
+            do {
+                try await self.flush(ledger, on: connection)
+            } catch {
+                _ = await folding.result
+                throw error
+            }
+            try await self.replaceViews(of: sources.patients, with: try await folding.value, on: connection)
             return summary
         }
     }
@@ -68,10 +78,16 @@ extension Hub {
         let batchPatients = Array(Set(batch.compactMap(\.patient)))
         ledger.patientEvents = try await storedEvents(of: batchPatients, on: connection)
         for patient in batchPatients where ledger.patientEvents[patient] == nil { ledger.patientEvents[patient] = [] }
-        let keyPatients = Array(Set(sealedKeys.map(\.patient)))
-        guard !keyPatients.isEmpty else { return }
         // What an offered key is tried on: the patient's first sealed events held here (three
-        // per patient, picked by the server: not the patients' whole records).
+        // per patient, in causal order). Those of the batch's patients are loaded already; the
+        // others' are picked by the server (not the patients' whole records).
+        var keyPatients: [PatientID] = []
+        for patient in Set(sealedKeys.map(\.patient)).sorted() {
+            guard let stored = ledger.patientEvents[patient] else { keyPatients.append(patient); continue }
+            let sample = CausalOrder.sorted(stored.filter(\.isSealed)).prefix(3)
+            if !sample.isEmpty { ledger.sealedSamples[patient] = Array(sample) }
+        }
+        guard !keyPatients.isEmpty else { return }
         let plaintext = SealedPayload.plaintextTypes.sorted()
         for event in try await envelopes("""
             SELECT \(unescaped: Self.columns), NULL::text FROM (

@@ -38,26 +38,30 @@ extension Hub {
         return try Self.records(of: patients, events: try await storedEvents(of: patients, on: connection), keys: try await heldKeys(patients))
     }
 
-    /// Folds the patients `batch` touched again and replaces their rows in the view tables. The
-    /// events of the batch's patients are in memory already (those stored before it, loaded
-    /// with it, and those it stores): only patients touched otherwise (a key arrived for
-    /// events held earlier) are read back from the log.
-    func refold(_ batch: HubBatch, on connection: HubLink) async throws {
-        let patients = batch.touchedPatients
-        guard !patients.isEmpty else { return }
-        let ids = patients.map(\.rawValue).sorted()
-        for table in ["patients", "pain_scores", "trigger_points", "techniques", "visits", "conflicts"] {
-            try await connection.queryOrClosed("DELETE FROM myolog.\(unescaped: table) WHERE patient = ANY(\(ids))", logger: logger)
-        }
+    /// What the views of the patients `batch` touched are folded from. The events of the
+    /// batch's patients are in memory already (those stored before it, loaded with it, and those
+    /// it stores): only patients touched otherwise (a key arrived for events held earlier) are
+    /// read from the log.
+    func viewSources(of batch: HubBatch, on connection: HubLink) async throws -> ViewSources {
+        let patients = batch.touchedPatients.sorted()
         var events = batch.patientEvents
         for event in batch.newEvents { if let patient = event.patient { events[patient, default: []].append(event) } }
-        let elsewhere = patients.filter { batch.patientEvents[$0] == nil }.sorted()
+        let elsewhere = patients.filter { batch.patientEvents[$0] == nil }
         var keys = batch.keys
         if !elsewhere.isEmpty {
             events.merge(try await storedEvents(of: elsewhere, on: connection)) { loaded, _ in loaded }
             keys.merge(try await heldKeys(elsewhere.filter { keys[$0] == nil })) { held, _ in held }
         }
-        let records = try Self.records(of: Array(patients), events: events, keys: keys).filter(\.isRegistered)
+        return ViewSources(patients: patients, events: events, keys: keys)
+    }
+
+    /// Replaces the view rows of `patients` with those of `records` (the registered ones).
+    func replaceViews(of patients: [PatientID], with records: [PatientRecord], on connection: HubLink) async throws {
+        guard !patients.isEmpty else { return }
+        let ids = patients.map(\.rawValue)
+        for table in ["patients", "pain_scores", "trigger_points", "techniques", "visits", "conflicts"] {
+            try await connection.queryOrClosed("DELETE FROM myolog.\(unescaped: table) WHERE patient = ANY(\(ids))", logger: logger)
+        }
         guard !records.isEmpty else { return }
         var rows = ViewRows()
         for record in records { rows.add(record) }
@@ -127,6 +131,18 @@ extension Hub {
             let (x, y) = (folded(a.name), folded(b.name))
             return x != y ? x.lexicographicallyPrecedes(y) : a.patientId < b.patientId
         }
+    }
+}
+
+/// The events and keys the views of a batch's patients are folded from.
+struct ViewSources: Sendable {
+    var patients: [PatientID]
+    var events: [PatientID: [EventEnvelope]]
+    var keys: [PatientID: SymmetricKey]
+
+    /// The registered patients' records: CPU work only, so it can run while the batch's rows travel.
+    func registeredRecords() throws -> [PatientRecord] {
+        try Hub.records(of: patients, events: events, keys: keys).filter(\.isRegistered)
     }
 }
 

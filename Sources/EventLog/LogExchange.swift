@@ -120,8 +120,20 @@ public enum LogExchange {
         // Each batch carries the keys of its patients (once per sync, sealed to the peer, if this
         // store trusts it): a peer that stores both together folds each patient readable once,
         // instead of unreadable now and again when `exchangeKeys` sends the keys at the end.
+        // One batch is in flight while the next is read and gathered here (the peer's work and
+        // this store's reading overlap); a batch is offered only once the one before it was
+        // taken, since it links to it.
         var outgoing: [EventEnvelope] = []
         var keysOffered: Set<PatientID> = []
+        var inFlight: Task<(ReceiveSummary, [EventEnvelope]), any Error>?
+        func settle() async throws {
+            guard let offered = inFlight else { return }
+            inFlight = nil
+            let (receipt, batch) = try await offered.value
+            report.add(receipt, to: \.sent)
+            report.keysSent += receipt.keys.stored
+            report.patientsSent.formUnion(batch.lazy.filter(\.isSealed).compactMap(\.patient))
+        }
         func offer(everything: Bool = false) async throws {
             try await outgoing.commitSigned(limit: batchSize, everything: everything) { batch in
                 var patients: [PatientID] = []
@@ -129,24 +141,29 @@ public enum LogExchange {
                     if let patient = event.patient, keysOffered.insert(patient).inserted { patients.append(patient) }
                 }
                 let keys = patients.isEmpty ? [] : try local.read { try $0.sealedKeys(for: patients, to: theirs.node) }
-                let receipt = try await peer.receive(batch, keys: keys)
-                report.add(receipt, to: \.sent)
-                report.keysSent += receipt.keys.stored
-                report.patientsSent.formUnion(batch.lazy.filter(\.isSealed).compactMap(\.patient))
+                try await settle()
+                inFlight = Task { (try await peer.receive(batch, keys: keys), batch) }
             }
         }
-        for origin in mine.keys.sorted() where !forked.contains(origin) {
-            let target = mine[origin]!.sequence
-            var after = theirs.heads[origin]?.sequence ?? (origin == me && introduced ? 1 : 0)
-            while after < target {
-                let page = try local.read { try $0.events(origin: origin, after: after, limit: pageLimit(gathered: outgoing.count, batchSize: batchSize, left: target - after)) }
-                guard let last = page.last else { break }
-                outgoing += page
-                after = last.sequence
-                if outgoing.count >= batchSize { try await offer() }
+        do {
+            for origin in mine.keys.sorted() where !forked.contains(origin) {
+                let target = mine[origin]!.sequence
+                var after = theirs.heads[origin]?.sequence ?? (origin == me && introduced ? 1 : 0)
+                while after < target {
+                    let page = try local.read { try $0.events(origin: origin, after: after, limit: pageLimit(gathered: outgoing.count, batchSize: batchSize, left: target - after)) }
+                    guard let last = page.last else { break }
+                    outgoing += page
+                    after = last.sequence
+                    if outgoing.count >= batchSize { try await offer() }
+                }
             }
+            try await offer(everything: true)
+            try await settle()
+        } catch {
+            // Nothing left running behind the caller's back: the batch in flight ends first.
+            _ = await inFlight?.result
+            throw error
         }
-        try await offer(everything: true)
         try await exchangeKeys(local, with: theirs.node, peer: peer, report: &report)
         report.forks.sort()
         return report
