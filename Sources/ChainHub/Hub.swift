@@ -18,7 +18,7 @@ import Projections
 /// writers are serialised by a transaction-level advisory lock, so what the rules read cannot
 /// change before the batch commits. A lost connection rolls the batch back; a re-run resumes
 /// from the stored heads.
-public actor Hub: LogPeer {
+public actor Hub: LocalLog {
     public nonisolated let store: EventStore
     public nonisolated let server: HubConnection
     var connection: HubLink
@@ -223,6 +223,28 @@ public actor Hub: LogPeer {
             guard let last = page.last else { break }
             _ = try await receiveInTurn(page, keys: [])
             after = last.sequence
+        }
+    }
+
+    // MARK: LocalLog
+
+    public nonisolated var identity: NodeIdentity { store.identity }
+    public nonisolated var directory: URL { store.directory }
+    public nonisolated func accepts(_ node: NodeID) throws -> Bool { try store.accepts(node) }
+
+    public func patientsLackingKeys(in events: [EventEnvelope]) async throws -> [PatientID] {
+        var sealed: [PatientID] = [], seen: Set<PatientID> = []
+        for event in events where event.isSealed {
+            if let patient = event.patient, seen.insert(patient).inserted { sealed.append(patient) }
+        }
+        guard !sealed.isEmpty else { return [] }
+        return try await inTurn {
+            var known: Set<String> = []
+            for try await (patient,) in try await connection.queryOrClosed("""
+                SELECT patient FROM myolog.patient_keys WHERE patient = ANY(\(sealed.map(\.rawValue)))
+                UNION SELECT patient FROM myolog.erased_patients WHERE patient = ANY(\(sealed.map(\.rawValue)))
+                """, logger: logger).decode((String,).self) { known.insert(patient) }
+            return sealed.filter { !known.contains($0.rawValue) }
         }
     }
 

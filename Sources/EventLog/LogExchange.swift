@@ -42,14 +42,14 @@ public enum LogExchange {
 
     /// Syncs `local` with `peer` both ways: afterwards each holds every event either held,
     /// except along forked chains.
-    public static func sync(_ local: EventStore, with peer: some LogPeer, batchSize: Int = 1000) async throws -> Report {
+    public static func sync(_ local: some LocalLog, with peer: some LogPeer, batchSize: Int = 1000) async throws -> Report {
         precondition(batchSize > 0)
         let theirs = try await peer.summary()
         // `.local` too: a copy of this very store is let through to be named as a fork.
         guard try local.accepts(theirs.node) else {
             throw TrustRefusal.untrustedPeer(node: theirs.node, site: theirs.site, store: local.directory.path)
         }
-        let mine = try local.read { try $0.heads() }
+        let mine = try await local.summary().heads
         var report = Report(peer: theirs)
         var forked: Set<NodeID> = []
         for origin in theirs.heads.keys.sorted() {
@@ -59,9 +59,9 @@ public enum LogExchange {
             report.forks.append(place)
             // Each side keeps the other's event at the fork as evidence.
             if let theirEvent = try await peer.events(origin: origin, after: place.sequence - 1, limit: 1).first {
-                _ = try local.receiveBatch([theirEvent])
+                _ = try await local.receive([theirEvent])
             }
-            if let myEvent = try local.read({ try $0.events(origin: origin, after: place.sequence - 1, limit: 1) }).first {
+            if let myEvent = try await local.events(origin: origin, after: place.sequence - 1, limit: 1).first {
                 _ = try await peer.receive([myEvent])
             }
         }
@@ -72,7 +72,7 @@ public enum LogExchange {
         // at the end.
         let me = local.identity.nodeID
         var introduced = false
-        if theirs.heads[me] == nil, let enrolment = try local.read({ try $0.events(origin: me, after: 0, limit: 1) }).first,
+        if theirs.heads[me] == nil, let enrolment = try await local.events(origin: me, after: 0, limit: 1).first,
            let receipt = try? await peer.receive([enrolment]) {
             report.add(receipt, to: \.sent)
             introduced = receipt.stored[me] == 1
@@ -88,9 +88,9 @@ public enum LogExchange {
         // peer, and commits with them: the events are folded readable the first time.
         func commitPulled(atLeast limit: Int = batchSize, everything: Bool = false) async throws {
             try await pending.commitSigned(limit: limit, everything: everything) { batch in
-                let lacking = try local.read { try $0.patientsLackingKeys(in: batch) }
+                let lacking = try await local.patientsLackingKeys(in: batch)
                 let keys = lacking.isEmpty ? [] : try await peer.keys(for: lacking, to: local.identity.nodeID)
-                let receipt = try local.receiveBatch(batch, keys: keys)
+                let receipt = try await local.receive(batch, keys: keys)
                 report.add(receipt, to: \.received)
                 report.patientsReceived.formUnion(batch.lazy.filter(\.isSealed).compactMap(\.patient))
                 report.keysReceived += receipt.keys.stored
@@ -140,7 +140,7 @@ public enum LogExchange {
                 for event in batch where event.isSealed {
                     if let patient = event.patient, keysOffered.insert(patient).inserted { patients.append(patient) }
                 }
-                let keys = patients.isEmpty ? [] : try local.read { try $0.sealedKeys(for: patients, to: theirs.node) }
+                let keys = patients.isEmpty ? [] : try await local.keys(for: patients, to: theirs.node)
                 try await settle()
                 inFlight = Task { (try await peer.receive(batch, keys: keys), batch) }
             }
@@ -150,7 +150,7 @@ public enum LogExchange {
                 let target = mine[origin]!.sequence
                 var after = theirs.heads[origin]?.sequence ?? (origin == me && introduced ? 1 : 0)
                 while after < target {
-                    let page = try local.read { try $0.events(origin: origin, after: after, limit: pageLimit(gathered: outgoing.count, batchSize: batchSize, left: target - after)) }
+                    let page = try await local.events(origin: origin, after: after, limit: pageLimit(gathered: outgoing.count, batchSize: batchSize, left: target - after))
                     guard let last = page.last else { break }
                     outgoing += page
                     after = last.sequence
@@ -171,17 +171,17 @@ public enum LogExchange {
 
     /// After the events: each side sends the other the keys of the patients whose sealed events
     /// the other holds without them — sealed to that node alone, and only if it trusts it.
-    static func exchangeKeys(_ local: EventStore, with node: NodeID, peer: some LogPeer, report: inout Report) async throws {
-        let mine = try local.read { try $0.patientsWithoutKeys() }
+    static func exchangeKeys(_ local: some LocalLog, with node: NodeID, peer: some LogPeer, report: inout Report) async throws {
+        let mine = try await local.patientsWithoutKeys()
         for chunk in stride(from: 0, to: mine.count, by: keyBatchSize).map({ Array(mine[$0..<min($0 + keyBatchSize, mine.count)]) }) {
             let keys = try await peer.keys(for: chunk, to: local.identity.nodeID)
-            let receipt = try local.receiveSealedKeys(keys)
+            let receipt = try await local.receiveKeys(keys)
             report.keysReceived += receipt.stored
             report.patientsReceived.formUnion(keys.map(\.patient))
         }
         let theirs = try await peer.patientsWithoutKeys()
         for chunk in stride(from: 0, to: theirs.count, by: keyBatchSize).map({ Array(theirs[$0..<min($0 + keyBatchSize, theirs.count)]) }) {
-            let sealed = try local.read { try $0.sealedKeys(for: chunk, to: node) }
+            let sealed = try await local.keys(for: chunk, to: node)
             guard !sealed.isEmpty else { continue }
             report.keysSent += try await peer.receiveKeys(sealed).stored
             // A key makes the events the peer already held readable: a disclosure too.
@@ -214,20 +214,21 @@ public enum LogExchange {
     /// The first sequence at which the two chains of `origin` hold different events, or nil if
     /// one is a prefix of the other. Chains are hash-linked: equal hashes at one sequence mean
     /// equal chains up to it, which is what makes the binary search sound.
-    static func firstDifference(origin: NodeID, mine: ChainHead, theirs: ChainHead, local: EventStore, peer: some LogPeer) async throws -> ChainPlace? {
-        func myHash(_ sequence: Int) throws -> EventHash? {
-            sequence == mine.sequence ? mine.hash : try local.read { try $0.hash(origin: origin, sequence: sequence) }
+    static func firstDifference(origin: NodeID, mine: ChainHead, theirs: ChainHead, local: some LocalLog, peer: some LogPeer) async throws -> ChainPlace? {
+        func myHash(_ sequence: Int) async throws -> EventHash? {
+            if sequence == mine.sequence { return mine.hash }
+            return try await local.events(origin: origin, after: sequence - 1, limit: 1).first.map(\.hash)
         }
         func theirHash(_ sequence: Int) async throws -> EventHash? {
             if sequence == theirs.sequence { return theirs.hash }
             return try await peer.events(origin: origin, after: sequence - 1, limit: 1).first.map(\.hash)
         }
         let shared = min(mine.sequence, theirs.sequence)
-        guard try myHash(shared) != (try await theirHash(shared)) else { return nil }
+        guard try await myHash(shared) != (try await theirHash(shared)) else { return nil }
         var low = 1, high = shared  // the first differing sequence is in low...high
         while low < high {
             let middle = (low + high) / 2
-            if try myHash(middle) == (try await theirHash(middle)) { low = middle + 1 } else { high = middle }
+            if try await myHash(middle) == (try await theirHash(middle)) { low = middle + 1 } else { high = middle }
         }
         return ChainPlace(origin: origin, sequence: low)
     }

@@ -35,6 +35,20 @@ extension LogPeer {
     }
 }
 
+/// The near side of a sync: a log this process holds and writes — a store directory, or a hub —
+/// which ``LogExchange`` reads and writes through the same requests it sends the peer, plus
+/// what only the near side knows: who it is, whom it trusts, which keys it lacks.
+public protocol LocalLog: LogPeer {
+    /// The node whose log this is (its key signs what it writes).
+    var identity: NodeIdentity { get }
+    /// The store directory holding the node's identity and trust list.
+    var directory: URL { get }
+    /// Whether this log exchanges records with `node` (``EventStore/accepts(_:)``).
+    func accepts(_ node: NodeID) throws -> Bool
+    /// The patients of `events`' sealed events whose keys this log lacks (and who are not erased).
+    func patientsLackingKeys(in events: [EventEnvelope]) async throws -> [PatientID]
+}
+
 /// Who a peer is and what it holds: for each origin, the last event of its chain.
 public struct PeerSummary: Sendable, Equatable {
     public var node: NodeID
@@ -151,6 +165,12 @@ public struct ChainPlace: Sendable, Hashable, Comparable, CustomStringConvertibl
     }
     public static func < (a: ChainPlace, b: ChainPlace) -> Bool { (a.origin, a.sequence) < (b.origin, b.sequence) }
     public var description: String { "origin \(origin) sequence \(sequence)" }
+}
+
+extension EventStore: LocalLog {
+    public func patientsLackingKeys(in events: [EventEnvelope]) async throws -> [PatientID] {
+        try await readWithoutBlocking { try $0.patientsLackingKeys(in: events) }
+    }
 }
 
 /// A store on this machine is a peer as it is: the path carrier of the protocol.

@@ -24,7 +24,7 @@ struct HubCLITests {
         return (try JSONParser.parse(listed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValue ?? []).compactMap { $0.objectValue?["patientId"]?.stringValue }
     }
 
-    @Test("three sites and the hub, seeded random syncs: all converge, and the hub shows every patient byte for byte as each site does; hub verify passes")
+    @Test("three sites and the hub, seeded random syncs over paths and HTTPS: all converge, and the hub shows every patient byte for byte as each site does; hub verify passes")
     func convergence() throws {
         let cluster = try PostgresCluster()
         let hub = scratch.path("hub"), sites = ["a", "b", "c"].map { scratch.path($0) }
@@ -33,13 +33,19 @@ struct HubCLITests {
         }
         try run(["--store", hub, "hub", "init", "--postgres", cluster.url(password: ""), "--site", "Head office"], cluster)
         try MyologProcess.trustEachOther(sites[0], sites[1], sites[2], hub)
+        // Each site serves its store as a clinic machine would; the hub dials it over mutual TLS.
+        let servers = try sites.enumerated().map { index, site in try HTTPSyncCLITests.Server(store: site, scratch: scratch, name: "serve-\(index)") }
+        defer { for server in servers { _ = server.stop() } }
         var generator = SeededGenerator(seed: 20)
-        for _ in 0..<8 {
+        var dialled = 0
+        for _ in 0..<10 {
             let (x, y) = (Int.random(in: 0..<3, using: &generator), Int.random(in: 0..<3, using: &generator))
-            if Bool.random(using: &generator) {
-                try run(["--store", hub, "hub", "sync", sites[x]], cluster)
-            } else if x != y {
-                try run(["--store", sites[x], "sync", sites[y]], cluster)
+            switch Int.random(in: 0..<3, using: &generator) {
+            case 0: try run(["--store", hub, "hub", "sync", sites[x]], cluster)
+            case 1:
+                try run(["--store", hub, "hub", "sync", servers[x].url, "--batch-size", "9"], cluster)
+                dialled += 1
+            default: if x != y { try run(["--store", sites[x], "sync", sites[y]], cluster) }
             }
             // A site keeps working between syncs.
             let patients = try patientIDs(sites[x])
@@ -47,8 +53,15 @@ struct HubCLITests {
                 try run(["--store", sites[x], "record", "pain", patient, "--score", String(Int.random(in: 0...10, using: &generator)), "--region", "neck"], cluster)
             }
         }
-        // Two rounds through the hub: everything written anywhere reaches everyone.
-        for _ in 0..<2 { for site in sites { try run(["--store", hub, "hub", "sync", site], cluster) } }
+        #expect(dialled >= 2, "the seed dials the sites' servers too seldom")
+        // Two rounds through the hub (over HTTPS, then paths): everything written anywhere reaches everyone.
+        for server in servers { try run(["--store", hub, "hub", "sync", server.url], cluster) }
+        for site in sites { try run(["--store", hub, "hub", "sync", site], cluster) }
+        // Each site's server recorded what it disclosed to the hub that dialled it.
+        for site in sites {
+            let audit = try run(["--store", site, "--json", "audit", "list"], cluster).stdout
+            #expect(audit.contains("\"command\":\"serve\""), "\(audit.prefix(300))")
+        }
         let hubList = try run(["--store", hub, "--json", "hub", "patients"], cluster).stdout
         #expect(try JSONParser.parse(hubList.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValue?.count == 12)
         for site in sites {
@@ -259,6 +272,12 @@ struct HubCLITests {
         try refused(["--store", scratch.path("h8"), "hub", "verify", "--postgres", cluster.url(database: "empty")], "no hub in the database")
         // The hub does not take a site it has not trusted (nor a site the hub's node).
         try refused(["--store", scratch.path("hub"), "hub", "sync", site], "not in this store's trust list")
+        // Nor over HTTPS: the site's server, untrusted, is refused before anything is sent; and
+        // plain HTTP is refused with the reason.
+        let served = try HTTPSyncCLITests.Server(store: site, scratch: scratch, name: "untrusted-site")
+        try refused(["--store", scratch.path("hub"), "hub", "sync", served.url], "which this store does not trust; nothing was sent")
+        try refused(["--store", scratch.path("hub"), "hub", "sync", served.url.replacingOccurrences(of: "https://", with: "http://")], "plain HTTP carries no record data")
+        _ = served.stop()
         #expect(try cluster.psql("SELECT count(*) || ':' || string_agg(hash, ',' ORDER BY origin, sequence) FROM myolog.events") == before)
         // Nothing was made where the server could not be used.
         for failed in ["h1", "h2", "h3", "h4", "h5", "h6", "h7"] { #expect(!FileManager.default.fileExists(atPath: scratch.path(failed)), "\(failed)") }
