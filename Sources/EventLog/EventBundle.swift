@@ -100,30 +100,27 @@ public enum EventBundle {
     /// Keys come last, in one transaction after the events: sealed to this node (a bundle made
     /// for another node is refused before anything is written), each checked against the
     /// patient's events.
-    public static func `import`(_ url: URL, into store: EventStore, batchSize: Int = 1000) throws -> ReceiveSummary {
+    public static func `import`(_ url: URL, into log: some LocalLog, batchSize: Int = 1000) async throws -> ReceiveSummary {
         let contents = try check(url)
-        if let other = contents.recipients.first(where: { $0 != store.identity.nodeID }) {
-            throw Refusal(reason: "its keys are sealed for node \(other), not this node (\(store.identity.nodeID)); ask for a bundle made with `bundle export --for \(store.identity.nodeID)`")
+        let node = log.identity.nodeID
+        if let other = contents.recipients.first(where: { $0 != node }) {
+            throw Refusal(reason: "its keys are sealed for node \(other), not this node (\(node)); ask for a bundle made with `bundle export --for \(node)`")
         }
         var total = ReceiveSummary()
         var batch: [EventEnvelope] = []
-        func flush(everything: Bool) throws {
-            while !batch.isEmpty, everything || batch.count >= batchSize {
-                let count = batch.committableCount(limit: batchSize, everything: everything)
-                guard count > 0 else { return }
-                total.add(try store.receiveBatch(Array(batch[..<count])))
-                batch.removeFirst(count)
-            }
+        func flush(everything: Bool) async throws {
+            try await batch.commitSigned(limit: batchSize, everything: everything) { total.add(try await log.receive($0)) }
         }
         var keys: [SealedPatientKey] = []
-        try forEachLine(url) { index, line, isLast in
-            guard index > 0, !isLast else { return }
-            if let key = try keyLine(line, index: index) { keys.append(key); return }
+        var lines = try Lines(url)
+        while let (index, line, isLast) = try lines.next() {
+            guard index > 0, !isLast else { continue }
+            if let key = try keyLine(line, index: index) { keys.append(key); continue }
             batch.append(try envelope(line, index: index))
-            if batch.count >= batchSize { try flush(everything: false) }
+            if batch.count >= batchSize { try await flush(everything: false) }
         }
-        try flush(everything: true)
-        total.keys = try store.receiveSealedKeys(keys)
+        try await flush(everything: true)
+        if !keys.isEmpty { total.keys = try await log.receiveKeys(keys) }
         return total
     }
 
@@ -192,27 +189,54 @@ public enum EventBundle {
     /// Streams the file's lines (without their newline); `isLast` marks the final line. A file
     /// must end with a newline: one that does not was cut off.
     static func forEachLine(_ url: URL, _ body: (Int, [UInt8], Bool) throws -> Void) throws {
-        var status = stat()
-        guard stat(url.path, &status) == 0 else { throw Refusal(reason: "cannot read \(url.path): \(String(cString: strerror(errno)))") }
-        guard status.st_mode & S_IFMT == S_IFREG else { throw Refusal(reason: "\(url.path) is not a file (a bundle is one file, as a bundle export writes it)") }
-        guard let handle = try? FileHandle(forReadingFrom: url) else { throw Refusal(reason: "cannot read \(url.path)") }
-        defer { try? handle.close() }
-        var pending: [UInt8] = []
-        var held: [UInt8]?
-        var index = 0
-        while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
-            pending.append(contentsOf: chunk)
-            var start = 0
-            while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                if let previous = held { try body(index, previous, false); index += 1 }
-                held = Array(pending[start..<newline])
-                start = newline + 1
-            }
-            pending.removeFirst(start)
-            guard pending.count <= 16 << 20 else { throw Refusal(reason: "line \(index + 2) is longer than 16 MiB") }
+        var lines = try Lines(url)
+        while let (index, line, isLast) = try lines.next() { try body(index, line, isLast) }
+    }
+
+    /// A bundle file's lines, read a chunk at a time as they are asked for — so a reader that
+    /// awaits between lines (an import into a hub) holds one chunk, never the file.
+    struct Lines: ~Copyable {
+        private let handle: FileHandle
+        private let path: String
+        private var pending: [UInt8] = []
+        private var start = 0
+        private var held: [UInt8]?
+        private var index = 0
+        private var ended = false
+
+        init(_ url: URL) throws {
+            var status = stat()
+            guard stat(url.path, &status) == 0 else { throw Refusal(reason: "cannot read \(url.path): \(String(cString: strerror(errno)))") }
+            guard status.st_mode & S_IFMT == S_IFREG else { throw Refusal(reason: "\(url.path) is not a file (a bundle is one file, as a bundle export writes it)") }
+            guard let handle = try? FileHandle(forReadingFrom: url) else { throw Refusal(reason: "cannot read \(url.path)") }
+            self.handle = handle
+            self.path = url.path
         }
-        guard pending.isEmpty else { throw Refusal(reason: "truncated: the file does not end with a complete line") }
-        guard let last = held else { throw Refusal(reason: "the file is empty") }
-        try body(index, last, true)
+
+        deinit { try? handle.close() }
+
+        /// The next line with its index and whether it is the last, or nil after the last.
+        mutating func next() throws -> (Int, [UInt8], Bool)? {
+            guard !ended else { return nil }
+            while true {
+                if let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = Array(pending[start..<newline])
+                    start = newline + 1
+                    guard let previous = held else { held = line; continue }
+                    held = line
+                    defer { index += 1 }
+                    return (index, previous, false)
+                }
+                pending.removeFirst(start)
+                start = 0
+                guard pending.count <= 16 << 20 else { throw Refusal(reason: "line \(index + 2) is longer than 16 MiB") }
+                guard let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty else { break }
+                pending.append(contentsOf: chunk)
+            }
+            ended = true
+            guard pending.isEmpty else { throw Refusal(reason: "truncated: the file does not end with a complete line") }
+            guard let last = held else { throw Refusal(reason: "the file is empty") }
+            return (index, last, true)
+        }
     }
 }

@@ -19,8 +19,9 @@ struct HubCommand: ParsableCommand {
               myolog --store /srv/hub hub init --postgres postgres://myolog@db.internal/myolog --site "Head office"
               myolog --store /srv/hub peer add 7q2m4xkd3b5n6p8r --name Fitzroy
               myolog --store /srv/hub hub sync /srv/fitzroy
+              myolog --store /srv/hub hub import /media/usb/brunswick.myolog
               PGPASSWORD=… myolog --store /srv/hub hub verify
               myolog --store /srv/hub --as auditor hub show 3f2a9c1b --json
             """,
-        subcommands: [HubInitCommand.self, HubSyncCommand.self, HubServeCommand.self, HubVerifyCommand.self, HubShowCommand.self, HubPatientsCommand.self])
+        subcommands: [HubInitCommand.self, HubSyncCommand.self, HubImportCommand.self, HubServeCommand.self, HubVerifyCommand.self, HubShowCommand.self, HubPatientsCommand.self])
 }

@@ -78,7 +78,7 @@ struct ConvergenceTests {
                 let file = directory.url("bundle-\(UUID().uuidString).myolog")
                 let clock = rng.next() % 2 == 0 ? try b.read { try $0.clock() } : nil
                 try EventBundle.export(a, beyond: clock, to: file, batchSize: 1 + Int(rng.next() % 9))
-                _ = try EventBundle.import(file, into: b, batchSize: 1 + Int(rng.next() % 9))
+                _ = try await EventBundle.import(file, into: b, batchSize: 1 + Int(rng.next() % 9))
                 return "bundle"
             default:
                 let batch = 1 + Int(rng.next() % 9)

@@ -130,7 +130,7 @@ struct BoundaryFuzzTests {
     }
 
     @Test("10,000 seeded mutations of an HTTP batch and of a bundle file (half resealed): no crash, no partial write, a clear refusal or genuine events only")
-    func mutations() throws {
+    func mutations() async throws {
         let (source, receiver, genuine) = try stores()
         let batch = SyncAPI.encodeBatch(try source.read { try $0.events(origin: source.identity.nodeID, after: 0, limit: 100) })
         let bundleURL = root.appendingPathComponent("valid.myolog")
@@ -155,7 +155,7 @@ struct BoundaryFuzzTests {
                 let bytes = seed % 4 == 1 ? Self.reseal(mutated) : mutated
                 name = "bundle seed \(seed) (\(mutation)\(seed % 4 == 1 ? ", resealed" : ""))"
                 try Data(bytes).write(to: mutatedURL)
-                outcome = Result { _ = try EventBundle.import(mutatedURL, into: receiver) }
+                do { _ = try await EventBundle.import(mutatedURL, into: receiver); outcome = .success(()) } catch { outcome = .failure(error) }
             }
             if case .success = outcome { accepted += 1 } else { refused += 1 }
             judge(outcome, before: before, after: try Snapshot(receiver), genuine: genuine, case: name)
