@@ -6,8 +6,9 @@
 #   1. initial sync of one site of SITE_EVENTS events (default 1,000,000) into an empty SQLite
 #      store (`myolog sync DIR`) and into an empty hub (`myolog hub sync DIR`): events/s, RSS;
 #   2. SITES simulated sites (default 100) of SITE_SIZE events each (default 10,000) syncing into
-#      one empty hub, PARALLEL at a time (default 8): total time, events/s, peak RSS of the
-#      largest `hub sync` process;
+#      one empty hub, PARALLEL at a time (default 8), `hub sync --collect` (into the hub only: a
+#      two-way sync would also send each site every other site's records, and the run would
+#      measure that instead): total time, events/s, peak RSS of the largest `hub sync` process;
 #   3. per-patient queries on that hub: `hub show P --json` end to end (process start included)
 #      and the view SQL a BI tool runs for one patient (server-side execution time).
 # Sites are generated once and cached in $CACHE (default /tmp/myolog-benchmarks).
@@ -73,7 +74,7 @@ if [ "$PART" = 2 ] || [ "$PART" = all ]; then
     done
     START=$(date +%s%N)
     seq "$SITES" | xargs -P "$PARALLEL" -I{} /usr/bin/time -f "%e %M" -o "$WORK/sync-{}.time" \
-        "$BIN" --store "$WORK/hub" hub sync "$WORK/site-{}" > /dev/null
+        "$BIN" --store "$WORK/hub" hub sync --collect "$WORK/site-{}" > /dev/null
     END=$(date +%s%N)
     TOTAL=$(awk "BEGIN {printf \"%.1f\", ($END - $START) / 1e9}")
     EVENTS=$(psql -d myolog_bench_many -Atc 'SELECT count(*) FROM myolog.events')

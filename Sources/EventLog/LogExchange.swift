@@ -42,7 +42,19 @@ public enum LogExchange {
 
     /// Syncs `local` with `peer` both ways: afterwards each holds every event either held,
     /// except along forked chains.
-    public static func sync(_ local: some LocalLog, with peer: some LogPeer, batchSize: Int = 1000) async throws -> Report {
+    /// Which way events and keys move: both (a sync), or one (head office collecting from a
+    /// site that should not be sent the chain's other records).
+    public struct Directions: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// From the peer into the local log.
+        public static let pull = Directions(rawValue: 1)
+        /// From the local log to the peer.
+        public static let push = Directions(rawValue: 2)
+        public static let both: Directions = [.pull, .push]
+    }
+
+    public static func sync(_ local: some LocalLog, with peer: some LogPeer, batchSize: Int = 1000, directions: Directions = .both) async throws -> Report {
         precondition(batchSize > 0)
         let theirs = try await peer.summary()
         // `.local` too: a copy of this very store is let through to be named as a fork.
@@ -77,6 +89,13 @@ public enum LogExchange {
             report.add(receipt, to: \.sent)
             introduced = receipt.stored[me] == 1
         }
+        // Pushing only, to a peer never heard of: its enrolment is taken all the same (one event,
+        // its public keys and no record), so that the pushed batches can carry their patients'
+        // keys sealed to it.
+        if !directions.contains(.pull), mine[theirs.node] == nil,
+           let enrolment = try await peer.events(origin: theirs.node, after: 0, limit: 1).first {
+            report.add(try await local.receive([enrolment]), to: \.received)
+        }
         // Pull what the peer holds beyond this store's heads. Pages are per origin (the index
         // range), but commits gather pages of several origins up to `batchSize` events: after a
         // long time apart a sync touches many origins, each with a few events, and one
@@ -96,7 +115,7 @@ public enum LogExchange {
                 report.keysReceived += receipt.keys.stored
             }
         }
-        for origin in theirs.heads.keys.sorted() where !forked.contains(origin) {
+        for origin in theirs.heads.keys.sorted() where directions.contains(.pull) && !forked.contains(origin) {
             let target = theirs.heads[origin]!.sequence
             var after = mine[origin]?.sequence ?? 0
             while after < target {
@@ -146,7 +165,7 @@ public enum LogExchange {
             }
         }
         do {
-            for origin in mine.keys.sorted() where !forked.contains(origin) {
+            for origin in mine.keys.sorted() where directions.contains(.push) && !forked.contains(origin) {
                 let target = mine[origin]!.sequence
                 var after = theirs.heads[origin]?.sequence ?? (origin == me && introduced ? 1 : 0)
                 while after < target {
@@ -164,22 +183,22 @@ public enum LogExchange {
             _ = await inFlight?.result
             throw error
         }
-        try await exchangeKeys(local, with: theirs.node, peer: peer, report: &report)
+        try await exchangeKeys(local, with: theirs.node, peer: peer, directions: directions, report: &report)
         report.forks.sort()
         return report
     }
 
     /// After the events: each side sends the other the keys of the patients whose sealed events
     /// the other holds without them — sealed to that node alone, and only if it trusts it.
-    static func exchangeKeys(_ local: some LocalLog, with node: NodeID, peer: some LogPeer, report: inout Report) async throws {
-        let mine = try await local.patientsWithoutKeys()
+    static func exchangeKeys(_ local: some LocalLog, with node: NodeID, peer: some LogPeer, directions: Directions, report: inout Report) async throws {
+        let mine = directions.contains(.pull) ? try await local.patientsWithoutKeys() : []
         for chunk in stride(from: 0, to: mine.count, by: keyBatchSize).map({ Array(mine[$0..<min($0 + keyBatchSize, mine.count)]) }) {
             let keys = try await peer.keys(for: chunk, to: local.identity.nodeID)
             let receipt = try await local.receiveKeys(keys)
             report.keysReceived += receipt.stored
             report.patientsReceived.formUnion(keys.map(\.patient))
         }
-        let theirs = try await peer.patientsWithoutKeys()
+        let theirs = directions.contains(.push) ? try await peer.patientsWithoutKeys() : []
         for chunk in stride(from: 0, to: theirs.count, by: keyBatchSize).map({ Array(theirs[$0..<min($0 + keyBatchSize, theirs.count)]) }) {
             let sealed = try await local.keys(for: chunk, to: node)
             guard !sealed.isEmpty else { continue }

@@ -20,6 +20,7 @@ struct HubSyncCommand: AsyncParsableCommand {
             Examples:
               myolog --store /srv/hub hub sync /srv/fitzroy
               myolog --store /srv/hub hub sync https://fitzroy.clinic.lan:8417
+              myolog --store /srv/hub hub sync --collect /srv/brunswick     # nothing sent to the site
               myolog --store /srv/hub --json hub sync /media/usb/brunswick
             """)
 
@@ -29,6 +30,9 @@ struct HubSyncCommand: AsyncParsableCommand {
     /// 5,000 by default, not `sync`'s 1,000: a hub's transaction costs round trips to its server
     /// and a refold of the patients it touches, so fewer, larger batches move more per second.
     @Option(name: .customLong("batch-size"), help: "Events per transaction (1–10,000).") var batchSize = 5000
+    /// Head office collecting: the site is sent nothing (not the chain's other sites' records,
+    /// which it would only keep aside unread), so a collection costs the site's own delta.
+    @Flag(help: "Only into the hub: the site's events and keys come in; the site is sent no record, only the hub's enrolment (its public keys, so the site can seal patient keys to it).") var collect = false
 
     func validate() throws {
         guard (1...10_000).contains(batchSize) else { throw ValidationError("batch-size: \(batchSize) is not accepted; accepted: 1 to 10000") }
@@ -51,7 +55,7 @@ struct HubSyncCommand: AsyncParsableCommand {
         let hub = try await Hub.open(store: store, server: try server.connection(store: store.directory, environment: global.environment))
         do {
             let report = try await HTTPLogPeer.withConnection(to: site, as: NodeCertificate(identity: store.identity), trusting: store.accepts) { remote in
-                try await LogExchange.sync(hub, with: remote, batchSize: min(batchSize, SyncAPI.maximumBatch))
+                try await LogExchange.sync(hub, with: remote, batchSize: min(batchSize, SyncAPI.maximumBatch), directions: collect ? .pull : .both)
             }
             if !report.patientsSent.isEmpty {
                 try global.record(RecordAccessed(action: .disclosure, command: "hub sync", patients: Array(report.patientsSent), purpose: global.purpose, peer: report.peer.node), in: store, by: user)
@@ -74,7 +78,7 @@ struct HubSyncCommand: AsyncParsableCommand {
         let siteStore = try PeerDirectory.open(site, besides: store, field: "site", wanted: "the directory of a clinic machine's store, or https://HOST:PORT of its `myolog serve`")
         let hub = try await Hub.open(store: store, server: try server.connection(store: store.directory, environment: global.environment))
         do {
-            let report = try await LogExchange.sync(siteStore, with: hub, batchSize: batchSize)
+            let report = try await LogExchange.sync(siteStore, with: hub, batchSize: batchSize, directions: collect ? .push : .both)
             // Each side records what it disclosed to the other (the hub's record reaches PostgreSQL with its chain).
             if !report.patientsSent.isEmpty {
                 try global.record(RecordAccessed(action: .disclosure, command: "hub sync", patients: Array(report.patientsSent), purpose: global.purpose, peer: store.identity.nodeID), in: siteStore, by: user)

@@ -234,6 +234,39 @@ struct HubCLITests {
         #expect(try run(["--store", hub, "--json", "hub", "patients"], cluster).stdout == (try run(["--store", site, "--json", "patients"], cluster).stdout))
     }
 
+    @Test("hub sync --collect: head office takes a site's records (readable, views built) and sends it none of the chain's other records, by path and over HTTPS")
+    func collect() throws {
+        let cluster = try PostgresCluster()
+        let hub = scratch.path("hub"), sites = ["a", "b", "c"].map { scratch.path($0) }
+        for (index, site) in sites.enumerated() {
+            try run(["--store", site, "demo", "generate", "--patients", "3", "--events-per-patient", "8", "--seed", String(index + 31)], cluster)
+        }
+        try run(["--store", hub, "hub", "init", "--postgres", cluster.url(password: ""), "--site", "Head office"], cluster)
+        try MyologProcess.trustEachOther(sites[0], sites[1], sites[2], hub)
+        func foreignEvents(_ site: String) throws -> [String] {
+            try DatabaseQueue(path: site + "/myolog.sqlite").read { db in
+                try String.fetchAll(db, sql: "SELECT type FROM events WHERE origin NOT IN (SELECT id FROM nodes WHERE isLocal = 1)")
+                    + String.fetchAll(db, sql: "SELECT 'held' FROM held_events")
+            }
+        }
+        try run(["--store", hub, "hub", "sync", sites[0]], cluster)  // the hub now holds a's records, and a the hub's
+        try run(["--store", hub, "hub", "sync", "--collect", sites[1]], cluster)
+        let server = try HTTPSyncCLITests.Server(store: sites[2], scratch: scratch, name: "serve-c")
+        try run(["--store", hub, "hub", "sync", "--collect", server.url], cluster)
+        _ = server.stop()
+        let (atB, atC) = (try foreignEvents(sites[1]), try foreignEvents(sites[2]))
+        // Each holds the hub's enrolment (its public keys, for sealing patient keys to it), nothing else.
+        #expect(atB == ["NodeEnrolled"], "b was sent more than the hub's enrolment: \(atB)")
+        #expect(atC == ["NodeEnrolled"], "c was sent more than the hub's enrolment: \(atC)")
+        // Everything collected is readable at the hub, as each site shows it.
+        for site in sites[1...] {
+            for patient in try patientIDs(site) {
+                #expect(try run(["--store", hub, "--json", "hub", "show", patient], cluster).stdout == (try run(["--store", site, "--json", "show", patient], cluster).stdout))
+            }
+        }
+        try run(["--store", hub, "hub", "verify"], cluster)
+    }
+
     @Test("an erasure at a site reaches the hub: key and view rows gone, the record refused, the chain intact")
     func erasure() throws {
         let cluster = try PostgresCluster()
