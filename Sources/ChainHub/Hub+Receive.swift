@@ -157,6 +157,14 @@ extension Hub {
             try await connection.queryOrClosed("DELETE FROM myolog.patient_keys WHERE patient = \(patient.rawValue)", logger: logger)
             try await connection.queryOrClosed("INSERT INTO myolog.erased_patients (patient, event) VALUES (\(patient.rawValue), \(event.rawValue)) ON CONFLICT DO NOTHING", logger: logger)
         }
+        if !ledger.keylessRemoved.isEmpty {
+            try await connection.queryOrClosed("DELETE FROM myolog.keyless_patients WHERE patient = ANY(\(ledger.keylessRemoved.map(\.rawValue).sorted()))", logger: logger)
+        }
+        if !ledger.keylessAdded.isEmpty {
+            try await connection.queryOrClosed("""
+                INSERT INTO myolog.keyless_patients SELECT * FROM unnest(\(ledger.keylessAdded.map(\.rawValue).sorted())) ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
         if !ledger.keptKeys.isEmpty {
             guard let storeKey = store.identity.storeKey else { throw EventLogError.missingNodeKey(path: "node.key") }
             let kept = ledger.keptKeys.sorted { $0.key < $1.key }

@@ -61,6 +61,20 @@ extension Hub {
         }
         guard stored.count == folded.count else { throw HubError.server("the patients view holds \(stored.count) rows; the log folds to \(folded.count) registered patients") }
         result.patientsChecked = folded.count
+        // The keyless patients table names exactly the patients held without key (and not erased).
+        for try await (patient,) in try await connection.queryOrClosed("""
+            (SELECT DISTINCT e.patient FROM myolog.events e WHERE e.patient IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM myolog.patient_keys k WHERE k.patient = e.patient)
+             AND NOT EXISTS (SELECT 1 FROM myolog.erased_patients x WHERE x.patient = e.patient)
+             EXCEPT SELECT patient FROM myolog.keyless_patients)
+            UNION ALL
+            (SELECT patient FROM myolog.keyless_patients EXCEPT SELECT DISTINCT e.patient FROM myolog.events e WHERE e.patient IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM myolog.patient_keys k WHERE k.patient = e.patient)
+             AND NOT EXISTS (SELECT 1 FROM myolog.erased_patients x WHERE x.patient = e.patient))
+            LIMIT 1
+            """, logger: logger).decode((String,).self) {
+            throw HubError.server("keyless_patients disagrees with the log and the keys held about patient \(patient)")
+        }
         for try await (count,) in try await connection.queryOrClosed("SELECT count(*)::bigint FROM myolog.quarantined_events", logger: logger).decode((Int,).self) { result.quarantined = count }
         for try await (count,) in try await connection.queryOrClosed("SELECT count(*)::bigint FROM myolog.held_events", logger: logger).decode((Int,).self) { result.heldBack = count }
         return result

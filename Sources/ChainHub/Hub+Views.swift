@@ -101,10 +101,20 @@ extension Hub {
 
     func resolvePatientInTurn(_ reference: String) async throws -> [PatientID] {
         var matches: [PatientID] = []
-        let pattern = reference.lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
-        for try await (patient,) in try await connection.queryOrClosed("""
-            SELECT DISTINCT patient FROM myolog.events WHERE patient LIKE \(pattern) ORDER BY 1 LIMIT 4
-            """, logger: logger).decode((String,).self) {
+        // A whole id: through the patient index (one probe per partition). A prefix: among the
+        // registered and the erased patients — the ones `hub show` can show or refuse — never by
+        // a scan of the log (LIKE cannot use the index under the database's collation).
+        let query: PostgresQuery
+        if let id = PatientID(reference.lowercased()) {
+            query = "SELECT patient FROM myolog.events WHERE patient = \(id.rawValue) LIMIT 1"
+        } else {
+            let pattern = reference.lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+            query = """
+                SELECT patient FROM myolog.patients WHERE patient LIKE \(pattern)
+                UNION SELECT patient FROM myolog.erased_patients WHERE patient LIKE \(pattern) ORDER BY 1 LIMIT 4
+                """
+        }
+        for try await (patient,) in try await connection.queryOrClosed(query, logger: logger).decode((String,).self) {
             if let id = PatientID(patient) { matches.append(id) }
         }
         return matches

@@ -302,11 +302,7 @@ public actor Hub: LocalLog {
 
     func patientsWithoutKeysInTurn() async throws -> [PatientID] {
         var patients: [PatientID] = []
-        for try await (patient,) in try await connection.queryOrClosed("""
-            SELECT DISTINCT e.patient FROM myolog.events e WHERE e.patient IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM myolog.patient_keys k WHERE k.patient = e.patient)
-            AND NOT EXISTS (SELECT 1 FROM myolog.erased_patients x WHERE x.patient = e.patient) ORDER BY 1
-            """, logger: logger).decode((String,).self) {
+        for try await (patient,) in try await connection.queryOrClosed("SELECT patient FROM myolog.keyless_patients ORDER BY 1", logger: logger).decode((String,).self) {
             if let id = PatientID(patient) { patients.append(id) }
         }
         return patients

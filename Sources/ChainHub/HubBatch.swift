@@ -32,6 +32,10 @@ final class HubBatch: ReceiveLedger, KeyLedger {
     var quarantined: [(event: EventEnvelope, reason: String)] = []
     var newErasures: [PatientID: EventID] = [:]
     var keptKeys: [PatientID: SymmetricKey] = [:]
+    /// Patients who now have events here without a key (`keyless_patients` rows to add), and
+    /// those whose key arrived or who were erased (rows to delete).
+    var keylessAdded: Set<PatientID> = []
+    var keylessRemoved: Set<PatientID> = []
     let now: String
 
     init(identity: NodeIdentity, now: String) {
@@ -83,7 +87,11 @@ final class HubBatch: ReceiveLedger, KeyLedger {
             newErasures[patient] = event.id
             keys[patient] = nil
             keptKeys[patient] = nil
+            keylessAdded.remove(patient)
+            keylessRemoved.insert(patient)
         }
+        // The keys of every patient the batch names were loaded: none held means keyless.
+        if let patient = event.patient, keys[patient] == nil, erasures[patient] == nil { keylessAdded.insert(patient) }
         if event.isSealed, let patient = event.patient, (sealedSamples[patient]?.count ?? 0) < 3 {
             sealedSamples[patient, default: []].append(event)
         }
@@ -109,6 +117,8 @@ final class HubBatch: ReceiveLedger, KeyLedger {
     func keep(_ key: SymmetricKey, for patient: PatientID) throws {
         keys[patient] = key
         keptKeys[patient] = key
+        keylessAdded.remove(patient)
+        keylessRemoved.insert(patient)
     }
 
     /// The patients whose views this batch changes: those of the events stored, those whose keys

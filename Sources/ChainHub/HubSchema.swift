@@ -99,6 +99,16 @@ enum HubSchema {
             "CREATE INDEX visits_by_patient ON myolog.visits (patient)",
             "CREATE TABLE myolog.conflicts (patient text NOT NULL, field text NOT NULL, shown text, writes integer NOT NULL, PRIMARY KEY (patient, field))",
         ]),
+        // Every sync asks which patients the hub holds events of without their key: read from
+        // this table (kept in step in each batch's transaction), not by scanning the log.
+        ("v3 keyless patients", [
+            "CREATE TABLE myolog.keyless_patients (patient text PRIMARY KEY)",
+            """
+            INSERT INTO myolog.keyless_patients SELECT DISTINCT e.patient FROM myolog.events e WHERE e.patient IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM myolog.patient_keys k WHERE k.patient = e.patient)
+            AND NOT EXISTS (SELECT 1 FROM myolog.erased_patients x WHERE x.patient = e.patient)
+            """,
+        ]),
     ]
 
     /// The oldest server release supported: the oldest the PostgreSQL project still supports
