@@ -41,86 +41,82 @@ struct HubSyncCommand: AsyncParsableCommand {
     func run() async throws {
         let user = try global.requireReader()
         let store = try global.openStore()
-        if site.lowercased().hasPrefix("https://") || site.lowercased().hasPrefix("http://") {
-            try await syncWithServer(store, by: user)
-        } else {
-            try await syncWithDirectory(store, by: user)
-        }
-    }
-
-    /// The hub dials the site's `myolog serve`: mutual TLS with the hub's node certificate, each
-    /// side refusing a node it does not trust; the site's server records what it disclosed.
-    private func syncWithServer(_ store: EventStore, by user: String) async throws {
-        // The hub's database is checked before the site is dialled: a wrong password costs no TLS session.
+        let dialling = site.lowercased().hasPrefix("https://") || site.lowercased().hasPrefix("http://")
+        // The same rule as `sync`: both must trust each other — the hub first (a server's node is
+        // checked at the TLS handshake). The database is opened before the site is dialled: a
+        // wrong password costs no TLS session.
+        let siteStore = dialling ? nil : try PeerDirectory.open(site, besides: store, field: "site",
+                                                                 wanted: "the directory of a clinic machine's store, or https://HOST:PORT of its `myolog serve`")
         let hub = try await Hub.open(store: store, server: try server.connection(store: store.directory, environment: global.environment))
+        let moves: Moves
         do {
-            let report = try await HTTPLogPeer.withConnection(to: site, as: NodeCertificate(identity: store.identity), trusting: store.accepts) { remote in
-                try await LogExchange.sync(hub, with: remote, batchSize: min(batchSize, SyncAPI.maximumBatch), directions: collect ? .pull : .both)
+            if let siteStore {
+                moves = try await sync(hub, withDirectory: siteStore, store: store, by: user)
+            } else {
+                moves = try await sync(hub, withServer: store, by: user)
             }
-            if !report.patientsSent.isEmpty {
-                try global.record(RecordAccessed(action: .disclosure, command: "hub sync", patients: Array(report.patientsSent), purpose: global.purpose, peer: report.peer.node), in: store, by: user)
-            }
+            // The disclosure records just written reach PostgreSQL with the hub's own chain.
             try await hub.catchUpOwnChain()
             await hub.close()
-            print(Self.describe(Moves(hubReceived: report.received, hubSent: report.sent, keysReceived: report.keysReceived, keysSent: report.keysSent,
-                                      heldBack: report.heldBack, forks: report.forks, awaitingTrust: report.awaitingTrust),
-                                site: report.peer.node, name: report.peer.site, json: global.json))
-            if !report.forks.isEmpty { throw ExitCode(3) }
         } catch {
             await hub.close()
             throw error
         }
+        print(Self.describe(moves, json: global.json))
+        if !moves.forks.isEmpty { throw ExitCode(3) }
     }
 
-    /// The site's store directory, opened here: its log is the near side of the exchange.
-    private func syncWithDirectory(_ store: EventStore, by user: String) async throws {
-        // The same rule as `sync`: both must trust each other — the hub first.
-        let siteStore = try PeerDirectory.open(site, besides: store, field: "site", wanted: "the directory of a clinic machine's store, or https://HOST:PORT of its `myolog serve`")
-        let hub = try await Hub.open(store: store, server: try server.connection(store: store.directory, environment: global.environment))
-        do {
-            let report = try await LogExchange.sync(siteStore, with: hub, batchSize: batchSize, directions: collect ? .push : .both)
-            // Each side records what it disclosed to the other (the hub's record reaches PostgreSQL with its chain).
-            if !report.patientsSent.isEmpty {
-                try global.record(RecordAccessed(action: .disclosure, command: "hub sync", patients: Array(report.patientsSent), purpose: global.purpose, peer: store.identity.nodeID), in: siteStore, by: user)
-            }
-            if !report.patientsReceived.isEmpty {
-                try global.record(RecordAccessed(action: .disclosure, command: "hub sync", patients: Array(report.patientsReceived), purpose: global.purpose, peer: siteStore.identity.nodeID), in: store, by: user)
-            }
-            try await hub.catchUpOwnChain()
-            await hub.close()
-            // The site's store was the near side: what it sent, the hub received.
-            print(Self.describe(Moves(hubReceived: report.sent, hubSent: report.received, keysReceived: report.keysSent, keysSent: report.keysReceived,
-                                      heldBack: report.heldBack, forks: report.forks, awaitingTrust: report.awaitingTrust),
-                                site: siteStore.identity.nodeID, name: siteStore.identity.site, json: global.json))
-            if !report.forks.isEmpty { throw ExitCode(3) }
-        } catch {
-            await hub.close()
-            throw error
+    /// The hub dials the site's `myolog serve` (mutual TLS with the hub's node certificate, each
+    /// side refusing a node it does not trust): the hub is the near side; the site's server
+    /// records what it disclosed.
+    private func sync(_ hub: Hub, withServer store: EventStore, by user: String) async throws -> Moves {
+        let report = try await HTTPLogPeer.withConnection(to: site, as: NodeCertificate(identity: store.identity), trusting: store.accepts) { remote in
+            try await LogExchange.sync(hub, with: remote, batchSize: min(batchSize, SyncAPI.maximumBatch), directions: collect ? .pull : .both)
         }
+        if !report.patientsSent.isEmpty {
+            try global.record(RecordAccessed(action: .disclosure, command: "hub sync", patients: Array(report.patientsSent), purpose: global.purpose, peer: report.peer.node), in: store, by: user)
+        }
+        return Moves(hubReceived: report.received, hubSent: report.sent, keysReceived: report.keysReceived, keysSent: report.keysSent,
+                     heldBack: report.heldBack, forks: report.forks, awaitingTrust: report.awaitingTrust, site: report.peer.node, name: report.peer.site)
     }
 
-    /// What a sync moved, from the hub's side.
+    /// The site's store directory is the near side; each side records what it disclosed.
+    private func sync(_ hub: Hub, withDirectory siteStore: EventStore, store: EventStore, by user: String) async throws -> Moves {
+        let report = try await LogExchange.sync(siteStore, with: hub, batchSize: batchSize, directions: collect ? .push : .both)
+        if !report.patientsSent.isEmpty {
+            try global.record(RecordAccessed(action: .disclosure, command: "hub sync", patients: Array(report.patientsSent), purpose: global.purpose, peer: store.identity.nodeID), in: siteStore, by: user)
+        }
+        if !report.patientsReceived.isEmpty {
+            try global.record(RecordAccessed(action: .disclosure, command: "hub sync", patients: Array(report.patientsReceived), purpose: global.purpose, peer: siteStore.identity.nodeID), in: store, by: user)
+        }
+        // What the site sent, the hub received.
+        return Moves(hubReceived: report.sent, hubSent: report.received, keysReceived: report.keysSent, keysSent: report.keysReceived,
+                     heldBack: report.heldBack, forks: report.forks, awaitingTrust: report.awaitingTrust, site: siteStore.identity.nodeID, name: siteStore.identity.site)
+    }
+
+    /// What a sync moved, from the hub's side, and with which site.
     struct Moves {
         var hubReceived: LogExchange.Moved, hubSent: LogExchange.Moved
         var keysReceived: Int, keysSent: Int, heldBack: Int
         var forks: [ChainPlace]
         var awaitingTrust: LogExchange.Moved
+        var site: NodeID, name: String
     }
 
     /// From the hub's side: what it received from the site and sent to it.
-    static func describe(_ moves: Moves, site: NodeID, name: String, json: Bool) -> String {
+    static func describe(_ moves: Moves, json: Bool) -> String {
         func counts(_ moved: LogExchange.Moved) -> JSONValue { .object(Dictionary(uniqueKeysWithValues: moved.map { ($0.key.rawValue, JSONValue.int($0.value)) })) }
         let received = moves.hubReceived.values.reduce(0, +), sent = moves.hubSent.values.reduce(0, +)
         if json {
             return JSONValue.object([
-                "site": .object(["node": .string(site.rawValue), "site": .string(name)]),
+                "site": .object(["node": .string(moves.site.rawValue), "site": .string(moves.name)]),
                 "hubReceived": counts(moves.hubReceived), "hubSent": counts(moves.hubSent),
                 "keysReceived": .int(moves.keysReceived), "keysSent": .int(moves.keysSent), "heldBack": .int(moves.heldBack),
                 "forks": .array(moves.forks.map { .object(["origin": .string($0.origin.rawValue), "sequence": .int($0.sequence)]) }),
                 "awaitingTrust": counts(moves.awaitingTrust),
             ]).canonicalString
         }
-        var lines = ["Synced hub with \(name) (node \(site)): hub received \(received) event\(received == 1 ? "" : "s"), sent \(sent)"]
+        var lines = ["Synced hub with \(moves.name) (node \(moves.site)): hub received \(received) event\(received == 1 ? "" : "s"), sent \(sent)"]
         if !moves.forks.isEmpty { lines.append("Forks (quarantined, those origins moved no further): " + moves.forks.map(\.description).joined(separator: "; ")) }
         if moves.heldBack > 0 { lines.append("\(moves.heldBack) event(s) held back until the events before them arrive") }
         if !moves.awaitingTrust.isEmpty { lines.append("Awaiting trust (`myolog peer add`): " + moves.awaitingTrust.keys.map(\.rawValue).sorted().joined(separator: ", ")) }
