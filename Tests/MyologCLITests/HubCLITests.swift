@@ -24,15 +24,21 @@ struct HubCLITests {
         return (try JSONParser.parse(listed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValue ?? []).compactMap { $0.objectValue?["patientId"]?.stringValue }
     }
 
-    @Test("three sites and the hub, seeded random syncs over paths, HTTPS and bundles: all converge, and the hub shows every patient byte for byte as each site does; hub verify passes")
-    func convergence() throws {
-        let cluster = try PostgresCluster()
+    /// Three sites of generated patients (seeded from `seed` on) and a hub, all trusting each other.
+    func chain(_ cluster: PostgresCluster, patients: Int, eventsPerPatient: Int, seed: Int) throws -> (hub: String, sites: [String]) {
         let hub = scratch.path("hub"), sites = ["a", "b", "c"].map { scratch.path($0) }
         for (index, site) in sites.enumerated() {
-            try run(["--store", site, "demo", "generate", "--patients", "4", "--events-per-patient", "12", "--seed", String(index + 1)], cluster)
+            try run(["--store", site, "demo", "generate", "--patients", String(patients), "--events-per-patient", String(eventsPerPatient), "--seed", String(index + seed)], cluster)
         }
         try run(["--store", hub, "hub", "init", "--postgres", cluster.url(password: ""), "--site", "Head office"], cluster)
         try MyologProcess.trustEachOther(sites[0], sites[1], sites[2], hub)
+        return (hub, sites)
+    }
+
+    @Test("three sites and the hub, seeded random syncs over paths, HTTPS and bundles: all converge, and the hub shows every patient byte for byte as each site does; hub verify passes")
+    func convergence() throws {
+        let cluster = try PostgresCluster()
+        let (hub, sites) = try chain(cluster, patients: 4, eventsPerPatient: 12, seed: 1)
         // Each site serves its store as a clinic machine would; the hub dials it over mutual TLS.
         let servers = try sites.enumerated().map { index, site in try HTTPSyncCLITests.Server(store: site, scratch: scratch, name: "serve-\(index)") }
         defer { for server in servers { _ = server.stop() } }
@@ -237,12 +243,7 @@ struct HubCLITests {
     @Test("hub sync --collect: head office takes a site's records (readable, views built) and sends it none of the chain's other records, by path and over HTTPS")
     func collect() throws {
         let cluster = try PostgresCluster()
-        let hub = scratch.path("hub"), sites = ["a", "b", "c"].map { scratch.path($0) }
-        for (index, site) in sites.enumerated() {
-            try run(["--store", site, "demo", "generate", "--patients", "3", "--events-per-patient", "8", "--seed", String(index + 31)], cluster)
-        }
-        try run(["--store", hub, "hub", "init", "--postgres", cluster.url(password: ""), "--site", "Head office"], cluster)
-        try MyologProcess.trustEachOther(sites[0], sites[1], sites[2], hub)
+        let (hub, sites) = try chain(cluster, patients: 3, eventsPerPatient: 8, seed: 31)
         func foreignEvents(_ site: String) throws -> [String] {
             try DatabaseQueue(path: site + "/myolog.sqlite").read { db in
                 try String.fetchAll(db, sql: "SELECT type FROM events WHERE origin NOT IN (SELECT id FROM nodes WHERE isLocal = 1)")
