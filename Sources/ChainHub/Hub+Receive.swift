@@ -65,17 +65,20 @@ extension Hub {
                 ledger.storedByID[event.id] = event
             }
         }
-        let patients = Array(Set(batch.compactMap(\.patient?.rawValue) + sealedKeys.map(\.patient.rawValue)))
+        // The patients the batch can store events of: its own events' and those of the held-back
+        // events it may release (loaded above, for its origins).
+        let eventPatients = Set(batch.compactMap(\.patient) + ledger.held.values.compactMap(\.patient))
+        let patients = Array(Set(eventPatients.map(\.rawValue) + sealedKeys.map(\.patient.rawValue)))
         guard !patients.isEmpty else { return }
         for try await (patient, event) in try await connection.queryOrClosed(
             "SELECT patient, event FROM myolog.erased_patients WHERE patient = ANY(\(patients))", logger: logger).decode((String, String).self) {
             if let id = PatientID(patient), let event = EventID(event) { ledger.erasures[id] = event }
         }
-        // The keys held of every patient the batch names (the rules and the refold read them),
-        // and the events stored of the batch's patients so far: the refold folds those with
+        // The keys held of every patient the batch names or may release (the rules, the keyless
+        // table and the refold read them), and the events stored of those patients so far: the refold folds those with
         // what the batch stores, without reading its own rows back.
         ledger.keys = try await heldKeys(patients.compactMap(PatientID.init))
-        let batchPatients = Array(Set(batch.compactMap(\.patient)))
+        let batchPatients = Array(eventPatients)
         ledger.patientEvents = try await storedEvents(of: batchPatients, on: connection)
         for patient in batchPatients where ledger.patientEvents[patient] == nil { ledger.patientEvents[patient] = [] }
         // What an offered key is tried on: the patient's first sealed events held here (three

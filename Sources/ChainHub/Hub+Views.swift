@@ -49,7 +49,9 @@ extension Hub {
         let elsewhere = patients.filter { batch.patientEvents[$0] == nil }
         var keys = batch.keys
         if !elsewhere.isEmpty {
-            events.merge(try await storedEvents(of: elsewhere, on: connection)) { loaded, _ in loaded }
+            // Such a patient may also have events among the batch's (a held-back event of theirs
+            // released by it): those are not in the log yet, so both lists are kept.
+            events.merge(try await storedEvents(of: elsewhere, on: connection)) { released, stored in released + stored }
             keys.merge(try await heldKeys(elsewhere.filter { keys[$0] == nil })) { held, _ in held }
         }
         return ViewSources(patients: patients, events: events, keys: keys)

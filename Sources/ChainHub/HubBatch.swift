@@ -19,7 +19,7 @@ final class HubBatch: ReceiveLedger, KeyLedger {
     var erasures: [PatientID: EventID] = [:]
     var sealedSamples: [PatientID: [EventEnvelope]] = [:]
     var keys: [PatientID: SymmetricKey] = [:]
-    /// Every event stored before this batch of each patient the batch names (as stored, not
+    /// Every event stored before this batch of each patient the batch names or may release (as stored, not
     /// opened); a patient with none has an empty list.
     var patientEvents: [PatientID: [EventEnvelope]] = [:]
 
@@ -90,7 +90,7 @@ final class HubBatch: ReceiveLedger, KeyLedger {
             keylessAdded.remove(patient)
             keylessRemoved.insert(patient)
         }
-        // The keys of every patient the batch names were loaded: none held means keyless.
+        // The keys of every patient the batch names or may release were loaded: none held means keyless.
         if let patient = event.patient, keys[patient] == nil, erasures[patient] == nil { keylessAdded.insert(patient) }
         if event.isSealed, let patient = event.patient, (sealedSamples[patient]?.count ?? 0) < 3 {
             sealedSamples[patient, default: []].append(event)

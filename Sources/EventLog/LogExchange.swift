@@ -40,8 +40,6 @@ public enum LogExchange {
         public var movedNothing: Bool { received.values.reduce(0, +) + sent.values.reduce(0, +) == 0 }
     }
 
-    /// Syncs `local` with `peer` both ways: afterwards each holds every event either held,
-    /// except along forked chains.
     /// Which way events and keys move: both (a sync), or one (head office collecting from a
     /// site that should not be sent the chain's other records).
     public struct Directions: OptionSet, Sendable {
@@ -54,6 +52,9 @@ public enum LogExchange {
         public static let both: Directions = [.pull, .push]
     }
 
+    /// Syncs `local` with `peer` in `directions` (both by default): afterwards each holds every
+    /// event either held, except along forked chains. The local side is a store directory or a
+    /// hub (``LocalLog``); the peer any carrier.
     public static func sync(_ local: some LocalLog, with peer: some LogPeer, batchSize: Int = 1000, directions: Directions = .both) async throws -> Report {
         precondition(batchSize > 0)
         let theirs = try await peer.summary()

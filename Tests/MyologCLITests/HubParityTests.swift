@@ -24,6 +24,8 @@ struct HubParityTests {
         var holding = 0
         var trusted = true
         var offer: @Sendable ([EventEnvelope], Int) -> [EventEnvelope]
+        /// A second batch, offered after the first (its receipt compared too).
+        var then: (@Sendable ([EventEnvelope], Int) -> [EventEnvelope])? = nil
     }
 
     static func rehashed(_ event: EventEnvelope, _ change: (inout EventEnvelope) -> Void) -> EventEnvelope {
@@ -50,6 +52,9 @@ struct HubParityTests {
         }),
         Case(name: "gapped: events ahead of a gap are held back", holding: 1, offer: { events, held in Array(events[(held + 2)...]) }),
         Case(name: "gap filled: held events are released in order", holding: 1, offer: { events, held in Array(events[(held + 2)...]) + Array(events[held..<(held + 2)]) }),
+        // The held-back events wait in the log (not in the batch): the later batch releases them.
+        Case(name: "gap filled by a later batch: events held in the log are released", holding: 1,
+             offer: { events, held in Array(events[(held + 2)...]) }, then: { events, held in Array(events[held..<(held + 2)]) }),
         Case(name: "untrusted origin: events wait", trusted: false, offer: { events, _ in events }),
         Case(name: "unsigned tail: refused", offer: { events, _ in
             let lastSigned = events.lastIndex { $0.signature != nil }!
@@ -102,6 +107,12 @@ struct HubParityTests {
             let atSQLite = await outcome { try sqlite.receiveBatch(batch) }
             let atHub = await outcome { try await hub.receive(batch) }
             #expect(atSQLite == atHub, "\(parityCase.name): SQLite \(atSQLite) — hub \(atHub)")
+            if let then = parityCase.then {
+                let later = then(events, held)
+                let (laterAtSQLite, laterAtHub) = (await outcome { try sqlite.receiveBatch(later) }, await outcome { try await hub.receive(later) })
+                #expect(laterAtSQLite == laterAtHub, "\(parityCase.name), later batch: SQLite \(laterAtSQLite) — hub \(laterAtHub)")
+                #expect(laterAtHub.description.contains("\"stored\""), "\(laterAtHub)")
+            }
             if case .summary = atSQLite {} else if parityCase.name == "intact" { Issue.record("intact batch refused: \(atSQLite)") }
             // Whatever was offered, both logs still verify.
             _ = try sqlite.read { try ChainCheck.run($0) }
