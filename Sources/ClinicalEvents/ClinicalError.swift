@@ -25,7 +25,7 @@ public enum ClinicalError: Remediable, Sendable, Equatable {
     /// The patient was erased: what remains is the erasure itself.
     case patientErased(patient: String, on: String, by: String, basis: String, reason: String)
     /// A legal hold stands: the record may not be erased.
-    case underLegalHold(patient: String, hold: String, reason: String)
+    case underLegalHold(patient: String, hold: String)
     case noLegalHold(patient: String)
 
     public var remedy: Remedy? {
@@ -66,8 +66,8 @@ public enum ClinicalError: Remediable, Sendable, Equatable {
             "event: trigger point \(event) is already resolved"
         case .malformedPayload(let type, let field, let reason):
             "stored \(type) payload: \(field): \(reason)"
-        case .underLegalHold(let patient, let hold, let reason):
-            "patient: \(patient) is under a legal hold (event \(hold): \(reason)); it is not erased while the hold stands — release it first (`retention release`)"
+        case .underLegalHold(let patient, let hold):
+            "patient: \(patient) is under a legal hold (event \(hold); `myolog history \(hold)` shows its reason); it is not erased while the hold stands — release it first (`retention release`)"
         case .noLegalHold(let patient):
             "patient: \(patient) has no legal hold to release"
         case .patientErased(let patient, let on, let by, let basis, let reason):

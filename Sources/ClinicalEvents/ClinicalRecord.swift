@@ -201,7 +201,9 @@ public final class ClinicalSession {
         let patient = try Self.resolvePatient(reference, in: transaction)
         try Self.requireReadable(patient, in: transaction)
         if let hold = try Self.activeHolds(of: patient, in: transaction).first {
-            throw ClinicalError.underLegalHold(patient: patient.rawValue, hold: hold.id.rawValue, reason: hold.reason)
+            // The hold's reason is sealed patient text: the refusal names the hold, not its reason,
+            // so an erase refused records no read and shows none (`history HOLD` shows it, recorded).
+            throw ClinicalError.underLegalHold(patient: patient.rawValue, hold: hold.id.rawValue)
         }
         openVisits[patient] = nil
         knownPatients.remove(patient)

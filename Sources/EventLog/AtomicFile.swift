@@ -9,6 +9,7 @@ public enum AtomicFile {
     /// Refuses `url` unless it is a new path in an existing directory or, with `replacing`, an
     /// existing regular file. `field` names the option in the refusal.
     public static func checkTarget(_ url: URL, replacing: Bool, field: String = "out") throws {
+        try refuseInsideStore(url, field: field)
         var status = stat()
         if lstat(url.path, &status) == 0 {
             let kind = status.st_mode & S_IFMT
@@ -34,6 +35,35 @@ public enum AtomicFile {
         }
         guard access(directory.path, W_OK) == 0 else {
             throw EventLogError.invalidField(field: field, value: url.path, accepted: "a file in a directory you may write to; \(directory.path) is not writable")
+        }
+    }
+
+    /// Refuses `url` when it lies inside a store directory (one holding `myolog.sqlite` or
+    /// `node.key`), whatever symbolic links lead there: an export, a report or a bundle written
+    /// with `--force` over `node.key` or `myolog.sqlite` would destroy the store, and any file
+    /// left beside them is health data inside a directory backed up and copied as the store.
+    public static func refuseInsideStore(_ url: URL, field: String = "out") throws {
+        // The deepest ancestor that exists, with every link resolved: a path through a link into
+        // the store is the store.
+        var existing = url.standardizedFileURL
+        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
+            existing = existing.deletingLastPathComponent()
+        }
+        guard let resolved = realpath(existing.path, nil) else { return }
+        var directory = URL(fileURLWithPath: String(cString: resolved))
+        free(resolved)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            directory = directory.deletingLastPathComponent()
+        }
+        while true {
+            for name in [EventStore.databaseFileName, EventStore.keyFileName]
+            where FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path) {
+                throw EventLogError.invalidField(field: field, value: url.path,
+                                                 accepted: "a path outside every store directory; \(directory.path) is a store (it holds \(name))")
+            }
+            if directory.path == "/" { return }
+            directory = directory.deletingLastPathComponent()
         }
     }
 

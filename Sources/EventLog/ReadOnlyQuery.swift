@@ -14,10 +14,43 @@ public struct ReadOnlyQuery {
         public var description: String { "query: \(reason)" }
     }
 
-    /// One result: column names, then rows of SQLite values.
+    /// One result: column names, then rows of SQLite values, and what the statement read.
     public struct Result {
         public var columns: [String]
         public var rows: [[Value]]
+        /// What SQLite's authorizer saw while compiling the statement.
+        public var reads: Reads = Reads()
+        /// For each column, the table and column it is taken from unchanged, or nil for an
+        /// expression (SQLite's column metadata: an alias does not change it).
+        public var origins: [Origin?] = []
+    }
+
+    /// A result column read straight from a table's column.
+    public struct Origin: Sendable, Equatable {
+        public var table: String
+        public var column: String
+    }
+
+    /// Everything a statement reads, as SQLite's authorizer reports it while compiling: this,
+    /// not the statement's text, says whose data a query could have shown.
+    public struct Reads: Sendable, Equatable {
+        /// Tables read (lower-cased), with the columns read of each.
+        public var tables: [String: Set<String>] = [:]
+        /// SELECTs compiled: 1 for a plain query, more for every subquery, CTE or compound part.
+        public var selects = 0
+        /// Functions called (lower-cased): aggregates and window functions among them.
+        public var functions: Set<String> = []
+        /// A recursive CTE.
+        public var recursive = false
+        /// Scans and searches of tables in the statement's query plan: one per table reference,
+        /// so a table joined with itself counts twice (the authorizer names it once).
+        public var tableReferences = 0
+    }
+
+    /// Collects the authorizer's reports; it denies nothing (query_only and the read-only
+    /// connection already refuse every write).
+    final class ReadsCollector {
+        var reads = Reads()
     }
 
     /// One cell of a result, as SQLite holds it.
@@ -98,13 +131,44 @@ public struct ReadOnlyQuery {
         }
         return try database.read { db in
             let statement: Statement
+            // This connection is used for this one statement: GRDB's own authorizer (it tracks
+            // what observed regions a statement touches) is not needed here and is replaced.
+            let collector = ReadsCollector()
+            let context = Unmanaged.passRetained(collector)
+            defer { context.release() }
+            sqlite3_set_authorizer(db.sqliteConnection, { context, action, first, second, _, _ in
+                guard let context else { return SQLITE_OK }
+                let collector = Unmanaged<ReadsCollector>.fromOpaque(context).takeUnretainedValue()
+                switch action {
+                case SQLITE_READ:
+                    if let first {
+                        let table = String(cString: first).lowercased()
+                        collector.reads.tables[table, default: []].insert(second.map { String(cString: $0).lowercased() } ?? "")
+                    }
+                case SQLITE_SELECT: collector.reads.selects += 1
+                case SQLITE_FUNCTION: if let second { collector.reads.functions.insert(String(cString: second).lowercased()) }
+                case SQLITE_RECURSIVE: collector.reads.recursive = true
+                default: break
+                }
+                return SQLITE_OK
+            }, context.toOpaque())
+            defer { sqlite3_set_authorizer(db.sqliteConnection, nil, nil) }
             do {
                 statement = try db.makeStatement(sql: sql)
             } catch let error as DatabaseError {
                 throw refusal(error)
             }
             guard statement.isReadonly else { throw Refusal(reason: "only a read-only statement (SELECT, WITH …, EXPLAIN) is accepted; the store is unchanged") }
-            var result = Result(columns: statement.columnNames, rows: [])
+            var result = Result(columns: statement.columnNames, rows: [], reads: collector.reads)
+            result.reads.tableReferences = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).filter { row in
+                let detail: String = row["detail"] ?? ""
+                return detail.hasPrefix("SCAN ") || detail.hasPrefix("SEARCH ")
+            }.count
+            result.origins = (0..<Int32(statement.columnCount)).map { index in
+                guard let table = sqlite3_column_table_name(statement.sqliteStatement, index),
+                      let column = sqlite3_column_origin_name(statement.sqliteStatement, index) else { return nil }
+                return Origin(table: String(cString: table).lowercased(), column: String(cString: column).lowercased())
+            }
             var bytes = 0
             do {
                 let cursor = try Row.fetchCursor(statement)
@@ -119,6 +183,23 @@ public struct ReadOnlyQuery {
                 throw refusal(error)
             }
             return result
+        }
+    }
+
+    /// The names a statement's shape may keep (``StatementShape``): the store's tables, views
+    /// and their columns, and SQLite's functions.
+    public func schemaNames() throws -> Set<String> {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let database = try DatabaseQueue(path: databaseURL.path, configuration: configuration)
+        return try database.read { db in
+            var names = Set<String>()
+            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view')") {
+                names.insert(table)
+                names.formUnion(try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]))
+            }
+            names.formUnion(try String.fetchAll(db, sql: "SELECT name FROM pragma_function_list"))
+            return names
         }
     }
 

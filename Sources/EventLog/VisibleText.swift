@@ -34,4 +34,38 @@ public enum VisibleText {
         }
         return result
     }
+
+    /// The mark that begins every continuation line of a multi-line text on a terminal. No line a
+    /// command prints of its own begins with it, so a text's own lines can never pass for one.
+    public static let continuationMark = "│ "
+
+    /// `text` for a terminal, keeping its line breaks: every line after the first begins with
+    /// `indent` and ``continuationMark``, so that no text — however it is crafted — can print a
+    /// line that looks like one of the command's own (a forged "by alex at Carlton" or a
+    /// retraction that never happened). A carriage return or any other hidden scalar is
+    /// written as `\u{XXXX}`; a tab as two spaces.
+    public static func indented(_ text: String, indent: String) -> String {
+        var result = ""
+        result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        var scalars = text.unicodeScalars.makeIterator()
+        var pending = scalars.next()
+        while let scalar = pending {
+            pending = scalars.next()
+            switch scalar {
+            case "\r" where pending == "\n":
+                continue  // a CRLF line break is a line break
+            case "\n":
+                result += "\n" + indent + continuationMark
+            case "\t":
+                result += "  "
+            default:
+                if isHidden(scalar, allowingLineBreaks: false) {
+                    result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result
+    }
 }

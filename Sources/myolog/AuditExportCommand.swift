@@ -34,6 +34,7 @@ struct AuditExportFHIRCommand: ParsableCommand {
     func run() throws {
         let directory = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
         let manager = FileManager.default
+        try AtomicFile.refuseInsideStore(directory)
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue, (try? manager.contentsOfDirectory(atPath: directory.path))?.isEmpty == true else {

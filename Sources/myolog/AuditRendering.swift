@@ -8,16 +8,19 @@ enum AuditRendering {
         let recorded = minute(line.recordedAt), occurred = minute(line.occurredAt)
         let when = occurred == recorded ? recorded : "\(occurred) (recorded \(recorded))"
         let mark = line.status == .current ? "" : " [\(line.status.rawValue.uppercased())]"
-        var out = "\(when)  \(line.type)\(mark)  \(line.summary)\n    by \(line.author) at \(line.site ?? line.origin.rawValue)  [\(line.eventId)]\n"
+        // Texts keep their line breaks, each continuation line marked (``VisibleText/indented``):
+        // a note cannot print a line that passes for "by … at …" or for an amendment.
+        let site = VisibleText.escaped(line.site ?? line.origin.rawValue)
+        var out = "\(when)  \(line.type)\(mark)  \(VisibleText.indented(line.summary, indent: "    "))\n    by \(VisibleText.escaped(line.author)) at \(site)  [\(line.eventId)]\n"
         for amendment in line.amendments {
             let action: String
             switch amendment.kind {
             case .correction(let corrected, _):
-                action = "corrected " + corrected.keys.sorted().map { key in "\(key) → \(corrected[key]!.stringValue ?? corrected[key]!.canonicalString)" }.joined(separator: ", ")
+                action = "corrected " + corrected.keys.sorted().map { key in "\(key) → \(VisibleText.indented(corrected[key]!.stringValue ?? corrected[key]!.canonicalString, indent: "    "))" }.joined(separator: ", ")
             case .retraction:
                 action = "retracted"
             }
-            out += "    \(action) by \(amendment.author) on \(amendment.recordedAt.description.prefix(10)): \(amendment.reason)  [\(amendment.eventId)]\n"
+            out += "    \(action) by \(VisibleText.escaped(amendment.author)) on \(amendment.recordedAt.description.prefix(10)): \(VisibleText.indented(amendment.reason, indent: "    "))  [\(amendment.eventId)]\n"
         }
         return out
     }

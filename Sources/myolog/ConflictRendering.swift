@@ -8,9 +8,10 @@ enum ConflictRendering {
         var out = ""
         for listing in conflicts {
             let conflict = listing.conflict
-            out += "\(listing.name) [\(listing.patientId.rawValue.prefix(8))] \(conflict.field): shown \(conflict.shown ?? "(removed)")\n"
+            // One line per value, whatever it holds (``VisibleText/escaped``).
+            out += "\(VisibleText.escaped(listing.name)) [\(listing.patientId.rawValue.prefix(8))] \(conflict.field): shown \(conflict.shown.map(VisibleText.escaped) ?? "(removed)")\n"
             for write in conflict.values {
-                out += "    \(write.value ?? "(removed)")  by \(write.author) (node \(write.origin), \(write.recordedAt))\n"
+                out += "    \(write.value.map(VisibleText.escaped) ?? "(removed)")  by \(VisibleText.escaped(write.author)) (node \(write.origin), \(write.recordedAt))\n"
             }
         }
         return out

@@ -22,13 +22,14 @@ enum EventLine {
         }
         let occurred = envelope.occurredAt == envelope.recordedAt ? "" : minute(envelope.occurredAt)
         let patient = String(envelope.patient?.rawValue.prefix(8) ?? "-")
-        let author = String(envelope.author.prefix(16))
+        let author = VisibleText.escaped(String(envelope.author.prefix(16)))
         var line = minute(envelope.recordedAt).padded(18)
         line += occurred.padded(18)
         line += envelope.type.padded(22)
         line += patient.padded(10)
         line += author.padded(18)
-        return line + summary + "  [" + envelope.id.rawValue + "]"
+        // One event, one line: a line break in a text is shown escaped, never printed.
+        return line + VisibleText.escaped(summary) + "  [" + envelope.id.rawValue + "]"
     }
 }
 

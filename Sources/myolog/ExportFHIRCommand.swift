@@ -90,6 +90,7 @@ struct ExportFHIRCommand: ParsableCommand {
     /// BALP's Export pattern allows), committed before the directory appears under its name.
     private func exportAll(_ store: EventStore, travel: TimeTravel, to directory: URL, by user: String) throws {
         let fileManager = FileManager.default
+        try AtomicFile.refuseInsideStore(directory)
         if fileManager.fileExists(atPath: directory.path) {
             guard (try? fileManager.contentsOfDirectory(atPath: directory.path))?.isEmpty == true else {
                 throw ValidationError("out: \(directory.path) exists and is not an empty directory; give a new or empty directory")

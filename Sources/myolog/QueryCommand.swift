@@ -38,8 +38,9 @@ struct QueryCommand: ParsableCommand {
         let store = try global.openStore()
         var limits = ReadOnlyQuery.Limits()
         limits.seconds = timeout
-        let result = try ReadOnlyQuery(store: store.directory).run(sql, limits: limits)
-        try global.record(Self.access(sql, result, purpose: global.purpose), in: store, by: user)
+        let query = ReadOnlyQuery(store: store.directory)
+        let result = try query.run(sql, limits: limits)
+        try global.record(Self.access(sql, result, query: query, in: store, purpose: global.purpose), in: store, by: user)
         var out = StandardOutput()
         if global.json {
             out.write("[")
@@ -68,19 +69,21 @@ struct QueryCommand: ParsableCommand {
         out.flush()
     }
 
-    /// The access a query made: the patients of its rows when it returned a patient column
-    /// (`patient`, `patientId`: every view table has one), otherwise an unscoped query of so
-    /// many rows — the statement recorded either way.
-    static func access(_ sql: String, _ result: ReadOnlyQuery.Result, purpose: RecordAccessed.Purpose) -> RecordAccessed {
-        let columns = result.columns.indices.filter { ["patient", "patientid"].contains(result.columns[$0].lowercased()) }
-        guard !columns.isEmpty else {
-            return RecordAccessed(action: .query, command: "query", patients: [], purpose: purpose, statement: sql, rows: result.rows.count)
+    /// The access a query made (``QueryAttribution``): the patients of its rows when each row is
+    /// provably one patient's, else every patient the tables it read could hold. The statement
+    /// is kept as its shape (``StatementShape``: literals and unknown names as `?`) with the
+    /// shape's hash — never its literals, which may name a patient erased later.
+    static func access(_ sql: String, _ result: ReadOnlyQuery.Result, query: ReadOnlyQuery, in store: EventStore,
+                       purpose: RecordAccessed.Purpose) throws -> RecordAccessed {
+        let shape = StatementShape(sql, identifiers: try query.schemaNames())
+        let attribution = try store.read { try QueryAttribution(result, in: $0) }
+        let scope = switch attribution.scope {
+        case .none: "read no patient table"
+        case .rows: "rows attributed by their patient column"
+        case .everyPatient: "rows not attributable to patients: recorded as a read of every patient the tables read hold"
         }
-        var patients: [PatientID] = []
-        for row in result.rows {
-            for column in columns { if case .text(let text) = row[column], let patient = PatientID(text) { patients.append(patient) } }
-        }
-        return RecordAccessed(action: .query, command: "query", patients: patients, purpose: purpose, statement: sql, rows: result.rows.count)
+        return RecordAccessed(action: .query, command: "query", patients: attribution.patients, purpose: purpose,
+                              detail: "statement shape sha256:\(shape.hash); \(scope)", statement: shape.text, rows: result.rows.count)
     }
 
     static func write(_ value: ReadOnlyQuery.Value, to writer: inout CanonicalJSON.Writer) {

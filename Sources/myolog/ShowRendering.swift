@@ -11,11 +11,14 @@ enum ShowRendering {
             return vocabulary.term(id: id)?.display ?? id
         }
         func day(_ time: Timestamp) -> String { String(time.description.prefix(10)) }
-        var out = "\(details.name ?? "-")  born \(details.dateOfBirth ?? "-")  [\(view.patientId)]\n"
-        out += "phone \(details.phone ?? "-")   email \(details.email ?? "-")   address \(details.address ?? "-")\n"
+        // Every text a person typed is shown so that it cannot imitate a line of its own
+        // (``VisibleText``): details on one line, notes with their continuation lines marked.
+        func field(_ text: String?) -> String { text.map(VisibleText.escaped) ?? "-" }
+        var out = "\(field(details.name))  born \(field(details.dateOfBirth))  [\(view.patientId)]\n"
+        out += "phone \(field(details.phone))   email \(field(details.email))   address \(field(details.address))\n"
         out += "last visit \(view.lastVisit.map(day) ?? "none")\n"
         for conflict in view.conflicts {
-            let values = conflict.values.map { "\($0.value ?? "(removed)") by \($0.author)" }
+            let values = conflict.values.map { "\($0.value.map(VisibleText.escaped) ?? "(removed)") by \(VisibleText.escaped($0.author))" }
             out += "! conflict in \(conflict.field): \(values.joined(separator: " vs ")) — `myolog conflicts`\n"
         }
 
@@ -26,8 +29,8 @@ enum ShowRendering {
             out += "  \(kind.display)\n"
             for entry in entries.map(\.payload) {
                 let date = entry.date.map { " (\($0))" } ?? ""
-                let ergonomics = entry.ergonomics.map { "\n      ergonomics: \($0)" } ?? ""
-                out += "    - \(entry.text)\(date)\(ergonomics)\n"
+                let ergonomics = entry.ergonomics.map { "\n      ergonomics: \(VisibleText.indented($0, indent: "      "))" } ?? ""
+                out += "    - \(VisibleText.indented(entry.text, indent: "      "))\(VisibleText.escaped(date))\(ergonomics)\n"
             }
         }
 

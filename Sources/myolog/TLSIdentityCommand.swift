@@ -32,6 +32,7 @@ struct TLSIdentityCommand: ParsableCommand {
         let store = try global.openStore()
         let certificate = try NodeCertificate(identity: store.identity)
         let directory = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
+        try AtomicFile.refuseInsideStore(directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         guard FileManager.default.createFile(atPath: directory.appendingPathComponent("private-key.pem").path,
                                              contents: Data(try NodeCertificate.privateKeyPEM(identity: store.identity).utf8), attributes: [.posixPermissions: 0o600]),

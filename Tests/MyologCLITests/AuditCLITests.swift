@@ -146,6 +146,48 @@ struct AuditCLITests {
         #expect(refused["outcome"] == .string("refused") && refused["patients"]?.arrayValue?.compactMap(\.stringValue) == [patient], "\(refused)")
     }
 
+    @Test("query: no literal of a statement is kept (a name erased later stays in no file); an alias or an expression cannot hide whose rows were read — issue 29")
+    func queryAttribution() throws {
+        let store = scratch.path("query")
+        _ = try run(["demo", "tour", "--store", store])
+        let all = try #require(DatabaseQueue(path: store + "/myolog.sqlite").read { try String.fetchAll($0, sql: "SELECT patient FROM patient_summary ORDER BY patient") })
+        let mia = try #require(DatabaseQueue(path: store + "/myolog.sqlite").read { try String.fetchOne($0, sql: "SELECT patient FROM patient_summary WHERE name = 'Mia Thompson'") })
+        func recorded(_ sql: String) throws -> [String: JSONValue] {
+            _ = try run(["--store", store, "query", sql])
+            return try #require(try accesses(store).last)
+        }
+        func patients(_ access: [String: JSONValue]) -> [String] { access["patients"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+        // Literals, aliases and comments are never kept: the shape and its hash are.
+        let named = try recorded("SELECT patient, name FROM patient_summary WHERE name = 'Mia Thompson' /* Wimblethwaite */ -- Theodora")
+        #expect(named["statement"]?.stringValue == "SELECT patient , name FROM patient_summary WHERE name = ?", "\(named)")
+        #expect(named["detail"]?.stringValue?.contains("sha256:") == true)
+        #expect(patients(named) == [mia], "one row, provably Mia's")
+        let aliased = try recorded("SELECT 'Wimblethwaite' AS Theodora, patient AS pid, name FROM patient_summary")
+        #expect(aliased["statement"]?.stringValue == "SELECT ? AS ? , patient AS ? , name FROM patient_summary")
+        #expect(patients(aliased) == all, "patient AS pid is still the patient column: every row's patient")
+        // What cannot be attributed row by row is a read of every patient the table holds.
+        for sql in ["SELECT name AS patient FROM patient_summary",
+                    "SELECT patient, group_concat(name) FROM patient_summary",
+                    "SELECT p.patient, q.name FROM patient_summary p JOIN patient_summary q ON q.patient != p.patient WHERE p.patient = '\(mia)'",
+                    "SELECT patient, (SELECT name FROM patient_summary q WHERE q.patient != p.patient LIMIT 1) FROM patient_summary p WHERE patient = '\(mia)'",
+                    "SELECT technique, count(*) FROM techniques GROUP BY technique"] {
+            let access = try recorded(sql)
+            #expect(patients(access) == all, "\(sql): \(patients(access).count) of \(all.count)")
+            #expect(access["detail"]?.stringValue?.contains("not attributable") == true)
+        }
+        #expect(patients(try recorded("SELECT count(*) FROM nodes")).isEmpty, "no patient table read")
+        // No file of the store holds the literals (the WAL checkpointed or not).
+        for file in try FileManager.default.contentsOfDirectory(atPath: store) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: store + "/" + file))
+            for token in ["Wimblethwaite", "Theodora"] {
+                #expect(bytes.range(of: Data(token.utf8)) == nil, "\(token) in \(file)")
+            }
+        }
+        // audit --patient lists the aliased read under Mia.
+        let audit = try run(["--store", store, "audit", "--patient", mia, "--json"]).stdout
+        #expect(audit.contains("SELECT name AS patient FROM patient_summary"))
+    }
+
     @Test("bad input: a read without a user, an unknown purpose, audit with a malformed date, an unknown action or hours — one line naming the field, non-zero exit, nothing shown or written", arguments: [
         (["show", "$P"], "as:", ["MYOLOG_USER": ""]),
         (["--purpose", "curiosity", "show", "$P"], "purpose:", [:]),
