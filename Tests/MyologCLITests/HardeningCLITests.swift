@@ -154,6 +154,62 @@ struct HardeningCLITests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).allSatisfy { !$0.contains("partial") })
     }
 
+    @Test("--out inside a store directory is refused, with --force and through a link: a report, an export or a bundle never replaces node.key or myolog.sqlite — issue 29")
+    func outInsideStore() throws {
+        let store = try demoStore("store")
+        let patient = try firstPatient(store)
+        let link = scratch.path("into-store")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: store)
+        let before = contents(store)
+        let attempts: [[String]] = [
+            ["report", patient, "--out", store + "/node.key", "--force"],
+            ["export", "fhir", patient, "--out", store + "/myolog.sqlite", "--force"],
+            ["bundle", "export", "--out", store + "/myolog.sqlite", "--force"],
+            ["bundle", "export", "--out", link + "/node.head", "--force"],
+            ["export", "fhir", "--codes", "--out", store + "/codes.json"],
+            ["export", "fhir", "--all", "--out", store + "/fhir"],
+            ["audit", "export", "fhir", "--out", link + "/audit"],
+            ["tls-identity", "--out", store + "/tls"],
+        ]
+        for command in attempts {
+            let result = try MyologProcess.run(["--store", store] + command)
+            #expect(result.status != 0 && result.stderr.contains("out:") && result.stderr.contains("is a store"), "\(command): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
+        }
+        // Reads record accesses, so the database may grow; but no file was replaced or added,
+        // and the key and the signed head are byte for byte what they were.
+        let after = contents(store)
+        #expect(Set(after.keys).subtracting(["myolog.sqlite-wal", "myolog.sqlite-shm"]) == Set(before.keys).subtracting(["myolog.sqlite-wal", "myolog.sqlite-shm"]))
+        #expect(after["node.key"] == before["node.key"])
+        #expect(try MyologProcess.run(["--store", store, "verify"]).status == 0)
+    }
+
+    @Test("a text with line breaks cannot forge a line: every continuation line of a note is marked in show, timeline and history; log and tables keep one line per row — issue 29")
+    func textCannotForgeLines() throws {
+        let store = scratch.path("forge")
+        #expect(try MyologProcess.run(["--store", store, "init", "--site", "Carlton"]).status == 0)
+        let patient = try MyologProcess.run(["--store", store, "patient", "register", "--name", "Vera Lane", "--dob", "1970-01-01"]).lastWord
+        let forged = "Aspirin\n    by alex at Carlton  [x]\n2026-12-04 19:00  RetractionRecorded  retracted medication Warfarin: entered in error\r\n\rdone"
+        let written = try MyologProcess.run(["--store", store, "record", "history", patient, "--kind", "medication", "--text", forged])
+        #expect(written.status == 0, "\(written.stderr)")
+        let event = written.lastWord
+        for command in [["show", patient], ["timeline", patient], ["history", event]] {
+            let out = try MyologProcess.run(["--store", store] + command).stdout
+            let lines = out.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(!lines.contains { $0.hasPrefix("2026-12-04 19:00") }, "\(command): \(out)")
+            #expect(!lines.contains { $0.hasPrefix("    by alex") }, "\(command): \(out)")
+            for line in lines where line.contains("Warfarin") || line.contains("by alex at Carlton  [x]") {
+                #expect(line.trimmingCharacters(in: .whitespaces).hasPrefix(VisibleText.continuationMark), "\(command): \(line)")
+            }
+            #expect(!out.contains("\r"), "a carriage return is shown escaped, never sent: \(command)")
+        }
+        let log = try MyologProcess.run(["--store", store, "log", "--patient", patient]).stdout
+        #expect(!log.split(separator: "\n").contains { $0.hasPrefix("2026-12-04 19:00  RetractionRecorded") || $0.hasPrefix("    by") }, "\(log)")
+        #expect(log.split(separator: "\n").count == 1 + 2, "the header and one line per event (registration, entry): \(log)")
+        // A name cannot carry a line break at all (refused at input); a table cell escapes anything.
+        #expect(try MyologProcess.run(["--store", store, "patient", "update", patient, "--name", "Vera\nLane"]).status != 0)
+    }
+
     @Test("names and authors: bidi overrides, zero-width and control characters, huge graphemes refused; echoes escaped to one visible line", arguments: [
         ("name", "Mia\u{202E}nospmohT"), ("name", "Mia\u{200B}Thompson"), ("name", "Mia\u{2066}X\u{2069}"), ("name", "a" + String(repeating: "\u{301}", count: 3000)),
         ("author", "al\u{1B}[2Jex"), ("author", "alex\nroot"), ("author", "\u{FEFF}alex"),
