@@ -17,13 +17,23 @@ public struct ViewDifference: Sendable, Equatable, CustomStringConvertible {
     /// The replayed row's values of ``columns``, or nil when the store has a row the replay lacks.
     public var replayed: [String]?
 
-    public var description: String {
+    /// The table, the patient, the row and the columns that differ — never their values: those
+    /// are patient data, shown only by ``valuesDescription`` to a named reader (`verify
+    /// --show-values`, an access record first).
+    public var description: String { describe(values: false) }
+
+    /// ``description`` with each differing column's stored and replayed values.
+    public var valuesDescription: String { describe(values: true) }
+
+    func describe(values: Bool) -> String {
         var text = "\(table)"
         if let patient { text += ", patient \(patient)" }
         if key != "patient=\(patient ?? "")" { text += " (\(key))" }
         switch (stored, replayed) {
+        case (_?, _?) where !values:
+            text += ": " + columns.map { "\($0) differs from the replay" }.joined(separator: "; ") + " (values: `verify --show-values`)"
         case (let stored?, let replayed?):
-            func short(_ value: String) -> String { value.count > 60 ? "\(value.prefix(60))…" : value }
+            func short(_ value: String) -> String { VisibleText.escaped(value.count > 60 ? "\(value.prefix(60))…" : value) }
             text += ": " + zip(columns, zip(stored, replayed)).map { "\($0) is \(short($1.0)) in the view but \(short($1.1)) in the replay" }.joined(separator: "; ")
         case (nil, _): text += ": a row the replay folds is missing from the view"
         case (_, nil): text += ": a row in the view that the log does not fold"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClinicalEvents
 import EventLog
 import Foundation
 
@@ -23,6 +24,8 @@ struct VerifyCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @Flag(help: "Show the differing values of views that differ from the replay (patient data: needs --as, and is recorded as a read first).")
+    var showValues = false
 
     func run() throws {
         let store = try global.openStore()
@@ -45,6 +48,14 @@ struct VerifyCommand: ParsableCommand {
         var replayError: String?
         if case .failure(let error) = replay { replayError = "\(error)" }
         let differences = (try? replay.get()) ?? []
+        // Values in the views are patient data: without --show-values verify names the patient,
+        // table and column only; with it, the read is recorded before anything is shown.
+        if showValues, !differences.isEmpty {
+            let user = try global.requireReader()
+            let patients = differences.compactMap { $0.patient.flatMap(PatientID.init) }
+            try global.record(RecordAccessed(action: .read, command: "verify --show-values", patients: patients, purpose: global.purpose), in: store, by: user)
+        }
+        func shown(_ difference: ViewDifference) -> String { showValues ? difference.valuesDescription : difference.description }
         let viewsOK = replayError == nil && differences.isEmpty
         let openForks = forks.filter(\.isOpen)
         let databaseOK = integrity == ["ok"]
@@ -63,7 +74,7 @@ struct VerifyCommand: ParsableCommand {
                 "chains": chainJSON, "forks": .array(forks.map(\.json)),
                 "localChain": .object(["ok": .bool(localProblem == nil), "problem": localProblem.map(JSONValue.string) ?? .null]),
                 "views": .object(["ok": .bool(viewsOK), "checked": .bool(canReplay), "differingTables": .array(differences.map { .string($0.table) }),
-                                  "differences": .array(differences.map { .string($0.description) }),
+                                  "differences": .array(differences.map { .string(shown($0)) }),
                                   "replayError": replayError.map(JSONValue.string) ?? .null]),
                 "heldBack": .object(Dictionary(uniqueKeysWithValues: held.map { ($0.key.rawValue, JSONValue.int($0.value)) })),
             ]).canonicalString)
@@ -82,7 +93,7 @@ struct VerifyCommand: ParsableCommand {
                 print("Views: ok — equal to a fresh replay of the log")
             } else {
                 print("Views: DIFFER from a fresh replay of the log — evidence that the log or the views were altered outside Myolog; first differences:")
-                for difference in differences { print("  \(difference)") }
+                for difference in differences { print("  \(shown(difference))") }
                 print(logIntact
                     ? "  The log itself checks (hashes, links, signatures, local head): after keeping a copy of this store as evidence, `myolog rebuild` makes the views the log's again."
                     : "  The log itself fails its checks above: do NOT rebuild (it would erase the evidence); keep this copy, restore from a backup or re-sync from a peer.")

@@ -258,6 +258,30 @@ struct LaunderingTests {
         }
     }
 
+    @Test("views edited in the file: verify names the patient, table and column but no value; values only with --show-values to a named reader, recorded first — issue 29")
+    func verifyShowsNoValues() throws {
+        let (store, _, _) = try TamperTests().clinic(in: scratch)
+        let (patient, name) = try #require(try DatabaseQueue(path: store + "/myolog.sqlite").read { db in
+            try Row.fetchOne(db, sql: "SELECT patient, name FROM patient_summary WHERE dateOfBirth IS NOT NULL ORDER BY patient").map { ($0[0] as String, $0[1] as String) }
+        })
+        try DatabaseQueue(path: store + "/myolog.sqlite").write { db in
+            try db.execute(sql: "UPDATE patient_summary SET name = 'Vera FORGED' WHERE patient = ?", arguments: [patient])
+        }
+        let accesses = { try DatabaseQueue(path: store + "/myolog.sqlite").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM events WHERE type = 'RecordAccessed'") ?? 0 } }
+        let before = try accesses()
+        for json in [false, true] {
+            let verify = try MyologProcess.run(["--store", store] + (json ? ["--json"] : []) + ["verify"], environment: MyologProcess.environment(["MYOLOG_USER": ""]))
+            #expect(verify.status == 1 && verify.stdout.contains(patient) && verify.stdout.contains("name differs"), "\(verify.stdout)")
+            #expect(!verify.stdout.contains("FORGED") && !verify.stdout.contains(name) && !verify.stderr.contains(name), "\(verify.stdout)")
+        }
+        #expect(try accesses() == before, "verify without values shows nothing and records nothing")
+        let anonymous = try MyologProcess.run(["--store", store, "verify", "--show-values"], environment: MyologProcess.environment(["MYOLOG_USER": ""]))
+        #expect(anonymous.status != 0 && anonymous.stderr.contains("as:") && !anonymous.stdout.contains(name), "\(anonymous.stdout)\(anonymous.stderr)")
+        let shown = try MyologProcess.run(["--store", store, "--as", "auditor", "--purpose", "audit", "verify", "--show-values"])
+        #expect(shown.status == 1 && shown.stdout.contains("Vera FORGED") && shown.stdout.contains(name), "\(shown.stdout)")
+        #expect(try accesses() == before + 1, "the values were shown to a named reader, recorded first")
+    }
+
     @Test("an ordinary store keeps node.head in step with its signed head, and verify says so")
     func headRecordFollowsWrites() throws {
         let (store, node, _) = try TamperTests().clinic(in: scratch)
