@@ -70,8 +70,12 @@ extension EventStore {
         // Checked and migrated through the one connection above; a server then reads through a pool.
         let writer: any DatabaseWriter = concurrentReads && !readOnly
             ? try DatabasePool(path: databaseURL.path, configuration: configuration(readOnly: false)) : database
-        return EventStore(directory: directory, identity: identity, database: writer, projections: projections, rebuiltOnOpen: rebuilt,
-                          wallClock: wallClock, isReadOnly: readOnly)
+        let store = EventStore(directory: directory, identity: identity, database: writer, projections: projections, rebuiltOnOpen: rebuilt,
+                               wallClock: wallClock, isReadOnly: readOnly)
+        // An erasure whose checkpoint could not finish (a reader held the WAL) is retried at
+        // every open: erased text leaves the WAL as soon as nobody holds it.
+        store.completeErasureCheckpoint()
+        return store
     }
 
     /// Refuses, naming what it found, a directory that does not hold a store's database file.

@@ -152,6 +152,7 @@ public final class EventStore: Sendable {
                 }
             }
             erased = transaction.appended.contains { $0.type == Self.erasedType }
+            if erased { try markErasureCheckpointPending() }
             let signed = try transaction.signedHead(of: me)
             // The head moved if this transaction stored an event of this node (appended or
             // received back); the record is never moved backwards (a chain behind it).
@@ -161,9 +162,10 @@ public final class EventStore: Sendable {
         }
         // Checked or signed by this process, committed: the next write need not verify them again.
         verifiedLocalChain.withLock { $0 = (verifiedHead, record) }
-        // An erasure committed: move every page out of the WAL and truncate it, so the deleted
-        // rows' old pages (secure_delete zeroed the new ones) do not linger in the -wal file.
-        if erased { try? database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
+        // An erasure committed (or an earlier one's checkpoint is pending): move every page out
+        // of the WAL and truncate it, so the deleted rows' old pages (secure_delete zeroed the new
+        // ones) do not linger in the -wal file. See EventStore+ErasureCheckpoint.swift.
+        if erased || erasedTextMayRemain { completeErasureCheckpoint() }
         // After the commit, so the record never names an event the database lacks. If this fails
         // (disk full), the record lags — still consistent — and the next write that moves the head
         // writes it again.

@@ -40,12 +40,13 @@ struct EraseCommand: ParsableCommand {
 
     func run() throws {
         let author = try global.requireAuthor()
+        let record = try global.clinicalRecord()
         guard due else {
-            let envelope = try global.clinicalRecord().write { try $0.erase(patient!, basis: basis!, reason: reason!, author: author) }
+            let envelope = try record.write { try $0.erase(patient!, basis: basis!, reason: reason!, author: author) }
             global.printWritten(envelope, message: "Erased patient \(envelope.patient!.rawValue); erasure event:")
+            try Self.requireCheckpointed(record.store)
             return
         }
-        let record = try global.clinicalRecord()
         let day = Timestamp.now().civilDate(in: .current)
         guard yes else {
             let due = try record.store.read { try RetentionSchedule($0).entries(asOf: day).filter(\.isDue) }
@@ -67,6 +68,13 @@ struct EraseCommand: ParsableCommand {
             for (entry, event) in erased { print("Erased \(entry.patientId) (kept until \(entry.retainUntil)); erasure event \(event.id)") }
             print("\(erased.count) record\(erased.count == 1 ? "" : "s") erased.")
         }
+        try Self.requireCheckpointed(record.store)
+    }
+
+    /// An erasure is not reported done while erased text may remain in a file of the store.
+    static func requireCheckpointed(_ store: EventStore) throws {
+        guard store.erasedTextMayRemain else { return }
+        throw CommandFailure("erase: the erasure is committed, but erased text may remain in \(EventStore.databaseFileName)-wal: another process holds the store open (close `ui`, `serve`, `sqlite3` or a backup reading it); every later myolog command on this store retries, and `verify` says when it is done")
     }
 }
 

@@ -58,6 +58,8 @@ struct VerifyCommand: ParsableCommand {
         func shown(_ difference: ViewDifference) -> String { showValues ? difference.valuesDescription : difference.description }
         let viewsOK = replayError == nil && differences.isEmpty
         let openForks = forks.filter(\.isOpen)
+        // An erasure whose checkpoint has not completed: erased text may remain in the WAL.
+        let erasurePending = store.erasedTextMayRemain
         let databaseOK = integrity == ["ok"]
         let chainOK = if case .success = chain { true } else { false }
         // Views that differ from the log's replay are evidence, not housekeeping: rebuilding is
@@ -76,6 +78,7 @@ struct VerifyCommand: ParsableCommand {
                 "views": .object(["ok": .bool(viewsOK), "checked": .bool(canReplay), "differingTables": .array(differences.map { .string($0.table) }),
                                   "differences": .array(differences.map { .string(shown($0)) }),
                                   "replayError": replayError.map(JSONValue.string) ?? .null]),
+                "erasureCheckpointPending": .bool(erasurePending),
                 "heldBack": .object(Dictionary(uniqueKeysWithValues: held.map { ($0.key.rawValue, JSONValue.int($0.value)) })),
             ]).canonicalString)
         } else {
@@ -103,8 +106,11 @@ struct VerifyCommand: ParsableCommand {
                 print("Held back: \(count) event\(count == 1 ? "" : "s") of origin \(origin) wait for the events before them")
             }
         }
+        if erasurePending, !global.json {
+            print("Erasure: NOT COMPLETE — erased text may remain in \(EventStore.databaseFileName)-wal while another process holds the store open; it is removed at the next myolog command once they close")
+        }
         SyncReportPrinter(json: global.json).printForks(openForks)
-        guard logIntact, viewsOK else { throw ExitCode(1) }
+        guard logIntact, viewsOK, !erasurePending else { throw ExitCode(1) }
         if !openForks.isEmpty { throw ExitCode(3) }
     }
 }

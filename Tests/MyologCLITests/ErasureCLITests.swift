@@ -52,6 +52,38 @@ struct ErasureCLITests {
         try DatabaseQueue(path: store + "/myolog.sqlite").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM events WHERE type <> 'RecordAccessed'") ?? 0 }
     }
 
+    @Test("another process holding the WAL past the busy timeout: erase says the erased text may remain and exits non-zero, verify too; the next command after the reader closes removes it — issue 29")
+    func erasureWaitsForTheWAL() throws {
+        let store = scratch.path("wal")
+        _ = try run(["--store", store, "init", "--site", "Carlton"])
+        let patient = try run(["--store", store, "patient", "register", "--name", "Theodora Wimblethwaite", "--dob", "1950-02-03"]).lastWord
+        _ = try run(["--store", store, "visit", "start", patient, "--reason", "Wimblethwaite knee"])
+        #expect(try !hits(of: "Wimblethwaite", under: store).isEmpty, "the name is in the store's files before the erasure")
+        // A reader (plain sqlite3) holds a snapshot from before the erasure: no checkpoint can finish.
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        reader.arguments = ["sqlite3", store + "/myolog.sqlite"]
+        let input = Pipe()
+        reader.standardInput = input
+        reader.standardOutput = FileHandle.nullDevice
+        try reader.run()
+        input.fileHandleForWriting.write(Data("BEGIN;\nSELECT count(*) FROM patient_summary;\n".utf8))
+        Thread.sleep(forTimeInterval: 0.5)
+        let erase = try MyologProcess.run(["--store", store, "--as", "po", "erase", patient, "--basis", "request", "--reason", "written request"])
+        #expect(erase.status != 0 && erase.stderr.contains("erased text may remain") && erase.stderr.split(separator: "\n").count == 1, "\(erase.stderr)")
+        #expect(FileManager.default.fileExists(atPath: store + "/erasure-checkpoint.pending"))
+        let pending = try MyologProcess.run(["--store", store, "verify"])
+        #expect(pending.status == 1 && pending.stdout.contains("Erasure: NOT COMPLETE"), "\(pending.stdout)")
+        // The reader closes; the next command (any) completes the checkpoint.
+        input.fileHandleForWriting.write(Data("COMMIT;\n.quit\n".utf8))
+        try input.fileHandleForWriting.close()
+        reader.waitUntilExit()
+        let verify = try MyologProcess.run(["--store", store, "verify"])
+        #expect(verify.status == 0 && !verify.stdout.contains("Erasure"), "\(verify.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: store + "/erasure-checkpoint.pending"))
+        #expect(try hits(of: "Wimblethwaite", under: store).isEmpty)
+    }
+
     @Test("the log's payload column, read with plain SQLite, holds none of a patient's words; the views and log --json read them")
     func payloadsRestSealed() throws {
         let store = scratch.path("a")
