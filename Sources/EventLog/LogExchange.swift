@@ -40,6 +40,41 @@ public enum LogExchange {
         public var movedNothing: Bool { received.values.reduce(0, +) + sent.values.reduce(0, +) == 0 }
     }
 
+    /// Who records a disclosure, and when: before what makes a patient readable at the other side
+    /// — their key, or their sealed events — is handed over, batch by batch. A sync killed at any
+    /// instant, or a peer that never says it is done, has then recorded at least every patient
+    /// the other side can read (a batch recorded but not delivered over-reports; nothing
+    /// under-reports). Each patient is recorded once per sync and direction.
+    public struct Disclosures: Sendable {
+        /// Records, in the local log, that the local side is about to make these patients
+        /// readable at the peer.
+        public var byLocal: (@Sendable ([PatientID]) async throws -> Void)?
+        /// Records, in the peer's own log, that the peer is about to make these patients readable
+        /// here — for a peer this process writes to (a store directory, a hub); nil for a server,
+        /// which records its own before it answers.
+        public var byPeer: (@Sendable ([PatientID]) async throws -> Void)?
+
+        public init(byLocal: (@Sendable ([PatientID]) async throws -> Void)?, byPeer: (@Sendable ([PatientID]) async throws -> Void)?) {
+            (self.byLocal, self.byPeer) = (byLocal, byPeer)
+        }
+
+        /// Nothing recorded (tests and benchmarks of the exchange alone).
+        public static let none = Disclosures(byLocal: nil, byPeer: nil)
+    }
+
+    /// The patients of `events` and `keys` a receiver can read once it holds them, not yet
+    /// recorded in `recorded`; recorded through `record` first, then added to `recorded`.
+    static func disclose(_ events: some Sequence<EventEnvelope>, keys: [SealedPatientKey] = [], recorded: inout Set<PatientID>,
+                         through record: (@Sendable ([PatientID]) async throws -> Void)?) async throws {
+        guard let record else { return }
+        var fresh = Set<PatientID>()
+        for event in events where event.isSealed { if let patient = event.patient, !recorded.contains(patient) { fresh.insert(patient) } }
+        for key in keys where !recorded.contains(key.patient) { fresh.insert(key.patient) }
+        guard !fresh.isEmpty else { return }
+        try await record(fresh.sorted())
+        recorded.formUnion(fresh)
+    }
+
     /// Which way events and keys move: both (a sync), or one (head office collecting from a
     /// site that should not be sent the chain's other records).
     public struct Directions: OptionSet, Sendable {
@@ -55,8 +90,10 @@ public enum LogExchange {
     /// Syncs `local` with `peer` in `directions` (both by default): afterwards each holds every
     /// event either held, except along forked chains. The local side is a store directory or a
     /// hub (``LocalLog``); the peer any carrier.
-    public static func sync(_ local: some LocalLog, with peer: some LogPeer, batchSize: Int = 1000, directions: Directions = .both) async throws -> Report {
+    public static func sync(_ local: some LocalLog, with peer: some LogPeer, batchSize: Int = 1000, directions: Directions = .both,
+                            disclosures: Disclosures = .none) async throws -> Report {
         precondition(batchSize > 0)
+        var disclosedToPeer = Set<PatientID>(), disclosedByPeer = Set<PatientID>()
         let theirs = try await peer.summary()
         // `.local` too: a copy of this very store is let through to be named as a fork.
         guard try local.accepts(theirs.node) else {
@@ -72,9 +109,11 @@ public enum LogExchange {
             report.forks.append(place)
             // Each side keeps the other's event at the fork as evidence.
             if let theirEvent = try await peer.events(origin: origin, after: place.sequence - 1, limit: 1).first {
+                try await disclose([theirEvent], recorded: &disclosedByPeer, through: disclosures.byPeer)
                 _ = try await local.receive([theirEvent])
             }
             if let myEvent = try await local.events(origin: origin, after: place.sequence - 1, limit: 1).first {
+                try await disclose([myEvent], recorded: &disclosedToPeer, through: disclosures.byLocal)
                 _ = try await peer.receive([myEvent])
             }
         }
@@ -110,6 +149,7 @@ public enum LogExchange {
             try await pending.commitSigned(limit: limit, everything: everything) { batch in
                 let lacking = try await local.patientsLackingKeys(in: batch)
                 let keys = lacking.isEmpty ? [] : try await peer.keys(for: lacking, to: local.identity.nodeID)
+                try await disclose(batch, keys: keys, recorded: &disclosedByPeer, through: disclosures.byPeer)
                 let receipt = try await local.receive(batch, keys: keys)
                 report.add(receipt, to: \.received)
                 report.patientsReceived.formUnion(batch.lazy.filter(\.isSealed).compactMap(\.patient))
@@ -162,6 +202,7 @@ public enum LogExchange {
                 }
                 let keys = patients.isEmpty ? [] : try await local.keys(for: patients, to: theirs.node)
                 try await settle()
+                try await disclose(batch, keys: keys, recorded: &disclosedToPeer, through: disclosures.byLocal)
                 inFlight = Task { (try await peer.receive(batch, keys: keys), batch) }
             }
         }
@@ -184,17 +225,20 @@ public enum LogExchange {
             _ = await inFlight?.result
             throw error
         }
-        try await exchangeKeys(local, with: theirs.node, peer: peer, directions: directions, report: &report)
+        try await exchangeKeys(local, with: theirs.node, peer: peer, directions: directions, report: &report, disclosures: disclosures,
+                               disclosedToPeer: &disclosedToPeer, disclosedByPeer: &disclosedByPeer)
         report.forks.sort()
         return report
     }
 
     /// After the events: each side sends the other the keys of the patients whose sealed events
     /// the other holds without them — sealed to that node alone, and only if it trusts it.
-    static func exchangeKeys(_ local: some LocalLog, with node: NodeID, peer: some LogPeer, directions: Directions, report: inout Report) async throws {
+    static func exchangeKeys(_ local: some LocalLog, with node: NodeID, peer: some LogPeer, directions: Directions, report: inout Report,
+                             disclosures: Disclosures, disclosedToPeer: inout Set<PatientID>, disclosedByPeer: inout Set<PatientID>) async throws {
         let mine = directions.contains(.pull) ? try await local.patientsWithoutKeys() : []
         for chunk in stride(from: 0, to: mine.count, by: keyBatchSize).map({ Array(mine[$0..<min($0 + keyBatchSize, mine.count)]) }) {
             let keys = try await peer.keys(for: chunk, to: local.identity.nodeID)
+            try await disclose([], keys: keys, recorded: &disclosedByPeer, through: disclosures.byPeer)
             let receipt = try await local.receiveKeys(keys)
             report.keysReceived += receipt.stored
             report.patientsReceived.formUnion(keys.map(\.patient))
@@ -203,6 +247,7 @@ public enum LogExchange {
         for chunk in stride(from: 0, to: theirs.count, by: keyBatchSize).map({ Array(theirs[$0..<min($0 + keyBatchSize, theirs.count)]) }) {
             let sealed = try await local.keys(for: chunk, to: node)
             guard !sealed.isEmpty else { continue }
+            try await disclose([], keys: sealed, recorded: &disclosedToPeer, through: disclosures.byLocal)
             report.keysSent += try await peer.receiveKeys(sealed).stored
             // A key makes the events the peer already held readable: a disclosure too.
             report.patientsSent.formUnion(sealed.map(\.patient))

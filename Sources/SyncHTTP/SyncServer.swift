@@ -36,8 +36,9 @@ public struct SyncServer: Sendable {
     /// Idle connections are closed after this long.
     public static let idleTimeout = TimeAmount.seconds(30)
 
-    /// Told, when a sync ends, which node was served which patients' events or keys (never on
-    /// an event loop: it may write): how `myolog serve` records its disclosures.
+    /// Told which node is about to be served which patients' sealed events or keys — before the
+    /// response leaves, each patient once per sync (never on an event loop: it writes): how
+    /// `myolog serve` records its disclosures. When it throws, nothing is sent (503).
     let disclosed: (@Sendable (NodeID, [PatientID]) throws -> Void)?
 
     /// Serves `store`'s log, or — for a hub — `log`, with `store`'s identity and trust list.
@@ -103,7 +104,7 @@ public struct SyncServer: Sendable {
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: PeerAdmission(server: self))
         router.get(RouterPath(SyncAPI.summaryPath)) { request, context in try await summary(request, node: context.peer!) }
-        router.get(RouterPath(SyncAPI.eventsPath)) { request, _ in try await events(request) }
+        router.get(RouterPath(SyncAPI.eventsPath)) { request, context in try await events(request, node: context.peer!) }
         router.post(RouterPath(SyncAPI.eventsPath)) { request, _ in try await receive(request) }
         router.post(RouterPath(SyncAPI.syncEndedPath)) { request, _ in await ended(request) }
         router.get(RouterPath(SyncAPI.missingKeysPath)) { _, _ in Self.json(.ok, SyncAPI.patientsJSON(try await log.patientsWithoutKeys())) }
@@ -201,7 +202,24 @@ public struct SyncServer: Sendable {
         return Self.json(.ok, summary.json)
     }
 
-    private func events(_ request: Request) async throws -> Response {
+    /// Records, before the response that carries them is sent, the patients `node` is about to
+    /// be able to read: a client that never says its sync ended, or dies mid-way, has still been
+    /// recorded for everything it received. Fails closed: a disclosure that cannot be recorded
+    /// is not made.
+    private func recordDisclosure(_ request: Request, to node: NodeID, _ patients: Set<PatientID>) async throws {
+        guard let disclosed, !patients.isEmpty else { return }
+        let fresh = await ledger.unrecorded(syncID(request), node: node, patients)
+        guard !fresh.isEmpty else { return }
+        do {
+            try await NIOThreadPool.singleton.runIfActive { try disclosed(node, fresh) }
+        } catch {
+            logger.error("could not record the disclosure of \(fresh.count) patients' records to node \(node), so none was sent: \(error)")
+            throw SyncHTTPError(.serviceUnavailable, "disclosure: this server could not record the disclosure, so nothing was sent; try again later")
+        }
+        await ledger.recorded(syncID(request), node: node, fresh)
+    }
+
+    private func events(_ request: Request, node: NodeID) async throws -> Response {
         let query = request.uri.queryParameters
         guard let originText = query.get("origin"), let origin = NodeID(originText) else {
             throw SyncHTTPError(.badRequest, "origin: expected a node id (16 base32 characters) as the query parameter origin")
@@ -213,6 +231,7 @@ public struct SyncServer: Sendable {
             throw SyncHTTPError(.badRequest, "limit: expected 1 to \(SyncAPI.maximumBatch) as the query parameter limit")
         }
         let batch = try await log.events(origin: origin, after: after, limit: limit)
+        try await recordDisclosure(request, to: node, Set(batch.lazy.filter(\.isSealed).compactMap(\.patient)))
         await ledger.served(syncID(request), batch)
         SyncMetrics.sent(origin: origin, count: batch.count)
         return Response(status: .ok, headers: [.contentType: SyncAPI.batchMediaType],
@@ -262,6 +281,7 @@ public struct SyncServer: Sendable {
             throw SyncHTTPError(.badRequest, "patients: expected {\"patients\": [at most \(SyncAPI.maximumKeys) patient ids]}")
         }
         let sealed = try await log.keys(for: patients, to: node)
+        try await recordDisclosure(request, to: node, Set(sealed.map(\.patient)))
         await ledger.disclosed(syncID(request), sealed.map(\.patient))
         return Self.json(.ok, SyncAPI.keysJSON(sealed))
     }
@@ -282,15 +302,9 @@ public struct SyncServer: Sendable {
     }
 
     private func ended(_ request: Request) async -> Response {
+        // The disclosures were recorded as each response left (``recordDisclosure``): the end
+        // of a sync is only its log line.
         if let tally = await ledger.end(syncID(request)) {
-            if let disclosed, let peer = NodeID(tally.node), !tally.patients.isEmpty {
-                let patients = tally.patients.sorted()
-                do {
-                    try await NIOThreadPool.singleton.runIfActive { try disclosed(peer, patients) }
-                } catch {
-                    logger.error("could not record the disclosure of \(patients.count) patients' records to node \(peer): \(error)")
-                }
-            }
             SyncMetrics.syncEnded()
             logger.info("\(tally.line(syncID: syncID(request)))", metadata: [
                 "peer": "\(tally.node)", "sync": "\(syncID(request))", "events.sent": "\(tally.served)",
@@ -429,6 +443,27 @@ actor SyncLedger {
     }
 
     func disclosed(_ id: String, _ patients: [PatientID]) { open[id]?.patients.formUnion(patients) }
+
+    /// Patients already recorded as disclosed, per node and sync id (bounded like `open`: a
+    /// forgotten sync only means a patient is recorded again — over-reporting, never under).
+    private var recordedDisclosures: [String: Set<PatientID>] = [:]
+    private var recordedOrder: [String] = []
+
+    /// Those of `patients` not yet recorded as disclosed to `node` in sync `id`.
+    func unrecorded(_ id: String, node: NodeID, _ patients: Set<PatientID>) -> [PatientID] {
+        patients.subtracting(recordedDisclosures[node.rawValue + " " + id] ?? []).sorted()
+    }
+
+    func recorded(_ id: String, node: NodeID, _ patients: [PatientID]) {
+        // A client that names no sync is recorded on every response: nothing to tell its syncs apart by.
+        guard id != "-" else { return }
+        let key = node.rawValue + " " + id
+        if recordedDisclosures[key] == nil {
+            recordedOrder.append(key)
+            if recordedOrder.count > Self.capacity { recordedDisclosures[recordedOrder.removeFirst()] = nil }
+        }
+        recordedDisclosures[key, default: []].formUnion(patients)
+    }
 
     func received(_ id: String, _ receipt: ReceiveSummary) {
         for (origin, count) in receipt.stored { open[id]?.received[origin, default: 0] += count }

@@ -71,10 +71,10 @@ struct HubSyncCommand: AsyncParsableCommand {
     /// records what it disclosed.
     private func sync(_ hub: Hub, withServer store: EventStore, by user: String) async throws -> Moves {
         let report = try await HTTPLogPeer.withConnection(to: site, as: NodeCertificate(identity: store.identity), trusting: store.accepts) { remote in
-            try await LogExchange.sync(hub, with: remote, batchSize: min(batchSize, SyncAPI.maximumBatch), directions: collect ? .pull : .both)
-        }
-        if !report.patientsSent.isEmpty {
-            try global.record(RecordAccessed(action: .disclosure, command: "hub sync", patients: Array(report.patientsSent), purpose: global.purpose, peer: report.peer.node), in: store, by: user)
+            let node = try await remote.summary().node
+            let disclosures = LogExchange.Disclosures(byLocal: SyncCommand.recorder(store, to: node, command: "hub sync", purpose: global.purpose, by: user), byPeer: nil)
+            return try await LogExchange.sync(hub, with: remote, batchSize: min(batchSize, SyncAPI.maximumBatch), directions: collect ? .pull : .both,
+                                              disclosures: disclosures)
         }
         return Moves(hubReceived: report.received, hubSent: report.sent, keysReceived: report.keysReceived, keysSent: report.keysSent,
                      heldBack: report.heldBack, forks: report.forks, awaitingTrust: report.awaitingTrust, site: report.peer.node, name: report.peer.site)
@@ -82,13 +82,12 @@ struct HubSyncCommand: AsyncParsableCommand {
 
     /// The site's store directory is the near side; each side records what it disclosed.
     private func sync(_ hub: Hub, withDirectory siteStore: EventStore, store: EventStore, by user: String) async throws -> Moves {
-        let report = try await LogExchange.sync(siteStore, with: hub, batchSize: batchSize, directions: collect ? .push : .both)
-        if !report.patientsSent.isEmpty {
-            try global.record(RecordAccessed(action: .disclosure, command: "hub sync", patients: Array(report.patientsSent), purpose: global.purpose, peer: store.identity.nodeID), in: siteStore, by: user)
-        }
-        if !report.patientsReceived.isEmpty {
-            try global.record(RecordAccessed(action: .disclosure, command: "hub sync", patients: Array(report.patientsReceived), purpose: global.purpose, peer: siteStore.identity.nodeID), in: store, by: user)
-        }
+        // The site is the near side: what it sends, it records in its log; what the hub sends,
+        // the hub records in its own (its store directory; PostgreSQL gets it with the hub's chain).
+        let disclosures = LogExchange.Disclosures(
+            byLocal: SyncCommand.recorder(siteStore, to: store.identity.nodeID, command: "hub sync", purpose: global.purpose, by: user),
+            byPeer: SyncCommand.recorder(store, to: siteStore.identity.nodeID, command: "hub sync", purpose: global.purpose, by: user))
+        let report = try await LogExchange.sync(siteStore, with: hub, batchSize: batchSize, directions: collect ? .push : .both, disclosures: disclosures)
         // What the site sent, the hub received.
         return Moves(hubReceived: report.sent, hubSent: report.received, keysReceived: report.keysSent, keysSent: report.keysReceived,
                      heldBack: report.heldBack, forks: report.forks, awaitingTrust: report.awaitingTrust, site: siteStore.identity.nodeID, name: siteStore.identity.site)

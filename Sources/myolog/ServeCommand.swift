@@ -57,7 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "myolog.serve")
         let purpose = global.purpose
-        // Each sync's disclosures, recorded when it ends, under the operator who started serve.
+        // Each response's disclosures, recorded before it is sent, under the operator who started serve.
         let server = try SyncServer(store: store, logger: logger) { peer, patients in
             _ = try store.append([RecordAccessed(action: .disclosure, command: "serve", patients: patients, purpose: purpose, peer: peer).newEvent], author: user)
         }

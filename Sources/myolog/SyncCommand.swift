@@ -58,28 +58,37 @@ struct SyncCommand: AsyncParsableCommand {
         if !openForks.isEmpty { throw ExitCode(3) }
     }
 
-    /// Syncs, then records what this store disclosed to the peer (the patients whose events it
-    /// sent) — and, with a peer directory, what the peer's store disclosed to this one, in that
-    /// store's own log. A server peer records its side itself (`myolog serve`).
-    private func recordDisclosure(of patients: Set<PatientID>, to peer: NodeID, in store: EventStore, by user: String) throws {
-        guard !patients.isEmpty else { return }
-        try global.record(RecordAccessed(action: .disclosure, command: "sync", patients: Array(patients), purpose: global.purpose, peer: peer), in: store, by: user)
+    /// Records, in `store`'s log, that it is about to make `patients` readable at `peer`: called
+    /// by the exchange before each batch or key leaves (``LogExchange/Disclosures``), so a sync
+    /// killed at any instant has recorded everything the peer can read.
+    static func recorder(_ store: EventStore, to peer: NodeID, command: String, purpose: RecordAccessed.Purpose,
+                         by user: String) -> @Sendable ([PatientID]) async throws -> Void {
+        { patients in
+            do {
+                _ = try store.append([RecordAccessed(action: .disclosure, command: command, patients: patients, purpose: purpose, peer: peer).newEvent], author: user)
+            } catch {
+                throw CommandFailure("audit: the disclosure to node \(peer) could not be recorded, so nothing more is sent: \(error)")
+            }
+        }
     }
 
+    /// Syncs; each side records what it discloses before it leaves: this store what it sends,
+    /// and — with a peer directory — the peer's store what it sends here, in its own log. A
+    /// server peer records its side itself (`myolog serve`), per response.
     private func exchange(_ local: EventStore, by user: String) async throws -> LogExchange.Report {
-        let report: LogExchange.Report
         if peer.lowercased().hasPrefix("http://") || peer.lowercased().hasPrefix("https://") {
-            report = try await HTTPLogPeer.withConnection(to: peer, as: NodeCertificate(identity: local.identity), trusting: local.accepts) { remote in
-                try await LogExchange.sync(local, with: remote, batchSize: batchSize)
+            return try await HTTPLogPeer.withConnection(to: peer, as: NodeCertificate(identity: local.identity), trusting: local.accepts) { remote in
+                let node = try await remote.summary().node
+                let disclosures = LogExchange.Disclosures(byLocal: Self.recorder(local, to: node, command: "sync", purpose: global.purpose, by: user), byPeer: nil)
+                return try await LogExchange.sync(local, with: remote, batchSize: batchSize, disclosures: disclosures)
             }
-        } else {
-            // The same rule as HTTPS: both stores must trust each other — this one first.
-            let other = try PeerDirectory.open(peer, besides: local, field: "peer",
-                                               wanted: "the directory of another clinic machine's store, or https://HOST:PORT")
-            report = try await LogExchange.sync(local, with: other, batchSize: batchSize)
-            try recordDisclosure(of: report.patientsReceived, to: local.identity.nodeID, in: other, by: user)
         }
-        try recordDisclosure(of: report.patientsSent, to: report.peer.node, in: local, by: user)
-        return report
+        // The same rule as HTTPS: both stores must trust each other — this one first.
+        let other = try PeerDirectory.open(peer, besides: local, field: "peer",
+                                           wanted: "the directory of another clinic machine's store, or https://HOST:PORT")
+        let disclosures = LogExchange.Disclosures(
+            byLocal: Self.recorder(local, to: other.identity.nodeID, command: "sync", purpose: global.purpose, by: user),
+            byPeer: Self.recorder(other, to: local.identity.nodeID, command: "sync", purpose: global.purpose, by: user))
+        return try await LogExchange.sync(local, with: other, batchSize: batchSize, disclosures: disclosures)
     }
 }
