@@ -34,7 +34,7 @@ node() { "$BIN" --store "$1" --json id | python3 -c 'import json, sys; print(jso
 SERVER=$!
 for _ in $(seq 100); do grep -q Listening "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
 URL=$(grep -o 'https://[0-9.]*:[0-9]*' "$WORK/serve.out")
-BEFORE=$(sqlite3 "$WORK/clinic/myolog.sqlite" 'SELECT count(*) FROM events')
+BEFORE=$(sqlite3 "$WORK/clinic/myolog.sqlite" "SELECT count(*) FROM events WHERE type <> 'RecordAccessed'")
 
 # Run inside the temporary directory: Schemathesis keeps caches in its working directory, and
 # a test run must leave the checkout as it found it.
@@ -44,7 +44,7 @@ SCHEMA="$PWD/Schemas/sync-api.openapi.json" HOOKS="$PWD/Tools"
     --checks all --exclude-checks positive_data_acceptance --max-examples "$EXAMPLES" --workers 1 --seed 1 --no-color \
     --generation-database none)
 
-AFTER=$(sqlite3 "$WORK/clinic/myolog.sqlite" 'SELECT count(*) FROM events')
+AFTER=$(sqlite3 "$WORK/clinic/myolog.sqlite" "SELECT count(*) FROM events WHERE type <> 'RecordAccessed'")
 [ "$BEFORE" = "$AFTER" ] || { echo "schemathesis.sh: generated requests changed the log ($BEFORE → $AFTER events)" >&2; exit 1; }
 "$BIN" --store "$WORK/clinic" verify > /dev/null || { echo "schemathesis.sh: the store fails verify after the run" >&2; exit 1; }
-echo "schemathesis.sh: ok — no failed check; the log is unchanged ($AFTER events) and verifies"
+echo "schemathesis.sh: ok — no failed check; the log is unchanged but for the access records of what was disclosed ($AFTER other events) and verifies"

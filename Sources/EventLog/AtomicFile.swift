@@ -8,8 +8,10 @@ import Foundation
 public enum AtomicFile {
     /// Refuses `url` unless it is a new path in an existing directory or, with `replacing`, an
     /// existing regular file. `field` names the option in the refusal.
-    public static func checkTarget(_ url: URL, replacing: Bool, field: String = "out") throws {
-        try refuseInsideStore(url, field: field)
+    /// `storeFile`: the file is one of the store's own (`hub.json`), written by Myolog into its
+    /// store directory — never a path a user named.
+    public static func checkTarget(_ url: URL, replacing: Bool, field: String = "out", storeFile: Bool = false) throws {
+        if !storeFile { try refuseInsideStore(url, field: field) }
         var status = stat()
         if lstat(url.path, &status) == 0 {
             let kind = status.st_mode & S_IFMT
@@ -69,8 +71,8 @@ public enum AtomicFile {
 
     /// Checks the target (``checkTarget(_:replacing:field:)``), then writes it through `body`
     /// atomically (mode 0600: exports hold health data).
-    public static func write<T>(to url: URL, replacing: Bool, field: String = "out", _ body: (FileHandle) throws -> T) throws -> T {
-        try checkTarget(url, replacing: replacing, field: field)
+    public static func write<T>(to url: URL, replacing: Bool, field: String = "out", storeFile: Bool = false, _ body: (FileHandle) throws -> T) throws -> T {
+        try checkTarget(url, replacing: replacing, field: field, storeFile: storeFile)
         let directory = url.deletingLastPathComponent()
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)

@@ -48,13 +48,13 @@ public enum LogExchange {
     public struct Disclosures: Sendable {
         /// Records, in the local log, that the local side is about to make these patients
         /// readable at the peer.
-        public var byLocal: (@Sendable ([PatientID]) async throws -> Void)?
+        public var byLocal: (@Sendable (_ recipient: NodeID, _ patients: [PatientID]) async throws -> Void)?
         /// Records, in the peer's own log, that the peer is about to make these patients readable
         /// here — for a peer this process writes to (a store directory, a hub); nil for a server,
         /// which records its own before it answers.
-        public var byPeer: (@Sendable ([PatientID]) async throws -> Void)?
+        public var byPeer: (@Sendable (_ recipient: NodeID, _ patients: [PatientID]) async throws -> Void)?
 
-        public init(byLocal: (@Sendable ([PatientID]) async throws -> Void)?, byPeer: (@Sendable ([PatientID]) async throws -> Void)?) {
+        public init(byLocal: (@Sendable (_ recipient: NodeID, _ patients: [PatientID]) async throws -> Void)?, byPeer: (@Sendable (_ recipient: NodeID, _ patients: [PatientID]) async throws -> Void)?) {
             (self.byLocal, self.byPeer) = (byLocal, byPeer)
         }
 
@@ -64,14 +64,14 @@ public enum LogExchange {
 
     /// The patients of `events` and `keys` a receiver can read once it holds them, not yet
     /// recorded in `recorded`; recorded through `record` first, then added to `recorded`.
-    static func disclose(_ events: some Sequence<EventEnvelope>, keys: [SealedPatientKey] = [], recorded: inout Set<PatientID>,
-                         through record: (@Sendable ([PatientID]) async throws -> Void)?) async throws {
+    static func disclose(_ events: some Sequence<EventEnvelope>, keys: [SealedPatientKey] = [], to recipient: NodeID, recorded: inout Set<PatientID>,
+                         through record: (@Sendable (_ recipient: NodeID, _ patients: [PatientID]) async throws -> Void)?) async throws {
         guard let record else { return }
         var fresh = Set<PatientID>()
         for event in events where event.isSealed { if let patient = event.patient, !recorded.contains(patient) { fresh.insert(patient) } }
         for key in keys where !recorded.contains(key.patient) { fresh.insert(key.patient) }
         guard !fresh.isEmpty else { return }
-        try await record(fresh.sorted())
+        try await record(recipient, fresh.sorted())
         recorded.formUnion(fresh)
     }
 
@@ -109,11 +109,11 @@ public enum LogExchange {
             report.forks.append(place)
             // Each side keeps the other's event at the fork as evidence.
             if let theirEvent = try await peer.events(origin: origin, after: place.sequence - 1, limit: 1).first {
-                try await disclose([theirEvent], recorded: &disclosedByPeer, through: disclosures.byPeer)
+                try await disclose([theirEvent], to: local.identity.nodeID, recorded: &disclosedByPeer, through: disclosures.byPeer)
                 _ = try await local.receive([theirEvent])
             }
             if let myEvent = try await local.events(origin: origin, after: place.sequence - 1, limit: 1).first {
-                try await disclose([myEvent], recorded: &disclosedToPeer, through: disclosures.byLocal)
+                try await disclose([myEvent], to: theirs.node, recorded: &disclosedToPeer, through: disclosures.byLocal)
                 _ = try await peer.receive([myEvent])
             }
         }
@@ -149,7 +149,7 @@ public enum LogExchange {
             try await pending.commitSigned(limit: limit, everything: everything) { batch in
                 let lacking = try await local.patientsLackingKeys(in: batch)
                 let keys = lacking.isEmpty ? [] : try await peer.keys(for: lacking, to: local.identity.nodeID)
-                try await disclose(batch, keys: keys, recorded: &disclosedByPeer, through: disclosures.byPeer)
+                try await disclose(batch, keys: keys, to: local.identity.nodeID, recorded: &disclosedByPeer, through: disclosures.byPeer)
                 let receipt = try await local.receive(batch, keys: keys)
                 report.add(receipt, to: \.received)
                 report.patientsReceived.formUnion(batch.lazy.filter(\.isSealed).compactMap(\.patient))
@@ -202,7 +202,7 @@ public enum LogExchange {
                 }
                 let keys = patients.isEmpty ? [] : try await local.keys(for: patients, to: theirs.node)
                 try await settle()
-                try await disclose(batch, keys: keys, recorded: &disclosedToPeer, through: disclosures.byLocal)
+                try await disclose(batch, keys: keys, to: theirs.node, recorded: &disclosedToPeer, through: disclosures.byLocal)
                 inFlight = Task { (try await peer.receive(batch, keys: keys), batch) }
             }
         }
@@ -238,7 +238,7 @@ public enum LogExchange {
         let mine = directions.contains(.pull) ? try await local.patientsWithoutKeys() : []
         for chunk in stride(from: 0, to: mine.count, by: keyBatchSize).map({ Array(mine[$0..<min($0 + keyBatchSize, mine.count)]) }) {
             let keys = try await peer.keys(for: chunk, to: local.identity.nodeID)
-            try await disclose([], keys: keys, recorded: &disclosedByPeer, through: disclosures.byPeer)
+            try await disclose([], keys: keys, to: local.identity.nodeID, recorded: &disclosedByPeer, through: disclosures.byPeer)
             let receipt = try await local.receiveKeys(keys)
             report.keysReceived += receipt.stored
             report.patientsReceived.formUnion(keys.map(\.patient))
@@ -247,7 +247,7 @@ public enum LogExchange {
         for chunk in stride(from: 0, to: theirs.count, by: keyBatchSize).map({ Array(theirs[$0..<min($0 + keyBatchSize, theirs.count)]) }) {
             let sealed = try await local.keys(for: chunk, to: node)
             guard !sealed.isEmpty else { continue }
-            try await disclose([], keys: sealed, recorded: &disclosedToPeer, through: disclosures.byLocal)
+            try await disclose([], keys: sealed, to: node, recorded: &disclosedToPeer, through: disclosures.byLocal)
             report.keysSent += try await peer.receiveKeys(sealed).stored
             // A key makes the events the peer already held readable: a disclosure too.
             report.patientsSent.formUnion(sealed.map(\.patient))

@@ -29,6 +29,6 @@ struct HubOptions: ParsableArguments {
     /// Keeps the server's address (never its password) beside the hub's node key.
     static func remember(_ connection: HubConnection, in directory: URL) throws {
         let json = JSONValue.object(["host": .string(connection.host), "port": .int(connection.port), "database": .string(connection.database), "user": .string(connection.user)])
-        try AtomicFile.write(to: directory.appendingPathComponent(fileName), replacing: true, field: "store") { try $0.write(contentsOf: Data((json.canonicalString + "\n").utf8)) }
+        try AtomicFile.write(to: directory.appendingPathComponent(fileName), replacing: true, field: "store", storeFile: true) { try $0.write(contentsOf: Data((json.canonicalString + "\n").utf8)) }
     }
 }

@@ -61,9 +61,9 @@ struct SyncCommand: AsyncParsableCommand {
     /// Records, in `store`'s log, that it is about to make `patients` readable at `peer`: called
     /// by the exchange before each batch or key leaves (``LogExchange/Disclosures``), so a sync
     /// killed at any instant has recorded everything the peer can read.
-    static func recorder(_ store: EventStore, to peer: NodeID, command: String, purpose: RecordAccessed.Purpose,
-                         by user: String) -> @Sendable ([PatientID]) async throws -> Void {
-        { patients in
+    static func recorder(_ store: EventStore, command: String, purpose: RecordAccessed.Purpose,
+                         by user: String) -> @Sendable (_ peer: NodeID, _ patients: [PatientID]) async throws -> Void {
+        { peer, patients in
             do {
                 _ = try store.append([RecordAccessed(action: .disclosure, command: command, patients: patients, purpose: purpose, peer: peer).newEvent], author: user)
             } catch {
@@ -78,8 +78,7 @@ struct SyncCommand: AsyncParsableCommand {
     private func exchange(_ local: EventStore, by user: String) async throws -> LogExchange.Report {
         if peer.lowercased().hasPrefix("http://") || peer.lowercased().hasPrefix("https://") {
             return try await HTTPLogPeer.withConnection(to: peer, as: NodeCertificate(identity: local.identity), trusting: local.accepts) { remote in
-                let node = try await remote.summary().node
-                let disclosures = LogExchange.Disclosures(byLocal: Self.recorder(local, to: node, command: "sync", purpose: global.purpose, by: user), byPeer: nil)
+                let disclosures = LogExchange.Disclosures(byLocal: Self.recorder(local, command: "sync", purpose: global.purpose, by: user), byPeer: nil)
                 return try await LogExchange.sync(local, with: remote, batchSize: batchSize, disclosures: disclosures)
             }
         }
@@ -87,8 +86,8 @@ struct SyncCommand: AsyncParsableCommand {
         let other = try PeerDirectory.open(peer, besides: local, field: "peer",
                                            wanted: "the directory of another clinic machine's store, or https://HOST:PORT")
         let disclosures = LogExchange.Disclosures(
-            byLocal: Self.recorder(local, to: other.identity.nodeID, command: "sync", purpose: global.purpose, by: user),
-            byPeer: Self.recorder(other, to: local.identity.nodeID, command: "sync", purpose: global.purpose, by: user))
+            byLocal: Self.recorder(local, command: "sync", purpose: global.purpose, by: user),
+            byPeer: Self.recorder(other, command: "sync", purpose: global.purpose, by: user))
         return try await LogExchange.sync(local, with: other, batchSize: batchSize, disclosures: disclosures)
     }
 }
