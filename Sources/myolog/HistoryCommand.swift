@@ -21,7 +21,12 @@ struct HistoryCommand: ParsableCommand {
         let store = try global.openStore()
         let entry = try store.read { try $0.resolveEvent(event) }
         let trail = try global.recordedRead(.read, command: "history", patients: entry.patient.map { [$0] } ?? [], detail: entry.id.rawValue, in: store, by: user) {
-            try store.read { try AuditTrail($0).history(of: entry) }
+            try store.read { reader in
+                // The entry's patient's events checked first (CheckedRecord): an altered entry or
+                // amendment is refused, not shown.
+                if let patient = entry.patient { _ = try CheckedRecord.events(of: patient, in: reader) }
+                return try AuditTrail(reader).history(of: entry)
+            }
         }
         if global.json {
             print(try CanonicalEncoder().string(trail))

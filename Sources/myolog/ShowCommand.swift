@@ -31,7 +31,9 @@ struct ShowCommand: ParsableCommand {
         let view = try global.recordedRead(.read, command: "show", patients: [id], in: store, by: user) {
             try store.read { reader -> PatientView in
                 try ClinicalSession.requireReadable(id, in: reader)
-                guard let view = try PatientViews(reader).show(id, travel) else {
+                // Folded from the patient's checked events, not read from the view rows: a row
+                // edited in the file is never shown as the record (CheckedRecord).
+                guard let view = try PatientViews(reader).checkedShow(id, travel) else {
                     throw try NotShown.refusal(id, in: reader)
                 }
                 return view

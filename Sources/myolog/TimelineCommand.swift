@@ -28,7 +28,7 @@ struct TimelineCommand: ParsableCommand {
         let lines = try global.recordedRead(.read, command: "timeline", patients: [id], in: store, by: user) {
             try store.read { reader in
                 try ClinicalSession.requireReadable(id, in: reader)
-                return try AuditTrail(reader).timeline(id, time.travel)
+                return try AuditTrail(reader).timeline(of: CheckedRecord.events(of: id, in: reader), time.travel)
             }
         }
         if global.json {

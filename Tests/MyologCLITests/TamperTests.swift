@@ -261,6 +261,31 @@ struct LaunderingTests {
         }
     }
 
+    @Test("what a clinician acts on comes from signed events: a view row edited in the file is not shown; a peer's altered event makes show, timeline and history refuse in one line — issue 29", arguments: [TamperTests.Tamper.flipPayloadByte, .rehashEditedScore])
+    func readsCheckTheRecord(_ tamper: TamperTests.Tamper) throws {
+        let (store, node, peer) = try TamperTests().clinic(in: scratch)
+        #expect(try MyologProcess.run(["--store", peer, "sync", store]).status == 0)
+        let database = try DatabaseQueue(path: peer + "/myolog.sqlite")
+        // The patient whose four pain scores clinic() recorded: apply(_:) alters the third.
+        let listed = try MyologProcess.run(["--store", store, "patients", "--json"]).stdout
+        let patient = try #require(JSONParser.parse(listed.trimmingCharacters(in: .whitespacesAndNewlines)).arrayValueForTest.first?.objectValue?["patientId"]?.stringValue)
+        let name = try #require(try database.read { try String.fetchOne($0, sql: "SELECT name FROM patient_summary WHERE patient = ?", arguments: [patient]) })
+        // A view row edited with sqlite3: show, folded from the signed events, shows the truth.
+        try database.write { try $0.execute(sql: "UPDATE patient_summary SET name = 'Vera FORGED' WHERE patient = ?", arguments: [patient]) }
+        let shown = try MyologProcess.run(["--store", peer, "show", patient])
+        #expect(shown.status == 0 && shown.stdout.contains(name) && !shown.stdout.contains("FORGED"), "\(shown.stdout)\(shown.stderr)")
+        // The clinic's pain score altered inside the peer's file (the peer's own chain is intact,
+        // so it can still record accesses): every read of that patient refuses.
+        let sequence = try TamperTests().apply(tamper, to: peer, node: node)
+        #expect(try database.read { try String.fetchOne($0, sql: "SELECT patient FROM events WHERE origin = ? AND sequence = ?", arguments: [node, sequence]) } == patient)
+        let event = try #require(try database.read { try String.fetchOne($0, sql: "SELECT id FROM events WHERE patient = ? ORDER BY sequence LIMIT 1", arguments: [patient]) })
+        for command in [["show", patient], ["timeline", patient], ["history", event], ["show", patient, "--as-of", "2100-01-01"]] {
+            let result = try MyologProcess.run(["--store", peer] + command)
+            #expect(result.status != 0 && result.stderr.contains("do not check against their signed chains") && result.stdout.isEmpty, "\(command): \(result.stdout)\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
+        }
+    }
+
     @Test("views edited in the file: verify names the patient, table and column but no value; values only with --show-values to a named reader, recorded first — issue 29")
     func verifyShowsNoValues() throws {
         let (store, _, _) = try TamperTests().clinic(in: scratch)
