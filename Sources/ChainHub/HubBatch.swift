@@ -58,6 +58,12 @@ final class HubBatch: ReceiveLedger, KeyLedger {
 
     var holdsHeldEvents: Bool { !held.isEmpty || !heldInserts.isEmpty }
 
+    /// Every held event of the batch's origins is loaded with the batch (Hub+Receive).
+    func waiting(of origin: NodeID) throws -> (events: Int, bytes: Int) {
+        let events = held.values.filter { $0.origin == origin }
+        return (events.count, events.reduce(0) { $0 + $1.canonicalText.utf8.count })
+    }
+
     func hold(_ event: EventEnvelope) throws {
         let place = ChainPlace(origin: event.origin, sequence: event.sequence)
         guard held[place] == nil, heldInserts[place] == nil else { return }

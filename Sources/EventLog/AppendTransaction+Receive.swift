@@ -26,6 +26,12 @@ extension AppendTransaction: ReceiveLedger {
         holdsHeldEvents = true
     }
 
+    public func waiting(of origin: NodeID) throws -> (events: Int, bytes: Int) {
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT count(*), coalesce(sum(length(CAST(envelope AS BLOB))), 0) FROM held_events WHERE origin = ?"),
+                                   arguments: [origin.rawValue])
+        return (row?[0] ?? 0, row?[1] ?? 0)
+    }
+
     public func takeHeld(origin: NodeID, sequence: Int) throws -> EventEnvelope? {
         guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT envelope FROM held_events WHERE origin = ? AND sequence = ?"),
                                              arguments: [origin.rawValue, sequence]) else { return nil }

@@ -24,6 +24,9 @@ public protocol ReceiveLedger: AnyObject {
     var holdsHeldEvents: Bool { get }
     /// Keeps `event` aside (ahead of a gap, or for trust); one already waiting at its place is kept.
     func hold(_ event: EventEnvelope) throws
+    /// How many events of `origin` wait (held back), and their bytes, as stored before this
+    /// transaction: what bounds the events an untrusted origin may park here.
+    func waiting(of origin: NodeID) throws -> (events: Int, bytes: Int)
     /// Removes and returns the event waiting at `origin`'s `sequence`, if any.
     func takeHeld(origin: NodeID, sequence: Int) throws -> EventEnvelope?
     /// Keeps `event` as evidence of a fork.
@@ -48,6 +51,8 @@ public struct ReceiveState {
     /// The last event received and stored by this transaction, per origin.
     var receivedHeads: [NodeID: EventEnvelope] = [:]
     var trustByOrigin: [NodeID: PeerTrust] = [:]
+    /// What waits of each untrusted origin, as this transaction leaves it.
+    var waitingForTrust: [NodeID: (events: Int, bytes: Int)] = [:]
     /// The events this transaction stored, in order (held-back ones it released included).
     public internal(set) var stored: [EventEnvelope] = []
 
@@ -139,13 +144,27 @@ extension ReceiveLedger {
         case .local, .trusted: break
         case .removed: return .originRemoved
         case .unknown:
+            // Bounded: a peer (or a bundle) cannot fill this store with an untrusted origin's
+            // events. Beyond the bound the batch is refused whole, naming the origin.
+            var waiting = try receiveState.waitingForTrust[event.origin] ?? self.waiting(of: event.origin)
+            let bytes = event.canonicalText.utf8.count
+            guard waiting.events < Self.maximumWaitingEvents, waiting.bytes + bytes <= Self.maximumWaitingBytes else {
+                throw refusal(event, "origin \(event.origin) is not in this store's trust list and already has \(waiting.events) events (\(waiting.bytes) bytes) waiting for trust, the most kept per untrusted origin (\(Self.maximumWaitingEvents) events, \(Self.maximumWaitingBytes >> 20) MiB): add it to the trust list first (`myolog peer add \(event.origin)`) if it is one of the clinic's machines")
+            }
             try hold(event)
+            waiting.events += 1
+            waiting.bytes += bytes
+            receiveState.waitingForTrust[event.origin] = waiting
             return .awaitingTrust
         }
         let receipt = try place(event)
         if receipt == .stored { try releaseHeld(after: event) }
         return receipt
     }
+
+    /// The most events, and bytes, kept waiting for trust per origin not in the trust list.
+    public static var maximumWaitingEvents: Int { 10_000 }
+    public static var maximumWaitingBytes: Int { 16 << 20 }
 
     /// Checks what a whole batch must satisfy once every event of it was offered: each origin
     /// this transaction stored events of ends on a signed event, so nothing enters the log that

@@ -210,6 +210,20 @@ struct HardeningCLITests {
         #expect(try MyologProcess.run(["--store", store, "patient", "update", patient, "--name", "Vera\nLane"]).status != 0)
     }
 
+    @Test("a store that trusts nobody keeps at most 10,000 events of an untrusted origin waiting; beyond that a bundle is refused in one line and its batch writes nothing — issue 29")
+    func untrustedWaitingIsBounded() throws {
+        let source = scratch.path("flood"), target = scratch.path("target"), bundle = scratch.path("flood.myolog")
+        #expect(try MyologProcess.run(["--store", source, "demo", "generate", "--patients", "210", "--events-per-patient", "50", "--seed", "7"]).status == 0)
+        #expect(try MyologProcess.run(["--store", source, "bundle", "export", "--out", bundle]).status == 0)
+        #expect(try MyologProcess.run(["--store", target, "init", "--site", "Target"]).status == 0)
+        let imported = try MyologProcess.run(["--store", target, "bundle", "import", bundle])
+        #expect(imported.status != 0 && imported.stderr.contains("waiting for trust") && imported.stderr.contains("peer add"), "\(imported.stdout)\(imported.stderr)")
+        #expect(imported.stderr.split(separator: "\n").count == 1, "\(imported.stderr)")
+        let waiting = try DatabaseQueue(path: target + "/myolog.sqlite").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM held_events") ?? 0 }
+        #expect(waiting <= 10_000, "\(waiting) events wait")
+        #expect(try MyologProcess.run(["--store", target, "verify"]).status == 0)
+    }
+
     @Test("names and authors: bidi overrides, zero-width and control characters, huge graphemes refused; echoes escaped to one visible line", arguments: [
         ("name", "Mia\u{202E}nospmohT"), ("name", "Mia\u{200B}Thompson"), ("name", "Mia\u{2066}X\u{2069}"), ("name", "a" + String(repeating: "\u{301}", count: 3000)),
         ("author", "al\u{1B}[2Jex"), ("author", "alex\nroot"), ("author", "\u{FEFF}alex"),
