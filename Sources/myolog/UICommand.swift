@@ -17,7 +17,7 @@ struct UICommand: AsyncParsableCommand {
             printed address, and nothing else — other accounts on this machine can reach
             127.0.0.1 too, and they are shown nothing. Anyone with the address can read what the
             viewer shows until it stops: keep it to yourself. The token is printed once, here, and
-            written nowhere else.
+            written nowhere else. A request naming another host (a DNS rebinding page) is refused.
 
             The patient page is the same page `myolog report` writes (pain chart, body chart,
             visits, timeline, provenance). Nothing can be changed through it (GET only). Every page

@@ -34,8 +34,9 @@ struct ViewerCLITests {
     }
 
     /// Starts `ui` on `store` and reads its token from the one line it prints.
-    func startViewer(_ store: String, name: String = "ui", options: [String] = [], address: String = #"http://127\.0\.0\.1:\d+"#) throws -> Viewer {
-        let server = try HTTPSyncCLITests.Server(store: store, scratch: scratch, name: name, command: ["ui", "--listen", "127.0.0.1:0"] + options, address: address)
+    func startViewer(_ store: String, name: String = "ui", listen: String = "127.0.0.1:0", options: [String] = [],
+                     address: String = #"http://127\.0\.0\.1:\d+"#) throws -> Viewer {
+        let server = try HTTPSyncCLITests.Server(store: store, scratch: scratch, name: name, command: ["ui", "--listen", listen] + options, address: address)
         let line = try String(contentsOf: server.stdout, encoding: .utf8)
         guard let match = line.firstMatch(of: #/\?token=([A-Za-z0-9_-]{43}) /#) else {
             _ = server.stop()
@@ -55,7 +56,7 @@ struct ViewerCLITests {
 
     /// `curl -i` of `url`; `prefix` runs it through another command (`runuser -u nobody --`).
     func fetch(_ url: String, _ options: [String] = [], as prefix: [String] = []) throws -> Answer {
-        let result = try MyologProcess.run(prefix + ["curl", "-sS", "--max-time", "10", "-i", "--path-as-is"] + options + [url],
+        let result = try MyologProcess.run(prefix + ["curl", "-sS", "--max-time", "10", "-i", "-g", "--path-as-is"] + options + [url],
                                            executable: URL(fileURLWithPath: "/usr/bin/env"))
         guard result.status == 0, let end = result.stdout.range(of: "\r\n\r\n") else {
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "curl \(url): \(result.status) \(result.stderr)"])
@@ -224,6 +225,33 @@ struct ViewerCLITests {
         for file in files {
             let data = FileManager.default.contents(atPath: store + "/" + file) ?? Data()
             #expect(data.range(of: Data(viewer.token.utf8)) == nil, "\(file) holds the token")
+        }
+    }
+
+    @Test("a request naming another host (DNS rebinding) is 421 even with the cookie or the token: nothing shown, no cookie set, nothing recorded; the address as bound and localhost are this viewer",
+          arguments: [("127.0.0.1", "127.0.0.1"), ("[::1]", "::1")])
+    func refusedForAnotherHost(_ host: String, _ address: String) throws {
+        let (store, patient, name, names) = try demo()
+        let viewer = try startViewer(store, listen: host + ":0", address: "http://" + NSRegularExpression.escapedPattern(for: host) + #":\d+"#)
+        defer { _ = viewer.server.stop() }
+        let port = try #require(viewer.url.split(separator: ":").last.flatMap { Int($0) })
+        let before = try eventCount(store)
+        // As a rebinding page's requests arrive: evil.example resolving to the viewer's address.
+        let rebound = ["--resolve", "evil.example:\(port):\(address)"]
+        for (url, options) in [("http://evil.example:\(port)/patients/\(patient)", rebound + ["-b", viewer.cookie]),
+                               ("http://evil.example:\(port)/?token=\(viewer.token)", rebound),
+                               (viewer.url + "/patients/\(patient)", ["-H", "Host: \(host):\(port + 1)", "-b", viewer.cookie]),
+                               (viewer.url + "/patients/\(patient)", ["-H", "Host: \(host)", "-b", viewer.cookie]),
+                               (viewer.url + "/patients/\(patient)", ["-H", "Host:", "-b", viewer.cookie])] {
+            let answer = try fetch(url, options)
+            #expect(answer.status == 421, "\(url) \(options): \(answer.head)")
+            #expect(answer.header("Set-Cookie") == nil && !names.contains { answer.body.contains($0) }, "\(answer.head)\n\(answer.body)")
+        }
+        #expect(try eventCount(store) == before, "a refused request recorded something")
+        // The viewer's own names pass: the address as bound, and localhost.
+        for own in ["\(host):\(port)", "localhost:\(port)"] {
+            let answer = try fetch(viewer.url + "/patients/\(patient)", ["-H", "Host: \(own)", "-b", viewer.cookie])
+            #expect(answer.status == 200 && answer.body.contains(name), "\(own): \(answer.head)")
         }
     }
 
