@@ -94,7 +94,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // The per-run token of `ui` (random bytes, SHA-256 for the constant-time comparison).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The hub: a node whose log and views live in PostgreSQL, receiving through the same

@@ -2,7 +2,7 @@
 """Loads a Myolog page in a real headless Chromium and checks what a reader would see.
 
     check-page.py report PAGE.html --show SHOW.json --timeline TIMELINE.json [--screenshot OUT.png]
-    check-page.py ui URL --patients N [--search TEXT --expect NAME]
+    check-page.py ui URL?token=TOKEN --patients N [--search TEXT --expect NAME]
 
 Chromium is driven through the DevTools protocol over a pipe (`--remote-debugging-pipe`): no
 port, no extra package. `report`: the page is loaded with the network emulated offline, and every
@@ -12,11 +12,13 @@ per finding (active and latent from `show --json`, resolved from `timeline --jso
 drawn on the patient's side as recorded (measured against its figure's midline: in the front view
 the patient's left is on the reader's right), one pain-chart point per score with the score's
 value, region, context and event in its data attributes, SVG titles and descriptions, no script.
-A screenshot of the whole page must be non-blank and A4-wide-ish. `ui`: the patient list has N
+A screenshot of the whole page must be non-blank and A4-wide-ish. `ui`: URL is the address `myolog
+ui` printed, with its `?token=`: opening it signs the browser in, after which the address bar holds
+no token and the page's script cannot read it (the cookie is HttpOnly); the patient list has N
 rows; submitting the search form for TEXT lists NAME; following a patient link shows a page with
 the body chart. Prints `ok: …` and exits 0, or one `FAIL: …` line per problem and exits 1.
 """
-import argparse, base64, json, os, select, shutil, struct, subprocess, sys, tempfile, time, zlib
+import argparse, base64, json, os, select, shutil, struct, subprocess, sys, tempfile, time, urllib.parse, zlib
 
 
 class Browser:
@@ -285,10 +287,17 @@ def check_report(arguments):
 def check_ui(arguments):
     browser = Browser()
     problems = []
-    base = arguments.url.rstrip("/")
+    parts = urllib.parse.urlsplit(arguments.url)
+    base = f"{parts.scheme}://{parts.netloc}"
+    token = urllib.parse.parse_qs(parts.query).get("token", [""])[0]
     try:
         start(browser, offline=False)
-        browser.navigate(base + "/")
+        # Sign in as a person would: open the printed address; the viewer redirects to the list.
+        browser.navigate(arguments.url)
+        if token and token in browser.evaluate("location.href"):
+            problems.append("sign-in: the token is still in the address bar")
+        if token and token in browser.evaluate("document.cookie"):
+            problems.append("sign-in: the page's script can read the token (the cookie is not HttpOnly)")
         rows = browser.evaluate("document.querySelectorAll('#patient-list tbody tr').length")
         if rows != arguments.patients:
             problems.append(f"patient list: {rows} rows, expected {arguments.patients}")

@@ -21,6 +21,13 @@ import ServiceLifecycle
 /// event loop (GRDB's async reads; the access write on NIO's thread pool); every response says
 /// `no-store` and carries the page's Content-Security-Policy as a header too. Listening off
 /// loopback is the caller's decision and needs `tls` (mutual TLS and the trust list, as `serve`).
+///
+/// Who may see a page: a request must first name this viewer's own address in `Host`
+/// (``HostCheck``: 421 otherwise, the DNS rebinding defence), then come from the browser that
+/// opened the printed address with ``token`` (``BrowserAuthentication``: 401 otherwise). Both
+/// refusals come before any page is read, so they show nothing and record nothing. Under TLS the
+/// token is required too: the trust list admits peer *nodes* for sync, and a peer's node
+/// certificate is no proof that a person at this clinic's terminal opened the viewer.
 public struct ClinicViewer: Sendable {
     public let store: EventStore
     public let logger: Logger
@@ -31,25 +38,40 @@ public struct ClinicViewer: Sendable {
     let signatures = SignatureMemo()
     let purpose: RecordAccessed.Purpose
     let user: String
+    /// This run's secret: the caller prints it once, in the address it shows (never to a file or a log).
+    public let token: ViewerToken
 
     /// `record` appends the accesses it is given in one commit, or throws (nothing appended).
-    public init(store: EventStore, user: String, purpose: RecordAccessed.Purpose, logger: Logger, record: @escaping @Sendable ([RecordAccessed]) throws -> Void) {
-        (self.store, self.user, self.purpose, self.logger) = (store, user, purpose, logger)
+    /// `token` is what a browser must present (``BrowserAuthentication``).
+    public init(store: EventStore, user: String, purpose: RecordAccessed.Purpose, token: ViewerToken, logger: Logger,
+                record: @escaping @Sendable ([RecordAccessed]) throws -> Void) {
+        (self.store, self.user, self.purpose, self.token, self.logger) = (store, user, purpose, token, logger)
         recorder = AccessRecorder(append: record)
     }
 
+    /// `onListening` is called with the bound port once the viewer is listening; requests are
+    /// refused (421) until then, as the port they must name is not known yet.
     public func application(host: String, port: Int, tls: TLSChannelConfiguration?, onListening: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .notice)
+        let address = ViewerAddress(host: host, defaultPort: tls == nil ? 80 : 443)
         let router = Router()
+        // In this order: a foreign Host is refused before the token is looked at, and neither
+        // a stranger nor a write method reaches a page.
+        router.add(middleware: HostCheck(address: address, logger: quiet))
+        router.add(middleware: BrowserAuthentication(token: token, secure: tls != nil, logger: quiet))
         router.add(middleware: ReadOnly())
         router.get(RouterPath(ClinicPages.Route.patients)) { request, _ in try await patientList(request) }
         router.get("/patients/:patient") { _, context in try await patientPage(context.parameters.get("patient") ?? "") }
         router.get("/patients/:patient/timeline") { _, context in try await timelinePage(context.parameters.get("patient") ?? "") }
         router.get(RouterPath(ClinicPages.Route.conflicts)) { _, _ in try await conflictsPage() }
-        var quiet = logger
-        quiet.logLevel = max(logger.logLevel, .notice)
         let server: HTTPServerBuilder = if let tls { try .tls(.http1(), configuration: tls) } else { .http1() }
         return Application(router: router, server: server, configuration: .init(address: .hostname(host, port: port), serverName: "myolog-ui"),
-                           onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) }, logger: quiet)
+                           onServerRunning: { channel in
+                               let bound = channel.localAddress?.port ?? port
+                               address.boundPort.withLockedValue { $0 = bound }
+                               await onListening(bound)
+                           }, logger: quiet)
     }
 
     /// Serves until SIGINT or SIGTERM (graceful: requests in flight finish).

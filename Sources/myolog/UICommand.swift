@@ -10,20 +10,29 @@ struct UICommand: AsyncParsableCommand {
         commandName: "ui",
         abstract: "Serve a read-only web view of this store on this machine: patients, the patient page, timelines, conflicts.",
         discussion: """
-            Open the printed address in a browser on the clinic machine. The patient page is the
-            same page `myolog report` writes (pain chart, body chart, visits, timeline, provenance).
-            Nothing can be changed through it (GET only). Every page that shows patient data is
-            recorded in the log as an access by the user who started `ui` (--as / $MYOLOG_USER),
-            with --purpose, before it is sent; if the record cannot be written, the page is refused.
+            Open the printed address, http://127.0.0.1:PORT/?token=…, in a browser on the clinic
+            machine. The token in it is new each run and authenticates that browser: opening the
+            address gives the browser a cookie (HttpOnly, SameSite=Strict) and takes the token out
+            of the address bar; a request without the cookie gets a page saying to open the
+            printed address, and nothing else — other accounts on this machine can reach
+            127.0.0.1 too, and they are shown nothing. Anyone with the address can read what the
+            viewer shows until it stops: keep it to yourself. The token is printed once, here, and
+            written nowhere else. A request naming another host (a DNS rebinding page) is refused.
+
+            The patient page is the same page `myolog report` writes (pain chart, body chart,
+            visits, timeline, provenance). Nothing can be changed through it (GET only). Every page
+            that shows patient data is recorded in the log as an access by the user who started
+            `ui` (--as / $MYOLOG_USER), with --purpose, before it is sent; if the record cannot be
+            written, the page is refused.
 
             It listens on loopback only. Off loopback it needs --tls, and then admits only what
             `serve` admits: clients presenting the node certificate of a peer in the trust list
-            (mutual TLS 1.3). Stops on SIGINT or SIGTERM.
+            (mutual TLS 1.3) — and those too need the printed address. Stops on SIGINT or SIGTERM.
 
             Examples:
-              myolog ui                                   # http://127.0.0.1:8418
+              myolog ui                                   # http://127.0.0.1:8418/?token=…
               myolog --store /tmp/clinic/carlton ui --listen 127.0.0.1:0
-              myolog ui --listen 0.0.0.0:8418 --tls       # trusted peers' node certificates only
+              myolog ui --listen 0.0.0.0:8418 --tls       # trusted peers' node certificates only, and the token
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -46,7 +55,8 @@ struct UICommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "myolog.ui")
-        let viewer = ClinicViewer(store: store, user: user, purpose: global.purpose, logger: logger) { accesses in
+        let token = ViewerToken()
+        let viewer = ClinicViewer(store: store, user: user, purpose: global.purpose, token: token, logger: logger) { accesses in
             _ = try store.append(accesses.map(\.newEvent), author: user)
         }
         let channel = tls ? try SyncServer(store: store, logger: logger).mutualTLS : nil
@@ -55,7 +65,8 @@ struct UICommand: AsyncParsableCommand {
         do {
             try await viewer.run(host: listen.host, port: listen.port, tls: channel) { bound in
                 var out = StandardOutput()
-                out.write("Viewing \(site) on \(scheme)://\(host):\(bound)/ — read-only; every page is recorded as an access by \(user)\n")
+                // The token's one appearance: this terminal (not the log, which is stderr).
+                out.write("Viewing \(site) on \(scheme)://\(host):\(bound)/?token=\(token.secret) — read-only; every page is recorded as an access by \(user)\n")
                 out.flush()
             }
         } catch {
