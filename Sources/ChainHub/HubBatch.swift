@@ -88,7 +88,7 @@ final class HubBatch: ReceiveLedger, KeyLedger {
         storedByID[event.id] = stored
         heads[event.origin] = ChainHead(sequence: event.sequence, hash: event.hash)
         newEvents.append(event)
-        if event.type == EventStore.erasedType, let patient = event.patient, erasures[patient] == nil {
+        if EventStore.erasingTypes.contains(event.type), let patient = event.patient, erasures[patient] == nil {
             erasures[patient] = event.id
             newErasures[patient] = event.id
             keys[patient] = nil

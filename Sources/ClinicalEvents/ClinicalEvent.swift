@@ -14,6 +14,7 @@ public enum ClinicalEvent: Sendable, Hashable {
     case entryCorrected(EntryCorrected)
     case entryRetracted(EntryRetracted)
     case patientErased(PatientErased)
+    case erasureAcknowledged(ErasureAcknowledged)
     case retentionPolicySet(RetentionPolicySet)
     case legalHoldPlaced(LegalHoldPlaced)
     case legalHoldReleased(LegalHoldReleased)
@@ -22,7 +23,7 @@ public enum ClinicalEvent: Sendable, Hashable {
     public static let payloadTypes: [any ClinicalPayload.Type] = [
         PatientRegistered.self, PatientDetailsChanged.self, HistoryEntryRecorded.self, VisitStarted.self, VisitEnded.self,
         TriggerPointFound.self, TriggerPointResolved.self, TechniqueApplied.self, PainScoreRecorded.self,
-        EntryCorrected.self, EntryRetracted.self, PatientErased.self, RetentionPolicySet.self, LegalHoldPlaced.self, LegalHoldReleased.self,
+        EntryCorrected.self, EntryRetracted.self, PatientErased.self, ErasureAcknowledged.self, RetentionPolicySet.self, LegalHoldPlaced.self, LegalHoldReleased.self,
     ]
 
     /// The upcasters of every clinical event type, and the version each is written at.
@@ -80,6 +81,7 @@ public enum ClinicalEvent: Sendable, Hashable {
         case let p as EntryCorrected: self = .entryCorrected(p)
         case let p as EntryRetracted: self = .entryRetracted(p)
         case let p as PatientErased: self = .patientErased(p)
+        case let p as ErasureAcknowledged: self = .erasureAcknowledged(p)
         case let p as RetentionPolicySet: self = .retentionPolicySet(p)
         case let p as LegalHoldPlaced: self = .legalHoldPlaced(p)
         case let p as LegalHoldReleased: self = .legalHoldReleased(p)
@@ -104,6 +106,7 @@ public enum ClinicalEvent: Sendable, Hashable {
         case .entryCorrected(let p): p
         case .entryRetracted(let p): p
         case .patientErased(let p): p
+        case .erasureAcknowledged(let p): p
         case .retentionPolicySet(let p): p
         case .legalHoldPlaced(let p): p
         case .legalHoldReleased(let p): p
@@ -159,6 +162,8 @@ public enum ClinicalEvent: Sendable, Hashable {
             return "retracted \(p.target.rawValue) — \(p.reason)"
         case .patientErased(let p):
             return "patient erased (\(p.basis.rawValue)) — \(p.reason)"
+        case .erasureAcknowledged(let p):
+            return "applied node \(p.origin)'s erasure \(p.erasure.rawValue) of this patient, and passes it on"
         case .retentionPolicySet(let p):
             return "retention policy: \(p.yearsAfterLastService) years after the last service; a record begun before \(p.adultAge) kept until age \(p.childUntilAge)"
         case .legalHoldPlaced(let p):

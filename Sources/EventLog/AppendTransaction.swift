@@ -60,7 +60,7 @@ public final class AppendTransaction: EventReader {
             let key = try keys.keyForWriting(patient)
             payload = try SealedPayload.seal(plaintext, key: key, associatedData: SealedPayload.associatedData(
                 id: id, origin: me, sequence: clock[me], patient: patient, type: event.type, schemaVersion: event.schemaVersion))
-        } else if let patient = event.patient, let erasure = try keys.erasure(of: patient) {
+        } else if let patient = event.patient, !EventStore.erasingTypes.contains(event.type), let erasure = try keys.erasure(of: patient) {
             throw EventLogError.patientErased(patient: patient.rawValue, event: erasure.rawValue)
         }
         var envelope = EventEnvelope(
@@ -98,6 +98,10 @@ public final class AppendTransaction: EventReader {
 
     var publicKeys: [NodeID: Data] = [:]
 
+    /// Patients this transaction erased because of an erasure (or an acknowledgement of one)
+    /// received from another node, with that event: each gets this node's acknowledgement.
+    var erasedOnReceipt: [(patient: PatientID, event: EventEnvelope)] = []
+
     /// Patients whose keys this transaction received: their views are folded again at commit.
     public internal(set) var keysReceived: [PatientID] = []
 
@@ -105,7 +109,12 @@ public final class AppendTransaction: EventReader {
     func store(_ event: EventEnvelope) throws {
         // An erasure, written here or received: the patient's key is destroyed in the same
         // transaction that stores it — both, or neither.
-        if event.type == EventStore.erasedType, let patient = event.patient { try keys.erase(patient, by: event.id) }
+        if EventStore.erasingTypes.contains(event.type), let patient = event.patient {
+            // Received from another node and new here: this node says so in its own chain, so
+            // stores that trust it but not the eraser apply it too (acknowledgeErasures()).
+            if event.origin != identity.nodeID, try keys.erasure(of: patient) == nil { erasedOnReceipt.append((patient, event)) }
+            try keys.erase(patient, by: event.id)
+        }
         try insert.run { row in
             row.text(event.id.rawValue); row.text(event.origin.rawValue); row.integer(event.sequence); row.text(event.clock.description)
             row.integer(event.lamport); row.text(event.recordedAt.description); row.text(event.occurredAt.description); row.text(event.author)

@@ -20,6 +20,11 @@ public final class EventStore: Sendable {
     /// The type of the event that erases a patient: every store that holds it destroys the
     /// patient's data key (``SealedPayload``). Stored in plaintext; it carries no personal data.
     public static let erasedType = "PatientErased"
+    /// A node's signed word that it applied another node's erasure: what carries an erasure to
+    /// stores that trust this node but not the one that erased (EventStore+ErasureRelay.swift).
+    public static let erasureAcknowledgedType = "ErasureAcknowledged"
+    /// The event types that erase a patient wherever they are stored.
+    public static let erasingTypes: Set<String> = [erasedType, erasureAcknowledgedType]
 
     public let directory: URL
     public let identity: NodeIdentity
@@ -136,6 +141,7 @@ public final class EventStore: Sendable {
                 transaction.refuseLocalAppends(problem)
             }
             result = try body(transaction)
+            try transaction.acknowledgeErasures()
             // Every commit ends on a signed event: the signature covers the whole chain before it.
             _ = try transaction.signLocalHead()
             if !transaction.appended.isEmpty || !transaction.keysReceived.isEmpty {
@@ -151,7 +157,7 @@ public final class EventStore: Sendable {
                     if !earlier.isEmpty { try projection.refold(earlier, in: context) }
                 }
             }
-            erased = transaction.appended.contains { $0.type == Self.erasedType }
+            erased = transaction.appended.contains { Self.erasingTypes.contains($0.type) }
             if erased { try markErasureCheckpointPending() }
             let signed = try transaction.signedHead(of: me)
             // The head moved if this transaction stored an event of this node (appended or

@@ -15,7 +15,7 @@ import Foundation
 /// A received event that breaks the rule is refused.
 public enum SealedPayload {
     /// Patient events stored in plaintext: they carry no personal data by design.
-    public static let plaintextTypes: Set<String> = [EventStore.erasedType]
+    public static let plaintextTypes: Set<String> = EventStore.erasingTypes
 
     /// Whether an event of `type` about `patient` is stored sealed.
     public static func applies(type: String, patient: PatientID?) -> Bool {

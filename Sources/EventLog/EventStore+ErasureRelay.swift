@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+
+/// An erasure must reach every store that received the patient's key, along the trust paths
+/// the key travelled — also a store that does not trust the node that erased.
+///
+/// Keys travel only between nodes that trust each other, but events relay: B (trusting A)
+/// receives C's erasure through A and, not trusting C, only holds it. So a store that applies an
+/// erasure it *received* appends, in the same transaction, its own `ErasureAcknowledged` —
+/// signed into its own chain, naming the erasure and its origin — which every store trusting it
+/// applies like the erasure itself (destroying the key, deleting the views), and acknowledges
+/// in turn. A patient is acknowledged once per store: the first erasure to arrive does it.
+///
+/// Guarantees: the key and the acknowledgement commit together, or neither. Limits: a store
+/// that cannot append (a restored backup behind its signed head, a read-only copy) applies the
+/// erasure but cannot pass it on until it writes again; the hub applies acknowledgements but
+/// writes none of its own (its chain is written by `hub` commands, not its receive path).
+extension AppendTransaction {
+    /// Who acknowledges: the node itself, not a person.
+    public static let erasureRelayAuthor = "myolog (erasure relay)"
+
+    /// Appends this node's acknowledgement of each erasure this transaction received and applied.
+    func acknowledgeErasures() throws {
+        guard !erasedOnReceipt.isEmpty, localAppendRefusal == nil else { return }
+        let pending = erasedOnReceipt
+        erasedOnReceipt = []
+        for (patient, erasure) in pending {
+            // An acknowledgement names the original erasure, whichever event brought it here.
+            var original = (event: erasure.id, origin: erasure.origin)
+            if erasure.type == EventStore.erasureAcknowledgedType, case .object(let payload)? = try? erasure.payloadValue(),
+               let id = payload["erasure"]?.stringValue.flatMap(EventID.init), let origin = payload["origin"]?.stringValue.flatMap(NodeID.init) {
+                original = (id, origin)
+            }
+            let payload = JSONValue.object(["erasure": .string(original.event.rawValue), "origin": .string(original.origin.rawValue)])
+            _ = try append(NewEvent(type: EventStore.erasureAcknowledgedType, schemaVersion: 1, patient: patient, payload: payload),
+                           author: Self.erasureRelayAuthor)
+        }
+    }
+}
+
+/// An erasure this store holds but has not applied: it waits for trust in its origin, so the
+/// patient's record is still readable here. `verify`, `sync` and `retention due` name it.
+public struct HeldErasure: Sendable, Equatable, CustomStringConvertible {
+    public var patient: PatientID
+    public var origin: NodeID
+    public var sequence: Int
+
+    public var description: String {
+        "the erasure of patient \(patient) by node \(origin) (sequence \(sequence)) waits for trust in that node: the record is NOT erased here — add the node to the trust list (`myolog peer add \(origin)`) or sync with a peer that trusts it"
+    }
+}
+
+extension EventReader {
+    /// Erasures held back whose patient is not erased here.
+    public func heldErasures() throws -> [HeldErasure] {
+        try Row.fetchAll(db, sql: """
+            SELECT origin, sequence, json_extract(envelope, '$.patient') AS patient FROM held_events
+            WHERE json_extract(envelope, '$.type') IN ('\(EventStore.erasedType)', '\(EventStore.erasureAcknowledgedType)')
+              AND json_extract(envelope, '$.patient') NOT IN (SELECT patient FROM erased_patients)
+            ORDER BY origin, sequence
+            """).compactMap { row in
+            guard let origin = NodeID(row["origin"]), let patient = (row["patient"] as String?).flatMap(PatientID.init) else { return nil }
+            return HeldErasure(patient: patient, origin: origin, sequence: row["sequence"])
+        }
+    }
+}
