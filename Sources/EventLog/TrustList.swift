@@ -132,7 +132,10 @@ extension EventReader {
 
 extension EventStore {
     /// Whether this store exchanges records with `node`: itself (a copy of it is then named as
-    /// a fork) or a node in its trust list. Every carrier and both ends of a TLS connection ask this.
+    /// a fork) or a node in its trust list by a change this node signed (``TrustListCheck``).
+    /// Every carrier and both ends of a TLS connection ask this. Throws
+    /// ``EventLogError/trustListAltered(reason:)`` when the list fails its check as a whole: then
+    /// no peer is accepted.
     public func accepts(_ node: NodeID) throws -> Bool {
         try read { try $0.trust(of: node) }.acceptsEvents
     }
