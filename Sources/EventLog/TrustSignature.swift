@@ -110,7 +110,25 @@ public struct TrustListCheck: Sendable {
     public var isClean: Bool { ignored.isEmpty && altered == nil }
 
     /// Checks the list held in `db` against `keeper`'s key and the `trust.head` in its directory.
+    /// The verdict depends on nothing else, so the keeper remembers the last one under the exact
+    /// bytes of both: a server asking on every request reads one fingerprint, not every row.
     init(_ db: Database, keeper: TrustKeeper) throws {
+        // Every column of every row as an SQL literal (`quote`: text quoted and escaped, blobs as
+        // X'…', NULL bare), so two different lists never share a fingerprint.
+        let fingerprint = try String.fetchOne(db, sql: """
+            SELECT group_concat(quote(change) || ',' || quote(node) || ',' || quote(name) || ',' || quote(trusted) || ','
+                                || quote(changedAt) || ',' || quote(author) || ',' || quote(signature), ';') FROM peer_trust
+            """) ?? ""
+        let record = keeper.recordBytes()
+        if let known = keeper.rememberedCheck(fingerprint: fingerprint, record: record) {
+            self = known
+            return
+        }
+        try self.init(checking: db, keeper: keeper, record: record)
+        keeper.remember(self, fingerprint: fingerprint, record: record)
+    }
+
+    private init(checking db: Database, keeper: TrustKeeper, record: Data?) throws {
         var previous: Data?
         var counted: [Int64: Data] = [:]
         // The row just before, counted or not: to say whether a failing row was signed after one
@@ -145,7 +163,7 @@ public struct TrustListCheck: Sendable {
             // Only this node signs rows, and only for a node id: a signed row naming none cannot occur.
             if let node = NodeID(row.node) { latest[node] = row }
         }
-        switch keeper.recordedHead() {
+        switch keeper.recordedHead(record) {
         case .absent:
             // Nothing recorded yet is consistent only with nothing signed yet: a list whose record
             // was deleted could otherwise be cut back at will.
@@ -186,6 +204,17 @@ final class TrustKeeper: @unchecked Sendable {
     private var valid: Set<Data> = []
     /// The `trust.head` bytes last verified, and what they said.
     private var recorded: (bytes: Data, head: TrustHead.Link?)?
+    /// The last check made, under the fingerprint of the rows and the `trust.head` bytes it read.
+    private var lastCheck: (fingerprint: String, record: Data?, check: TrustListCheck)?
+
+    func rememberedCheck(fingerprint: String, record: Data?) -> TrustListCheck? {
+        lock.withLock { lastCheck.flatMap { $0.fingerprint == fingerprint && $0.record == record ? $0.check : nil } }
+    }
+
+    func remember(_ check: TrustListCheck, fingerprint: String, record: Data?) {
+        lock.withLock { lastCheck = (fingerprint, record, check) }
+    }
+
     /// How many signatures were actually verified (not answered from memory).
     var verifications: Int { lock.withLock { verified } }
     private var verified = 0
@@ -222,12 +251,19 @@ final class TrustKeeper: @unchecked Sendable {
         case recorded(TrustHead.Link?)
     }
 
-    /// What `trust.head` records, checked (unchanged bytes are not verified again).
-    func recordedHead() -> Recorded {
+    /// The bytes of `trust.head`; nil if it is absent, empty if it exists but cannot be read.
+    func recordBytes() -> Data? {
         let url = directory.appendingPathComponent(TrustHead.fileName)
         guard let bytes = FileManager.default.contents(atPath: url.path) else {
-            return FileManager.default.fileExists(atPath: url.path) ? .invalid("\(TrustHead.fileName) cannot be read") : .absent
+            return FileManager.default.fileExists(atPath: url.path) ? Data() : nil
         }
+        return bytes
+    }
+
+    /// What `trust.head`'s `bytes` record, checked (unchanged bytes are not verified again).
+    func recordedHead(_ bytes: Data?) -> Recorded {
+        guard let bytes else { return .absent }
+        guard !bytes.isEmpty else { return .invalid("\(TrustHead.fileName) cannot be read or is empty") }
         if let known = lock.withLock({ recorded }), known.bytes == bytes { return .recorded(known.head) }
         guard let head = TrustHead(parsing: bytes), head.store == store, isValid(head.signature, for: head.signedBytes) else {
             return .invalid("\(TrustHead.fileName), the record of the newest signed trust change, is not signed by this node")
