@@ -188,4 +188,20 @@ struct TrustTests {
         // Two rows and the signature of trust.head, each verified once.
         #expect(reopened.trustKeeper.verifications == 3)
     }
+
+    @Test("a store kept open (a server) obeys no row edited behind its back: its remembered checks are keyed on the rows' exact bytes")
+    func editBehindAnOpenStore() throws {
+        let a = try store("a"), b = try store("b")
+        try a.trustPeer(b.identity.nodeID, name: "b", author: "test")
+        try a.write { try $0.distrustPeer(b.identity.nodeID, author: "test") }
+        let server = try EventStore.open(at: a.directory, concurrentReads: true)
+        #expect(try server.accepts(b.identity.nodeID) == false)
+        // Another process, with plain SQL, turns the removal back into trust.
+        try DatabaseQueue(path: a.directory.appendingPathComponent(EventStore.databaseFileName).path).write { db in
+            try db.execute(sql: "DROP TRIGGER peer_trust_refuse_update; UPDATE peer_trust SET trusted = 1 WHERE change = 2")
+        }
+        #expect(throws: EventLogError.self) { try server.accepts(b.identity.nodeID) }
+        let check = try server.read { try $0.trustListCheck() }
+        #expect(check.altered != nil && check.ignored.map(\.change) == [2])
+    }
 }
