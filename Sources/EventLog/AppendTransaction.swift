@@ -19,7 +19,7 @@ public final class AppendTransaction: EventReader {
     public internal(set) var appended: [EventEnvelope] = []
     let insert: BoundStatement
 
-    init(db: Database, identity: NodeIdentity, wallClock: WallClock) throws {
+    init(db: Database, identity: NodeIdentity, wallClock: WallClock, trustKeeper: TrustKeeper) throws {
         self.identity = identity
         self.wallClock = wallClock
         self.insert = try BoundStatement(db, sql: """
@@ -30,7 +30,7 @@ public final class AppendTransaction: EventReader {
         clockState = try reader.clock()
         lamport = try reader.maximumLamport()
         headHash = try reader.head(of: identity.nodeID)?.hash
-        super.init(db: db, storeKey: identity.storeKey)
+        super.init(db: db, storeKey: identity.storeKey, trustKeeper: trustKeeper)
     }
 
     /// Appends one event written here by `author`, and returns its envelope.
@@ -84,6 +84,9 @@ public final class AppendTransaction: EventReader {
 
     /// Whether the local chain's head, as this transaction has left it, carries a signature.
     var localHeadSigned = true
+
+    /// The last trust change this transaction signed: recorded in `trust.head` once it commits.
+    var trustRecorded: TrustHead.Link?
 
     /// Why this transaction may not append events of its own, if it may not (its chain is behind
     /// the head this node last signed): it may still receive.

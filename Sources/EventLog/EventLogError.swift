@@ -51,6 +51,10 @@ public enum EventLogError: Remediable, Sendable, Equatable {
     /// A store written before payloads were sealed per patient: it holds plaintext health data in
     /// its log that no erasure could reach.
     case plaintextStore(path: String)
+    /// This store's trust list fails its check as a whole (``TrustListCheck/altered``): changes
+    /// were removed or altered outside Myolog, or the database is older than `trust.head`. No
+    /// peer is trusted — nothing is synced, sent or applied — until it is restored.
+    case trustListAltered(reason: String)
     /// Another refusal, with what to do about it.
     indirect case remedied(EventLogError, Remedy)
 
@@ -72,6 +76,7 @@ public enum EventLogError: Remediable, Sendable, Equatable {
         case .noStore(let path): .createStore(path: path)
         case .storeExists: .chooseAnotherDirectory
         case .localChainAltered: .verify
+        case .trustListAltered: .verify
         case .localChainBehind: .syncThenVerify
         case .missingNodeKey: .restoreOrReEnrol
         case .storeInaccessible: .openAsOwner
@@ -125,6 +130,8 @@ public enum EventLogError: Remediable, Sendable, Equatable {
             "patient: the key of patient \(patient) has not been received yet from node \(origin) (their record is sealed under it); sync with a site that holds it, then retry"
         case .keyRefused(let patient, let reason):
             "key: the key offered for patient \(patient) is refused: \(reason); nothing was written"
+        case .trustListAltered(let reason):
+            "this store's trust list fails its signature check: \(reason); no peer is trusted until the store directory (myolog.sqlite with its trust.head) is restored from a backup"
         case .plaintextStore(let path):
             "the store at \(path) was written before payloads were sealed per patient (its log holds plaintext that erasure could never reach); it is not opened: create a new store with `myolog init` and re-enter or re-import its records"
         }

@@ -9,12 +9,19 @@ public class EventReader {
     let db: Database
     /// The patients' data keys: what opens sealed payloads in this transaction.
     let keys: PatientKeyRing
+    /// What checks the trust list's signatures: nil for a reader made outside a store (a
+    /// projection's rebuild), whose trust questions are then refused, never answered unchecked.
+    let trustKeeper: TrustKeeper?
+    /// The trust list as checked in this transaction (it reads one snapshot); forgotten when
+    /// this transaction changes it.
+    var checkedTrustList: TrustListCheck?
     /// The shortest id prefix accepted for a lookup.
     public static let minimumPrefixLength = 8
 
-    init(db: Database, storeKey: SymmetricKey?) {
+    init(db: Database, storeKey: SymmetricKey?, trustKeeper: TrustKeeper? = nil) {
         self.db = db
         self.keys = PatientKeyRing(db: db, storeKey: storeKey)
+        self.trustKeeper = trustKeeper
     }
 
     /// The SQLite connection inside this transaction, for read models that keep their tables in

@@ -28,7 +28,10 @@ extension EventStore {
         let database: DatabaseQueue
         let local: Row?
         do {
-            database = try openDatabase(databaseURL, readOnly: readOnly, creating: false)
+            // The key's identity signs what an upgrade must sign (the trust list's existing rows);
+            // its site is not needed for that, and is read from the database below.
+            let upgrader = privateKey.map { NodeIdentity(privateKey: $0, site: "", keyPath: keyURL.path) }
+            database = try openDatabase(databaseURL, readOnly: readOnly, creating: false, upgrader: upgrader)
             local = try database.read { db in
                 guard try db.tableExists("grdb_migrations"), try db.tableExists("nodes") else {
                     throw EventLogError.notAStore(path: databaseURL.path, reason: "a SQLite database, but not a Myolog store's")
@@ -139,9 +142,9 @@ extension EventStore {
 
     /// Opens the database file; an existing store's (`creating` false) must already carry
     /// Myolog's schema — migrations never run on someone else's SQLite file.
-    static func openDatabase(_ url: URL, readOnly: Bool, creating: Bool) throws -> DatabaseQueue {
+    static func openDatabase(_ url: URL, readOnly: Bool, creating: Bool, upgrader: NodeIdentity?) throws -> DatabaseQueue {
         let configuration = configuration(readOnly: readOnly)
-        let migrator = StoreSchema.migrator
+        let migrator = StoreSchema.migrator(upgrading: StoreSchema.Upgrade(directory: url.deletingLastPathComponent(), identity: upgrader))
         guard !readOnly else {
             // A read-only WAL database can be opened only where its -shm file exists or can be
             // made; elsewhere (a read-only backup directory) it is opened as immutable: nobody can

@@ -40,6 +40,9 @@ public final class EventStore: Sendable {
     /// One connection (a `DatabaseQueue`), or a writer and concurrent readers (a `DatabasePool`,
     /// when opened with `concurrentReads`).
     let database: any DatabaseWriter
+    /// Checks the trust list's signatures against this store's own key (``TrustListCheck``), and
+    /// remembers the ones found valid across reads.
+    let trustKeeper: TrustKeeper
 
     init(directory: URL, identity: NodeIdentity, database: any DatabaseWriter, projections: [any LogProjection], rebuiltOnOpen: [String] = [],
          wallClock: WallClock, isReadOnly: Bool = false) {
@@ -50,6 +53,7 @@ public final class EventStore: Sendable {
         self.database = database
         self.projections = projections
         self.rebuiltOnOpen = rebuiltOnOpen
+        self.trustKeeper = TrustKeeper(identity: identity, directory: directory)
     }
 
     /// Creates a store in `directory` (created if absent; refused if it holds a store or any file).
@@ -76,7 +80,7 @@ public final class EventStore: Sendable {
         guard FileManager.default.createFile(atPath: databaseURL.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw EventLogError.damagedStore(path: directory.path, reason: "cannot create \(databaseFileName)")
         }
-        let database = try openDatabase(databaseURL, readOnly: false, creating: true)
+        let database = try openDatabase(databaseURL, readOnly: false, creating: true, upgrader: identity)
         try database.write { db in
             try db.execute(sql: "INSERT INTO nodes (id, site, publicKey, agreementKey, isLocal) VALUES (?, ?, ?, ?, 1)",
                            arguments: [identity.nodeID.rawValue, site, identity.publicKey.rawRepresentation, identity.agreementKey?.publicKey.rawRepresentation])
@@ -127,10 +131,11 @@ public final class EventStore: Sendable {
         var record: SignedHead.Record?
         var verifiedHead: ChainHead?
         var erased = false
+        var trustRecorded: TrustHead.Link?
         let me = identity.nodeID
         let known = verifiedLocalChain.withLock { $0 }
         try inImmediateTransaction { db in
-            let transaction = try AppendTransaction(db: db, identity: identity, wallClock: wallClock)
+            let transaction = try AppendTransaction(db: db, identity: identity, wallClock: wallClock, trustKeeper: trustKeeper)
             // Never extend — and so never sign on top of — a chain this node did not sign. A chain
             // merely behind its signed head (a restored backup) may still receive its own missing
             // events back from a peer, under its signature; it appends nothing of its own.
@@ -159,6 +164,7 @@ public final class EventStore: Sendable {
             }
             erased = transaction.appended.contains { Self.erasingTypes.contains($0.type) }
             if erased { try markErasureCheckpointPending() }
+            trustRecorded = transaction.trustRecorded
             let signed = try transaction.signedHead(of: me)
             // The head moved if this transaction stored an event of this node (appended or
             // received back); the record is never moved backwards (a chain behind it).
@@ -176,6 +182,10 @@ public final class EventStore: Sendable {
         // (disk full), the record lags — still consistent — and the next write that moves the head
         // writes it again.
         if let movedHead { recordSignedHead(movedHead, slot: record?.nextSlot ?? 0) }
+        // Likewise after the commit: `trust.head` may lag the trust list (then the change it names
+        // is still there), never lead it. If this fails, the newest changes are not yet protected
+        // against deletion; the next trust change records them.
+        if let trustRecorded { try? TrustHead(signedBy: identity, head: trustRecorded).write(in: directory) }
         return result!
     }
 
@@ -230,14 +240,14 @@ public final class EventStore: Sendable {
 
     /// Runs `body` against one consistent snapshot of the log.
     public func read<T>(_ body: (EventReader) throws -> T) throws -> T {
-        try database.read { db in try body(EventReader(db: db, storeKey: identity.storeKey)) }
+        try database.read { db in try body(EventReader(db: db, storeKey: identity.storeKey, trustKeeper: trustKeeper)) }
     }
 
     /// ``read(_:)`` without blocking the caller's thread: the read runs on the database's own
     /// queue (a reader connection of its own with `concurrentReads`), and the caller suspends.
     public func readWithoutBlocking<T: Sendable>(_ body: @escaping @Sendable (EventReader) throws -> T) async throws -> T {
-        let storeKey = identity.storeKey
-        return try await database.read { db in try body(EventReader(db: db, storeKey: storeKey)) }
+        let (storeKey, trustKeeper) = (identity.storeKey, trustKeeper)
+        return try await database.read { db in try body(EventReader(db: db, storeKey: storeKey, trustKeeper: trustKeeper)) }
     }
 
     /// `BEGIN IMMEDIATE`: the write lock from the first statement, whatever kind of connection.

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The store's SQLite schema, as named, append-only migrations.
@@ -5,7 +6,18 @@ import GRDB
 /// A migration, once released, is never edited: a change is a new migration appended below.
 /// A store that holds a migration this build does not know refuses to open (``EventLogError/unknownMigration(_:)``).
 public enum StoreSchema {
-    package static var migrator: DatabaseMigrator {
+    /// The migrations, for checking which a database has applied (and for stores being made).
+    package static var migrator: DatabaseMigrator { migrator(upgrading: nil) }
+
+    /// What an upgrade needs beyond the database: the store directory and, to sign the trust
+    /// list's existing rows (v6), the node's identity with its private key.
+    package struct Upgrade: Sendable {
+        var directory: URL
+        var identity: NodeIdentity?
+    }
+
+    /// The migrations; `upgrade` is what the opening store holds (nil: none may need it).
+    package static func migrator(upgrading upgrade: Upgrade?) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1 event log") { db in
             try db.execute(sql: """
@@ -191,6 +203,49 @@ public enum StoreSchema {
                 ALTER TABLE nodes ADD COLUMN agreementKey BLOB;
                 """)
         }
+        migrator.registerMigration("v6 signed trust list") { db in
+            try db.execute(sql: """
+                -- Each trust change's Ed25519 signature by this store's node (TrustChange): a row
+                -- is obeyed only if it verifies with this store's own key, so a row inserted or
+                -- edited with plain sqlite3 is ignored, and `verify` names it.
+                ALTER TABLE peer_trust ADD COLUMN signature BLOB;
+                """)
+            try signExistingTrustRows(db, upgrade: upgrade)
+        }
         return migrator
+    }
+
+    /// Signs, once, the rows an older Myolog wrote unsigned — trust on upgrade: that Myolog obeyed
+    /// them, and this one would ignore them unsigned (stopping every sync). Only the store's own
+    /// key can do it, so a store that holds rows upgrades only where its `node.key` is; then its
+    /// newest row is recorded in `trust.head` (in the migration's transaction: if the commit fails,
+    /// the migration runs again and rewrites it).
+    private static func signExistingTrustRows(_ db: Database, upgrade: Upgrade?) throws {
+        let rows = try TrustChange.readAll(db)
+        guard !rows.isEmpty else { return }
+        let path = upgrade?.directory.path ?? ""
+        guard let upgrade, let identity = upgrade.identity, identity.canSign else {
+            throw EventLogError.damagedStore(path: path, reason: "it was written by an older Myolog and its upgrade signs its trust list with node.key, which is missing here: restore node.key, then open it")
+        }
+        guard try Data.fetchOne(db, sql: "SELECT publicKey FROM nodes WHERE isLocal = 1") == identity.publicKey.rawRepresentation else {
+            throw EventLogError.damagedStore(path: path, reason: "node.key is not the key of the node the database names")
+        }
+        try db.execute(sql: "DROP TRIGGER peer_trust_refuse_update")
+        var previous: Data?
+        var head: TrustHead.Link?
+        for result in rows {
+            guard case .success(let row) = result else {
+                throw EventLogError.damagedStore(path: path, reason: "its trust list holds a row that is not as Myolog writes it: restore it from a backup before upgrading")
+            }
+            let signature = try identity.signature(for: row.signedBytes(store: identity.nodeID, previous: previous))
+            try db.execute(sql: "UPDATE peer_trust SET signature = ? WHERE change = ?", arguments: [signature, row.change])
+            previous = signature
+            head = TrustHead.Link(change: row.change, signature: signature)
+        }
+        try db.execute(sql: """
+            CREATE TRIGGER peer_trust_refuse_update BEFORE UPDATE ON peer_trust
+            BEGIN SELECT RAISE(ABORT, 'the trust list is append-only: UPDATE is refused'); END;
+            """)
+        try TrustHead(signedBy: identity, head: head).write(in: upgrade.directory)
     }
 }

@@ -4,10 +4,11 @@ import GRDB
 /// Whether this store accepts events written by a node.
 ///
 /// The trust list is local to each store and never synced: each clinic machine decides for itself
-/// which machines' records it takes. A node's events are applied only while it is trusted;
-/// events of a node never trusted wait (held back, listed by `myolog peer list`) and are applied
-/// when it is added; events of a removed node that were not stored before its removal are
-/// refused, and the ones stored before stay.
+/// which machines' records it takes. Only changes signed by this store's own node count
+/// (``TrustListCheck``): a row written outside Myolog decides nothing. A node's events are
+/// applied only while it is trusted; events of a node never trusted wait (held back, listed by
+/// `myolog peer list`) and are applied when it is added; events of a removed node that were not
+/// stored before its removal are refused, and the ones stored before stay.
 public enum PeerTrust: Sendable, Equatable {
     /// This store's own node.
     case local
@@ -34,48 +35,77 @@ public struct PeerStanding: Sendable, Equatable {
     public var stored: Int
     /// Events of the node held back: waiting for trust, or for a gap in its chain to fill.
     public var waiting: Int
+    /// Changes of the trust list naming this node that are not obeyed: unsigned, not signed by
+    /// this node, altered — or every change when the list as a whole fails its check
+    /// (``TrustListCheck``). `verify` names each.
+    public var ignoredChanges: [Int64] = []
 
     public var json: JSONValue {
         let trustName: String = switch trust {
         case .local: "local"
         case .trusted: "trusted"
         case .removed: "removed"
-        case .unknown: "waiting"
+        // Named only by rows this store ignores: not trusted, whatever those rows say.
+        case .unknown: ignoredChanges.isEmpty ? "waiting" : "untrusted"
         }
         return .object([
             "node": .string(node.rawValue), "name": .string(name), "trust": .string(trustName),
             "changedAt": changedAt.map { .string($0.description) } ?? .null, "changedBy": changedBy.map { .string($0) } ?? .null,
-            "storedEvents": .int(stored), "waitingEvents": .int(waiting),
+            "storedEvents": .int(stored), "waitingEvents": .int(waiting), "ignoredChanges": .array(ignoredChanges.map { .int(Int($0)) }),
         ])
     }
 }
 
 extension EventReader {
-    /// This store's decision about `node`'s events.
-    public func trust(of node: NodeID) throws -> PeerTrust {
-        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT isLocal FROM nodes WHERE id = ?"), arguments: [node.rawValue]) == true { return .local }
-        guard let trusted = try Bool.fetchOne(db.cachedStatement(sql: "SELECT trusted FROM peer_trust WHERE node = ? ORDER BY change DESC LIMIT 1"),
-                                              arguments: [node.rawValue])
-        else { return .unknown }
-        return trusted ? .trusted : .removed
+    /// The trust list as this store obeys it, checked once per transaction: every row's
+    /// signature against this store's own key, and the list against `trust.head`
+    /// (``TrustListCheck``). What `verify` reports, and what every trust decision reads.
+    public func trustListCheck() throws -> TrustListCheck {
+        try checkedTrust().list
     }
 
-    /// Every node this store knows of — itself, those in its trust list, and those whose events
-    /// wait for trust — ordered local first, then by name.
-    public func peerStandings() throws -> [PeerStanding] {
-        var standings: [NodeID: PeerStanding] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, site FROM nodes WHERE isLocal = 1") {
-            guard let node = NodeID(row[0]) else { continue }
-            standings[node] = PeerStanding(node: node, name: row[1], trust: .local, stored: 0, waiting: 0)
+    func checkedTrust() throws -> (keeper: TrustKeeper, list: TrustListCheck) {
+        guard let trustKeeper else {
+            throw EventLogError.damagedStore(path: "", reason: "the trust list was asked about outside its store, without the store's key to check it")
         }
-        for row in try Row.fetchAll(db, sql: """
-            SELECT node, name, trusted, changedAt, author FROM peer_trust p
-            WHERE change = (SELECT max(change) FROM peer_trust q WHERE q.node = p.node)
-            """)
-        {
-            guard let node = NodeID(row[0]) else { continue }
-            standings[node] = PeerStanding(node: node, name: row[1], trust: (row[2] as Bool) ? .trusted : .removed,
-                                           changedAt: Timestamp(rfc3339: row[3]), changedBy: row[4], stored: 0, waiting: 0)
+        if let checkedTrustList { return (trustKeeper, checkedTrustList) }
+        let list = try TrustListCheck(db, keeper: trustKeeper)
+        checkedTrustList = list
+        return (trustKeeper, list)
+    }
+
+    /// This store's decision about `node`'s events: only rows signed by this node count
+    /// (``TrustListCheck``); a node whose only rows are unsigned or forged is `.unknown`.
+    /// Throws ``EventLogError/trustListAltered(reason:)`` — for every node but this one — when
+    /// the list as a whole fails its check: then no peer is trusted.
+    public func trust(of node: NodeID) throws -> PeerTrust {
+        let (keeper, list) = try checkedTrust()
+        // This store's own node by the key it was opened with, not by a column anyone could edit.
+        if node == keeper.store { return .local }
+        guard let row = try list.standing(of: node) else { return .unknown }
+        return row.trusted == 1 ? .trusted : .removed
+    }
+
+    /// Every node this store knows of — itself, those in its trust list, those whose events
+    /// wait for trust, and those named only by rows it ignores — ordered local first, then by name.
+    /// Standings come from the rows that count (``TrustListCheck``) alone; when the list as a
+    /// whole fails its check, no node is shown as trusted.
+    public func peerStandings() throws -> [PeerStanding] {
+        let (keeper, list) = try checkedTrust()
+        var standings: [NodeID: PeerStanding] = [:]
+        let site = try String.fetchOne(db, sql: "SELECT site FROM nodes WHERE id = ?", arguments: [keeper.store.rawValue]) ?? ""
+        standings[keeper.store] = PeerStanding(node: keeper.store, name: site, trust: .local, stored: 0, waiting: 0)
+        for (node, row) in list.latest where node != keeper.store {
+            standings[node] = PeerStanding(node: node, name: row.name, trust: list.altered != nil ? .unknown : row.trusted == 1 ? .trusted : .removed,
+                                           changedAt: Timestamp(rfc3339: row.changedAt), changedBy: row.author, stored: 0, waiting: 0,
+                                           ignoredChanges: list.altered != nil ? [row.change] : [])
+        }
+        for problem in list.ignored {
+            guard let node = NodeID(problem.node), node != keeper.store, let change = problem.change else { continue }
+            if standings[node] == nil {
+                standings[node] = PeerStanding(node: node, name: try claimedSite(of: node) ?? "(not in the trust list)", trust: .unknown, stored: 0, waiting: 0)
+            }
+            standings[node]?.ignoredChanges.append(change)
         }
         for (node, count) in try heldBack() {
             if standings[node] == nil {
@@ -102,7 +132,10 @@ extension EventReader {
 
 extension EventStore {
     /// Whether this store exchanges records with `node`: itself (a copy of it is then named as
-    /// a fork) or a node in its trust list. Every carrier and both ends of a TLS connection ask this.
+    /// a fork) or a node in its trust list by a change this node signed (``TrustListCheck``).
+    /// Every carrier and both ends of a TLS connection ask this. Throws
+    /// ``EventLogError/trustListAltered(reason:)`` when the list fails its check as a whole: then
+    /// no peer is accepted.
     public func accepts(_ node: NodeID) throws -> Bool {
         try read { try $0.trust(of: node) }.acceptsEvents
     }
@@ -140,13 +173,32 @@ extension AppendTransaction {
         guard try trust(of: node) == .trusted else {
             throw EventLogError.invalidField(field: "node", value: node.rawValue, accepted: "a node this store trusts").with(.listPeers)
         }
-        let name = try String.fetchOne(db, sql: "SELECT name FROM peer_trust WHERE node = ? ORDER BY change DESC LIMIT 1", arguments: [node.rawValue]) ?? ""
+        let name = try checkedTrust().list.latest[node]?.name ?? ""
         try recordTrust(node, name: name, trusted: false, author: author)
     }
 
+    /// Appends one trust change, signed by this node and linked to the last row that counts
+    /// (``TrustChange/signedBytes(store:previous:)``). The caller checked the list is not altered
+    /// (``trust(of:)`` throws then): a change is never signed on top of a list this node did not sign.
     private func recordTrust(_ node: NodeID, name: String, trusted: Bool, author: String) throws {
-        try db.execute(sql: "INSERT INTO peer_trust (node, name, trusted, changedAt, author) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [node.rawValue, name, trusted, wallClock.now().description, author])
+        let (keeper, list) = try checkedTrust()
+        if let altered = list.altered { throw EventLogError.trustListAltered(reason: altered) }
+        // The store's first change: record "none signed yet" outside the database before the
+        // commit, so that no crash can leave signed rows without a record (which reads as a deletion).
+        if !TrustHead.exists(in: keeper.directory) { try TrustHead(signedBy: identity, head: nil).write(in: keeper.directory) }
+        // After every row, ignored ones included: their numbers are taken.
+        let last = try Int64.fetchOne(db, sql: "SELECT max(change) FROM peer_trust") ?? 0
+        guard last < Int64.max else {
+            throw EventLogError.trustListAltered(reason: "a row outside Myolog took the last change number")
+        }
+        var row = TrustChange(change: last + 1, node: node.rawValue, name: name, trusted: trusted ? 1 : 0,
+                              changedAt: wallClock.now().description, author: author, signature: nil)
+        let signature = try identity.signature(for: row.signedBytes(store: identity.nodeID, previous: list.tail?.signature))
+        row.signature = signature
+        try db.execute(sql: "INSERT INTO peer_trust (change, node, name, trusted, changedAt, author, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [row.change, row.node, row.name, row.trusted, row.changedAt, row.author, signature])
+        trustRecorded = TrustHead.Link(change: row.change, signature: signature)
+        checkedTrustList = nil
         forgetTrust(of: node)
     }
 

@@ -14,9 +14,11 @@ struct VerifyCommand: ParsableCommand {
             last signed, as also recorded outside the database (node.head); checks vector clocks and Lamport timestamps never
             go backwards; replays the whole log into fresh views and compares them with the stored
             ones (inside a transaction that is rolled back); runs SQLite's integrity_check;
-            reports undecided forks and events held back. Exits 1 naming the first bad event
-            (origin, sequence, id, what failed) or the differing views, 3 while a fork is
-            undecided, 0 otherwise.
+            checks every row of the trust list is signed by this node and linked to the one
+            before, up to the newest change recorded in trust.head; reports undecided forks and
+            events held back. Exits 1 naming the first bad event (origin, sequence, id, what
+            failed), the differing views, or each trust-list row not obeyed (change number,
+            node, why), 3 while a fork is undecided, 0 otherwise.
 
             Examples:
               myolog verify
@@ -29,9 +31,9 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore()
-        let (integrity, chain, forks, held) = try store.read { reader in
+        let (integrity, chain, forks, held, trustList) = try store.read { reader in
             (try reader.integrityCheck(),
-             Result { try ChainCheck.run(reader) }, try reader.forks(), try reader.heldBack())
+             Result { try ChainCheck.run(reader) }, try reader.forks(), try reader.heldBack(), try reader.trustListCheck())
         }
         let localChain = Result { try store.localChainProblem() }
         let localProblem: String? = switch localChain {
@@ -65,6 +67,9 @@ struct VerifyCommand: ParsableCommand {
         // Views that differ from the log's replay are evidence, not housekeeping: rebuilding is
         // advised only when the log itself proves intact, or it would erase the last trace.
         let logIntact = databaseOK && chainOK && localProblem == nil
+        // A trust row this store does not obey is a forgery or an edit made outside Myolog: a
+        // failure, though the log itself may be intact (so it does not hold back `rebuild` advice).
+        let trustOK = trustList.isClean
         if global.json {
             var chainJSON: JSONValue
             switch chain {
@@ -80,6 +85,8 @@ struct VerifyCommand: ParsableCommand {
                                   "replayError": replayError.map(JSONValue.string) ?? .null]),
                 "erasureCheckpointPending": .bool(erasurePending),
                 "heldBack": .object(Dictionary(uniqueKeysWithValues: held.map { ($0.key.rawValue, JSONValue.int($0.value)) })),
+                "trustList": .object(["ok": .bool(trustOK), "changes": .int(trustList.obeyed), "altered": trustList.altered.map(JSONValue.string) ?? .null,
+                                      "ignored": .array(trustList.ignored.map(\.json))]),
             ]).canonicalString)
         } else {
             print(databaseOK ? "Database: ok" : "Database: DAMAGED — " + integrity.joined(separator: "; "))
@@ -101,6 +108,15 @@ struct VerifyCommand: ParsableCommand {
                     ? "  The log itself checks (hashes, links, signatures, local head): after keeping a copy of this store as evidence, `myolog rebuild` makes the views the log's again."
                     : "  The log itself fails its checks above: do NOT rebuild (it would erase the evidence); keep this copy, restore from a backup or re-sync from a peer.")
             }
+            if trustOK {
+                print("Trust list: ok — \(trustList.obeyed) change\(trustList.obeyed == 1 ? "" : "s"), each signed by this node and linked to the one before" + (trustList.obeyed > 0 ? ", through the newest recorded in trust.head" : ""))
+            } else {
+                print("Trust list: ALTERED outside Myolog — " + (trustList.altered.map { "nothing in it is obeyed, no peer is trusted: \($0)" }
+                    ?? "\(trustList.ignored.count) change\(trustList.ignored.count == 1 ? "" : "s") ignored, \(trustList.obeyed) obeyed"))
+                for row in trustList.ignored {
+                    print("  change \(row.change.map(String.init) ?? "?") naming node \(row.node): ignored — \(row.reason)")
+                }
+            }
             print(forks.isEmpty ? "Forks: none" : "Forks: \(openForks.count) open, \(forks.count - openForks.count) decided (see `myolog forks`)")
             for (origin, count) in held.sorted(by: { $0.key < $1.key }) {
                 print("Held back: \(count) event\(count == 1 ? "" : "s") of origin \(origin) wait for the events before them")
@@ -110,7 +126,7 @@ struct VerifyCommand: ParsableCommand {
             print("Erasure: NOT COMPLETE — erased text may remain in \(EventStore.databaseFileName)-wal while another process holds the store open; it is removed at the next myolog command once they close")
         }
         SyncReportPrinter(json: global.json).printForks(openForks)
-        guard logIntact, viewsOK, !erasurePending else { throw ExitCode(1) }
+        guard logIntact, viewsOK, trustOK, !erasurePending else { throw ExitCode(1) }
         if !openForks.isEmpty { throw ExitCode(3) }
     }
 }

@@ -154,4 +154,54 @@ struct TrustTests {
         #expect(throws: EventLogError.self) { try a.trustPeer(b.identity.nodeID, name: "b", author: "test") }
         #expect(try rows() == 1)
     }
+
+    @Test("trust changes are signed and chained, several in one transaction too; a reader without node.key checks them with the enrolled key")
+    func signedChanges() throws {
+        let a = try store("a"), b = try store("b"), c = try store("c")
+        try a.write { transaction in
+            try transaction.trustPeer(b.identity.nodeID, name: "b", author: "test")
+            try transaction.trustPeer(c.identity.nodeID, name: "c", author: "test")
+            try transaction.distrustPeer(b.identity.nodeID, author: "test")
+        }
+        let check = try a.read { try $0.trustListCheck() }
+        #expect(check.isClean && check.obeyed == 3 && check.recordedHead == 3)
+        #expect(try a.read { try [$0.trust(of: b.identity.nodeID), $0.trust(of: c.identity.nodeID)] } == [.removed, .trusted])
+        #expect(try a.read { try Int.fetchOne($0.database, sql: "SELECT count(*) FROM peer_trust WHERE length(signature) = 64") } == 3)
+        // The same store opened without its key (a backup being verified): the same verdicts.
+        try FileManager.default.removeItem(at: a.directory.appendingPathComponent(EventStore.keyFileName))
+        let keyless = try EventStore.open(at: a.directory)
+        #expect(!keyless.identity.canSign)
+        #expect(try keyless.read { try $0.trustListCheck() }.isClean)
+        #expect(try keyless.read { try $0.trust(of: c.identity.nodeID) } == .trusted)
+    }
+
+    @Test("a sync's repeated trust checks verify each signature once per process, not once per read")
+    func trustChecksAreRemembered() throws {
+        let a = try store("a"), b = try store("b"), c = try store("c")
+        try a.trustPeer(b.identity.nodeID, name: "b", author: "test")
+        try a.trustPeer(c.identity.nodeID, name: "c", author: "test")
+        let reopened = try EventStore.open(at: a.directory)
+        for _ in 0..<100 {
+            #expect(try reopened.read { try $0.trust(of: b.identity.nodeID) } == .trusted)
+            #expect(try reopened.accepts(c.identity.nodeID))
+        }
+        // Two rows and the signature of trust.head, each verified once.
+        #expect(reopened.trustKeeper.verifications == 3)
+    }
+
+    @Test("a store kept open (a server) obeys no row edited behind its back: its remembered checks are keyed on the rows' exact bytes")
+    func editBehindAnOpenStore() throws {
+        let a = try store("a"), b = try store("b")
+        try a.trustPeer(b.identity.nodeID, name: "b", author: "test")
+        try a.write { try $0.distrustPeer(b.identity.nodeID, author: "test") }
+        let server = try EventStore.open(at: a.directory, concurrentReads: true)
+        #expect(try server.accepts(b.identity.nodeID) == false)
+        // Another process, with plain SQL, turns the removal back into trust.
+        try DatabaseQueue(path: a.directory.appendingPathComponent(EventStore.databaseFileName).path).write { db in
+            try db.execute(sql: "DROP TRIGGER peer_trust_refuse_update; UPDATE peer_trust SET trusted = 1 WHERE change = 2")
+        }
+        #expect(throws: EventLogError.self) { try server.accepts(b.identity.nodeID) }
+        let check = try server.read { try $0.trustListCheck() }
+        #expect(check.altered != nil && check.ignored.map(\.change) == [2])
+    }
 }
