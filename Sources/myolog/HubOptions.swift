@@ -3,9 +3,11 @@ import ChainHub
 import EventLog
 import Foundation
 
-/// Where the hub's PostgreSQL server is, for every `hub` subcommand.
+/// Where the hub's PostgreSQL server is, and how to reach it safely, for every `hub` subcommand.
+///
+/// Guarantees: the password is never written to `hub.json` nor printed.
 struct HubOptions: ParsableArguments {
-    @Option(name: .customLong("postgres"), help: ArgumentHelp("postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (else PG* variables, else what `hub init` remembered).", valueName: "url"))
+    @Option(name: .customLong("postgres"), help: ArgumentHelp("postgres://USER@HOST[:PORT]/DATABASE[?sslmode=MODE&sslrootcert=FILE] (else PG* variables, else what `hub init` remembered). sslmode: disable or prefer (localhost and Unix sockets only), require, verify-ca, verify-full.", valueName: "url"))
     var url: String?
 
     /// The file in the hub's store directory where `hub init` keeps the server's address.
@@ -18,7 +20,8 @@ struct HubOptions: ParsableArguments {
         if url == nil, let data = FileManager.default.contents(atPath: remembered.path),
            case .object(let members)? = try? JSONParser.parse(String(decoding: data, as: UTF8.self)) {
             // The remembered address fills only what the environment leaves unset.
-            for (key, variable) in [("host", "PGHOST"), ("database", "PGDATABASE"), ("user", "PGUSER")] where environment[variable]?.isEmpty ?? true {
+            for (key, variable) in [("host", "PGHOST"), ("database", "PGDATABASE"), ("user", "PGUSER"), ("sslmode", "PGSSLMODE"), ("sslrootcert", "PGSSLROOTCERT")]
+            where environment[variable]?.isEmpty ?? true {
                 if case .string(let value)? = members[key] { environment[variable] = value }
             }
             if environment["PGPORT"]?.isEmpty ?? true, case .int(let port)? = members["port"] { environment["PGPORT"] = String(port) }
@@ -26,9 +29,13 @@ struct HubOptions: ParsableArguments {
         return try HubConnection.resolve(url: url, environment: environment)
     }
 
-    /// Keeps the server's address (never its password) beside the hub's node key.
+    /// Keeps the server's address and TLS settings (never its password) beside the hub's node key.
     static func remember(_ connection: HubConnection, in directory: URL) throws {
-        let json = JSONValue.object(["host": .string(connection.host), "port": .int(connection.port), "database": .string(connection.database), "user": .string(connection.user)])
-        try AtomicFile.write(to: directory.appendingPathComponent(fileName), replacing: true, field: "store") { try $0.write(contentsOf: Data((json.canonicalString + "\n").utf8)) }
+        var members: [String: JSONValue] = ["host": .string(connection.host), "port": .int(connection.port), "database": .string(connection.database),
+                                            "user": .string(connection.user), "sslmode": .string(connection.tls.mode.rawValue)]
+        if let roots = connection.tls.roots { members["sslrootcert"] = .string(roots.description) }
+        try AtomicFile.write(to: directory.appendingPathComponent(fileName), replacing: true, field: "store") {
+            try $0.write(contentsOf: Data((JSONValue.object(members).canonicalString + "\n").utf8))
+        }
     }
 }
