@@ -10,16 +10,19 @@ import PostgresNIO
 /// `PGSSLROOTCERT`) for whatever it leaves out. A host that starts with `/` is the directory of a
 /// Unix socket (in a URL, percent-encoded: `postgres://myolog@%2Fvar%2Frun%2Fpostgresql/myolog`).
 ///
-/// The password: the URL's, else `PGPASSWORD`.
+/// The password, in libpq's order: the URL's (accepted, with a warning: it shows in `ps` and
+/// shell history), `--postgres-password-file` (its first line; refused if group or world can
+/// read it), `PGPASSWORD`, then libpq's password file (`PGPASSFILE`, else `~/.pgpass`; ignored
+/// with a warning if group or world can read it).
 ///
 /// Guarantees:
-/// - The password is never part of ``description``, of `dump` or any mirror of the value, or of
-///   any error or log line made from it: the URL is parsed by hand (Foundation's URL errors echo
-///   the whole string), and a refusal names the field, never the value, except file paths and
-///   known parameter names.
+/// - The password is never part of ``description``, of `dump` or any mirror of the value, of a
+///   warning, or of any error or log line made from it: the URL is parsed by hand (Foundation's
+///   URL errors echo the whole string), and a refusal names the field, never the value, except
+///   file paths and known parameter names.
 /// - Everything is decided before a connection is attempted: an unknown `sslmode` or query
-///   parameter, an unreadable root certificate, or a server not on this machine without TLS
-///   (``HubTLS``) is refused in one line, nothing done.
+///   parameter, an unreadable root certificate, a password file others can read, or a server
+///   not on this machine without TLS (``HubTLS``) is refused in one line, nothing done.
 public struct HubConnection: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
     /// A name or address, or (starting with `/`) a Unix socket's directory.
     public var host: String
@@ -29,6 +32,11 @@ public struct HubConnection: Sendable, Equatable, CustomStringConvertible, Custo
     /// The sslmode and root certificates; see ``HubTLS`` for what each mode checks.
     public var tls: HubTLS
     var password: String?
+    /// Which source gave the password (nil: none did).
+    public internal(set) var passwordSource: HubPasswordSource?
+    /// One-line warnings for stderr, found while resolving: a password in the URL, a password
+    /// file ignored for its permissions. Never the password.
+    public internal(set) var warnings: [String] = []
 
     public init(host: String, port: Int, database: String, user: String, password: String?, tls: HubTLS) {
         self.host = host
@@ -54,7 +62,7 @@ public struct HubConnection: Sendable, Equatable, CustomStringConvertible, Custo
 
     /// Everything but the password, for `dump` and debuggers.
     public var customMirror: Mirror {
-        Mirror(self, children: ["host": host, "port": port, "database": database, "user": user, "tls": tls],
+        Mirror(self, children: ["host": host, "port": port, "database": database, "user": user, "tls": tls, "passwordSource": passwordSource as Any, "warnings": warnings],
                displayStyle: .struct)
     }
 
@@ -68,8 +76,9 @@ public struct HubConnection: Sendable, Equatable, CustomStringConvertible, Custo
         "ssl_max_protocol_version", "krbsrvname", "gsslib", "gssdelegation", "service", "target_session_attrs", "load_balance_hosts",
     ]
 
-    /// The connection `url` names (nil: all from the environment), completed from `environment`.
-    public static func resolve(url: String?, environment: [String: String]) throws(HubError) -> HubConnection {
+    /// The connection `url` names (nil: all from the environment), completed from `environment`;
+    /// its password from the URL, `passwordFile`, or the environment (see the type's notes).
+    public static func resolve(url: String?, passwordFile: String? = nil, environment: [String: String]) throws(HubError) -> HubConnection {
         func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         var connection = HubConnection(host: variable("PGHOST") ?? "localhost", port: 5432, database: "", user: variable("PGUSER") ?? "postgres",
                                        password: nil, tls: HubTLS(mode: .disable))
@@ -136,7 +145,24 @@ public struct HubConnection: Sendable, Equatable, CustomStringConvertible, Custo
         let address = connection.address
         connection.tls = try HubTLS.resolve(mode: sslmode, roots: sslrootcert, host: connection.host, server: address, home: variable("HOME"))
 
-        connection.password = urlPassword ?? environment["PGPASSWORD"]
+        if let urlPassword, !urlPassword.isEmpty {
+            connection.password = urlPassword
+            connection.passwordSource = .url
+            connection.warnings.append(HubPassword.urlWarning)
+        } else if let passwordFile {
+            connection.password = try HubPassword.firstLine(of: passwordFile, field: "--postgres-password-file")
+            connection.passwordSource = .file(passwordFile)
+        } else if let password = variable("PGPASSWORD") {
+            connection.password = password
+            connection.passwordSource = .environment
+        } else if let path = variable("PGPASSFILE") ?? variable("HOME").map({ URL(fileURLWithPath: $0).appendingPathComponent(".pgpass").path }) {
+            let found = HubPassword.fromPassfile(path, host: connection.host, port: connection.port, database: connection.database, user: connection.user)
+            if let warning = found.warning { connection.warnings.append(warning) }
+            if let password = found.password {
+                connection.password = password
+                connection.passwordSource = .passfile(path)
+            }
+        }
         return connection
     }
 

@@ -58,7 +58,7 @@ public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
         if let error = error as? PSQLError {
             let state = error.serverInfo?[.sqlState]
             let message = error.serverInfo?[.message] ?? "\(error.code)"
-            var check = "check the user and PGPASSWORD"
+            var check = connection.passwordSource.map { "check the user, and \($0)" } ?? "check the user"
             // pg_hba.conf's hostssl rules: the password is not the problem.
             if message.hasSuffix("no encryption") { check = "the server admits this login only over TLS: sslmode=require, verify-ca or verify-full" }
             switch state {
@@ -67,7 +67,8 @@ public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
             default: break
             }
             if error.code == .authMechanismRequiresPassword {
-                self = .authentication(server: server, reason: "it asks for a password and none was given", check: "give it in PGPASSWORD"); return
+                self = .authentication(server: server, reason: "it asks for a password and none was given",
+                                       check: "give it in PGPASSWORD, ~/.pgpass (chmod 600) or --postgres-password-file"); return
             }
             if error.code == .sslUnsupported {
                 self = .tls(server: server, reason: "the server does not offer TLS (ssl = off in its postgresql.conf), and sslmode=\(connection.tls.mode.rawValue) needs it"); return

@@ -19,6 +19,10 @@ struct HubCommand: ParsableCommand {
             host), verify-ca (chains, any name) or require (encrypted, not checked: stops
             eavesdropping only); disable and prefer are for localhost and Unix sockets.
 
+            The password, in libpq's order: the URL (works, with a warning: `ps` and shell history
+            show it), --postgres-password-file FILE (chmod 600, first line), PGPASSWORD, then
+            PGPASSFILE or ~/.pgpass (libpq's format; ignored with a warning unless chmod 600).
+
             Examples:
               myolog --store /srv/hub hub init --postgres "postgres://myolog@db.internal/myolog?sslmode=verify-full&sslrootcert=/etc/myolog/db-ca.pem" --site "Head office"
               myolog --store /srv/hub peer add 7q2m4xkd3b5n6p8r --name Fitzroy

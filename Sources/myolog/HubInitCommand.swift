@@ -18,7 +18,8 @@ struct HubInitCommand: AsyncParsableCommand {
 
             Examples:
               myolog --store /srv/hub hub init --postgres "postgres://myolog@db.internal:5432/myolog?sslmode=verify-full&sslrootcert=/etc/myolog/db-ca.pem" --site "Head office"
-              PGHOST=db.internal PGUSER=myolog PGDATABASE=myolog PGSSLMODE=require PGPASSWORD=… myolog --store /srv/hub hub init --site "Head office"
+              PGHOST=db.internal PGUSER=myolog PGDATABASE=myolog PGSSLMODE=require myolog --store /srv/hub hub init --site "Head office" --postgres-password-file /etc/myolog/db-password
+              myolog --store /srv/hub hub init --postgres postgres://myolog@localhost/myolog --site "Head office"   # password from ~/.pgpass
             """)
 
     @OptionGroup var global: GlobalOptions
