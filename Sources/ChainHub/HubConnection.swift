@@ -22,7 +22,7 @@ import PostgresNIO
 ///   file paths and known parameter names.
 /// - Everything is decided before a connection is attempted: an unknown `sslmode` or query
 ///   parameter, an unreadable root certificate, a password file others can read, or a server
-///   not on this machine without TLS (``HubTLS``) is refused in one line, nothing done.
+///   reached over the network without TLS (``HubTLS``) is refused in one line, nothing done.
 public struct HubConnection: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
     /// A name or address, or (starting with `/`) a Unix socket's directory.
     public var host: String
@@ -174,7 +174,7 @@ public struct HubConnection: Sendable, Equatable, CustomStringConvertible, Custo
             let socket = URL(fileURLWithPath: host).appendingPathComponent(".s.PGSQL.\(port)").path
             configuration = PostgresConnection.Configuration(unixSocketPath: socket, username: user, password: password, database: database)
         } else {
-            // Whoever built this value: a server off this machine is never spoken to in plain text.
+            // Whoever built this value: a server reached over the network is never spoken to in plain text.
             guard HubTLS.isLocal(host) || (tls.mode != .disable && tls.mode != .prefer) else { throw HubError.plaintextRemote(server: address) }
             configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: try tls.postgresTLS())
         }

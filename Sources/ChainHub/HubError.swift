@@ -7,8 +7,8 @@ import PostgresNIO
 /// password) and what to do. The CLI prints ``description``.
 public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidConnection(field: String, accepted: String)
-    /// A server not on this machine, without an sslmode that makes TLS certain: refused before
-    /// any connection.
+    /// A server reached over the network (not loopback, not a Unix socket), without an sslmode
+    /// that makes TLS certain: refused before any connection.
     case plaintextRemote(server: String)
     /// TLS could not be set up: the server offers none, or its certificate is not trusted or
     /// not for the host.
@@ -38,7 +38,7 @@ public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidConnection(let field, let accepted): "\(field): expected \(accepted)"
         case .unreachable(let server, let reason): "hub: cannot reach PostgreSQL at \(server): \(reason)"
         case .plaintextRemote(let server):
-            "sslmode: \(server) is not on this machine, and the hub sends patient records over the network only with TLS: expected sslmode=verify-full (with sslrootcert), verify-ca or require, as ?sslmode= in --postgres or PGSSLMODE (disable and prefer are for localhost and Unix sockets only)"
+            "sslmode: \(server) is reached over the network (not localhost, 127.0.0.1, ::1 or a Unix socket), and the hub sends patient records over a network only with TLS: expected sslmode=verify-full (with sslrootcert), verify-ca or require, as ?sslmode= in --postgres or PGSSLMODE (disable and prefer are for localhost and Unix sockets only)"
         case .tls(let server, let reason): "hub: no trusted TLS connection to PostgreSQL at \(server): \(reason)"
         case .authentication(let server, let reason, let check): "hub: PostgreSQL at \(server) refused the login: \(reason) (\(check))"
         case .noDatabase(let server): "hub: PostgreSQL at \(server) has no such database: create it first (createdb)"

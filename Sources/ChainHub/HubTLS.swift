@@ -6,10 +6,11 @@ import PostgresNIO
 /// decided before any connection is made (``HubConnection/resolve(url:passwordFile:environment:)``).
 ///
 /// Guarantees:
-/// - A server that is not on this machine — anything but `localhost`, a 127.0.0.0/8 address,
-///   `::1` or a Unix socket — is never spoken to without TLS: `disable`, `prefer` or no sslmode
-///   at all is refused, in one line, before a connection is attempted. (libpq's default is
-///   `prefer`, which falls back to plain text; patient records do not.)
+/// - A server reached over the network — anything but `localhost`, a 127.0.0.0/8 address,
+///   `::1` or a Unix socket, even this machine's own LAN address — is never spoken to without
+///   TLS: `disable`, `prefer` or no sslmode at all is refused, in one line, before a connection
+///   is attempted. (libpq's default is `prefer`, which falls back to plain text; patient
+///   records do not.)
 /// - `require`: TLS, the server's certificate not checked. It defeats a passive eavesdropper
 ///   only: whoever can intercept the traffic can pose as the server. As in libpq, `require` with
 ///   a root certificate (`sslrootcert`, `PGSSLROOTCERT` or `~/.postgresql/root.crt`) checks the
@@ -57,7 +58,7 @@ public struct HubTLS: Sendable, Equatable {
         self.roots = roots
     }
 
-    /// Whether `host` is this machine: a Unix socket directory, `localhost`, 127.0.0.0/8 or ::1.
+    /// Whether `host` is loopback: a Unix socket directory, `localhost`, 127.0.0.0/8 or ::1.
     /// Anything else — a name, another address, an IPv4-mapped IPv6 address — is not.
     public static func isLocal(_ host: String) -> Bool {
         if host.hasPrefix("/") || host.lowercased() == "localhost" { return true }

@@ -14,8 +14,8 @@ struct HubCommand: ParsableCommand {
             The server: --postgres postgres://USER@HOST[:PORT]/DATABASE[?sslmode=MODE&sslrootcert=FILE],
             or libpq's PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE and PGSSLROOTCERT for what the
             URL leaves out; `hub init` remembers host, port, database, user, sslmode and sslrootcert
-            (never the password) in the store directory. A server not on this machine is reached
-            only with TLS: sslmode=verify-full (the certificate chains to sslrootcert and names the
+            (never the password) in the store directory. A server reached over the network (not
+            localhost, 127.0.0.1, ::1 or a Unix socket) only with TLS: sslmode=verify-full (the certificate chains to sslrootcert and names the
             host), verify-ca (chains, any name) or require (encrypted, not checked: stops
             eavesdropping only); disable and prefer are for localhost and Unix sockets.
 

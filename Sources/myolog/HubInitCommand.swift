@@ -12,7 +12,7 @@ struct HubInitCommand: AsyncParsableCommand {
             a store, then the schema "myolog" in the database (named, append-only migrations), and
             copies the hub node's enrolment into it. Run again, it brings an older schema forward.
             Refuses a database whose "myolog" schema is not a hub's or is another node's hub, a
-            server older than PostgreSQL 15, and a server not on this machine without TLS
+            server older than PostgreSQL 15, and a server reached over the network without TLS
             (sslmode require, verify-ca or verify-full). Remembers the server, sslmode and
             sslrootcert in DIR/hub.json — never the password.
 

@@ -17,7 +17,7 @@ struct HubConnectionTests {
         return path
     }
 
-    @Test("only localhost, 127.0.0.0/8, ::1 and Unix sockets are this machine")
+    @Test("only localhost, 127.0.0.0/8, ::1 and Unix sockets are loopback; any other name or address is the network")
     func local() {
         for host in ["localhost", "LOCALHOST", "127.0.0.1", "127.8.9.10", "::1", "0:0:0:0:0:0:0:1", "/var/run/postgresql"] { #expect(HubTLS.isLocal(host), "\(host)") }
         for host in ["10.255.255.1", "db.internal", "128.0.0.1", "::ffff:127.0.0.1", "::2", "localhost.example.com", "127.0.0.1.nip.io", ""] { #expect(!HubTLS.isLocal(host), "\(host)") }
@@ -54,12 +54,12 @@ struct HubConnectionTests {
         try FileManager.default.copyItem(atPath: ca, toPath: home + "/.postgresql/root.crt")
         #expect(try resolve("postgres://u@db.internal/db?sslmode=verify-full", ["HOME": home]).tls == HubTLS(mode: .verifyFull, roots: .file(home + "/.postgresql/root.crt")))
 
-        let remote = "sslmode: postgres://u@10.255.255.1:5432/db is not on this machine"
+        let remote = "sslmode: postgres://u@10.255.255.1:5432/db is reached over the network"
         refused("postgres://u:hunter2@10.255.255.1/db", remote)
         refused("postgres://u@10.255.255.1/db?sslmode=prefer", remote)
         refused("postgres://u@10.255.255.1/db?sslmode=disable", remote)
         refused("postgres://u@10.255.255.1/db", ["PGSSLMODE": "prefer"], remote)
-        refused(nil, ["PGHOST": "db.internal", "PGUSER": "u", "PGDATABASE": "db"], "sslmode: postgres://u@db.internal:5432/db is not on this machine")
+        refused(nil, ["PGHOST": "db.internal", "PGUSER": "u", "PGDATABASE": "db"], "sslmode: postgres://u@db.internal:5432/db is reached over the network")
         refused("postgres://u@db.internal/db?sslmode=hunter2", "sslmode: expected disable, prefer, require, verify-ca or verify-full")
         refused("postgres://u@db.internal/db?sslmode=allow", "sslmode: expected disable, prefer, require, verify-ca or verify-full")
         refused("postgres://u@db.internal/db", ["PGSSLMODE": "hunter2"], "PGSSLMODE: expected disable, prefer, require, verify-ca or verify-full")

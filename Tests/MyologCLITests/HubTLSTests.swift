@@ -106,7 +106,7 @@ struct HubTLSTests {
         try refused(["--store", hub, "hub", "verify"], password, "its certificate does not chain to sslrootcert \(roots)", secrets: [cluster.password])
     }
 
-    @Test("a server not on this machine without TLS — no sslmode, disable or prefer — is refused in one line before any connection (fast, nothing made); unknown sslmode values and parameters too")
+    @Test("a server reached over the network without TLS — no sslmode, disable or prefer — is refused in one line before any connection (fast, nothing made, a listener at this machine's own LAN address sees no connection); unknown sslmode values and parameters too")
     func remoteRefused() throws {
         func refusedFast(_ arguments: [String], _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
             try refusedFast(arguments, [:], expected, sourceLocation: sourceLocation)
@@ -118,7 +118,7 @@ struct HubTLSTests {
             #expect(clock.now - start < .seconds(4), "took \(clock.now - start): did it try to connect?", sourceLocation: sourceLocation)
         }
         let store = scratch.path("hub")
-        let remote = "sslmode: postgres://myolog@10.255.255.1:5432/clinic is not on this machine, and the hub sends patient records over the network only with TLS: expected sslmode=verify-full (with sslrootcert), verify-ca or require"
+        let remote = "sslmode: postgres://myolog@10.255.255.1:5432/clinic is reached over the network (not localhost, 127.0.0.1, ::1 or a Unix socket), and the hub sends patient records over a network only with TLS: expected sslmode=verify-full (with sslrootcert), verify-ca or require"
         try refusedFast(["--store", store, "hub", "init", "--postgres", "postgres://myolog@10.255.255.1:5432/clinic", "--site", "H"], ["PGPASSWORD": "hunter2"], remote)
         try refusedFast(["--store", store, "hub", "init", "--postgres", "postgres://myolog@10.255.255.1:5432/clinic?sslmode=disable", "--site", "H"], remote)
         try refusedFast(["--store", store, "hub", "init", "--postgres", "postgres://myolog@10.255.255.1:5432/clinic?sslmode=prefer", "--site", "H"], remote)
@@ -134,6 +134,28 @@ struct HubTLSTests {
         try refusedFast(["--store", store, "hub", "init", "--postgres", "postgres://myolog@10.255.255.1/clinic?sslmode=verify-full", "--site", "H"],
                         "sslrootcert: expected the CA certificate (PEM) that signed the server's, for sslmode=verify-full")
         #expect(!FileManager.default.fileExists(atPath: store))
+
+        // Before any connection, checked where nothing stands in the way: a listener on this
+        // machine's own non-loopback address (as remote to the rule as any) sees no connection.
+        let witness = try ConnectionWitness()
+        guard let address = ConnectionWitness.nonLoopbackAddress() else { return }
+        try witness.connectOnce(to: address)
+        #expect(witness.accepted() == 1, "the witness must see a connection to \(address):\(witness.port)")
+        let process = Process()
+        process.executableURL = MyologProcess.binary
+        process.arguments = ["--store", store, "hub", "init", "--postgres", "postgres://myolog@\(address):\(witness.port)/clinic", "--site", "H"]
+        process.environment = environment(["PGPASSWORD": "hunter2"])
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        // A hub that did connect would wait for the silent server: stopped after 5 s.
+        for _ in 0..<50 where process.isRunning { usleep(100_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(said.hasPrefix("myolog: error: sslmode: postgres://myolog@\(address):\(witness.port)/clinic is reached over the network") && !said.contains("hunter2"), "\(said)")
+        #expect(witness.accepted() == 0, "the hub connected to \(address) before refusing")
     }
 
     @Test("~/.pgpass (chmod 600, libpq's format with wildcards and escapes) gives the password without PGPASSWORD; with group or world access it is ignored with libpq's warning; PGPASSFILE names another")
@@ -198,5 +220,71 @@ struct HubTLSTests {
         }
         try refused(["--store", hub, "hub", "verify", "--postgres", cluster.url(password: "wrong-secret")], "refused the login: password authentication failed",
                     warnings: ["the password in --postgres is visible to other users of this machine (ps)"], secrets: ["wrong-secret", cluster.password])
+    }
+}
+
+/// A TCP socket listening on all of this machine's IPv4 addresses, never read from: the kernel
+/// completes a client's handshake into the backlog, so ``accepted()`` tells whether anyone
+/// connected. Closed on deinit.
+final class ConnectionWitness {
+    let descriptor: Int32
+    let port: Int
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = INADDR_ANY
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        let listening = listen(fd, 8)
+        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        guard bound == 0, listening == 0, named == 0, fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0 else { close(fd); throw CocoaError(.fileWriteUnknown) }
+        descriptor = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(descriptor) }
+
+    /// Connections made since the last call (each accepted and closed).
+    func accepted() -> Int {
+        var count = 0
+        while true {
+            let connection = accept(descriptor, nil, nil)
+            guard connection >= 0 else { return count }
+            close(connection)
+            count += 1
+        }
+    }
+
+    /// Connects to the witness at `address` once (and hangs up), to show it sees connections there.
+    func connectOnce(to address: String) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var target = sockaddr_in()
+        target.sin_family = sa_family_t(AF_INET)
+        target.sin_port = UInt16(port).bigEndian
+        inet_pton(AF_INET, address, &target.sin_addr)
+        let connected = withUnsafePointer(to: &target) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard connected == 0 else { throw CocoaError(.fileReadUnknown) }
+        usleep(50_000)
+    }
+
+    /// This machine's first IPv4 address that is not loopback (an interface's), if any.
+    static func nonLoopbackAddress() -> String? {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0 else { return nil }
+        defer { freeifaddrs(list) }
+        var entry = list
+        while let current = entry {
+            defer { entry = current.pointee.ifa_next }
+            guard let address = current.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET) else { continue }
+            var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+            var ipv4 = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+            guard inet_ntop(AF_INET, &ipv4, &text, socklen_t(text.count)) != nil else { continue }
+            let name = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if !name.hasPrefix("127.") { return name }
+        }
+        return nil
     }
 }
