@@ -80,22 +80,12 @@ public struct HubTLS: Sendable, Equatable {
             guard let parsed = Mode(rawValue: given.value) else { throw HubError.invalidConnection(field: given.field, accepted: Mode.accepted) }
             mode = parsed
         }
+        // The root certificate as given (checked below, and only if the mode uses it).
         var roots: Roots?
+        var rootsField = "sslrootcert"
         if let givenRoots, !givenRoots.value.isEmpty {
-            if givenRoots.value == "system" {
-                roots = .system
-            } else {
-                let path = URL(fileURLWithPath: givenRoots.value).standardizedFileURL.path
-                try Self.checkRoots(path, field: givenRoots.field)
-                roots = .file(path)
-            }
-        } else if let home, !home.isEmpty, mode != .disable, mode != .prefer {
-            // libpq's default root certificate, if there is one.
-            let path = URL(fileURLWithPath: home).appendingPathComponent(".postgresql/root.crt").path
-            if FileManager.default.isReadableFile(atPath: path) {
-                try Self.checkRoots(path, field: "sslrootcert (~/.postgresql/root.crt)")
-                roots = .file(path)
-            }
+            roots = givenRoots.value == "system" ? .system : .file(URL(fileURLWithPath: givenRoots.value).standardizedFileURL.path)
+            rootsField = givenRoots.field
         }
         let local = isLocal(host)
         let chosen: Mode
@@ -110,12 +100,23 @@ public struct HubTLS: Sendable, Equatable {
         }
         if !local, chosen == .disable || chosen == .prefer { throw HubError.plaintextRemote(server: server()) }
         if roots == .system, chosen != .verifyFull {
-            throw HubError.invalidConnection(field: "sslrootcert", accepted: "sslmode=verify-full with sslrootcert=system (anyone can get a publicly trusted certificate for a name they control), or a CA file of your own")
+            throw HubError.invalidConnection(field: rootsField, accepted: "sslmode=verify-full with sslrootcert=system (anyone can get a publicly trusted certificate for a name they control), or a CA file of your own")
         }
+        // disable and prefer check no certificate: whatever root is set or lies in ~ is not read.
+        guard chosen != .disable, chosen != .prefer else { return HubTLS(mode: chosen) }
+        if roots == nil, let home, !home.isEmpty {
+            // libpq's default root certificate, if there is one.
+            let path = URL(fileURLWithPath: home).appendingPathComponent(".postgresql/root.crt").path
+            if FileManager.default.fileExists(atPath: path) {
+                roots = .file(path)
+                rootsField = "sslrootcert (~/.postgresql/root.crt)"
+            }
+        }
+        if case .file(let path)? = roots { try Self.checkRoots(path, field: rootsField) }
         if chosen == .verifyCA || chosen == .verifyFull, roots == nil {
             throw HubError.invalidConnection(field: "sslrootcert", accepted: "the CA certificate (PEM) that signed the server's, for sslmode=\(chosen.rawValue): ?sslrootcert=FILE in --postgres, PGSSLROOTCERT, ~/.postgresql/root.crt, or system")
         }
-        return HubTLS(mode: chosen, roots: chosen == .disable || chosen == .prefer ? nil : roots)
+        return HubTLS(mode: chosen, roots: roots)
     }
 
     /// Refuses a root certificate file that cannot be read as PEM certificates.

@@ -53,6 +53,13 @@ struct HubConnectionTests {
         try FileManager.default.createDirectory(atPath: home + "/.postgresql", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: ca, toPath: home + "/.postgresql/root.crt")
         #expect(try resolve("postgres://u@db.internal/db?sslmode=verify-full", ["HOME": home]).tls == HubTLS(mode: .verifyFull, roots: .file(home + "/.postgresql/root.crt")))
+        // disable and prefer read no root certificate: a missing or broken one does not matter there.
+        let broken = scratch.path("broken-home")
+        try FileManager.default.createDirectory(atPath: broken + "/.postgresql", withIntermediateDirectories: true)
+        try "not a certificate".write(toFile: broken + "/.postgresql/root.crt", atomically: false, encoding: .utf8)
+        #expect(try resolve("postgres://u@127.0.0.1/db?sslmode=disable", ["PGSSLROOTCERT": scratch.path("missing.pem")]).tls == HubTLS(mode: .disable))
+        #expect(try resolve("postgres://u@127.0.0.1/db", ["HOME": broken]).tls == HubTLS(mode: .prefer))
+        refused("postgres://u@127.0.0.1/db?sslmode=require", ["HOME": broken], "sslrootcert (~/.postgresql/root.crt): expected a readable PEM file")
 
         let remote = "sslmode: postgres://u@10.255.255.1:5432/db is reached over the network"
         refused("postgres://u:hunter2@10.255.255.1/db", remote)
