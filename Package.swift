@@ -107,6 +107,8 @@ let package = Package(
             dependencies: [
                 "EventLog", "ClinicalEvents", "Projections",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // TLS to the server (sslmode): already in the graph through PostgresNIO.
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

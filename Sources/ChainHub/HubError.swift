@@ -1,15 +1,23 @@
 import EventLog
 import Foundation
+import NIOSSL
 import PostgresNIO
 
 /// Why the hub could not do what it was asked, in one line that names the server (never its
 /// password) and what to do. The CLI prints ``description``.
 public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidConnection(field: String, accepted: String)
+    /// A server reached over the network (not loopback, not a Unix socket), without an sslmode
+    /// that makes TLS certain: refused before any connection.
+    case plaintextRemote(server: String)
+    /// TLS could not be set up: the server offers none, or its certificate is not trusted or
+    /// not for the host.
+    case tls(server: String, reason: String)
     /// The server could not be reached at all.
     case unreachable(server: String, reason: String)
-    /// The server refused the user or password.
-    case authentication(server: String, reason: String)
+    /// The server refused the user or password; `check` says what to check (the password's
+    /// source, never the password).
+    case authentication(server: String, reason: String, check: String)
     case noDatabase(server: String)
     /// The server is older than the oldest release the hub supports.
     case serverTooOld(server: String, version: String, minimum: String)
@@ -29,7 +37,10 @@ public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .invalidConnection(let field, let accepted): "\(field): expected \(accepted)"
         case .unreachable(let server, let reason): "hub: cannot reach PostgreSQL at \(server): \(reason)"
-        case .authentication(let server, let reason): "hub: PostgreSQL at \(server) refused the login: \(reason) (check the user and PGPASSWORD)"
+        case .plaintextRemote(let server):
+            "sslmode: \(server) is reached over the network (not localhost, 127.0.0.1, ::1 or a Unix socket), and the hub sends patient records over a network only with TLS: expected sslmode=verify-full (with sslrootcert), verify-ca or require, as ?sslmode= in --postgres or PGSSLMODE (disable and prefer are for localhost and Unix sockets only)"
+        case .tls(let server, let reason): "hub: no trusted TLS connection to PostgreSQL at \(server): \(reason)"
+        case .authentication(let server, let reason, let check): "hub: PostgreSQL at \(server) refused the login: \(reason) (\(check))"
         case .noDatabase(let server): "hub: PostgreSQL at \(server) has no such database: create it first (createdb)"
         case .serverTooOld(let server, let version, let minimum): "hub: PostgreSQL at \(server) is version \(version); the hub needs \(minimum) or later"
         case .foreignSchema(let server, let found): "hub: the database at \(server) already holds a schema \"myolog\" that is not a Myolog hub's (\(found)): use another database"
@@ -47,17 +58,42 @@ public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
         if let error = error as? PSQLError {
             let state = error.serverInfo?[.sqlState]
             let message = error.serverInfo?[.message] ?? "\(error.code)"
+            var check = connection.passwordSource.map { "check the user, and \($0)" } ?? "check the user"
+            // pg_hba.conf's hostssl rules: the password is not the problem.
+            if message.hasSuffix("no encryption") { check = "the server admits this login only over TLS: sslmode=require, verify-ca or verify-full" }
             switch state {
-            case "28P01", "28000": self = .authentication(server: server, reason: message); return
+            case "28P01", "28000": self = .authentication(server: server, reason: message, check: check); return
             case "3D000": self = .noDatabase(server: server); return
             default: break
             }
-            if error.code == .authMechanismRequiresPassword { self = .authentication(server: server, reason: "it asks for a password and none was given"); return }
-            if let underlying = error.underlying { self = .unreachable(server: server, reason: "\(underlying)"); return }
+            if error.code == .authMechanismRequiresPassword {
+                self = .authentication(server: server, reason: "it asks for a password and none was given",
+                                       check: "give it in PGPASSWORD, ~/.pgpass (chmod 600) or --postgres-password-file"); return
+            }
+            if error.code == .sslUnsupported {
+                self = .tls(server: server, reason: "the server does not offer TLS (ssl = off in its postgresql.conf), and sslmode=\(connection.tls.mode.rawValue) needs it"); return
+            }
+            if let underlying = error.underlying {
+                if let reason = Self.tlsFailure(underlying, connection) { self = .tls(server: server, reason: reason); return }
+                self = .unreachable(server: server, reason: "\(underlying)"); return
+            }
             self = .unreachable(server: server, reason: message)
             return
         }
         self = .unreachable(server: server, reason: "\(error)")
+    }
+
+    /// What a TLS handshake's failure means, or nil if `error` is not one.
+    static func tlsFailure(_ error: any Error, _ connection: HubConnection) -> String? {
+        if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            return "its certificate does not name \(connection.host) (sslmode=verify-full checks the host name against the certificate's)"
+        }
+        guard error is NIOSSLError || error is BoringSSLError else { return nil }
+        let text = "\(error)"
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "its certificate does not chain to sslrootcert \(connection.tls.roots.map { "\($0)" } ?? "(none)") (CERTIFICATE_VERIFY_FAILED)"
+        }
+        return "the TLS handshake failed: \(text)"
     }
 
     /// A failure during work on an open connection.

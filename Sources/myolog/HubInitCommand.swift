@@ -11,12 +11,15 @@ struct HubInitCommand: AsyncParsableCommand {
             Creates the store directory (as `myolog init`: node key, site) unless it already holds
             a store, then the schema "myolog" in the database (named, append-only migrations), and
             copies the hub node's enrolment into it. Run again, it brings an older schema forward.
-            Refuses a database whose "myolog" schema is not a hub's or is another node's hub, and a
-            server older than PostgreSQL 15.
+            Refuses a database whose "myolog" schema is not a hub's or is another node's hub, a
+            server older than PostgreSQL 15, and a server reached over the network without TLS
+            (sslmode require, verify-ca or verify-full). Remembers the server, sslmode and
+            sslrootcert in DIR/hub.json — never the password.
 
             Examples:
-              myolog --store /srv/hub hub init --postgres postgres://myolog@db.internal:5432/myolog --site "Head office"
-              PGHOST=db.internal PGUSER=myolog PGDATABASE=myolog PGPASSWORD=… myolog --store /srv/hub hub init --site "Head office"
+              myolog --store /srv/hub hub init --postgres "postgres://myolog@db.internal:5432/myolog?sslmode=verify-full&sslrootcert=/etc/myolog/db-ca.pem" --site "Head office"
+              PGHOST=db.internal PGUSER=myolog PGDATABASE=myolog PGSSLMODE=require myolog --store /srv/hub hub init --site "Head office" --postgres-password-file /etc/myolog/db-password
+              myolog --store /srv/hub hub init --postgres postgres://myolog@localhost/myolog --site "Head office"   # password from ~/.pgpass
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -4,6 +4,12 @@ import Foundation
 /// server on a free loopback port, password authentication (scram-sha-256) — a real server, as
 /// a hub meets in production, never a mock. Stopped (and its files removed) when released.
 ///
+/// With `tls: true` the server has `ssl = on` and a certificate made for the test (openssl CLI:
+/// a throw-away CA, and a server certificate it signs for the DNS name `localhost` only), and
+/// its pg_hba.conf admits TCP connections only over TLS (`hostssl`; `hostnossl … reject`): a
+/// client that logs in over TCP used TLS. Unix-socket connections (in ``socketDirectory``) are
+/// admitted with a password. ``otherCACertificate`` is a CA that signed nothing of this server's.
+///
 /// PostgreSQL refuses to run as root, so under root (CI containers) the cluster runs as `nobody`
 /// through `setpriv`. The binaries are Debian's (`/usr/lib/postgresql/<version>/bin`) or
 /// `$MYOLOG_PG_BIN`.
@@ -13,8 +19,16 @@ public final class PostgresCluster: @unchecked Sendable {
     public let user = "myolog"
     public let password: String
     let bin: URL
+    /// Whether the server speaks TLS only (over TCP).
+    public let tls: Bool
 
     public var data: String { directory.path("data") }
+    /// The directory of the server's Unix socket (`PGHOST` for a socket connection).
+    public var socketDirectory: String { data }
+    /// The CA certificate (PEM) that signed the server's (with `tls: true`).
+    public var caCertificate: String { directory.path("tls/ca.crt") }
+    /// A CA certificate (PEM) that signed nothing this server presents (with `tls: true`).
+    public var otherCACertificate: String { directory.path("tls/other-ca.crt") }
 
     /// `postgres://user:password@127.0.0.1:port/database`; with `password: ""`, none in the URL
     /// (the client takes `PGPASSWORD`).
@@ -24,10 +38,11 @@ public final class PostgresCluster: @unchecked Sendable {
     }
 
     public enum Failure: Error, CustomStringConvertible {
-        case noServer, command(String, String)
+        case noServer, noOpenSSL, command(String, String)
         public var description: String {
             switch self {
             case .noServer: "no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin or $MYOLOG_PG_BIN: install Debian's postgresql"
+            case .noOpenSSL: "no openssl command (for the TLS cluster's certificates): install Debian's openssl (postgresql's ssl-cert brings it)"
             case .command(let command, let output): "\(command) failed: \(output)"
             }
         }
@@ -45,21 +60,63 @@ public final class PostgresCluster: @unchecked Sendable {
         return nil
     }
 
-    /// Makes and starts a cluster.
-    public init() throws {
+    /// Makes and starts a cluster; with `tls`, one that admits TCP clients over TLS only.
+    public init(tls: Bool = false) throws {
         guard let bin = Self.binaries() else { throw Failure.noServer }
         self.bin = bin
+        self.tls = tls
         directory = TemporaryDirectory("pg")
         password = "pw-" + UUID().uuidString.prefix(8).lowercased()
         port = Self.freePort()
         let passwordFile = directory.path("pwfile")
         try password.write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        if tls { try Self.makeCertificates(in: directory.path("tls")) }
         if geteuid() == 0 {
             // The cluster's files belong to the user the server runs as.
             try Self.shell(["chown", "-R", "nobody:nogroup", directory.url.path])
         }
         try run("initdb", ["-D", data, "-U", user, "--pwfile=\(passwordFile)", "--auth=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+        if tls {
+            let certificates = directory.path("tls")
+            let settings = "\nssl = on\nssl_cert_file = '\(certificates)/server.crt'\nssl_key_file = '\(certificates)/server.key'\n"
+            guard let configuration = FileHandle(forWritingAtPath: data + "/postgresql.conf"), let hba = FileHandle(forWritingAtPath: data + "/pg_hba.conf") else {
+                throw Failure.command("initdb", "made no postgresql.conf or pg_hba.conf in \(data)")
+            }
+            try configuration.seekToEnd()
+            try configuration.write(contentsOf: Data(settings.utf8))
+            try configuration.close()
+            // TCP only over TLS: a plain TCP client is rejected whatever its password.
+            let rules = """
+                local     all all           scram-sha-256
+                hostssl   all all 127.0.0.1/32 scram-sha-256
+                hostssl   all all ::1/128      scram-sha-256
+                hostnossl all all all          reject
+
+                """
+            try hba.truncate(atOffset: 0)
+            try hba.write(contentsOf: Data(rules.utf8))
+            try hba.close()
+        }
         try start()
+    }
+
+    /// A throw-away CA, a server key and certificate it signs (subjectAltName DNS:localhost —
+    /// not 127.0.0.1, so verify-full to 127.0.0.1 must fail), and an unrelated CA, in `directory`.
+    static func makeCertificates(in directory: String) throws {
+        guard (try? shell(["openssl", "version"])) != nil else { throw Failure.noOpenSSL }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        for (name, subject) in [("ca", "/CN=Myolog test CA"), ("other-ca", "/CN=Someone else's CA")] {
+            try shell(["openssl", "req", "-x509"] + curve + ["-keyout", "\(directory)/\(name).key", "-out", "\(directory)/\(name).crt", "-days", "2",
+                       "-subj", subject, "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+        }
+        try shell(["openssl", "req", "-new"] + curve + ["-keyout", "\(directory)/server.key", "-out", "\(directory)/server.csr", "-subj", "/CN=localhost"])
+        try "subjectAltName = DNS:localhost\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature\nextendedKeyUsage = serverAuth\n"
+            .write(toFile: "\(directory)/server.ext", atomically: true, encoding: .utf8)
+        try shell(["openssl", "x509", "-req", "-in", "\(directory)/server.csr", "-CA", "\(directory)/ca.crt", "-CAkey", "\(directory)/ca.key",
+                   "-set_serial", "2", "-days", "2", "-extfile", "\(directory)/server.ext", "-out", "\(directory)/server.crt"])
+        // PostgreSQL refuses a key others can read.
+        guard chmod("\(directory)/server.key", 0o600) == 0 else { throw Failure.command("chmod 600 server.key", String(cString: strerror(errno))) }
     }
 
     /// Starts the (stopped) server and waits until it accepts connections.
@@ -145,3 +202,4 @@ public final class PostgresCluster: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
+
