@@ -136,7 +136,14 @@ public final class ClinicalSession {
 
     public static func requireReadable(_ patient: PatientID, in reader: EventReader) throws {
         if let erasureID = try reader.erasure(of: patient) {
-            throw erasedRefusal(patient, erasureID: erasureID, erasure: try reader.event(erasureID))
+            var erasure = try reader.event(erasureID)
+            // Erased here by another node's acknowledgement: say who erased, when and why, from
+            // the original erasure (stored, or held while its origin is not trusted here).
+            if let acknowledgement = erasure, case .erasureAcknowledged(let ack)? = try? ClinicalEvent.decode(acknowledgement),
+               let original = try reader.event(ack.erasure) ?? reader.heldEvent(ack.erasure) {
+                erasure = original
+            }
+            throw erasedRefusal(patient, erasureID: erasureID, erasure: erasure)
         }
         if let origin = try reader.keyAwaited(for: patient) {
             throw EventLogError.keyNotReceived(patient: patient.rawValue, origin: origin.rawValue)

@@ -24,6 +24,10 @@ extension AppendTransaction {
         guard !erasedOnReceipt.isEmpty, localAppendRefusal == nil else { return }
         let pending = erasedOnReceipt
         erasedOnReceipt = []
+        // The clock of what this store holds — not the received events' clocks merged, which
+        // name events of nodes it holds none of yet (a relayed origin not trusted here): the next
+        // transaction starts from the stored events, and its clock must not go backwards.
+        clockState = try clock()
         for (patient, erasure) in pending {
             // An acknowledgement names the original erasure, whichever event brought it here.
             var original = (event: erasure.id, origin: erasure.origin)
@@ -51,6 +55,13 @@ public struct HeldErasure: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension EventReader {
+    /// The event with this id held back (waiting for trust or for a gap), if one is.
+    public func heldEvent(_ id: EventID) throws -> EventEnvelope? {
+        guard let text = try String.fetchOne(db, sql: "SELECT envelope FROM held_events WHERE json_extract(envelope, '$.id') = ?", arguments: [id.rawValue])
+        else { return nil }
+        return try EventEnvelope(canonicalLine: Array(text.utf8))
+    }
+
     /// Erasures held back whose patient is not erased here.
     public func heldErasures() throws -> [HeldErasure] {
         try Row.fetchAll(db, sql: """

@@ -33,6 +33,7 @@ struct RetentionDueCommand: ParsableCommand {
         let entries = try store.read { try RetentionSchedule($0).entries(asOf: day) }
         let due = entries.filter(\.isDue), held = entries.filter { $0.isDue == false && !$0.holds.isEmpty && day >= $0.retainUntil }
         try global.record(RecordAccessed(action: .query, command: "retention due", patients: (due + held).map(\.patientId), purpose: global.purpose), in: store, by: user)
+        try SyncReportPrinter.warnHeldErasures(store)
         if global.json {
             print(try CanonicalEncoder().string(due))
             return

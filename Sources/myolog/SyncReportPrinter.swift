@@ -14,7 +14,16 @@ struct SyncReportPrinter {
         let created = try Self.conflictKeys(local).subtracting(before).sorted()
         let openForks = try local.read { try $0.forks() }.filter(\.isOpen)
         try print(report, conflictsCreated: created, openForks: openForks)
+        try Self.warnHeldErasures(local)
         return (report, openForks)
+    }
+
+    /// One line on stderr per erasure this store holds but has not applied (its origin is not
+    /// trusted here and no trusted node acknowledged it): the record is still readable here.
+    static func warnHeldErasures(_ store: EventStore) throws {
+        for held in try store.read({ try $0.heldErasures() }) {
+            FileHandle.standardError.write(Data("myolog: warning: \(held)\n".utf8))
+        }
     }
 
     /// One open field conflict: which patient's which field.

@@ -62,6 +62,8 @@ struct VerifyCommand: ParsableCommand {
         let openForks = forks.filter(\.isOpen)
         // An erasure whose checkpoint has not completed: erased text may remain in the WAL.
         let erasurePending = store.erasedTextMayRemain
+        // Erasures held for trust: records that must be destroyed are still readable here.
+        let heldErasures = try store.read { try $0.heldErasures() }
         let databaseOK = integrity == ["ok"]
         let chainOK = if case .success = chain { true } else { false }
         // Views that differ from the log's replay are evidence, not housekeeping: rebuilding is
@@ -84,6 +86,7 @@ struct VerifyCommand: ParsableCommand {
                                   "differences": .array(differences.map { .string(shown($0)) }),
                                   "replayError": replayError.map(JSONValue.string) ?? .null]),
                 "erasureCheckpointPending": .bool(erasurePending),
+                "heldErasures": .array(heldErasures.map { .string($0.description) }),
                 "heldBack": .object(Dictionary(uniqueKeysWithValues: held.map { ($0.key.rawValue, JSONValue.int($0.value)) })),
                 "trustList": .object(["ok": .bool(trustOK), "changes": .int(trustList.obeyed), "altered": trustList.altered.map(JSONValue.string) ?? .null,
                                       "ignored": .array(trustList.ignored.map(\.json))]),
@@ -122,11 +125,14 @@ struct VerifyCommand: ParsableCommand {
                 print("Held back: \(count) event\(count == 1 ? "" : "s") of origin \(origin) wait for the events before them")
             }
         }
+        if !global.json {
+            for held in heldErasures { print("Erasure held: \(held)") }
+        }
         if erasurePending, !global.json {
             print("Erasure: NOT COMPLETE — erased text may remain in \(EventStore.databaseFileName)-wal while another process holds the store open; it is removed at the next myolog command once they close")
         }
         SyncReportPrinter(json: global.json).printForks(openForks)
-        guard logIntact, viewsOK, trustOK, !erasurePending else { throw ExitCode(1) }
+        guard logIntact, viewsOK, trustOK, !erasurePending, heldErasures.isEmpty else { throw ExitCode(1) }
         if !openForks.isEmpty { throw ExitCode(3) }
     }
 }

@@ -84,6 +84,57 @@ struct ErasureCLITests {
         #expect(try hits(of: "Wimblethwaite", under: store).isEmpty)
     }
 
+    @Test("B trusts A, A trusts C: C's erasure reaches B through A's signed acknowledgement, and B acknowledges in turn; an erasure held for trust is named loudly by verify, sync and retention due — issue 29")
+    func erasureRelaysAlongTrust() throws {
+        let a = scratch.path("a"), b = scratch.path("b"), c = scratch.path("c")
+        _ = try run(["demo", "tour", "--store", a])
+        for (store, site) in [(b, "B"), (c, "C")] { _ = try run(["--store", store, "init", "--site", site]) }
+        try MyologProcess.trustEachOther(a, b)
+        try MyologProcess.trustEachOther(a, c)
+        _ = try run(["--store", c, "sync", a])
+        _ = try run(["--store", b, "sync", a])
+        let patient = try mia(a)
+        #expect(try mia(b) == patient && mia(c) == patient, "B and C can read Mia's record")
+        _ = try run(["--store", c, "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "Written request 2026-114"])
+        _ = try run(["--store", a, "sync", c])
+        // B does not trust C: C's erasure waits at B, but A's acknowledgement is A's, and B trusts A.
+        let synced = try run(["--store", b, "sync", a])
+        #expect(!synced.stdout.contains("NOT erased"), "\(synced.stdout)")
+        for store in [a, b] {
+            let show = try MyologProcess.run(["--store", store, "show", patient])
+            #expect(show.status == 1 && show.stderr.contains("was erased on") && show.stderr.contains("(request): Written request 2026-114"), "\(store): \(show.stderr)")
+            #expect(try hits(of: "Mia Thompson", under: store).isEmpty, "\(store) keeps her name")
+            let verify = try MyologProcess.run(["--store", store, "verify"])
+            #expect(verify.status == 0, "\(store): \(verify.stdout)")
+        }
+        let acknowledgements = try DatabaseQueue(path: b + "/myolog.sqlite").read {
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM events WHERE type = 'ErasureAcknowledged' AND patient = ?", arguments: [patient]) ?? 0
+        }
+        #expect(acknowledgements == 2, "A's, and B's own for the stores that trust B: \(acknowledgements)")
+        // An erasure that reaches a store only from a node it does not trust, and nobody it
+        // trusts vouches for: held, and said loudly — the record is still here.
+        let f = scratch.path("f")
+        _ = try run(["demo", "tour", "--store", f])
+        let fPatient = try mia(f)
+        let g = scratch.path("g"), h = scratch.path("h"), erasure = scratch.path("g.myolog")
+        _ = try run(["--store", g, "init", "--site", "G"])
+        _ = try run(["--store", h, "init", "--site", "H"])
+        try MyologProcess.trustEachOther(f, g)
+        try MyologProcess.trustEachOther(f, h)
+        _ = try run(["--store", g, "sync", f])
+        _ = try run(["--store", h, "sync", f])
+        _ = try run(["--store", g, "--as", "privacy.officer", "erase", fPatient, "--basis", "request", "--reason", "Written request 2026-115"])
+        _ = try run(["--store", g, "bundle", "export", "--out", erasure])
+        _ = try run(["--store", h, "bundle", "import", erasure])
+        let held = try MyologProcess.run(["--store", h, "verify"])
+        #expect(held.status == 1 && held.stdout.contains("NOT erased here") && held.stdout.contains(fPatient), "\(held.stdout)")
+        let due = try MyologProcess.run(["--store", h, "retention", "due"])
+        #expect(due.stdout.contains("NOT erased here") || due.stderr.contains("NOT erased here"), "\(due.stdout)\(due.stderr)")
+        let sync = try MyologProcess.run(["--store", h, "sync", f])
+        #expect((sync.stdout + sync.stderr).contains("NOT erased here"), "\(sync.stdout)\(sync.stderr)")
+        #expect(try run(["--store", h, "show", fPatient]).stdout.contains("Mia Thompson"), "held: still readable here, as said")
+    }
+
     @Test("the log's payload column, read with plain SQLite, holds none of a patient's words; the views and log --json read them")
     func payloadsRestSealed() throws {
         let store = scratch.path("a")
