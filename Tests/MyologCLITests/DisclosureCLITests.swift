@@ -38,21 +38,6 @@ struct DisclosureCLITests {
         return patients
     }
 
-    /// Starts `arguments`, kills it with SIGKILL after `delay` seconds (or lets it finish).
-    func killed(_ arguments: [String], after delay: Double) throws {
-        let process = Process()
-        process.executableURL = MyologProcess.binary
-        process.arguments = arguments
-        process.environment = MyologProcess.environment()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(delay)
-        while process.isRunning, Date() < deadline { usleep(2_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
-
     /// Ten seeded kill points, spread over the sync's length.
     static let killPoints: [Double] = {
         var generator = SeededGenerator(seed: 29)
@@ -62,7 +47,7 @@ struct DisclosureCLITests {
     @Test("a path sync killed with SIGKILL at 10 seeded instants: every patient readable at the receiver is named in a disclosure at the sender", arguments: killPoints)
     func pathSyncKilled(_ delay: Double) throws {
         let (sender, receiver, senderNode, receiverNode) = try sites()
-        try killed(["--store", receiver, "sync", sender, "--batch-size", "40"], after: delay)
+        try MyologProcess.killed(["--store", receiver, "sync", sender, "--batch-size", "40"], after: delay)
         let readableNow = try readable(receiver)
         let recorded = try disclosed(by: sender, to: receiverNode)
         #expect(readableNow.isSubset(of: recorded), "killed after \(delay) s: \(readableNow.subtracting(recorded).count) of \(readableNow.count) readable patients not recorded")
@@ -79,7 +64,7 @@ struct DisclosureCLITests {
         let (sender, receiver, _, receiverNode) = try sites()
         let server = try HTTPSyncCLITests.Server(store: sender, scratch: scratch, name: "serve")
         defer { _ = server.stop() }
-        try killed(["--store", receiver, "sync", server.url, "--batch-size", "40"], after: delay)
+        try MyologProcess.killed(["--store", receiver, "sync", server.url, "--batch-size", "40"], after: delay)
         let readableNow = try readable(receiver)
         let recorded = try disclosed(by: sender, to: receiverNode)
         #expect(readableNow.isSubset(of: recorded), "killed after \(delay) s: \(readableNow.subtracting(recorded).count) of \(readableNow.count) readable patients not recorded")

@@ -296,19 +296,6 @@ struct ErasureCLITests {
         }
     }
 
-    func killed(_ arguments: [String], afterMicroseconds delay: UInt32) throws {
-        let process = Process()
-        process.executableURL = MyologProcess.binary
-        process.arguments = arguments
-        process.environment = MyologProcess.environment()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        usleep(delay)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
     @Test("kill -9 during erase, and during a sync that carries an erasure, at seeded instants: the erasure and the key's destruction are both there or neither", arguments: 0..<6)
     func killedErasure(seed: UInt32) throws {
         let a = scratch.path("a-\(seed)"), b = scratch.path("b-\(seed)")
@@ -316,7 +303,7 @@ struct ErasureCLITests {
         let patient = try mia(a)
         var rng = SeededGenerator(seed: UInt64(seed))
         if seed % 2 == 0 {
-            try killed(["--store", a, "--as", "po", "erase", patient, "--basis", "request", "--reason", "asked"], afterMicroseconds: UInt32(rng.next() % 60_000))
+            try MyologProcess.killed(["--store", a, "--as", "po", "erase", patient, "--basis", "request", "--reason", "asked"], after: Double(UInt32(rng.next() % 60_000)) / 1_000_000)
             let state = try erasureState(a, patient)
             #expect(state.integrity == "ok")
             #expect(state.erased ? (!state.key && !state.view) : (state.key && state.view), "seed \(seed): \(state)")
@@ -326,7 +313,7 @@ struct ErasureCLITests {
             _ = try run(["--store", b, "sync", a])
             _ = try run(["--store", a, "--as", "po", "erase", patient, "--basis", "request", "--reason", "asked"])
             _ = try run(["--store", a, "demo", "generate", "--patients", "60", "--events-per-patient", "50", "--seed", "3"])
-            try killed(["--store", b, "sync", a, "--batch-size", "20"], afterMicroseconds: 100_000 + UInt32(rng.next() % 400_000))
+            try MyologProcess.killed(["--store", b, "sync", a, "--batch-size", "20"], after: Double(100_000 + UInt32(rng.next() % 400_000)) / 1_000_000)
             let state = try erasureState(b, patient)
             #expect(state.integrity == "ok")
             #expect(state.erased ? (!state.key && !state.view) : (state.key && state.view), "seed \(seed): \(state)")

@@ -68,6 +68,22 @@ struct MyologProcess {
         }
     }
 
+    /// Starts `myolog arguments` and kills it with SIGKILL after `delay` seconds, or lets it end
+    /// sooner: a crash at a seeded instant.
+    static func killed(_ arguments: [String], after delay: Double) throws {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = environment()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(delay)
+        while process.isRunning, Date() < deadline { usleep(1_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
     @discardableResult
     static func run(_ arguments: [String], environment: [String: String] = environment(), executable: URL = binary) throws -> Result {
         let process = Process()

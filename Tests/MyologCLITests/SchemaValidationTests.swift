@@ -40,6 +40,12 @@ struct SchemaValidationTests {
             let result = try MyologProcess.run(["--store", store, "--as", "po"] + arguments)
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
         }
+        // Another store applies the erasure and acknowledges it (ErasureAcknowledged); a second
+        // sync brings the acknowledgement back.
+        let relay = scratch.path("relay")
+        #expect(try MyologProcess.run(["--store", relay, "init", "--site", "Relay"]).status == 0)
+        try MyologProcess.trustEachOther(store, relay)
+        for _ in 0..<2 { #expect(try MyologProcess.run(["--store", store, "sync", relay]).status == 0) }
         let log = try MyologProcess.run(["--store", store, "log", "--json"])
         #expect(log.status == 0, "\(log.stderr)")
         let file = scratch.path("log.json")
