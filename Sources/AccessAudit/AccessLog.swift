@@ -45,7 +45,8 @@ public struct AccessFilter: Sendable, Hashable {
 }
 
 /// The access log of a store (every site's accesses it has received), read through
-/// ``AccessProjection``'s indexes: by patient, by user, or by time.
+/// ``AccessProjection``'s indexes: by patient, by user, or by time — or, for what an auditor is
+/// shown (``checkedEntries(_:)``), from the signed events themselves.
 public struct AccessLog {
     let reader: EventReader
 
@@ -66,6 +67,42 @@ public struct AccessLog {
         let sites = try reader.sites()
         return try Row.fetchAll(reader.database, sql: "SELECT * FROM access_log \(condition) ORDER BY at, event, patient", arguments: arguments).map { row in
             try Self.entry(row, sites: sites)
+        }
+    }
+
+    /// The accesses `filter` selects, derived from the `RecordAccessed` events themselves — not
+    /// from the `access_log` rows, which someone with the file could edit or delete — each event
+    /// checked against its origin's signature (``ChainCheck/covering(_:in:memo:)``). Equal to
+    /// ``entries(_:)`` when nobody edited the rows (`verify` compares the projection with a
+    /// replay); a record altered in the file refuses the whole answer in one line
+    /// (``AccessRecordsAltered``, naming the event).
+    public func checkedEntries(_ filter: AccessFilter = AccessFilter()) throws -> [AccessEntry] {
+        let sites = try reader.sites()
+        var entries: [AccessEntry] = [], shown: [EventEnvelope] = []
+        try reader.forEachEvent(types: [RecordAccessed.eventType]) { event in
+            let access = try RecordAccessed(json: event.payloadValue())
+            guard filter.user.map({ $0 == event.author }) ?? true, filter.action.map({ $0 == access.action }) ?? true,
+                  filter.since.map({ event.recordedAt >= $0 }) ?? true, filter.until.map({ event.recordedAt < $0 }) ?? true
+            else { return }
+            let patients: [PatientID?] = access.patients.isEmpty ? [nil] : access.patients
+            var matched = false
+            for patient in patients where filter.patient == nil || patient == filter.patient {
+                matched = true
+                entries.append(AccessEntry(event: event.id, at: event.recordedAt, user: event.author, node: event.origin, site: sites[event.origin],
+                                           action: access.action, command: access.command, patient: patient, patientCount: access.patients.count,
+                                           purpose: access.purpose, outcome: access.outcome, detail: access.detail, statement: access.statement,
+                                           rows: access.rows, peer: access.peer))
+            }
+            if matched { shown.append(event) }
+        }
+        do {
+            _ = try ChainCheck.covering(shown, in: reader)
+        } catch let problem as ChainCheck.Problem {
+            throw AccessRecordsAltered(problem: "\(problem)")
+        }
+        // The projection's order: time, then event id, then patient ("" first).
+        return entries.sorted { a, b in
+            (a.at.description, a.event.rawValue, a.patient?.rawValue ?? "") < (b.at.description, b.event.rawValue, b.patient?.rawValue ?? "")
         }
     }
 

@@ -188,6 +188,30 @@ struct AuditCLITests {
         #expect(audit.contains("SELECT name AS patient FROM patient_summary"))
     }
 
+    @Test("audit shows the signed access records, not the access_log rows: a row deleted or edited in the file changes nothing shown; an altered record refuses in one line — issue 29")
+    func auditReadsSignedRecords() throws {
+        let store = scratch.path("audited")
+        _ = try run(["demo", "tour", "--store", store])
+        let patient = try #require(DatabaseQueue(path: store + "/myolog.sqlite").read { try String.fetchOne($0, sql: "SELECT patient FROM patient_summary ORDER BY patient") })
+        _ = try run(["--store", store, "--as", "jo", "show", patient])
+        let before = try run(["--store", store, "audit", "--patient", patient, "--json"]).stdout
+        #expect(before.contains(#""user":"jo""#))
+        // Jo's read removed from the projection, another user's renamed: audit shows what was signed.
+        try DatabaseQueue(path: store + "/myolog.sqlite").write { db in
+            try db.execute(sql: "DELETE FROM access_log WHERE user = 'jo'")
+            try db.execute(sql: "UPDATE access_log SET user = 'nobody'")
+        }
+        #expect(try run(["--store", store, "audit", "--patient", patient, "--json"]).stdout == before)
+        // The record itself altered (its hash no longer recomputes): refused, nothing shown.
+        try DatabaseQueue(path: store + "/myolog.sqlite").write { db in
+            try db.execute(sql: "DROP TRIGGER events_refuse_update")
+            try db.execute(sql: "UPDATE events SET author = 'nobody' WHERE type = 'RecordAccessed' AND author = 'jo'")
+        }
+        let altered = try MyologProcess.run(["--store", store, "audit", "--patient", patient])
+        #expect(altered.status != 0 && altered.stdout.isEmpty && altered.stderr.contains("do not check against their signed chains"), "\(altered.stdout)\(altered.stderr)")
+        #expect(altered.stderr.split(separator: "\n").count == 1)
+    }
+
     @Test("bad input: a read without a user, an unknown purpose, audit with a malformed date, an unknown action or hours — one line naming the field, non-zero exit, nothing shown or written", arguments: [
         (["show", "$P"], "as:", ["MYOLOG_USER": ""]),
         (["--purpose", "curiosity", "show", "$P"], "purpose:", [:]),
