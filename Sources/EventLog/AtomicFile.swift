@@ -45,13 +45,15 @@ public enum AtomicFile {
     /// with `--force` over `node.key` or `myolog.sqlite` would destroy the store, and any file
     /// left beside them is health data inside a directory backed up and copied as the store.
     public static func refuseInsideStore(_ url: URL, field: String = "out") throws {
-        // The deepest ancestor that exists, with every link resolved: a path through a link into
-        // the store is the store.
-        var existing = url.standardizedFileURL
-        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
-            existing = existing.deletingLastPathComponent()
+        // The deepest ancestor that exists, with every link resolved by the kernel's own rules:
+        // a path through a link into the store is the store. Never standardised as text first —
+        // `link/..` is the link target's parent, not the link's.
+        var existing = url.path.hasPrefix("/") ? url.path : FileManager.default.currentDirectoryPath + "/" + url.path
+        while realpath(existing, nil).map({ free($0); return false }) ?? true, existing != "/" {
+            existing = (existing as NSString).deletingLastPathComponent
+            if existing.isEmpty { existing = "/" }
         }
-        guard let resolved = realpath(existing.path, nil) else { return }
+        guard let resolved = realpath(existing, nil) else { return }
         var directory = URL(fileURLWithPath: String(cString: resolved))
         free(resolved)
         var isDirectory: ObjCBool = false

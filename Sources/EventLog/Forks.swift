@@ -82,6 +82,11 @@ extension AppendTransaction {
         guard !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw EventLogError.invalidField(field: "note", value: note, accepted: "a non-empty reason for the decision")
         }
+        // Shown on operators' terminals: no escape, control or invisible characters (line breaks stay).
+        if let hidden = VisibleText.firstHiddenScalar(in: note, allowingLineBreaks: true) {
+            throw EventLogError.invalidField(field: "note", value: VisibleText.escaped(note),
+                                             accepted: "text without control or invisible characters (found U+\(String(hidden.value, radix: 16, uppercase: true)))")
+        }
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM fork_decisions WHERE origin = ? AND sequence = ?", arguments: [origin.rawValue, sequence]) != true else {
             throw EventLogError.invalidField(field: "fork", value: "\(origin) \(sequence)", accepted: "a fork not yet decided (decisions are append-only)")
         }

@@ -51,7 +51,7 @@ struct EraseCommand: ParsableCommand {
         guard yes else {
             let due = try record.store.read { try RetentionSchedule($0).entries(asOf: day).filter(\.isDue) }
             try global.record(RecordAccessed(action: .query, command: "erase --due", patients: due.map(\.patientId), purpose: global.purpose), in: record.store, by: author)
-            for entry in due { print("\(entry.patientId)  \(entry.name ?? "-")  kept until \(entry.retainUntil): \(entry.because)") }
+            for entry in due { print("\(entry.patientId)  \(VisibleText.escaped(entry.name ?? "-"))  kept until \(entry.retainUntil): \(VisibleText.escaped(entry.because))") }
             guard due.isEmpty else { throw ValidationError("yes: nothing was erased; --due lists the \(due.count) record\(due.count == 1 ? "" : "s") due and erases them only with --yes") }
             print("No record is due for erasure on \(day).")
             return

@@ -53,9 +53,11 @@ struct ForksListCommand: ParsableCommand {
             for (fork, held, quarantined) in forks {
                 print("origin \(fork.origin) sequence \(fork.sequence): \(fork.isOpen ? "OPEN" : "decided")")
                 print("    held here:   \(held?.rawValue ?? "(nothing yet)")")
-                print("    quarantined: \(fork.hash) — \(quarantined.map { "\($0.type) by \($0.author) at \($0.recordedAt)" } ?? "")")
+                print("    quarantined: \(fork.hash) — \(quarantined.map { "\(VisibleText.escaped($0.type)) by \(VisibleText.escaped($0.author)) at \($0.recordedAt)" } ?? "")")
                 print("    why:         \(fork.reason) (seen \(fork.detectedAt))")
-                if let decision = fork.decision { print("    decision:    \(decision.note) — \(decision.author), \(decision.decidedAt)") }
+                if let decision = fork.decision {
+                    print("    decision:    \(VisibleText.indented(decision.note, indent: "                 ")) — \(VisibleText.escaped(decision.author)), \(decision.decidedAt)")
+                }
             }
         }
         if forks.contains(where: { $0.0.isOpen }) { throw ExitCode(3) }

@@ -27,7 +27,7 @@ struct PeerListCommand: ParsableCommand {
             return
         }
         if let altered = trustList.altered {
-            print("The trust list fails its signature check, so no peer is trusted — \(altered); run `myolog verify`")
+            print("The trust list fails its signature check, so no peer is trusted — \(VisibleText.escaped(altered)); run `myolog verify`")
         }
         var table = TextTable(["STANDING", "NODE", "NAME", "STORED", "WAITING", "CHANGED"])
         for standing in standings {
@@ -37,7 +37,7 @@ struct PeerListCommand: ParsableCommand {
         }
         print(table.rendered, terminator: "")
         for row in trustList.ignored {
-            print("Ignored: trust change \(row.change.map(String.init) ?? "?") naming node \(row.node) — \(row.reason); see `myolog verify`")
+            print("Ignored: trust change \(row.change.map(String.init) ?? "?") naming node \(VisibleText.escaped(row.node)) — \(VisibleText.escaped(row.reason)); see `myolog verify`")
         }
     }
 }

@@ -50,7 +50,8 @@ struct RetentionDueCommand: ParsableCommand {
         print(table.rendered, terminator: "")
         print("\(due.count) record\(due.count == 1 ? "" : "s") due for erasure on \(day)" + (due.isEmpty ? "" : "; erase them with `myolog erase --due --yes`"))
         for entry in held {
-            print("Held: \(entry.patientId.rawValue.prefix(8)) \(entry.name ?? "") (kept until \(entry.retainUntil), but a legal hold stands: \(entry.holds.joined(separator: "; ")))")
+            let holds = entry.holds.map { VisibleText.indented($0, indent: "    ") }.joined(separator: "; ")
+            print("Held: \(entry.patientId.rawValue.prefix(8)) \(VisibleText.escaped(entry.name ?? "")) (kept until \(entry.retainUntil), but a legal hold stands: \(holds))")
         }
     }
 }

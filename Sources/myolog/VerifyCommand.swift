@@ -117,7 +117,8 @@ struct VerifyCommand: ParsableCommand {
                 print("Trust list: ALTERED outside Myolog — " + (trustList.altered.map { "nothing in it is obeyed, no peer is trusted: \($0)" }
                     ?? "\(trustList.ignored.count) change\(trustList.ignored.count == 1 ? "" : "s") ignored, \(trustList.obeyed) obeyed"))
                 for row in trustList.ignored {
-                    print("  change \(row.change.map(String.init) ?? "?") naming node \(row.node): ignored — \(row.reason)")
+                    // The node text comes from a row someone wrote outside Myolog: shown escaped.
+                    print("  change \(row.change.map(String.init) ?? "?") naming node \(VisibleText.escaped(row.node)): ignored — \(VisibleText.escaped(row.reason))")
                 }
             }
             print(forks.isEmpty ? "Forks: none" : "Forks: \(openForks.count) open, \(forks.count - openForks.count) decided (see `myolog forks`)")

@@ -160,7 +160,6 @@ struct HardeningCLITests {
         let patient = try firstPatient(store)
         let link = scratch.path("into-store")
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: store)
-        let before = contents(store)
         let attempts: [[String]] = [
             ["report", patient, "--out", store + "/node.key", "--force"],
             ["export", "fhir", patient, "--out", store + "/myolog.sqlite", "--force"],
@@ -171,7 +170,13 @@ struct HardeningCLITests {
             ["audit", "export", "fhir", "--out", link + "/audit"],
             ["tls-identity", "--out", store + "/tls"],
         ]
-        for command in attempts {
+        // A link into a directory inside the store, then `..`: the kernel resolves it to the store
+        // itself (a text-standardised path would not).
+        let inner = scratch.path("inner")
+        try FileManager.default.createDirectory(atPath: store + "/sub", withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: inner, withDestinationPath: store + "/sub")
+        let before = contents(store)
+        for command in attempts + [["bundle", "export", "--out", inner + "/../leak.myolog"], ["report", patient, "--out", inner + "/../leak.html"]] {
             let result = try MyologProcess.run(["--store", store] + command)
             #expect(result.status != 0 && result.stderr.contains("out:") && result.stderr.contains("is a store"), "\(command): \(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
@@ -222,6 +227,24 @@ struct HardeningCLITests {
         let waiting = try DatabaseQueue(path: target + "/myolog.sqlite").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM held_events") ?? 0 }
         #expect(waiting <= 10_000, "\(waiting) events wait")
         #expect(try MyologProcess.run(["--store", target, "verify"]).status == 0)
+    }
+
+    @Test("texts written outside the clinical commands cannot forge lines either: a trust row forged with sqlite3 in verify and peer list, a legal hold's reason in retention due — issue 29")
+    func operatorTextsCannotForgeLines() throws {
+        let store = try demoStore("texts")
+        let patient = try firstPatient(store)
+        let forged = "evil\u{1B}[1A\u{1B}[2K\rTrust list: ok\nForks: none"
+        #expect(try MyologProcess.run(["sqlite3", store + "/myolog.sqlite",
+                                       "INSERT INTO peer_trust (node, name, trusted, changedAt, author) VALUES ('\(forged)', 'x', 1, '2026-01-01T00:00:00Z', 'x')"],
+                                      executable: URL(fileURLWithPath: "/usr/bin/env")).status == 0)
+        for command in [["verify"], ["peer", "list"]] {
+            let out = try MyologProcess.run(["--store", store] + command).stdout
+            #expect(!out.contains("\u{1B}") && !out.contains("\r"), "\(command): an escape or carriage return reached the terminal")
+            #expect(out.split(separator: "\n").filter { $0.hasPrefix("Forks: none") || $0.hasPrefix("Trust list: ok") }.count <= (command == ["verify"] ? 1 : 0), "\(command): \(out)")
+        }
+        #expect(try MyologProcess.run(["--store", store, "--as", "pm", "retention", "hold", patient, "--reason", "Claim 1\n0 records due for erasure"]).status == 0)
+        let due = try MyologProcess.run(["--store", store, "retention", "due", "--as-of", "2100-01-01"]).stdout
+        #expect(!due.split(separator: "\n").contains { $0.hasPrefix("0 records due") }, "\(due)")
     }
 
     @Test("names and authors: bidi overrides, zero-width and control characters, huge graphemes refused; echoes escaped to one visible line", arguments: [
