@@ -46,7 +46,8 @@ struct BundleExportCommand: ParsableCommand {
         let count = try EventBundle.export(store, beyond: try clock(), for: recipient, to: url, replacing: force) { patients in
             guard !patients.isEmpty else { return }
             try global.record(RecordAccessed(action: .disclosure, command: "bundle export", patients: patients, purpose: global.purpose,
-                                             detail: recipient == nil ? "sealed payloads without keys" : "with keys", peer: recipient), in: store, by: user)
+                                             detail: recipient == nil ? "sealed payloads, no keys in the file: readable by whoever already holds the patients' keys" : "with keys",
+                                             peer: recipient), in: store, by: user)
         }
         if global.json {
             print(JSONValue.object(["events": .int(count), "file": .string(url.path)]).canonicalString)
