@@ -91,7 +91,7 @@ if [ "$PART" = 2 ] || [ "$PART" = all ]; then
         SHOW+=($(( (END - START) / 1000000 )))
     done
     SQL=$(psql -d myolog_bench_many -Atc "SELECT patient FROM myolog.patients ORDER BY md5(patient) LIMIT 20" | while read -r patient; do
-        psql -d myolog_bench_many -Atc "EXPLAIN (ANALYZE, FORMAT JSON) SELECT p.name, s.occurred_at, s.score, t.muscle, t.status FROM myolog.patients p
+        psql -d myolog_bench_many -Atc "EXPLAIN (ANALYZE, FORMAT JSON) SELECT p.birth_year, s.occurred_at, s.score, t.muscle, t.status FROM myolog.patients p
             LEFT JOIN myolog.pain_scores s ON s.patient = p.patient LEFT JOIN myolog.trigger_points t ON t.patient = p.patient AND t.visit = s.visit
             WHERE p.patient = '$patient'" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)[0]["Execution Time"], 2))'
     done | sort -n | tr '\n' ' ')

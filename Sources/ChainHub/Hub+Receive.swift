@@ -19,7 +19,7 @@ extension Hub {
         let trustList = try store.read { reader in
             try Dictionary(Set(batch.map(\.origin)).map { ($0, try reader.trust(of: $0)) }, uniquingKeysWith: { a, _ in a })
         }
-        return try await transaction { connection in
+        let (summary, erasures) = try await transaction { connection -> (ReceiveSummary, [PatientID: EventID]) in
             try await connection.queryOrClosed("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
             let ledger = HubBatch(identity: identity, now: Timestamp.now().description)
             ledger.trustByNode = trustList
@@ -37,8 +37,14 @@ extension Hub {
                 throw error
             }
             try await self.replaceViews(of: sources.patients, with: try await folding.value, on: connection)
-            return summary
+            return (summary, ledger.erasures)
         }
+        // The erasures are committed in PostgreSQL: now destroy the keys in SQLite (every erased
+        // patient the batch named, so one a crash left keyed is destroyed by the next batch too;
+        // every open reconciles them all). Two databases cannot commit as one: in this order a
+        // crash never loses an erasure.
+        try store.destroyKeptKeys(erasures)
+        return summary
     }
 
     /// Reads, for the batch's origins, ids and patients, everything the rules will ask.
@@ -78,6 +84,12 @@ extension Hub {
         // table and the refold read them), and the events stored of those patients so far: the refold folds those with
         // what the batch stores, without reading its own rows back.
         ledger.keys = try await heldKeys(patients.compactMap(PatientID.init))
+        // An erased patient's key never opens anything, even one a crash left in SQLite (this
+        // batch destroys it after commit).
+        for patient in ledger.erasures.keys { ledger.keys[patient] = nil }
+        // A patient keyed in SQLite is never keyless (a key kept by a batch that rolled back left
+        // their row): deleting a row that is not there costs nothing.
+        ledger.keylessRemoved.formUnion(ledger.keys.keys)
         let batchPatients = Array(eventPatients)
         ledger.patientEvents = try await storedEvents(of: batchPatients, on: connection)
         for patient in batchPatients where ledger.patientEvents[patient] == nil { ledger.patientEvents[patient] = [] }
@@ -155,9 +167,9 @@ extension Hub {
                 ON CONFLICT (origin, sequence, hash) DO NOTHING
                 """, logger: logger)
         }
-        // An erasure destroys the patient's key in the transaction that stores it: both, or neither.
+        // The erasure is recorded here; the key (in the store directory's SQLite, never here) is
+        // destroyed right after this transaction commits — see ``receiveInTurn(_:keys:)``.
         for (patient, event) in ledger.newErasures {
-            try await connection.queryOrClosed("DELETE FROM myolog.patient_keys WHERE patient = \(patient.rawValue)", logger: logger)
             try await connection.queryOrClosed("INSERT INTO myolog.erased_patients (patient, event) VALUES (\(patient.rawValue), \(event.rawValue)) ON CONFLICT DO NOTHING", logger: logger)
         }
         if !ledger.keylessRemoved.isEmpty {
@@ -168,13 +180,9 @@ extension Hub {
                 INSERT INTO myolog.keyless_patients SELECT * FROM unnest(\(ledger.keylessAdded.map(\.rawValue).sorted())) ON CONFLICT DO NOTHING
                 """, logger: logger)
         }
-        if !ledger.keptKeys.isEmpty {
-            guard let storeKey = store.identity.storeKey else { throw EventLogError.missingNodeKey(path: "node.key") }
-            let kept = ledger.keptKeys.sorted { $0.key < $1.key }
-            let wrapped = try kept.map { try WrappedPatientKey.wrap($0.value, for: $0.key, under: storeKey).base64EncodedString() }
-            try await connection.queryOrClosed("""
-                INSERT INTO myolog.patient_keys (patient, wrapped) SELECT p, decode(w, 'base64') FROM unnest(\(kept.map(\.key.rawValue)), \(wrapped)) AS u(p, w)
-                """, logger: logger)
-        }
+        // Keys go to the store directory's SQLite before this transaction commits: a commit never
+        // names a key (keyless_patients row deleted) the hub lacks, and a key kept for a batch
+        // that then rolls back is harmless — its patient's rows are reconciled (``reconcile()``).
+        try store.keepKeys(ledger.keptKeys)
     }
 }

@@ -16,7 +16,8 @@ extension Hub {
     /// Checks, against PostgreSQL, what `verify` checks of a store: every origin's chain (no gap,
     /// links, hashes, clocks, enrolment, every event covered by a valid signature — the same
     /// ``ChainCheck/Walk``), that `chain_heads` names each chain's last event, and that the
-    /// `patients` view equals a fold of the log. Throws the first ``EventProblem`` or
+    /// `patients` view equals a fold of the log, that `keyless_patients` agrees with the keys held in
+    /// the store directory, and that no erased patient's key is held there. Throws the first ``EventProblem`` or
     /// ``HubError`` found.
     public func verify() async throws -> HubVerification {
         try await inTurn { try await verifyInTurn() }
@@ -44,36 +45,39 @@ extension Hub {
             let origin = Set(lastOfOrigin.keys).union(heads.keys).sorted().first { lastOfOrigin[$0] != heads[$0] }!
             throw HubError.server("chain_heads does not name the last event of origin \(origin) (table: \(heads[origin].map { "\($0.sequence)" } ?? "none"), log: \(lastOfOrigin[origin].map { "\($0.sequence)" } ?? "none"))")
         }
-        // The views: every registered patient's row equals the fold of their events.
+        // The views: every registered patient's de-identified row equals the fold of their events.
         var patients: [PatientID] = []
         for try await (patient,) in try await connection.queryOrClosed("SELECT DISTINCT patient FROM myolog.events WHERE patient IS NOT NULL ORDER BY 1", logger: logger)
             .decode((String,).self) {
             if let id = PatientID(patient) { patients.append(id) }
         }
-        var folded: [PatientListing] = []
+        var folded: [PatientID: PatientRow] = [:]
         for chunk in stride(from: 0, to: patients.count, by: 500).map({ Array(patients[$0..<min($0 + 500, patients.count)]) }) {
-            folded += try await records(of: chunk, on: connection).filter(\.isRegistered).map(PatientListing.init(record:))
+            for record in try await records(of: chunk, on: connection) where record.isRegistered { folded[record.patient] = PatientRow(record: record) }
         }
-        let stored = try await patientsInTurn()
-        let byID = Dictionary(uniqueKeysWithValues: stored.map { ($0.patientId, $0) })
-        for listing in folded where byID[listing.patientId] != listing {
-            throw HubError.server("the patients view of \(listing.patientId) differs from the fold of its events")
+        let stored = try await patientRows()
+        for (patient, row) in folded.sorted(by: { $0.key < $1.key }) where stored[patient] != row {
+            throw HubError.server("the patients view of \(patient) differs from the fold of its events")
         }
         guard stored.count == folded.count else { throw HubError.server("the patients view holds \(stored.count) rows; the log folds to \(folded.count) registered patients") }
         result.patientsChecked = folded.count
-        // The keyless patients table names exactly the patients held without key (and not erased).
-        for try await (patient,) in try await connection.queryOrClosed("""
-            (SELECT DISTINCT e.patient FROM myolog.events e WHERE e.patient IS NOT NULL
-             AND NOT EXISTS (SELECT 1 FROM myolog.patient_keys k WHERE k.patient = e.patient)
-             AND NOT EXISTS (SELECT 1 FROM myolog.erased_patients x WHERE x.patient = e.patient)
-             EXCEPT SELECT patient FROM myolog.keyless_patients)
-            UNION ALL
-            (SELECT patient FROM myolog.keyless_patients EXCEPT SELECT DISTINCT e.patient FROM myolog.events e WHERE e.patient IS NOT NULL
-             AND NOT EXISTS (SELECT 1 FROM myolog.patient_keys k WHERE k.patient = e.patient)
-             AND NOT EXISTS (SELECT 1 FROM myolog.erased_patients x WHERE x.patient = e.patient))
-            LIMIT 1
-            """, logger: logger).decode((String,).self) {
+        // The keyless patients table names exactly the patients held without key (in the store
+        // directory's SQLite) and not erased.
+        var erased: Set<PatientID> = [], keyless: Set<PatientID> = []
+        for try await (patient,) in try await connection.queryOrClosed("SELECT patient FROM myolog.erased_patients", logger: logger).decode((String,).self) {
+            if let id = PatientID(patient) { erased.insert(id) }
+        }
+        for try await (patient,) in try await connection.queryOrClosed("SELECT patient FROM myolog.keyless_patients", logger: logger).decode((String,).self) {
+            if let id = PatientID(patient) { keyless.insert(id) }
+        }
+        let keyed = try store.patientsWithKeptKeys()
+        let expected = Set(patients).subtracting(keyed).subtracting(erased)
+        if let patient = expected.symmetricDifference(keyless).sorted().first {
             throw HubError.server("keyless_patients disagrees with the log and the keys held about patient \(patient)")
+        }
+        // No erased patient's key is held (a crash between the two commits is reconciled at open).
+        if let patient = keyed.intersection(erased).sorted().first {
+            throw HubError.server("the key of erased patient \(patient) is still held in the store directory")
         }
         for try await (count,) in try await connection.queryOrClosed("SELECT count(*)::bigint FROM myolog.quarantined_events", logger: logger).decode((Int,).self) { result.quarantined = count }
         for try await (count,) in try await connection.queryOrClosed("SELECT count(*)::bigint FROM myolog.held_events", logger: logger).decode((Int,).self) { result.heldBack = count }

@@ -6,8 +6,14 @@ import PostgresNIO
 import Projections
 
 /// The hub's patient views: folded by ``PatientFold`` — the fold every store uses, so the hub
-/// shows what a site shows — and kept as relational tables (`myolog.patients`, `pain_scores`,
-/// `trigger_points`, `techniques`, `visits`, `conflicts`) for SQL and BI tools.
+/// shows what a site shows — and kept as de-identified relational tables (`myolog.patients`,
+/// `pain_scores`, `trigger_points`, `techniques`, `visits`, `conflicts`) for SQL and BI tools.
+///
+/// Guarantee: no identifying plaintext is written to PostgreSQL — no name, phone, e-mail,
+/// address, date of birth (its year only) or free text (visit reasons, notes, history, the
+/// values of conflicting fields); the tables hold patient ids, birth years, counts, scores,
+/// vocabulary terms and dates. `hub show` and `hub patients` open the sealed events on demand
+/// with the keys in the hub's store directory.
 extension Hub {
     /// Each of `patients`' events as stored (not opened), by patient.
     func storedEvents(of patients: [PatientID], on connection: HubLink) async throws -> [PatientID: [EventEnvelope]] {
@@ -35,7 +41,7 @@ extension Hub {
     /// The folded record of each of `patients` (registered or not), read from the hub's log.
     func records(of patients: [PatientID], on connection: HubLink) async throws -> [PatientRecord] {
         guard !patients.isEmpty else { return [] }
-        return try Self.records(of: patients, events: try await storedEvents(of: patients, on: connection), keys: try await heldKeys(patients))
+        return try Self.records(of: patients, events: try await storedEvents(of: patients, on: connection), keys: try await usableKeys(patients))
     }
 
     /// What the views of the patients `batch` touched are folded from. The events of the
@@ -123,26 +129,62 @@ extension Hub {
     }
 
     /// Every registered patient, as `myolog patients` lists them (by name, ASCII case folded as
-    /// SQLite's NOCASE does, then id), read from `myolog.patients`.
+    /// SQLite's NOCASE does, then id): the ids from `myolog.patients`, the names and dates of
+    /// birth opened from the sealed events on demand (PostgreSQL holds neither).
     public func patients() async throws -> [PatientListing] {
         try await inTurn { try await patientsInTurn() }
     }
 
     func patientsInTurn() async throws -> [PatientListing] {
+        var ids: [PatientID] = []
+        for try await (patient,) in try await connection.queryOrClosed("SELECT patient FROM myolog.patients ORDER BY 1", logger: logger).decode((String,).self) {
+            if let id = PatientID(patient) { ids.append(id) }
+        }
         var listings: [PatientListing] = []
-        for try await (patient, name, birth, lastVisit, pain, active, latent) in try await connection.queryOrClosed("""
-            SELECT patient, name, date_of_birth, to_char(last_visit AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), latest_pain_score,
-                   active_trigger_points, latent_trigger_points FROM myolog.patients
-            """, logger: logger).decode((String, String?, String?, String?, Int?, Int, Int).self) {
-            guard let id = PatientID(patient) else { continue }
-            listings.append(PatientListing(patientId: id, name: name ?? "", dateOfBirth: birth ?? "", lastVisit: lastVisit.flatMap(Timestamp.init(rfc3339:)),
-                                           latestPainScore: pain, activeTriggerPoints: active, latentTriggerPoints: latent))
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            listings += try await records(of: chunk, on: connection).filter(\.isRegistered).map(PatientListing.init(record:))
         }
         func folded(_ name: String) -> [UInt8] { name.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } }
         return listings.sorted { a, b in
             let (x, y) = (folded(a.name), folded(b.name))
             return x != y ? x.lexicographicallyPrecedes(y) : a.patientId < b.patientId
         }
+    }
+
+    /// The de-identified `myolog.patients` rows, by patient (what `hub verify` compares with the fold).
+    func patientRows() async throws -> [PatientID: PatientRow] {
+        var rows: [PatientID: PatientRow] = [:]
+        for try await (patient, birth, lastVisit, pain, active, latent, events) in try await connection.queryOrClosed("""
+            SELECT patient, birth_year, to_char(last_visit AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), latest_pain_score,
+                   active_trigger_points, latent_trigger_points, event_count FROM myolog.patients
+            """, logger: logger).decode((String, Int?, String?, Int?, Int, Int, Int).self) {
+            guard let id = PatientID(patient) else { continue }
+            rows[id] = PatientRow(birthYear: birth, lastVisit: lastVisit.flatMap(Timestamp.init(rfc3339:)), latestPainScore: pain,
+                                  activeTriggerPoints: active, latentTriggerPoints: latent, eventCount: events)
+        }
+        return rows
+    }
+}
+
+/// One de-identified `myolog.patients` row (the patient's id aside).
+struct PatientRow: Equatable {
+    var birthYear: Int?
+    var lastVisit: Timestamp?
+    var latestPainScore: Int?
+    var activeTriggerPoints: Int
+    var latentTriggerPoints: Int
+    var eventCount: Int
+
+    /// The row the fold of `record` makes (last visit at the millisecond precision read back).
+    init(record: PatientRecord) {
+        let listing = PatientListing(record: record)
+        self.init(birthYear: ViewRows.birthYear(record.details.dateOfBirth), lastVisit: listing.lastVisit, latestPainScore: listing.latestPainScore,
+                  activeTriggerPoints: listing.activeTriggerPoints, latentTriggerPoints: listing.latentTriggerPoints, eventCount: record.eventCount)
+    }
+
+    init(birthYear: Int?, lastVisit: Timestamp?, latestPainScore: Int?, activeTriggerPoints: Int, latentTriggerPoints: Int, eventCount: Int) {
+        (self.birthYear, self.lastVisit, self.latestPainScore) = (birthYear, lastVisit, latestPainScore)
+        (self.activeTriggerPoints, self.latentTriggerPoints, self.eventCount) = (activeTriggerPoints, latentTriggerPoints, eventCount)
     }
 }
 
@@ -160,18 +202,20 @@ struct ViewSources: Sendable {
 
 /// The view tables' rows of a set of records, as columns: one multi-row insert per table.
 struct ViewRows {
-    var patients: (id: [String], name: [String], birth: [String], lastVisit: [String], pain: [Int], active: [Int], latent: [Int], events: [Int]) = ([], [], [], [], [], [], [], [])
+    var patients: (id: [String], birthYear: [Int], lastVisit: [String], pain: [Int], active: [Int], latent: [Int], events: [Int]) = ([], [], [], [], [], [], [])
     var pain: (patient: [String], event: [String], origin: [String], at: [String], score: [Int], region: [String], context: [String], visit: [String]) = ([], [], [], [], [], [], [], [])
     var triggers: (patient: [String], event: [String], origin: [String], at: [String], muscle: [String], side: [String], status: [String], resolved: [Bool], referral: [String], visit: [String]) = ([], [], [], [], [], [], [], [], [], [])
     var techniques: (patient: [String], event: [String], origin: [String], at: [String], technique: [String], region: [String], minutes: [Int], visit: [String]) = ([], [], [], [], [], [], [], [])
-    var visits: (patient: [String], event: [String], origin: [String], at: [String], ended: [Bool], reason: [String]) = ([], [], [], [], [], [])
-    var conflicts: (patient: [String], field: [String], shown: [String], writes: [Int]) = ([], [], [], [])
+    var visits: (patient: [String], event: [String], origin: [String], at: [String], ended: [Bool]) = ([], [], [], [], [])
+    var conflicts: (patient: [String], field: [String], writes: [Int]) = ([], [], [])
+
+    /// The year of a date of birth (`YYYY-MM-DD`), or nil: all the hub's views keep of it.
+    static func birthYear(_ dateOfBirth: String?) -> Int? { dateOfBirth.flatMap { Int($0.prefix(4)) } }
 
     mutating func add(_ record: PatientRecord) {
         let id = record.patient.rawValue
         patients.id.append(id)
-        patients.name.append(record.details.name ?? "")
-        patients.birth.append(record.details.dateOfBirth ?? "")
+        patients.birthYear.append(Self.birthYear(record.details.dateOfBirth) ?? -1)
         patients.lastVisit.append(record.lastVisit?.description ?? "")
         patients.pain.append(record.painScores.last?.view(as: PainScoreRecorded.self)?.payload.score ?? -1)
         patients.active.append(record.activeTriggerPoints.count)
@@ -201,10 +245,9 @@ struct ViewRows {
             guard let view = entry.view(as: VisitStarted.self) else { continue }
             visits.patient.append(id); visits.event.append(entry.event.id.rawValue); visits.origin.append(entry.event.origin.rawValue)
             visits.at.append(entry.event.occurredAt.description); visits.ended.append(record.endedVisits.contains(entry.event.id))
-            visits.reason.append(view.payload.reason ?? "")
         }
         for conflict in record.conflicts {
-            conflicts.patient.append(id); conflicts.field.append(conflict.field); conflicts.shown.append(conflict.shown ?? ""); conflicts.writes.append(conflict.values.count)
+            conflicts.patient.append(id); conflicts.field.append(conflict.field); conflicts.writes.append(conflict.values.count)
         }
     }
 
@@ -212,9 +255,9 @@ struct ViewRows {
     func insert(on connection: HubLink, logger: Logger) async throws {
         let p = patients
         try await connection.queryOrClosed("""
-            INSERT INTO myolog.patients (patient, name, date_of_birth, registered_by, last_visit, latest_pain_score, active_trigger_points, latent_trigger_points, event_count)
-            SELECT i, NULLIF(n, ''), NULLIF(b, ''), NULL, NULLIF(v, '')::timestamptz, NULLIF(s, -1), a, l, e
-            FROM unnest(\(p.id), \(p.name), \(p.birth), \(p.lastVisit), \(p.pain), \(p.active), \(p.latent), \(p.events)) AS u(i, n, b, v, s, a, l, e)
+            INSERT INTO myolog.patients (patient, birth_year, registered_by, last_visit, latest_pain_score, active_trigger_points, latent_trigger_points, event_count)
+            SELECT i, NULLIF(b, -1), NULL, NULLIF(v, '')::timestamptz, NULLIF(s, -1), a, l, e
+            FROM unnest(\(p.id), \(p.birthYear), \(p.lastVisit), \(p.pain), \(p.active), \(p.latent), \(p.events)) AS u(i, b, v, s, a, l, e)
             """, logger: logger)
         if !pain.patient.isEmpty {
             try await connection.queryOrClosed("""
@@ -242,15 +285,15 @@ struct ViewRows {
         if !visits.patient.isEmpty {
             let v = visits
             try await connection.queryOrClosed("""
-                INSERT INTO myolog.visits (patient, event, origin, started_at, ended, reason)
-                SELECT p, e, o, a::timestamptz, d, NULLIF(r, '') FROM unnest(\(v.patient), \(v.event), \(v.origin), \(v.at), \(v.ended), \(v.reason)) AS u(p, e, o, a, d, r)
+                INSERT INTO myolog.visits (patient, event, origin, started_at, ended)
+                SELECT p, e, o, a::timestamptz, d FROM unnest(\(v.patient), \(v.event), \(v.origin), \(v.at), \(v.ended)) AS u(p, e, o, a, d)
                 """, logger: logger)
         }
         if !conflicts.patient.isEmpty {
             let c = conflicts
             try await connection.queryOrClosed("""
-                INSERT INTO myolog.conflicts (patient, field, shown, writes)
-                SELECT p, f, NULLIF(s, ''), w FROM unnest(\(c.patient), \(c.field), \(c.shown), \(c.writes)) AS u(p, f, s, w)
+                INSERT INTO myolog.conflicts (patient, field, writes)
+                SELECT p, f, w FROM unnest(\(c.patient), \(c.field), \(c.writes)) AS u(p, f, w)
                 """, logger: logger)
         }
     }

@@ -8,13 +8,20 @@ import Projections
 
 /// A node whose log and views live in PostgreSQL: the chain-wide hub.
 ///
-/// Its identity (node key, site, trust list) is an ordinary store directory — `store` — and its
-/// log, keys and patient views are the `myolog` schema of one PostgreSQL database. It is a
-/// ``LogPeer`` like any store, so `LogExchange` syncs a site with it, and a batch it receives
-/// goes through the same rules (``ReceiveLedger``) as a SQLite store's.
+/// Its identity (node key, site, trust list) and its patients' keys are an ordinary store
+/// directory — `store` — and its log and de-identified patient views are the `myolog` schema of
+/// one PostgreSQL database. It is a ``LogPeer`` like any store, so `LogExchange` syncs a site
+/// with it, and a batch it receives goes through the same rules (``ReceiveLedger``) as a SQLite
+/// store's.
 ///
-/// Guarantees: one batch is one PostgreSQL transaction — events, signatures, held and
-/// quarantined events, keys, erasures and the patient views commit together or not at all;
+/// Guarantees: PostgreSQL never receives identifying plaintext or a patient key — the log is
+/// sealed as at a site, the views are de-identified (``ViewRows``), the keys are kept in the
+/// store directory's SQLite (`secure_delete`, checkpointed after an erasure), so an erasure
+/// leaves nothing readable of the patient in PostgreSQL's files, `pg_wal` included. One batch is
+/// one PostgreSQL transaction — events, signatures, held and quarantined events, erasures and
+/// the patient views commit together or not at all; the keys it received reach SQLite before
+/// that commit, and an erasure's key is destroyed in SQLite after it (a crash in between is
+/// reconciled at the next open: ``reconcile()``);
 /// writers are serialised by a transaction-level advisory lock, so what the rules read cannot
 /// change before the batch commits. A lost connection rolls the batch back; a re-run resumes
 /// from the stored heads.
@@ -99,6 +106,7 @@ public actor Hub: LocalLog {
         do {
             try await hub.checkServerVersion()
             try await prepare(hub)
+            try await hub.reconcile()
             try await hub.catchUpOwnChain()
         } catch {
             await hub.close()
@@ -174,13 +182,40 @@ public actor Hub: LocalLog {
         for migration in HubSchema.migrations where !applied.contains(migration.name) {
             try await transaction { connection in
                 try await connection.queryOrClosed("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
+                if migration.name == HubSchema.deidentifying { try await self.moveKeysToStore(on: connection) }
                 for statement in migration.sql { try await connection.queryOrClosed(PostgresQuery(unsafeSQL: statement), logger: self.logger) }
+                if migration.name == HubSchema.deidentifying { try await self.refoldAllViews(on: connection) }
                 try await connection.queryOrClosed("INSERT INTO myolog.migrations (name) VALUES (\(migration.name))", logger: self.logger)
                 if migration.name == HubSchema.migrations[0].name {
                     let node = self.store.identity.nodeID.rawValue, site = self.store.identity.site
                     try await connection.queryOrClosed("INSERT INTO myolog.hub (node, site) VALUES (\(node), \(site))", logger: self.logger)
                 }
             }
+        }
+    }
+
+    /// Copies every wrapped key of `myolog.patient_keys` (not an erased patient's) into the store
+    /// directory's SQLite, as wrapped (the same store key): run before the migration drops the
+    /// table, in its transaction — if it rolls back, the keys in SQLite are merely early.
+    func moveKeysToStore(on connection: HubLink) async throws {
+        var wrapped: [(PatientID, Data)] = []
+        for try await (patient, bytes) in try await connection.queryOrClosed("""
+            SELECT k.patient, k.wrapped FROM myolog.patient_keys k WHERE NOT EXISTS (SELECT 1 FROM myolog.erased_patients x WHERE x.patient = k.patient)
+            """, logger: logger).decode((String, Data).self) {
+            if let id = PatientID(patient) { wrapped.append((id, bytes)) }
+        }
+        try store.keepWrappedKeys(wrapped)
+    }
+
+    /// Folds every patient's views again from the log (the de-identified tables, just made).
+    func refoldAllViews(on connection: HubLink) async throws {
+        var patients: [PatientID] = []
+        for try await (patient,) in try await connection.queryOrClosed("SELECT DISTINCT patient FROM myolog.events WHERE patient IS NOT NULL ORDER BY 1", logger: logger)
+            .decode((String,).self) {
+            if let id = PatientID(patient) { patients.append(id) }
+        }
+        for chunk in stride(from: 0, to: patients.count, by: 500).map({ Array(patients[$0..<min($0 + 500, patients.count)]) }) {
+            try await replaceViews(of: chunk, with: try await records(of: chunk, on: connection).filter(\.isRegistered), on: connection)
         }
     }
 
@@ -239,11 +274,10 @@ public actor Hub: LocalLog {
         }
         guard !sealed.isEmpty else { return [] }
         return try await inTurn {
-            var known: Set<String> = []
-            for try await (patient,) in try await connection.queryOrClosed("""
-                SELECT patient FROM myolog.patient_keys WHERE patient = ANY(\(sealed.map(\.rawValue)))
-                UNION SELECT patient FROM myolog.erased_patients WHERE patient = ANY(\(sealed.map(\.rawValue)))
-                """, logger: logger).decode((String,).self) { known.insert(patient) }
+            // Keys live in the store directory's SQLite (never in PostgreSQL); erasures in both.
+            var known = Set(try store.keptKeys(for: sealed).keys.map(\.rawValue))
+            for try await (patient,) in try await connection.queryOrClosed(
+                "SELECT patient FROM myolog.erased_patients WHERE patient = ANY(\(sealed.map(\.rawValue)))", logger: logger).decode((String,).self) { known.insert(patient) }
             return sealed.filter { !known.contains($0.rawValue) }
         }
     }
@@ -318,7 +352,7 @@ public actor Hub: LocalLog {
         for try await (key,) in try await connection.queryOrClosed("SELECT agreement_key FROM myolog.nodes WHERE id = \(recipient.rawValue)", logger: logger)
             .decode((Data?,).self) { agreementKey = key }
         guard let agreementKey else { return [] }
-        let held = try await heldKeys(patients)
+        let held = try await usableKeys(patients)
         return try WrappedPatientKey.seal(patients.compactMap { patient in held[patient].map { (patient, $0) } }, to: recipient, agreementKey: agreementKey)
     }
 
@@ -327,15 +361,45 @@ public actor Hub: LocalLog {
         return try await receive([], keys: keys).keys
     }
 
-    /// The keys held for `patients`, unwrapped under the hub node's store key.
+    /// The keys held for `patients`: in the hub's store directory (SQLite, `patient_keys`),
+    /// unwrapped under the hub node's store key. PostgreSQL never holds a patient key.
     func heldKeys(_ patients: [PatientID]) async throws -> [PatientID: SymmetricKey] {
-        guard let storeKey = store.identity.storeKey else { throw EventLogError.missingNodeKey(path: "node.key") }
-        var keys: [PatientID: SymmetricKey] = [:]
-        for try await (patient, wrapped) in try await connection.queryOrClosed(
-            "SELECT patient, wrapped FROM myolog.patient_keys WHERE patient = ANY(\(patients.map(\.rawValue)))", logger: logger).decode((String, Data).self) {
-            guard let id = PatientID(patient) else { continue }
-            keys[id] = try WrappedPatientKey.unwrap(wrapped, for: id, under: storeKey)
+        try store.keptKeys(for: patients)
+    }
+
+    /// ``heldKeys(_:)`` less those of patients erased in the hub's log: never a key of an erased
+    /// patient, even one whose SQLite row a crash between the two commits left (reconciled at open).
+    func usableKeys(_ patients: [PatientID]) async throws -> [PatientID: SymmetricKey] {
+        var held = try await heldKeys(patients)
+        guard !held.isEmpty else { return held }
+        for try await (patient,) in try await connection.queryOrClosed(
+            "SELECT patient FROM myolog.erased_patients WHERE patient = ANY(\(held.keys.map(\.rawValue)))", logger: logger).decode((String,).self) {
+            if let id = PatientID(patient) { held[id] = nil }
         }
-        return keys
+        return held
+    }
+
+    /// Brings SQLite (the keys) and PostgreSQL (the log) back in step after a crash between their
+    /// commits: destroys the key of every patient erased in the log, and deletes the
+    /// `keyless_patients` row of every patient keyed in SQLite. Run at every open.
+    func reconcile() async throws {
+        let keyed = try store.patientsWithKeptKeys()
+        var erased: [PatientID: EventID] = [:]
+        if !keyed.isEmpty {
+            for try await (patient, event) in try await connection.queryOrClosed(
+                "SELECT patient, event FROM myolog.erased_patients WHERE patient = ANY(\(keyed.map(\.rawValue).sorted()))", logger: logger).decode((String, String).self) {
+                if let id = PatientID(patient), let event = EventID(event) { erased[id] = event }
+            }
+            var stale: [String] = []
+            for try await (patient,) in try await connection.queryOrClosed(
+                "SELECT patient FROM myolog.keyless_patients WHERE patient = ANY(\(keyed.map(\.rawValue).sorted()))", logger: logger).decode((String,).self) { stale.append(patient) }
+            if !stale.isEmpty {
+                try await transaction { connection in
+                    try await connection.queryOrClosed("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
+                    try await connection.queryOrClosed("DELETE FROM myolog.keyless_patients WHERE patient = ANY(\(stale))", logger: self.logger)
+                }
+            }
+        }
+        try store.destroyKeptKeys(erased)
     }
 }

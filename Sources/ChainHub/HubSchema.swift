@@ -109,7 +109,35 @@ enum HubSchema {
             AND NOT EXISTS (SELECT 1 FROM myolog.erased_patients x WHERE x.patient = e.patient)
             """,
         ]),
+        // Issue 29: the hub never writes identifying plaintext into PostgreSQL. A deleted or
+        // updated row's bytes stay in heap files and pg_wal (VACUUM does not scrub them), so
+        // nothing an erasure must destroy may be written here at all:
+        // - patient keys move to the hub's store directory (SQLite, `secure_delete`, checkpointed
+        //   on erasure); `Hub.migrate()` copies the wrapped keys there before these statements run,
+        //   and DROP TABLE unlinks the old table's files;
+        // - the views holding identifying text (patients: name, date of birth; visits: reason;
+        //   conflicts: the values shown) are dropped (ALTER TABLE DROP COLUMN would leave the bytes)
+        //   and made again de-identified: ids, birth year, counts, scores, vocabulary terms, dates.
+        //   `Hub.migrate()` folds them again from the sealed log after these statements.
+        // `hub show` and `hub patients` decrypt from the sealed events on demand.
+        (deidentifying, [
+            "DROP TABLE myolog.patient_keys",
+            "DROP TABLE myolog.patients",
+            """
+            CREATE TABLE myolog.patients (patient text PRIMARY KEY, birth_year integer, registered_by text,
+                last_visit timestamptz, latest_pain_score integer, active_trigger_points integer NOT NULL,
+                latent_trigger_points integer NOT NULL, event_count integer NOT NULL)
+            """,
+            "DROP TABLE myolog.visits",
+            "CREATE TABLE myolog.visits (patient text NOT NULL, event text PRIMARY KEY, origin text NOT NULL, started_at timestamptz NOT NULL, ended boolean NOT NULL)",
+            "CREATE INDEX visits_by_patient ON myolog.visits (patient)",
+            "DROP TABLE myolog.conflicts",
+            "CREATE TABLE myolog.conflicts (patient text NOT NULL, field text NOT NULL, writes integer NOT NULL, PRIMARY KEY (patient, field))",
+        ]),
     ]
+
+    /// The name of the migration that moves the keys out and de-identifies the views.
+    static let deidentifying = "v4 keys in the store, views de-identified"
 
     /// The oldest server release supported: the oldest the PostgreSQL project still supports
     /// (14 reached its end of life on 2026-11-12).

@@ -9,7 +9,9 @@ struct HubPatientsCommand: AsyncParsableCommand {
         commandName: "patients",
         abstract: "List the hub's patients (the same rendering as `myolog patients`).",
         discussion: """
-            Read from the hub's `myolog.patients` view, ordered as a site orders them. Recorded as
+            The patients of the hub's de-identified `myolog.patients` view, their names and dates
+            of birth opened from the sealed log on demand (PostgreSQL holds neither), ordered as a
+            site orders them. Recorded as
             a bulk access naming every patient listed, before anything is shown.
 
             Examples:

@@ -277,17 +277,78 @@ struct HubCLITests {
         try MyologProcess.trustEachOther(site, hub)
         try run(["--store", hub, "hub", "sync", site], cluster)
         let patient = try patientIDs(site).first!
-        #expect(try cluster.psql("SELECT count(*) FROM myolog.patient_keys WHERE patient = '\(patient)'") == "1")
+        // The key is kept in the hub's store directory (SQLite), never in PostgreSQL.
+        #expect(try hubKeyCount(hub, patient) == 1)
+        #expect(try cluster.psql("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'myolog' AND table_name = 'patient_keys'") == "0")
         #expect(try cluster.psql("SELECT count(*) FROM myolog.patients WHERE patient = '\(patient)'") == "1")
         try run(["--store", site, "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "Written request"], cluster)
         try run(["--store", hub, "hub", "sync", site], cluster)
-        for table in ["patient_keys", "patients", "pain_scores", "trigger_points", "techniques", "visits"] {
+        #expect(try hubKeyCount(hub, patient) == 0)
+        for table in ["patients", "pain_scores", "trigger_points", "techniques", "visits"] {
             #expect(try cluster.psql("SELECT count(*) FROM myolog.\(table) WHERE patient = '\(patient)'") == "0", "\(table)")
         }
         #expect(try cluster.psql("SELECT count(*) FROM myolog.erased_patients WHERE patient = '\(patient)'") == "1")
         let shown = try run(["--store", hub, "hub", "show", patient], cluster, status: 1)
         #expect(shown.stderr.split(separator: "\n").count == 1 && shown.stderr.contains("was erased on") && shown.stderr.contains("by privacy.officer (request): Written request"), "\(shown.stderr)")
         try run(["--store", hub, "hub", "verify"], cluster)
+    }
+
+    /// How many keys of `patient` the hub's store directory holds (its SQLite `patient_keys`).
+    func hubKeyCount(_ hub: String, _ patient: String) throws -> Int {
+        try DatabaseQueue(path: hub + "/myolog.sqlite").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM patient_keys WHERE patient = ?", arguments: [patient]) ?? 0 }
+    }
+
+    /// Every file under `directory` (recursively) holding any of `needles`, with the needle's index.
+    static func filesHolding(_ needles: [Data], under directory: String) -> [String] {
+        var found: [String] = []
+        guard let walker = FileManager.default.enumerator(atPath: directory) else { return ["cannot list \(directory)"] }
+        for case let relative as String in walker {
+            let path = directory + "/" + relative
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  let contents = FileManager.default.contents(atPath: path) else { continue }
+            for (index, needle) in needles.enumerated() where contents.range(of: needle) != nil { found.append("\(relative) holds needle \(index)") }
+        }
+        return found
+    }
+
+    @Test("issue 29: the hub writes no identifying plaintext into PostgreSQL — after an erasure, CHECKPOINT and VACUUM, no file of the cluster (pg_wal included) holds the patient's name, visit reason or wrapped key, and the hub's store directory no longer holds the key")
+    func erasureLeavesNothingInPostgres() throws {
+        let cluster = try PostgresCluster()
+        let (hub, sites) = try chain(cluster, patients: 2, eventsPerPatient: 6, seed: 40)
+        let nameToken = "Zyxwquorth" + String(UInt32.random(in: 100_000...999_999)), reasonToken = "Plexivanthic" + String(UInt32.random(in: 100_000...999_999))
+        try run(["--store", sites[0], "patient", "register", "--name", "Ada \(nameToken)", "--dob", "1971-04-09", "--email", "\(nameToken.lowercased())@example.org"], cluster)
+        let listed = try JSONParser.parse(try run(["--store", sites[0], "--json", "patients"], cluster).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let patient = try #require(listed.arrayValue?.compactMap(\.objectValue).first { $0["name"]?.stringValue == "Ada \(nameToken)" }?["patientId"]?.stringValue)
+        try run(["--store", sites[0], "visit", "start", patient, "--reason", "\(reasonToken) after a fall"], cluster)
+        try run(["--store", sites[0], "record", "pain", patient, "--score", "6", "--region", "neck"], cluster)
+        for site in sites { try run(["--store", hub, "hub", "sync", site], cluster) }
+        #expect(try run(["--store", hub, "hub", "show", patient], cluster).stdout.contains(nameToken))
+        #expect(try run(["--store", hub, "hub", "patients"], cluster).stdout.contains(nameToken))
+        let wrapped = try #require(try DatabaseQueue(path: hub + "/myolog.sqlite").read { try Data.fetchOne($0, sql: "SELECT wrapped FROM patient_keys WHERE patient = ?", arguments: [patient]) })
+        let needles = [Data(nameToken.utf8), Data(reasonToken.utf8), wrapped, Data(wrapped.base64EncodedString().utf8), Data(wrapped.map { String(format: "%02x", $0) }.joined().utf8)]
+        // Before the erasure: the check sees what PostgreSQL holds (the patient's id, in the log
+        // and the de-identified views) — and never the name, the reason or the key.
+        try cluster.psql("CHECKPOINT")
+        #expect(!Self.filesHolding([Data(patient.utf8)], under: cluster.data).isEmpty, "the grep finds nothing at all: it proves nothing")
+        #expect(Self.filesHolding(needles, under: cluster.data) == [], "before the erasure")
+        #expect(try cluster.psql("SELECT birth_year FROM myolog.patients WHERE patient = '\(patient)'") == "1971")
+        #expect(try cluster.psql("SELECT count(*) FROM myolog.visits WHERE patient = '\(patient)'") == "1")
+
+        try run(["--store", sites[0], "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "Written request"], cluster)
+        try run(["--store", hub, "hub", "sync", sites[0]], cluster)
+        _ = try run(["--store", hub, "hub", "show", patient], cluster, status: 1)
+        try run(["--store", hub, "hub", "verify"], cluster)
+        #expect(try hubKeyCount(hub, patient) == 0)
+        try cluster.psql("CHECKPOINT")
+        try cluster.psql("VACUUM")
+        try cluster.psql("CHECKPOINT")
+        #expect(Self.filesHolding(needles, under: cluster.data) == [], "after the erasure, CHECKPOINT and VACUUM, server running")
+        try cluster.stop()
+        #expect(Self.filesHolding(needles, under: cluster.data) == [], "after the erasure, server stopped")
+        // The hub's store directory: the key row deleted under secure_delete, the WAL checkpointed.
+        #expect(Self.filesHolding([wrapped], under: hub) == [], "the hub's store directory still holds the erased patient's key")
+        #expect(!FileManager.default.fileExists(atPath: hub + "/" + EventStore.erasureCheckpointFileName))
     }
 
     @Test("refused in one line, nothing written: unreachable server, wrong password, a foreign schema, another hub's database, no hub, an untrusted site")
