@@ -19,7 +19,7 @@ extension Hub {
         let trustList = try store.read { reader in
             try Dictionary(Set(batch.map(\.origin)).map { ($0, try reader.trust(of: $0)) }, uniquingKeysWith: { a, _ in a })
         }
-        let (summary, erasures) = try await transaction { connection -> (ReceiveSummary, [PatientID: EventID]) in
+        let (summary, erasures, acknowledge) = try await transaction { connection -> (ReceiveSummary, [PatientID: EventID], [(PatientID, EventEnvelope)]) in
             try await connection.queryOrClosed("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
             let ledger = HubBatch(identity: identity, now: Timestamp.now().description)
             ledger.trustByNode = trustList
@@ -37,13 +37,25 @@ extension Hub {
                 throw error
             }
             try await self.replaceViews(of: sources.patients, with: try await folding.value, on: connection)
-            return (summary, ledger.erasures)
+            // Erasures from other nodes applied by this batch: the hub says so in its own chain.
+            let received = ledger.newErasures.compactMap { patient, id -> (PatientID, EventEnvelope)? in
+                guard let event = ledger.storedByID[id], event.origin != identity.nodeID else { return nil }
+                return (patient, event)
+            }.sorted { $0.0 < $1.0 }
+            return (summary, ledger.erasures, received)
         }
         // The erasures are committed in PostgreSQL: now destroy the keys in SQLite (every erased
         // patient the batch named, so one a crash left keyed is destroyed by the next batch too;
         // every open reconciles them all). Two databases cannot commit as one: in this order a
         // crash never loses an erasure.
         try store.destroyKeptKeys(erasures)
+        // Its acknowledgements (EventStore+ErasureRelay.swift), so that stores trusting the hub but
+        // not the node that erased apply the erasure too: appended in the store directory, then
+        // copied into PostgreSQL like the rest of its chain.
+        if !acknowledge.isEmpty {
+            _ = try store.append(acknowledge.map { AppendTransaction.acknowledgement(of: $0.1, patient: $0.0) }, author: AppendTransaction.erasureRelayAuthor)
+            try await catchUpOwnChainInTurn()
+        }
         return summary
     }
 

@@ -39,7 +39,22 @@ public actor Hub: LocalLog {
     func inTurn<T>(_ body: () async throws -> T) async throws -> T {
         await turns.take()
         do {
-            if connection.isClosed { connection = try await server.connect(logger: logger) }
+            if connection.isClosed {
+                // It was open before: a server gone since (stopped, crashed, failing over) is a
+                // lost connection — what committed stays, a re-run resumes — not a server that
+                // was never reachable.
+                let reopened: HubLink
+                do {
+                    reopened = try await server.connect(logger: logger)
+                } catch {
+                    let hubError: HubError = error
+                    if case .unreachable(_, let reason) = hubError {
+                        throw HubError.connectionLost(reason: "it closed, and opening it again failed: \(reason)")
+                    }
+                    throw hubError
+                }
+                connection = reopened
+            }
             let value = try await body()
             await turns.give()
             return value

@@ -11,10 +11,12 @@ import GRDB
 /// applies like the erasure itself (destroying the key, deleting the views), and acknowledges
 /// in turn. A patient is acknowledged once per store: the first erasure to arrive does it.
 ///
-/// Guarantees: the key and the acknowledgement commit together, or neither. Limits: a store
-/// that cannot append (a restored backup behind its signed head, a read-only copy) applies the
-/// erasure but cannot pass it on until it writes again; the hub applies acknowledgements but
-/// writes none of its own (its chain is written by `hub` commands, not its receive path).
+/// Guarantees: the key and the acknowledgement commit together, or neither. The hub acknowledges
+/// too, right after the batch that erased commits (its own chain is written in its store
+/// directory, then copied into PostgreSQL). Limits: a store that cannot append (a restored backup
+/// behind its signed head, a read-only copy) applies the erasure but cannot pass it on until it
+/// writes again; a hub that crashes between the two acknowledges at its next erasure-bearing batch
+/// — not before.
 extension AppendTransaction {
     /// Who acknowledges: the node itself, not a person.
     public static let erasureRelayAuthor = "myolog (erasure relay)"
@@ -29,16 +31,20 @@ extension AppendTransaction {
         // transaction starts from the stored events, and its clock must not go backwards.
         clockState = try clock()
         for (patient, erasure) in pending {
-            // An acknowledgement names the original erasure, whichever event brought it here.
-            var original = (event: erasure.id, origin: erasure.origin)
-            if erasure.type == EventStore.erasureAcknowledgedType, case .object(let payload)? = try? erasure.payloadValue(),
-               let id = payload["erasure"]?.stringValue.flatMap(EventID.init), let origin = payload["origin"]?.stringValue.flatMap(NodeID.init) {
-                original = (id, origin)
-            }
-            let payload = JSONValue.object(["erasure": .string(original.event.rawValue), "origin": .string(original.origin.rawValue)])
-            _ = try append(NewEvent(type: EventStore.erasureAcknowledgedType, schemaVersion: 1, patient: patient, payload: payload),
-                           author: Self.erasureRelayAuthor)
+            _ = try append(Self.acknowledgement(of: erasure, patient: patient), author: Self.erasureRelayAuthor)
         }
+    }
+
+    /// This node's acknowledgement of `erasure` (a `PatientErased`, or another node's
+    /// acknowledgement of one): it names the original erasure, whichever event brought it.
+    public static func acknowledgement(of erasure: EventEnvelope, patient: PatientID) -> NewEvent {
+        var original = (event: erasure.id, origin: erasure.origin)
+        if erasure.type == EventStore.erasureAcknowledgedType, case .object(let payload)? = try? erasure.payloadValue(),
+           let id = payload["erasure"]?.stringValue.flatMap(EventID.init), let origin = payload["origin"]?.stringValue.flatMap(NodeID.init) {
+            original = (id, origin)
+        }
+        let payload = JSONValue.object(["erasure": .string(original.event.rawValue), "origin": .string(original.origin.rawValue)])
+        return NewEvent(type: EventStore.erasureAcknowledgedType, schemaVersion: 1, patient: patient, payload: payload)
     }
 }
 

@@ -293,6 +293,32 @@ struct HubCLITests {
         try run(["--store", hub, "hub", "verify"], cluster)
     }
 
+    @Test("the hub passes an erasure on: B trusts the hub and the patient's site, not C; C's erasure reaches B through the hub's signed acknowledgement — issue 29")
+    func erasureRelayedByTheHub() throws {
+        let cluster = try PostgresCluster()
+        let hub = scratch.path("hub"), site = scratch.path("site"), b = scratch.path("b"), c = scratch.path("c")
+        try run(["demo", "tour", "--store", site], cluster)
+        try run(["--store", hub, "hub", "init", "--postgres", cluster.url(password: ""), "--site", "Head office"], cluster)
+        for (store, name) in [(b, "B"), (c, "C")] { try run(["--store", store, "init", "--site", name], cluster) }
+        try MyologProcess.trustEachOther(site, hub)
+        try MyologProcess.trustEachOther(c, hub)
+        try MyologProcess.trustEachOther(c, site)
+        try MyologProcess.trustEachOther(b, hub)
+        try MyologProcess.trustEachOther(b, site)
+        try run(["--store", c, "sync", site], cluster)
+        try run(["--store", b, "sync", site], cluster)
+        let patient = try patientIDs(site).first!
+        #expect(try patientIDs(b).contains(patient))
+        try run(["--store", c, "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "Written request"], cluster)
+        try run(["--store", hub, "hub", "sync", c], cluster)
+        #expect(try cluster.psql("SELECT count(*) FROM myolog.events WHERE type = 'ErasureAcknowledged' AND patient = '\(patient)'") == "1")
+        try run(["--store", hub, "hub", "sync", b], cluster)
+        let shown = try MyologProcess.run(["--store", b, "show", patient], environment: environment(cluster))
+        #expect(shown.status == 1 && shown.stderr.contains("was erased on") && shown.stderr.contains("(request): Written request"), "\(shown.stderr)")
+        #expect(try MyologProcess.run(["--store", b, "verify"], environment: environment(cluster)).status == 0)
+        try run(["--store", hub, "hub", "verify"], cluster)
+    }
+
     /// How many keys of `patient` the hub's store directory holds (its SQLite `patient_keys`).
     func hubKeyCount(_ hub: String, _ patient: String) throws -> Int {
         try DatabaseQueue(path: hub + "/myolog.sqlite").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM patient_keys WHERE patient = ?", arguments: [patient]) ?? 0 }
