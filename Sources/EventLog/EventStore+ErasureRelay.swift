@@ -15,8 +15,8 @@ import GRDB
 /// too, right after the batch that erased commits (its own chain is written in its store
 /// directory, then copied into PostgreSQL). Limits: a store that cannot append (a restored backup
 /// behind its signed head, a read-only copy) applies the erasure but cannot pass it on until it
-/// writes again; a hub that crashes between the two acknowledges at its next erasure-bearing batch
-/// — not before.
+/// writes again; a hub that crashes between its PostgreSQL commit and its acknowledgement applies
+/// the erasure but does not acknowledge it (not yet reconciled at open).
 extension AppendTransaction {
     /// Who acknowledges: the node itself, not a person.
     public static let erasureRelayAuthor = "myolog (erasure relay)"
