@@ -160,10 +160,16 @@ public struct ReadOnlyQuery {
             }
             guard statement.isReadonly else { throw Refusal(reason: "only a read-only statement (SELECT, WITH …, EXPLAIN) is accepted; the store is unchanged") }
             var result = Result(columns: statement.columnNames, rows: [], reads: collector.reads)
-            result.reads.tableReferences = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).filter { row in
-                let detail: String = row["detail"] ?? ""
-                return detail.hasPrefix("SCAN ") || detail.hasPrefix("SEARCH ")
-            }.count
+            // A statement whose plan cannot be asked for (an `EXPLAIN …` itself) is one whose rows
+            // are not proved one patient's each: counted as scanning without bound.
+            do {
+                result.reads.tableReferences = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).filter { row in
+                    let detail: String = row["detail"] ?? ""
+                    return detail.hasPrefix("SCAN ") || detail.hasPrefix("SEARCH ")
+                }.count
+            } catch is DatabaseError {
+                result.reads.tableReferences = Int.max
+            }
             result.origins = (0..<Int32(statement.columnCount)).map { index in
                 guard let table = sqlite3_column_table_name(statement.sqliteStatement, index),
                       let column = sqlite3_column_origin_name(statement.sqliteStatement, index) else { return nil }

@@ -447,11 +447,22 @@ actor SyncLedger {
     /// Patients already recorded as disclosed, per node and sync id (bounded like `open`: a
     /// forgotten sync only means a patient is recorded again — over-reporting, never under).
     private var recordedDisclosures: [String: Set<PatientID>] = [:]
+    private var recordedSince: [String: ContinuousClock.Instant] = [:]
     private var recordedOrder: [String] = []
+
+    /// How long one sync id's disclosures are remembered: a client that reuses its id (or never
+    /// ends its syncs) is recorded again after this, whatever it sends.
+    static let disclosureMemory = Duration.seconds(600)
 
     /// Those of `patients` not yet recorded as disclosed to `node` in sync `id`.
     func unrecorded(_ id: String, node: NodeID, _ patients: Set<PatientID>) -> [PatientID] {
-        patients.subtracting(recordedDisclosures[node.rawValue + " " + id] ?? []).sorted()
+        let key = node.rawValue + " " + id
+        if let since = recordedSince[key], ContinuousClock.now - since > Self.disclosureMemory {
+            recordedDisclosures[key] = nil
+            recordedSince[key] = nil
+            recordedOrder.removeAll { $0 == key }
+        }
+        return patients.subtracting(recordedDisclosures[key] ?? []).sorted()
     }
 
     func recorded(_ id: String, node: NodeID, _ patients: [PatientID]) {
@@ -460,7 +471,11 @@ actor SyncLedger {
         let key = node.rawValue + " " + id
         if recordedDisclosures[key] == nil {
             recordedOrder.append(key)
-            if recordedOrder.count > Self.capacity { recordedDisclosures[recordedOrder.removeFirst()] = nil }
+            recordedSince[key] = ContinuousClock.now
+            if recordedOrder.count > Self.capacity {
+                let oldest = recordedOrder.removeFirst()
+                (recordedDisclosures[oldest], recordedSince[oldest]) = (nil, nil)
+            }
         }
         recordedDisclosures[key, default: []].formUnion(patients)
     }
@@ -473,6 +488,11 @@ actor SyncLedger {
 
     func end(_ id: String) -> Tally? {
         order.removeAll { $0 == id }
+        // The sync's disclosures are forgotten with it: a client that names its next sync alike
+        // is recorded again.
+        let ended = recordedOrder.filter { $0.hasSuffix(" " + id) }
+        for key in ended { recordedDisclosures[key] = nil; recordedSince[key] = nil }
+        recordedOrder.removeAll { ended.contains($0) }
         return open.removeValue(forKey: id)
     }
 }

@@ -176,6 +176,8 @@ struct AuditCLITests {
             #expect(access["detail"]?.stringValue?.contains("not attributable") == true)
         }
         #expect(patients(try recorded("SELECT count(*) FROM nodes")).isEmpty, "no patient table read")
+        // EXPLAIN is accepted; whose rows it shows cannot be proved, so it reads every patient.
+        #expect(patients(try recorded("EXPLAIN SELECT patient, name FROM patient_summary")) == all)
         // No file of the store holds the literals (the WAL checkpointed or not).
         for file in try FileManager.default.contentsOfDirectory(atPath: store) {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: store + "/" + file))

@@ -92,5 +92,20 @@ struct DisclosureCLITests {
         #expect(keys.contains("\"keys\""), "\(keys)")
         // No sync-ended was ever sent; the server is still running.
         #expect(try disclosed(by: sender, to: receiverNode) == patients)
+        // A client naming its syncs alike: each sync's disclosures are recorded again once the
+        // one before ended (the server forgets an ended sync's record).
+        func records() throws -> Int {
+            try DatabaseQueue(path: sender + "/myolog.sqlite").read {
+                try Int.fetchOne($0, sql: "SELECT count(*) FROM events WHERE type = 'RecordAccessed' AND payload LIKE '%\"action\":\"disclosure\"%'") ?? 0
+            }
+        }
+        let page = server.url + "/v1/events?origin=\(senderNode)&after=0&limit=50"
+        let before = try records()
+        _ = try curl(["-H", "Myolog-Sync: same", page])
+        _ = try curl(["-H", "Myolog-Sync: same", page])
+        #expect(try records() == before + 1, "within one sync, a patient is recorded once")
+        _ = try curl(["-X", "POST", "-H", "Myolog-Sync: same", server.url + "/v1/sync-ended"])
+        _ = try curl(["-H", "Myolog-Sync: same", page])
+        #expect(try records() == before + 2, "the next sync under the same id is recorded again")
     }
 }
