@@ -14,8 +14,8 @@ import GRDB
 /// Guarantees: the key and the acknowledgement commit together, or neither. The hub acknowledges
 /// too, right after the batch that erased commits (its own chain is written in its store
 /// directory, then copied into PostgreSQL). Limits: a store that cannot append (a restored backup
-/// behind its signed head, a read-only copy) applies the erasure but cannot pass it on until it
-/// writes again; a hub that crashes between its PostgreSQL commit and its acknowledgement applies
+/// behind its signed head, a read-only copy) applies the erasure and passes it on at its first open
+/// once it can write again (``EventStore/acknowledgeMissedErasures()``); a hub that crashes between its PostgreSQL commit and its acknowledgement applies
 /// the erasure but does not acknowledge it (not yet reconciled at open).
 extension AppendTransaction {
     /// Who acknowledges: the node itself, not a person.
@@ -45,6 +45,32 @@ extension AppendTransaction {
         }
         let payload = JSONValue.object(["erasure": .string(original.event.rawValue), "origin": .string(original.origin.rawValue)])
         return NewEvent(type: EventStore.erasureAcknowledgedType, schemaVersion: 1, patient: patient, payload: payload)
+    }
+}
+
+extension EventStore {
+    /// Appends this node's acknowledgement of every erasure received from another node that it
+    /// applied but never acknowledged — because its chain was behind its signed head then (a
+    /// restored backup receiving its own events back in the same transaction), or a crash came
+    /// between the two. Run at every open of a store that can sign; one small read when nothing
+    /// is missing, and silent while appending is still refused (it retries at the next open).
+    func acknowledgeMissedErasures() {
+        guard !isReadOnly, identity.canSign else { return }
+        let me = identity.nodeID
+        guard let missed = try? read({ reader -> [(PatientID, EventEnvelope)] in
+            let sql = "SELECT patient, event FROM erased_patients e WHERE NOT EXISTS "
+                + "(SELECT 1 FROM events a WHERE a.patient = e.patient AND a.type = ? AND a.origin = ?)"
+            return try Row.fetchAll(reader.db, sql: sql, arguments: [EventStore.erasureAcknowledgedType, me.rawValue]).compactMap { row in
+                guard let patient = PatientID(row["patient"]), let id = EventID(row["event"]), let erasure = try reader.event(id),
+                      erasure.origin != me else { return nil }
+                return (patient, erasure)
+            }
+        }), !missed.isEmpty else { return }
+        _ = try? write { transaction in
+            for (patient, erasure) in missed {
+                _ = try transaction.append(AppendTransaction.acknowledgement(of: erasure, patient: patient), author: AppendTransaction.erasureRelayAuthor)
+            }
+        }
     }
 }
 

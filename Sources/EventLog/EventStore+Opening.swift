@@ -78,6 +78,8 @@ extension EventStore {
         // An erasure whose checkpoint could not finish (a reader held the WAL) is retried at
         // every open: erased text leaves the WAL as soon as nobody holds it.
         store.completeErasureCheckpoint()
+        // An erasure applied while this node could not append (or a crash) is acknowledged now.
+        store.acknowledgeMissedErasures()
         return store
     }
 

@@ -135,6 +135,36 @@ struct ErasureCLITests {
         #expect(try run(["--store", h, "show", fPatient]).stdout.contains("Mia Thompson"), "held: still readable here, as said")
     }
 
+    @Test("a restored backup that applies an erasure while it cannot append (its own events and the erasure in one batch) acknowledges it at its next open, so a store trusting only it is erased too")
+    func missedAcknowledgementAtOpen() throws {
+        let a = scratch.path("a"), c = scratch.path("c"), d = scratch.path("d"), backup = scratch.path("a-backup.sqlite")
+        _ = try run(["demo", "tour", "--store", a])
+        for (store, site) in [(c, "C"), (d, "D")] { _ = try run(["--store", store, "init", "--site", site]) }
+        try MyologProcess.trustEachOther(a, c)
+        try MyologProcess.trustEachOther(a, d)
+        _ = try run(["--store", c, "sync", a])
+        _ = try run(["--store", d, "sync", a])
+        let patient = try mia(a)
+        #expect(try mia(d) == patient)
+        // A's disk is restored from a backup taken before its last writes (which C holds).
+        #expect(try MyologProcess.run(["sqlite3", a + "/myolog.sqlite", ".backup '\(backup)'"], executable: URL(fileURLWithPath: "/usr/bin/env")).status == 0)
+        _ = try run(["--store", a, "--as", "alex", "record", "pain", patient, "--score", "4", "--region", "neck"])
+        // A records what it disclosed during the sync; the second sync carries that record too.
+        _ = try run(["--store", c, "sync", a])
+        _ = try run(["--store", c, "sync", a])
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: a + "/myolog.sqlite" + suffix) }
+        try FileManager.default.copyItem(atPath: backup, toPath: a + "/myolog.sqlite")
+        // C erases; A gets its own events back and the erasure in one transaction, behind its head.
+        _ = try run(["--store", c, "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "Written request 2026-116"])
+        _ = try run(["--store", a, "sync", c, "--batch-size", "10000"])
+        // D trusts A, not C: A's acknowledgement — written at A's next open — is what erases D's copy.
+        _ = try run(["--store", d, "sync", a])
+        _ = try run(["--store", d, "sync", a])
+        let show = try MyologProcess.run(["--store", d, "show", patient])
+        #expect(show.status == 1 && show.stderr.contains("was erased on"), "\(show.stdout)\(show.stderr)")
+        #expect(try hits(of: "Mia Thompson", under: d).isEmpty)
+    }
+
     @Test("the log's payload column, read with plain SQLite, holds none of a patient's words; the views and log --json read them")
     func payloadsRestSealed() throws {
         let store = scratch.path("a")
