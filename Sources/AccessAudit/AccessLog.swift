@@ -1,6 +1,5 @@
 import ClinicalEvents
 import EventLog
-import GRDB
 
 /// One access to one patient's data (or one unscoped query), as an auditor reads it.
 public struct AccessEntry: Sendable, Hashable, Encodable {
@@ -44,9 +43,9 @@ public struct AccessFilter: Sendable, Hashable {
     }
 }
 
-/// The access log of a store (every site's accesses it has received), read through
-/// ``AccessProjection``'s indexes: by patient, by user, or by time — or, for what an auditor is
-/// shown (``checkedEntries(_:)``), from the signed events themselves.
+/// The access log of a store (every site's accesses it has received), read from the signed
+/// `RecordAccessed` events themselves (``entries(_:)``); ``AccessProjection`` keeps the same
+/// accesses as rows, which `verify` compares with a replay.
 public struct AccessLog {
     let reader: EventReader
 
@@ -54,29 +53,12 @@ public struct AccessLog {
         self.reader = reader
     }
 
-    /// The accesses `filter` selects, oldest first (ties by event id): the same order at every
-    /// site that holds the same events.
-    public func entries(_ filter: AccessFilter = AccessFilter()) throws -> [AccessEntry] {
-        var clauses: [String] = [], arguments: StatementArguments = []
-        if let patient = filter.patient { clauses.append("patient = ?"); arguments += [patient.rawValue] }
-        if let user = filter.user { clauses.append("user = ?"); arguments += [user] }
-        if let since = filter.since { clauses.append("at >= ?"); arguments += [since.description] }
-        if let until = filter.until { clauses.append("at < ?"); arguments += [until.description] }
-        if let action = filter.action { clauses.append("action = ?"); arguments += [action.rawValue] }
-        let condition = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        let sites = try reader.sites()
-        return try Row.fetchAll(reader.database, sql: "SELECT * FROM access_log \(condition) ORDER BY at, event, patient", arguments: arguments).map { row in
-            try Self.entry(row, sites: sites)
-        }
-    }
-
     /// The accesses `filter` selects, derived from the `RecordAccessed` events themselves — not
     /// from the `access_log` rows, which someone with the file could edit or delete — each event
-    /// checked against its origin's signature (``ChainCheck/covering(_:in:memo:)``). Equal to
-    /// ``entries(_:)`` when nobody edited the rows (`verify` compares the projection with a
-    /// replay); a record altered in the file refuses the whole answer in one line
+    /// checked against its origin's signature (``ChainCheck/covering(_:in:memo:)``). Equal to the
+    /// rows when nobody edited them (`verify` compares the projection with a replay); a record altered in the file refuses the whole answer in one line
     /// (``AccessRecordsAltered``, naming the event).
-    public func checkedEntries(_ filter: AccessFilter = AccessFilter()) throws -> [AccessEntry] {
+    public func entries(_ filter: AccessFilter = AccessFilter()) throws -> [AccessEntry] {
         let sites = try reader.sites()
         var entries: [AccessEntry] = [], shown: [EventEnvelope] = []
         try reader.forEachEvent(types: [RecordAccessed.eventType]) { event in
@@ -104,22 +86,5 @@ public struct AccessLog {
         return entries.sorted { a, b in
             (a.at.description, a.event.rawValue, a.patient?.rawValue ?? "") < (b.at.description, b.event.rawValue, b.patient?.rawValue ?? "")
         }
-    }
-
-    static func entry(_ row: Row, sites: [NodeID: String]) throws -> AccessEntry {
-        func parsed<Value>(_ column: String, _ parse: (String) -> Value?) throws -> Value {
-            let text: String = row[column]
-            guard let value = parse(text) else { throw AccessAuditError(column: column, value: text) }
-            return value
-        }
-        let node = try parsed("origin", NodeID.init)
-        let patient: String = row["patient"]
-        return AccessEntry(
-            event: try parsed("event", EventID.init), at: try parsed("at", Timestamp.init(rfc3339:)), user: row["user"],
-            node: node, site: sites[node], action: try parsed("action", RecordAccessed.Action.init(rawValue:)), command: row["command"],
-            patient: patient.isEmpty ? nil : try parsed("patient", PatientID.init), patientCount: row["patientCount"],
-            purpose: try parsed("purpose", RecordAccessed.Purpose.init(rawValue:)), outcome: try parsed("outcome", RecordAccessed.Outcome.init(rawValue:)),
-            detail: row["detail"], statement: row["statement"], rows: row["rowCount"],
-            peer: (row["peer"] as String?).flatMap(NodeID.init))
     }
 }

@@ -68,7 +68,7 @@ public struct AccessReview {
 
     /// The flags over the accesses `filter` selects (its time bounds, usually), in time order.
     public func flags(_ filter: AccessFilter = AccessFilter()) throws -> [Flag] {
-        let all = try AccessLog(reader).checkedEntries(filter)
+        let all = try AccessLog(reader).entries(filter)
         let entries = all.filter { $0.outcome == .success }
         var flags: [Flag] = []
         var treated: [String: Bool] = [:]

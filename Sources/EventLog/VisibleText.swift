@@ -27,7 +27,7 @@ public enum VisibleText {
         result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {
             if isHidden(scalar, allowingLineBreaks: false) {
-                result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+                result += written(scalar)
             } else {
                 result.unicodeScalars.append(scalar)
             }
@@ -60,12 +60,17 @@ public enum VisibleText {
                 result += "  "
             default:
                 if isHidden(scalar, allowingLineBreaks: false) {
-                    result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+                    result += written(scalar)
                 } else {
                     result.unicodeScalars.append(scalar)
                 }
             }
         }
         return result
+    }
+
+    /// How a hidden scalar is shown: `\u{XXXX}`, the one spelling every rendering uses.
+    static func written(_ scalar: Unicode.Scalar) -> String {
+        "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
     }
 }

@@ -444,25 +444,25 @@ actor SyncLedger {
 
     func disclosed(_ id: String, _ patients: [PatientID]) { open[id]?.patients.formUnion(patients) }
 
-    /// Patients already recorded as disclosed, per node and sync id (bounded like `open`: a
-    /// forgotten sync only means a patient is recorded again — over-reporting, never under).
-    private var recordedDisclosures: [String: Set<PatientID>] = [:]
-    private var recordedSince: [String: ContinuousClock.Instant] = [:]
+    /// Patients already recorded as disclosed, per node and sync id, and since when (bounded like
+    /// `open`: a forgotten sync only means a patient is recorded again — over-reporting, never under).
+    private var recordedDisclosures: [String: (since: ContinuousClock.Instant, patients: Set<PatientID>)] = [:]
     private var recordedOrder: [String] = []
 
     /// How long one sync id's disclosures are remembered: a client that reuses its id (or never
     /// ends its syncs) is recorded again after this, whatever it sends.
     static let disclosureMemory = Duration.seconds(600)
 
+    private func forgetDisclosures(_ keys: [String]) {
+        for key in keys { recordedDisclosures[key] = nil }
+        recordedOrder.removeAll { keys.contains($0) }
+    }
+
     /// Those of `patients` not yet recorded as disclosed to `node` in sync `id`.
     func unrecorded(_ id: String, node: NodeID, _ patients: Set<PatientID>) -> [PatientID] {
         let key = node.rawValue + " " + id
-        if let since = recordedSince[key], ContinuousClock.now - since > Self.disclosureMemory {
-            recordedDisclosures[key] = nil
-            recordedSince[key] = nil
-            recordedOrder.removeAll { $0 == key }
-        }
-        return patients.subtracting(recordedDisclosures[key] ?? []).sorted()
+        if let since = recordedDisclosures[key]?.since, ContinuousClock.now - since > Self.disclosureMemory { forgetDisclosures([key]) }
+        return patients.subtracting(recordedDisclosures[key]?.patients ?? []).sorted()
     }
 
     func recorded(_ id: String, node: NodeID, _ patients: [PatientID]) {
@@ -471,13 +471,10 @@ actor SyncLedger {
         let key = node.rawValue + " " + id
         if recordedDisclosures[key] == nil {
             recordedOrder.append(key)
-            recordedSince[key] = ContinuousClock.now
-            if recordedOrder.count > Self.capacity {
-                let oldest = recordedOrder.removeFirst()
-                (recordedDisclosures[oldest], recordedSince[oldest]) = (nil, nil)
-            }
+            recordedDisclosures[key] = (ContinuousClock.now, [])
+            if recordedOrder.count > Self.capacity { forgetDisclosures([recordedOrder[0]]) }
         }
-        recordedDisclosures[key, default: []].formUnion(patients)
+        recordedDisclosures[key]?.patients.formUnion(patients)
     }
 
     func received(_ id: String, _ receipt: ReceiveSummary) {
@@ -490,9 +487,7 @@ actor SyncLedger {
         order.removeAll { $0 == id }
         // The sync's disclosures are forgotten with it: a client that names its next sync alike
         // is recorded again.
-        let ended = recordedOrder.filter { $0.hasSuffix(" " + id) }
-        for key in ended { recordedDisclosures[key] = nil; recordedSince[key] = nil }
-        recordedOrder.removeAll { ended.contains($0) }
+        forgetDisclosures(recordedOrder.filter { $0.hasSuffix(" " + id) })
         return open.removeValue(forKey: id)
     }
 }

@@ -46,7 +46,7 @@ struct AuditExportFHIRCommand: ParsableCommand {
             }
         }
         let store = try global.openStore()
-        let entries = try store.read { reader in try AccessLog(reader).checkedEntries(try filter.filter(in: reader)) }
+        let entries = try store.read { reader in try AccessLog(reader).entries(try filter.filter(in: reader)) }
         let bundle = FHIRAuditEventBundle.make(entries)
         try manager.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         let file = directory.appendingPathComponent("audit-events.json")

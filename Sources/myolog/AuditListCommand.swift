@@ -28,7 +28,7 @@ struct AuditListCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore()
-        let entries = try store.read { reader in try AccessLog(reader).checkedEntries(try filter.filter(in: reader)) }
+        let entries = try store.read { reader in try AccessLog(reader).entries(try filter.filter(in: reader)) }
         var out = StandardOutput()
         if global.json {
             out.write(try CanonicalEncoder().string(entries) + "\n")

@@ -227,30 +227,16 @@ struct HubTLSTests {
 /// completes a client's handshake into the backlog, so ``accepted()`` tells whether anyone
 /// connected. Closed on deinit.
 final class ConnectionWitness {
-    let descriptor: Int32
-    let port: Int
+    let listener: SilentListener
+    var port: Int { listener.port }
 
-    init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = INADDR_ANY
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        let listening = listen(fd, 8)
-        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        guard bound == 0, listening == 0, named == 0, fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0 else { close(fd); throw CocoaError(.fileWriteUnknown) }
-        descriptor = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    deinit { close(descriptor) }
+    init() throws { listener = try SilentListener(address: INADDR_ANY, nonBlocking: true) }
 
     /// Connections made since the last call (each accepted and closed).
     func accepted() -> Int {
         var count = 0
         while true {
-            let connection = accept(descriptor, nil, nil)
+            let connection = accept(listener.descriptor, nil, nil)
             guard connection >= 0 else { return count }
             close(connection)
             count += 1

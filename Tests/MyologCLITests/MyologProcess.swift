@@ -109,22 +109,26 @@ struct MyologProcess {
     }
 }
 
-/// A TCP socket listening on 127.0.0.1 at a port the system picks, which nobody ever reads from:
-/// the kernel completes handshakes into its backlog, as for a frozen server. Closed on deinit.
+/// A TCP socket listening on 127.0.0.1 (or `address`) at a port the system picks, which nobody
+/// ever reads from: the kernel completes handshakes into its backlog, as for a frozen server.
+/// `nonBlocking`: `accept` returns at once when nobody connected. Closed on deinit.
 final class SilentListener {
     let descriptor: Int32
     let port: Int
 
-    init() throws {
+    init(address host: in_addr_t = inet_addr("127.0.0.1"), nonBlocking: Bool = false) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = host
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
         let listening = listen(fd, 8)
         let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        guard bound == 0, listening == 0, named == 0 else { close(fd); throw CocoaError(.fileWriteUnknown) }
+        guard bound == 0, listening == 0, named == 0, !nonBlocking || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0 else {
+            close(fd)
+            throw CocoaError(.fileWriteUnknown)
+        }
         descriptor = fd
         port = Int(UInt16(bigEndian: address.sin_port))
     }

@@ -1,0 +1,9 @@
+import EventLog
+
+/// The access records an auditor asked for do not check against their signed chains (an event
+/// altered in the file): nothing of them is shown.
+public struct AccessRecordsAltered: Remediable, Sendable {
+    public var problem: String
+    public var fact: String { "audit: the access records do not check against their signed chains (\(problem)); nothing is shown" }
+    public var remedy: Remedy? { .verify }
+}
