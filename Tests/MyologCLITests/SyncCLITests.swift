@@ -111,6 +111,10 @@ struct SyncCLITests {
         let refused = try MyologProcess.run(["--store", a, "--as", "manager", "forks", "decide", node, "62", "--note", "x"])
         #expect(refused.status != 0 && refused.stderr.contains("fork:"), "\(refused.stderr)")
         #expect(try decisions() == 0 && events(a) == beforeRefusal, "a refused decision writes nothing")
+        // A note that would drive the terminal (clear the screen, print a line of its own) is refused too.
+        let escaping = try MyologProcess.run(["--store", a, "--as", "manager", "forks", "decide", node, "63", "--note", "ok\u{1B}[2J\u{1B}[H\nNo forks."])
+        #expect(escaping.status != 0 && escaping.stderr.contains("note:") && !escaping.stderr.contains("\u{1B}"), "\(escaping.stderr)")
+        #expect(try decisions() == 0 && events(a) == beforeRefusal, "a refused note writes nothing")
         let decided = try run(["--store", a, "--as", "manager", "forks", "decide", node, "63", "--note", "clone discarded; laptop re-initialised"])
         #expect(decided.stdout.contains("never merged"), "the operator is told the copy's entries will not arrive: \(decided.stdout)")
         #expect(try MyologProcess.run(["--store", a, "verify"]).status == 0)
