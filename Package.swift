@@ -1,16 +1,33 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Direction of dependency: EventLog ← ClinicalEvents ← Projections ← myolog (CLI), and
-// EventLog ← SyncHTTP ← myolog: the HTTP carrier of the sync protocol knows events, not clinics;
-// Projections ← FHIRExport ← myolog: FHIR resources are made from the folded record.
-// The CLI is a thin shell over the libraries; nothing in Sources/ imports the CLI.
+// Modules and the direction of their dependencies (each arrow points at what it builds on;
+// nothing points back up, and nothing in Sources/ imports the CLI):
+//
+//   EventModel ← EventCrypto ← EventSync ← EventLog (SQLite/GRDB: the only storage module)
+//   EventModel ← ClinicalEvents ← ClinicalFold               (pure: payloads, the fold, the views)
+//   EventLog, ClinicalEvents ← ClinicalLog                    (clinical writes and reads on a store)
+//   EventLog, ClinicalLog, ClinicalFold ← Projections, AccessAudit   (the SQLite view tables)
+//   Projections, AccessAudit ← FHIRExport;  Projections ← ClinicalReport ← ClinicViewer
+//   EventSync ← SyncHTTP                                      (HTTPS carrier: no GRDB, no SQLite)
+//   EventSync, ClinicalFold ← ChainHub                        (PostgreSQL hub: no GRDB, no SQLite;
+//                                                              its home directory is a `NodeHome`)
+//   everything ← myolog (a thin CLI)
+//
+// GRDB is imported by EventLog and by the files that read and write the SQLite view tables
+// (Projections, AccessAudit); SyncHTTP serves any `ServedLog` and ChainHub keeps its node in any
+// `NodeHome`, both protocols of EventSync that the SQLite store conforms to.
 let package = Package(
     name: "Myolog",
     platforms: [.macOS(.v14)],
     products: [
+        .library(name: "EventModel", targets: ["EventModel"]),
+        .library(name: "EventCrypto", targets: ["EventCrypto"]),
+        .library(name: "EventSync", targets: ["EventSync"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "ClinicalEvents", targets: ["ClinicalEvents"]),
+        .library(name: "ClinicalLog", targets: ["ClinicalLog"]),
+        .library(name: "ClinicalFold", targets: ["ClinicalFold"]),
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "SyncHTTP", targets: ["SyncHTTP"]),
         .library(name: "FHIRExport", targets: ["FHIRExport"]),
@@ -49,44 +66,76 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
+        // The log's vocabulary: ids, clocks, timestamps, the envelope and its canonical JSON, errors.
+        // Pure values; SHA-256 (the event hash) is its only dependency.
+        .target(
+            name: "EventModel",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Node keys, sealed payloads and patient keys, chain signatures.
+        .target(
+            name: "EventCrypto",
+            dependencies: ["EventModel", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The sync protocol, written against `LogPeer`/`LocalLog`: the exchange, the receive
+        // rules every engine obeys, the chain walk, trust standings. No storage engine.
+        .target(
+            name: "EventSync",
+            dependencies: ["EventModel", "EventCrypto", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The SQLite store: schema, append, reader, queries, trust list, erasure, bundles.
         .target(
             name: "EventLog",
             dependencies: [
+                "EventModel", "EventCrypto", "EventSync",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The SQLite C API itself, for query limits GRDB does not wrap (sqlite3_limit, heap limit).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The clinic's vocabulary and payloads: typed events, checked input. No storage.
         .target(
             name: "ClinicalEvents",
-            dependencies: ["EventLog"]
+            dependencies: ["EventModel"]
+        ),
+        // Clinical writes and reads on a store: the session that checks and appends entries,
+        // the read queries the commands ask before writing, synthetic clinics for benchmarks.
+        .target(
+            name: "ClinicalLog",
+            dependencies: ["EventModel", "EventCrypto", "EventSync", "EventLog", "ClinicalEvents"]
+        ),
+        // The fold: a patient's events in causal order → the typed record and its views. Pure
+        // values, so the SQLite projections and the PostgreSQL hub fold with one copy of the rules.
+        .target(
+            name: "ClinicalFold",
+            dependencies: ["EventModel", "ClinicalEvents"]
         ),
         .target(
             name: "Projections",
-            dependencies: ["EventLog", "ClinicalEvents", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["EventModel", "EventCrypto", "EventSync", "EventLog", "ClinicalEvents", "ClinicalLog", "ClinicalFold", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Who was shown which patient's data: the access log's projection, queries and review.
         .target(
             name: "AccessAudit",
-            dependencies: ["EventLog", "ClinicalEvents", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["EventModel", "EventCrypto", "EventSync", "EventLog", "ClinicalEvents", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "FHIRExport",
-            dependencies: ["EventLog", "ClinicalEvents", "Projections", "AccessAudit", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["EventModel", "EventCrypto", "EventSync", "EventLog", "ClinicalEvents", "ClinicalFold", "Projections", "AccessAudit", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The patient report and the pages of `myolog ui`: typed HTML and the SVG charts, drawn
         // from the folded record. No template library: the pages are built from typed nodes that
         // escape every value (a name cannot become markup), with no new dependency to build.
         .target(
             name: "ClinicalReport",
-            dependencies: ["EventLog", "ClinicalEvents", "Projections"]
+            dependencies: ["EventModel", "EventCrypto", "EventSync", "EventLog", "ClinicalEvents", "ClinicalFold", "Projections"]
         ),
         // `myolog ui`: the read-only web view, served with Hummingbird like the sync API.
         .target(
             name: "ClinicViewer",
             dependencies: [
-                "EventLog", "ClinicalEvents", "Projections", "ClinicalReport",
+                "EventModel", "EventCrypto", "EventSync", "EventLog", "ClinicalEvents", "ClinicalLog", "ClinicalFold", "Projections", "ClinicalReport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -105,7 +154,7 @@ let package = Package(
         .target(
             name: "ChainHub",
             dependencies: [
-                "EventLog", "ClinicalEvents", "Projections",
+                "EventModel", "EventCrypto", "EventSync", "ClinicalEvents", "ClinicalFold",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 // TLS to the server (sslmode): already in the graph through PostgresNIO.
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -118,7 +167,7 @@ let package = Package(
         .target(
             name: "SyncHTTP",
             dependencies: [
-                "EventLog",
+                "EventModel", "EventCrypto", "EventSync",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -141,9 +190,10 @@ let package = Package(
         .executableTarget(
             name: "myolog",
             dependencies: [
-                "EventLog",
+                "EventModel", "EventCrypto", "EventSync", "EventLog",
                 "ClinicalEvents",
-                "Projections",
+                "ClinicalLog",
+                "ClinicalFold", "Projections",
                 "SyncHTTP",
                 "FHIRExport",
                 "AccessAudit",
@@ -157,25 +207,25 @@ let package = Package(
         ),
         // What every test target shares: temporary directories that clean up after themselves, a
         // seeded generator. Not a product: users never see it.
-        .target(name: "MyologTestSupport", dependencies: ["ClinicalEvents"], path: "Tests/MyologTestSupport"),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "MyologTestSupport"]),
-        .testTarget(name: "ClinicalEventsTests", dependencies: ["ClinicalEvents", "EventLog", "MyologTestSupport"]),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "ClinicalReport", "ClinicalEvents", "EventLog", "SyncHTTP", "MyologTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "MyologTestSupport", dependencies: ["EventModel", "EventLog", "ClinicalEvents", "ClinicalLog"], path: "Tests/MyologTestSupport"),
+        .testTarget(name: "EventLogTests", dependencies: ["EventModel", "EventCrypto", "EventSync", "EventLog", "MyologTestSupport"]),
+        .testTarget(name: "ClinicalEventsTests", dependencies: ["ClinicalEvents", "ClinicalLog", "EventModel", "EventCrypto", "EventSync", "EventLog", "MyologTestSupport"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["ClinicalFold", "Projections", "ClinicalReport", "ClinicalEvents", "ClinicalLog", "EventModel", "EventCrypto", "EventSync", "EventLog", "SyncHTTP", "MyologTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "SyncHTTPTests",
             dependencies: [
-                "SyncHTTP", "EventLog", "ClinicalEvents", "MyologTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "SyncHTTP", "EventModel", "EventCrypto", "EventSync", "EventLog", "ClinicalEvents", "MyologTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .testTarget(name: "AccessAuditTests", dependencies: ["AccessAudit", "FHIRExport", "ClinicalEvents", "EventLog", "MyologTestSupport"]),
-        .testTarget(name: "ClinicalReportTests", dependencies: ["ClinicalReport", "Projections", "ClinicalEvents", "EventLog", "MyologTestSupport"]),
-        .testTarget(name: "FHIRExportTests", dependencies: ["FHIRExport", "Projections", "ClinicalEvents", "EventLog", "MyologTestSupport"]),
+        .testTarget(name: "AccessAuditTests", dependencies: ["AccessAudit", "FHIRExport", "ClinicalEvents", "EventModel", "EventCrypto", "EventSync", "EventLog", "MyologTestSupport"]),
+        .testTarget(name: "ClinicalReportTests", dependencies: ["ClinicalReport", "ClinicalFold", "Projections", "ClinicalEvents", "EventModel", "EventCrypto", "EventSync", "EventLog", "MyologTestSupport"]),
+        .testTarget(name: "FHIRExportTests", dependencies: ["FHIRExport", "ClinicalFold", "Projections", "ClinicalEvents", "ClinicalLog", "EventModel", "EventCrypto", "EventSync", "EventLog", "MyologTestSupport"]),
         .testTarget(
             name: "MyologCLITests",
-            dependencies: ["myolog", "EventLog", "ClinicalEvents", "Projections", "FHIRExport", "ChainHub", "MyologTestSupport"]
+            dependencies: ["myolog", "EventModel", "EventCrypto", "EventSync", "EventLog", "ClinicalEvents", "ClinicalFold", "Projections", "FHIRExport", "ChainHub", "MyologTestSupport"]
         ),
     ]
 )

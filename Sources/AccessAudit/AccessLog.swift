@@ -1,5 +1,7 @@
 import ClinicalEvents
 import EventLog
+import EventModel
+import EventSync
 
 /// One access to one patient's data (or one unscoped query), as an auditor reads it.
 public struct AccessEntry: Sendable, Hashable, Encodable {

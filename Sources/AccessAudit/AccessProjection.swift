@@ -1,6 +1,7 @@
 import ClinicalEvents
 import EventLog
 import GRDB
+import EventModel
 
 /// The access log: every ``RecordAccessed`` event, one row per patient it names (one row with
 /// no patient for an unscoped query), indexed by patient, by user and by time — what `myolog

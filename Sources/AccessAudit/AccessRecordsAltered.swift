@@ -1,4 +1,5 @@
 import EventLog
+import EventModel
 
 /// The access records an auditor asked for do not check against their signed chains (an event
 /// altered in the file): nothing of them is shown.

@@ -2,6 +2,7 @@ import ClinicalEvents
 import EventLog
 import Foundation
 import GRDB
+import EventModel
 
 /// What a privacy officer looks for in the access log, found and shown with its evidence.
 ///
@@ -135,7 +136,7 @@ public struct AccessReview {
     /// Whether `user` wrote any clinical event about `patient` (an erasure is not care).
     private func wroteClinicalEvent(by user: String, about patient: PatientID) throws -> Bool {
         try Bool.fetchOne(reader.database, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE patient = ? AND author = ? AND type <> ?)",
-                          arguments: [patient.rawValue, user, EventStore.erasedType]) ?? false
+                          arguments: [patient.rawValue, user, SystemEventType.patientErased]) ?? false
     }
 
     private func erasureTime(of patient: PatientID) throws -> Timestamp? {

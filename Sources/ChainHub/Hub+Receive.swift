@@ -1,14 +1,16 @@
 import Crypto
-import EventLog
 import Foundation
 import PostgresNIO
-import Projections
+import ClinicalFold
+import EventModel
+import EventCrypto
+import EventSync
 
 /// Receiving a batch: load what the rules read, run them (``ReceiveLedger``), write what they
 /// decided, refold the touched patients' views — one transaction.
 extension Hub {
     /// Offers `batch` and `keys` (sealed to this node) in one transaction: every event stored,
-    /// held back or quarantined, or the first malformed one refused (``ReplicationRefusal``)
+    /// held back or quarantined, or the first malformed one refused (``EventProblem``)
     /// and nothing of the batch written.
     public func receive(_ batch: [EventEnvelope], keys sealedKeys: [SealedPatientKey]) async throws -> ReceiveSummary {
         try await inTurn { try await receiveInTurn(batch, keys: sealedKeys) }
@@ -16,9 +18,7 @@ extension Hub {
 
     func receiveInTurn(_ batch: [EventEnvelope], keys sealedKeys: [SealedPatientKey]) async throws -> ReceiveSummary {
         let identity = store.identity
-        let trustList = try store.read { reader in
-            try Dictionary(Set(batch.map(\.origin)).map { ($0, try reader.trust(of: $0)) }, uniquingKeysWith: { a, _ in a })
-        }
+        let trustList = try store.trust(of: Set(batch.map(\.origin)))
         let (summary, erasures, acknowledge) = try await transaction { connection -> (ReceiveSummary, [PatientID: EventID], [(PatientID, EventEnvelope)]) in
             try await connection.queryOrClosed("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
             let ledger = HubBatch(identity: identity, now: Timestamp.now().description)
@@ -53,7 +53,7 @@ extension Hub {
         // not the node that erased apply the erasure too: appended in the store directory, then
         // copied into PostgreSQL like the rest of its chain.
         if !acknowledge.isEmpty {
-            _ = try store.append(acknowledge.map { AppendTransaction.acknowledgement(of: $0.1, patient: $0.0) }, author: AppendTransaction.erasureRelayAuthor)
+            try store.acknowledgeErasures(acknowledge)
             try await catchUpOwnChainInTurn()
         }
         return summary
@@ -115,7 +115,7 @@ extension Hub {
             if !sample.isEmpty { ledger.sealedSamples[patient] = Array(sample) }
         }
         guard !keyPatients.isEmpty else { return }
-        let plaintext = SealedPayload.plaintextTypes.sorted()
+        let plaintext = SystemEventType.plaintext.sorted()
         for event in try await envelopes("""
             SELECT \(unescaped: Self.columns), NULL::text FROM (
                 SELECT e.*, row_number() OVER (PARTITION BY e.patient ORDER BY e.lamport, e.origin, e.sequence) AS n FROM myolog.events e

@@ -1,7 +1,7 @@
-import EventLog
 import Foundation
 import PostgresNIO
-import Projections
+import EventModel
+import EventSync
 
 /// What `hub verify` proves of the hub's database.
 public struct HubVerification: Sendable {

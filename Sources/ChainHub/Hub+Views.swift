@@ -1,9 +1,10 @@
 import ClinicalEvents
 import Crypto
-import EventLog
 import Foundation
 import PostgresNIO
-import Projections
+import ClinicalFold
+import EventModel
+import EventCrypto
 
 /// The hub's patient views: folded by ``PatientFold`` — the fold every store uses, so the hub
 /// shows what a site shows — and kept as de-identified relational tables (`myolog.patients`,
@@ -34,7 +35,7 @@ extension Hub {
     /// opened with `keys` (the fold puts them in causal order itself).
     static func records(of patients: [PatientID], events: [PatientID: [EventEnvelope]], keys: [PatientID: SymmetricKey]) throws -> [PatientRecord] {
         try patients.sorted().map { patient in
-            try PatientFold.fold(patient, events: (events[patient] ?? []).map { WrappedPatientKey.opened($0, key: keys[patient]) })
+            try PatientFold.fold(patient, events: (events[patient] ?? []).map { SealedPayload.opened($0, key: keys[patient]) })
         }
     }
 

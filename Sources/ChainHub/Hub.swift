@@ -1,10 +1,11 @@
 import ClinicalEvents
 import Crypto
-import EventLog
 import Foundation
 import Logging
 import PostgresNIO
-import Projections
+import EventModel
+import EventCrypto
+import EventSync
 
 /// A node whose log and views live in PostgreSQL: the chain-wide hub.
 ///
@@ -26,7 +27,7 @@ import Projections
 /// change before the batch commits. A lost connection rolls the batch back; a re-run resumes
 /// from the stored heads.
 public actor Hub: LocalLog {
-    public nonisolated let store: EventStore
+    public nonisolated let store: any NodeHome
     public nonisolated let server: HubConnection
     var connection: HubLink
     let logger: Logger
@@ -69,7 +70,7 @@ public actor Hub: LocalLog {
     /// The advisory lock every writer takes first (any constant shared by all hub processes).
     static let writerLock: Int64 = 0x6d796f6c6f67  // "myolog"
 
-    init(store: EventStore, server: HubConnection, connection: HubLink, logger: Logger) {
+    init(store: any NodeHome, server: HubConnection, connection: HubLink, logger: Logger) {
         self.store = store
         self.server = server
         self.connection = connection
@@ -84,13 +85,13 @@ public actor Hub: LocalLog {
 
     /// Makes the hub's schema in the database `server` names (or finds it made for this node),
     /// then copies the store's own chain (its enrolment) into it.
-    public static func initialise(store: EventStore, server: HubConnection) async throws(HubError) -> Hub {
+    public static func initialise(store: any NodeHome, server: HubConnection) async throws(HubError) -> Hub {
         try await connect(store: store, server: server) { try await $0.migrate() }
     }
 
     /// Opens the hub of `store` in the database `server` names: it must have been made by
     /// ``initialise(store:server:)`` for this store's node.
-    public static func open(store: EventStore, server: HubConnection) async throws(HubError) -> Hub {
+    public static func open(store: any NodeHome, server: HubConnection) async throws(HubError) -> Hub {
         try await connect(store: store, server: server) { try await $0.checkSchema() }
     }
 
@@ -114,7 +115,7 @@ public actor Hub: LocalLog {
     /// One connection for `store`'s hub: the server's version checked, `prepare` run (the schema
     /// made or checked), the store's own chain copied in — or the connection closed and the
     /// failure said in the hub's words.
-    static func connect(store: EventStore, server: HubConnection, preparing prepare: (Hub) async throws -> Void) async throws(HubError) -> Hub {
+    static func connect(store: any NodeHome, server: HubConnection, preparing prepare: (Hub) async throws -> Void) async throws(HubError) -> Hub {
         let logger = quietLogger()
         let connection = try await server.connect(logger: logger)
         let hub = Hub(store: store, server: server, connection: connection, logger: logger)
@@ -269,7 +270,7 @@ public actor Hub: LocalLog {
         let held = try await heads()[me]?.sequence ?? 0
         var after = held
         while true {
-            let page = try store.read { try $0.events(origin: me, after: after, limit: 1000) }
+            let page = try store.ownEvents(after: after, limit: 1000)
             guard let last = page.last else { break }
             _ = try await receiveInTurn(page, keys: [])
             after = last.sequence
@@ -362,7 +363,7 @@ public actor Hub: LocalLog {
     }
 
     func keysInTurn(for patients: [PatientID], to recipient: NodeID) async throws -> [SealedPatientKey] {
-        guard try store.read({ try $0.trust(of: recipient) }) == .trusted, !patients.isEmpty else { return [] }
+        guard try store.trust(of: [recipient])[recipient] == .trusted, !patients.isEmpty else { return [] }
         var agreementKey: Data?
         for try await (key,) in try await connection.queryOrClosed("SELECT agreement_key FROM myolog.nodes WHERE id = \(recipient.rawValue)", logger: logger)
             .decode((Data?,).self) { agreementKey = key }

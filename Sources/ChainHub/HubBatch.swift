@@ -1,6 +1,8 @@
 import Crypto
-import EventLog
 import Foundation
+import EventModel
+import EventCrypto
+import EventSync
 
 /// One batch received by the hub, as a ``ReceiveLedger`` and a ``KeyLedger``: the state the
 /// rules read is loaded from PostgreSQL first (under the hub's lock, inside the batch's
@@ -26,7 +28,7 @@ final class HubBatch: ReceiveLedger, KeyLedger {
     // Decided by the rules: written by the flush.
     var enrolments: [(node: NodeID, site: String, publicKey: Data, agreementKey: Data?)] = []
     var newEvents: [EventEnvelope] = []
-    var signatures: [(origin: NodeID, sequence: Int, signature: HeadSignature)] = []
+    var signatures: [(origin: NodeID, sequence: Int, signature: ChainSignature)] = []
     var heldInserts: [ChainPlace: EventEnvelope] = [:]
     var heldDeletes: Set<ChainPlace> = []
     var quarantined: [(event: EventEnvelope, reason: String)] = []
@@ -88,7 +90,7 @@ final class HubBatch: ReceiveLedger, KeyLedger {
         storedByID[event.id] = stored
         heads[event.origin] = ChainHead(sequence: event.sequence, hash: event.hash)
         newEvents.append(event)
-        if EventStore.erasingTypes.contains(event.type), let patient = event.patient, erasures[patient] == nil {
+        if SystemEventType.erasing.contains(event.type), let patient = event.patient, erasures[patient] == nil {
             erasures[patient] = event.id
             newErasures[patient] = event.id
             keys[patient] = nil
@@ -103,7 +105,7 @@ final class HubBatch: ReceiveLedger, KeyLedger {
         }
     }
 
-    func storeSignature(_ signature: HeadSignature, origin: NodeID, sequence: Int) throws {
+    func storeSignature(_ signature: ChainSignature, origin: NodeID, sequence: Int) throws {
         // Kept in `chain_signatures` only: the events' rows never carry one.
         signatures.append((origin, sequence, signature))
     }

@@ -1,4 +1,5 @@
 import ClinicalEvents
+import ClinicalLog
 import ClinicalReport
 import EventLog
 import Foundation
@@ -9,8 +10,11 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOPosix
+import ClinicalFold
 import Projections
 import ServiceLifecycle
+import EventModel
+import EventCrypto
 
 /// `myolog ui`: a read-only web view of one store — the patient list with search, the patient
 /// page (the report's renderer), the timeline, the conflicts — for the clinic's own machine.

@@ -1,4 +1,4 @@
-import EventLog
+import EventModel
 
 /// An earlier entry was wrong: `fields` holds the corrected values (only those that change),
 /// `reason` says why. The original stays in the log; views show the corrected value.

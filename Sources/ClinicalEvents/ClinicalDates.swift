@@ -1,5 +1,5 @@
-import EventLog
 import Foundation
+import EventModel
 
 /// When an entry happened, as typed: a calendar day (`2026-03-03`, the start of that day in the
 /// clinic's time zone) or an RFC 3339 instant (`2026-03-03T09:15:00Z`).

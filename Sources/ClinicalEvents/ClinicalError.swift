@@ -1,4 +1,4 @@
-import EventLog
+import EventModel
 
 /// A clinical write refused because of the record's state, or a stored payload that does not
 /// decode. Each renders as one line naming what was refused and what would be accepted; what to

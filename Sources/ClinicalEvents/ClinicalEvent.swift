@@ -1,4 +1,4 @@
-import EventLog
+import EventModel
 
 /// Every kind of clinical event, decoded from a stored envelope at its current schema version.
 public enum ClinicalEvent: Sendable, Hashable {

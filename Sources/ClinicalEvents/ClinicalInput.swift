@@ -1,5 +1,5 @@
-import EventLog
 import Foundation
+import EventModel
 
 /// Checks and normalises what a person types, field by field. Each check either returns the
 /// value to store or throws ``EventLog/EventLogError/invalidField(field:value:accepted:)``.

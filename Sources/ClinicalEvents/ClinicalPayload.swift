@@ -1,4 +1,4 @@
-import EventLog
+import EventModel
 
 /// The payload of one kind of clinical event, at its current schema version.
 ///

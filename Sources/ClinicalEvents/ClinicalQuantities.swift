@@ -1,5 +1,5 @@
-import EventLog
 import Foundation
+import EventModel
 
 /// The range and words of one whole-number scale a clinician types (``PainScore``, ``TreatmentMinutes``).
 public protocol WholeNumberScale: Sendable {

@@ -1,12 +1,12 @@
-import EventLog
+import EventModel
 
 /// A node applied another node's erasure of the patient (``PatientErased``) and says so in its
 /// own signed chain, so that stores trusting it — but not the node that erased — apply the
-/// erasure too (``EventStore/erasureAcknowledgedType``; EventStore+ErasureRelay.swift). Written by
+/// erasure too (``SystemEventType/erasureAcknowledged``; EventStore+ErasureRelay.swift). Written by
 /// the store itself, never typed by a person; plaintext, like the erasure, and naming nothing
 /// but identifiers.
 public struct ErasureAcknowledged: ClinicalPayload {
-    public static let eventType = EventStore.erasureAcknowledgedType
+    public static let eventType = SystemEventType.erasureAcknowledged
 
     /// The original erasure and the node that wrote it.
     public var erasure: EventID

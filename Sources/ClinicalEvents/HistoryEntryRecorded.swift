@@ -1,4 +1,4 @@
-import EventLog
+import EventModel
 
 /// One fact of the first consultation's history: a medication, a prior illness or surgery, a
 /// sport or activity, or the patient's occupation (with a note on their work ergonomics).

@@ -1,4 +1,4 @@
-import EventLog
+import EventModel
 
 /// A pain score on the 0–10 numeric rating scale, for a body region, in a context.
 ///

@@ -1,11 +1,11 @@
-import EventLog
+import EventModel
 
 /// A patient's record erased: every store that holds this event destroys the patient's data key
 /// (so every sealed payload about them becomes unreadable, everywhere the event reaches) and
 /// their view rows. Stored in plaintext and kept forever, so it carries no personal data: who
 /// erased and when are the envelope's author and recordedAt; why is `basis` and `reason`.
 public struct PatientErased: ClinicalPayload {
-    public static let eventType = EventStore.erasedType
+    public static let eventType = SystemEventType.patientErased
 
     /// The lawful ground for destroying the record.
     public enum Basis: String, CaseIterable, Sendable, Hashable, Encodable {

@@ -1,4 +1,4 @@
-import EventLog
+import EventModel
 
 /// A new patient came to the clinic. Its envelope's `patient` is the new patient's id.
 public struct PatientRegistered: ClinicalPayload {

@@ -1,4 +1,4 @@
-import EventLog
+import EventModel
 
 /// Reads the members of a stored payload, strictly: a missing, mistyped or unknown member is a
 /// ``ClinicalError/malformedPayload(type:field:reason:)`` naming the member.

@@ -1,4 +1,4 @@
-import EventLog
+import EventModel
 
 /// Someone was shown patient data: one event per showing command, written (and committed) before
 /// anything is shown, so a read that could not be recorded is a read that did not happen.

@@ -1,4 +1,4 @@
-import EventLog
+import EventModel
 
 /// The clinic's retention policy, as an event so every site applies the same one: a record is
 /// kept at least `yearsAfterLastService` years after the patient's last visit (or registration,

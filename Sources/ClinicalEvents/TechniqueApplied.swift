@@ -1,4 +1,4 @@
-import EventLog
+import EventModel
 
 /// A treatment technique was applied to a body region.
 public struct TechniqueApplied: ClinicalPayload {

@@ -1,4 +1,4 @@
-import EventLog
+import EventModel
 
 /// A trigger point was found: a knotted, tender spot in a named muscle, active (spontaneously
 /// painful, refers pain) or latent (painful only when pressed).

@@ -1,4 +1,4 @@
-import EventLog
+import EventModel
 
 /// A patient's visit began. Its event id is the visit's id; findings, techniques and pain
 /// scores recorded while it is open carry that id as `visit`.

@@ -1,4 +1,4 @@
-import EventLog
+import EventModel
 
 /// One term of a controlled vocabulary: the canonical term that is stored, how it reads, the
 /// other spellings accepted for it, and a SNOMED CT code where one was verified.

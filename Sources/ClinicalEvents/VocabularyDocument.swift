@@ -1,4 +1,4 @@
-import EventLog
+import EventModel
 
 /// The vocabularies as one JSON document: what `Schemas/vocabularies.json` holds and
 /// `myolog vocabulary --json` prints, generated from ``Vocabularies`` so the two cannot drift.

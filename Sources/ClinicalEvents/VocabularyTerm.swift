@@ -1,4 +1,3 @@
-import EventLog
 
 /// Which controlled vocabulary a ``VocabularyTerm`` belongs to.
 public protocol VocabularyKind: Sendable {

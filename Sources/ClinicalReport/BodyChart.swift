@@ -1,5 +1,6 @@
 import ClinicalEvents
 import EventLog
+import EventModel
 
 /// The body chart: front and back figures with each trigger point marked on its muscle and
 /// side, styled by status — active filled, latent a ring, resolved a dashed ring struck

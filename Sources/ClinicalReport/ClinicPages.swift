@@ -1,6 +1,8 @@
 import ClinicalEvents
 import EventLog
+import ClinicalFold
 import Projections
+import EventModel
 
 /// The pages of `myolog ui` other than the patient page (which is ``PatientReport/page(navigation:)``):
 /// the patient list with its search form, a patient's timeline, the conflicts. Paths are the

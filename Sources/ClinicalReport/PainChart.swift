@@ -1,6 +1,8 @@
 import ClinicalEvents
 import EventLog
+import ClinicalFold
 import Projections
+import EventModel
 
 /// The pain chart: every score on the 0–10 scale over time, one series per body region, the
 /// before and after scores of one visit joined, and the clinically meaningful change (the rule

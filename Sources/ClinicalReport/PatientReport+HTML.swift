@@ -1,6 +1,8 @@
 import ClinicalEvents
 import EventLog
+import ClinicalFold
 import Projections
+import EventModel
 
 /// The report's sections, in reading order: header, history, pain, trigger points, visits,
 /// timeline, and the footer an auditor checks.

@@ -1,6 +1,10 @@
 import ClinicalEvents
 import EventLog
+import ClinicalFold
 import Projections
+import EventModel
+import EventCrypto
+import EventSync
 
 /// Everything one patient's report shows, read in one transaction: the folded record (the fold
 /// `myolog show` uses), the timeline (as `myolog timeline` shows it), and the basis — which

@@ -1,4 +1,5 @@
 import EventLog
+import ClinicalFold
 import Projections
 
 /// A patient's timeline as a table: every event in causal order, corrected and retracted entries

@@ -2,6 +2,7 @@ import AccessAudit
 import ClinicalEvents
 import EventLog
 import Foundation
+import EventModel
 
 /// The access log as FHIR R4 `AuditEvent` resources, in one `Bundle` of type `collection`: what
 /// an auditor's or a regulator's tooling reads (IHE Basic Audit Log Patterns, adapted to a

@@ -1,5 +1,6 @@
 import ClinicalEvents
 import EventLog
+import EventModel
 
 /// Every code system and code the FHIR export uses, in one table to review.
 ///

@@ -2,7 +2,9 @@ import ClinicalEvents
 import Crypto
 import EventLog
 import Foundation
+import ClinicalFold
 import Projections
+import EventModel
 
 /// One patient's record as a FHIR R4 `Bundle` of type `collection`: what other health software
 /// (a GP's system, a physiotherapy practice, the next practice system) can read.

@@ -1,6 +1,8 @@
 import ClinicalEvents
+import ClinicalFold
 import EventLog
 import GRDB
+import EventModel
 
 /// The auditor's views: every event of a patient, amended ones kept and marked; and the trail of
 /// one entry. Computed from the log on demand, so nothing in them can drift from it.

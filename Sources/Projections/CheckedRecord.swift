@@ -1,4 +1,8 @@
 import EventLog
+import ClinicalFold
+import EventModel
+import EventCrypto
+import EventSync
 
 /// A patient's events as a clinician may act on them: each one's hash recomputed from its stored
 /// bytes and covered by its origin's signature (``ChainCheck/covering(_:in:memo:)``), and this

@@ -1,4 +1,5 @@
 import ClinicalEvents
+import ClinicalFold
 import EventLog
 import GRDB
 

@@ -1,6 +1,8 @@
 import ClinicalEvents
+import ClinicalFold
 import EventLog
 import GRDB
+import EventModel
 
 /// One projection table of clinical entries: the event type whose entries it holds, one column
 /// per payload member (same name), and the columns every entry table has.

@@ -1,6 +1,8 @@
 import ClinicalEvents
+import ClinicalFold
 import EventLog
 import GRDB
+import EventModel
 
 extension PatientProjection {
     /// What one event does to a patient's stored rows when it sorts after everything folded.

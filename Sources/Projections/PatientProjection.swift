@@ -1,6 +1,8 @@
 import ClinicalEvents
+import ClinicalFold
 import EventLog
 import GRDB
+import EventModel
 
 /// The patient views, as tables in the store's database (documented in Schemas/projections.md).
 ///

@@ -1,6 +1,8 @@
 import ClinicalEvents
+import ClinicalFold
 import EventLog
 import GRDB
+import EventModel
 
 extension PatientViews {
     /// One entry row read back, with the ``CausalPosition`` views order it by.

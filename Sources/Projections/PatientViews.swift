@@ -1,6 +1,8 @@
 import ClinicalEvents
+import ClinicalFold
 import EventLog
 import GRDB
+import EventModel
 
 /// Reads the patient views: from the projection tables for the present, folded on the fly (and
 /// never stored) for an auditor's `--as-of` or `--at-clock`.

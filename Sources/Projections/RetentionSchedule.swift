@@ -1,7 +1,10 @@
 import ClinicalEvents
+import ClinicalFold
+import ClinicalLog
 import EventLog
 import Foundation
 import GRDB
+import EventModel
 
 /// When each patient's record may be destroyed, under the clinic's retention policy.
 ///

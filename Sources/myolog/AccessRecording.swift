@@ -2,6 +2,7 @@ import ArgumentParser
 import ClinicalEvents
 import EventLog
 import Foundation
+import EventModel
 
 /// Every command that shows patient data records who was shown what — in the store's log, as a
 /// ``RecordAccessed`` event committed *before* the data is printed (fail closed: when the record

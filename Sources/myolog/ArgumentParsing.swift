@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClinicalEvents
 import EventLog
+import EventModel
 
 // Values parsed where ArgumentParser reads them, each refused in the project's one-line form
 // (`FIELD: VALUE is not accepted; accepted: …`, which ``ValueRefusal`` passes through as is).

@@ -3,6 +3,7 @@ import ArgumentParser
 import EventLog
 import FHIRExport
 import Foundation
+import EventModel
 
 struct AuditExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,9 @@
 import AccessAudit
 import ArgumentParser
 import ClinicalEvents
+import ClinicalLog
 import EventLog
+import EventModel
 
 /// Which accesses: what `audit`, `audit review` and `audit export fhir` share.
 struct AuditFilterOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import AccessAudit
 import ArgumentParser
 import EventLog
+import EventModel
 
 struct AuditListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

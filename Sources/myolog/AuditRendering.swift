@@ -1,5 +1,7 @@
 import EventLog
+import ClinicalFold
 import Projections
+import EventModel
 
 /// Timeline and history lines for people.
 enum AuditRendering {

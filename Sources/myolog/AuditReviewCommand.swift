@@ -2,6 +2,7 @@ import AccessAudit
 import ArgumentParser
 import EventLog
 import Foundation
+import EventModel
 
 struct AuditReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

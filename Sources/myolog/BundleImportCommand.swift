@@ -1,6 +1,8 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import EventModel
+import EventSync
 
 struct BundleImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,7 @@
 import EventLog
+import ClinicalFold
 import Projections
+import EventModel
 
 /// The text form of `myolog conflicts`, shared with the demo.
 enum ConflictRendering {

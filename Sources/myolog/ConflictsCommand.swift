@@ -1,7 +1,9 @@
 import ArgumentParser
 import ClinicalEvents
 import EventLog
+import ClinicalFold
 import Projections
+import EventModel
 
 struct ConflictsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

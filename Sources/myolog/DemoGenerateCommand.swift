@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicalEvents
+import ClinicalLog
 import EventLog
 import Foundation
 

@@ -1,8 +1,12 @@
 import ArgumentParser
 import ClinicalEvents
+import ClinicalLog
 import EventLog
 import Foundation
+import ClinicalFold
 import Projections
+import EventModel
+import EventSync
 
 struct DemoSitesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,11 @@
 import ArgumentParser
 import ClinicalEvents
+import ClinicalLog
 import EventLog
 import Foundation
+import ClinicalFold
 import Projections
+import EventModel
 
 struct DemoTourCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,9 @@
 import ArgumentParser
 import ClinicalEvents
 import EventLog
+import ClinicalFold
 import Projections
+import EventModel
 
 struct EraseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ClinicalEvents
 import EventLog
+import EventModel
 
 /// One event as a line for people: when, what, about whom, by whom, and its id to copy.
 enum EventLine {
@@ -9,7 +10,7 @@ enum EventLine {
         let summary: String
         switch Result(catching: { try ClinicalEvent.decode(envelope) }) {
         case .success(let event?): summary = event.summary
-        case .success(nil) where envelope.type == EventStore.nodeEnrolledType:
+        case .success(nil) where envelope.type == SystemEventType.nodeEnrolled:
             let site = (try? envelope.payloadValue().objectValue?["site"]?.stringValue) ?? nil
             summary = "node \(envelope.origin) enrolled for site \"\(site ?? "?")\""
         case .success(nil) where envelope.isSealed: summary = "(sealed: this store holds no key for the patient)"

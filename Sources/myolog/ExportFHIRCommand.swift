@@ -1,9 +1,12 @@
 import ArgumentParser
 import ClinicalEvents
+import ClinicalLog
 import EventLog
 import FHIRExport
 import Foundation
+import ClinicalFold
 import Projections
+import EventModel
 
 struct ExportFHIRCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,12 @@
 import ArgumentParser
 import ClinicalEvents
+import ClinicalLog
 import EventLog
 import Foundation
+import ClinicalFold
 import Projections
 import AccessAudit
+import EventModel
 
 /// Options every command accepts, before or after its name.
 struct GlobalOptions: ParsableArguments {

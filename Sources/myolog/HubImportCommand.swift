@@ -2,6 +2,8 @@ import ArgumentParser
 import ChainHub
 import EventLog
 import Foundation
+import EventModel
+import EventSync
 
 struct HubImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

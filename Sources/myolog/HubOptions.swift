@@ -2,6 +2,7 @@ import ArgumentParser
 import ChainHub
 import EventLog
 import Foundation
+import EventModel
 
 /// Where the hub's PostgreSQL server is, how to reach it safely, and where its password is, for
 /// every `hub` subcommand.

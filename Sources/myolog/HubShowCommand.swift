@@ -1,8 +1,10 @@
 import ArgumentParser
 import ChainHub
 import ClinicalEvents
+import ClinicalLog
 import EventLog
 import Foundation
+import EventModel
 
 struct HubShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

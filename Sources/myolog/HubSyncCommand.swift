@@ -4,6 +4,8 @@ import ClinicalEvents
 import EventLog
 import Foundation
 import SyncHTTP
+import EventModel
+import EventSync
 
 struct HubSyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

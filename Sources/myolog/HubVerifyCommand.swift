@@ -2,6 +2,7 @@ import ArgumentParser
 import ChainHub
 import EventLog
 import Foundation
+import EventModel
 
 struct HubVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
 import ArgumentParser
 import ClinicalEvents
+import ClinicalLog
 import EventLog
+import EventModel
 
 struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,7 +26,7 @@ struct LogCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only events of this type, e.g. PainScoreRecorded.", valueName: "type")) var type: String?
 
     /// The event types a log can hold: the clinical ones, the node's enrolment, access records.
-    static var knownTypes: [String] { [EventStore.nodeEnrolledType] + ClinicalEvent.payloadTypes.map { $0.eventType } + [RecordAccessed.eventType] }
+    static var knownTypes: [String] { [SystemEventType.nodeEnrolled] + ClinicalEvent.payloadTypes.map { $0.eventType } + [RecordAccessed.eventType] }
 
     func validate() throws {
         if let type, !Self.knownTypes.contains(type) {

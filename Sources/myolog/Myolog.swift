@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import EventModel
 
 /// `myolog`: the command line over a Myolog store. A thin shell: every rule lives in the libraries.
 @main

@@ -1,6 +1,8 @@
 import ArgumentParser
 import ClinicalEvents
+import ClinicalLog
 import EventLog
+import EventModel
 
 /// Why a patient's record cannot be shown once the fold found no registration at the moment
 /// asked for: the registration was withdrawn, or it came later. `show`, `report` and

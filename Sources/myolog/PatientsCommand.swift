@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClinicalEvents
 import EventLog
+import ClinicalFold
 import Projections
 
 struct PatientsCommand: ParsableCommand {

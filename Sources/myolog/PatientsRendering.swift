@@ -1,5 +1,7 @@
 import EventLog
+import ClinicalFold
 import Projections
+import EventModel
 
 /// The `patients` listing, for people or as JSON: one rendering for a store's and the hub's.
 enum PatientsRendering {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import EventModel
+import EventSync
 
 /// Another store on this machine, opened to sync with `local`: `sync DIR` and `hub sync DIR`
 /// open it and apply the trust rule alike.

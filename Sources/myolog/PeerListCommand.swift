@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventLog
+import EventModel
 
 struct PeerListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventLog
+import EventModel
 
 struct PeerRemoveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

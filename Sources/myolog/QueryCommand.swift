@@ -2,6 +2,7 @@ import ArgumentParser
 import ClinicalEvents
 import EventLog
 import Foundation
+import EventModel
 
 struct QueryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import EventModel
 
 struct RebuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,5 @@
 import EventLog
+import EventModel
 
 /// The CLI's words for a ``Remedy``: the commands and options that do it. The libraries say
 /// what is wrong (``Remediable/fact``); only here is a command line spelled.

@@ -1,9 +1,12 @@
 import ArgumentParser
 import ClinicalEvents
+import ClinicalLog
 import ClinicalReport
 import EventLog
 import Foundation
+import ClinicalFold
 import Projections
+import EventModel
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

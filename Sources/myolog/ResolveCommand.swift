@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClinicalEvents
 import EventLog
+import EventModel
 
 struct ResolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

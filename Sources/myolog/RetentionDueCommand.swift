@@ -2,7 +2,9 @@ import ArgumentParser
 import ClinicalEvents
 import EventLog
 import Foundation
+import ClinicalFold
 import Projections
+import EventModel
 
 struct RetentionDueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

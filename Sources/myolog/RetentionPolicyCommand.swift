@@ -1,6 +1,8 @@
 import ArgumentParser
 import ClinicalEvents
+import ClinicalLog
 import EventLog
+import ClinicalFold
 import Projections
 
 struct RetentionPolicyCommand: ParsableCommand {

@@ -1,7 +1,10 @@
 import ArgumentParser
 import ClinicalEvents
+import ClinicalLog
 import EventLog
+import ClinicalFold
 import Projections
+import EventModel
 
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
 import ClinicalEvents
 import EventLog
+import ClinicalFold
 import Projections
+import EventModel
 
 /// `myolog show` for people, drawn from the same view scripts get as JSON.
 enum ShowRendering {

@@ -2,8 +2,11 @@ import ArgumentParser
 import ClinicalEvents
 import EventLog
 import Foundation
+import ClinicalFold
 import Projections
 import SyncHTTP
+import EventModel
+import EventSync
 
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

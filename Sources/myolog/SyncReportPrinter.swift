@@ -1,6 +1,9 @@
 import EventLog
 import Foundation
+import ClinicalFold
 import Projections
+import EventModel
+import EventSync
 
 /// Prints what a sync or an import did: for people, or as one JSON object for scripts.
 struct SyncReportPrinter {

@@ -1,4 +1,5 @@
 import EventLog
+import EventModel
 
 /// Columns aligned for terminals: every cell padded to its column's widest, and shown on one
 /// line whatever it holds (``VisibleText/escaped(_:)``: a line break or a terminal escape in a

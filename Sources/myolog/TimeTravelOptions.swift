@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import EventLog
+import ClinicalFold
 import Projections
+import EventModel
 
 /// `--as-of` and `--at-clock`: which events an auditor's question covers, parsed where they are
 /// read (an instant and a ``EventLog/VectorClock``), so commands receive a ``TimeTravel``.

@@ -2,6 +2,8 @@ import ArgumentParser
 import ClinicalEvents
 import EventLog
 import Foundation
+import EventModel
+import EventSync
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClinicalEvents
 import EventLog
+import EventModel
 
 struct VisitStartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
 import AccessAudit
 import ClinicalEvents
+
 @testable import EventLog
+@testable import EventModel
 import FHIRExport
 import Foundation
 import GRDB
@@ -86,7 +88,7 @@ struct AccessAuditTests {
         // Planted: one of bob's patients is erased on day 22; bob reads what remains on day 25.
         let erased = patients["bob"]![9]
         clock.set(Self.at(day: 22, 12))
-        _ = try store.append([NewEvent(type: EventStore.erasedType, schemaVersion: 1, patient: erased, payload: ["basis": "request", "reason": "asked"])], author: "privacy")
+        _ = try store.append([NewEvent(type: SystemEventType.patientErased, schemaVersion: 1, patient: erased, payload: ["basis": "request", "reason": "asked"])], author: "privacy")
         try access(store, clock, at: Self.at(day: 25, 10), by: "bob", RecordAccessed(action: .read, command: "show", patients: [erased], purpose: .treatment))
         // Planted: carol tries too; `show` refuses (saying who erased the record): still flagged.
         try access(store, clock, at: Self.at(day: 26, 10), by: "carol",
@@ -142,7 +144,7 @@ struct AccessAuditTests {
         #expect(try rows(store) == before)
         // An erasure destroys the record, not the record of who read it (ids only).
         clock.set(Self.at(day: 5, 9))
-        _ = try store.append([NewEvent(type: EventStore.erasedType, schemaVersion: 1, patient: mia, payload: ["basis": "request", "reason": "asked"])], author: "privacy")
+        _ = try store.append([NewEvent(type: SystemEventType.patientErased, schemaVersion: 1, patient: mia, payload: ["basis": "request", "reason": "asked"])], author: "privacy")
         #expect(try store.read { try AccessLog($0).entries(AccessFilter(patient: mia)) }.count == 2)
     }
 

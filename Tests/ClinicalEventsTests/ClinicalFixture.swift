@@ -1,8 +1,10 @@
 import ClinicalEvents
+import ClinicalLog
 import EventLog
 import Foundation
 import GRDB
 import MyologTestSupport
+import EventModel
 
 /// A new store with a clinical record over it, removed after the test.
 final class ClinicalFixture {

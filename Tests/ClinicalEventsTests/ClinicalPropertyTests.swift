@@ -1,7 +1,10 @@
 import ClinicalEvents
+import ClinicalLog
 import EventLog
 import Foundation
 import Testing
+import EventModel
+import EventSync
 
 /// Seeded, reproducible random workloads: a failing seed is the whole reproduction.
 @Suite("Clinical record properties")
@@ -79,12 +82,12 @@ struct ClinicalPropertyTests {
         try f.store.read { reader in
             try reader.forEachEvent { envelope in
                 types.insert(envelope.type)
-                if envelope.type != EventStore.nodeEnrolledType { _ = try ClinicalEvent.decode(envelope) }
+                if envelope.type != SystemEventType.nodeEnrolled { _ = try ClinicalEvent.decode(envelope) }
             }
             _ = try ChainCheck.run(reader)
         }
         // Every type but retention's and the erasure's (and its relay's), which the demo leaves to the operator to try.
-        let operatorTypes: Set<String> = [EventStore.erasedType, ErasureAcknowledged.eventType, RetentionPolicySet.eventType, LegalHoldPlaced.eventType,
+        let operatorTypes: Set<String> = [SystemEventType.patientErased, ErasureAcknowledged.eventType, RetentionPolicySet.eventType, LegalHoldPlaced.eventType,
                                           LegalHoldReleased.eventType]
         #expect(types.isSuperset(of: ClinicalEvent.payloadTypes.map { $0.eventType }.filter { !operatorTypes.contains($0) }))
     }

@@ -1,7 +1,9 @@
 import ClinicalEvents
+import ClinicalLog
 import EventLog
 import Foundation
 import Testing
+import EventModel
 
 @Suite("Clinical record")
 struct ClinicalRecordTests {

@@ -2,6 +2,7 @@ import ClinicalEvents
 import EventLog
 import Foundation
 import Testing
+import EventModel
 
 @Suite("Controlled vocabularies")
 struct VocabularyTests {

@@ -1,8 +1,11 @@
 import ClinicalEvents
+import EventModel
+
 @testable import ClinicalReport
 import EventLog
 import Foundation
 import MyologTestSupport
+import ClinicalFold
 import Projections
 import Testing
 

@@ -1,4 +1,5 @@
 @testable import EventLog
+@testable import EventModel
 import Testing
 import MyologTestSupport
 
@@ -105,7 +106,7 @@ struct CanonicalJSONTests {
     }
 }
 
-/// SplitMix64: tests are reproducible from their seed.
+/// SeededGenerator: tests are reproducible from their seed.
 
 extension CanonicalJSONTests {
     @Test("a stored clock is read by the byte scanner exactly as written, and any other spelling is refused (seeded)", arguments: 0..<20)

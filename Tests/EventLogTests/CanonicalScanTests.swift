@@ -1,4 +1,5 @@
 @testable import EventLog
+@testable import EventModel
 import Foundation
 import Testing
 import MyologTestSupport
@@ -24,7 +25,7 @@ struct CanonicalScanTests {
             prevHash: sequence == 1 ? nil : EventHash(Hex.encode((0..<32).map { _ in UInt8(truncatingIfNeeded: rng.next()) })),
             hash: EventHash(unchecked: ""))
         event.hash = event.computedHash
-        if signed { event.signature = HeadSignature(bytes: (0..<64).map { _ in UInt8(truncatingIfNeeded: rng.next()) }) }
+        if signed { event.signature = ChainSignature(bytes: (0..<64).map { _ in UInt8(truncatingIfNeeded: rng.next()) }) }
         return event
     }
 

@@ -1,6 +1,9 @@
 import Foundation
 import GRDB
 @testable import EventLog
+@testable import EventModel
+@testable import EventCrypto
+@testable import EventSync
 import MyologTestSupport
 import Testing
 

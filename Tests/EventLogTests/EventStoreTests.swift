@@ -1,4 +1,6 @@
 @testable import EventLog
+@testable import EventModel
+@testable import EventSync
 import Foundation
 import GRDB
 import Testing

@@ -1,4 +1,7 @@
 @testable import EventLog
+@testable import EventModel
+@testable import EventCrypto
+@testable import EventSync
 import Foundation
 import Testing
 import MyologTestSupport

@@ -1,4 +1,6 @@
 @testable import EventLog
+@testable import EventModel
+@testable import EventCrypto
 import Foundation
 import Testing
 import MyologTestSupport

@@ -1,4 +1,5 @@
 @testable import EventLog
+@testable import EventModel
 import GRDB
 import Testing
 import MyologTestSupport

@@ -1,4 +1,6 @@
 @testable import EventLog
+@testable import EventModel
+@testable import EventSync
 import Foundation
 import GRDB
 import Testing
@@ -81,7 +83,7 @@ struct ReceiveTests {
             do {
                 try b.write { tx in for event in batch { try tx.receive(event) } }
                 refused = false
-            } catch is ReplicationRefusal {
+            } catch is EventProblem {
                 refused = true
             }
             #expect(refused, "batch \(index) was accepted")

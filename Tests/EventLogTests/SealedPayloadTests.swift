@@ -1,5 +1,8 @@
 import Crypto
+
 @testable import EventLog
+@testable import EventModel
+@testable import EventCrypto
 import Foundation
 import Testing
 import MyologTestSupport
@@ -90,7 +93,7 @@ struct PatientKeyReceiptTests {
         #expect(try b.receiveSealedKeys(genuine).stored == 1)
         #expect(try b.read { try $0.events(patient: patient).first?.readablePayload } == #"{"text":"private"}"#)
         // Erased at A; the erasure reaches B; the key offered again is discarded.
-        try a.append([NewEvent(type: EventStore.erasedType, schemaVersion: 1, patient: patient, payload: ["basis": "request", "reason": "asked"])], author: "po")
+        try a.append([NewEvent(type: SystemEventType.patientErased, schemaVersion: 1, patient: patient, payload: ["basis": "request", "reason": "asked"])], author: "po")
         _ = try b.receiveBatch(try a.read { try $0.events(origin: a.identity.nodeID, after: 2, limit: 10) })
         #expect(try keyCount(b) == 0)
         #expect(try b.receiveSealedKeys(genuine) == { var r = KeyReceipt(); r.erased = 1; return r }())

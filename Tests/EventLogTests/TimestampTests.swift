@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Testing
 import MyologTestSupport
+import EventModel
 
 @Suite("Timestamps and calendar dates")
 struct TimestampTests {

@@ -1,4 +1,6 @@
 @testable import EventLog
+@testable import EventModel
+@testable import EventSync
 import Foundation
 import GRDB
 import Testing
@@ -46,7 +48,7 @@ struct TrustTests {
             do {
                 _ = try b.receiveBatch(batch)
                 Issue.record("accepted: \(reason)")
-            } catch let refusal as ReplicationRefusal {
+            } catch let refusal as EventProblem {
                 #expect(refusal.reason.contains(reason), "\(refusal)")
             } catch {
                 Issue.record("\(error)")
@@ -55,10 +57,10 @@ struct TrustTests {
         }
         refused(Array(events[0...3]), "not covered by a signature")
         var forged = events
-        forged[4].signature = HeadSignature(String(repeating: "ab", count: 64))
+        forged[4].signature = ChainSignature(String(repeating: "ab", count: 64))
         refused(forged, "not its origin's signature")
         var foreign = events
-        foreign[4].signature = try HeadSignature.sign(events[4].hash, by: c.identity)
+        foreign[4].signature = try ChainSignature.sign(events[4].hash, by: c.identity)
         refused(foreign, "not its origin's signature")
         var unsignedEnrolment = events
         unsignedEnrolment[0].signature = nil
@@ -84,7 +86,7 @@ struct TrustTests {
         forged.signature = nil
         forged.hash = forged.computedHash
         let before = try log(a)
-        #expect(throws: ReplicationRefusal.self) { try a.receiveBatch([forged]) }
+        #expect(throws: EventProblem.self) { try a.receiveBatch([forged]) }
         #expect(try log(a) == before)
     }
 

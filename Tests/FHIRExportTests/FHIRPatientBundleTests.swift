@@ -1,7 +1,11 @@
 import ClinicalEvents
+import ClinicalLog
 import EventLog
+import EventModel
+
 @testable import FHIRExport
 import Foundation
+import ClinicalFold
 import Projections
 import Testing
 import MyologTestSupport

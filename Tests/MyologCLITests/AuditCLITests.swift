@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Testing
 import MyologTestSupport
+import EventModel
 
 /// Access auditing end to end, with the built binary: every command that shows patient data
 /// (enumerated from the CLI's own command list, so a new command must be classified here)

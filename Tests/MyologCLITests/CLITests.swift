@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Testing
 import MyologTestSupport
+import EventModel
 
 @Suite("myolog CLI")
 struct CLITests {

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import Testing
 import MyologTestSupport
+import EventModel
 
 /// Clinical input that used to slip through or be refused for the wrong reason, and the way out
 /// of a mistaken registration.

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Testing
 import MyologTestSupport
+import EventModel
 
 /// Issue 29: a disclosure is recorded at the sender *before* what makes a patient readable at
 /// the receiver leaves — whatever instant the sync is killed at, and whether or not the client

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Testing
 import MyologTestSupport
+import EventSync
 
 /// A writer killed with SIGKILL at a random moment leaves whole transactions only.
 @Suite("Durability")

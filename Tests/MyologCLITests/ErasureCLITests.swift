@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Testing
 import MyologTestSupport
+import EventModel
 
 /// Crypto-shredding end to end, with real processes and real files: payloads rest sealed; an
 /// erasure at one site reaches every store by path sync and by bundle, also one that went on

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Testing
 import MyologTestSupport
+import EventModel
 
 /// `myolog export fhir`, validated by an independent FHIR implementation (Python fhir.resources, R4B).
 @Suite("myolog export fhir")

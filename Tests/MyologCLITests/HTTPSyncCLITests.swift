@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Testing
 import MyologTestSupport
+import EventModel
 
 /// `myolog serve` and `myolog sync http://…` as separate processes on 127.0.0.1.
 @Suite("myolog serve and sync http://")

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import Testing
 import MyologTestSupport
+import EventModel
 
 /// What a careless or hostile user does to a store's files and options: every case is refused in
 /// one line naming what is wrong, with a non-zero exit, and nothing is written anywhere.

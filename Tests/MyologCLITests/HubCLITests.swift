@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import MyologTestSupport
 import Testing
+import EventModel
 
 /// `myolog hub` against a real PostgreSQL server: a throw-away cluster per test
 /// (``PostgresCluster``), the built binary, real stores.

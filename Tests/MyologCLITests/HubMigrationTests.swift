@@ -4,6 +4,8 @@ import EventLog
 import Foundation
 import MyologTestSupport
 import Testing
+import EventModel
+import EventCrypto
 
 /// The hub's schema migrations against a real PostgreSQL server (``PostgresCluster``).
 @Suite("Hub: migrating a hub made before issue 29; its keys kept in step with its log", .serialized)

@@ -3,6 +3,8 @@ import EventLog
 import Foundation
 import MyologTestSupport
 import Testing
+import EventModel
+import EventSync
 
 /// The receive rules are written once (``ReceiveLedger``); this runs the same offers against a
 /// SQLite store and a PostgreSQL hub and asks for the same outcome, refusal text included.
@@ -68,7 +70,7 @@ struct HubParityTests {
             var summary = try await body()
             summary.quarantined.sort()
             return .summary(summary.json.canonicalString)
-        } catch let refusal as ReplicationRefusal {
+        } catch let refusal as EventProblem {
             return .refused(refusal.description)
         } catch {
             return .refused("unexpected: \(error)")

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import MyologTestSupport
 import Testing
+import EventModel
 
 /// `myolog hub` and its PostgreSQL connection's protection: TLS as sslmode says (against a real
 /// server that admits TCP clients only over TLS, with a certificate made for the test), and the

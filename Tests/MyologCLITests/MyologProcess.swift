@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import EventModel
 
 /// Runs the built `myolog` binary as a child process, as a script or a person would.
 struct MyologProcess {

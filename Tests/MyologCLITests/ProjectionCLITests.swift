@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Testing
 import MyologTestSupport
+import EventModel
 
 @Suite("myolog views")
 struct ProjectionCLITests {

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import Testing
 import MyologTestSupport
+import EventModel
 
 /// `log --json` checked by an independent implementation: Python's `jsonschema` against
 /// `Schemas/`, and hashes and chain links recomputed with Python's `hashlib` (Tools/check-log.py).
@@ -58,7 +59,7 @@ struct SchemaValidationTests {
         let (_, file) = try storeWithEveryEventType()
         let text = try String(contentsOfFile: file, encoding: .utf8)
         let types = Set(text.matches(of: /"type":"([A-Za-z]+)"/).map { String($0.1) })
-        #expect(types == Set(ClinicalEvent.payloadTypes.map { $0.eventType } + [EventStore.nodeEnrolledType, RecordAccessed.eventType]))
+        #expect(types == Set(ClinicalEvent.payloadTypes.map { $0.eventType } + [SystemEventType.nodeEnrolled, RecordAccessed.eventType]))
         #expect(text.contains(#""schemaVersion":1,"sequence":"#) && text.contains(#""schemaVersion":2,"#))
         let result = try checkLog(file)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")

@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Testing
 import MyologTestSupport
+import EventModel
 
 @Suite("myolog sync (path)")
 struct SyncCLITests {
@@ -155,7 +156,7 @@ struct SyncCLITests {
         try MyologProcess.trustEachOther(a, b)
         _ = try run(["--store", a, "bundle", "export", "--out", file])
         var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: file)))
-        var rng = SplitMix64(seed: UInt64(seed))
+        var rng = SeededGenerator(seed: UInt64(seed))
         switch seed % 4 {
         case 0: bytes = Array(bytes.prefix(Int(rng.next() % UInt64(bytes.count - 1))))                 // cut anywhere
         case 1: bytes[Int(rng.next() % UInt64(bytes.count - 2))] ^= 1 << UInt8(rng.next() % 8)           // flip one bit

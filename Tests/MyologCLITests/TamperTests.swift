@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Testing
 import MyologTestSupport
+import EventModel
 
 /// Someone with the store file and plain `sqlite3` (triggers dropped) alters history: every kind
 /// of alteration is found by `myolog verify`, naming the first bad event, and refused by a

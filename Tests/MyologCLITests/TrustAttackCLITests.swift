@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Testing
 import MyologTestSupport
+import EventModel
 
 /// Issue 29: someone with the store file and plain `sqlite3` writes the trust list — inserts a
 /// row trusting their own node, copies a signed row from another store, edits or deletes a signed

@@ -1,8 +1,13 @@
 import ClinicalEvents
+import ClinicalLog
 import EventLog
 import Foundation
 import GRDB
 import Logging
+import EventModel
+import EventSync
+
+import ClinicalFold
 @testable import Projections
 import SyncHTTP
 import Testing

@@ -1,8 +1,11 @@
 import ClinicalEvents
+import ClinicalLog
 import Crypto
 @testable import EventLog
+@testable import EventModel
 import Foundation
 import GRDB
+import ClinicalFold
 @testable import Projections
 import Testing
 import MyologTestSupport

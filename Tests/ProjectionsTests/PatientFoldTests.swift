@@ -1,6 +1,9 @@
 import ClinicalEvents
 import EventLog
 import Foundation
+import EventModel
+
+import ClinicalFold
 @testable import Projections
 import Testing
 

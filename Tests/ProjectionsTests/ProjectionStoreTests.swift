@@ -1,7 +1,11 @@
 import ClinicalEvents
+import ClinicalLog
 import EventLog
 import Foundation
 import GRDB
+import EventModel
+
+import ClinicalFold
 @testable import Projections
 import Testing
 import MyologTestSupport

@@ -2,6 +2,9 @@ import ClinicalEvents
 import ClinicalReport
 import EventLog
 import Foundation
+import EventModel
+
+import ClinicalFold
 @testable import Projections
 import Testing
 

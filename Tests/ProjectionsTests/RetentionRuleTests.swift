@@ -1,9 +1,11 @@
 import ClinicalEvents
 import EventLog
 import Foundation
+import ClinicalFold
 import Projections
 import Testing
 import MyologTestSupport
+import EventModel
 
 /// The retention rule against an independent implementation (Tools/check-retention.py, Python's
 /// `datetime`), on seeded random dates crowded around the boundaries: 18th birthdays at

@@ -1,6 +1,9 @@
 import ClinicalEvents
+import ClinicalLog
 import Crypto
 @testable import EventLog
+@testable import EventModel
+@testable import EventCrypto
 import Foundation
 
 /// Several clinic machines writing offline and syncing now and then, without stores: enough to

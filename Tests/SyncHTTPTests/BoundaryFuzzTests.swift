@@ -9,6 +9,8 @@ import NIOCore
 import SyncHTTP
 import Testing
 import MyologTestSupport
+import EventModel
+import EventSync
 
 /// Seeded mutations of valid bundles and HTTP batches at the boundary where bytes from another
 /// machine enter a store: never a crash, never a partial write, always a clear refusal — or, for
@@ -23,7 +25,7 @@ struct BoundaryFuzzTests {
 
     /// `bytes` changed by the mutation `seed` picks: the same seed always gives the same bytes.
     static func mutate(_ bytes: [UInt8], seed: UInt64) -> (Mutation, [UInt8]) {
-        var rng = SplitMix64(seed: seed)  // one seed, one mutation
+        var rng = SeededGenerator(seed: seed)  // one seed, one mutation
         let mutation = Mutation.allCases[Int(rng.next() % UInt64(Mutation.allCases.count))]
         var out = bytes
         func position() -> Int { Int(rng.next() % UInt64(max(out.count, 1))) }

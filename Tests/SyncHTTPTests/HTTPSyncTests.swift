@@ -8,6 +8,8 @@ import NIOHTTP1
 import SyncHTTP
 import Testing
 import MyologTestSupport
+import EventModel
+import EventSync
 
 /// The real server, in-process on 127.0.0.1, and the real client.
 @Suite("Sync over HTTP")

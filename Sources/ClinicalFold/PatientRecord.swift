@@ -1,0 +1,91 @@
+import ClinicalEvents
+import EventModel
+
+/// A patient's record folded from their events: what `myolog show` displays.
+///
+/// Built only by ``PatientFold``, from events in ``CausalOrder``: the same events give the same
+/// record, and ``json`` gives the same bytes, on every store.
+public struct PatientRecord: Sendable, Equatable {
+    public var patient: PatientID
+    /// The details shown: each field's last write (a removed one absent).
+    public var details = PatientDetails()
+    public var conflicts: [FieldConflict] = []
+    /// Every clinical entry, retracted ones included, in causal order.
+    public var entries: [ClinicalEntry] = []
+    public var eventCount = 0
+    /// The last of the patient's events folded (in ``CausalOrder``): an event that sorts after it
+    /// can be applied to the stored views in place.
+    public var foldedThrough: CausalPosition?
+
+    public var isRegistered: Bool { details.name != nil }
+
+    /// Visits that were started and not retracted, oldest first.
+    public private(set) var visits: [ClinicalEntry] = []
+    /// Ids of visits that were ended.
+    public private(set) var endedVisits: Set<EventID> = []
+    /// Trigger points found and not retracted, in causal order.
+    public private(set) var triggerPoints: [ClinicalEntry] = []
+    /// Active trigger points (spontaneously painful, referring pain) found and not resolved (nor
+    /// retracted), by muscle and side.
+    public private(set) var activeTriggerPoints: [ClinicalEntry] = []
+    /// Latent trigger points (present, painful only when pressed) found and not resolved (nor
+    /// retracted), by muscle and side: shown apart from the active ones, never counted with them.
+    public private(set) var latentTriggerPoints: [ClinicalEntry] = []
+    /// Techniques applied, most recent first.
+    public private(set) var techniques: [ClinicalEntry] = []
+    /// Pain scores, oldest first by when they were taken.
+    public private(set) var painScores: [ClinicalEntry] = []
+    /// History entries by kind, in the order they were recorded.
+    public private(set) var historyByKind: [String: [ClinicalEntry]] = [:]
+    public private(set) var painTrend: PainTrend?
+
+    /// When the most recent visit took place.
+    public var lastVisit: Timestamp? { visits.last?.event.occurredAt }
+
+    /// History entries of one kind, in the order they were recorded.
+    public func history(_ kind: String) -> [ClinicalEntry] { historyByKind[kind] ?? [] }
+
+    /// Sorts the entries into the lists views show; called once, when the fold is done.
+    mutating func derive() {
+        var resolved = Set<EventID>()
+        for entry in entries where !entry.isRetracted {
+            switch entry.current {
+            case .visitStarted: visits.append(entry)
+            case .visitEnded(let ended): endedVisits.insert(ended.visit)
+            case .triggerPointFound: triggerPoints.append(entry)
+            case .triggerPointResolved(let resolution): resolved.insert(resolution.finding)
+            case .techniqueApplied: techniques.append(entry)
+            case .painScoreRecorded: painScores.append(entry)
+            case .historyEntryRecorded(let history): historyByKind[history.kind, default: []].append(entry)
+            default: break
+            }
+        }
+        visits.sort(by: Self.clinicalTime)
+        techniques.sort(by: Self.clinicalTime)
+        techniques.reverse()
+        painScores.sort(by: Self.clinicalTime)
+        let present = triggerPoints.filter { !resolved.contains($0.event.id) }
+            .compactMap { entry in entry.view(as: TriggerPointFound.self).map { (entry: entry, view: $0) } }
+            .sorted { EntryView.byMuscle($0.view, $1.view) }
+        activeTriggerPoints = present.filter { !$0.view.payload.isLatent }.map { $0.entry }
+        latentTriggerPoints = present.filter { $0.view.payload.isLatent }.map { $0.entry }
+        painTrend = PainTrend(scores: painScores.compactMap { $0.view(as: PainScoreRecorded.self)?.payload.score })
+    }
+
+    /// Clinical time, then causal order: ties (same minute) keep the order they were written in.
+    static func clinicalTime(_ a: ClinicalEntry, _ b: ClinicalEntry) -> Bool {
+        a.event.occurredAt != b.event.occurredAt ? a.event.occurredAt < b.event.occurredAt : CausalOrder.precedes(a.event, b.event)
+    }
+
+    /// The `myolog show` view (Schemas/views/show.schema.json).
+    public var view: PatientView {
+        var history: [String: [EntryView<HistoryEntryRecorded>]] = [:]
+        for term in Vocabularies.historyKinds.terms { history[term.id] = self.history(term.id).compactMap { $0.view(as: HistoryEntryRecorded.self) } }
+        return PatientView(
+            patientId: patient, details: details, conflicts: conflicts, history: history,
+            activeTriggerPoints: activeTriggerPoints.compactMap { $0.view(as: TriggerPointFound.self) },
+            latentTriggerPoints: latentTriggerPoints.compactMap { $0.view(as: TriggerPointFound.self) },
+            techniques: techniques.compactMap { $0.view(as: TechniqueApplied.self) }, visits: visits.compactMap { $0.view(as: VisitStarted.self) },
+            painScores: painScores.compactMap { $0.view(as: PainScoreRecorded.self) }, eventCount: eventCount)
+    }
+}

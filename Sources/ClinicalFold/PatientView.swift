@@ -1,0 +1,61 @@
+import ClinicalEvents
+import EventModel
+
+/// One patient's record as `myolog show` presents it (Schemas/views/show.schema.json): typed
+/// values, encoded to JSON only at the edge (`--json`, through ``CanonicalEncoder``).
+///
+/// Made two ways that tests hold equal: from the fold (``PatientRecord/view``, for time travel)
+/// and from the stored rows (``PatientViews/show(_:_:)``, the present).
+public struct PatientView: Sendable, Equatable, Encodable {
+    public var patientId: PatientID
+    public var details: PatientDetails
+    /// Fields set concurrently at two sites, in ``PatientDetails/fields`` order.
+    public var conflicts: [FieldConflict]
+    /// Every history kind (``Vocabularies/historyKinds``), each in the order recorded.
+    public var history: [String: [EntryView<HistoryEntryRecorded>]]
+    /// Present (not resolved) active trigger points, by muscle, side, then when found.
+    public var activeTriggerPoints: [EntryView<TriggerPointFound>]
+    /// Present latent trigger points, in the same order: never counted with the active ones.
+    public var latentTriggerPoints: [EntryView<TriggerPointFound>]
+    /// Most recent first.
+    public var techniques: [EntryView<TechniqueApplied>]
+    /// Oldest first.
+    public var visits: [EntryView<VisitStarted>]
+    /// Oldest first, by when they were taken.
+    public var painScores: [EntryView<PainScoreRecorded>]
+    public var eventCount: Int
+
+    public var lastVisit: Timestamp? { visits.last?.occurredAt }
+    public var painTrend: PainTrend? { PainTrend(scores: painScores.map(\.payload.score)) }
+
+    public init(patientId: PatientID, details: PatientDetails, conflicts: [FieldConflict], history: [String: [EntryView<HistoryEntryRecorded>]],
+                activeTriggerPoints: [EntryView<TriggerPointFound>], latentTriggerPoints: [EntryView<TriggerPointFound>],
+                techniques: [EntryView<TechniqueApplied>], visits: [EntryView<VisitStarted>], painScores: [EntryView<PainScoreRecorded>], eventCount: Int) {
+        (self.patientId, self.details, self.conflicts, self.history) = (patientId, details, conflicts, history)
+        (self.activeTriggerPoints, self.latentTriggerPoints, self.techniques) = (activeTriggerPoints, latentTriggerPoints, techniques)
+        (self.visits, self.painScores, self.eventCount) = (visits, painScores, eventCount)
+    }
+
+    /// History entries of one kind.
+    public func history(_ kind: String) -> [EntryView<HistoryEntryRecorded>] { history[kind] ?? [] }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(patientId, forKey: .patientId)
+        try container.encode(details, forKey: .details)
+        try container.encode(conflicts, forKey: .conflicts)
+        try container.encode(history, forKey: .history)
+        try container.encode(activeTriggerPoints, forKey: .activeTriggerPoints)
+        try container.encode(latentTriggerPoints, forKey: .latentTriggerPoints)
+        try container.encode(techniques, forKey: .techniques)
+        try container.encode(visits, forKey: .visits)
+        try container.encode(lastVisit, forKey: .lastVisit)  // null when none, as the schema says
+        try container.encode(painScores, forKey: .painScores)
+        try container.encode(painTrend, forKey: .painTrend)
+        try container.encode(eventCount, forKey: .eventCount)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case patientId, details, conflicts, history, activeTriggerPoints, latentTriggerPoints, techniques, visits, lastVisit, painScores, painTrend, eventCount
+    }
+}

@@ -1,0 +1,91 @@
+extension EventEnvelope {
+    /// The members a serialized envelope may have.
+    static let members: Set<String> = [
+        "author", "clock", "hash", "id", "lamport", "occurredAt", "origin", "patient", "payload", "prevHash", "recordedAt", "schemaVersion", "sequence",
+        "signature", "type",
+    ]
+
+    /// Reads an envelope back from the JSON `myolog log --json` and bundles carry, strictly: every
+    /// member present with its type, ids well-formed, nothing extra. The hash is not checked here
+    /// (``AppendTransaction/receive(_:)`` does); the caller checks canonical bytes if it needs to.
+    public init(json: JSONValue) throws(EnvelopeDecodingError) {
+        guard case .object(let m) = json else { throw EnvelopeDecodingError(field: "envelope", reason: "expected an object") }
+        // Sorted only when refusing, so the member named is the same on every run.
+        if m.keys.contains(where: { !Self.members.contains($0) }), let extra = m.keys.sorted().first(where: { !Self.members.contains($0) }) {
+            throw EnvelopeDecodingError(field: extra, reason: "not an envelope member")
+        }
+        func string(_ key: String) throws(EnvelopeDecodingError) -> String {
+            guard case .string(let value)? = m[key] else { throw EnvelopeDecodingError(field: key, reason: "expected a string") }
+            return value
+        }
+        func int(_ key: String) throws(EnvelopeDecodingError) -> Int {
+            guard case .int(let value)? = m[key], value >= 1 else { throw EnvelopeDecodingError(field: key, reason: "expected a positive integer") }
+            return value
+        }
+        func parsed<T>(_ key: String, _ make: (String) -> T?) throws(EnvelopeDecodingError) -> T {
+            let text = try string(key)
+            guard let value = make(text) else { throw EnvelopeDecodingError(field: key, reason: "\"\(text.prefix(40))\" is malformed") }
+            return value
+        }
+        guard let clockValue = m["clock"], let clock = VectorClock(json: clockValue) else { throw EnvelopeDecodingError(field: "clock", reason: "expected an object of node id → positive sequence") }
+        guard case .object? = m["payload"], let payload = m["payload"] else { throw EnvelopeDecodingError(field: "payload", reason: "expected an object") }
+        var patient: PatientID?
+        switch m["patient"] {
+        case .null?: patient = nil
+        case .string(let text)?:
+            guard let id = PatientID(text) else { throw EnvelopeDecodingError(field: "patient", reason: "malformed patient id") }
+            patient = id
+        default: throw EnvelopeDecodingError(field: "patient", reason: "expected a patient id or null")
+        }
+        var prevHash: EventHash?
+        switch m["prevHash"] {
+        case .null?: prevHash = nil
+        case .string(let text)?:
+            guard let hash = EventHash(text) else { throw EnvelopeDecodingError(field: "prevHash", reason: "malformed hash") }
+            prevHash = hash
+        default: throw EnvelopeDecodingError(field: "prevHash", reason: "expected a hash or null")
+        }
+        var signature: ChainSignature?
+        if m["signature"] != nil { signature = try parsed("signature", ChainSignature.init) }
+        self.init(
+            id: try parsed("id", EventID.init), origin: try parsed("origin", NodeID.init), sequence: try int("sequence"), clock: clock,
+            lamport: try int("lamport"), recordedAt: try parsed("recordedAt", Timestamp.init(rfc3339:)),
+            occurredAt: try parsed("occurredAt", Timestamp.init(rfc3339:)), author: try string("author"), patient: patient,
+            type: try string("type"), schemaVersion: try int("schemaVersion"), payload: payload.canonicalString, prevHash: prevHash,
+            hash: try parsed("hash", EventHash.init), signature: signature)
+    }
+}
+
+extension EventEnvelope {
+    /// Reads one envelope from its canonical JSON bytes — a bundle line, an HTTP batch line, a
+    /// quarantined row — and refuses any other spelling of it: the bytes must be exactly what
+    /// ``canonicalBytes(includingHash:)`` writes, so what is hashed is what was sent.
+    public init(canonicalLine line: [UInt8]) throws(EnvelopeDecodingError) {
+        if let scanned = Self.scanCanonical(line) {
+            self = scanned
+            return
+        }
+        try self.init(parsingCanonicalLine: line)
+    }
+
+    /// ``init(canonicalLine:)`` through the JSON parser and a re-encoding: the reference the
+    /// one-pass scan is tested against, and the reader of every line the scan declines.
+    init(parsingCanonicalLine line: [UInt8]) throws(EnvelopeDecodingError) {
+        let value: JSONValue
+        do { value = try JSONParser.parse(line) } catch { throw EnvelopeDecodingError(field: "envelope", reason: "not JSON: \(error)") }
+        try self.init(json: value)
+        guard canonicalBytes(includingHash: true) == line else { throw EnvelopeDecodingError(field: "envelope", reason: "not in canonical form (RFC 8785 key order, no spaces, integers only)") }
+    }
+}
+
+/// A member of a serialized envelope is missing, mistyped or malformed.
+public struct EnvelopeDecodingError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var field: String
+    public var reason: String
+    public var description: String { "envelope \(field): \(reason)" }
+
+    package init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+}

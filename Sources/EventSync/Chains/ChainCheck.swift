@@ -1,0 +1,115 @@
+import Foundation
+import EventModel
+import EventCrypto
+
+
+/// Walks every origin's chain and checks what the log alone can prove: each sequence follows
+/// the one before with no gap, each `prevHash` is the previous event's hash, each `hash`
+/// recomputes from the stored bytes, and each event's clock names its own sequence.
+///
+/// And the signatures: every event is covered by its origin's signature on itself or a later
+/// event of its chain (``ChainSignature``), each signature verifies with the key the origin's
+/// self-signed `NodeEnrolled` — its first event — carries, and that key hashes to the origin's id.
+/// An event edited with plain `sqlite3`, even with every hash after it recomputed, fails here:
+/// only the origin's key can sign the new hashes.
+public struct ChainCheck: Sendable {
+    /// The first problem found, naming the event: the same type a refused receipt throws.
+    public typealias Problem = EventProblem
+
+    /// How many events were checked, per origin.
+    public private(set) var eventsPerOrigin: [String: Int] = [:]
+    /// How many signatures were verified.
+    public private(set) var signatures = 0
+    public var totalEvents: Int { eventsPerOrigin.values.reduce(0, +) }
+
+    /// The check of a log read in (origin, sequence) order, one event at a time: what
+    /// ``run(_:)`` does over SQLite, and the PostgreSQL hub's `verify` over its server — one
+    /// copy of the rules for both engines.
+    public struct Walk {
+        var result = ChainCheck()
+        var origin: NodeID?
+        var previous: EventEnvelope?
+        var key: Data?
+        /// The first event of the current origin that no signature has covered yet.
+        var uncovered: EventEnvelope?
+
+        public init() {}
+
+        func uncoveredProblem() -> Problem? {
+            uncovered.map { Problem(eventID: $0.id.rawValue, origin: $0.origin.rawValue, sequence: $0.sequence,
+                                    reason: "not covered by a signature of its origin (no signed event at or after it)", found: .inStoredChain) }
+        }
+
+        /// Checks the next event of the log; `enrolledKey` gives the key the store holds for an
+        /// origin (asked once per origin). Throws the first ``Problem``.
+        public mutating func check(_ event: EventEnvelope, enrolledKey: (NodeID) throws -> Data?) throws {
+            func fail(_ reason: String) -> Problem {
+                Problem(eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence, reason: reason, found: .inStoredChain)
+            }
+            if event.origin != origin {
+                if let problem = uncoveredProblem() { throw problem }
+                origin = event.origin
+                previous = nil
+                key = try enrolledKey(event.origin)
+            }
+            if let reason = ChainCheck.linkProblem(event, after: previous.map { ChainHead(sequence: $0.sequence, hash: $0.hash) }) { throw fail(reason) }
+            if let previous {
+                guard event.clock.dominates(previous.clock) else { throw fail("vector clock went backwards") }
+                guard event.lamport > previous.lamport else { throw fail("Lamport timestamp did not increase") }
+            } else if let reason = ChainCheck.enrolmentProblem(event, key: key) {
+                throw fail(reason)
+            }
+            if let signature = event.signature {
+                guard let key, signature.isValid(for: event.hash, publicKey: key) else {
+                    throw fail("its signature is not its origin's signature over its hash: altered or forged")
+                }
+                result.signatures += 1
+                uncovered = nil
+            } else if uncovered == nil {
+                uncovered = event
+            }
+            result.eventsPerOrigin[event.origin.rawValue, default: 0] += 1
+            previous = event
+        }
+
+        /// The last event checked of each origin so far: its head as the log shows it.
+        public var lastEvent: EventEnvelope? { previous }
+
+        /// Ends the walk: the last origin's tail must be signed too.
+        public func finish() throws -> ChainCheck {
+            if let problem = uncoveredProblem() { throw problem }
+            return result
+        }
+    }
+
+    /// Why an origin's first event is not the self-signed enrolment of the key the store holds for
+    /// it, or nil.
+    static func enrolmentProblem(_ event: EventEnvelope, key: Data?) -> String? {
+        guard event.type == SystemEventType.nodeEnrolled, case .object(let enrolment)? = try? event.payloadValue(),
+            let enrolled = enrolment["publicKey"]?.stringValue.flatMap({ Data(base64Encoded: $0) })
+        else { return "an origin's first event must be its NodeEnrolled with its public key" }
+        guard NodeIdentity.nodeID(forPublicKey: enrolled) == event.origin else { return "the enrolled public key does not hash to the origin's node id" }
+        guard enrolled == key else { return "the store's key for this node is not the key its NodeEnrolled carries" }
+        guard event.signature != nil else { return "NodeEnrolled is not self-signed" }
+        return nil
+    }
+
+    /// Why `event` is not the intact next link after `previous` (its origin's head), or nil.
+    package static func linkProblem(_ event: EventEnvelope, after previous: ChainHead?) -> String? {
+        let expected = (previous?.sequence ?? 0) + 1
+        guard event.sequence == expected else { return "expected sequence \(expected) of this origin, not \(event.sequence)" }
+        guard event.prevHash == previous?.hash else { return "prevHash does not link to the origin's previous event" }
+        return contentProblem(event)
+    }
+
+    /// Why `event` contradicts itself, or nil: what the event alone proves, wherever it sits.
+    /// The one rule both a full check of the log and the receipt of a peer's event apply.
+    package static func contentProblem(_ event: EventEnvelope) -> String? {
+        guard event.computedHash == event.hash else { return "hash does not match the event's contents" }
+        guard event.clock[event.origin] == event.sequence else { return "clock[origin] is \(event.clock[event.origin]), not the sequence" }
+        // Health data never travels or rests in the clear: an event about a patient whose payload
+        // is not sealed is refused like an altered one.
+        guard !event.isSealed || SealedPayload.isSealedForm(event.payload) else { return "an event about a patient must carry a sealed payload" }
+        return nil
+    }
+}

@@ -1,0 +1,15 @@
+import Foundation
+import EventModel
+import EventCrypto
+
+/// A place in one origin's chain.
+public struct ChainPlace: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var origin: NodeID
+    public var sequence: Int
+    public init(origin: NodeID, sequence: Int) {
+        self.origin = origin
+        self.sequence = sequence
+    }
+    public static func < (a: ChainPlace, b: ChainPlace) -> Bool { (a.origin, a.sequence) < (b.origin, b.sequence) }
+    public var description: String { "origin \(origin) sequence \(sequence)" }
+}

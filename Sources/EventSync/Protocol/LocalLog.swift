@@ -1,0 +1,17 @@
+import Foundation
+import EventModel
+import EventCrypto
+
+/// The near side of a sync: a log this process holds and writes — a store directory, or a hub —
+/// which ``LogExchange`` reads and writes through the same requests it sends the peer, plus
+/// what only the near side knows: who it is, whom it trusts, which keys it lacks.
+public protocol LocalLog: LogPeer {
+    /// The node whose log this is (its key signs what it writes).
+    var identity: NodeIdentity { get }
+    /// The store directory holding the node's identity and trust list.
+    var directory: URL { get }
+    /// Whether this log exchanges records with `node` (``EventStore/accepts(_:)``).
+    func accepts(_ node: NodeID) throws -> Bool
+    /// The patients of `events`' sealed events whose keys this log lacks (and who are not erased).
+    func patientsLackingKeys(in events: [EventEnvelope]) async throws -> [PatientID]
+}

@@ -1,0 +1,42 @@
+import Foundation
+import EventModel
+import EventCrypto
+
+/// Who a peer is and what it holds: for each origin, the last event of its chain.
+public struct PeerSummary: Sendable, Equatable {
+    public var node: NodeID
+    public var site: String
+    public var heads: [NodeID: ChainHead]
+
+    public init(node: NodeID, site: String, heads: [NodeID: ChainHead]) {
+        self.node = node
+        self.site = site
+        self.heads = heads
+    }
+
+    /// The vector clock the heads imply.
+    public var clock: VectorClock { VectorClock(heads.mapValues(\.sequence)) }
+
+    public var json: JSONValue {
+        .object([
+            "node": .string(node.rawValue), "site": .string(site),
+            "heads": .object(Dictionary(uniqueKeysWithValues: heads.map {
+                ($0.key.rawValue, JSONValue.object(["sequence": .int($0.value.sequence), "hash": .string($0.value.hash.rawValue)]))
+            })),
+        ])
+    }
+
+    public init(json: JSONValue) throws(EnvelopeDecodingError) {
+        guard case .object(let m) = json, case .string(let nodeText)? = m["node"], let node = NodeID(nodeText),
+            case .string(let site)? = m["site"], case .object(let headMembers)? = m["heads"]
+        else { throw EnvelopeDecodingError(field: "summary", reason: "expected {node, site, heads}") }
+        var heads: [NodeID: ChainHead] = [:]
+        for (key, value) in headMembers {
+            guard let origin = NodeID(key), case .object(let head) = value, case .int(let sequence)? = head["sequence"], sequence >= 1,
+                case .string(let hashText)? = head["hash"], let hash = EventHash(hashText)
+            else { throw EnvelopeDecodingError(field: "heads.\(key)", reason: "expected {sequence: positive integer, hash: SHA-256 hex}") }
+            heads[origin] = ChainHead(sequence: sequence, hash: hash)
+        }
+        self.init(node: node, site: site, heads: heads)
+    }
+}
