@@ -208,6 +208,7 @@ let package = Package(
         // What every test target shares: temporary directories that clean up after themselves, a
         // seeded generator. Not a product: users never see it.
         .target(name: "MyologTestSupport", dependencies: ["EventModel", "EventLog", "ClinicalEvents", "ClinicalLog"], path: "Tests/MyologTestSupport"),
+        .testTarget(name: "EventModelTests", dependencies: ["EventModel", "EventCrypto", "MyologTestSupport"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventModel", "EventCrypto", "EventSync", "EventLog", "MyologTestSupport"]),
         .testTarget(name: "ClinicalEventsTests", dependencies: ["ClinicalEvents", "ClinicalLog", "EventModel", "EventCrypto", "EventSync", "EventLog", "MyologTestSupport"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["ClinicalFold", "Projections", "ClinicalReport", "ClinicalEvents", "ClinicalLog", "EventModel", "EventCrypto", "EventSync", "EventLog", "SyncHTTP", "MyologTestSupport", .product(name: "Crypto", package: "swift-crypto")]),

@@ -1,7 +1,6 @@
 import ClinicalEvents
 import EventLog
 import Foundation
-import GRDB
 import EventModel
 
 /// What a privacy officer looks for in the access log, found and shown with its evidence.
@@ -135,13 +134,12 @@ public struct AccessReview {
 
     /// Whether `user` wrote any clinical event about `patient` (an erasure is not care).
     private func wroteClinicalEvent(by user: String, about patient: PatientID) throws -> Bool {
-        try Bool.fetchOne(reader.database, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE patient = ? AND author = ? AND type <> ?)",
-                          arguments: [patient.rawValue, user, SystemEventType.patientErased]) ?? false
+        try reader.hasEvent(about: patient, by: user, otherThan: SystemEventType.patientErased)
     }
 
     private func erasureTime(of patient: PatientID) throws -> Timestamp? {
         guard let event = try reader.erasure(of: patient) else { return nil }
-        return try String.fetchOne(reader.database, sql: "SELECT recordedAt FROM events WHERE id = ?", arguments: [event.rawValue]).flatMap(Timestamp.init(rfc3339:))
+        return try reader.event(event)?.recordedAt
     }
 
     private func localTime(_ instant: Timestamp) -> (day: String, minutes: Int, text: String) {

@@ -1,7 +1,6 @@
 import ClinicalEvents
 import ClinicalFold
 import EventLog
-import GRDB
 import EventModel
 
 /// The auditor's views: every event of a patient, amended ones kept and marked; and the trail of
@@ -11,11 +10,6 @@ public struct AuditTrail {
 
     public init(_ reader: EventReader) { self.reader = reader }
 
-    /// Site names of the nodes this store knows.
-    func sites() throws -> [NodeID: String] {
-        Dictionary(uniqueKeysWithValues: try Row.fetchAll(reader.database, sql: "SELECT id, site FROM nodes").map { ($0["id"] as NodeID, $0["site"] as String) })
-    }
-
     /// The patient's events in causal order, each with what amended it (`timeline`).
     public func timeline(_ patient: PatientID, _ travel: TimeTravel = .now) throws -> [AuditLine] {
         try timeline(of: try reader.events(patient: patient), travel)
@@ -24,7 +18,7 @@ public struct AuditTrail {
     /// ``timeline(_:_:)`` of a patient's events already read (all of them, in any order).
     public func timeline(of patientEvents: [EventEnvelope], _ travel: TimeTravel = .now) throws -> [AuditLine] {
         let events = CausalOrder.sorted(patientEvents).filter(travel.includes)
-        let sites = try sites()
+        let sites = try reader.sites()
         var amendments: [EventID: [EventEnvelope]] = [:]
         for event in events {
             switch try ClinicalEvent.decode(event) {
@@ -43,12 +37,12 @@ public struct AuditTrail {
 
     /// ``history(of:)-(IDReference)`` of an event already resolved.
     public func history(of event: EventEnvelope) throws -> AuditLine {
-        guard let patient = event.patient else { return try line(event, amendedBy: [], sites: sites()) }
+        guard let patient = event.patient else { return try line(event, amendedBy: [], sites: reader.sites()) }
         var amendments: [EventEnvelope] = []
         for type in [EntryCorrected.eventType, EntryRetracted.eventType] {
             amendments += try reader.events(patient: patient, type: type, payloadMember: "target", equals: event.id.rawValue)
         }
-        return try line(event, amendedBy: CausalOrder.sorted(amendments), sites: sites())
+        return try line(event, amendedBy: CausalOrder.sorted(amendments), sites: reader.sites())
     }
 
     func line(_ event: EventEnvelope, amendedBy amendments: [EventEnvelope], sites: [NodeID: String]) throws -> AuditLine {

@@ -3,7 +3,6 @@ import ClinicalFold
 import ClinicalLog
 import EventLog
 import Foundation
-import GRDB
 import EventModel
 
 /// When each patient's record may be destroyed, under the clinic's retention policy.
@@ -82,15 +81,16 @@ public struct RetentionSchedule {
     /// Every readable patient's retention as of `day` (the clinic's calendar day), by patient id.
     public func entries(asOf day: CivilDate, timeZone: TimeZone = .current) throws -> [Entry] {
         let policy = try policy()
-        let rows = try Row.fetchAll(reader.database, sql: "SELECT patient, name, dateOfBirth, lastVisit FROM patient_summary ORDER BY patient")
-        return try rows.compactMap { row -> Entry? in
-            guard let patient = PatientID(row["patient"]), let dateOfBirth = CivilDate(iso: row["dateOfBirth"] ?? "") else { return nil }
+        let listings = try PatientViews(reader).patients().sorted { $0.patientId < $1.patientId }
+        return try listings.compactMap { listing -> Entry? in
+            let patient = listing.patientId
+            guard let dateOfBirth = CivilDate(iso: listing.dateOfBirth) else { return nil }
             guard let registration = try reader.events(patient: patient, types: [PatientRegistered.eventType]).first else { return nil }
             let registered = registration.occurredAt.civilDate(in: timeZone)
-            let lastService = (row["lastVisit"] as String?).flatMap(Timestamp.init(rfc3339:))?.civilDate(in: timeZone) ?? registered
+            let lastService = listing.lastVisit?.civilDate(in: timeZone) ?? registered
             let (retainUntil, because) = Self.retainUntil(policy: policy, dateOfBirth: dateOfBirth, registered: registered, lastService: lastService)
             let holds = try ClinicalSession.activeHolds(of: patient, in: reader).map(\.reason)
-            return Entry(patientId: patient, name: row["name"], dateOfBirth: dateOfBirth, lastService: lastService, retainUntil: retainUntil,
+            return Entry(patientId: patient, name: listing.name, dateOfBirth: dateOfBirth, lastService: lastService, retainUntil: retainUntil,
                          because: because, holds: holds, isDue: day >= retainUntil && holds.isEmpty)
         }
     }

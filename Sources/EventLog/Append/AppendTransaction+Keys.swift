@@ -3,7 +3,7 @@ import Foundation
 import EventModel
 import EventCrypto
 
-/// The SQLite store as a ``KeyLedger``: the key rules (``KeyRules.swift``) through its key ring.
+/// The SQLite store as a ``KeyLedger``: the key rules (``KeyLedger``, KeyLedger.swift) through its key ring.
 extension AppendTransaction: KeyLedger {
     public var keyRecipient: NodeIdentity { identity }
 

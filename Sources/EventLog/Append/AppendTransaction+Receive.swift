@@ -3,7 +3,7 @@ import GRDB
 import EventModel
 import EventSync
 
-/// The SQLite store as a ``ReceiveLedger``: the receive rules (``ReceiveRules.swift``) read and
+/// The SQLite store as a ``ReceiveLedger``: the receive rules (ReceiveLedger.swift) read and
 /// write its tables through these, inside the transaction's `BEGIN IMMEDIATE`.
 extension AppendTransaction: ReceiveLedger {
     public func storedEvent(_ id: EventID) throws -> EventEnvelope? { try event(id) }
@@ -58,8 +58,8 @@ extension AppendTransaction: ReceiveLedger {
         }
         clockState = clockState.merged(with: event.clock)
         lamport = max(lamport, event.lamport)
-        // Opened (where the key is held) for the views this transaction updates.
-        written.append(try keys.opened(event))
+        // Sealed as stored: opened once, for the views, when the transaction ends (EventStore.write).
+        written.append(event)
     }
 
     /// Applies the events of `origin` that wait in `held_events` and now follow its head without

@@ -103,6 +103,12 @@ public class EventReader {
         return ids
     }
 
+    /// Whether `author` wrote any event about `patient` of a type other than `type`.
+    public func hasEvent(about patient: PatientID, by author: String, otherThan type: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE patient = ? AND author = ? AND type <> ?)",
+                          arguments: [patient.rawValue, author, type]) ?? false
+    }
+
     /// The events of one patient, in log order, optionally of the given types only.
     public func events(patient: PatientID, types: Set<String>? = nil) throws -> [EventEnvelope] {
         var result: [EventEnvelope] = []

@@ -115,70 +115,105 @@ public final class EventStore: Sendable {
     }
 
     /// Runs `body` in one write transaction: everything it appends commits together, or nothing does.
+    ///
+    /// Inside the transaction (``transact(_:in:)``): the own-chain check, `body`, the erasure
+    /// acknowledgements, the head's signature, the views. After the commit (``afterCommit(_:)``):
+    /// what may lag the database but never lead it — the verified head remembered, the WAL
+    /// checkpoint after an erasure, `node.head`, `trust.head`.
     @discardableResult
     public func write<T>(_ body: (AppendTransaction) throws -> T) throws -> T {
         guard !isReadOnly else { throw EventLogError.readOnlyStore(path: directory.path) }
-        var result: T?
-        var movedHead: SignedHead?
-        var record: SignedHead.Record?
-        var verifiedHead: ChainHead?
-        var erased = false
-        var trustRecorded: TrustHead.Link?
-        let me = identity.nodeID
-        let known = verifiedLocalChain.withLock { $0 }
+        var committed: Committed<T>?
         try inImmediateTransaction { db in
-            let transaction = try AppendTransaction(db: db, identity: identity, wallClock: wallClock, trustKeeper: trustKeeper)
-            // Never extend — and so never sign on top of — a chain this node did not sign. A chain
-            // merely behind its signed head (a restored backup) may still receive its own missing
-            // events back from a peer, under its signature; it appends nothing of its own.
-            record = try SignedHead.read(in: directory, publicKey: identity.publicKey.rawRepresentation, verified: known.record)
-            let recorded = record?.head
-            if let problem = try transaction.localChainProblem(of: me, publicKey: identity.publicKey.rawRepresentation, recorded: recorded, known: known.head) {
-                guard case .localChainBehind = problem else { throw problem }
-                transaction.refuseLocalAppends(problem)
-            }
-            result = try body(transaction)
-            try transaction.acknowledgeErasures()
-            // Every commit ends on a signed event: the signature covers the whole chain before it.
-            _ = try transaction.signLocalHead()
-            if !transaction.written.isEmpty || !transaction.keysReceived.isEmpty {
-                let context = ProjectionTransaction(reader: transaction)
-                // Opened now: keys received after the events in this transaction open them too.
-                let written = try transaction.written.map(transaction.keys.opened)
-                for projection in projections {
-                    if !written.isEmpty { try projection.apply(written, in: context) }
-                    // Patients among the events just applied were folded with their keys already;
-                    // the others' earlier, unreadable events are folded again now.
-                    let applied = Set(written.compactMap(\.patient))
-                    let earlier = transaction.keysReceived.filter { !applied.contains($0) }
-                    if !earlier.isEmpty { try projection.refold(earlier, in: context) }
-                }
-            }
-            erased = transaction.written.contains { SystemEventType.erasing.contains($0.type) }
-            if erased { try markErasureCheckpointPending() }
-            trustRecorded = transaction.trustRecorded
-            let signed = try transaction.signedHead(of: me)
-            // The head moved if this transaction stored an event of this node (appended or
-            // received back); the record is never moved backwards (a chain behind it).
-            if let signed, transaction.written.contains(where: { $0.origin == me }), signed.sequence > recorded?.sequence ?? 0 { movedHead = signed }
-            verifiedHead = signed.map { ChainHead(sequence: $0.sequence, hash: $0.hash) }
+            committed = try transact(body, in: db)
             return .commit
         }
+        return afterCommit(committed!)
+    }
+
+    /// What a committed write leaves for the steps after its commit.
+    private struct Committed<T> {
+        var result: T
+        /// `node.head` as read before the write, and the head to record in it, if the write moved it.
+        var record: SignedHead.Record?
+        var movedHead: SignedHead?
+        /// This node's signed head once committed: verified, so the next write need not verify it again.
+        var verifiedHead: ChainHead?
+        var erased: Bool
+        var trustRecorded: TrustHead.Link?
+    }
+
+    /// The transaction's part of ``write(_:)``.
+    private func transact<T>(_ body: (AppendTransaction) throws -> T, in db: Database) throws -> Committed<T> {
+        let me = identity.nodeID
+        let transaction = try AppendTransaction(db: db, identity: identity, wallClock: wallClock, trustKeeper: trustKeeper)
+        let record = try checkOwnChain(in: transaction)
+        let result = try body(transaction)
+        try transaction.acknowledgeErasures()
+        // Every commit ends on a signed event: the signature covers the whole chain before it.
+        _ = try transaction.signLocalHead()
+        try foldViews(of: transaction)
+        let erased = transaction.written.contains { SystemEventType.erasing.contains($0.type) }
+        if erased { try markErasureCheckpointPending() }
+        let signed = try transaction.signedHead(of: me)
+        // The head moved if this transaction stored an event of this node (appended or received
+        // back); the record is never moved backwards (a chain behind it).
+        let moved = signed.flatMap { signed in
+            transaction.written.contains(where: { $0.origin == me }) && signed.sequence > record?.head.sequence ?? 0 ? signed : nil
+        }
+        return Committed(result: result, record: record, movedHead: moved, verifiedHead: signed.map { ChainHead(sequence: $0.sequence, hash: $0.hash) },
+                         erased: erased, trustRecorded: transaction.trustRecorded)
+    }
+
+    /// Never extend — and so never sign on top of — a chain this node did not sign. A chain
+    /// merely behind its signed head (a restored backup) may still receive its own missing
+    /// events back from a peer, under its signature; it appends nothing of its own. Returns
+    /// `node.head` as read.
+    private func checkOwnChain(in transaction: AppendTransaction) throws -> SignedHead.Record? {
+        let known = verifiedLocalChain.withLock { $0 }
+        let record = try SignedHead.read(in: directory, publicKey: identity.publicKey.rawRepresentation, verified: known.record)
+        if let problem = try transaction.localChainProblem(of: identity.nodeID, publicKey: identity.publicKey.rawRepresentation,
+                                                           recorded: record?.head, known: known.head) {
+            guard case .localChainBehind = problem else { throw problem }
+            transaction.refuseLocalAppends(problem)
+        }
+        return record
+    }
+
+    /// Brings every view up to the transaction's events, opened now — once each, with the keys
+    /// the transaction holds at its end, so keys received after the events open them too — and
+    /// folds again the patients whose keys arrived for events stored earlier.
+    private func foldViews(of transaction: AppendTransaction) throws {
+        guard !transaction.written.isEmpty || !transaction.keysReceived.isEmpty else { return }
+        let context = ProjectionTransaction(reader: transaction)
+        let written = try transaction.written.map(transaction.keys.opened)
+        for projection in projections {
+            if !written.isEmpty { try projection.apply(written, in: context) }
+            // Patients among the events just applied were folded with their keys already;
+            // the others' earlier, unreadable events are folded again now.
+            let applied = Set(written.compactMap(\.patient))
+            let earlier = transaction.keysReceived.filter { !applied.contains($0) }
+            if !earlier.isEmpty { try projection.refold(earlier, in: context) }
+        }
+    }
+
+    /// The steps after a commit of ``write(_:)``.
+    private func afterCommit<T>(_ committed: Committed<T>) -> T {
         // Checked or signed by this process, committed: the next write need not verify them again.
-        verifiedLocalChain.withLock { $0 = (verifiedHead, record) }
+        verifiedLocalChain.withLock { $0 = (committed.verifiedHead, committed.record) }
         // An erasure committed (or an earlier one's checkpoint is pending): move every page out
         // of the WAL and truncate it, so the deleted rows' old pages (secure_delete zeroed the new
         // ones) do not linger in the -wal file. See EventStore+ErasureCheckpoint.swift.
-        if erased || erasedTextMayRemain { completeErasureCheckpoint() }
+        if committed.erased || erasedTextMayRemain { completeErasureCheckpoint() }
         // After the commit, so the record never names an event the database lacks. If this fails
         // (disk full), the record lags — still consistent — and the next write that moves the head
         // writes it again.
-        if let movedHead { recordSignedHead(movedHead, slot: record?.nextSlot ?? 0) }
+        if let movedHead = committed.movedHead { recordSignedHead(movedHead, slot: committed.record?.nextSlot ?? 0) }
         // Likewise after the commit: `trust.head` may lag the trust list (then the change it names
         // is still there), never lead it. If this fails, the newest changes are not yet protected
         // against deletion; the next trust change records them.
-        if let trustRecorded { try? TrustHead(signedBy: identity, head: trustRecorded).write(in: directory) }
-        return result!
+        if let trustRecorded = committed.trustRecorded { try? TrustHead(signedBy: identity, head: trustRecorded).write(in: directory) }
+        return committed.result
     }
 
     /// The local head and `node.head` bytes this process last verified or signed itself.

@@ -1,4 +1,3 @@
-@testable import EventLog
 @testable import EventModel
 @testable import EventCrypto
 import Foundation
