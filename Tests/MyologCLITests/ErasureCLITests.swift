@@ -152,7 +152,7 @@ struct ErasureCLITests {
         // A records what it disclosed during the sync; the second sync carries that record too.
         _ = try run(["--store", c, "sync", a])
         _ = try run(["--store", c, "sync", a])
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: a + "/myolog.sqlite" + suffix) }
+        for file in ["", "-wal", "-shm"].map({ a + "/myolog.sqlite" + $0 }) where FileManager.default.fileExists(atPath: file) { try FileManager.default.removeItem(atPath: file) }
         try FileManager.default.copyItem(atPath: backup, toPath: a + "/myolog.sqlite")
         // C erases; A gets its own events back and the erasure in one transaction, behind its head.
         _ = try run(["--store", c, "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "Written request 2026-116"])
