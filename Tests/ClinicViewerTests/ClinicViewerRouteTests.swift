@@ -17,7 +17,7 @@ import Testing
 /// it) served by HummingbirdTesting's live framework on a port of its choosing. Each request goes
 /// on a connection of its own so that it can name any `Host`. The CLI tests stay the end-to-end
 /// check with a real browser; these say, in a second, what each route answers.
-@Suite("ClinicViewer routes, in process")
+@Suite("ClinicViewer routes, in process", .serialized)
 struct ClinicViewerRouteTests {
     let scratch = TemporaryDirectory("viewer")
 
@@ -51,7 +51,15 @@ struct ClinicViewerRouteTests {
             var headers: HTTPFields = [:]
             if signedIn { headers[.cookie] = cookie }
             let request = TestClient.Request(path, method: .get, authority: host, headers: headers)
-            return try await TestClient.withClient(host: "localhost", port: port) { client in try await client.execute(request) }
+            return try await Self.send(request, port: port)
+        }
+
+        /// One request on a connection of its own. The timeout is generous: the whole suite runs
+        /// in parallel on a small machine, and a stall there is no finding about the viewer.
+        static func send(_ request: TestClient.Request, port: Int) async throws -> TestClient.Response {
+            try await TestClient.withClient(host: "localhost", port: port, configuration: .init(timeout: .seconds(120))) { client in
+                try await client.execute(request)
+            }
         }
 
         func get(_ path: String, signedIn: Bool = true) async throws -> TestClient.Response {
@@ -91,9 +99,7 @@ struct ClinicViewerRouteTests {
             #expect(anonymous.status == .unauthorized)
             #expect(Self.text(anonymous).contains("Open the address myolog ui printed") && !Self.text(anonymous).contains("Smith"), "\(Self.text(anonymous))")
             let wrong: HTTPFields = [.cookie: "myolog_ui=" + ViewerToken().secret]
-            let forged = try await TestClient.withClient(host: "localhost", port: served.port) { client in
-                try await client.execute(.init("/", method: .get, authority: served.host, headers: wrong))
-            }
+            let forged = try await Served.send(.init("/", method: .get, authority: served.host, headers: wrong), port: served.port)
             #expect(forged.status == .unauthorized && !Self.text(forged).contains("Smith"))
             let wrongToken = try await served.get("/?token=" + ViewerToken().secret, signedIn: false)
             #expect(wrongToken.status == .unauthorized)
