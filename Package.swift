@@ -228,5 +228,14 @@ let package = Package(
             name: "MyologCLITests",
             dependencies: ["myolog", "EventModel", "EventCrypto", "EventSync", "EventLog", "ClinicalEvents", "ClinicalFold", "Projections", "FHIRExport", "ChainHub", "MyologTestSupport"]
         ),
+        .testTarget(
+            name: "ClinicViewerTests",
+            dependencies: [
+                "ClinicViewer", "AccessAudit", "Projections", "ClinicalEvents", "ClinicalLog", "EventModel", "EventLog", "MyologTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
     ]
 )

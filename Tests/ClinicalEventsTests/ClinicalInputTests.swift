@@ -26,9 +26,17 @@ struct ClinicalInputTests {
     }
 
     @Test("history dates may be partial but not in the future", arguments: [("2015", true), ("2015-06", true), ("2015-06-31", false), ("2026-04", false), ("2027", false), ("15", false), ("2015-6", false)])
-    func historyDates(value: String, accepted: Bool) {
-        let result = try? input.historyDate(HistoryDate(value))
-        #expect((result != nil) == accepted, "\(value)")
+    func historyDates(value: String, accepted: Bool) throws {
+        guard !accepted else {
+            #expect(try input.historyDate(HistoryDate(value)) == value)
+            return
+        }
+        // Refused as this date, not for some other reason.
+        guard let refusal = #expect(throws: EventLogError.self, "\(value)", performing: { try input.historyDate(HistoryDate(value)) }) else { return }  // recorded
+        guard case .invalidField(field: "date", value: value, accepted: _) = refusal else {
+            Issue.record("\(value): refused with \(refusal), not as an invalid date")
+            return
+        }
     }
 
     @Test("occurredAt: a date or instant, never in the future")

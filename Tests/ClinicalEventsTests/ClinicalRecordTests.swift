@@ -25,7 +25,7 @@ struct ClinicalRecordTests {
             #expect(tp.readablePayload == #"{"muscle":"upper-trapezius","referral":"head","side":"right","status":"active","visit":"\#(visit.id)"}"#)
             try s.endVisit(try IDReference(p), author: "alex")
             let later = try s.recordPain(try IDReference(p), score: 3, region: "neck", author: "alex")
-            guard case .painScoreRecorded(let unlinked)? = try ClinicalEvent.decode(later) else { return }
+            guard case .painScoreRecorded(let unlinked)? = try ClinicalEvent.decode(later) else { Issue.record("not a pain score"); return }
             #expect(unlinked.visit == nil)
             #expect(unlinked.context == "unspecified")
         }
@@ -142,7 +142,7 @@ struct ClinicalRecordTests {
         }
         #expect(try f.logBytes() == registered)
         let update = try f.record.write { try $0.updatePatient(try IDReference(String(p.prefix(8))), changes: ["phone": "0400 555 000", "email": ""], author: "jo") }
-        guard case .patientDetailsChanged(let changed)? = try ClinicalEvent.decode(update) else { return }
+        guard case .patientDetailsChanged(let changed)? = try ClinicalEvent.decode(update) else { Issue.record("not a details change"); return }
         let expected: [String: String?] = ["phone": "0400 555 000", "email": nil]
         #expect(changed.changes == expected)
         #expect(update.readablePayload == #"{"email":null,"phone":"0400 555 000"}"#)

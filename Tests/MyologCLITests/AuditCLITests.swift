@@ -242,7 +242,7 @@ struct AuditCLITests {
         let source = scratch.path("source"), disk = scratch.path("disk")
         _ = try run(["demo", "tour", "--store", source])
         #expect(try MyologProcess.run(["sqlite3", source + "/myolog.sqlite", "PRAGMA wal_checkpoint(TRUNCATE)"], executable: URL(fileURLWithPath: "/usr/bin/env")).status == 0)
-        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: source + "/myolog.sqlite" + suffix) }
+        for file in ["-wal", "-shm"].map({ source + "/myolog.sqlite" + $0 }) where FileManager.default.fileExists(atPath: file) { try FileManager.default.removeItem(atPath: file) }
         let patient = try #require(try DatabaseQueue(path: source + "/myolog.sqlite").read { try String.fetchOne($0, sql: "SELECT patient FROM patient_summary") })
         // A small filesystem of its own (the suite runs as root, as CI does).
         try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)

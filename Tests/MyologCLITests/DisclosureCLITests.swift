@@ -39,19 +39,32 @@ struct DisclosureCLITests {
         return patients
     }
 
-    /// Ten seeded kill points, spread over the sync's length.
+    /// Ten seeded kill points, spread over the sync's length: fractions of what it brings.
     static let killPoints: [Double] = {
         var generator = SeededGenerator(seed: 29)
         return (0..<10).map { _ in Double.random(in: 0.05...0.9, using: &generator) }
     }()
 
+    /// Events and patients' keys: what a sync brings, counted alike.
+    static let held = "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM patient_keys)"
+
+    /// Kills `myolog arguments`, a sync from `sender` into `receiver`, once the receiver holds
+    /// `fraction` of what the sender has: a point of observed progress, not a time.
+    func killed(_ arguments: [String], from sender: String, into receiver: String, at fraction: Double) throws {
+        let start = try MyologProcess.count(receiver, Self.held), coming = try MyologProcess.count(sender, Self.held)
+        let point = start + Int(fraction * Double(coming))
+        let killed = try MyologProcess.killed(arguments, once: { try MyologProcess.count(receiver, Self.held) >= point })
+        #expect(killed, "the sync ended before it was killed at \(fraction) of its length")
+        #expect(try MyologProcess.count(receiver, Self.held) >= point, "killed before \(fraction) of the sync had arrived")
+    }
+
     @Test("a path sync killed with SIGKILL at 10 seeded instants: every patient readable at the receiver is named in a disclosure at the sender", arguments: killPoints)
-    func pathSyncKilled(_ delay: Double) throws {
+    func pathSyncKilled(_ fraction: Double) throws {
         let (sender, receiver, senderNode, receiverNode) = try sites()
-        try MyologProcess.killed(["--store", receiver, "sync", sender, "--batch-size", "40"], after: delay)
+        try killed(["--store", receiver, "sync", sender, "--batch-size", "40"], from: sender, into: receiver, at: fraction)
         let readableNow = try readable(receiver)
         let recorded = try disclosed(by: sender, to: receiverNode)
-        #expect(readableNow.isSubset(of: recorded), "killed after \(delay) s: \(readableNow.subtracting(recorded).count) of \(readableNow.count) readable patients not recorded")
+        #expect(readableNow.isSubset(of: recorded), "killed at \(fraction) of the sync: \(readableNow.subtracting(recorded).count) of \(readableNow.count) readable patients not recorded")
         // And the other way: nothing the receiver sent went unrecorded (it held no patient).
         #expect(try disclosed(by: receiver, to: senderNode).isEmpty)
         // A completed run afterwards: everything readable, everything recorded.
@@ -61,14 +74,14 @@ struct DisclosureCLITests {
     }
 
     @Test("an HTTPS sync whose client is killed at 10 seeded instants: every patient readable at the client is named in a disclosure at the server", arguments: killPoints)
-    func httpsSyncKilled(_ delay: Double) throws {
+    func httpsSyncKilled(_ fraction: Double) throws {
         let (sender, receiver, _, receiverNode) = try sites()
         let server = try HTTPSyncCLITests.Server(store: sender, scratch: scratch, name: "serve")
         defer { _ = server.stop() }
-        try MyologProcess.killed(["--store", receiver, "sync", server.url, "--batch-size", "40"], after: delay)
+        try killed(["--store", receiver, "sync", server.url, "--batch-size", "40"], from: sender, into: receiver, at: fraction)
         let readableNow = try readable(receiver)
         let recorded = try disclosed(by: sender, to: receiverNode)
-        #expect(readableNow.isSubset(of: recorded), "killed after \(delay) s: \(readableNow.subtracting(recorded).count) of \(readableNow.count) readable patients not recorded")
+        #expect(readableNow.isSubset(of: recorded), "killed at \(fraction) of the sync: \(readableNow.subtracting(recorded).count) of \(readableNow.count) readable patients not recorded")
     }
 
     @Test("a trusted client that fetches events and keys with curl and never calls sync-ended: the server recorded the disclosure before it answered")

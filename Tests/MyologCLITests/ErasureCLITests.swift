@@ -66,10 +66,15 @@ struct ErasureCLITests {
         reader.arguments = ["sqlite3", store + "/myolog.sqlite"]
         let input = Pipe()
         reader.standardInput = input
-        reader.standardOutput = FileHandle.nullDevice
+        let answer = scratch.path("reader.out")
+        FileManager.default.createFile(atPath: answer, contents: nil)
+        reader.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: answer))
         try reader.run()
         input.fileHandleForWriting.write(Data("BEGIN;\nSELECT count(*) FROM patient_summary;\n".utf8))
-        Thread.sleep(forTimeInterval: 0.5)
+        // The snapshot is held once the reader has answered (not after a guessed time).
+        let deadline = Date().addingTimeInterval(30)
+        while try String(contentsOfFile: answer, encoding: .utf8).isEmpty, reader.isRunning, Date() < deadline { usleep(1_000) }
+        #expect(try String(contentsOfFile: answer, encoding: .utf8) == "1\n", "the reader did not answer: no snapshot is held")
         let erase = try MyologProcess.run(["--store", store, "--as", "po", "erase", patient, "--basis", "request", "--reason", "written request"])
         #expect(erase.status != 0 && erase.stderr.contains("erased text may remain") && erase.stderr.split(separator: "\n").count == 1, "\(erase.stderr)")
         #expect(FileManager.default.fileExists(atPath: store + "/erasure-checkpoint.pending"))
@@ -153,7 +158,7 @@ struct ErasureCLITests {
         // A records what it disclosed during the sync; the second sync carries that record too.
         _ = try run(["--store", c, "sync", a])
         _ = try run(["--store", c, "sync", a])
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: a + "/myolog.sqlite" + suffix) }
+        for file in ["", "-wal", "-shm"].map({ a + "/myolog.sqlite" + $0 }) where FileManager.default.fileExists(atPath: file) { try FileManager.default.removeItem(atPath: file) }
         try FileManager.default.copyItem(atPath: backup, toPath: a + "/myolog.sqlite")
         // C erases; A gets its own events back and the erasure in one transaction, behind its head.
         _ = try run(["--store", c, "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "Written request 2026-116"])
@@ -334,8 +339,15 @@ struct ErasureCLITests {
         let patient = try mia(a)
         var rng = SeededGenerator(seed: UInt64(seed))
         if seed % 2 == 0 {
-            try MyologProcess.killed(["--store", a, "--as", "po", "erase", patient, "--basis", "request", "--reason", "asked"], after: Double(UInt32(rng.next() % 60_000)) / 1_000_000)
+            // Killed 0–5 ms (seeded) after the erase is seen writing: its checkpoint marker is made
+            // inside the transaction, before the commit. Seen done already is under way too.
+            let marker = a + "/" + EventStore.erasureCheckpointFileName
+            #expect(!FileManager.default.fileExists(atPath: marker))
+            try MyologProcess.killed(["--store", a, "--as", "po", "erase", patient, "--basis", "request", "--reason", "asked"],
+                                     once: { try FileManager.default.fileExists(atPath: marker) || erasureState(a, patient).erased },
+                                     after: Double(rng.next() % 5_000) / 1_000_000)
             let state = try erasureState(a, patient)
+            #expect(state.erased || FileManager.default.fileExists(atPath: marker), "seed \(seed): killed before the erase began writing")
             #expect(state.integrity == "ok")
             #expect(state.erased ? (!state.key && !state.view) : (state.key && state.view), "seed \(seed): \(state)")
         } else {
@@ -344,7 +356,13 @@ struct ErasureCLITests {
             _ = try run(["--store", b, "sync", a])
             _ = try run(["--store", a, "--as", "po", "erase", patient, "--basis", "request", "--reason", "asked"])
             _ = try run(["--store", a, "demo", "generate", "--patients", "60", "--events-per-patient", "50", "--seed", "3"])
-            try MyologProcess.killed(["--store", b, "sync", a, "--batch-size", "20"], after: Double(100_000 + UInt32(rng.next() % 400_000)) / 1_000_000)
+            // Killed once b holds 1 to 200 (seeded) more events: early in the sync, where the
+            // erasure travels (a's log holds it before the 3,000 generated events).
+            let start = try MyologProcess.count(b, "SELECT count(*) FROM events"), point = 1 + Int(rng.next() % 200)
+            let killed = try MyologProcess.killed(["--store", b, "sync", a, "--batch-size", "20"],
+                                                  once: { try MyologProcess.count(b, "SELECT count(*) FROM events") >= start + point })
+            #expect(killed, "seed \(seed): the sync ended before it was killed")
+            #expect(try MyologProcess.count(b, "SELECT count(*) FROM events") >= start + point, "seed \(seed): killed before the sync began")
             let state = try erasureState(b, patient)
             #expect(state.integrity == "ok")
             #expect(state.erased ? (!state.key && !state.view) : (state.key && state.view), "seed \(seed): \(state)")

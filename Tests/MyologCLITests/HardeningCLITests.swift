@@ -12,8 +12,8 @@ struct HardeningCLITests {
     let scratch = TemporaryDirectory("cli")
 
     /// Every file of a store directory, byte for byte.
-    func contents(_ directory: String) -> [String: Data] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    func contents(_ directory: String) throws -> [String: Data] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
         return Dictionary(uniqueKeysWithValues: names.map { ($0, FileManager.default.contents(atPath: directory + "/" + $0) ?? Data()) })
     }
 
@@ -39,7 +39,7 @@ struct HardeningCLITests {
     func damagedDatabase(_ damage: Damage) throws {
         let store = try demoStore("store")
         let database = store + "/myolog.sqlite"
-        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        for file in ["-wal", "-shm"].map({ database + $0 }) where FileManager.default.fileExists(atPath: file) { try FileManager.default.removeItem(atPath: file) }
         switch damage {
         case .truncated: try FileHandle(forWritingTo: URL(fileURLWithPath: database)).truncate(atOffset: 12_288)
         case .garbage: try Data((0..<65_536).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }).write(to: URL(fileURLWithPath: database))
@@ -49,7 +49,7 @@ struct HardeningCLITests {
             #expect(try MyologProcess.run(["sqlite3", database, "CREATE TABLE invoices (id INTEGER PRIMARY KEY)"], executable: URL(fileURLWithPath: "/usr/bin/env")).status == 0)
         case .databaseDeleted: try FileManager.default.removeItem(atPath: database)
         }
-        let before = contents(store)
+        let before = try contents(store)
         for arguments in [["patients"], ["verify"], ["--as", "alex", "patient", "register", "--name", "Zoe Park", "--dob", "1990-01-01"]] {
             let result = try MyologProcess.run(["--store", store] + arguments)
             #expect(result.status == 1, "\(damage) \(arguments): \(result.stdout)")
@@ -57,7 +57,7 @@ struct HardeningCLITests {
             #expect(lines.count == 1, "\(damage) \(arguments): \(result.stderr)")
             let expected = damage == .databaseDeleted ? "myolog.sqlite is missing beside node.key" : "is not a Myolog store or is damaged"
             #expect(result.stderr.contains(expected) && !result.stderr.contains("PRAGMA") && !result.stderr.contains("myolog init"), "\(damage): \(result.stderr)")
-            #expect(contents(store) == before, "\(damage) \(arguments): the store's files changed")
+            #expect(try contents(store) == before, "\(damage) \(arguments): the store's files changed")
         }
     }
 
@@ -77,7 +77,7 @@ struct HardeningCLITests {
         let store = try demoStore("store")
         let patient = try firstPatient(store)
         try FileManager.default.removeItem(atPath: store + "/node.key")
-        let before = contents(store)
+        let before = try contents(store)
         let read = try MyologProcess.run(["--store", store, "show", patient])
         #expect(read.status == 1 && read.stdout.isEmpty && read.stderr.contains("audit: this access could not be recorded, so nothing is shown")
                 && read.stderr.contains("node.key is missing") && read.stderr.split(separator: "\n").count == 1, "\(read.stderr)")
@@ -86,7 +86,7 @@ struct HardeningCLITests {
         let write = try MyologProcess.run(["--store", store, "--as", "alex", "record", "pain", patient, "--score", "3", "--region", "neck"])
         #expect(write.status == 1 && write.stderr.contains("node.key is missing") && write.stderr.contains("re-enrols as a new node"), "\(write.stderr)")
         #expect(write.stderr.split(separator: "\n").count == 1)
-        #expect(contents(store).filter { !$0.key.hasSuffix("-shm") } == before.filter { !$0.key.hasSuffix("-shm") })
+        #expect(try contents(store).filter { !$0.key.hasSuffix("-shm") } == before.filter { !$0.key.hasSuffix("-shm") })
     }
 
     @Test("a read-only copy (another user's backup, no write permission): verify works; reads fail closed and writes are refused")
@@ -95,7 +95,7 @@ struct HardeningCLITests {
         let patient = try firstPatient(store)
         let backup = scratch.path("backup")
         try FileManager.default.copyItem(atPath: store, toPath: backup)
-        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: backup + "/myolog.sqlite" + suffix) }
+        for file in ["-wal", "-shm"].map({ backup + "/myolog.sqlite" + $0 }) where FileManager.default.fileExists(atPath: file) { try FileManager.default.removeItem(atPath: file) }
         // As root, permissions do not bind: run as `nobody`, who owns the copy read-only.
         var prefix: [String] = []
         if getuid() == 0 {
@@ -108,7 +108,7 @@ struct HardeningCLITests {
         for file in ["myolog.sqlite", "node.key", "node.head"] { chmod(backup + "/" + file, 0o400) }
         chmod(backup, 0o500)
         defer { chmod(backup, 0o700) }
-        let before = contents(backup)
+        let before = try contents(backup)
         func run(_ arguments: [String]) throws -> MyologProcess.Result {
             prefix.isEmpty ? try MyologProcess.run(arguments) : try MyologProcess.run(prefix + arguments, executable: URL(fileURLWithPath: "/usr/bin/env"))
         }
@@ -123,7 +123,7 @@ struct HardeningCLITests {
         }
         let write = try run(["--store", backup, "--as", "alex", "record", "pain", patient, "--score", "3", "--region", "neck"])
         #expect(write.status == 1 && write.stderr.contains("is read-only here"), "\(write.stderr)")
-        #expect(contents(backup) == before)
+        #expect(try contents(backup) == before)
     }
 
     @Test("--out never replaces a device, a directory or a link, an existing file only with --force; the write is atomic")
@@ -176,7 +176,7 @@ struct HardeningCLITests {
         let inner = scratch.path("inner")
         try FileManager.default.createDirectory(atPath: store + "/sub", withIntermediateDirectories: false)
         try FileManager.default.createSymbolicLink(atPath: inner, withDestinationPath: store + "/sub")
-        let before = contents(store)
+        let before = try contents(store)
         for command in attempts + [["bundle", "export", "--out", inner + "/../leak.myolog"], ["report", patient, "--out", inner + "/../leak.html"]] {
             let result = try MyologProcess.run(["--store", store] + command)
             #expect(result.status != 0 && result.stderr.contains("out:") && result.stderr.contains("is a store"), "\(command): \(result.stderr)")
@@ -184,7 +184,7 @@ struct HardeningCLITests {
         }
         // Reads record accesses, so the database may grow; but no file was replaced or added,
         // and the key and the signed head are byte for byte what they were.
-        let after = contents(store)
+        let after = try contents(store)
         #expect(Set(after.keys).subtracting(["myolog.sqlite-wal", "myolog.sqlite-shm"]) == Set(before.keys).subtracting(["myolog.sqlite-wal", "myolog.sqlite-shm"]))
         #expect(after["node.key"] == before["node.key"])
         #expect(try MyologProcess.run(["--store", store, "verify"]).status == 0)
@@ -254,14 +254,14 @@ struct HardeningCLITests {
     ])
     func hiddenCharacters(_ field: String, _ value: String) throws {
         let store = try demoStore("store")
-        let before = contents(store)
+        let before = try contents(store)
         let author = field == "author" ? value : "alex", name = field == "name" ? value : "Zoe Park"
         let result = try MyologProcess.run(["--store", store, "--as", author, "patient", "register", "--name", name, "--dob", "1990-01-01"])
         #expect(result.status != 0)
         #expect(result.stderr.hasPrefix("myolog: error: \(field):"), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.utf8.count < 400, "\(result.stderr)")
         #expect(!result.stderr.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" || $0 == "\u{200B}" || $0 == "\u{2066}" })
-        #expect(contents(store) == before)
+        #expect(try contents(store) == before)
         // Scripts that need joiners inside words keep them.
         #expect(try MyologProcess.run(["--store", store, "--as", "alex", "patient", "register", "--name", "می\u{200C}خواهم", "--dob", "1990-01-01"]).status == 0)
     }
@@ -269,7 +269,7 @@ struct HardeningCLITests {
     @Test("query is bounded: an endless recursive CTE, a gigabyte string and a huge result are stopped in one line, the store unchanged")
     func queryLimits() throws {
         let store = try demoStore("store")
-        let before = contents(store)
+        let before = try contents(store)
         let cases: [([String], String)] = [
             (["query", "--timeout", "1", "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT count(*) FROM r"], "ran longer than 1.0 s"),
             (["query", "SELECT zeroblob(1000000000)"], "larger than 16 MiB"),
@@ -285,7 +285,7 @@ struct HardeningCLITests {
         }
         // Opening may leave an empty -wal beside the database: no data.
         func data(_ files: [String: Data]) -> [String: Data] { files.filter { !$0.key.hasSuffix("-shm") && !($0.key.hasSuffix("-wal") && $0.value.isEmpty) } }
-        #expect(data(contents(store)) == data(before))
+        #expect(try data(contents(store)) == data(before))
     }
 
     @Test("event ids: the last 12 characters find one event; a time prefix shared by many says how many matched")

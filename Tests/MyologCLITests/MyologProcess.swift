@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import EventModel
+import GRDB
 
 /// Runs the built `myolog` binary as a child process, as a script or a person would.
 struct MyologProcess {
@@ -69,9 +70,15 @@ struct MyologProcess {
         }
     }
 
-    /// Starts `myolog arguments` and kills it with SIGKILL after `delay` seconds, or lets it end
-    /// sooner: a crash at a seeded instant.
-    static func killed(_ arguments: [String], after delay: Double) throws {
+    /// Starts `myolog arguments`, polls `progress` until it says the work is under way, waits
+    /// `delay` seconds more (a seeded instant inside the work), then kills the process with
+    /// SIGKILL. Returns whether the kill landed (false: the process had already ended). A delay
+    /// counted from the launch instead would fall before the work began on a slow machine and
+    /// after it ended on a fast one, and the test would prove nothing without saying so.
+    ///
+    /// Throws when the process ends before `progress` is seen, or `deadline` seconds pass.
+    @discardableResult
+    static func killed(_ arguments: [String], once progress: () throws -> Bool, after delay: Double = 0, deadline: Double = 120) throws -> Bool {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -79,10 +86,33 @@ struct MyologProcess {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(delay)
-        while process.isRunning, Date() < deadline { usleep(1_000) }
+        let giveUp = Date().addingTimeInterval(deadline)
+        var underWay = false
+        while !underWay, process.isRunning, Date() < giveUp {
+            underWay = try progress()
+            if !underWay { usleep(500) }
+        }
+        if !underWay, !process.isRunning { underWay = try progress() }  // it may have got there and ended between two looks
+        guard underWay else {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey:
+                "myolog \(arguments.joined(separator: " ")): its work was never seen under way (status \(process.terminationStatus), within \(deadline) s)"])
+        }
+        let until = Date().addingTimeInterval(delay)
+        while process.isRunning, Date() < until { usleep(200) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+        return process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
+    }
+
+    /// A count `sql` reads from the store at `store` while another process may be writing it: a
+    /// fresh read-only connection each time, waiting out a lock rather than failing on it.
+    static func count(_ store: String, _ sql: String) throws -> Int {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        return try DatabaseQueue(path: store + "/myolog.sqlite", configuration: configuration).read { try Int.fetchOne($0, sql: sql) } ?? 0
     }
 
     @discardableResult

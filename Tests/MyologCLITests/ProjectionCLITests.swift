@@ -32,14 +32,20 @@ struct ProjectionCLITests {
         return try JSONParser.parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    /// `json` of a view that prints an array: anything else fails the test where it is called
+    /// (a changed shape must not end the test early and pass).
+    func array(_ arguments: [String], store: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [JSONValue] {
+        try #require(try json(arguments, store: store).arrayValue, "\(arguments) did not print a JSON array", sourceLocation: sourceLocation)
+    }
+
     @Test("patients, show, timeline, history and conflicts over the demo store; rebuild changes no byte")
     func views() throws {
         let store = try demoStore()
-        guard case .array(let patients) = try json(["patients"], store: store) else { Issue.record("patients is not an array"); return }
+        let patients = try array(["patients"], store: store)
         #expect(patients.count == 4)
         let names = patients.compactMap { $0.objectValue?["name"]?.stringValue }
         #expect(names == ["Aiko Tanaka", "Liam O'Connor", "Mia Thompson", "Ruth Nguyen"])
-        guard case .array(let found) = try json(["patients", "--search", "THOMP"], store: store) else { return }
+        let found = try array(["patients", "--search", "THOMP"], store: store)
         #expect(found.count == 1)
         let ruth = try #require(patients[3].objectValue?["patientId"]?.stringValue)
         let shown = try MyologProcess.run(["--store", store, "show", ruth, "--json"]).stdout
@@ -49,7 +55,7 @@ struct ProjectionCLITests {
         // The retracted dry needling is gone from the view but stays, marked, in the timeline.
         let techniques = view.objectValue?["techniques"]?.canonicalString ?? ""
         #expect(!techniques.contains("dry-needling"))
-        guard case .array(let timeline) = try json(["timeline", ruth], store: store) else { return }
+        let timeline = try array(["timeline", ruth], store: store)
         let retracted = timeline.compactMap(\.objectValue).filter { $0["status"] == "retracted" }
         #expect(retracted.count == 1)
         #expect(retracted.first?["amendments"]?.canonicalString.contains("patient declined needling") == true)
@@ -61,7 +67,7 @@ struct ProjectionCLITests {
         #expect(human.stdout.contains("Active trigger points (1)") && human.stdout.contains("Latent trigger points (1)"), "\(human.stdout)")
         let latentSection = human.stdout.components(separatedBy: "Latent trigger points (1)").last ?? ""
         #expect(latentSection.prefix(200).contains("Erector spinae"), "\(human.stdout)")
-        guard case .array(let rows) = try json(["patients"], store: store) else { return }
+        let rows = try array(["patients"], store: store)
         let ruthRow = rows.compactMap(\.objectValue).first { $0["patientId"]?.stringValue == ruth }
         #expect(ruthRow?["activeTriggerPoints"] == .int(1) && ruthRow?["latentTriggerPoints"] == .int(1))
         #expect(human.stdout.contains("clinically meaningful improvement"))
@@ -85,14 +91,14 @@ struct ProjectionCLITests {
         }
         #expect(try check("patients", ["patients"]).status == 0)
         #expect(try check("conflicts", ["conflicts"]).status == 0)
-        guard case .array(let patients) = try json(["patients"], store: store) else { return }
+        let patients = try array(["patients"], store: store)
         for patient in patients.compactMap({ $0.objectValue?["patientId"]?.stringValue }) {
             let show = try check("show", ["show", patient])
             #expect(show.status == 0, "\(show.stdout)")
             let timeline = try check("timeline", ["timeline", patient])
             #expect(timeline.status == 0, "\(timeline.stdout)")
         }
-        guard case .array(let lines) = try json(["timeline", patients[0].objectValue!["patientId"]!.stringValue!], store: store) else { return }
+        let lines = try array(["timeline", patients[0].objectValue!["patientId"]!.stringValue!], store: store)
         #expect(try check("history", ["history", lines[1].objectValue!["eventId"]!.stringValue!]).status == 0)
         // Not a rubber stamp: a show document with an impossible score fails.
         let broken = scratch.path("broken.json")
@@ -117,16 +123,16 @@ struct ProjectionCLITests {
     @Test("--as-of before a patient existed, and --at-clock of the enrolment only, find nothing")
     func timeTravel() throws {
         let store = try demoStore()
-        guard case .array(let past) = try json(["patients", "--as-of", "2000-01-01T00:00:00Z"], store: store) else { return }
+        let past = try array(["patients", "--as-of", "2000-01-01T00:00:00Z"], store: store)
         #expect(past.isEmpty)
         let node = try json(["id"], store: store).objectValue!["nodeId"]!.stringValue!
-        guard case .array(let atClock) = try json(["patients", "--at-clock", "{\"\(node)\":1}"], store: store) else { return }
+        let atClock = try array(["patients", "--at-clock", "{\"\(node)\":1}"], store: store)
         #expect(atClock.isEmpty)
-        guard case .array(let all) = try json(["patients", "--at-clock", "{\"\(node)\":1000}"], store: store) else { return }
+        let all = try array(["patients", "--at-clock", "{\"\(node)\":1000}"], store: store)
         #expect(all.count == 4)
         // The store's own clock, as `id --json` prints it, covers everything.
         let clock = try json(["id"], store: store).objectValue!["clock"]!.canonicalString
-        guard case .array(let atOwnClock) = try json(["patients", "--at-clock", clock], store: store) else { return }
+        let atOwnClock = try array(["patients", "--at-clock", clock], store: store)
         #expect(atOwnClock == all)
     }
 

@@ -345,7 +345,7 @@ struct RestoreTests {
         let genuine = try TamperTests().hashes(store, node)
 
         // The machine's disk is restored from the backup; node.key and node.head are as they were.
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + "/myolog.sqlite" + suffix) }
+        for file in ["", "-wal", "-shm"].map({ store + "/myolog.sqlite" + $0 }) where FileManager.default.fileExists(atPath: file) { try FileManager.default.removeItem(atPath: file) }
         try FileManager.default.copyItem(atPath: backup, toPath: store + "/myolog.sqlite")
         let refused = try MyologProcess.run(["--store", store, "--as", "alex", "record", "pain", patient, "--score", "1", "--region", "neck"])
         #expect(refused.status != 0 && refused.stderr.contains("signed up to sequence \(genuine.count)"), "\(refused.stderr)")

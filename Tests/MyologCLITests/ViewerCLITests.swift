@@ -112,18 +112,26 @@ struct ViewerCLITests {
         #expect(try accesses(store).count == count)
     }
 
-    @Test("--tls serves only to trusted node certificates: a client without one gets no page")
+    @Test("--tls serves only to trusted node certificates: a client without one gets no page; a trusted one with the token is served")
     func tlsOnly() throws {
-        let store = scratch.path("clinic")
-        #expect(try MyologProcess.run(["demo", "tour", "--store", store]).status == 0)
-        let viewer = try HTTPSyncCLITests.Server(store: store, scratch: scratch, name: "ui-tls", command: ["ui", "--listen", "127.0.0.1:0", "--tls"])
-        defer { _ = viewer.stop() }
+        let (store, _, name, _) = try demo()
+        let peer = scratch.path("peer"), identity = scratch.path("peer-tls")
+        #expect(try MyologProcess.run(["--store", peer, "init", "--site", "Peer"]).status == 0)
+        try MyologProcess.trustEachOther(store, peer)
+        #expect(try MyologProcess.run(["--store", peer, "tls-identity", "--out", identity]).status == 0)
+        let viewer = try startViewer(store, name: "ui-tls", options: ["--tls"], address: #"https://127\.0\.0\.1:\d+"#)
+        defer { _ = viewer.server.stop() }
         let before = try accesses(store).count
-        let anonymous = try curl(["-k", viewer.url + "/"])
+        let anonymous = try curl(["-k", "-b", viewer.cookie, viewer.url + "/"])
         #expect(anonymous.status != 0 && !anonymous.stdout.contains("Patients"), "\(anonymous.stdout)")
-        let plain = try curl([viewer.url.replacingOccurrences(of: "https://", with: "http://") + "/"])
+        let plain = try curl(["-b", viewer.cookie, viewer.url.replacingOccurrences(of: "https://", with: "http://") + "/"])
         #expect(plain.status != 0 && !plain.stdout.contains("Patients"))
         #expect(try accesses(store).count == before)
+        // Not a server that refuses everyone, nor one that has crashed: after the refusals, a
+        // trusted certificate with the token is served the patient list, and that is recorded.
+        let trusted = try fetch(viewer.url + "/", ["-k", "--cert", identity + "/certificate.pem", "--key", identity + "/private-key.pem", "-b", viewer.cookie])
+        #expect(trusted.status == 200 && trusted.body.contains("Patients") && trusted.body.contains(name), "\(trusted.head)")
+        #expect(try accesses(store).count == before + 1)
     }
 
     @Test("--tls needs the token too: a trusted peer's node certificate alone gets 401; the printed token signs in with a Secure cookie")

@@ -124,11 +124,20 @@ struct ConvergenceTests {
             case 4:
                 let scores = try store.read { reader in try Row.fetchAll(reader.database, sql: "SELECT event FROM pain_scores").map { $0["event"] as String } }
                 if let target = scores.first {
-                    _ = try? record.write { try $0.correct(IDReference(target), fields: ["score": String(net.rng.next() % 11)], reason: "re-rated", author: author) }
+                    let score = Int(net.rng.next() % 11)
+                    let correct = { try record.write { try $0.correct(IDReference(target), fields: ["score": String(score)], reason: "re-rated", author: author) } }
+                    // The one refusal expected: re-rating to the score the entry already has. Anything else fails the test.
+                    let current = try store.read { reader in try reader.event(EventID(target)!).flatMap { try ClinicalSession.currentEntry(of: $0, in: reader) } }
+                    if case .painScoreRecorded(let entry)? = current, entry.score == score {
+                        #expect(throws: ClinicalError.nothingToChange("correction (the entry already says that)")) { try correct() }
+                    } else {
+                        _ = try correct()
+                    }
                 }
             case 5:
+                // A point in the view is not retracted yet: its retraction is never refused.
                 let points = try store.read { reader in try Row.fetchAll(reader.database, sql: "SELECT event FROM trigger_points").map { $0["event"] as String } }
-                if let target = points.last { _ = try? record.write { try $0.retract(IDReference(target), reason: "wrong side", author: author) } }
+                if let target = points.last { _ = try record.write { try $0.retract(IDReference(target), reason: "wrong side", author: author) } }
             case 6 where net.rng.next() % 4 == 0:
                 // Now and then a patient is erased, while other sites may still write for them.
                 _ = try record.write { try $0.erase(IDReference(net.pick(patients)), basis: .request, reason: "asked", author: author) }

@@ -40,9 +40,16 @@ struct ProjectionStoreTests {
             try reader.forEachEvent(types: [PainScoreRecorded.eventType, TechniqueApplied.eventType]) { found.append($0) }
             return found
         }
+        var retractions: [String: String] = [:]  // entry → the retraction that stands
         for _ in 0..<5 {
             let target = entries[Int(rng.next() % UInt64(entries.count))]
-            _ = try? record.write { try $0.retract(IDReference(target.id), reason: "entered twice", author: "audit") }
+            let retract = { try record.write { try $0.retract(IDReference(target.id), reason: "entered twice", author: "audit") } }
+            if let earlier = retractions[target.id.rawValue] {
+                // The same entry drawn twice: refused, naming the retraction that stands; anything else fails the test.
+                #expect(throws: ClinicalError.alreadyRetracted(event: target.id.rawValue, by: earlier)) { try retract() }
+            } else {
+                retractions[target.id.rawValue] = try retract().id.rawValue
+            }
         }
         let incremental = try dump(store)
         #expect(incremental.contains { $0.hasPrefix("patient_summary") })

@@ -50,6 +50,8 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
         benchmark.stopMeasurement()
+        let inserted = try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM events WHERE origin = ? AND sequence > 1", arguments: [origin]) }
+        try check(inserted == rows.count, "floor: \(inserted ?? 0) rows in the table, \(rows.count) inserted")
     }
 
     // As "bulk append", with the patient views folded in the same transaction (what the CLI does).
@@ -63,11 +65,13 @@ let benchmarks: @Sendable () -> Void = {
         defer { BenchmarkStores.remove(store) }
         let patient = PatientID.make()
         let event = ClinicalSession.event(PainScoreRecorded(score: 4, region: "neck", context: "pre"), patient: patient)
+        let before = try store.read { try $0.eventCount() }
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             try store.append([event], author: "bench")
         }
         benchmark.stopMeasurement()
+        try BenchmarkStores.verify(store, holds: before + benchmark.scaledIterations.count, "single durable append")
     }
 
     // One iteration = one clinical write through every check (patient lookup, open visit,
@@ -81,6 +85,9 @@ let benchmarks: @Sendable () -> Void = {
             try SyntheticClinic(patients: 1, eventsPerPatient: 50, seed: UInt64(iteration)).generate(into: record)
         }
         benchmark.stopMeasurement()
+        let patients = try store.read { try $0.patients(withEventsOf: [PatientRegistered.eventType]).count }
+        try check(patients == benchmark.scaledIterations.count, "clinical write path: \(patients) patients registered, \(benchmark.scaledIterations.count) written")
+        try BenchmarkStores.verify(store, "clinical write path")
     }
 
     // One iteration = every event of one random patient (≈50) read and decoded from a
@@ -93,13 +100,17 @@ let benchmarks: @Sendable () -> Void = {
             return ids
         }
         var rng = SplitMix64(seed: 7)
+        var read = 0
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             let patient = patients[Int(rng.next() % UInt64(patients.count))]
             let events = try store.read { try $0.events(patient: patient) }
             for event in events { blackHole(try ClinicalEvent.decode(event)) }
+            read += events.count
         }
         benchmark.stopMeasurement()
+        // Every patient of the cached store has 50 events.
+        try check(read == 50 * benchmark.scaledIterations.count, "patient's events: \(read) events read for \(benchmark.scaledIterations.count) patients of 50")
     }
 
     // One iteration = drop the patient views and fold all 1,000,000 events again (one transaction).
@@ -108,6 +119,8 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { try store.rebuildProjections() }
         benchmark.stopMeasurement()
+        let listed = try store.read { try PatientViews($0).patients().count }
+        try check(listed == 20_000, "rebuild: \(listed) patients in the rebuilt views, 20,000 in the log")
     }
 
     // One iteration = fold one patient's 500 events (decode, causal sort, corrections) into a record.
@@ -118,9 +131,12 @@ let benchmarks: @Sendable () -> Void = {
         let patient = batch[0].patient!
         try store.append(batch, author: "bench")
         let events = try store.read { try $0.events(patient: patient) }
+        try check(events.count == 500, "re-fold: \(events.count) events stored for the patient, 500 appended")
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { blackHole(try CanonicalEncoder().string(PatientFold.fold(patient, events: events).view)) }
         benchmark.stopMeasurement()
+        let folded = try CanonicalEncoder().string(PatientFold.fold(patient, events: events).view)
+        try check(folded.contains("Bench Patient"), "re-fold: the folded view does not hold the patient's name: \(folded.prefix(200))")
     }
 
     // One iteration = `show` of a random patient from the stored view, 1,000,000-event store.
@@ -128,12 +144,16 @@ let benchmarks: @Sendable () -> Void = {
         let store = try BenchmarkStores.million()
         let patients = try BenchmarkStores.somePatients(store)
         var rng = SplitMix64(seed: 9)
+        var missing = 0
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             let patient = patients[Int(rng.next() % UInt64(patients.count))]
-            blackHole(try store.read { try PatientViews($0).show(patient) })
+            let view = try store.read { try PatientViews($0).show(patient) }
+            if view == nil { missing += 1 }
+            blackHole(view)
         }
         benchmark.stopMeasurement()
+        try check(missing == 0, "show: \(missing) of \(benchmark.scaledIterations.count) patients had no view")
     }
 
     // One iteration = `show --as-of` (folded on the fly) of a random patient, 1,000,000-event store.
@@ -142,12 +162,16 @@ let benchmarks: @Sendable () -> Void = {
         let patients = try BenchmarkStores.somePatients(store)
         var rng = SplitMix64(seed: 10)
         let asOf = TimeTravel.asOf(Timestamp.now())
+        var missing = 0
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             let patient = patients[Int(rng.next() % UInt64(patients.count))]
-            blackHole(try store.read { try PatientViews($0).show(patient, asOf) })
+            let view = try store.read { try PatientViews($0).show(patient, asOf) }
+            if view == nil { missing += 1 }
+            blackHole(view)
         }
         benchmark.stopMeasurement()
+        try check(missing == 0, "show --as-of: \(missing) of \(benchmark.scaledIterations.count) patients had no view")
     }
 
     // Sync. One iteration = a whole initial sync of a 100,000-event store (2,000 patients) into
@@ -161,6 +185,7 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.startMeasurement()
             _ = try await LogExchange.sync(target, with: source, batchSize: 5000)
             benchmark.stopMeasurement()
+            try BenchmarkStores.verify(target, holdsEveryEventOf: source, "path sync")
             BenchmarkStores.remove(target)
         }
     }
@@ -178,6 +203,7 @@ let benchmarks: @Sendable () -> Void = {
                 }
                 benchmark.stopMeasurement()
             }
+            try BenchmarkStores.verify(target, holdsEveryEventOf: source, "HTTP sync")
             BenchmarkStores.remove(target)
         }
     }
@@ -203,7 +229,8 @@ let benchmarks: @Sendable () -> Void = {
                     benchmark.startMeasurement()
                     let report = try await LogExchange.sync(peer, with: remote)
                     benchmark.stopMeasurement()
-                    precondition(report.sent.values.reduce(0, +) == 10)
+                    let sent = report.sent.values.reduce(0, +)
+                    try check(sent == 10, "HTTP sync, incremental: \(sent) events sent, 10 written")
                 }
             }
         }
@@ -214,8 +241,26 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("verify: chain check of 1,000,000 events", configuration: .init(warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3)) { benchmark in
         let store = try BenchmarkStores.million()
         benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(try store.read { try ChainCheck.run($0) }.totalEvents) }
+        var checked = 0
+        for _ in benchmark.scaledIterations { checked = try store.read { try ChainCheck.run($0) }.totalEvents }
         benchmark.stopMeasurement()
+        let count = try store.read { try $0.eventCount() }
+        try check(checked == count && count >= 1_000_000, "verify: \(checked) events checked of \(count)")
+    }
+}
+
+/// A benchmark whose work came out wrong fails the run: `swift package benchmark` reports a
+/// thrown error as that benchmark's failure and exits non-zero (and a run of the executable
+/// alone, which reports nothing, still prints it). A fast wrong answer is no figure.
+struct WrongResult: Error, CustomStringConvertible {
+    let description: String
+}
+
+func check(_ condition: Bool, _ what: @autoclosure () -> String) throws {
+    guard condition else {
+        let failure = WrongResult(description: "wrong result: " + what())
+        FileHandle.standardError.write(Data("\(failure)\n".utf8))
+        throw failure
     }
 }
 
@@ -244,9 +289,28 @@ enum BenchmarkStores {
     static func bulkAppend(_ benchmark: Benchmark, into store: EventStore) throws {
         defer { remove(store) }
         let batches = (0..<benchmark.scaledIterations.count).map { _ in patientBatch(events: 50) }
+        let before = try store.read { try $0.eventCount() }
         benchmark.startMeasurement()
         for batch in batches { try store.append(batch, author: "bench") }
         benchmark.stopMeasurement()
+        try verify(store, holds: before + 50 * batches.count, "bulk append")
+    }
+
+    /// The store holds `count` events (when given), every chain verifies, and `verify` checked
+    /// them all: what a benchmark measured was real work, done right.
+    static func verify(_ store: EventStore, holds count: Int? = nil, _ benchmark: String) throws {
+        let (stored, checked) = try store.read { (try $0.eventCount(), try ChainCheck.run($0).totalEvents) }
+        if let count { try check(stored == count, "\(benchmark): \(stored) events in the store, \(count) expected") }
+        try check(checked == stored, "\(benchmark): verify checked \(checked) of \(stored) events")
+    }
+
+    /// After a sync: `target` holds every event `source` made, and verifies.
+    static func verify(_ target: EventStore, holdsEveryEventOf source: EventStore, _ benchmark: String) throws {
+        let origin = source.identity.nodeID.rawValue
+        let made = try source.read { try ChainCheck.run($0).eventsPerOrigin[origin] ?? 0 }
+        let received = try target.read { try ChainCheck.run($0).eventsPerOrigin[origin] ?? 0 }
+        try check(made >= 100_000 && received == made, "\(benchmark): \(received) of the source's \(made) events arrived")
+        try verify(target, benchmark)
     }
 
     /// Benchmarks run their closures many times: each removes its store when done.
