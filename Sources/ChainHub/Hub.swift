@@ -27,7 +27,7 @@ import Projections
 /// from the stored heads.
 public actor Hub: LocalLog {
     public nonisolated let store: EventStore
-    public nonisolated let server: HubConnection
+    public nonisolated let server: HubServer
     var connection: HubLink
     let logger: Logger
     let turns = HubTurns()
@@ -69,7 +69,7 @@ public actor Hub: LocalLog {
     /// The advisory lock every writer takes first (any constant shared by all hub processes).
     static let writerLock: Int64 = 0x6d796f6c6f67  // "myolog"
 
-    init(store: EventStore, server: HubConnection, connection: HubLink, logger: Logger) {
+    init(store: EventStore, server: HubServer, connection: HubLink, logger: Logger) {
         self.store = store
         self.server = server
         self.connection = connection
@@ -84,19 +84,19 @@ public actor Hub: LocalLog {
 
     /// Makes the hub's schema in the database `server` names (or finds it made for this node),
     /// then copies the store's own chain (its enrolment) into it.
-    public static func initialise(store: EventStore, server: HubConnection) async throws(HubError) -> Hub {
+    public static func initialise(store: EventStore, server: HubServer) async throws(HubError) -> Hub {
         try await connect(store: store, server: server) { try await $0.migrate() }
     }
 
     /// Opens the hub of `store` in the database `server` names: it must have been made by
     /// ``initialise(store:server:)`` for this store's node.
-    public static func open(store: EventStore, server: HubConnection) async throws(HubError) -> Hub {
+    public static func open(store: EventStore, server: HubServer) async throws(HubError) -> Hub {
         try await connect(store: store, server: server) { try await $0.checkSchema() }
     }
 
     /// Checks, before anything is made, that a new node can make its hub in the database `server`
     /// names: reachable, logged in, a supported version, and no `myolog` schema there already.
-    public static func checkFree(server: HubConnection) async throws(HubError) {
+    public static func checkFree(server: HubServer) async throws(HubError) {
         let logger = quietLogger()
         let connection = try await server.connect(logger: logger)
         do {
@@ -114,7 +114,7 @@ public actor Hub: LocalLog {
     /// One connection for `store`'s hub: the server's version checked, `prepare` run (the schema
     /// made or checked), the store's own chain copied in — or the connection closed and the
     /// failure said in the hub's words.
-    static func connect(store: EventStore, server: HubConnection, preparing prepare: (Hub) async throws -> Void) async throws(HubError) -> Hub {
+    static func connect(store: EventStore, server: HubServer, preparing prepare: (Hub) async throws -> Void) async throws(HubError) -> Hub {
         let logger = quietLogger()
         let connection = try await server.connect(logger: logger)
         let hub = Hub(store: store, server: server, connection: connection, logger: logger)
@@ -139,7 +139,7 @@ public actor Hub: LocalLog {
 
     func checkServerVersion() async throws { try await Self.checkServerVersion(connection, server: server, logger: logger) }
 
-    static func checkServerVersion(_ connection: HubLink, server: HubConnection, logger: Logger) async throws {
+    static func checkServerVersion(_ connection: HubLink, server: HubServer, logger: Logger) async throws {
         var text = ""
         for try await (value,) in try await connection.queryOrClosed("SHOW server_version_num", logger: logger).decode((String,).self) { text = value }
         guard let number = Int(text), HubSchema.supports(versionNumber: number) else {
@@ -171,7 +171,7 @@ public actor Hub: LocalLog {
 
     /// The node whose hub the database holds, or nil when it has no `myolog` schema; refuses a
     /// `myolog` schema that is not a hub's.
-    static func existingHub(_ connection: HubLink, server: HubConnection, logger: Logger) async throws -> String? {
+    static func existingHub(_ connection: HubLink, server: HubServer, logger: Logger) async throws -> String? {
         var tables: [String] = []
         for try await (name,) in try await connection.queryOrClosed(
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'myolog' ORDER BY table_name", logger: logger).decode((String,).self) {

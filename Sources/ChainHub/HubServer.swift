@@ -23,7 +23,7 @@ import PostgresNIO
 /// - Everything is decided before a connection is attempted: an unknown `sslmode` or query
 ///   parameter, an unreadable root certificate, a password file others can read, or a server
 ///   reached over the network without TLS (``HubTLS``) is refused in one line, nothing done.
-public struct HubConnection: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
+public struct HubServer: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
     /// A name or address, or (starting with `/`) a Unix socket's directory.
     public var host: String
     public var port: Int
@@ -76,15 +76,15 @@ public struct HubConnection: Sendable, Equatable, CustomStringConvertible, Custo
         "ssl_max_protocol_version", "krbsrvname", "gsslib", "gssdelegation", "service", "target_session_attrs", "load_balance_hosts",
     ]
 
-    /// The connection `url` names (nil: all from the environment), completed from `environment`;
+    /// The server `url` names (nil: all from the environment), completed from `environment`;
     /// its password from the URL, `passwordFile`, or the environment (see the type's notes).
-    public static func resolve(url: String?, passwordFile: String? = nil, environment: [String: String]) throws(HubError) -> HubConnection {
+    public static func resolve(url: String?, passwordFile: String? = nil, environment: [String: String]) throws(HubError) -> HubServer {
         func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        var connection = HubConnection(host: variable("PGHOST") ?? "localhost", port: 5432, database: "", user: variable("PGUSER") ?? "postgres",
-                                       password: nil, tls: HubTLS(mode: .disable))
+        var server = HubServer(host: variable("PGHOST") ?? "localhost", port: 5432, database: "", user: variable("PGUSER") ?? "postgres",
+                               password: nil, tls: HubTLS(mode: .disable))
         if let text = variable("PGPORT") {
             guard let port = Int(text), (1...65535).contains(port) else { throw HubError.invalidConnection(field: "PGPORT", accepted: "a port number 1–65535") }
-            connection.port = port
+            server.port = port
         }
         var database = variable("PGDATABASE")
         var urlPassword: String?
@@ -115,11 +115,11 @@ public struct HubConnection: Sendable, Equatable, CustomStringConvertible, Custo
                 let credentials = rest[..<at]
                 rest = rest[rest.index(after: at)...]
                 if let colon = credentials.firstIndex(of: ":") {
-                    connection.user = String(credentials[..<colon]).removingPercentEncoding ?? String(credentials[..<colon])
+                    server.user = String(credentials[..<colon]).removingPercentEncoding ?? String(credentials[..<colon])
                     let password = credentials[credentials.index(after: colon)...]
                     urlPassword = String(password).removingPercentEncoding ?? String(password)
                 } else if !credentials.isEmpty {
-                    connection.user = String(credentials).removingPercentEncoding ?? String(credentials)
+                    server.user = String(credentials).removingPercentEncoding ?? String(credentials)
                 }
             }
             var hostPort = rest
@@ -132,38 +132,38 @@ public struct HubConnection: Sendable, Equatable, CustomStringConvertible, Custo
                 guard let port = Int(hostPort[hostPort.index(after: colon)...]), (1...65535).contains(port) else {
                     throw HubError.invalidConnection(field: "--postgres", accepted: "a port number 1–65535 after the host")
                 }
-                connection.port = port
+                server.port = port
                 hostPort = hostPort[..<colon]
             }
             if !hostPort.isEmpty {
                 let host = String(hostPort).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-                connection.host = host.removingPercentEncoding ?? host
+                server.host = host.removingPercentEncoding ?? host
             }
         }
         // libpq's default database is the user's name.
-        connection.database = database ?? connection.user
-        let address = connection.address
-        connection.tls = try HubTLS.resolve(mode: sslmode, roots: sslrootcert, host: connection.host, server: address, home: variable("HOME"))
+        server.database = database ?? server.user
+        let address = server.address
+        server.tls = try HubTLS.resolve(mode: sslmode, roots: sslrootcert, host: server.host, server: address, home: variable("HOME"))
 
         if let urlPassword, !urlPassword.isEmpty {
-            connection.password = urlPassword
-            connection.passwordSource = .url
-            connection.warnings.append(HubPassword.urlWarning)
+            server.password = urlPassword
+            server.passwordSource = .url
+            server.warnings.append(HubPassword.urlWarning)
         } else if let passwordFile {
-            connection.password = try HubPassword.firstLine(of: passwordFile, field: "--postgres-password-file")
-            connection.passwordSource = .file(passwordFile)
+            server.password = try HubPassword.firstLine(of: passwordFile, field: "--postgres-password-file")
+            server.passwordSource = .file(passwordFile)
         } else if let password = variable("PGPASSWORD") {
-            connection.password = password
-            connection.passwordSource = .environment
+            server.password = password
+            server.passwordSource = .environment
         } else if let path = variable("PGPASSFILE") ?? variable("HOME").map({ URL(fileURLWithPath: $0).appendingPathComponent(".pgpass").path }) {
-            let found = HubPassword.fromPassfile(path, host: connection.host, port: connection.port, database: connection.database, user: connection.user)
-            if let warning = found.warning { connection.warnings.append(warning) }
+            let found = HubPassword.fromPassfile(path, host: server.host, port: server.port, database: server.database, user: server.user)
+            if let warning = found.warning { server.warnings.append(warning) }
             if let password = found.password {
-                connection.password = password
-                connection.passwordSource = .passfile(path)
+                server.password = password
+                server.passwordSource = .passfile(path)
             }
         }
-        return connection
+        return server
     }
 
     /// Opens one connection — TLS as ``tls`` says, or none over a Unix socket — or says in one
