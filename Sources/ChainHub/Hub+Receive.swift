@@ -60,7 +60,7 @@ extension Hub {
     }
 
     /// Reads, for the batch's origins, ids and patients, everything the rules will ask.
-    func load(_ ledger: HubBatch, for batch: [EventEnvelope], keys sealedKeys: [SealedPatientKey], on connection: HubLink) async throws {
+    func load(_ ledger: HubBatch, for batch: [EventEnvelope], keys sealedKeys: [SealedPatientKey], on connection: HubConnection) async throws {
         let origins = Array(Set(batch.map(\.origin.rawValue)))
         if !origins.isEmpty {
             for try await (origin, sequence, hash) in try await connection.queryOrClosed(
@@ -128,7 +128,7 @@ extension Hub {
 
     /// Writes what the rules decided: multi-row inserts (one statement per table, arrays bound
     /// as parameters), inside the batch's transaction.
-    func flush(_ ledger: HubBatch, on connection: HubLink) async throws {
+    func flush(_ ledger: HubBatch, on connection: HubConnection) async throws {
         for node in ledger.enrolments {
             try await connection.queryOrClosed("""
                 INSERT INTO myolog.nodes (id, site, public_key, agreement_key) VALUES (\(node.node.rawValue), \(node.site), \(node.publicKey), \(node.agreementKey))

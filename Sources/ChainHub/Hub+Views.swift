@@ -16,7 +16,7 @@ import Projections
 /// with the keys in the hub's store directory.
 extension Hub {
     /// Each of `patients`' events as stored (not opened), by patient.
-    func storedEvents(of patients: [PatientID], on connection: HubLink) async throws -> [PatientID: [EventEnvelope]] {
+    func storedEvents(of patients: [PatientID], on connection: HubConnection) async throws -> [PatientID: [EventEnvelope]] {
         guard !patients.isEmpty else { return [:] }
         var events: [PatientID: [EventEnvelope]] = [:]
         let rows = try await connection.queryOrClosed("""
@@ -39,7 +39,7 @@ extension Hub {
     }
 
     /// The folded record of each of `patients` (registered or not), read from the hub's log.
-    func records(of patients: [PatientID], on connection: HubLink) async throws -> [PatientRecord] {
+    func records(of patients: [PatientID], on connection: HubConnection) async throws -> [PatientRecord] {
         guard !patients.isEmpty else { return [] }
         return try Self.records(of: patients, events: try await storedEvents(of: patients, on: connection), keys: try await usableKeys(patients))
     }
@@ -48,7 +48,7 @@ extension Hub {
     /// batch's patients are in memory already (those stored before it, loaded with it, and those
     /// it stores): only patients touched otherwise (a key arrived for events held earlier) are
     /// read from the log.
-    func viewSources(of batch: HubBatch, on connection: HubLink) async throws -> ViewSources {
+    func viewSources(of batch: HubBatch, on connection: HubConnection) async throws -> ViewSources {
         let patients = batch.touchedPatients.sorted()
         var events = batch.patientEvents
         for event in batch.newEvents { if let patient = event.patient { events[patient, default: []].append(event) } }
@@ -64,7 +64,7 @@ extension Hub {
     }
 
     /// Replaces the view rows of `patients` with those of `records` (the registered ones).
-    func replaceViews(of patients: [PatientID], with records: [PatientRecord], on connection: HubLink) async throws {
+    func replaceViews(of patients: [PatientID], with records: [PatientRecord], on connection: HubConnection) async throws {
         guard !patients.isEmpty else { return }
         let ids = patients.map(\.rawValue)
         for table in ["patients", "pain_scores", "trigger_points", "techniques", "visits", "conflicts"] {
@@ -252,7 +252,7 @@ struct ViewRows {
     }
 
     /// Optional columns travel as '' (text) or -1 (numbers) and are stored as NULL.
-    func insert(on connection: HubLink, logger: Logger) async throws {
+    func insert(on connection: HubConnection, logger: Logger) async throws {
         let p = patients
         try await connection.queryOrClosed("""
             INSERT INTO myolog.patients (patient, birth_year, registered_by, last_visit, latest_pain_score, active_trigger_points, latent_trigger_points, event_count)

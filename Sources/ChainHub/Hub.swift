@@ -28,7 +28,7 @@ import Projections
 public actor Hub: LocalLog {
     public nonisolated let store: EventStore
     public nonisolated let server: HubServer
-    var connection: HubLink
+    var connection: HubConnection
     let logger: Logger
     let turns = HubTurns()
 
@@ -43,7 +43,7 @@ public actor Hub: LocalLog {
                 // It was open before: a server gone since (stopped, crashed, failing over) is a
                 // lost connection — what committed stays, a re-run resumes — not a server that
                 // was never reachable.
-                let reopened: HubLink
+                let reopened: HubConnection
                 do {
                     reopened = try await server.connect(logger: logger)
                 } catch {
@@ -69,7 +69,7 @@ public actor Hub: LocalLog {
     /// The advisory lock every writer takes first (any constant shared by all hub processes).
     static let writerLock: Int64 = 0x6d796f6c6f67  // "myolog"
 
-    init(store: EventStore, server: HubServer, connection: HubLink, logger: Logger) {
+    init(store: EventStore, server: HubServer, connection: HubConnection, logger: Logger) {
         self.store = store
         self.server = server
         self.connection = connection
@@ -139,7 +139,7 @@ public actor Hub: LocalLog {
 
     func checkServerVersion() async throws { try await Self.checkServerVersion(connection, server: server, logger: logger) }
 
-    static func checkServerVersion(_ connection: HubLink, server: HubServer, logger: Logger) async throws {
+    static func checkServerVersion(_ connection: HubConnection, server: HubServer, logger: Logger) async throws {
         var text = ""
         for try await (value,) in try await connection.queryOrClosed("SHOW server_version_num", logger: logger).decode((String,).self) { text = value }
         guard let number = Int(text), HubSchema.supports(versionNumber: number) else {
@@ -171,7 +171,7 @@ public actor Hub: LocalLog {
 
     /// The node whose hub the database holds, or nil when it has no `myolog` schema; refuses a
     /// `myolog` schema that is not a hub's.
-    static func existingHub(_ connection: HubLink, server: HubServer, logger: Logger) async throws -> String? {
+    static func existingHub(_ connection: HubConnection, server: HubServer, logger: Logger) async throws -> String? {
         var tables: [String] = []
         for try await (name,) in try await connection.queryOrClosed(
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'myolog' ORDER BY table_name", logger: logger).decode((String,).self) {
@@ -212,7 +212,7 @@ public actor Hub: LocalLog {
     /// Copies every wrapped key of `myolog.patient_keys` (not an erased patient's) into the store
     /// directory's SQLite, as wrapped (the same store key): run before the migration drops the
     /// table, in its transaction — if it rolls back, the keys in SQLite are merely early.
-    func moveKeysToStore(on connection: HubLink) async throws {
+    func moveKeysToStore(on connection: HubConnection) async throws {
         var wrapped: [(PatientID, Data)] = []
         for try await (patient, bytes) in try await connection.queryOrClosed("""
             SELECT k.patient, k.wrapped FROM myolog.patient_keys k WHERE NOT EXISTS (SELECT 1 FROM myolog.erased_patients x WHERE x.patient = k.patient)
@@ -223,7 +223,7 @@ public actor Hub: LocalLog {
     }
 
     /// Folds every patient's views again from the log (the de-identified tables, just made).
-    func refoldAllViews(on connection: HubLink) async throws {
+    func refoldAllViews(on connection: HubConnection) async throws {
         var patients: [PatientID] = []
         for try await (patient,) in try await connection.queryOrClosed("SELECT DISTINCT patient FROM myolog.events WHERE patient IS NOT NULL ORDER BY 1", logger: logger)
             .decode((String,).self) {
@@ -245,7 +245,7 @@ public actor Hub: LocalLog {
     }
 
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
-    func transaction<T>(_ body: (HubLink) async throws -> T) async throws -> T {
+    func transaction<T>(_ body: (HubConnection) async throws -> T) async throws -> T {
         try await connection.queryOrClosed("BEGIN", logger: logger)
         do {
             let value = try await body(connection)

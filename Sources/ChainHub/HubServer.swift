@@ -168,7 +168,7 @@ public struct HubServer: Sendable, Equatable, CustomStringConvertible, CustomRef
 
     /// Opens one connection — TLS as ``tls`` says, or none over a Unix socket — or says in one
     /// line what failed: unreachable, TLS refused or not trusted, authentication, no such database.
-    func connect(logger: Logger) async throws(HubError) -> HubLink {
+    func connect(logger: Logger) async throws(HubError) -> HubConnection {
         var configuration: PostgresConnection.Configuration
         if isUnixSocket {
             let socket = URL(fileURLWithPath: host).appendingPathComponent(".s.PGSQL.\(port)").path
@@ -180,7 +180,7 @@ public struct HubServer: Sendable, Equatable, CustomStringConvertible, CustomRef
         }
         configuration.options.connectTimeout = .seconds(10)
         do {
-            return HubLink(try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger))
+            return HubConnection(try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger))
         } catch {
             throw HubError(connecting: error, to: self)
         }

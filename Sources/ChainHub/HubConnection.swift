@@ -13,7 +13,7 @@ import PostgresNIO
 /// Here every statement's result is raced against the connection closing (one close callback
 /// for the connection, not one per statement). A statement abandoned this way stays suspended
 /// inside PostgresNIO; the connection is dead by then, and everything after it fails at once.
-struct HubLink: Sendable {
+struct HubConnection: Sendable {
     let connection: PostgresConnection
     private let waiting = NIOLockedValueBox(Waiting())
 
