@@ -41,7 +41,7 @@ extension Hub {
     /// The folded record of each of `patients` (registered or not), read from the hub's log.
     func records(of patients: [PatientID], on connection: HubConnection) async throws -> [PatientRecord] {
         guard !patients.isEmpty else { return [] }
-        return try Self.records(of: patients, events: try await storedEvents(of: patients, on: connection), keys: try await usableKeys(patients))
+        return try Self.records(of: patients, events: try await storedEvents(of: patients, on: connection), keys: try await usableKeys(patients, on: connection))
     }
 
     /// What the views of the patients `batch` touched are folded from. The events of the
@@ -80,79 +80,71 @@ extension Hub {
 
     /// One patient's view (`hub show`), folded from the hub's log; nil when not registered.
     public func show(_ patient: PatientID) async throws -> PatientView? {
-        try await inTurn { try await showInTurn(patient) }
-    }
-
-    func showInTurn(_ patient: PatientID) async throws -> PatientView? {
-        let record = try await records(of: [patient], on: connection).first
-        return record?.isRegistered == true ? record?.view : nil
+        try await withConnection { connection in
+            let record = try await records(of: [patient], on: connection).first
+            return record?.isRegistered == true ? record?.view : nil
+        }
     }
 
     /// The event that erased `patient` in the hub's log, if one did.
     public func erasure(of patient: PatientID) async throws -> (id: EventID, event: EventEnvelope?)? {
-        try await inTurn { try await erasureInTurn(of: patient) }
-    }
-
-    func erasureInTurn(of patient: PatientID) async throws -> (id: EventID, event: EventEnvelope?)? {
-        var id: EventID?
-        for try await (event,) in try await connection.queryOrClosed("SELECT event FROM myolog.erased_patients WHERE patient = \(patient.rawValue)", logger: logger)
-            .decode((String,).self) { id = EventID(event) }
-        guard let id else { return nil }
-        let events = try await envelopes("SELECT \(unescaped: Self.columns), NULL::text FROM myolog.events e WHERE e.id = \(id.rawValue)")
-        return (id, events.first)
+        try await withConnection { connection in
+            var id: EventID?
+            for try await (event,) in try await connection.queryOrClosed("SELECT event FROM myolog.erased_patients WHERE patient = \(patient.rawValue)", logger: logger)
+                .decode((String,).self) { id = EventID(event) }
+            guard let id else { return nil }
+            let events = try await envelopes("SELECT \(unescaped: Self.columns), NULL::text FROM myolog.events e WHERE e.id = \(id.rawValue)", on: connection)
+            return (id, events.first)
+        }
     }
 
     /// The patient a full id or a prefix of 8+ characters names, or nil (none, or several).
     public func resolvePatient(_ reference: String) async throws -> [PatientID] {
-        try await inTurn { try await resolvePatientInTurn(reference) }
-    }
-
-    func resolvePatientInTurn(_ reference: String) async throws -> [PatientID] {
-        var matches: [PatientID] = []
-        // A whole id: through the patient index (one probe per partition). A prefix: among the
-        // registered and the erased patients — the ones `hub show` can show or refuse — never by
-        // a scan of the log (LIKE cannot use the index under the database's collation).
-        let query: PostgresQuery
-        if let id = PatientID(reference.lowercased()) {
-            query = "SELECT patient FROM myolog.events WHERE patient = \(id.rawValue) LIMIT 1"
-        } else {
-            let pattern = reference.lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
-            query = """
-                SELECT patient FROM myolog.patients WHERE patient LIKE \(pattern)
-                UNION SELECT patient FROM myolog.erased_patients WHERE patient LIKE \(pattern) ORDER BY 1 LIMIT 4
-                """
+        try await withConnection { connection in
+            var matches: [PatientID] = []
+            // A whole id: through the patient index (one probe per partition). A prefix: among the
+            // registered and the erased patients — the ones `hub show` can show or refuse — never by
+            // a scan of the log (LIKE cannot use the index under the database's collation).
+            let query: PostgresQuery
+            if let id = PatientID(reference.lowercased()) {
+                query = "SELECT patient FROM myolog.events WHERE patient = \(id.rawValue) LIMIT 1"
+            } else {
+                let pattern = reference.lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+                query = """
+                    SELECT patient FROM myolog.patients WHERE patient LIKE \(pattern)
+                    UNION SELECT patient FROM myolog.erased_patients WHERE patient LIKE \(pattern) ORDER BY 1 LIMIT 4
+                    """
+            }
+            for try await (patient,) in try await connection.queryOrClosed(query, logger: logger).decode((String,).self) {
+                if let id = PatientID(patient) { matches.append(id) }
+            }
+            return matches
         }
-        for try await (patient,) in try await connection.queryOrClosed(query, logger: logger).decode((String,).self) {
-            if let id = PatientID(patient) { matches.append(id) }
-        }
-        return matches
     }
 
     /// Every registered patient, as `myolog patients` lists them (by name, ASCII case folded as
     /// SQLite's NOCASE does, then id): the ids from `myolog.patients`, the names and dates of
     /// birth opened from the sealed events on demand (PostgreSQL holds neither).
     public func patients() async throws -> [PatientListing] {
-        try await inTurn { try await patientsInTurn() }
-    }
-
-    func patientsInTurn() async throws -> [PatientListing] {
-        var ids: [PatientID] = []
-        for try await (patient,) in try await connection.queryOrClosed("SELECT patient FROM myolog.patients ORDER BY 1", logger: logger).decode((String,).self) {
-            if let id = PatientID(patient) { ids.append(id) }
-        }
-        var listings: [PatientListing] = []
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            listings += try await records(of: chunk, on: connection).filter(\.isRegistered).map(PatientListing.init(record:))
-        }
-        func folded(_ name: String) -> [UInt8] { name.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } }
-        return listings.sorted { a, b in
-            let (x, y) = (folded(a.name), folded(b.name))
-            return x != y ? x.lexicographicallyPrecedes(y) : a.patientId < b.patientId
+        try await withConnection { connection in
+            var ids: [PatientID] = []
+            for try await (patient,) in try await connection.queryOrClosed("SELECT patient FROM myolog.patients ORDER BY 1", logger: logger).decode((String,).self) {
+                if let id = PatientID(patient) { ids.append(id) }
+            }
+            var listings: [PatientListing] = []
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                listings += try await records(of: chunk, on: connection).filter(\.isRegistered).map(PatientListing.init(record:))
+            }
+            func folded(_ name: String) -> [UInt8] { name.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } }
+            return listings.sorted { a, b in
+                let (x, y) = (folded(a.name), folded(b.name))
+                return x != y ? x.lexicographicallyPrecedes(y) : a.patientId < b.patientId
+            }
         }
     }
 
     /// The de-identified `myolog.patients` rows, by patient (what `hub verify` compares with the fold).
-    func patientRows() async throws -> [PatientID: PatientRow] {
+    func patientRows(on connection: HubConnection) async throws -> [PatientID: PatientRow] {
         var rows: [PatientID: PatientRow] = [:]
         for try await (patient, birth, lastVisit, pain, active, latent, events) in try await connection.queryOrClosed("""
             SELECT patient, birth_year, to_char(last_visit AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), latest_pain_score,

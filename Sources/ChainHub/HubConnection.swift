@@ -5,6 +5,7 @@ import PostgresNIO
 
 /// The hub's one connection to PostgreSQL, whose statements fail with
 /// ``HubError/connectionLost(reason:)`` as soon as the connection closes — never wait forever.
+/// ``Hub/withConnection(_:)`` lends it to one user at a time (``HubTurns``).
 ///
 /// Why not `PostgresConnection.query` alone: PostgresNIO 1.33.2 writes a query into the channel
 /// without a write promise, so a statement sent after the server dropped the connection (say,
