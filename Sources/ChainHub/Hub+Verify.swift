@@ -3,15 +3,6 @@ import Foundation
 import PostgresNIO
 import Projections
 
-/// What `hub verify` proves of the hub's database.
-public struct HubVerification: Sendable {
-    /// The chain and signature check, as `verify` makes it of a SQLite store.
-    public var chains: ChainCheck
-    public var patientsChecked = 0
-    public var quarantined = 0
-    public var heldBack = 0
-}
-
 extension Hub {
     /// Checks, against PostgreSQL, what `verify` checks of a store: every origin's chain (no gap,
     /// links, hashes, clocks, enrolment, every event covered by a valid signature — the same
