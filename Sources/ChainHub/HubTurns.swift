@@ -9,7 +9,8 @@
 ///   connection with backoff until its circuit breaker trips, 60 s after the first failure
 ///   (`ConnectionPoolConfiguration.circuitBreakerTripAfter`, which `PostgresClient.Configuration`
 ///   does not expose), then fails with `ConnectionPoolError.connectionCreationCircuitBreakerTripped`
-///   — the cause dropped (the pool records `lastConnectError` and never returns it). The hub
+///   — the cause dropped (the pool records `lastConnectError` and never returns it); measured
+///   against a test cluster with a wrong password: 68 s, then that error alone. The hub
 ///   refuses a wrong password, a missing database, an untrusted certificate or an unreachable
 ///   server at once, in one line naming which (``HubError/init(connecting:to:)``), and a
 ///   `hub serve` whose server went away fails the request at once with
@@ -22,8 +23,8 @@
 ///   the advisory lock anyway (``Hub/writerLock``), and only concurrent `hub serve` syncs could
 ///   overlap their reads.
 /// Every public entry point takes exactly one turn through ``Hub/withConnection(_:)``, which has
-/// `PostgresClient.withConnection`'s shape: a release that reports connection failures changes
-/// that method only.
+/// `PostgresClient.withConnection`'s shape: once a release reports why a connection failed and
+/// fails a statement written to a closed one, only that method changes.
 actor HubTurns {
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
