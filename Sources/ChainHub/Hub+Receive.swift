@@ -13,13 +13,20 @@ extension Hub {
     /// held back or quarantined, or the first malformed one refused (``EventProblem``)
     /// and nothing of the batch written.
     public func receive(_ batch: [EventEnvelope], keys sealedKeys: [SealedPatientKey]) async throws -> ReceiveSummary {
-        try await inTurn { try await receiveInTurn(batch, keys: sealedKeys) }
+        let (summary, acknowledged) = try await withConnection { try await commit(batch, keys: sealedKeys, on: $0) }
+        // The acknowledgements it appended in the store directory reach PostgreSQL with the hub's chain.
+        if acknowledged { try await catchUpOwnChain() }
+        return summary
     }
 
-    func receiveInTurn(_ batch: [EventEnvelope], keys sealedKeys: [SealedPatientKey]) async throws -> ReceiveSummary {
+    /// The batch's transaction, then what follows its commit in the store directory's SQLite:
+    /// the erased patients' keys destroyed, and the hub's acknowledgements of erasures from other
+    /// nodes appended (`acknowledged`: some were, and the hub's chain in PostgreSQL lacks them).
+    func commit(_ batch: [EventEnvelope], keys sealedKeys: [SealedPatientKey], on connection: HubConnection) async throws
+        -> (summary: ReceiveSummary, acknowledged: Bool) {
         let identity = store.identity
         let trustList = try store.trust(of: Set(batch.map(\.origin)))
-        let (summary, erasures, acknowledge) = try await transaction { connection -> (ReceiveSummary, [PatientID: EventID], [(PatientID, EventEnvelope)]) in
+        let (summary, erasures, acknowledge) = try await transaction(on: connection) { () -> (ReceiveSummary, [PatientID: EventID], [(PatientID, EventEnvelope)]) in
             try await connection.queryOrClosed("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
             let ledger = HubBatch(identity: identity, now: Timestamp.now().description)
             ledger.trustByNode = trustList
@@ -51,16 +58,15 @@ extension Hub {
         try store.destroyKeptKeys(erasures)
         // Its acknowledgements (EventStore+ErasureRelay.swift), so that stores trusting the hub but
         // not the node that erased apply the erasure too: appended in the store directory, then
-        // copied into PostgreSQL like the rest of its chain.
+        // copied into PostgreSQL like the rest of its chain (by the caller).
         if !acknowledge.isEmpty {
             try store.acknowledgeErasures(acknowledge)
-            try await catchUpOwnChainInTurn()
         }
-        return summary
+        return (summary, !acknowledge.isEmpty)
     }
 
     /// Reads, for the batch's origins, ids and patients, everything the rules will ask.
-    func load(_ ledger: HubBatch, for batch: [EventEnvelope], keys sealedKeys: [SealedPatientKey], on connection: HubLink) async throws {
+    func load(_ ledger: HubBatch, for batch: [EventEnvelope], keys sealedKeys: [SealedPatientKey], on connection: HubConnection) async throws {
         let origins = Array(Set(batch.map(\.origin.rawValue)))
         if !origins.isEmpty {
             for try await (origin, sequence, hash) in try await connection.queryOrClosed(
@@ -79,7 +85,7 @@ extension Hub {
             // Every id of the batch, whatever its place: a duplicate, a fork, or a forged reuse.
             for event in try await envelopes("""
                 SELECT \(unescaped: Self.columns), NULL::text FROM myolog.events e WHERE e.id = ANY(\(batch.map(\.id.rawValue)))
-                """) {
+                """, on: connection) {
                 ledger.storedByID[event.id] = event
             }
         }
@@ -121,14 +127,14 @@ extension Hub {
                 SELECT e.*, row_number() OVER (PARTITION BY e.patient ORDER BY e.lamport, e.origin, e.sequence) AS n FROM myolog.events e
                 WHERE e.patient = ANY(\(keyPatients.map(\.rawValue))) AND e.type <> ALL(\(plaintext))
             ) AS e WHERE n <= 3
-            """) where event.isSealed {
+            """, on: connection) where event.isSealed {
             if let patient = event.patient { ledger.sealedSamples[patient, default: []].append(event) }
         }
     }
 
     /// Writes what the rules decided: multi-row inserts (one statement per table, arrays bound
     /// as parameters), inside the batch's transaction.
-    func flush(_ ledger: HubBatch, on connection: HubLink) async throws {
+    func flush(_ ledger: HubBatch, on connection: HubConnection) async throws {
         for node in ledger.enrolments {
             try await connection.queryOrClosed("""
                 INSERT INTO myolog.nodes (id, site, public_key, agreement_key) VALUES (\(node.node.rawValue), \(node.site), \(node.publicKey), \(node.agreementKey))
@@ -180,7 +186,7 @@ extension Hub {
                 """, logger: logger)
         }
         // The erasure is recorded here; the key (in the store directory's SQLite, never here) is
-        // destroyed right after this transaction commits — see ``receiveInTurn(_:keys:)``.
+        // destroyed right after this transaction commits — see ``commit(_:keys:on:)``.
         for (patient, event) in ledger.newErasures {
             try await connection.queryOrClosed("INSERT INTO myolog.erased_patients (patient, event) VALUES (\(patient.rawValue), \(event.rawValue)) ON CONFLICT DO NOTHING", logger: logger)
         }
@@ -194,7 +200,7 @@ extension Hub {
         }
         // Keys go to the store directory's SQLite before this transaction commits: a commit never
         // names a key (keyless_patients row deleted) the hub lacks, and a key kept for a batch
-        // that then rolls back is harmless — its patient's rows are reconciled (``reconcile()``).
+        // that then rolls back is harmless — its patient's rows are reconciled (``reconcile(on:)``).
         try store.keepKeys(ledger.keptKeys)
     }
 }

@@ -3,15 +3,6 @@ import PostgresNIO
 import EventModel
 import EventSync
 
-/// What `hub verify` proves of the hub's database.
-public struct HubVerification: Sendable {
-    /// The chain and signature check, as `verify` makes it of a SQLite store.
-    public var chains: ChainCheck
-    public var patientsChecked = 0
-    public var quarantined = 0
-    public var heldBack = 0
-}
-
 extension Hub {
     /// Checks, against PostgreSQL, what `verify` checks of a store: every origin's chain (no gap,
     /// links, hashes, clocks, enrolment, every event covered by a valid signature — the same
@@ -20,67 +11,65 @@ extension Hub {
     /// the store directory, and that no erased patient's key is held there. Throws the first ``EventProblem`` or
     /// ``HubError`` found.
     public func verify() async throws -> HubVerification {
-        try await inTurn { try await verifyInTurn() }
-    }
-
-    func verifyInTurn() async throws -> HubVerification {
-        var keys: [NodeID: Data] = [:]
-        for try await (id, key) in try await connection.queryOrClosed("SELECT id, public_key FROM myolog.nodes", logger: logger).decode((String, Data).self) {
-            if let node = NodeID(id) { keys[node] = key }
+        try await withConnection { connection in
+            var keys: [NodeID: Data] = [:]
+            for try await (id, key) in try await connection.queryOrClosed("SELECT id, public_key FROM myolog.nodes", logger: logger).decode((String, Data).self) {
+                if let node = NodeID(id) { keys[node] = key }
+            }
+            let heads = try await heads(on: connection)
+            var walk = ChainCheck.Walk()
+            var lastOfOrigin: [NodeID: ChainHead] = [:]
+            let rows = try await connection.queryOrClosed("""
+                SELECT \(unescaped: Self.columns), s.signature FROM myolog.events e
+                LEFT JOIN myolog.chain_signatures s ON s.origin = e.origin AND s.sequence = e.sequence ORDER BY e.origin, e.sequence
+                """, logger: logger)
+            for try await row in rows.decode(EventRow.self) {
+                let event = try Self.envelope(row)
+                try walk.check(event) { keys[$0] }
+                lastOfOrigin[event.origin] = ChainHead(sequence: event.sequence, hash: event.hash)
+            }
+            var result = HubVerification(chains: try walk.finish())
+            guard lastOfOrigin == heads else {
+                let origin = Set(lastOfOrigin.keys).union(heads.keys).sorted().first { lastOfOrigin[$0] != heads[$0] }!
+                throw HubError.server("chain_heads does not name the last event of origin \(origin) (table: \(heads[origin].map { "\($0.sequence)" } ?? "none"), log: \(lastOfOrigin[origin].map { "\($0.sequence)" } ?? "none"))")
+            }
+            // The views: every registered patient's de-identified row equals the fold of their events.
+            var patients: [PatientID] = []
+            for try await (patient,) in try await connection.queryOrClosed("SELECT DISTINCT patient FROM myolog.events WHERE patient IS NOT NULL ORDER BY 1", logger: logger)
+                .decode((String,).self) {
+                if let id = PatientID(patient) { patients.append(id) }
+            }
+            var folded: [PatientID: PatientRow] = [:]
+            for chunk in stride(from: 0, to: patients.count, by: 500).map({ Array(patients[$0..<min($0 + 500, patients.count)]) }) {
+                for record in try await records(of: chunk, on: connection) where record.isRegistered { folded[record.patient] = PatientRow(record: record) }
+            }
+            let stored = try await patientRows(on: connection)
+            for (patient, row) in folded.sorted(by: { $0.key < $1.key }) where stored[patient] != row {
+                throw HubError.server("the patients view of \(patient) differs from the fold of its events")
+            }
+            guard stored.count == folded.count else { throw HubError.server("the patients view holds \(stored.count) rows; the log folds to \(folded.count) registered patients") }
+            result.patientsChecked = folded.count
+            // The keyless patients table names exactly the patients held without key (in the store
+            // directory's SQLite) and not erased.
+            var erased: Set<PatientID> = [], keyless: Set<PatientID> = []
+            for try await (patient,) in try await connection.queryOrClosed("SELECT patient FROM myolog.erased_patients", logger: logger).decode((String,).self) {
+                if let id = PatientID(patient) { erased.insert(id) }
+            }
+            for try await (patient,) in try await connection.queryOrClosed("SELECT patient FROM myolog.keyless_patients", logger: logger).decode((String,).self) {
+                if let id = PatientID(patient) { keyless.insert(id) }
+            }
+            let keyed = try store.patientsWithKeptKeys()
+            let expected = Set(patients).subtracting(keyed).subtracting(erased)
+            if let patient = expected.symmetricDifference(keyless).sorted().first {
+                throw HubError.server("keyless_patients disagrees with the log and the keys held about patient \(patient)")
+            }
+            // No erased patient's key is held (a crash between the two commits is reconciled at open).
+            if let patient = keyed.intersection(erased).sorted().first {
+                throw HubError.server("the key of erased patient \(patient) is still held in the store directory")
+            }
+            for try await (count,) in try await connection.queryOrClosed("SELECT count(*)::bigint FROM myolog.quarantined_events", logger: logger).decode((Int,).self) { result.quarantined = count }
+            for try await (count,) in try await connection.queryOrClosed("SELECT count(*)::bigint FROM myolog.held_events", logger: logger).decode((Int,).self) { result.heldBack = count }
+            return result
         }
-        let heads = try await heads()
-        var walk = ChainCheck.Walk()
-        var lastOfOrigin: [NodeID: ChainHead] = [:]
-        let rows = try await connection.queryOrClosed("""
-            SELECT \(unescaped: Self.columns), s.signature FROM myolog.events e
-            LEFT JOIN myolog.chain_signatures s ON s.origin = e.origin AND s.sequence = e.sequence ORDER BY e.origin, e.sequence
-            """, logger: logger)
-        for try await row in rows.decode(EventRow.self) {
-            let event = try Self.envelope(row)
-            try walk.check(event) { keys[$0] }
-            lastOfOrigin[event.origin] = ChainHead(sequence: event.sequence, hash: event.hash)
-        }
-        var result = HubVerification(chains: try walk.finish())
-        guard lastOfOrigin == heads else {
-            let origin = Set(lastOfOrigin.keys).union(heads.keys).sorted().first { lastOfOrigin[$0] != heads[$0] }!
-            throw HubError.server("chain_heads does not name the last event of origin \(origin) (table: \(heads[origin].map { "\($0.sequence)" } ?? "none"), log: \(lastOfOrigin[origin].map { "\($0.sequence)" } ?? "none"))")
-        }
-        // The views: every registered patient's de-identified row equals the fold of their events.
-        var patients: [PatientID] = []
-        for try await (patient,) in try await connection.queryOrClosed("SELECT DISTINCT patient FROM myolog.events WHERE patient IS NOT NULL ORDER BY 1", logger: logger)
-            .decode((String,).self) {
-            if let id = PatientID(patient) { patients.append(id) }
-        }
-        var folded: [PatientID: PatientRow] = [:]
-        for chunk in stride(from: 0, to: patients.count, by: 500).map({ Array(patients[$0..<min($0 + 500, patients.count)]) }) {
-            for record in try await records(of: chunk, on: connection) where record.isRegistered { folded[record.patient] = PatientRow(record: record) }
-        }
-        let stored = try await patientRows()
-        for (patient, row) in folded.sorted(by: { $0.key < $1.key }) where stored[patient] != row {
-            throw HubError.server("the patients view of \(patient) differs from the fold of its events")
-        }
-        guard stored.count == folded.count else { throw HubError.server("the patients view holds \(stored.count) rows; the log folds to \(folded.count) registered patients") }
-        result.patientsChecked = folded.count
-        // The keyless patients table names exactly the patients held without key (in the store
-        // directory's SQLite) and not erased.
-        var erased: Set<PatientID> = [], keyless: Set<PatientID> = []
-        for try await (patient,) in try await connection.queryOrClosed("SELECT patient FROM myolog.erased_patients", logger: logger).decode((String,).self) {
-            if let id = PatientID(patient) { erased.insert(id) }
-        }
-        for try await (patient,) in try await connection.queryOrClosed("SELECT patient FROM myolog.keyless_patients", logger: logger).decode((String,).self) {
-            if let id = PatientID(patient) { keyless.insert(id) }
-        }
-        let keyed = try store.patientsWithKeptKeys()
-        let expected = Set(patients).subtracting(keyed).subtracting(erased)
-        if let patient = expected.symmetricDifference(keyless).sorted().first {
-            throw HubError.server("keyless_patients disagrees with the log and the keys held about patient \(patient)")
-        }
-        // No erased patient's key is held (a crash between the two commits is reconciled at open).
-        if let patient = keyed.intersection(erased).sorted().first {
-            throw HubError.server("the key of erased patient \(patient) is still held in the store directory")
-        }
-        for try await (count,) in try await connection.queryOrClosed("SELECT count(*)::bigint FROM myolog.quarantined_events", logger: logger).decode((Int,).self) { result.quarantined = count }
-        for try await (count,) in try await connection.queryOrClosed("SELECT count(*)::bigint FROM myolog.held_events", logger: logger).decode((Int,).self) { result.heldBack = count }
-        return result
     }
 }

@@ -22,29 +22,32 @@ import EventSync
 /// one PostgreSQL transaction — events, signatures, held and quarantined events, erasures and
 /// the patient views commit together or not at all; the keys it received reach SQLite before
 /// that commit, and an erasure's key is destroyed in SQLite after it (a crash in between is
-/// reconciled at the next open: ``reconcile()``);
+/// reconciled at the next open: ``reconcile(on:)``);
 /// writers are serialised by a transaction-level advisory lock, so what the rules read cannot
 /// change before the batch commits. A lost connection rolls the batch back; a re-run resumes
 /// from the stored heads.
 public actor Hub: LocalLog {
     public nonisolated let store: any NodeHome
-    public nonisolated let server: HubConnection
-    var connection: HubLink
+    public nonisolated let server: HubServer
+    /// The one connection: only ``withConnection(_:)`` lends it (and ``close()`` closes it).
+    private var connection: HubConnection
     let logger: Logger
-    let turns = HubTurns()
+    private let turns = HubTurns()
 
-    /// Runs `body` as the connection's one user (``HubTurns``): every public entry point does.
+    /// Runs `body` with the hub's connection, as its one user (``HubTurns``): every public entry
+    /// point takes one turn, and the helpers it calls are given the connection (the shape of
+    /// PostgresNIO's `PostgresClient.withConnection`; ``HubTurns`` says why not that client).
     /// A connection lost since the last turn (the server restarted, or failed over) is opened
     /// again first, so a long-running `hub serve` outlives its server's restarts; the turn that
     /// lost it failed and rolled back.
-    func inTurn<T>(_ body: () async throws -> T) async throws -> T {
+    func withConnection<T>(_ body: (HubConnection) async throws -> T) async throws -> T {
         await turns.take()
         do {
             if connection.isClosed {
                 // It was open before: a server gone since (stopped, crashed, failing over) is a
                 // lost connection — what committed stays, a re-run resumes — not a server that
                 // was never reachable.
-                let reopened: HubLink
+                let reopened: HubConnection
                 do {
                     reopened = try await server.connect(logger: logger)
                 } catch {
@@ -56,7 +59,7 @@ public actor Hub: LocalLog {
                 }
                 connection = reopened
             }
-            let value = try await body()
+            let value = try await body(connection)
             await turns.give()
             return value
         } catch {
@@ -70,7 +73,7 @@ public actor Hub: LocalLog {
     /// The advisory lock every writer takes first (any constant shared by all hub processes).
     static let writerLock: Int64 = 0x6d796f6c6f67  // "myolog"
 
-    init(store: any NodeHome, server: HubConnection, connection: HubLink, logger: Logger) {
+    init(store: any NodeHome, server: HubServer, connection: HubConnection, logger: Logger) {
         self.store = store
         self.server = server
         self.connection = connection
@@ -85,19 +88,19 @@ public actor Hub: LocalLog {
 
     /// Makes the hub's schema in the database `server` names (or finds it made for this node),
     /// then copies the store's own chain (its enrolment) into it.
-    public static func initialise(store: any NodeHome, server: HubConnection) async throws(HubError) -> Hub {
-        try await connect(store: store, server: server) { try await $0.migrate() }
+    public static func initialise(store: any NodeHome, server: HubServer) async throws(HubError) -> Hub {
+        try await connect(store: store, server: server, makingSchema: true)
     }
 
     /// Opens the hub of `store` in the database `server` names: it must have been made by
     /// ``initialise(store:server:)`` for this store's node.
-    public static func open(store: any NodeHome, server: HubConnection) async throws(HubError) -> Hub {
-        try await connect(store: store, server: server) { try await $0.checkSchema() }
+    public static func open(store: any NodeHome, server: HubServer) async throws(HubError) -> Hub {
+        try await connect(store: store, server: server, makingSchema: false)
     }
 
     /// Checks, before anything is made, that a new node can make its hub in the database `server`
     /// names: reachable, logged in, a supported version, and no `myolog` schema there already.
-    public static func checkFree(server: HubConnection) async throws(HubError) {
+    public static func checkFree(server: HubServer) async throws(HubError) {
         let logger = quietLogger()
         let connection = try await server.connect(logger: logger)
         do {
@@ -112,17 +115,15 @@ public actor Hub: LocalLog {
         }
     }
 
-    /// One connection for `store`'s hub: the server's version checked, `prepare` run (the schema
-    /// made or checked), the store's own chain copied in — or the connection closed and the
-    /// failure said in the hub's words.
-    static func connect(store: any NodeHome, server: HubConnection, preparing prepare: (Hub) async throws -> Void) async throws(HubError) -> Hub {
+    /// One connection for `store`'s hub: the server's version checked, the schema made
+    /// (`makingSchema`) or checked, the store's own chain copied in — or the connection closed
+    /// and the failure said in the hub's words.
+    static func connect(store: any NodeHome, server: HubServer, makingSchema: Bool) async throws(HubError) -> Hub {
         let logger = quietLogger()
         let connection = try await server.connect(logger: logger)
         let hub = Hub(store: store, server: server, connection: connection, logger: logger)
         do {
-            try await hub.checkServerVersion()
-            try await prepare(hub)
-            try await hub.reconcile()
+            try await hub.prepare(makingSchema: makingSchema)
             try await hub.catchUpOwnChain()
         } catch {
             await hub.close()
@@ -138,9 +139,17 @@ public actor Hub: LocalLog {
 
     // MARK: Schema
 
-    func checkServerVersion() async throws { try await Self.checkServerVersion(connection, server: server, logger: logger) }
+    /// The server's version checked, the schema made or checked (and brought forward), and the
+    /// store directory's keys reconciled with the log (``reconcile(on:)``).
+    func prepare(makingSchema: Bool) async throws {
+        try await withConnection { connection in
+            try await Self.checkServerVersion(connection, server: server, logger: logger)
+            if makingSchema { try await migrate(on: connection) } else { try await checkSchema(on: connection) }
+            try await reconcile(on: connection)
+        }
+    }
 
-    static func checkServerVersion(_ connection: HubLink, server: HubConnection, logger: Logger) async throws {
+    static func checkServerVersion(_ connection: HubConnection, server: HubServer, logger: Logger) async throws {
         var text = ""
         for try await (value,) in try await connection.queryOrClosed("SHOW server_version_num", logger: logger).decode((String,).self) { text = value }
         guard let number = Int(text), HubSchema.supports(versionNumber: number) else {
@@ -156,7 +165,7 @@ public actor Hub: LocalLog {
 
     /// The migrations applied here, or nil when the database has no `myolog` schema; refuses a
     /// `myolog` schema that is not a hub's, or another node's hub.
-    func appliedMigrations() async throws -> [String]? {
+    func appliedMigrations(on connection: HubConnection) async throws -> [String]? {
         guard let node = try await Self.existingHub(connection, server: server, logger: logger) else { return nil }
         guard node == store.identity.nodeID.rawValue else {
             throw HubError.otherHub(server: server.description, node: node, expected: store.identity.nodeID.rawValue)
@@ -172,7 +181,7 @@ public actor Hub: LocalLog {
 
     /// The node whose hub the database holds, or nil when it has no `myolog` schema; refuses a
     /// `myolog` schema that is not a hub's.
-    static func existingHub(_ connection: HubLink, server: HubConnection, logger: Logger) async throws -> String? {
+    static func existingHub(_ connection: HubConnection, server: HubServer, logger: Logger) async throws -> String? {
         var tables: [String] = []
         for try await (name,) in try await connection.queryOrClosed(
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'myolog' ORDER BY table_name", logger: logger).decode((String,).self) {
@@ -193,10 +202,10 @@ public actor Hub: LocalLog {
     }
 
     /// Applies the migrations not applied yet, each in its own transaction.
-    func migrate() async throws {
-        let applied = Set(try await appliedMigrations() ?? [])
+    func migrate(on connection: HubConnection) async throws {
+        let applied = Set(try await appliedMigrations(on: connection) ?? [])
         for migration in HubSchema.migrations where !applied.contains(migration.name) {
-            try await transaction { connection in
+            try await transaction(on: connection) {
                 try await connection.queryOrClosed("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
                 if migration.name == HubSchema.deidentifying { try await self.moveKeysToStore(on: connection) }
                 for statement in migration.sql { try await connection.queryOrClosed(PostgresQuery(unsafeSQL: statement), logger: self.logger) }
@@ -213,7 +222,7 @@ public actor Hub: LocalLog {
     /// Copies every wrapped key of `myolog.patient_keys` (not an erased patient's) into the store
     /// directory's SQLite, as wrapped (the same store key): run before the migration drops the
     /// table, in its transaction — if it rolls back, the keys in SQLite are merely early.
-    func moveKeysToStore(on connection: HubLink) async throws {
+    func moveKeysToStore(on connection: HubConnection) async throws {
         var wrapped: [(PatientID, Data)] = []
         for try await (patient, bytes) in try await connection.queryOrClosed("""
             SELECT k.patient, k.wrapped FROM myolog.patient_keys k WHERE NOT EXISTS (SELECT 1 FROM myolog.erased_patients x WHERE x.patient = k.patient)
@@ -224,7 +233,7 @@ public actor Hub: LocalLog {
     }
 
     /// Folds every patient's views again from the log (the de-identified tables, just made).
-    func refoldAllViews(on connection: HubLink) async throws {
+    func refoldAllViews(on connection: HubConnection) async throws {
         var patients: [PatientID] = []
         for try await (patient,) in try await connection.queryOrClosed("SELECT DISTINCT patient FROM myolog.events WHERE patient IS NOT NULL ORDER BY 1", logger: logger)
             .decode((String,).self) {
@@ -236,20 +245,20 @@ public actor Hub: LocalLog {
     }
 
     /// Refuses a database without this node's hub, or with migrations this build lacks.
-    func checkSchema() async throws {
-        guard let applied = try await appliedMigrations() else { throw HubError.notInitialised(server: server.description) }
+    func checkSchema(on connection: HubConnection) async throws {
+        guard let applied = try await appliedMigrations(on: connection) else { throw HubError.notInitialised(server: server.description) }
         guard Set(applied) == Set(HubSchema.migrations.map(\.name)) else {
             // Older schema: bring it forward (append-only migrations).
-            try await migrate()
+            try await migrate(on: connection)
             return
         }
     }
 
-    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
-    func transaction<T>(_ body: (HubLink) async throws -> T) async throws -> T {
+    /// Runs `body` in one transaction on `connection`: committed if it returns, rolled back if it throws.
+    func transaction<T>(on connection: HubConnection, _ body: () async throws -> T) async throws -> T {
         try await connection.queryOrClosed("BEGIN", logger: logger)
         do {
-            let value = try await body(connection)
+            let value = try await body()
             try await connection.queryOrClosed("COMMIT", logger: logger)
             return value
         } catch {
@@ -262,18 +271,16 @@ public actor Hub: LocalLog {
     /// Copies the store directory's own chain (its enrolment, and anything it wrote) into the
     /// hub's log: the hub node's events live in PostgreSQL like everyone's.
     public func catchUpOwnChain() async throws {
-        try await inTurn { try await catchUpOwnChainInTurn() }
-    }
-
-    func catchUpOwnChainInTurn() async throws {
-        let me = store.identity.nodeID
-        let held = try await heads()[me]?.sequence ?? 0
-        var after = held
-        while true {
-            let page = try store.ownEvents(after: after, limit: 1000)
-            guard let last = page.last else { break }
-            _ = try await receiveInTurn(page, keys: [])
-            after = last.sequence
+        try await withConnection { connection in
+            let me = store.identity.nodeID
+            var after = try await heads(on: connection)[me]?.sequence ?? 0
+            while true {
+                let page = try store.ownEvents(after: after, limit: 1000)
+                guard let last = page.last else { break }
+                // The hub's own events: never an erasure from another node, so nothing to acknowledge.
+                _ = try await commit(page, keys: [], on: connection)
+                after = last.sequence
+            }
         }
     }
 
@@ -289,7 +296,7 @@ public actor Hub: LocalLog {
             if let patient = event.patient, seen.insert(patient).inserted { sealed.append(patient) }
         }
         guard !sealed.isEmpty else { return [] }
-        return try await inTurn {
+        return try await withConnection { connection in
             // Keys live in the store directory's SQLite (never in PostgreSQL); erasures in both.
             var known = Set(try store.keptKeys(for: sealed).keys.map(\.rawValue))
             for try await (patient,) in try await connection.queryOrClosed(
@@ -301,10 +308,10 @@ public actor Hub: LocalLog {
     // MARK: LogPeer
 
     public func summary() async throws -> PeerSummary {
-        try await inTurn { PeerSummary(node: store.identity.nodeID, site: store.identity.site, heads: try await heads()) }
+        try await withConnection { PeerSummary(node: store.identity.nodeID, site: store.identity.site, heads: try await heads(on: $0)) }
     }
 
-    func heads() async throws -> [NodeID: ChainHead] {
+    func heads(on connection: HubConnection) async throws -> [NodeID: ChainHead] {
         var heads: [NodeID: ChainHead] = [:]
         for try await (origin, sequence, hash) in try await connection.queryOrClosed("SELECT origin, sequence, hash FROM myolog.chain_heads", logger: logger)
             .decode((String, Int, String).self) {
@@ -324,22 +331,20 @@ public actor Hub: LocalLog {
     }
 
     /// Events with their signatures, from a query selecting ``columns`` and `s.signature`.
-    func envelopes(_ query: PostgresQuery) async throws -> [EventEnvelope] {
+    func envelopes(_ query: PostgresQuery, on connection: HubConnection) async throws -> [EventEnvelope] {
         var events: [EventEnvelope] = []
         for try await row in try await connection.queryOrClosed(query, logger: logger).decode(EventRow.self) { events.append(try Self.envelope(row)) }
         return events
     }
 
     public func events(origin: NodeID, after sequence: Int, limit: Int) async throws -> [EventEnvelope] {
-        try await inTurn { try await eventsInTurn(origin: origin, after: sequence, limit: limit) }
-    }
-
-    func eventsInTurn(origin: NodeID, after sequence: Int, limit: Int) async throws -> [EventEnvelope] {
-        try await envelopes("""
-            SELECT \(unescaped: Self.columns), s.signature FROM myolog.events e
-            LEFT JOIN myolog.chain_signatures s ON s.origin = e.origin AND s.sequence = e.sequence
-            WHERE e.origin = \(origin.rawValue) AND e.sequence > \(sequence) ORDER BY e.sequence LIMIT \(limit)
-            """)
+        try await withConnection { connection in
+            try await envelopes("""
+                SELECT \(unescaped: Self.columns), s.signature FROM myolog.events e
+                LEFT JOIN myolog.chain_signatures s ON s.origin = e.origin AND s.sequence = e.sequence
+                WHERE e.origin = \(origin.rawValue) AND e.sequence > \(sequence) ORDER BY e.sequence LIMIT \(limit)
+                """, on: connection)
+        }
     }
 
     public func receive(_ batch: [EventEnvelope]) async throws -> ReceiveSummary {
@@ -347,29 +352,25 @@ public actor Hub: LocalLog {
     }
 
     public func patientsWithoutKeys() async throws -> [PatientID] {
-        try await inTurn { try await patientsWithoutKeysInTurn() }
-    }
-
-    func patientsWithoutKeysInTurn() async throws -> [PatientID] {
-        var patients: [PatientID] = []
-        for try await (patient,) in try await connection.queryOrClosed("SELECT patient FROM myolog.keyless_patients ORDER BY 1", logger: logger).decode((String,).self) {
-            if let id = PatientID(patient) { patients.append(id) }
+        try await withConnection { connection in
+            var patients: [PatientID] = []
+            for try await (patient,) in try await connection.queryOrClosed("SELECT patient FROM myolog.keyless_patients ORDER BY 1", logger: logger).decode((String,).self) {
+                if let id = PatientID(patient) { patients.append(id) }
+            }
+            return patients
         }
-        return patients
     }
 
     public func keys(for patients: [PatientID], to recipient: NodeID) async throws -> [SealedPatientKey] {
-        try await inTurn { try await keysInTurn(for: patients, to: recipient) }
-    }
-
-    func keysInTurn(for patients: [PatientID], to recipient: NodeID) async throws -> [SealedPatientKey] {
-        guard try store.trust(of: [recipient])[recipient] == .trusted, !patients.isEmpty else { return [] }
-        var agreementKey: Data?
-        for try await (key,) in try await connection.queryOrClosed("SELECT agreement_key FROM myolog.nodes WHERE id = \(recipient.rawValue)", logger: logger)
-            .decode((Data?,).self) { agreementKey = key }
-        guard let agreementKey else { return [] }
-        let held = try await usableKeys(patients)
-        return try WrappedPatientKey.seal(patients.compactMap { patient in held[patient].map { (patient, $0) } }, to: recipient, agreementKey: agreementKey)
+        try await withConnection { connection in
+            guard try store.trust(of: [recipient])[recipient] == .trusted, !patients.isEmpty else { return [] }
+            var agreementKey: Data?
+            for try await (key,) in try await connection.queryOrClosed("SELECT agreement_key FROM myolog.nodes WHERE id = \(recipient.rawValue)", logger: logger)
+                .decode((Data?,).self) { agreementKey = key }
+            guard let agreementKey else { return [] }
+            let held = try await usableKeys(patients, on: connection)
+            return try WrappedPatientKey.seal(patients.compactMap { patient in held[patient].map { (patient, $0) } }, to: recipient, agreementKey: agreementKey)
+        }
     }
 
     public func receiveKeys(_ keys: [SealedPatientKey]) async throws -> KeyReceipt {
@@ -385,7 +386,7 @@ public actor Hub: LocalLog {
 
     /// ``heldKeys(_:)`` less those of patients erased in the hub's log: never a key of an erased
     /// patient, even one whose SQLite row a crash between the two commits left (reconciled at open).
-    func usableKeys(_ patients: [PatientID]) async throws -> [PatientID: SymmetricKey] {
+    func usableKeys(_ patients: [PatientID], on connection: HubConnection) async throws -> [PatientID: SymmetricKey] {
         var held = try await heldKeys(patients)
         guard !held.isEmpty else { return held }
         for try await (patient,) in try await connection.queryOrClosed(
@@ -398,7 +399,7 @@ public actor Hub: LocalLog {
     /// Brings SQLite (the keys) and PostgreSQL (the log) back in step after a crash between their
     /// commits: destroys the key of every patient erased in the log, and deletes the
     /// `keyless_patients` row of every patient keyed in SQLite. Run at every open.
-    func reconcile() async throws {
+    func reconcile(on connection: HubConnection) async throws {
         let keyed = try store.patientsWithKeptKeys()
         var erased: [PatientID: EventID] = [:]
         if !keyed.isEmpty {
@@ -410,7 +411,7 @@ public actor Hub: LocalLog {
             for try await (patient,) in try await connection.queryOrClosed(
                 "SELECT patient FROM myolog.keyless_patients WHERE patient = ANY(\(keyed.map(\.rawValue).sorted()))", logger: logger).decode((String,).self) { stale.append(patient) }
             if !stale.isEmpty {
-                try await transaction { connection in
+                try await transaction(on: connection) {
                     try await connection.queryOrClosed("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
                     try await connection.queryOrClosed("DELETE FROM myolog.keyless_patients WHERE patient = ANY(\(stale))", logger: self.logger)
                 }

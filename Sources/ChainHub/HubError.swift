@@ -52,12 +52,12 @@ public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A connection attempt's failure, classified.
-    init(connecting error: any Error, to connection: HubConnection) {
-        let server = connection.description
+    init(connecting error: any Error, to target: HubServer) {
+        let server = target.description
         if let error = error as? PSQLError {
             let state = error.serverInfo?[.sqlState]
             let message = error.serverInfo?[.message] ?? "\(error.code)"
-            var check = connection.passwordSource.map { "check the user, and \($0)" } ?? "check the user"
+            var check = target.passwordSource.map { "check the user, and \($0)" } ?? "check the user"
             // pg_hba.conf's hostssl rules: the password is not the problem.
             if message.hasSuffix("no encryption") { check = "the server admits this login only over TLS: sslmode=require, verify-ca or verify-full" }
             switch state {
@@ -70,10 +70,10 @@ public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
                                        check: "give it in PGPASSWORD, ~/.pgpass (chmod 600) or --postgres-password-file"); return
             }
             if error.code == .sslUnsupported {
-                self = .tls(server: server, reason: "the server does not offer TLS (ssl = off in its postgresql.conf), and sslmode=\(connection.tls.mode.rawValue) needs it"); return
+                self = .tls(server: server, reason: "the server does not offer TLS (ssl = off in its postgresql.conf), and sslmode=\(target.tls.mode.rawValue) needs it"); return
             }
             if let underlying = error.underlying {
-                if let reason = Self.tlsFailure(underlying, connection) { self = .tls(server: server, reason: reason); return }
+                if let reason = Self.tlsFailure(underlying, target) { self = .tls(server: server, reason: reason); return }
                 self = .unreachable(server: server, reason: "\(underlying)"); return
             }
             self = .unreachable(server: server, reason: message)
@@ -83,14 +83,14 @@ public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// What a TLS handshake's failure means, or nil if `error` is not one.
-    static func tlsFailure(_ error: any Error, _ connection: HubConnection) -> String? {
+    static func tlsFailure(_ error: any Error, _ target: HubServer) -> String? {
         if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
-            return "its certificate does not name \(connection.host) (sslmode=verify-full checks the host name against the certificate's)"
+            return "its certificate does not name \(target.host) (sslmode=verify-full checks the host name against the certificate's)"
         }
         guard error is NIOSSLError || error is BoringSSLError else { return nil }
         let text = "\(error)"
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
-            return "its certificate does not chain to sslrootcert \(connection.tls.roots.map { "\($0)" } ?? "(none)") (CERTIFICATE_VERIFY_FAILED)"
+            return "its certificate does not chain to sslrootcert \(target.tls.roots.map { "\($0)" } ?? "(none)") (CERTIFICATE_VERIFY_FAILED)"
         }
         return "the TLS handshake failed: \(text)"
     }

@@ -3,7 +3,7 @@ import NIOSSL
 import PostgresNIO
 
 /// How the hub's connection to PostgreSQL is encrypted: libpq's `sslmode` and `sslrootcert`,
-/// decided before any connection is made (``HubConnection/resolve(url:passwordFile:environment:)``).
+/// decided before any connection is made (``HubServer/resolve(url:passwordFile:environment:)``).
 ///
 /// Guarantees:
 /// - A server reached over the network — anything but `localhost`, a 127.0.0.0/8 address,

@@ -27,7 +27,7 @@ struct HubImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try global.openStore()
-        let hub = try await Hub.open(store: store, server: try server.connection(store: store.directory, environment: global.environment))
+        let hub = try await Hub.open(store: store, server: try server.resolved(store: store.directory, environment: global.environment))
         let receipt: ReceiveSummary
         do {
             receipt = try await EventBundle.import(URL(fileURLWithPath: (file as NSString).expandingTildeInPath), into: hub)

@@ -29,19 +29,19 @@ struct HubInitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = try global.storeDirectory()
-        let connection = try server.connection(store: directory, environment: global.environment)
+        let postgres = try server.resolved(store: directory, environment: global.environment)
         let existing = FileManager.default.fileExists(atPath: directory.appendingPathComponent("node.key").path)
         // A new hub's directory is made only once the database is known to be usable and free.
-        if !existing { try await Hub.checkFree(server: connection) }
+        if !existing { try await Hub.checkFree(server: postgres) }
         let store = existing ? try global.openStore() : try global.createStore(at: directory, site: site, author: global.user ?? "myolog hub init")
-        let hub = try await Hub.initialise(store: store, server: connection)
+        let hub = try await Hub.initialise(store: store, server: postgres)
         await hub.close()
-        try HubOptions.remember(connection, in: directory)
+        try HubOptions.remember(postgres, in: directory)
         if global.json {
             print(JSONValue.object(["nodeId": .string(store.identity.nodeID.rawValue), "site": .string(store.identity.site), "store": .string(directory.path),
-                                    "postgres": .string(connection.description)]).canonicalString)
+                                    "postgres": .string(postgres.description)]).canonicalString)
         } else {
-            print("Hub node \(store.identity.nodeID) (\"\(store.identity.site)\") keeps its log in \(connection.description); its identity is in \(directory.path)")
+            print("Hub node \(store.identity.nodeID) (\"\(store.identity.site)\") keeps its log in \(postgres.description); its identity is in \(directory.path)")
         }
     }
 }

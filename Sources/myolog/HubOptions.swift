@@ -21,7 +21,7 @@ struct HubOptions: ParsableArguments {
 
     /// The server: --postgres, completed by the PG* variables and by what `hub init` kept; the
     /// resolution's warnings printed on stderr.
-    func connection(store directory: URL, environment: [String: String]) throws -> HubConnection {
+    func resolved(store directory: URL, environment: [String: String]) throws -> HubServer {
         var environment = environment
         let remembered = directory.appendingPathComponent(Self.fileName)
         if url == nil, let data = FileManager.default.contents(atPath: remembered.path),
@@ -33,18 +33,18 @@ struct HubOptions: ParsableArguments {
             }
             if environment["PGPORT"]?.isEmpty ?? true, case .int(let port)? = members["port"] { environment["PGPORT"] = String(port) }
         }
-        let connection = try HubConnection.resolve(url: url, passwordFile: passwordFile, environment: environment)
-        for warning in connection.warnings {
+        let server = try HubServer.resolve(url: url, passwordFile: passwordFile, environment: environment)
+        for warning in server.warnings {
             FileHandle.standardError.write(Data("myolog: warning: \(VisibleText.escaped(warning))\n".utf8))
         }
-        return connection
+        return server
     }
 
     /// Keeps the server's address and TLS settings (never its password) beside the hub's node key.
-    static func remember(_ connection: HubConnection, in directory: URL) throws {
-        var members: [String: JSONValue] = ["host": .string(connection.host), "port": .int(connection.port), "database": .string(connection.database),
-                                            "user": .string(connection.user), "sslmode": .string(connection.tls.mode.rawValue)]
-        if let roots = connection.tls.roots { members["sslrootcert"] = .string(roots.description) }
+    static func remember(_ server: HubServer, in directory: URL) throws {
+        var members: [String: JSONValue] = ["host": .string(server.host), "port": .int(server.port), "database": .string(server.database),
+                                            "user": .string(server.user), "sslmode": .string(server.tls.mode.rawValue)]
+        if let roots = server.tls.roots { members["sslrootcert"] = .string(roots.description) }
         try AtomicFile.write(to: directory.appendingPathComponent(fileName), replacing: true, field: "store", storeFile: true) {
             try $0.write(contentsOf: Data((JSONValue.object(members).canonicalString + "\n").utf8))
         }

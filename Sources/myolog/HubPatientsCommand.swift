@@ -25,7 +25,7 @@ struct HubPatientsCommand: AsyncParsableCommand {
     func run() async throws {
         let user = try global.requireReader()
         let store = try global.openStore()
-        let hub = try await Hub.open(store: store, server: try server.connection(store: store.directory, environment: global.environment))
+        let hub = try await Hub.open(store: store, server: try server.resolved(store: store.directory, environment: global.environment))
         do {
             let rows = try await hub.patients()
             try global.record(RecordAccessed(action: .query, command: "hub patients", patients: rows.map(\.patientId), purpose: global.purpose, rows: rows.count), in: store, by: user)

@@ -33,7 +33,7 @@ struct HubShowCommand: AsyncParsableCommand {
     func run() async throws {
         let user = try global.requireReader()
         let store = try global.openStore()
-        let hub = try await Hub.open(store: store, server: try server.connection(store: store.directory, environment: global.environment))
+        let hub = try await Hub.open(store: store, server: try server.resolved(store: store.directory, environment: global.environment))
         do {
             let matches = try await hub.resolvePatient(patient)
             guard matches.count == 1, let id = matches.first else {

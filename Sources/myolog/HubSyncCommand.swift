@@ -49,7 +49,7 @@ struct HubSyncCommand: AsyncParsableCommand {
         // wrong password costs no TLS session.
         let siteStore = dialling ? nil : try PeerDirectory.open(site, besides: store, field: "site",
                                                                  wanted: "the directory of a clinic machine's store, or https://HOST:PORT of its `myolog serve`")
-        let hub = try await Hub.open(store: store, server: try server.connection(store: store.directory, environment: global.environment))
+        let hub = try await Hub.open(store: store, server: try server.resolved(store: store.directory, environment: global.environment))
         let moves: Moves
         do {
             if let siteStore {

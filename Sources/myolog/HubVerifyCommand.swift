@@ -25,7 +25,7 @@ struct HubVerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try global.openStore()
-        let hub = try await Hub.open(store: store, server: try server.connection(store: store.directory, environment: global.environment))
+        let hub = try await Hub.open(store: store, server: try server.resolved(store: store.directory, environment: global.environment))
         let result: HubVerification
         do {
             result = try await hub.verify()

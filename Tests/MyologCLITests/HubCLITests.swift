@@ -218,7 +218,7 @@ struct HubCLITests {
         try cluster.stop(mode: "immediate")
         for _ in 0..<300 where stopped.isRunning { usleep(100_000) }
         // A statement sent after the server vanished once left the sync waiting forever
-        // (PostgresNIO drops a write to a closed channel); `HubLink` fails it instead.
+        // (PostgresNIO drops a write to a closed channel); `HubConnection` fails it instead.
         #expect(!stopped.isRunning, "the sync did not end within 30 s of its server stopping")
         if stopped.isRunning { kill(stopped.processIdentifier, SIGKILL) }
         stopped.waitUntilExit()

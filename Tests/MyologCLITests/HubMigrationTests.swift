@@ -31,7 +31,7 @@ struct HubMigrationTests {
             INSERT INTO myolog.erased_patients VALUES ('\(erased.rawValue)', 'some-erasure');
             INSERT INTO myolog.patients (patient, name, date_of_birth, active_trigger_points, latent_trigger_points, event_count) VALUES ('\(kept.rawValue)', 'Old Name', '1960-01-01', 0, 0, 1)
             """)
-        let hub = try await Hub.open(store: store, server: try HubConnection.resolve(url: cluster.url(), environment: [:]))
+        let hub = try await Hub.open(store: store, server: try HubServer.resolve(url: cluster.url(), environment: [:]))
         await hub.close()
         #expect(try store.wrappedKey(of: kept) == wrapped)
         #expect(try store.wrappedKey(of: erased) == nil)
@@ -50,7 +50,7 @@ struct HubMigrationTests {
     func reconcileAtOpen() async throws {
         let cluster = try PostgresCluster()
         let store = try EventStore.create(at: scratch.url("hub"), site: "Hub", author: "test")
-        let server = try HubConnection.resolve(url: cluster.url(), environment: [:])
+        let server = try HubServer.resolve(url: cluster.url(), environment: [:])
         await (try await Hub.initialise(store: store, server: server)).close()
         // As a crash leaves them: an erasure committed in PostgreSQL whose key SQLite still holds,
         // and a key kept for a batch whose transaction then rolled back (its keyless row stayed).

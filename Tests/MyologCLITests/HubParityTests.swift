@@ -153,7 +153,7 @@ struct HubParityTests {
             // A hub receiver: its own store directory, its own database.
             try cluster.psql("CREATE DATABASE case\(index)")
             let hubStore = try EventStore.create(at: scratch.url("hub-\(index)"), site: "Hub", author: "test")
-            let server = try HubConnection.resolve(url: cluster.url(database: "case\(index)"), environment: [:])
+            let server = try HubServer.resolve(url: cluster.url(database: "case\(index)"), environment: [:])
             let hub = try await Hub.initialise(store: hubStore, server: server)
             if parityCase.trusted {
                 try sqlite.trustPeer(origin, name: "source", author: "test")

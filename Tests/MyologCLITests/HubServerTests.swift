@@ -3,10 +3,10 @@ import Foundation
 import MyologTestSupport
 import Testing
 
-/// How `HubConnection.resolve` reads the server, sslmode and password — no server needed: every
+/// How `HubServer.resolve` reads the server, sslmode and password — no server needed: every
 /// one of these is decided before a connection is attempted.
 @Suite("Hub connection: sslmode, sslrootcert and the password's sources, resolved before connecting")
-struct HubConnectionTests {
+struct HubServerTests {
     let scratch = TemporaryDirectory("hub-connection")
 
     /// `text` in a file of `mode` in the scratch directory.
@@ -25,8 +25,8 @@ struct HubConnectionTests {
 
     @Test("sslmode from the URL or PGSSLMODE; a remote host without TLS, an unknown mode or parameter, verify-* without a root, system roots below verify-full: refused in one line naming the field, the value never echoed")
     func sslmode() throws {
-        func resolve(_ url: String?, _ environment: [String: String] = [:]) throws(HubError) -> HubConnection {
-            try HubConnection.resolve(url: url, environment: environment)
+        func resolve(_ url: String?, _ environment: [String: String] = [:]) throws(HubError) -> HubServer {
+            try HubServer.resolve(url: url, environment: environment)
         }
         func refused(_ url: String?, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) {
             refused(url, [:], expected, sourceLocation: sourceLocation)
@@ -89,8 +89,8 @@ struct HubConnectionTests {
         _ = try file("home/.pgpass", "127.0.0.1:5432:db:u:from-pgpass\n")
         let passwordFile = try file("password", "from-file\nsecond line\n")
         let everything = ["PGPASSWORD": "from-environment", "HOME": home]
-        func resolved(_ url: String, file: String? = nil, _ environment: [String: String]) throws -> HubConnection {
-            try HubConnection.resolve(url: url, passwordFile: file, environment: environment)
+        func resolved(_ url: String, file: String? = nil, _ environment: [String: String]) throws -> HubServer {
+            try HubServer.resolve(url: url, passwordFile: file, environment: environment)
         }
         let fromURL = try resolved("postgres://u:from%2Durl@127.0.0.1/db", file: passwordFile, everything)
         #expect(fromURL.password == "from-url" && fromURL.passwordSource == .url)
@@ -119,7 +119,7 @@ struct HubConnectionTests {
         #expect(try HubPassword.firstLine(of: try file("no-newline", "s3cret"), field: "--postgres-password-file") == "s3cret")
         func refused(_ path: String, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) {
             let error = #expect(throws: HubError.self, sourceLocation: sourceLocation) {
-                _ = try HubConnection.resolve(url: "postgres://u@127.0.0.1/db", passwordFile: path, environment: ["PGPASSWORD": "unused"])
+                _ = try HubServer.resolve(url: "postgres://u@127.0.0.1/db", passwordFile: path, environment: ["PGPASSWORD": "unused"])
             }
             let text = error.map { "\($0)" } ?? ""
             #expect(text.hasPrefix("--postgres-password-file: expected ") && text.contains(expected) && !text.contains("hunter2") && !text.contains("\n"), "\(text)", sourceLocation: sourceLocation)
@@ -177,12 +177,12 @@ struct HubConnectionTests {
 
     @Test("a Unix socket: percent-encoded in the URL or a path in PGHOST; no sslmode shown, none needed")
     func socket() throws {
-        let fromURL = try HubConnection.resolve(url: "postgres://u@%2Fvar%2Frun%2Fpostgresql:5433/db", environment: [:])
+        let fromURL = try HubServer.resolve(url: "postgres://u@%2Fvar%2Frun%2Fpostgresql:5433/db", environment: [:])
         #expect(fromURL.host == "/var/run/postgresql" && fromURL.port == 5433 && fromURL.isUnixSocket)
         #expect(fromURL.description == "postgres://u@%2Fvar%2Frun%2Fpostgresql:5433/db")
-        let fromEnvironment = try HubConnection.resolve(url: nil, environment: ["PGHOST": "/tmp", "PGUSER": "u"])
+        let fromEnvironment = try HubServer.resolve(url: nil, environment: ["PGHOST": "/tmp", "PGUSER": "u"])
         #expect(fromEnvironment.host == "/tmp" && fromEnvironment.database == "u")
-        #expect(try HubConnection.resolve(url: "postgres://u@[::1]:5433/db", environment: [:]).description == "postgres://u@[::1]:5433/db?sslmode=prefer")
+        #expect(try HubServer.resolve(url: "postgres://u@[::1]:5433/db", environment: [:]).description == "postgres://u@[::1]:5433/db?sslmode=prefer")
     }
 
     /// A self-signed CA certificate made with openssl, for sslrootcert.
