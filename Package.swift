@@ -228,6 +228,14 @@ let package = Package(
             name: "MyologCLITests",
             dependencies: ["myolog", "EventModel", "EventCrypto", "EventSync", "EventLog", "ClinicalEvents", "ClinicalFold", "Projections", "FHIRExport", "ChainHub", "MyologTestSupport"]
         ),
+        // The hub's rules and migrations against a real PostgreSQL (a throw-away cluster).
+        .testTarget(
+            name: "ChainHubTests",
+            dependencies: [
+                "ChainHub", "EventModel", "EventCrypto", "EventSync", "EventLog", "ClinicalEvents", "ClinicalLog", "MyologTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "ClinicViewerTests",
             dependencies: [

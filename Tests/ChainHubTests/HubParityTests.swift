@@ -1,4 +1,5 @@
 @testable import ChainHub
+import ClinicalLog
 import EventLog
 import Foundation
 import MyologTestSupport
@@ -140,10 +141,9 @@ struct HubParityTests {
     @Test("each offer: the same receipt (or the same refusal) from both engines, and verify clean on both after")
     func parity() async throws {
         let cluster = try PostgresCluster()
-        let source = scratch.path("source")
-        let made = try MyologProcess.run(["demo", "tour", "--store", source])
-        #expect(made.status == 0, "\(made.stderr)")
-        let sourceStore = try EventStore.open(at: URL(fileURLWithPath: source))
+        // The demo clinic (`myolog demo tour`), written through the library.
+        let sourceStore = try EventStore.create(at: scratch.url("source"), site: "Fitzroy demo clinic", author: "demo@myolog")
+        _ = try DemoClinic.populate(ClinicalRecord(store: sourceStore))
         let origin = sourceStore.identity.nodeID
         let events = try sourceStore.read { try $0.events(origin: origin, after: 0, limit: 10_000) }
         #expect(events.count > 10)
