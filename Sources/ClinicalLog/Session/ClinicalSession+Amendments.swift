@@ -1,0 +1,91 @@
+import ClinicalEvents
+import EventLog
+import EventModel
+
+/// Amendments: an entry is never rewritten; it is corrected (fields changed, with a reason) or
+/// retracted (it stays in the log, marked, and leaves the views).
+extension ClinicalSession {
+    /// Corrects fields of an earlier entry. `fields` maps field names (see
+    /// ``ClinicalEvent/correctableFields``) to new values; an empty value removes an optional field.
+    @discardableResult
+    public func correct(_ eventReference: IDReference, fields: [String: String], reason: String, author: String) throws -> EventEnvelope {
+        guard !fields.isEmpty else { throw ClinicalError.nothingToChange("correction") }
+        let reason = try input.text(reason, field: "reason")
+        let target = try transaction.resolveEvent(eventReference)
+        guard let allowed = ClinicalEvent.correctableFields[target.type], let patient = target.patient else {
+            throw ClinicalError.notCorrectable(event: target.id.rawValue, type: target.type)
+        }
+        try Self.refuseIfRetracted(target, in: transaction)
+        var corrected: [String: JSONValue] = [:]
+        for (field, value) in fields {
+            guard allowed.contains(field) else { throw ClinicalError.fieldNotCorrectable(field: field, type: target.type, accepted: allowed) }
+            corrected[field] = try checkedValue(field: field, value: value)
+        }
+        // The entry as it stands (original plus earlier corrections) must still be valid
+        // with this correction applied, and must actually change.
+        let before = try Self.currentEntry(of: target, in: transaction)?.payload.json.objectValue ?? [:]
+        var after = before
+        for (field, value) in corrected { after[field] = value == .null ? nil : value }
+        guard after != before else { throw ClinicalError.nothingToChange("correction (the entry already says that)") }
+        let upcastVersion = ClinicalEvent.upcasters.currentVersion(of: target.type)
+        var checked = EventEnvelope(
+            id: target.id, origin: target.origin, sequence: target.sequence, clock: target.clock, lamport: target.lamport,
+            recordedAt: target.recordedAt, occurredAt: target.occurredAt, author: target.author, patient: target.patient,
+            type: target.type, schemaVersion: upcastVersion, payload: JSONValue.object(after).canonicalString,
+            prevHash: target.prevHash, hash: target.hash)
+        checked.openedPayload = checked.payload  // the corrected entry as it would read
+        _ = try ClinicalEvent.decode(checked)
+        return try transaction.append(Self.event(EntryCorrected(target: target.id, fields: corrected, reason: reason), patient: patient), author: author)
+    }
+
+    /// Retracts an earlier entry: it stays in the log, marked, and leaves the views.
+    @discardableResult
+    public func retract(_ eventReference: IDReference, reason: String, author: String) throws -> EventEnvelope {
+        let reason = try input.text(reason, field: "reason")
+        let target = try transaction.resolveEvent(eventReference)
+        if target.type == PatientRegistered.eventType, let patient = target.patient {
+            // A mistaken or duplicate registration is withdrawn by retracting it — only while
+            // nothing clinical hangs on it (the fold keeps it registered if anything concurrent does).
+            let entries = try transaction.events(patient: patient).filter { !Self.registrationTypes.contains($0.type) }.count
+            guard entries == 0 else { throw ClinicalError.registrationInUse(event: target.id.rawValue, patient: patient.rawValue, entries: entries) }
+            try Self.refuseIfRetracted(target, in: transaction)
+            knownPatients.remove(patient)
+            return try transaction.append(Self.event(EntryRetracted(target: target.id, reason: reason), patient: patient), author: author)
+        }
+        guard ClinicalEvent.retractableTypes.contains(target.type), let patient = target.patient else {
+            throw ClinicalError.notAnEntry(event: target.id.rawValue, type: target.type, action: "retracted")
+        }
+        try Self.refuseIfRetracted(target, in: transaction)
+        let retraction = try transaction.append(Self.event(EntryRetracted(target: target.id, reason: reason), patient: patient), author: author)
+        openVisits[patient] = nil  // retracting a visit start or end changes which visit is open
+        return retraction
+    }
+
+    /// The event types that register a patient or change their details: not clinical entries.
+    static let registrationTypes: Set<String> = [PatientRegistered.eventType, PatientDetailsChanged.eventType]
+
+    static func refuseIfRetracted(_ target: EventEnvelope, in reader: EventReader) throws {
+        if let retraction = try retraction(of: target, in: reader) {
+            throw ClinicalError.alreadyRetracted(event: target.id.rawValue, by: retraction.id.rawValue)
+        }
+    }
+
+    private func checkedValue(field: String, value: String) throws -> JSONValue {
+        let optionalFields: Set<String> = ["date", "ergonomics", "referral", "note", "minutes", "reason"]
+        if value.isEmpty, optionalFields.contains(field) { return .null }
+        switch field {
+        case "kind": return .string(try HistoryKind(parsing: value).id)
+        case "text", "ergonomics", "note", "reason": return .string(try input.text(value, field: field))
+        case "date": return .string(try input.historyDate(HistoryDate(value)))
+        case "muscle": return .string(try Muscle(parsing: value).id)
+        case "side": return .string(try Side(parsing: value).id)
+        case "status": return .string(try TriggerPointStatus(parsing: value).id)
+        case "referral", "region": return .string(try BodyRegion(parsing: value).id)
+        case "technique": return .string(try Technique(parsing: value).id)
+        case "minutes": return .int(try TreatmentMinutes(value).value)
+        case "score": return .int(try PainScore(value).value)
+        case "context": return .string(try PainContext(parsing: value).id)
+        default: throw EventLogError.invalidField(field: field, value: value, accepted: "a correctable field")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import ClinicalEvents
+import EventLog
+import EventModel
+
+/// Clinical entries: history, trigger points, techniques and pain scores, each linked to the
+/// patient's open visit when there is one.
+extension ClinicalSession {
+    @discardableResult
+    public func recordHistory(_ reference: IDReference, kind: HistoryKind, text: String, date: HistoryDate? = nil, ergonomics: String? = nil, author: String) throws -> EventEnvelope {
+        if ergonomics != nil, kind != "occupation" {
+            throw EventLogError.invalidField(field: "ergonomics", value: ergonomics!, accepted: "an ergonomics note only with --kind occupation")
+        }
+        let payload = HistoryEntryRecorded(
+            kind: kind.id, text: try input.text(text, field: "text"), date: try date.map(input.historyDate),
+            ergonomics: try ergonomics.map { try input.text($0, field: "ergonomics") })
+        return try appendForPatient(reference, author: author) { _ in payload }
+    }
+
+    @discardableResult
+    public func recordTriggerPoint(_ reference: IDReference, muscle: Muscle, side: Side, status: TriggerPointStatus = "active", referral: BodyRegion? = nil, note: String? = nil, date: EntryDate? = nil, author: String) throws -> EventEnvelope {
+        let note = try note.map { try input.text($0, field: "note") }
+        let when = try date.map(input.occurredAt)
+        return try appendForPatient(reference, author: author, occurredAt: when) { visit in
+            TriggerPointFound(muscle: muscle.id, side: side.id, status: status.id, referral: referral?.id, note: note, visit: visit)
+        }
+    }
+
+    @discardableResult
+    public func recordTechnique(_ reference: IDReference, technique: Technique, region: BodyRegion, minutes: TreatmentMinutes? = nil, note: String? = nil, date: EntryDate? = nil, author: String) throws -> EventEnvelope {
+        let note = try note.map { try input.text($0, field: "note") }
+        let when = try date.map(input.occurredAt)
+        return try appendForPatient(reference, author: author, occurredAt: when) { visit in
+            TechniqueApplied(technique: technique.id, region: region.id, minutes: minutes?.value, note: note, visit: visit)
+        }
+    }
+
+    /// Records a pain score. Without `context` the score is stored as `unspecified`, the same as
+    /// an upcast version-1 score: Myolog does not guess whether it was before or after treatment.
+    @discardableResult
+    public func recordPain(_ reference: IDReference, score: PainScore, region: BodyRegion, context: PainContext? = nil, date: EntryDate? = nil, author: String) throws -> EventEnvelope {
+        let when = try date.map(input.occurredAt)
+        return try appendForPatient(reference, author: author, occurredAt: when) { visit in
+            PainScoreRecorded(score: score.value, region: region.id, context: context?.id ?? PainScoreRecorded.unspecifiedContext, visit: visit)
+        }
+    }
+
+    /// Marks a trigger point found earlier as resolved.
+    @discardableResult
+    public func resolveTriggerPoint(_ eventReference: IDReference, note: String? = nil, author: String) throws -> EventEnvelope {
+        let note = try note.map { try input.text($0, field: "note") }
+        let finding = try transaction.resolveEvent(eventReference)
+        guard finding.type == TriggerPointFound.eventType, let patient = finding.patient else {
+            throw ClinicalError.notAnEntry(event: finding.id.rawValue, type: finding.type, action: "resolved (give a TriggerPointFound event)")
+        }
+        try Self.refuseIfRetracted(finding, in: transaction)
+        let resolutions = try transaction.events(patient: patient, type: TriggerPointResolved.eventType, payloadMember: "finding", equals: finding.id.rawValue)
+        for resolution in resolutions where try Self.retraction(of: resolution, in: transaction) == nil {
+            throw ClinicalError.triggerPointAlreadyResolved(event: finding.id.rawValue)
+        }
+        let visit = try openVisit(of: patient)
+        return try transaction.append(Self.event(TriggerPointResolved(finding: finding.id, note: note, visit: visit), patient: patient), author: author)
+    }
+
+    private func appendForPatient(_ reference: IDReference, author: String, occurredAt: Timestamp? = nil,
+                                  _ payload: (EventID?) -> some ClinicalPayload) throws -> EventEnvelope {
+        let patient = try patient(reference)
+        if let occurredAt { try refuseBeforeBirth(occurredAt, of: patient) }
+        let visit = try openVisit(of: patient)
+        return try transaction.append(Self.event(payload(visit), patient: patient, occurredAt: occurredAt), author: author)
+    }
+}
