@@ -102,7 +102,7 @@ public struct ClinicViewer: Sendable {
         let report: PatientReport?
         do {
             report = try await store.readWithoutBlocking { reader in
-                try ClinicalSession.requireReadable(patient, in: reader)
+                try ClinicalQueries(reader).requireReadable(patient)
                 return try PatientReport.read(patient, .now, in: reader, localChainProblem: localChain, generation: generation, signatures: signatures)
             }
         } catch {
@@ -118,7 +118,7 @@ public struct ClinicViewer: Sendable {
         let lines: [AuditLine], name: String
         do {
             (lines, name) = try await store.readWithoutBlocking { reader in
-                try ClinicalSession.requireReadable(patient, in: reader)
+                try ClinicalQueries(reader).requireReadable(patient)
                 return (try AuditTrail(reader).timeline(patient), try PatientViews(reader).show(patient)?.details.name ?? patient.rawValue)
             }
         } catch {

@@ -89,7 +89,7 @@ public struct RetentionSchedule {
             let registered = registration.occurredAt.civilDate(in: timeZone)
             let lastService = listing.lastVisit?.civilDate(in: timeZone) ?? registered
             let (retainUntil, because) = Self.retainUntil(policy: policy, dateOfBirth: dateOfBirth, registered: registered, lastService: lastService)
-            let holds = try ClinicalSession.activeHolds(of: patient, in: reader).map(\.reason)
+            let holds = try ClinicalQueries(reader).activeHolds(of: patient).map(\.reason)
             return Entry(patientId: patient, name: listing.name, dateOfBirth: dateOfBirth, lastService: lastService, retainUntil: retainUntil,
                          because: because, holds: holds, isDue: day >= retainUntil && holds.isEmpty)
         }

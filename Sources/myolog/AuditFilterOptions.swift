@@ -30,7 +30,7 @@ struct AuditFilterOptions: ParsableArguments {
     /// The filter, with the patient resolved in `reader`.
     func filter(in reader: EventReader) throws -> AccessFilter {
         // An erased patient's accesses stay answerable: resolved by id among every patient the log names.
-        let patientID = try patient.map { try ClinicalSession.resolvePatient($0, in: reader) }
+        let patientID = try patient.map { try ClinicalQueries(reader).resolvePatient($0) }
         return AccessFilter(patient: patientID, user: user, since: since, until: until.map { Timestamp(millisecondsSinceEpoch: $0.millisecondsSinceEpoch + 1) }, action: action)
     }
 

@@ -66,10 +66,10 @@ struct ExportFHIRCommand: ParsableCommand {
             try exportAll(store, travel: travel, to: outURL!, by: user)
             return
         }
-        let id = try store.read { try ClinicalSession.resolvePatient(patient!, in: $0) }
+        let id = try store.read { try ClinicalQueries($0).resolvePatient(patient!) }
         let bundle = try global.recordedRead(.export, command: "export fhir", patients: [id], in: store, by: user) {
             try store.read { reader -> JSONValue in
-                try ClinicalSession.requireReadable(id, in: reader)
+                try ClinicalQueries(reader).requireReadable(id)
                 guard let bundle = try FHIRPatientBundle.make(patient: id, events: reader.events(patient: id), sites: reader.sites(), travel: travel) else {
                     throw try NotShown.refusal(id, in: reader)
                 }

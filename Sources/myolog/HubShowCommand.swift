@@ -41,7 +41,7 @@ struct HubShowCommand: AsyncParsableCommand {
             }
             var refusal: (any Error)?
             if let erasure = try await hub.erasure(of: id) {
-                refusal = ClinicalSession.erasedRefusal(id, erasureID: erasure.id, erasure: erasure.event)
+                refusal = ClinicalQueries.erasedRefusal(id, erasureID: erasure.id, erasure: erasure.event)
             }
             let view = refusal == nil ? try await hub.show(id) : nil
             guard let view else {

@@ -40,7 +40,7 @@ struct LogCommand: ParsableCommand {
         let json = global.json
         // Whose events are about to be shown, recorded before the first line is printed.
         let (patientID, shown) = try store.read { reader in
-            let patientID = try patient.map { try ClinicalSession.resolvePatient($0, in: reader) }
+            let patientID = try patient.map { try ClinicalQueries(reader).resolvePatient($0) }
             return (patientID, try patientID.map { [$0] } ?? reader.patients(withEventsOf: type.map { [$0] }))
         }
         try global.record(RecordAccessed(action: patientID == nil ? .query : .read, command: "log", patients: shown, purpose: global.purpose,

@@ -9,7 +9,7 @@ import EventModel
 /// `export fhir` refuse alike.
 enum NotShown {
     static func refusal(_ patient: PatientID, in reader: EventReader) throws -> any Error {
-        if let withdrawal = try ClinicalSession.withdrawal(of: patient, in: reader) {
+        if let withdrawal = try ClinicalQueries(reader).withdrawal(of: patient) {
             return ClinicalError.registrationWithdrawn(patient: patient.rawValue, by: withdrawal.id.rawValue)
         }
         return ValidationError("patient: \(patient) was not yet registered at that moment")

@@ -45,7 +45,7 @@ struct ReportCommand: ParsableCommand {
         let outURL = URL(fileURLWithPath: (out as NSString).expandingTildeInPath)
         try AtomicFile.checkTarget(outURL, replacing: force)  // before anything is read or recorded
         let store = try global.openStore()
-        let id = try store.read { try ClinicalSession.resolvePatient(patient, in: $0) }
+        let id = try store.read { try ClinicalQueries($0).resolvePatient(patient) }
         let travel = time.travel
         let report = try global.recordedRead(.report, command: "report", patients: [id], in: store, by: user) {
             try PatientReport.make(id, travel, from: store, by: user)
@@ -69,7 +69,7 @@ extension PatientReport {
         let localChain = try store.localChainProblem().map { "\($0)" }
         let generation = Generation(user: user, at: .now(), site: store.identity.site, node: store.identity.nodeID)
         return try store.read { reader in
-            try ClinicalSession.requireReadable(patient, in: reader)
+            try ClinicalQueries(reader).requireReadable(patient)
             guard let report = try PatientReport.read(patient, travel, in: reader, localChainProblem: localChain, generation: generation) else {
                 throw try NotShown.refusal(patient, in: reader)
             }

@@ -30,10 +30,10 @@ struct ShowCommand: ParsableCommand {
         let user = try global.requireReader()
         let store = try global.openStore()
         let travel = time.travel
-        let id = try store.read { try ClinicalSession.resolvePatient(patient, in: $0) }
+        let id = try store.read { try ClinicalQueries($0).resolvePatient(patient) }
         let view = try global.recordedRead(.read, command: "show", patients: [id], in: store, by: user) {
             try store.read { reader -> PatientView in
-                try ClinicalSession.requireReadable(id, in: reader)
+                try ClinicalQueries(reader).requireReadable(id)
                 // Folded from the patient's checked events, not read from the view rows: a row
                 // edited in the file is never shown as the record (CheckedRecord).
                 guard let view = try PatientViews(reader).checkedShow(id, travel) else {

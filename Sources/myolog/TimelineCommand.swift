@@ -27,10 +27,10 @@ struct TimelineCommand: ParsableCommand {
     func run() throws {
         let user = try global.requireReader()
         let store = try global.openStore()
-        let id = try store.read { try ClinicalSession.resolvePatient(patient, in: $0) }
+        let id = try store.read { try ClinicalQueries($0).resolvePatient(patient) }
         let lines = try global.recordedRead(.read, command: "timeline", patients: [id], in: store, by: user) {
             try store.read { reader in
-                try ClinicalSession.requireReadable(id, in: reader)
+                try ClinicalQueries(reader).requireReadable(id)
                 return try AuditTrail(reader).timeline(of: CheckedRecord.events(of: id, in: reader), time.travel)
             }
         }

@@ -58,7 +58,7 @@ struct ClinicalRecordTests {
         guard case .entryCorrected(let c)? = try ClinicalEvent.decode(correction) else { Issue.record("not a correction"); return }
         #expect(c.fields == ["score": 3] && c.target == pain.id && c.reason == "Re-rated")
         try f.store.read { (reader: EventReader) throws in
-            #expect(try ClinicalSession.currentEntry(of: pain, in: reader) == .painScoreRecorded(PainScoreRecorded(score: 3, region: "hip", context: "post")))
+            #expect(try ClinicalQueries(reader).currentEntry(of: pain) == .painScoreRecorded(PainScoreRecorded(score: 3, region: "hip", context: "post")))
             // The stored event is the one returned (its hash covers every field; the stored copy
             // also carries the signature its commit ended with).
             let stored = try #require(try reader.event(pain.id))
@@ -104,7 +104,7 @@ struct ClinicalRecordTests {
         let visit = try f.record.write { try $0.startVisit(try IDReference(p), author: "alex") }
         #expect(throws: ClinicalError.self) { try f.record.write { try $0.startVisit(try IDReference(p), author: "alex") } }
         try f.record.write { try $0.retract(IDReference(visit.id), reason: "Opened for the wrong patient", author: "alex") }
-        #expect(try f.store.read { try ClinicalSession.openVisit(of: PatientID(p)!, in: $0) } == nil)
+        #expect(try f.store.read { try ClinicalQueries($0).openVisit(of: PatientID(p)!) } == nil)
         try f.record.write { try $0.startVisit(try IDReference(p), author: "alex") }
     }
 

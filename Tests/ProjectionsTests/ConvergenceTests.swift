@@ -127,7 +127,7 @@ struct ConvergenceTests {
                     let score = Int(net.rng.next() % 11)
                     let correct = { try record.write { try $0.correct(IDReference(target), fields: ["score": String(score)], reason: "re-rated", author: author) } }
                     // The one refusal expected: re-rating to the score the entry already has. Anything else fails the test.
-                    let current = try store.read { reader in try reader.event(EventID(target)!).flatMap { try ClinicalSession.currentEntry(of: $0, in: reader) } }
+                    let current = try store.read { reader in try reader.event(EventID(target)!).flatMap { try ClinicalQueries(reader).currentEntry(of: $0) } }
                     if case .painScoreRecorded(let entry)? = current, entry.score == score {
                         #expect(throws: ClinicalError.nothingToChange("correction (the entry already says that)")) { try correct() }
                     } else {

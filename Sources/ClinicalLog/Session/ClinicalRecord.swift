@@ -1,6 +1,5 @@
 import ClinicalEvents
 import EventLog
-import EventModel
 
 /// A store's clinical record: the entry point for clinical writes.
 ///
@@ -19,10 +18,5 @@ public struct ClinicalRecord: Sendable {
     @discardableResult
     public func write<T>(_ body: (ClinicalSession) throws -> T) throws -> T {
         try store.write { tx in try body(ClinicalSession(transaction: tx, input: input)) }
-    }
-
-    /// The registered patient whose id is `reference` or starts with it.
-    public func resolvePatient(_ reference: IDReference) throws -> PatientID {
-        try store.read { try ClinicalSession.resolvePatient(reference, in: $0) }
     }
 }

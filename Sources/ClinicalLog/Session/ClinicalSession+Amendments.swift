@@ -15,7 +15,7 @@ extension ClinicalSession {
         guard let allowed = ClinicalEvent.correctableFields[target.type], let patient = target.patient else {
             throw ClinicalError.notCorrectable(event: target.id.rawValue, type: target.type)
         }
-        try Self.refuseIfRetracted(target, in: transaction)
+        try refuseIfRetracted(target)
         var corrected: [String: JSONValue] = [:]
         for (field, value) in fields {
             guard allowed.contains(field) else { throw ClinicalError.fieldNotCorrectable(field: field, type: target.type, accepted: allowed) }
@@ -23,7 +23,7 @@ extension ClinicalSession {
         }
         // The entry as it stands (original plus earlier corrections) must still be valid
         // with this correction applied, and must actually change.
-        let before = try Self.currentEntry(of: target, in: transaction)?.payload.json.objectValue ?? [:]
+        let before = try queries.currentEntry(of: target)?.payload.json.objectValue ?? [:]
         var after = before
         for (field, value) in corrected { after[field] = value == .null ? nil : value }
         guard after != before else { throw ClinicalError.nothingToChange("correction (the entry already says that)") }
@@ -48,14 +48,14 @@ extension ClinicalSession {
             // nothing clinical hangs on it (the fold keeps it registered if anything concurrent does).
             let entries = try transaction.events(patient: patient).filter { !Self.registrationTypes.contains($0.type) }.count
             guard entries == 0 else { throw ClinicalError.registrationInUse(event: target.id.rawValue, patient: patient.rawValue, entries: entries) }
-            try Self.refuseIfRetracted(target, in: transaction)
+            try refuseIfRetracted(target)
             knownPatients.remove(patient)
             return try transaction.append(Self.event(EntryRetracted(target: target.id, reason: reason), patient: patient), author: author)
         }
         guard ClinicalEvent.retractableTypes.contains(target.type), let patient = target.patient else {
             throw ClinicalError.notAnEntry(event: target.id.rawValue, type: target.type, action: "retracted")
         }
-        try Self.refuseIfRetracted(target, in: transaction)
+        try refuseIfRetracted(target)
         let retraction = try transaction.append(Self.event(EntryRetracted(target: target.id, reason: reason), patient: patient), author: author)
         openVisits[patient] = nil  // retracting a visit start or end changes which visit is open
         return retraction
@@ -64,8 +64,9 @@ extension ClinicalSession {
     /// The event types that register a patient or change their details: not clinical entries.
     static let registrationTypes: Set<String> = [PatientRegistered.eventType, PatientDetailsChanged.eventType]
 
-    static func refuseIfRetracted(_ target: EventEnvelope, in reader: EventReader) throws {
-        if let retraction = try retraction(of: target, in: reader) {
+    /// Refuses to amend an entry that was already retracted.
+    func refuseIfRetracted(_ target: EventEnvelope) throws {
+        if let retraction = try queries.retraction(of: target) {
             throw ClinicalError.alreadyRetracted(event: target.id.rawValue, by: retraction.id.rawValue)
         }
     }

@@ -52,9 +52,9 @@ extension ClinicalSession {
         guard finding.type == TriggerPointFound.eventType, let patient = finding.patient else {
             throw ClinicalError.notAnEntry(event: finding.id.rawValue, type: finding.type, action: "resolved (give a TriggerPointFound event)")
         }
-        try Self.refuseIfRetracted(finding, in: transaction)
+        try refuseIfRetracted(finding)
         let resolutions = try transaction.events(patient: patient, type: TriggerPointResolved.eventType, payloadMember: "finding", equals: finding.id.rawValue)
-        for resolution in resolutions where try Self.retraction(of: resolution, in: transaction) == nil {
+        for resolution in resolutions where try queries.retraction(of: resolution) == nil {
             throw ClinicalError.triggerPointAlreadyResolved(event: finding.id.rawValue)
         }
         let visit = try openVisit(of: patient)

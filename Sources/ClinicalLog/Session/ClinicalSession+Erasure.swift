@@ -11,9 +11,9 @@ extension ClinicalSession {
     @discardableResult
     public func erase(_ reference: IDReference, basis: PatientErased.Basis, reason: String, author: String) throws -> EventEnvelope {
         let reason = try input.text(reason, field: "reason")
-        let patient = try Self.resolvePatient(reference, in: transaction)
-        try Self.requireReadable(patient, in: transaction)
-        if let hold = try Self.activeHolds(of: patient, in: transaction).first {
+        let patient = try queries.resolvePatient(reference)
+        try queries.requireReadable(patient)
+        if let hold = try queries.activeHolds(of: patient).first {
             // The hold's reason is sealed patient text: the refusal names the hold, not its reason,
             // so an erase refused records no read and shows none (`history HOLD` shows it, recorded).
             throw ClinicalError.underLegalHold(patient: patient.rawValue, hold: hold.id.rawValue)

@@ -60,9 +60,9 @@ extension ClinicalSession {
     /// registration was withdrawn.
     public func patient(_ reference: IDReference) throws -> PatientID {
         if let id = PatientID(reference.text), knownPatients.contains(id) { return id }
-        let id = try Self.resolvePatient(reference, in: transaction)
-        try Self.requireReadable(id, in: transaction)
-        if let withdrawal = try Self.withdrawal(of: id, in: transaction) {
+        let id = try queries.resolvePatient(reference)
+        try queries.requireReadable(id)
+        if let withdrawal = try queries.withdrawal(of: id) {
             throw ClinicalError.registrationWithdrawn(patient: id.rawValue, by: withdrawal.id.rawValue)
         }
         knownPatients.insert(id)

@@ -30,7 +30,7 @@ extension ClinicalSession {
     public func releaseHolds(_ reference: IDReference, reason: String, author: String) throws -> [EventEnvelope] {
         let reason = try input.text(reason, field: "reason")
         let patient = try patient(reference)
-        let holds = try Self.activeHolds(of: patient, in: transaction)
+        let holds = try queries.activeHolds(of: patient)
         guard !holds.isEmpty else { throw ClinicalError.noLegalHold(patient: patient.rawValue) }
         return try holds.map { try transaction.append(Self.event(LegalHoldReleased(hold: $0.id, reason: reason), patient: patient), author: author) }
     }

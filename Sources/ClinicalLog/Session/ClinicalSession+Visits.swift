@@ -4,6 +4,7 @@ import EventModel
 
 /// Visits: at most one open per patient; the entries recorded while it is open belong to it.
 extension ClinicalSession {
+    /// Starts a visit for the patient, now or at `date`; refused while one is open.
     @discardableResult
     public func startVisit(_ reference: IDReference, reason: String? = nil, date: EntryDate? = nil, author: String) throws -> EventEnvelope {
         let payload = VisitStarted(reason: try reason.map { try input.text($0, field: "reason") })
@@ -18,9 +19,9 @@ extension ClinicalSession {
         return started
     }
 
-    @discardableResult
     /// Ends the patient's open visit, now or — for a visit recorded afterwards — at `date`, which
     /// may not be before the visit started.
+    @discardableResult
     public func endVisit(_ reference: IDReference, note: String? = nil, date: EntryDate? = nil, author: String) throws -> EventEnvelope {
         let note = try note.map { try input.text($0, field: "note") }
         let when = try date.map(input.occurredAt)
@@ -38,7 +39,7 @@ extension ClinicalSession {
     /// The patient's open visit, remembered for the rest of this transaction.
     public func openVisit(of patient: PatientID) throws -> EventID? {
         if let known = openVisits[patient] { return known }
-        let open = try Self.openVisit(of: patient, in: transaction)
+        let open = try queries.openVisit(of: patient)
         openVisits[patient] = .some(open)
         return open
     }

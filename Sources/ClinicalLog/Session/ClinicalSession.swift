@@ -24,6 +24,9 @@ public final class ClinicalSession {
         self.input = input
     }
 
+    /// The record as it stands in this transaction, this session's own writes included.
+    var queries: ClinicalQueries { ClinicalQueries(transaction) }
+
     /// Refuses a clinical entry dated before the patient was born (their latest recorded date of birth).
     func refuseBeforeBirth(_ instant: Timestamp, of patient: PatientID) throws {
         var dateOfBirth: CivilDate?

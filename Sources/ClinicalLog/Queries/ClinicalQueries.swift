@@ -2,9 +2,26 @@ import ClinicalEvents
 import EventLog
 import EventModel
 
-extension ClinicalSession {
+/// The clinical record as it stands, read from one reader (a read transaction, or the write
+/// transaction of a ``ClinicalSession``): which patient a reference names, whether their record
+/// may be shown, their open visit, legal holds, and an entry with its corrections.
+///
+/// Guarantees: every query only reads — nothing is appended, no access is recorded — and each
+/// answers from what `reader` sees, so inside a session the answer includes that session's own
+/// writes. The CLI, the viewer, the retention schedule and ``ClinicalSession`` all ask here: each
+/// question has one answer in code.
+public struct ClinicalQueries {
+    public let reader: EventReader
+
+    public init(_ reader: EventReader) {
+        self.reader = reader
+    }
+
+    // MARK: Patients
+
     /// The registered patient whose id is `reference` or starts with it (≥ 8 characters).
-    public static func resolvePatient(_ reference: IDReference, in reader: EventReader) throws -> PatientID {
+    /// - Throws: ``ClinicalError/unknownPatient(_:)`` or ``ClinicalError/ambiguousPatient(prefix:matches:)``.
+    public func resolvePatient(_ reference: IDReference) throws -> PatientID {
         let candidates = try reader.patientIDs(withPrefix: reference)
         let registered = try candidates.filter { !(try reader.events(patient: $0, types: [PatientRegistered.eventType]).isEmpty) }
         switch registered.count {
@@ -14,27 +31,9 @@ extension ClinicalSession {
         }
     }
 
-    /// The retraction that withdrew the patient's registration, if it was withdrawn.
-    public static func withdrawal(of patient: PatientID, in reader: EventReader) throws -> EventEnvelope? {
-        for registration in try reader.events(patient: patient, types: [PatientRegistered.eventType]) {
-            if let withdrawal = try retraction(of: registration, in: reader) { return withdrawal }
-        }
-        return nil
-    }
-
     /// Refuses a patient whose record cannot be read here: erased (saying when, by whom and
-    /// why), or whose key has not arrived from the site that holds it.
-    /// Why an erased patient's record is not shown: who erased them, when, on what basis —
-    /// from the erasure event (`erasure`), as every engine refuses it.
-    public static func erasedRefusal(_ patient: PatientID, erasureID: EventID, erasure: EventEnvelope?) -> any Error {
-        guard let erasure, case .patientErased(let payload)? = try? ClinicalEvent.decode(erasure) else {
-            return EventLogError.patientErased(patient: patient.rawValue, event: erasureID.rawValue)
-        }
-        return ClinicalError.patientErased(patient: patient.rawValue, on: String(erasure.recordedAt.description.prefix(10)), by: erasure.author,
-                                           basis: payload.basis.rawValue, reason: payload.reason)
-    }
-
-    public static func requireReadable(_ patient: PatientID, in reader: EventReader) throws {
+    /// why, from the original erasure), or whose key has not arrived from the site that holds it.
+    public func requireReadable(_ patient: PatientID) throws {
         if let erasureID = try reader.erasure(of: patient) {
             var erasure = try reader.event(erasureID)
             // Erased here by another node's acknowledgement: say who erased, when and why, from
@@ -43,15 +42,36 @@ extension ClinicalSession {
                let original = try reader.event(ack.erasure) ?? reader.heldEvent(ack.erasure) {
                 erasure = original
             }
-            throw erasedRefusal(patient, erasureID: erasureID, erasure: erasure)
+            throw Self.erasedRefusal(patient, erasureID: erasureID, erasure: erasure)
         }
         if let origin = try reader.keyAwaited(for: patient) {
             throw EventLogError.keyNotReceived(patient: patient.rawValue, origin: origin.rawValue)
         }
     }
 
+    /// Why an erased patient's record is not shown: who erased them, when, on what basis —
+    /// from the erasure event (`erasure`), as every engine refuses it (the hub too, which has
+    /// no ``EventReader``).
+    public static func erasedRefusal(_ patient: PatientID, erasureID: EventID, erasure: EventEnvelope?) -> any Error {
+        guard let erasure, case .patientErased(let payload)? = try? ClinicalEvent.decode(erasure) else {
+            return EventLogError.patientErased(patient: patient.rawValue, event: erasureID.rawValue)
+        }
+        return ClinicalError.patientErased(patient: patient.rawValue, on: String(erasure.recordedAt.description.prefix(10)), by: erasure.author,
+                                           basis: payload.basis.rawValue, reason: payload.reason)
+    }
+
+    /// The retraction that withdrew the patient's registration, if it was withdrawn.
+    public func withdrawal(of patient: PatientID) throws -> EventEnvelope? {
+        for registration in try reader.events(patient: patient, types: [PatientRegistered.eventType]) {
+            if let withdrawal = try retraction(of: registration) { return withdrawal }
+        }
+        return nil
+    }
+
+    // MARK: Visits and entries
+
     /// The patient's visit that was started and neither ended nor retracted, if any.
-    public static func openVisit(of patient: PatientID, in reader: EventReader) throws -> EventID? {
+    public func openVisit(of patient: PatientID) throws -> EventID? {
         var open: EventID?
         var closed = Set<EventID>()
         try reader.forEachEvent(patient: patient, types: [VisitStarted.eventType, VisitEnded.eventType, EntryRetracted.eventType]) { envelope in
@@ -68,7 +88,7 @@ extension ClinicalSession {
 
     /// The entry as it stands: its payload with every correction so far applied, in log order
     /// (nil for an event that is not clinical or has no patient).
-    public static func currentEntry(of target: EventEnvelope, in reader: EventReader) throws -> ClinicalEvent? {
+    public func currentEntry(of target: EventEnvelope) throws -> ClinicalEvent? {
         guard var entry = try ClinicalEvent.decode(target), let patient = target.patient else { return nil }
         for correction in try reader.events(patient: patient, type: EntryCorrected.eventType, payloadMember: "target", equals: target.id.rawValue) {
             guard case .entryCorrected(let payload)? = try ClinicalEvent.decode(correction) else { continue }
@@ -78,13 +98,15 @@ extension ClinicalSession {
     }
 
     /// The retraction of `target`, if it was retracted.
-    public static func retraction(of target: EventEnvelope, in reader: EventReader) throws -> EventEnvelope? {
+    public func retraction(of target: EventEnvelope) throws -> EventEnvelope? {
         guard let patient = target.patient else { return nil }
         return try reader.events(patient: patient, type: EntryRetracted.eventType, payloadMember: "target", equals: target.id.rawValue).first
     }
 
+    // MARK: Retention
+
     /// The patient's legal holds not released, oldest first.
-    public static func activeHolds(of patient: PatientID, in reader: EventReader) throws -> [(id: EventID, reason: String)] {
+    public func activeHolds(of patient: PatientID) throws -> [(id: EventID, reason: String)] {
         var placed: [(id: EventID, reason: String)] = []
         var released = Set<EventID>()
         for event in try reader.events(patient: patient, types: [LegalHoldPlaced.eventType, LegalHoldReleased.eventType]) {
