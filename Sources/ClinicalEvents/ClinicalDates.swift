@@ -23,7 +23,7 @@ public struct EntryDate: Sendable, Hashable, CustomStringConvertible {
         } else if let instant = Timestamp(rfc3339: text) {
             form = .instant(instant)
         } else {
-            throw EventLogError.invalidField(field: "date", value: typed, accepted: Self.accepted(now: .now()))
+            throw ClinicalError.invalidField(field: "date", value: typed, accepted: Self.accepted(now: .now()))
         }
         self.typed = typed
     }
@@ -76,7 +76,7 @@ public struct HistoryDate: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { text }
 
-    static func refusal(_ typed: String, today: CivilDate?) -> EventLogError {
+    static func refusal(_ typed: String, today: CivilDate?) -> ClinicalError {
         .invalidField(field: "date", value: typed, accepted: "YYYY, YYYY-MM or YYYY-MM-DD, not after today (\(today ?? Timestamp.now().civilDate(in: .current)))")
     }
 }

@@ -1,11 +1,14 @@
 import EventModel
 
-/// A clinical write refused because of the record's state, or a stored payload that does not
-/// decode. Each renders as one line naming what was refused and what would be accepted; what to
-/// do about it is a ``EventLog/Remedy`` the front end puts in its own words.
-///
-/// Malformed *input* values are ``EventLog/EventLogError/invalidField(field:value:accepted:)``.
+/// A clinical value or write refused — a field someone typed that is not accepted, a write the
+/// record's state does not allow — or a stored payload that does not decode. Each renders as one
+/// line naming what was refused and what would be accepted; what to do about it is a
+/// ``EventModel/Remedy`` the front end puts in its own words.
 public enum ClinicalError: Remediable, Sendable, Equatable {
+    /// A value typed for `field` is not accepted; `accepted` says what would be. Rendered exactly
+    /// as the event log's own ``EventModel/EventLogError/invalidField(field:value:accepted:)``,
+    /// so a refusal reads the same whichever layer refused it.
+    case invalidField(field: String, value: String, accepted: String)
     case unknownPatient(String)
     case ambiguousPatient(prefix: String, matches: [String])
     case notAnEntry(event: String, type: String, action: String)
@@ -40,6 +43,9 @@ public enum ClinicalError: Remediable, Sendable, Equatable {
 
     public var fact: String {
         switch self {
+        case .invalidField(let field, let value, let accepted):
+            // One spelling of a refused field (the value quoted, escaped and cut at 60 characters).
+            EventLogError.invalidField(field: field, value: value, accepted: accepted).fact
         case .unknownPatient(let id):
             "patient: no registered patient with id \(id)"
         case .ambiguousPatient(let prefix, let matches):

@@ -2,7 +2,7 @@ import Foundation
 import EventModel
 
 /// Checks and normalises what a person types, field by field. Each check either returns the
-/// value to store or throws ``EventLog/EventLogError/invalidField(field:value:accepted:)``.
+/// value to store or throws ``ClinicalError/invalidField(field:value:accepted:)``.
 ///
 /// `today` is the clinic's calendar day (the machine's time zone): a date of birth entered in
 /// Melbourne on the morning of the 26th is not "in the future" while UTC is still on the 25th.
@@ -22,7 +22,7 @@ public struct ClinicalInput: Sendable {
     /// The longest name accepted.
     public static let maximumNameLength = 200
 
-    private func invalid(_ field: String, _ value: String, _ accepted: String) -> EventLogError {
+    private func invalid(_ field: String, _ value: String, _ accepted: String) -> ClinicalError {
         .invalidField(field: field, value: value, accepted: accepted)
     }
 
@@ -66,7 +66,7 @@ public struct ClinicalInput: Sendable {
     /// When something happened: a day (the start of that day here) or an instant; not in the
     /// future, not before 1900.
     public func occurredAt(_ date: EntryDate) throws -> Timestamp {
-        let refusal = EventLogError.invalidField(field: "date", value: date.typed, accepted: EntryDate.accepted(now: now))
+        let refusal = ClinicalError.invalidField(field: "date", value: date.typed, accepted: EntryDate.accepted(now: now))
         let instant: Timestamp
         switch date.form {
         case .day(let day):

@@ -23,11 +23,11 @@ public struct WholeNumber<Scale: WholeNumberScale>: Sendable, Hashable, CustomSt
         self.value = value
     }
 
-    /// The number typed, or ``EventLog/EventLogError/invalidField(field:value:accepted:)``.
+    /// The number typed, or ``ClinicalError/invalidField(field:value:accepted:)``.
     public init(_ typed: String) throws {
         let text = typed.trimmingCharacters(in: .whitespaces)
         guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(text), let checked = Self(number) else {
-            throw EventLogError.invalidField(field: Scale.field, value: typed, accepted: Scale.accepted)
+            throw ClinicalError.invalidField(field: Scale.field, value: typed, accepted: Scale.accepted)
         }
         self = checked
     }

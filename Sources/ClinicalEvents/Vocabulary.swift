@@ -46,7 +46,7 @@ public struct Vocabulary: Sendable {
     /// The term `input` names, or an error listing what is accepted.
     public func resolve(_ input: String) throws -> Term {
         guard let term = index[Vocabulary.normalize(input)] else {
-            throw EventLogError.invalidField(field: field, value: input, accepted: acceptedDescription)
+            throw ClinicalError.invalidField(field: field, value: input, accepted: acceptedDescription)
         }
         return term
     }

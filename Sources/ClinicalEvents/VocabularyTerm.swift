@@ -16,7 +16,7 @@ public struct VocabularyTerm<Kind: VocabularyKind>: Sendable, Hashable, CaseIter
     private init(checked term: Term) { self.term = term }
 
     /// The term `typed` names (its id, display name or a synonym, in any case, with spaces,
-    /// hyphens or underscores), or ``EventLog/EventLogError/invalidField(field:value:accepted:)``.
+    /// hyphens or underscores), or ``ClinicalError/invalidField(field:value:accepted:)``.
     /// Labelled: an unlabelled `Muscle("…")` is Swift's literal coercion (a constant, which traps
     /// if wrong), and text someone typed must never take that path.
     public init(parsing typed: String) throws {

@@ -68,7 +68,7 @@ struct ClinicalRecordTests {
         // Same value again, a field the entry does not have, a bad value, a non-entry target.
         #expect(throws: ClinicalError.self) { try f.record.write { try $0.correct(IDReference(pain.id), fields: ["score": "3"], reason: "again", author: "alex") } }
         #expect(throws: ClinicalError.self) { try f.record.write { try $0.correct(IDReference(pain.id), fields: ["muscle": "piriformis"], reason: "x", author: "alex") } }
-        #expect(throws: EventLogError.self) { try f.record.write { try $0.correct(IDReference(pain.id), fields: ["score": "12"], reason: "x", author: "alex") } }
+        #expect(throws: ClinicalError.self) { try f.record.write { try $0.correct(IDReference(pain.id), fields: ["score": "12"], reason: "x", author: "alex") } }
         #expect(throws: ClinicalError.self) { try f.record.write { try $0.correct(IDReference(correction.id), fields: ["score": "2"], reason: "x", author: "alex") } }
         #expect(throws: ClinicalError.self) { try f.record.write { try $0.correct(IDReference(pain.id), fields: [:], reason: "x", author: "alex") } }
         #expect(try f.logBytes() == before)

@@ -19,7 +19,7 @@ struct VocabularyTests {
         do {
             _ = try Vocabularies.techniques.resolve("reiki")
             Issue.record("reiki was accepted")
-        } catch let error as EventLogError {
+        } catch let error as ClinicalError {
             #expect(error.description.hasPrefix("technique: \"reiki\" is not accepted; accepted: dry-needling, cupping"))
         } catch {
             Issue.record("unexpected \(error)")

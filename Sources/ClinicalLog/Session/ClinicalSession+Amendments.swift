@@ -86,7 +86,7 @@ extension ClinicalSession {
         case "minutes": return .int(try TreatmentMinutes(value).value)
         case "score": return .int(try PainScore(value).value)
         case "context": return .string(try PainContext(parsing: value).id)
-        default: throw EventLogError.invalidField(field: field, value: value, accepted: "a correctable field")
+        default: throw ClinicalError.invalidField(field: field, value: value, accepted: "a correctable field")
         }
     }
 }

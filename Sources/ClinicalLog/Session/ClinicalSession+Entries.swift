@@ -8,7 +8,7 @@ extension ClinicalSession {
     @discardableResult
     public func recordHistory(_ reference: IDReference, kind: HistoryKind, text: String, date: HistoryDate? = nil, ergonomics: String? = nil, author: String) throws -> EventEnvelope {
         if ergonomics != nil, kind != "occupation" {
-            throw EventLogError.invalidField(field: "ergonomics", value: ergonomics!, accepted: "an ergonomics note only with --kind occupation")
+            throw ClinicalError.invalidField(field: "ergonomics", value: ergonomics!, accepted: "an ergonomics note only with --kind occupation")
         }
         let payload = HistoryEntryRecorded(
             kind: kind.id, text: try input.text(text, field: "text"), date: try date.map(input.historyDate),

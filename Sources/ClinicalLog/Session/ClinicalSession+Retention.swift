@@ -9,10 +9,10 @@ extension ClinicalSession {
     @discardableResult
     public func setRetentionPolicy(_ policy: RetentionPolicySet, author: String) throws -> EventEnvelope {
         guard (1...100).contains(policy.yearsAfterLastService) else {
-            throw EventLogError.invalidField(field: "years", value: String(policy.yearsAfterLastService), accepted: "a whole number of years from 1 to 100")
+            throw ClinicalError.invalidField(field: "years", value: String(policy.yearsAfterLastService), accepted: "a whole number of years from 1 to 100")
         }
         guard (1...120).contains(policy.childUntilAge), (1...120).contains(policy.adultAge), policy.adultAge <= policy.childUntilAge else {
-            throw EventLogError.invalidField(field: "child-until-age", value: String(policy.childUntilAge), accepted: "an age from the adult age (\(policy.adultAge)) to 120")
+            throw ClinicalError.invalidField(field: "child-until-age", value: String(policy.childUntilAge), accepted: "an age from the adult age (\(policy.adultAge)) to 120")
         }
         return try transaction.append(NewEvent(type: RetentionPolicySet.eventType, schemaVersion: RetentionPolicySet.schemaVersion, patient: nil, payload: policy.json), author: author)
     }

@@ -28,7 +28,7 @@ extension ClinicalSession {
         let patient = try patient(reference)
         guard let open = try openVisit(of: patient) else { throw ClinicalError.noOpenVisit(patient: patient.rawValue) }
         if let when, let started = try transaction.event(open), when < started.occurredAt {
-            throw EventLogError.invalidField(field: "date", value: date?.typed ?? when.description,
+            throw ClinicalError.invalidField(field: "date", value: date?.typed ?? when.description,
                                              accepted: "an instant at or after the visit's start (\(started.occurredAt))")
         }
         let ended = try transaction.append(Self.event(VisitEnded(visit: open, note: note), patient: patient, occurredAt: when), author: author)

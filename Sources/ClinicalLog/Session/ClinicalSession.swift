@@ -36,7 +36,7 @@ public final class ClinicalSession {
             }
         }
         guard let dateOfBirth, instant < Timestamp(startOf: dateOfBirth, in: input.timeZone) else { return }
-        throw EventLogError.invalidField(field: "date", value: instant.description,
+        throw ClinicalError.invalidField(field: "date", value: instant.description,
                                          accepted: "an instant on or after the patient's date of birth (\(dateOfBirth))")
     }
 
