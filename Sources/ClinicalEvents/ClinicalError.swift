@@ -4,13 +4,18 @@ import EventModel
 /// record's state does not allow — or a stored payload that does not decode. Each renders as one
 /// line naming what was refused and what would be accepted; what to do about it is a
 /// ``EventModel/Remedy`` the front end puts in its own words.
-public enum ClinicalError: Remediable, Sendable, Equatable {
+///
+/// Each case has a stable ``Code``: tests and scripts match the code, people read the line.
+public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
     /// A value typed for `field` is not accepted; `accepted` says what would be. Rendered exactly
     /// as the event log's own ``EventModel/EventLogError/invalidField(field:value:accepted:)``,
     /// so a refusal reads the same whichever layer refused it.
     case invalidField(field: String, value: String, accepted: String)
+    /// No registered patient has this id (or prefix).
     case unknownPatient(String)
+    /// A prefix matches more than one registered patient.
     case ambiguousPatient(prefix: String, matches: [String])
+    /// The event is not a clinical entry that can be `action` (resolved, retracted).
     case notAnEntry(event: String, type: String, action: String)
     /// Only clinical entries are corrected (a patient's details are changed).
     case notCorrectable(event: String, type: String)
@@ -18,18 +23,70 @@ public enum ClinicalError: Remediable, Sendable, Equatable {
     case registrationInUse(event: String, patient: String, entries: Int)
     /// The patient's registration was withdrawn (a mistaken or duplicate registration).
     case registrationWithdrawn(patient: String, by: String)
+    /// The entry was already retracted (by `by`): it is neither retracted again nor corrected.
     case alreadyRetracted(event: String, by: String)
+    /// `field` is not a field of `type` that can be corrected or changed.
     case fieldNotCorrectable(field: String, type: String, accepted: [String])
+    /// A correction or update that changes nothing.
     case nothingToChange(String)
+    /// The patient already has an open visit.
     case visitAlreadyOpen(patient: String, visit: String)
+    /// The patient has no open visit to end.
     case noOpenVisit(patient: String)
+    /// The trigger point was already resolved.
     case triggerPointAlreadyResolved(event: String)
+    /// A stored payload does not decode as its type.
     case malformedPayload(type: String, field: String, reason: String)
     /// The patient was erased: what remains is the erasure itself.
     case patientErased(patient: String, on: String, by: String, basis: String, reason: String)
     /// A legal hold stands: the record may not be erased.
     case underLegalHold(patient: String, hold: String)
+    /// There is no standing legal hold to release.
     case noLegalHold(patient: String)
+
+    /// One code per case. Codes are stable: scripts and tests match them, so one is never
+    /// renamed nor reused for another meaning.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        case invalidField
+        case unknownPatient
+        case ambiguousPatient
+        case notAnEntry
+        case notCorrectable
+        case registrationInUse
+        case registrationWithdrawn
+        case alreadyRetracted
+        case fieldNotCorrectable
+        case nothingToChange
+        case visitAlreadyOpen
+        case noOpenVisit
+        case triggerPointAlreadyResolved
+        case malformedPayload
+        case patientErased
+        case underLegalHold
+        case noLegalHold
+    }
+
+    public var code: Code {
+        switch self {
+        case .invalidField: .invalidField
+        case .unknownPatient: .unknownPatient
+        case .ambiguousPatient: .ambiguousPatient
+        case .notAnEntry: .notAnEntry
+        case .notCorrectable: .notCorrectable
+        case .registrationInUse: .registrationInUse
+        case .registrationWithdrawn: .registrationWithdrawn
+        case .alreadyRetracted: .alreadyRetracted
+        case .fieldNotCorrectable: .fieldNotCorrectable
+        case .nothingToChange: .nothingToChange
+        case .visitAlreadyOpen: .visitAlreadyOpen
+        case .noOpenVisit: .noOpenVisit
+        case .triggerPointAlreadyResolved: .triggerPointAlreadyResolved
+        case .malformedPayload: .malformedPayload
+        case .patientErased: .patientErased
+        case .underLegalHold: .underLegalHold
+        case .noLegalHold: .noLegalHold
+        }
+    }
 
     public var remedy: Remedy? {
         switch self {

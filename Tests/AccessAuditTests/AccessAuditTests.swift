@@ -157,7 +157,8 @@ struct AccessAuditTests {
                              ("patients", .array([.string(PatientID.make().rawValue), .string("00000000-0000-0000-0000-000000000000")]))] {
             var altered = members
             altered[key] = value
-            #expect(throws: ClinicalError.self, "\(key)") { try RecordAccessed(json: .object(altered)) }
+            let refusal = #expect(throws: ClinicalError.self, "\(key)") { try RecordAccessed(json: .object(altered)) }
+            #expect(refusal?.code == .malformedPayload, "\(key)")
         }
         members["patients"] = .array([])
         #expect(try RecordAccessed(json: .object(members)).patients.isEmpty)

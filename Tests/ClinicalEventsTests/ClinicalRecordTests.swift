@@ -66,15 +66,15 @@ struct ClinicalRecordTests {
         }
         let before = try f.logBytes()
         // Same value again, a field the entry does not have, a bad value, a non-entry target.
-        #expect(throws: ClinicalError.self) { try f.record.write { try $0.correct(IDReference(pain.id), fields: ["score": "3"], reason: "again", author: "alex") } }
-        #expect(throws: ClinicalError.self) { try f.record.write { try $0.correct(IDReference(pain.id), fields: ["muscle": "piriformis"], reason: "x", author: "alex") } }
-        #expect(throws: ClinicalError.self) { try f.record.write { try $0.correct(IDReference(pain.id), fields: ["score": "12"], reason: "x", author: "alex") } }
-        #expect(throws: ClinicalError.self) { try f.record.write { try $0.correct(IDReference(correction.id), fields: ["score": "2"], reason: "x", author: "alex") } }
-        #expect(throws: ClinicalError.self) { try f.record.write { try $0.correct(IDReference(pain.id), fields: [:], reason: "x", author: "alex") } }
+        expectRefusal(.nothingToChange) { try f.record.write { try $0.correct(IDReference(pain.id), fields: ["score": "3"], reason: "again", author: "alex") } }
+        expectRefusal(.fieldNotCorrectable) { try f.record.write { try $0.correct(IDReference(pain.id), fields: ["muscle": "piriformis"], reason: "x", author: "alex") } }
+        expectRefusal(.invalidField) { try f.record.write { try $0.correct(IDReference(pain.id), fields: ["score": "12"], reason: "x", author: "alex") } }
+        expectRefusal(.notCorrectable) { try f.record.write { try $0.correct(IDReference(correction.id), fields: ["score": "2"], reason: "x", author: "alex") } }
+        expectRefusal(.nothingToChange) { try f.record.write { try $0.correct(IDReference(pain.id), fields: [:], reason: "x", author: "alex") } }
         #expect(try f.logBytes() == before)
         // A history entry cannot gain an ergonomics note unless it is an occupation.
         let med = try f.record.write { try $0.recordHistory(try IDReference(p), kind: "medication", text: "Ibuprofen", author: "alex") }
-        #expect(throws: ClinicalError.self) { try f.record.write { try $0.correct(IDReference(med.id), fields: ["ergonomics": "desk"], reason: "x", author: "alex") } }
+        expectRefusal(.malformedPayload) { try f.record.write { try $0.correct(IDReference(med.id), fields: ["ergonomics": "desk"], reason: "x", author: "alex") } }
     }
 
     @Test("retractions: once only, entries only")
@@ -87,10 +87,10 @@ struct ClinicalRecordTests {
         #expect(throws: ClinicalError.alreadyRetracted(event: technique.id.rawValue, by: retraction.id.rawValue)) {
             try f.record.write { try $0.retract(IDReference(technique.id), reason: "again", author: "alex") }
         }
-        #expect(throws: ClinicalError.self) { try f.record.write { try $0.correct(IDReference(technique.id), fields: ["minutes": "5"], reason: "x", author: "alex") } }
+        expectRefusal(.alreadyRetracted) { try f.record.write { try $0.correct(IDReference(technique.id), fields: ["minutes": "5"], reason: "x", author: "alex") } }
         let registration = try f.events(p)[0]
-        #expect(throws: ClinicalError.self) { try f.record.write { try $0.retract(IDReference(registration.id), reason: "x", author: "alex") } }
-        #expect(throws: ClinicalError.self) { try f.record.write { try $0.retract(IDReference(retraction.id), reason: "x", author: "alex") } }
+        expectRefusal(.registrationInUse) { try f.record.write { try $0.retract(IDReference(registration.id), reason: "x", author: "alex") } }
+        expectRefusal(.notAnEntry) { try f.record.write { try $0.retract(IDReference(retraction.id), reason: "x", author: "alex") } }
         #expect(try f.logBytes() == before)
     }
 
@@ -99,10 +99,10 @@ struct ClinicalRecordTests {
         let f = try ClinicalFixture()
         let p = try f.register()
         let before = try f.logBytes()
-        #expect(throws: ClinicalError.self) { try f.record.write { try $0.endVisit(try IDReference(p), author: "alex") } }
+        expectRefusal(.noOpenVisit) { try f.record.write { try $0.endVisit(try IDReference(p), author: "alex") } }
         #expect(try f.logBytes() == before)
         let visit = try f.record.write { try $0.startVisit(try IDReference(p), author: "alex") }
-        #expect(throws: ClinicalError.self) { try f.record.write { try $0.startVisit(try IDReference(p), author: "alex") } }
+        expectRefusal(.visitAlreadyOpen) { try f.record.write { try $0.startVisit(try IDReference(p), author: "alex") } }
         try f.record.write { try $0.retract(IDReference(visit.id), reason: "Opened for the wrong patient", author: "alex") }
         #expect(try f.store.read { try ClinicalQueries($0).openVisit(of: PatientID(p)!) } == nil)
         try f.record.write { try $0.startVisit(try IDReference(p), author: "alex") }
@@ -119,7 +119,7 @@ struct ClinicalRecordTests {
         let pain = try f.record.write { try $0.recordPain(try IDReference(p), score: 2, region: "hip", author: "alex") }
         let afterPain = try f.logBytes()
         #expect(afterPain.count == before.count + 1)
-        #expect(throws: ClinicalError.self) { try f.record.write { try $0.resolveTriggerPoint(IDReference(pain.id), author: "alex") } }
+        expectRefusal(.notAnEntry) { try f.record.write { try $0.resolveTriggerPoint(IDReference(pain.id), author: "alex") } }
         #expect(try f.logBytes() == afterPain)
     }
 
@@ -130,8 +130,8 @@ struct ClinicalRecordTests {
         let before = try f.logBytes()
         #expect(throws: ClinicalError.unknownPatient("ffffffff")) { try f.record.write { try $0.recordPain(try IDReference("ffffffff"), score: 3, region: "neck", author: "a") } }
         #expect(throws: EventLogError.self) { try f.record.write { try $0.recordPain(try IDReference("abc"), score: 3, region: "neck", author: "a") } }
-        #expect(throws: ClinicalError.self) { try f.record.write { try $0.updatePatient(try IDReference(p), changes: [:], author: "a") } }
-        #expect(throws: ClinicalError.self) { try f.record.write { try $0.updatePatient(try IDReference(p), changes: ["shoe size": "9"], author: "a") } }
+        expectRefusal(.nothingToChange) { try f.record.write { try $0.updatePatient(try IDReference(p), changes: [:], author: "a") } }
+        expectRefusal(.fieldNotCorrectable) { try f.record.write { try $0.updatePatient(try IDReference(p), changes: ["shoe size": "9"], author: "a") } }
         #expect(try f.logBytes() == before)
         // Two patients sharing a prefix make it ambiguous; a longer prefix resolves.
         let first = PatientID("aaaaaaaa-0000-4000-8000-000000000001")!, second = PatientID("aaaaaaaa-0000-4000-8000-000000000002")!

@@ -20,6 +20,7 @@ struct VocabularyTests {
             _ = try Vocabularies.techniques.resolve("reiki")
             Issue.record("reiki was accepted")
         } catch let error as ClinicalError {
+            #expect(error.code == .invalidField)
             #expect(error.description.hasPrefix("technique: \"reiki\" is not accepted; accepted: dry-needling, cupping"))
         } catch {
             Issue.record("unexpected \(error)")
