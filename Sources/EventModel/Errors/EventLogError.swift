@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Every case renders as one line (``description``) naming the thing refused and what is accepted;
 /// what to do about it is a ``Remedy``, for the front end to put in its own words.
-public enum EventLogError: Remediable, Sendable, Equatable {
+public enum EventLogError: Remediable, CodedError, Sendable, Equatable {
     /// No store at the directory.
     case noStore(path: String)
     /// `init` found a store (or other files) already there.
@@ -57,6 +57,61 @@ public enum EventLogError: Remediable, Sendable, Equatable {
     case trustListAltered(reason: String)
     /// Another refusal, with what to do about it.
     indirect case remedied(EventLogError, Remedy)
+
+    /// One code per case (``remedied(_:_:)`` has its refusal's). Codes are stable: scripts and
+    /// tests match them, so one is never renamed nor reused for another meaning.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        case noStore
+        case storeExists
+        case damagedStore
+        case insecureKeyFile
+        case insecureStoreDirectory
+        case invalidField
+        case unknownEvent
+        case ambiguousEvent
+        case prefixTooShort
+        case corruptEvent
+        case unknownMigration
+        case missingNodeKey
+        case readOnlyStore
+        case storeInaccessible
+        case notAStore
+        case localChainAltered
+        case localChainBehind
+        case patientErased
+        case keyNotReceived
+        case keyRefused
+        case plaintextStore
+        case trustListAltered
+    }
+
+    public var code: Code {
+        switch self {
+        case .noStore: .noStore
+        case .storeExists: .storeExists
+        case .damagedStore: .damagedStore
+        case .insecureKeyFile: .insecureKeyFile
+        case .insecureStoreDirectory: .insecureStoreDirectory
+        case .invalidField: .invalidField
+        case .unknownEvent: .unknownEvent
+        case .ambiguousEvent: .ambiguousEvent
+        case .prefixTooShort: .prefixTooShort
+        case .corruptEvent: .corruptEvent
+        case .unknownMigration: .unknownMigration
+        case .missingNodeKey: .missingNodeKey
+        case .readOnlyStore: .readOnlyStore
+        case .storeInaccessible: .storeInaccessible
+        case .notAStore: .notAStore
+        case .localChainAltered: .localChainAltered
+        case .localChainBehind: .localChainBehind
+        case .patientErased: .patientErased
+        case .keyNotReceived: .keyNotReceived
+        case .keyRefused: .keyRefused
+        case .plaintextStore: .plaintextStore
+        case .trustListAltered: .trustListAltered
+        case .remedied(let error, _): error.code
+        }
+    }
 
     /// This refusal with `remedy` attached.
     package func with(_ remedy: Remedy) -> EventLogError { .remedied(self, remedy) }

@@ -1,11 +1,25 @@
 import EventModel
 
 /// A sync was refused because one side does not trust the other; nothing was exchanged.
-public enum TrustRefusal: Remediable, Sendable, Equatable {
+public enum TrustRefusal: Remediable, CodedError, Sendable, Equatable {
     /// The peer's node is not in this store's trust list.
     case untrustedPeer(node: NodeID, site: String, store: String)
     /// This store's node is not in the peer's trust list.
     case notTrustedByPeer(node: NodeID, peer: String)
+
+    /// One code per case. Codes are stable: scripts and tests match them, so one is never
+    /// renamed nor reused for another meaning.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        case untrustedPeer
+        case notTrustedByPeer
+    }
+
+    public var code: Code {
+        switch self {
+        case .untrustedPeer: .untrustedPeer
+        case .notTrustedByPeer: .notTrustedByPeer
+        }
+    }
 
     public var fact: String {
         switch self {
