@@ -48,7 +48,7 @@ struct ReceiveTests {
         let events = try all(a)
         let before = try all(b)
         var altered = events[2]
-        altered.payload = #"{"n":99}"#
+        altered.payload = events[3].payload  // another event's sealed payload: sealed form still
         var rehashed = altered
         rehashed.hash = rehashed.computedHash
         var notCanonical = events[2]
@@ -68,25 +68,21 @@ struct ReceiveTests {
         var collisionAhead = events[3]  // beyond a gap: it would be held back
         collisionAhead.id = events[0].id
         collisionAhead.hash = collisionAhead.computedHash
-        let batches: [[EventEnvelope]] = [
-            [events[0], events[1], altered],        // payload changed, hash not
+        let batches: [(events: [EventEnvelope], refusal: EventProblem.Code)] = [
+            ([events[0], events[1], altered], .hashMismatch),           // payload changed, hash not
             // Payload changed and hash recomputed: internally consistent, betrayed by the next link.
-            [events[0], events[1], rehashed, events[3]],
-            [events[0], events[1], notCanonical],   // not canonical
-            [forgedEnrolment],                      // someone else's key under A's id
-            [nullPrevious],                         // a null prevHash after sequence 1
-            [events[0], collision],                 // an id already used by another event, at the next place
-            [events[0], collisionAhead],            // … and further ahead
+            ([events[0], events[1], rehashed, events[3]], .brokenLink),
+            ([events[0], events[1], notCanonical], .payloadNotCanonical),
+            ([forgedEnrolment], .badEnrolment),                         // someone else's key under A's id
+            ([nullPrevious], .brokenLink),                              // a null prevHash after sequence 1
+            ([events[0], collision], .duplicateID),                     // an id already used by another event, at the next place
+            ([events[0], collisionAhead], .duplicateID),                // … and further ahead
         ]
         for (index, batch) in batches.enumerated() {
-            let refused: Bool
-            do {
-                try b.write { tx in for event in batch { try tx.receive(event) } }
-                refused = false
-            } catch is EventProblem {
-                refused = true
+            let refusal = #expect(throws: EventProblem.self, "batch \(index) was accepted") {
+                try b.write { tx in for event in batch.events { try tx.receive(event) } }
             }
-            #expect(refused, "batch \(index) was accepted")
+            #expect(refusal?.code == batch.refusal, "batch \(index): \(refusal.map { "\($0)" } ?? "accepted")")
             #expect(try all(b) == before, "batch \(index) left something behind")
         }
     }

@@ -44,27 +44,21 @@ struct TrustTests {
         let events = try log(a)  // 1 (signed enrolment), 2...5 (5 signed)
         #expect(events.map { $0.signature != nil } == [true, false, false, false, true])
         let before = try log(b)
-        func refused(_ batch: [EventEnvelope], _ reason: String) {
-            do {
-                _ = try b.receiveBatch(batch)
-                Issue.record("accepted: \(reason)")
-            } catch let refusal as EventProblem {
-                #expect(refusal.reason.contains(reason), "\(refusal)")
-            } catch {
-                Issue.record("\(error)")
-            }
+        func refused(_ batch: [EventEnvelope], _ code: EventProblem.Code) {
+            let refusal = #expect(throws: EventProblem.self, "\(code)") { try b.receiveBatch(batch) }
+            #expect(refusal?.code == code, "\(refusal.map { "\($0)" } ?? "accepted")")
             #expect((try? log(b)) == before, "a refused batch left something behind")
         }
-        refused(Array(events[0...3]), "not covered by a signature")
+        refused(Array(events[0...3]), .notCovered)
         var forged = events
         forged[4].signature = ChainSignature(String(repeating: "ab", count: 64))
-        refused(forged, "not its origin's signature")
+        refused(forged, .badSignature)
         var foreign = events
         foreign[4].signature = try ChainSignature.sign(events[4].hash, by: c.identity)
-        refused(foreign, "not its origin's signature")
+        refused(foreign, .badSignature)
         var unsignedEnrolment = events
         unsignedEnrolment[0].signature = nil
-        refused(unsignedEnrolment, "self-signed")
+        refused(unsignedEnrolment, .badEnrolment)
         // The same events, as signed: stored.
         #expect(try b.receiveBatch(events).stored == [a.identity.nodeID: 5])
     }

@@ -54,7 +54,7 @@ extension AppendTransaction: ReceiveLedger {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             // Its place is free (the rules checked), so what collides is its id: another event's.
             guard try self.event(event.id) != nil else { throw error }
-            throw refusal(event, "another event with this id is already stored")
+            throw duplicateID(event)
         }
         clockState = clockState.merged(with: event.clock)
         lamport = max(lamport, event.lamport)

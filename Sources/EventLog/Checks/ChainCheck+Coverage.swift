@@ -23,7 +23,7 @@ extension ChainCheck {
                   NodeIdentity.nodeID(forPublicKey: key) == origin
             else {
                 let first = ofOrigin[0]
-                throw Problem(eventID: first.id.rawValue, origin: origin.rawValue, sequence: first.sequence,
+                throw Problem(.unknownOriginKey, eventID: first.id.rawValue, origin: origin.rawValue, sequence: first.sequence,
                               reason: "the store holds no key of its origin that hashes to the origin's id", found: .inStoredChain)
             }
             var coveredThrough = 0
@@ -41,18 +41,18 @@ extension ChainCheck {
                 walk: while true {
                     let page = try given[after + 1].map { [$0] } ?? reader.events(origin: origin, after: after, limit: max(1, signed - after))
                     guard !page.isEmpty else {
-                        throw Problem(eventID: event.id.rawValue, origin: origin.rawValue, sequence: event.sequence,
+                        throw Problem(.notCovered, eventID: event.id.rawValue, origin: origin.rawValue, sequence: event.sequence,
                                       reason: "not covered by a signature of its origin (no signed event at or after it)", found: .inStoredChain)
                     }
                     for link in page {
-                        func fail(_ reason: String) -> Problem {
-                            Problem(eventID: link.id.rawValue, origin: origin.rawValue, sequence: link.sequence, reason: reason, found: .inStoredChain)
+                        func fail(_ broken: Broken) -> Problem {
+                            Problem(broken.code, eventID: link.id.rawValue, origin: origin.rawValue, sequence: link.sequence, reason: broken.reason, found: .inStoredChain)
                         }
-                        if let previous, let reason = linkProblem(link, after: ChainHead(sequence: previous.sequence, hash: previous.hash)) { throw fail(reason) }
-                        if previous == nil, let reason = link.sequence == event.sequence ? contentProblem(link) : "expected sequence \(event.sequence)" { throw fail(reason) }
+                        if let previous, let broken = linkProblem(link, after: ChainHead(sequence: previous.sequence, hash: previous.hash)) { throw fail(broken) }
+                        if previous == nil, let broken = link.sequence == event.sequence ? contentProblem(link) : (code: .sequenceGap, reason: "expected sequence \(event.sequence)") as Broken { throw fail(broken) }
                         if let signature = link.signature {
                             guard memo?.isValid(signature, for: link.hash, publicKey: key) ?? signature.isValid(for: link.hash, publicKey: key) else {
-                                throw fail("its signature is not its origin's signature over its hash: altered or forged")
+                                throw fail((.badSignature, "its signature is not its origin's signature over its hash: altered or forged"))
                             }
                             signatures += 1
                             coveredThrough = link.sequence

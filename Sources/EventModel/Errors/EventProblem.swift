@@ -2,7 +2,10 @@
 /// offered (nothing of its batch is stored), or found in a stored chain by `verify`. One type for
 /// both, because the rules are the same (``ChainCheck``'s content, link and signature checks run
 /// on receipt and in `verify`); ``found`` says where it was caught, and so how it reads.
-public struct EventProblem: Error, CustomStringConvertible, Sendable, Equatable {
+///
+/// The ids are kept as the text they were given: a refusal relayed by a peer names what the peer
+/// wrote, which this node has not checked.
+public struct EventProblem: CodedError, Sendable, Equatable {
     /// Where the problem was caught.
     public enum Found: Sendable, Equatable {
         /// Offered by another node (or a bundle), and refused.
@@ -11,13 +14,55 @@ public struct EventProblem: Error, CustomStringConvertible, Sendable, Equatable 
         case inStoredChain
     }
 
+    /// Which rule the event breaks; ``reason`` says it in words. Codes are stable: scripts and
+    /// tests match them, so one is never renamed nor reused for another meaning.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        /// Its hash does not recompute from its contents.
+        case hashMismatch
+        /// Its clock does not name its own sequence for its origin.
+        case clockMismatch
+        /// An event about a patient whose payload is not sealed.
+        case unsealedPayload
+        /// Its payload is not canonical JSON.
+        case payloadNotCanonical
+        /// Its `occurredAt` is after its `recordedAt`.
+        case occurredAfterRecorded
+        /// A sequence, Lamport time or clock value beyond what any real log reaches.
+        case counterOverflow
+        /// Not the sequence due next in its origin's chain (a gap, or a peer answering out of place).
+        case sequenceGap
+        /// Its `prevHash` does not link to its origin's previous event (or is null after sequence 1,
+        /// or set at sequence 1).
+        case brokenLink
+        /// Its vector clock is behind its predecessor's.
+        case clockWentBackwards
+        /// Its Lamport time is not after its predecessor's.
+        case lamportNotIncreasing
+        /// An origin's first event is not the self-signed enrolment of the key its id hashes from.
+        case badEnrolment
+        /// Its signature is not its origin's over its hash.
+        case badSignature
+        /// No signature of its origin covers it.
+        case notCovered
+        /// The store holds no key of its origin that hashes to the origin's id.
+        case unknownOriginKey
+        /// Another event with its id is stored already.
+        case duplicateID
+        /// An origin not in the trust list has as many events waiting as are kept.
+        case tooManyAwaitingTrust
+        /// The peer refused it (its words are the ``reason``).
+        case refusedByPeer
+    }
+
+    public var code: Code
     public var eventID: String
     public var origin: String
     public var sequence: Int
     public var reason: String
     public var found: Found
 
-    public init(eventID: String, origin: String, sequence: Int, reason: String, found: Found = .onReceipt) {
+    public init(_ code: Code, eventID: String, origin: String, sequence: Int, reason: String, found: Found = .onReceipt) {
+        self.code = code
         self.eventID = eventID
         self.origin = origin
         self.sequence = sequence

@@ -15,6 +15,8 @@ import EventCrypto
 public struct ChainCheck: Sendable {
     /// The first problem found, naming the event: the same type a refused receipt throws.
     public typealias Problem = EventProblem
+    /// A rule an event breaks: its code, and the reason in words.
+    package typealias Broken = (code: EventProblem.Code, reason: String)
 
     /// How many events were checked, per origin.
     public private(set) var eventsPerOrigin: [String: Int] = [:]
@@ -36,15 +38,15 @@ public struct ChainCheck: Sendable {
         public init() {}
 
         func uncoveredProblem() -> Problem? {
-            uncovered.map { Problem(eventID: $0.id.rawValue, origin: $0.origin.rawValue, sequence: $0.sequence,
+            uncovered.map { Problem(.notCovered, eventID: $0.id.rawValue, origin: $0.origin.rawValue, sequence: $0.sequence,
                                     reason: "not covered by a signature of its origin (no signed event at or after it)", found: .inStoredChain) }
         }
 
         /// Checks the next event of the log; `enrolledKey` gives the key the store holds for an
         /// origin (asked once per origin). Throws the first ``Problem``.
         public mutating func check(_ event: EventEnvelope, enrolledKey: (NodeID) throws -> Data?) throws {
-            func fail(_ reason: String) -> Problem {
-                Problem(eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence, reason: reason, found: .inStoredChain)
+            func fail(_ broken: Broken) -> Problem {
+                Problem(broken.code, eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence, reason: broken.reason, found: .inStoredChain)
             }
             if event.origin != origin {
                 if let problem = uncoveredProblem() { throw problem }
@@ -52,16 +54,16 @@ public struct ChainCheck: Sendable {
                 previous = nil
                 key = try enrolledKey(event.origin)
             }
-            if let reason = ChainCheck.linkProblem(event, after: previous.map { ChainHead(sequence: $0.sequence, hash: $0.hash) }) { throw fail(reason) }
+            if let broken = ChainCheck.linkProblem(event, after: previous.map { ChainHead(sequence: $0.sequence, hash: $0.hash) }) { throw fail(broken) }
             if let previous {
-                guard event.clock.dominates(previous.clock) else { throw fail("vector clock went backwards") }
-                guard event.lamport > previous.lamport else { throw fail("Lamport timestamp did not increase") }
-            } else if let reason = ChainCheck.enrolmentProblem(event, key: key) {
-                throw fail(reason)
+                guard event.clock.dominates(previous.clock) else { throw fail((.clockWentBackwards, "vector clock went backwards")) }
+                guard event.lamport > previous.lamport else { throw fail((.lamportNotIncreasing, "Lamport timestamp did not increase")) }
+            } else if let broken = ChainCheck.enrolmentProblem(event, key: key) {
+                throw fail(broken)
             }
             if let signature = event.signature {
                 guard let key, signature.isValid(for: event.hash, publicKey: key) else {
-                    throw fail("its signature is not its origin's signature over its hash: altered or forged")
+                    throw fail((.badSignature, "its signature is not its origin's signature over its hash: altered or forged"))
                 }
                 result.signatures += 1
                 uncovered = nil
@@ -84,32 +86,32 @@ public struct ChainCheck: Sendable {
 
     /// Why an origin's first event is not the self-signed enrolment of the key the store holds for
     /// it, or nil.
-    static func enrolmentProblem(_ event: EventEnvelope, key: Data?) -> String? {
+    static func enrolmentProblem(_ event: EventEnvelope, key: Data?) -> Broken? {
         guard event.type == SystemEventType.nodeEnrolled, case .object(let enrolment)? = try? event.payloadValue(),
             let enrolled = enrolment["publicKey"]?.stringValue.flatMap({ Data(base64Encoded: $0) })
-        else { return "an origin's first event must be its NodeEnrolled with its public key" }
-        guard NodeIdentity.nodeID(forPublicKey: enrolled) == event.origin else { return "the enrolled public key does not hash to the origin's node id" }
-        guard enrolled == key else { return "the store's key for this node is not the key its NodeEnrolled carries" }
-        guard event.signature != nil else { return "NodeEnrolled is not self-signed" }
+        else { return (.badEnrolment, "an origin's first event must be its NodeEnrolled with its public key") }
+        guard NodeIdentity.nodeID(forPublicKey: enrolled) == event.origin else { return (.badEnrolment, "the enrolled public key does not hash to the origin's node id") }
+        guard enrolled == key else { return (.badEnrolment, "the store's key for this node is not the key its NodeEnrolled carries") }
+        guard event.signature != nil else { return (.badEnrolment, "NodeEnrolled is not self-signed") }
         return nil
     }
 
     /// Why `event` is not the intact next link after `previous` (its origin's head), or nil.
-    package static func linkProblem(_ event: EventEnvelope, after previous: ChainHead?) -> String? {
+    package static func linkProblem(_ event: EventEnvelope, after previous: ChainHead?) -> Broken? {
         let expected = (previous?.sequence ?? 0) + 1
-        guard event.sequence == expected else { return "expected sequence \(expected) of this origin, not \(event.sequence)" }
-        guard event.prevHash == previous?.hash else { return "prevHash does not link to the origin's previous event" }
+        guard event.sequence == expected else { return (.sequenceGap, "expected sequence \(expected) of this origin, not \(event.sequence)") }
+        guard event.prevHash == previous?.hash else { return (.brokenLink, "prevHash does not link to the origin's previous event") }
         return contentProblem(event)
     }
 
     /// Why `event` contradicts itself, or nil: what the event alone proves, wherever it sits.
     /// The one rule both a full check of the log and the receipt of a peer's event apply.
-    package static func contentProblem(_ event: EventEnvelope) -> String? {
-        guard event.computedHash == event.hash else { return "hash does not match the event's contents" }
-        guard event.clock[event.origin] == event.sequence else { return "clock[origin] is \(event.clock[event.origin]), not the sequence" }
+    package static func contentProblem(_ event: EventEnvelope) -> Broken? {
+        guard event.computedHash == event.hash else { return (.hashMismatch, "hash does not match the event's contents") }
+        guard event.clock[event.origin] == event.sequence else { return (.clockMismatch, "clock[origin] is \(event.clock[event.origin]), not the sequence") }
         // Health data never travels or rests in the clear: an event about a patient whose payload
         // is not sealed is refused like an altered one.
-        guard !event.isSealed || SealedPayload.isSealedForm(event.payload) else { return "an event about a patient must carry a sealed payload" }
+        guard !event.isSealed || SealedPayload.isSealedForm(event.payload) else { return (.unsealedPayload, "an event about a patient must carry a sealed payload") }
         return nil
     }
 }

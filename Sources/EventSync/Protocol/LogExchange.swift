@@ -41,7 +41,7 @@ public enum LogExchange {
     }
 
     static func gap(_ event: EventEnvelope, expected: Int, origin: NodeID) -> EventProblem {
-        EventProblem(eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence,
+        EventProblem(.sequenceGap, eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence,
                            reason: "the peer sent origin \(event.origin) sequence \(event.sequence) where origin \(origin) sequence \(expected) was due: its chain has a gap (an event deleted?) or it is not the protocol")
     }
 

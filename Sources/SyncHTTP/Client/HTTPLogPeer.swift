@@ -198,7 +198,7 @@ public struct HTTPLogPeer: LogPeer {
             let object = (try? JSONParser.parse(bytes))?.objectValue
             if response.status.code == 422, let object, case .string(let id)? = object["event"], case .string(let origin)? = object["origin"],
                 case .int(let sequence)? = object["sequence"], case .string(let reason)? = object["reason"] {
-                throw EventProblem(eventID: id, origin: origin, sequence: sequence, reason: "refused by the peer: \(reason)")
+                throw EventProblem(.refusedByPeer, eventID: id, origin: origin, sequence: sequence, reason: "refused by the peer: \(reason)")
             }
             let message = object?["message"]?.stringValue ?? "HTTP \(response.status.code) without the API's JSON error body"
             throw SyncPeerError(url: baseURL + path, status: Int(response.status.code), message: message)
