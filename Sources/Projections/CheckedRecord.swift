@@ -14,7 +14,16 @@ import EventSync
 /// event to its signature is not seen here; `verify`, which walks every chain whole, finds it.
 public enum CheckedRecord {
     /// The record of a patient did not check; nothing of it is shown.
-    public struct Failure: Remediable {
+    public struct Failure: Remediable, CodedError {
+        /// Codes are stable: scripts and tests match them, so one is never renamed nor reused for
+        /// another meaning.
+        public enum Code: String, Sendable, Hashable, CaseIterable {
+            /// The record's events do not check against their signed chains, or this node's own
+            /// chain does not end on its signed head.
+            case recordAltered
+        }
+
+        public var code: Code { .recordAltered }
         public var patient: PatientID
         public var problem: String
         public var fact: String { "record: patient \(patient)'s events do not check against their signed chains (\(problem)); nothing is shown" }

@@ -105,7 +105,7 @@ public struct SealedPatientKey: Sendable, Equatable {
               let recipient = m["recipient"]?.stringValue.flatMap(NodeID.init),
               let encapsulated = m["encapsulatedKey"]?.stringValue.flatMap({ Data(base64Encoded: $0) }),
               let ciphertext = m["ciphertext"]?.stringValue.flatMap({ Data(base64Encoded: $0) }), m.count == 4
-        else { throw EnvelopeDecodingError(field: "key", reason: "expected {patient, recipient, encapsulatedKey, ciphertext} (base64)") }
+        else { throw EnvelopeDecodingError(.mistyped, field: "key", reason: "expected {patient, recipient, encapsulatedKey, ciphertext} (base64)") }
         self.init(patient: patient, recipient: recipient, encapsulatedKey: encapsulated, ciphertext: ciphertext)
     }
 

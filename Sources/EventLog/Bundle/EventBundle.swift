@@ -20,7 +20,33 @@ public enum EventBundle {
     public static let version = 3
 
     /// Why a bundle file was refused; nothing was written.
-    public struct Refusal: Error, CustomStringConvertible, Sendable {
+    public struct Refusal: CodedError, Sendable {
+        /// Why. Codes are stable: scripts and tests match them, so one is never renamed nor
+        /// reused for another meaning.
+        public enum Code: String, Sendable, Hashable, CaseIterable {
+            /// Export `for` a node that is not a trusted peer whose enrolment this store holds.
+            case unknownRecipient
+            /// The bundle's keys are sealed for another node.
+            case sealedForAnotherNode
+            /// The file cannot be read, or is not one regular file.
+            case unreadable
+            /// The file is empty, or has no bundle header.
+            case notABundle
+            /// A bundle format version this build does not read.
+            case unsupportedVersion
+            /// A line that is not a canonical envelope or key, or is out of place.
+            case malformedLine
+            /// An origin's events skip a sequence.
+            case sequenceGap
+            /// A line longer than a bundle line may be.
+            case lineTooLong
+            /// The file ends early: no trailer, or no complete last line.
+            case truncated
+            /// The trailer's counts or hash do not match the file's contents.
+            case corrupted
+        }
+
+        public var code: Code
         public var reason: String
         public var description: String { "bundle: \(reason); nothing was written" }
     }
@@ -42,7 +68,7 @@ public enum EventBundle {
                     && Data.fetchOne(reader.db, sql: "SELECT agreementKey FROM nodes WHERE id = ?", arguments: [recipient.rawValue]) != nil
             }
             guard known else {
-                throw Refusal(reason: "for: node \(recipient) is not a trusted peer whose enrolment this store holds (add it with `peer add`, and sync or import its events once)")
+                throw Refusal(code: .unknownRecipient, reason: "for: node \(recipient) is not a trusted peer whose enrolment this store holds (add it with `peer add`, and sync or import its events once)")
             }
         }
         return try AtomicFile.write(to: url, replacing: replacing) { handle in
@@ -107,7 +133,7 @@ public enum EventBundle {
         let contents = try check(url)
         let node = log.identity.nodeID
         if let other = contents.recipients.first(where: { $0 != node }) {
-            throw Refusal(reason: "its keys are sealed for node \(other), not this node (\(node)); ask for a bundle made with `bundle export --for \(node)`")
+            throw Refusal(code: .sealedForAnotherNode, reason: "its keys are sealed for node \(other), not this node (\(node)); ask for a bundle made with `bundle export --for \(node)`")
         }
         var total = ReceiveSummary()
         var batch: [EventEnvelope] = []
@@ -130,7 +156,7 @@ public enum EventBundle {
     /// The key a `{"key":{…}}` line carries, or nil for any other line.
     static func keyLine(_ line: [UInt8], index: Int) throws -> SealedPatientKey? {
         guard line.starts(with: Array(#"{"key":"#.utf8)) else { return nil }
-        do { return try SealedPatientKey(json: JSONParser.parse(line).objectValue?["key"] ?? .null) } catch { throw Refusal(reason: "line \(index + 1): \(error)") }
+        do { return try SealedPatientKey(json: JSONParser.parse(line).objectValue?["key"] ?? .null) } catch { throw Refusal(code: .malformedLine, reason: "line \(index + 1): \(error)") }
     }
 
     /// What a checked bundle holds.
@@ -163,30 +189,30 @@ public enum EventBundle {
                 recipients.insert(key.recipient)
                 keyCount += 1
             } else {
-                guard keyCount == 0 else { throw Refusal(reason: "line \(index + 1): an event after the keys") }
+                guard keyCount == 0 else { throw Refusal(code: .malformedLine, reason: "line \(index + 1): an event after the keys") }
                 let event = try envelope(line, index: index)
                 // `sequence - 1`, not `last + 1`: a hostile file's Int.max must not trap the reader.
                 if let last = lastSequence[event.origin], event.sequence - 1 != last {
-                    throw Refusal(reason: "line \(index + 1): origin \(event.origin) jumps from sequence \(last) to \(event.sequence)")
+                    throw Refusal(code: .sequenceGap, reason: "line \(index + 1): origin \(event.origin) jumps from sequence \(last) to \(event.sequence)")
                 }
                 lastSequence[event.origin] = event.sequence
                 events += 1
             }
         }
-        guard let fields = header?.objectValue, fields["format"] == .string(format) else { throw Refusal(reason: "not a Myolog bundle (no header)") }
-        guard fields["version"] == .int(version) else { throw Refusal(reason: "version \(fields["version"]?.canonicalString ?? "?") is not supported (this build reads \(version))") }
+        guard let fields = header?.objectValue, fields["format"] == .string(format) else { throw Refusal(code: .notABundle, reason: "not a Myolog bundle (no header)") }
+        guard fields["version"] == .int(version) else { throw Refusal(code: .unsupportedVersion, reason: "version \(fields["version"]?.canonicalString ?? "?") is not supported (this build reads \(version))") }
         guard let end = trailer?.objectValue, let count = end["events"]?.intValue, let digest = end["sha256"]?.stringValue else {
-            throw Refusal(reason: "truncated: the trailer line is missing")
+            throw Refusal(code: .truncated, reason: "truncated: the trailer line is missing")
         }
         guard count == events, end["keys"]?.intValue == keyCount else {
-            throw Refusal(reason: "truncated or corrupted: the trailer counts \(count) events and \(end["keys"]?.intValue ?? 0) keys, the file holds \(events) and \(keyCount)")
+            throw Refusal(code: .corrupted, reason: "truncated or corrupted: the trailer counts \(count) events and \(end["keys"]?.intValue ?? 0) keys, the file holds \(events) and \(keyCount)")
         }
-        guard digest == Hex.encode(hasher.finalize()) else { throw Refusal(reason: "corrupted: the SHA-256 of its contents does not match its trailer") }
+        guard digest == Hex.encode(hasher.finalize()) else { throw Refusal(code: .corrupted, reason: "corrupted: the SHA-256 of its contents does not match its trailer") }
         return Contents(events: events, recipients: recipients)
     }
 
     static func envelope(_ line: [UInt8], index: Int) throws -> EventEnvelope {
-        do { return try EventEnvelope(canonicalLine: line) } catch { throw Refusal(reason: "line \(index + 1): \(error)") }
+        do { return try EventEnvelope(canonicalLine: line) } catch { throw Refusal(code: .malformedLine, reason: "line \(index + 1): \(error)") }
     }
 
     /// Streams the file's lines (without their newline); `isLast` marks the final line. A file
@@ -209,9 +235,9 @@ public enum EventBundle {
 
         init(_ url: URL) throws {
             var status = stat()
-            guard stat(url.path, &status) == 0 else { throw Refusal(reason: "cannot read \(url.path): \(String(cString: strerror(errno)))") }
-            guard status.st_mode & S_IFMT == S_IFREG else { throw Refusal(reason: "\(url.path) is not a file (a bundle is one file, as a bundle export writes it)") }
-            guard let handle = try? FileHandle(forReadingFrom: url) else { throw Refusal(reason: "cannot read \(url.path)") }
+            guard stat(url.path, &status) == 0 else { throw Refusal(code: .unreadable, reason: "cannot read \(url.path): \(String(cString: strerror(errno)))") }
+            guard status.st_mode & S_IFMT == S_IFREG else { throw Refusal(code: .unreadable, reason: "\(url.path) is not a file (a bundle is one file, as a bundle export writes it)") }
+            guard let handle = try? FileHandle(forReadingFrom: url) else { throw Refusal(code: .unreadable, reason: "cannot read \(url.path)") }
             self.handle = handle
             self.path = url.path
         }
@@ -232,13 +258,13 @@ public enum EventBundle {
                 }
                 pending.removeFirst(start)
                 start = 0
-                guard pending.count <= 16 << 20 else { throw Refusal(reason: "line \(index + 2) is longer than 16 MiB") }
+                guard pending.count <= 16 << 20 else { throw Refusal(code: .lineTooLong, reason: "line \(index + 2) is longer than 16 MiB") }
                 guard let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty else { break }
                 pending.append(contentsOf: chunk)
             }
             ended = true
-            guard pending.isEmpty else { throw Refusal(reason: "truncated: the file does not end with a complete line") }
-            guard let last = held else { throw Refusal(reason: "the file is empty") }
+            guard pending.isEmpty else { throw Refusal(code: .truncated, reason: "truncated: the file does not end with a complete line") }
+            guard let last = held else { throw Refusal(code: .notABundle, reason: "the file is empty") }
             return (index, last, true)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import EventModel
 
 /// Runs one SQL statement for scripts and reports on a connection that cannot write.
 ///
@@ -9,7 +10,29 @@ import GRDBSQLite
 /// store; and exactly one statement is accepted, so nothing can ride along after a `SELECT`.
 public struct ReadOnlyQuery {
     /// Why a query was refused, in one line.
-    public struct Refusal: Error, CustomStringConvertible, Sendable {
+    public struct Refusal: CodedError, Sendable {
+        /// Why. Codes are stable: scripts and tests match them, so one is never renamed nor
+        /// reused for another meaning.
+        public enum Code: String, Sendable, Hashable, CaseIterable {
+            /// The database cannot be opened read-only.
+            case cannotOpen
+            /// Not one read-only statement SQLite compiles (its words are the reason).
+            case invalidStatement
+            /// A statement that could write.
+            case notReadOnly
+            /// Stopped at the time limit.
+            case timedOut
+            /// Stopped at the memory limit.
+            case outOfMemory
+            /// A value beyond the size limit.
+            case valueTooLarge
+            /// More rows than the limit.
+            case tooManyRows
+            /// A result beyond the memory limit.
+            case resultTooLarge
+        }
+
+        public var code: Code
         public var reason: String
         public var description: String { "query: \(reason)" }
     }
@@ -113,7 +136,7 @@ public struct ReadOnlyQuery {
         do {
             database = try DatabaseQueue(path: databaseURL.path, configuration: configuration)
         } catch {
-            throw Refusal(reason: "cannot open \(databaseURL.path) read-only")
+            throw Refusal(code: .cannotOpen, reason: "cannot open \(databaseURL.path) read-only")
         }
         // Process-wide in SQLite, so restored afterwards; the CLI runs one query per process.
         let previousHeapLimit = sqlite3_hard_heap_limit64(Int64(limits.memoryBytes))
@@ -123,10 +146,10 @@ public struct ReadOnlyQuery {
         defer { deadline.cancel() }
         func refusal(_ error: DatabaseError) -> Refusal {
             switch error.resultCode {
-            case .SQLITE_INTERRUPT: Refusal(reason: "the statement ran longer than \(limits.seconds) s and was stopped (--timeout); the store is unchanged")
-            case .SQLITE_NOMEM: Refusal(reason: "the statement needed more than \(limits.memoryBytes >> 20) MiB of memory and was stopped; the store is unchanged")
-            case .SQLITE_TOOBIG: Refusal(reason: "a value larger than \(limits.valueBytes >> 20) MiB was refused; the store is unchanged")
-            default: Refusal(reason: Self.oneLine(error))
+            case .SQLITE_INTERRUPT: Refusal(code: .timedOut, reason: "the statement ran longer than \(limits.seconds) s and was stopped (--timeout); the store is unchanged")
+            case .SQLITE_NOMEM: Refusal(code: .outOfMemory, reason: "the statement needed more than \(limits.memoryBytes >> 20) MiB of memory and was stopped; the store is unchanged")
+            case .SQLITE_TOOBIG: Refusal(code: .valueTooLarge, reason: "a value larger than \(limits.valueBytes >> 20) MiB was refused; the store is unchanged")
+            default: Refusal(code: .invalidStatement, reason: Self.oneLine(error))
             }
         }
         return try database.read { db in
@@ -158,7 +181,7 @@ public struct ReadOnlyQuery {
             } catch let error as DatabaseError {
                 throw refusal(error)
             }
-            guard statement.isReadonly else { throw Refusal(reason: "only a read-only statement (SELECT, WITH …, EXPLAIN) is accepted; the store is unchanged") }
+            guard statement.isReadonly else { throw Refusal(code: .notReadOnly, reason: "only a read-only statement (SELECT, WITH …, EXPLAIN) is accepted; the store is unchanged") }
             var result = Result(columns: statement.columnNames, rows: [], reads: collector.reads)
             // A statement whose plan cannot be asked for (an `EXPLAIN …` itself) is one whose rows
             // are not proved one patient's each: counted as scanning without bound.
@@ -179,10 +202,10 @@ public struct ReadOnlyQuery {
             do {
                 let cursor = try Row.fetchCursor(statement)
                 while let row = try cursor.next() {
-                    guard result.rows.count < limits.rows else { throw Refusal(reason: "more than \(limits.rows) rows; add a LIMIT") }
+                    guard result.rows.count < limits.rows else { throw Refusal(code: .tooManyRows, reason: "more than \(limits.rows) rows; add a LIMIT") }
                     let values = Array(row.databaseValues.map(Value.init))
                     for value in values { bytes += value.size }
-                    guard bytes <= limits.memoryBytes else { throw Refusal(reason: "the result is larger than \(limits.memoryBytes >> 20) MiB; add a LIMIT or select fewer columns") }
+                    guard bytes <= limits.memoryBytes else { throw Refusal(code: .resultTooLarge, reason: "the result is larger than \(limits.memoryBytes >> 20) MiB; add a LIMIT or select fewer columns") }
                     result.rows.append(values)
                 }
             } catch let error as DatabaseError {

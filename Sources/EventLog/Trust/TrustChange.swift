@@ -46,16 +46,16 @@ struct TrustChange: Sendable, Equatable {
         try Row.fetchAll(db, sql: "SELECT change, node, name, trusted, changedAt, author, signature FROM peer_trust ORDER BY change").map { row in
             let values: [DatabaseValue] = (0..<7).map { row[$0] as DatabaseValue }
             guard case .int64(let change) = values[0].storage else {
-                return .failure(IgnoredTrustChange(change: nil, node: "\(values[1])", reason: "its change number is not an integer: the table was rebuilt outside Myolog"))
+                return .failure(IgnoredTrustChange(code: .malformedRow, change: nil, node: "\(values[1])", reason: "its change number is not an integer: the table was rebuilt outside Myolog"))
             }
             let text = [1, 2, 4, 5].map { index -> String? in if case .string(let value) = values[index].storage { value } else { nil } }
             guard let node = text[0], let name = text[1], let changedAt = text[2], let author = text[3], case .int64(let trusted) = values[3].storage
-            else { return .failure(IgnoredTrustChange(change: change, node: "\(values[1])", reason: "its columns do not hold the types the trust list declares: altered outside Myolog")) }
+            else { return .failure(IgnoredTrustChange(code: .malformedRow, change: change, node: "\(values[1])", reason: "its columns do not hold the types the trust list declares: altered outside Myolog")) }
             let signature: Data?
             switch values[6].storage {
             case .null: signature = nil
             case .blob(let bytes): signature = bytes
-            default: return .failure(IgnoredTrustChange(change: change, node: node, reason: "its signature is not a blob: altered outside Myolog"))
+            default: return .failure(IgnoredTrustChange(code: .malformedRow, change: change, node: node, reason: "its signature is not a blob: altered outside Myolog"))
             }
             return .success(TrustChange(change: change, node: node, name: name, trusted: trusted, changedAt: changedAt, author: author, signature: signature))
         }

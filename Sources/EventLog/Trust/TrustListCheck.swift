@@ -75,14 +75,14 @@ public struct TrustListCheck: Sendable {
             }
             defer { before = row }
             guard let signature = row.signature else {
-                ignored.append(IgnoredTrustChange(change: row.change, node: row.node, reason: "not signed: not written by Myolog on this store (inserted outside it)"))
+                ignored.append(IgnoredTrustChange(code: .notSigned, change: row.change, node: row.node, reason: "not signed: not written by Myolog on this store (inserted outside it)"))
                 continue
             }
             guard keeper.isValid(signature, for: row.signedBytes(store: keeper.store, previous: previous)) else {
                 let followsIgnored = before.map { before in
                     before.signature != previous && keeper.isValid(signature, for: row.signedBytes(store: keeper.store, previous: before.signature))
                 } ?? false
-                ignored.append(IgnoredTrustChange(change: row.change, node: row.node, reason: followsIgnored
+                ignored.append(IgnoredTrustChange(code: followsIgnored ? .followsIgnored : .signatureMismatch, change: row.change, node: row.node, reason: followsIgnored
                     ? "signed by this node, but after change \(before?.change ?? 0), which is itself not obeyed"
                     : "its signature is not this node's over this row where it stands: the row was altered, copied from another store or forged, or a row before it was removed"))
                 continue

@@ -80,7 +80,7 @@ public struct EventEnvelope: Sendable, Hashable {
     /// ``readablePayload`` parsed. Fails on a sealed payload this store could not open, and on a
     /// damaged store.
     public func payloadValue() throws(JSONParser.Failure) -> JSONValue {
-        guard let readable = readablePayload else { throw JSONParser.Failure(offset: 0, reason: "the payload is sealed and this store holds no key for patient \(patient?.rawValue ?? "-")") }
+        guard let readable = readablePayload else { throw JSONParser.Failure(code: .sealedPayload, offset: 0, reason: "the payload is sealed and this store holds no key for patient \(patient?.rawValue ?? "-")") }
         return try JSONParser.parse(readable)
     }
 

@@ -28,11 +28,11 @@ public struct UpcasterRegistry: Sendable {
     /// `payload` at version `version`, brought to the current version of `type`.
     public func upcast(type: String, version: Int, payload: JSONValue) throws -> JSONValue {
         let target = currentVersion(of: type)
-        guard version <= target else { throw UpcastFailure(type: type, version: version, reason: "version \(version) is newer than this build knows (\(target))") }
+        guard version <= target else { throw UpcastFailure(code: .newerVersion, type: type, version: version, reason: "version \(version) is newer than this build knows (\(target))") }
         var value = payload
         for step in version..<target {
             guard let upcaster = steps[type]?[step] else {
-                throw UpcastFailure(type: type, version: step, reason: "no upcaster from version \(step) to \(step + 1)")
+                throw UpcastFailure(code: .missingUpcaster, type: type, version: step, reason: "no upcaster from version \(step) to \(step + 1)")
             }
             value = try upcaster(value)
         }

@@ -15,7 +15,7 @@ public struct CanonicalEncoder: Sendable {
         if let json = value as? JSONValue { return json }
         let box = Box()
         do { try value.encode(to: TreeEncoder(box: box, codingPath: [])) } catch let failure as EncodingFailure { throw failure } catch {
-            throw EncodingFailure(path: "", reason: "\(error)")
+            throw EncodingFailure(code: .encodingThrew, path: "", reason: "\(error)")
         }
         return box.resolved
     }
@@ -31,7 +31,19 @@ public struct CanonicalEncoder: Sendable {
     }
 
     /// A value that has no JSON form Myolog accepts (a fraction, an integer beyond 64 bits).
-    public struct EncodingFailure: Error, CustomStringConvertible, Sendable {
+    public struct EncodingFailure: CodedError, Sendable {
+        /// Why the value has no JSON form. Codes are stable: scripts and tests match them, so one
+        /// is never renamed nor reused for another meaning.
+        public enum Code: String, Sendable, Hashable, CaseIterable {
+            /// A fraction (a `Double` or `Float`): integers only.
+            case fraction
+            /// An integer beyond 64 bits.
+            case integerOutOfRange
+            /// The value's own `encode(to:)` threw (its error is the reason).
+            case encodingThrew
+        }
+
+        public var code: Code
         public var path: String
         public var reason: String
         public var description: String { path.isEmpty ? reason : "\(path): \(reason)" }
@@ -89,13 +101,13 @@ private func encode<T: Encodable>(_ value: T, into box: Box, codingPath: [any Co
 
 private func integer<T: BinaryInteger>(_ value: T, at codingPath: [any CodingKey]) throws -> JSONValue {
     guard let int = Int(exactly: value) else {
-        throw CanonicalEncoder.EncodingFailure(path: codingPath.map(\.stringValue).joined(separator: "."), reason: "\(value) is beyond a 64-bit integer")
+        throw CanonicalEncoder.EncodingFailure(code: .integerOutOfRange, path: codingPath.map(\.stringValue).joined(separator: "."), reason: "\(value) is beyond a 64-bit integer")
     }
     return .int(int)
 }
 
 private func refuseFraction(at codingPath: [any CodingKey]) -> CanonicalEncoder.EncodingFailure {
-    CanonicalEncoder.EncodingFailure(path: codingPath.map(\.stringValue).joined(separator: "."), reason: "fractions have no canonical form here (integers only)")
+    CanonicalEncoder.EncodingFailure(code: .fraction, path: codingPath.map(\.stringValue).joined(separator: "."), reason: "fractions have no canonical form here (integers only)")
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {

@@ -29,12 +29,12 @@ public struct PeerSummary: Sendable, Equatable {
     public init(json: JSONValue) throws(EnvelopeDecodingError) {
         guard case .object(let m) = json, case .string(let nodeText)? = m["node"], let node = NodeID(nodeText),
             case .string(let site)? = m["site"], case .object(let headMembers)? = m["heads"]
-        else { throw EnvelopeDecodingError(field: "summary", reason: "expected {node, site, heads}") }
+        else { throw EnvelopeDecodingError(.mistyped, field: "summary", reason: "expected {node, site, heads}") }
         var heads: [NodeID: ChainHead] = [:]
         for (key, value) in headMembers {
             guard let origin = NodeID(key), case .object(let head) = value, case .int(let sequence)? = head["sequence"], sequence >= 1,
                 case .string(let hashText)? = head["hash"], let hash = EventHash(hashText)
-            else { throw EnvelopeDecodingError(field: "heads.\(key)", reason: "expected {sequence: positive integer, hash: SHA-256 hex}") }
+            else { throw EnvelopeDecodingError(.mistyped, field: "heads.\(key)", reason: "expected {sequence: positive integer, hash: SHA-256 hex}") }
             heads[origin] = ChainHead(sequence: sequence, hash: hash)
         }
         self.init(node: node, site: site, heads: heads)

@@ -43,10 +43,10 @@ public struct ReceiveSummary: Sendable, Equatable {
     }
 
     static func counts(_ json: JSONValue?, field: String) throws(EnvelopeDecodingError) -> [NodeID: Int] {
-        guard case .object(let members)? = json else { throw EnvelopeDecodingError(field: field, reason: "expected an object of node id → count") }
+        guard case .object(let members)? = json else { throw EnvelopeDecodingError(.mistyped, field: field, reason: "expected an object of node id → count") }
         var counts: [NodeID: Int] = [:]
         for (key, value) in members {
-            guard let origin = NodeID(key), case .int(let count) = value, count >= 0 else { throw EnvelopeDecodingError(field: "\(field).\(key)", reason: "expected a count") }
+            guard let origin = NodeID(key), case .int(let count) = value, count >= 0 else { throw EnvelopeDecodingError(.mistyped, field: "\(field).\(key)", reason: "expected a count") }
             counts[origin] = count
         }
         return counts
@@ -55,13 +55,13 @@ public struct ReceiveSummary: Sendable, Equatable {
     public init(json: JSONValue) throws(EnvelopeDecodingError) {
         guard case .object(let m) = json, case .object(let storedMembers)? = m["stored"], case .int(let duplicates)? = m["duplicates"],
             case .int(let heldBack)? = m["heldBack"], case .array(let places)? = m["quarantined"]
-        else { throw EnvelopeDecodingError(field: "receipt", reason: "expected {stored, duplicates, heldBack, quarantined}") }
+        else { throw EnvelopeDecodingError(.mistyped, field: "receipt", reason: "expected {stored, duplicates, heldBack, quarantined}") }
         stored = try Self.counts(.object(storedMembers), field: "stored")
         awaitingTrust = try Self.counts(m["awaitingTrust"], field: "awaitingTrust")
         originRemoved = try Self.counts(m["originRemoved"], field: "originRemoved")
         for place in places {
             guard case .object(let p) = place, case .string(let text)? = p["origin"], let origin = NodeID(text), case .int(let sequence)? = p["sequence"]
-            else { throw EnvelopeDecodingError(field: "quarantined", reason: "expected [{origin, sequence}]") }
+            else { throw EnvelopeDecodingError(.mistyped, field: "quarantined", reason: "expected [{origin, sequence}]") }
             quarantined.append(ChainPlace(origin: origin, sequence: sequence))
         }
         self.duplicates = duplicates
