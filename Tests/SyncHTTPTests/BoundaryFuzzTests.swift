@@ -127,6 +127,7 @@ struct BoundaryFuzzTests {
             let message = "\(error)"
             #expect(!message.isEmpty && !message.contains("\n"), "\(name): refusal is not one clear line: \(message)")
             #expect(!(error is DatabaseError), "\(name): refused by the database, not by a check: \(message)")
+            #expect(error is any CodedError, "\(name): a refusal without a code: \(type(of: error)): \(message)")
             #expect(after == before, "\(name): refused, but the store changed")
         }
     }

@@ -115,12 +115,13 @@ struct HTTPSyncTests {
         let server = try SyncServer(store: b, logger: Self.logger)
         try await server.whileRunning { url in
             // Neither trusts the other: the client refuses the server it does not trust.
-            await #expect(throws: SyncPeerError.self) { try await sync(a, url) }
+            let untrusted = await #expect(throws: SyncPeerError.self) { try await sync(a, url) }
+            #expect(untrusted?.code == .untrustedServer, "\(untrusted?.message ?? "no error")")
             // The client trusts the server, but the server does not trust the client: the
             // handshake fails and the request never reaches a handler.
             try a.trustPeer(b.identity.nodeID, name: "b", author: "test")
             let error = await #expect(throws: SyncPeerError.self) { try await sync(a, url) }
-            #expect(error?.message.contains("TLS") == true, "\(error?.message ?? "no error")")
+            #expect(error?.code == .tlsFailed, "\(error?.message ?? "no error")")
             // A raw client with a valid certificate of an untrusted node gets no answer either.
             try await HTTPClient.withNodeClient(presenting: a, trusting: server) { client in
                 await #expect(throws: (any Error).self) { try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: .seconds(10)) }
@@ -147,6 +148,7 @@ struct HTTPSyncTests {
             }
             #expect(!answer.contains("heads") && !answer.contains(b.identity.nodeID.rawValue), "plain HTTP was answered: \(answer)")
             let refusal = await #expect(throws: PeerAddressError.self) { try await sync(a, plain) }
+            #expect(refusal?.code == .plainHTTP)
             #expect(refusal?.description.contains("plain HTTP carries no record data") == true)
         }
         #expect(try all(a).count == 1, "a holds only its own enrolment")

@@ -37,7 +37,7 @@ public enum SyncAPI {
     /// `{"keys":[…]}` read back.
     public static func keys(_ json: JSONValue) throws -> [SealedPatientKey] {
         guard case .object(let m) = json, m.count == 1, case .array(let items)? = m["keys"], items.count <= maximumKeys else {
-            throw BatchDecodingError(message: "body: expected {\"keys\": [at most \(maximumKeys) sealed keys]}")
+            throw BatchDecodingError(code: .malformedKeys, message: "body: expected {\"keys\": [at most \(maximumKeys) sealed keys]}")
         }
         return try items.map { try SealedPatientKey(json: $0) }
     }
@@ -66,7 +66,7 @@ public enum SyncAPI {
     public static func decodeBatch(_ bytes: some Collection<UInt8>, what: String) throws(BatchDecodingError) -> [EventEnvelope] {
         let bytes = Array(bytes)
         guard bytes.isEmpty || bytes.last == UInt8(ascii: "\n") else {
-            throw BatchDecodingError(message: "\(what): a batch is canonical envelopes, one per line, each ending in a newline; the body does not end in one")
+            throw BatchDecodingError(code: .missingFinalNewline, message: "\(what): a batch is canonical envelopes, one per line, each ending in a newline; the body does not end in one")
         }
         var events: [EventEnvelope] = []
         var start = 0
@@ -74,11 +74,11 @@ public enum SyncAPI {
         while start < bytes.count {
             line += 1
             let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n"))!
-            guard events.count < maximumEventsPerBody else { throw BatchDecodingError(message: "\(what): more than \(maximumEventsPerBody) events in one batch") }
+            guard events.count < maximumEventsPerBody else { throw BatchDecodingError(code: .tooManyEvents, message: "\(what): more than \(maximumEventsPerBody) events in one batch") }
             do {
                 events.append(try EventEnvelope(canonicalLine: Array(bytes[start..<end])))
             } catch {
-                throw BatchDecodingError(message: "\(what) line \(line): \(error)")
+                throw BatchDecodingError(code: .malformedEnvelope, message: "\(what) line \(line): \(error)")
             }
             start = end + 1
         }

@@ -37,10 +37,10 @@ public struct HTTPLogPeer: LogPeer {
         let (host, port, baseURL) = try address(url)
         let presented = try await TLSProbe.serverCertificate(host: host, port: port, configuration: certificate.configuration(server: false))
         guard let server = NodeCertificate.node(of: presented) else {
-            throw SyncPeerError(url: baseURL, status: nil, message: "the server's TLS certificate does not carry an Ed25519 node key: not a Myolog node")
+            throw SyncPeerError(.notANode, url: baseURL, status: nil, message: "the server's TLS certificate does not carry an Ed25519 node key: not a Myolog node")
         }
         guard try trusting(server) else {
-            throw SyncPeerError(url: baseURL, status: nil, message: "the server is node \(server), which this store does not trust; nothing was sent",
+            throw SyncPeerError(.untrustedServer, url: baseURL, status: nil, message: "the server is node \(server), which this store does not trust; nothing was sent",
                                  remedy: .trust(node: server, store: nil))
         }
         var tls = certificate.configuration(server: false)
@@ -82,9 +82,9 @@ public struct HTTPLogPeer: LogPeer {
     static func address(_ url: String) throws(PeerAddressError) -> (host: String, port: Int, baseURL: String) {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), let host = components.host, !host.isEmpty,
             components.path.isEmpty || components.path == "/", components.query == nil
-        else { throw PeerAddressError(address: url, reason: nil) }
+        else { throw PeerAddressError(code: .notAnAddress, address: url, reason: nil) }
         guard scheme == "https" else {
-            throw PeerAddressError(address: url, reason: scheme == "http"
+            throw PeerAddressError(code: scheme == "http" ? .plainHTTP : .unsupportedScheme, address: url, reason: scheme == "http"
                 ? "plain HTTP carries no record data: a Myolog server speaks HTTPS with mutual TLS only; use https://\(host)\(components.port.map { ":\($0)" } ?? "")"
                 : nil)
         }
@@ -103,10 +103,10 @@ public struct HTTPLogPeer: LogPeer {
         do {
             summary = try PeerSummary(json: JSONParser.parse(body))
         } catch {
-            throw SyncPeerError(url: baseURL + SyncAPI.summaryPath, status: 200, message: "the answer is not a sync summary: \(error)")
+            throw SyncPeerError(.malformedAnswer, url: baseURL + SyncAPI.summaryPath, status: 200, message: "the answer is not a sync summary: \(error)")
         }
         guard summary.node == node else {
-            throw SyncPeerError(url: baseURL + SyncAPI.summaryPath, status: 200, message: "the summary names node \(summary.node), but the TLS certificate is node \(node)'s")
+            throw SyncPeerError(.nodeMismatch, url: baseURL + SyncAPI.summaryPath, status: 200, message: "the summary names node \(summary.node), but the TLS certificate is node \(node)'s")
         }
         return summary
     }
@@ -119,7 +119,7 @@ public struct HTTPLogPeer: LogPeer {
             // the same for every carrier.
             return try SyncAPI.decodeBatch(body, what: "response body")
         } catch {
-            throw SyncPeerError(url: baseURL + path, status: 200, message: "\(error)")
+            throw SyncPeerError(.malformedAnswer, url: baseURL + path, status: 200, message: "\(error)")
         }
     }
 
@@ -128,14 +128,14 @@ public struct HTTPLogPeer: LogPeer {
         do {
             return try ReceiveSummary(json: JSONParser.parse(body))
         } catch {
-            throw SyncPeerError(url: baseURL + SyncAPI.eventsPath, status: 200, message: "the answer is not a receipt: \(error)")
+            throw SyncPeerError(.malformedAnswer, url: baseURL + SyncAPI.eventsPath, status: 200, message: "the answer is not a receipt: \(error)")
         }
     }
 
     public func patientsWithoutKeys() async throws -> [PatientID] {
         let body = try await send(.GET, SyncAPI.missingKeysPath)
         guard let json = try? JSONParser.parse(body), let patients = SyncAPI.patients(json) else {
-            throw SyncPeerError(url: baseURL + SyncAPI.missingKeysPath, status: 200, message: "the answer is not {\"patients\": […]}")
+            throw SyncPeerError(.malformedAnswer, url: baseURL + SyncAPI.missingKeysPath, status: 200, message: "the answer is not {\"patients\": […]}")
         }
         return patients
     }
@@ -147,14 +147,14 @@ public struct HTTPLogPeer: LogPeer {
         do {
             return try SyncAPI.keys(JSONParser.parse(body))
         } catch {
-            throw SyncPeerError(url: baseURL + SyncAPI.keyRequestPath, status: 200, message: "the answer is not {\"keys\": […]}: \(error)")
+            throw SyncPeerError(.malformedAnswer, url: baseURL + SyncAPI.keyRequestPath, status: 200, message: "the answer is not {\"keys\": […]}: \(error)")
         }
     }
 
     public func receiveKeys(_ keys: [SealedPatientKey]) async throws -> KeyReceipt {
         let body = try await send(.POST, SyncAPI.keysPath, body: Array(SyncAPI.keysJSON(keys).canonicalString.utf8), contentType: "application/json")
         guard case .object(let m)? = try? JSONParser.parse(body), case .int(let stored)? = m["stored"], case .int(let erased)? = m["erased"] else {
-            throw SyncPeerError(url: baseURL + SyncAPI.keysPath, status: 200, message: "the answer is not a key receipt")
+            throw SyncPeerError(.malformedAnswer, url: baseURL + SyncAPI.keysPath, status: 200, message: "the answer is not a key receipt")
         }
         var receipt = KeyReceipt()
         (receipt.stored, receipt.erased) = (stored, erased)
@@ -179,19 +179,19 @@ public struct HTTPLogPeer: LogPeer {
         do {
             response = try await client.execute(request, timeout: timeout ?? self.timeout)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            throw SyncPeerError(url: baseURL + path, status: nil, message: "timed out: \(error == .deadlineExceeded ? "no answer within \((timeout ?? self.timeout).nanoseconds / 1_000_000_000) s" : "no bytes for \(Self.readTimeout.nanoseconds / 1_000_000_000) s") (is the server stopped or overloaded?)")
+            throw SyncPeerError(.timedOut, url: baseURL + path, status: nil, message: "timed out: \(error == .deadlineExceeded ? "no answer within \((timeout ?? self.timeout).nanoseconds / 1_000_000_000) s" : "no bytes for \(Self.readTimeout.nanoseconds / 1_000_000_000) s") (is the server stopped or overloaded?)")
         } catch {
             // The probe reached this server a moment ago, so a failure here is the TLS session:
             // in TLS 1.3 a server that refuses this node's certificate closes the connection
             // only after the client's side of the handshake is done.
-            throw SyncPeerError(url: baseURL + path, status: nil, message: "the TLS connection failed or was closed (\(error)): does the server trust this node?",
+            throw SyncPeerError(.tlsFailed, url: baseURL + path, status: nil, message: "the TLS connection failed or was closed (\(error)): does the server trust this node?",
                                  remedy: .askPeerToTrust(node: requester))
         }
         let bytes: [UInt8]
         do {
             bytes = Array(try await response.body.collect(upTo: SyncAPI.maximumBodyBytes).readableBytesView)
         } catch let error as HTTPClientError where error == .readTimeout || error == .deadlineExceeded {
-            throw SyncPeerError(url: baseURL + path, status: Int(response.status.code), message: "timed out reading the answer: no bytes for \(Self.readTimeout.nanoseconds / 1_000_000_000) s")
+            throw SyncPeerError(.timedOut, url: baseURL + path, status: Int(response.status.code), message: "timed out reading the answer: no bytes for \(Self.readTimeout.nanoseconds / 1_000_000_000) s")
         }
         guard (200..<300).contains(response.status.code) else {
             // The API's errors are {"message": …}; a refusal of a batch names the event.
@@ -201,7 +201,7 @@ public struct HTTPLogPeer: LogPeer {
                 throw EventProblem(.refusedByPeer, eventID: id, origin: origin, sequence: sequence, reason: "refused by the peer: \(reason)")
             }
             let message = object?["message"]?.stringValue ?? "HTTP \(response.status.code) without the API's JSON error body"
-            throw SyncPeerError(url: baseURL + path, status: Int(response.status.code), message: message)
+            throw SyncPeerError(.refused, url: baseURL + path, status: Int(response.status.code), message: message)
         }
         return bytes
     }

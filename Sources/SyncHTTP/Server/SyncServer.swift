@@ -159,7 +159,15 @@ public struct SyncServer: Sendable {
 
     /// The server could not start listening: the port is taken, a privileged port without the
     /// right, an address not on this machine.
-    public struct ListenFailure: Error, Sendable, CustomStringConvertible {
+    public struct ListenFailure: CodedError, Sendable {
+        /// Codes are stable: scripts and tests match them, so one is never renamed nor reused for
+        /// another meaning.
+        public enum Code: String, Sendable, Hashable, CaseIterable {
+            /// The address cannot be listened on (its reason is the system's).
+            case cannotListen
+        }
+
+        public var code: Code { .cannotListen }
         public var host: String
         public var port: Int
         /// The system's words for it.

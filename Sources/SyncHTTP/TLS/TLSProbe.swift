@@ -35,7 +35,7 @@ enum TLSProbe {
             channel = try await bootstrap.connect(host: host, port: port).get()
         } catch {
             handshake.fail(error)
-            throw SyncPeerError(url: "https://\(host):\(port)", status: nil, message: "cannot reach the peer: \(error)")
+            throw SyncPeerError(.unreachable, url: "https://\(host):\(port)", status: nil, message: "cannot reach the peer: \(error)")
         }
         defer { channel.close(promise: nil) }
         let deadline = channel.eventLoop.scheduleTask(in: handshakeTimeout) { handshake.fail(HandshakeTimeout()) }
@@ -43,13 +43,13 @@ enum TLSProbe {
         do {
             try await handshake.futureResult.get()
         } catch is HandshakeTimeout {
-            throw SyncPeerError(url: "https://\(host):\(port)", status: nil,
+            throw SyncPeerError(.timedOut, url: "https://\(host):\(port)", status: nil,
                                 message: "timed out: the server accepted the connection but completed no TLS handshake within \(handshakeTimeout.nanoseconds / 1_000_000_000) s (is it stopped, overloaded, or not a Myolog server?)")
         } catch {
-            throw SyncPeerError(url: "https://\(host):\(port)", status: nil, message: "the TLS handshake failed: \(error) (is it a Myolog server? is this node in its trust list?)")
+            throw SyncPeerError(.tlsFailed, url: "https://\(host):\(port)", status: nil, message: "the TLS handshake failed: \(error) (is it a Myolog server? is this node in its trust list?)")
         }
         guard let certificate = presented.withLockedValue({ $0 }) else {
-            throw SyncPeerError(url: "https://\(host):\(port)", status: nil, message: "the server presented no TLS certificate")
+            throw SyncPeerError(.notANode, url: "https://\(host):\(port)", status: nil, message: "the server presented no TLS certificate")
         }
         return certificate
     }
