@@ -218,7 +218,8 @@ struct EventStoreTests {
             // Ids made in the same millisecond share their first 8 characters.
             let shared = String(target.id.rawValue.prefix(8))
             if events.filter({ $0.id.rawValue.hasPrefix(shared) }).count > 1 {
-                #expect(throws: EventLogError.self) { try reader.resolveEvent(try IDReference(shared)) }
+                let ambiguous = #expect(throws: EventLogError.self) { try reader.resolveEvent(try IDReference(shared)) }
+                #expect(ambiguous?.code == .ambiguousEvent, "\(ambiguous.map { "\($0)" } ?? "resolved")")
             }
         }
     }

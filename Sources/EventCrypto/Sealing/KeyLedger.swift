@@ -32,21 +32,21 @@ extension KeyLedger {
         var opener = SealedPatientKey.Opener(agreementKey: agreementKey)
         for key in sealed {
             guard key.recipient == identity.nodeID else {
-                throw EventLogError.keyRefused(patient: key.patient.rawValue, reason: "it is sealed for node \(key.recipient), not this node (\(identity.nodeID))")
+                throw EventLogError.keyRefused(patient: key.patient, reason: "it is sealed for node \(key.recipient), not this node (\(identity.nodeID))")
             }
             if try erasure(of: key.patient) != nil { receipt.erased += 1; continue }
             guard let opened = opener.open(key) else {
-                throw EventLogError.keyRefused(patient: key.patient.rawValue, reason: "it does not open with this node's key")
+                throw EventLogError.keyRefused(patient: key.patient, reason: "it does not open with this node's key")
             }
             // The key must be the patient's: it opens the sealed events held of them (all of the
             // ones tried; an event it cannot open means a wrong or forged key).
             let sample = try sealedEvents(of: key.patient, limit: 3)
             guard !sample.isEmpty else { continue }  // nothing of theirs here to open: not kept
             for event in sample where SealedPayload.opened(event, key: opened).openedPayload == nil {
-                throw EventLogError.keyRefused(patient: key.patient.rawValue, reason: "it does not decrypt the patient's event \(event.id)")
+                throw EventLogError.keyRefused(patient: key.patient, reason: "it does not decrypt the patient's event \(event.id)")
             }
             if let held = try heldKey(for: key.patient) {
-                guard held == opened else { throw EventLogError.keyRefused(patient: key.patient.rawValue, reason: "it differs from the key held here") }
+                guard held == opened else { throw EventLogError.keyRefused(patient: key.patient, reason: "it differs from the key held here") }
                 continue
             }
             try keep(opened, for: key.patient)

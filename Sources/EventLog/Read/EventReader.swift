@@ -67,7 +67,7 @@ public class EventReader {
             // a million events).
             let found = try EventEnvelope.fetchAll(db, sql: "SELECT \(Self.signedColumns) FROM events WHERE substr(id, 25) = ? LIMIT 4", arguments: [prefix])
             if found.count == 1 { return try keys.opened(found[0]) }
-            if found.count > 1 { throw EventLogError.ambiguousEvent(prefix: text, count: found.count, matches: found.map(\.id.rawValue)) }
+            if found.count > 1 { throw EventLogError.ambiguousEvent(prefix: text, count: found.count, matches: found.map(\.id)) }
         }
         let range: [any DatabaseValueConvertible] = [prefix, prefix + "g"]
         let found = try EventEnvelope.fetchAll(db, sql: "SELECT \(Self.signedColumns) FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT 3", arguments: StatementArguments(range))
@@ -76,7 +76,7 @@ public class EventReader {
         case 1: return try keys.opened(found[0])
         default:
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE id >= ? AND id < ?", arguments: StatementArguments(range)) ?? found.count
-            throw EventLogError.ambiguousEvent(prefix: text, count: count, matches: found.map(\.id.rawValue))
+            throw EventLogError.ambiguousEvent(prefix: text, count: count, matches: found.map(\.id))
         }
     }
 

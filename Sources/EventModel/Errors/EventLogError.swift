@@ -20,7 +20,7 @@ public enum EventLogError: Remediable, CodedError, Sendable, Equatable {
     /// No event has this id (or prefix).
     case unknownEvent(String)
     /// A prefix matches more than one event.
-    case ambiguousEvent(prefix: String, count: Int, matches: [String])
+    case ambiguousEvent(prefix: String, count: Int, matches: [EventID])
     /// An id prefix is too short to look up.
     case prefixTooShort(String, minimum: Int)
     /// A stored row does not decode: the store was altered outside Myolog.
@@ -47,7 +47,7 @@ public enum EventLogError: Remediable, CodedError, Sendable, Equatable {
     /// This store holds sealed events of the patient but not yet their key (written at `origin`).
     case keyNotReceived(patient: String, origin: String)
     /// A patient key offered by a peer or a bundle was refused.
-    case keyRefused(patient: String, reason: String)
+    case keyRefused(patient: PatientID, reason: String)
     /// A store written before payloads were sealed per patient: it holds plaintext health data in
     /// its log that no erasure could reach.
     case plaintextStore(path: String)
@@ -160,7 +160,7 @@ public enum EventLogError: Remediable, CodedError, Sendable, Equatable {
         case .unknownEvent(let id):
             "event: no event with id \(id)"
         case .ambiguousEvent(let prefix, let count, let matches):
-            "event: \(prefix) matches \(count) events (\(matches.joined(separator: ", "))\(count > matches.count ? ", …" : "")); give the whole id or its last 12 characters"
+            "event: \(prefix) matches \(count) events (\(matches.map(\.rawValue).joined(separator: ", "))\(count > matches.count ? ", …" : "")); give the whole id or its last 12 characters"
         case .prefixTooShort(let prefix, let minimum):
             "id: \"\(prefix)\" is too short; give at least \(minimum) characters of the id"
         case .corruptEvent(let position, let reason):
