@@ -249,8 +249,13 @@ struct EventStoreTests {
         }
         #expect(try registry.upcast(type: "T", version: 1, payload: ["a": 1]) == ["a": 1, "b": 2, "c": 3])
         #expect(try registry.upcast(type: "T", version: 3, payload: ["a": 1]) == ["a": 1])
-        #expect(throws: UpcastFailure.self) { try registry.upcast(type: "T", version: 4, payload: [:]) }
-        #expect(throws: UpcastFailure.self) { try registry.upcast(type: "U", version: 2, payload: [:]) }
+        let newer = #expect(throws: UpcastFailure.self) { try registry.upcast(type: "T", version: 4, payload: [:]) }
+        #expect(newer?.code == .newerVersion)
+        let unknownType = #expect(throws: UpcastFailure.self) { try registry.upcast(type: "U", version: 2, payload: [:]) }
+        #expect(unknownType?.code == .newerVersion)
+        registry.setCurrentVersion(2, of: "V")
+        let gap = #expect(throws: UpcastFailure.self) { try registry.upcast(type: "V", version: 1, payload: [:]) }
+        #expect(gap?.code == .missingUpcaster)
     }
 
     @Test("ChainCheck finds an event altered behind the triggers' back")
@@ -262,7 +267,8 @@ struct EventStoreTests {
             try db.execute(sql: "DROP TRIGGER events_refuse_update")
             try db.execute(sql: "UPDATE events SET payload = '{\"text\":\"forged\"}' WHERE sequence = 4")
         }
-        #expect(throws: ChainCheck.Problem.self) { try store.read { try ChainCheck.run($0) } }
+        let problem = #expect(throws: ChainCheck.Problem.self) { try store.read { try ChainCheck.run($0) } }
+        #expect(problem?.code == .hashMismatch && problem?.sequence == 4, "\(problem.map { "\($0)" } ?? "passed")")
     }
 }
 

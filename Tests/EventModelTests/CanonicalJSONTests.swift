@@ -45,16 +45,20 @@ struct CanonicalJSONTests {
     }
 
     @Test("the parser refuses what a damaged or forged payload might hold", arguments: [
-        "1.5", "1e3", "01", "-", "{\"a\":1,\"a\":2}", "[1,]", "{\"a\" 1}", "\"\\x\"", "\"\u{01}\"", "tru", "[1] 2",
-        "99999999999999999999", "\"\\ud800\"", "", "{", String(repeating: "[", count: 40) + String(repeating: "]", count: 40),
-    ])
-    func refusals(_ text: String) {
-        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(text) }
+        ("1.5", .notAnInteger), ("1e3", .notAnInteger), ("01", .invalidNumber), ("-", .invalidNumber), ("{\"a\":1,\"a\":2}", .duplicateMember),
+        ("[1,]", .unexpectedCharacter), ("{\"a\" 1}", .unexpectedCharacter), ("\"\\x\"", .invalidEscape), ("\"\u{01}\"", .controlCharacter),
+        ("tru", .invalidLiteral), ("[1] 2", .trailingBytes), ("99999999999999999999", .integerOutOfRange), ("\"\\ud800\"", .invalidEscape),
+        ("", .unexpectedEnd), ("{", .unexpectedEnd), (String(repeating: "[", count: 40) + String(repeating: "]", count: 40), .tooDeep),
+    ] as [(String, JSONParser.Failure.Code)])
+    func refusals(_ text: String, _ code: JSONParser.Failure.Code) {
+        let failure = #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(text) }
+        #expect(failure?.code == code, "\(failure.map { "\($0)" } ?? "parsed")")
     }
 
     @Test("invalid UTF-8 is refused")
     func invalidUTF8() {
-        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
+        let failure = #expect(throws: JSONParser.Failure.self) { try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
+        #expect(failure?.code == .invalidUTF8)
     }
 
     @Test("extreme integers round-trip")

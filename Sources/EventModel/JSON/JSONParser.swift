@@ -235,11 +235,11 @@ public struct JSONParser {
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure(.unexpectedCharacter, "expected a member name") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure(index < bytes.count ? .unexpectedCharacter : .unexpectedEnd, "expected a member name") }
             let keyOffset = index
             let key = try parseString()
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure(.unexpectedCharacter, "expected : after member name") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure(index < bytes.count ? .unexpectedCharacter : .unexpectedEnd, "expected : after member name") }
             index += 1
             skipWhitespace()
             let value = try parseValue(depth: depth + 1)
