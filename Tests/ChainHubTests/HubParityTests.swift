@@ -18,8 +18,8 @@ struct HubParityTests {
 
     /// What a receiver did with an offer: its summary, or its refusal.
     enum Outcome: Equatable, CustomStringConvertible {
-        case summary(String), refused(String)
-        var description: String { switch self { case .summary(let s): "summary \(s)"; case .refused(let r): "refused: \(r)" } }
+        case summary(String), refused(EventProblem.Code?, String)
+        var description: String { switch self { case .summary(let s): "summary \(s)"; case .refused(let code, let r): "refused (\(code?.rawValue ?? "no code")): \(r)" } }
     }
 
     /// The verdict the rules require of an offer, pinned by hand for each case.
@@ -27,8 +27,8 @@ struct HubParityTests {
         /// Accepted: how many of the source's events were stored, found already held, held back
         /// (ahead of a gap) or kept aside awaiting trust, and the sequences quarantined as forks.
         case accepted(stored: Int = 0, duplicates: Int = 0, heldBack: Int = 0, quarantined: [Int] = [], awaitingTrust: Int = 0)
-        /// Refused, naming the event at `index` of the batch offered, for `reason`.
-        case refused(index: Int, reason: String)
+        /// Refused, naming the event at `index` of the batch offered, for the rule `code`, in the words `reason`.
+        case refused(index: Int, code: EventProblem.Code, reason: String)
 
         /// The outcome a receiver reports for this verdict on `batch` from `origin`.
         func outcome(origin: NodeID, batch: [EventEnvelope]) -> Outcome {
@@ -41,9 +41,9 @@ struct HubParityTests {
                 summary.quarantined = quarantined.map { ChainPlace(origin: origin, sequence: $0) }
                 if awaitingTrust > 0 { summary.awaitingTrust[origin] = awaitingTrust }
                 return .summary(summary.json.canonicalString)
-            case .refused(let index, let reason):
+            case .refused(let index, let code, let reason):
                 let event = batch[index]
-                return .refused(EventProblem(eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence, reason: reason).description)
+                return .refused(code, EventProblem(code, eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence, reason: reason).description)
             }
         }
     }
@@ -87,7 +87,7 @@ struct HubParityTests {
             var all = events
             all[3].payload = all[3].payload.replacingOccurrences(of: "\"", with: " \"", options: [], range: all[3].payload.range(of: "\""))
             return all
-        }, verdict: { _, _ in .refused(index: 3, reason: "payload is not canonical JSON") }),
+        }, verdict: { _, _ in .refused(index: 3, code: .payloadNotCanonical, reason: "payload is not canonical JSON") }),
         Case(name: "tampered payload, still canonical JSON, hash kept", offer: { events, _ in
             var all = events
             let text = all[3].payload
@@ -95,15 +95,15 @@ struct HubParityTests {
             let letter = text[value...].firstIndex { $0.isASCII && $0.isLetter }!
             all[3].payload = text.replacingCharacters(in: letter...letter, with: text[letter] == "a" ? "b" : "a")
             return all
-        }, verdict: { _, _ in .refused(index: 3, reason: "hash does not match the event's contents") }),
+        }, verdict: { _, _ in .refused(index: 3, code: .hashMismatch, reason: "hash does not match the event's contents") }),
         Case(name: "tampered author, rehashed (the signature no longer covers it)", offer: { events, _ in
             var all = events
             all[events.count - 1] = rehashed(all[events.count - 1]) { $0.author = "mallory" }
             return all
-        }, verdict: { events, _ in .refused(index: events.count - 1, reason: "its signature is not its origin's signature over its hash: altered or forged") }),
+        }, verdict: { events, _ in .refused(index: events.count - 1, code: .badSignature, reason: "its signature is not its origin's signature over its hash: altered or forged") }),
         Case(name: "an altered copy of an event already held (its id, other content): refused", holding: 2, offer: { events, held in
             [rehashed(events[held - 1]) { $0.author = "other" }]
-        }, verdict: { _, _ in .refused(index: 0, reason: "another event with this id is already stored") }),
+        }, verdict: { _, _ in .refused(index: 0, code: .duplicateID, reason: "another event with this id is already stored") }),
         Case(name: "forked: another validly hashed event, signed by its origin, at a place already held", holding: 2, signedBySource: true, offer: { events, held in
             [rehashed(events[held - 1]) { $0.id = EventID.make(); $0.author = "other" }]
         }, verdict: { events, held in .accepted(quarantined: [events[held - 1].sequence]) }),
@@ -120,7 +120,7 @@ struct HubParityTests {
             let lastSigned = events.lastIndex { $0.signature != nil }!
             return Array(events[..<lastSigned]) + [{ var e = events[lastSigned]; e.signature = nil; return e }()]
         }, verdict: { events, _ in
-            .refused(index: events.lastIndex { $0.signature != nil }!,
+            .refused(index: events.lastIndex { $0.signature != nil }!, code: .notCovered,
                      reason: "not covered by a signature of its origin: a sender must send each origin's events up to a signed one (the last of a commit)")
         }),
         Case(name: "duplicates", holding: 2, offer: { events, held in Array(events[..<held]) }, verdict: { _, held in .accepted(duplicates: held) }),
@@ -132,9 +132,9 @@ struct HubParityTests {
             summary.quarantined.sort()
             return .summary(summary.json.canonicalString)
         } catch let refusal as EventProblem {
-            return .refused(refusal.description)
+            return .refused(refusal.code, refusal.description)
         } catch {
-            return .refused("unexpected: \(error)")
+            return .refused(nil, "unexpected: \(error)")
         }
     }
 
