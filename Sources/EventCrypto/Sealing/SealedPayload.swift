@@ -77,6 +77,9 @@ public enum SealedPayload {
     }
 
     /// Whether `stored` has the sealed form (not whether it opens).
+    ///
+    /// - Parameter stored: A stored payload's canonical JSON.
+    /// - Returns: Whether it is `{"sealed":"…"}`.
     public static func isSealedForm(_ stored: String) -> Bool {
         var text = stored
         return text.withUTF8 { bytes -> Bool in
@@ -106,6 +109,11 @@ public enum SealedPayload {
 extension SealedPayload {
     /// `event` with its payload opened with `key` (any thread); unchanged when it is not sealed,
     /// no key is given, or the key does not open it (then `openedPayload` stays nil).
+    ///
+    /// - Parameters:
+    ///   - event: A stored or received event.
+    ///   - key: The patient's data key, if held.
+    /// - Returns: The event, with ``EventModel/EventEnvelope/openedPayload`` set when the key opened it.
     public static func opened(_ event: EventEnvelope, key: SymmetricKey?) -> EventEnvelope {
         guard event.isSealed, let key, let data = SealedPayload.associatedData(of: event) else { return event }
         var opened = event

@@ -17,6 +17,14 @@ public struct EventProblem: Error, CustomStringConvertible, Sendable, Equatable 
     public var reason: String
     public var found: Found
 
+    /// A problem with one event, named by id, origin and sequence.
+    ///
+    /// - Parameters:
+    ///   - eventID: The offending event's id.
+    ///   - origin: The node whose chain it belongs to.
+    ///   - sequence: Its place in that chain.
+    ///   - reason: Which rule it breaks, in words.
+    ///   - found: Where it was caught: offered by a peer (the default), or in this store's own log.
     public init(eventID: String, origin: String, sequence: Int, reason: String, found: Found = .onReceipt) {
         self.eventID = eventID
         self.origin = origin

@@ -42,6 +42,11 @@ public struct ChainCheck: Sendable {
 
         /// Checks the next event of the log; `enrolledKey` gives the key the store holds for an
         /// origin (asked once per origin). Throws the first ``Problem``.
+        ///
+        /// - Parameters:
+        ///   - event: The next event in (origin, sequence) order.
+        ///   - enrolledKey: The signing key the store holds for an origin, or nil.
+        /// - Throws: The first ``Problem`` found, naming the event; whatever `enrolledKey` throws.
         public mutating func check(_ event: EventEnvelope, enrolledKey: (NodeID) throws -> Data?) throws {
             func fail(_ reason: String) -> Problem {
                 Problem(eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence, reason: reason, found: .inStoredChain)
