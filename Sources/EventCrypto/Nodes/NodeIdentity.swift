@@ -44,7 +44,7 @@ public struct NodeIdentity: Sendable {
     }
 
     /// The store's key-encryption key, under which each patient's data key is kept
-    /// (``PatientKeyRing``). Derived from the node key (HKDF-SHA256, its own label), so the one
+    /// (`PatientKeyRing`). Derived from the node key (HKDF-SHA256, its own label), so the one
     /// secret beside the database is `node.key`: a copied `myolog.sqlite` alone opens nothing.
     /// Nil without the node key.
     public var storeKey: SymmetricKey? {
@@ -73,7 +73,7 @@ public struct NodeIdentity: Sendable {
     ///
     /// - Parameter data: The bytes to sign.
     /// - Returns: The 64-byte Ed25519 signature.
-    /// - Throws: ``EventModel/EventLogError/missingNodeKey(path:)`` for a store opened without its key.
+    /// - Throws: `EventLogError.missingNodeKey(path:)` for a store opened without its key.
     public func signature(for data: some DataProtocol) throws -> Data {
         try signingKey().signature(for: data)
     }

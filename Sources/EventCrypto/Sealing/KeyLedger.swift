@@ -46,7 +46,7 @@ extension KeyLedger {
     ///
     /// - Parameter sealed: Keys offered by a peer or a bundle.
     /// - Returns: How many were stored, and how many discarded as erased.
-    /// - Throws: ``EventModel/EventLogError/keyRefused(patient:reason:)`` naming the first key refused; ``EventModel/EventLogError/missingNodeKey(path:)`` without the node key.
+    /// - Throws: `EventLogError.keyRefused(patient:reason:)` naming the first key refused; `EventLogError.missingNodeKey(path:)` without the node key.
     public func receiveKeys(_ sealed: [SealedPatientKey]) throws -> KeyReceipt {
         var receipt = KeyReceipt()
         guard !sealed.isEmpty else { return receipt }

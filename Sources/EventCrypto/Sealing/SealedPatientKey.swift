@@ -14,7 +14,7 @@ import EventModel
 ///
 /// Only the recipient's node key opens it; a wrapped key moved onto another patient does not
 /// open; and a receiver accepts a key only when it opens events of that patient
-/// (``AppendTransaction/receiveKeys(_:)``), so a key that is not the patient's is refused however
+/// (`AppendTransaction.receiveKeys(_:)`), so a key that is not the patient's is refused however
 /// it was made.
 public struct SealedPatientKey: Sendable, Equatable {
     public var patient: PatientID
@@ -103,7 +103,7 @@ public struct SealedPatientKey: Sendable, Equatable {
     /// Reads a sealed key back from the JSON bundles and the sync API carry.
     ///
     /// - Parameter json: The object ``json`` writes.
-    /// - Throws: ``EnvelopeDecodingError`` naming the member missing or malformed.
+    /// - Throws: `EnvelopeDecodingError` naming the member missing or malformed.
     public init(json: JSONValue) throws(EnvelopeDecodingError) {
         guard case .object(let m) = json, let patient = m["patient"]?.stringValue.flatMap(PatientID.init),
               let recipient = m["recipient"]?.stringValue.flatMap(NodeID.init),

@@ -14,7 +14,7 @@ public enum WrappedPatientKey {
     ///   - patient: Whose key it is: bound in as associated data.
     ///   - storeKey: The store's key-encryption key (``NodeIdentity/storeKey``).
     /// - Returns: Nonce, ciphertext and tag, as stored.
-    /// - Throws: ``EventModel/EventLogError/damagedStore(path:reason:)`` if AES-GCM fails.
+    /// - Throws: `EventLogError.damagedStore(path:reason:)` if AES-GCM fails.
     public static func wrap(_ key: SymmetricKey, for patient: PatientID, under storeKey: SymmetricKey) throws -> Data {
         let raw = key.withUnsafeBytes { Data($0) }
         guard let wrapped = try AES.GCM.seal(raw, using: storeKey, authenticating: wrappingData(patient)).combined else {
@@ -30,7 +30,7 @@ public enum WrappedPatientKey {
     ///   - patient: Whose key it is.
     ///   - storeKey: The store's key-encryption key.
     /// - Returns: The patient's data key.
-    /// - Throws: ``EventModel/EventLogError/damagedStore(path:reason:)`` when it does not unwrap (another store's, another patient's, or altered).
+    /// - Throws: `EventLogError.damagedStore(path:reason:)` when it does not unwrap (another store's, another patient's, or altered).
     public static func unwrap(_ wrapped: Data, for patient: PatientID, under storeKey: SymmetricKey) throws -> SymmetricKey {
         guard let box = try? AES.GCM.SealedBox(combined: wrapped),
               let raw = try? AES.GCM.open(box, using: storeKey, authenticating: wrappingData(patient))

@@ -7,7 +7,7 @@ extension EventEnvelope {
 
     /// Reads an envelope back from the JSON `myolog log --json` and bundles carry, strictly: every
     /// member present with its type, ids well-formed, nothing extra. The hash is not checked here
-    /// (``AppendTransaction/receive(_:)`` does); the caller checks canonical bytes if it needs to.
+    /// (`AppendTransaction.receive(_:)` does); the caller checks canonical bytes if it needs to.
     ///
     /// - Parameter json: One envelope as a JSON object.
     /// - Throws: ``EnvelopeDecodingError`` naming the first member missing, mistyped, malformed or extra.
@@ -62,7 +62,7 @@ extension EventEnvelope {
 extension EventEnvelope {
     /// Reads one envelope from its canonical JSON bytes — a bundle line, an HTTP batch line, a
     /// quarantined row — and refuses any other spelling of it: the bytes must be exactly what
-    /// ``canonicalBytes(includingHash:)`` writes, so what is hashed is what was sent.
+    /// ``canonicalBytes(includingHash:includingOpenedPayload:)`` writes, so what is hashed is what was sent.
     ///
     /// - Parameter line: One line's bytes, without its newline.
     /// - Throws: ``EnvelopeDecodingError`` for a malformed envelope, or one not in canonical form.

@@ -28,7 +28,7 @@ public struct EventEnvelope: Sendable, Hashable {
     public var type: String
     public var schemaVersion: Int
     /// The payload's canonical JSON text, byte for byte as stored and hashed: for a sealed event
-    /// (``isSealed``) the sealed form `{"sealed":"…"}` (``SealedPayload``), never the plaintext.
+    /// (``isSealed``) the sealed form `{"sealed":"…"}` (`SealedPayload`), never the plaintext.
     public var payload: String
     public var prevHash: EventHash?
     public var hash: EventHash
@@ -85,7 +85,7 @@ public struct EventEnvelope: Sendable, Hashable {
     /// but the erasure, ``isSealed(type:patient:)``).
     public var isSealed: Bool { Self.isSealed(type: type, patient: patient) }
 
-    /// Whether an event of `type` about `patient` is stored sealed (``SealedPayload``): every
+    /// Whether an event of `type` about `patient` is stored sealed (`SealedPayload`): every
     /// event with a patient except the ``SystemEventType/plaintext`` ones.
     ///
     /// - Parameters:

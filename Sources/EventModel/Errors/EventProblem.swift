@@ -1,6 +1,6 @@
 /// One event that breaks the log's rules, named by id, origin and sequence: refused when it was
 /// offered (nothing of its batch is stored), or found in a stored chain by `verify`. One type for
-/// both, because the rules are the same (``ChainCheck``'s content, link and signature checks run
+/// both, because the rules are the same (`ChainCheck`'s content, link and signature checks run
 /// on receipt and in `verify`); ``found`` says where it was caught, and so how it reads.
 public struct EventProblem: Error, CustomStringConvertible, Sendable, Equatable {
     /// Where the problem was caught.

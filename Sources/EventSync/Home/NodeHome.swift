@@ -56,7 +56,7 @@ public protocol NodeHome: Sendable {
     func keepKeys(_ keys: [PatientID: SymmetricKey]) throws
     /// Keeps keys already wrapped under this node's store key, as they are.
     ///
-    /// - Parameter wrapped: Each patient with their key as ``EventCrypto/WrappedPatientKey/wrap(_:for:under:)`` returned it.
+    /// - Parameter wrapped: Each patient with their key as `WrappedPatientKey.wrap(_:for:under:)` returned it.
     /// - Throws: The store's write error.
     func keepWrappedKeys(_ wrapped: [(PatientID, Data)]) throws
     /// Destroys the keys of the erased patients (patient → erasing event) and records their

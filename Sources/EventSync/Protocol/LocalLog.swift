@@ -10,7 +10,7 @@ public protocol LocalLog: LogPeer {
     var identity: NodeIdentity { get }
     /// The store directory holding the node's identity and trust list.
     var directory: URL { get }
-    /// Whether this log exchanges records with `node` (``EventStore/accepts(_:)``).
+    /// Whether this log exchanges records with `node` (`EventStore.accepts(_:)`).
     ///
     /// - Parameter node: A peer's node.
     /// - Returns: Whether `node` is this log's own or trusted by a change it signed.

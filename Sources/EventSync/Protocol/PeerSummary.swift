@@ -35,7 +35,7 @@ public struct PeerSummary: Sendable, Equatable {
     /// Reads a summary back from the JSON the sync API carries.
     ///
     /// - Parameter json: The object ``json`` writes.
-    /// - Throws: ``EventModel/EnvelopeDecodingError`` naming the member missing or malformed.
+    /// - Throws: `EnvelopeDecodingError` naming the member missing or malformed.
     public init(json: JSONValue) throws(EnvelopeDecodingError) {
         guard case .object(let m) = json, case .string(let nodeText)? = m["node"], let node = NodeID(nodeText),
             case .string(let site)? = m["site"], case .object(let headMembers)? = m["heads"]

@@ -57,7 +57,7 @@ public struct ReceiveSummary: Sendable, Equatable {
     /// Reads a receipt back from the JSON the sync API carries.
     ///
     /// - Parameter json: The object ``json`` writes.
-    /// - Throws: ``EventModel/EnvelopeDecodingError`` naming the member missing or malformed.
+    /// - Throws: `EnvelopeDecodingError` naming the member missing or malformed.
     public init(json: JSONValue) throws(EnvelopeDecodingError) {
         guard case .object(let m) = json, case .object(let storedMembers)? = m["stored"], case .int(let duplicates)? = m["duplicates"],
             case .int(let heldBack)? = m["heldBack"], case .array(let places)? = m["quarantined"]

@@ -9,7 +9,7 @@ extension Array where Element == EventEnvelope {
     /// unsigned one — the first signed event at or after `limit` events if there is one (commits
     /// stay near the batch size, so a refused batch costs little), else the last signed one.
     /// The events after it (an origin's events after its last signature so far) wait for the
-    /// events that bring their covering signature, at most ``ChainSignature/interval`` later.
+    /// events that bring their covering signature, at most `ChainSignature.interval` later.
     /// With no signed event: all of them when `everything` (the end of the input — the receiver
     /// then refuses, naming the uncovered event) or once the batch has grown more than a
     /// signature interval beyond `limit`; otherwise none yet.

@@ -4,7 +4,7 @@ import EventModel
 import EventCrypto
 
 /// What a storage engine offers the receive rules: the few reads and writes that checking and
-/// placing a received event needs. The SQLite store's ``AppendTransaction`` is one; the
+/// placing a received event needs. The SQLite store's `AppendTransaction` is one; the
 /// PostgreSQL hub's batch is another. The rules themselves (``ReceiveLedger/receive(_:)``) are
 /// written once, below, so both engines accept, hold, quarantine and refuse exactly alike.
 ///
@@ -75,10 +75,10 @@ public protocol ReceiveLedger: AnyObject {
     /// - Throws: The engine's write error.
     func quarantine(_ event: EventEnvelope, reason: String) throws
     /// Stores a checked event at its (free) place: an erasure destroys its patient's key with it.
-    /// Throws ``EventProblem`` when another stored event has its id.
+    /// Throws `EventProblem` when another stored event has its id.
     ///
     /// - Parameter event: A checked event that follows its origin's head.
-    /// - Throws: ``EventModel/EventProblem`` when another stored event has its id; the engine's write error.
+    /// - Throws: `EventProblem` when another stored event has its id; the engine's write error.
     func storeReceived(_ event: EventEnvelope) throws
     /// Stores `origin`'s signature over its event at `sequence`.
     ///
@@ -103,12 +103,12 @@ public protocol ReceiveLedger: AnyObject {
 
 extension ReceiveLedger {
     /// Offers a whole batch: every event is stored, held back, quarantined or waits for trust,
-    /// or the first malformed one is refused (``EventProblem``) — the caller's transaction
+    /// or the first malformed one is refused (`EventProblem`) — the caller's transaction
     /// then rolls back whole.
     ///
     /// - Parameter batch: Events, per origin in sequence order.
     /// - Returns: What became of them.
-    /// - Throws: ``EventModel/EventProblem`` naming the first event refused.
+    /// - Throws: `EventProblem` naming the first event refused.
     public func receiveAll(_ batch: [EventEnvelope]) throws -> ReceiveSummary {
         var summary = ReceiveSummary()
         let storedBefore = receiveState.stored.count
@@ -140,12 +140,12 @@ extension ReceiveLedger {
     /// removed one is refused (``EventReceipt/originRemoved``). A batch of received events must end,
     /// for each origin it stores events of, on a signed event: ``finishReceiving()`` checks that.
     ///
-    /// Throws ``EventProblem`` naming the event for anything malformed; the caller's
+    /// Throws `EventProblem` naming the event for anything malformed; the caller's
     /// transaction then rolls back whole.
     ///
     /// - Parameter offered: The event as received.
     /// - Returns: What became of it.
-    /// - Throws: ``EventModel/EventProblem`` naming the event; the engine's errors.
+    /// - Throws: `EventProblem` naming the event; the engine's errors.
     @discardableResult
     public func receive(_ offered: EventEnvelope) throws -> EventReceipt {
         // What the event says is read here, with this store's keys, or not at all: a plaintext
