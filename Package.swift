@@ -64,6 +64,13 @@ let package = Package(
         // graph), so it links no libpq and needs no system library; it has COPY FROM STDIN for
         // bulk receive. Cost: 2.5–4.5 minutes more of CI's first build.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // `swift package generate-documentation`: Tools/test builds the DocC catalogs
+        // (Sources/*/*.docc) on a full run, so a ``Symbol`` link that no longer resolves (a type
+        // renamed, an article's link mistyped) fails CI instead of rotting. A plugin only: no target
+        // links it and `swift build` compiles none of it; resolving it clones two small packages, and
+        // the docs step costs 1–3 minutes after the build the tests need anyway (CI stays far below
+        // its 40-minute budget).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // The log's vocabulary: ids, clocks, timestamps, the envelope and its canonical JSON, errors.

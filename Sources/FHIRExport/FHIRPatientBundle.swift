@@ -21,8 +21,12 @@ import EventModel
 public enum FHIRPatientBundle {
     /// The Bundle, or nil when the patient is not registered within `travel`.
     /// - Parameters:
+    ///   - patient: the patient exported.
     ///   - events: all of the patient's events (any order; those outside `travel` are ignored).
     ///   - sites: each node's site name, for provenance.
+    ///   - travel: the events the record is folded from (all of them by default).
+    /// - Returns: the Bundle as JSON, or nil.
+    /// - Throws: what the fold throws for an event it cannot read.
     public static func make(patient: PatientID, events: [EventEnvelope], sites: [NodeID: String], travel: TimeTravel = .now) throws -> JSONValue? {
         let record = try PatientFold.fold(patient, events: events, covering: travel)
         guard record.isRegistered else { return nil }

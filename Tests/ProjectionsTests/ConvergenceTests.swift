@@ -116,7 +116,7 @@ struct ConvergenceTests {
             let record = ClinicalRecord(store: store)
             let patients = try store.read { reader in try Row.fetchAll(reader.database, sql: "SELECT patient FROM patient_summary ORDER BY patient").map { $0["patient"] as String } }
             let author = "user\(index)"
-            switch (patients.isEmpty ? 0 : net.rng.next() % 8) {
+            switch patients.isEmpty ? 0 : net.rng.next() % 8 {
             case 0: _ = try record.write { try $0.register(.init(name: net.pick(["Mia", "Liam", "Ruth"]), dateOfBirth: "1980-01-0\(1 + net.rng.next() % 9)", phone: "0400 000 000"), author: author) }
             case 1: _ = try record.write { try $0.updatePatient(IDReference(net.pick(patients)), changes: ["phone": "04\(10 + net.rng.next() % 80) 000 000"], author: author) }
             case 2: _ = try record.write { try $0.recordPain(IDReference(net.pick(patients)), score: PainScore(Int(net.rng.next() % 11))!, region: "neck", context: "pre", author: author) }

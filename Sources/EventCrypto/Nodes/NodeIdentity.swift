@@ -44,7 +44,7 @@ public struct NodeIdentity: Sendable {
     }
 
     /// The store's key-encryption key, under which each patient's data key is kept
-    /// (``PatientKeyRing``). Derived from the node key (HKDF-SHA256, its own label), so the one
+    /// (`PatientKeyRing`). Derived from the node key (HKDF-SHA256, its own label), so the one
     /// secret beside the database is `node.key`: a copied `myolog.sqlite` alone opens nothing.
     /// Nil without the node key.
     public var storeKey: SymmetricKey? {
@@ -62,11 +62,18 @@ public struct NodeIdentity: Sendable {
     }
 
     /// The node id a public key implies.
+    ///
+    /// - Parameter raw: The raw 32-byte Ed25519 public key.
+    /// - Returns: Base32 of the first 10 bytes of its SHA-256.
     public static func nodeID(forPublicKey raw: Data) -> NodeID {
         NodeID(unchecked: Base32.encode(Array(SHA256.hash(data: raw).prefix(10))))
     }
 
     /// Signs `data` with the node key.
+    ///
+    /// - Parameter data: The bytes to sign.
+    /// - Returns: The 64-byte Ed25519 signature.
+    /// - Throws: `EventLogError.missingNodeKey(path:)` for a store opened without its key.
     public func signature(for data: some DataProtocol) throws -> Data {
         try signingKey().signature(for: data)
     }

@@ -8,12 +8,31 @@ public protocol KeyLedger: AnyObject {
     /// The node the keys must be sealed to: this one.
     var keyRecipient: NodeIdentity { get }
     /// The event that erased `patient` here, if one did: their keys are never kept again.
+    ///
+    /// - Parameter patient: The patient.
+    /// - Returns: The erasing event's id, or nil.
+    /// - Throws: The engine's read error.
     func erasure(of patient: PatientID) throws -> EventID?
     /// The first `limit` sealed events held about `patient`, as stored.
+    ///
+    /// - Parameters:
+    ///   - patient: The patient.
+    ///   - limit: The most events to return.
+    /// - Returns: Up to `limit` of the patient's sealed events.
+    /// - Throws: The engine's read error.
     func sealedEvents(of patient: PatientID, limit: Int) throws -> [EventEnvelope]
     /// The patient's key held here, if any.
+    ///
+    /// - Parameter patient: The patient.
+    /// - Returns: The key, or nil.
+    /// - Throws: The engine's read error, or a key that does not unwrap.
     func heldKey(for patient: PatientID) throws -> SymmetricKey?
     /// Keeps `key` as the patient's key (wrapped under the store key).
+    ///
+    /// - Parameters:
+    ///   - key: The patient's data key.
+    ///   - patient: The patient.
+    /// - Throws: The engine's write error.
     func keep(_ key: SymmetricKey, for patient: PatientID) throws
 }
 
@@ -24,6 +43,10 @@ extension KeyLedger {
     ///
     /// Refused whole (nothing of the transaction written), naming the key: one sealed for another
     /// node, one that does not open, one that does not open its patient's events.
+    ///
+    /// - Parameter sealed: Keys offered by a peer or a bundle.
+    /// - Returns: How many were stored, and how many discarded as erased.
+    /// - Throws: `EventLogError.keyRefused(patient:reason:)` naming the first key refused; `EventLogError.missingNodeKey(path:)` without the node key.
     public func receiveKeys(_ sealed: [SealedPatientKey]) throws -> KeyReceipt {
         var receipt = KeyReceipt()
         guard !sealed.isEmpty else { return receipt }

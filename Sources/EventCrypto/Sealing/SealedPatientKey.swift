@@ -14,7 +14,7 @@ import EventModel
 ///
 /// Only the recipient's node key opens it; a wrapped key moved onto another patient does not
 /// open; and a receiver accepts a key only when it opens events of that patient
-/// (``AppendTransaction/receiveKeys(_:)``), so a key that is not the patient's is refused however
+/// (`AppendTransaction.receiveKeys(_:)`), so a key that is not the patient's is refused however
 /// it was made.
 public struct SealedPatientKey: Sendable, Equatable {
     public var patient: PatientID
@@ -100,6 +100,10 @@ public struct SealedPatientKey: Sendable, Equatable {
                  "encapsulatedKey": .string(encapsulatedKey.base64EncodedString()), "ciphertext": .string(ciphertext.base64EncodedString())])
     }
 
+    /// Reads a sealed key back from the JSON bundles and the sync API carry.
+    ///
+    /// - Parameter json: The object ``json`` writes.
+    /// - Throws: `EnvelopeDecodingError` naming the member missing or malformed.
     public init(json: JSONValue) throws(EnvelopeDecodingError) {
         guard case .object(let m) = json, let patient = m["patient"]?.stringValue.flatMap(PatientID.init),
               let recipient = m["recipient"]?.stringValue.flatMap(NodeID.init),
@@ -109,6 +113,13 @@ public struct SealedPatientKey: Sendable, Equatable {
         self.init(patient: patient, recipient: recipient, encapsulatedKey: encapsulated, ciphertext: ciphertext)
     }
 
+    /// A sealed key from its parts, as received; nothing is checked until it is opened.
+    ///
+    /// - Parameters:
+    ///   - patient: Whose key it is.
+    ///   - recipient: The only node that can open it.
+    ///   - encapsulatedKey: The parcel's HPKE encapsulated key.
+    ///   - ciphertext: The sealed key and its tag.
     public init(patient: PatientID, recipient: NodeID, encapsulatedKey: Data, ciphertext: Data) {
         self.patient = patient
         self.recipient = recipient

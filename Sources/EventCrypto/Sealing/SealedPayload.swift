@@ -3,7 +3,7 @@ import Foundation
 import EventModel
 
 /// How a payload about a patient is stored: sealed under that patient's own data key, so that
-/// destroying the key (``SystemEventType/patientErased``) destroys the record while the hash chain and the
+/// destroying the key (`SystemEventType.patientErased`) destroys the record while the hash chain and the
 /// signatures — which cover the sealed bytes — verify forever.
 ///
 /// The stored payload of a sealed event is canonical JSON `{"sealed":"BASE64"}`, where BASE64 is
@@ -12,8 +12,8 @@ import EventModel
 /// schema version): a sealed payload copied onto another event does not open.
 ///
 /// Which events are sealed is a rule of the event, not a flag in it: every event with a patient,
-/// except the erasure itself (``SystemEventType/plaintext``), which must stay readable once the key
-/// is gone (``EventEnvelope/isSealed(type:patient:)``). A received event that breaks the rule is refused.
+/// except the erasure itself (`SystemEventType.plaintext`), which must stay readable once the key
+/// is gone (`EventEnvelope.isSealed(type:patient:)`). A received event that breaks the rule is refused.
 public enum SealedPayload {
     static let prefix = Array(#"{"sealed":""#.utf8)
     static let suffix = Array(#""}"#.utf8)
@@ -77,6 +77,9 @@ public enum SealedPayload {
     }
 
     /// Whether `stored` has the sealed form (not whether it opens).
+    ///
+    /// - Parameter stored: A stored payload's canonical JSON.
+    /// - Returns: Whether it is `{"sealed":"…"}`.
     public static func isSealedForm(_ stored: String) -> Bool {
         var text = stored
         return text.withUTF8 { bytes -> Bool in
@@ -106,6 +109,11 @@ public enum SealedPayload {
 extension SealedPayload {
     /// `event` with its payload opened with `key` (any thread); unchanged when it is not sealed,
     /// no key is given, or the key does not open it (then `openedPayload` stays nil).
+    ///
+    /// - Parameters:
+    ///   - event: A stored or received event.
+    ///   - key: The patient's data key, if held.
+    /// - Returns: The event, with `EventEnvelope.openedPayload` set when the key opened it.
     public static func opened(_ event: EventEnvelope, key: SymmetricKey?) -> EventEnvelope {
         guard event.isSealed, let key, let data = SealedPayload.associatedData(of: event) else { return event }
         var opened = event

@@ -15,6 +15,9 @@ public final class SignatureMemo: @unchecked Sendable {
     var verifications: Int { lock.withLock { verified } }
     private var verified = 0
 
+    /// An empty memo.
+    ///
+    /// - Parameter capacity: How many signatures to remember before forgetting them all.
     public init(capacity: Int = 200_000) { self.capacity = capacity }
 
     /// ``ChainSignature/isValid(for:publicKey:)``, remembered when true.

@@ -14,6 +14,8 @@ public struct ChainSignature: Sendable, Hashable, CustomStringConvertible {
     public let rawValue: String
 
     /// Accepts 128 lower-case hex digits; nil for anything else.
+    ///
+    /// - Parameter text: The signature as hex text.
     public init?(_ text: String) {
         guard text.utf8.count == 128, text.utf8.allSatisfy(Hex.isDigit) else { return nil }
         rawValue = text
@@ -33,6 +35,11 @@ public struct ChainSignature: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether this is `publicKey`'s signature over the event with this hash.
+    ///
+    /// - Parameters:
+    ///   - hash: The signed event's hash.
+    ///   - publicKey: The raw 32-byte Ed25519 public key the origin enrolled with.
+    /// - Returns: False for any other key, hash or a malformed key.
     public func isValid(for hash: EventHash, publicKey: Data) -> Bool {
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey), let bytes = Hex.decode(rawValue) else { return false }
         return key.isValidSignature(bytes, for: Self.message(for: hash))

@@ -7,7 +7,10 @@ extension EventEnvelope {
 
     /// Reads an envelope back from the JSON `myolog log --json` and bundles carry, strictly: every
     /// member present with its type, ids well-formed, nothing extra. The hash is not checked here
-    /// (``AppendTransaction/receive(_:)`` does); the caller checks canonical bytes if it needs to.
+    /// (`AppendTransaction.receive(_:)` does); the caller checks canonical bytes if it needs to.
+    ///
+    /// - Parameter json: One envelope as a JSON object.
+    /// - Throws: ``EnvelopeDecodingError`` naming the first member missing, mistyped, malformed or extra.
     public init(json: JSONValue) throws(EnvelopeDecodingError) {
         guard case .object(let m) = json else { throw EnvelopeDecodingError(.mistyped, field: "envelope", reason: "expected an object") }
         // Sorted only when refusing, so the member named is the same on every run.
@@ -59,7 +62,10 @@ extension EventEnvelope {
 extension EventEnvelope {
     /// Reads one envelope from its canonical JSON bytes — a bundle line, an HTTP batch line, a
     /// quarantined row — and refuses any other spelling of it: the bytes must be exactly what
-    /// ``canonicalBytes(includingHash:)`` writes, so what is hashed is what was sent.
+    /// ``canonicalBytes(includingHash:includingOpenedPayload:)`` writes, so what is hashed is what was sent.
+    ///
+    /// - Parameter line: One line's bytes, without its newline.
+    /// - Throws: ``EnvelopeDecodingError`` for a malformed envelope, or one not in canonical form.
     public init(canonicalLine line: [UInt8]) throws(EnvelopeDecodingError) {
         if let scanned = Self.scanCanonical(line) {
             self = scanned

@@ -28,7 +28,7 @@ public struct EventEnvelope: Sendable, Hashable {
     public var type: String
     public var schemaVersion: Int
     /// The payload's canonical JSON text, byte for byte as stored and hashed: for a sealed event
-    /// (``isSealed``) the sealed form `{"sealed":"…"}` (``SealedPayload``), never the plaintext.
+    /// (``isSealed``) the sealed form `{"sealed":"…"}` (`SealedPayload`), never the plaintext.
     public var payload: String
     public var prevHash: EventHash?
     public var hash: EventHash
@@ -37,6 +37,24 @@ public struct EventEnvelope: Sendable, Hashable {
     /// Not part of the hash, so signing needs no second pass over the event.
     public var signature: ChainSignature?
 
+    /// An envelope from its fields, as stored or received; nothing is checked.
+    ///
+    /// - Parameters:
+    ///   - id: The event's id.
+    ///   - origin: The node that wrote it.
+    ///   - sequence: Its place in the origin's chain, from 1.
+    ///   - clock: The origin's vector clock at append time.
+    ///   - lamport: Its Lamport timestamp.
+    ///   - recordedAt: When the origin appended it.
+    ///   - occurredAt: When it happened clinically.
+    ///   - author: Who wrote it.
+    ///   - patient: The patient it is about, or nil.
+    ///   - type: The payload's type.
+    ///   - schemaVersion: The payload's schema version.
+    ///   - payload: The stored payload's canonical JSON (sealed for a patient's event).
+    ///   - prevHash: The previous event's hash; nil at sequence 1.
+    ///   - hash: The event's hash, as stored or received (not checked here: see ``computedHash``).
+    ///   - signature: The origin's signature, on a signed event.
     public init(
         id: EventID, origin: NodeID, sequence: Int, clock: VectorClock, lamport: Int, recordedAt: Timestamp,
         occurredAt: Timestamp, author: String, patient: PatientID?, type: String, schemaVersion: Int,
@@ -67,8 +85,13 @@ public struct EventEnvelope: Sendable, Hashable {
     /// but the erasure, ``isSealed(type:patient:)``).
     public var isSealed: Bool { Self.isSealed(type: type, patient: patient) }
 
-    /// Whether an event of `type` about `patient` is stored sealed (``SealedPayload``): every
+    /// Whether an event of `type` about `patient` is stored sealed (`SealedPayload`): every
     /// event with a patient except the ``SystemEventType/plaintext`` ones.
+    ///
+    /// - Parameters:
+    ///   - type: The event type.
+    ///   - patient: The patient it is about, or nil.
+    /// - Returns: Whether its payload is stored sealed.
     public static func isSealed(type: String, patient: PatientID?) -> Bool {
         patient != nil && !SystemEventType.plaintext.contains(type)
     }
@@ -103,6 +126,11 @@ public struct EventEnvelope: Sendable, Hashable {
     ///
     /// `includingOpenedPayload` (for `myolog log --json` only): a sealed payload's plaintext as
     /// `openedPayload`, where this store opened it. Never hashed, never in a bundle or a sync batch.
+    ///
+    /// - Parameters:
+    ///   - includingHash: With `hash` and `signature`: false for the hash's input.
+    ///   - includingOpenedPayload: With a sealed payload's plaintext (`myolog log --json` only).
+    /// - Returns: The canonical JSON bytes, without a newline.
     public func canonicalBytes(includingHash: Bool, includingOpenedPayload: Bool = false) -> [UInt8] {
         var writer = CanonicalJSON.Writer(capacity: 512 + payload.utf8.count)
         write(to: &writer, includingHash: includingHash, includingOpenedPayload: includingOpenedPayload)
@@ -111,6 +139,11 @@ public struct EventEnvelope: Sendable, Hashable {
 
     /// Writes the envelope into `writer`. Member names are written in canonical (sorted) order by
     /// hand, which a test checks against the generic writer.
+    ///
+    /// - Parameters:
+    ///   - writer: The writer to append to.
+    ///   - includingHash: As in ``canonicalBytes(includingHash:includingOpenedPayload:)``.
+    ///   - includingOpenedPayload: As in ``canonicalBytes(includingHash:includingOpenedPayload:)``.
     public func write(to writer: inout CanonicalJSON.Writer, includingHash: Bool, includingOpenedPayload: Bool = false) {
         writer.appendByte(UInt8(ascii: "{"))
         writer.writeKey("author"); writer.writeString(author)

@@ -8,6 +8,14 @@ public struct NewEvent: Sendable, Hashable {
     public var occurredAt: Timestamp?
     public var payload: JSONValue
 
+    /// An event to append.
+    ///
+    /// - Parameters:
+    ///   - type: The event type, such as `PainScoreRecorded`.
+    ///   - schemaVersion: The payload's schema version.
+    ///   - patient: The patient it is about, or nil.
+    ///   - occurredAt: When it happened clinically; nil for the append's `recordedAt`.
+    ///   - payload: The payload, in plaintext: the log seals it if the event is about a patient.
     public init(type: String, schemaVersion: Int, patient: PatientID?, occurredAt: Timestamp? = nil, payload: JSONValue) {
         self.type = type
         self.schemaVersion = schemaVersion

@@ -5,7 +5,7 @@ public enum SystemEventType {
     /// The type of the first event of every node's chain: the node's public key and site.
     public static let nodeEnrolled = "NodeEnrolled"
     /// The type of the event that erases a patient: every store that holds it destroys the
-    /// patient's data key (``SealedPayload``). Stored in plaintext; it carries no personal data.
+    /// patient's data key (`SealedPayload`). Stored in plaintext; it carries no personal data.
     public static let patientErased = "PatientErased"
     /// A node's signed word that it applied another node's erasure: what carries an erasure to
     /// stores that trust this node but not the one that erased (EventStore+ErasureRelay.swift).

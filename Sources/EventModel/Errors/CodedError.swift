@@ -1,5 +1,5 @@
 /// An error with a stable code, as swift-certificates' `CertificateError` has one: the code is
-/// what tests, scripts and `--json` consumers match, while ``description`` — one line naming
+/// what tests, scripts and `--json` consumers match, while `description` — one line naming
 /// what was refused and what is accepted — is for people and may be reworded.
 ///
 /// Every library error type of Myolog conforms. Codes are lower camel case, unique within their

@@ -35,10 +35,10 @@ public enum EventLogError: Remediable, CodedError, Sendable, Equatable {
     case storeInaccessible(path: String, reason: String)
     /// The file where the database should be is not a Myolog store, or is damaged.
     case notAStore(path: String, reason: String)
-    /// This node's own chain no longer ends where this node signed it (``SignedHead``): the
+    /// This node's own chain no longer ends where this node signed it (`SignedHead`): the
     /// database was rewritten without the key. Writes are refused; `reason` says what disagrees.
     case localChainAltered(signedUpTo: Int?, reason: String)
-    /// This node's own chain ends before the head it last signed (``SignedHead``): events were
+    /// This node's own chain ends before the head it last signed (`SignedHead`): events were
     /// removed, or an older copy of the database (a backup) was put in place. This node writes
     /// nothing of its own until sync brings its missing events back from a peer.
     case localChainBehind(head: Int, signedUpTo: Int)
@@ -51,7 +51,7 @@ public enum EventLogError: Remediable, CodedError, Sendable, Equatable {
     /// A store written before payloads were sealed per patient: it holds plaintext health data in
     /// its log that no erasure could reach.
     case plaintextStore(path: String)
-    /// This store's trust list fails its check as a whole (``TrustListCheck/altered``): changes
+    /// This store's trust list fails its check as a whole (`TrustListCheck.altered`): changes
     /// were removed or altered outside Myolog, or the database is older than `trust.head`. No
     /// peer is trusted — nothing is synced, sent or applied — until it is restored.
     case trustListAltered(reason: String)

@@ -1,6 +1,6 @@
 /// One event that breaks the log's rules, named by id, origin and sequence: refused when it was
 /// offered (nothing of its batch is stored), or found in a stored chain by `verify`. One type for
-/// both, because the rules are the same (``ChainCheck``'s content, link and signature checks run
+/// both, because the rules are the same (`ChainCheck`'s content, link and signature checks run
 /// on receipt and in `verify`); ``found`` says where it was caught, and so how it reads.
 ///
 /// The ids are kept as the text they were given: a refusal relayed by a peer names what the peer
@@ -61,6 +61,15 @@ public struct EventProblem: CodedError, Sendable, Equatable {
     public var reason: String
     public var found: Found
 
+    /// A problem with one event, named by id, origin and sequence.
+    ///
+    /// - Parameters:
+    ///   - code: Which rule it breaks (stable, for scripts and tests).
+    ///   - eventID: The offending event's id.
+    ///   - origin: The node whose chain it belongs to.
+    ///   - sequence: Its place in that chain.
+    ///   - reason: Which rule it breaks, in words.
+    ///   - found: Where it was caught: offered by a peer (the default), or in this store's own log.
     public init(_ code: Code, eventID: String, origin: String, sequence: Int, reason: String, found: Found = .onReceipt) {
         self.code = code
         self.eventID = eventID

@@ -9,6 +9,8 @@ public struct EventID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let rawValue: String
 
     /// Accepts a canonical lower-case UUID text; nil for anything else.
+    ///
+    /// - Parameter text: A UUID as the log writes it.
     public init?(_ text: String) {
         guard UUIDText.isCanonical(text) else { return nil }
         rawValue = text

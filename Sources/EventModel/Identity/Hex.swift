@@ -7,6 +7,10 @@ public enum Hex {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 
+    /// The bytes as lower-case hex text.
+    ///
+    /// - Parameter bytes: The bytes to spell.
+    /// - Returns: Two lower-case hex digits per byte.
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var out: [UInt8] = []
         out.reserveCapacity(64)
@@ -18,6 +22,9 @@ public enum Hex {
     }
 
     /// The bytes of lower-case hex text; nil for odd length or any other character.
+    ///
+    /// - Parameter text: Lower-case hex text.
+    /// - Returns: The bytes, or nil.
     public static func decode(_ text: String) -> [UInt8]? {
         let digits = Array(text.utf8)
         guard digits.count % 2 == 0 else { return nil }

@@ -16,6 +16,9 @@ public struct IDReference: Sendable, Hashable, CustomStringConvertible {
     public static let tailLength = 12
 
     /// Refuses text that cannot name any id: too short, or with characters ids never have.
+    ///
+    /// - Parameter typed: What the person typed; surrounding spaces are trimmed and letters lower-cased.
+    /// - Throws: ``EventLogError/prefixTooShort(_:minimum:)`` for fewer than ``minimumPrefixLength`` characters, ``EventLogError/invalidField(field:value:accepted:)`` for a character no id has.
     public init(_ typed: String) throws {
         let text = typed.trimmingCharacters(in: .whitespaces).lowercased()
         guard text.count >= Self.minimumPrefixLength else { throw EventLogError.prefixTooShort(text, minimum: Self.minimumPrefixLength) }
@@ -26,9 +29,13 @@ public struct IDReference: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The reference to exactly this event.
+    ///
+    /// - Parameter event: The event to name.
     public init(_ event: EventID) { text = event.rawValue }
 
     /// The reference to exactly this patient.
+    ///
+    /// - Parameter patient: The patient to name.
     public init(_ patient: PatientID) { text = patient.rawValue }
 
     public var description: String { text }

@@ -4,6 +4,8 @@ public struct NodeID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let rawValue: String
 
     /// Accepts 16 characters of lower-case RFC 4648 base32.
+    ///
+    /// - Parameter text: The id as written in the log, `myolog id` or a trust list.
     public init?(_ text: String) {
         guard text.utf8.count == 16, text.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "2")...UInt8(ascii: "7")).contains($0) }) else { return nil }
         rawValue = text

@@ -7,6 +7,9 @@ import Foundation
 public struct PatientID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let rawValue: String
 
+    /// Accepts a canonical lower-case UUID text; nil for anything else.
+    ///
+    /// - Parameter text: A canonical lower-case UUID.
     public init?(_ text: String) {
         guard UUIDText.isCanonical(text) else { return nil }
         rawValue = text
@@ -21,6 +24,9 @@ public struct PatientID: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// A version-4 id from `generator`: deterministic ids for seeded demo data.
+    ///
+    /// - Parameter generator: The source of the random bits; the same seed gives the same ids.
+    /// - Returns: A new random (version 4) patient id.
     public static func make<G: RandomNumberGenerator>(using generator: inout G) -> PatientID {
         var bytes = [UInt8](repeating: 0, count: 16)
         for i in 0..<16 { bytes[i] = UInt8.random(in: .min ... .max, using: &generator) }

@@ -11,6 +11,10 @@ public struct CanonicalEncoder: Sendable {
     public init() {}
 
     /// The value as a ``JSONValue`` tree.
+    ///
+    /// - Parameter value: Any `Encodable` value with a JSON form Myolog accepts.
+    /// - Returns: The JSON tree the value encodes to.
+    /// - Throws: ``EncodingFailure`` naming the coding path of a fraction, an integer beyond 64 bits, or a non-string key.
     public func value<T: Encodable>(_ value: T) throws(EncodingFailure) -> JSONValue {
         if let json = value as? JSONValue { return json }
         let box = Box()
@@ -21,11 +25,19 @@ public struct CanonicalEncoder: Sendable {
     }
 
     /// The value's canonical bytes (see ``CanonicalJSON``).
+    ///
+    /// - Parameter value: Any `Encodable` value with a JSON form Myolog accepts.
+    /// - Returns: The canonical UTF-8 bytes.
+    /// - Throws: ``EncodingFailure``, as ``value(_:)``.
     public func bytes<T: Encodable>(_ value: T) throws(EncodingFailure) -> [UInt8] {
         try self.value(value).canonicalBytes
     }
 
     /// The value's canonical text (see ``CanonicalJSON``).
+    ///
+    /// - Parameter value: Any `Encodable` value with a JSON form Myolog accepts.
+    /// - Returns: The canonical text.
+    /// - Throws: ``EncodingFailure``, as ``value(_:)``.
     public func string<T: Encodable>(_ value: T) throws(EncodingFailure) -> String {
         try self.value(value).canonicalString
     }

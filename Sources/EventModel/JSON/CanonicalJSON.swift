@@ -11,10 +11,16 @@ public enum CanonicalJSON {
     public struct Writer {
         public private(set) var bytes: [UInt8] = []
 
+        /// An empty writer.
+        ///
+        /// - Parameter capacity: Bytes to reserve up front.
         public init(capacity: Int = 256) {
             bytes.reserveCapacity(capacity)
         }
 
+        /// Appends `value` in canonical form: members sorted, strings escaped only where required.
+        ///
+        /// - Parameter value: The value to write.
         public mutating func write(_ value: JSONValue) {
             switch value {
             case .null: append("null")
@@ -41,6 +47,8 @@ public enum CanonicalJSON {
         }
 
         /// Appends an integer in decimal without allocating a String.
+        ///
+        /// - Parameter number: The integer, written in its one spelling (no leading zero, no plus sign).
         public mutating func writeInteger(_ number: Int) {
             if number == 0 { bytes.append(UInt8(ascii: "0")); return }
             if number < 0 { bytes.append(UInt8(ascii: "-")) }
@@ -59,20 +67,30 @@ public enum CanonicalJSON {
         }
 
         /// Appends bytes that are already canonical JSON (a stored payload).
+        ///
+        /// - Parameter fragment: Bytes that are already canonical JSON; not checked.
         public mutating func writeCanonicalFragment<Bytes: Sequence>(_ fragment: Bytes) where Bytes.Element == UInt8 {
             bytes.append(contentsOf: fragment)
         }
 
         /// Appends `"key":` — the caller is responsible for writing keys in canonical order.
+        ///
+        /// - Parameter key: The member name.
         public mutating func writeKey(_ key: String) {
             writeString(key)
             bytes.append(UInt8(ascii: ":"))
         }
 
+        /// Appends text that is already what must be written (punctuation, a member name and colon).
+        ///
+        /// - Parameter ascii: ASCII text, written as it is.
         public mutating func append(_ ascii: String) {
             bytes.append(contentsOf: ascii.utf8)
         }
 
+        /// Appends one byte as it is.
+        ///
+        /// - Parameter byte: The byte.
         public mutating func appendByte(_ byte: UInt8) {
             bytes.append(byte)
         }
@@ -106,6 +124,9 @@ public enum CanonicalJSON {
             }
         }
 
+        /// Appends `string` as a quoted JSON string.
+        ///
+        /// - Parameter string: The text, escaped only where canonical JSON requires.
         public mutating func writeString(_ string: String) {
             bytes.append(UInt8(ascii: "\""))
             // Almost every string needs no escape: copied whole, not byte by byte.
@@ -136,6 +157,9 @@ public enum CanonicalJSON {
     }
 
     /// Object member names in canonical order: by UTF-16 code units, as RFC 8785 requires.
+    ///
+    /// - Parameter keys: Member names.
+    /// - Returns: The names in canonical order.
     public static func sortedKeys<Keys: Sequence>(_ keys: Keys) -> [String] where Keys.Element == String {
         keys.sorted(by: precedesInUTF16Order)
     }
@@ -143,6 +167,11 @@ public enum CanonicalJSON {
     /// UTF-16 code-unit order, computed on UTF-8 bytes (no transcoding). UTF-8 byte order is code
     /// point order, which differs from UTF-16 order in one case only: a character from U+10000 up
     /// (lead byte F0–F4, a surrogate pair in UTF-16) sorts before U+E000–U+FFFF (lead byte EE–EF).
+    ///
+    /// - Parameters:
+    ///   - a: A member name.
+    ///   - b: Another member name.
+    /// - Returns: Whether `a` sorts before `b`.
     public static func precedesInUTF16Order(_ a: String, _ b: String) -> Bool {
         var left = a.utf8.makeIterator(), right = b.utf8.makeIterator()
         while true {
@@ -160,6 +189,9 @@ public enum CanonicalJSON {
     }
 
     /// Whether `bytes` are exactly the canonical form of the JSON they hold.
+    ///
+    /// - Parameter bytes: UTF-8 JSON text.
+    /// - Returns: False for anything that is not JSON, or not in canonical form.
     public static func isCanonical(_ bytes: [UInt8]) -> Bool {
         guard let value = try? JSONParser.parse(bytes) else { return false }
         return value.canonicalBytes == bytes

@@ -51,6 +51,11 @@ public struct JSONParser {
 
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
+    /// Parses one JSON value (RFC 8259, nested at most ``maximumDepth`` deep), with nothing but whitespace around it.
+    ///
+    /// - Parameter bytes: UTF-8 JSON text.
+    /// - Returns: The value it holds.
+    /// - Throws: ``Failure`` naming the byte offset of the first error.
     public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
         var parser = JSONParser(bytes)
         parser.skipWhitespace()
@@ -60,6 +65,11 @@ public struct JSONParser {
         return value
     }
 
+    /// Parses one JSON value from text, as the overload taking its UTF-8 bytes does.
+    ///
+    /// - Parameter text: JSON text.
+    /// - Returns: The value it holds.
+    /// - Throws: ``Failure`` naming the byte offset of the first error.
     public static func parse(_ text: String) throws(Failure) -> JSONValue {
         try parse(Array(text.utf8))
     }

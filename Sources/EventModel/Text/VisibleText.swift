@@ -7,6 +7,11 @@
 /// scripts such as Persian and Malayalam need them inside words.
 public enum VisibleText {
     /// The first scalar of `text` that may not appear in it, or nil.
+    ///
+    /// - Parameters:
+    ///   - text: What a person typed.
+    ///   - allowingLineBreaks: Whether `\n` is allowed (notes), or refused too (names).
+    /// - Returns: The first scalar that may not appear, or nil when the text is visible.
     public static func firstHiddenScalar(in text: String, allowingLineBreaks: Bool) -> Unicode.Scalar? {
         text.unicodeScalars.first { isHidden($0, allowingLineBreaks: allowingLineBreaks) }
     }
@@ -22,6 +27,9 @@ public enum VisibleText {
 
     /// `text` with every hidden scalar (line breaks too) written as `\u{XXXX}`: what an error
     /// message echoes, so that it stays one visible line whatever the input held.
+    ///
+    /// - Parameter text: Any text.
+    /// - Returns: One visible line.
     public static func escaped(_ text: String) -> String {
         var result = ""
         result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
@@ -44,6 +52,11 @@ public enum VisibleText {
     /// line that looks like one of the command's own (a forged "by alex at Carlton" or a
     /// retraction that never happened). A carriage return or any other hidden scalar is
     /// written as `\u{XXXX}`; a tab as two spaces.
+    ///
+    /// - Parameters:
+    ///   - text: Any text.
+    ///   - indent: What every continuation line begins with, before ``continuationMark``.
+    /// - Returns: The text, safe to print on a terminal.
     public static func indented(_ text: String, indent: String) -> String {
         var result = ""
         result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)

@@ -7,6 +7,11 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     public var day: Int
 
     /// Nil when the date does not exist (2026-02-30) or the year is outside 1–9999.
+    ///
+    /// - Parameters:
+    ///   - year: 1 to 9999.
+    ///   - month: 1 to 12.
+    ///   - day: 1 to the month's last day.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
             day <= CivilDate.daysIn(month: month, year: year)
@@ -15,6 +20,8 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Parses `YYYY-MM-DD` exactly.
+    ///
+    /// - Parameter text: A date such as `1988-04-12`.
     public init?(iso text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
@@ -36,6 +43,8 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// The date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    ///
+    /// - Parameter days: Days after (or, negative, before) 1970-01-01.
     public init(daysSinceEpoch days: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
@@ -48,6 +57,12 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         (year, month, day) = (Int(yoe + era * 400 + (m <= 2 ? 1 : 0)), Int(m), Int(d))
     }
 
+    /// The number of days in `month` of `year` (proleptic Gregorian).
+    ///
+    /// - Parameters:
+    ///   - month: 1 to 12.
+    ///   - year: The year, for February.
+    /// - Returns: 28 to 31.
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

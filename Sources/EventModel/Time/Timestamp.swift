@@ -8,6 +8,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Milliseconds since 1970-01-01T00:00:00Z.
     public var millisecondsSinceEpoch: Int64
 
+    /// The instant this many milliseconds after the epoch.
+    ///
+    /// - Parameter millisecondsSinceEpoch: Milliseconds since 1970-01-01T00:00:00Z.
     public init(millisecondsSinceEpoch: Int64) {
         self.millisecondsSinceEpoch = millisecondsSinceEpoch
     }
@@ -49,6 +52,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses RFC 3339 with a `Z` or `±hh:mm` offset and optional fractional seconds (kept to the
     /// millisecond). Returns nil for anything else, including impossible dates.
+    ///
+    /// - Parameter text: An RFC 3339 instant, such as `2026-03-03T09:15:00.000Z` or `2026-03-03T20:15:00+11:00`.
     public init?(rfc3339 text: String) {
         // Read in place: every stored event has two instants, and copying each into an array
         // was a measurable part of reading the log.
@@ -102,6 +107,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Midnight at the start of `date` in `timeZone`.
+    ///
+    /// - Parameters:
+    ///   - date: The calendar date.
+    ///   - timeZone: Whose midnight.
     public init(startOf date: CivilDate, in timeZone: TimeZone) {
         let utcMidnight = date.daysSinceEpoch * 86_400_000
         // The offset in force at that midnight; two probes settle a DST change near it.
@@ -113,6 +122,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// The calendar date of this instant in `timeZone`.
+    ///
+    /// - Parameter timeZone: The zone whose calendar counts.
+    /// - Returns: The date.
     public func civilDate(in timeZone: TimeZone) -> CivilDate {
         let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(millisecondsSinceEpoch) / 1000))) * 1000
         return CivilDate(daysSinceEpoch: (millisecondsSinceEpoch + offset).floorDivided(by: 86_400_000).quotient)

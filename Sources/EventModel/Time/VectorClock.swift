@@ -7,6 +7,9 @@
 public struct VectorClock: Sendable, Hashable, CustomStringConvertible {
     public private(set) var entries: [NodeID: Int]
 
+    /// A clock with these entries; a node not named is at 0.
+    ///
+    /// - Parameter entries: Each node's highest sequence held with no gap below it.
     public init(_ entries: [NodeID: Int] = [:]) {
         self.entries = entries.filter { $0.value > 0 }
     }
@@ -17,21 +20,33 @@ public struct VectorClock: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Every entry at least as high as in `other`.
+    ///
+    /// - Parameter other: The clock to compare with.
+    /// - Returns: Whether this clock has seen everything `other` has.
     public func dominates(_ other: VectorClock) -> Bool {
         other.entries.allSatisfy { self[$0.key] >= $0.value }
     }
 
     /// True when this clock happened strictly before `other`.
+    ///
+    /// - Parameter other: The clock to compare with.
+    /// - Returns: Whether `other` dominates this clock and differs from it.
     public func happenedBefore(_ other: VectorClock) -> Bool {
         other.dominates(self) && self != other
     }
 
     /// Neither clock happened before the other: the writes were concurrent.
+    ///
+    /// - Parameter other: The clock to compare with.
+    /// - Returns: Whether the two are neither equal nor ordered.
     public func isConcurrent(with other: VectorClock) -> Bool {
         !dominates(other) && !other.dominates(self)
     }
 
     /// The entry-wise maximum.
+    ///
+    /// - Parameter other: The clock to merge with.
+    /// - Returns: For each node, the higher of the two entries.
     public func merged(with other: VectorClock) -> VectorClock {
         VectorClock(entries.merging(other.entries, uniquingKeysWith: max))
     }
@@ -48,6 +63,8 @@ public struct VectorClock: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Writes `{"node":seq,...}` in canonical order (node ids are ASCII, so byte order is UTF-16 order).
+    ///
+    /// - Parameter writer: The writer to append to.
     public func write(to writer: inout CanonicalJSON.Writer) {
         writer.appendByte(UInt8(ascii: "{"))
         for (index, node) in entries.keys.sorted().enumerated() {
@@ -61,6 +78,8 @@ public struct VectorClock: Sendable, Hashable, CustomStringConvertible {
     /// Reads a clock from exactly the text ``description`` writes — node ids in ascending order,
     /// positive integers without leading zeros, no spaces — as the log stores it; nil for any
     /// other text. Scans the bytes once, with no JSON tree: every stored event has a clock.
+    ///
+    /// - Parameter text: The clock as stored.
     public init?(canonical text: String) {
         var text = text
         guard let entries = text.withUTF8({ Self.scanCanonical($0) }) else { return nil }
@@ -100,12 +119,16 @@ public struct VectorClock: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Reads a clock from its JSON text, as `myolog id --json` prints it; nil for anything else.
+    ///
+    /// - Parameter text: JSON text of an object of node id → positive sequence.
     public init?(text: String) {
         guard let value = try? JSONParser.parse(text) else { return nil }
         self.init(json: value)
     }
 
     /// Reads a clock back from JSON; nil unless every key is a node id and every value a positive integer.
+    ///
+    /// - Parameter json: An object of node id → positive sequence.
     public init?(json: JSONValue) {
         guard case .object(let members) = json else { return nil }
         var entries: [NodeID: Int] = [:]

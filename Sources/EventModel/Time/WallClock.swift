@@ -20,6 +20,11 @@ public struct WallClock: Sendable {
 
     /// A clock whose first reading is `start` and every later reading `step` milliseconds after
     /// the one before: strictly increasing, whatever the speed of the machine.
+    ///
+    /// - Parameters:
+    ///   - start: The first reading.
+    ///   - step: Milliseconds between readings.
+    /// - Returns: A clock for tests.
     public static func stepping(from start: Timestamp, by step: Int64 = 1) -> WallClock {
         let next = Mutex(start.millisecondsSinceEpoch)
         return WallClock {

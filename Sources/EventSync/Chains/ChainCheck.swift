@@ -8,7 +8,7 @@ import EventCrypto
 /// recomputes from the stored bytes, and each event's clock names its own sequence.
 ///
 /// And the signatures: every event is covered by its origin's signature on itself or a later
-/// event of its chain (``ChainSignature``), each signature verifies with the key the origin's
+/// event of its chain (`ChainSignature`), each signature verifies with the key the origin's
 /// self-signed `NodeEnrolled` — its first event — carries, and that key hashes to the origin's id.
 /// An event edited with plain `sqlite3`, even with every hash after it recomputed, fails here:
 /// only the origin's key can sign the new hashes.
@@ -25,7 +25,7 @@ public struct ChainCheck: Sendable {
     public var totalEvents: Int { eventsPerOrigin.values.reduce(0, +) }
 
     /// The check of a log read in (origin, sequence) order, one event at a time: what
-    /// ``run(_:)`` does over SQLite, and the PostgreSQL hub's `verify` over its server — one
+    /// `ChainCheck.run(_:)` (EventLog) does over SQLite, and the PostgreSQL hub's `verify` over its server — one
     /// copy of the rules for both engines.
     public struct Walk {
         var result = ChainCheck()
@@ -44,6 +44,11 @@ public struct ChainCheck: Sendable {
 
         /// Checks the next event of the log; `enrolledKey` gives the key the store holds for an
         /// origin (asked once per origin). Throws the first ``Problem``.
+        ///
+        /// - Parameters:
+        ///   - event: The next event in (origin, sequence) order.
+        ///   - enrolledKey: The signing key the store holds for an origin, or nil.
+        /// - Throws: The first ``Problem`` found, naming the event; whatever `enrolledKey` throws.
         public mutating func check(_ event: EventEnvelope, enrolledKey: (NodeID) throws -> Data?) throws {
             func fail(_ broken: Broken) -> Problem {
                 Problem(broken.code, eventID: event.id.rawValue, origin: event.origin.rawValue, sequence: event.sequence, reason: broken.reason, found: .inStoredChain)

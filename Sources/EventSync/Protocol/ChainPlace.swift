@@ -6,6 +6,11 @@ import EventCrypto
 public struct ChainPlace: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var origin: NodeID
     public var sequence: Int
+    /// The place `sequence` of `origin`'s chain.
+    ///
+    /// - Parameters:
+    ///   - origin: The chain's origin node.
+    ///   - sequence: The place in it, from 1.
     public init(origin: NodeID, sequence: Int) {
         self.origin = origin
         self.sequence = sequence

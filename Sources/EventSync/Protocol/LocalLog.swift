@@ -10,8 +10,16 @@ public protocol LocalLog: LogPeer {
     var identity: NodeIdentity { get }
     /// The store directory holding the node's identity and trust list.
     var directory: URL { get }
-    /// Whether this log exchanges records with `node` (``EventStore/accepts(_:)``).
+    /// Whether this log exchanges records with `node` (`EventStore.accepts(_:)`).
+    ///
+    /// - Parameter node: A peer's node.
+    /// - Returns: Whether `node` is this log's own or trusted by a change it signed.
+    /// - Throws: When the trust list fails its check as a whole: no peer is accepted then.
     func accepts(_ node: NodeID) throws -> Bool
     /// The patients of `events`' sealed events whose keys this log lacks (and who are not erased).
+    ///
+    /// - Parameter events: A batch about to be received.
+    /// - Returns: Patients, each once.
+    /// - Throws: The engine's read error.
     func patientsLackingKeys(in events: [EventEnvelope]) async throws -> [PatientID]
 }

@@ -16,6 +16,11 @@ extension LogExchange {
         /// which records its own before it answers.
         public var byPeer: (@Sendable (_ recipient: NodeID, _ patients: [PatientID]) async throws -> Void)?
 
+        /// Who records which side's disclosures.
+        ///
+        /// - Parameters:
+        ///   - byLocal: Records in the local log; nil records nothing.
+        ///   - byPeer: Records in the peer's log; nil for a server, which records its own.
         public init(byLocal: (@Sendable (_ recipient: NodeID, _ patients: [PatientID]) async throws -> Void)?, byPeer: (@Sendable (_ recipient: NodeID, _ patients: [PatientID]) async throws -> Void)?) {
             (self.byLocal, self.byPeer) = (byLocal, byPeer)
         }

@@ -22,6 +22,15 @@ public enum LogExchange {
     /// Syncs `local` with `peer` in `directions` (both by default): afterwards each holds every
     /// event either held, except along forked chains. The local side is a store directory or a
     /// hub (``LocalLog``); the peer any carrier.
+    ///
+    /// - Parameters:
+    ///   - local: The near side: a store directory or the hub.
+    ///   - peer: The other side, over any carrier.
+    ///   - batchSize: About how many events each commit carries (more, up to a signed event).
+    ///   - directions: Which way events and keys move.
+    ///   - disclosures: Who records what each side discloses, before it leaves.
+    /// - Returns: What moved each way, forks found, events held back or waiting for trust.
+    /// - Throws: ``TrustRefusal`` when `local` does not trust the peer; `EventProblem` for an event refused, or a peer whose chain has a gap; the carrier's and the stores' errors. What earlier batches committed stays.
     public static func sync(_ local: some LocalLog, with peer: some LogPeer, batchSize: Int = 1000, directions: Directions = .both,
                             disclosures: Disclosures = .none) async throws -> Report {
         let session = try await SyncSession(local: local, peer: peer, batchSize: batchSize, directions: directions, disclosures: disclosures)

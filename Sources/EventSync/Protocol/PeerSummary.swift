@@ -8,6 +8,12 @@ public struct PeerSummary: Sendable, Equatable {
     public var site: String
     public var heads: [NodeID: ChainHead]
 
+    /// A summary from its parts.
+    ///
+    /// - Parameters:
+    ///   - node: The peer's node.
+    ///   - site: Its site name.
+    ///   - heads: The last event of every chain it holds, per origin.
     public init(node: NodeID, site: String, heads: [NodeID: ChainHead]) {
         self.node = node
         self.site = site
@@ -26,6 +32,10 @@ public struct PeerSummary: Sendable, Equatable {
         ])
     }
 
+    /// Reads a summary back from the JSON the sync API carries.
+    ///
+    /// - Parameter json: The object ``json`` writes.
+    /// - Throws: `EnvelopeDecodingError` naming the member missing or malformed.
     public init(json: JSONValue) throws(EnvelopeDecodingError) {
         guard case .object(let m) = json, case .string(let nodeText)? = m["node"], let node = NodeID(nodeText),
             case .string(let site)? = m["site"], case .object(let headMembers)? = m["heads"]

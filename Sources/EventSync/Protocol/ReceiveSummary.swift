@@ -20,6 +20,8 @@ public struct ReceiveSummary: Sendable, Equatable {
     public init() {}
 
     /// Adds another batch's outcome to this one.
+    ///
+    /// - Parameter other: The next batch's outcome.
     public mutating func add(_ other: ReceiveSummary) {
         for (origin, count) in other.stored { stored[origin, default: 0] += count }
         duplicates += other.duplicates
@@ -52,6 +54,10 @@ public struct ReceiveSummary: Sendable, Equatable {
         return counts
     }
 
+    /// Reads a receipt back from the JSON the sync API carries.
+    ///
+    /// - Parameter json: The object ``json`` writes.
+    /// - Throws: `EnvelopeDecodingError` naming the member missing or malformed.
     public init(json: JSONValue) throws(EnvelopeDecodingError) {
         guard case .object(let m) = json, case .object(let storedMembers)? = m["stored"], case .int(let duplicates)? = m["duplicates"],
             case .int(let heldBack)? = m["heldBack"], case .array(let places)? = m["quarantined"]

@@ -9,10 +9,15 @@ extension Array where Element == EventEnvelope {
     /// unsigned one — the first signed event at or after `limit` events if there is one (commits
     /// stay near the batch size, so a refused batch costs little), else the last signed one.
     /// The events after it (an origin's events after its last signature so far) wait for the
-    /// events that bring their covering signature, at most ``ChainSignature/interval`` later.
+    /// events that bring their covering signature, at most `ChainSignature.interval` later.
     /// With no signed event: all of them when `everything` (the end of the input — the receiver
     /// then refuses, naming the uncovered event) or once the batch has grown more than a
     /// signature interval beyond `limit`; otherwise none yet.
+    ///
+    /// - Parameters:
+    ///   - limit: The batch size aimed at.
+    ///   - everything: Whether no more events will come.
+    /// - Returns: How many leading events to commit now; 0 to wait for more.
     public func committableCount(limit: Int, everything: Bool) -> Int {
         let signed = indices.dropFirst(Swift.max(limit - 1, 0)).first { self[$0].signature != nil } ?? lastIndex { $0.signature != nil }
         if let signed { return signed + 1 }
@@ -21,6 +26,12 @@ extension Array where Element == EventEnvelope {
 
     /// Commits the gathered batch through `commit`, a signed chunk at a time, while it holds at
     /// least `limit` events (all of it when `everything`); what cannot be committed yet stays.
+    ///
+    /// - Parameters:
+    ///   - limit: The batch size aimed at.
+    ///   - everything: Whether no more events will come.
+    ///   - commit: Commits one chunk (sends it, or stores it).
+    /// - Throws: Whatever `commit` throws; the chunk it threw on stays in the array.
     public mutating func commitSigned(limit: Int, everything: Bool, _ commit: ([EventEnvelope]) async throws -> Void) async rethrows {
         while !isEmpty, everything || count >= limit {
             let count = committableCount(limit: limit, everything: everything)

@@ -4,7 +4,7 @@ import EventModel
 import EventCrypto
 
 /// What a storage engine offers the receive rules: the few reads and writes that checking and
-/// placing a received event needs. The SQLite store's ``AppendTransaction`` is one; the
+/// placing a received event needs. The SQLite store's `AppendTransaction` is one; the
 /// PostgreSQL hub's batch is another. The rules themselves (``ReceiveLedger/receive(_:)``) are
 /// written once, below, so both engines accept, hold, quarantine and refuse exactly alike.
 ///
@@ -13,32 +13,88 @@ import EventCrypto
 /// what a check reads cannot change before the write that depends on it.
 public protocol ReceiveLedger: AnyObject {
     /// `origin`'s last stored event, as this transaction has left it.
+    ///
+    /// - Parameter origin: The chain's origin.
+    /// - Returns: Its head, or nil when none of its events is stored.
+    /// - Throws: The engine's read error.
     func head(of origin: NodeID) throws -> ChainHead?
     /// The stored event with this id, if any (signature not needed).
+    ///
+    /// - Parameter id: The event id.
+    /// - Returns: The event, or nil.
+    /// - Throws: The engine's read error.
     func storedEvent(_ id: EventID) throws -> EventEnvelope?
     /// `origin`'s standing in this node's trust list.
+    ///
+    /// - Parameter origin: The node.
+    /// - Returns: Its standing.
+    /// - Throws: When the trust list fails its check as a whole.
     func trust(of origin: NodeID) throws -> PeerTrust
     /// The signing key `origin` enrolled with, if its enrolment is stored.
+    ///
+    /// - Parameter origin: The node.
+    /// - Returns: Its raw Ed25519 public key, or nil.
+    /// - Throws: The engine's read error.
     func enrolledKey(of origin: NodeID) throws -> Data?
     /// Records a node from its (checked) `NodeEnrolled`.
+    ///
+    /// - Parameters:
+    ///   - origin: The node.
+    ///   - site: Its site name.
+    ///   - publicKey: Its raw Ed25519 public key.
+    ///   - agreementKey: Its raw X25519 public key, if it published one.
+    /// - Throws: The engine's write error.
     func enrol(_ origin: NodeID, site: String, publicKey: Data, agreementKey: Data?) throws
     /// Whether any event waits ahead of a gap or for trust: almost always false.
     var holdsHeldEvents: Bool { get }
     /// Keeps `event` aside (ahead of a gap, or for trust); one already waiting at its place is kept.
+    ///
+    /// - Parameter event: A checked event that cannot be stored yet.
+    /// - Throws: The engine's write error.
     func hold(_ event: EventEnvelope) throws
     /// How many events of `origin` wait (held back), and their bytes, as stored before this
     /// transaction: what bounds the events an untrusted origin may park here.
+    ///
+    /// - Parameter origin: The node.
+    /// - Returns: The count of its waiting events and their bytes.
+    /// - Throws: The engine's read error.
     func waiting(of origin: NodeID) throws -> (events: Int, bytes: Int)
     /// Removes and returns the event waiting at `origin`'s `sequence`, if any.
+    ///
+    /// - Parameters:
+    ///   - origin: The node.
+    ///   - sequence: The place in its chain.
+    /// - Returns: The event, or nil.
+    /// - Throws: The engine's error.
     func takeHeld(origin: NodeID, sequence: Int) throws -> EventEnvelope?
     /// Keeps `event` as evidence of a fork.
+    ///
+    /// - Parameters:
+    ///   - event: The peer's event at a place already taken.
+    ///   - reason: Why it is a fork, in words.
+    /// - Throws: The engine's write error.
     func quarantine(_ event: EventEnvelope, reason: String) throws
     /// Stores a checked event at its (free) place: an erasure destroys its patient's key with it.
-    /// Throws ``EventProblem`` when another stored event has its id.
+    /// Throws `EventProblem` when another stored event has its id.
+    ///
+    /// - Parameter event: A checked event that follows its origin's head.
+    /// - Throws: `EventProblem` when another stored event has its id; the engine's write error.
     func storeReceived(_ event: EventEnvelope) throws
     /// Stores `origin`'s signature over its event at `sequence`.
+    ///
+    /// - Parameters:
+    ///   - signature: The origin's signature.
+    ///   - origin: The node.
+    ///   - sequence: The signed event's place in its chain.
+    /// - Throws: The engine's write error.
     func storeSignature(_ signature: ChainSignature, origin: NodeID, sequence: Int) throws
     /// The first sequence at or after `sequence` that a stored signature of `origin` covers.
+    ///
+    /// - Parameters:
+    ///   - origin: The node.
+    ///   - sequence: The place to look from.
+    /// - Returns: The sequence, or nil when no stored signature covers it.
+    /// - Throws: The engine's read error.
     func signatureSequence(origin: NodeID, atOrAfter sequence: Int) throws -> Int?
 
     /// The caches the rules keep for the length of one transaction.
@@ -47,8 +103,12 @@ public protocol ReceiveLedger: AnyObject {
 
 extension ReceiveLedger {
     /// Offers a whole batch: every event is stored, held back, quarantined or waits for trust,
-    /// or the first malformed one is refused (``EventProblem``) — the caller's transaction
+    /// or the first malformed one is refused (`EventProblem`) — the caller's transaction
     /// then rolls back whole.
+    ///
+    /// - Parameter batch: Events, per origin in sequence order.
+    /// - Returns: What became of them.
+    /// - Throws: `EventProblem` naming the first event refused.
     public func receiveAll(_ batch: [EventEnvelope]) throws -> ReceiveSummary {
         var summary = ReceiveSummary()
         let storedBefore = receiveState.stored.count
@@ -80,8 +140,12 @@ extension ReceiveLedger {
     /// removed one is refused (``EventReceipt/originRemoved``). A batch of received events must end,
     /// for each origin it stores events of, on a signed event: ``finishReceiving()`` checks that.
     ///
-    /// Throws ``EventProblem`` naming the event for anything malformed; the caller's
+    /// Throws `EventProblem` naming the event for anything malformed; the caller's
     /// transaction then rolls back whole.
+    ///
+    /// - Parameter offered: The event as received.
+    /// - Returns: What became of it.
+    /// - Throws: `EventProblem` naming the event; the engine's errors.
     @discardableResult
     public func receive(_ offered: EventEnvelope) throws -> EventReceipt {
         // What the event says is read here, with this store's keys, or not at all: a plaintext

@@ -17,7 +17,7 @@ public struct PeerStanding: Sendable, Equatable {
     public var waiting: Int
     /// Changes of the trust list naming this node that are not obeyed: unsigned, not signed by
     /// this node, altered — or every change when the list as a whole fails its check
-    /// (``TrustListCheck``). `verify` names each.
+    /// (`TrustListCheck`). `verify` names each.
     public var ignoredChanges: [Int64] = []
 
     package init(node: NodeID, name: String, trust: PeerTrust, changedAt: Timestamp? = nil, changedBy: String? = nil, stored: Int, waiting: Int,

@@ -97,9 +97,9 @@ public struct PatientProjection: LogProjection {
 
     public func rebuild(in transaction: ProjectionTransaction) throws {
         // Folding on a second core while this one reads the log and writes the rows.
-        try transaction.reader.forEachPatientPipelined(transform: { patient, events in try PatientFold.fold(patient, events: events) }) { record in
+        try transaction.reader.forEachPatientPipelined(transform: { patient, events in try PatientFold.fold(patient, events: events) }, consume: { record in
             try store(record, in: transaction.db, replacing: false)
-        }
+        })
     }
 
     public func refold(_ patients: [PatientID], in transaction: ProjectionTransaction) throws {

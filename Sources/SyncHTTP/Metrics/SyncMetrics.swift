@@ -41,8 +41,8 @@ enum SyncMetrics {
     }
 }
 
-private extension Metrics.Timer {
-    func recordInterval(_ duration: Duration) {
+extension Metrics.Timer {
+    fileprivate func recordInterval(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
         recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }

@@ -196,11 +196,11 @@ public struct SyncServer: Sendable {
             do {
                 let result = try await body("https://\(host):\(port)")
                 await services.triggerGracefulShutdown()
-                while let _ = try await group.next() {}
+                while try await group.next() != nil {}
                 return result
             } catch {
                 await services.triggerGracefulShutdown()
-                while let _ = try? await group.next() {}
+                while (try? await group.next()) != nil {}
                 throw error
             }
         }
