@@ -84,7 +84,7 @@ final class HubBatch: ReceiveLedger, KeyLedger {
 
     func storeReceived(_ event: EventEnvelope) throws {
         // Its place is free (the rules checked); its id must be too, across every partition.
-        if storedByID[event.id] != nil { throw refusal(event, "another event with this id is already stored") }
+        if storedByID[event.id] != nil { throw duplicateID(event) }
         var stored = event
         stored.signature = nil
         storedByID[event.id] = stored

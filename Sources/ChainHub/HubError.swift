@@ -1,10 +1,11 @@
+import EventModel
 import Foundation
 import NIOSSL
 import PostgresNIO
 
 /// Why the hub could not do what it was asked, in one line that names the server (never its
 /// password) and what to do. The CLI prints ``description``.
-public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum HubError: CodedError, Sendable, Equatable {
     case invalidConnection(field: String, accepted: String)
     /// A server reached over the network (not loopback, not a Unix socket), without an sslmode
     /// that makes TLS certain: refused before any connection.
@@ -31,6 +32,31 @@ public enum HubError: Error, Sendable, Equatable, CustomStringConvertible {
     case connectionLost(reason: String)
     /// The server refused a statement or failed: the transaction in flight rolled back.
     case server(String)
+
+    /// One code per case. Codes are stable: scripts and tests match them, so one is never
+    /// renamed nor reused for another meaning.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        case invalidConnection, plaintextRemote, tlsFailed, unreachable, authenticationFailed, noDatabase, serverTooOld
+        case foreignSchema, otherHub, unknownMigration, notInitialised, connectionLost, serverError
+    }
+
+    public var code: Code {
+        switch self {
+        case .invalidConnection: .invalidConnection
+        case .plaintextRemote: .plaintextRemote
+        case .tls: .tlsFailed
+        case .unreachable: .unreachable
+        case .authentication: .authenticationFailed
+        case .noDatabase: .noDatabase
+        case .serverTooOld: .serverTooOld
+        case .foreignSchema: .foreignSchema
+        case .otherHub: .otherHub
+        case .unknownMigration: .unknownMigration
+        case .notInitialised: .notInitialised
+        case .connectionLost: .connectionLost
+        case .server: .serverError
+        }
+    }
 
     public var description: String {
         switch self {

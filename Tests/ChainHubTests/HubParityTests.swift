@@ -199,6 +199,7 @@ struct HubVersionGateTests {
         #expect(!HubSchemaGate.supports(140013) && !HubSchemaGate.supports(90624))
         #expect(HubSchemaGate.supports(150000) && HubSchemaGate.supports(150018) && HubSchemaGate.supports(170002))
         let error = HubError.serverTooOld(server: "postgres://myolog@db:5432/hub", version: HubSchemaGate.versionName("140013"), minimum: HubSchemaGate.versionName("150000"))
+        #expect(error.code == .serverTooOld)
         #expect(error.description == "hub: PostgreSQL at postgres://myolog@db:5432/hub is version 14.13; the hub needs 15.0 or later")
         #expect(HubSchemaGate.versionName("90624") == "9.6")
     }

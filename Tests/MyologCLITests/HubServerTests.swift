@@ -33,6 +33,8 @@ struct HubServerTests {
         }
         func refused(_ url: String?, _ environment: [String: String], _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) {
             let error = #expect(throws: HubError.self, sourceLocation: sourceLocation) { _ = try resolve(url, environment) }
+            // A remote server without TLS is its own refusal; every other one names a field.
+            #expect(error?.code == (expected.contains("is reached over the network") ? .plaintextRemote : .invalidConnection), sourceLocation: sourceLocation)
             let text = error.map { "\($0)" } ?? ""
             #expect(text.hasPrefix(expected) && !text.contains("\n") && !text.contains("hunter2"), "\(text)", sourceLocation: sourceLocation)
         }
@@ -121,6 +123,7 @@ struct HubServerTests {
             let error = #expect(throws: HubError.self, sourceLocation: sourceLocation) {
                 _ = try HubServer.resolve(url: "postgres://u@127.0.0.1/db", passwordFile: path, environment: ["PGPASSWORD": "unused"])
             }
+            #expect(error?.code == .invalidConnection, sourceLocation: sourceLocation)
             let text = error.map { "\($0)" } ?? ""
             #expect(text.hasPrefix("--postgres-password-file: expected ") && text.contains(expected) && !text.contains("hunter2") && !text.contains("\n"), "\(text)", sourceLocation: sourceLocation)
         }

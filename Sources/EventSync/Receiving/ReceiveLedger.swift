@@ -237,13 +237,6 @@ extension ReceiveLedger {
         refusal(event, .duplicateID, "another event with this id is already stored")
     }
 
-    /// A refusal without its code: only ChainHub's `HubBatch.storeReceived` calls this, for an id
-    /// already stored in another partition, so it is coded ``EventProblem/Code/duplicateID``.
-    @available(*, deprecated, message: "name the rule: duplicateID(_:), or refusal(_:_:_:) with its code")
-    package func refusal(_ event: EventEnvelope, _ reason: String) -> EventProblem {
-        refusal(event, .duplicateID, reason)
-    }
-
     /// `origin`'s head as this transaction has left it (looked up once).
     func cachedHead(of origin: NodeID) throws -> ChainHead? {
         if let known = receiveState.knownHeads[origin] { return known }
