@@ -33,6 +33,16 @@ struct ViewerCLITests {
         var cookie: String { "myolog_ui=" + token }
     }
 
+    /// A peer store `store` trusts both ways, and the TLS identity (certificate and key) its node
+    /// presents: what a trusted client of `ui --tls` connects with.
+    func trustedPeerIdentity(of store: String) throws -> String {
+        let peer = scratch.path("peer"), identity = scratch.path("peer-tls")
+        #expect(try MyologProcess.run(["--store", peer, "init", "--site", "Peer"]).status == 0)
+        try MyologProcess.trustEachOther(store, peer)
+        #expect(try MyologProcess.run(["--store", peer, "tls-identity", "--out", identity]).status == 0)
+        return identity
+    }
+
     /// Starts `ui` on `store` and reads its token from the one line it prints.
     func startViewer(_ store: String, name: String = "ui", listen: String = "127.0.0.1:0", options: [String] = [],
                      address: String = #"http://127\.0\.0\.1:\d+"#) throws -> Viewer {
@@ -115,10 +125,7 @@ struct ViewerCLITests {
     @Test("--tls serves only to trusted node certificates: a client without one gets no page; a trusted one with the token is served")
     func tlsOnly() throws {
         let (store, _, name, _) = try demo()
-        let peer = scratch.path("peer"), identity = scratch.path("peer-tls")
-        #expect(try MyologProcess.run(["--store", peer, "init", "--site", "Peer"]).status == 0)
-        try MyologProcess.trustEachOther(store, peer)
-        #expect(try MyologProcess.run(["--store", peer, "tls-identity", "--out", identity]).status == 0)
+        let identity = try trustedPeerIdentity(of: store)
         let viewer = try startViewer(store, name: "ui-tls", options: ["--tls"], address: #"https://127\.0\.0\.1:\d+"#)
         defer { _ = viewer.server.stop() }
         let before = try accesses(store).count
@@ -137,10 +144,7 @@ struct ViewerCLITests {
     @Test("--tls needs the token too: a trusted peer's node certificate alone gets 401; the printed token signs in with a Secure cookie")
     func tlsNeedsTheTokenToo() throws {
         let (store, patient, name, names) = try demo()
-        let peer = scratch.path("peer"), identity = scratch.path("peer-tls")
-        #expect(try MyologProcess.run(["--store", peer, "init", "--site", "Peer"]).status == 0)
-        try MyologProcess.trustEachOther(store, peer)
-        #expect(try MyologProcess.run(["--store", peer, "tls-identity", "--out", identity]).status == 0)
+        let identity = try trustedPeerIdentity(of: store)
         let viewer = try startViewer(store, name: "ui-tls", options: ["--tls"], address: #"https://127\.0\.0\.1:\d+"#)
         defer { _ = viewer.server.stop() }
         let trusted = ["-k", "--cert", identity + "/certificate.pem", "--key", identity + "/private-key.pem"]

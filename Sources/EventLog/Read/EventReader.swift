@@ -17,8 +17,6 @@ public class EventReader {
     /// The trust list as checked in this transaction (it reads one snapshot); forgotten when
     /// this transaction changes it.
     var checkedTrustList: TrustListCheck?
-    /// The shortest id prefix accepted for a lookup.
-    public static let minimumPrefixLength = IDReference.minimumPrefixLength
 
     init(db: Database, storeKey: SymmetricKey?, trustKeeper: TrustKeeper? = nil) {
         self.db = db
@@ -54,14 +52,14 @@ public class EventReader {
     }
 
     /// The event whose id is `text`, ends with it (its last 12 hex digits: the random part, unique
-    /// in practice), or starts with it (at least ``minimumPrefixLength`` characters).
+    /// in practice), or starts with it (at least `IDReference.minimumPrefixLength` characters).
     public func resolveEvent(_ reference: IDReference) throws -> EventEnvelope {
         let prefix = reference.text, text = reference.text
         if let id = EventID(prefix) {
             guard let event = try event(id) else { throw EventLogError.unknownEvent(text) }
             return event
         }
-        if prefix.utf8.count == Self.tailLength, prefix.utf8.allSatisfy(Hex.isDigit) {
+        if prefix.utf8.count == IDReference.tailLength, prefix.utf8.allSatisfy(Hex.isDigit) {
             // A scan of the id index (no index of its own: one more random-keyed B-tree on every
             // insert made every append slower; a lookup by tail is a person typing, ≈ 0.1 s at
             // a million events).
@@ -80,8 +78,6 @@ public class EventReader {
         }
     }
 
-    /// How many trailing hex digits of an event id identify it (``resolveEvent(_:)``).
-    public static let tailLength = IDReference.tailLength
 
     /// Distinct patient ids that appear in the log and start with `prefix` (up to `limit`).
     public func patientIDs(withPrefix reference: IDReference, limit: Int = 4) throws -> [PatientID] {
