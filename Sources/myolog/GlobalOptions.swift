@@ -77,3 +77,12 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 }
+
+extension GlobalOptions {
+    /// The clock people read this store's times on: its site's time zone.
+    ///
+    /// Until the store records its zone, the machine's.
+    func siteClock(_ store: EventStore) throws -> SiteClock {
+        SiteClock(zone: .current)
+    }
+}

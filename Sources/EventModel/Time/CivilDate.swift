@@ -78,7 +78,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     public var description: String { "\(pad(Int64(year), 4))-\(pad(Int64(month), 2))-\(pad(Int64(day), 2))" }
 }
 
-private func pad(_ value: Int64, _ width: Int) -> String {
+func pad(_ value: Int64, _ width: Int) -> String {
     let digits = String(value)
     return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
 }

@@ -1,0 +1,83 @@
+import Foundation
+
+/// How a site reads the time: an instant shown as the wall-clock time in the site's own IANA
+/// time zone, and a day meant as that zone's calendar day.
+///
+/// Guarantees: the same instant and zone give the same text on every machine, whatever its
+/// locale or `TZ` (no `DateFormatter`, no locale); across a daylight-saving change each instant
+/// gets the offset in force at that instant, so the repeated hour of an autumn change reads twice
+/// with two offsets (``offset(at:)``), never as one.
+public struct SiteClock: Sendable, Hashable {
+    /// The site's zone.
+    public let zone: TimeZone
+
+    /// A clock reading `zone`.
+    ///
+    /// - Parameter zone: The zone whose wall clock is shown.
+    public init(zone: TimeZone) { self.zone = zone }
+
+    /// The clock of the IANA zone named `identifier` (`Australia/Melbourne`, `Pacific/Auckland`,
+    /// `UTC`); nil for anything else — an abbreviation (`AEST`), an offset (`+10:00`) or a name
+    /// the zone database does not know — because a site's zone must follow its daylight saving.
+    ///
+    /// - Parameter identifier: The IANA name.
+    public init?(identifier: String) {
+        guard identifier == "UTC" || TimeZone.knownTimeZoneIdentifiers.contains(identifier), let zone = TimeZone(identifier: identifier) else {
+            return nil
+        }
+        self.zone = zone
+    }
+
+    /// Coordinated Universal Time.
+    public static let utc = SiteClock(zone: TimeZone(identifier: "UTC")!)
+
+    /// The zone's IANA name.
+    public var identifier: String { zone.identifier }
+
+    /// Seconds east of UTC in force at `instant`.
+    func secondsEast(at instant: Timestamp) -> Int {
+        zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant.millisecondsSinceEpoch) / 1000))
+    }
+
+    /// The calendar day `instant` falls on here.
+    ///
+    /// - Parameter instant: The instant.
+    /// - Returns: The site's calendar day.
+    public func day(_ instant: Timestamp) -> CivilDate { instant.civilDate(in: zone) }
+
+    /// `instant` as the site's wall clock reads it, to the minute: `2026-11-27 09:10`.
+    ///
+    /// - Parameter instant: The instant.
+    /// - Returns: Local date and time, 24-hour.
+    public func minute(_ instant: Timestamp) -> String {
+        let local = instant.millisecondsSinceEpoch + Int64(secondsEast(at: instant)) * 1000
+        let (days, milliseconds) = local.floorDivided(by: 86_400_000)
+        let minutes = milliseconds / 60_000
+        return "\(CivilDate(daysSinceEpoch: days)) \(pad(minutes / 60, 2)):\(pad(minutes % 60, 2))"
+    }
+
+    /// The offset from UTC in force at `instant`: `+11:00`, `-03:30`, `+00:00`.
+    ///
+    /// - Parameter instant: The instant.
+    /// - Returns: The offset, signed, hours and minutes.
+    public func offset(at instant: Timestamp) -> String {
+        let seconds = secondsEast(at: instant)
+        let minutes = abs(seconds) / 60
+        return "\(seconds < 0 ? "-" : "+")\(pad(Int64(minutes / 60), 2)):\(pad(Int64(minutes % 60), 2))"
+    }
+
+    /// `instant` to the minute with its offset, for a time a reader must be able to place
+    /// exactly (the repeated hour of an autumn change): `2026-04-05 02:30 +10:00`.
+    ///
+    /// - Parameter instant: The instant.
+    /// - Returns: Local date, time and offset.
+    public func minuteWithOffset(_ instant: Timestamp) -> String { "\(minute(instant)) \(offset(at: instant))" }
+
+    /// The line a screen names its zone with, once: `Times are Australia/Melbourne (UTC+11:00 now).`
+    ///
+    /// - Parameter now: The instant whose offset is named.
+    /// - Returns: One line, no newline.
+    public func label(now: Timestamp = .now()) -> String {
+        "Times are \(identifier) (UTC\(offset(at: now)) now)."
+    }
+}
