@@ -3,6 +3,8 @@
 
     check-page.py report PAGE.html --show SHOW.json --timeline TIMELINE.json [--screenshot OUT.png]
     check-page.py ui URL?token=TOKEN --patients N [--search TEXT --expect NAME]
+    check-page.py text PAGE.html|URL?token=TOKEN --then PATH [--contains TEXT]... [--absent SELECTOR]...
+                  [--order ID,ID,...] [--screenshot OUT.png [--clip SELECTOR]]
 
 Chromium is driven through the DevTools protocol over a pipe (`--remote-debugging-pipe`): no
 port, no extra package. `report`: the page is loaded with the network emulated offline, and every
@@ -16,7 +18,14 @@ A screenshot of the whole page must be non-blank and A4-wide-ish. `ui`: URL is t
 ui` printed, with its `?token=`: opening it signs the browser in, after which the address bar holds
 no token and the page's script cannot read it (the cookie is HttpOnly); the patient list has N
 rows; submitting the search form for TEXT lists NAME; following a patient link shows a page with
-the body chart. Prints `ok: …` and exits 0, or one `FAIL: …` line per problem and exits 1.
+the body chart. `text`: what typed text became on the rendered page — each TEXT appears, as the
+characters typed, in the page's text; each SELECTOR (what a note written as markup would have
+made: `script`, `h2.fake`, `#injected`) matches no element; the sections with the ids in --order
+exist in that order; the layout holds: every table body row has as many cells as its header
+row (a note closing a cell and opening a row would break that) and nothing is wider than the
+window; no request, no console message, no script. --screenshot writes a PNG of the page, or of
+the elements --clip selects (from the first one's top to the last one's bottom).
+Prints `ok: …` and exits 0, or one `FAIL: …` line per problem and exits 1.
 """
 import argparse, base64, json, os, select, shutil, struct, subprocess, sys, tempfile, time, urllib.parse, zlib
 
@@ -335,6 +344,85 @@ def check_ui(arguments):
     return verdict(problems, f"{arguments.patients} patients listed, search followed, patient page, timeline and conflicts rendered, no console message")
 
 
+# The layout facts `text` checks: tables whose rows do not match their header, overflow.
+LAYOUT = r"""
+(() => {
+  const cells = row => [...row.cells].reduce((n, c) => n + (c.colSpan || 1), 0);
+  const tables = [...document.querySelectorAll('table')].map(t => {
+    const head = t.tHead && t.tHead.rows[0];
+    const want = head ? cells(head) : null;
+    const bad = want === null ? [] : [...t.querySelectorAll(':scope > tbody > tr')].filter(r => cells(r) !== want).length;
+    const stray = [...t.querySelectorAll(':scope > tr, :scope > td')].length;
+    return {id: t.id || t.className || '(table)', want, bad, stray, rows: t.tBodies.length ? t.tBodies[0].rows.length : 0};
+  });
+  return {tables, width: document.documentElement.scrollWidth, window: window.innerWidth, scripts: document.scripts.length,
+          text: document.body.textContent};
+})()
+"""
+
+
+def check_text(arguments):
+    target = arguments.page if "://" in arguments.page else "file://" + os.path.abspath(arguments.page)
+    browser = Browser()
+    problems = []
+    try:
+        start(browser, offline=target.startswith("file:"))
+        browser.navigate(target)
+        allowed = target.split("?")[0]
+        if arguments.then:  # a `ui` address signs in first; then the page to check, on the same server
+            parts = urllib.parse.urlsplit(target)
+            allowed = f"{parts.scheme}://{parts.netloc}/"
+            browser.navigate(allowed.rstrip("/") + arguments.then)
+        browser.drain()
+        problems += problems_from_events(browser, [allowed])
+        facts = browser.evaluate(LAYOUT)
+        for text in arguments.contains or []:
+            if text not in facts["text"]:
+                problems.append(f"text: {text!r} is not shown as typed")
+        for selector in arguments.absent or []:
+            found = browser.evaluate(f"document.querySelectorAll({json.dumps(selector)}).length")
+            if found:
+                problems.append(f"markup: {found} element(s) match {selector!r}; a note became markup")
+        if arguments.order:
+            ids = arguments.order.split(",")
+            positions = browser.evaluate(f"""(() => {{ const all = [...document.querySelectorAll('*')];
+                return {json.dumps(ids)}.map(id => all.indexOf(document.getElementById(id))); }})()""")
+            for id, position in zip(ids, positions):
+                if position < 0:
+                    problems.append(f"section #{id} is missing")
+            present = [p for p in positions if p >= 0]
+            if present != sorted(present):
+                problems.append(f"sections are not in the order {ids}: positions {positions}")
+        for table in facts["tables"]:
+            if table["bad"] or table["stray"]:
+                problems.append(f"table {table['id']}: {table['bad']} body row(s) without {table['want']} cells, {table['stray']} stray row(s) or cell(s)")
+        if facts["width"] > facts["window"]:
+            problems.append(f"layout: the page is {facts['width']} px wide in a {facts['window']} px window")
+        if facts["scripts"]:
+            problems.append(f"{facts['scripts']} script element(s)")
+        if arguments.screenshot:
+            params = {"format": "png", "captureBeyondViewport": True}
+            if arguments.clip:
+                box = browser.evaluate(f"""(() => {{ const els = [...document.querySelectorAll({json.dumps(arguments.clip)})];
+                    if (!els.length) return null;
+                    const rs = els.map(e => e.getBoundingClientRect());
+                    const top = Math.min(...rs.map(r => r.top)) + window.scrollY, bottom = Math.max(...rs.map(r => r.bottom)) + window.scrollY;
+                    return {{x: 0, y: Math.max(0, top - 8), width: document.documentElement.scrollWidth, height: bottom - top + 16}}; }})()""")
+                if box is None:
+                    problems.append(f"screenshot: nothing matches {arguments.clip!r}")
+                else:
+                    params["clip"] = dict(box, scale=1)
+            shot = base64.b64decode(browser.page("Page.captureScreenshot", params, timeout=60)["data"])
+            if shot[:8] != b"\x89PNG\r\n\x1a\n":
+                problems.append("screenshot: not a PNG")
+            with open(arguments.screenshot, "wb") as out:
+                out.write(shot)
+    finally:
+        browser.close()
+    return verdict(problems, f"{len(arguments.contains or [])} texts shown as typed, {len(arguments.absent or [])} injections absent, "
+                             f"{len(facts['tables'])} tables whole, no request, no console message")
+
+
 def verdict(problems, summary):
     """One `FAIL:` line per problem and exit status 1, or `ok: summary` and 0."""
     for problem in problems:
@@ -358,8 +446,17 @@ def main():
     ui.add_argument("--patients", type=int, required=True)
     ui.add_argument("--search")
     ui.add_argument("--expect")
+    text = commands.add_parser("text")
+    text.add_argument("page")
+    text.add_argument("--contains", action="append")
+    text.add_argument("--absent", action="append")
+    text.add_argument("--order")
+    text.add_argument("--screenshot")
+    text.add_argument("--clip")
+    text.add_argument("--then", help="with a ui address: the path to check once signed in")
     arguments = parser.parse_args()
-    sys.exit(check_report(arguments) if arguments.command == "report" else check_ui(arguments))
+    checks = {"report": check_report, "ui": check_ui, "text": check_text}
+    sys.exit(checks[arguments.command](arguments))
 
 
 if __name__ == "__main__":

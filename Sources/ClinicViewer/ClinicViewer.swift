@@ -44,12 +44,16 @@ public struct ClinicViewer: Sendable {
     let user: String
     /// This run's secret: the caller prints it once, in the address it shows (never to a file or a log).
     public let token: ViewerToken
+    /// The clock every page reads times on: the site's zone, named on each page.
+    public let siteClock: SiteClock
 
     /// `record` appends the accesses it is given in one commit, or throws (nothing appended).
-    /// `token` is what a browser must present (``BrowserAuthentication``).
-    public init(store: EventStore, user: String, purpose: RecordAccessed.Purpose, token: ViewerToken, logger: Logger,
+    /// `token` is what a browser must present (``BrowserAuthentication``); `siteClock` reads the
+    /// times pages show.
+    public init(store: EventStore, user: String, purpose: RecordAccessed.Purpose, token: ViewerToken, siteClock: SiteClock, logger: Logger,
                 record: @escaping @Sendable ([RecordAccessed]) throws -> Void) {
         (self.store, self.user, self.purpose, self.token, self.logger) = (store, user, purpose, token, logger)
+        self.siteClock = siteClock
         recorder = AccessRecorder(append: record)
     }
 
@@ -92,7 +96,7 @@ public struct ClinicViewer: Sendable {
         let rows = try await store.readWithoutBlocking { try PatientViews($0).patients(search: search) }
         try await recorded(RecordAccessed(action: .query, command: "ui patients", patients: rows.map(\.patientId), purpose: purpose,
                                           detail: search == nil ? nil : "search (the text is not recorded: it may be a name)"))
-        return Self.page(ClinicPages.patientList(rows, search: search, site: store.identity.site))
+        return Self.page(ClinicPages.patientList(rows, search: search, site: store.identity.site, clock: siteClock))
     }
 
     func patientPage(_ text: String) async throws -> Response {
@@ -103,7 +107,8 @@ public struct ClinicViewer: Sendable {
         do {
             report = try await store.readWithoutBlocking { reader in
                 try ClinicalQueries(reader).requireReadable(patient)
-                return try PatientReport.read(patient, .now, in: reader, localChainProblem: localChain, generation: generation, signatures: signatures)
+                return try PatientReport.read(patient, .now, in: reader, localChainProblem: localChain, generation: generation, siteClock: siteClock,
+                                              signatures: signatures)
             }
         } catch {
             return try await refused(patient, command: "ui patient", error)
@@ -125,7 +130,7 @@ public struct ClinicViewer: Sendable {
             return try await refused(patient, command: "ui timeline", error)
         }
         try await recorded(RecordAccessed(action: .read, command: "ui timeline", patients: [patient], purpose: purpose))
-        return Self.page(ClinicPages.timeline(lines, patient: patient, name: name))
+        return Self.page(ClinicPages.timeline(lines, patient: patient, name: name, clock: siteClock))
     }
 
     func conflictsPage() async throws -> Response {

@@ -30,11 +30,13 @@ public enum ClinicPages {
         }
     }
 
-    public static func patientList(_ rows: [PatientListing], search: String?, site: String) -> ClinicPage {
+    /// The patient list; last visits are days on `clock` (the site's zone, named on the page).
+    public static func patientList(_ rows: [PatientListing], search: String?, site: String, clock: SiteClock) -> ClinicPage {
         ClinicPage(title: "Patients — \(site)", navigation: navigation(search: search)) {
             HTML.element("main") {
                 HTML.element("h1") { search.map { "Patients matching “\($0)”" } ?? "Patients" }
                 HTML.element("p", ["class": "muted"]) { "\(rows.count) patient\(rows.count == 1 ? "" : "s") at \(site). Every page you open here is recorded in the access log." }
+                HTML.element("p", ["id": "time-zone", "class": "muted"]) { clock.label() }
                 HTML.element("table", ["id": "patient-list"]) {
                     HTML.element("thead") { HTML.row(["Name", "Born", "Last visit", "Latest pain", "Active TP", "Latent TP", "Patient"], header: true) }
                     HTML.element("tbody") {
@@ -42,7 +44,7 @@ public enum ClinicPages {
                             HTML.element("tr") {
                                 HTML.element("td", ["class": "name"]) { HTML.element("a", ["href": Route.patient(row.patientId)]) { row.name } }
                                 HTML.element("td") { row.dateOfBirth }
-                                HTML.element("td") { row.lastVisit.map(day) ?? "–" }
+                                HTML.element("td") { row.lastVisit.map { "\(clock.day($0))" } ?? "–" }
                                 HTML.element("td") { row.latestPainScore.map { "\($0)/10" } ?? "–" }
                                 HTML.element("td") { "\(row.activeTriggerPoints)" }
                                 HTML.element("td") { "\(row.latentTriggerPoints)" }
@@ -55,11 +57,13 @@ public enum ClinicPages {
         }
     }
 
-    public static func timeline(_ lines: [AuditLine], patient: PatientID, name: String) -> ClinicPage {
+    /// A patient's timeline, its times on `clock` (the site's zone, named on the page).
+    public static func timeline(_ lines: [AuditLine], patient: PatientID, name: String, clock: SiteClock) -> ClinicPage {
         ClinicPage(title: "Timeline — \(name)", navigation: navigation(patient: patient)) {
             HTML.element("main") {
                 HTML.element("h1") { "Timeline: \(name)" }
-                TimelineTable.html(lines)
+                HTML.element("p", ["id": "time-zone", "class": "muted"]) { clock.label() }
+                TimelineTable.html(lines, clock: clock)
             }
         }
     }

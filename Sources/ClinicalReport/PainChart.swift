@@ -3,6 +3,7 @@ import EventLog
 import ClinicalFold
 import Projections
 import EventModel
+import Foundation
 
 /// The pain chart: every score on the 0–10 scale over time, one series per body region, the
 /// before and after scores of one visit joined, and the clinically meaningful change (the rule
@@ -24,7 +25,9 @@ public enum PainChart {
         ("#0b5394", nil), ("#a4460a", "6 3"), ("#1a6e4f", "2 3"), ("#7a3d8f", "8 3 2 3"), ("#5c5c00", "4 4"), ("#8c2f39", "1 2"),
     ]
 
-    public static func svg(_ scores: [EntryView<PainScoreRecorded>], trend: PainTrend?) -> HTML {
+    /// The chart of `scores`, its dates and times read on `clock` (the site's zone, named on the
+    /// date axis).
+    public static func svg(_ scores: [EntryView<PainScoreRecorded>], trend: PainTrend?, clock: SiteClock) -> HTML {
         let regions = orderedRegions(scores)
         let times = scores.map(\.occurredAt.millisecondsSinceEpoch)
         var (start, end) = (times.min() ?? 0, times.max() ?? 0)
@@ -35,7 +38,7 @@ public enum PainChart {
         func y(_ score: Int) -> Double { top + plotHeight * (1 - Double(score) / 10) }
         let c = Coordinate.text
         let description = scores.isEmpty ? "No pain scores recorded."
-            : "\(scores.count) pain scores from \(day(scores.first!.occurredAt)) to \(day(scores.last!.occurredAt)), regions: \(regions.map(regionName).joined(separator: ", "))."
+            : "\(scores.count) pain scores from \(clock.day(scores.first!.occurredAt)) to \(clock.day(scores.last!.occurredAt)), regions: \(regions.map(regionName).joined(separator: ", "))."
             + (trend.map { " First \($0.first), latest \($0.latest): \($0.clinicallyMeaningful ? "a clinically meaningful improvement" : "not a clinically meaningful improvement")." } ?? "")
         return .element("svg", ["class": "pain-chart", "role": "img", "viewBox": "0 0 \(c(width)) \(c(height))", "width": c(width), "height": c(height),
                                 "aria-labelledby": "pain-chart-title pain-chart-desc", "xmlns": "http://www.w3.org/2000/svg"]) {
@@ -47,14 +50,14 @@ public enum PainChart {
                 HTML.element("text", ["class": "axis-label", "x": c(left - 8), "y": c(y(score) + 4), "text-anchor": "end"]) { "\(score)" }
             }
             HTML.element("text", ["class": "axis-title", "x": "12", "y": c(top + plotHeight / 2), "transform": "rotate(-90 12 \(c(top + plotHeight / 2)))", "text-anchor": "middle"]) { "Pain (0–10)" }
-            for tick in ticks(start: start, end: end) {
+            for tick in ticks(start: start, end: end, clock: clock) {
                 let tx = left + plotWidth * Double(tick - start) / Double(end - start)
                 HTML.element("line", ["class": "tick", "x1": c(tx), "x2": c(tx), "y1": c(top + plotHeight), "y2": c(top + plotHeight + 5)])
-                HTML.element("text", ["class": "axis-label", "x": c(tx), "y": c(top + plotHeight + 18), "text-anchor": "middle"]) { day(Timestamp(millisecondsSinceEpoch: tick)) }
+                HTML.element("text", ["class": "axis-label", "x": c(tx), "y": c(top + plotHeight + 18), "text-anchor": "middle"]) { "\(clock.day(Timestamp(millisecondsSinceEpoch: tick)))" }
             }
             HTML.element("line", ["class": "axis", "x1": c(left), "x2": c(left), "y1": c(top), "y2": c(top + plotHeight)])
             HTML.element("line", ["class": "axis", "x1": c(left), "x2": c(left + plotWidth), "y1": c(top + plotHeight), "y2": c(top + plotHeight)])
-            HTML.element("text", ["class": "axis-title", "x": c(left + plotWidth / 2), "y": c(height - 6), "text-anchor": "middle"]) { "Date (UTC)" }
+            HTML.element("text", ["class": "axis-title", "x": c(left + plotWidth / 2), "y": c(height - 6), "text-anchor": "middle"]) { "Date (\(clock.identifier))" }
             // The clinically meaningful change: the score the first must fall to.
             if let trend, let target = meaningfulTarget(first: trend.first) {
                 HTML.element("line", ["class": "mcid", "x1": c(left), "x2": c(left + plotWidth), "y1": c(y(target)), "y2": c(y(target)), "data-score": "\(target)"])
@@ -82,7 +85,7 @@ public enum PainChart {
                                                 "stroke": style.colour, "fill": filled ? style.colour : "#ffffff",
                                                 "data-score": "\(point.payload.score)", "data-region": region, "data-context": point.payload.context,
                                                 "data-at": point.occurredAt.description, "data-event": point.eventId.rawValue]) {
-                            HTML.element("title") { "\(point.payload.score)/10, \(regionName(region)), \(contextName(point.payload.context)), \(minute(point.occurredAt))" }
+                            HTML.element("title") { "\(point.payload.score)/10, \(regionName(region)), \(contextName(point.payload.context)), \(clock.minute(point.occurredAt))" }
                         }
                     }
                 }
@@ -131,21 +134,26 @@ public enum PainChart {
         return pairs
     }
 
-    /// Up to six evenly spaced instants from `start` to `end`.
-    static func ticks(start: Int64, end: Int64) -> [Int64] {
-        let days = max(1, (end - start) / 86_400_000)
-        let count = Int(min(6, days + 1))
-        guard count > 1 else { return [start] }
-        return (0..<count).map { start + (end - start) * Int64($0) / Int64(count - 1) }
+    /// Up to six local midnights between `start` and `end`, evenly spread over the days between:
+    /// a tick marks where a day begins on the site's clock, and is labelled with that day.
+    static func ticks(start: Int64, end: Int64, clock: SiteClock) -> [Int64] {
+        let first = clock.day(Timestamp(millisecondsSinceEpoch: start)).daysSinceEpoch + 1
+        let last = clock.day(Timestamp(millisecondsSinceEpoch: end)).daysSinceEpoch
+        guard last >= first else { return [] }
+        let span = last - first
+        let count = min(6, span + 1)
+        let days = count == 1 ? [first] : (0..<count).map { first + span * $0 / (count - 1) }
+        return days.map { midnight(daysSinceEpoch: $0, clock: clock) }.filter { $0 >= start && $0 <= end }
+    }
+
+    /// The instant the local day `daysSinceEpoch` begins on `clock` (its offset taken a little
+    /// after midnight, so a change at 02:00 or 03:00 does not move the day's start).
+    static func midnight(daysSinceEpoch day: Int64, clock: SiteClock) -> Int64 {
+        let wall = day * 86_400_000
+        let offset = clock.zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall) / 1000))
+        return wall - Int64(offset) * 1000
     }
 
     static func regionName(_ id: String) -> String { Vocabularies.bodyRegions.term(id: id)?.display ?? id }
     static func contextName(_ id: String) -> String { Vocabularies.painContexts.term(id: id)?.display ?? id }
-}
-
-func day(_ time: Timestamp) -> String { String(time.description.prefix(10)) }
-/// "YYYY-MM-DD HH:MM" (UTC).
-func minute(_ time: Timestamp) -> String {
-    let text = time.description
-    return text.prefix(10) + " " + text.dropFirst(11).prefix(5)
 }

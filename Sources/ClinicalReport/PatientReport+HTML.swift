@@ -5,7 +5,8 @@ import Projections
 import EventModel
 
 /// The report's sections, in reading order: header, history, pain, trigger points, visits,
-/// timeline, and the footer an auditor checks.
+/// timeline, and the footer an auditor checks. Every time is read on ``siteClock``, whose zone
+/// the header names once.
 extension PatientReport {
     /// The whole document (`myolog report`), or the page `myolog ui` serves with `navigation`.
     public func page(navigation: HTML? = nil) -> ClinicPage {
@@ -34,9 +35,11 @@ extension PatientReport {
                 "Phone \(details.phone ?? "–") · email \(details.email ?? "–") · address \(details.address ?? "–")"
             }
             HTML.element("p") {
-                "\(record.visits.count) visits, last \(view.lastVisit.map(day) ?? "none") · \(view.eventCount) events · "
+                "\(record.visits.count) visits, last \(view.lastVisit.map { "\(siteClock.day($0))" } ?? "none") · \(view.eventCount) events · "
                 travelText
             }
+            // Named once, without "now": the same events give the same page whenever it is made.
+            HTML.element("p", ["id": "time-zone", "class": "muted"]) { "Times are local to \(siteClock.identifier), the site's time zone." }
             for conflict in view.conflicts {
                 HTML.element("p", ["class": "warning"]) {
                     "Conflict in \(conflict.field): " + conflict.values.map { "“\($0.value ?? "(removed)")” by \($0.author)" }.joined(separator: " vs ")
@@ -50,8 +53,8 @@ extension PatientReport {
         // Now and at a clock read the same: the record at its heads' clock, so a report made
         // again with `--at-clock` is the same text.
         switch basis.travel {
-        case .now, .atClock: "the record at clock \(clock)"
-        case .asOf(let instant): "the record as it stood at \(instant) (events recorded by then)"
+        case .now, .atClock: "the record at clock \(headsClock)"
+        case .asOf(let instant): "the record as it stood at \(siteClock.minuteWithOffset(instant)) (events recorded by then)"
         }
     }
 
@@ -88,12 +91,12 @@ extension PatientReport {
                     " (a fall of at least 2 points or 30 % from the first score; Farrar et al. 2001)."
                 }
             }
-            HTML.element("figure") { PainChart.svg(scores, trend: trend) }
+            HTML.element("figure") { PainChart.svg(scores, trend: trend, clock: siteClock) }
             if scores.isEmpty {
                 HTML.element("p", ["class": "muted"]) { "No pain scores recorded." }
             } else {
                 HTML.table(["When", "Score", "Region", "Context", "By"], scores.map { s in
-                    [minute(s.occurredAt), "\(s.payload.score)/10", PainChart.regionName(s.payload.region), PainChart.contextName(s.payload.context), s.author]
+                    [siteClock.minute(s.occurredAt), "\(s.payload.score)/10", PainChart.regionName(s.payload.region), PainChart.contextName(s.payload.context), s.author]
                 }, caption: "Every pain score (the chart's points)", id: "pain-table")
             }
         }
@@ -110,45 +113,17 @@ extension PatientReport {
                 if findings.isEmpty {
                     HTML.element("p", ["class": "muted"]) { "No trigger points recorded." }
                 } else {
-                    HTML.table(["Muscle", "Side", "Status", "Refers to", "Found", "Resolved"], findings.map { finding in
+                    HTML.table(["Muscle", "Side", "Status", "Refers to", "Found", "Resolved", "Notes"], findings.map { finding in
                         let entry = entries[finding.eventId]
+                        let resolution = resolutions[finding.eventId]
+                        let notes = [entry?.view(as: TriggerPointFound.self)?.payload.note, resolution?.note.map { "On resolving: \($0)" }].compactMap { $0 }
                         return [Vocabularies.muscles.term(id: finding.muscle)?.display ?? finding.muscle, finding.side, finding.status.rawValue,
                                 finding.referral.map(PainChart.regionName) ?? "–",
-                                entry.map { "\(day($0.event.occurredAt)) by \($0.event.author)" } ?? "–",
-                                resolutions[finding.eventId].map { "\(day($0.occurredAt)) by \($0.author)" } ?? "–"]
+                                entry.map { "\(siteClock.day($0.event.occurredAt)) by \($0.event.author)" } ?? "–",
+                                resolution.map { "\(siteClock.day($0.event.occurredAt)) by \($0.event.author)" } ?? "–",
+                                notes.isEmpty ? "–" : notes.joined(separator: " · ")]
                     }, caption: "Every trigger point found (the chart's markers)", id: "trigger-point-table")
                 }
-            }
-        }
-    }
-
-    var visitSection: HTML {
-        let techniques = record.techniques.compactMap { $0.view(as: TechniqueApplied.self) }
-        let byVisit = Dictionary(grouping: techniques.filter { $0.payload.visit != nil }, by: { $0.payload.visit! })
-        let painByVisit = Dictionary(grouping: view.painScores.filter { $0.payload.visit != nil }, by: { $0.payload.visit! })
-        let unattached = techniques.filter { $0.payload.visit == nil }.sorted { $0.occurredAt < $1.occurredAt }
-        func describe(_ t: EntryView<TechniqueApplied>) -> String {
-            (Vocabularies.techniques.term(id: t.payload.technique)?.display ?? t.payload.technique) + ", " + PainChart.regionName(t.payload.region)
-                + (t.payload.minutes.map { ", \($0) min" } ?? "")
-        }
-        return .element("section", ["id": "visits"]) {
-            HTML.element("h2") { "Visits and techniques" }
-            if record.visits.isEmpty && unattached.isEmpty { HTML.element("p", ["class": "muted"]) { "No visits recorded." } }
-            if !record.visits.isEmpty {
-                HTML.table(["Date", "Reason", "By", "Techniques (minutes)", "Total min", "Pain before → after"], record.visits.compactMap { visit in
-                    guard let started = visit.view(as: VisitStarted.self) else { return nil }
-                    let applied = (byVisit[visit.event.id] ?? []).sorted { $0.occurredAt < $1.occurredAt }
-                    let pain = painByVisit[visit.event.id] ?? []
-                    let pre = pain.filter { $0.payload.context == "pre" }.map { "\($0.payload.score)" }.joined(separator: ", ")
-                    let post = pain.filter { $0.payload.context == "post" }.map { "\($0.payload.score)" }.joined(separator: ", ")
-                    return [minute(visit.event.occurredAt) + (record.endedVisits.contains(visit.event.id) ? "" : " (not ended)"), started.payload.reason ?? "–",
-                            visit.event.author, applied.isEmpty ? "–" : applied.map(describe).joined(separator: "; "),
-                            "\(applied.compactMap(\.payload.minutes).reduce(0, +))", pre.isEmpty && post.isEmpty ? "–" : "\(pre.isEmpty ? "–" : pre) → \(post.isEmpty ? "–" : post)"]
-                }, caption: "Visits, oldest first", id: "visit-table")
-            }
-            if !unattached.isEmpty {
-                HTML.table(["Date", "Technique", "By"], unattached.map { [minute($0.occurredAt), describe($0), $0.author] },
-                      caption: "Techniques recorded outside a visit", id: "technique-table")
             }
         }
     }
@@ -156,7 +131,7 @@ extension PatientReport {
     var timelineSection: HTML {
         .element("section", ["id": "timeline"]) {
             HTML.element("h2") { "Timeline" }
-            TimelineTable.html(timeline)
+            TimelineTable.html(timeline, clock: siteClock)
         }
     }
 
@@ -166,7 +141,7 @@ extension PatientReport {
             HTML.element("p") {
                 "Made from \(travelText), from the events in these chains (each origin's last event included: its sequence and hash). "
                 "Anyone holding the same events can make this report again with "
-                HTML.element("code") { "myolog report \(record.patient.rawValue) --at-clock '\(clock)'" }
+                HTML.element("code") { "myolog report \(record.patient.rawValue) --at-clock '\(headsClock)'" }
                 " and get the same record."
             }
             HTML.table(["Site", "Node", "Sequence", "Hash"], basis.heads.map { [$0.site ?? "(unknown)", $0.node.rawValue, "\($0.sequence)", $0.hash.description] },
@@ -180,13 +155,13 @@ extension PatientReport {
                 }
             }
             HTML.element("p", ["id": "generated"]) {
-                "Generated by \(generation.user) at \(generation.at) at site \(generation.site) (node \(generation.node)); this access is recorded in the store's log."
+                "Generated by \(generation.user) at \(siteClock.minuteWithOffset(generation.at)) (\(generation.at)) at site \(generation.site) (node \(generation.node)); this access is recorded in the store's log."
             }
         }
     }
 
     /// The clock of the heads: `--at-clock`'s argument that reproduces this report.
-    var clock: String {
+    var headsClock: String {
         VectorClock(Dictionary(uniqueKeysWithValues: basis.heads.map { ($0.node, $0.sequence) })).description
     }
 }

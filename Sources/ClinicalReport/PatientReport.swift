@@ -8,14 +8,17 @@ import EventSync
 
 /// Everything one patient's report shows, read in one transaction: the folded record (the fold
 /// `myolog show` uses), the timeline (as `myolog timeline` shows it), and the basis — which
-/// events it was made from and whether their chains verified. Rendered by ``html``; the same
-/// events give the same bytes on every store (but for ``Generation``, who made it where and when).
+/// events it was made from and whether their chains verified. Rendered by ``page(navigation:)``;
+/// the same events read on the same site clock give the same bytes on every store (but for
+/// ``Generation``, who made it where and when).
 public struct PatientReport: Sendable {
     public var record: PatientRecord
     public var view: PatientView
     public var timeline: [AuditLine]
     public var basis: ReportBasis
     public var generation: Generation
+    /// The clock every time in the report is read on: the site's own zone, named once in its header.
+    public var siteClock: SiteClock
 
     /// Who made the report, when, where: the one part that differs between two reports of the
     /// same record (it is also what the report's access record says).
@@ -30,16 +33,18 @@ public struct PatientReport: Sendable {
         }
     }
 
-    /// A report of `record` (its ``PatientRecord/view`` shown) with `timeline`'s lines.
-    public init(record: PatientRecord, timeline: [AuditLine], basis: ReportBasis, generation: Generation) {
+    /// A report of `record` (its ``PatientRecord/view`` shown) with `timeline`'s lines, its
+    /// times read on `siteClock`.
+    public init(record: PatientRecord, timeline: [AuditLine], basis: ReportBasis, generation: Generation, siteClock: SiteClock) {
         (self.record, self.view, self.timeline, self.basis, self.generation) = (record, record.view, timeline, basis, generation)
+        self.siteClock = siteClock
     }
 
     /// Reads the report of `patient` as `travel` selects, and checks the events it shows
     /// (``ChainCheck/covering(_:in:)``); nil when the patient was not registered then.
     /// `localChainProblem` is ``EventStore/localChainProblem()``'s answer, read just before.
     public static func read(_ patient: PatientID, _ travel: TimeTravel, in reader: EventReader, localChainProblem: String?,
-                            generation: Generation, signatures memo: SignatureMemo? = nil) throws -> PatientReport? {
+                            generation: Generation, siteClock: SiteClock, signatures memo: SignatureMemo? = nil) throws -> PatientReport? {
         let events = try reader.events(patient: patient)
         let record = try PatientFold.fold(patient, events: events, covering: travel)
         guard record.isRegistered else { return nil }
@@ -55,7 +60,7 @@ public struct PatientReport: Sendable {
             }
         }
         return PatientReport(record: record, timeline: try AuditTrail(reader).timeline(of: events, travel),
-                             basis: try ReportBasis.read(travel, in: reader, verification: verification), generation: generation)
+                             basis: try ReportBasis.read(travel, in: reader, verification: verification), generation: generation, siteClock: siteClock)
     }
 
     /// The findings the body chart marks: present ones by status, and those resolved.
@@ -69,12 +74,22 @@ public struct PatientReport: Sendable {
     }
 
     /// When, and by whom, each resolved finding was resolved (the latest resolution not retracted).
-    var resolutions: [EventID: EventEnvelope] {
-        var resolved: [EventID: EventEnvelope] = [:]
+    var resolutions: [EventID: (event: EventEnvelope, note: String?)] {
+        var resolved: [EventID: (event: EventEnvelope, note: String?)] = [:]
         for entry in record.entries where !entry.isRetracted {
-            if case .triggerPointResolved(let resolution) = entry.current { resolved[resolution.finding] = entry.event }
+            if case .triggerPointResolved(let resolution) = entry.current { resolved[resolution.finding] = (entry.event, resolution.note) }
         }
         return resolved
+    }
+
+    /// Each ended visit's closing entry (the first end not retracted, with corrections applied),
+    /// by the visit's id.
+    var visitEnds: [EventID: (event: EventEnvelope, note: String?)] {
+        var ends: [EventID: (event: EventEnvelope, note: String?)] = [:]
+        for entry in record.entries where !entry.isRetracted {
+            if case .visitEnded(let ended) = entry.current, ends[ended.visit] == nil { ends[ended.visit] = (entry.event, ended.note) }
+        }
+        return ends
     }
 }
 

@@ -19,6 +19,9 @@ enum ReportStyle {
         figure { margin: 2mm 0; break-inside: avoid; page-break-inside: avoid; }
         svg { max-width: 100%; height: auto; font-family: "DejaVu Sans", Arial, sans-serif; }
         .warning { border: 2px solid #b3261e; padding: 2mm; }
+        .note { white-space: pre-wrap; overflow-wrap: anywhere; }
+        article.visit { border-left: 3px solid #8a8a8a; padding-left: 3mm; margin: 3mm 0 4mm; break-inside: avoid-page; }
+        article.visit h3 { margin-top: 0; }
         .status-retracted td.what { text-decoration: line-through; }
         .status-corrected td.what { font-style: italic; }
         .outline { fill: #f2efe9; stroke: #404040; stroke-width: 1.2; }

@@ -1,12 +1,17 @@
 import EventLog
+import EventModel
 import ClinicalFold
 import Projections
 
 /// A patient's timeline as a table: every event in causal order, corrected and retracted entries
 /// kept and marked (in words, not only by style) with who amended them, where, when and why —
 /// what `myolog timeline` prints. The report and the `ui` timeline page both show it.
+///
+/// Times are read on the site's clock (its zone is named once, by the page). The notes typed on
+/// an entry (a technique's, a finding's, a treatment note's sections) are shown under it as
+/// text, never as markup, each once: one already in the entry's summary is not repeated.
 enum TimelineTable {
-    static func html(_ lines: [AuditLine]) -> HTML {
+    static func html(_ lines: [AuditLine], clock: SiteClock) -> HTML {
         HTML.element("p", ["class": "muted"]) {
             "Every event of the record in causal order, as myolog timeline shows it: corrected and retracted entries stay, marked, with who amended them and why."
         }
@@ -15,15 +20,21 @@ enum TimelineTable {
             HTML.element("tbody") {
                 for line in lines {
                     HTML.element("tr", ["class": "status-\(line.status.rawValue)", "data-event": line.eventId.rawValue]) {
-                        HTML.element("td") { minute(line.occurredAt) }
-                        HTML.element("td") { minute(line.recordedAt) }
-                        HTML.element("td", ["class": "what"]) { line.summary }
+                        HTML.element("td") { clock.minute(line.occurredAt) }
+                        HTML.element("td") { clock.minute(line.recordedAt) }
+                        HTML.element("td", ["class": "what"]) {
+                            line.summary
+                            for (label, note) in EntryNotes.fields(line.payload) where !line.summary.contains(note) {
+                                HTML.element("br")
+                                HTML.element("span", ["class": "note"]) { "\(label): \(note)" }
+                            }
+                        }
                         HTML.element("td") { line.author + (line.site.map { " at \($0)" } ?? "") }
                         HTML.element("td") {
                             line.status.rawValue
                             for amendment in line.amendments {
                                 HTML.element("br")
-                                text(amendment)
+                                text(amendment, clock: clock)
                             }
                         }
                     }
@@ -32,8 +43,8 @@ enum TimelineTable {
         }
     }
 
-    static func text(_ amendment: AuditLine.Amendment) -> String {
-        let who = "by \(amendment.author)\(amendment.site.map { " at \($0)" } ?? "") on \(minute(amendment.recordedAt))"
+    static func text(_ amendment: AuditLine.Amendment, clock: SiteClock) -> String {
+        let who = "by \(amendment.author)\(amendment.site.map { " at \($0)" } ?? "") on \(clock.minute(amendment.recordedAt))"
         switch amendment.kind {
         case .correction(let fields, let reason):
             let changes = fields.sorted { $0.key < $1.key }.map { "\($0.key) → \($0.value.canonicalString)" }.joined(separator: ", ")

@@ -48,7 +48,7 @@ struct ReportCommand: ParsableCommand {
         let id = try store.read { try ClinicalQueries($0).resolvePatient(patient) }
         let travel = time.travel
         let report = try global.recordedRead(.report, command: "report", patients: [id], in: store, by: user) {
-            try PatientReport.make(id, travel, from: store, by: user)
+            try PatientReport.make(id, travel, from: store, by: user, clock: try global.siteClock(store))
         }
         let html = report.page().bytes
         try AtomicFile.write(to: outURL, replacing: force) { try $0.write(contentsOf: html) }
@@ -65,12 +65,12 @@ struct ReportCommand: ParsableCommand {
 extension PatientReport {
     /// The report of `patient` read from `store` by `user` now, its chains verified first; refuses
     /// an erased patient or one not registered at that moment, as `show` does.
-    static func make(_ patient: PatientID, _ travel: TimeTravel, from store: EventStore, by user: String) throws -> PatientReport {
+    static func make(_ patient: PatientID, _ travel: TimeTravel, from store: EventStore, by user: String, clock: SiteClock) throws -> PatientReport {
         let localChain = try store.localChainProblem().map { "\($0)" }
         let generation = Generation(user: user, at: .now(), site: store.identity.site, node: store.identity.nodeID)
         return try store.read { reader in
             try ClinicalQueries(reader).requireReadable(patient)
-            guard let report = try PatientReport.read(patient, travel, in: reader, localChainProblem: localChain, generation: generation) else {
+            guard let report = try PatientReport.read(patient, travel, in: reader, localChainProblem: localChain, generation: generation, siteClock: clock) else {
                 throw try NotShown.refusal(patient, in: reader)
             }
             return report

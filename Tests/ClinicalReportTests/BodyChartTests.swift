@@ -89,7 +89,7 @@ struct PainChartTests {
         let visit = EventID.make()
         let scores = [score(8, day: 0, visit: visit), score(5, context: "post", day: 0, visit: visit), score(6, region: "lower-back", context: "rest", day: 7),
                       score(3, day: 14)]
-        let svg = PainChart.svg(scores, trend: PainTrend(scores: scores.map(\.payload.score))).rendered
+        let svg = PainChart.svg(scores, trend: PainTrend(scores: scores.map(\.payload.score)), clock: .utc).rendered
         let points = svg.matches(of: /<circle class="pain-point" cx="([0-9.]+)" cy="([0-9.]+)"[^>]*data-score="(\d+)" data-region="([^"]+)" data-context="(\w+)"/)
         #expect(points.count == scores.count)
         for a in points {
@@ -99,7 +99,7 @@ struct PainChartTests {
         #expect(svg.matches(of: /class="visit-pair"/).count == 1)
         #expect(svg.contains(">Neck<") && svg.contains(">Lower back<"))
         #expect(svg.contains(#"class="mcid""#) && svg.contains("meaningful change: ≤ 6"))
-        #expect(PainChart.svg([], trend: nil).rendered.contains("No pain scores recorded."))
+        #expect(PainChart.svg([], trend: nil, clock: .utc).rendered.contains("No pain scores recorded."))
     }
 }
 

@@ -23,7 +23,7 @@ struct ReportDeterminismTests {
         func pages(_ arrival: [EventEnvelope]) throws -> [String] {
             try patients.map { patient in
                 let record = try PatientFold.fold(patient, events: arrival.filter { $0.patient == patient })
-                return PatientReport(record: record, timeline: [], basis: basis, generation: generation).page().rendered
+                return PatientReport(record: record, timeline: [], basis: basis, generation: generation, siteClock: .utc).page().rendered
             }
         }
         let reference = try pages(events)
