@@ -146,12 +146,13 @@ public enum PainChart {
         return days.map { midnight(daysSinceEpoch: $0, clock: clock) }.filter { $0 >= start && $0 <= end }
     }
 
-    /// The instant the local day `daysSinceEpoch` begins on `clock` (its offset taken a little
-    /// after midnight, so a change at 02:00 or 03:00 does not move the day's start).
+    /// The instant the local day `daysSinceEpoch` begins on `clock`: the offset in force at the
+    /// wall-clock midnight read as UTC is a first guess, and the offset in force at that guess
+    /// settles it (on a change day the two differ: the change falls between midnight and noon).
     static func midnight(daysSinceEpoch day: Int64, clock: SiteClock) -> Int64 {
         let wall = day * 86_400_000
-        let offset = clock.zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall) / 1000))
-        return wall - Int64(offset) * 1000
+        func offset(_ instant: Int64) -> Int64 { Int64(clock.zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant) / 1000))) * 1000 }
+        return wall - offset(wall - offset(wall))
     }
 
     static func regionName(_ id: String) -> String { Vocabularies.bodyRegions.term(id: id)?.display ?? id }
