@@ -18,12 +18,14 @@ public enum ClinicalEvent: Sendable, Hashable {
     case retentionPolicySet(RetentionPolicySet)
     case legalHoldPlaced(LegalHoldPlaced)
     case legalHoldReleased(LegalHoldReleased)
+    case siteTimeZoneSet(SiteTimeZoneSet)
 
     /// Every clinical payload type, for the schema and upcaster registries.
     public static let payloadTypes: [any ClinicalPayload.Type] = [
         PatientRegistered.self, PatientDetailsChanged.self, HistoryEntryRecorded.self, VisitStarted.self, VisitEnded.self,
         TriggerPointFound.self, TriggerPointResolved.self, TechniqueApplied.self, PainScoreRecorded.self,
         EntryCorrected.self, EntryRetracted.self, PatientErased.self, ErasureAcknowledged.self, RetentionPolicySet.self, LegalHoldPlaced.self, LegalHoldReleased.self,
+        SiteTimeZoneSet.self,
     ]
 
     /// The upcasters of every clinical event type, and the version each is written at.
@@ -85,6 +87,7 @@ public enum ClinicalEvent: Sendable, Hashable {
         case let p as RetentionPolicySet: self = .retentionPolicySet(p)
         case let p as LegalHoldPlaced: self = .legalHoldPlaced(p)
         case let p as LegalHoldReleased: self = .legalHoldReleased(p)
+        case let p as SiteTimeZoneSet: self = .siteTimeZoneSet(p)
         default: preconditionFailure("\(Swift.type(of: payload)) is missing from ClinicalEvent.init")
         }
     }
@@ -110,6 +113,7 @@ public enum ClinicalEvent: Sendable, Hashable {
         case .retentionPolicySet(let p): p
         case .legalHoldPlaced(let p): p
         case .legalHoldReleased(let p): p
+        case .siteTimeZoneSet(let p): p
         }
     }
 
@@ -170,6 +174,8 @@ public enum ClinicalEvent: Sendable, Hashable {
             return "legal hold placed — \(p.reason)"
         case .legalHoldReleased(let p):
             return "legal hold \(p.hold.rawValue) released — \(p.reason)"
+        case .siteTimeZoneSet(let p):
+            return "site time zone: \(p.zone)"
         }
     }
 }

@@ -4,8 +4,10 @@ import EventModel
 /// Checks and normalises what a person types, field by field. Each check either returns the
 /// value to store or throws ``ClinicalError/invalidField(field:value:accepted:)``.
 ///
-/// `today` is the clinic's calendar day (the machine's time zone): a date of birth entered in
-/// Melbourne on the morning of the 26th is not "in the future" while UTC is still on the 25th.
+/// `today` is the clinic's calendar day in the site's time zone (`timeZone`: the store's own,
+/// which `ClinicalRecord` puts here for every write; the machine's only for a store
+/// that never recorded one): a date of birth entered in Melbourne on the morning of the 26th is
+/// not "in the future" while UTC is still on the 25th.
 public struct ClinicalInput: Sendable {
     public var now: Timestamp
     public var timeZone: TimeZone
@@ -63,18 +65,12 @@ public struct ClinicalInput: Sendable {
         return date.text
     }
 
-    /// When something happened: a day (the start of that day here) or an instant; not in the
-    /// future, not before 1900.
+    /// When something happened: a day (the start of that day here), a wall-clock time here, or
+    /// an instant; not in the future, not before 1900.
     public func occurredAt(_ date: EntryDate) throws -> Timestamp {
-        let refusal = ClinicalError.invalidField(field: "date", value: date.typed, accepted: EntryDate.accepted(now: now))
-        let instant: Timestamp
-        switch date.form {
-        case .day(let day):
-            guard day <= today else { throw refusal }
-            instant = Timestamp(startOf: day, in: timeZone)
-        case .instant(let given):
-            instant = given
-        }
+        let refusal = ClinicalError.invalidField(field: date.field, value: date.typed, accepted: EntryDate.accepted(now: now))
+        if case .day(let day) = date.form, day > today { throw refusal }
+        let instant = try date.instant(on: SiteClock(zone: timeZone))
         guard instant <= now, instant >= Timestamp(startOf: CivilDate(year: 1900, month: 1, day: 1)!, in: timeZone) else { throw refusal }
         return instant
     }

@@ -79,7 +79,15 @@ public struct RetentionSchedule {
     }
 
     /// Every readable patient's retention as of `day` (the clinic's calendar day), by patient id.
-    public func entries(asOf day: CivilDate, timeZone: TimeZone = .current) throws -> [Entry] {
+    ///
+    /// - Parameters:
+    ///   - day: The day to judge by.
+    ///   - clock: The site's clock (`EventStore.siteClock()`): a last service or a registration
+    ///     counts on the site's calendar day, not the machine's nor UTC's.
+    /// - Returns: One entry per readable patient.
+    /// - Throws: When the log cannot be read.
+    public func entries(asOf day: CivilDate, clock: SiteClock) throws -> [Entry] {
+        let timeZone = clock.zone
         let policy = try policy()
         let listings = try PatientViews(reader).patients().sorted { $0.patientId < $1.patientId }
         return try listings.compactMap { listing -> Entry? in

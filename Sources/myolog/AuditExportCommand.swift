@@ -47,7 +47,8 @@ struct AuditExportFHIRCommand: ParsableCommand {
             }
         }
         let store = try global.openStore()
-        let entries = try store.read { reader in try AccessLog(reader).entries(try filter.filter(in: reader)) }
+        let clock = try global.siteClock(store)
+        let entries = try store.read { reader in try AccessLog(reader).entries(try filter.filter(in: reader, clock: clock)) }
         let bundle = FHIRAuditEventBundle.make(entries)
         try manager.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         let file = directory.appendingPathComponent("audit-events.json")

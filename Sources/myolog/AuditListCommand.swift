@@ -9,7 +9,10 @@ struct AuditListCommand: ParsableCommand {
         abstract: "List accesses to patient data, oldest first (one line per patient an access covered).",
         discussion: """
             --json prints the entries as a JSON array (Schemas/views/audit.schema.json); --csv as
-            RFC 4180 CSV with a header. Stores holding the same events print the same bytes.
+            RFC 4180 CSV with a header. Stores holding the same events print the same bytes. The
+            table shows times on the site's clock (`myolog site time-zone`) with their offset;
+            --json and --csv keep RFC 3339 UTC instants. --since and --until take a day, a local
+            time (2026-03-03 09:15) or an instant.
 
             Examples:
               myolog audit --patient 3f2a9c1b
@@ -29,7 +32,8 @@ struct AuditListCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore()
-        let entries = try store.read { reader in try AccessLog(reader).entries(try filter.filter(in: reader)) }
+        let clock = try global.siteClock(store)
+        let entries = try store.read { reader in try AccessLog(reader).entries(try filter.filter(in: reader, clock: clock)) }
         var out = StandardOutput()
         if global.json {
             out.write(try CanonicalEncoder().string(entries) + "\n")
@@ -37,9 +41,10 @@ struct AuditListCommand: ParsableCommand {
             out.write(Self.columns.joined(separator: ",") + "\r\n")
             for entry in entries { out.write(Self.fields(entry).map(QueryCommand.csvField).joined(separator: ",") + "\r\n") }
         } else {
+            out.write(clock.label() + "\n")
             var table = TextTable(["AT", "USER", "SITE", "ACTION", "COMMAND", "PATIENT", "PURPOSE", "OUTCOME"])
             for entry in entries {
-                table.add([entry.at.description, entry.user, entry.site ?? entry.node.rawValue, entry.action.rawValue, entry.command,
+                table.add([clock.minuteWithOffset(entry.at), entry.user, entry.site ?? entry.node.rawValue, entry.action.rawValue, entry.command,
                            entry.patient.map { String($0.rawValue.prefix(8)) } ?? "(\(entry.rows ?? 0) rows)", entry.purpose.rawValue, entry.outcome.rawValue])
             }
             out.write(table.rendered)

@@ -3,11 +3,11 @@ import ClinicalFold
 import Projections
 import EventModel
 
-/// Timeline and history lines for people.
+/// Timeline and history lines for people, their times on the site's clock (the screen names
+/// the zone once, ``EventModel/SiteClock/label(now:)``).
 enum AuditRendering {
-    static func text(_ line: AuditLine) -> String {
-        func minute(_ time: Timestamp) -> String { String(time.description.prefix(16)).replacingOccurrences(of: "T", with: " ") }
-        let recorded = minute(line.recordedAt), occurred = minute(line.occurredAt)
+    static func text(_ line: AuditLine, clock: SiteClock) -> String {
+        let recorded = clock.unambiguousMinute(line.recordedAt), occurred = clock.unambiguousMinute(line.occurredAt)
         let when = occurred == recorded ? recorded : "\(occurred) (recorded \(recorded))"
         let mark = line.status == .current ? "" : " [\(line.status.rawValue.uppercased())]"
         // Texts keep their line breaks, each continuation line marked (``VisibleText/indented``):
@@ -22,7 +22,7 @@ enum AuditRendering {
             case .retraction:
                 action = "retracted"
             }
-            out += "    \(action) by \(VisibleText.escaped(amendment.author)) on \(amendment.recordedAt.description.prefix(10)): \(VisibleText.indented(amendment.reason, indent: "    "))  [\(amendment.eventId)]\n"
+            out += "    \(action) by \(VisibleText.escaped(amendment.author)) on \(clock.day(amendment.recordedAt)): \(VisibleText.indented(amendment.reason, indent: "    "))  [\(amendment.eventId)]\n"
         }
         return out
     }

@@ -11,7 +11,8 @@ struct AuditReviewCommand: ParsableCommand {
         discussion: """
             never-treated   a record read, exported or reported for treatment by a user who wrote
                             no clinical event about that patient
-            outside-hours   an access outside the opening hours (--hours, in --time-zone)
+            outside-hours   an access outside the opening hours (--hours, in --time-zone: by
+                            default the site's zone, `myolog site time-zone`)
             unusual-volume  a user who, on one day, accessed at least --volume-factor times as
                             many patients as the median of the other users that day (and at
                             least --volume-minimum)
@@ -28,8 +29,8 @@ struct AuditReviewCommand: ParsableCommand {
     @OptionGroup var filter: AuditFilterOptions
     @Option(help: ArgumentHelp("Opening hours, local time: HH:MM-HH:MM.", valueName: "hours"), transform: AuditReviewCommand.hours)
     var hours: ClosedRange<Int> = (7 * 60)...(20 * 60)
-    @Option(help: ArgumentHelp("The clinic's time zone (IANA name; default: this machine's).", valueName: "zone"), transform: AuditReviewCommand.zone)
-    var timeZone: TimeZone = .current
+    @Option(help: ArgumentHelp("The clinic's time zone (IANA name; default: the site's).", valueName: "zone"), transform: AuditReviewCommand.zone)
+    var timeZone: SiteClock?
     @Option(help: ArgumentHelp("Flag a user at this many times the median of the others' patients that day.", valueName: "factor"))
     var volumeFactor: Double = 3
     @Option(help: ArgumentHelp("… and at least this many patients.", valueName: "count"))
@@ -42,13 +43,17 @@ struct AuditReviewCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore()
-        let settings = AccessReview.Settings(opens: hours.lowerBound, closes: hours.upperBound, timeZone: timeZone, volumeFactor: volumeFactor, volumeMinimum: volumeMinimum)
-        let flags = try store.read { reader in try AccessReview(reader, settings: settings).flags(try filter.filter(in: reader)) }
+        let clock = try timeZone ?? global.siteClock(store)
+        let settings = AccessReview.Settings(opens: hours.lowerBound, closes: hours.upperBound, timeZone: clock.zone, volumeFactor: volumeFactor, volumeMinimum: volumeMinimum)
+        let flags = try store.read { reader in try AccessReview(reader, settings: settings).flags(try filter.filter(in: reader, clock: clock)) }
         if global.json {
             print(try CanonicalEncoder().string(flags))
             return
         }
-        for flag in flags { print("\(flag.rule.rawValue): \(flag.evidence) [\(flag.accesses.map(\.rawValue).joined(separator: ", "))]") }
+        print(clock.label())
+        for flag in flags {
+            print("\(clock.minuteWithOffset(flag.at))  \(flag.rule.rawValue): \(VisibleText.escaped(flag.evidence)) [\(flag.accesses.map(\.rawValue).joined(separator: ", "))]")
+        }
         print("\(flags.count) flag\(flags.count == 1 ? "" : "s")")
     }
 
@@ -61,10 +66,7 @@ struct AuditReviewCommand: ParsableCommand {
         return (parts[0][0] * 60 + parts[0][1])...(parts[1][0] * 60 + parts[1][1])
     }
 
-    @Sendable static func zone(_ text: String) throws -> TimeZone {
-        guard let zone = TimeZone(identifier: text) else {
-            throw ValidationError("time-zone: \"\(text.prefix(60))\" is not accepted; accepted: an IANA time zone name, e.g. Australia/Melbourne")
-        }
-        return zone
+    @Sendable static func zone(_ text: String) throws -> SiteClock {
+        try SiteTimeZoneCommand.zone(text).clock
     }
 }

@@ -30,6 +30,6 @@ struct ConflictsCommand: ParsableCommand {
             print(try CanonicalEncoder().string(conflicts))
             return
         }
-        print(ConflictRendering.text(conflicts), terminator: "")
+        print(ConflictRendering.text(conflicts, clock: try global.siteClock(store)), terminator: "")
     }
 }

@@ -91,14 +91,14 @@ struct DemoSitesCommand: AsyncParsableCommand {
             """)
         try await sync("3. They sync: the visit reaches Carlton, and the concurrent edit is found.")
         let conflicts = try carlton.read { try PatientViews($0).conflicts() }
-        say("\n$ myolog --store \(carlton.directory.path) conflicts\n" + ConflictRendering.text(conflicts))
+        say("\n$ myolog --store \(carlton.directory.path) conflicts\n" + ConflictRendering.text(conflicts, clock: try carlton.siteClock()))
         say("   Both values are kept; the view shows one by a fixed rule (Lamport time, then node id), the same at both sites.\n")
 
         _ = try carltonRecord.write { try $0.updatePatient(IDReference(mia), changes: ["phone": "0412 555 303"], author: "frontdesk.jo") }
         say("\n4. Carlton's front desk calls \(miaName), confirms 0412 555 303 and records it: an edit that has seen both.\n")
         try await sync("5. They sync again: the conflict is resolved everywhere.")
         let remaining = try fitzroy.read { try PatientViews($0).conflicts() }
-        say("\n$ myolog --store \(fitzroy.directory.path) conflicts\n" + ConflictRendering.text(remaining))
+        say("\n$ myolog --store \(fitzroy.directory.path) conflicts\n" + ConflictRendering.text(remaining, clock: try fitzroy.siteClock()))
 
         func views(_ store: EventStore) throws -> String {
             try store.read { reader in

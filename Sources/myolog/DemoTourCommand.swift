@@ -44,8 +44,9 @@ struct DemoTourCommand: ParsableCommand {
         out.write("Demo store: \(directory.path)  (site \"\(store.identity.site)\", node \(store.identity.nodeID))\n")
         out.write("\(summary.patients.count) patients, \(total) events (including the node's enrolment):\n")
         for patient in summary.patients { out.write("  \(patient.id.rawValue.prefix(8))  \(patient.name)\n") }
-        out.write("\nThe log:\n\(EventLine.header)\n")
-        try store.read { reader in try reader.forEachEvent { out.write(EventLine.format($0) + "\n") } }
+        let clock = try global.siteClock(store)
+        out.write("\nThe log:\n\(clock.label())\n\(EventLine.header)\n")
+        try store.read { reader in try reader.forEachEvent { out.write(EventLine.format($0, clock: clock) + "\n") } }
         if let (patient, name) = summary.patients.first, let view = try store.read({ try PatientViews($0).show(patient) }) {
             out.write("\nOne patient's record (`myolog show \(patient.rawValue.prefix(8))`), \(name):\n\n")
             out.write(ShowRendering.text(view))

@@ -49,18 +49,19 @@ struct EraseCommand: ParsableCommand {
             try Self.requireCheckpointed(record.store)
             return
         }
-        let day = Timestamp.now().civilDate(in: .current)
+        let clock = try global.siteClock(record.store)
+        let day = clock.day(.now())
         guard yes else {
-            let due = try record.store.read { try RetentionSchedule($0).entries(asOf: day).filter(\.isDue) }
+            let due = try record.store.read { try RetentionSchedule($0).entries(asOf: day, clock: clock).filter(\.isDue) }
             try global.record(RecordAccessed(action: .query, command: "erase --due", patients: due.map(\.patientId), purpose: global.purpose), in: record.store, by: author)
             for entry in due { print("\(entry.patientId)  \(VisibleText.escaped(entry.name ?? "-"))  kept until \(entry.retainUntil): \(VisibleText.escaped(entry.because))") }
             guard due.isEmpty else { throw ValidationError("yes: nothing was erased; --due lists the \(due.count) record\(due.count == 1 ? "" : "s") due and erases them only with --yes") }
-            print("No record is due for erasure on \(day).")
+            print("No record is due for erasure on \(day) (\(clock.identifier)).")
             return
         }
         // One transaction: the records judged due are exactly the ones erased, all or none.
         let erased = try record.write { session in
-            try RetentionSchedule(session.transaction).entries(asOf: day).filter(\.isDue).map { entry in
+            try RetentionSchedule(session.transaction).entries(asOf: day, clock: clock).filter(\.isDue).map { entry in
                 (entry, try session.erase(IDReference(entry.patientId), basis: .retention, reason: "retention ended on \(entry.retainUntil)", author: author))
             }
         }

@@ -3,10 +3,14 @@ import EventLog
 import EventModel
 
 /// One event as a line for people: when, what, about whom, by whom, and its id to copy.
+///
+/// Times are the site's wall clock with their offset (`2026-04-05 02:30 +11:00`): the repeated
+/// hour of an autumn change reads as two different times, and the screen names its zone once
+/// above the header (``SiteClock/label(now:)``).
 enum EventLine {
-    static let header = "RECORDED (UTC)    OCCURRED          TYPE                  PATIENT   AUTHOR            WHAT / EVENT ID"
+    static let header = "RECORDED                OCCURRED                TYPE                  PATIENT   AUTHOR            WHAT / EVENT ID"
 
-    static func format(_ envelope: EventEnvelope) -> String {
+    static func format(_ envelope: EventEnvelope, clock: SiteClock) -> String {
         let summary: String
         switch Result(catching: { try ClinicalEvent.decode(envelope) }) {
         case .success(let event?): summary = event.summary
@@ -17,15 +21,11 @@ enum EventLine {
         case .success(nil): summary = envelope.payload
         case .failure(let error): summary = "(unreadable payload: \(error))"
         }
-        func minute(_ t: Timestamp) -> String {
-            let text = t.description
-            return String(text.prefix(16)).replacingOccurrences(of: "T", with: " ")
-        }
-        let occurred = envelope.occurredAt == envelope.recordedAt ? "" : minute(envelope.occurredAt)
+        let occurred = envelope.occurredAt == envelope.recordedAt ? "" : clock.minuteWithOffset(envelope.occurredAt)
         let patient = String(envelope.patient?.rawValue.prefix(8) ?? "-")
         let author = VisibleText.escaped(String(envelope.author.prefix(16)))
-        var line = minute(envelope.recordedAt).padded(18)
-        line += occurred.padded(18)
+        var line = clock.minuteWithOffset(envelope.recordedAt).padded(24)
+        line += occurred.padded(24)
         line += envelope.type.padded(22)
         line += patient.padded(10)
         line += author.padded(18)

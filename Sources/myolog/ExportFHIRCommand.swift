@@ -61,7 +61,7 @@ struct ExportFHIRCommand: ParsableCommand {
         }
         let user = try global.requireReader()
         let store = try global.openStore()
-        let travel = time.travel
+        let travel = try time.travel(on: global.siteClock(store))
         if all {
             try exportAll(store, travel: travel, to: outURL!, by: user)
             return

@@ -79,10 +79,10 @@ struct GlobalOptions: ParsableArguments {
 }
 
 extension GlobalOptions {
-    /// The clock people read this store's times on: its site's time zone.
-    ///
-    /// Until the store records its zone, the machine's.
+    /// The clock people read this store's times on: its site's time zone, as the store recorded
+    /// it (``ClinicalLog/EventStore/siteClock()``); the machine's for a store made before zones
+    /// were recorded.
     func siteClock(_ store: EventStore) throws -> SiteClock {
-        SiteClock(zone: .current)
+        try store.siteClock()
     }
 }

@@ -33,7 +33,7 @@ struct HistoryCommand: ParsableCommand {
         if global.json {
             print(try CanonicalEncoder().string(trail))
         } else {
-            print(AuditRendering.text(trail), terminator: "")
+            print(AuditRendering.text(trail, clock: try global.siteClock(store)), terminator: "")
         }
     }
 }

@@ -31,7 +31,7 @@ struct HubPatientsCommand: AsyncParsableCommand {
             try global.record(RecordAccessed(action: .query, command: "hub patients", patients: rows.map(\.patientId), purpose: global.purpose, rows: rows.count), in: store, by: user)
             try await hub.catchUpOwnChain()
             await hub.close()
-            try PatientsRendering.print(rows, json: global.json)
+            try PatientsRendering.print(rows, json: global.json, clock: try global.siteClock(store))
         } catch {
             await hub.close()
             throw error

@@ -1,6 +1,9 @@
 import ArgumentParser
+import ClinicalEvents
+import ClinicalLog
 import EventLog
 import EventModel
+import Foundation
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,8 +14,12 @@ struct InitCommand: ParsableCommand {
             key (node.key, mode 0600). The node id is derived from the public key. Refuses to
             touch a directory that already holds a store or any other file.
 
+            The site's time zone (--time-zone, default the machine's) is recorded with it: every
+            screen shows times in it and dates typed are read in it, whatever the machine's zone.
+            `myolog site time-zone` changes it later.
+
             Examples:
-              myolog init --site "Fitzroy clinic" --store ~/myolog
+              myolog init --site "Fitzroy clinic" --store ~/myolog --time-zone Australia/Melbourne
               MYOLOG_STORE=/srv/myolog myolog init --site "Brunswick" --json
             """)
 
@@ -21,12 +28,38 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The clinic site this machine belongs to.", valueName: "name"))
     var site: String
 
+    @Option(name: .customLong("time-zone"), help: ArgumentHelp("The site's time zone, an IANA name (default: the machine's).", valueName: "zone"),
+            transform: SiteTimeZoneCommand.zone)
+    var timeZone: SiteTimeZoneSet?
+
     func run() throws {
-        let store = try global.createStore(at: try global.storeDirectory(), site: site, author: global.user ?? "myolog init")
-        if global.json {
-            print(JSONValue.object(["nodeId": .string(store.identity.nodeID.rawValue), "site": .string(site), "store": .string(store.directory.path)]).canonicalString)
-        } else {
-            print("Created store for site \"\(site)\" at \(store.directory.path); node \(store.identity.nodeID)")
+        let zone = try timeZone ?? Self.machineZone()
+        let directory = try global.storeDirectory()
+        let existed = FileManager.default.fileExists(atPath: directory.path)
+        let author = global.user ?? "myolog init"
+        let store = try global.createStore(at: directory, site: site, author: author)
+        do {
+            try ClinicalRecord(store: store).write { try $0.setSiteTimeZone(zone.zone, author: author) }
+        } catch {
+            // A store without its zone would read every time on the machine's: none is left.
+            if !existed { try? FileManager.default.removeItem(at: directory) }
+            throw error
         }
+        if global.json {
+            print(JSONValue.object([
+                "nodeId": .string(store.identity.nodeID.rawValue), "site": .string(site), "store": .string(store.directory.path), "timeZone": .string(zone.zone),
+            ]).canonicalString)
+        } else {
+            print("Created store for site \"\(site)\" at \(store.directory.path); node \(store.identity.nodeID); times in \(zone.zone)")
+        }
+    }
+
+    /// The machine's zone, when it is an IANA name; else UTC, said on stderr so the site can set
+    /// its own.
+    static func machineZone() throws -> SiteTimeZoneSet {
+        let identifier = TimeZone.current.identifier
+        if let zone = try? SiteTimeZoneSet(zone: identifier) { return zone }
+        FileHandle.standardError.write(Data("myolog: this machine's time zone (\(identifier)) is not an IANA name; the site's zone is UTC — set it with --time-zone or `myolog site time-zone`\n".utf8))
+        return try SiteTimeZoneSet(zone: "UTC")
     }
 }

@@ -15,6 +15,9 @@ struct LogCommand: ParsableCommand {
             Payloads about patients are stored sealed; "openedPayload" is what this store reads
             with the patient's key (absent without it: not received yet, or erased).
 
+            Without --json, times are the site's (`myolog site time-zone`), each with its offset;
+            --json keeps the envelopes' RFC 3339 UTC instants.
+
             Examples:
               myolog log
               myolog log --patient 3f2a9c1b --json
@@ -45,16 +48,17 @@ struct LogCommand: ParsableCommand {
         }
         try global.record(RecordAccessed(action: patientID == nil ? .query : .read, command: "log", patients: shown, purpose: global.purpose,
                                          detail: type.map { "type \($0)" }), in: store, by: user)
+        let clock = try global.siteClock(store)
         try store.read { reader in
             var out = StandardOutput()
             var first = true
-            if json { out.write("[") } else { out.write(EventLine.header + "\n") }
+            if json { out.write("[") } else { out.write(clock.label() + "\n" + EventLine.header + "\n") }
             try reader.forEachEvent(patient: patientID, types: type.map { [$0] }) { envelope in
                 if json {
                     out.write(first ? "\n" : ",\n")
                     out.write(envelope.canonicalBytes(includingHash: true, includingOpenedPayload: true))
                 } else {
-                    out.write(EventLine.format(envelope) + "\n")
+                    out.write(EventLine.format(envelope, clock: clock) + "\n")
                 }
                 first = false
             }

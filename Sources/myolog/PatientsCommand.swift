@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClinicalEvents
 import EventLog
+import EventModel
 import ClinicalFold
 import Projections
 
@@ -13,6 +14,9 @@ struct PatientsCommand: ParsableCommand {
               myolog patients
               myolog patients --search thompson --json
               myolog patients --as-of 2026-03-03          # as the list stood at the end of that day
+
+            LAST VISIT is the site's calendar day (`myolog site time-zone`); --json adds it as
+            lastVisitDate beside the instant (Schemas/views/patients.schema.json).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -28,9 +32,11 @@ struct PatientsCommand: ParsableCommand {
     func run() throws {
         let user = try global.requireReader()
         let store = try global.openStore()
-        let rows = try store.read { try PatientViews($0).patients(search: search, time.travel) }
+        let clock = try global.siteClock(store)
+        let travel = try time.travel(on: clock)
+        let rows = try store.read { try PatientViews($0).patients(search: search, travel) }
         try global.record(RecordAccessed(action: .query, command: "patients", patients: rows.map(\.patientId), purpose: global.purpose,
                                          detail: search == nil ? nil : "search (the text is not recorded: it may be a name)"), in: store, by: user)
-        try PatientsRendering.print(rows, json: global.json)
+        try PatientsRendering.print(rows, json: global.json, clock: clock)
     }
 }

@@ -46,7 +46,7 @@ struct ReportCommand: ParsableCommand {
         try AtomicFile.checkTarget(outURL, replacing: force)  // before anything is read or recorded
         let store = try global.openStore()
         let id = try store.read { try ClinicalQueries($0).resolvePatient(patient) }
-        let travel = time.travel
+        let travel = try time.travel(on: global.siteClock(store))
         let report = try global.recordedRead(.report, command: "report", patients: [id], in: store, by: user) {
             try PatientReport.make(id, travel, from: store, by: user, clock: try global.siteClock(store))
         }

@@ -17,7 +17,7 @@ struct RetentionDueCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("The day to judge by (default: today here).", valueName: "YYYY-MM-DD"),
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("The day to judge by (default: today in the site's time zone).", valueName: "YYYY-MM-DD"),
             transform: RetentionDueCommand.day)
     var asOf: CivilDate?
 
@@ -31,8 +31,9 @@ struct RetentionDueCommand: ParsableCommand {
     func run() throws {
         let user = try global.requireReader()
         let store = try global.openStore()
-        let day = asOf ?? Timestamp.now().civilDate(in: .current)
-        let entries = try store.read { try RetentionSchedule($0).entries(asOf: day) }
+        let clock = try global.siteClock(store)
+        let day = asOf ?? clock.day(.now())
+        let entries = try store.read { try RetentionSchedule($0).entries(asOf: day, clock: clock) }
         let due = entries.filter(\.isDue), held = entries.filter { $0.isDue == false && !$0.holds.isEmpty && day >= $0.retainUntil }
         try global.record(RecordAccessed(action: .query, command: "retention due", patients: (due + held).map(\.patientId), purpose: global.purpose), in: store, by: user)
         try SyncReportPrinter.warnHeldErasures(store)
@@ -41,9 +42,10 @@ struct RetentionDueCommand: ParsableCommand {
             return
         }
         guard !due.isEmpty || !held.isEmpty else {
-            print("No record is due for erasure on \(day).")
+            print("No record is due for erasure on \(day) (\(clock.identifier)).")
             return
         }
+        print("Days are \(clock.identifier)'s.")
         var table = TextTable(["PATIENT", "NAME", "BORN", "LAST SERVICE", "KEPT UNTIL", "WHY"])
         for entry in due {
             table.add([String(entry.patientId.rawValue.prefix(8)), entry.name ?? "-", entry.dateOfBirth.description, entry.lastService.description,

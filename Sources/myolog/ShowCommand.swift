@@ -29,7 +29,7 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let user = try global.requireReader()
         let store = try global.openStore()
-        let travel = time.travel
+        let travel = try time.travel(on: global.siteClock(store))
         let id = try store.read { try ClinicalQueries($0).resolvePatient(patient) }
         let view = try global.recordedRead(.read, command: "show", patients: [id], in: store, by: user) {
             try store.read { reader -> PatientView in

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClinicalEvents
 import Foundation
 import EventLog
 import ClinicalFold
@@ -6,11 +7,13 @@ import Projections
 import EventModel
 
 /// `--as-of` and `--at-clock`: which events an auditor's question covers, parsed where they are
-/// read (an instant and a ``EventLog/VectorClock``), so commands receive a ``TimeTravel``.
+/// read (a date or time, and a ``EventLog/VectorClock``), so commands receive a ``TimeTravel``
+/// once the site's clock says which instant a typed day or time is (``travel(on:)``).
 struct TimeTravelOptions: ParsableArguments {
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("The record as it stood with events recorded up to this instant.", valueName: "ISO 8601"),
-            transform: TimeTravelOptions.instant)
-    var asOf: Timestamp?
+    @Option(name: .customLong("as-of"),
+            help: ArgumentHelp("The record as it stood with events recorded up to this day (its end), local time or instant.", valueName: "YYYY-MM-DD[ HH:MM]|RFC3339"),
+            transform: { try EntryDate($0, field: "as-of") })
+    var asOf: EntryDate?
 
     @Option(name: .customLong("at-clock"), help: ArgumentHelp("Exactly the events within this vector clock, e.g. {\"abcd…\":42}.", valueName: "clock"),
             transform: TimeTravelOptions.clock)
@@ -20,23 +23,15 @@ struct TimeTravelOptions: ParsableArguments {
         if asOf != nil, atClock != nil { throw ValidationError("as-of: give --as-of or --at-clock, not both") }
     }
 
-    var travel: TimeTravel {
-        if let asOf { return .asOf(asOf) }
+    /// The events the question covers, a typed day or time read on the site's `clock`: a date
+    /// alone means the end of that day there (everything recorded on it), a time without an
+    /// offset that wall-clock time there.
+    ///
+    /// - Throws: a refusal naming `as-of` for a time the site's clock skips or repeats.
+    func travel(on clock: SiteClock) throws -> TimeTravel {
+        if let asOf { return .asOf(try asOf.lastInstant(on: clock)) }
         if let atClock { return .atClock(atClock) }
         return .now
-    }
-
-    /// A date alone means the end of that day here (the clinic's day, as for --date):
-    /// everything recorded on it.
-    @Sendable static func instant(_ text: String) throws -> Timestamp {
-        if let date = CivilDate(iso: text) {
-            let nextDay = CivilDate(daysSinceEpoch: date.daysSinceEpoch + 1)
-            return Timestamp(millisecondsSinceEpoch: Timestamp(startOf: nextDay, in: .current).millisecondsSinceEpoch - 1)
-        }
-        guard let instant = Timestamp(rfc3339: text) else {
-            throw ValidationError("as-of: \"\(text)\" is not accepted; accepted: an ISO 8601 instant like 2026-03-03T09:15:00Z (fractions and offsets allowed) or a date YYYY-MM-DD")
-        }
-        return instant
     }
 
     @Sendable static func clock(_ text: String) throws -> VectorClock {

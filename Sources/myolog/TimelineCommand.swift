@@ -28,10 +28,11 @@ struct TimelineCommand: ParsableCommand {
         let user = try global.requireReader()
         let store = try global.openStore()
         let id = try store.read { try ClinicalQueries($0).resolvePatient(patient) }
+        let clock = try global.siteClock(store), travel = try time.travel(on: clock)
         let lines = try global.recordedRead(.read, command: "timeline", patients: [id], in: store, by: user) {
             try store.read { reader in
                 try ClinicalQueries(reader).requireReadable(id)
-                return try AuditTrail(reader).timeline(of: CheckedRecord.events(of: id, in: reader), time.travel)
+                return try AuditTrail(reader).timeline(of: CheckedRecord.events(of: id, in: reader), travel)
             }
         }
         if global.json {
@@ -39,7 +40,7 @@ struct TimelineCommand: ParsableCommand {
             return
         }
         var out = StandardOutput()
-        for line in lines { out.write(AuditRendering.text(line)) }
+        for line in lines { out.write(AuditRendering.text(line, clock: clock)) }
         out.flush()
     }
 }

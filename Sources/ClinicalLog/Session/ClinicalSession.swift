@@ -13,7 +13,9 @@ import EventModel
 /// (corrections and retractions), retention and erasure, one extension each.
 public final class ClinicalSession {
     public let transaction: AppendTransaction
-    public let input: ClinicalInput
+    /// What typed values are checked against; its zone is the store's (``ClinicalRecord``), and
+    /// follows a zone this session sets.
+    public internal(set) var input: ClinicalInput
     /// Open visits looked up or changed in this transaction (nil value: known to have none).
     var openVisits: [PatientID: EventID?] = [:]
     /// Patients registered or resolved in this transaction.

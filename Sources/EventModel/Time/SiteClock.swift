@@ -73,6 +73,41 @@ public struct SiteClock: Sendable, Hashable {
     /// - Returns: Local date, time and offset.
     public func minuteWithOffset(_ instant: Timestamp) -> String { "\(minute(instant)) \(offset(at: instant))" }
 
+    /// `instant` to the minute, with its offset only where the minute alone would not place it
+    /// (the hour an autumn change repeats): `2026-11-27 09:10`, `2026-04-05 02:30 +11:00`.
+    ///
+    /// - Parameter instant: The instant.
+    /// - Returns: Local date and time, and the offset when that reading happens twice.
+    public func unambiguousMinute(_ instant: Timestamp) -> String {
+        let local = instant.millisecondsSinceEpoch + Int64(secondsEast(at: instant)) * 1000
+        let (days, milliseconds) = local.floorDivided(by: 86_400_000)
+        let minutes = Int(milliseconds / 60_000)
+        let repeated = instants(on: CivilDate(daysSinceEpoch: days), hour: minutes / 60, minute: minutes % 60).count > 1
+        return repeated ? minuteWithOffset(instant) : minute(instant)
+    }
+
+    /// The instants at which the site's wall clock reads `hour:minute:second` on `day`, earlier
+    /// first: one ordinarily, none in the hour a spring-forward change skips, two in the hour an
+    /// autumn change repeats.
+    ///
+    /// - Parameters:
+    ///   - day: The local calendar day.
+    ///   - hour: 0–23.
+    ///   - minute: 0–59.
+    ///   - second: 0–59.
+    /// - Returns: Every instant with that local reading.
+    public func instants(on day: CivilDate, hour: Int, minute: Int, second: Int = 0) -> [Timestamp] {
+        let wall = day.daysSinceEpoch * 86_400_000 + Int64(((hour * 60) + minute) * 60 + second) * 1000
+        // Every offset in force within a day of the reading: a change's two sides, or one.
+        var offsets = Set<Int>()
+        for probe in stride(from: -86_400_000 as Int64, through: 86_400_000, by: 43_200_000) {
+            offsets.insert(secondsEast(at: Timestamp(millisecondsSinceEpoch: wall + probe)))
+        }
+        return offsets.map { Timestamp(millisecondsSinceEpoch: wall - Int64($0) * 1000) }
+            .filter { secondsEast(at: $0) * 1000 == Int(wall - $0.millisecondsSinceEpoch) }
+            .sorted()
+    }
+
     /// The line a screen names its zone with, once: `Times are Australia/Melbourne (UTC+11:00 now).`
     ///
     /// - Parameter now: The instant whose offset is named.
