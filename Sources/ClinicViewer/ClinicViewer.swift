@@ -44,16 +44,14 @@ public struct ClinicViewer: Sendable {
     let user: String
     /// This run's secret: the caller prints it once, in the address it shows (never to a file or a log).
     public let token: ViewerToken
-    /// The clock every page reads times on: the site's zone, named on each page.
-    public let siteClock: SiteClock
 
     /// `record` appends the accesses it is given in one commit, or throws (nothing appended).
-    /// `token` is what a browser must present (``BrowserAuthentication``); `siteClock` reads the
-    /// times pages show.
-    public init(store: EventStore, user: String, purpose: RecordAccessed.Purpose, token: ViewerToken, siteClock: SiteClock, logger: Logger,
+    /// `token` is what a browser must present (``BrowserAuthentication``). Every page reads its
+    /// times on the site's clock as the store records it when the page is read
+    /// (``ClinicalQueries/siteClock(of:)``), so a zone changed while `ui` runs shows at once.
+    public init(store: EventStore, user: String, purpose: RecordAccessed.Purpose, token: ViewerToken, logger: Logger,
                 record: @escaping @Sendable ([RecordAccessed]) throws -> Void) {
         (self.store, self.user, self.purpose, self.token, self.logger) = (store, user, purpose, token, logger)
-        self.siteClock = siteClock
         recorder = AccessRecorder(append: record)
     }
 
@@ -93,10 +91,11 @@ public struct ClinicViewer: Sendable {
 
     func patientList(_ request: Request) async throws -> Response {
         let search = request.uri.queryParameters.get("q").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : String($0.prefix(ClinicalInput.maximumNameLength)) }
-        let rows = try await store.readWithoutBlocking { try PatientViews($0).patients(search: search) }
+        let node = store.identity.nodeID
+        let (rows, clock) = try await store.readWithoutBlocking { (try PatientViews($0).patients(search: search), try ClinicalQueries($0).siteClock(of: node)) }
         try await recorded(RecordAccessed(action: .query, command: "ui patients", patients: rows.map(\.patientId), purpose: purpose,
                                           detail: search == nil ? nil : "search (the text is not recorded: it may be a name)"))
-        return Self.page(ClinicPages.patientList(rows, search: search, site: store.identity.site, clock: siteClock))
+        return Self.page(ClinicPages.patientList(rows, search: search, site: store.identity.site, clock: clock))
     }
 
     func patientPage(_ text: String) async throws -> Response {
@@ -105,10 +104,12 @@ public struct ClinicViewer: Sendable {
         let generation = PatientReport.Generation(user: user, at: .now(), site: store.identity.site, node: store.identity.nodeID)
         let report: PatientReport?
         do {
+            let node = store.identity.nodeID
             report = try await store.readWithoutBlocking { reader in
-                try ClinicalQueries(reader).requireReadable(patient)
-                return try PatientReport.read(patient, .now, in: reader, localChainProblem: localChain, generation: generation, siteClock: siteClock,
-                                              signatures: signatures)
+                let queries = ClinicalQueries(reader)
+                try queries.requireReadable(patient)
+                return try PatientReport.read(patient, .now, in: reader, localChainProblem: localChain, generation: generation,
+                                              siteClock: queries.siteClock(of: node), signatures: signatures)
             }
         } catch {
             return try await refused(patient, command: "ui patient", error)
@@ -120,17 +121,19 @@ public struct ClinicViewer: Sendable {
 
     func timelinePage(_ text: String) async throws -> Response {
         guard let patient = try await known(text) else { return Self.notFound(text) }
-        let lines: [AuditLine], name: String
+        let lines: [AuditLine], name: String, clock: SiteClock
+        let node = store.identity.nodeID
         do {
-            (lines, name) = try await store.readWithoutBlocking { reader in
-                try ClinicalQueries(reader).requireReadable(patient)
-                return (try AuditTrail(reader).timeline(patient), try PatientViews(reader).show(patient)?.details.name ?? patient.rawValue)
+            (lines, name, clock) = try await store.readWithoutBlocking { reader in
+                let queries = ClinicalQueries(reader)
+                try queries.requireReadable(patient)
+                return (try AuditTrail(reader).timeline(patient), try PatientViews(reader).show(patient)?.details.name ?? patient.rawValue, try queries.siteClock(of: node))
             }
         } catch {
             return try await refused(patient, command: "ui timeline", error)
         }
         try await recorded(RecordAccessed(action: .read, command: "ui timeline", patients: [patient], purpose: purpose))
-        return Self.page(ClinicPages.timeline(lines, patient: patient, name: name, clock: siteClock))
+        return Self.page(ClinicPages.timeline(lines, patient: patient, name: name, clock: clock))
     }
 
     func conflictsPage() async throws -> Response {

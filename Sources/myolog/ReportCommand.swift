@@ -46,9 +46,10 @@ struct ReportCommand: ParsableCommand {
         try AtomicFile.checkTarget(outURL, replacing: force)  // before anything is read or recorded
         let store = try global.openStore()
         let id = try store.read { try ClinicalQueries($0).resolvePatient(patient) }
-        let travel = try time.travel(on: global.siteClock(store))
+        let clock = try global.siteClock(store)
+        let travel = try time.travel(on: clock)
         let report = try global.recordedRead(.report, command: "report", patients: [id], in: store, by: user) {
-            try PatientReport.make(id, travel, from: store, by: user, clock: try global.siteClock(store))
+            try PatientReport.make(id, travel, from: store, by: user, clock: clock)
         }
         let html = report.page().bytes
         try AtomicFile.write(to: outURL, replacing: force) { try $0.write(contentsOf: html) }

@@ -56,7 +56,7 @@ struct UICommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "myolog.ui")
         let token = ViewerToken()
-        let viewer = ClinicViewer(store: store, user: user, purpose: global.purpose, token: token, siteClock: try global.siteClock(store), logger: logger) { accesses in
+        let viewer = ClinicViewer(store: store, user: user, purpose: global.purpose, token: token, logger: logger) { accesses in
             _ = try store.append(accesses.map(\.newEvent), author: user)
         }
         let channel = tls ? try SyncServer(store: store, logger: logger).mutualTLS : nil

@@ -14,15 +14,15 @@ import Testing
 @Suite("ClinicViewer: local times and notes", .serialized)
 struct ClinicViewerLocalTimeTests {
     let routes = ClinicViewerRouteTests()
-    static let melbourne = SiteClock(identifier: "Australia/Melbourne")!
     static let note = #"</td></tr><tr><td id="injected">LTR x2</td>"#
 
-    /// A patient seen at 09:10 on 20 November 2026 in Melbourne (22:10 UTC on the 19th), with a
-    /// technique whose note is markup.
+    /// A Melbourne site's patient seen at 09:10 on 20 November 2026 (22:10 UTC on the 19th), with
+    /// a technique whose note is markup.
     func clinic() throws -> (EventStore, PatientID) {
         let (store, patient) = try routes.clinic()
         let at = try #require(Timestamp(rfc3339: "2026-11-19T22:10:00Z"))
         try ClinicalRecord(store: store).write { s in
+            try s.setSiteTimeZone("Australia/Melbourne", author: "jo")
             try s.startVisit(IDReference(patient), reason: "Neck pain", date: EntryDate(at), author: "alex")
             try s.recordTechnique(IDReference(patient), technique: "myofascial release", region: "neck", minutes: 20, note: Self.note,
                                   date: EntryDate(Timestamp(millisecondsSinceEpoch: at.millisecondsSinceEpoch + 600_000)), author: "alex")
@@ -30,10 +30,10 @@ struct ClinicViewerLocalTimeTests {
         return (store, patient)
     }
 
-    @Test("the list, the patient page and the timeline show Melbourne times (the visit on the 20th at 09:10, not the UTC 19th 22:10), each naming the zone")
+    @Test("read on the clock the store records: the list, the patient page and the timeline show Melbourne times (the visit on the 20th at 09:10, not the UTC 19th 22:10), each naming the zone")
     func localTimes() async throws {
         let (store, patient) = try clinic()
-        try await routes.serve(store, clock: Self.melbourne) { served in
+        try await routes.serve(store) { served in
             let list = ClinicViewerRouteTests.text(try await served.get("/"))
             #expect(list.contains("<td>2026-11-20</td>"), "the last visit is a local day")
             #expect(list.contains("Times are Australia/Melbourne (UTC+"))
@@ -50,7 +50,7 @@ struct ClinicViewerLocalTimeTests {
     @Test("a technique's note is text on the patient page and the timeline: escaped, never a cell or a row")
     func notesEscaped() async throws {
         let (store, patient) = try clinic()
-        try await routes.serve(store, clock: Self.melbourne) { served in
+        try await routes.serve(store) { served in
             for path in ["/patients/\(patient.rawValue)", "/patients/\(patient.rawValue)/timeline"] {
                 let html = ClinicViewerRouteTests.text(try await served.get(path))
                 #expect(html.contains(#"&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td id="injected"&gt;LTR x2&lt;/td&gt;"#), "\(path)")

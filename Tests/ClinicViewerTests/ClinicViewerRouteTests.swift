@@ -70,12 +70,12 @@ struct ClinicViewerRouteTests {
     }
 
     /// Serves `store` as `myolog ui` does (user, purpose, a fresh token, access records appended
-    /// to the store, times read on `clock`) for the duration of `body`.
-    func serve(_ store: EventStore, clock: SiteClock = .utc, _ body: @escaping @Sendable (Served) async throws -> Void) async throws {
+    /// to the store) for the duration of `body`.
+    func serve(_ store: EventStore, _ body: @escaping @Sendable (Served) async throws -> Void) async throws {
         let token = ViewerToken()
         var logger = Logger(label: "ui-test")
         logger.logLevel = .critical
-        let viewer = ClinicViewer(store: store, user: "tester", purpose: .treatment, token: token, siteClock: clock, logger: logger) { accesses in
+        let viewer = ClinicViewer(store: store, user: "tester", purpose: .treatment, token: token, logger: logger) { accesses in
             _ = try store.append(accesses.map(\.newEvent), author: "tester")
         }
         let app = try viewer.application(host: "127.0.0.1", port: 0, tls: nil) { _ in }
