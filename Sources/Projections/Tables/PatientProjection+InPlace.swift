@@ -10,6 +10,7 @@ extension PatientProjection {
         case insert(EntryTable, ClinicalEntry)
         case endVisit(EventID)
         case resolveTriggerPoint(EventID)
+        case resolvePrecaution(EventID)
         case delete(EntryTable, EventID)
         case correct(EntryTable, EventID, by: EntryCorrected, EventID)
         /// A clinical event that changes no row (retracting what has none, ending what is not a visit).
@@ -50,6 +51,8 @@ extension PatientProjection {
                 changes.append(.endVisit(ended.visit))
             case .triggerPointResolved(let resolution):
                 changes.append(.resolveTriggerPoint(resolution.finding))
+            case .precautionResolved(let resolution):
+                changes.append(.resolvePrecaution(resolution.precaution))
             case .entryRetracted(let retraction):
                 // The target's type says which row it has. Retracting a visit's end or a
                 // resolution re-derives the visit or the trigger point from every other one, and
@@ -60,7 +63,7 @@ extension PatientProjection {
                 }
                 if let table = EntryTable.byType[target.type] {
                     changes.append(.delete(table, target.id))
-                } else if [VisitEnded.eventType, TriggerPointResolved.eventType, PatientRegistered.eventType].contains(target.type) {
+                } else if [VisitEnded.eventType, TriggerPointResolved.eventType, PrecautionResolved.eventType, PatientRegistered.eventType].contains(target.type) {
                     return false
                 } else {
                     changes.append(.countOnly)
@@ -78,6 +81,8 @@ extension PatientProjection {
                 try db.cachedStatement(sql: "UPDATE visits SET ended = 1 WHERE event = ? AND patient = ?").execute(arguments: [visit.rawValue, patient.rawValue])
             case .resolveTriggerPoint(let finding):
                 try db.cachedStatement(sql: "UPDATE trigger_points SET active = 0 WHERE event = ? AND patient = ?").execute(arguments: [finding.rawValue, patient.rawValue])
+            case .resolvePrecaution(let precaution):
+                try db.cachedStatement(sql: "UPDATE precautions SET active = 0 WHERE event = ? AND patient = ?").execute(arguments: [precaution.rawValue, patient.rawValue])
             case .delete(let table, let target):
                 try db.cachedStatement(sql: "DELETE FROM \(table.name) WHERE event = ? AND patient = ?").execute(arguments: [target.rawValue, patient.rawValue])
             case .correct(let table, let target, let correction, let id):

@@ -20,12 +20,14 @@ public struct PatientProjection: LogProjection {
     /// 2: active and latent trigger points counted apart (latent ones were counted as active).
     /// 3: views applied in place: entry tables hold every member `show` needs, the summary the
     ///    fold's position; amendments act only on what sorts before them; strict corrections.
-    public let version = 3
+    /// 4: the records of care (issue 30): treatment notes, consents, precautions, adverse
+    ///    events and measurements have tables; techniques gained the needling columns.
+    public let version = 4
 
     public init() {}
 
     public var tables: [String] { Self.tables }
-    static let tables = ["patient_summary", "field_conflicts", "pain_scores", "trigger_points", "techniques", "history_entries", "visits"]
+    static let tables = ["patient_summary", "field_conflicts"] + EntryTable.all.map(\.name)
 
     public func drop(in db: Database) throws {
         for table in Self.tables { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
@@ -150,6 +152,25 @@ public struct PatientProjection: LogProjection {
         for entry in Vocabularies.historyKinds.terms.flatMap({ record.history($0.id) }) { try EntryTable.history.insert(entry, patient: record.patient, flag: nil, in: db) }
         for entry in record.visits {
             try EntryTable.visits.insert(entry, patient: record.patient, flag: record.endedVisits.contains(entry.event.id), in: db)
+        }
+        try storeCare(record, in: db)
+    }
+}
+
+extension PatientProjection {
+    /// The rows of the records of care: every entry not retracted (every consent decision, not
+    /// only the one that stands; resolved precautions with `active` 0).
+    func storeCare(_ record: PatientRecord, in db: Database) throws {
+        let active = Set(record.activePrecautions.map(\.event.id))
+        for entry in record.entries where !entry.isRetracted {
+            switch entry.current {
+            case .treatmentNoteRecorded: try EntryTable.treatmentNotes.insert(entry, patient: record.patient, flag: nil, in: db)
+            case .consentRecorded: try EntryTable.consents.insert(entry, patient: record.patient, flag: nil, in: db)
+            case .precautionRecorded: try EntryTable.precautions.insert(entry, patient: record.patient, flag: active.contains(entry.event.id), in: db)
+            case .adverseEventRecorded: try EntryTable.adverseEvents.insert(entry, patient: record.patient, flag: nil, in: db)
+            case .measurementRecorded: try EntryTable.measurements.insert(entry, patient: record.patient, flag: nil, in: db)
+            default: break
+            }
         }
     }
 }
