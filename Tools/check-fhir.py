@@ -26,16 +26,39 @@ REQUIRED_CODES = {
     ("MedicationStatement", "status"): {"active", "completed", "entered-in-error", "intended", "stopped", "on-hold", "unknown", "not-taken"},
     ("CodeSystem", "status"): {"draft", "active", "retired", "unknown"},
     ("CodeSystem", "content"): {"not-present", "example", "fragment", "complete", "supplement"},
+    ("Composition", "status"): {"preliminary", "final", "amended", "entered-in-error"},
+    ("Consent", "status"): {"draft", "proposed", "active", "rejected", "inactive", "entered-in-error"},
+    ("Flag", "status"): {"active", "inactive", "entered-in-error"},
+    ("AdverseEvent", "actuality"): {"actual", "potential"},
     ("AuditEvent", "action"): {"C", "R", "U", "D", "E"},
     ("AuditEvent", "outcome"): {"0", "4", "8", "12"},
     ("Bundle", "type"): {"document", "message", "transaction", "transaction-response", "batch", "batch-response", "history", "searchset", "collection"},
 }
 
 
+# Required bindings inside a Consent (R4): its provision's type and its scope's code.
+PROVISION_TYPES = {"deny", "permit"}
+CONSENT_SCOPES = {"adr", "research", "patient-privacy", "treatment"}
+
+
 def check_codes(kind, resource, where):
     for (resource_type, element), allowed in REQUIRED_CODES.items():
         if resource_type == kind and element in resource and resource[element] not in allowed:
             raise SystemExit(f"{where}: {kind}.{element} {resource[element]!r} is not in its required value set")
+    if kind == "Consent":
+        provision = resource.get("provision", {})
+        if "type" in provision and provision["type"] not in PROVISION_TYPES:
+            raise SystemExit(f"{where}: Consent.provision.type {provision['type']!r} is not in its required value set")
+        codes = [c.get("code") for c in resource.get("scope", {}).get("coding", []) if c.get("system") == "http://terminology.hl7.org/CodeSystem/consentscope"]
+        if not codes or any(code not in CONSENT_SCOPES for code in codes):
+            raise SystemExit(f"{where}: Consent.scope {codes!r} is not in its required value set")
+        # ppc-1: a policy or a policy rule; ppc-5: a treatment consent names its patient.
+        if not (resource.get("policy") or resource.get("policyRule")) or "patient" not in resource:
+            raise SystemExit(f"{where}: Consent needs a policy or policyRule (ppc-1) and, for treatment, a patient (ppc-5)")
+    if kind == "Composition":
+        for number, section in enumerate(resource.get("section", []), 1):
+            if not (section.get("text") or section.get("entry") or section.get("section")):  # cmp-1
+                raise SystemExit(f"{where}: Composition.section {number} has no text, entry or section (cmp-1)")
 
 
 def references(value):

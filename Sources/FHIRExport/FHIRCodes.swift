@@ -6,10 +6,16 @@ import EventModel
 ///
 /// Standard codes appear only where they were checked against a published source: LOINC
 /// 72514-3 and 11341-5, SNOMED CT 387713003, the HL7 category code systems, and the SNOMED CT
-/// body-structure and laterality codes the vocabularies carry (``Term/snomed``). Everything
-/// else — the techniques, the trigger-point finding, its status and referral, sports and
-/// activities — is coded in Myolog's own CodeSystem (``codeSystem``), shipped in every Bundle and
-/// in `Schemas/fhir/myolog-codesystem.json`, rather than guessed.
+/// body-structure and laterality codes the vocabularies carry (``Term/snomed``). For the records
+/// of care: the LOINC section codes C-CDA gives its SOAP sections (61150-9 Subjective, 61149-1
+/// Objective, 51848-0 Assessment, 18776-5 Plan of care) and 11506-3 Progress note (the LOINC
+/// Document Ontology); LOINC 59284-0 Patient Consent, the consent-scope `treatment` and the v3
+/// ActCode OPTIN/OPTOUT policies (FHIR's Consent examples); flag-category `clinical`;
+/// adverse-event-severity; UCUM units; SNOMED CT 10828004 Positive and 260385009 Negative.
+/// Everything else — the techniques, the trigger-point finding, its status and referral, sports
+/// and activities, precaution kinds, adverse-event kinds, objective tests, the form of a consent —
+/// is coded in Myolog's own CodeSystem (``codeSystem``), shipped in every Bundle and in
+/// `Schemas/fhir-codes.json`, rather than guessed.
 public enum FHIRCodes {
     // Code systems.
     public static let loinc = "http://loinc.org"
@@ -17,6 +23,10 @@ public enum FHIRCodes {
     public static let observationCategory = "http://terminology.hl7.org/CodeSystem/observation-category"
     public static let conditionCategory = "http://terminology.hl7.org/CodeSystem/condition-category"
     public static let actCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+    public static let consentScope = "http://terminology.hl7.org/CodeSystem/consentscope"
+    public static let flagCategory = "http://terminology.hl7.org/CodeSystem/flag-category"
+    public static let adverseEventSeverity = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
+    public static let ucum = "http://unitsofmeasure.org"
     /// Myolog's own CodeSystem. `.invalid` (RFC 2606): a stable name that claims no real domain.
     public static let myolog = "https://myolog.invalid/fhir/CodeSystem/myolog"
     /// Identifier systems: a Myolog patient id, a Myolog event id, a Myolog author name.
@@ -44,6 +54,30 @@ public enum FHIRCodes {
     public static let survey = Code(system: observationCategory, code: "survey", display: "Survey")
     public static let problemListItem = Code(system: conditionCategory, code: "problem-list-item", display: "Problem List Item")
     public static let ambulatory = Code(system: actCode, code: "AMB", display: "ambulatory")
+    // Treatment notes: a progress note in the four SOAP sections C-CDA codes.
+    public static let progressNote = Code(system: loinc, code: "11506-3", display: "Progress note")
+    public static let subjectiveSection = Code(system: loinc, code: "61150-9", display: "Subjective Narrative")
+    public static let objectiveSection = Code(system: loinc, code: "61149-1", display: "Objective Narrative")
+    public static let assessmentSection = Code(system: loinc, code: "51848-0", display: "Evaluation note")
+    public static let planSection = Code(system: loinc, code: "18776-5", display: "Plan of care note")
+    // Consent to treatment.
+    public static let patientConsent = Code(system: loinc, code: "59284-0", display: "Patient Consent")
+    public static let treatmentScope = Code(system: consentScope, code: "treatment", display: "Treatment")
+    public static let optIn = Code(system: actCode, code: "OPTIN", display: "opt-in")
+    public static let optOut = Code(system: actCode, code: "OPTOUT", display: "opt-out")
+    // Precautions, adverse events, special tests.
+    public static let clinicalFlag = Code(system: flagCategory, code: "clinical", display: "Clinical")
+    public static let positive = Code(system: snomed, code: "10828004", display: "Positive")
+    public static let negative = Code(system: snomed, code: "260385009", display: "Negative")
+
+    /// The LOINC code of a treatment note's section (``TreatmentNoteRecorded/sections``).
+    public static func section(_ name: String) -> Code? {
+        ["subjective": subjectiveSection, "objective": objectiveSection, "assessment": assessmentSection, "plan": planSection][name]
+    }
+    /// An adverse event's severity, as FHIR's own code system has it (mild, moderate, severe).
+    public static func severity(_ id: String) -> Code {
+        Code(system: adverseEventSeverity, code: id, display: Vocabularies.severities.term(id: id)?.display ?? id)
+    }
 
     // Myolog's own codes.
     public static let triggerPoint = Code(system: myolog, code: "myofascial-trigger-point", display: "Myofascial trigger point")
@@ -64,6 +98,18 @@ public enum FHIRCodes {
     public static func painContextValue(_ id: String) -> Code {
         Code(system: myolog, code: "pain-context-\(id)", display: Vocabularies.painContexts.term(id: id)?.display ?? id)
     }
+    public static func precaution(_ id: String) -> Code {
+        Code(system: myolog, code: "precaution-\(id)", display: Vocabularies.precautionKinds.term(id: id)?.display ?? id)
+    }
+    public static func adverseEvent(_ id: String) -> Code {
+        Code(system: myolog, code: "adverse-event-\(id)", display: Vocabularies.adverseEventKinds.term(id: id)?.display ?? id)
+    }
+    public static func measurementTest(_ id: String) -> Code {
+        Code(system: myolog, code: "test-\(id)", display: Vocabularies.measurementTests.term(id: id)?.display ?? id)
+    }
+    public static func consentForm(_ id: String) -> Code {
+        Code(system: myolog, code: "consent-\(id)", display: (Vocabularies.consentForms.term(id: id)?.display ?? id) + " consent")
+    }
     /// A vocabulary term as a CodeableConcept: SNOMED CT where the term carries a verified code,
     /// text otherwise.
     public static func concept(_ vocabulary: Vocabulary, _ id: String) -> JSONValue {
@@ -79,6 +125,10 @@ public enum FHIRCodes {
             + Vocabularies.triggerPointStatuses.terms.map { triggerPointStatusValue($0.id) }
             + Vocabularies.painContexts.terms.map { painContextValue($0.id) }
             + Vocabularies.techniques.terms.map { technique($0.id) }
+            + Vocabularies.precautionKinds.terms.map { precaution($0.id) }
+            + Vocabularies.adverseEventKinds.terms.map { adverseEvent($0.id) }
+            + Vocabularies.measurementTests.terms.map { measurementTest($0.id) }
+            + Vocabularies.consentForms.terms.map { consentForm($0.id) }
     }()
 
     /// Myolog's CodeSystem resource (R4), complete.
@@ -87,7 +137,7 @@ public enum FHIRCodes {
             "resourceType": "CodeSystem", "id": "myolog", "url": .string(myolog), "version": "1",
             "name": "MyologCodes", "title": "Myolog codes for myotherapy findings and techniques",
             "status": "active", "experimental": false, "content": "complete", "caseSensitive": true,
-            "description": "Codes Myolog uses where no verified SNOMED CT or LOINC code exists: myotherapy techniques, the myofascial trigger point finding with its status, side and referral, the context of a pain score, and sports and activities.",
+            "description": "Codes Myolog uses where no verified SNOMED CT or LOINC code exists: myotherapy techniques, the myofascial trigger point finding with its status, side and referral, the context of a pain score, sports and activities, precaution kinds, adverse-event kinds, objective tests and the form of a consent.",
             "count": .int(myologCodes.count),
             "concept": .array(myologCodes.map { ["code": .string($0.code), "display": .string($0.display)] }),
         ]
@@ -95,7 +145,10 @@ public enum FHIRCodes {
 
     /// The review table: every system and code in one document (`Schemas/fhir/codes.json`).
     public static var document: JSONValue {
-        let standard = [painSeverity, occupationHistory, surgicalProcedure, socialHistory, exam, survey, problemListItem, ambulatory]
+        let standard = [painSeverity, occupationHistory, surgicalProcedure, socialHistory, exam, survey, problemListItem, ambulatory,
+                        progressNote, subjectiveSection, objectiveSection, assessmentSection, planSection, patientConsent, treatmentScope, optIn, optOut,
+                        clinicalFlag, positive, negative]
+            + Vocabularies.severities.terms.map { severity($0.id) }
         var bodySites: [JSONValue] = []
         for vocabulary in [Vocabularies.muscles, Vocabularies.bodyRegions, Vocabularies.sides] {
             for term in vocabulary.terms { if let code = term.snomed { bodySites.append(["system": .string(snomed), "code": .string(code), "display": .string(term.display), "myolog": .string("\(vocabulary.field):\(term.id)")]) } }
@@ -105,6 +158,9 @@ public enum FHIRCodes {
             "snomedBodySites": .array(bodySites),
             "myolog": codeSystem,
             "identifierSystems": ["patient": .string(patientIdentifier), "event": .string(eventIdentifier), "author": .string(authorIdentifier), "node": .string(nodeIdentifier)],
+            "units": .array(Vocabularies.measurementUnits.terms.flatMap { term in
+                MeasuredQuantity.units(for: term.id).map { ["system": .string(ucum), "code": .string($0.code), "display": .string($0.display), "myolog": .string("unit:\(term.id)")] }
+            }),
         ]
     }
 }

@@ -35,16 +35,29 @@ public enum FHIRPatientBundle {
         builder.add(patientResource(record), sources: included.filter { $0.type == PatientRegistered.eventType || $0.type == PatientDetailsChanged.eventType })
         builder.entries.append(["fullUrl": .string(FHIRCodes.myolog), "resource": FHIRCodes.codeSystem])
 
-        // The first standing end of each visit and resolution of each trigger point.
+        // The first standing end of each visit, resolution of each trigger point and of each
+        // precaution; when each consent decision was replaced by the next about its technique.
         var ends: [EventID: (entry: ClinicalEntry, ended: VisitEnded)] = [:]
         var resolutions: [EventID: (entry: ClinicalEntry, resolved: TriggerPointResolved)] = [:]
+        var precautionResolutions: [EventID: (entry: ClinicalEntry, resolved: PrecautionResolved)] = [:]
+        var precautionKinds: [EventID: String] = [:]
+        var consentReplaced: [EventID: Timestamp] = [:]
+        var lastConsent: [String: EventID] = [:]
         for entry in record.entries where !entry.isRetracted {
             switch entry.current {
             case .visitEnded(let ended): if ends[ended.visit] == nil { ends[ended.visit] = (entry, ended) }
             case .triggerPointResolved(let resolved): if resolutions[resolved.finding] == nil { resolutions[resolved.finding] = (entry, resolved) }
+            case .precautionResolved(let resolved):
+                if precautionResolutions[resolved.precaution] == nil { precautionResolutions[resolved.precaution] = (entry, resolved) }
+            case .precautionRecorded(let precaution): precautionKinds[entry.event.id] = precaution.kind
+            case .consentRecorded(let consent):
+                // Entries are in causal order: each decision replaces the one before it.
+                if let previous = lastConsent[consent.technique] { consentReplaced[previous] = entry.event.occurredAt }
+                lastConsent[consent.technique] = entry.event.id
             default: break
             }
         }
+        let techniques = Set(record.techniques.map(\.event.id))
         let visits = Set(record.visits.map(\.event.id))
         for visit in record.visits {
             guard case .visitStarted(let started) = visit.current else { continue }
@@ -63,7 +76,18 @@ public enum FHIRPatientBundle {
                 builder.add(triggerPoint(entry, found, resolution: resolution, patient: patient, visit: during(found.visit)), entry: entry,
                             also: resolution.map { [$0.entry.event] + $0.entry.corrections } ?? [])
                 continue
-            case .techniqueApplied(let technique): resource = self.technique(entry, technique, patient: patient, visit: during(technique.visit))
+            case .techniqueApplied(let technique):
+                resource = self.technique(entry, technique, precautions: precautionKinds, patient: patient, visit: during(technique.visit))
+            case .treatmentNoteRecorded(let note): resource = treatmentNote(entry, note, patient: patient, visit: during(note.visit))
+            case .consentRecorded(let consent): resource = self.consent(entry, consent, replacedAt: consentReplaced[entry.event.id], patient: patient)
+            case .precautionRecorded(let precaution):
+                let resolution = precautionResolutions[entry.event.id]
+                builder.add(self.precaution(entry, precaution, resolution: resolution, patient: patient, visit: during(precaution.visit)), entry: entry,
+                            also: resolution.map { [$0.entry.event] + $0.entry.corrections } ?? [])
+                continue
+            case .adverseEventRecorded(let event):
+                resource = adverseEvent(entry, event, technique: techniques.contains(event.after) ? event.after : nil, patient: patient, visit: during(event.visit))
+            case .measurementRecorded(let measurement): resource = self.measurement(entry, measurement, patient: patient, visit: during(measurement.visit))
             default: resource = nil  // visits above; ends and resolutions fold into what they end or resolve
             }
             if let resource { builder.add(resource, entry: entry) }
@@ -246,7 +270,8 @@ public enum FHIRPatientBundle {
         return .object(members)
     }
 
-    static func technique(_ entry: ClinicalEntry, _ technique: TechniqueApplied, patient: PatientID, visit: EventID?) -> JSONValue {
+    /// `precautions`: each precaution's kind, by its event, for those the entry acknowledges.
+    static func technique(_ entry: ClinicalEntry, _ technique: TechniqueApplied, precautions: [EventID: String], patient: PatientID, visit: EventID?) -> JSONValue {
         var members: [String: JSONValue] = [
             "resourceType": "Procedure", "id": .string(entry.event.id.rawValue), "identifier": identifier(entry.event),
             "status": "completed", "code": FHIRCodes.technique(technique.technique).concept,
@@ -256,6 +281,13 @@ public enum FHIRPatientBundle {
         if let visit { members["encounter"] = encounterReference(visit) }
         var notes: [JSONValue] = []
         if let minutes = technique.minutes { notes.append(["text": .string("Duration: \(minutes) minutes")]) }
+        let needling = needling(technique)
+        if let details = needling.note { notes.append(["text": .string(details)]) }
+        if let used = needling.usedCode { members["usedCode"] = used }
+        if let acknowledged = technique.acknowledgedPrecautions, !acknowledged.isEmpty {
+            let kinds = acknowledged.map { precautions[$0].map { FHIRCodes.precaution($0).display } ?? "a precaution since retracted" }
+            notes.append(["text": .string("Applied despite active precaution\(kinds.count == 1 ? "" : "s") (alert acknowledged): \(kinds.joined(separator: "; "))")])
+        }
         if let note = technique.note { notes.append(["text": .string(note)]) }
         if !notes.isEmpty { members["note"] = .array(notes) }
         return .object(members)
