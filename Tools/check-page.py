@@ -24,7 +24,7 @@ made: `script`, `h2.fake`, `#injected`) matches no element; the sections with th
 exist in that order; the layout holds: every table body row has as many cells as its header
 row (a note closing a cell and opening a row would break that) and nothing is wider than the
 window; no request, no console message, no script. --screenshot writes a PNG of the page, or of
-the elements --clip selects (from the first one's top to the last one's bottom).
+only the parts --clip selects (the page's other sections hidden once the checks are done).
 Prints `ok: …` and exits 0, or one `FAIL: …` line per problem and exits 1.
 """
 import argparse, base64, json, os, select, shutil, struct, subprocess, sys, tempfile, time, urllib.parse, zlib
@@ -403,7 +403,10 @@ def check_text(arguments):
         if arguments.screenshot:
             params = {"format": "png", "captureBeyondViewport": True}
             if arguments.clip:
-                box = browser.evaluate(f"""(() => {{ const els = [...document.querySelectorAll({json.dumps(arguments.clip)})];
+                # After every check: the picture shows only the parts asked for, one after another.
+                box = browser.evaluate(f"""(() => {{ const keep = {json.dumps(arguments.clip)};
+                    for (const part of document.querySelectorAll('main > *, footer')) if (!part.matches(keep)) part.style.display = 'none';
+                    const els = [...document.querySelectorAll(keep)];
                     if (!els.length) return null;
                     const rs = els.map(e => e.getBoundingClientRect());
                     const top = Math.min(...rs.map(r => r.top)) + window.scrollY, bottom = Math.max(...rs.map(r => r.bottom)) + window.scrollY;

@@ -4,8 +4,9 @@ import ClinicalFold
 import Projections
 import EventModel
 
-/// The report's sections, in reading order: header, history, pain, trigger points, visits,
-/// timeline, and the footer an auditor checks. Every time is read on ``siteClock``, whose zone
+/// The report's sections, in reading order: header, active precautions, history, pain, trigger
+/// points, visits, treatment notes, consent, adverse events, measurements, timeline, and the
+/// footer an auditor checks. Every time is read on ``siteClock``, whose zone
 /// the header names once.
 extension PatientReport {
     /// The whole document (`myolog report`), or the page `myolog ui` serves with `navigation`.
@@ -13,10 +14,15 @@ extension PatientReport {
         ClinicPage(title: "Myotherapy report — \(view.details.name ?? record.patient.rawValue)", navigation: navigation) {
             HTML.element("main") {
                 header
+                precautionSection
                 historySection
                 painSection
                 triggerPointSection
                 visitSection
+                treatmentNoteSection
+                consentSection
+                adverseEventSection
+                measurementSection
                 timelineSection
             }
             footer
@@ -35,7 +41,7 @@ extension PatientReport {
                 "Phone \(details.phone ?? "–") · email \(details.email ?? "–") · address \(details.address ?? "–")"
             }
             HTML.element("p") {
-                "\(record.visits.count) visits, last \(view.lastVisit.map { "\(siteClock.day($0))" } ?? "none") · \(view.eventCount) events · "
+                "\(record.visits.count) visit\(record.visits.count == 1 ? "" : "s"), last \(view.lastVisit.map { "\(siteClock.day($0))" } ?? "none") · \(view.eventCount) events · "
                 travelText
             }
             // Named once, without "now": the same events give the same page whenever it is made.

@@ -3,9 +3,11 @@ import ClinicalFold
 import EventModel
 
 /// The report's visits: each visit, oldest first, as the clinician kept it — when (site time),
-/// the reason, each technique with its minutes and note, the findings made and resolved, pain
-/// before → after, and the closing plan given at `visit end`; then any technique recorded outside
-/// a visit. Every typed text is a text node (``HTML``), so a note cannot become markup.
+/// the reason, each technique with its minutes, needling details and note, any adverse event
+/// after it (flagged), the findings made and resolved, measurements, the treatment notes written
+/// (linked), pain before → after, and the closing plan given at `visit end`; then any technique
+/// recorded outside a visit. Every typed text is a text node (``HTML``), so a note cannot become
+/// markup.
 extension PatientReport {
     var visitSection: HTML {
         let techniques = record.techniques.compactMap { $0.view(as: TechniqueApplied.self) }.sorted { $0.occurredAt < $1.occurredAt }
@@ -37,6 +39,9 @@ extension PatientReport {
         let resolved = record.entries.filter { !$0.isRetracted }.compactMap { $0.view(as: TriggerPointResolved.self) }.filter { $0.payload.visit == id }
         let end = visitEnds[id]
         let minutes = techniques.compactMap(\.payload.minutes).reduce(0, +)
+        let adverse = view.care.adverseEvents.filter { $0.event.payload.visit == id }
+        let measured = view.care.measurements.filter { $0.payload.visit == id }
+        let notes = view.care.treatmentNotes.filter { $0.payload.visit == id }
         return .element("article", ["class": "visit", "id": "visit-\(id.rawValue)", "data-visit": id.rawValue]) {
             HTML.element("h3") { siteClock.minute(visit.event.occurredAt) + " — " + (started.payload.reason ?? "no reason recorded") }
             HTML.element("p", ["class": "muted"]) {
@@ -46,7 +51,15 @@ extension PatientReport {
                     + " · pain before → after: " + (pre.isEmpty && post.isEmpty ? "not scored" : "\(pre.isEmpty ? "–" : pre) → \(post.isEmpty ? "–" : post)")
             }
             if !techniques.isEmpty { techniqueTable(techniques, id: nil) }
-            if !found.isEmpty || !resolved.isEmpty {
+            for event in adverse {
+                HTML.element("p", ["class": "adverse", "data-event": event.event.eventId.rawValue]) {
+                    HTML.element("strong") { "Adverse event: " }
+                    "\(Vocabularies.adverseEventKinds.term(id: event.event.payload.kind)?.display ?? event.event.payload.kind) (\(event.event.payload.severity))"
+                        + (event.technique.map { " after \(techniqueName($0.payload.technique).lowercased())" } ?? "")
+                    if let note = event.event.payload.note { noteText(note) }
+                }
+            }
+            if !found.isEmpty || !resolved.isEmpty || !measured.isEmpty {
                 HTML.element("ul", ["class": "visit-findings"]) {
                     for finding in found {
                         HTML.element("li") {
@@ -60,6 +73,23 @@ extension PatientReport {
                             if let note = resolution.payload.note { noteText(note) }
                         }
                     }
+                    for measurement in measured {
+                        HTML.element("li") {
+                            "Measured: \(Vocabularies.measurementTests.term(id: measurement.payload.test)?.display ?? measurement.payload.test)"
+                                + (measurement.payload.side.map { ", \($0)" } ?? "") + ": \(measurement.payload.reading)"
+                            if let note = measurement.payload.note { noteText(note) }
+                        }
+                    }
+                }
+            }
+            if !notes.isEmpty {
+                HTML.element("p") {
+                    "Treatment note\(notes.count == 1 ? "" : "s"): "
+                    for (index, note) in notes.enumerated() {
+                        if index > 0 { ", " }
+                        HTML.element("a", ["href": "#note-\(note.eventId.rawValue)"]) { "\(siteClock.minute(note.occurredAt)) by \(note.author)" }
+                    }
+                    " (in Treatment notes below)"
                 }
             }
             HTML.element("p", ["class": "plan"]) {
@@ -72,7 +102,7 @@ extension PatientReport {
     /// Techniques with their minutes and notes; a corrected one says so (the timeline has who and why).
     func techniqueTable(_ techniques: [EntryView<TechniqueApplied>], id: String?) -> HTML {
         .element("table", ["class": "techniques", "id": id]) {
-            HTML.element("thead") { HTML.row(["Time", "Technique", "Region", "Minutes", "Note", "By"], header: true) }
+            HTML.element("thead") { HTML.row(["Time", "Technique", "Region", "Minutes", "Details and note", "By"], header: true) }
             HTML.element("tbody") {
                 for technique in techniques {
                     HTML.element("tr", ["data-event": technique.eventId.rawValue]) {
@@ -80,7 +110,10 @@ extension PatientReport {
                         HTML.element("td") { Vocabularies.techniques.term(id: technique.payload.technique)?.display ?? technique.payload.technique }
                         HTML.element("td") { PainChart.regionName(technique.payload.region) }
                         HTML.element("td") { technique.payload.minutes.map { "\($0)" } ?? "–" }
-                        HTML.element("td", ["class": "note"]) { technique.payload.note ?? "–" }
+                        HTML.element("td", ["class": "note"]) {
+                            let lines = details(technique.payload) + (technique.payload.note.map { [$0] } ?? [])
+                            lines.isEmpty ? "–" : lines.joined(separator: "\n")
+                        }
                         HTML.element("td") { technique.author + (technique.correctedBy.isEmpty ? "" : " (corrected: see the timeline)") }
                     }
                 }

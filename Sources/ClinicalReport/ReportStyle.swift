@@ -22,6 +22,13 @@ enum ReportStyle {
         .note { white-space: pre-wrap; overflow-wrap: anywhere; }
         article.visit { border-left: 3px solid #8a8a8a; padding-left: 3mm; margin: 3mm 0 4mm; break-inside: avoid-page; }
         article.visit h3 { margin-top: 0; }
+        section.warning { border: 2px solid #b3261e; padding: 1mm 3mm 2mm; margin-top: 4mm; }
+        section.warning h2 { color: #b3261e; border-bottom-color: #b3261e; }
+        .adverse { border-left: 4px solid #b3261e; padding-left: 2mm; }
+        .adverse strong { color: #b3261e; }
+        dl.soap { display: grid; grid-template-columns: max-content 1fr; gap: 1mm 3mm; margin: 1mm 0 3mm; }
+        dl.soap dt { font-weight: bold; }
+        dl.soap dd { margin: 0; }
         .status-retracted td.what { text-decoration: line-through; }
         .status-corrected td.what { font-style: italic; }
         .outline { fill: #f2efe9; stroke: #404040; stroke-width: 1.2; }
