@@ -38,6 +38,19 @@ public struct SiteClock: Sendable, Hashable {
     /// Coordinated Universal Time.
     public static let utc = SiteClock(identifier: "UTC")!
 
+    /// The machine's own zone (`TZ`, else the system's): what a store that never recorded its
+    /// zone reads on. Foundation's names for UTC (`GMT`, `Etc/UTC`) read as `UTC`, so two
+    /// machines on UTC name it alike.
+    public static var machine: SiteClock {
+        let zone = TimeZone.current
+        return utcNames.contains(zone.identifier) ? .utc : SiteClock(zone: zone)
+    }
+
+    /// The names Foundation and `TZ` give UTC.
+    public static let utcNames: Set<String> = [
+        "UTC", "Etc/UTC", "GMT", "Etc/GMT", "GMT0", "Etc/GMT0", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu", "Greenwich", "Etc/Greenwich",
+    ]
+
     /// Seconds east of UTC in force at `instant`.
     func secondsEast(at instant: Timestamp) -> Int {
         zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant.millisecondsSinceEpoch) / 1000))
