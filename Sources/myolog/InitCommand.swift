@@ -58,8 +58,13 @@ struct InitCommand: ParsableCommand {
     /// its own.
     static func machineZone() throws -> SiteTimeZoneSet {
         let identifier = TimeZone.current.identifier
-        if let zone = try? SiteTimeZoneSet(zone: identifier) { return zone }
-        FileHandle.standardError.write(Data("myolog: this machine's time zone (\(identifier)) is not an IANA name; the site's zone is UTC — set it with --time-zone or `myolog site time-zone`\n".utf8))
+        if !SiteClock.utcNames.contains(identifier), let zone = try? SiteTimeZoneSet(zone: identifier) { return zone }
+        // Foundation names UTC `Etc/UTC` (and any `TZ` it cannot read, such as the POSIX
+        // `AEST-10`, too): UTC, said only when `TZ` asked for something else.
+        let asked = ProcessInfo.processInfo.environment["TZ"].map { $0.trimmingPrefix(":") } ?? ""
+        if !SiteClock.utcNames.contains(identifier) || !(asked.isEmpty || SiteClock.utcNames.contains(String(asked))) {
+            FileHandle.standardError.write(Data("myolog: this machine's time zone (\(asked.isEmpty ? identifier : String(asked))) is not an IANA name; the site's zone is UTC — set it with --time-zone or `myolog site time-zone`\n".utf8))
+        }
         return try SiteTimeZoneSet(zone: "UTC")
     }
 }

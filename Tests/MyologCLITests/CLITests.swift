@@ -106,8 +106,9 @@ struct CLITests {
         let human = try MyologProcess.run(["log", "--patient", patient], environment: env)
         #expect(human.stdout.contains("active trigger point, right upper trapezius"))
         #expect(human.stdout.contains("retracted"))
-        // NodeEnrolled, registration and the ten writes above; beside them, each read's access record.
-        #expect(try logBytes(store).filter { !$0.contains("RecordAccessed") }.count == 12)
+        // NodeEnrolled, the site's time zone, registration and the ten writes above; beside them,
+        // each read's access record.
+        #expect(try logBytes(store).filter { !$0.contains("RecordAccessed") }.count == 13)
         #expect(try logBytes(store).filter { $0.contains("RecordAccessed") }.count == 2, "the two `log` reads")
     }
 

@@ -195,7 +195,7 @@ struct SiteTimeCLITests {
         #expect(try logBytes(store) == before)
     }
 
-    @Test("audit, conflicts and retention due name the site's zone and show its times")
+    @Test("audit, audit review, retention due and erase --due name the site's zone and show its times")
     func otherScreens() throws {
         let (store, patient) = try self.store("fitzroy", zone: "Australia/Melbourne")
         #expect(try run(["--store", store, "show", patient]).status == 0)
@@ -211,7 +211,7 @@ struct SiteTimeCLITests {
         #expect(erase.stdout.contains("Australia/Melbourne"), "\(erase.stdout)\(erase.stderr)")
     }
 
-    @Test("Perth syncing with Melbourne: each shows the same events in its own zone, keeps its own zone, and the JSON instants are byte-identical")
+    @Test("Perth syncing with Melbourne: each shows the same events (and conflicts) in its own zone, keeps its own zone, and the JSON instants are byte-identical")
     func twoZones() throws {
         let (melbourne, patient) = try self.store("fitzroy", zone: "Australia/Melbourne")
         let perth = scratch.path("perth")
@@ -232,9 +232,24 @@ struct SiteTimeCLITests {
         let atPerth = try json(try run(["--store", perth, "--json", "patients"]).stdout).arrayValue?.first?.objectValue
         #expect(atMelbourne?["lastVisit"] == atPerth?["lastVisit"])
         #expect(atMelbourne?["lastVisitDate"]?.stringValue == "2026-11-27" && atPerth?["lastVisitDate"]?.stringValue == "2026-11-26")
-        for view in [["log", "--patient", patient], ["show", patient]] {
-            let here = try run(["--store", melbourne, "--json"] + view), there = try run(["--store", perth, "--json"] + view)
-            #expect(here.status == 0 && !here.stdout.isEmpty && here.stdout == there.stdout, "\(view)")
+        // A concurrent edit: each site's `conflicts` shows when each value was written, on its clock.
+        #expect(try run(["--store", melbourne, "--as", "jo", "patient", "update", patient, "--phone", "+61 3 9555 0101"]).status == 0)
+        #expect(try run(["--store", perth, "--as", "kim", "patient", "update", patient, "--phone", "+61 8 9555 0202"]).status == 0)
+        #expect(try run(["--store", perth, "sync", melbourne]).status == 0)
+        #expect(try run(["--store", melbourne, "sync", perth]).status == 0)
+        let conflictsAtPerth = try run(["--store", perth, "conflicts"]).stdout, conflictsAtMelbourne = try run(["--store", melbourne, "conflicts"]).stdout
+        #expect(conflictsAtPerth.hasPrefix("Times are Australia/Perth") && conflictsAtPerth.contains(" +08:00)") && !conflictsAtPerth.contains("Z)"), "\(conflictsAtPerth)")
+        #expect(conflictsAtMelbourne.hasPrefix("Times are Australia/Melbourne") && conflictsAtMelbourne.contains(" +11:00)"), "\(conflictsAtMelbourne)")
+        // The same instants, byte for byte: each envelope of `log --json` (each store lists them in
+        // its own arrival order), and `show --json`.
+        func envelopes(_ store: String) throws -> [String] {
+            try run(["--store", store, "--json", "log", "--patient", patient]).stdout.split(separator: "\n").filter { $0.hasPrefix("{") }
+                .map { $0.hasSuffix(",") ? String($0.dropLast()) : String($0) }.sorted()
         }
+        let here = try envelopes(melbourne)
+        let there = try envelopes(perth)
+        #expect(here.count == 4 && here == there, "\(here)")
+        let shownHere = try run(["--store", melbourne, "--json", "show", patient]), shownThere = try run(["--store", perth, "--json", "show", patient])
+        #expect(shownHere.status == 0 && !shownHere.stdout.isEmpty && shownHere.stdout == shownThere.stdout)
     }
 }

@@ -40,13 +40,14 @@ struct SyncCLITests {
         let first = try run(["--store", b, "--json", "sync", a])
         let moved = try JSONParser.parse(first.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(moved.objectValue?["received"]?.objectValue?.values.compactMap(\.intValue).reduce(0, +) == 62)
-        #expect(moved.objectValue?["sent"]?.objectValue?.values.compactMap(\.intValue).reduce(0, +) == 3)
+        // B's enrolment, its time zone, Zed's registration and pain score.
+        #expect(moved.objectValue?["sent"]?.objectValue?.values.compactMap(\.intValue).reduce(0, +) == 4)
         // Zed's record reaches C through B: relayed, not from its origin.
         _ = try run(["--store", c, "sync", b])
         #expect(try events(b) == events(c))
-        // A lacks only C's enrolment now, and B's record of what it disclosed to C.
+        // A lacks only C's enrolment and time zone now, and B's record of what it disclosed to C.
         let last = try run(["--store", a, "sync", c])
-        #expect(last.stdout.contains("received 2 events"), "\(last.stdout)")
+        #expect(last.stdout.contains("received 3 events"), "\(last.stdout)")
         #expect(try events(a) == events(b))
         for store in [a, b, c] {
             #expect(try run(["--store", store, "patients", "--json"]).stdout == run(["--store", a, "patients", "--json"]).stdout)
@@ -130,9 +131,9 @@ struct SyncCLITests {
         _ = try run(["--store", b, "init", "--site", "Remote"])
         try MyologProcess.trustEachOther(a, b)
         try MyologProcess.enrol(b, into: a, via: file)
-        // 62 events and B's own enrolment, which A holds now.
+        // 62 events and B's own enrolment and time zone, which A holds now.
         let exported = try run(["--store", a, "bundle", "export", "--out", file, "--force", "--for", MyologProcess.nodeID(b)])
-        #expect(exported.stdout.contains("Exported 63 events"), "\(exported.stdout)\(exported.stderr)")
+        #expect(exported.stdout.contains("Exported 64 events"), "\(exported.stdout)\(exported.stderr)")
         let first = try run(["--store", b, "bundle", "import", file]).stdout
         #expect(first.contains("Imported 62 events") && first.contains("Stored the keys of 4 patients"), "\(first)")
         #expect(try run(["--store", b, "bundle", "import", file]).stdout.contains("Nothing new"))
@@ -183,7 +184,7 @@ struct SyncCLITests {
         try MyologProcess.trustEachOther(a, b)
         let node = try #require(try JSONParser.parse(try run(["--store", a, "id", "--json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue?["nodeId"]?.stringValue)
         try MyologProcess.enrol(b, into: a, via: all)
-        #expect(try run(["--store", a, "bundle", "export", "--out", late, "--for-clock", "{\"\(node)\":30}"]).stdout.contains("Exported 33 events"), "32 of A and B's enrolment")
+        #expect(try run(["--store", a, "bundle", "export", "--out", late, "--for-clock", "{\"\(node)\":30}"]).stdout.contains("Exported 34 events"), "32 of A, B's enrolment and time zone")
         let before = try events(b)
         let held = try run(["--store", b, "bundle", "import", late])
         #expect(held.stdout.contains("32 events held back"), "\(held.stdout)")

@@ -41,13 +41,14 @@ extension ClinicalQueries {
     }
 
     /// The clock `node`'s people read times on: its recorded zone, else — for a store made before
-    /// zones were recorded — the machine's (`TimeZone.current`), as every screen used before.
+    /// zones were recorded — the machine's (``EventModel/SiteClock/machine``), as every screen
+    /// used before.
     ///
     /// - Parameter node: The node whose site's clock is asked for.
     /// - Returns: Its clock.
     /// - Throws: When the log cannot be read.
     public func siteClock(of node: NodeID) throws -> SiteClock {
-        try siteTimeZone(of: node)?.clock ?? SiteClock(zone: .current)
+        try siteTimeZone(of: node)?.clock ?? .machine
     }
 }
 

@@ -11,10 +11,16 @@ public struct SiteClock: Sendable, Hashable {
     /// The site's zone.
     public let zone: TimeZone
 
+    /// The zone's IANA name, as the site gave it (Foundation calls UTC `GMT` on some platforms).
+    public let identifier: String
+
     /// A clock reading `zone`.
     ///
     /// - Parameter zone: The zone whose wall clock is shown.
-    public init(zone: TimeZone) { self.zone = zone }
+    public init(zone: TimeZone) {
+        self.zone = zone
+        identifier = zone.identifier
+    }
 
     /// The clock of the IANA zone named `identifier` (`Australia/Melbourne`, `Pacific/Auckland`,
     /// `UTC`); nil for anything else — an abbreviation (`AEST`), an offset (`+10:00`) or a name
@@ -26,13 +32,24 @@ public struct SiteClock: Sendable, Hashable {
             return nil
         }
         self.zone = zone
+        self.identifier = identifier
     }
 
     /// Coordinated Universal Time.
-    public static let utc = SiteClock(zone: TimeZone(identifier: "UTC")!)
+    public static let utc = SiteClock(identifier: "UTC")!
 
-    /// The zone's IANA name.
-    public var identifier: String { zone.identifier }
+    /// The machine's own zone (`TZ`, else the system's): what a store that never recorded its
+    /// zone reads on. Foundation's names for UTC (`GMT`, `Etc/UTC`) read as `UTC`, so two
+    /// machines on UTC name it alike.
+    public static var machine: SiteClock {
+        let zone = TimeZone.current
+        return utcNames.contains(zone.identifier) ? .utc : SiteClock(zone: zone)
+    }
+
+    /// The names Foundation and `TZ` give UTC.
+    public static let utcNames: Set<String> = [
+        "UTC", "Etc/UTC", "GMT", "Etc/GMT", "GMT0", "Etc/GMT0", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu", "Greenwich", "Etc/Greenwich",
+    ]
 
     /// Seconds east of UTC in force at `instant`.
     func secondsEast(at instant: Timestamp) -> Int {
