@@ -3,7 +3,7 @@
 
     check-page.py report PAGE.html --show SHOW.json --timeline TIMELINE.json [--screenshot OUT.png]
     check-page.py ui URL?token=TOKEN --patients N [--search TEXT --expect NAME]
-    check-page.py text PAGE.html|URL?token=TOKEN --then PATH [--contains TEXT]... [--absent SELECTOR]...
+    check-page.py text PAGE.html|URL?token=TOKEN --then PATH [--contains TEXT]... [--present|--absent SELECTOR]...
                   [--order ID,ID,...] [--screenshot OUT.png [--clip SELECTOR]]
 
 Chromium is driven through the DevTools protocol over a pipe (`--remote-debugging-pipe`): no
@@ -19,8 +19,9 @@ ui` printed, with its `?token=`: opening it signs the browser in, after which th
 no token and the page's script cannot read it (the cookie is HttpOnly); the patient list has N
 rows; submitting the search form for TEXT lists NAME; following a patient link shows a page with
 the body chart. `text`: what typed text became on the rendered page — each TEXT appears, as the
-characters typed, in the page's text; each SELECTOR (what a note written as markup would have
-made: `script`, `h2.fake`, `#injected`) matches no element; the sections with the ids in --order
+characters typed, in the page's text; each --present SELECTOR matches an element, each --absent
+SELECTOR (what a note written as markup would have made: `script`, `h2.fake`, `#injected`)
+matches none; the sections with the ids in --order
 exist in that order; the layout holds: every table body row has as many cells as its header
 row (a note closing a cell and opening a row would break that) and nothing is wider than the
 window; no request, no console message, no script. --screenshot writes a PNG of the page, or of
@@ -379,6 +380,9 @@ def check_text(arguments):
         for text in arguments.contains or []:
             if text not in facts["text"]:
                 problems.append(f"text: {text!r} is not shown as typed")
+        for selector in arguments.present or []:
+            if not browser.evaluate(f"document.querySelectorAll({json.dumps(selector)}).length"):
+                problems.append(f"page: nothing matches {selector!r}")
         for selector in arguments.absent or []:
             found = browser.evaluate(f"document.querySelectorAll({json.dumps(selector)}).length")
             if found:
@@ -453,6 +457,7 @@ def main():
     text.add_argument("page")
     text.add_argument("--contains", action="append")
     text.add_argument("--absent", action="append")
+    text.add_argument("--present", action="append")
     text.add_argument("--order")
     text.add_argument("--screenshot")
     text.add_argument("--clip")

@@ -38,7 +38,7 @@ public enum ClinicPages {
                 HTML.element("p", ["class": "muted"]) { "\(rows.count) patient\(rows.count == 1 ? "" : "s") at \(site). Every page you open here is recorded in the access log." }
                 HTML.element("p", ["id": "time-zone", "class": "muted"]) { clock.label() }
                 HTML.element("table", ["id": "patient-list"]) {
-                    HTML.element("thead") { HTML.row(["Name", "Born", "Last visit", "Latest pain", "Active TP", "Latent TP", "Patient"], header: true) }
+                    HTML.element("thead") { HTML.row(["Name", "Born", "Last visit", "Latest pain", "Active TP", "Latent TP", "Adverse events", "Patient"], header: true) }
                     HTML.element("tbody") {
                         for row in rows {
                             HTML.element("tr") {
@@ -48,6 +48,7 @@ public enum ClinicPages {
                                 HTML.element("td") { row.latestPainScore.map { "\($0)/10" } ?? "–" }
                                 HTML.element("td") { "\(row.activeTriggerPoints)" }
                                 HTML.element("td") { "\(row.latentTriggerPoints)" }
+                                HTML.element("td", ["class": row.adverseEvents > 0 ? "flagged" : nil]) { "\(row.adverseEvents)" }
                                 HTML.element("td", ["class": "id"]) { String(row.patientId.rawValue.prefix(8)) }
                             }
                         }

@@ -25,7 +25,7 @@ enum ReportStyle {
         section.warning { border: 2px solid #b3261e; padding: 1mm 3mm 2mm; margin-top: 4mm; }
         section.warning h2 { color: #b3261e; border-bottom-color: #b3261e; }
         .adverse { border-left: 4px solid #b3261e; padding-left: 2mm; }
-        .adverse strong { color: #b3261e; }
+        .adverse strong, td.flagged { color: #b3261e; font-weight: bold; }
         dl.soap { display: grid; grid-template-columns: max-content 1fr; gap: 1mm 3mm; margin: 1mm 0 3mm; }
         dl.soap dt { font-weight: bold; }
         dl.soap dd { margin: 0; }

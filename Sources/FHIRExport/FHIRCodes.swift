@@ -143,7 +143,7 @@ public enum FHIRCodes {
         ]
     }()
 
-    /// The review table: every system and code in one document (`Schemas/fhir/codes.json`).
+    /// The review table: every system and code in one document (`Schemas/fhir-codes.json`).
     public static var document: JSONValue {
         let standard = [painSeverity, occupationHistory, surgicalProcedure, socialHistory, exam, survey, problemListItem, ambulatory,
                         progressNote, subjectiveSection, objectiveSection, assessmentSection, planSection, patientConsent, treatmentScope, optIn, optOut,

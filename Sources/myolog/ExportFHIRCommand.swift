@@ -16,12 +16,17 @@ struct ExportFHIRCommand: ParsableCommand {
             The Bundle (type collection) holds the Patient; MedicationStatement, Condition and
             Procedure for the history's medications, illnesses and surgeries; social-history
             Observations for occupation (LOINC 11341-5, with the ergonomics) and sports; an
-            Encounter per visit; an Observation per pain score (LOINC 72514-3) and per trigger
-            point (muscle and side in SNOMED CT where verified); a Procedure per technique; a
-            Provenance per resource naming author, site and source events; and Myolog's
-            CodeSystem for the codes no standard has. Current state: corrections applied,
-            retracted entries left out. Ids come from the events: exporting twice gives the same.
-            Codes: Schemas/fhir/codes.json.
+            Encounter per visit (its reason, and the plan at close in its narrative); an
+            Observation per pain score (LOINC 72514-3) and per trigger point (muscle and side in
+            SNOMED CT where verified, its notes); a Procedure per technique (its notes, needling
+            details, acknowledged precautions); a Composition per treatment note (SOAP sections,
+            LOINC-coded); a Consent per consent decision (permit or deny, active while it
+            stands); a Flag per precaution (active until resolved); an AdverseEvent per adverse
+            event (its suspect entity the technique's Procedure); an Observation per measurement
+            (UCUM quantity, or Positive/Negative); a Provenance per resource naming author, site
+            and source events; and Myolog's CodeSystem for the codes no standard has. Current
+            state: corrections applied, retracted entries left out. Ids come from the events:
+            exporting twice gives the same. Codes: Schemas/fhir-codes.json.
 
             Examples:
               myolog export fhir 3f2a9c1b

@@ -13,13 +13,18 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write a patient's progress report: one self-contained, printable HTML file with a pain chart and a body chart.",
         discussion: """
-            The report holds the patient's details and history, a pain chart (every score over
-            time, a visit's before and after scores joined, the clinically meaningful change
-            marked), a body chart front and back (each trigger point on its muscle and side; active,
-            latent and resolved drawn differently; referral lines) with a table of the same
-            findings, the visits with techniques and minutes, and the timeline with corrections and
-            retractions. Its footer says which events it was made from (each origin's sequence and
-            hash), whether the chains verified, and who made it where and when.
+            The report opens with the patient's ACTIVE PRECAUTIONS (each with the techniques it
+            cautions or contraindicates), then their details and history, a pain chart (every score
+            over time, a visit's before and after scores joined, the clinically meaningful change
+            marked), a body chart front and back (each trigger point on its muscle and side;
+            active, latent and resolved drawn differently; referral lines) with a table of the
+            same findings, the visits (reason, techniques with minutes, needling details and
+            notes, adverse events flagged, findings, measurements, pain before → after, the plan
+            at close), the treatment notes by visit (subjective, objective, assessment, plan),
+            consent decisions, adverse events, measurements, and the timeline with corrections and
+            retractions. Every time is the site's local time, its zone named in the header. Its
+            footer says which events it was made from (each origin's sequence and hash), whether
+            the chains verified, and who made it where and when.
 
             Inline CSS and SVG only: no script, no font, no image, nothing fetched — the page
             forbids every request. Open it in any browser or print it on A4. Made again from the
@@ -55,7 +60,7 @@ struct ReportCommand: ParsableCommand {
         try AtomicFile.write(to: outURL, replacing: force) { try $0.write(contentsOf: html) }
         if global.json {
             print(JSONValue.object(["file": .string(outURL.path), "patientId": .string(id.rawValue), "bytes": .int(html.count),
-                                    "verified": .bool(report.basis.verification.succeeded)]).canonicalString)
+                                    "verified": .bool(report.basis.verification.succeeded), "timeZone": .string(clock.identifier)]).canonicalString)
         } else {
             let verified = report.basis.verification.succeeded ? "chains verified" : "VERIFICATION FAILED (see the report's footer)"
             print("Wrote the report of \(report.view.details.name ?? id.rawValue) to \(outURL.path) (\(report.view.eventCount) events, \(report.findings.count) trigger points, \(report.view.painScores.count) pain scores; \(verified))")

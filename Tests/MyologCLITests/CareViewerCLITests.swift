@@ -13,7 +13,7 @@ struct CareViewerCLITests {
         try MyologProcess.run(["python3", ReportCLITests.root.appendingPathComponent("Tools/check-page.py").path] + arguments, executable: URL(fileURLWithPath: "/usr/bin/env"))
     }
 
-    @Test("the patient page: ACTIVE PRECAUTIONS first, treatment notes, consent, adverse events, measurements; every typed text shown as typed and none of its markup in the DOM; the timeline page too; both in the store's zone")
+    @Test("the patient page: ACTIVE PRECAUTIONS first, treatment notes, consent, adverse events, measurements; every typed text shown as typed and none of its markup in the DOM; the timeline page too; both in the store's zone; the patient list flags the adverse event")
     func patientPage() throws {
         let visit = try CareConsultation.record(in: viewers.scratch.path("clinic"))
         let viewer = try viewers.startViewer(visit.store)
@@ -25,5 +25,10 @@ struct CareViewerCLITests {
         let timeline = try checkPage(["text", viewer.signIn, "--then", "/patients/\(visit.patient)/timeline", "--contains", "Times are Australia/Melbourne (UTC+"]
             + [CareConsultation.techniqueNote, CareConsultation.adverseNote, CareConsultation.objective, CareConsultation.risks].flatMap { ["--contains", $0] } + absent)
         #expect(timeline.status == 0 && timeline.stdout.hasPrefix("ok: "), "\(timeline.stdout)\(timeline.stderr)")
+        // The list flags the patient's adverse event.
+        let list = try checkPage(["text", viewer.signIn, "--then", "/", "--present", "#patient-list td.flagged", "--contains", "Adverse events"])
+        #expect(list.status == 0 && list.stdout.hasPrefix("ok: "), "\(list.stdout)\(list.stderr)")
+        let none = try checkPage(["text", viewer.signIn, "--then", "/", "--present", "#patient-list td.missing"])
+        #expect(none.status == 1 && none.stdout.contains("nothing matches '#patient-list td.missing'"), "--present can fail: \(none.stdout)")
     }
 }
