@@ -8,8 +8,18 @@ import EventModel
 extension PatientReport {
     /// Each active precaution, with what it cautions or contraindicates (``PrecautionRules``);
     /// a plain line when there is none, so a reader knows the list was looked at, not left out.
+    /// Resolved ones follow, muted, with when and why they were resolved.
     var precautionSection: HTML {
         let precautions = view.care.activePrecautions
+        let active = Set(precautions.map(\.eventId))
+        var resolutions: [EventID: EntryView<PrecautionResolved>] = [:]
+        for entry in record.entries where !entry.isRetracted {
+            if let resolution = entry.view(as: PrecautionResolved.self), resolutions[resolution.payload.precaution] == nil {
+                resolutions[resolution.payload.precaution] = resolution
+            }
+        }
+        let resolved = record.entries.filter { !$0.isRetracted }.compactMap { $0.view(as: PrecautionRecorded.self) }
+            .filter { !active.contains($0.eventId) && resolutions[$0.eventId] != nil }
         return .element("section", ["id": "active-precautions", "class": precautions.isEmpty ? nil : "warning", "aria-label": "Active precautions"]) {
             HTML.element("h2") { precautions.isEmpty ? "Active precautions: none" : "ACTIVE PRECAUTIONS (\(precautions.count))" }
             if precautions.isEmpty {
@@ -31,6 +41,15 @@ extension PatientReport {
                             }
                         }
                     }
+                }
+            }
+            if !resolved.isEmpty {
+                HTML.element("p", ["class": "muted", "id": "resolved-precautions"]) {
+                    "Resolved: " + resolved.map { precaution in
+                        let resolution = resolutions[precaution.eventId]!
+                        return "\(Vocabularies.precautionKinds.term(id: precaution.payload.kind)?.display ?? precaution.payload.kind) (resolved \(siteClock.day(resolution.occurredAt)) by \(resolution.author)"
+                            + (resolution.payload.note.map { ": \($0)" } ?? "") + ")"
+                    }.joined(separator: "; ")
                 }
             }
         }

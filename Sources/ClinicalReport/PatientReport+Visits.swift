@@ -17,7 +17,7 @@ extension PatientReport {
             if record.visits.isEmpty && unattached.isEmpty { HTML.element("p", ["class": "muted"]) { "No visits recorded." } }
             if !record.visits.isEmpty {
                 HTML.element("p", ["class": "muted"]) {
-                    "\(record.visits.count) visit\(record.visits.count == 1 ? "" : "s"), oldest first: reason, techniques with minutes and notes, findings, pain before → after, and the plan given at the end."
+                    "\(record.visits.count) visit\(record.visits.count == 1 ? "" : "s"), oldest first: reason, techniques with minutes, needling details and notes, adverse events, findings and measurements, pain before → after, and the plan given at the end."
                 }
             }
             for visit in record.visits {

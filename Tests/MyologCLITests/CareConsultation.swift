@@ -23,6 +23,7 @@ struct CareConsultation {
     let store: String
     let patient: String
     let technique: String
+    let precaution: String
 
     /// Runs the consultation in a new store at `store`.
     static func record(in store: String) throws -> CareConsultation {
@@ -33,7 +34,8 @@ struct CareConsultation {
         }
         _ = try run(["init", "--site", "Carlton"])
         let patient = try run(["patient", "register", "--name", "Mia Thompson", "--dob", "1988-04-12"]).lastWord
-        _ = try run(["record", "precaution", patient, "--kind", "anticoagulant", "--note", precautionNote])
+        let recorded = try run(["record", "precaution", patient, "--kind", "anticoagulant", "--note", precautionNote])
+        let precaution = try #require(recorded.stdout.firstMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/)).0
         _ = try run(["visit", "start", patient, "--reason", "Neck pain"])
         _ = try run(["record", "consent", patient, "--for", "dry-needling", "--form", "verbal", "--risks", risks])
         _ = try run(["record", "note", patient, "--subjective", subjective, "--objective", objective, "--assessment", assessment, "--plan", plan])
@@ -45,6 +47,6 @@ struct CareConsultation {
         _ = try run(["record", "adverse-event", patient, "--kind", "bruising", "--severity", "mild", "--after", String(technique), "--note", adverseNote])
         _ = try run(["visit", "end", patient, "--note", "Review in 1 week"])
         _ = try run(["record", "consent", patient, "--for", "cupping", "--form", "written"])
-        return CareConsultation(store: store, patient: patient, technique: String(technique))
+        return CareConsultation(store: store, patient: patient, technique: String(technique), precaution: String(precaution))
     }
 }

@@ -43,6 +43,26 @@ struct CareReportCLITests {
         }
     }
 
+    @Test("a resolved precaution leaves the top, named as resolved with when, who and why; its FHIR Flag turns inactive")
+    func resolvedPrecaution() throws {
+        let visit = try CareConsultation.record(in: scratch.path("clinic"))
+        let env = CareConsultation.environment
+        let resolved = try MyologProcess.run(["--store", visit.store, "resolve", visit.precaution, "--note", "Stopped warfarin <i>last week</i>"], environment: env)
+        #expect(resolved.status == 0, "\(resolved.stderr)")
+        let page = scratch.path("resolved.html")
+        #expect(try MyologProcess.run(["--store", visit.store, "report", visit.patient, "--out", page], environment: env).status == 0)
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains(#"<section id="active-precautions" aria-label="Active precautions"><h2>Active precautions: none</h2>"#))
+        #expect(html.contains(#"<p class="muted" id="resolved-precautions">Resolved: Anticoagulant or antiplatelet medicine (resolved "#)
+                && html.contains("by tester: Stopped warfarin &lt;i&gt;last week&lt;/i&gt;)"))
+        let checked = try checkPage(["text", page, "--order", Self.sections, "--absent", "i", "--contains", "Stopped warfarin <i>last week</i>"])
+        #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+        let bundle = try MyologProcess.run(["--store", visit.store, "export", "fhir", visit.patient], environment: env)
+        let flag = try #require(try JSONParser.parse(bundle.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue?["entry"]?.arrayValue?
+            .compactMap { $0.objectValue?["resource"]?.objectValue }.first { $0["resourceType"] == "Flag" })
+        #expect(flag["status"] == "inactive" && flag["period"]?.objectValue?["end"] != nil)
+    }
+
     @Test("without records of care the sections say so, precautions first still")
     func emptySections() throws {
         let store = scratch.path("plain")
