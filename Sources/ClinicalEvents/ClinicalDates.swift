@@ -97,14 +97,16 @@ public struct EntryDate: Sendable, Hashable, CustomStringConvertible {
             case 1:
                 return found[0]
             case 0:
+                let change = clock.change(near: day, hour: hour, minute: minute).map { " (the clocks go from \($0.from) to \($0.to))" } ?? ""
                 throw ClinicalError.invalidField(
                     field: field, value: typed,
-                    accepted: "a time that exists in \(clock.identifier): \(time) does not, the clocks skip it that night (daylight saving starts)")
+                    accepted: "a time that exists in \(clock.identifier): \(time) does not, daylight saving starts that night\(change)")
             default:
+                let change = clock.change(near: day, hour: hour, minute: minute).map { " (the clocks go back from \($0.from) to \($0.to))" } ?? ""
                 let offsets = found.map { "\(time)\(clock.offset(at: $0))" }
                 throw ClinicalError.invalidField(
                     field: field, value: typed,
-                    accepted: "a time that happens once in \(clock.identifier): \(time) happens twice that night (daylight saving ends); give its offset, \(offsets[0]) (the first) or \(offsets[1]) (the second)")
+                    accepted: "a time that happens once in \(clock.identifier): \(time) happens twice, daylight saving ends that night\(change); give its offset, \(offsets[0]) (the first) or \(offsets[1]) (the second)")
             }
         }
     }

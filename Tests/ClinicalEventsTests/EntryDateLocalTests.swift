@@ -49,6 +49,7 @@ struct EntryDateLocalTests {
         let refusal = expectRefusal(.invalidField) { try date.instant(on: SiteClock(identifier: zone)!) }
         let fact = refusal?.fact ?? ""
         #expect(fact.hasPrefix("date: ") && fact.contains("does not") && fact.contains(zone) && !fact.contains("\n"), "\(fact)")
+        #expect(fact.contains("the clocks go from 02:00 to 03:00"), "\(fact)")
     }
 
     @Test("a time the clocks repeat (autumn) is refused as ambiguous, naming both offsets to give",
@@ -58,6 +59,7 @@ struct EntryDateLocalTests {
         let refusal = expectRefusal(.invalidField) { try date.instant(on: SiteClock(identifier: zone)!) }
         let fact = refusal?.fact ?? ""
         #expect(fact.contains("twice") && fact.contains("2026-04-05 02:30\(first)") && fact.contains("2026-04-05 02:30\(second)"), "\(fact)")
+        #expect(fact.contains("the clocks go back from 03:00 to 02:00"), "\(fact)")
         // Given as the refusal suggests, each is accepted.
         let clock = SiteClock(identifier: zone)!
         let firstInstant = try EntryDate("2026-04-05 02:30\(first)").instant(on: clock)

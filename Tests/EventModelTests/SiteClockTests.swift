@@ -40,6 +40,11 @@ struct SiteClockTests {
         #expect(end[0].millisecondsSinceEpoch - start[0].millisecondsSinceEpoch == 3_600_000)
         #expect(melbourne.minuteWithOffset(start[0]) == "2026-10-04 01:30 +10:00")
         #expect(melbourne.minuteWithOffset(end[0]) == "2026-10-04 03:30 +11:00")
+        let change = melbourne.change(near: day("2026-10-04"), hour: 2, minute: 30)
+        #expect(change?.from == "02:00" && change?.to == "03:00")
+        let back = melbourne.change(near: day("2026-04-05"), hour: 2, minute: 30)
+        #expect(back?.from == "03:00" && back?.to == "02:00")
+        #expect(melbourne.change(near: day("2026-07-01"), hour: 9, minute: 0) == nil)
     }
 
     @Test("Auckland, first Sunday in April and last Sunday in September")

@@ -211,7 +211,7 @@ struct HardeningCLITests {
         }
         let log = try MyologProcess.run(["--store", store, "log", "--patient", patient]).stdout
         #expect(!log.split(separator: "\n").contains { $0.hasPrefix("2026-12-04 19:00  RetractionRecorded") || $0.hasPrefix("    by") }, "\(log)")
-        #expect(log.split(separator: "\n").count == 1 + 2, "the header and one line per event (registration, entry): \(log)")
+        #expect(log.split(separator: "\n").count == 2 + 2, "the zone line, the header and one line per event (registration, entry): \(log)")
         // A name cannot carry a line break at all (refused at input); a table cell escapes anything.
         #expect(try MyologProcess.run(["--store", store, "patient", "update", patient, "--name", "Vera\nLane"]).status != 0)
     }

@@ -125,6 +125,30 @@ public struct SiteClock: Sendable, Hashable {
             .sorted()
     }
 
+    /// The daylight-saving change nearest a local reading the clock skips or repeats, as the
+    /// wall clock reads it: from `02:00` to `03:00` (spring forward), from `03:00` to `02:00`
+    /// (fall back). Nil when no change falls within a day of it.
+    ///
+    /// - Parameters:
+    ///   - day: The local calendar day.
+    ///   - hour: 0–23.
+    ///   - minute: 0–59.
+    /// - Returns: The local times the clocks change from and to.
+    public func change(near day: CivilDate, hour: Int, minute: Int) -> (from: String, to: String)? {
+        let wall = day.daysSinceEpoch * 86_400_000 + Int64((hour * 60) + minute) * 60_000
+        let before = Int64(secondsEast(at: Timestamp(millisecondsSinceEpoch: wall - 86_400_000))) * 1000
+        let start = Date(timeIntervalSince1970: TimeInterval(wall - before - 86_400_000) / 1000)
+        guard let transition = zone.nextDaylightSavingTimeTransition(after: start) else { return nil }
+        let instant = Int64((transition.timeIntervalSince1970 * 1000).rounded())
+        guard abs(instant - (wall - before)) <= 86_400_000 else { return nil }
+        func clock(_ local: Int64) -> String {
+            let minutes = local.floorDivided(by: 86_400_000).remainder / 60_000
+            return "\(pad(minutes / 60, 2)):\(pad(minutes % 60, 2))"
+        }
+        let after = Int64(secondsEast(at: Timestamp(millisecondsSinceEpoch: instant))) * 1000
+        return (clock(instant + before), clock(instant + after))
+    }
+
     /// The line a screen names its zone with, once: `Times are Australia/Melbourne (UTC+11:00 now).`
     ///
     /// - Parameter now: The instant whose offset is named.
