@@ -19,7 +19,7 @@ struct RecordTechniqueCommand: ParsableCommand {
     @Option(help: "The body region.") var region: BodyRegion
     @Option(help: "Minutes spent (1–240).", transform: TreatmentMinutes.init) var minutes: TreatmentMinutes?
     @Option(help: "A note.") var note: String?
-    @Option(help: ArgumentHelp("When it was applied, if not now.", valueName: "YYYY-MM-DD|RFC3339"), transform: EntryDate.init) var date: EntryDate?
+    @Option(help: ArgumentHelp("When it was applied, if not now.", valueName: "YYYY-MM-DD[ HH:MM]|RFC3339"), transform: EntryDate.init) var date: EntryDate?
 
     func run() throws {
         let author = try global.requireAuthor()
