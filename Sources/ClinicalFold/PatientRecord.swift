@@ -38,6 +38,10 @@ public struct PatientRecord: Sendable, Equatable {
     /// History entries by kind, in the order they were recorded.
     public private(set) var historyByKind: [String: [ClinicalEntry]] = [:]
     public private(set) var painTrend: PainTrend?
+    /// Visit ends not retracted, in causal order: their closing notes, for ``VisitSummary``.
+    public private(set) var visitEnds: [ClinicalEntry] = []
+    /// Trigger point resolutions not retracted, in causal order, for ``VisitSummary``.
+    public private(set) var resolutions: [ClinicalEntry] = []
 
     /// When the most recent visit took place.
     public var lastVisit: Timestamp? { visits.last?.event.occurredAt }
@@ -51,9 +55,13 @@ public struct PatientRecord: Sendable, Equatable {
         for entry in entries where !entry.isRetracted {
             switch entry.current {
             case .visitStarted: visits.append(entry)
-            case .visitEnded(let ended): endedVisits.insert(ended.visit)
+            case .visitEnded(let ended):
+                endedVisits.insert(ended.visit)
+                visitEnds.append(entry)
             case .triggerPointFound: triggerPoints.append(entry)
-            case .triggerPointResolved(let resolution): resolved.insert(resolution.finding)
+            case .triggerPointResolved(let resolution):
+                resolved.insert(resolution.finding)
+                resolutions.append(entry)
             case .techniqueApplied: techniques.append(entry)
             case .painScoreRecorded: painScores.append(entry)
             case .historyEntryRecorded(let history): historyByKind[history.kind, default: []].append(entry)
@@ -81,11 +89,16 @@ public struct PatientRecord: Sendable, Equatable {
     public var view: PatientView {
         var history: [String: [EntryView<HistoryEntryRecorded>]] = [:]
         for term in Vocabularies.historyKinds.terms { history[term.id] = self.history(term.id).compactMap { $0.view(as: HistoryEntryRecorded.self) } }
+        let visitSummaries = VisitSummary.group(
+            visits: visits.compactMap { $0.view(as: VisitStarted.self) }, ends: visitEnds.compactMap { $0.view(as: VisitEnded.self) },
+            techniques: techniques.reversed().compactMap { $0.view(as: TechniqueApplied.self) },
+            triggerPoints: triggerPoints.sorted(by: Self.clinicalTime).compactMap { $0.view(as: TriggerPointFound.self) },
+            resolutions: resolutions.compactMap { $0.view(as: TriggerPointResolved.self) }, painScores: painScores.compactMap { $0.view(as: PainScoreRecorded.self) })
         return PatientView(
             patientId: patient, details: details, conflicts: conflicts, history: history,
             activeTriggerPoints: activeTriggerPoints.compactMap { $0.view(as: TriggerPointFound.self) },
             latentTriggerPoints: latentTriggerPoints.compactMap { $0.view(as: TriggerPointFound.self) },
             techniques: techniques.compactMap { $0.view(as: TechniqueApplied.self) }, visits: visits.compactMap { $0.view(as: VisitStarted.self) },
-            painScores: painScores.compactMap { $0.view(as: PainScoreRecorded.self) }, eventCount: eventCount)
+            painScores: painScores.compactMap { $0.view(as: PainScoreRecorded.self) }, eventCount: eventCount, visitSummaries: visitSummaries)
     }
 }

@@ -24,16 +24,20 @@ public struct PatientView: Sendable, Equatable, Encodable {
     /// Oldest first, by when they were taken.
     public var painScores: [EntryView<PainScoreRecorded>]
     public var eventCount: Int
+    /// Every visit with what was recorded during it (``VisitSummary``), newest first.
+    public var visitSummaries: [VisitSummary]
 
     public var lastVisit: Timestamp? { visits.last?.occurredAt }
     public var painTrend: PainTrend? { PainTrend(scores: painScores.map(\.payload.score)) }
 
     public init(patientId: PatientID, details: PatientDetails, conflicts: [FieldConflict], history: [String: [EntryView<HistoryEntryRecorded>]],
                 activeTriggerPoints: [EntryView<TriggerPointFound>], latentTriggerPoints: [EntryView<TriggerPointFound>],
-                techniques: [EntryView<TechniqueApplied>], visits: [EntryView<VisitStarted>], painScores: [EntryView<PainScoreRecorded>], eventCount: Int) {
+                techniques: [EntryView<TechniqueApplied>], visits: [EntryView<VisitStarted>], painScores: [EntryView<PainScoreRecorded>], eventCount: Int,
+                visitSummaries: [VisitSummary]) {
         (self.patientId, self.details, self.conflicts, self.history) = (patientId, details, conflicts, history)
         (self.activeTriggerPoints, self.latentTriggerPoints, self.techniques) = (activeTriggerPoints, latentTriggerPoints, techniques)
         (self.visits, self.painScores, self.eventCount) = (visits, painScores, eventCount)
+        self.visitSummaries = visitSummaries
     }
 
     /// History entries of one kind.
@@ -53,9 +57,11 @@ public struct PatientView: Sendable, Equatable, Encodable {
         try container.encode(painScores, forKey: .painScores)
         try container.encode(painTrend, forKey: .painTrend)
         try container.encode(eventCount, forKey: .eventCount)
+        try container.encode(visitSummaries, forKey: .visitSummaries)
     }
 
     enum CodingKeys: String, CodingKey {
         case patientId, details, conflicts, history, activeTriggerPoints, latentTriggerPoints, techniques, visits, lastVisit, painScores, painTrend, eventCount
+        case visitSummaries
     }
 }

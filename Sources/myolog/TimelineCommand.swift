@@ -38,8 +38,10 @@ struct TimelineCommand: ParsableCommand {
             print(try CanonicalEncoder().string(lines))
             return
         }
+        let clock = try global.siteClock(store)
         var out = StandardOutput()
-        for line in lines { out.write(AuditRendering.text(line)) }
+        out.write(AuditRendering.header(clock))
+        for line in lines { out.write(AuditRendering.text(line, clock: clock)) }
         out.flush()
     }
 }

@@ -44,7 +44,15 @@ struct EntryTable: Sendable {
     static let visits = EntryTable(name: "visits", timeColumn: "startedAt", fields: ["reason"], optional: ["reason"],
                                    flag: ("ended", false), indexedBy: "startedAt", rowType: VisitStarted.self)
 
-    static let all = [painScores, triggerPoints, techniques, history, visits]
+    /// A visit's end (its closing note), kept only while its visit has a row: `show` groups it
+    /// under the visit (``VisitSummary``).
+    static let visitEnds = EntryTable(name: "visit_ends", timeColumn: "endedAt", fields: ["visit", "note"], optional: ["note"],
+                                      flag: nil, indexedBy: nil, rowType: VisitEnded.self)
+    /// A trigger point's resolution (its note), kept only while its trigger point has a row.
+    static let resolutions = EntryTable(name: "trigger_point_resolutions", timeColumn: "resolvedAt", fields: ["finding", "note", "visit"],
+                                        optional: ["note", "visit"], flag: nil, indexedBy: nil, rowType: TriggerPointResolved.self)
+
+    static let all = [painScores, triggerPoints, techniques, history, visits, visitEnds, resolutions]
     static let byType: [String: EntryTable] = Dictionary(uniqueKeysWithValues: all.map { ($0.type, $0) })
 
     /// Columns after the payload's: who wrote the entry, the corrections applied to it (a JSON

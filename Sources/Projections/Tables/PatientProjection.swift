@@ -20,12 +20,14 @@ public struct PatientProjection: LogProjection {
     /// 2: active and latent trigger points counted apart (latent ones were counted as active).
     /// 3: views applied in place: entry tables hold every member `show` needs, the summary the
     ///    fold's position; amendments act only on what sorts before them; strict corrections.
-    public let version = 3
+    /// 4: visit ends and trigger point resolutions kept (`visit_ends`, `trigger_point_resolutions`)
+    ///    with their notes, and `show` groups each visit's entries under it (``VisitSummary``).
+    public let version = 4
 
     public init() {}
 
     public var tables: [String] { Self.tables }
-    static let tables = ["patient_summary", "field_conflicts", "pain_scores", "trigger_points", "techniques", "history_entries", "visits"]
+    static let tables = ["patient_summary", "field_conflicts", "pain_scores", "trigger_points", "techniques", "history_entries", "visits", "visit_ends", "trigger_point_resolutions"]
 
     public func drop(in db: Database) throws {
         for table in Self.tables { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
@@ -150,6 +152,17 @@ public struct PatientProjection: LogProjection {
         for entry in Vocabularies.historyKinds.terms.flatMap({ record.history($0.id) }) { try EntryTable.history.insert(entry, patient: record.patient, flag: nil, in: db) }
         for entry in record.visits {
             try EntryTable.visits.insert(entry, patient: record.patient, flag: record.endedVisits.contains(entry.event.id), in: db)
+        }
+        // An end or a resolution is kept while its visit or trigger point has a row: what an
+        // in-place update keeps too (it inserts one only then, and deletes them with their target).
+        let visits = Set(record.visits.map(\.event.id)), triggerPoints = Set(record.triggerPoints.map(\.event.id))
+        for entry in record.visitEnds {
+            guard case .visitEnded(let ended) = entry.current, visits.contains(ended.visit) else { continue }
+            try EntryTable.visitEnds.insert(entry, patient: record.patient, flag: nil, in: db)
+        }
+        for entry in record.resolutions {
+            guard case .triggerPointResolved(let resolution) = entry.current, triggerPoints.contains(resolution.finding) else { continue }
+            try EntryTable.resolutions.insert(entry, patient: record.patient, flag: nil, in: db)
         }
     }
 }
