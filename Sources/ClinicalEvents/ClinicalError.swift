@@ -43,6 +43,19 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
     case underLegalHold(patient: String, hold: String)
     /// There is no standing legal hold to release.
     case noLegalHold(patient: String)
+    /// The technique needs the patient's recorded consent (`reason` says why), and none stands.
+    case consentRequired(patient: String, technique: String, reason: String)
+    /// Active precautions caution or contraindicate the technique, and they were not acknowledged;
+    /// `alerts` are one line each (kind, level, why, event id).
+    case precautionNotAcknowledged(technique: String, alerts: [String])
+    /// An acknowledgement given where no active precaution cautions the technique.
+    case noPrecautionToAcknowledge(patient: String, technique: String)
+    /// The precaution was already resolved.
+    case precautionAlreadyResolved(event: String)
+    /// A treatment note with no section written.
+    case emptyTreatmentNote(sections: [String])
+    /// A patient of the same name and date of birth is already registered here.
+    case possibleDuplicatePatient(name: String, dateOfBirth: String, existing: [String])
 
     /// One code per case. Codes are stable: scripts and tests match them, so one is never
     /// renamed nor reused for another meaning.
@@ -64,6 +77,12 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
         case patientErased
         case underLegalHold
         case noLegalHold
+        case consentRequired
+        case precautionNotAcknowledged
+        case noPrecautionToAcknowledge
+        case precautionAlreadyResolved
+        case emptyTreatmentNote
+        case possibleDuplicatePatient
     }
 
     public var code: Code {
@@ -85,6 +104,12 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
         case .patientErased: .patientErased
         case .underLegalHold: .underLegalHold
         case .noLegalHold: .noLegalHold
+        case .consentRequired: .consentRequired
+        case .precautionNotAcknowledged: .precautionNotAcknowledged
+        case .noPrecautionToAcknowledge: .noPrecautionToAcknowledge
+        case .precautionAlreadyResolved: .precautionAlreadyResolved
+        case .emptyTreatmentNote: .emptyTreatmentNote
+        case .possibleDuplicatePatient: .possibleDuplicatePatient
         }
     }
 
@@ -94,6 +119,9 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
         case .notCorrectable: .changeDetailsInstead
         case .visitAlreadyOpen(let patient, _): .endVisit(patient: patient)
         case .noOpenVisit(let patient): .startVisit(patient: patient)
+        case .consentRequired(let patient, let technique, _): .recordConsent(patient: patient, technique: technique)
+        case .precautionNotAcknowledged: .acknowledgePrecaution
+        case .possibleDuplicatePatient: .registerAsNewPatient
         default: nil
         }
     }
@@ -133,6 +161,18 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
             "patient: \(patient) is under a legal hold (event \(hold); `myolog history \(hold)` shows its reason); it is not erased while the hold stands — release it first (`retention release`)"
         case .noLegalHold(let patient):
             "patient: \(patient) has no legal hold to release"
+        case .consentRequired(let patient, let technique, _):
+            "technique: \(technique) is not applied without the patient's recorded consent, and patient \(patient) has none standing (never given, or withdrawn)"
+        case .precautionNotAcknowledged(let technique, let alerts):
+            "technique: \(technique) — active precaution\(alerts.count == 1 ? "" : "s"): \(alerts.joined(separator: "; "))"
+        case .noPrecautionToAcknowledge(let patient, let technique):
+            "acknowledgement: patient \(patient) has no active precaution that cautions or contraindicates \(technique); accepted only when one does"
+        case .precautionAlreadyResolved(let event):
+            "event: precaution \(event) is already resolved"
+        case .emptyTreatmentNote(let sections):
+            "note: a note with no section; accepted: at least one of \(sections.joined(separator: ", "))"
+        case .possibleDuplicatePatient(let name, let dateOfBirth, let existing):
+            "patient: \(VisibleText.escaped(name)), born \(dateOfBirth), is already registered here as \(existing.joined(separator: ", "))"
         case .patientErased(let patient, let on, let by, let basis, let reason):
             "patient: \(patient) was erased on \(on) by \(by) (\(basis)): \(reason); nothing of their record remains readable here"
         }

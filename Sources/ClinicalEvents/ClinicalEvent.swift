@@ -18,12 +18,19 @@ public enum ClinicalEvent: Sendable, Hashable {
     case retentionPolicySet(RetentionPolicySet)
     case legalHoldPlaced(LegalHoldPlaced)
     case legalHoldReleased(LegalHoldReleased)
+    case treatmentNoteRecorded(TreatmentNoteRecorded)
+    case consentRecorded(ConsentRecorded)
+    case precautionRecorded(PrecautionRecorded)
+    case precautionResolved(PrecautionResolved)
+    case adverseEventRecorded(AdverseEventRecorded)
+    case measurementRecorded(MeasurementRecorded)
 
     /// Every clinical payload type, for the schema and upcaster registries.
     public static let payloadTypes: [any ClinicalPayload.Type] = [
         PatientRegistered.self, PatientDetailsChanged.self, HistoryEntryRecorded.self, VisitStarted.self, VisitEnded.self,
         TriggerPointFound.self, TriggerPointResolved.self, TechniqueApplied.self, PainScoreRecorded.self,
         EntryCorrected.self, EntryRetracted.self, PatientErased.self, ErasureAcknowledged.self, RetentionPolicySet.self, LegalHoldPlaced.self, LegalHoldReleased.self,
+        TreatmentNoteRecorded.self, ConsentRecorded.self, PrecautionRecorded.self, PrecautionResolved.self, AdverseEventRecorded.self, MeasurementRecorded.self,
     ]
 
     /// The upcasters of every clinical event type, and the version each is written at.
@@ -31,6 +38,7 @@ public enum ClinicalEvent: Sendable, Hashable {
         var registry = UpcasterRegistry()
         for type in payloadTypes { registry.setCurrentVersion(type.schemaVersion, of: type.eventType) }
         registry.register(type: PainScoreRecorded.eventType, from: 1, PainScoreRecorded.upcastFromVersion1)
+        registry.register(type: TechniqueApplied.eventType, from: 1, TechniqueApplied.upcastFromVersion1)
         return registry
     }()
 
@@ -85,6 +93,12 @@ public enum ClinicalEvent: Sendable, Hashable {
         case let p as RetentionPolicySet: self = .retentionPolicySet(p)
         case let p as LegalHoldPlaced: self = .legalHoldPlaced(p)
         case let p as LegalHoldReleased: self = .legalHoldReleased(p)
+        case let p as TreatmentNoteRecorded: self = .treatmentNoteRecorded(p)
+        case let p as ConsentRecorded: self = .consentRecorded(p)
+        case let p as PrecautionRecorded: self = .precautionRecorded(p)
+        case let p as PrecautionResolved: self = .precautionResolved(p)
+        case let p as AdverseEventRecorded: self = .adverseEventRecorded(p)
+        case let p as MeasurementRecorded: self = .measurementRecorded(p)
         default: preconditionFailure("\(Swift.type(of: payload)) is missing from ClinicalEvent.init")
         }
     }
@@ -110,6 +124,12 @@ public enum ClinicalEvent: Sendable, Hashable {
         case .retentionPolicySet(let p): p
         case .legalHoldPlaced(let p): p
         case .legalHoldReleased(let p): p
+        case .treatmentNoteRecorded(let p): p
+        case .consentRecorded(let p): p
+        case .precautionRecorded(let p): p
+        case .precautionResolved(let p): p
+        case .adverseEventRecorded(let p): p
+        case .measurementRecorded(let p): p
         }
     }
 
@@ -117,11 +137,20 @@ public enum ClinicalEvent: Sendable, Hashable {
     public static let correctableFields: [String: [String]] = [
         HistoryEntryRecorded.eventType: ["kind", "text", "date", "ergonomics"],
         TriggerPointFound.eventType: ["muscle", "side", "status", "referral", "note"],
-        TechniqueApplied.eventType: ["technique", "region", "minutes", "note"],
+        TechniqueApplied.eventType: ["technique", "region", "minutes", "note", "needles", "gauge", "depthMm", "twitch"],
         PainScoreRecorded.eventType: ["score", "region", "context"],
         VisitStarted.eventType: ["reason"],
         VisitEnded.eventType: ["note"],
         TriggerPointResolved.eventType: ["note"],
+        TreatmentNoteRecorded.eventType: TreatmentNoteRecorded.sections,
+        // The technique and the decision stand: a wrong one is retracted and recorded again, so
+        // that what the patient agreed to is never rewritten.
+        ConsentRecorded.eventType: ["form", "risks", "note"],
+        // The kind stands: the alerts acknowledged on techniques were raised by it.
+        PrecautionRecorded.eventType: ["note"],
+        PrecautionResolved.eventType: ["note"],
+        AdverseEventRecorded.eventType: ["kind", "severity", "note"],
+        MeasurementRecorded.eventType: ["side", "value", "unit", "result", "note"],
     ]
 
     /// The entry types a clinician may retract: the same entries.
@@ -152,7 +181,14 @@ public enum ClinicalEvent: Sendable, Hashable {
             return "trigger point \(p.finding.rawValue) resolved" + (p.note.map { ": \($0)" } ?? "")
         case .techniqueApplied(let p):
             let minutes = p.minutes.map { ", \($0) min" } ?? ""
-            return "\(show(Vocabularies.techniques, p.technique)), \(show(Vocabularies.bodyRegions, p.region))\(minutes)"
+            var needling: [String] = []
+            if let needles = p.needles { needles == 1 ? needling.append("1 needle") : needling.append("\(needles) needles") }
+            if let gauge = p.gauge { needling.append("\(gauge) mm") }
+            if let depth = p.depthMm { needling.append("\(depth) mm deep") }
+            if let twitch = p.twitch { needling.append(twitch ? "twitch" : "no twitch") }
+            let details = needling.isEmpty ? "" : " (\(needling.joined(separator: ", ")))"
+            let acknowledged = p.acknowledgedPrecautions.map { "; precaution\($0.count == 1 ? "" : "s") acknowledged: \($0.map(\.rawValue).joined(separator: ", "))" } ?? ""
+            return "\(show(Vocabularies.techniques, p.technique)), \(show(Vocabularies.bodyRegions, p.region))\(minutes)\(details)\(acknowledged)"
         case .painScoreRecorded(let p):
             return "pain \(p.score)/10, \(show(Vocabularies.bodyRegions, p.region)) (\(p.context))"
         case .entryCorrected(let p):
@@ -170,6 +206,22 @@ public enum ClinicalEvent: Sendable, Hashable {
             return "legal hold placed — \(p.reason)"
         case .legalHoldReleased(let p):
             return "legal hold \(p.hold.rawValue) released — \(p.reason)"
+        case .treatmentNoteRecorded(let p):
+            return "treatment note: " + p.sectionTexts.map { "\($0.section): \($0.text)" }.joined(separator: "; ")
+        case .consentRecorded(let p) where p.isGiven:
+            let risks = p.risks.map { "; risks explained: \($0)" } ?? ""
+            return "\(p.form ?? "") consent given for \(show(Vocabularies.techniques, p.technique))\(risks)"
+        case .consentRecorded(let p):
+            return "consent withdrawn for \(show(Vocabularies.techniques, p.technique))" + (p.note.map { ": \($0)" } ?? "")
+        case .precautionRecorded(let p):
+            return "precaution: \(show(Vocabularies.precautionKinds, p.kind))" + (p.note.map { " — \($0)" } ?? "")
+        case .precautionResolved(let p):
+            return "precaution \(p.precaution.rawValue) resolved" + (p.note.map { ": \($0)" } ?? "")
+        case .adverseEventRecorded(let p):
+            return "adverse event: \(p.severity) \(show(Vocabularies.adverseEventKinds, p.kind)) after \(p.after.rawValue)" + (p.note.map { " — \($0)" } ?? "")
+        case .measurementRecorded(let p):
+            let side = p.side.map { "\($0) " } ?? ""
+            return "\(side)\(show(Vocabularies.measurementTests, p.test)): \(p.reading)" + (p.note.map { " — \($0)" } ?? "")
         }
     }
 }

@@ -72,6 +72,42 @@ struct PayloadFields {
         return id
     }
 
+    func optionalBool(_ key: String) throws -> Bool? {
+        switch members[key] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        case let other?: throw fail(key, "expected true or false, found \(other.kindName)")
+        }
+    }
+
+    /// A list of event ids, absent when empty: a stored list is never empty, so that an absent
+    /// member and an empty one cannot be two spellings of the same payload.
+    func optionalEventIDs(_ key: String) throws -> [EventID]? {
+        switch members[key] {
+        case nil, .null?: return nil
+        case .array(let elements)?:
+            guard !elements.isEmpty else { throw fail(key, "an empty list (leave the member out instead)") }
+            return try elements.map { element in
+                guard case .string(let text) = element, let id = EventID(text) else { throw fail(key, "\(element.canonicalString) is not an event id") }
+                return id
+            }
+        case let other?: throw fail(key, "expected a list of event ids, found \(other.kindName)")
+        }
+    }
+
+    /// A decimal number stored as its canonical text (``MeasuredValue``).
+    func optionalDecimal(_ key: String) throws -> String? {
+        guard let text = try optionalString(key) else { return nil }
+        guard MeasuredValue.isCanonical(text) else { throw fail(key, "\"\(text)\" is not a decimal number in canonical form (\(MeasuredValue.accepted))") }
+        return text
+    }
+
+    /// Refuses `key` when it is present: a member another one rules out.
+    func refuse(_ key: String, unless allowed: Bool, _ reason: String) throws {
+        guard !allowed, let value = members[key], value != .null else { return }
+        throw fail(key, reason)
+    }
+
     func object(_ key: String) throws -> [String: JSONValue] {
         guard case .object(let members)? = members[key] else { throw fail(key, "expected an object") }
         return members

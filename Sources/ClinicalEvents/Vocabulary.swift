@@ -9,13 +9,24 @@ public struct Term: Sendable, Hashable {
     public let synonyms: [String]
     /// SNOMED CT concept id, only where checked against a published source (see `Schemas/vocabularies.json`).
     public let snomed: String?
+    /// For a technique: why it is not applied without the patient's recorded informed consent
+    /// (the risks, and the source that asks for it). Nil: no recorded consent is asked for.
+    public let consent: String?
+    /// For a measurement test: the units its value may be taken in, the usual one first. Empty
+    /// for a special test, whose result is positive or negative instead of a value.
+    public let units: [String]
 
-    public init(_ id: String, _ display: String, synonyms: [String] = [], snomed: String? = nil) {
+    public init(_ id: String, _ display: String, synonyms: [String] = [], snomed: String? = nil, consent: String? = nil, units: [String] = []) {
         self.id = id
         self.display = display
         self.synonyms = synonyms
         self.snomed = snomed
+        self.consent = consent
+        self.units = units
     }
+
+    /// A technique that is refused without a current recorded consent.
+    public var needsConsent: Bool { consent != nil }
 }
 
 /// A controlled vocabulary: the one place a list of clinical terms lives in code.

@@ -13,6 +13,8 @@ public enum VocabularyDocument {
                         "id": .string(term.id), "display": .string(term.display), "synonyms": .array(term.synonyms.map(JSONValue.string)),
                     ]
                     if let snomed = term.snomed { members["snomed"] = .string(snomed) }
+                    if let consent = term.consent { members["consent"] = .string(consent) }
+                    if !term.units.isEmpty { members["units"] = .array(term.units.map(JSONValue.string)) }
                     return .object(members)
                 }),
             ])
@@ -26,6 +28,10 @@ public enum VocabularyDocument {
         ("technique", Vocabularies.techniques), ("muscle", Vocabularies.muscles), ("region", Vocabularies.bodyRegions),
         ("side", Vocabularies.sides), ("triggerPointStatus", Vocabularies.triggerPointStatuses),
         ("painContext", Vocabularies.painContexts), ("historyKind", Vocabularies.historyKinds),
+        ("consentForm", Vocabularies.consentForms), ("consentDecision", Vocabularies.consentDecisions),
+        ("precautionKind", Vocabularies.precautionKinds), ("adverseEventKind", Vocabularies.adverseEventKinds),
+        ("severity", Vocabularies.severities), ("measurementTest", Vocabularies.measurementTests),
+        ("measurementUnit", Vocabularies.measurementUnits), ("testResult", Vocabularies.testResults),
     ]
 
     /// `Schemas/terms.schema.json`: each vocabulary's canonical terms as a JSON Schema enum.

@@ -42,6 +42,13 @@ public enum SideVocabulary: VocabularyKind { public static var vocabulary: Vocab
 public enum TriggerPointStatusVocabulary: VocabularyKind { public static var vocabulary: Vocabulary { Vocabularies.triggerPointStatuses } }
 public enum PainContextVocabulary: VocabularyKind { public static var vocabulary: Vocabulary { Vocabularies.painContexts } }
 public enum HistoryKindVocabulary: VocabularyKind { public static var vocabulary: Vocabulary { Vocabularies.historyKinds } }
+public enum ConsentFormVocabulary: VocabularyKind { public static var vocabulary: Vocabulary { Vocabularies.consentForms } }
+public enum PrecautionKindVocabulary: VocabularyKind { public static var vocabulary: Vocabulary { Vocabularies.precautionKinds } }
+public enum AdverseEventKindVocabulary: VocabularyKind { public static var vocabulary: Vocabulary { Vocabularies.adverseEventKinds } }
+public enum SeverityVocabulary: VocabularyKind { public static var vocabulary: Vocabulary { Vocabularies.severities } }
+public enum MeasurementTestVocabulary: VocabularyKind { public static var vocabulary: Vocabulary { Vocabularies.measurementTests } }
+public enum MeasurementUnitVocabulary: VocabularyKind { public static var vocabulary: Vocabulary { Vocabularies.measurementUnits } }
+public enum TestResultVocabulary: VocabularyKind { public static var vocabulary: Vocabulary { Vocabularies.testResults } }
 
 /// A muscle from ``Vocabularies/muscles``.
 public typealias Muscle = VocabularyTerm<MuscleVocabulary>
@@ -57,3 +64,17 @@ public typealias TriggerPointStatus = VocabularyTerm<TriggerPointStatusVocabular
 public typealias PainContext = VocabularyTerm<PainContextVocabulary>
 /// What kind of history entry: medication, illness, surgery, activity, occupation.
 public typealias HistoryKind = VocabularyTerm<HistoryKindVocabulary>
+/// Verbal or written: how consent was given or withdrawn.
+public typealias ConsentForm = VocabularyTerm<ConsentFormVocabulary>
+/// A precaution kind (anticoagulant, pregnancy, lymphoedema…).
+public typealias PrecautionKind = VocabularyTerm<PrecautionKindVocabulary>
+/// What went wrong after treatment (bruising, fainting…).
+public typealias AdverseEventKind = VocabularyTerm<AdverseEventKindVocabulary>
+/// Mild, moderate or severe.
+public typealias Severity = VocabularyTerm<SeverityVocabulary>
+/// An objective test (cervical-rotation, slr, spurling…).
+public typealias MeasurementTest = VocabularyTerm<MeasurementTestVocabulary>
+/// A unit a measurement is taken in (deg, cm, kg, s).
+public typealias MeasurementUnit = VocabularyTerm<MeasurementUnitVocabulary>
+/// Positive or negative: a special test's result.
+public typealias TestResult = VocabularyTerm<TestResultVocabulary>

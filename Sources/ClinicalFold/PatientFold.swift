@@ -54,6 +54,8 @@ public enum PatientFold {
                 continue
             case .triggerPointResolved(let resolution) where index[resolution.finding] == nil:
                 continue
+            case .precautionResolved(let resolution) where index[resolution.precaution] == nil:
+                continue
             default:
                 index[event.id] = record.entries.count
                 record.entries.append(ClinicalEntry(event: event, current: clinical))

@@ -42,6 +42,19 @@ public struct PatientRecord: Sendable, Equatable {
     public private(set) var visitEnds: [ClinicalEntry] = []
     /// Trigger point resolutions not retracted, in causal order, for ``VisitSummary``.
     public private(set) var resolutions: [ClinicalEntry] = []
+    // The records of care (issue 30), derived together in ``deriveCare()``.
+    /// Treatment notes, oldest first by when they were written.
+    public private(set) var treatmentNotes: [ClinicalEntry] = []
+    /// The consent decision that stands for each technique (the latest not retracted, in causal
+    /// order), by technique.
+    public private(set) var consents: [ClinicalEntry] = []
+    /// Precautions recorded and not resolved (nor retracted), by kind, then when recorded.
+    public private(set) var activePrecautions: [ClinicalEntry] = []
+    /// Adverse events, oldest first, each with the technique entry it followed (nil when that
+    /// entry was retracted).
+    public private(set) var adverseEvents: [AdverseEntry] = []
+    /// Measurements, oldest first by when they were taken.
+    public private(set) var measurements: [ClinicalEntry] = []
 
     /// When the most recent visit took place.
     public var lastVisit: Timestamp? { visits.last?.event.occurredAt }
@@ -78,6 +91,46 @@ public struct PatientRecord: Sendable, Equatable {
         activeTriggerPoints = present.filter { !$0.view.payload.isLatent }.map { $0.entry }
         latentTriggerPoints = present.filter { $0.view.payload.isLatent }.map { $0.entry }
         painTrend = PainTrend(scores: painScores.compactMap { $0.view(as: PainScoreRecorded.self)?.payload.score })
+        deriveCare()
+    }
+
+    /// Treatment notes, consents, precautions, adverse events and measurements.
+    private mutating func deriveCare() {
+        var resolved = Set<EventID>()
+        var consentByTechnique: [String: ClinicalEntry] = [:]
+        var techniquesByID: [EventID: ClinicalEntry] = [:]
+        var precautions: [ClinicalEntry] = []
+        var adverse: [ClinicalEntry] = []
+        for entry in entries where !entry.isRetracted {
+            switch entry.current {
+            case .treatmentNoteRecorded: treatmentNotes.append(entry)
+            // Entries are in causal order: the last decision per technique stands.
+            case .consentRecorded(let consent): consentByTechnique[consent.technique] = entry
+            case .precautionRecorded: precautions.append(entry)
+            case .precautionResolved(let resolution): resolved.insert(resolution.precaution)
+            case .adverseEventRecorded: adverse.append(entry)
+            case .measurementRecorded: measurements.append(entry)
+            case .techniqueApplied: techniquesByID[entry.event.id] = entry
+            default: break
+            }
+        }
+        treatmentNotes.sort(by: Self.clinicalTime)
+        measurements.sort(by: Self.clinicalTime)
+        consents = consentByTechnique.keys.sorted().compactMap { consentByTechnique[$0] }
+        activePrecautions = precautions.filter { !resolved.contains($0.event.id) }.sorted { a, b in
+            let (kindA, kindB) = (a.view(as: PrecautionRecorded.self)?.payload.kind ?? "", b.view(as: PrecautionRecorded.self)?.payload.kind ?? "")
+            return kindA != kindB ? kindA < kindB : Self.clinicalTime(a, b)
+        }
+        adverseEvents = adverse.sorted(by: Self.clinicalTime).map { entry in
+            guard case .adverseEventRecorded(let event) = entry.current else { return AdverseEntry(event: entry, technique: nil) }
+            return AdverseEntry(event: entry, technique: techniquesByID[event.after])
+        }
+    }
+
+    /// An adverse event and the technique entry it followed (nil when that entry was retracted).
+    public struct AdverseEntry: Sendable, Equatable {
+        public var event: ClinicalEntry
+        public var technique: ClinicalEntry?
     }
 
     /// Clinical time, then causal order: ties (same minute) keep the order they were written in.
@@ -99,6 +152,14 @@ public struct PatientRecord: Sendable, Equatable {
             activeTriggerPoints: activeTriggerPoints.compactMap { $0.view(as: TriggerPointFound.self) },
             latentTriggerPoints: latentTriggerPoints.compactMap { $0.view(as: TriggerPointFound.self) },
             techniques: techniques.compactMap { $0.view(as: TechniqueApplied.self) }, visits: visits.compactMap { $0.view(as: VisitStarted.self) },
-            painScores: painScores.compactMap { $0.view(as: PainScoreRecorded.self) }, eventCount: eventCount, visitSummaries: visitSummaries)
+            painScores: painScores.compactMap { $0.view(as: PainScoreRecorded.self) }, eventCount: eventCount, visitSummaries: visitSummaries,
+            care: PatientView.Care(
+                treatmentNotes: treatmentNotes.compactMap { $0.view(as: TreatmentNoteRecorded.self) },
+                consents: consents.compactMap { $0.view(as: ConsentRecorded.self) },
+                activePrecautions: activePrecautions.compactMap { $0.view(as: PrecautionRecorded.self) },
+                adverseEvents: adverseEvents.compactMap { pair in
+                    pair.event.view(as: AdverseEventRecorded.self).map { AdverseEventView(event: $0, technique: pair.technique?.view(as: TechniqueApplied.self)) }
+                },
+                measurements: measurements.compactMap { $0.view(as: MeasurementRecorded.self) }))
     }
 }

@@ -12,7 +12,8 @@ struct QueryCommand: ParsableCommand {
             For scripts and reports. The connection is opened read-only with query_only on: any
             statement that would write is refused and the store is unchanged. One statement only.
             Tables: patient_summary, pain_scores, trigger_points, techniques, history_entries,
-            visits, field_conflicts (Schemas/projections.md) and the log itself, events.
+            visits, treatment_notes, consents, precautions, adverse_events, measurements,
+            field_conflicts (Schemas/projections.md) and the log itself, events.
             Bounded: a statement running longer than --timeout (default 5 s), needing more than
             256 MiB, or building a value over 16 MiB is stopped and refused.
 
@@ -20,6 +21,7 @@ struct QueryCommand: ParsableCommand {
               myolog query "SELECT name, latestPainScore FROM patient_summary ORDER BY name"
               myolog query --csv "SELECT technique, count(*) AS n FROM techniques GROUP BY technique"
               myolog query --json "SELECT muscle, side, count(*) AS n FROM trigger_points WHERE active GROUP BY 1, 2"
+              myolog query "SELECT t.technique, count(*) AS n FROM adverse_events a JOIN techniques t ON t.event = a.after GROUP BY 1"
             """)
 
     @OptionGroup var global: GlobalOptions

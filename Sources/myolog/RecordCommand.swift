@@ -3,7 +3,7 @@ import ArgumentParser
 struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Record history, trigger points, techniques and pain scores.",
+        abstract: "Record history, trigger points, techniques, pain scores, notes, consent, precautions, adverse events and measurements.",
         discussion: """
             Terms are matched case-insensitively and with a few spellings (`Upper Trapezius`,
             `upper_trapezius`, `upper-trapezius`); the canonical term is stored. `myolog vocabulary`
@@ -14,6 +14,14 @@ struct RecordCommand: ParsableCommand {
               myolog record trigger-point 3f2a9c1b --muscle "upper trapezius" --side right --status active
               myolog record technique 3f2a9c1b --technique dry-needling --region neck --minutes 10
               myolog record pain 3f2a9c1b --score 6 --region neck --context pre
+              myolog record note 3f2a9c1b --subjective "Neck pain 3 weeks" --plan "Review in 2 weeks"
+              myolog record consent 3f2a9c1b --for dry-needling --form verbal --risks "Soreness, bruising, fainting"
+              myolog record precaution 3f2a9c1b --kind anticoagulant --note "Warfarin"
+              myolog record adverse-event 3f2a9c1b --kind bruising --severity mild --after 0194f3a2-7c1e
+              myolog record measurement 3f2a9c1b --test cervical-rotation --side right --value 55
             """,
-        subcommands: [RecordHistoryCommand.self, RecordTriggerPointCommand.self, RecordTechniqueCommand.self, RecordPainCommand.self])
+        subcommands: [
+            RecordHistoryCommand.self, RecordTriggerPointCommand.self, RecordTechniqueCommand.self, RecordPainCommand.self,
+            RecordNoteCommand.self, RecordConsentCommand.self, RecordPrecautionCommand.self, RecordAdverseEventCommand.self, RecordMeasurementCommand.self,
+        ])
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicalEvents
+import ClinicalLog
 import EventLog
 import EventModel
 
@@ -13,6 +14,7 @@ struct RecordHistoryCommand: ParsableCommand {
 
             Examples:
               myolog record history 3f2a9c1b --kind medication --text "Ibuprofen 200 mg as needed"
+              myolog record history 3f2a9c1b --kind medication --text "Warfarin 4 mg daily"   (suggests the anticoagulant precaution)
               myolog record history 3f2a9c1b --kind surgery --text "Left ACL reconstruction" --date 2017-06
               myolog record history 3f2a9c1b --kind occupation --text "Accountant" --ergonomics "Dual monitors, no lumbar support"
             """)
@@ -26,9 +28,14 @@ struct RecordHistoryCommand: ParsableCommand {
 
     func run() throws {
         let author = try global.requireAuthor()
-        let envelope = try global.clinicalRecord().write {
-            try $0.recordHistory(patient, kind: kind, text: text, date: date, ergonomics: ergonomics, author: author)
+        let (envelope, suggestion) = try global.clinicalRecord().write { session in
+            let envelope = try session.recordHistory(patient, kind: kind, text: text, date: date, ergonomics: ergonomics, author: author)
+            return (envelope, try session.suggestedPrecaution(for: envelope))
         }
         global.printWritten(envelope, message: "Recorded history entry:")
+        if let suggestion, let patient = envelope.patient {
+            global.printNotice(
+                "Suggestion: \(suggestion.medicine) is an anticoagulant; record the precaution with `myolog record precaution \(patient.rawValue) --kind \(suggestion.kind.id)`")
+        }
     }
 }

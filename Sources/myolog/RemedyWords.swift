@@ -24,6 +24,10 @@ extension Remedy {
         case .startVisit(let patient): "start one with `myolog visit start \(patient)`"
         case .changeDetailsInstead: "correct the entry itself, or use `myolog patient update` for details"
         case .giveAuthor: "give it with --as USER or $MYOLOG_USER"
+        case .recordConsent(let patient, let technique):
+            "record it with `myolog record consent \(patient) --for \(technique) --form verbal|written --risks \"…\"`"
+        case .acknowledgePrecaution: "to go ahead, add --acknowledge-precaution"
+        case .registerAsNewPatient: "if it is a different person, add --new-patient"
         }
     }
 }

@@ -8,12 +8,16 @@ struct VocabularyCommand: ParsableCommand {
         abstract: "List the controlled vocabularies (techniques, muscles, regions…).",
         discussion: """
             Shows each canonical term, how it reads, the other spellings accepted and, for
-            muscles and sides, the SNOMED CT code where one was verified. With --json, the
-            document kept in Schemas/vocabularies.json.
+            muscles and sides, the SNOMED CT code where one was verified; for techniques, which
+            need the patient's recorded consent and why; for measurement tests, their units (a
+            test with none is a special test: positive or negative). With --json, the document
+            kept in Schemas/vocabularies.json.
 
             Examples:
               myolog vocabulary
               myolog vocabulary muscles
+              myolog vocabulary techniques
+              myolog vocabulary precaution-kinds
               myolog vocabulary --json > Schemas/vocabularies.json
               myolog vocabulary --json-schema > Schemas/terms.schema.json
             """)
@@ -47,7 +51,9 @@ struct VocabularyCommand: ParsableCommand {
             for term in entry.vocabulary.terms {
                 let also = term.synonyms.isEmpty ? "" : "  also: " + term.synonyms.joined(separator: ", ")
                 let code = term.snomed.map { "  SNOMED CT \($0)" } ?? ""
-                print("  " + term.id.padded(28) + term.display.padded(28) + code + also)
+                let units = term.units.isEmpty ? "" : "  units: " + term.units.joined(separator: ", ")
+                print("  " + term.id.padded(28) + term.display.padded(28) + code + units + also)
+                if let consent = term.consent { print("    needs recorded consent: " + consent) }
             }
         }
     }

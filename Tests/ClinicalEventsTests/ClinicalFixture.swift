@@ -25,8 +25,10 @@ final class ClinicalFixture {
         return try raw.read { db in try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY position").map(\.description) }
     }
 
+    /// Registers a patient; each call is a new person, even with the same name and date of birth
+    /// (the duplicate check has tests of its own).
     func register(_ name: String = "Mia Thompson", dob: String = "1988-04-12") throws -> String {
-        try record.write { try $0.register(.init(name: name, dateOfBirth: dob), author: "jo") }.patient!.rawValue
+        try record.write { try $0.register(.init(name: name, dateOfBirth: dob), newPatient: true, author: "jo") }.patient!.rawValue
     }
 
     func events(_ patient: String) throws -> [EventEnvelope] {

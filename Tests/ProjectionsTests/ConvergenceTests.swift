@@ -116,8 +116,13 @@ struct ConvergenceTests {
             let record = ClinicalRecord(store: store)
             let patients = try store.read { reader in try Row.fetchAll(reader.database, sql: "SELECT patient FROM patient_summary ORDER BY patient").map { $0["patient"] as String } }
             let author = "user\(index)"
-            switch patients.isEmpty ? 0 : net.rng.next() % 8 {
-            case 0: _ = try record.write { try $0.register(.init(name: net.pick(["Mia", "Liam", "Ruth"]), dateOfBirth: "1980-01-0\(1 + net.rng.next() % 9)", phone: "0400 000 000"), author: author) }
+            switch patients.isEmpty ? 0 : net.rng.next() % 10 {
+            case 0:
+                // Names and birthdays repeat on purpose (concurrent registrations): each is a new person.
+                _ = try record.write {
+                    try $0.register(.init(name: net.pick(["Mia", "Liam", "Ruth"]), dateOfBirth: "1980-01-0\(1 + net.rng.next() % 9)", phone: "0400 000 000"), newPatient: true,
+                                    author: author)
+                }
             case 1: _ = try record.write { try $0.updatePatient(IDReference(net.pick(patients)), changes: ["phone": "04\(10 + net.rng.next() % 80) 000 000"], author: author) }
             case 2: _ = try record.write { try $0.recordPain(IDReference(net.pick(patients)), score: PainScore(Int(net.rng.next() % 11))!, region: "neck", context: "pre", author: author) }
             case 3: _ = try record.write { try $0.recordTriggerPoint(IDReference(net.pick(patients)), muscle: "QL", side: net.pick(["left", "right"]), author: author) }
@@ -138,6 +143,38 @@ struct ConvergenceTests {
                 // A point in the view is not retracted yet: its retraction is never refused.
                 let points = try store.read { reader in try Row.fetchAll(reader.database, sql: "SELECT event FROM trigger_points").map { $0["event"] as String } }
                 if let target = points.last { _ = try record.write { try $0.retract(IDReference(target), reason: "wrong side", author: author) } }
+            case 7:
+                // The records of care: a note, a measurement, a precaution, a consent decision.
+                let patient = try IDReference(net.pick(patients))
+                let choice = net.rng.next() % 5
+                let value = MeasuredValue(whole: 30 + Int(net.rng.next() % 50))
+                _ = try record.write { s -> EventEnvelope in
+                    switch choice {
+                    case 0: return try s.recordNote(patient, .init(subjective: "sore", plan: "review"), author: author)
+                    case 1: return try s.recordMeasurement(patient, test: "cervical-rotation", side: "left", reading: .value(value, unit: nil), author: author)
+                    case 2: return try s.recordPrecaution(patient, kind: net.pick(["anticoagulant", "pregnancy"]), author: author)
+                    case 3: return try s.recordMeasurement(patient, test: "slump", reading: .result("negative"), author: author)
+                    default: return try s.recordConsent(patient, technique: "dry-needling", form: "verbal", risks: "bruising", author: author)
+                    }
+                }
+            case 8:
+                // Dry needling (consented first if need be, precautions acknowledged), an adverse
+                // event after it, a precaution resolved.
+                let patient = try IDReference(net.pick(patients))
+                let precautions = try store.read { reader in try Row.fetchAll(reader.database, sql: "SELECT event FROM precautions WHERE active").map { $0["event"] as String } }
+                let resolve = net.rng.next() % 3 == 0
+                _ = try record.write { s in
+                    let id = try s.patient(patient)
+                    if resolve, let precaution = precautions.first {
+                        _ = try s.resolve(IDReference(precaution), author: author)
+                        return
+                    }
+                    try s.recordConsent(patient, technique: "dry-needling", form: "written", author: author)
+                    let acknowledge = try !s.alerts(for: "dry-needling", of: id).isEmpty
+                    let needled = try s.recordTechnique(patient, technique: "dry-needling", region: "neck", needling: .init(needles: 2, twitch: true),
+                                                        acknowledgePrecautions: acknowledge, author: author)
+                    try s.recordAdverseEvent(patient, kind: "bruising", severity: "mild", after: IDReference(needled.id), author: author)
+                }
             case 6 where net.rng.next() % 4 == 0:
                 // Now and then a patient is erased, while other sites may still write for them.
                 _ = try record.write { try $0.erase(IDReference(net.pick(patients)), basis: .request, reason: "asked", author: author) }

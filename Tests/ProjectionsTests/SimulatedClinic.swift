@@ -88,12 +88,19 @@ struct SimulatedClinic {
             let node = Int(rng.next() % UInt64(nodes.count))
             let patient = pick(ids)
             let entries = nodes[node].known.filter { $0.patient == patient && ClinicalEvent.retractableTypes.contains($0.type) }
-            switch rng.next() % 13 {
+            // 13–19: the records of care (issue 30); 8 and 20–23 sync, keeping syncs as frequent.
+            switch rng.next() % 24 {
             case 0: _ = write(on: node, patient: patient, PatientDetailsChanged(changes: ["phone": "0411 \(rng.next() % 1000)"]))
             case 1: _ = write(on: node, patient: patient, PatientDetailsChanged(changes: [pick(["email", "address"]): pick([nil, "x\(rng.next() % 9)@example.org"])]))
             case 2: _ = write(on: node, patient: patient, PainScoreRecorded(score: Int(rng.next() % 11), region: pick(["neck", "hip"]), context: pick(["pre", "post"])))
             case 3: _ = write(on: node, patient: patient, TriggerPointFound(muscle: pick(["upper-trapezius", "piriformis"]), side: pick(["left", "right"]), status: "active"))
-            case 4: _ = write(on: node, patient: patient, TechniqueApplied(technique: pick(["cupping", "dry-needling"]), region: "neck", minutes: 10))
+            case 4:
+                let technique = pick(["cupping", "dry-needling"])
+                let needling = technique == "dry-needling" && rng.next() % 2 == 0
+                let acknowledged = entries.filter { $0.type == PrecautionRecorded.eventType }.map(\.id).suffix(Int(rng.next() % 2))
+                _ = write(on: node, patient: patient, TechniqueApplied(technique: technique, region: "neck", minutes: 10, needles: needling ? Int(1 + rng.next() % 5) : nil,
+                                                                       gauge: needling ? pick(["0.16", "0.25", "0.30"]) : nil, twitch: needling ? pick([true, false]) : nil,
+                                                                       acknowledgedPrecautions: acknowledged.isEmpty ? nil : Array(acknowledged)))
             case 5: _ = write(on: node, patient: patient, HistoryEntryRecorded(kind: pick(["medication", "illness"]), text: "entry \(rng.next() % 100)"))
             case 6:
                 if let target = entries.last(where: { $0.type == PainScoreRecorded.eventType }) {
@@ -118,6 +125,40 @@ struct SimulatedClinic {
                     _ = write(on: node, patient: patient, EntryCorrected(target: target.id, fields: fields, reason: "re-examined"))
                 } else if let target = entries.last(where: { $0.type == PainScoreRecorded.eventType }) {
                     _ = write(on: node, patient: patient, EntryCorrected(target: target.id, fields: ["score": .int(11)], reason: "typo"))
+                }
+            case 13:
+                _ = write(on: node, patient: patient, TreatmentNoteRecorded(subjective: pick([nil, "sore \(rng.next() % 9)"]), plan: "review \(rng.next() % 9)"))
+            case 14:
+                let technique = pick(["cupping", "dry-needling"])
+                let consent = rng.next() % 3 == 0
+                    ? ConsentRecorded(technique: technique, decision: "withdrawn", note: pick([nil, "changed mind"]))
+                    : ConsentRecorded(technique: technique, decision: "given", form: pick(["verbal", "written"]), risks: pick([nil, "bruising"]))
+                _ = write(on: node, patient: patient, consent)
+            case 15: _ = write(on: node, patient: patient, PrecautionRecorded(kind: pick(["anticoagulant", "pregnancy", "lymphoedema"]), note: pick([nil, "noted"])))
+            case 16:
+                if let precaution = entries.last(where: { $0.type == PrecautionRecorded.eventType }) {
+                    _ = write(on: node, patient: patient, PrecautionResolved(precaution: precaution.id, note: pick([nil, "no longer"])))
+                }
+            case 17:
+                if let technique = entries.last(where: { $0.type == TechniqueApplied.eventType }) {
+                    _ = write(on: node, patient: patient, AdverseEventRecorded(kind: pick(["bruising", "pain-flare"]), severity: pick(["mild", "severe"]), after: technique.id))
+                }
+            case 18:
+                let measurement = rng.next() % 2 == 0
+                    ? MeasurementRecorded(test: "cervical-rotation", side: pick(["left", "right"]), value: String(30 + rng.next() % 50), unit: "deg")
+                    : MeasurementRecorded(test: "spurling", result: pick(["positive", "negative"]))
+                _ = write(on: node, patient: patient, measurement)
+            case 19:
+                // Corrections of the records of care, some of which the fold must ignore
+                // (needling details on cupping, a consent decision, a value that is no number).
+                let careTypes = [MeasurementRecorded.eventType, AdverseEventRecorded.eventType, TreatmentNoteRecorded.eventType, ConsentRecorded.eventType,
+                                 TechniqueApplied.eventType, PrecautionRecorded.eventType]
+                if let target = entries.last(where: { careTypes.contains($0.type) }) {
+                    let fields: [String: JSONValue] = pick([
+                        ["value": .string(String(rng.next() % 90))], ["value": "1.50"], ["severity": "moderate"], ["plan": "discharge"], ["form": "written"],
+                        ["decision": "withdrawn"], ["needles": .int(Int(1 + rng.next() % 9))], ["twitch": true], ["note": "amended"],
+                    ])
+                    _ = write(on: node, patient: patient, EntryCorrected(target: target.id, fields: fields, reason: "amended"))
                 }
             default:
                 let other = Int(rng.next() % UInt64(nodes.count))

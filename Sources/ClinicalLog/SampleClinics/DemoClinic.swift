@@ -6,7 +6,9 @@ import EventModel
 /// Sample patients that ship with Myolog, as a myotherapist would record them: a first
 /// consultation (medications, prior illnesses and surgeries, sports, occupation and ergonomics),
 /// then visits with trigger points, techniques and pain scores that mostly improve, one
-/// correction and one retraction. `myolog demo` writes them into a new store.
+/// correction and one retraction; treatment notes, measurements, consent given (and once
+/// withdrawn), a precaution (a patient on warfarin), dry-needling details and an adverse event.
+/// `myolog demo` writes them into a new store.
 public enum DemoClinic {
     public struct Summary: Sendable {
         public var patients: [(id: PatientID, name: String)]
@@ -34,12 +36,25 @@ public enum DemoClinic {
             try s.recordPain(p, score: 7, region: "neck", context: "pre", date: daysAgo(28), author: author)
             let tp = try s.recordTriggerPoint(p, muscle: "upper trapezius", side: "right", status: "active", referral: "head", note: "Reproduces temple headache", date: daysAgo(28), author: author)
             try s.recordTriggerPoint(p, muscle: "levator scapulae", side: "right", status: "latent", date: daysAgo(28), author: author)
-            try s.recordTechnique(p, technique: "dry needling", region: "neck", minutes: 10, date: daysAgo(28), author: author)
+            try s.recordMeasurement(p, test: "cervical rotation", side: "right", reading: .value(try MeasuredValue(parsing: "55"), unit: nil), note: "Painful at end range",
+                                    date: daysAgo(28), author: author)
+            try s.recordMeasurement(p, test: "spurling", side: "right", reading: .result("negative"), date: daysAgo(28), author: author)
+            try s.recordConsent(p, technique: "dry needling", form: "verbal",
+                                risks: "Post-needling soreness, bruising, fainting; pneumothorax (rare, needling near the chest wall)", author: author)
+            let needling = try s.recordTechnique(p, technique: "dry needling", region: "neck", minutes: 10,
+                                                 needling: .init(needles: 2, gauge: try NeedleGauge(parsing: "0.25"), depth: 15, twitch: true), date: daysAgo(28), author: author)
             try s.recordTechnique(p, technique: "myofascial release", region: "upper back", minutes: 20, date: daysAgo(28), author: author)
             try s.recordPain(p, score: 5, region: "neck", context: "post", date: daysAgo(28), author: author)
+            try s.recordNote(p, .init(subjective: "Right-sided neck pain for 3 weeks, worse after long days at the laptop; temple headaches 3×/week",
+                                      objective: "Active TrP R upper trapezius reproducing temple headache; cervical rotation R 55° (painful); Spurling's negative",
+                                      assessment: "Myofascial neck pain with tension-type headache; postural load",
+                                      plan: "Dry needling and MFR today; ergonomic advice; review in 2 weeks"), date: daysAgo(28), author: author)
             try s.endVisit(p, note: "Advised raising the screen to eye level; chin tucks 3×10 daily", date: daysAgo(28), author: author)
             try s.startVisit(p, reason: "Review", date: daysAgo(14), author: author)
             try s.recordPain(p, score: 4, region: "neck", context: "pre", date: daysAgo(14), author: author)
+            try s.recordAdverseEvent(p, kind: "bruising", severity: "mild", after: IDReference(needling.id), note: "Small bruise over R upper trapezius, gone in 3 days",
+                                     date: daysAgo(14), author: author)
+            try s.recordMeasurement(p, test: "cervical rotation", side: "right", reading: .value(try MeasuredValue(parsing: "70"), unit: nil), date: daysAgo(14), author: author)
             try s.recordTechnique(p, technique: "trigger point pressure", region: "neck", minutes: 15, date: daysAgo(14), author: author)
             try s.recordTechnique(p, technique: "exercise prescription", region: "neck", note: "Deep neck flexor endurance, 3 sets", date: daysAgo(14), author: author)
             try s.recordPain(p, score: 3, region: "neck", context: "post", date: daysAgo(14), author: author)
@@ -57,6 +72,9 @@ public enum DemoClinic {
             try s.recordPain(q, score: 6, region: "hip", context: "activity", date: daysAgo(21), author: author)
             try s.recordTriggerPoint(q, muscle: "gluteus medius", side: "left", status: "active", referral: "thigh", date: daysAgo(21), author: author)
             try s.recordTriggerPoint(q, muscle: "TFL", side: "left", status: "active", referral: "knee", date: daysAgo(21), author: author)
+            try s.recordMeasurement(q, test: "thomas", side: "left", reading: .result("positive"), note: "Tight hip flexors and TFL", date: daysAgo(21), author: author)
+            try s.recordMeasurement(q, test: "hip internal rotation", side: "left", reading: .value(try MeasuredValue(parsing: "25"), unit: nil), date: daysAgo(21), author: author)
+            try s.recordConsent(q, technique: "cupping", form: "written", risks: "Circular marks for up to 10 days, bruising, skin irritation", author: author)
             try s.recordTechnique(q, technique: "cupping", region: "hip", minutes: 10, date: daysAgo(21), author: author)
             let wrong = try s.recordTechnique(q, technique: "deep tissue massage", region: "thigh", minutes: 25, date: daysAgo(21), author: author)
             try s.recordTechnique(q, technique: "exercise prescription", region: "hip", note: "Side-lying hip abduction 3×15; single-leg bridges", date: daysAgo(21), author: author)
@@ -70,6 +88,8 @@ public enum DemoClinic {
             patients.append((ruth, "Ruth Nguyen"))
             let r = IDReference(ruth)
             try s.recordHistory(r, kind: "medication", text: "Atorvastatin 20 mg daily", author: author)
+            try s.recordHistory(r, kind: "medication", text: "Warfarin 4 mg daily (atrial fibrillation)", author: author)
+            try s.recordPrecaution(r, kind: "anticoagulant", note: "Warfarin for atrial fibrillation; INR checked monthly", author: author)
             try s.recordHistory(r, kind: "illness", text: "Osteoarthritis, both knees", author: author)
             try s.recordHistory(r, kind: "surgery", text: "Right total hip replacement", date: try HistoryDate("2015-03-18"), author: author)
             try s.recordHistory(r, kind: "activity", text: "Lawn bowls; gardening", author: author)
@@ -78,12 +98,14 @@ public enum DemoClinic {
             try s.recordPain(r, score: 8, region: "lower back", context: "rest", date: daysAgo(10), author: author)
             try s.recordTriggerPoint(r, muscle: "QL", side: "bilateral", status: "active", referral: "buttock", date: daysAgo(10), author: author)
             try s.recordTriggerPoint(r, muscle: "erector spinae", side: "left", status: "latent", date: daysAgo(10), author: author)
-            let mistaken = try s.recordTechnique(r, technique: "dry needling", region: "lower back", date: daysAgo(10), author: author)
+            try s.recordConsent(r, technique: "dry needling", form: "verbal", risks: "Bruising and bleeding (on warfarin), soreness, fainting", author: author)
+            let mistaken = try s.recordTechnique(r, technique: "dry needling", region: "lower back", acknowledgePrecautions: true, date: daysAgo(10), author: author)
             try s.recordTechnique(r, technique: "heat therapy", region: "lower back", minutes: 10, date: daysAgo(10), author: author)
             try s.recordTechnique(r, technique: "soft tissue manipulation", region: "lower back", minutes: 20, date: daysAgo(10), author: author)
             try s.recordPain(r, score: 6, region: "lower back", context: "post", date: daysAgo(10), author: author)
             try s.endVisit(r, note: "Walking 20 min daily; heat at night", date: daysAgo(10), author: author)
             try s.retract(IDReference(mistaken.id), reason: "Not performed: patient declined needling (on anticoagulant review)", author: author)
+            try s.withdrawConsent(r, technique: "dry needling", form: "verbal", note: "Prefers no needling while on warfarin", author: author)
             try s.updatePatient(r, changes: ["phone": "03 9555 0303"], author: "frontdesk.sam")
 
             // Student swimmer: first consultation only, treatment planned.
@@ -98,6 +120,11 @@ public enum DemoClinic {
             try s.recordTriggerPoint(a, muscle: "pec minor", side: "right", status: "latent", author: author)
             try s.recordTechnique(a, technique: "myofascial stretching", region: "chest", minutes: 10, author: author)
             try s.recordTechnique(a, technique: "joint mobilisation", region: "shoulder", minutes: 10, author: author)
+            try s.recordMeasurement(a, test: "shoulder flexion", side: "right", reading: .value(try MeasuredValue(parsing: "150"), unit: nil), author: author)
+            try s.recordMeasurement(a, test: "empty can", side: "right", reading: .result("negative"), author: author)
+            try s.recordNote(a, .init(subjective: "Right shoulder ache in the last 20 minutes of training; no night pain",
+                                      assessment: "Rotator cuff overload with pectoralis minor tightness",
+                                      plan: "Consider dry needling of infraspinatus next visit (consent to discuss); scapular setting exercises"), author: author)
             events = s.transaction.written.count
         }
         return Summary(patients: patients, events: events)

@@ -36,6 +36,16 @@ public struct SyntheticClinic: Sendable {
     static let homeTechniques: [Technique] = ["exercise-prescription", "heat-therapy", "myofascial-stretching", "deep-tissue-massage"]
     static let (active, latent): (TriggerPointStatus, TriggerPointStatus) = ("active", "latent")
     static let (before, after): (PainContext, PainContext) = ("pre", "post")
+    static let (needling, cupping): (Technique, Technique) = ("dry-needling", "cupping")
+    static let verbal: ConsentForm = "verbal"
+    static let (soreness, mild): (AdverseEventKind, Severity) = ("pain-flare", "mild")
+    static let rangeTests: [String: MeasurementTest] = [
+        "neck": "cervical-rotation", "lower-back": "lumbar-flexion", "hip": "hip-internal-rotation", "buttock": "hip-internal-rotation",
+        "shoulder": "shoulder-abduction", "lower-leg": "ankle-dorsiflexion", "forearm": "grip-strength",
+    ]
+
+    /// A range-of-motion test for the region (grip strength for the forearm), in the test's usual unit.
+    static func rangeTest(_ region: BodyRegion) -> MeasurementTest { rangeTests[region.id] ?? "cervical-rotation" }
     static let historyKinds: (medication: HistoryKind, illness: HistoryKind, surgery: HistoryKind, activity: HistoryKind, occupation: HistoryKind) =
         ("medication", "illness", "surgery", "activity", "occupation")
 
@@ -56,7 +66,8 @@ public struct SyntheticClinic: Sendable {
         let name = "\(pick(Self.givenNames)) \(pick(Self.familyNames))"
         let year = 1940 + Int(rng.next() % 65), month = 1 + Int(rng.next() % 12), day = 1 + Int(rng.next() % 28)
         let dob = CivilDate(year: year, month: month, day: day)!.description
-        let patient = IDReference(try s.register(.init(name: name, dateOfBirth: dob), author: author, patientID: .make(using: &rng)).patient!)
+        // Names and dates of birth repeat across thousands of synthetic patients: each is a new person.
+        let patient = IDReference(try s.register(.init(name: name, dateOfBirth: dob), newPatient: true, author: author, patientID: .make(using: &rng)).patient!)
         var count = 1
         let (muscle, region) = pick(Self.presentations)
         let side = pick(Self.sides)
@@ -67,9 +78,13 @@ public struct SyntheticClinic: Sendable {
             { try s.recordHistory(patient, kind: Self.historyKinds.surgery, text: pick(Self.surgeries), date: try HistoryDate(String(2000 + Int(rng.next() % 24))), author: author) },
             { try s.recordHistory(patient, kind: Self.historyKinds.activity, text: pick(Self.activities), author: author) },
             { let job = pick(Self.occupations); return try s.recordHistory(patient, kind: Self.historyKinds.occupation, text: job.0, ergonomics: job.1, author: author) },
+            // Manual techniques include dry needling and cupping, which need recorded consent.
+            { try s.recordConsent(patient, technique: Self.needling, form: Self.verbal, risks: "Soreness, bruising, fainting; pneumothorax (rare)", author: author) },
+            { try s.recordConsent(patient, technique: Self.cupping, form: Self.verbal, risks: "Marks, bruising", author: author) },
         ]
         var lastFinding: EventID?
         var lastScore: (id: EventID, score: Int)?
+        var lastManual: EventID?
         while count < eventsPerPatient {
             if script.isEmpty {
                 // One visit: pain before, a finding, two techniques, pain after (usually lower).
@@ -77,11 +92,16 @@ public struct SyntheticClinic: Sendable {
                     { try s.startVisit(patient, reason: "Review of \(region) pain", author: author) },
                     { try s.recordPain(patient, score: PainScore(pain)!, region: region, context: Self.before, author: author) },
                     { let e = try s.recordTriggerPoint(patient, muscle: muscle, side: side, status: pain > 4 ? Self.active : Self.latent, referral: region, author: author); lastFinding = e.id; return e },
-                    { try s.recordTechnique(patient, technique: pick(Self.manualTechniques), region: region, minutes: TreatmentMinutes(5 + Int(rng.next() % 20))!, author: author) },
+                    { try s.recordMeasurement(patient, test: Self.rangeTest(region), side: side, reading: .value(MeasuredValue(whole: 30 + Int(rng.next() % 60)), unit: nil), author: author) },
+                    { let e = try s.recordTechnique(patient, technique: pick(Self.manualTechniques), region: region, minutes: TreatmentMinutes(5 + Int(rng.next() % 20))!, author: author); lastManual = e.id; return e },
                     { try s.recordTechnique(patient, technique: pick(Self.homeTechniques), region: region, minutes: 10, author: author) },
                     { pain = max(0, pain - Int(rng.next() % 3)); let e = try s.recordPain(patient, score: PainScore(pain)!, region: region, context: Self.after, author: author); lastScore = (e.id, pain); return e },
+                    { try s.recordNote(patient, .init(assessment: "Myofascial \(region.term.display.lowercased()) pain", plan: "Review in 2 weeks"), author: author) },
                     { try s.endVisit(patient, author: author) },
                 ]
+                if let technique = lastManual, rng.next() % 8 == 0 {
+                    script.append({ lastManual = nil; return try s.recordAdverseEvent(patient, kind: Self.soreness, severity: Self.mild, after: IDReference(technique), author: author) })
+                }
                 if let finding = lastFinding, pain <= 2 {
                     script.append({ lastFinding = nil; return try s.resolveTriggerPoint(IDReference(finding), note: "No longer palpable", author: author) })
                 }

@@ -19,7 +19,7 @@ extension ClinicalSession {
         var corrected: [String: JSONValue] = [:]
         for (field, value) in fields {
             guard allowed.contains(field) else { throw ClinicalError.fieldNotCorrectable(field: field, type: target.type, accepted: allowed) }
-            corrected[field] = try checkedValue(field: field, value: value)
+            corrected[field] = try checkedValue(field: field, value: value, of: target.type)
         }
         // The entry as it stands (original plus earlier corrections) must still be valid
         // with this correction applied, and must actually change.
@@ -71,12 +71,30 @@ extension ClinicalSession {
         }
     }
 
-    private func checkedValue(field: String, value: String) throws -> JSONValue {
-        let optionalFields: Set<String> = ["date", "ergonomics", "referral", "note", "minutes", "reason"]
-        if value.isEmpty, optionalFields.contains(field) { return .null }
+    private func checkedValue(field: String, value: String, of type: String) throws -> JSONValue {
+        let optionalFields: Set<String> = [
+            "date", "ergonomics", "referral", "note", "minutes", "reason", "subjective", "objective", "assessment", "plan", "risks",
+            "needles", "gauge", "depthMm", "twitch", "value", "unit", "result",
+        ]
+        if value.isEmpty, optionalFields.contains(field) || field == "side" && type == MeasurementRecorded.eventType { return .null }
         switch field {
+        case "kind" where type == AdverseEventRecorded.eventType: return .string(try AdverseEventKind(parsing: value).id)
         case "kind": return .string(try HistoryKind(parsing: value).id)
-        case "text", "ergonomics", "note", "reason": return .string(try input.text(value, field: field))
+        case "text", "ergonomics", "note", "reason", "subjective", "objective", "assessment", "plan", "risks": return .string(try input.text(value, field: field))
+        case "form": return .string(try ConsentForm(parsing: value).id)
+        case "severity": return .string(try Severity(parsing: value).id)
+        case "value": return .string(try MeasuredValue(parsing: value).text)
+        case "unit": return .string(try MeasurementUnit(parsing: value).id)
+        case "result": return .string(try TestResult(parsing: value).id)
+        case "needles": return .int(try NeedleCount(value).value)
+        case "gauge": return .string(try NeedleGauge(parsing: value).text)
+        case "depthMm": return .int(try NeedlingDepth(value).value)
+        case "twitch":
+            switch value.lowercased() {
+            case "yes", "true": return .bool(true)
+            case "no", "false": return .bool(false)
+            default: throw ClinicalError.invalidField(field: field, value: value, accepted: "yes or no")
+            }
         case "date": return .string(try input.historyDate(HistoryDate(value)))
         case "muscle": return .string(try Muscle(parsing: value).id)
         case "side": return .string(try Side(parsing: value).id)

@@ -25,12 +25,47 @@ extension ClinicalSession {
         }
     }
 
+    /// Dry-needling details of a technique entry, each optional.
+    public struct NeedlingDetails: Sendable, Equatable {
+        public var needles: NeedleCount?
+        public var gauge: NeedleGauge?
+        public var depth: NeedlingDepth?
+        public var twitch: Bool?
+
+        public init(needles: NeedleCount? = nil, gauge: NeedleGauge? = nil, depth: NeedlingDepth? = nil, twitch: Bool? = nil) {
+            (self.needles, self.gauge, self.depth, self.twitch) = (needles, gauge, depth, twitch)
+        }
+
+        /// The first detail given, by its payload member's name, with its value.
+        var firstGiven: (field: String, value: String)? {
+            if let needles { return ("needles", needles.description) }
+            if let gauge { return ("gauge", gauge.text) }
+            if let depth { return ("depth-mm", depth.description) }
+            if let twitch { return ("twitch", twitch ? "yes" : "no") }
+            return nil
+        }
+    }
+
+    /// Records a technique applied. A technique whose term asks for consent is refused without
+    /// the patient's standing consent; one an active precaution cautions or contraindicates is
+    /// refused unless `acknowledgePrecautions` (the precautions are then stored on the entry),
+    /// and an acknowledgement no precaution asks for is refused. Needling details only with
+    /// dry needling.
     @discardableResult
-    public func recordTechnique(_ reference: IDReference, technique: Technique, region: BodyRegion, minutes: TreatmentMinutes? = nil, note: String? = nil, date: EntryDate? = nil, author: String) throws -> EventEnvelope {
+    public func recordTechnique(_ reference: IDReference, technique: Technique, region: BodyRegion, minutes: TreatmentMinutes? = nil, note: String? = nil,
+                                needling: NeedlingDetails = NeedlingDetails(), acknowledgePrecautions: Bool = false,
+                                date: EntryDate? = nil, author: String) throws -> EventEnvelope {
         let note = try note.map { try input.text($0, field: "note") }
+        if technique.id != TechniqueApplied.needling, let (field, value) = needling.firstGiven {
+            throw ClinicalError.invalidField(field: field, value: value, accepted: "needling details only on a \(TechniqueApplied.needling) entry, not \(technique.id)")
+        }
         let when = try date.map(input.occurredAt)
-        return try appendForPatient(reference, author: author, occurredAt: when) { visit in
-            TechniqueApplied(technique: technique.id, region: region.id, minutes: minutes?.value, note: note, visit: visit)
+        let patient = try patient(reference)
+        let acknowledged = try checkCare(for: technique, of: patient, acknowledged: acknowledgePrecautions)
+        return try appendForPatient(IDReference(patient), author: author, occurredAt: when) { visit in
+            TechniqueApplied(technique: technique.id, region: region.id, minutes: minutes?.value, note: note, visit: visit,
+                             needles: needling.needles?.value, gauge: needling.gauge?.text, depthMm: needling.depth?.value, twitch: needling.twitch,
+                             acknowledgedPrecautions: acknowledged)
         }
     }
 

@@ -22,14 +22,24 @@ extension ClinicalSession {
     }
 
     /// Registers a new patient; the returned envelope's `patient` is the new id.
+    ///
+    /// Refused when a patient of the same name (without case, runs of spaces as one) and date of
+    /// birth is already registered here — locally or received from another site — naming them,
+    /// unless `newPatient` says this is a different person.
     @discardableResult
-    public func register(_ registration: Registration, author: String, patientID: PatientID = .make()) throws -> EventEnvelope {
+    public func register(_ registration: Registration, newPatient: Bool = false, author: String, patientID: PatientID = .make()) throws -> EventEnvelope {
         let payload = PatientRegistered(
             name: try input.name(registration.name),
             dateOfBirth: try input.dateOfBirth(registration.dateOfBirth),
             phone: try registration.phone.map(input.phone),
             email: try registration.email.map(input.email),
             address: try registration.address.map(input.address))
+        if !newPatient {
+            let existing = try patientsNamed(payload.name, bornOn: payload.dateOfBirth.description)
+            guard existing.isEmpty else {
+                throw ClinicalError.possibleDuplicatePatient(name: payload.name, dateOfBirth: payload.dateOfBirth.description, existing: existing.map(\.rawValue))
+            }
+        }
         openVisits[patientID] = .some(nil)
         knownPatients.insert(patientID)
         return try transaction.append(Self.event(payload, patient: patientID), author: author)

@@ -35,6 +35,12 @@ public enum Remedy: Sendable, Equatable {
     case changeDetailsInstead
     /// Say who is writing.
     case giveAuthor
+    /// Record the patient's consent for the technique first.
+    case recordConsent(patient: String, technique: String)
+    /// Acknowledge the precautions alerted, to go ahead.
+    case acknowledgePrecaution
+    /// Register a different person of the same name and date of birth as a new patient.
+    case registerAsNewPatient
 
     /// The remedy in words that name no command line.
     public var plainWords: String {
@@ -56,6 +62,9 @@ public enum Remedy: Sendable, Equatable {
         case .startVisit: "start a visit first"
         case .changeDetailsInstead: "correct the entry itself; a patient's details are changed, not corrected"
         case .giveAuthor: "say who is writing"
+        case .recordConsent(_, let technique): "record the patient's consent for \(technique) first"
+        case .acknowledgePrecaution: "acknowledge the precaution to go ahead"
+        case .registerAsNewPatient: "if it is a different person, register them as a new patient"
         }
     }
 }

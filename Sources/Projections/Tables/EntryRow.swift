@@ -32,8 +32,18 @@ extension TriggerPointFound: EntryRow {
 
 extension TechniqueApplied: EntryRow {
     static var table: EntryTable { .techniques }
-    init(row: Row) { self.init(technique: row["technique"], region: row["region"], minutes: row["minutes"], note: row["note"], visit: row["visit"]) }
-    func bindMembers(_ row: inout BoundStatement.Values) { row.text(technique); row.text(region); row.integer(minutes); row.text(note); row.text(visit?.rawValue) }
+    init(row: Row) {
+        let acknowledged = EntryTable.correctedBy(row["acknowledgedPrecautions"] as String?)
+        self.init(technique: row["technique"], region: row["region"], minutes: row["minutes"], note: row["note"], visit: row["visit"],
+                  needles: row["needles"], gauge: row["gauge"], depthMm: row["depthMm"], twitch: row["twitch"],
+                  acknowledgedPrecautions: acknowledged.isEmpty ? nil : acknowledged)
+    }
+    func bindMembers(_ row: inout BoundStatement.Values) {
+        row.text(technique); row.text(region); row.integer(minutes); row.text(note); row.text(visit?.rawValue)
+        row.integer(needles); row.text(gauge); row.integer(depthMm); row.integer(twitch.map { $0 ? 1 : 0 })
+        // A JSON array of event ids, as `correctedBy` is, so `myolog query` can `json_each` it.
+        row.text(acknowledgedPrecautions.map(EntryTable.correctedBy))
+    }
 }
 
 extension HistoryEntryRecorded: EntryRow {
@@ -58,4 +68,42 @@ extension TriggerPointResolved: EntryRow {
     static var table: EntryTable { .resolutions }
     init(row: Row) { self.init(finding: row["finding"], note: row["note"], visit: row["visit"]) }
     func bindMembers(_ row: inout BoundStatement.Values) { row.text(finding.rawValue); row.text(note); row.text(visit?.rawValue) }
+}
+
+extension TreatmentNoteRecorded: EntryRow {
+    static var table: EntryTable { .treatmentNotes }
+    init(row: Row) { self.init(subjective: row["subjective"], objective: row["objective"], assessment: row["assessment"], plan: row["plan"], visit: row["visit"]) }
+    func bindMembers(_ row: inout BoundStatement.Values) { row.text(subjective); row.text(objective); row.text(assessment); row.text(plan); row.text(visit?.rawValue) }
+}
+
+extension ConsentRecorded: EntryRow {
+    static var table: EntryTable { .consents }
+    init(row: Row) {
+        self.init(technique: row["technique"], decision: row["decision"], form: row["form"], risks: row["risks"], note: row["note"], visit: row["visit"])
+    }
+    func bindMembers(_ row: inout BoundStatement.Values) {
+        row.text(technique); row.text(decision); row.text(form); row.text(risks); row.text(note); row.text(visit?.rawValue)
+    }
+}
+
+extension PrecautionRecorded: EntryRow {
+    static var table: EntryTable { .precautions }
+    init(row: Row) { self.init(kind: row["kind"], note: row["note"], visit: row["visit"]) }
+    func bindMembers(_ row: inout BoundStatement.Values) { row.text(kind); row.text(note); row.text(visit?.rawValue) }
+}
+
+extension AdverseEventRecorded: EntryRow {
+    static var table: EntryTable { .adverseEvents }
+    init(row: Row) { self.init(kind: row["kind"], severity: row["severity"], after: row["after"], note: row["note"], visit: row["visit"]) }
+    func bindMembers(_ row: inout BoundStatement.Values) { row.text(kind); row.text(severity); row.text(after.rawValue); row.text(note); row.text(visit?.rawValue) }
+}
+
+extension MeasurementRecorded: EntryRow {
+    static var table: EntryTable { .measurements }
+    init(row: Row) {
+        self.init(test: row["test"], side: row["side"], value: row["value"], unit: row["unit"], result: row["result"], note: row["note"], visit: row["visit"])
+    }
+    func bindMembers(_ row: inout BoundStatement.Values) {
+        row.text(test); row.text(side); row.text(value); row.text(unit); row.text(result); row.text(note); row.text(visit?.rawValue)
+    }
 }

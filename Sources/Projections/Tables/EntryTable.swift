@@ -28,7 +28,7 @@ struct EntryTable: Sendable {
     /// The payload a row holds.
     let rowType: any EntryRow.Type
 
-    static let integerFields: Set<String> = ["score", "minutes"]
+    static let integerFields: Set<String> = ["score", "minutes", "needles", "depthMm", "twitch"]
 
     static let painScores = EntryTable(name: "pain_scores", timeColumn: "occurredAt",
                                        fields: ["score", "region", "context", "visit"], optional: ["visit"], flag: nil, indexedBy: "occurredAt", rowType: PainScoreRecorded.self)
@@ -36,7 +36,8 @@ struct EntryTable: Sendable {
                                           fields: ["muscle", "side", "status", "referral", "note", "visit"], optional: ["referral", "note", "visit"],
                                           flag: ("active", true), indexedBy: nil, rowType: TriggerPointFound.self)
     static let techniques = EntryTable(name: "techniques", timeColumn: "occurredAt",
-                                       fields: ["technique", "region", "minutes", "note", "visit"], optional: ["minutes", "note", "visit"],
+                                       fields: ["technique", "region", "minutes", "note", "visit", "needles", "gauge", "depthMm", "twitch", "acknowledgedPrecautions"],
+                                       optional: ["minutes", "note", "visit", "needles", "gauge", "depthMm", "twitch", "acknowledgedPrecautions"],
                                        flag: nil, indexedBy: "occurredAt", rowType: TechniqueApplied.self)
     static let history = EntryTable(name: "history_entries", timeColumn: "occurredAt",
                                     fields: ["kind", "text", "date", "ergonomics"], optional: ["date", "ergonomics"], flag: nil, indexedBy: "kind",
@@ -52,7 +53,25 @@ struct EntryTable: Sendable {
     static let resolutions = EntryTable(name: "trigger_point_resolutions", timeColumn: "resolvedAt", fields: ["finding", "note", "visit"],
                                         optional: ["note", "visit"], flag: nil, indexedBy: nil, rowType: TriggerPointResolved.self)
 
-    static let all = [painScores, triggerPoints, techniques, history, visits, visitEnds, resolutions]
+    // The records of care (issue 30).
+    static let treatmentNotes = EntryTable(name: "treatment_notes", timeColumn: "occurredAt",
+                                           fields: ["subjective", "objective", "assessment", "plan", "visit"], optional: ["subjective", "objective", "assessment", "plan", "visit"],
+                                           flag: nil, indexedBy: "occurredAt", rowType: TreatmentNoteRecorded.self)
+    /// Every consent decision not retracted, given and withdrawn alike: the one that stands per
+    /// technique is the latest in causal order.
+    static let consents = EntryTable(name: "consents", timeColumn: "occurredAt",
+                                     fields: ["technique", "decision", "form", "risks", "note", "visit"], optional: ["form", "risks", "note", "visit"],
+                                     flag: nil, indexedBy: "technique", rowType: ConsentRecorded.self)
+    static let precautions = EntryTable(name: "precautions", timeColumn: "recordedAt", fields: ["kind", "note", "visit"], optional: ["note", "visit"],
+                                        flag: ("active", true), indexedBy: nil, rowType: PrecautionRecorded.self)
+    static let adverseEvents = EntryTable(name: "adverse_events", timeColumn: "occurredAt",
+                                          fields: ["kind", "severity", "after", "note", "visit"], optional: ["note", "visit"],
+                                          flag: nil, indexedBy: "occurredAt", rowType: AdverseEventRecorded.self)
+    static let measurements = EntryTable(name: "measurements", timeColumn: "occurredAt",
+                                         fields: ["test", "side", "value", "unit", "result", "note", "visit"], optional: ["side", "value", "unit", "result", "note", "visit"],
+                                         flag: nil, indexedBy: "occurredAt", rowType: MeasurementRecorded.self)
+
+    static let all = [painScores, triggerPoints, techniques, history, visits, visitEnds, resolutions, treatmentNotes, consents, precautions, adverseEvents, measurements]
     static let byType: [String: EntryTable] = Dictionary(uniqueKeysWithValues: all.map { ($0.type, $0) })
 
     /// Columns after the payload's: who wrote the entry, the corrections applied to it (a JSON

@@ -10,6 +10,7 @@ extension PatientProjection {
         case insert(EntryTable, ClinicalEntry)
         case endVisit(ClinicalEntry, visit: EventID)
         case resolveTriggerPoint(ClinicalEntry, finding: EventID)
+        case resolvePrecaution(EventID)
         case delete(EntryTable, EventID)
         case correct(EntryTable, EventID, by: EntryCorrected, EventID)
         /// A clinical event that changes no row (retracting what has none, ending what is not a visit).
@@ -49,6 +50,8 @@ extension PatientProjection {
                 changes.append(.endVisit(ClinicalEntry(event: event, current: clinical), visit: ended.visit))
             case .triggerPointResolved(let resolution):
                 changes.append(.resolveTriggerPoint(ClinicalEntry(event: event, current: clinical), finding: resolution.finding))
+            case .precautionResolved(let resolution):
+                changes.append(.resolvePrecaution(resolution.precaution))
             case .entryRetracted(let retraction):
                 // The target's type says which row it has. Retracting a visit's end or a
                 // resolution re-derives the visit or the trigger point from every other one, and
@@ -57,7 +60,7 @@ extension PatientProjection {
                     changes.append(.countOnly)
                     continue
                 }
-                if [VisitEnded.eventType, TriggerPointResolved.eventType, PatientRegistered.eventType].contains(target.type) {
+                if [VisitEnded.eventType, TriggerPointResolved.eventType, PrecautionResolved.eventType, PatientRegistered.eventType].contains(target.type) {
                     return false
                 } else if let table = EntryTable.byType[target.type] {
                     changes.append(.delete(table, target.id))
@@ -80,6 +83,8 @@ extension PatientProjection {
             case .resolveTriggerPoint(let entry, let finding):
                 try db.cachedStatement(sql: "UPDATE trigger_points SET active = 0 WHERE event = ? AND patient = ?").execute(arguments: [finding.rawValue, patient.rawValue])
                 if db.changesCount > 0 { try EntryTable.resolutions.insert(entry, patient: patient, flag: nil, in: db) }
+            case .resolvePrecaution(let precaution):
+                try db.cachedStatement(sql: "UPDATE precautions SET active = 0 WHERE event = ? AND patient = ?").execute(arguments: [precaution.rawValue, patient.rawValue])
             case .delete(let table, let target):
                 try db.cachedStatement(sql: "DELETE FROM \(table.name) WHERE event = ? AND patient = ?").execute(arguments: [target.rawValue, patient.rawValue])
                 // A retracted visit's ends and a retracted trigger point's resolutions go with it.

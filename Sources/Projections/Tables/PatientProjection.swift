@@ -20,14 +20,16 @@ public struct PatientProjection: LogProjection {
     /// 2: active and latent trigger points counted apart (latent ones were counted as active).
     /// 3: views applied in place: entry tables hold every member `show` needs, the summary the
     ///    fold's position; amendments act only on what sorts before them; strict corrections.
-    /// 4: visit ends and trigger point resolutions kept (`visit_ends`, `trigger_point_resolutions`)
+    /// 4: the records of care (issue 30): treatment notes, consents, precautions, adverse
+    ///    events and measurements have tables; techniques gained the needling columns.
+    /// 5: visit ends and trigger point resolutions kept (`visit_ends`, `trigger_point_resolutions`)
     ///    with their notes, and `show` groups each visit's entries under it (``VisitSummary``).
-    public let version = 4
+    public let version = 5
 
     public init() {}
 
     public var tables: [String] { Self.tables }
-    static let tables = ["patient_summary", "field_conflicts", "pain_scores", "trigger_points", "techniques", "history_entries", "visits", "visit_ends", "trigger_point_resolutions"]
+    static let tables = ["patient_summary", "field_conflicts"] + EntryTable.all.map(\.name)
 
     public func drop(in db: Database) throws {
         for table in Self.tables { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
@@ -163,6 +165,25 @@ public struct PatientProjection: LogProjection {
         for entry in record.resolutions {
             guard case .triggerPointResolved(let resolution) = entry.current, triggerPoints.contains(resolution.finding) else { continue }
             try EntryTable.resolutions.insert(entry, patient: record.patient, flag: nil, in: db)
+        }
+        try storeCare(record, in: db)
+    }
+}
+
+extension PatientProjection {
+    /// The rows of the records of care: every entry not retracted (every consent decision, not
+    /// only the one that stands; resolved precautions with `active` 0).
+    func storeCare(_ record: PatientRecord, in db: Database) throws {
+        let active = Set(record.activePrecautions.map(\.event.id))
+        for entry in record.entries where !entry.isRetracted {
+            switch entry.current {
+            case .treatmentNoteRecorded: try EntryTable.treatmentNotes.insert(entry, patient: record.patient, flag: nil, in: db)
+            case .consentRecorded: try EntryTable.consents.insert(entry, patient: record.patient, flag: nil, in: db)
+            case .precautionRecorded: try EntryTable.precautions.insert(entry, patient: record.patient, flag: active.contains(entry.event.id), in: db)
+            case .adverseEventRecorded: try EntryTable.adverseEvents.insert(entry, patient: record.patient, flag: nil, in: db)
+            case .measurementRecorded: try EntryTable.measurements.insert(entry, patient: record.patient, flag: nil, in: db)
+            default: break
+            }
         }
     }
 }

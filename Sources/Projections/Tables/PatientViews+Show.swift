@@ -77,6 +77,27 @@ extension PatientViews {
         return PatientView(
             patientId: patient, details: details, conflicts: conflicts, history: history,
             activeTriggerPoints: triggerPoints.filter { !$0.payload.isLatent }, latentTriggerPoints: triggerPoints.filter(\.payload.isLatent),
-            techniques: techniques.reversed(), visits: visits, painScores: painScores, eventCount: summary["eventCount"], visitSummaries: visitSummaries)
+            techniques: techniques.reversed(), visits: visits, painScores: painScores, eventCount: summary["eventCount"], visitSummaries: visitSummaries,
+            care: try storedCare(patient))
+    }
+
+    /// The records of care from their rows, as ``PatientRecord`` derives them.
+    func storedCare(_ patient: PatientID) throws -> PatientView.Care {
+        // The decision that stands per technique: the latest in causal order.
+        var consents: [String: StoredEntry<ConsentRecorded>] = [:]
+        for consent in try entries(ConsentRecorded.self, of: patient) {
+            if let standing = consents[consent.view.payload.technique], consent.position < standing.position { continue }
+            consents[consent.view.payload.technique] = consent
+        }
+        let techniques = Dictionary(uniqueKeysWithValues: try entries(TechniqueApplied.self, of: patient).map { ($0.view.eventId, $0.view) })
+        return PatientView.Care(
+            treatmentNotes: try entries(TreatmentNoteRecorded.self, of: patient).sorted(by: StoredEntry.clinicalTime).map(\.view),
+            consents: consents.keys.sorted().compactMap { consents[$0]?.view },
+            activePrecautions: try entries(PrecautionRecorded.self, of: patient).filter { $0.flag == true }
+                .sorted { $0.view.payload.kind != $1.view.payload.kind ? $0.view.payload.kind < $1.view.payload.kind : StoredEntry.clinicalTime($0, $1) }.map(\.view),
+            adverseEvents: try entries(AdverseEventRecorded.self, of: patient).sorted(by: StoredEntry.clinicalTime).map {
+                AdverseEventView(event: $0.view, technique: techniques[$0.view.payload.after])
+            },
+            measurements: try entries(MeasurementRecorded.self, of: patient).sorted(by: StoredEntry.clinicalTime).map(\.view))
     }
 }

@@ -1,0 +1,115 @@
+import ClinicalEvents
+import EventLog
+import EventModel
+
+/// The record of care as a write checks it: which consent decisions stand, which precautions
+/// are active, what they say about a technique, and whether a patient is already registered.
+///
+/// Each reads the patient's events in the order every store folds them (Lamport timestamp,
+/// origin, sequence: ``ClinicalFold/CausalOrder``, which this module does not depend on), so a
+/// check agrees with what `show` says stands.
+extension ClinicalSession {
+    /// Events of `patient` of `types`, not retracted, in causal order.
+    private func standing(_ types: Set<String>, of patient: PatientID) throws -> [(event: EventEnvelope, entry: ClinicalEvent)] {
+        var retracted = Set<EventID>()
+        var found: [(event: EventEnvelope, entry: ClinicalEvent)] = []
+        try transaction.forEachEvent(patient: patient, types: types.union([EntryRetracted.eventType])) { event in
+            guard let entry = try ClinicalEvent.decode(event) else { return }
+            switch entry {
+            case .entryRetracted(let retraction): retracted.insert(retraction.target)
+            default: found.append((event, entry))
+            }
+        }
+        return try found.filter { !retracted.contains($0.event.id) }
+            .sorted { ($0.event.lamport, $0.event.origin.rawValue, $0.event.sequence) < ($1.event.lamport, $1.event.origin.rawValue, $1.event.sequence) }
+            .map { ($0.event, try queries.currentEntry(of: $0.event) ?? $0.entry) }
+    }
+
+    /// The consent decision that stands for `technique`: the latest not retracted.
+    func standingConsent(of patient: PatientID, for technique: String) throws -> ConsentRecorded? {
+        try standing([ConsentRecorded.eventType], of: patient).compactMap { pair -> ConsentRecorded? in
+            guard case .consentRecorded(let consent) = pair.entry, consent.technique == technique else { return nil }
+            return consent
+        }.last
+    }
+
+    /// The techniques whose consent stands (given, not withdrawn), by id.
+    func consentedTechniques(of patient: PatientID) throws -> [String] {
+        var latest: [String: ConsentRecorded] = [:]
+        for pair in try standing([ConsentRecorded.eventType], of: patient) {
+            if case .consentRecorded(let consent) = pair.entry { latest[consent.technique] = consent }
+        }
+        return latest.values.filter(\.isGiven).map(\.technique).sorted()
+    }
+
+    /// The patient's precautions recorded and not resolved (resolutions retracted do not count).
+    public func activePrecautions(of patient: PatientID) throws -> [(id: EventID, payload: PrecautionRecorded)] {
+        var recorded: [(id: EventID, payload: PrecautionRecorded)] = []
+        var resolved = Set<EventID>()
+        for pair in try standing([PrecautionRecorded.eventType, PrecautionResolved.eventType], of: patient) {
+            switch pair.entry {
+            case .precautionRecorded(let precaution): recorded.append((pair.event.id, precaution))
+            case .precautionResolved(let resolution): resolved.insert(resolution.precaution)
+            default: break
+            }
+        }
+        return recorded.filter { !resolved.contains($0.id) }
+    }
+
+    /// The active precautions that caution or contraindicate `technique`, with their rules.
+    public func alerts(for technique: String, of patient: PatientID) throws -> [(precaution: EventID, rule: PrecautionRules.Rule)] {
+        try activePrecautions(of: patient).compactMap { active in
+            PrecautionRules.rule(precaution: active.payload.kind, technique: technique).map { (active.id, $0) }
+        }
+    }
+
+    /// Refuses `technique` for `patient` without a standing consent when its term asks for one,
+    /// and, when active precautions speak against it, unless `acknowledged`; refuses an
+    /// acknowledgement no precaution asks for. Returns the precautions acknowledged, to store.
+    func checkCare(for technique: Technique, of patient: PatientID, acknowledged: Bool) throws -> [EventID] {
+        if let reason = technique.term.consent, try standingConsent(of: patient, for: technique.id)?.isGiven != true {
+            throw ClinicalError.consentRequired(patient: patient.rawValue, technique: technique.id, reason: reason)
+        }
+        let alerts = try alerts(for: technique.id, of: patient)
+        if alerts.isEmpty, acknowledged {
+            throw ClinicalError.noPrecautionToAcknowledge(patient: patient.rawValue, technique: technique.id)
+        }
+        if !alerts.isEmpty, !acknowledged {
+            throw ClinicalError.precautionNotAcknowledged(technique: technique.id, alerts: alerts.map(Self.alertLine))
+        }
+        return alerts.map(\.precaution)
+    }
+
+    /// One alert as people read it: `anticoagulant: caution — why (precaution 0192…)`.
+    public static func alertLine(_ alert: (precaution: EventID, rule: PrecautionRules.Rule)) -> String {
+        "\(alert.rule.precaution): \(alert.rule.level.rawValue) — \(alert.rule.reason) (precaution \(alert.precaution.rawValue))"
+    }
+
+    /// The registered patients (here or received, registration not withdrawn, readable) whose
+    /// current name — compared without case and with runs of spaces as one — and date of birth
+    /// are `name` and `dateOfBirth`.
+    func patientsNamed(_ name: String, bornOn dateOfBirth: String) throws -> [PatientID] {
+        func key(_ name: String) -> String { name.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        var writes: [(patient: PatientID, order: (Int, String, Int), changes: [String: String?])] = []
+        try transaction.forEachEvent(types: [PatientRegistered.eventType, PatientDetailsChanged.eventType]) { event in
+            // Unreadable (erased, or the key not received): not a patient anyone can be told apart from.
+            guard let patient = event.patient, let entry = try? ClinicalEvent.decode(event) else { return }
+            switch entry {
+            case .patientRegistered(let registered): writes.append((patient, (event.lamport, event.origin.rawValue, event.sequence), registered.changes))
+            case .patientDetailsChanged(let changed): writes.append((patient, (event.lamport, event.origin.rawValue, event.sequence), changed.changes))
+            default: return
+            }
+        }
+        // Each field's last write in causal order, as `show` has it.
+        var details: [PatientID: (name: String?, dateOfBirth: String?)] = [:]
+        for write in writes.sorted(by: { $0.order < $1.order }) {
+            var current = details[write.patient] ?? (nil, nil)
+            if let name = write.changes["name"] { current.name = name }
+            if let born = write.changes["dateOfBirth"] { current.dateOfBirth = born }
+            details[write.patient] = current
+        }
+        let wanted = key(name)
+        return try details.filter { $0.value.name.map(key) == wanted && $0.value.dateOfBirth == dateOfBirth }.keys.sorted { $0.rawValue < $1.rawValue }
+            .filter { try queries.withdrawal(of: $0) == nil }
+    }
+}
