@@ -142,24 +142,25 @@ public struct PatientRecord: Sendable, Equatable {
     public var view: PatientView {
         var history: [String: [EntryView<HistoryEntryRecorded>]] = [:]
         for term in Vocabularies.historyKinds.terms { history[term.id] = self.history(term.id).compactMap { $0.view(as: HistoryEntryRecorded.self) } }
+        let care = PatientView.Care(
+            treatmentNotes: treatmentNotes.compactMap { $0.view(as: TreatmentNoteRecorded.self) },
+            consents: consents.compactMap { $0.view(as: ConsentRecorded.self) },
+            activePrecautions: activePrecautions.compactMap { $0.view(as: PrecautionRecorded.self) },
+            adverseEvents: adverseEvents.compactMap { pair in
+                pair.event.view(as: AdverseEventRecorded.self).map { AdverseEventView(event: $0, technique: pair.technique?.view(as: TechniqueApplied.self)) }
+            },
+            measurements: measurements.compactMap { $0.view(as: MeasurementRecorded.self) })
         let visitSummaries = VisitSummary.group(
             visits: visits.compactMap { $0.view(as: VisitStarted.self) }, ends: visitEnds.compactMap { $0.view(as: VisitEnded.self) },
             techniques: techniques.reversed().compactMap { $0.view(as: TechniqueApplied.self) },
             triggerPoints: triggerPoints.sorted(by: Self.clinicalTime).compactMap { $0.view(as: TriggerPointFound.self) },
-            resolutions: resolutions.compactMap { $0.view(as: TriggerPointResolved.self) }, painScores: painScores.compactMap { $0.view(as: PainScoreRecorded.self) })
+            resolutions: resolutions.compactMap { $0.view(as: TriggerPointResolved.self) }, painScores: painScores.compactMap { $0.view(as: PainScoreRecorded.self) },
+            treatmentNotes: care.treatmentNotes)
         return PatientView(
             patientId: patient, details: details, conflicts: conflicts, history: history,
             activeTriggerPoints: activeTriggerPoints.compactMap { $0.view(as: TriggerPointFound.self) },
             latentTriggerPoints: latentTriggerPoints.compactMap { $0.view(as: TriggerPointFound.self) },
             techniques: techniques.compactMap { $0.view(as: TechniqueApplied.self) }, visits: visits.compactMap { $0.view(as: VisitStarted.self) },
-            painScores: painScores.compactMap { $0.view(as: PainScoreRecorded.self) }, eventCount: eventCount, visitSummaries: visitSummaries,
-            care: PatientView.Care(
-                treatmentNotes: treatmentNotes.compactMap { $0.view(as: TreatmentNoteRecorded.self) },
-                consents: consents.compactMap { $0.view(as: ConsentRecorded.self) },
-                activePrecautions: activePrecautions.compactMap { $0.view(as: PrecautionRecorded.self) },
-                adverseEvents: adverseEvents.compactMap { pair in
-                    pair.event.view(as: AdverseEventRecorded.self).map { AdverseEventView(event: $0, technique: pair.technique?.view(as: TechniqueApplied.self)) }
-                },
-                measurements: measurements.compactMap { $0.view(as: MeasurementRecorded.self) }))
+            painScores: painScores.compactMap { $0.view(as: PainScoreRecorded.self) }, eventCount: eventCount, visitSummaries: visitSummaries, care: care)
     }
 }

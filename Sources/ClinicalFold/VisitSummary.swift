@@ -6,7 +6,7 @@ import EventModel
 ///
 /// An entry belongs to the visit its `visit` member names (it was recorded while that visit was
 /// open), never to whatever visit is nearest in time: an entry recorded outside any visit belongs
-/// to none. Built only by ``group(visits:ends:techniques:triggerPoints:resolutions:painScores:)``
+/// to none. Built only by ``group(visits:ends:techniques:triggerPoints:resolutions:painScores:treatmentNotes:)``
 /// from lists the fold and the stored rows both give in the same order, so both give the same
 /// summaries.
 public struct VisitSummary: Sendable, Equatable, Encodable {
@@ -24,6 +24,8 @@ public struct VisitSummary: Sendable, Equatable, Encodable {
     public var resolved: [TriggerPointCourse]
     /// Pain scores taken during it, by clinical time.
     public var painScores: [EntryView<PainScoreRecorded>]
+    /// Treatment notes (subjective, objective, assessment, plan) written during it, by clinical time.
+    public var treatmentNotes: [EntryView<TreatmentNoteRecorded>]
 
     /// Pain before and after treatment in each region scored before or after it: the last
     /// `pre` and the last `post` score taken during the visit, regions in the order first scored.
@@ -57,11 +59,12 @@ public struct VisitSummary: Sendable, Equatable, Encodable {
     ///     time, oldest first.
     ///   - resolutions: Resolutions not retracted, in causal order.
     ///   - painScores: Pain scores not retracted, by clinical time, oldest first.
+    ///   - treatmentNotes: Treatment notes not retracted, by clinical time, oldest first.
     /// - Returns: One summary per visit; lists whose entries name no listed visit (or a
     ///   resolution of a trigger point not listed) contribute nothing.
     public static func group(visits: [EntryView<VisitStarted>], ends: [EntryView<VisitEnded>], techniques: [EntryView<TechniqueApplied>],
                              triggerPoints: [EntryView<TriggerPointFound>], resolutions: [EntryView<TriggerPointResolved>],
-                             painScores: [EntryView<PainScoreRecorded>]) -> [VisitSummary] {
+                             painScores: [EntryView<PainScoreRecorded>], treatmentNotes: [EntryView<TreatmentNoteRecorded>]) -> [VisitSummary] {
         var firstResolution: [EventID: EntryView<TriggerPointResolved>] = [:]
         for resolution in resolutions where firstResolution[resolution.payload.finding] == nil { firstResolution[resolution.payload.finding] = resolution }
         let found = Dictionary(triggerPoints.map { ($0.eventId, $0) }, uniquingKeysWith: { first, _ in first })
@@ -73,7 +76,7 @@ public struct VisitSummary: Sendable, Equatable, Encodable {
                 resolved: resolutions.filter { $0.payload.visit == id && firstResolution[$0.payload.finding] == $0 }
                     .compactMap { resolution in found[resolution.payload.finding].map { TriggerPointCourse(found: $0, resolution: resolution) } }
                     .filter { $0.found.payload.visit != id },
-                painScores: painScores.filter { $0.payload.visit == id })
+                painScores: painScores.filter { $0.payload.visit == id }, treatmentNotes: treatmentNotes.filter { $0.payload.visit == id })
         }
     }
 }

@@ -11,14 +11,14 @@ extension ShowRendering {
         let shown = all ? summaries : Array(summaries.prefix(Self.recentVisits))
         var out = "\nVisits, newest first (\(summaries.count))\n"
         if summaries.isEmpty { return out + "  no visits recorded\n" }
-        for summary in shown { out += visit(summary) }
+        for summary in shown { out += visit(summary, view: view) }
         if shown.count < summaries.count {
             out += "  … the latest \(shown.count) of \(summaries.count) visits shown; `myolog show \(view.patientId.rawValue.prefix(8)) --all` lists them all\n"
         }
         return out
     }
 
-    func visit(_ summary: VisitSummary) -> String {
+    func visit(_ summary: VisitSummary, view: PatientView) -> String {
         let visit = summary.visit
         let reason = visit.payload.reason.map { marked(VisibleText.indented($0, indent: "    "), visit, "reason") } ?? "(no reason recorded)"
         var out = "  \(clock.minute(visit.occurredAt))  \(reason)\n"
@@ -42,7 +42,7 @@ extension ShowRendering {
                 let minutes = t.payload.minutes.map { ", " + marked("\($0) min", t, "minutes") } ?? ""
                 out += "      \(marked(term(Vocabularies.techniques, t.payload.technique), t, "technique")), "
                     + "\(marked(term(Vocabularies.bodyRegions, t.payload.region), t, "region"))\(minutes)\n"
-                out += note(marked("note", t, "note"), t.payload.note, indent: "        ") + corrections(t, indent: "        ")
+                out += techniqueDetails(t, view: view, indent: "        ")
             }
         }
         if !summary.findings.isEmpty {
@@ -67,6 +67,7 @@ extension ShowRendering {
                 }
             }
         }
+        for note in summary.treatmentNotes { out += treatmentNote(note, indent: "    ") }
         for end in summary.ends {
             out += note(marked("advice and plan", end, "note"), end.payload.note, indent: "    ") + corrections(end, indent: "    ")
         }

@@ -23,8 +23,9 @@ struct ShowRendering {
     /// The whole screen; `allVisits` lists every visit instead of the ``recentVisits`` latest.
     static func text(_ view: PatientView, clock: SiteClock, allVisits: Bool = false) -> String {
         let show = ShowRendering(clock: clock)
-        return show.patient(view) + show.history(view) + show.visits(view, all: allVisits) + show.triggerPoints(view) + show.techniques(view)
-            + show.pain(view) + "\n\(clock.label())\n"
+        return show.precautions(view) + show.patient(view) + show.history(view) + show.consents(view) + show.adverseEvents(view)
+            + show.visits(view, all: allVisits) + show.treatmentNotesOutsideVisits(view) + show.triggerPoints(view) + show.techniques(view)
+            + show.measurements(view) + show.pain(view) + "\n\(clock.label())\n"
     }
 
     func term(_ vocabulary: Vocabulary, _ id: String?) -> String {
@@ -119,7 +120,7 @@ struct ShowRendering {
         out += table(["  DATE", "TECHNIQUE", "REGION", "MIN"], view.techniques.map { t in
             (["  " + day(t.occurredAt), marked(term(Vocabularies.techniques, t.payload.technique), t, "technique"),
               marked(term(Vocabularies.bodyRegions, t.payload.region), t, "region"), marked(t.payload.minutes.map(String.init) ?? "-", t, "minutes")],
-             note(marked("note", t, "note"), t.payload.note, indent: "    ") + corrections(t, indent: "    "))
+             techniqueDetails(t, view: view, indent: "    "))
         })
         return out
     }

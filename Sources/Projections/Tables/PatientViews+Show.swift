@@ -70,15 +70,16 @@ extension PatientViews {
         let techniques = try entries(TechniqueApplied.self, of: patient).sorted(by: StoredEntry.clinicalTime).map(\.view)
         let visits = try entries(VisitStarted.self, of: patient).sorted(by: StoredEntry.clinicalTime).map(\.view)
         let painScores = try entries(PainScoreRecorded.self, of: patient).sorted(by: StoredEntry.clinicalTime).map(\.view)
+        let care = try storedCare(patient)
         let visitSummaries = VisitSummary.group(
             visits: visits, ends: try entries(VisitEnded.self, of: patient).sorted { $0.position < $1.position }.map(\.view), techniques: techniques,
             triggerPoints: found.sorted(by: StoredEntry.clinicalTime).map(\.view),
-            resolutions: try entries(TriggerPointResolved.self, of: patient).sorted { $0.position < $1.position }.map(\.view), painScores: painScores)
+            resolutions: try entries(TriggerPointResolved.self, of: patient).sorted { $0.position < $1.position }.map(\.view), painScores: painScores,
+            treatmentNotes: care.treatmentNotes)
         return PatientView(
             patientId: patient, details: details, conflicts: conflicts, history: history,
             activeTriggerPoints: triggerPoints.filter { !$0.payload.isLatent }, latentTriggerPoints: triggerPoints.filter(\.payload.isLatent),
-            techniques: techniques.reversed(), visits: visits, painScores: painScores, eventCount: summary["eventCount"], visitSummaries: visitSummaries,
-            care: try storedCare(patient))
+            techniques: techniques.reversed(), visits: visits, painScores: painScores, eventCount: summary["eventCount"], visitSummaries: visitSummaries, care: care)
     }
 
     /// The records of care from their rows, as ``PatientRecord`` derives them.
