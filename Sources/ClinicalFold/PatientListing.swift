@@ -10,8 +10,11 @@ public struct PatientListing: Sendable, Equatable, Encodable {
     public var latestPainScore: Int?
     public var activeTriggerPoints: Int
     public var latentTriggerPoints: Int
+    /// Adverse events recorded (not retracted): flagged in the list.
+    public var adverseEvents: Int
 
-    public init(patientId: PatientID, name: String, dateOfBirth: String, lastVisit: Timestamp?, latestPainScore: Int?, activeTriggerPoints: Int, latentTriggerPoints: Int) {
+    public init(patientId: PatientID, name: String, dateOfBirth: String, lastVisit: Timestamp?, latestPainScore: Int?, activeTriggerPoints: Int, latentTriggerPoints: Int,
+                adverseEvents: Int = 0) {
         self.patientId = patientId
         self.name = name
         self.dateOfBirth = dateOfBirth
@@ -19,6 +22,7 @@ public struct PatientListing: Sendable, Equatable, Encodable {
         self.latestPainScore = latestPainScore
         self.activeTriggerPoints = activeTriggerPoints
         self.latentTriggerPoints = latentTriggerPoints
+        self.adverseEvents = adverseEvents
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -30,9 +34,10 @@ public struct PatientListing: Sendable, Equatable, Encodable {
         try container.encode(latestPainScore, forKey: .latestPainScore)
         try container.encode(activeTriggerPoints, forKey: .activeTriggerPoints)
         try container.encode(latentTriggerPoints, forKey: .latentTriggerPoints)
+        try container.encode(adverseEvents, forKey: .adverseEvents)
     }
 
-    enum CodingKeys: String, CodingKey { case patientId, name, dateOfBirth, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints }
+    enum CodingKeys: String, CodingKey { case patientId, name, dateOfBirth, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints, adverseEvents }
 }
 
 extension PatientListing {
@@ -40,6 +45,7 @@ extension PatientListing {
     public init(record: PatientRecord) {
         self.init(patientId: record.patient, name: record.details.name ?? "", dateOfBirth: record.details.dateOfBirth ?? "",
                   lastVisit: record.lastVisit, latestPainScore: record.painScores.last?.view(as: PainScoreRecorded.self)?.payload.score,
-                  activeTriggerPoints: record.activeTriggerPoints.count, latentTriggerPoints: record.latentTriggerPoints.count)
+                  activeTriggerPoints: record.activeTriggerPoints.count, latentTriggerPoints: record.latentTriggerPoints.count,
+                  adverseEvents: record.adverseEvents.count)
     }
 }

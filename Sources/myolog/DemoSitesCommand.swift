@@ -79,14 +79,17 @@ struct DemoSitesCommand: AsyncParsableCommand {
             try s.startVisit(p, reason: "Review of left hip; running 20 km/week again", author: "myo.priya")
             try s.recordPain(p, score: 3, region: "hip", context: "pre", author: "myo.priya")
             try s.recordTriggerPoint(p, muscle: "gluteus medius", side: "left", status: "latent", author: "myo.priya")
-            try s.recordTechnique(p, technique: "dry needling", region: "hip", minutes: 10, author: "myo.priya")
+            try s.recordConsent(p, technique: "dry needling", form: "verbal", risks: "Soreness, bruising, fainting", author: "myo.priya")
+            try s.recordTechnique(p, technique: "dry needling", region: "hip", minutes: 10, needling: .init(needles: 2, gauge: try NeedleGauge(parsing: "0.30"), depth: 40),
+                                  author: "myo.priya")
             try s.recordPain(p, score: 1, region: "hip", context: "post", author: "myo.priya")
             return try s.endVisit(p, note: "Progress hip abduction to banded; review in 4 weeks", author: "myo.priya")
         }
         say("""
 
             2. Offline, both front desks change \(miaName)'s phone: Carlton writes +61 3 9555 0199,
-               Fitzroy writes 0412 555 303. A Fitzroy myotherapist records a visit for Liam.
+               Fitzroy writes 0412 555 303. A Fitzroy myotherapist records a visit for Liam
+               (his consent to dry needling, then two needles in gluteus medius).
 
             """)
         try await sync("3. They sync: the visit reaches Carlton, and the concurrent edit is found.")

@@ -52,6 +52,8 @@ struct DemoTourCommand: ParsableCommand {
         }
         let myolog = DemoDirectory.invocation
         let first = summary.patients.first.map { String($0.id.rawValue.prefix(8)) } ?? "PATIENT"
+        // The patient on warfarin: her active precaution alerts on deep tissue massage.
+        let onWarfarin = summary.patients.first { $0.name == "Ruth Nguyen" }.map { String($0.id.rawValue.prefix(8)) } ?? "PATIENT"
         out.write("""
 
             Explore it (each line runs as printed):
@@ -62,6 +64,12 @@ struct DemoTourCommand: ParsableCommand {
               \(myolog) log --patient \(first)
               \(myolog) log --type PainScoreRecorded --json
               \(myolog) record pain \(first) --score 2 --region neck --context rest
+              \(myolog) record measurement \(first) --test cervical-rotation --side right --value 75
+              \(myolog) record note \(first) --subjective "Headaches gone" --plan "Review in 4 weeks"
+              \(myolog) record technique \(first) --technique cupping --region neck   # refused: no consent to cupping recorded
+              \(myolog) show \(onWarfarin)   # on warfarin: an active precaution
+              \(myolog) record technique \(onWarfarin) --technique deep-tissue-massage --region lower-back   # refused with the alert
+              \(myolog) query "SELECT kind, severity, after FROM adverse_events"
               sqlite3 \(directory.path)/myolog.sqlite 'DELETE FROM events'   # refused: the log is append-only
 
             """)

@@ -27,6 +27,8 @@ struct RecordConsentCommand: ParsableCommand {
     @Option(help: "A note (with --withdrawn: why).") var note: String?
     @Flag(help: "The patient withdraws consent to the technique.") var withdrawn = false
 
+    @Option(help: ArgumentHelp("When it was recorded, if not now.", valueName: "YYYY-MM-DD|RFC3339"), transform: EntryDate.init) var date: EntryDate?
+
     func validate() throws {
         if withdrawn, risks != nil {
             throw ValidationError("risks: risks are explained when consent is given; accepted: --risks without --withdrawn")
@@ -40,9 +42,9 @@ struct RecordConsentCommand: ParsableCommand {
         let author = try global.requireAuthor()
         let envelope = try global.clinicalRecord().write { session in
             if withdrawn {
-                return try session.withdrawConsent(patient, technique: technique, form: form, note: note, author: author)
+                return try session.withdrawConsent(patient, technique: technique, form: form, note: note, date: date, author: author)
             }
-            return try session.recordConsent(patient, technique: technique, form: form!, risks: risks, note: note, author: author)
+            return try session.recordConsent(patient, technique: technique, form: form!, risks: risks, note: note, date: date, author: author)
         }
         global.printWritten(envelope, message: withdrawn ? "Recorded consent withdrawn:" : "Recorded consent:")
     }

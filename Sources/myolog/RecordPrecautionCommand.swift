@@ -25,9 +25,11 @@ struct RecordPrecautionCommand: ParsableCommand {
     @Option(help: "What kind of precaution.") var kind: PrecautionKind
     @Option(help: "A note (which limb, which medicine, since when).") var note: String?
 
+    @Option(help: ArgumentHelp("When it was recorded, if not now.", valueName: "YYYY-MM-DD|RFC3339"), transform: EntryDate.init) var date: EntryDate?
+
     func run() throws {
         let author = try global.requireAuthor()
-        let envelope = try global.clinicalRecord().write { try $0.recordPrecaution(patient, kind: kind, note: note, author: author) }
+        let envelope = try global.clinicalRecord().write { try $0.recordPrecaution(patient, kind: kind, note: note, date: date, author: author) }
         global.printWritten(envelope, message: "Recorded precaution:")
     }
 }

@@ -57,7 +57,7 @@ struct ClinicalPropertyTests {
         func contents(_ f: ClinicalFixture) throws -> [String] {
             var lines: [String] = []
             try f.store.read { reader in
-                try reader.forEachEvent { lines.append("\($0.type) \($0.patient?.rawValue ?? "-") \(($0.readablePayload ?? "unreadable").replacingOccurrences(of: #""(visit|finding|target)":"[0-9a-f-]+""#, with: "ref", options: .regularExpression))") }
+                try reader.forEachEvent { lines.append("\($0.type) \($0.patient?.rawValue ?? "-") \(($0.readablePayload ?? "unreadable").replacingOccurrences(of: #""(visit|finding|target|after|precaution)":"[0-9a-f-]+""#, with: "ref", options: .regularExpression))") }
             }
             return Array(lines.dropFirst())  // the NodeEnrolled event differs: each store has its own key
         }

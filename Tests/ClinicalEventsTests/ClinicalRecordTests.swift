@@ -81,7 +81,10 @@ struct ClinicalRecordTests {
     func retractions() throws {
         let f = try ClinicalFixture()
         let p = try f.register()
-        let technique = try f.record.write { try $0.recordTechnique(try IDReference(p), technique: "cupping", region: "hip", author: "alex") }
+        let technique = try f.record.write { s in
+            try s.recordConsent(try IDReference(p), technique: "cupping", form: "verbal", author: "alex")
+            return try s.recordTechnique(try IDReference(p), technique: "cupping", region: "hip", author: "alex")
+        }
         let retraction = try f.record.write { try $0.retract(IDReference(technique.id), reason: "Not performed", author: "alex") }
         let before = try f.logBytes()
         #expect(throws: ClinicalError.alreadyRetracted(event: technique.id.rawValue, by: retraction.id.rawValue)) {
@@ -135,7 +138,7 @@ struct ClinicalRecordTests {
         #expect(try f.logBytes() == before)
         // Two patients sharing a prefix make it ambiguous; a longer prefix resolves.
         let first = PatientID("aaaaaaaa-0000-4000-8000-000000000001")!, second = PatientID("aaaaaaaa-0000-4000-8000-000000000002")!
-        for id in [first, second] { try f.record.write { try $0.register(.init(name: "Twin", dateOfBirth: "1990-01-01"), author: "jo", patientID: id) } }
+        for id in [first, second] { try f.record.write { try $0.register(.init(name: "Twin", dateOfBirth: "1990-01-01"), newPatient: true, author: "jo", patientID: id) } }
         let registered = try f.logBytes()
         #expect(throws: ClinicalError.ambiguousPatient(prefix: "aaaaaaaa", matches: [first.rawValue, second.rawValue])) {
             try f.record.write { try $0.recordPain(try IDReference("aaaaaaaa"), score: 3, region: "neck", author: "a") }

@@ -82,6 +82,7 @@ struct CLITests {
         let tpID = try #require(tpJSON.objectValue?["eventId"]?.stringValue)
         #expect(EventID(tpID) != nil)
         for arguments in [
+            ["record", "consent", prefix, "--for", "dry needling", "--form", "verbal"],
             ["record", "technique", prefix, "--technique", "dry needling", "--region", "neck", "--minutes", "10"],
             ["record", "pain", prefix, "--score", "7", "--region", "neck", "--context", "pre"],
             ["record", "history", prefix, "--kind", "occupation", "--text", "Nurse", "--ergonomics", "12 h shifts"],
@@ -106,14 +107,15 @@ struct CLITests {
         let human = try MyologProcess.run(["log", "--patient", patient], environment: env)
         #expect(human.stdout.contains("active trigger point, right upper trapezius"))
         #expect(human.stdout.contains("retracted"))
-        // NodeEnrolled, registration and the ten writes above; beside them, each read's access record.
-        #expect(try logBytes(store).filter { !$0.contains("RecordAccessed") }.count == 12)
+        // NodeEnrolled, registration and the eleven writes above; beside them, each read's access record.
+        #expect(try logBytes(store).filter { !$0.contains("RecordAccessed") }.count == 13)
         #expect(try logBytes(store).filter { $0.contains("RecordAccessed") }.count == 2, "the two `log` reads")
     }
 
     @Test("bad input: one line naming the field, non-zero exit, the log unchanged", arguments: CLIBadInput.cases)
     func badInput(_ bad: CLIBadInput) throws {
         let (store, patient) = try storeWithPatient()
+        #expect(try MyologProcess.run(["--store", store, "--as", "alex", "record", "consent", patient, "--for", "cupping", "--form", "verbal"]).status == 0)
         let tp = try MyologProcess.run(["--store", store, "--as", "alex", "record", "technique", patient, "--technique", "cupping", "--region", "hip"])
         let retracted = try MyologProcess.run(["--store", store, "--as", "alex", "retract", tp.lastWord, "--reason", "error"])
         #expect(retracted.status == 0)

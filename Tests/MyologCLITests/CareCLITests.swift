@@ -77,6 +77,8 @@ struct CareCLITests {
         let needling = view["techniques"]?.arrayValue?.first?.objectValue
         #expect(needling?["needles"] == 2 && needling?["gauge"] == "0.25" && needling?["depthMm"] == 15 && needling?["twitch"] == true)
         #expect(needling?["acknowledgedPrecautions"] == .array([.string(precaution.lastWord)]))
+        let listed = try run(store, ["patients", "--json"])
+        #expect(try JSONParser.parse(listed.stdout).arrayValue?.first?.objectValue?["adverseEvents"] == 1, "\(listed.stdout)")
         // Resolved like a trigger point: no longer active.
         let resolved = try run(store, ["resolve", precaution.lastWord, "--note", "Stopped"])
         #expect(resolved.status == 0 && resolved.stdout.hasPrefix("Precaution resolved: "), "\(resolved.stderr)")

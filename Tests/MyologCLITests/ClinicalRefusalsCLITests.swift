@@ -17,8 +17,8 @@ struct ClinicalRefusalsCLITests {
         return store
     }
 
-    func register(_ store: String, _ name: String, dob: String) throws -> String {
-        let result = try MyologProcess.run(["--store", store, "--as", "jo", "patient", "register", "--name", name, "--dob", dob])
+    func register(_ store: String, _ name: String, dob: String, _ options: [String] = []) throws -> String {
+        let result = try MyologProcess.run(["--store", store, "--as", "jo", "patient", "register", "--name", name, "--dob", dob] + options)
         #expect(result.status == 0, "\(result.stderr)")
         return result.lastWord
     }
@@ -88,7 +88,7 @@ struct ClinicalRefusalsCLITests {
     func withdrawnRegistration() throws {
         let store = try store()
         let kept = try register(store, "Mia Thompson", dob: "1988-04-12")
-        let duplicate = try register(store, "Mia Thompson", dob: "1988-04-12")
+        let duplicate = try register(store, "Mia Thompson", dob: "1988-04-12", ["--new-patient"])  // registered twice at the front desk
         #expect(try MyologProcess.run(["--store", store, "--as", "sam", "record", "pain", kept, "--score", "5", "--region", "neck"]).status == 0)
         func registration(_ patient: String) throws -> String {
             let log = try MyologProcess.run(["--store", store, "log", "--json", "--patient", patient, "--type", "PatientRegistered"]).stdout

@@ -198,7 +198,7 @@ struct ErasureCLITests {
         let (atB, atC) = (try mia(b), try mia(c))
         #expect(atB == patient && atC == patient, "the keys travelled with the events")
         // C, offline, goes on writing for Mia.
-        _ = try run(["--store", c, "--as", "myo.sam", "record", "technique", patient, "--technique", "cupping", "--region", "neck", "--note", "Offline note 7Q4Z-C"])
+        _ = try run(["--store", c, "--as", "myo.sam", "record", "technique", patient, "--technique", "myofascial-release", "--region", "neck", "--note", "Offline note 7Q4Z-C"])
         // The scan finds what is there: before the erasure her views hold her name in plaintext.
         #expect(try !hits(of: "Mia Thompson", under: a).isEmpty && !hits(of: "Offline note 7Q4Z-C", under: c).isEmpty)
         // A erases her.

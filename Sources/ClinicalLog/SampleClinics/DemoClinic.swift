@@ -40,7 +40,8 @@ public enum DemoClinic {
                                     date: daysAgo(28), author: author)
             try s.recordMeasurement(p, test: "spurling", side: "right", reading: .result("negative"), date: daysAgo(28), author: author)
             try s.recordConsent(p, technique: "dry needling", form: "verbal",
-                                risks: "Post-needling soreness, bruising, fainting; pneumothorax (rare, needling near the chest wall)", author: author)
+                                risks: "Post-needling soreness, bruising, fainting; pneumothorax (rare, needling near the chest wall)", date: daysAgo(28),
+                                author: author)
             let needling = try s.recordTechnique(p, technique: "dry needling", region: "neck", minutes: 10,
                                                  needling: .init(needles: 2, gauge: try NeedleGauge(parsing: "0.25"), depth: 15, twitch: true), date: daysAgo(28), author: author)
             try s.recordTechnique(p, technique: "myofascial release", region: "upper back", minutes: 20, date: daysAgo(28), author: author)
@@ -74,14 +75,17 @@ public enum DemoClinic {
             try s.recordTriggerPoint(q, muscle: "TFL", side: "left", status: "active", referral: "knee", date: daysAgo(21), author: author)
             try s.recordMeasurement(q, test: "thomas", side: "left", reading: .result("positive"), note: "Tight hip flexors and TFL", date: daysAgo(21), author: author)
             try s.recordMeasurement(q, test: "hip internal rotation", side: "left", reading: .value(try MeasuredValue(parsing: "25"), unit: nil), date: daysAgo(21), author: author)
-            try s.recordConsent(q, technique: "cupping", form: "written", risks: "Circular marks for up to 10 days, bruising, skin irritation", author: author)
-            try s.recordTechnique(q, technique: "cupping", region: "hip", minutes: 10, date: daysAgo(21), author: author)
+            try s.recordConsent(q, technique: "cupping", form: "written", risks: "Circular marks for up to 10 days, bruising, skin irritation", date: daysAgo(21), author: author)
+            let graze = try s.recordPrecaution(q, kind: "fragile skin", note: "Graze on the left lateral thigh from a fall on a trail run", date: daysAgo(21), author: author)
+            try s.recordTechnique(q, technique: "cupping", region: "hip", minutes: 10, note: "Cups placed above the graze", acknowledgePrecautions: true, date: daysAgo(21),
+                                  author: author)
             let wrong = try s.recordTechnique(q, technique: "deep tissue massage", region: "thigh", minutes: 25, date: daysAgo(21), author: author)
             try s.recordTechnique(q, technique: "exercise prescription", region: "hip", note: "Side-lying hip abduction 3×15; single-leg bridges", date: daysAgo(21), author: author)
             let pain = try s.recordPain(q, score: 4, region: "hip", context: "post", date: daysAgo(21), author: author)
             try s.endVisit(q, date: daysAgo(21), author: author)
             try s.correct(IDReference(pain.id), fields: ["score": "3"], reason: "Patient re-rated after standing; 3 not 4", author: author)
             try s.correct(IDReference(wrong.id), fields: ["minutes": "15"], reason: "Session was cut short", author: author)
+            try s.resolvePrecaution(IDReference(graze.id), note: "Graze healed", author: author)
 
             // Retiree with low back pain; one entry recorded against her by mistake.
             let ruth = try s.register(.init(name: "Ruth Nguyen", dateOfBirth: "1954-02-03", email: "ruth.nguyen@example.org", address: "12 Smith Street, Fitzroy VIC 3065"), author: "frontdesk.sam").patient!
@@ -89,7 +93,7 @@ public enum DemoClinic {
             let r = IDReference(ruth)
             try s.recordHistory(r, kind: "medication", text: "Atorvastatin 20 mg daily", author: author)
             try s.recordHistory(r, kind: "medication", text: "Warfarin 4 mg daily (atrial fibrillation)", author: author)
-            try s.recordPrecaution(r, kind: "anticoagulant", note: "Warfarin for atrial fibrillation; INR checked monthly", author: author)
+            try s.recordPrecaution(r, kind: "anticoagulant", note: "Warfarin for atrial fibrillation; INR checked monthly", date: daysAgo(10), author: author)
             try s.recordHistory(r, kind: "illness", text: "Osteoarthritis, both knees", author: author)
             try s.recordHistory(r, kind: "surgery", text: "Right total hip replacement", date: try HistoryDate("2015-03-18"), author: author)
             try s.recordHistory(r, kind: "activity", text: "Lawn bowls; gardening", author: author)
@@ -98,14 +102,14 @@ public enum DemoClinic {
             try s.recordPain(r, score: 8, region: "lower back", context: "rest", date: daysAgo(10), author: author)
             try s.recordTriggerPoint(r, muscle: "QL", side: "bilateral", status: "active", referral: "buttock", date: daysAgo(10), author: author)
             try s.recordTriggerPoint(r, muscle: "erector spinae", side: "left", status: "latent", date: daysAgo(10), author: author)
-            try s.recordConsent(r, technique: "dry needling", form: "verbal", risks: "Bruising and bleeding (on warfarin), soreness, fainting", author: author)
+            try s.recordConsent(r, technique: "dry needling", form: "verbal", risks: "Bruising and bleeding (on warfarin), soreness, fainting", date: daysAgo(10), author: author)
             let mistaken = try s.recordTechnique(r, technique: "dry needling", region: "lower back", acknowledgePrecautions: true, date: daysAgo(10), author: author)
             try s.recordTechnique(r, technique: "heat therapy", region: "lower back", minutes: 10, date: daysAgo(10), author: author)
             try s.recordTechnique(r, technique: "soft tissue manipulation", region: "lower back", minutes: 20, date: daysAgo(10), author: author)
             try s.recordPain(r, score: 6, region: "lower back", context: "post", date: daysAgo(10), author: author)
             try s.endVisit(r, note: "Walking 20 min daily; heat at night", date: daysAgo(10), author: author)
             try s.retract(IDReference(mistaken.id), reason: "Not performed: patient declined needling (on anticoagulant review)", author: author)
-            try s.withdrawConsent(r, technique: "dry needling", form: "verbal", note: "Prefers no needling while on warfarin", author: author)
+            try s.withdrawConsent(r, technique: "dry needling", form: "verbal", note: "Prefers no needling while on warfarin", date: daysAgo(10), author: author)
             try s.updatePatient(r, changes: ["phone": "03 9555 0303"], author: "frontdesk.sam")
 
             // Student swimmer: first consultation only, treatment planned.

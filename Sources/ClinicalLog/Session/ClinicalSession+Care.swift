@@ -33,10 +33,12 @@ extension ClinicalSession {
     /// Records that the patient gave informed consent to `technique`, verbally or in writing,
     /// and which risks were explained.
     @discardableResult
-    public func recordConsent(_ reference: IDReference, technique: Technique, form: ConsentForm, risks: String? = nil, note: String? = nil, author: String) throws -> EventEnvelope {
+    public func recordConsent(_ reference: IDReference, technique: Technique, form: ConsentForm, risks: String? = nil, note: String? = nil, date: EntryDate? = nil,
+                              author: String) throws -> EventEnvelope {
         let risks = try risks.map { try input.text($0, field: "risks") }
         let note = try note.map { try input.text($0, field: "note") }
-        return try appendCare(reference, author: author) { visit in
+        let when = try date.map(input.occurredAt)
+        return try appendCare(reference, author: author, occurredAt: when) { visit in
             ConsentRecorded(technique: technique.id, decision: "given", form: form.id, risks: risks, note: note, visit: visit)
         }
     }
@@ -44,9 +46,12 @@ extension ClinicalSession {
     /// Records that the patient withdrew consent to `technique`: from now on the technique is
     /// refused for them until consent is given again. Refused when no consent stands to withdraw.
     @discardableResult
-    public func withdrawConsent(_ reference: IDReference, technique: Technique, form: ConsentForm? = nil, note: String? = nil, author: String) throws -> EventEnvelope {
+    public func withdrawConsent(_ reference: IDReference, technique: Technique, form: ConsentForm? = nil, note: String? = nil, date: EntryDate? = nil,
+                                author: String) throws -> EventEnvelope {
         let note = try note.map { try input.text($0, field: "note") }
+        let when = try date.map(input.occurredAt)
         let patient = try patient(reference)
+        if let when { try refuseBeforeBirth(when, of: patient) }
         guard try standingConsent(of: patient, for: technique.id)?.isGiven == true else {
             let standing = try consentedTechniques(of: patient)
             throw ClinicalError.invalidField(field: "technique", value: technique.id,
@@ -54,14 +59,16 @@ extension ClinicalSession {
         }
         let visit = try openVisit(of: patient)
         return try transaction.append(
-            Self.event(ConsentRecorded(technique: technique.id, decision: "withdrawn", form: form?.id, note: note, visit: visit), patient: patient), author: author)
+            Self.event(ConsentRecorded(technique: technique.id, decision: "withdrawn", form: form?.id, note: note, visit: visit), patient: patient, occurredAt: when),
+            author: author)
     }
 
     /// Records a precaution to keep in mind before treating.
     @discardableResult
-    public func recordPrecaution(_ reference: IDReference, kind: PrecautionKind, note: String? = nil, author: String) throws -> EventEnvelope {
+    public func recordPrecaution(_ reference: IDReference, kind: PrecautionKind, note: String? = nil, date: EntryDate? = nil, author: String) throws -> EventEnvelope {
         let note = try note.map { try input.text($0, field: "note") }
-        return try appendCare(reference, author: author) { visit in PrecautionRecorded(kind: kind.id, note: note, visit: visit) }
+        let when = try date.map(input.occurredAt)
+        return try appendCare(reference, author: author, occurredAt: when) { visit in PrecautionRecorded(kind: kind.id, note: note, visit: visit) }
     }
 
     /// Marks a precaution recorded earlier as no longer applying.

@@ -114,6 +114,7 @@ extension PatientProjection {
               latestPainScore = (SELECT score FROM pain_scores WHERE patient = ?1 ORDER BY occurredAt DESC, lamport DESC, origin DESC, sequence DESC LIMIT 1),
               activeTriggerPoints = (SELECT count(*) FROM trigger_points WHERE patient = ?1 AND active = 1 AND status <> 'latent'),
               latentTriggerPoints = (SELECT count(*) FROM trigger_points WHERE patient = ?1 AND active = 1 AND status = 'latent'),
+              adverseEvents = (SELECT count(*) FROM adverse_events WHERE patient = ?1),
               eventCount = eventCount + ?2,
               foldedLamport = ?3, foldedOrigin = ?4, foldedSequence = ?5
             WHERE patient = ?1

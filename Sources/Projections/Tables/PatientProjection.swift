@@ -21,7 +21,8 @@ public struct PatientProjection: LogProjection {
     /// 3: views applied in place: entry tables hold every member `show` needs, the summary the
     ///    fold's position; amendments act only on what sorts before them; strict corrections.
     /// 4: the records of care (issue 30): treatment notes, consents, precautions, adverse
-    ///    events and measurements have tables; techniques gained the needling columns.
+    ///    events and measurements have tables; techniques gained the needling columns; the
+    ///    summary counts adverse events.
     /// 5: visit ends and trigger point resolutions kept (`visit_ends`, `trigger_point_resolutions`)
     ///    with their notes, and `show` groups each visit's entries under it (``VisitSummary``).
     public let version = 5
@@ -50,6 +51,7 @@ public struct PatientProjection: LogProjection {
                 latestPainScore INTEGER,
                 activeTriggerPoints INTEGER NOT NULL,
                 latentTriggerPoints INTEGER NOT NULL,
+                adverseEvents INTEGER NOT NULL,
                 eventCount INTEGER NOT NULL,
                 foldedLamport INTEGER NOT NULL,
                 foldedOrigin TEXT NOT NULL,
@@ -135,11 +137,12 @@ public struct PatientProjection: LogProjection {
         let details = record.details
         try db.cachedStatement(sql: """
             INSERT INTO patient_summary (patient, name, dateOfBirth, phone, email, address, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints,
-                                         eventCount, foldedLamport, foldedOrigin, foldedSequence)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                         adverseEvents, eventCount, foldedLamport, foldedOrigin, foldedSequence)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 patient, details.name, details.dateOfBirth, details.phone, details.email, details.address, record.lastVisit?.description,
-                record.painScores.last?.view(as: PainScoreRecorded.self)?.payload.score, record.activeTriggerPoints.count, record.latentTriggerPoints.count, record.eventCount,
+                record.painScores.last?.view(as: PainScoreRecorded.self)?.payload.score, record.activeTriggerPoints.count, record.latentTriggerPoints.count,
+                record.adverseEvents.count, record.eventCount,
                 folded.lamport, folded.origin, folded.sequence,
             ])
         for conflict in record.conflicts {
