@@ -99,6 +99,17 @@ extension ShowRendering {
             let kinds = Dictionary(view.care.activePrecautions.map { ($0.eventId, term(Vocabularies.precautionKinds, $0.payload.kind)) }, uniquingKeysWith: { a, _ in a })
             out += "\(indent)! precaution acknowledged: \(acknowledged.map { kinds[$0] ?? "resolved since [\($0)]" }.joined(separator: ", "))\n"
         }
+        for adverse in view.care.adverseEvents where adverse.event.payload.after == t.eventId {
+            out += "\(indent)! adverse event \(clock.minute(adverse.event.occurredAt)): \(adverse.event.payload.severity) "
+                + "\(term(Vocabularies.adverseEventKinds, adverse.event.payload.kind))\n"
+        }
         return out + note(marked("note", t, "note"), t.payload.note, indent: indent) + corrections(t, indent: indent)
+    }
+
+    /// A measurement on one line: `Cervical rotation, left: 60 deg`, corrected members marked.
+    func measurement(_ m: EntryView<MeasurementRecorded>) -> String {
+        let side = m.payload.side.map { ", " + marked($0, m, "side") } ?? ""
+        let changed = ["value", "unit", "result"].contains { m.isCorrected($0) }
+        return "\(marked(term(Vocabularies.measurementTests, m.payload.test), m, "test"))\(side): \(m.payload.reading)\(changed ? Self.correctedMark : "")"
     }
 }

@@ -45,6 +45,15 @@ extension ShowRendering {
                 out += techniqueDetails(t, view: view, indent: "        ")
             }
         }
+        // Measurements carry their visit too; the view lists them apart (Measurements), and here
+        // where the visit's story is read.
+        let measurements = view.care.measurements.filter { $0.payload.visit == visit.eventId }
+        if !measurements.isEmpty {
+            out += "    measurements\n"
+            for m in measurements {
+                out += "      \(measurement(m))\n" + note(marked("note", m, "note"), m.payload.note, indent: "        ") + corrections(m, indent: "        ")
+            }
+        }
         if !summary.findings.isEmpty {
             out += "    trigger points found\n"
             for course in summary.findings {

@@ -107,8 +107,11 @@ struct ShowVisitsCLITests {
             "      Dry needling, Neck, 50 min†",
             "        needling: 2 needles, 0.25 mm, 15 mm deep, twitch",
             "        ! precaution acknowledged: Anticoagulant or antiplatelet medicine",
+            "        ! adverse event 2026-11-20 09:00: mild Bruising",
             "        note: 2 needles R UT, LTR x2, consent verbal",
             "        † minutes corrected by other.myo on \(corrected) — timer said 50",
+            "    measurements",
+            "      Cervical rotation, left: 60 deg",
             "    trigger points found",
             "      active, right Upper trapezius, refers to Head — resolved \(resolved)",
             "        note: taut band, jump sign",
@@ -127,10 +130,11 @@ struct ShowVisitsCLITests {
             "!!   Anticoagulant or antiplatelet medicine — warfarin; INR 2.5  (recorded \(recorded) by alex.myo)",
         ])
         #expect(lines.contains("last visit 2026-11-27"), "the local day, not the UTC one (2026-11-26)")
-        #expect(section(shown, from: "Techniques applied, recent first (2)").suffix(5) == [
+        #expect(section(shown, from: "Techniques applied, recent first (2)").suffix(6) == [
             "  2026-11-19  Dry needling        Neck    50†",
             "    needling: 2 needles, 0.25 mm, 15 mm deep, twitch",
             "    ! precaution acknowledged: Anticoagulant or antiplatelet medicine",
+            "    ! adverse event 2026-11-20 09:00: mild Bruising",
             "    note: 2 needles R UT, LTR x2, consent verbal",
             "    † minutes corrected by other.myo on \(corrected) — timer said 50",
         ])
