@@ -19,6 +19,7 @@ public struct ClinicalEntry: Sendable, Equatable {
     /// The entry as views show it, if its payload is a `Payload`.
     public func view<Payload: ClinicalPayload>(as type: Payload.Type) -> EntryView<Payload>? {
         guard let payload = current.payload as? Payload else { return nil }
-        return EntryView(payload: payload, eventId: event.id, occurredAt: event.occurredAt, author: event.author, correctedBy: corrections.map(\.id))
+        return EntryView(payload: payload, eventId: event.id, occurredAt: event.occurredAt, author: event.author,
+                         corrections: corrections.compactMap(EntryCorrection.init))
     }
 }

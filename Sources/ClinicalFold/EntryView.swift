@@ -2,31 +2,42 @@ import ClinicalEvents
 import EventModel
 
 /// One clinical entry as views show it: its payload's members as they stand now (corrections
-/// applied), beside where the entry came from.
+/// applied), beside where the entry came from and every correction that made it so.
 public struct EntryView<Payload: ClinicalPayload>: Sendable, Equatable, Encodable {
     public var payload: Payload
     public var eventId: EventID
     /// When it happened (clinical time).
     public var occurredAt: Timestamp
     public var author: String
-    /// The corrections applied, in causal order.
-    public var correctedBy: [EventID]
+    /// The corrections applied, in causal order: a view marks each corrected member and says who
+    /// corrected it, when and why.
+    public var corrections: [EntryCorrection]
 
-    public init(payload: Payload, eventId: EventID, occurredAt: Timestamp, author: String, correctedBy: [EventID]) {
-        (self.payload, self.eventId, self.occurredAt, self.author, self.correctedBy) = (payload, eventId, occurredAt, author, correctedBy)
+    /// The ids of the corrections applied, in causal order.
+    public var correctedBy: [EventID] { corrections.map(\.eventId) }
+
+    public init(payload: Payload, eventId: EventID, occurredAt: Timestamp, author: String, corrections: [EntryCorrection]) {
+        (self.payload, self.eventId, self.occurredAt, self.author, self.corrections) = (payload, eventId, occurredAt, author, corrections)
     }
 
-    /// The payload's members and the entry's own in one object; `correctedBy` only when corrected.
+    /// Whether a correction changed `field`.
+    public func isCorrected(_ field: String) -> Bool { corrections.contains { $0.fields.contains(field) } }
+
+    /// The payload's members and the entry's own in one object; `correctedBy` and `corrections`
+    /// only when corrected.
     public func encode(to encoder: any Encoder) throws {
         try payload.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(eventId, forKey: .eventId)
         try container.encode(occurredAt, forKey: .occurredAt)
         try container.encode(author, forKey: .author)
-        if !correctedBy.isEmpty { try container.encode(correctedBy, forKey: .correctedBy) }
+        if !corrections.isEmpty {
+            try container.encode(correctedBy, forKey: .correctedBy)
+            try container.encode(corrections, forKey: .corrections)
+        }
     }
 
-    enum CodingKeys: String, CodingKey { case eventId, occurredAt, author, correctedBy }
+    enum CodingKeys: String, CodingKey { case eventId, occurredAt, author, correctedBy, corrections }
 }
 
 extension EntryView where Payload == TriggerPointFound {

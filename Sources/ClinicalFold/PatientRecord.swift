@@ -38,6 +38,10 @@ public struct PatientRecord: Sendable, Equatable {
     /// History entries by kind, in the order they were recorded.
     public private(set) var historyByKind: [String: [ClinicalEntry]] = [:]
     public private(set) var painTrend: PainTrend?
+    /// Visit ends not retracted, in causal order: their closing notes, for ``VisitSummary``.
+    public private(set) var visitEnds: [ClinicalEntry] = []
+    /// Trigger point resolutions not retracted, in causal order, for ``VisitSummary``.
+    public private(set) var resolutions: [ClinicalEntry] = []
     // The records of care (issue 30), derived together in ``deriveCare()``.
     /// Treatment notes, oldest first by when they were written.
     public private(set) var treatmentNotes: [ClinicalEntry] = []
@@ -64,9 +68,13 @@ public struct PatientRecord: Sendable, Equatable {
         for entry in entries where !entry.isRetracted {
             switch entry.current {
             case .visitStarted: visits.append(entry)
-            case .visitEnded(let ended): endedVisits.insert(ended.visit)
+            case .visitEnded(let ended):
+                endedVisits.insert(ended.visit)
+                visitEnds.append(entry)
             case .triggerPointFound: triggerPoints.append(entry)
-            case .triggerPointResolved(let resolution): resolved.insert(resolution.finding)
+            case .triggerPointResolved(let resolution):
+                resolved.insert(resolution.finding)
+                resolutions.append(entry)
             case .techniqueApplied: techniques.append(entry)
             case .painScoreRecorded: painScores.append(entry)
             case .historyEntryRecorded(let history): historyByKind[history.kind, default: []].append(entry)
@@ -134,19 +142,25 @@ public struct PatientRecord: Sendable, Equatable {
     public var view: PatientView {
         var history: [String: [EntryView<HistoryEntryRecorded>]] = [:]
         for term in Vocabularies.historyKinds.terms { history[term.id] = self.history(term.id).compactMap { $0.view(as: HistoryEntryRecorded.self) } }
+        let care = PatientView.Care(
+            treatmentNotes: treatmentNotes.compactMap { $0.view(as: TreatmentNoteRecorded.self) },
+            consents: consents.compactMap { $0.view(as: ConsentRecorded.self) },
+            activePrecautions: activePrecautions.compactMap { $0.view(as: PrecautionRecorded.self) },
+            adverseEvents: adverseEvents.compactMap { pair in
+                pair.event.view(as: AdverseEventRecorded.self).map { AdverseEventView(event: $0, technique: pair.technique?.view(as: TechniqueApplied.self)) }
+            },
+            measurements: measurements.compactMap { $0.view(as: MeasurementRecorded.self) })
+        let visitSummaries = VisitSummary.group(
+            visits: visits.compactMap { $0.view(as: VisitStarted.self) }, ends: visitEnds.compactMap { $0.view(as: VisitEnded.self) },
+            techniques: techniques.reversed().compactMap { $0.view(as: TechniqueApplied.self) },
+            triggerPoints: triggerPoints.sorted(by: Self.clinicalTime).compactMap { $0.view(as: TriggerPointFound.self) },
+            resolutions: resolutions.compactMap { $0.view(as: TriggerPointResolved.self) }, painScores: painScores.compactMap { $0.view(as: PainScoreRecorded.self) },
+            treatmentNotes: care.treatmentNotes)
         return PatientView(
             patientId: patient, details: details, conflicts: conflicts, history: history,
             activeTriggerPoints: activeTriggerPoints.compactMap { $0.view(as: TriggerPointFound.self) },
             latentTriggerPoints: latentTriggerPoints.compactMap { $0.view(as: TriggerPointFound.self) },
             techniques: techniques.compactMap { $0.view(as: TechniqueApplied.self) }, visits: visits.compactMap { $0.view(as: VisitStarted.self) },
-            painScores: painScores.compactMap { $0.view(as: PainScoreRecorded.self) }, eventCount: eventCount,
-            care: PatientView.Care(
-                treatmentNotes: treatmentNotes.compactMap { $0.view(as: TreatmentNoteRecorded.self) },
-                consents: consents.compactMap { $0.view(as: ConsentRecorded.self) },
-                activePrecautions: activePrecautions.compactMap { $0.view(as: PrecautionRecorded.self) },
-                adverseEvents: adverseEvents.compactMap { pair in
-                    pair.event.view(as: AdverseEventRecorded.self).map { AdverseEventView(event: $0, technique: pair.technique?.view(as: TechniqueApplied.self)) }
-                },
-                measurements: measurements.compactMap { $0.view(as: MeasurementRecorded.self) }))
+            painScores: painScores.compactMap { $0.view(as: PainScoreRecorded.self) }, eventCount: eventCount, visitSummaries: visitSummaries, care: care)
     }
 }

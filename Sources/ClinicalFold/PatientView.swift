@@ -24,6 +24,8 @@ public struct PatientView: Sendable, Equatable, Encodable {
     /// Oldest first, by when they were taken.
     public var painScores: [EntryView<PainScoreRecorded>]
     public var eventCount: Int
+    /// Every visit with what was recorded during it (``VisitSummary``), newest first.
+    public var visitSummaries: [VisitSummary]
     /// Treatment notes, consents, precautions, adverse events and measurements: encoded as
     /// members of the view itself (`treatmentNotes`, `consents`…), kept together here.
     public var care: Care
@@ -34,10 +36,11 @@ public struct PatientView: Sendable, Equatable, Encodable {
     public init(patientId: PatientID, details: PatientDetails, conflicts: [FieldConflict], history: [String: [EntryView<HistoryEntryRecorded>]],
                 activeTriggerPoints: [EntryView<TriggerPointFound>], latentTriggerPoints: [EntryView<TriggerPointFound>],
                 techniques: [EntryView<TechniqueApplied>], visits: [EntryView<VisitStarted>], painScores: [EntryView<PainScoreRecorded>], eventCount: Int,
-                care: Care = Care()) {
+                visitSummaries: [VisitSummary], care: Care = Care()) {
         (self.patientId, self.details, self.conflicts, self.history) = (patientId, details, conflicts, history)
         (self.activeTriggerPoints, self.latentTriggerPoints, self.techniques) = (activeTriggerPoints, latentTriggerPoints, techniques)
         (self.visits, self.painScores, self.eventCount) = (visits, painScores, eventCount)
+        self.visitSummaries = visitSummaries
         self.care = care
     }
 
@@ -58,11 +61,13 @@ public struct PatientView: Sendable, Equatable, Encodable {
         try container.encode(painScores, forKey: .painScores)
         try container.encode(painTrend, forKey: .painTrend)
         try container.encode(eventCount, forKey: .eventCount)
+        try container.encode(visitSummaries, forKey: .visitSummaries)
         try care.encode(to: encoder)
     }
 
     enum CodingKeys: String, CodingKey {
         case patientId, details, conflicts, history, activeTriggerPoints, latentTriggerPoints, techniques, visits, lastVisit, painScores, painTrend, eventCount
+        case visitSummaries
     }
 }
 

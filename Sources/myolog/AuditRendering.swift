@@ -3,9 +3,12 @@ import ClinicalFold
 import Projections
 import EventModel
 
-/// Timeline and history lines for people, their times on the site's clock (the screen names
-/// the zone once, ``EventModel/SiteClock/label(now:)``).
+/// Timeline and history lines for people, every time on the site's clock (the screen names the
+/// zone once, ``header(_:)``).
 enum AuditRendering {
+    /// The line a timeline or history screen begins with: the zone its times are in.
+    static func header(_ clock: SiteClock) -> String { clock.label() + "\n" }
+
     static func text(_ line: AuditLine, clock: SiteClock) -> String {
         let recorded = clock.unambiguousMinute(line.recordedAt), occurred = clock.unambiguousMinute(line.occurredAt)
         let when = occurred == recorded ? recorded : "\(occurred) (recorded \(recorded))"
@@ -14,6 +17,11 @@ enum AuditRendering {
         // a note cannot print a line that passes for "by … at …" or for an amendment.
         let site = VisibleText.escaped(line.site ?? line.origin.rawValue)
         var out = "\(when)  \(line.type)\(mark)  \(VisibleText.indented(line.summary, indent: "    "))\n    by \(VisibleText.escaped(line.author)) at \(site)  [\(line.eventId)]\n"
+        // The entry's note, as written, when its one-line summary does not already carry it
+        // (a technique's or a trigger point's does not; a visit end's and a resolution's do).
+        if case .string(let note)? = line.payload.objectValue?["note"], !line.summary.contains(note) {
+            out += "    note: \(VisibleText.indented(note, indent: "      "))\n"
+        }
         for amendment in line.amendments {
             let action: String
             switch amendment.kind {
@@ -22,7 +30,7 @@ enum AuditRendering {
             case .retraction:
                 action = "retracted"
             }
-            out += "    \(action) by \(VisibleText.escaped(amendment.author)) on \(clock.day(amendment.recordedAt)): \(VisibleText.indented(amendment.reason, indent: "    "))  [\(amendment.eventId)]\n"
+            out += "    \(action) by \(VisibleText.escaped(amendment.author)) on \(clock.unambiguousMinute(amendment.recordedAt)): \(VisibleText.indented(amendment.reason, indent: "    "))  [\(amendment.eventId)]\n"
         }
         return out
     }

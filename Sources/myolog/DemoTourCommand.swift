@@ -49,7 +49,7 @@ struct DemoTourCommand: ParsableCommand {
         try store.read { reader in try reader.forEachEvent { out.write(EventLine.format($0, clock: clock) + "\n") } }
         if let (patient, name) = summary.patients.first, let view = try store.read({ try PatientViews($0).show(patient) }) {
             out.write("\nOne patient's record (`myolog show \(patient.rawValue.prefix(8))`), \(name):\n\n")
-            out.write(ShowRendering.text(view))
+            out.write(ShowRendering.text(view, clock: try global.siteClock(store)))
         }
         let myolog = DemoDirectory.invocation
         let first = summary.patients.first.map { String($0.id.rawValue.prefix(8)) } ?? "PATIENT"

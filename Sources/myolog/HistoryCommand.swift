@@ -33,7 +33,8 @@ struct HistoryCommand: ParsableCommand {
         if global.json {
             print(try CanonicalEncoder().string(trail))
         } else {
-            print(AuditRendering.text(trail, clock: try global.siteClock(store)), terminator: "")
+            let clock = try global.siteClock(store)
+            print(AuditRendering.header(clock) + AuditRendering.text(trail, clock: clock), terminator: "")
         }
     }
 }

@@ -54,7 +54,9 @@ struct HubShowCommand: AsyncParsableCommand {
             try global.record(RecordAccessed(action: .read, command: "hub show", patients: [id], purpose: global.purpose), in: store, by: user)
             try await hub.catchUpOwnChain()
             await hub.close()
-            print(global.json ? try CanonicalEncoder().string(view) : ShowRendering.text(view), terminator: global.json ? "\n" : "")
+            let clock = try global.siteClock(store)
+            print(global.json ? try CanonicalEncoder().string(ShowRendering.Document(view: view, clock: clock)) : ShowRendering.text(view, clock: clock),
+                  terminator: global.json ? "\n" : "")
         } catch {
             await hub.close()
             throw error

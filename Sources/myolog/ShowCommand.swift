@@ -9,8 +9,14 @@ import EventModel
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show a patient's record: details, history, active trigger points, techniques, pain trend.",
+        abstract: "Show a patient's record: details, history, visits, active trigger points, techniques, pain trend.",
         discussion: """
+            Visits are listed newest first (the latest \(ShowRendering.recentVisits); `--all` for every one), each
+            with its reason, the techniques applied (minutes, notes), the trigger points found and
+            resolved, pain before → after treatment, and the advice and plan it closed with.
+            Times are the site's local time; the last line names the zone. A value a correction
+            changed is marked \(ShowRendering.correctedMark), with who corrected it, when and why beneath.
+
             The pain trend gives first, latest, best and worst scores, the change since the first,
             and whether it is clinically meaningful (a fall of at least 2 points or 30 %, Farrar et
             al. 2001). Corrected entries show their corrected values; retracted ones are left out
@@ -18,6 +24,7 @@ struct ShowCommand: ParsableCommand {
 
             Examples:
               myolog show 3f2a9c1b
+              myolog show 3f2a9c1b --all
               myolog show 3f2a9c1b --json
               myolog show 3f2a9c1b --as-of 2026-03-03T17:00:00Z     # what the record said then
             """)
@@ -25,6 +32,7 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var time: TimeTravelOptions
     @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient"), transform: IDReference.init) var patient: IDReference
+    @Flag(help: "List every visit (default: the latest \(ShowRendering.recentVisits); `--json` always holds them all).") var all = false
 
     func run() throws {
         let user = try global.requireReader()
@@ -42,10 +50,11 @@ struct ShowCommand: ParsableCommand {
                 return view
             }
         }
+        let clock = try global.siteClock(store)
         if global.json {
-            print(try CanonicalEncoder().string(view))
+            print(try CanonicalEncoder().string(ShowRendering.Document(view: view, clock: clock)))
         } else {
-            print(ShowRendering.text(view), terminator: "")
+            print(ShowRendering.text(view, clock: clock, allVisits: all), terminator: "")
         }
     }
 }

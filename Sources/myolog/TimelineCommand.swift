@@ -40,6 +40,7 @@ struct TimelineCommand: ParsableCommand {
             return
         }
         var out = StandardOutput()
+        out.write(AuditRendering.header(clock))
         for line in lines { out.write(AuditRendering.text(line, clock: clock)) }
         out.flush()
     }

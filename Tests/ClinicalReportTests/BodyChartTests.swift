@@ -70,7 +70,7 @@ struct BodyChartTests {
 struct PainChartTests {
     func score(_ value: Int, region: String = "neck", context: String = "pre", day: Int64, visit: EventID? = nil) -> EntryView<PainScoreRecorded> {
         EntryView(payload: PainScoreRecorded(score: value, region: region, context: context, visit: visit), eventId: EventID.make(),
-                  occurredAt: Timestamp(millisecondsSinceEpoch: 1_772_500_000_000 + day * 86_400_000), author: "alex", correctedBy: [])
+                  occurredAt: Timestamp(millisecondsSinceEpoch: 1_772_500_000_000 + day * 86_400_000), author: "alex", corrections: [])
     }
 
     @Test("the meaningful-change line agrees with the rule show uses, for every first and latest score")

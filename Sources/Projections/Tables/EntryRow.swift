@@ -58,6 +58,18 @@ extension VisitStarted: EntryRow {
     func bindMembers(_ row: inout BoundStatement.Values) { row.text(reason) }
 }
 
+extension VisitEnded: EntryRow {
+    static var table: EntryTable { .visitEnds }
+    init(row: Row) { self.init(visit: row["visit"], note: row["note"]) }
+    func bindMembers(_ row: inout BoundStatement.Values) { row.text(visit.rawValue); row.text(note) }
+}
+
+extension TriggerPointResolved: EntryRow {
+    static var table: EntryTable { .resolutions }
+    init(row: Row) { self.init(finding: row["finding"], note: row["note"], visit: row["visit"]) }
+    func bindMembers(_ row: inout BoundStatement.Values) { row.text(finding.rawValue); row.text(note); row.text(visit?.rawValue) }
+}
+
 extension TreatmentNoteRecorded: EntryRow {
     static var table: EntryTable { .treatmentNotes }
     init(row: Row) { self.init(subjective: row["subjective"], objective: row["objective"], assessment: row["assessment"], plan: row["plan"], visit: row["visit"]) }

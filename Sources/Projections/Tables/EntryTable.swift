@@ -45,6 +45,14 @@ struct EntryTable: Sendable {
     static let visits = EntryTable(name: "visits", timeColumn: "startedAt", fields: ["reason"], optional: ["reason"],
                                    flag: ("ended", false), indexedBy: "startedAt", rowType: VisitStarted.self)
 
+    /// A visit's end (its closing note), kept only while its visit has a row: `show` groups it
+    /// under the visit (``VisitSummary``).
+    static let visitEnds = EntryTable(name: "visit_ends", timeColumn: "endedAt", fields: ["visit", "note"], optional: ["note"],
+                                      flag: nil, indexedBy: nil, rowType: VisitEnded.self)
+    /// A trigger point's resolution (its note), kept only while its trigger point has a row.
+    static let resolutions = EntryTable(name: "trigger_point_resolutions", timeColumn: "resolvedAt", fields: ["finding", "note", "visit"],
+                                        optional: ["note", "visit"], flag: nil, indexedBy: nil, rowType: TriggerPointResolved.self)
+
     // The records of care (issue 30).
     static let treatmentNotes = EntryTable(name: "treatment_notes", timeColumn: "occurredAt",
                                            fields: ["subjective", "objective", "assessment", "plan", "visit"], optional: ["subjective", "objective", "assessment", "plan", "visit"],
@@ -63,7 +71,7 @@ struct EntryTable: Sendable {
                                          fields: ["test", "side", "value", "unit", "result", "note", "visit"], optional: ["side", "value", "unit", "result", "note", "visit"],
                                          flag: nil, indexedBy: "occurredAt", rowType: MeasurementRecorded.self)
 
-    static let all = [painScores, triggerPoints, techniques, history, visits, treatmentNotes, consents, precautions, adverseEvents, measurements]
+    static let all = [painScores, triggerPoints, techniques, history, visits, visitEnds, resolutions, treatmentNotes, consents, precautions, adverseEvents, measurements]
     static let byType: [String: EntryTable] = Dictionary(uniqueKeysWithValues: all.map { ($0.type, $0) })
 
     /// Columns after the payload's: who wrote the entry, the corrections applied to it (a JSON

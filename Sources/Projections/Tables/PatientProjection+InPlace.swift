@@ -8,8 +8,8 @@ extension PatientProjection {
     /// What one event does to a patient's stored rows when it sorts after everything folded.
     private enum RowChange {
         case insert(EntryTable, ClinicalEntry)
-        case endVisit(EventID)
-        case resolveTriggerPoint(EventID)
+        case endVisit(ClinicalEntry, visit: EventID)
+        case resolveTriggerPoint(ClinicalEntry, finding: EventID)
         case resolvePrecaution(EventID)
         case delete(EntryTable, EventID)
         case correct(EntryTable, EventID, by: EntryCorrected, EventID)
@@ -40,17 +40,16 @@ extension PatientProjection {
             case .patientRegistered, .patientDetailsChanged:
                 return false
             case .entryCorrected(let correction):
-                // Only an entry with a row shows a correction; the rest (a visit's end, a
-                // resolution: their notes are not in the views) count only, as in the fold.
+                // Only an entry with a row shows a correction; the rest count only, as in the fold.
                 guard let target = try transaction.reader.event(correction.target), target.patient == patient, let table = EntryTable.byType[target.type] else {
                     changes.append(.countOnly)
                     continue
                 }
                 changes.append(.correct(table, target.id, by: correction, event.id))
             case .visitEnded(let ended):
-                changes.append(.endVisit(ended.visit))
+                changes.append(.endVisit(ClinicalEntry(event: event, current: clinical), visit: ended.visit))
             case .triggerPointResolved(let resolution):
-                changes.append(.resolveTriggerPoint(resolution.finding))
+                changes.append(.resolveTriggerPoint(ClinicalEntry(event: event, current: clinical), finding: resolution.finding))
             case .precautionResolved(let resolution):
                 changes.append(.resolvePrecaution(resolution.precaution))
             case .entryRetracted(let retraction):
@@ -61,10 +60,10 @@ extension PatientProjection {
                     changes.append(.countOnly)
                     continue
                 }
-                if let table = EntryTable.byType[target.type] {
-                    changes.append(.delete(table, target.id))
-                } else if [VisitEnded.eventType, TriggerPointResolved.eventType, PrecautionResolved.eventType, PatientRegistered.eventType].contains(target.type) {
+                if [VisitEnded.eventType, TriggerPointResolved.eventType, PrecautionResolved.eventType, PatientRegistered.eventType].contains(target.type) {
                     return false
+                } else if let table = EntryTable.byType[target.type] {
+                    changes.append(.delete(table, target.id))
                 } else {
                     changes.append(.countOnly)
                 }
@@ -77,14 +76,24 @@ extension PatientProjection {
             switch change {
             case .insert(let table, let entry):
                 try table.insert(entry, patient: patient, flag: table.flag?.initial, in: db)
-            case .endVisit(let visit):
+            case .endVisit(let entry, let visit):
+                // The end's row (its closing note) is kept while the visit has a row, as a rebuild keeps it.
                 try db.cachedStatement(sql: "UPDATE visits SET ended = 1 WHERE event = ? AND patient = ?").execute(arguments: [visit.rawValue, patient.rawValue])
-            case .resolveTriggerPoint(let finding):
+                if db.changesCount > 0 { try EntryTable.visitEnds.insert(entry, patient: patient, flag: nil, in: db) }
+            case .resolveTriggerPoint(let entry, let finding):
                 try db.cachedStatement(sql: "UPDATE trigger_points SET active = 0 WHERE event = ? AND patient = ?").execute(arguments: [finding.rawValue, patient.rawValue])
+                if db.changesCount > 0 { try EntryTable.resolutions.insert(entry, patient: patient, flag: nil, in: db) }
             case .resolvePrecaution(let precaution):
                 try db.cachedStatement(sql: "UPDATE precautions SET active = 0 WHERE event = ? AND patient = ?").execute(arguments: [precaution.rawValue, patient.rawValue])
             case .delete(let table, let target):
                 try db.cachedStatement(sql: "DELETE FROM \(table.name) WHERE event = ? AND patient = ?").execute(arguments: [target.rawValue, patient.rawValue])
+                // A retracted visit's ends and a retracted trigger point's resolutions go with it.
+                if table.name == EntryTable.visits.name {
+                    try db.cachedStatement(sql: "DELETE FROM visit_ends WHERE visit = ? AND patient = ?").execute(arguments: [target.rawValue, patient.rawValue])
+                } else if table.name == EntryTable.triggerPoints.name {
+                    try db.cachedStatement(sql: "DELETE FROM trigger_point_resolutions WHERE finding = ? AND patient = ?")
+                        .execute(arguments: [target.rawValue, patient.rawValue])
+                }
             case .correct(let table, let target, let correction, let id):
                 // The row holds the entry as the fold has it so far; a correction the fold would
                 // refuse (a field not correctable, an invalid result) changes nothing.

@@ -23,7 +23,9 @@ public struct PatientProjection: LogProjection {
     /// 4: the records of care (issue 30): treatment notes, consents, precautions, adverse
     ///    events and measurements have tables; techniques gained the needling columns; the
     ///    summary counts adverse events.
-    public let version = 4
+    /// 5: visit ends and trigger point resolutions kept (`visit_ends`, `trigger_point_resolutions`)
+    ///    with their notes, and `show` groups each visit's entries under it (``VisitSummary``).
+    public let version = 5
 
     public init() {}
 
@@ -155,6 +157,17 @@ public struct PatientProjection: LogProjection {
         for entry in Vocabularies.historyKinds.terms.flatMap({ record.history($0.id) }) { try EntryTable.history.insert(entry, patient: record.patient, flag: nil, in: db) }
         for entry in record.visits {
             try EntryTable.visits.insert(entry, patient: record.patient, flag: record.endedVisits.contains(entry.event.id), in: db)
+        }
+        // An end or a resolution is kept while its visit or trigger point has a row: what an
+        // in-place update keeps too (it inserts one only then, and deletes them with their target).
+        let visits = Set(record.visits.map(\.event.id)), triggerPoints = Set(record.triggerPoints.map(\.event.id))
+        for entry in record.visitEnds {
+            guard case .visitEnded(let ended) = entry.current, visits.contains(ended.visit) else { continue }
+            try EntryTable.visitEnds.insert(entry, patient: record.patient, flag: nil, in: db)
+        }
+        for entry in record.resolutions {
+            guard case .triggerPointResolved(let resolution) = entry.current, triggerPoints.contains(resolution.finding) else { continue }
+            try EntryTable.resolutions.insert(entry, patient: record.patient, flag: nil, in: db)
         }
         try storeCare(record, in: db)
     }

@@ -28,9 +28,19 @@ extension PatientViews {
                 throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "\(table.name).\(table.timeColumn) \"\(occurredAt)\" is not a timestamp")
             }
             let view = EntryView(payload: Payload(row: row), eventId: row["event"], occurredAt: time, author: row["author"],
-                                 correctedBy: EntryTable.correctedBy(row["correctedBy"] as String?))
+                                 corrections: try corrections(EntryTable.correctedBy(row["correctedBy"] as String?), in: table))
             return StoredEntry(view: view, position: CausalPosition(lamport: row["lamport"], origin: row["origin"], sequence: row["sequence"]),
                                flag: table.flag.map { row[$0.column] })
+        }
+    }
+
+    /// The corrections `ids` name, read from the log: who made each, when and why.
+    func corrections(_ ids: [EventID], in table: EntryTable) throws -> [EntryCorrection] {
+        try ids.map { id in
+            guard let event = try reader.event(id), let correction = EntryCorrection(event) else {
+                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "\(table.name).correctedBy names \(id), which is not a correction in the log")
+            }
+            return correction
         }
     }
 
@@ -55,14 +65,21 @@ extension PatientViews {
         var history: [String: [EntryView<HistoryEntryRecorded>]] = [:]
         for term in Vocabularies.historyKinds.terms { history[term.id] = recorded.filter { $0.payload.kind == term.id } }
         // Present: found and not resolved (retracted ones have no row).
-        let triggerPoints = try entries(TriggerPointFound.self, of: patient).filter { $0.flag == true }.map(\.view).sorted(by: EntryView.byMuscle)
+        let found = try entries(TriggerPointFound.self, of: patient)
+        let triggerPoints = found.filter { $0.flag == true }.map(\.view).sorted(by: EntryView.byMuscle)
+        let techniques = try entries(TechniqueApplied.self, of: patient).sorted(by: StoredEntry.clinicalTime).map(\.view)
+        let visits = try entries(VisitStarted.self, of: patient).sorted(by: StoredEntry.clinicalTime).map(\.view)
+        let painScores = try entries(PainScoreRecorded.self, of: patient).sorted(by: StoredEntry.clinicalTime).map(\.view)
+        let care = try storedCare(patient)
+        let visitSummaries = VisitSummary.group(
+            visits: visits, ends: try entries(VisitEnded.self, of: patient).sorted { $0.position < $1.position }.map(\.view), techniques: techniques,
+            triggerPoints: found.sorted(by: StoredEntry.clinicalTime).map(\.view),
+            resolutions: try entries(TriggerPointResolved.self, of: patient).sorted { $0.position < $1.position }.map(\.view), painScores: painScores,
+            treatmentNotes: care.treatmentNotes)
         return PatientView(
             patientId: patient, details: details, conflicts: conflicts, history: history,
             activeTriggerPoints: triggerPoints.filter { !$0.payload.isLatent }, latentTriggerPoints: triggerPoints.filter(\.payload.isLatent),
-            techniques: try entries(TechniqueApplied.self, of: patient).sorted(by: StoredEntry.clinicalTime).reversed().map(\.view),
-            visits: try entries(VisitStarted.self, of: patient).sorted(by: StoredEntry.clinicalTime).map(\.view),
-            painScores: try entries(PainScoreRecorded.self, of: patient).sorted(by: StoredEntry.clinicalTime).map(\.view),
-            eventCount: summary["eventCount"], care: try storedCare(patient))
+            techniques: techniques.reversed(), visits: visits, painScores: painScores, eventCount: summary["eventCount"], visitSummaries: visitSummaries, care: care)
     }
 
     /// The records of care from their rows, as ``PatientRecord`` derives them.
