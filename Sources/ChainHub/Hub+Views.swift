@@ -64,11 +64,14 @@ extension Hub {
         return ViewSources(patients: patients, events: events, keys: keys)
     }
 
+    /// The de-identified view tables, each with a `patient` column.
+    static let viewTables = ["patients", "pain_scores", "trigger_points", "techniques", "visits", "conflicts", "adverse_events"]
+
     /// Replaces the view rows of `patients` with those of `records` (the registered ones).
     func replaceViews(of patients: [PatientID], with records: [PatientRecord], on connection: HubConnection) async throws {
         guard !patients.isEmpty else { return }
         let ids = patients.map(\.rawValue)
-        for table in ["patients", "pain_scores", "trigger_points", "techniques", "visits", "conflicts"] {
+        for table in Self.viewTables {
             try await connection.queryOrClosed("DELETE FROM myolog.\(unescaped: table) WHERE patient = ANY(\(ids))", logger: logger)
         }
         guard !records.isEmpty else { return }
@@ -156,5 +159,40 @@ extension Hub {
                                   activeTriggerPoints: active, latentTriggerPoints: latent, eventCount: events)
         }
         return rows
+    }
+}
+
+extension Hub {
+    /// Adverse events per technique across the chain (or per site with `bySite`), from the
+    /// de-identified views: techniques applied, the patients they were for, the adverse events
+    /// that followed them by severity. Ordered by technique (retracted techniques last), then site.
+    public func adverseEventRates(bySite: Bool = false) async throws -> [AdverseEventRate] {
+        try await withConnection { connection in
+            // Each row's site is its technique entry's origin's site; an adverse event is counted
+            // where the technique it followed was applied, wherever it was recorded. (A FULL JOIN
+            // needs an equality PostgreSQL can hash: NULLs are compared as ''.)
+            let site = bySite ? "n.site" : "NULL::text"
+            var rates: [AdverseEventRate] = []
+            let rows = try await connection.queryOrClosed(PostgresQuery(unsafeSQL: """
+                WITH applied AS (
+                    SELECT t.technique, \(site) AS site, count(*) AS n, count(DISTINCT t.patient) AS patients
+                    FROM myolog.techniques t LEFT JOIN myolog.nodes n ON n.id = t.origin GROUP BY 1, 2),
+                adverse AS (
+                    SELECT a.technique, \(bySite ? "n.site" : "NULL::text") AS site, count(*) AS n,
+                        count(*) FILTER (WHERE a.severity = 'mild') AS mild, count(*) FILTER (WHERE a.severity = 'moderate') AS moderate,
+                        count(*) FILTER (WHERE a.severity = 'severe') AS severe, count(DISTINCT a.patient) AS patients
+                    FROM myolog.adverse_events a LEFT JOIN myolog.techniques t ON t.event = a.technique_event
+                    LEFT JOIN myolog.nodes n ON n.id = t.origin GROUP BY 1, 2)
+                SELECT coalesce(p.technique, x.technique), coalesce(p.site, x.site), coalesce(p.n, 0), coalesce(p.patients, x.patients),
+                    coalesce(x.n, 0), coalesce(x.mild, 0), coalesce(x.moderate, 0), coalesce(x.severe, 0)
+                FROM applied p FULL JOIN adverse x ON coalesce(p.technique, '') = coalesce(x.technique, '') AND coalesce(p.site, '') = coalesce(x.site, '')
+                ORDER BY 1 NULLS LAST, 2 NULLS LAST
+                """), logger: logger)
+            for try await (technique, site, applied, patients, adverse, mild, moderate, severe) in rows.decode((String?, String?, Int, Int, Int, Int, Int, Int).self) {
+                rates.append(AdverseEventRate(technique: technique, site: site, applications: applied, patients: patients, adverseEvents: adverse,
+                                              mild: mild, moderate: moderate, severe: severe))
+            }
+            return rates
+        }
     }
 }

@@ -134,10 +134,25 @@ enum HubSchema {
             "DROP TABLE myolog.conflicts",
             "CREATE TABLE myolog.conflicts (patient text NOT NULL, field text NOT NULL, writes integer NOT NULL, PRIMARY KEY (patient, field))",
         ]),
+        // Issue 30: adverse events after treatment, de-identified like the other views (kind,
+        // severity and the technique as vocabulary terms; never the note), so the chain's rate
+        // per technique is one query. `Hub.migrate()` folds the views again after it.
+        (adverseEvents, [
+            """
+            CREATE TABLE myolog.adverse_events (patient text NOT NULL, event text PRIMARY KEY, origin text NOT NULL, occurred_at timestamptz NOT NULL,
+                kind text NOT NULL, severity text NOT NULL, technique text, technique_event text NOT NULL)
+            """,
+            "CREATE INDEX adverse_events_by_patient ON myolog.adverse_events (patient)",
+        ]),
     ]
 
     /// The name of the migration that moves the keys out and de-identifies the views.
     static let deidentifying = "v4 keys in the store, views de-identified"
+    /// The name of the migration that adds the adverse events view.
+    static let adverseEvents = "v5 adverse events view"
+    /// Migrations whose tables are filled by folding every patient again, once the last pending
+    /// migration has run (an earlier refold would write into tables a later one makes).
+    static let refolding: Set<String> = [deidentifying, adverseEvents]
 
     /// The oldest server release supported: the oldest the PostgreSQL project still supports
     /// (14 reached its end of life on 2026-11-12).

@@ -14,6 +14,9 @@ struct ViewRows {
     var techniques: (patient: [String], event: [String], origin: [String], at: [String], technique: [String], region: [String], minutes: [Int], visit: [String]) = ([], [], [], [], [], [], [], [])
     var visits: (patient: [String], event: [String], origin: [String], at: [String], ended: [Bool]) = ([], [], [], [], [])
     var conflicts: (patient: [String], field: [String], writes: [Int]) = ([], [], [])
+    /// Adverse events, the technique they followed as its term ('' when that entry was retracted).
+    var adverse: (patient: [String], event: [String], origin: [String], at: [String], kind: [String], severity: [String], technique: [String], after: [String]) =
+        ([], [], [], [], [], [], [], [])
 
     /// The year of a date of birth (`YYYY-MM-DD`), or nil: all the hub's views keep of it.
     static func birthYear(_ dateOfBirth: String?) -> Int? { dateOfBirth.flatMap { Int($0.prefix(4)) } }
@@ -51,6 +54,12 @@ struct ViewRows {
             guard let view = entry.view(as: VisitStarted.self) else { continue }
             visits.patient.append(id); visits.event.append(entry.event.id.rawValue); visits.origin.append(entry.event.origin.rawValue)
             visits.at.append(entry.event.occurredAt.description); visits.ended.append(record.endedVisits.contains(entry.event.id))
+        }
+        for pair in record.adverseEvents {
+            guard let view = pair.event.view(as: AdverseEventRecorded.self) else { continue }
+            adverse.patient.append(id); adverse.event.append(pair.event.event.id.rawValue); adverse.origin.append(pair.event.event.origin.rawValue)
+            adverse.at.append(pair.event.event.occurredAt.description); adverse.kind.append(view.payload.kind); adverse.severity.append(view.payload.severity)
+            adverse.technique.append(pair.technique?.view(as: TechniqueApplied.self)?.payload.technique ?? ""); adverse.after.append(view.payload.after.rawValue)
         }
         for conflict in record.conflicts {
             conflicts.patient.append(id); conflicts.field.append(conflict.field); conflicts.writes.append(conflict.values.count)
@@ -93,6 +102,14 @@ struct ViewRows {
             try await connection.queryOrClosed("""
                 INSERT INTO myolog.visits (patient, event, origin, started_at, ended)
                 SELECT p, e, o, a::timestamptz, d FROM unnest(\(v.patient), \(v.event), \(v.origin), \(v.at), \(v.ended)) AS u(p, e, o, a, d)
+                """, logger: logger)
+        }
+        if !adverse.patient.isEmpty {
+            let a = adverse
+            try await connection.queryOrClosed("""
+                INSERT INTO myolog.adverse_events (patient, event, origin, occurred_at, kind, severity, technique, technique_event)
+                SELECT p, e, o, t::timestamptz, k, s, NULLIF(q, ''), x
+                FROM unnest(\(a.patient), \(a.event), \(a.origin), \(a.at), \(a.kind), \(a.severity), \(a.technique), \(a.after)) AS u(p, e, o, t, k, s, q, x)
                 """, logger: logger)
         }
         if !conflicts.patient.isEmpty {
