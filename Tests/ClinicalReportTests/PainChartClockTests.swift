@@ -14,7 +14,7 @@ struct PainChartClockTests {
 
     func score(_ value: Int, at rfc3339: String, context: String = "pre") throws -> EntryView<PainScoreRecorded> {
         EntryView(payload: PainScoreRecorded(score: value, region: "neck", context: context), eventId: EventID.make(),
-                  occurredAt: try #require(Timestamp(rfc3339: rfc3339)), author: "alex", correctedBy: [])
+                  occurredAt: try #require(Timestamp(rfc3339: rfc3339)), author: "alex", corrections: [])
     }
 
     @Test("every tick is a local midnight, labelled with its local day, across the spring and autumn changes", arguments: [
