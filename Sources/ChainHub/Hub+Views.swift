@@ -8,7 +8,8 @@ import EventCrypto
 
 /// The hub's patient views: folded by ``PatientFold`` — the fold every store uses, so the hub
 /// shows what a site shows — and kept as de-identified relational tables (`myolog.patients`,
-/// `pain_scores`, `trigger_points`, `techniques`, `visits`, `conflicts`) for SQL and BI tools.
+/// `pain_scores`, `trigger_points`, `techniques`, `visits`, `conflicts`, `adverse_events`, and the
+/// view `adverse_event_rates`: adverse events per technique applied, chain-wide) for SQL and BI tools.
 ///
 /// Guarantee: no identifying plaintext is written to PostgreSQL — no name, phone, e-mail,
 /// address, date of birth (its year only) or free text (visit reasons, notes, history, the
@@ -181,7 +182,7 @@ extension Hub {
                     SELECT a.technique, \(bySite ? "n.site" : "NULL::text") AS site, count(*) AS n,
                         count(*) FILTER (WHERE a.severity = 'mild') AS mild, count(*) FILTER (WHERE a.severity = 'moderate') AS moderate,
                         count(*) FILTER (WHERE a.severity = 'severe') AS severe, count(DISTINCT a.patient) AS patients
-                    FROM myolog.adverse_events a LEFT JOIN myolog.techniques t ON t.event = a.technique_event
+                    FROM myolog.adverse_events a LEFT JOIN myolog.techniques t ON t.event = a.after
                     LEFT JOIN myolog.nodes n ON n.id = t.origin GROUP BY 1, 2)
                 SELECT coalesce(p.technique, x.technique), coalesce(p.site, x.site), coalesce(p.n, 0), coalesce(p.patients, x.patients),
                     coalesce(x.n, 0), coalesce(x.mild, 0), coalesce(x.moderate, 0), coalesce(x.severe, 0)

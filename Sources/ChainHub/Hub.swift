@@ -204,16 +204,14 @@ public actor Hub: LocalLog {
     /// Applies the migrations not applied yet, each in its own transaction.
     func migrate(on connection: HubConnection) async throws {
         let applied = Set(try await appliedMigrations(on: connection) ?? [])
-        let pending = HubSchema.migrations.filter { !applied.contains($0.name) }
-        // The views are folded again in the last pending migration's transaction if any pending
-        // one needs it: a crash before that leaves it pending, so the next open folds them.
-        let refoldsIn = pending.contains { HubSchema.refolding.contains($0.name) } ? pending.last?.name : nil
-        for migration in pending {
+        for migration in HubSchema.migrations where !applied.contains(migration.name) {
             try await transaction(on: connection) {
                 try await connection.queryOrClosed("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
                 if migration.name == HubSchema.deidentifying { try await self.moveKeysToStore(on: connection) }
                 for statement in migration.sql { try await connection.queryOrClosed(PostgresQuery(unsafeSQL: statement), logger: self.logger) }
-                if migration.name == refoldsIn, applied.contains(HubSchema.migrations[0].name) { try await self.refoldAllViews(on: connection) }
+                // The views are folded once, after the last migration that changes them (a hub
+                // coming from v3 or before refolds at v5, whose table the fold also fills).
+                if migration.name == HubSchema.adverseEvents { try await self.refoldAllViews(on: connection) }
                 try await connection.queryOrClosed("INSERT INTO myolog.migrations (name) VALUES (\(migration.name))", logger: self.logger)
                 if migration.name == HubSchema.migrations[0].name {
                     let node = self.store.identity.nodeID.rawValue, site = self.store.identity.site

@@ -14,8 +14,8 @@ struct ViewRows {
     var techniques: (patient: [String], event: [String], origin: [String], at: [String], technique: [String], region: [String], minutes: [Int], visit: [String]) = ([], [], [], [], [], [], [], [])
     var visits: (patient: [String], event: [String], origin: [String], at: [String], ended: [Bool]) = ([], [], [], [], [])
     var conflicts: (patient: [String], field: [String], writes: [Int]) = ([], [], [])
-    /// Adverse events, the technique they followed as its term ('' when that entry was retracted).
-    var adverse: (patient: [String], event: [String], origin: [String], at: [String], kind: [String], severity: [String], technique: [String], after: [String]) =
+    /// Adverse events, with the technique they followed (none when that entry was retracted).
+    var adverse: (patient: [String], event: [String], origin: [String], at: [String], kind: [String], severity: [String], after: [String], technique: [String]) =
         ([], [], [], [], [], [], [], [])
 
     /// The year of a date of birth (`YYYY-MM-DD`), or nil: all the hub's views keep of it.
@@ -55,14 +55,15 @@ struct ViewRows {
             visits.patient.append(id); visits.event.append(entry.event.id.rawValue); visits.origin.append(entry.event.origin.rawValue)
             visits.at.append(entry.event.occurredAt.description); visits.ended.append(record.endedVisits.contains(entry.event.id))
         }
+        for conflict in record.conflicts {
+            conflicts.patient.append(id); conflicts.field.append(conflict.field); conflicts.writes.append(conflict.values.count)
+        }
         for pair in record.adverseEvents {
             guard let view = pair.event.view(as: AdverseEventRecorded.self) else { continue }
             adverse.patient.append(id); adverse.event.append(pair.event.event.id.rawValue); adverse.origin.append(pair.event.event.origin.rawValue)
             adverse.at.append(pair.event.event.occurredAt.description); adverse.kind.append(view.payload.kind); adverse.severity.append(view.payload.severity)
-            adverse.technique.append(pair.technique?.view(as: TechniqueApplied.self)?.payload.technique ?? ""); adverse.after.append(view.payload.after.rawValue)
-        }
-        for conflict in record.conflicts {
-            conflicts.patient.append(id); conflicts.field.append(conflict.field); conflicts.writes.append(conflict.values.count)
+            adverse.after.append(view.payload.after.rawValue)
+            adverse.technique.append(pair.technique?.view(as: TechniqueApplied.self)?.payload.technique ?? "")
         }
     }
 
@@ -107,9 +108,9 @@ struct ViewRows {
         if !adverse.patient.isEmpty {
             let a = adverse
             try await connection.queryOrClosed("""
-                INSERT INTO myolog.adverse_events (patient, event, origin, occurred_at, kind, severity, technique, technique_event)
-                SELECT p, e, o, t::timestamptz, k, s, NULLIF(q, ''), x
-                FROM unnest(\(a.patient), \(a.event), \(a.origin), \(a.at), \(a.kind), \(a.severity), \(a.technique), \(a.after)) AS u(p, e, o, t, k, s, q, x)
+                INSERT INTO myolog.adverse_events (patient, event, origin, occurred_at, kind, severity, after, technique)
+                SELECT p, e, o, t::timestamptz, k, s, af, NULLIF(tq, '')
+                FROM unnest(\(a.patient), \(a.event), \(a.origin), \(a.at), \(a.kind), \(a.severity), \(a.after), \(a.technique)) AS u(p, e, o, t, k, s, af, tq)
                 """, logger: logger)
         }
         if !conflicts.patient.isEmpty {
