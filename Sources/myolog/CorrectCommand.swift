@@ -14,11 +14,17 @@ struct CorrectCommand: ParsableCommand {
               technique:      --technique --region --minutes --note
               history entry:  --kind --text --date --ergonomics
               visit start:    --visit-reason        visit end / resolution: --note
+              dry needling:   --needles --gauge --depth-mm --twitch yes|no (and the technique's fields)
+              treatment note: --subjective --objective --assessment --plan
+              consent:        --form --risks --note  (a decision is not corrected: retract it and record it again)
+              precaution:     --note                adverse event: --kind --severity --note
+              measurement:    --side --value --unit --result --note
             An empty value removes an optional field. Correcting again corrects the corrected entry.
 
             Examples:
               myolog correct 0194f3a2-7c1e --score 3 --reason "Patient re-rated after standing"
               myolog correct 0194f3a2-9d0b --muscle "levator scapulae" --reason "Misidentified muscle"
+              myolog correct 0194f3a2-a1c4 --needles 3 --twitch yes --reason "Third needle not recorded"
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -39,6 +45,20 @@ struct CorrectCommand: ParsableCommand {
     @Option var date: String?
     @Option var ergonomics: String?
     @Option(name: .customLong("visit-reason")) var visitReason: String?
+    @Option var needles: String?
+    @Option var gauge: String?
+    @Option(name: .customLong("depth-mm")) var depth: String?
+    @Option var twitch: String?
+    @Option var subjective: String?
+    @Option var objective: String?
+    @Option var assessment: String?
+    @Option var plan: String?
+    @Option var form: String?
+    @Option var risks: String?
+    @Option var severity: String?
+    @Option var value: String?
+    @Option var unit: String?
+    @Option var result: String?
 
     var fields: [String: String] {
         var fields: [String: String] = [:]
@@ -46,6 +66,9 @@ struct CorrectCommand: ParsableCommand {
             ("score", score), ("region", region), ("context", context), ("muscle", muscle), ("side", side), ("status", status),
             ("referral", referral), ("note", note), ("technique", technique), ("minutes", minutes), ("kind", kind),
             ("text", text), ("date", date), ("ergonomics", ergonomics), ("reason", visitReason),
+            ("needles", needles), ("gauge", gauge), ("depthMm", depth), ("twitch", twitch), ("subjective", subjective), ("objective", objective),
+            ("assessment", assessment), ("plan", plan), ("form", form), ("risks", risks), ("severity", severity), ("value", value), ("unit", unit),
+            ("result", result),
         ]
         for (field, value) in given { fields[field] = value }
         return fields

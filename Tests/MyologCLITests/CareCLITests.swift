@@ -171,6 +171,31 @@ struct CareCLITests {
         #expect(json.stderr.contains("Precaution acknowledged: lymphoedema"), "\(json.stderr)")
     }
 
+    @Test("the records of care are corrected like any entry: needling details, a measurement; a consent decision is not, nor needles on cupping")
+    func corrections() throws {
+        let (store, patient) = try clinic()
+        #expect(try run(store, ["record", "consent", patient, "--for", "dry-needling", "--form", "verbal"]).status == 0)
+        let needled = try run(store, ["record", "technique", patient, "--technique", "dry-needling", "--region", "neck", "--needles", "2"]).lastWord
+        let measured = try run(store, ["record", "measurement", patient, "--test", "slr", "--value", "60"]).lastWord
+        let consent = try run(store, ["record", "consent", patient, "--for", "cupping", "--form", "verbal"]).lastWord
+        for arguments in [[needled, "--needles", "3", "--twitch", "yes"], [measured, "--value", "65.5"], [consent, "--risks", "Marks for a week"]] {
+            let corrected = try run(store, ["correct"] + arguments + ["--reason", "Recorded wrongly"])
+            #expect(corrected.status == 0, "\(arguments): \(corrected.stderr)")
+        }
+        let view = try show(store, patient)
+        let technique = view["techniques"]?.arrayValue?.first?.objectValue
+        #expect(technique?["needles"] == 3 && technique?["twitch"] == true && technique?["correctedBy"]?.arrayValue?.count == 1, "\(String(describing: technique))")
+        #expect(view["measurements"]?.arrayValue?.first?.objectValue?["value"] == "65.5")
+        let cupping = try run(store, ["record", "technique", patient, "--technique", "cupping", "--region", "hip"]).lastWord
+        let before = try logBytes(store)
+        for (arguments, named) in [([consent, "--technique", "dry-needling"], "technique: not a field of ConsentRecorded; accepted: form, risks, note"),
+                                   ([consent, "--form", "sung"], "form"), ([measured, "--value", "1e3"], "value"), ([cupping, "--needles", "2"], "needles")] {
+            let refused = try run(store, ["correct"] + arguments + ["--reason", "x"])
+            #expect(refused.status != 0 && refused.stderr.contains(named) && refused.stderr.split(separator: "\n").count == 1, "\(arguments): \(refused.stderr)")
+        }
+        #expect(try logBytes(store) == before)
+    }
+
     @Test("the vocabularies list consent, precaution kinds and measurement tests")
     func vocabulary() throws {
         let techniques = try MyologProcess.run(["vocabulary", "techniques"])
