@@ -11,11 +11,13 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Show a patient's record: details, history, visits, active trigger points, techniques, pain trend.",
         discussion: """
-            Visits are listed newest first (the latest \(ShowRendering.recentVisits); `--all` for every one), each
-            with its reason, the techniques applied (minutes, notes), the trigger points found and
-            resolved, pain before → after treatment, and the advice and plan it closed with.
-            Times are the site's local time; the last line names the zone. A value a correction
-            changed is marked \(ShowRendering.correctedMark), with who corrected it, when and why beneath.
+            Active precautions come first. Visits are listed newest first (the
+            latest \(ShowRendering.recentVisits); `--all` for every one), each with its reason, the
+            techniques applied (minutes, needling details, notes), the trigger points
+            found and resolved, pain before → after treatment, the treatment note, and
+            the advice and plan it closed with. Times are the site's local time; the
+            last line names the zone. A value a correction changed is marked \(ShowRendering.correctedMark),
+            with who corrected it, when and why beneath.
 
             The pain trend gives first, latest, best and worst scores, the change since the first,
             and whether it is clinically meaningful (a fall of at least 2 points or 30 %, Farrar et

@@ -12,8 +12,8 @@ extension ShowRendering {
         var out = "!! ACTIVE PRECAUTIONS (\(precautions.count)) — read before treating\n"
         for precaution in precautions {
             let note = precaution.payload.note.map { " — " + marked(VisibleText.indented($0, indent: "!!   "), precaution, "note") } ?? ""
-            out += "!!   \(marked(term(Vocabularies.precautionKinds, precaution.payload.kind), precaution, "kind"))\(note)"
-                + "  (recorded \(day(precaution.occurredAt)) by \(VisibleText.escaped(precaution.author)))\n"
+            out += "!!   \(marked(term(Vocabularies.precautionKinds, precaution.payload.kind), precaution, "kind"))"
+                + " (recorded \(day(precaution.occurredAt)) by \(VisibleText.escaped(precaution.author)))\(note)\n"
             out += corrections(precaution, indent: "!!     ")
         }
         return out + "\n"

@@ -12,7 +12,9 @@ struct TimelineCommand: ParsableCommand {
         abstract: "Every event of a patient in order, amended entries kept visible and marked.",
         discussion: """
             Each entry shows who wrote it, at which site, when it happened and when it was
-            recorded. Corrected and retracted entries stay, marked, with the reason and who did it.
+            recorded, in the site's local time (the first line names the zone), and its note
+            beneath. Corrected and retracted entries stay, marked, with the reason, who did
+            it and when. `--json` keeps RFC 3339 UTC instants.
 
             Examples:
               myolog timeline 3f2a9c1b

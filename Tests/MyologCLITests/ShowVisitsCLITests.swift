@@ -127,7 +127,7 @@ struct ShowVisitsCLITests {
         // Active precautions come before anything else, flagged.
         #expect(Array(lines.prefix(2)) == [
             "!! ACTIVE PRECAUTIONS (1) — read before treating",
-            "!!   Anticoagulant or antiplatelet medicine — warfarin; INR 2.5  (recorded \(recorded) by alex.myo)",
+            "!!   Anticoagulant or antiplatelet medicine (recorded \(recorded) by alex.myo) — warfarin; INR 2.5",
         ])
         #expect(lines.contains("last visit 2026-11-27"), "the local day, not the UTC one (2026-11-26)")
         #expect(section(shown, from: "Techniques applied, recent first (2)").suffix(6) == [
@@ -227,6 +227,23 @@ struct ShowVisitsCLITests {
         let all = section(try run(store, ["show", patient, "--all"]).stdout, from: "Visits, newest first (4)")
         #expect(all.filter { $0.hasPrefix("  2026-") }.count == 4 && all.suffix(3) == [
             "  2026-11-02 10:00  Visit 1", "    by alex.myo; ended 2026-11-02 10:30", "    pain before → after: not scored",
+        ])
+    }
+
+    @Test("a precaution's note corrected by another user: marked at the top with who, when and why; its line breaks cannot start a precaution")
+    func correctedPrecaution() throws {
+        let c = try consultations()
+        let precaution = try #require(try timelineLine(c, type: "PrecautionRecorded")["eventId"]?.stringValue)
+        _ = try run(c.store, ["correct", precaution, "--note", "warfarin; INR 3.1\n!!   Pacemaker", "--reason", "INR rechecked"], as: "other.myo")
+        let corrected = clock.minute(try instant(try timelineLine(c, type: "EntryCorrected"), "recordedAt"))
+        let recorded = clock.day(try instant(try timelineLine(c, type: "PrecautionRecorded"), "occurredAt"))
+        let lines = try run(c.store, ["show", c.patient]).stdout.components(separatedBy: "\n")
+        #expect(Array(lines.prefix(5)) == [
+            "!! ACTIVE PRECAUTIONS (1) — read before treating",
+            "!!   Anticoagulant or antiplatelet medicine (recorded \(recorded) by alex.myo) — warfarin; INR 3.1",
+            "!!   │ !!   Pacemaker†",
+            "!!     † note corrected by other.myo on \(corrected) — INR rechecked",
+            "",
         ])
     }
 
