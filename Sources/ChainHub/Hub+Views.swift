@@ -8,7 +8,8 @@ import EventCrypto
 
 /// The hub's patient views: folded by ``PatientFold`` — the fold every store uses, so the hub
 /// shows what a site shows — and kept as de-identified relational tables (`myolog.patients`,
-/// `pain_scores`, `trigger_points`, `techniques`, `visits`, `conflicts`) for SQL and BI tools.
+/// `pain_scores`, `trigger_points`, `techniques`, `visits`, `conflicts`, `adverse_events`, and the
+/// view `adverse_event_rates`: adverse events per technique applied, chain-wide) for SQL and BI tools.
 ///
 /// Guarantee: no identifying plaintext is written to PostgreSQL — no name, phone, e-mail,
 /// address, date of birth (its year only) or free text (visit reasons, notes, history, the
@@ -68,7 +69,7 @@ extension Hub {
     func replaceViews(of patients: [PatientID], with records: [PatientRecord], on connection: HubConnection) async throws {
         guard !patients.isEmpty else { return }
         let ids = patients.map(\.rawValue)
-        for table in ["patients", "pain_scores", "trigger_points", "techniques", "visits", "conflicts"] {
+        for table in ["patients", "pain_scores", "trigger_points", "techniques", "visits", "conflicts", "adverse_events"] {
             try await connection.queryOrClosed("DELETE FROM myolog.\(unescaped: table) WHERE patient = ANY(\(ids))", logger: logger)
         }
         guard !records.isEmpty else { return }

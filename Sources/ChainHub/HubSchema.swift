@@ -134,10 +134,29 @@ enum HubSchema {
             "DROP TABLE myolog.conflicts",
             "CREATE TABLE myolog.conflicts (patient text NOT NULL, field text NOT NULL, writes integer NOT NULL, PRIMARY KEY (patient, field))",
         ]),
+        // Issue 30: adverse events after treatment, de-identified (terms and ids, never the
+        // note), and their chain-wide rate per technique. `Hub.migrate()` folds every view again
+        // after these statements, so a hub upgraded with patients fills the new table.
+        (adverseEvents, [
+            """
+            CREATE TABLE myolog.adverse_events (patient text NOT NULL, event text PRIMARY KEY, origin text NOT NULL, occurred_at timestamptz NOT NULL,
+                kind text NOT NULL, severity text NOT NULL, after text NOT NULL, technique text)
+            """,
+            "CREATE INDEX adverse_events_by_patient ON myolog.adverse_events (patient)",
+            """
+            CREATE VIEW myolog.adverse_event_rates AS
+            SELECT t.technique, count(DISTINCT t.event) AS applied, count(a.event) AS adverse_events,
+                round(count(a.event)::numeric / count(DISTINCT t.event), 4) AS rate
+            FROM myolog.techniques t LEFT JOIN myolog.adverse_events a ON a.after = t.event
+            GROUP BY t.technique
+            """,
+        ]),
     ]
 
     /// The name of the migration that moves the keys out and de-identifies the views.
     static let deidentifying = "v4 keys in the store, views de-identified"
+    /// The name of the migration that adds the adverse events view (the last to fold the views).
+    static let adverseEvents = "v5 adverse events"
 
     /// The oldest server release supported: the oldest the PostgreSQL project still supports
     /// (14 reached its end of life on 2026-11-12).

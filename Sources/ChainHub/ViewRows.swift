@@ -14,6 +14,9 @@ struct ViewRows {
     var techniques: (patient: [String], event: [String], origin: [String], at: [String], technique: [String], region: [String], minutes: [Int], visit: [String]) = ([], [], [], [], [], [], [], [])
     var visits: (patient: [String], event: [String], origin: [String], at: [String], ended: [Bool]) = ([], [], [], [], [])
     var conflicts: (patient: [String], field: [String], writes: [Int]) = ([], [], [])
+    /// Adverse events, with the technique they followed (none when that entry was retracted).
+    var adverse: (patient: [String], event: [String], origin: [String], at: [String], kind: [String], severity: [String], after: [String], technique: [String]) =
+        ([], [], [], [], [], [], [], [])
 
     /// The year of a date of birth (`YYYY-MM-DD`), or nil: all the hub's views keep of it.
     static func birthYear(_ dateOfBirth: String?) -> Int? { dateOfBirth.flatMap { Int($0.prefix(4)) } }
@@ -55,6 +58,13 @@ struct ViewRows {
         for conflict in record.conflicts {
             conflicts.patient.append(id); conflicts.field.append(conflict.field); conflicts.writes.append(conflict.values.count)
         }
+        for pair in record.adverseEvents {
+            guard let view = pair.event.view(as: AdverseEventRecorded.self) else { continue }
+            adverse.patient.append(id); adverse.event.append(pair.event.event.id.rawValue); adverse.origin.append(pair.event.event.origin.rawValue)
+            adverse.at.append(pair.event.event.occurredAt.description); adverse.kind.append(view.payload.kind); adverse.severity.append(view.payload.severity)
+            adverse.after.append(view.payload.after.rawValue)
+            adverse.technique.append(pair.technique?.view(as: TechniqueApplied.self)?.payload.technique ?? "")
+        }
     }
 
     /// Optional columns travel as '' (text) or -1 (numbers) and are stored as NULL.
@@ -93,6 +103,14 @@ struct ViewRows {
             try await connection.queryOrClosed("""
                 INSERT INTO myolog.visits (patient, event, origin, started_at, ended)
                 SELECT p, e, o, a::timestamptz, d FROM unnest(\(v.patient), \(v.event), \(v.origin), \(v.at), \(v.ended)) AS u(p, e, o, a, d)
+                """, logger: logger)
+        }
+        if !adverse.patient.isEmpty {
+            let a = adverse
+            try await connection.queryOrClosed("""
+                INSERT INTO myolog.adverse_events (patient, event, origin, occurred_at, kind, severity, after, technique)
+                SELECT p, e, o, t::timestamptz, k, s, af, NULLIF(tq, '')
+                FROM unnest(\(a.patient), \(a.event), \(a.origin), \(a.at), \(a.kind), \(a.severity), \(a.after), \(a.technique)) AS u(p, e, o, t, k, s, af, tq)
                 """, logger: logger)
         }
         if !conflicts.patient.isEmpty {

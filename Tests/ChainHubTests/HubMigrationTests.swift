@@ -18,7 +18,7 @@ struct HubMigrationTests {
         let store = try EventStore.create(at: scratch.url("hub"), site: "Hub", author: "test")
         let storeKey = try #require(store.identity.storeKey)
         // A hub as the migrations before v4 made it, holding a key and a named patient row.
-        for migration in HubSchema.migrations where migration.name != HubSchema.deidentifying {
+        for migration in HubSchema.migrations.prefix(while: { $0.name != HubSchema.deidentifying }) {
             try cluster.psql(migration.sql.joined(separator: ";\n") + ";\nINSERT INTO myolog.migrations (name) VALUES ('\(migration.name)')")
         }
         try cluster.psql("INSERT INTO myolog.hub (node, site) VALUES ('\(store.identity.nodeID.rawValue)', 'Hub')")

@@ -71,6 +71,8 @@ struct AuditCLITests {
         "patient register": "a write: the event records who", "patient update": "a write", "visit start": "a write", "visit end": "a write",
         "record history": "a write", "record trigger-point": "a write", "record technique": "a write", "record pain": "a write",
         "resolve": "a write", "correct": "a write", "retract": "a write",
+        "record note": "a write", "record consent": "a write", "record precaution": "a write", "record adverse-event": "a write",
+        "record measurement": "a write",
         "erase": "a write; `erase --due` without --yes lists, and is recorded (see the retention test)",
         "vocabulary": "the vocabularies only",
         "serve": "records each sync's disclosures when it ends (checked by the HTTP relay test)",

@@ -285,13 +285,34 @@ struct HubCLITests {
         try run(["--store", site, "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "Written request"], cluster)
         try run(["--store", hub, "hub", "sync", site], cluster)
         #expect(try hubKeyCount(hub, patient) == 0)
-        for table in ["patients", "pain_scores", "trigger_points", "techniques", "visits"] {
+        for table in ["patients", "pain_scores", "trigger_points", "techniques", "visits", "adverse_events"] {
             #expect(try cluster.psql("SELECT count(*) FROM myolog.\(table) WHERE patient = '\(patient)'") == "0", "\(table)")
         }
         #expect(try cluster.psql("SELECT count(*) FROM myolog.erased_patients WHERE patient = '\(patient)'") == "1")
         let shown = try run(["--store", hub, "hub", "show", patient], cluster, status: 1)
         #expect(shown.stderr.split(separator: "\n").count == 1 && shown.stderr.contains("was erased on") && shown.stderr.contains("by privacy.officer (request): Written request"), "\(shown.stderr)")
         try run(["--store", hub, "hub", "verify"], cluster)
+    }
+
+    @Test("adverse events reach the hub de-identified (terms and ids, no note), with their chain-wide rate per technique; an erasure takes them")
+    func adverseEvents() throws {
+        let cluster = try PostgresCluster()
+        let hub = scratch.path("hub"), site = scratch.path("site")
+        try run(["demo", "tour", "--store", site], cluster)
+        try run(["--store", hub, "hub", "init", "--postgres", cluster.url(password: ""), "--site", "Head office"], cluster)
+        try MyologProcess.trustEachOther(site, hub)
+        try run(["--store", hub, "hub", "sync", site], cluster)
+        // The demo's one adverse event: Mia's bruise after dry needling.
+        let mia = try #require(try DatabaseQueue(path: site + "/myolog.sqlite").read { try String.fetchOne($0, sql: "SELECT patient FROM adverse_events") })
+        #expect(try cluster.psql("SELECT patient || ' ' || kind || ' ' || severity || ' ' || technique FROM myolog.adverse_events") == "\(mia) bruising mild dry-needling")
+        let columns = try cluster.psql("SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_schema = 'myolog' AND table_name = 'adverse_events'")
+        #expect(columns == "after,event,kind,occurred_at,origin,patient,severity,technique", "no note leaves the site: \(columns)")
+        let techniques = try cluster.psql("SELECT count(*) FROM myolog.techniques WHERE technique = 'dry-needling'")
+        #expect(try cluster.psql("SELECT applied || ' ' || adverse_events FROM myolog.adverse_event_rates WHERE technique = 'dry-needling'") == "\(techniques) 1")
+        #expect(try cluster.psql("SELECT adverse_events FROM myolog.adverse_event_rates WHERE technique = 'cupping'") == "0")
+        try run(["--store", site, "--as", "privacy.officer", "erase", mia, "--basis", "request", "--reason", "Written request"], cluster)
+        try run(["--store", hub, "hub", "sync", site], cluster)
+        #expect(try cluster.psql("SELECT count(*) FROM myolog.adverse_events") == "0")
     }
 
     @Test("the hub passes an erasure on: B trusts the hub and the patient's site, not C; C's erasure reaches B through the hub's signed acknowledgement — issue 29")

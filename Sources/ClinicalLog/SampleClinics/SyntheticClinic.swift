@@ -36,8 +36,8 @@ public struct SyntheticClinic: Sendable {
     static let homeTechniques: [Technique] = ["exercise-prescription", "heat-therapy", "myofascial-stretching", "deep-tissue-massage"]
     static let (active, latent): (TriggerPointStatus, TriggerPointStatus) = ("active", "latent")
     static let (before, after): (PainContext, PainContext) = ("pre", "post")
-    static let (needling, cupping): (Technique, Technique) = ("dry-needling", "cupping")
     static let verbal: ConsentForm = "verbal"
+    static let risks = ["dry-needling": "Soreness, bruising, fainting; pneumothorax (rare)", "cupping": "Marks, bruising"]
     static let (soreness, mild): (AdverseEventKind, Severity) = ("pain-flare", "mild")
     static let rangeTests: [String: MeasurementTest] = [
         "neck": "cervical-rotation", "lower-back": "lumbar-flexion", "hip": "hip-internal-rotation", "buttock": "hip-internal-rotation",
@@ -78,13 +78,12 @@ public struct SyntheticClinic: Sendable {
             { try s.recordHistory(patient, kind: Self.historyKinds.surgery, text: pick(Self.surgeries), date: try HistoryDate(String(2000 + Int(rng.next() % 24))), author: author) },
             { try s.recordHistory(patient, kind: Self.historyKinds.activity, text: pick(Self.activities), author: author) },
             { let job = pick(Self.occupations); return try s.recordHistory(patient, kind: Self.historyKinds.occupation, text: job.0, ergonomics: job.1, author: author) },
-            // Manual techniques include dry needling and cupping, which need recorded consent.
-            { try s.recordConsent(patient, technique: Self.needling, form: Self.verbal, risks: "Soreness, bruising, fainting; pneumothorax (rare)", author: author) },
-            { try s.recordConsent(patient, technique: Self.cupping, form: Self.verbal, risks: "Marks, bruising", author: author) },
         ]
         var lastFinding: EventID?
         var lastScore: (id: EventID, score: Int)?
         var lastManual: EventID?
+        // Dry needling and cupping need recorded consent: asked for the first time each is used.
+        var consented = Set<String>()
         while count < eventsPerPatient {
             if script.isEmpty {
                 // One visit: pain before, a finding, two techniques, pain after (usually lower).
@@ -92,9 +91,16 @@ public struct SyntheticClinic: Sendable {
                     { try s.startVisit(patient, reason: "Review of \(region) pain", author: author) },
                     { try s.recordPain(patient, score: PainScore(pain)!, region: region, context: Self.before, author: author) },
                     { let e = try s.recordTriggerPoint(patient, muscle: muscle, side: side, status: pain > 4 ? Self.active : Self.latent, referral: region, author: author); lastFinding = e.id; return e },
-                    { try s.recordMeasurement(patient, test: Self.rangeTest(region), side: side, reading: .value(MeasuredValue(whole: 30 + Int(rng.next() % 60)), unit: nil), author: author) },
-                    { let e = try s.recordTechnique(patient, technique: pick(Self.manualTechniques), region: region, minutes: TreatmentMinutes(5 + Int(rng.next() % 20))!, author: author); lastManual = e.id; return e },
+                    {
+                        let technique = pick(Self.manualTechniques)
+                        let minutes = TreatmentMinutes(5 + Int(rng.next() % 20))!
+                        let apply = { let e = try s.recordTechnique(patient, technique: technique, region: region, minutes: minutes, author: author); lastManual = e.id; return e }
+                        guard technique.term.needsConsent, consented.insert(technique.id).inserted else { return try apply() }
+                        script.insert(apply, at: 0)
+                        return try s.recordConsent(patient, technique: technique, form: Self.verbal, risks: Self.risks[technique.id], author: author)
+                    },
                     { try s.recordTechnique(patient, technique: pick(Self.homeTechniques), region: region, minutes: 10, author: author) },
+                    { try s.recordMeasurement(patient, test: Self.rangeTest(region), side: side, reading: .value(MeasuredValue(whole: 30 + Int(rng.next() % 60)), unit: nil), author: author) },
                     { pain = max(0, pain - Int(rng.next() % 3)); let e = try s.recordPain(patient, score: PainScore(pain)!, region: region, context: Self.after, author: author); lastScore = (e.id, pain); return e },
                     { try s.recordNote(patient, .init(assessment: "Myofascial \(region.term.display.lowercased()) pain", plan: "Review in 2 weeks"), author: author) },
                     { try s.endVisit(patient, author: author) },

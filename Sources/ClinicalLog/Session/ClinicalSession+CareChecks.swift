@@ -7,7 +7,9 @@ import EventModel
 ///
 /// Each reads the patient's events in the order every store folds them (Lamport timestamp,
 /// origin, sequence: ``ClinicalFold/CausalOrder``, which this module does not depend on), so a
-/// check agrees with what `show` says stands.
+/// check agrees with what `show` says stands. (The fold also ignores an amendment that sorts
+/// before its target, which no writer that saw the target can produce; these checks do not
+/// look for that.)
 extension ClinicalSession {
     /// Events of `patient` of `types`, not retracted, in causal order.
     private func standing(_ types: Set<String>, of patient: PatientID) throws -> [(event: EventEnvelope, entry: ClinicalEvent)] {
