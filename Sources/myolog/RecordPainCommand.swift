@@ -22,7 +22,7 @@ struct RecordPainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "A whole number from 0 to 10.", transform: PainScore.init) var score: PainScore
     @Option(help: "The body region.") var region: BodyRegion
     @Option(help: "When it was scored (default: unspecified).") var context: PainContext?
-    @Option(help: ArgumentHelp("When it was scored, if not now.", valueName: "YYYY-MM-DD|RFC3339"), transform: EntryDate.init) var date: EntryDate?
+    @Option(help: ArgumentHelp("When it was scored, if not now.", valueName: "YYYY-MM-DD[ HH:MM]|RFC3339"), transform: EntryDate.init) var date: EntryDate?
 
     func run() throws {
         let author = try global.requireAuthor()

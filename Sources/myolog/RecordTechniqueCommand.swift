@@ -33,7 +33,7 @@ struct RecordTechniqueCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Dry needling: local twitch response elicited.", valueName: "yes|no"), transform: Self.yesOrNo) var twitch: Bool?
     @Flag(name: .customLong("acknowledge-precaution"), help: "Go ahead despite the active precautions alerted (recorded on the entry).")
     var acknowledgePrecaution = false
-    @Option(help: ArgumentHelp("When it was applied, if not now.", valueName: "YYYY-MM-DD|RFC3339"), transform: EntryDate.init) var date: EntryDate?
+    @Option(help: ArgumentHelp("When it was applied, if not now.", valueName: "YYYY-MM-DD[ HH:MM]|RFC3339"), transform: EntryDate.init) var date: EntryDate?
 
     static func yesOrNo(_ text: String) throws -> Bool {
         switch text.lowercased() {

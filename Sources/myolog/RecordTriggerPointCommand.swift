@@ -23,7 +23,7 @@ struct RecordTriggerPointCommand: ParsableCommand {
     @Option(help: "Active or latent.") var status: TriggerPointStatus = "active"
     @Option(help: "Where it refers pain (a body region).") var referral: BodyRegion?
     @Option(help: "A note.") var note: String?
-    @Option(help: ArgumentHelp("When it was found, if not now.", valueName: "YYYY-MM-DD|RFC3339"), transform: EntryDate.init) var date: EntryDate?
+    @Option(help: ArgumentHelp("When it was found, if not now.", valueName: "YYYY-MM-DD[ HH:MM]|RFC3339"), transform: EntryDate.init) var date: EntryDate?
 
     func run() throws {
         let author = try global.requireAuthor()

@@ -17,7 +17,7 @@ struct VisitEndCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient"), transform: IDReference.init) var patient: IDReference
     @Option(help: "Closing note: plan, advice, next appointment.") var note: String?
-    @Option(help: ArgumentHelp("When it ended, if not now (not before it started).", valueName: "YYYY-MM-DD|RFC3339"), transform: EntryDate.init) var date: EntryDate?
+    @Option(help: ArgumentHelp("When it ended, if not now (not before it started).", valueName: "YYYY-MM-DD[ HH:MM]|RFC3339"), transform: EntryDate.init) var date: EntryDate?
 
     func run() throws {
         let author = try global.requireAuthor()

@@ -86,6 +86,14 @@ struct SiteTimeCLITests {
         #expect(try run(["--store", store, "--json", "log", "--type", "SiteTimeZoneSet"]).stdout.components(separatedBy: "\"type\":\"SiteTimeZoneSet\"").count == 3)
         let list = try run(["site", "time-zones", "australia"]).stdout.split(separator: "\n")
         #expect(list.contains("Australia/Melbourne") && list.contains("Australia/Perth") && !list.contains("Pacific/Auckland"))
+        // A machine zone that is not an IANA name (a POSIX TZ string): UTC, said on stderr.
+        let posix = scratch.path("posix")
+        let made = try run(["--store", posix, "--json", "init", "--site", "Somewhere"], MyologProcess.environment(["TZ": "AEST-10"]))
+        #expect(made.status == 0 && made.stderr.contains("not an IANA name") && made.stderr.contains("--time-zone"), "\(made.stderr)")
+        #expect(try json(made.stdout).objectValue?["timeZone"]?.stringValue == "UTC")
+        // A machine on UTC: named UTC, silently.
+        let onUTC = try run(["--store", scratch.path("utc"), "init", "--site", "Greenwich"], MyologProcess.environment(["TZ": "UTC"]))
+        #expect(onUTC.status == 0 && onUTC.stderr.isEmpty && onUTC.stdout.hasSuffix("times in UTC\n"), "\(onUTC.stdout)\(onUTC.stderr)")
         // A store made before zones were recorded: the machine's, and it says so.
         let old = scratch.path("old")
         _ = try EventStore.create(at: URL(fileURLWithPath: old), site: "Old")
