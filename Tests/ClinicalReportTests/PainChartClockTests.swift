@@ -12,11 +12,6 @@ struct PainChartClockTests {
     static let melbourne = SiteClock(identifier: "Australia/Melbourne")!
     static let auckland = SiteClock(identifier: "Pacific/Auckland")!
 
-    func score(_ value: Int, at rfc3339: String, context: String = "pre") throws -> EntryView<PainScoreRecorded> {
-        EntryView(payload: PainScoreRecorded(score: value, region: "neck", context: context), eventId: EventID.make(),
-                  occurredAt: try #require(Timestamp(rfc3339: rfc3339)), author: "alex", corrections: [])
-    }
-
     @Test("every tick is a local midnight, labelled with its local day, across the spring and autumn changes", arguments: [
         ("Australia/Melbourne", "2026-09-28T23:00:00Z", "2026-10-09T23:00:00Z"),  // 4 October: clocks forward
         ("Australia/Melbourne", "2026-03-30T23:00:00Z", "2026-04-10T23:00:00Z"),  // 5 April: clocks back
@@ -34,14 +29,17 @@ struct PainChartClockTests {
         #expect(ticks == ticks.sorted() && Set(ticks).count == ticks.count)
     }
 
-    @Test("a score at 09:10 Melbourne is drawn on the 20th with a 09:10 tooltip; on UTC's clock the same instant reads 22:10 on the 19th")
+    @Test("a score at 01:06 UTC on 3 March 2026 reads 12:06 in Melbourne and 17:06 the day before in Los Angeles; a week later, across the US spring change, 18:06")
     func localLabels() throws {
-        let scores = [try score(7, at: "2026-11-19T22:10:00Z"), try score(4, at: "2026-11-26T22:10:00Z", context: "post")]
+        // PainChartTests' scores: day 0 is 2026-03-03T01:06:40Z.
+        let scores = [PainChartTests().score(7, day: 0), PainChartTests().score(4, context: "post", day: 7)]
         let local = PainChart.svg(scores, trend: nil, clock: Self.melbourne).rendered
-        #expect(local.contains("7/10, Neck, Before treatment, 2026-11-20 09:10") && local.contains("from 2026-11-20 to 2026-11-27"))
-        #expect(local.contains(">Date (Australia/Melbourne)<") && local.contains(">2026-11-21<"))
+        #expect(local.contains("7/10, Neck, Before treatment, 2026-03-03 12:06") && local.contains("from 2026-03-03 to 2026-03-10"))
+        #expect(local.contains(">Date (Australia/Melbourne)<") && local.contains(">2026-03-04<"))
         let utc = PainChart.svg(scores, trend: nil, clock: .utc).rendered
-        #expect(utc.contains("7/10, Neck, Before treatment, 2026-11-19 22:10") && utc.contains(">Date (\(SiteClock.utc.identifier))<"))
-        #expect(PainChart.svg(scores, trend: nil, clock: Self.auckland).rendered.contains("2026-11-20 11:10"), "Auckland is two hours ahead")
+        #expect(utc.contains("7/10, Neck, Before treatment, 2026-03-03 01:06") && utc.contains(">Date (\(SiteClock.utc.identifier))<"))
+        let losAngeles = PainChart.svg(scores, trend: nil, clock: try #require(SiteClock(identifier: "America/Los_Angeles"))).rendered
+        #expect(losAngeles.contains("7/10, Neck, Before treatment, 2026-03-02 17:06") && losAngeles.contains("4/10, Neck, After treatment, 2026-03-09 18:06"))
+        #expect(PainChart.svg(scores, trend: nil, clock: Self.auckland).rendered.contains("2026-03-03 14:06"), "Auckland is two hours ahead of Melbourne")
     }
 }

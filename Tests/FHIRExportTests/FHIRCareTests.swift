@@ -108,6 +108,26 @@ struct FHIRCareTests {
         #expect(procedure["usedCode"] == [["text": "Dry needling needle, 0.25 mm × 4"]])
     }
 
+    @Test("an adverse event whose technique entry was retracted keeps no dangling suspect entity, and says so; the Bundle's references all resolve")
+    func retractedTechnique() throws {
+        let (store, patient, needling) = try Self.consultation(scratch.url("store"))
+        try ClinicalRecord(store: store).write { s in _ = try s.retract(IDReference(needling), reason: "Wrong patient", author: "alex") }
+        let bundle = try #require(try store.read { try FHIRPatientBundle.make(patient: patient, events: $0.events(patient: patient), sites: $0.sites()) })
+        let event = try #require(resources(bundle, "AdverseEvent").first)
+        #expect(event["suspectEntity"] == nil)
+        #expect(event["text"]?.objectValue?["div"]?.stringValue?.contains("after a technique entry since retracted") == true)
+        #expect(!resources(bundle, "Procedure").contains { $0["id"] == .string(needling.rawValue) })
+        let ids = Set((bundle.objectValue?["entry"]?.arrayValue ?? []).compactMap { $0.objectValue?["fullUrl"]?.stringValue })
+        func references(_ value: JSONValue) -> [String] {
+            switch value {
+            case .object(let members): members.flatMap { key, member in key == "reference" ? [member.stringValue ?? ""] : references(member) }
+            case .array(let elements): elements.flatMap(references)
+            default: []
+            }
+        }
+        #expect(references(bundle).filter { $0.hasPrefix("urn:uuid:") }.allSatisfy(ids.contains))
+    }
+
     @Test("measurements are exam Observations: 70 deg in UCUM deg, 12.5 cm exactly as 125 mm with the recorded value noted, a special test Positive (SNOMED CT), the side a laterality component")
     func measurements() throws {
         let (bundle, _) = try bundle()
