@@ -15,10 +15,12 @@ enum PatientsRendering {
             return
         }
         Swift.print(clock.label())
-        var table = TextTable(["PATIENT", "NAME", "BORN", "LAST VISIT", "PAIN", "ACTIVE TP", "LATENT TP"])
+        var table = TextTable(["PATIENT", "NAME", "BORN", "LAST VISIT", "PAIN", "ACTIVE TP", "LATENT TP", "ADVERSE"])
         for row in rows {
             table.add([String(row.patientId.rawValue.prefix(8)), row.name, row.dateOfBirth, row.lastVisit.map { clock.day($0).description } ?? "-",
-                       row.latestPainScore.map { "\($0)/10" } ?? "-", String(row.activeTriggerPoints), String(row.latentTriggerPoints)])
+                       row.latestPainScore.map { "\($0)/10" } ?? "-", String(row.activeTriggerPoints), String(row.latentTriggerPoints),
+                       // Flagged, so an adverse event after treatment is seen from the list.
+                       row.adverseEvents == 0 ? "-" : "! \(row.adverseEvents)"])
         }
         Swift.print(table.rendered, terminator: "")
         Swift.print("\(rows.count) patient\(rows.count == 1 ? "" : "s")")

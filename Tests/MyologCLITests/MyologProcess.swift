@@ -116,10 +116,11 @@ struct MyologProcess {
     }
 
     @discardableResult
-    static func run(_ arguments: [String], environment: [String: String] = environment(), executable: URL = binary) throws -> Result {
+    static func run(_ arguments: [String], environment: [String: String] = environment(), executable: URL = binary, workingDirectory: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         process.environment = environment
         // Files, not pipes: a large output can never block the child while we wait.
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-out-\(UUID().uuidString)")
