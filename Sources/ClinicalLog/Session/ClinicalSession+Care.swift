@@ -52,7 +52,7 @@ extension ClinicalSession {
         let when = try date.map(input.occurredAt)
         let patient = try patient(reference)
         if let when { try refuseBeforeBirth(when, of: patient) }
-        guard try standingConsent(of: patient, for: technique.id)?.isGiven == true else {
+        guard try standingConsent(of: patient, for: technique.id)?.consent.isGiven == true else {
             let standing = try consentedTechniques(of: patient)
             throw ClinicalError.invalidField(field: "technique", value: technique.id,
                                              accepted: "a technique the patient's consent stands for (\(standing.isEmpty ? "none" : standing.joined(separator: ", ")))")

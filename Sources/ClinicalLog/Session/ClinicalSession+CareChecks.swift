@@ -27,11 +27,12 @@ extension ClinicalSession {
             .map { ($0.event, try queries.currentEntry(of: $0.event) ?? $0.entry) }
     }
 
-    /// The consent decision that stands for `technique`: the latest not retracted.
-    func standingConsent(of patient: PatientID, for technique: String) throws -> ConsentRecorded? {
-        try standing([ConsentRecorded.eventType], of: patient).compactMap { pair -> ConsentRecorded? in
+    /// The consent decision that stands for `technique` (the latest not retracted) and when it
+    /// was made.
+    func standingConsent(of patient: PatientID, for technique: String) throws -> (consent: ConsentRecorded, madeAt: Timestamp)? {
+        try standing([ConsentRecorded.eventType], of: patient).compactMap { pair -> (ConsentRecorded, Timestamp)? in
             guard case .consentRecorded(let consent) = pair.entry, consent.technique == technique else { return nil }
-            return consent
+            return (consent, pair.event.occurredAt)
         }.last
     }
 
@@ -68,10 +69,12 @@ extension ClinicalSession {
     /// Refuses `technique` for `patient` without a standing consent when its term asks for one,
     /// and, when active precautions speak against it, unless `acknowledged`; refuses an
     /// acknowledgement no precaution asks for. Returns the precautions acknowledged, to store.
-    func checkCare(for technique: Technique, of patient: PatientID, acknowledged: Bool) throws -> [EventID] {
-        if let reason = technique.term.consent, try standingConsent(of: patient, for: technique.id)?.isGiven != true {
-            throw ClinicalError.consentRequired(patient: patient.rawValue, technique: technique.id, reason: reason)
-        }
+    ///
+    /// `appliedAt` is when the technique was (or is said to have been) applied: a consent counts
+    /// only if it was given at or before then — a technique dated before the consent that
+    /// stands was applied without one.
+    func checkCare(for technique: Technique, of patient: PatientID, appliedAt: Timestamp, acknowledged: Bool) throws -> [EventID] {
+        try checkConsent(for: technique, of: patient, appliedAt: appliedAt)
         let alerts = try alerts(for: technique.id, of: patient)
         if alerts.isEmpty, acknowledged {
             throw ClinicalError.noPrecautionToAcknowledge(patient: patient.rawValue, technique: technique.id)
@@ -80,6 +83,20 @@ extension ClinicalSession {
             throw ClinicalError.precautionNotAcknowledged(technique: technique.id, alerts: alerts.map(Self.alertLine))
         }
         return alerts.map(\.precaution)
+    }
+
+    /// Refuses `technique` for `patient` at `appliedAt` when its term asks for consent and none
+    /// given at or before then stands.
+    func checkConsent(for technique: Technique, of patient: PatientID, appliedAt: Timestamp) throws {
+        guard let reason = technique.term.consent else { return }
+        guard let standing = try standingConsent(of: patient, for: technique.id), standing.consent.isGiven else {
+            throw ClinicalError.consentRequired(patient: patient.rawValue, technique: technique.id, reason: reason)
+        }
+        if appliedAt < standing.madeAt {
+            // Said on the site's clock, as every time a person reads.
+            let clock = SiteClock(zone: input.timeZone)
+            throw ClinicalError.appliedBeforeConsent(technique: technique.id, appliedAt: clock.minuteWithOffset(appliedAt), consentedAt: clock.minuteWithOffset(standing.madeAt))
+        }
     }
 
     /// One alert as people read it: `anticoagulant: caution — why (precaution 0192…)`.
