@@ -45,8 +45,6 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
     case noLegalHold(patient: String)
     /// The technique needs the patient's recorded consent (`reason` says why), and none stands.
     case consentRequired(patient: String, technique: String, reason: String)
-    /// The technique is dated before the consent that stands for it was given.
-    case appliedBeforeConsent(technique: String, appliedAt: String, consentedAt: String)
     /// A correction would turn an entry into a technique that active precautions caution or
     /// contraindicate: an acknowledgement belongs to a new entry, not to a correction.
     case correctionMeetsPrecautions(technique: String, alerts: [String])
@@ -83,7 +81,6 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
         case underLegalHold
         case noLegalHold
         case consentRequired
-        case appliedBeforeConsent
         case correctionMeetsPrecautions
         case precautionNotAcknowledged
         case noPrecautionToAcknowledge
@@ -112,7 +109,6 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
         case .underLegalHold: .underLegalHold
         case .noLegalHold: .noLegalHold
         case .consentRequired: .consentRequired
-        case .appliedBeforeConsent: .appliedBeforeConsent
         case .correctionMeetsPrecautions: .correctionMeetsPrecautions
         case .precautionNotAcknowledged: .precautionNotAcknowledged
         case .noPrecautionToAcknowledge: .noPrecautionToAcknowledge
@@ -172,8 +168,6 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
             "patient: \(patient) has no legal hold to release"
         case .consentRequired(let patient, let technique, _):
             "technique: \(technique) is not applied without the patient's recorded consent, and patient \(patient) has none standing (never given, or withdrawn)"
-        case .appliedBeforeConsent(let technique, let appliedAt, let consentedAt):
-            "date: \(technique) applied at \(appliedAt) is before the patient's consent to it (given at \(consentedAt)); accepted: a time at or after the consent (if consent was given earlier, record it with --date)"
         case .correctionMeetsPrecautions(let technique, let alerts):
             "technique: a correction to \(technique) meets active precaution\(alerts.count == 1 ? "" : "s"): \(alerts.joined(separator: "; ")); accepted: a technique no active precaution cautions — retract the entry and record \(technique) anew with --acknowledge-precaution"
         case .precautionNotAcknowledged(let technique, let alerts):

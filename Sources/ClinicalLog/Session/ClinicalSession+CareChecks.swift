@@ -69,12 +69,8 @@ extension ClinicalSession {
     /// Refuses `technique` for `patient` without a standing consent when its term asks for one,
     /// and, when active precautions speak against it, unless `acknowledged`; refuses an
     /// acknowledgement no precaution asks for. Returns the precautions acknowledged, to store.
-    ///
-    /// `appliedAt` is when the technique was (or is said to have been) applied: a consent counts
-    /// only if it was given at or before then — a technique dated before the consent that
-    /// stands was applied without one.
-    func checkCare(for technique: Technique, of patient: PatientID, appliedAt: Timestamp, acknowledged: Bool) throws -> [EventID] {
-        try checkConsent(for: technique, of: patient, appliedAt: appliedAt)
+    func checkCare(for technique: Technique, of patient: PatientID, acknowledged: Bool) throws -> [EventID] {
+        try checkConsent(for: technique, of: patient)
         let alerts = try alerts(for: technique.id, of: patient)
         if alerts.isEmpty, acknowledged {
             throw ClinicalError.noPrecautionToAcknowledge(patient: patient.rawValue, technique: technique.id)
@@ -85,17 +81,14 @@ extension ClinicalSession {
         return alerts.map(\.precaution)
     }
 
-    /// Refuses `technique` for `patient` at `appliedAt` when its term asks for consent and none
-    /// given at or before then stands.
-    func checkConsent(for technique: Technique, of patient: PatientID, appliedAt: Timestamp) throws {
+    /// Refuses `technique` for `patient` when its term asks for consent and none stands now.
+    ///
+    /// Limit (SECURITY.md): the decision that stands is the latest recorded, not the one in force
+    /// at the technique's own date; a technique dated before its consent is not refused.
+    func checkConsent(for technique: Technique, of patient: PatientID) throws {
         guard let reason = technique.term.consent else { return }
         guard let standing = try standingConsent(of: patient, for: technique.id), standing.consent.isGiven else {
             throw ClinicalError.consentRequired(patient: patient.rawValue, technique: technique.id, reason: reason)
-        }
-        if appliedAt < standing.madeAt {
-            // Said on the site's clock, as every time a person reads.
-            let clock = SiteClock(zone: input.timeZone)
-            throw ClinicalError.appliedBeforeConsent(technique: technique.id, appliedAt: clock.minuteWithOffset(appliedAt), consentedAt: clock.minuteWithOffset(standing.madeAt))
         }
     }
 

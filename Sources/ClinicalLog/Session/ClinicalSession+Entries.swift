@@ -61,7 +61,7 @@ extension ClinicalSession {
         }
         let when = try date.map(input.occurredAt)
         let patient = try patient(reference)
-        let acknowledged = try checkCare(for: technique, of: patient, appliedAt: when ?? input.now, acknowledged: acknowledgePrecautions)
+        let acknowledged = try checkCare(for: technique, of: patient, acknowledged: acknowledgePrecautions)
         return try appendForPatient(IDReference(patient), author: author, occurredAt: when) { visit in
             TechniqueApplied(technique: technique.id, region: region.id, minutes: minutes?.value, note: note, visit: visit,
                              needles: needling.needles?.value, gauge: needling.gauge?.text, depthMm: needling.depth?.value, twitch: needling.twitch,
