@@ -116,10 +116,11 @@ extension ClinicalSession {
             throw ClinicalError.invalidField(field: "after", value: "\(after.text) (a \(technique.type)\(technique.patient == patient ? "" : " of another patient"))", accepted: accepted)
         }
         if let when { try refuseBeforeBirth(when, of: patient) }
-        // What followed a technique cannot have happened before it.
-        if (when ?? input.now) < technique.occurredAt {
+        // What followed a technique cannot have happened before it. (Undated, it is now, and no
+        // technique is in the future.)
+        if let when, when < technique.occurredAt {
             let clock = SiteClock(zone: input.timeZone)
-            throw ClinicalError.invalidField(field: "date", value: date?.typed ?? clock.minuteWithOffset(input.now),
+            throw ClinicalError.invalidField(field: "date", value: date?.typed ?? when.description,
                                              accepted: "a time at or after the technique it followed (\(clock.minuteWithOffset(technique.occurredAt)))")
         }
         let visit = try openVisit(of: patient)
