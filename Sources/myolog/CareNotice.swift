@@ -2,12 +2,9 @@ import Foundation
 
 extension GlobalOptions {
     /// One line beside what a write printed — a precaution alert acknowledged, a precaution to
-    /// consider: on stdout for people, on stderr with --json, so stdout stays one JSON document.
+    /// consider — on stderr, where a person sees it and a script does not mistake it for output:
+    /// stdout keeps the new id as its last word (or one JSON document with --json).
     func printNotice(_ line: String) {
-        if json {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
-        } else {
-            print(line)
-        }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }

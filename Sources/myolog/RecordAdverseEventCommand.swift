@@ -23,7 +23,7 @@ struct RecordAdverseEventCommand: ParsableCommand {
     @Option(help: "How bad: mild, moderate or severe.") var severity: Severity
     @Option(help: ArgumentHelp("The technique entry it followed.", valueName: "event"), transform: IDReference.init) var after: IDReference
     @Option(help: "A note.") var note: String?
-    @Option(help: ArgumentHelp("When it happened, if not now.", valueName: "YYYY-MM-DD|RFC3339"), transform: EntryDate.init) var date: EntryDate?
+    @Option(help: ArgumentHelp("When it happened, if not now.", valueName: "YYYY-MM-DD[ HH:MM]|RFC3339"), transform: EntryDate.init) var date: EntryDate?
 
     func run() throws {
         let author = try global.requireAuthor()

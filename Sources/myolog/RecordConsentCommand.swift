@@ -27,7 +27,7 @@ struct RecordConsentCommand: ParsableCommand {
     @Option(help: "A note (with --withdrawn: why).") var note: String?
     @Flag(help: "The patient withdraws consent to the technique.") var withdrawn = false
 
-    @Option(help: ArgumentHelp("When it was recorded, if not now.", valueName: "YYYY-MM-DD|RFC3339"), transform: EntryDate.init) var date: EntryDate?
+    @Option(help: ArgumentHelp("When it was recorded, if not now.", valueName: "YYYY-MM-DD[ HH:MM]|RFC3339"), transform: EntryDate.init) var date: EntryDate?
 
     func validate() throws {
         if withdrawn, risks != nil {

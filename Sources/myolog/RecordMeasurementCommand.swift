@@ -28,7 +28,7 @@ struct RecordMeasurementCommand: ParsableCommand {
     @Option(help: "The value's unit (the test's usual one if not given).") var unit: MeasurementUnit?
     @Option(help: "A special test's result.") var result: TestResult?
     @Option(help: "A note.") var note: String?
-    @Option(help: ArgumentHelp("When it was taken, if not now.", valueName: "YYYY-MM-DD|RFC3339"), transform: EntryDate.init) var date: EntryDate?
+    @Option(help: ArgumentHelp("When it was taken, if not now.", valueName: "YYYY-MM-DD[ HH:MM]|RFC3339"), transform: EntryDate.init) var date: EntryDate?
 
     func validate() throws {
         switch (value, result) {

@@ -23,7 +23,7 @@ struct RecordNoteCommand: ParsableCommand {
     @Option(help: "What you found: observation, palpation, tests.") var objective: String?
     @Option(help: "Assessment or working diagnosis.") var assessment: String?
     @Option(help: "The plan: treatment, advice, review.") var plan: String?
-    @Option(help: ArgumentHelp("When it was written, if not now.", valueName: "YYYY-MM-DD|RFC3339"), transform: EntryDate.init) var date: EntryDate?
+    @Option(help: ArgumentHelp("When it was written, if not now.", valueName: "YYYY-MM-DD[ HH:MM]|RFC3339"), transform: EntryDate.init) var date: EntryDate?
 
     func run() throws {
         let author = try global.requireAuthor()

@@ -25,7 +25,7 @@ struct RecordPrecautionCommand: ParsableCommand {
     @Option(help: "What kind of precaution.") var kind: PrecautionKind
     @Option(help: "A note (which limb, which medicine, since when).") var note: String?
 
-    @Option(help: ArgumentHelp("When it was recorded, if not now.", valueName: "YYYY-MM-DD|RFC3339"), transform: EntryDate.init) var date: EntryDate?
+    @Option(help: ArgumentHelp("When it was recorded, if not now.", valueName: "YYYY-MM-DD[ HH:MM]|RFC3339"), transform: EntryDate.init) var date: EntryDate?
 
     func run() throws {
         let author = try global.requireAuthor()

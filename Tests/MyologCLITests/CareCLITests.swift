@@ -41,7 +41,7 @@ struct CareCLITests {
         let (store, patient) = try clinic()
         let history = try run(store, ["record", "history", patient, "--kind", "medication", "--text", "Xarelto 20 mg daily"])
         #expect(history.status == 0, "\(history.stderr)")
-        #expect(history.stdout.contains("Suggestion: rivaroxaban is an anticoagulant; record the precaution with `myolog record precaution \(patient) --kind anticoagulant`"),
+        #expect(history.stderr.contains("Suggestion: rivaroxaban is an anticoagulant; record the precaution with `myolog record precaution \(patient) --kind anticoagulant`"),
                 "\(history.stdout)")
         let precaution = try run(store, ["record", "precaution", patient, "--kind", "anticoagulant", "--note", "Rivaroxaban for AF"])
         #expect(precaution.status == 0 && precaution.stdout.hasPrefix("Recorded precaution: "), "\(precaution.stderr)")
@@ -50,7 +50,8 @@ struct CareCLITests {
         let needled = try run(store, ["record", "technique", patient, "--technique", "dry-needling", "--region", "neck", "--needles", "2", "--gauge", ".25",
                                       "--depth-mm", "15", "--twitch", "yes", "--acknowledge-precaution"])
         #expect(needled.status == 0, "\(needled.stderr)")
-        #expect(needled.stdout.contains("Precaution acknowledged: anticoagulant: caution — ") && needled.stdout.contains(precaution.lastWord), "\(needled.stdout)")
+        #expect(needled.stderr.contains("Precaution acknowledged: anticoagulant: caution — ") && needled.stderr.contains(precaution.lastWord), "\(needled.stderr)")
+        #expect(needled.stdout.split(separator: "\n").count == 1, "stdout is the new id alone: \(needled.stdout)")
         let technique = try #require(needled.stdout.split(separator: "\n").first.map { String($0.split(separator: " ").last!) })
         for arguments in [
             ["record", "note", patient, "--subjective", "Neck pain 3 weeks\nworse at the laptop", "--plan", "Review in 2 weeks"],

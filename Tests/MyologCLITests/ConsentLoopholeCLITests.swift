@@ -60,5 +60,22 @@ struct ConsentLoopholeCLITests {
                     field: "date", saying: "accepted: a time at or after the technique it followed (2026-12-03 10:00 +11:00)")
         let after = try run(store, ["record", "adverse-event", patient, "--kind", "skin-reaction", "--severity", "mild", "--after", taping, "--date", "2026-12-03 18:00"])
         #expect(after.status == 0, "\(after.stderr)")
+        // A day alone means that day: the technique's own day is not "before" it.
+        let sameDay = try run(store, ["record", "adverse-event", patient, "--kind", "skin-reaction", "--severity", "mild", "--after", taping, "--date", "2026-12-03"])
+        #expect(sameDay.status == 0, "\(sameDay.stderr)")
+    }
+
+    @Test("an acknowledgement given for one technique's caution does not carry a correction to a technique the precaution contraindicates")
+    func acknowledgementDoesNotCarry() throws {
+        let store = scratch.path("clinic")
+        #expect(try run(store, ["init", "--site", "Fitzroy", "--time-zone", "Australia/Melbourne"]).status == 0)
+        let patient = try run(store, ["patient", "register", "--name", "Mia Thompson", "--dob", "1988-04-12"]).lastWord
+        #expect(try run(store, ["record", "precaution", patient, "--kind", "lymphoedema", "--note", "Left arm"]).status == 0)
+        #expect(try run(store, ["record", "consent", patient, "--for", "dry-needling", "--form", "written", "--risks", "Bruising"]).status == 0)
+        let massage = try run(store, ["record", "technique", patient, "--technique", "deep-tissue-massage", "--region", "upper-arm", "--acknowledge-precaution"])
+        #expect(massage.status == 0 && massage.stderr.contains("Precaution acknowledged: lymphoedema: caution"), "\(massage.stderr)")
+        #expect(massage.stdout.split(separator: "\n").count == 1, "stdout is the new id alone: \(massage.stdout)")
+        try refused(store, ["correct", massage.lastWord, "--technique", "dry-needling", "--reason", "wrong technique"], field: "technique",
+                    saying: "lymphoedema: contraindication")
     }
 }

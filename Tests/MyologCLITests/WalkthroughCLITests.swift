@@ -44,7 +44,7 @@ struct WalkthroughCLITests {
             executable: URL(fileURLWithPath: "/usr/bin/env"), workingDirectory: Self.root.path)
         #expect(shell.status == 0, "the README block failed: \(shell.stderr)")
         // The anticoagulant in the medication history suggested the precaution; the check-log line ended it.
-        #expect(shell.stdout.contains("Suggestion: warfarin is an anticoagulant"), "\(shell.stdout.prefix(600))")
+        #expect(shell.stderr.contains("Suggestion: warfarin is an anticoagulant"), "\(shell.stderr.prefix(600))")
         #expect(shell.stdout.contains("signatures verified"), "\(shell.stdout.suffix(300))")
 
         let patients = try JSONParser.parse(try myolog(home, ["--json", "patients"]))

@@ -36,7 +36,7 @@ extension ClinicalSession {
         checked.openedPayload = checked.payload  // the corrected entry as it would read
         _ = try ClinicalEvent.decode(checked)
         if target.type == TechniqueApplied.eventType, let technique = after["technique"]?.stringValue, technique != before["technique"]?.stringValue {
-            try checkCorrectedTechnique(technique, acknowledged: after["acknowledgedPrecautions"], of: patient)
+            try checkCorrectedTechnique(technique, of: patient)
         }
         return try transaction.append(Self.event(EntryCorrected(target: target.id, fields: corrected, reason: reason), patient: patient), author: author)
     }
@@ -112,14 +112,15 @@ extension ClinicalSession {
     }
 
     /// A technique entry corrected to another technique meets the same rules as one recorded:
-    /// a consent that stands, and no active precaution it has not acknowledged — else `correct`
-    /// would be a way around both.
-    private func checkCorrectedTechnique(_ id: String, acknowledged: JSONValue?, of patient: PatientID) throws {
+    /// a consent that stands, and no active precaution against it — else `correct` would be a
+    /// way around both. An acknowledgement the entry carries was given for the old technique's
+    /// rule (a caution, say), never for the new one's (perhaps a contraindication): any alert
+    /// refuses, and a new entry acknowledging it is the way.
+    private func checkCorrectedTechnique(_ id: String, of patient: PatientID) throws {
         try checkConsent(for: try Technique(parsing: id), of: patient)
-        let acknowledgedIDs = Set((acknowledged?.arrayValue ?? []).compactMap(\.stringValue))
-        let unacknowledged = try alerts(for: id, of: patient).filter { !acknowledgedIDs.contains($0.precaution.rawValue) }
-        if !unacknowledged.isEmpty {
-            throw ClinicalError.correctionMeetsPrecautions(technique: id, alerts: unacknowledged.map(Self.alertLine))
+        let alerts = try alerts(for: id, of: patient)
+        if !alerts.isEmpty {
+            throw ClinicalError.correctionMeetsPrecautions(technique: id, alerts: alerts.map(Self.alertLine))
         }
     }
 }

@@ -117,9 +117,16 @@ extension ClinicalSession {
         }
         if let when { try refuseBeforeBirth(when, of: patient) }
         // What followed a technique cannot have happened before it. (Undated, it is now, and no
-        // technique is in the future.)
-        if let when, when < technique.occurredAt {
-            let clock = SiteClock(zone: input.timeZone)
+        // technique is in the future.) A day alone means that day: "it bruised that evening"
+        // typed the next morning as the day is not refused for lacking a time.
+        let clock = SiteClock(zone: input.timeZone)
+        let before: Bool
+        switch date?.form {
+        case .day(let day)?: before = day < clock.day(technique.occurredAt)
+        case .instant?, .localTime?: before = (when ?? input.now) < technique.occurredAt
+        case nil: before = false
+        }
+        if before, let when {
             throw ClinicalError.invalidField(field: "date", value: date?.typed ?? when.description,
                                              accepted: "a time at or after the technique it followed (\(clock.minuteWithOffset(technique.occurredAt)))")
         }
