@@ -23,6 +23,8 @@ struct PatientUpdateCommand: ParsableCommand {
     @Option(help: "New phone number (empty removes).") var phone: String?
     @Option(help: "New e-mail address (empty removes).") var email: String?
     @Option(help: "New postal address (empty removes).") var address: String?
+    @Flag(name: .customLong("new-patient"), help: "The new name and date of birth are another registered patient's, and this is a different person.")
+    var newPatient = false
 
     func validate() throws {
         guard [name, dob, phone, email, address].contains(where: { $0 != nil }) else {
@@ -38,7 +40,7 @@ struct PatientUpdateCommand: ParsableCommand {
         changes["phone"] = phone
         changes["email"] = email
         changes["address"] = address
-        let envelope = try global.clinicalRecord().write { try $0.updatePatient(patient, changes: changes, author: author) }
+        let envelope = try global.clinicalRecord().write { try $0.updatePatient(patient, changes: changes, newPatient: newPatient, author: author) }
         global.printWritten(envelope, message: "Updated patient details:")
     }
 }

@@ -1,6 +1,7 @@
 import ClinicalEvents
 import EventLog
 import EventModel
+import Foundation
 
 /// The record of care as a write checks it: which consent decisions stand, which precautions
 /// are active, what they say about a technique, and whether a patient is already registered.
@@ -97,11 +98,27 @@ extension ClinicalSession {
         "\(alert.rule.precaution): \(alert.rule.level.rawValue) — \(alert.rule.reason) (precaution \(alert.precaution.rawValue))"
     }
 
-    /// The registered patients (here or received, registration not withdrawn, readable) whose
-    /// current name — compared without case and with runs of spaces as one — and date of birth
-    /// are `name` and `dateOfBirth`.
-    func patientsNamed(_ name: String, bornOn dateOfBirth: String) throws -> [PatientID] {
-        func key(_ name: String) -> String { name.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+    /// A name as the duplicate check compares it: compatibility-normalised (a full-width `Ｍ` is
+    /// `M`), without case, its words — runs of letters and digits — in sorted order, so
+    /// "Thompson, Mia", "mia  thompson" and "Mia.Thompson" are one name. Look-alike letters of
+    /// other scripts (a Cyrillic `а`) are not folded: said as a limit in SECURITY.md.
+    static func nameKey(_ name: String) -> String {
+        name.precomposedStringWithCompatibilityMapping.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init).sorted().joined(separator: " ")
+    }
+
+    /// The registered patients (here or received, registration not withdrawn, readable), other
+    /// than `excluded`, whose current name (compared by ``nameKey(_:)``) and date of birth are
+    /// `name` and `dateOfBirth`.
+    func patientsNamed(_ name: String, bornOn dateOfBirth: String, excluding excluded: PatientID? = nil) throws -> [PatientID] {
+        let wanted = Self.nameKey(name)
+        return try registeredDetails().filter { $0.key != excluded && $0.value.name.map(Self.nameKey) == wanted && $0.value.dateOfBirth == dateOfBirth }
+            .keys.sorted { $0.rawValue < $1.rawValue }
+            .filter { try queries.withdrawal(of: $0) == nil }
+    }
+
+    /// Every readable patient's current name and date of birth: each field's last write in
+    /// causal order, as `show` has it.
+    func registeredDetails() throws -> [PatientID: (name: String?, dateOfBirth: String?)] {
         var writes: [(patient: PatientID, order: (Int, String, Int), changes: [String: String?])] = []
         try transaction.forEachEvent(types: [PatientRegistered.eventType, PatientDetailsChanged.eventType]) { event in
             // Unreadable (erased, or the key not received): not a patient anyone can be told apart from.
@@ -112,7 +129,6 @@ extension ClinicalSession {
             default: return
             }
         }
-        // Each field's last write in causal order, as `show` has it.
         var details: [PatientID: (name: String?, dateOfBirth: String?)] = [:]
         for write in writes.sorted(by: { $0.order < $1.order }) {
             var current = details[write.patient] ?? (nil, nil)
@@ -120,8 +136,6 @@ extension ClinicalSession {
             if let born = write.changes["dateOfBirth"] { current.dateOfBirth = born }
             details[write.patient] = current
         }
-        let wanted = key(name)
-        return try details.filter { $0.value.name.map(key) == wanted && $0.value.dateOfBirth == dateOfBirth }.keys.sorted { $0.rawValue < $1.rawValue }
-            .filter { try queries.withdrawal(of: $0) == nil }
+        return details
     }
 }

@@ -46,9 +46,11 @@ extension ClinicalSession {
     }
 
     /// Changes a patient's details. `changes` maps `name`, `dob`, `phone`, `email`, `address` to
-    /// new values; an empty phone, email or address removes it.
+    /// new values; an empty phone, email or address removes it. A change of name or date of
+    /// birth that makes the patient another registered patient's double is refused as
+    /// registering one is, unless `newPatient` says they are different people.
     @discardableResult
-    public func updatePatient(_ reference: IDReference, changes: [String: String], author: String) throws -> EventEnvelope {
+    public func updatePatient(_ reference: IDReference, changes: [String: String], newPatient: Bool = false, author: String) throws -> EventEnvelope {
         guard !changes.isEmpty else { throw ClinicalError.nothingToChange("patient update") }
         var checked: [String: String?] = [:]
         for (field, value) in changes {
@@ -63,6 +65,15 @@ extension ClinicalSession {
         }
         let payload = PatientDetailsChanged(changes: checked)
         let patient = try patient(reference)
+        if !newPatient, checked["name"] != nil || checked["dateOfBirth"] != nil {
+            let current = try registeredDetails()[patient]
+            if let name = checked["name"] ?? current?.name ?? nil, let born = checked["dateOfBirth"] ?? current?.dateOfBirth ?? nil {
+                let existing = try patientsNamed(name, bornOn: born, excluding: patient)
+                guard existing.isEmpty else {
+                    throw ClinicalError.possibleDuplicatePatient(name: name, dateOfBirth: born, existing: existing.map(\.rawValue))
+                }
+            }
+        }
         return try transaction.append(Self.event(payload, patient: patient), author: author)
     }
 
