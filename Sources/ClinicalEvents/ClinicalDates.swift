@@ -125,9 +125,10 @@ public struct EntryDate: Sendable, Hashable, CustomStringConvertible {
 
     private static func pad(_ number: Int) -> String { number < 10 ? "0\(number)" : "\(number)" }
 
-    /// What a typed date may be.
-    public static func accepted(now: Timestamp) -> String {
-        "a date YYYY-MM-DD, a time YYYY-MM-DD HH:MM in the site's time zone, or an instant with an offset like 2026-03-03T09:15:00Z or 2026-04-05 02:30+11:00, from 1900-01-01 up to now (\(now))"
+    /// What a typed date may be; "now" on the site's clock when the refusal knows it (a person
+    /// reads it against the time they typed), else as an instant.
+    public static func accepted(now: Timestamp, on clock: SiteClock? = nil) -> String {
+        "a date YYYY-MM-DD, a time YYYY-MM-DD HH:MM in the site's time zone, or an instant with an offset like 2026-03-03T09:15:00Z or 2026-04-05 02:30+11:00, from 1900-01-01 up to now (\(clock?.minuteWithOffset(now) ?? now.description))"
     }
 }
 

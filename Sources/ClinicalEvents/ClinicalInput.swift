@@ -68,7 +68,7 @@ public struct ClinicalInput: Sendable {
     /// When something happened: a day (the start of that day here), a wall-clock time here, or
     /// an instant; not in the future, not before 1900.
     public func occurredAt(_ date: EntryDate) throws -> Timestamp {
-        let refusal = ClinicalError.invalidField(field: date.field, value: date.typed, accepted: EntryDate.accepted(now: now))
+        let refusal = ClinicalError.invalidField(field: date.field, value: date.typed, accepted: EntryDate.accepted(now: now, on: SiteClock(zone: timeZone)))
         if case .day(let day) = date.form, day > today { throw refusal }
         let instant = try date.instant(on: SiteClock(zone: timeZone))
         guard instant <= now, instant >= Timestamp(startOf: CivilDate(year: 1900, month: 1, day: 1)!, in: timeZone) else { throw refusal }
