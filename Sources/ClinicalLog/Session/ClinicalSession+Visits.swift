@@ -29,7 +29,7 @@ extension ClinicalSession {
         guard let open = try openVisit(of: patient) else { throw ClinicalError.noOpenVisit(patient: patient.rawValue) }
         if let when, let started = try transaction.event(open), when < started.occurredAt {
             throw ClinicalError.invalidField(field: "date", value: date?.typed ?? when.description,
-                                             accepted: "an instant at or after the visit's start (\(started.occurredAt))")
+                                             accepted: "a time at or after the visit's start (\(SiteClock(zone: input.timeZone).minuteWithOffset(started.occurredAt)))")
         }
         let ended = try transaction.append(Self.event(VisitEnded(visit: open, note: note), patient: patient, occurredAt: when), author: author)
         openVisits[patient] = .some(nil)
