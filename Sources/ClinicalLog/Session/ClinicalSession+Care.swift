@@ -75,17 +75,11 @@ extension ClinicalSession {
     @discardableResult
     public func resolvePrecaution(_ eventReference: IDReference, note: String? = nil, author: String) throws -> EventEnvelope {
         let note = try note.map { try input.text($0, field: "note") }
-        let precaution = try transaction.resolveEvent(eventReference)
-        guard precaution.type == PrecautionRecorded.eventType, let patient = precaution.patient else {
-            throw ClinicalError.notAnEntry(event: precaution.id.rawValue, type: precaution.type, action: "resolved as a precaution (give a PrecautionRecorded event)")
+        return try appendResolution(of: eventReference, found: PrecautionRecorded.eventType, by: "precaution",
+                                    action: "resolved as a precaution (give a PrecautionRecorded event)",
+                                    alreadyResolved: ClinicalError.precautionAlreadyResolved, author: author) { precaution, visit in
+            PrecautionResolved(precaution: precaution, note: note, visit: visit)
         }
-        try refuseIfRetracted(precaution)
-        let resolutions = try transaction.events(patient: patient, type: PrecautionResolved.eventType, payloadMember: "precaution", equals: precaution.id.rawValue)
-        for resolution in resolutions where try queries.retraction(of: resolution) == nil {
-            throw ClinicalError.precautionAlreadyResolved(event: precaution.id.rawValue)
-        }
-        let visit = try openVisit(of: patient)
-        return try transaction.append(Self.event(PrecautionResolved(precaution: precaution.id, note: note, visit: visit), patient: patient), author: author)
     }
 
     /// Resolves what `eventReference` names: a precaution, or else a trigger point (refused,

@@ -83,17 +83,30 @@ extension ClinicalSession {
     @discardableResult
     public func resolveTriggerPoint(_ eventReference: IDReference, note: String? = nil, author: String) throws -> EventEnvelope {
         let note = try note.map { try input.text($0, field: "note") }
-        let finding = try transaction.resolveEvent(eventReference)
-        guard finding.type == TriggerPointFound.eventType, let patient = finding.patient else {
-            throw ClinicalError.notAnEntry(event: finding.id.rawValue, type: finding.type, action: "resolved (give a TriggerPointFound event)")
+        return try appendResolution(of: eventReference, found: TriggerPointFound.eventType, by: "finding", action: "resolved (give a TriggerPointFound event)",
+                                    alreadyResolved: ClinicalError.triggerPointAlreadyResolved, author: author) { finding, visit in
+            TriggerPointResolved(finding: finding, note: note, visit: visit)
         }
-        try refuseIfRetracted(finding)
-        let resolutions = try transaction.events(patient: patient, type: TriggerPointResolved.eventType, payloadMember: "finding", equals: finding.id.rawValue)
-        for resolution in resolutions where try queries.retraction(of: resolution) == nil {
-            throw ClinicalError.triggerPointAlreadyResolved(event: finding.id.rawValue)
+    }
+
+    /// Resolves what `eventReference` names — a trigger point found, a precaution recorded —
+    /// with the `Resolution` `resolution` makes (the target, the open visit): refused when the
+    /// event is not a `found` one, is retracted, or has a resolution standing (one retracted
+    /// does not count), found in `Resolution`'s events by their `member` naming it.
+    func appendResolution<Resolution: ClinicalPayload>(of eventReference: IDReference, found: String, by member: String, action: String,
+                                                       alreadyResolved: (String) -> ClinicalError, author: String,
+                                                       _ resolution: (EventID, EventID?) -> Resolution) throws -> EventEnvelope {
+        let target = try transaction.resolveEvent(eventReference)
+        guard target.type == found, let patient = target.patient else {
+            throw ClinicalError.notAnEntry(event: target.id.rawValue, type: target.type, action: action)
+        }
+        try refuseIfRetracted(target)
+        let resolutions = try transaction.events(patient: patient, type: Resolution.eventType, payloadMember: member, equals: target.id.rawValue)
+        for existing in resolutions where try queries.retraction(of: existing) == nil {
+            throw alreadyResolved(target.id.rawValue)
         }
         let visit = try openVisit(of: patient)
-        return try transaction.append(Self.event(TriggerPointResolved(finding: finding.id, note: note, visit: visit), patient: patient), author: author)
+        return try transaction.append(Self.event(resolution(target.id, visit), patient: patient), author: author)
     }
 
     private func appendForPatient(_ reference: IDReference, author: String, occurredAt: Timestamp? = nil,
