@@ -12,6 +12,7 @@ extension PatientReport {
     var visitSection: HTML {
         let techniques = record.techniques.compactMap { $0.view(as: TechniqueApplied.self) }.sorted { $0.occurredAt < $1.occurredAt }
         let unattached = techniques.filter { $0.payload.visit == nil }
+        let contents = VisitContents(self, techniques: techniques)
         return .element("section", ["id": "visits"]) {
             HTML.element("h2") { "Visits" }
             if record.visits.isEmpty && unattached.isEmpty { HTML.element("p", ["class": "muted"]) { "No visits recorded." } }
@@ -21,7 +22,7 @@ extension PatientReport {
                 }
             }
             for visit in record.visits {
-                if let started = visit.view(as: VisitStarted.self) { visitArticle(visit, started, techniques: techniques.filter { $0.payload.visit == visit.event.id }) }
+                if let started = visit.view(as: VisitStarted.self) { visitArticle(visit, started, contents) }
             }
             if !unattached.isEmpty {
                 HTML.element("h3") { "Techniques recorded outside a visit" }
@@ -30,18 +31,19 @@ extension PatientReport {
         }
     }
 
-    func visitArticle(_ visit: ClinicalEntry, _ started: EntryView<VisitStarted>, techniques: [EntryView<TechniqueApplied>]) -> HTML {
+    func visitArticle(_ visit: ClinicalEntry, _ started: EntryView<VisitStarted>, _ contents: VisitContents) -> HTML {
         let id = visit.event.id
-        let pain = view.painScores.filter { $0.payload.visit == id }
+        let techniques = contents.techniques[id] ?? []
+        let pain = contents.pain[id] ?? []
         let pre = pain.filter { $0.payload.context == "pre" }.map { "\($0.payload.score)" }.joined(separator: ", ")
         let post = pain.filter { $0.payload.context == "post" }.map { "\($0.payload.score)" }.joined(separator: ", ")
-        let found = record.triggerPoints.compactMap { $0.view(as: TriggerPointFound.self) }.filter { $0.payload.visit == id }
-        let resolved = record.entries.filter { !$0.isRetracted }.compactMap { $0.view(as: TriggerPointResolved.self) }.filter { $0.payload.visit == id }
-        let end = visitEnds[id]
+        let found = contents.found[id] ?? []
+        let resolved = contents.resolved[id] ?? []
+        let end = contents.ends[id]
         let minutes = techniques.compactMap(\.payload.minutes).reduce(0, +)
-        let adverse = view.care.adverseEvents.filter { $0.event.payload.visit == id }
-        let measured = view.care.measurements.filter { $0.payload.visit == id }
-        let notes = view.care.treatmentNotes.filter { $0.payload.visit == id }
+        let adverse = contents.adverse[id] ?? []
+        let measured = contents.measured[id] ?? []
+        let notes = contents.notes[id] ?? []
         return .element("article", ["class": "visit", "id": "visit-\(id.rawValue)", "data-visit": id.rawValue]) {
             HTML.element("h3") { siteClock.minute(visit.event.occurredAt) + " — " + (started.payload.reason ?? "no reason recorded") }
             HTML.element("p", ["class": "muted"]) {
@@ -69,7 +71,7 @@ extension PatientReport {
                     }
                     for resolution in resolved {
                         HTML.element("li") {
-                            "Resolved: " + (findingName(resolution.payload.finding) ?? "a trigger point")
+                            "Resolved: " + (contents.findingNames[resolution.payload.finding] ?? "a trigger point")
                             if let note = resolution.payload.note { noteText(note) }
                         }
                     }
@@ -126,9 +128,53 @@ extension PatientReport {
         HTML.element("br") + HTML.element("span", ["class": "note"]) { "Note: \(note)" }
     }
 
-    /// "latent trigger point, left upper trapezius" for a finding's event, if it is in the record.
-    func findingName(_ finding: EventID) -> String? {
-        guard let found = record.triggerPoints.first(where: { $0.event.id == finding })?.view(as: TriggerPointFound.self)?.payload else { return nil }
-        return "\(found.status) trigger point, \(found.side) \(Vocabularies.muscles.term(id: found.muscle)?.display ?? found.muscle)"
+    /// "latent trigger point, left upper trapezius" for a finding's payload.
+    func findingName(_ found: TriggerPointFound) -> String {
+        "\(found.status) trigger point, \(found.side) \(Vocabularies.muscles.term(id: found.muscle)?.display ?? found.muscle)"
+    }
+}
+
+/// What each visit holds, by the visit's id, gathered in one pass over the record: the visit
+/// section then costs in proportion to the record, not to its visits times its entries (a
+/// 500-event patient's page spent most of its time re-scanning the record for every visit).
+/// Each list keeps the record's order, as filtering the record per visit did.
+struct VisitContents {
+    var techniques: [EventID: [EntryView<TechniqueApplied>]]
+    var pain: [EventID: [EntryView<PainScoreRecorded>]]
+    var found: [EventID: [EntryView<TriggerPointFound>]]
+    var resolved: [EventID: [EntryView<TriggerPointResolved>]]
+    var ends: [EventID: (event: EventEnvelope, note: String?)]
+    var adverse: [EventID: [AdverseEventView]]
+    var measured: [EventID: [EntryView<MeasurementRecorded>]]
+    var notes: [EventID: [EntryView<TreatmentNoteRecorded>]]
+    /// "latent trigger point, left upper trapezius" by the finding's event id (the first entry
+    /// with that id, as a search of the record's trigger points finds it).
+    var findingNames: [EventID: String] = [:]
+
+    /// `techniques`: the record's techniques as the section lists them (oldest first).
+    init(_ report: PatientReport, techniques: [EntryView<TechniqueApplied>]) {
+        let record = report.record, view = report.view
+        let findings = record.triggerPoints.compactMap { $0.view(as: TriggerPointFound.self) }
+        self.techniques = Self.byVisit(techniques) { $0.payload.visit }
+        pain = Self.byVisit(view.painScores) { $0.payload.visit }
+        found = Self.byVisit(findings) { $0.payload.visit }
+        resolved = Self.byVisit(record.entries.filter { !$0.isRetracted }.compactMap { $0.view(as: TriggerPointResolved.self) }) { $0.payload.visit }
+        ends = report.visitEnds
+        adverse = Self.byVisit(view.care.adverseEvents) { $0.event.payload.visit }
+        measured = Self.byVisit(view.care.measurements) { $0.payload.visit }
+        notes = Self.byVisit(view.care.treatmentNotes) { $0.payload.visit }
+        for finding in findings where findingNames[finding.eventId] == nil {
+            findingNames[finding.eventId] = report.findingName(finding.payload)
+        }
+    }
+
+    /// `items` grouped by the visit `visit` names, each group in `items`' order; those naming
+    /// no visit are left out.
+    static func byVisit<Item>(_ items: [Item], _ visit: (Item) -> EventID?) -> [EventID: [Item]] {
+        var groups: [EventID: [Item]] = [:]
+        for item in items {
+            if let id = visit(item) { groups[id, default: []].append(item) }
+        }
+        return groups
     }
 }
