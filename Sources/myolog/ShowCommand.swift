@@ -39,7 +39,10 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let user = try global.requireReader()
         let store = try global.openStore()
-        let travel = try time.travel(on: global.siteClock(store))
+        // Read once: the zone is found by decoding the store's zone events, and the same clock
+        // reads --as-of and every time shown.
+        let clock = try global.siteClock(store)
+        let travel = try time.travel(on: clock)
         let id = try store.read { try ClinicalQueries($0).resolvePatient(patient) }
         let view = try global.recordedRead(.read, command: "show", patients: [id], in: store, by: user) {
             try store.read { reader -> PatientView in
@@ -52,7 +55,6 @@ struct ShowCommand: ParsableCommand {
                 return view
             }
         }
-        let clock = try global.siteClock(store)
         if global.json {
             print(try CanonicalEncoder().string(ShowRendering.Document(view: view, clock: clock)))
         } else {
