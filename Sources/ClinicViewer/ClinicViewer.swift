@@ -40,6 +40,8 @@ public struct ClinicViewer: Sendable {
     /// Signatures this viewer has verified: a page viewed again re-hashes its events but does
     /// not re-verify the same signatures.
     let signatures = SignatureMemo()
+    /// The site's clock, each page reading only this node's events since the last page's.
+    let siteClocks: SiteClockMemo
     let purpose: RecordAccessed.Purpose
     let user: String
     /// This run's secret: the caller prints it once, in the address it shows (never to a file or a log).
@@ -48,11 +50,13 @@ public struct ClinicViewer: Sendable {
     /// `record` appends the accesses it is given in one commit, or throws (nothing appended).
     /// `token` is what a browser must present (``BrowserAuthentication``). Every page reads its
     /// times on the site's clock as the store records it when the page is read
-    /// (``ClinicalQueries/siteClock(of:)``), so a zone changed while `ui` runs shows at once.
+    /// (``ClinicalQueries/siteClock(of:)``, through ``SiteClockMemo``), so a zone changed while
+    /// `ui` runs shows at once.
     public init(store: EventStore, user: String, purpose: RecordAccessed.Purpose, token: ViewerToken, logger: Logger,
                 record: @escaping @Sendable ([RecordAccessed]) throws -> Void) {
         (self.store, self.user, self.purpose, self.token, self.logger) = (store, user, purpose, token, logger)
         recorder = AccessRecorder(append: record)
+        siteClocks = SiteClockMemo(node: store.identity.nodeID)
     }
 
     /// `onListening` is called with the bound port once the viewer is listening; requests are
@@ -91,8 +95,7 @@ public struct ClinicViewer: Sendable {
 
     func patientList(_ request: Request) async throws -> Response {
         let search = request.uri.queryParameters.get("q").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : String($0.prefix(ClinicalInput.maximumNameLength)) }
-        let node = store.identity.nodeID
-        let (rows, clock) = try await store.readWithoutBlocking { (try PatientViews($0).patients(search: search), try ClinicalQueries($0).siteClock(of: node)) }
+        let (rows, clock) = try await store.readWithoutBlocking { [siteClocks] in (try PatientViews($0).patients(search: search), try siteClocks.clock(in: $0)) }
         try await recorded(RecordAccessed(action: .query, command: "ui patients", patients: rows.map(\.patientId), purpose: purpose,
                                           detail: search == nil ? nil : "search (the text is not recorded: it may be a name)"))
         return Self.page(ClinicPages.patientList(rows, search: search, site: store.identity.site, clock: clock))
@@ -104,12 +107,11 @@ public struct ClinicViewer: Sendable {
         let generation = PatientReport.Generation(user: user, at: .now(), site: store.identity.site, node: store.identity.nodeID)
         let report: PatientReport?
         do {
-            let node = store.identity.nodeID
-            report = try await store.readWithoutBlocking { reader in
+            report = try await store.readWithoutBlocking { [siteClocks] reader in
                 let queries = ClinicalQueries(reader)
                 try queries.requireReadable(patient)
                 return try PatientReport.read(patient, .now, in: reader, localChainProblem: localChain, generation: generation,
-                                              siteClock: queries.siteClock(of: node), signatures: signatures)
+                                              siteClock: siteClocks.clock(in: reader), signatures: signatures)
             }
         } catch {
             return try await refused(patient, command: "ui patient", error)
@@ -122,12 +124,11 @@ public struct ClinicViewer: Sendable {
     func timelinePage(_ text: String) async throws -> Response {
         guard let patient = try await known(text) else { return Self.notFound(text) }
         let lines: [AuditLine], name: String, clock: SiteClock
-        let node = store.identity.nodeID
         do {
-            (lines, name, clock) = try await store.readWithoutBlocking { reader in
+            (lines, name, clock) = try await store.readWithoutBlocking { [siteClocks] reader in
                 let queries = ClinicalQueries(reader)
                 try queries.requireReadable(patient)
-                return (try AuditTrail(reader).timeline(patient), try PatientViews(reader).show(patient)?.details.name ?? patient.rawValue, try queries.siteClock(of: node))
+                return (try AuditTrail(reader).timeline(patient), try PatientViews(reader).show(patient)?.details.name ?? patient.rawValue, try siteClocks.clock(in: reader))
             }
         } catch {
             return try await refused(patient, command: "ui timeline", error)

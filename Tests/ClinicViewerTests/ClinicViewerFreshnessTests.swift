@@ -82,4 +82,22 @@ struct ClinicViewerFreshnessTests {
             #expect(try ClinicViewerRouteTests.events(store) == before + 1, "the refused access is not recorded")
         }
     }
+
+    @Test("a zone set while ui runs is on the next page, the list and the timeline, each read on the zone its own read holds")
+    func zoneChangedWhileServing() async throws {
+        let (store, patient, _) = try clinic()
+        try ClinicalRecord(store: store).write { try $0.setSiteTimeZone("Australia/Melbourne", author: "jo") }
+        try await routes.serve(store) { served in
+            let page = "/patients/\(patient.rawValue)"
+            #expect(ClinicViewerRouteTests.text(try await served.get(page)).contains("Times are local to Australia/Melbourne"))
+            #expect(ClinicViewerRouteTests.text(try await served.get("/")).contains("Times are Australia/Melbourne"))
+            // Pages after the first read only this node's events since (the access records, then the zone).
+            try ClinicalRecord(store: store).write { try $0.setSiteTimeZone("Pacific/Auckland", author: "jo") }
+            let next = ClinicViewerRouteTests.text(try await served.get(page))
+            #expect(next.contains("Times are local to Pacific/Auckland"), "the zone set while ui runs is not on the next page")
+            #expect(!next.contains("Australia/Melbourne"))
+            #expect(ClinicViewerRouteTests.text(try await served.get("/")).contains("Times are Pacific/Auckland"))
+            #expect(ClinicViewerRouteTests.text(try await served.get(page + "/timeline")).contains("Times are Pacific/Auckland"))
+        }
+    }
 }
