@@ -42,6 +42,10 @@ public struct ClinicViewer: Sendable {
     let signatures = SignatureMemo()
     /// The site's clock, each page reading only this node's events since the last page's.
     let siteClocks: SiteClockMemo
+    /// The fold and timeline of the patients shown last, kept with the exact events they were
+    /// made from: a page re-reads and re-checks the events, and reuses them only when those are
+    /// the same.
+    let folds = ReportMemo()
     let purpose: RecordAccessed.Purpose
     let user: String
     /// This run's secret: the caller prints it once, in the address it shows (never to a file or a log).
@@ -111,9 +115,11 @@ public struct ClinicViewer: Sendable {
                 let queries = ClinicalQueries(reader)
                 try queries.requireReadable(patient)
                 return try PatientReport.read(patient, .now, in: reader, localChainProblem: localChain, generation: generation,
-                                              siteClock: siteClocks.clock(in: reader), signatures: signatures)
+                                              siteClock: siteClocks.clock(in: reader), signatures: signatures, folds: folds)
             }
         } catch {
+            // Erased or withdrawn: nothing of the record it was is kept.
+            folds.forget(patient)
             return try await refused(patient, command: "ui patient", error)
         }
         guard let report else { return Self.notFound(text) }

@@ -43,10 +43,15 @@ public struct PatientReport: Sendable {
     /// Reads the report of `patient` as `travel` selects, and checks the events it shows
     /// (``ChainCheck/covering(_:in:)``); nil when the patient was not registered then.
     /// `localChainProblem` is ``EventStore/localChainProblem()``'s answer, read just before.
+    /// `folds` (a viewer's): the fold and timeline made from exactly these events before, if any.
     public static func read(_ patient: PatientID, _ travel: TimeTravel, in reader: EventReader, localChainProblem: String?,
-                            generation: Generation, siteClock: SiteClock, signatures memo: SignatureMemo? = nil) throws -> PatientReport? {
+                            generation: Generation, siteClock: SiteClock, signatures memo: SignatureMemo? = nil,
+                            folds: ReportMemo? = nil) throws -> PatientReport? {
         let events = try reader.events(patient: patient)
-        let record = try PatientFold.fold(patient, events: events, covering: travel)
+        let made = try folds?.made(patient, travel, events: events, sites: reader.sites()) {
+            (try PatientFold.fold(patient, events: events, covering: travel), try AuditTrail(reader).timeline(of: events, travel))
+        }
+        let record = try made?.record ?? PatientFold.fold(patient, events: events, covering: travel)
         guard record.isRegistered else { return nil }
         let shown = events.filter(travel.includes)
         let verification: ReportBasis.Verification
@@ -59,7 +64,7 @@ public struct PatientReport: Sendable {
                 verification = .failed("\(error)")
             }
         }
-        return PatientReport(record: record, timeline: try AuditTrail(reader).timeline(of: events, travel),
+        return PatientReport(record: record, timeline: try made?.timeline ?? AuditTrail(reader).timeline(of: events, travel),
                              basis: try ReportBasis.read(travel, in: reader, verification: verification), generation: generation, siteClock: siteClock)
     }
 

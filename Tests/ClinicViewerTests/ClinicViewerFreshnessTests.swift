@@ -42,7 +42,7 @@ struct ClinicViewerFreshnessTests {
         return page[start.lowerBound..<end.upperBound]
     }
 
-    @Test("each visit's article holds its own technique and plan and not the other visit's; an entry written while ui runs is on the next page")
+    @Test("each visit's article holds its own technique and plan and not the other visit's; an entry or a retraction written while ui runs is on the next page")
     func visitsAndNewEntries() async throws {
         let (store, patient, visits) = try clinic()
         try await routes.serve(store) { served in
@@ -60,6 +60,16 @@ struct ClinicViewerFreshnessTests {
             let next = ClinicViewerRouteTests.text(try await served.get("/patients/\(patient.rawValue)"))
             #expect(next.contains("3 visits, oldest first"), "the visit started while ui runs is not on the next page")
             #expect(try Self.article(third, in: next).contains("the visit is still open."))
+
+            // A retraction is a new event of the patient's: the page after it is made again.
+            let technique = try store.read { reader in
+                try #require(try reader.events(patient: patient).first { $0.type == TechniqueApplied.eventType })
+            }
+            try ClinicalRecord(store: store).write { s in
+                _ = try s.retract(IDReference(technique.id), reason: "entered against the wrong visit", author: "alex")
+            }
+            let retracted = ClinicViewerRouteTests.text(try await served.get("/patients/\(patient.rawValue)"))
+            #expect(retracted.contains("entered against the wrong visit"), "the retraction made after the last page is not on the next one")
         }
     }
 
