@@ -54,7 +54,7 @@ public struct ClinicViewer: Sendable {
     /// `record` appends the accesses it is given in one commit, or throws (nothing appended).
     /// `token` is what a browser must present (``BrowserAuthentication``). Every page reads its
     /// times on the site's clock as the store records it when the page is read
-    /// (``ClinicalQueries/siteClock(of:)``, through ``SiteClockMemo``), so a zone changed while
+    /// (``ClinicalQueries/siteClock(of:)``, through `SiteClockMemo`), so a zone changed while
     /// `ui` runs shows at once.
     public init(store: EventStore, user: String, purpose: RecordAccessed.Purpose, token: ViewerToken, logger: Logger,
                 record: @escaping @Sendable ([RecordAccessed]) throws -> Void) {
