@@ -177,7 +177,7 @@ enum HubSchema {
     /// The name of the migration that adds the adverse events view (the last to fold the views).
     static let adverseEvents = "v5 adverse events"
     /// The name of the migration that adds the event id table and the writers' turns.
-    static let eventIDs = "v6 event ids, writers' turns"
+    static let eventIDs = "v6 event ids and writer turns"
 
     /// The oldest server release supported: the oldest the PostgreSQL project still supports
     /// (14 reached its end of life on 2026-11-12).
