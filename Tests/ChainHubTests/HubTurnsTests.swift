@@ -15,9 +15,17 @@ import EventSync
 struct HubTurnsTests {
     let scratch = TemporaryDirectory("hub-turns")
 
-    /// A demo clinic's store and its events.
-    func source(_ name: String) throws -> (EventStore, [EventEnvelope]) {
+    /// A hub's cluster, store directory and server.
+    func hub() throws -> (PostgresCluster, EventStore, HubServer) {
+        let cluster = try PostgresCluster()
+        let store = try EventStore.create(at: scratch.url("hub"), site: "Hub", author: "test")
+        return (cluster, store, try HubServer.resolve(url: cluster.url(), environment: [:]))
+    }
+
+    /// A demo clinic's store and its events; the hub's store trusts it.
+    func source(_ name: String, trustedBy hubStore: EventStore) throws -> (EventStore, [EventEnvelope]) {
         let store = try EventStore.create(at: scratch.url(name), site: name, author: "demo@myolog")
+        try hubStore.trustPeer(store.identity.nodeID, name: name, author: "test")
         _ = try DemoClinic.populate(ClinicalRecord(store: store))
         let events = try store.read { try $0.events(origin: store.identity.nodeID, after: 0, limit: 10_000) }
         return (store, events)
@@ -43,12 +51,8 @@ struct HubTurnsTests {
 
     @Test("a v5 hub holding a log opens migrated: event_ids names every stored event, events_by_id is gone, hub verify passes, and an id it held is refused to another origin")
     func migratesFromV5() async throws {
-        let cluster = try PostgresCluster()
-        let (fitzroy, fitzroyEvents) = try source("Fitzroy")
-        let (carlton, carltonEvents) = try source("Carlton")
-        let hubStore = try EventStore.create(at: scratch.url("hub"), site: "Hub", author: "test")
-        for store in [fitzroy, carlton] { try hubStore.trustPeer(store.identity.nodeID, name: store.identity.site, author: "test") }
-        let server = try HubServer.resolve(url: cluster.url(), environment: [:])
+        let (cluster, hubStore, server) = try hub()
+        let ((_, fitzroyEvents), (carlton, carltonEvents)) = (try source("Fitzroy", trustedBy: hubStore), try source("Carlton", trustedBy: hubStore))
         let hub = try await Hub.initialise(store: hubStore, server: server)
         _ = try await hub.receive(fitzroyEvents)
         await hub.close()
@@ -77,12 +81,8 @@ struct HubTurnsTests {
 
     @Test("a batch waiting for its origin's turn does not stop another site's batch: it stores at once, the first when the turn comes; hub verify passes")
     func sitesLoadAtOnce() async throws {
-        let cluster = try PostgresCluster()
-        let (fitzroy, fitzroyEvents) = try source("Fitzroy")
-        let (carlton, carltonEvents) = try source("Carlton")
-        let hubStore = try EventStore.create(at: scratch.url("hub"), site: "Hub", author: "test")
-        for store in [fitzroy, carlton] { try hubStore.trustPeer(store.identity.nodeID, name: store.identity.site, author: "test") }
-        let server = try HubServer.resolve(url: cluster.url(), environment: [:])
+        let (cluster, hubStore, server) = try hub()
+        let ((fitzroy, fitzroyEvents), (carlton, carltonEvents)) = (try source("Fitzroy", trustedBy: hubStore), try source("Carlton", trustedBy: hubStore))
         let first = try await Hub.initialise(store: hubStore, server: server)
         let second = try await Hub.open(store: hubStore, server: server)
         // Another writer holds Fitzroy's turn.
@@ -111,11 +111,8 @@ struct HubTurnsTests {
 
     @Test("an id another batch is storing at the same moment (not yet committed when this one loaded): the primary key refuses it, in the rules' words, and nothing of the batch is stored")
     func idReusedByARunningBatch() async throws {
-        let cluster = try PostgresCluster()
-        let (carlton, carltonEvents) = try source("Carlton")
-        let hubStore = try EventStore.create(at: scratch.url("hub"), site: "Hub", author: "test")
-        try hubStore.trustPeer(carlton.identity.nodeID, name: "Carlton", author: "test")
-        let server = try HubServer.resolve(url: cluster.url(), environment: [:])
+        let (cluster, hubStore, server) = try hub()
+        let (carlton, carltonEvents) = try source("Carlton", trustedBy: hubStore)
         let hub = try await Hub.initialise(store: hubStore, server: server)
         let id = EventID.make()
         let batch = try reusing(id, in: carltonEvents, signedBy: carlton.identity)
