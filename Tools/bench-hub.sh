@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Hub figures (issue 20), with the release binary (swift build -c release --product myolog)
+# Hub figures (issues 20 and 32), with the release binary (MYOLOG_BINARY, default
+# .build/release/myolog: swift build -c release --product myolog)
 # against a running PostgreSQL server that the PG* variables name (PGHOST, PGPORT, PGUSER,
 # PGPASSWORD; the user may create databases). Each part makes its own databases, named
 # myolog_bench_*, and drops them first.
@@ -55,12 +56,13 @@ if [ "$PART" = 1 ] || [ "$PART" = all ]; then
     fresh_db myolog_bench_one
     "$BIN" --store "$WORK/hub" hub init --postgres "$(url myolog_bench_one)" --site "Head office" > /dev/null
     for receiver in sqlite hub; do trust "$WORK/$receiver" "$WORK/site"; trust "$WORK/site" "$WORK/$receiver"; done
-    /usr/bin/time -f "%e %M" -o "$WORK/sqlite.time" "$BIN" --store "$WORK/sqlite" sync "$WORK/site" --batch-size 5000 > /dev/null
-    read -r S_SQLITE RSS_SQLITE < "$WORK/sqlite.time"
-    /usr/bin/time -f "%e %M" -o "$WORK/hub.time" "$BIN" --store "$WORK/hub" hub sync "$WORK/site" > /dev/null
-    read -r S_HUB RSS_HUB < "$WORK/hub.time"
+    /usr/bin/time -f "%e %M %U %S" -o "$WORK/sqlite.time" "$BIN" --store "$WORK/sqlite" sync "$WORK/site" --batch-size 5000 > /dev/null
+    read -r S_SQLITE RSS_SQLITE _ _ < "$WORK/sqlite.time"
+    /usr/bin/time -f "%e %M %U %S" -o "$WORK/hub.time" "$BIN" --store "$WORK/hub" hub sync "$WORK/site" > /dev/null
+    read -r S_HUB RSS_HUB U_HUB SYS_HUB < "$WORK/hub.time"
     echo "1. initial sync of $EVENTS events: into SQLite ${S_SQLITE} s = $(rate "$EVENTS" "$S_SQLITE") events/s (peak RSS $((RSS_SQLITE / 1024)) MB);" \
-         "into the hub ${S_HUB} s = $(rate "$EVENTS" "$S_HUB") events/s (peak RSS $((RSS_HUB / 1024)) MB)"
+         "into the hub ${S_HUB} s = $(rate "$EVENTS" "$S_HUB") events/s (peak RSS $((RSS_HUB / 1024)) MB;" \
+         "hub sync CPU $(awk "BEGIN {printf \"%.1f\", ($U_HUB + $SYS_HUB) * 1e6 / $EVENTS}") µs/event, the server's not counted)"
     "$BIN" --store "$WORK/hub" hub verify > /dev/null || { echo "bench-hub: hub verify failed after part 1" >&2; exit 1; }
     rm -rf "$WORK/site" "$WORK/sqlite" "$WORK/hub"
 fi
@@ -73,15 +75,16 @@ if [ "$PART" = 2 ] || [ "$PART" = all ]; then
         trust "$WORK/hub" "$WORK/site-$n"; trust "$WORK/site-$n" "$WORK/hub"
     done
     START=$(date +%s%N)
-    seq "$SITES" | xargs -P "$PARALLEL" -I{} /usr/bin/time -f "%e %M" -o "$WORK/sync-{}.time" \
+    seq "$SITES" | xargs -P "$PARALLEL" -I{} /usr/bin/time -f "%e %M %U %S" -o "$WORK/sync-{}.time" \
         "$BIN" --store "$WORK/hub" hub sync --collect "$WORK/site-{}" > /dev/null
     END=$(date +%s%N)
     TOTAL=$(awk "BEGIN {printf \"%.1f\", ($END - $START) / 1e9}")
     EVENTS=$(psql -d myolog_bench_many -Atc 'SELECT count(*) FROM myolog.events')
     PATIENTS=$(psql -d myolog_bench_many -Atc 'SELECT count(*) FROM myolog.patients')
     RSS=$(cat "$WORK"/sync-*.time | awk '{ if ($2 > max) max = $2 } END { print max }')
+    CPU=$(cat "$WORK"/sync-*.time | awk -v n="$EVENTS" '{ t += $3 + $4 } END { printf "%.1f", t * 1e6 / n }')
     echo "2. $SITES sites × $SITE_SIZE events, $PARALLEL at a time, into one hub: $EVENTS events, $PATIENTS patients in ${TOTAL} s" \
-         "= $(rate "$EVENTS" "$TOTAL") events/s; peak RSS of one hub sync $((RSS / 1024)) MB"
+         "= $(rate "$EVENTS" "$TOTAL") events/s; peak RSS of one hub sync $((RSS / 1024)) MB; hub sync CPU $CPU µs/event (the server's not counted)"
     # 3. Per-patient queries at that size, for 20 patients spread over the sites.
     SHOW=()
     for patient in $(psql -d myolog_bench_many -Atc "SELECT patient FROM myolog.patients ORDER BY md5(patient) LIMIT 20"); do

@@ -27,11 +27,35 @@ extension Hub {
         let identity = store.identity
         let trustList = try store.trust(of: Set(batch.map(\.origin)))
         let (summary, erasures, acknowledge) = try await transaction(on: connection) { () -> (ReceiveSummary, [PatientID: EventID], [(PatientID, EventEnvelope)]) in
-            try await connection.queryOrClosed("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
+            // Shared: batches run at once, each taking the turns of its origins and patients
+            // (``load(_:for:keys:on:)``); a migration or a reconciliation takes it alone.
+            try await connection.queryOrClosed("SELECT pg_advisory_xact_lock_shared(\(Self.writerLock))", logger: self.logger)
+            // Every read of a batch is a lookup by key (ids, origins, patients), each served by an
+            // index. A table filling faster than autovacuum analyses it has no statistics, and
+            // without them the planner guesses that a list of a few thousand keys matches most of
+            // the table and scans it whole: measured, an initial sync's id and patient lookups
+            // then scanned the growing log at every batch (half the server's time). The indexes
+            // are always the right plan here.
+            try await connection.queryOrClosed("SET LOCAL enable_seqscan = off", logger: self.logger)
             let ledger = HubBatch(identity: identity, now: Timestamp.now().description)
             ledger.trustByNode = trustList
             try await self.load(ledger, for: batch, keys: sealedKeys, on: connection)
-            var summary = try ledger.receiveAll(batch)
+            // The rules run a piece of the batch at a time (``HubBatch/pieceEnd(of:from:)``), and
+            // the events each piece stored stream to the server while the next is checked: one
+            // core checks, the other stores.
+            var summary = try await connection.copyOrClosed(into: "events", columns: Self.eventColumns, logger: self.logger) { send in
+                var summary = ReceiveSummary(), start = 0, sent = 0
+                while start < batch.count {
+                    let end = ledger.pieceEnd(of: batch, from: start)
+                    summary.add(try ledger.receiveAll(Array(batch[start..<end])))
+                    start = end
+                    var rows = CopyRows()
+                    for event in ledger.newEvents[sent...] { rows.event(event) }
+                    sent = ledger.newEvents.count
+                    try await send(rows)
+                }
+                return summary
+            }
             summary.keys = try ledger.receiveKeys(sealedKeys)
             // The touched patients are folded on another thread while the batch's rows go to the
             // server: both cores work (the fold needs nothing the flush writes).
@@ -41,12 +65,12 @@ extension Hub {
                 try await self.flush(ledger, on: connection)
             } catch {
                 _ = await folding.result
-                throw error
+                throw Self.reusedID(error, in: ledger) ?? error
             }
             try await self.replaceViews(of: sources.patients, with: try await folding.value, on: connection)
             // Erasures from other nodes applied by this batch: the hub says so in its own chain.
             let received = ledger.newErasures.compactMap { patient, id -> (PatientID, EventEnvelope)? in
-                guard let event = ledger.storedByID[id], event.origin != identity.nodeID else { return nil }
+                guard let event = try? ledger.storedEvent(id), event.origin != identity.nodeID else { return nil }
                 return (patient, event)
             }.sorted { $0.0 < $1.0 }
             return (summary, ledger.erasures, received)
@@ -65,9 +89,39 @@ extension Hub {
         return (summary, !acknowledge.isEmpty)
     }
 
-    /// Reads, for the batch's origins, ids and patients, everything the rules will ask.
+    /// The refusal of the event whose id another batch stored while this one ran (the
+    /// `event_ids` primary key refused it: two batches of different origins run at once, and
+    /// neither saw the other's id when it loaded), in the words of the receive rules; nil for any
+    /// other error.
+    static func reusedID(_ error: any Error, in ledger: HubBatch) -> EventProblem? {
+        guard let error = error as? PSQLError, error.serverInfo?[.sqlState] == "23505", error.serverInfo?[.constraintName] == "event_ids_pkey" else { return nil }
+        // "Key (id)=(…) already exists."
+        let detail = error.serverInfo?[.detail] ?? ""
+        let event = ledger.newEvents.first { detail.contains("(\($0.id.rawValue))") } ?? ledger.newEvents.first
+        return event.map(ledger.duplicateID)
+    }
+
+    /// Waits for, then holds until the transaction ends, the turn of each of `keys` in
+    /// `myolog.<table>` (`origin_turns` or `patient_turns`): rows added when new, then locked in
+    /// the database's order. Every batch takes its origins' turns before its patients', each
+    /// set in one order, so two batches never wait for each other in a circle; batches with no
+    /// origin and no patient in common run at once.
+    func takeTurns(_ table: String, keys: [String], on connection: HubConnection) async throws {
+        guard !keys.isEmpty else { return }
+        let column = table == "origin_turns" ? "origin" : "patient"
+        try await connection.queryOrClosed("""
+            INSERT INTO myolog.\(unescaped: table) SELECT k FROM unnest(\(keys.sorted())::text[]) AS u(k) ON CONFLICT DO NOTHING
+            """, logger: logger)
+        for try await _ in try await connection.queryOrClosed("""
+            SELECT \(unescaped: column) FROM myolog.\(unescaped: table) WHERE \(unescaped: column) = ANY(\(keys)) ORDER BY 1 FOR UPDATE
+            """, logger: logger) {}
+    }
+
+    /// Reads, for the batch's origins, ids and patients, everything the rules will ask — each
+    /// origin's and patient's state after taking its turn, so it cannot change before the commit.
     func load(_ ledger: HubBatch, for batch: [EventEnvelope], keys sealedKeys: [SealedPatientKey], on connection: HubConnection) async throws {
         let origins = Array(Set(batch.map(\.origin.rawValue)))
+        try await takeTurns("origin_turns", keys: origins, on: connection)
         if !origins.isEmpty {
             for try await (origin, sequence, hash) in try await connection.queryOrClosed(
                 "SELECT origin, sequence, hash FROM myolog.chain_heads WHERE origin = ANY(\(origins))", logger: logger).decode((String, Int, String).self) {
@@ -82,11 +136,20 @@ extension Hub {
                 let event = try EventEnvelope(canonicalLine: Array(envelope.utf8))
                 ledger.held[ChainPlace(origin: event.origin, sequence: event.sequence)] = event
             }
-            // Every id of the batch, whatever its place: a duplicate, a fork, or a forged reuse.
-            for event in try await envelopes("""
-                SELECT \(unescaped: Self.columns), NULL::text FROM myolog.events e WHERE e.id = ANY(\(batch.map(\.id.rawValue)))
-                """, on: connection) {
-                ledger.storedByID[event.id] = event
+            // Every id of the batch, whatever its place: a duplicate, a fork, or a forged reuse
+            // (one probe of `event_ids` each); the rare events found are then read from their
+            // origins' partitions.
+            var found: [String: [Int]] = [:]
+            for try await (origin, sequence) in try await connection.queryOrClosed(
+                "SELECT origin, sequence FROM myolog.event_ids WHERE id = ANY(\(batch.map(\.id.rawValue)))", logger: logger).decode((String, Int).self) {
+                found[origin, default: []].append(sequence)
+            }
+            for (origin, sequences) in found {
+                for event in try await envelopes("""
+                    SELECT \(unescaped: Self.columns), NULL::text FROM myolog.events e WHERE e.origin = \(origin) AND e.sequence = ANY(\(sequences))
+                    """, on: connection) {
+                    ledger.storedByID[event.id] = event
+                }
             }
         }
         // The patients the batch can store events of: its own events' and those of the held-back
@@ -94,6 +157,7 @@ extension Hub {
         let eventPatients = Set(batch.compactMap(\.patient) + ledger.held.values.compactMap(\.patient))
         let patients = Array(Set(eventPatients.map(\.rawValue) + sealedKeys.map(\.patient.rawValue)))
         guard !patients.isEmpty else { return }
+        try await takeTurns("patient_turns", keys: patients, on: connection)
         for try await (patient, event) in try await connection.queryOrClosed(
             "SELECT patient, event FROM myolog.erased_patients WHERE patient = ANY(\(patients))", logger: logger).decode((String, String).self) {
             if let id = PatientID(patient), let event = EventID(event) { ledger.erasures[id] = event }
@@ -132,8 +196,13 @@ extension Hub {
         }
     }
 
-    /// Writes what the rules decided: multi-row inserts (one statement per table, arrays bound
-    /// as parameters), inside the batch's transaction.
+    /// The columns of `myolog.events`, in the order ``CopyRows/event(_:)`` writes them.
+    static let eventColumns = ["origin", "sequence", "id", "clock", "lamport", "recorded_at", "occurred_at", "author", "patient", "type", "schema_version",
+                               "payload", "prev_hash", "hash"]
+
+    /// Writes what the rules decided, inside the batch's transaction, but the events (streamed as
+    /// the rules ran): their ids and signatures with `COPY … FROM STDIN`, the few other rows as
+    /// multi-row inserts (arrays bound as parameters).
     func flush(_ ledger: HubBatch, on connection: HubConnection) async throws {
         for node in ledger.enrolments {
             try await connection.queryOrClosed("""
@@ -143,15 +212,14 @@ extension Hub {
         }
         let events = ledger.newEvents
         if !events.isEmpty {
-            try await connection.queryOrClosed("""
-                INSERT INTO myolog.events (origin, sequence, id, clock, lamport, recorded_at, occurred_at, author, patient, type, schema_version, payload, prev_hash, hash)
-                SELECT o, s, i, c, l, r, oc, a, NULLIF(p, ''), t, v, pl, NULLIF(ph, ''), h FROM unnest(
-                \(events.map(\.origin.rawValue)), \(events.map(\.sequence)), \(events.map(\.id.rawValue)), \(events.map(\.clock.description)),
-                \(events.map(\.lamport)), \(events.map(\.recordedAt.description)), \(events.map(\.occurredAt.description)), \(events.map(\.author)),
-                \(events.map { $0.patient?.rawValue ?? "" }), \(events.map(\.type)), \(events.map(\.schemaVersion)), \(events.map(\.payload)),
-                \(events.map { $0.prevHash?.rawValue ?? "" }), \(events.map(\.hash.rawValue))
-                ) AS u(o, s, i, c, l, r, oc, a, p, t, v, pl, ph, h)
-                """, logger: logger)
+            // The events themselves went to the server while the rules ran (``commit(_:keys:on:)``).
+            var ids = CopyRows()
+            for event in events {
+                ids.text(event.id.rawValue); ids.text(event.origin.rawValue); ids.integer(event.sequence)
+                ids.end()
+            }
+            // The primary key refuses an id stored before, by this batch or by one running at once.
+            try await connection.copyOrClosed(into: "event_ids", columns: ["id", "origin", "sequence"], rows: ids, logger: logger)
             var heads: [NodeID: EventEnvelope] = [:]
             for event in events where (heads[event.origin]?.sequence ?? 0) < event.sequence { heads[event.origin] = event }
             let last = heads.values.sorted { $0.origin < $1.origin }
@@ -160,13 +228,12 @@ extension Hub {
                 ON CONFLICT (origin) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash
                 """, logger: logger)
         }
-        let signatures = ledger.signatures
-        if !signatures.isEmpty {
-            try await connection.queryOrClosed("""
-                INSERT INTO myolog.chain_signatures (origin, sequence, signature)
-                SELECT * FROM unnest(\(signatures.map(\.origin.rawValue)), \(signatures.map(\.sequence)), \(signatures.map(\.signature.rawValue)))
-                """, logger: logger)
+        var signatures = CopyRows()
+        for signature in ledger.signatures {
+            signatures.text(signature.origin.rawValue); signatures.integer(signature.sequence); signatures.text(signature.signature.rawValue)
+            signatures.end()
         }
+        try await connection.copyOrClosed(into: "chain_signatures", columns: ["origin", "sequence", "signature"], rows: signatures, logger: logger)
         let held = ledger.heldInserts.values.sorted { ($0.origin, $0.sequence) < ($1.origin, $1.sequence) }
         if !held.isEmpty {
             try await connection.queryOrClosed("""

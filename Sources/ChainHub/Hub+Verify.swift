@@ -6,7 +6,8 @@ import EventSync
 extension Hub {
     /// Checks, against PostgreSQL, what `verify` checks of a store: every origin's chain (no gap,
     /// links, hashes, clocks, enrolment, every event covered by a valid signature — the same
-    /// ``ChainCheck/Walk``), that `chain_heads` names each chain's last event, and that the
+    /// ``ChainCheck/Walk``), that `chain_heads` names each chain's last event, that `event_ids` names
+    /// exactly the stored events, and that the
     /// `patients` view equals a fold of the log, that `keyless_patients` agrees with the keys held in
     /// the store directory, and that no erased patient's key is held there. Throws the first ``EventProblem`` or
     /// ``HubError`` found.
@@ -32,6 +33,15 @@ extension Hub {
             guard lastOfOrigin == heads else {
                 let origin = Set(lastOfOrigin.keys).union(heads.keys).sorted().first { lastOfOrigin[$0] != heads[$0] }!
                 throw HubError.server("chain_heads does not name the last event of origin \(origin) (table: \(heads[origin].map { "\($0.sequence)" } ?? "none"), log: \(lastOfOrigin[origin].map { "\($0.sequence)" } ?? "none"))")
+            }
+            // `event_ids` names exactly the stored events (its primary key is the hub's refusal of
+            // a reused id): each event has its row, and there are no others.
+            for try await (missing, events, ids) in try await connection.queryOrClosed("""
+                SELECT (SELECT count(*) FROM myolog.events e WHERE NOT EXISTS (
+                    SELECT 1 FROM myolog.event_ids i WHERE i.id = e.id AND i.origin = e.origin AND i.sequence = e.sequence))::bigint,
+                    (SELECT count(*) FROM myolog.events)::bigint, (SELECT count(*) FROM myolog.event_ids)::bigint
+                """, logger: logger).decode((Int, Int, Int).self) where missing > 0 || events != ids {
+                throw HubError.server("event_ids does not name the stored events (\(missing) events without their id row; \(events) events, \(ids) ids)")
             }
             // The views: every registered patient's de-identified row equals the fold of their events.
             var patients: [PatientID] = []

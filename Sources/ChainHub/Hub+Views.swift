@@ -98,7 +98,10 @@ extension Hub {
             for try await (event,) in try await connection.queryOrClosed("SELECT event FROM myolog.erased_patients WHERE patient = \(patient.rawValue)", logger: logger)
                 .decode((String,).self) { id = EventID(event) }
             guard let id else { return nil }
-            let events = try await envelopes("SELECT \(unescaped: Self.columns), NULL::text FROM myolog.events e WHERE e.id = \(id.rawValue)", on: connection)
+            let events = try await envelopes("""
+                SELECT \(unescaped: Self.columns), NULL::text FROM myolog.event_ids i JOIN myolog.events e ON e.origin = i.origin AND e.sequence = i.sequence
+                WHERE i.id = \(id.rawValue)
+                """, on: connection)
             return (id, events.first)
         }
     }

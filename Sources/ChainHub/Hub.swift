@@ -23,9 +23,11 @@ import EventSync
 /// the patient views commit together or not at all; the keys it received reach SQLite before
 /// that commit, and an erasure's key is destroyed in SQLite after it (a crash in between is
 /// reconciled at the next open: ``reconcile(on:)``);
-/// writers are serialised by a transaction-level advisory lock, so what the rules read cannot
-/// change before the batch commits. A lost connection rolls the batch back; a re-run resumes
-/// from the stored heads.
+/// a batch takes the turns of its origins and patients (rows of `origin_turns` and
+/// `patient_turns` locked until it commits), so what the rules read cannot change before the
+/// batch commits, while batches of other sites and patients run at once on other backends; the
+/// `event_ids` primary key refuses an id another batch stored meanwhile. A lost connection rolls
+/// the batch back; a re-run resumes from the stored heads.
 public actor Hub: LocalLog {
     public nonisolated let store: any NodeHome
     public nonisolated let server: HubServer
@@ -70,7 +72,8 @@ public actor Hub: LocalLog {
         }
     }
 
-    /// The advisory lock every writer takes first (any constant shared by all hub processes).
+    /// The advisory lock every writer takes first (any constant shared by all hub processes):
+    /// shared by batches (which then take their turns), exclusive for a migration or a reconciliation.
     static let writerLock: Int64 = 0x6d796f6c6f67  // "myolog"
 
     init(store: any NodeHome, server: HubServer, connection: HubConnection, logger: Logger) {
@@ -256,10 +259,13 @@ public actor Hub: LocalLog {
         }
     }
 
-    /// Runs `body` in one transaction on `connection`: committed if it returns, rolled back if it throws.
+    /// Runs `body` in one transaction on `connection`: committed if it returns, rolled back if it
+    /// throws. Its `search_path` is the hub's schema (then the catalog), so that `COPY`, whose
+    /// table PostgresNIO names unqualified, writes the hub's tables (``HubConnection/copyOrClosed(into:columns:rows:logger:)``).
     func transaction<T>(on connection: HubConnection, _ body: () async throws -> T) async throws -> T {
         try await connection.queryOrClosed("BEGIN", logger: logger)
         do {
+            try await connection.queryOrClosed("SET LOCAL search_path TO myolog, pg_catalog", logger: logger)
             let value = try await body()
             try await connection.queryOrClosed("COMMIT", logger: logger)
             return value

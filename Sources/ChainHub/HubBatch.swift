@@ -8,7 +8,10 @@ import EventSync
 /// rules read is loaded from PostgreSQL first (under the hub's lock, inside the batch's
 /// transaction), the rules run in memory, and what they decided is written back by
 /// ``Hub/flush(_:on:)`` in the same transaction — all of it, or nothing.
-final class HubBatch: ReceiveLedger, KeyLedger {
+///
+/// `@unchecked Sendable`: one task uses it at a time — the batch's, which hands it to the
+/// `COPY` that streams its events while the rules run (``Hub/commit(_:keys:on:)``) and waits for it.
+final class HubBatch: ReceiveLedger, KeyLedger, @unchecked Sendable {
     let identity: NodeIdentity
     var receiveState = ReceiveState()
 
@@ -28,6 +31,8 @@ final class HubBatch: ReceiveLedger, KeyLedger {
     // Decided by the rules: written by the flush.
     var enrolments: [(node: NodeID, site: String, publicKey: Data, agreementKey: Data?)] = []
     var newEvents: [EventEnvelope] = []
+    /// Where each of ``newEvents`` is, by id.
+    var newIndex: [EventID: Int] = [:]
     var signatures: [(origin: NodeID, sequence: Int, signature: ChainSignature)] = []
     var heldInserts: [ChainPlace: EventEnvelope] = [:]
     var heldDeletes: Set<ChainPlace> = []
@@ -45,10 +50,48 @@ final class HubBatch: ReceiveLedger, KeyLedger {
         self.now = now
     }
 
+    // MARK: Pieces
+
+    /// About how many events the rules check before the stored ones go to the server.
+    static let pieceSize = 1000
+    /// How far ``pieceEnd(of:from:)`` has read the batch, each origin's last sequence read and
+    /// whether it was signed, how many origins' last events read are unsigned, and whether the
+    /// batch left the plain shape (each origin's events in sequence, without a gap) — after
+    /// which it is not cut.
+    private var pieceScan = (read: 0, last: [NodeID: (sequence: Int, signed: Bool)](), unsigned: 0, plain: true)
+
+    /// The end of the piece of `batch` that starts at `start`: about ``pieceSize`` events, cut
+    /// only where checking the batch piece by piece decides exactly what checking it whole does —
+    /// right after a signed event, where every origin read so far ends on a signed event (so the
+    /// check that each origin's stored events end signed, run at every piece's end, passes as it
+    /// would at the batch's), while every origin's events so far follow one another in sequence
+    /// and no held event is involved (nothing is held or released out of order). Otherwise the
+    /// rest of the batch is one piece.
+    func pieceEnd(of batch: [EventEnvelope], from start: Int) -> Int {
+        guard !holdsHeldEvents else { return batch.count }
+        while pieceScan.read < batch.count, pieceScan.plain {
+            let index = pieceScan.read, event = batch[index]
+            pieceScan.read += 1
+            let previous = pieceScan.last[event.origin]
+            if let previous, previous.sequence + 1 != event.sequence { pieceScan.plain = false; break }
+            let signed = event.signature != nil
+            pieceScan.unsigned += (signed ? 0 : 1) - (previous.map { $0.signed ? 0 : 1 } ?? 0)
+            pieceScan.last[event.origin] = (event.sequence, signed)
+            if index + 1 - start >= Self.pieceSize, signed, pieceScan.unsigned == 0 { return index + 1 }
+        }
+        return batch.count
+    }
+
     // MARK: ReceiveLedger
 
     func head(of origin: NodeID) throws -> ChainHead? { heads[origin] }
-    func storedEvent(_ id: EventID) throws -> EventEnvelope? { storedByID[id] }
+    func storedEvent(_ id: EventID) throws -> EventEnvelope? {
+        if let event = storedByID[id] { return event }
+        guard let index = newIndex[id] else { return nil }
+        var stored = newEvents[index]
+        stored.signature = nil
+        return stored
+    }
     func trust(of origin: NodeID) throws -> PeerTrust { trustByNode[origin] ?? .unknown }
     func enrolledKey(of origin: NodeID) throws -> Data? { enrolledKeys[origin] }
 
@@ -83,11 +126,9 @@ final class HubBatch: ReceiveLedger, KeyLedger {
     func quarantine(_ event: EventEnvelope, reason: String) throws { quarantined.append((event, reason)) }
 
     func storeReceived(_ event: EventEnvelope) throws {
-        // Its place is free (the rules checked); its id must be too, across every partition.
-        if storedByID[event.id] != nil { throw duplicateID(event) }
-        var stored = event
-        stored.signature = nil
-        storedByID[event.id] = stored
+        // Its place is free (the rules checked); its id must be too, in the log (loaded) and in
+        // this batch (the `event_ids` primary key refuses one a batch running at once stored).
+        guard storedByID[event.id] == nil, newIndex.updateValue(newEvents.count, forKey: event.id) == nil else { throw duplicateID(event) }
         heads[event.origin] = ChainHead(sequence: event.sequence, hash: event.hash)
         newEvents.append(event)
         if SystemEventType.erasing.contains(event.type), let patient = event.patient, erasures[patient] == nil {

@@ -42,10 +42,46 @@ struct HubConnection: Sendable {
     @discardableResult
     func queryOrClosed(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
         let connection = self.connection
-        let sent = Task { try await connection.query(query, logger: logger) }
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PostgresRowSequence, any Error>) in
+        return try await orClosed { try await connection.query(query, logger: logger) }
+    }
+
+    /// Streams `rows` (COPY text format, ``CopyRows``) into `table` of the `myolog` schema with
+    /// `COPY … FROM STDIN`, or fails once the connection is closed. PostgresNIO 1.33.2 quotes the
+    /// table name whole and offers the text format only: the caller's transaction has set
+    /// `search_path` to `myolog` (``Hub/transaction(on:_:)``), so the bare name is the hub's table.
+    func copyOrClosed(into table: String, columns: [String], rows: CopyRows, logger: Logger) async throws {
+        guard !rows.isEmpty else { return }
+        try await copyOrClosed(into: table, columns: columns, logger: logger) { send in try await send(rows) }
+    }
+
+    /// One `COPY … FROM STDIN` into `table` whose rows `produce` makes and hands to `send` piece
+    /// by piece: the server stores each piece while `produce` makes the next. An error `produce`
+    /// throws ends the copy (the server is told it failed) and is rethrown; so is the server's.
+    func copyOrClosed<T: Sendable>(into table: String, columns: [String], logger: Logger,
+                                   produce: @escaping @Sendable (_ send: @Sendable (CopyRows) async throws -> Void) async throws -> T) async throws -> T {
+        let connection = self.connection
+        return try await orClosed {
+            var result: T?
+            try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                result = try await produce { rows in
+                    // A few large messages: each write is a round trip through the event loop.
+                    var rest = rows.buffer
+                    while rest.readableBytes > 0, let chunk = rest.readSlice(length: min(rest.readableBytes, 1 << 20)) {
+                        try await writer.write(chunk)
+                    }
+                }
+            }
+            return result!
+        }
+    }
+
+    /// Runs `operation` (one statement), or fails with ``HubError/connectionLost(reason:)`` as
+    /// soon as the connection closes, whichever comes first.
+    private func orClosed<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        let sent = Task { try await operation() }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let answered = NIOLockedValueBox(false)
-            @Sendable func answer(_ result: Result<PostgresRowSequence, any Error>) {
+            @Sendable func answer(_ result: Result<T, any Error>) {
                 guard answered.withLockedValue({ done in defer { done = true }; return !done }) else { return }
                 continuation.resume(with: result)
             }

@@ -9,7 +9,7 @@
 /// all, and events are never deleted (erasure destroys keys, not rows), so dropping old
 /// partitions — time partitioning's usual gain — does not apply. Hashing (not one list
 /// partition per site) needs no DDL when a site enrols. Per-patient reads use a patient index
-/// on each partition (16 index probes).
+/// on each partition (16 index probes); a lookup by id goes through `event_ids` (one probe).
 enum HubSchema {
     static let partitions = 16
 
@@ -151,12 +151,33 @@ enum HubSchema {
             GROUP BY t.technique
             """,
         ]),
+        // Issue 32: batches load faster, and several sites at once.
+        // - `event_ids`: every event's id, its primary key the database's own refusal of a reused
+        //   id (a unique index on the partitioned `events` must include the partition key, so
+        //   `events_by_id` could not be unique, and a lookup probed all 16 partitions). The hub
+        //   writes an event's id row in the statement after its event, in the same transaction;
+        //   `hub verify` checks that the two tables name the same events. Append-only, as `events`.
+        // - `origin_turns`, `patient_turns`: one row per origin and per patient, locked (`FOR
+        //   UPDATE`) by the batch that writes their rows, in sorted order, so batches of different
+        //   sites run at once on several backends, and two batches touching one chain or one
+        //   patient's views take turns (``Hub/takeTurns(_:keys:on:)``).
+        (eventIDs, [
+            "CREATE TABLE myolog.event_ids (id text PRIMARY KEY, origin text NOT NULL, sequence bigint NOT NULL)",
+            "INSERT INTO myolog.event_ids (id, origin, sequence) SELECT id, origin, sequence FROM myolog.events",
+            "CREATE TRIGGER event_ids_append_only BEFORE UPDATE OR DELETE ON myolog.event_ids FOR EACH ROW EXECUTE FUNCTION myolog.refuse_change()",
+            "CREATE TRIGGER event_ids_no_truncate BEFORE TRUNCATE ON myolog.event_ids FOR EACH STATEMENT EXECUTE FUNCTION myolog.refuse_change()",
+            "DROP INDEX myolog.events_by_id",
+            "CREATE TABLE myolog.origin_turns (origin text PRIMARY KEY)",
+            "CREATE TABLE myolog.patient_turns (patient text PRIMARY KEY)",
+        ]),
     ]
 
     /// The name of the migration that moves the keys out and de-identifies the views.
     static let deidentifying = "v4 keys in the store, views de-identified"
     /// The name of the migration that adds the adverse events view (the last to fold the views).
     static let adverseEvents = "v5 adverse events"
+    /// The name of the migration that adds the event id table and the writers' turns.
+    static let eventIDs = "v6 event ids and writer turns"
 
     /// The oldest server release supported: the oldest the PostgreSQL project still supports
     /// (14 reached its end of life on 2026-11-12).

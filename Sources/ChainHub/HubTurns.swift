@@ -19,9 +19,9 @@
 ///   `PostgresConnection`, and its own `query` also writes without a write promise, so a statement
 ///   sent after the server dropped the connection would still never complete. Each lease would
 ///   need the close race again, on a pooled connection that outlives it.
-/// - Nothing here needs a pool: a `hub sync` makes one call at a time, writers are serialised by
-///   the advisory lock anyway (``Hub/writerLock``), and only concurrent `hub serve` syncs could
-///   overlap their reads.
+/// - A `hub sync` makes one call at a time; several sites load at once as several processes,
+///   each on its own backend, taking the turns of their origins and patients in the database
+///   (``Hub/takeTurns(_:keys:on:)``). Only concurrent `hub serve` syncs share this connection.
 /// Every public entry point takes exactly one turn through ``Hub/withConnection(_:)``, which has
 /// `PostgresClient.withConnection`'s shape: once a release reports why a connection failed and
 /// fails a statement written to a closed one, only that method changes.
