@@ -17,15 +17,9 @@ if [[ "${1:-}" != "--print" ]]; then
     filter="${1:-budget .*}"
     rm -rf "$out/run" && mkdir -p "$out/run"
     swift package --allow-writing-to-directory .benchmarkBaselines benchmark run --filter "$filter" \
-        --format jmh --path "$out/run" --no-progress >&2
-    # Merged into the last full export, so a partial re-run keeps the other stages' figures.
-    python3 - "$out" <<'PY'
-import json, pathlib, sys
-out = pathlib.Path(sys.argv[1])
-merged = {e["benchmark"]: e for e in (json.loads((out / "budget.jmh.json").read_text()) if (out / "budget.jmh.json").exists() else [])}
-for file in (out / "run").glob("*.jmh.json"):
-    merged.update({e["benchmark"]: e for e in json.loads(file.read_text())})
-(out / "budget.jmh.json").write_text(json.dumps(list(merged.values())))
-PY
+        --format histogramPercentiles --path "$out/run" --no-progress >&2 \
+        || echo "stage-budget: a benchmark failed (its rows show –); the others are kept" >&2
+    # Merged into the figures of the last runs, so a partial re-run keeps the other stages'.
+    python3 ../stage-budget.py --merge "$out/run" "$out/budget.json"
 fi
-python3 ../stage-budget.py "$out/budget.jmh.json"
+python3 ../stage-budget.py "$out/budget.json"
