@@ -16,7 +16,16 @@
    its floor: raw SQLite inserts of the same full event rows (all columns, unique id and
    (origin, sequence) as in Myolog's log) in transactions of the same size (1,000 events).
 
+Printed as one Markdown table, a row per figure: append (with its CPU µs per event, from the
+child process's rusage), rebuild, initial path sync and bundle import, each beside what it is
+held against (eventsourcing's save and replay, the per-patient and bulk floors).
+
+Two binaries (`--binary A --binary B`, or `--before A --after B`) are measured in one sitting,
+alternating A, B then B, A round after round (`--rounds`, medians), each on its own generated
+store; the table then has a column per binary and their ratio.
+
 Usage: python3 Tools/compare-peers.py --patients 2000 --events-per-patient 50 [--binary .build/release/myolog]
+       python3 Tools/compare-peers.py --before /tmp/before-myolog --after .build/release/myolog --rounds 2
 Needs: pip install 'eventsourcing>=9.5,<9.6'; a release build (swift build -c release --product myolog).
 """
 import argparse
@@ -34,12 +43,18 @@ import time
 os.environ.setdefault("MYOLOG_USER", "bench")
 
 
-def run_myolog(binary, store, *arguments):
+def run_myolog(binary, store, *arguments, cpu=None):
+    """Runs one myolog command; returns its wall seconds. `cpu`, a list, gets the child's CPU
+    seconds (user + system, from its rusage)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run([binary, "--store", store, *arguments], capture_output=True, text=True)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise SystemExit(f"myolog {' '.join(arguments)} failed: {result.stderr.strip()}")
+    if cpu is not None:
+        cpu.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
     return elapsed
 
 
@@ -196,41 +211,108 @@ def run_bulk_floor(store, directory, batch=1000):
     return len(rows), elapsed
 
 
+def measure_myolog(binary, arguments, directory):
+    """One binary's rows, on its own generated store: {row: seconds}, the events, the CPU of the append."""
+    store = str(directory / "myolog")
+    cpu = []
+    append = run_myolog(binary, store, "--as", "bench", "demo", "generate", "--patients", str(arguments.patients),
+                        "--events-per-patient", str(arguments.events_per_patient), "--seed", str(arguments.seed), cpu=cpu)
+    replay = run_myolog(binary, store, "rebuild")
+    events = sum(len(batch) for _, batch in workload(store))
+    received, sync_seconds, import_seconds = run_bulk_receive(binary, store, directory)
+    return {"events": events, "received": received, "append": append, "append_cpu": cpu[0], "rebuild": replay,
+            "sync": sync_seconds, "import": import_seconds}
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--patients", type=int, default=2000)
     parser.add_argument("--events-per-patient", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--binary", default=str(pathlib.Path(__file__).resolve().parent.parent / ".build/release/myolog"))
+    parser.add_argument("--binary", action="append", help="a myolog release binary; give two to compare them")
+    parser.add_argument("--before", help="the binary before a change (with --after)")
+    parser.add_argument("--after", help="the binary after it")
+    parser.add_argument("--rounds", type=int, default=1, help="measurements of each binary, alternated; medians are shown")
     arguments = parser.parse_args()
-    if not os.access(arguments.binary, os.X_OK):
-        raise SystemExit(f"compare-peers: no {arguments.binary}; run: swift build -c release --product myolog")
+    binaries = arguments.binary or []
+    if arguments.before or arguments.after:
+        if not (arguments.before and arguments.after) or binaries:
+            raise SystemExit("compare-peers: give --before and --after together, or --binary (once or twice)")
+        binaries = [arguments.before, arguments.after]
+    if not binaries:
+        binaries = [str(pathlib.Path(__file__).resolve().parent.parent / ".build/release/myolog")]
+    if len(binaries) > 2:
+        raise SystemExit("compare-peers: at most two binaries")
+    for binary in binaries:
+        if not os.access(binary, os.X_OK):
+            raise SystemExit(f"compare-peers: no {binary}; run: swift build -c release --product myolog")
+    names = ["before", "after"] if arguments.before else [f"binary {index + 1}" for index in range(len(binaries))] if len(binaries) == 2 else ["Myolog"]
+    measured = [[] for _ in binaries]
     with tempfile.TemporaryDirectory(prefix="myolog-peers-") as work:
-        directory = pathlib.Path(work)
-        store = str(directory / "myolog")
-        append = run_myolog(arguments.binary, store, "--as", "bench", "demo", "generate", "--patients", str(arguments.patients),
-                            "--events-per-patient", str(arguments.events_per_patient), "--seed", str(arguments.seed))
-        replay = run_myolog(arguments.binary, store, "rebuild")
-        events = sum(len(batch) for _, batch in workload(store))
-        rows = [("Myolog (full write path + views; rebuild)", events, append, replay)]
-        rows.append(("eventsourcing 9.5 on SQLite (save; repository.get)", *run_eventsourcing(store, directory)))
-        rows.append(("floor: raw SQLite inserts (executemany; read back)", *run_floor(store, directory)))
-        received, sync_seconds, import_seconds = run_bulk_receive(arguments.binary, store, directory)
-        floor_count, floor_seconds = run_bulk_floor(store, directory)
-    peer, floor = rows[1], rows[2]
-    print(f"{arguments.patients} patients × {arguments.events_per_patient} events = {events} events, one transaction per patient, synchronous=FULL")
-    print(f"{'engine':<52} {'append ev/s':>12} {'× peer':>7} {'× floor':>7} {'replay ev/s':>12} {'× peer':>7}")
-    for name, count, append_seconds, replay_seconds in rows:
-        append_rate, replay_rate = count / append_seconds, count / replay_seconds
-        print(f"{name:<52} {append_rate:>12,.0f} {append_rate / (peer[1] / peer[2]):>7.2f} {append_rate / (floor[1] / floor[2]):>7.2f}"
-              f" {replay_rate:>12,.0f} {replay_rate / (peer[1] / peer[3]):>7.2f}")
-    floor_rate = floor_count / floor_seconds
-    print(f"bulk receive into an empty store ({received} events, all receive checks and views; 1,000 events per transaction)")
-    print(f"{'':<52} {'ev/s':>12} {'× floor':>7}")
-    for name, rate in (("Myolog initial sync (path)", received / sync_seconds), ("Myolog bundle import", received / import_seconds),
-                       ("floor: raw SQLite inserts of the full rows", floor_rate)):
-        print(f"{name:<52} {rate:>12,.0f} {rate / floor_rate:>7.2f}")
-    print(f"peak RSS of this script (eventsourcing and the floor run in it): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
+        root = pathlib.Path(work)
+        reference = None
+        for round_number in range(arguments.rounds):
+            # A, B then B, A: neither binary always runs on the warmer (or the busier) machine.
+            order = list(range(len(binaries))) if round_number % 2 == 0 else list(reversed(range(len(binaries))))
+            for index in order:
+                directory = root / f"round{round_number}-{index}"
+                directory.mkdir()
+                measured[index].append(measure_myolog(binaries[index], arguments, directory))
+                print(f"measured {names[index]} (round {round_number + 1} of {arguments.rounds})", file=sys.stderr)
+                if reference is None:
+                    reference = directory / "myolog"
+        # The peer and the floors on the same events, once: they do not depend on the binary.
+        peer_events, peer_append, peer_replay = run_eventsourcing(str(reference), root)
+        floor_events, floor_append, floor_replay = run_floor(str(reference), root)
+        bulk_count, bulk_seconds = run_bulk_floor(str(reference), root)
+    peer_rate, peer_replay_rate = peer_events / peer_append, peer_events / peer_replay
+    floor_rate, bulk_rate = floor_events / floor_append, bulk_count / bulk_seconds
+
+    def figures(runs):
+        events, received = runs[0]["events"], runs[0]["received"]
+        return {
+            "append": events / median([r["append"] for r in runs]),
+            "append_cpu": 1e6 * median([r["append_cpu"] for r in runs]) / events,
+            "rebuild": events / median([r["rebuild"] for r in runs]),
+            "sync": received / median([r["sync"] for r in runs]),
+            "import": received / median([r["import"] for r in runs]),
+        }
+
+    columns = [figures(runs) for runs in measured]
+    rows = [
+        ("append (full clinical write path + views)", "append", "ev/s", [("eventsourcing", peer_rate), ("per-patient floor", floor_rate)]),
+        ("append: CPU per event (child rusage)", "append_cpu", "µs", []),
+        ("rebuild", "rebuild", "ev/s", [("eventsourcing's replay", peer_replay_rate)]),
+        ("initial path sync into an empty store", "sync", "ev/s", [("bulk floor", bulk_rate)]),
+        ("bundle import", "import", "ev/s", [("bulk floor", bulk_rate)]),
+    ]
+    print(f"{arguments.patients} patients × {arguments.events_per_patient} events = {measured[0][0]['events']} events, one transaction per patient, "
+          f"synchronous=FULL; bulk receive in commits of 1,000 events; {arguments.rounds} round(s), medians")
+    print()
+    header = "| row | " + " | ".join(f"{name} | against" for name in names) + (" | after ÷ before |" if len(names) == 2 else " |")
+    print(header)
+    print("|---|" + "---:|---|" * len(names) + ("---:|" if len(names) == 2 else ""))
+    for label, key, unit, against in rows:
+        cells = []
+        for column in columns:
+            value = column[key]
+            ratios = ", ".join(f"{value / reference_rate:.2f}× {what}" for what, reference_rate in against)
+            cells.append(f"{value:,.0f} {unit}" if unit == "ev/s" else f"{value:,.1f} {unit}")
+            cells.append(ratios)
+        change = ""
+        if len(columns) == 2:
+            change = f" {columns[1][key] / columns[0][key]:.2f}× |"
+        print(f"| {label} | " + " | ".join(cells) + " |" + change)
+    print()
+    print(f"against: eventsourcing 9.5 on SQLite {peer_rate:,.0f} ev/s save, {peer_replay_rate:,.0f} ev/s replay; "
+          f"per-patient floor {floor_rate:,.0f} ev/s; bulk floor {bulk_rate:,.0f} ev/s")
+    print(f"peak RSS of this script (eventsourcing and the floors run in it): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .executableTarget(
@@ -23,11 +24,17 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "EventLog", package: myolog),
+                .product(name: "EventModel", package: myolog),
+                .product(name: "EventCrypto", package: myolog),
+                .product(name: "EventSync", package: myolog),
                 .product(name: "ClinicalEvents", package: myolog),
+                .product(name: "ClinicalLog", package: myolog),
+                .product(name: "ClinicalFold", package: myolog),
                 .product(name: "Projections", package: myolog),
                 .product(name: "SyncHTTP", package: myolog),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Benchmarks/EventLogBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

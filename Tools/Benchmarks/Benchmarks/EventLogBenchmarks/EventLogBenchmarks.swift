@@ -1,6 +1,10 @@
 import Benchmark
 import ClinicalEvents
+import ClinicalFold
+import ClinicalLog
 import EventLog
+import EventModel
+import EventSync
 import Foundation
 import GRDB
 import Logging
@@ -247,6 +251,8 @@ let benchmarks: @Sendable () -> Void = {
         let count = try store.read { try $0.eventCount() }
         try check(checked == count && count >= 1_000_000, "verify: \(checked) events checked of \(count)")
     }
+
+    stageBudgetBenchmarks()
 }
 
 /// A benchmark whose work came out wrong fails the run: `swift package benchmark` reports a
