@@ -31,17 +31,17 @@ struct BatchFoldTests {
         }
         // Held by `batched` before the mixed batch: three patients, with entries.
         let (mia, liam, ruth) = (try register("Mia"), try register("Liam"), try register("Ruth"))
-        let pain = try record.write { try $0.recordPain(mia, score: PainScore(6)!, region: "neck", context: "pre", author: "a") }
+        let pain = try record.write { try $0.recordPain(mia, score: PainScore(6), region: "neck", context: "pre", author: "a") }
         let point = try record.write { try $0.recordTriggerPoint(mia, muscle: "QL", side: "left", author: "a") }
-        _ = try record.write { try $0.recordPain(liam, score: PainScore(3)!, region: "neck", author: "a") }
+        _ = try record.write { try $0.recordPain(liam, score: PainScore(3), region: "neck", author: "a") }
         _ = try record.write { try $0.recordTriggerPoint(ruth, muscle: "QL", side: "right", author: "a") }
         _ = try await LogExchange.sync(batched, with: source, batchSize: 1000)
         // The mixed batch: a new patient, entries of held ones, a correction, a retraction, an erasure.
         let ann = try register("Ann")
-        _ = try record.write { try $0.recordPain(ann, score: PainScore(2)!, region: "neck", author: "a") }
+        _ = try record.write { try $0.recordPain(ann, score: PainScore(2), region: "neck", author: "a") }
         _ = try record.write { try $0.correct(IDReference(pain.id), fields: ["score": "4"], reason: "re-rated", author: "a") }
         _ = try record.write { try $0.retract(IDReference(point.id), reason: "wrong side", author: "a") }
-        _ = try record.write { try $0.recordPain(liam, score: PainScore(5)!, region: "neck", context: "post", author: "a") }
+        _ = try record.write { try $0.recordPain(liam, score: PainScore(5), region: "neck", context: "post", author: "a") }
         _ = try record.write { try $0.updatePatient(liam, changes: ["phone": "0411 000 000"], author: "a") }
         _ = try record.write { try $0.recordTriggerPoint(mia, muscle: "QL", side: "right", author: "a") }
         _ = try record.write { try $0.erase(ruth, basis: .request, reason: "asked", author: "a") }
