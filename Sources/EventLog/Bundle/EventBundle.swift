@@ -126,9 +126,12 @@ public enum EventBundle {
     /// their own transaction. Events beyond a gap in this store's chains are held back until the
     /// missing ones arrive; events that contradict the chains held are quarantined as forks.
     ///
-    /// Keys come last, in one transaction after the events: sealed to this node (a bundle made
-    /// for another node is refused before anything is written), each checked against the
-    /// patient's events.
+    /// Keys (sealed to this node: a bundle made for another node is refused before anything is
+    /// written) go with the first batch that carries events of their patient this log cannot
+    /// read yet, in its transaction — as a sync sends them — so each patient's views are folded
+    /// readable once, not folded unreadable and then again from the log. Each is checked against
+    /// the patient's events. The keys no batch took (patients erased here, or whose events were
+    /// already here, or are still held back) are offered at the end, in one transaction.
     public static func `import`(_ url: URL, into log: some LocalLog, batchSize: Int = 1000) async throws -> ReceiveSummary {
         let contents = try check(url)
         let node = log.identity.nodeID
@@ -136,26 +139,60 @@ public enum EventBundle {
             throw Refusal(code: .sealedForAnotherNode, reason: "its keys are sealed for node \(other), not this node (\(node)); ask for a bundle made with `bundle export --for \(node)`")
         }
         var total = ReceiveSummary()
-        var batch: [EventEnvelope] = []
-        func flush(everything: Bool) async throws {
-            try await batch.commitSigned(limit: batchSize, everything: everything) { total.add(try await log.receive($0)) }
+        var keys = contents.keys
+        func flush(_ batch: inout [EventEnvelope], everything: Bool) async throws {
+            try await batch.commitSigned(limit: batchSize, everything: everything) { events in
+                let lacking = try await keys.isEmpty ? [] : log.patientsLackingKeys(in: events)
+                let offered = lacking.flatMap { keys.removeValue(forKey: $0) ?? [] }
+                total.add(try await log.receive(events, keys: offered))
+            }
         }
-        var keys: [SealedPatientKey] = []
-        var lines = try Lines(url)
-        while let (index, line, isLast) = try lines.next() {
-            guard index > 0, !isLast else { continue }
-            if let key = try keyLine(line, index: index) { keys.append(key); continue }
-            batch.append(try envelope(line, index: index))
-            if batch.count >= batchSize { try await flush(everything: false) }
+        // Lines are parsed into envelopes on a second core while the batch before them commits.
+        var batch: [EventEnvelope] = [], lines: [(index: Int, line: [UInt8])] = []
+        var parsing: Task<[EventEnvelope], any Error>?
+        func parseThenCommitPrevious() async throws {
+            let chunk = lines
+            lines = []
+            let previous = parsing
+            parsing = chunk.isEmpty ? nil : Task { try chunk.map { try envelope($0.line, index: $0.index) } }
+            if let previous {
+                batch += try await previous.value
+                try await flush(&batch, everything: false)
+            }
         }
-        try await flush(everything: true)
-        if !keys.isEmpty { total.keys = try await log.receiveKeys(keys) }
+        do {
+            var reader = try Lines(url)
+            while let (index, line, isLast) = try reader.next() {
+                guard index > 0, !isLast, !line.starts(with: keyLinePrefix) else { continue }  // keys: read by `check`
+                lines.append((index, line))
+                if lines.count >= batchSize { try await parseThenCommitPrevious() }
+            }
+            try await parseThenCommitPrevious()
+            if let last = parsing.take() { batch += try await last.value }
+        } catch {
+            // Nothing left running behind the caller's back.
+            _ = await parsing?.result
+            throw error
+        }
+        try await flush(&batch, everything: true)
+        // A key offered with its batch is not kept while none of its patient's sealed events
+        // was stored (held back, say): offered again, with the keys no batch took.
+        for patient in try await log.patientsWithoutKeys() where keys[patient] == nil {
+            if let key = contents.keys[patient] { keys[patient] = key }
+        }
+        if !keys.isEmpty {
+            var rest = ReceiveSummary()
+            rest.keys = try await log.receiveKeys(keys.keys.sorted().flatMap { keys[$0]! })
+            total.add(rest)
+        }
         return total
     }
 
+    static let keyLinePrefix = Array(#"{"key":"#.utf8)
+
     /// The key a `{"key":{…}}` line carries, or nil for any other line.
     static func keyLine(_ line: [UInt8], index: Int) throws -> SealedPatientKey? {
-        guard line.starts(with: Array(#"{"key":"#.utf8)) else { return nil }
+        guard line.starts(with: keyLinePrefix) else { return nil }
         do { return try SealedPatientKey(json: JSONParser.parse(line).objectValue?["key"] ?? .null) } catch { throw Refusal(code: .malformedLine, reason: "line \(index + 1): \(error)") }
     }
 
@@ -164,10 +201,15 @@ public enum EventBundle {
         public var events: Int
         /// The nodes its keys are sealed to (none, or the one it was made for).
         public var recipients: Set<NodeID> = []
+        /// The keys it carries, by patient, in the order of their lines.
+        public var keys: [PatientID: [SealedPatientKey]] = [:]
     }
 
     /// Verifies format, trailer count and hash, and that every event line is a canonical envelope
     /// following the previous one of its origin.
+    ///
+    /// Event lines are parsed on a second core, a chunk at a time, while this thread reads and
+    /// hashes the next; what is refused is still the first refusal in line order.
     public static func check(_ url: URL) throws -> Contents {
         var hasher = SHA256()
         var lastSequence: [NodeID: Int] = [:]
@@ -175,30 +217,47 @@ public enum EventBundle {
         var trailer: JSONValue?
         var events = 0
         var recipients = Set<NodeID>()
+        var keys: [PatientID: [SealedPatientKey]] = [:]
         var keyCount = 0
-        try forEachLine(url) { index, line, isLast in
-            if isLast {
-                trailer = try? JSONParser.parse(line)
-                return
-            }
-            hasher.update(data: line)
-            hasher.update(data: [UInt8(ascii: "\n")])
-            if index == 0 {
-                header = try? JSONParser.parse(line)
-            } else if let key = try keyLine(line, index: index) {
-                recipients.insert(key.recipient)
-                keyCount += 1
-            } else {
-                guard keyCount == 0 else { throw Refusal(code: .malformedLine, reason: "line \(index + 1): an event after the keys") }
-                let event = try envelope(line, index: index)
-                // `sequence - 1`, not `last + 1`: a hostile file's Int.max must not trap the reader.
-                if let last = lastSequence[event.origin], event.sequence - 1 != last {
-                    throw Refusal(code: .sequenceGap, reason: "line \(index + 1): origin \(event.origin) jumps from sequence \(last) to \(event.sequence)")
+        let parsing = EventLinesPipeline()
+        func follow(_ parsed: [EventLinesPipeline.Chunk]) throws {
+            for chunk in parsed {
+                for (index, origin, sequence) in chunk.places {
+                    // `sequence - 1`, not `last + 1`: a hostile file's Int.max must not trap the reader.
+                    if let last = lastSequence[origin], sequence - 1 != last {
+                        throw Refusal(code: .sequenceGap, reason: "line \(index + 1): origin \(origin) jumps from sequence \(last) to \(sequence)")
+                    }
+                    lastSequence[origin] = sequence
+                    events += 1
                 }
-                lastSequence[event.origin] = event.sequence
-                events += 1
+                if let refusal = chunk.refusal { throw refusal }
             }
         }
+        do {
+            try forEachLine(url) { index, line, isLast in
+                if isLast {
+                    trailer = try? JSONParser.parse(line)
+                    return
+                }
+                hasher.update(data: line)
+                hasher.update(data: [UInt8(ascii: "\n")])
+                if index == 0 {
+                    header = try? JSONParser.parse(line)
+                } else if let key = try keyLine(line, index: index) {
+                    recipients.insert(key.recipient)
+                    keys[key.patient, default: []].append(key)
+                    keyCount += 1
+                } else {
+                    guard keyCount == 0 else { throw Refusal(code: .malformedLine, reason: "line \(index + 1): an event after the keys") }
+                    try follow(parsing.add(index, line))
+                }
+            }
+        } catch {
+            // A refusal of an earlier line, still being parsed, comes first.
+            try follow(parsing.finish())
+            throw error
+        }
+        try follow(parsing.finish())
         guard let fields = header?.objectValue, fields["format"] == .string(format) else { throw Refusal(code: .notABundle, reason: "not a Myolog bundle (no header)") }
         guard fields["version"] == .int(version) else { throw Refusal(code: .unsupportedVersion, reason: "version \(fields["version"]?.canonicalString ?? "?") is not supported (this build reads \(version))") }
         guard let end = trailer?.objectValue, let count = end["events"]?.intValue, let digest = end["sha256"]?.stringValue else {
@@ -208,7 +267,7 @@ public enum EventBundle {
             throw Refusal(code: .corrupted, reason: "truncated or corrupted: the trailer counts \(count) events and \(end["keys"]?.intValue ?? 0) keys, the file holds \(events) and \(keyCount)")
         }
         guard digest == Hex.encode(hasher.finalize()) else { throw Refusal(code: .corrupted, reason: "corrupted: the SHA-256 of its contents does not match its trailer") }
-        return Contents(events: events, recipients: recipients)
+        return Contents(events: events, recipients: recipients, keys: keys)
     }
 
     static func envelope(_ line: [UInt8], index: Int) throws -> EventEnvelope {

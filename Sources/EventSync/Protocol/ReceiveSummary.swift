@@ -29,6 +29,8 @@ public struct ReceiveSummary: Sendable, Equatable {
         quarantined += other.quarantined
         for (origin, count) in other.awaitingTrust { awaitingTrust[origin, default: 0] += count }
         for (origin, count) in other.originRemoved { originRemoved[origin, default: 0] += count }
+        keys.stored += other.keys.stored
+        keys.erased += other.keys.erased
     }
 
     public var json: JSONValue {

@@ -93,27 +93,48 @@ final class SyncSession<Local: LocalLog, Peer: LogPeer> {
     /// transaction per origin would spend the sync on fsyncs. A commit ends on a signed event of
     /// each origin (the receiver refuses anything else): the unsigned tail of a page waits for
     /// the next page, which brings its signature.
+    ///
+    /// The next page is asked for before the gathered events commit, so reading the peer (its
+    /// rows decoded on its own queue, or the network) overlaps with checking and writing here;
+    /// the page is used only once the commit before it succeeded.
     func pull() async throws {
-        for origin in theirs.heads.keys.sorted() where directions.contains(.pull) && !forked.contains(origin) {
-            let target = theirs.heads[origin]!.sequence
-            var after = mine[origin]?.sequence ?? 0
-            while after < target {
-                let page = try await peer.events(origin: origin, after: after,
-                                                 limit: LogExchange.pageLimit(gathered: pending.count, batchSize: batchSize, left: target - after))
-                let intact = LogExchange.contiguousPrefix(page, origin: origin, after: after)
-                if intact < page.count {
-                    // Keep what came before, as far as signatures cover it; then stop.
-                    pending += page[..<intact]
-                    try await commitPulled(atLeast: 1)
-                    throw LogExchange.gap(page[intact], expected: after + 1 + intact, origin: origin)
+        var next: Task<[EventEnvelope], any Error>?
+        do {
+            for origin in theirs.heads.keys.sorted() where directions.contains(.pull) && !forked.contains(origin) {
+                let target = theirs.heads[origin]!.sequence
+                var after = mine[origin]?.sequence ?? 0
+                while after < target {
+                    let page: [EventEnvelope]
+                    if let asked = next.take() {
+                        page = try await asked.value
+                    } else {
+                        page = try await peer.events(origin: origin, after: after, limit: LogExchange.pageLimit(gathered: pending.count, batchSize: batchSize, left: target - after))
+                    }
+                    let intact = LogExchange.contiguousPrefix(page, origin: origin, after: after)
+                    if intact < page.count {
+                        // Keep what came before, as far as signatures cover it; then stop.
+                        pending += page[..<intact]
+                        try await commitPulled(atLeast: 1)
+                        throw LogExchange.gap(page[intact], expected: after + 1 + intact, origin: origin)
+                    }
+                    guard let last = page.last else { break }
+                    pending += page
+                    after = last.sequence
+                    if pending.count >= batchSize {
+                        if after < target {
+                            let (peer, from, limit) = (self.peer, after, min(batchSize, target - after))
+                            next = Task { try await peer.events(origin: origin, after: from, limit: limit) }
+                        }
+                        try await commitPulled(atLeast: batchSize)
+                    }
                 }
-                guard let last = page.last else { break }
-                pending += page
-                after = last.sequence
-                if pending.count >= batchSize { try await commitPulled(atLeast: batchSize) }
             }
+            try await commitPulled(atLeast: batchSize, everything: true)
+        } catch {
+            // Nothing left running behind the caller's back: the page being read ends first.
+            _ = await next?.result
+            throw error
         }
-        try await commitPulled(atLeast: batchSize, everything: true)
     }
 
     /// Commits gathered pulled events, each batch with the keys of its patients this log lacks,

@@ -1,4 +1,5 @@
 import ClinicalEvents
+import Dispatch
 import ClinicalFold
 import EventLog
 import GRDB
@@ -83,6 +84,9 @@ public struct PatientProjection: LogProjection {
             if arrived[patient] == nil { touched.append(patient) }
             arrived[patient, default: []].append(event)
         }
+        // The patients to fold again, each once for the whole batch: read here (SQLite stays on
+        // the transaction's thread), folded on both cores, then written.
+        var folds: [Refold] = []
         for patient in touched {
             // Erased here (by an event of this transaction or before): nothing of theirs is kept
             // in the views, and nothing that arrives later is folded.
@@ -94,11 +98,34 @@ public struct PatientProjection: LogProjection {
             if try applyInPlace(events, of: patient, in: transaction) {
                 counts.inPlace += 1
             } else {
-                try refold(patient, arrived: events, in: transaction)
+                folds.append(try refoldInput(patient, arrived: events, in: transaction))
                 counts.refolded += 1
             }
         }
+        let records = try Self.fold(folds)
+        for (fold, record) in zip(folds, records) { try store(record, in: transaction.db, replacing: fold.replacing) }
         return counts
+    }
+
+    /// One patient to fold again from `events` (every event of theirs), whose rows are replaced
+    /// when they may have some.
+    struct Refold: Sendable {
+        var patient: PatientID
+        var events: [EventEnvelope]
+        var replacing: Bool
+    }
+
+    /// Folds each patient of `folds` (``PatientFold``, a pure function of their events), in
+    /// order, two at a time when there are several: folding is most of a received batch's views.
+    static func fold(_ folds: [Refold]) throws -> [PatientRecord] {
+        guard folds.count > 1 else { return try folds.map { try PatientFold.fold($0.patient, events: $0.events) } }
+        let results = FoldResults(count: folds.count)
+        DispatchQueue.concurrentPerform(iterations: 2) { lane in
+            for index in stride(from: lane, to: folds.count, by: 2) {
+                results.set(index, Result { try PatientFold.fold(folds[index].patient, events: folds[index].events) })
+            }
+        }
+        return try results.values.map { try $0!.get() }
     }
 
     public func rebuild(in transaction: ProjectionTransaction) throws {
@@ -123,9 +150,16 @@ public struct PatientProjection: LogProjection {
     /// this transaction stored: when they are all the patient has (a new patient), they are folded
     /// as they are, without reading them back.
     func refold(_ patient: PatientID, arrived: [EventEnvelope], in transaction: ProjectionTransaction) throws {
+        let fold = try refoldInput(patient, arrived: arrived, in: transaction)
+        try store(try PatientFold.fold(patient, events: fold.events), in: transaction.db, replacing: fold.replacing)
+    }
+
+    /// What ``refold(_:arrived:in:)`` folds: the events of `patient`, read back unless `arrived`
+    /// are all they have.
+    func refoldInput(_ patient: PatientID, arrived: [EventEnvelope], in transaction: ProjectionTransaction) throws -> Refold {
         let held = try Int.fetchOne(transaction.db.cachedStatement(sql: "SELECT count(*) FROM events WHERE patient = ?"), arguments: [patient.rawValue]) ?? 0
         let events = held == arrived.count ? arrived : try transaction.reader.events(patient: patient)
-        try store(try PatientFold.fold(patient, events: events), in: transaction.db, replacing: held != arrived.count)
+        return Refold(patient: patient, events: events, replacing: held != arrived.count)
     }
 
     /// Writes one patient's rows from the folded record, replacing the rows it had (unless it can
