@@ -37,4 +37,33 @@ struct QueryPlanTests {
             }
         }
     }
+
+    @Test("each index on events serves a read that needs it, and the log has no other index: each costs every append")
+    func everyIndexServes() throws {
+        let store = try EventStore.create(at: directory.url("indexes"), site: "Indexes")
+        let patient = PatientID.make()
+        let appended = try store.append((0..<10).map { NewEvent(type: "Note", schemaVersion: 1, patient: patient, payload: ["n": .int($0)]) }, author: "alex")
+        // The index each read must use (sqlite_autoindex_events_1 is UNIQUE (id), _2 UNIQUE (origin, sequence)).
+        let reads: [(index: String, read: (EventReader) throws -> Void)] = [
+            ("events_by_patient", { _ = try $0.events(patient: patient, types: ["Note"]) }),
+            ("sqlite_autoindex_events_1", { _ = try $0.event(appended[3].id) }),
+            ("sqlite_autoindex_events_2", { _ = try $0.head(of: store.identity.nodeID) }),
+            ("events_causal_order", { _ = try $0.maximumLamport() }),
+        ]
+        try store.database.read { db in
+            let reader = EventReader(db: db, storeKey: store.identity.storeKey)
+            for (index, read) in reads {
+                var statements: [String] = []
+                db.trace(options: .statement) { statements.append($0.expandedDescription) }
+                try read(reader)
+                db.trace(options: .statement, nil)
+                let plans = try statements.filter { $0.contains("events") }.map { sql in
+                    try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: " | ")
+                }
+                #expect(plans.contains { $0.split(separator: " ").contains(Substring(index)) }, "\(index): \(plans)")
+            }
+            let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'")
+            #expect(Set(indexes) == Set(reads.map(\.index)), "an index on events no read above needs: \(indexes)")
+        }
+    }
 }
