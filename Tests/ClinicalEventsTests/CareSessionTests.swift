@@ -124,7 +124,7 @@ struct CareSessionTests {
             let precaution = try s.recordPrecaution(p, kind: "blood thinner", author: "alex")
             expectRefusal(.precautionNotAcknowledged) { try s.recordTechnique(p, technique: "deep-tissue-massage", region: "thigh", author: "alex") }
             let consent = try s.recordConsent(p, technique: "cupping", form: "verbal", author: "alex")
-            try s.recordTechnique(p, technique: "cupping", region: "neck", author: "alex")
+            try s.recordTechnique(p, technique: "cupping", region: "neck", acknowledgePrecautions: true, author: "alex")  // cups bruise: a caution
             try s.retract(IDReference(precaution.id), reason: "Wrong patient", author: "alex")
             try s.recordTechnique(p, technique: "deep-tissue-massage", region: "thigh", author: "alex")
             try s.retract(IDReference(consent.id), reason: "Wrong patient", author: "alex")

@@ -25,8 +25,13 @@ extension ClinicalSession {
 
         /// Whether an event of `type` can change what stands: a record of these types, or a
         /// retraction or correction (of one of them, or not: not worth telling apart).
+        /// Compares names rather than building ``types`` for each event of the transaction.
         func changed(by type: String) -> Bool {
-            type == EntryRetracted.eventType || type == EntryCorrected.eventType || types.contains(type)
+            if type == EntryRetracted.eventType || type == EntryCorrected.eventType { return true }
+            switch self {
+            case .consents: return type == ConsentRecorded.eventType
+            case .precautions: return type == PrecautionRecorded.eventType || type == PrecautionResolved.eventType
+            }
         }
     }
 
