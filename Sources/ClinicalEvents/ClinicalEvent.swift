@@ -49,14 +49,43 @@ public enum ClinicalEvent: Sendable, Hashable {
     /// Nil too for a sealed payload this store could not open (its key not received yet, or the
     /// patient erased): such an event is held, never guessed at.
     public static func decode(_ envelope: EventEnvelope) throws -> ClinicalEvent? {
-        guard let type = typesByName[envelope.type], envelope.readablePayload != nil else { return nil }
+        guard let decoder = decoders[envelope.type], envelope.readablePayload != nil else { return nil }
         let stored: JSONValue
         do { stored = try envelope.payloadValue() } catch {
             throw ClinicalError.malformedPayload(type: envelope.type, field: "payload", reason: error.description)
         }
         let current = try upcasters.upcast(type: envelope.type, version: envelope.schemaVersion, payload: stored)
-        return ClinicalEvent(try type.init(json: current))
+        return try decoder(current)
     }
+
+    /// Each clinical event type's strict decoder, straight to its case: every check and every
+    /// fold decodes events, and going through `any ClinicalPayload` and back (``init(_:)``)
+    /// cost a chain of dynamic casts per event.
+    static let decoders: [String: @Sendable (JSONValue) throws -> ClinicalEvent] = [
+        PatientRegistered.eventType: { .patientRegistered(try PatientRegistered(json: $0)) },
+        PatientDetailsChanged.eventType: { .patientDetailsChanged(try PatientDetailsChanged(json: $0)) },
+        HistoryEntryRecorded.eventType: { .historyEntryRecorded(try HistoryEntryRecorded(json: $0)) },
+        VisitStarted.eventType: { .visitStarted(try VisitStarted(json: $0)) },
+        VisitEnded.eventType: { .visitEnded(try VisitEnded(json: $0)) },
+        TriggerPointFound.eventType: { .triggerPointFound(try TriggerPointFound(json: $0)) },
+        TriggerPointResolved.eventType: { .triggerPointResolved(try TriggerPointResolved(json: $0)) },
+        TechniqueApplied.eventType: { .techniqueApplied(try TechniqueApplied(json: $0)) },
+        PainScoreRecorded.eventType: { .painScoreRecorded(try PainScoreRecorded(json: $0)) },
+        EntryCorrected.eventType: { .entryCorrected(try EntryCorrected(json: $0)) },
+        EntryRetracted.eventType: { .entryRetracted(try EntryRetracted(json: $0)) },
+        PatientErased.eventType: { .patientErased(try PatientErased(json: $0)) },
+        ErasureAcknowledged.eventType: { .erasureAcknowledged(try ErasureAcknowledged(json: $0)) },
+        RetentionPolicySet.eventType: { .retentionPolicySet(try RetentionPolicySet(json: $0)) },
+        LegalHoldPlaced.eventType: { .legalHoldPlaced(try LegalHoldPlaced(json: $0)) },
+        LegalHoldReleased.eventType: { .legalHoldReleased(try LegalHoldReleased(json: $0)) },
+        SiteTimeZoneSet.eventType: { .siteTimeZoneSet(try SiteTimeZoneSet(json: $0)) },
+        TreatmentNoteRecorded.eventType: { .treatmentNoteRecorded(try TreatmentNoteRecorded(json: $0)) },
+        ConsentRecorded.eventType: { .consentRecorded(try ConsentRecorded(json: $0)) },
+        PrecautionRecorded.eventType: { .precautionRecorded(try PrecautionRecorded(json: $0)) },
+        PrecautionResolved.eventType: { .precautionResolved(try PrecautionResolved(json: $0)) },
+        AdverseEventRecorded.eventType: { .adverseEventRecorded(try AdverseEventRecorded(json: $0)) },
+        MeasurementRecorded.eventType: { .measurementRecorded(try MeasurementRecorded(json: $0)) },
+    ]
 
     /// `entry` (an entry at its current version) with `correction` applied, or nil if the
     /// correction changes a field a clinician may not correct in that type, or leaves an invalid
@@ -74,7 +103,6 @@ public enum ClinicalEvent: Sendable, Hashable {
         return (try? type.init(json: .object(members))).map(ClinicalEvent.init)
     }
 
-    private static let typesByName: [String: any ClinicalPayload.Type] = Dictionary(uniqueKeysWithValues: payloadTypes.map { ($0.eventType, $0) })
 
     /// The event carrying `payload`.
     public init(_ payload: any ClinicalPayload) {

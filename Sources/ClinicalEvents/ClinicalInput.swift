@@ -30,8 +30,8 @@ public struct ClinicalInput: Sendable {
 
     /// A person's name: 1–200 characters, no control characters; surrounding spaces trimmed.
     public func name(_ value: String, field: String = "name") throws -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.count <= Self.maximumNameLength, trimmed.utf8.count <= 4 * Self.maximumNameLength,
+        let trimmed = Self.trimmed(value, newlines: false)
+        guard !trimmed.isEmpty, Self.fits(trimmed, Self.maximumNameLength), trimmed.utf8.count <= 4 * Self.maximumNameLength,
             !Self.hasControlCharacters(trimmed, allowingLineBreaks: false)
         else {
             throw invalid(field, value, "1–\(Self.maximumNameLength) characters (\(4 * Self.maximumNameLength) bytes) without control or invisible characters")
@@ -41,8 +41,8 @@ public struct ClinicalInput: Sendable {
 
     /// Free text: 1–10,000 characters; line breaks and tabs allowed, other control characters not.
     public func text(_ value: String, field: String) throws -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= Self.maximumTextLength, trimmed.utf8.count <= 4 * Self.maximumTextLength,
+        let trimmed = Self.trimmed(value, newlines: true)
+        guard !trimmed.isEmpty, Self.fits(trimmed, Self.maximumTextLength), trimmed.utf8.count <= 4 * Self.maximumTextLength,
             !Self.hasControlCharacters(trimmed, allowingLineBreaks: true)
         else {
             throw invalid(field, value, "text of 1–\(Self.maximumTextLength) characters without control or invisible characters other than line breaks and tabs")
@@ -104,6 +104,24 @@ public struct ClinicalInput: Sendable {
     }
 
     static func hasControlCharacters(_ text: String, allowingLineBreaks: Bool) -> Bool {
-        VisibleText.firstHiddenScalar(in: text, allowingLineBreaks: allowingLineBreaks) != nil
+        // Printable ASCII, the usual case, has no hidden scalar: answered from the bytes, not
+        // scalar by scalar through the Unicode property tables. Anything else asks VisibleText.
+        if text.utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) { return false }
+        return VisibleText.firstHiddenScalar(in: text, allowingLineBreaks: allowingLineBreaks) != nil
+    }
+
+    /// Whether `text` has at most `maximum` characters: its byte count answers for most text
+    /// without counting grapheme clusters (never more characters than bytes).
+    private static func fits(_ text: String, _ maximum: Int) -> Bool {
+        text.utf8.count <= maximum || text.count <= maximum
+    }
+
+    /// `value` without the white space (and, with `newlines`, line breaks) around it, as
+    /// Foundation's `trimmingCharacters(in: .whitespaces / .whitespacesAndNewlines)` has it.
+    /// Text that begins and ends with a visible ASCII character — nearly all — is returned as
+    /// it is without the bridge to NSString that trimming costs on every field of every write.
+    private static func trimmed(_ value: String, newlines: Bool) -> String {
+        if let first = value.utf8.first, let last = value.utf8.last, (0x21..<0x7F).contains(first), (0x21..<0x7F).contains(last) { return value }
+        return value.trimmingCharacters(in: newlines ? .whitespacesAndNewlines : .whitespaces)
     }
 }

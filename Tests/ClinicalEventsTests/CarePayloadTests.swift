@@ -1,4 +1,4 @@
-import ClinicalEvents
+@testable import ClinicalEvents
 import EventModel
 import Foundation
 import Testing
@@ -53,6 +53,12 @@ struct CarePayloadTests {
             #expect(FileManager.default.fileExists(atPath: schemas.appendingPathComponent("TechniqueApplied.v\(version).schema.json").path))
         }
         #expect(ClinicalEvent.upcasters.currentVersion(of: TechniqueApplied.eventType) == 2)
+    }
+
+    @Test("every clinical payload type has its own decoder, straight to its case")
+    func decoders() {
+        #expect(Set(ClinicalEvent.decoders.keys) == Set(ClinicalEvent.payloadTypes.map { $0.eventType }))
+        #expect(ClinicalEvent.decoders.count == ClinicalEvent.payloadTypes.count)
     }
 
     @Test("the shapes each type insists on")

@@ -113,6 +113,32 @@ struct CareSessionTests {
         }
     }
 
+    @Test("what stands is read again after the session records what changes it: a precaution or consent recorded, withdrawn or retracted mid-transaction counts at once")
+    func standingFollowsTheSession() throws {
+        let f = try ClinicalFixture()
+        let p = try IDReference(try f.register())
+        try f.record.write { s in
+            // Both checks have read the patient's records of care (none) before each change.
+            try s.recordTechnique(p, technique: "deep-tissue-massage", region: "thigh", author: "alex")
+            expectRefusal(.consentRequired) { try s.recordTechnique(p, technique: "cupping", region: "neck", author: "alex") }
+            let precaution = try s.recordPrecaution(p, kind: "blood thinner", author: "alex")
+            expectRefusal(.precautionNotAcknowledged) { try s.recordTechnique(p, technique: "deep-tissue-massage", region: "thigh", author: "alex") }
+            let consent = try s.recordConsent(p, technique: "cupping", form: "verbal", author: "alex")
+            try s.recordTechnique(p, technique: "cupping", region: "neck", acknowledgePrecautions: true, author: "alex")  // cups bruise: a caution
+            try s.retract(IDReference(precaution.id), reason: "Wrong patient", author: "alex")
+            try s.recordTechnique(p, technique: "deep-tissue-massage", region: "thigh", author: "alex")
+            try s.retract(IDReference(consent.id), reason: "Wrong patient", author: "alex")
+            expectRefusal(.consentRequired) { try s.recordTechnique(p, technique: "cupping", region: "neck", author: "alex") }
+        }
+        // Another patient's records never stand for this one.
+        let q = try IDReference(try f.register("Mia Tanaka"))
+        try f.record.write { s in
+            try s.recordConsent(q, technique: "cupping", form: "verbal", author: "alex")
+            expectRefusal(.consentRequired) { try s.recordTechnique(p, technique: "cupping", region: "neck", author: "alex") }
+            try s.recordTechnique(q, technique: "cupping", region: "neck", author: "alex")
+        }
+    }
+
     @Test("an adverse event follows a technique entry of the same patient, not retracted")
     func adverseEvents() throws {
         let f = try ClinicalFixture()

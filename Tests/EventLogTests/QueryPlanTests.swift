@@ -37,4 +37,37 @@ struct QueryPlanTests {
             }
         }
     }
+
+    @Test("each index on events serves a read that needs it, and the log has no other index: each costs every append")
+    func everyIndexServes() throws {
+        let store = try EventStore.create(at: directory.url("indexes"), site: "Indexes")
+        let patient = PatientID.make()
+        let appended = try store.append((0..<10).map { NewEvent(type: "Note", schemaVersion: 1, patient: patient, payload: ["n": .int($0)]) }, author: "alex")
+        let nodeID = store.identity.nodeID, id = appended[3].id
+        try store.database.read { db in
+            let reader = EventReader(db: db, storeKey: store.identity.storeKey)
+            /// The plans of the statements `read` runs on events.
+            func plans(_ read: () throws -> Void) throws -> [String] {
+                var statements: [String] = []
+                db.trace(options: .statement) { statements.append($0.expandedDescription) }
+                try read()
+                db.trace(options: .statement, nil)
+                return try statements.filter { $0.contains("events") }.map { sql in
+                    try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: " | ")
+                }
+            }
+            // The index each read must use (sqlite_autoindex_events_1 is UNIQUE (id), _2 UNIQUE (origin, sequence)).
+            let used = [
+                "events_by_patient": try plans { _ = try reader.events(patient: patient, types: ["Note"]) },
+                "sqlite_autoindex_events_1": try plans { _ = try reader.event(id) },
+                "sqlite_autoindex_events_2": try plans { _ = try reader.head(of: nodeID) },
+                "events_causal_order": try plans { _ = try reader.maximumLamport() },
+            ]
+            for (index, plans) in used {
+                #expect(plans.contains { $0.split(separator: " ").contains(Substring(index)) }, "\(index): \(plans)")
+            }
+            let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'")
+            #expect(Set(indexes) == Set(used.keys), "an index on events no read above needs: \(indexes)")
+        }
+    }
 }

@@ -12,8 +12,60 @@ import Foundation
 /// before its target, which no writer that saw the target can produce; these checks do not
 /// look for that.)
 extension ClinicalSession {
-    /// Events of `patient` of `types`, not retracted, in causal order.
-    private func standing(_ types: Set<String>, of patient: PatientID) throws -> [(event: EventEnvelope, entry: ClinicalEvent)] {
+    /// The records of care a check reads: consent decisions, or precautions with their resolutions.
+    enum CareRecords: Hashable {
+        case consents, precautions
+
+        var types: Set<String> {
+            switch self {
+            case .consents: [ConsentRecorded.eventType]
+            case .precautions: [PrecautionRecorded.eventType, PrecautionResolved.eventType]
+            }
+        }
+
+        /// Whether an event of `type` can change what stands: a record of these types, or a
+        /// retraction or correction (of one of them, or not: not worth telling apart).
+        /// Compares names rather than building ``types`` for each event of the transaction.
+        func changed(by type: String) -> Bool {
+            if type == EntryRetracted.eventType || type == EntryCorrected.eventType { return true }
+            switch self {
+            case .consents: return type == ConsentRecorded.eventType
+            case .precautions: return type == PrecautionRecorded.eventType || type == PrecautionResolved.eventType
+            }
+        }
+    }
+
+    /// What ``standing(_:of:)`` found for a patient, and how many of the transaction's events
+    /// it has seen.
+    struct StandingRecords {
+        var records: [(event: EventEnvelope, entry: ClinicalEvent)]
+        var seenWritten: Int
+    }
+
+    /// Events of `patient` of `records`' types, not retracted, as corrected, in causal order.
+    ///
+    /// Remembered for the rest of the transaction: every technique checks consent and
+    /// precautions, and reading and opening the patient's records again for each cost more than
+    /// the rest of the write. The answer is read again once this transaction has written an
+    /// event of the patient that can change it (``CareRecords/changed(by:)``), so it is always
+    /// what a fresh read would say.
+    private func standing(_ records: CareRecords, of patient: PatientID) throws -> [(event: EventEnvelope, entry: ClinicalEvent)] {
+        let key = StandingKey(patient: patient, records: records)
+        let written = transaction.written
+        if var known = standingRecords[key] {
+            let stale = written[known.seenWritten...].contains { $0.patient == patient && records.changed(by: $0.type) }
+            if !stale {
+                known.seenWritten = written.count
+                standingRecords[key] = known
+                return known.records
+            }
+        }
+        let found = try readStanding(records.types, of: patient)
+        standingRecords[key] = StandingRecords(records: found, seenWritten: written.count)
+        return found
+    }
+
+    private func readStanding(_ types: Set<String>, of patient: PatientID) throws -> [(event: EventEnvelope, entry: ClinicalEvent)] {
         var retracted = Set<EventID>()
         var found: [(event: EventEnvelope, entry: ClinicalEvent)] = []
         try transaction.forEachEvent(patient: patient, types: types.union([EntryRetracted.eventType])) { event in
@@ -31,7 +83,7 @@ extension ClinicalSession {
     /// The consent decision that stands for `technique` (the latest not retracted) and when it
     /// was made.
     func standingConsent(of patient: PatientID, for technique: String) throws -> (consent: ConsentRecorded, madeAt: Timestamp)? {
-        try standing([ConsentRecorded.eventType], of: patient).compactMap { pair -> (ConsentRecorded, Timestamp)? in
+        try standing(.consents, of: patient).compactMap { pair -> (ConsentRecorded, Timestamp)? in
             guard case .consentRecorded(let consent) = pair.entry, consent.technique == technique else { return nil }
             return (consent, pair.event.occurredAt)
         }.last
@@ -40,7 +92,7 @@ extension ClinicalSession {
     /// The techniques whose consent stands (given, not withdrawn), by id.
     func consentedTechniques(of patient: PatientID) throws -> [String] {
         var latest: [String: ConsentRecorded] = [:]
-        for pair in try standing([ConsentRecorded.eventType], of: patient) {
+        for pair in try standing(.consents, of: patient) {
             if case .consentRecorded(let consent) = pair.entry { latest[consent.technique] = consent }
         }
         return latest.values.filter(\.isGiven).map(\.technique).sorted()
@@ -50,7 +102,7 @@ extension ClinicalSession {
     public func activePrecautions(of patient: PatientID) throws -> [(id: EventID, payload: PrecautionRecorded)] {
         var recorded: [(id: EventID, payload: PrecautionRecorded)] = []
         var resolved = Set<EventID>()
-        for pair in try standing([PrecautionRecorded.eventType, PrecautionResolved.eventType], of: patient) {
+        for pair in try standing(.precautions, of: patient) {
             switch pair.entry {
             case .precautionRecorded(let precaution): recorded.append((pair.event.id, precaution))
             case .precautionResolved(let resolution): resolved.insert(resolution.precaution)

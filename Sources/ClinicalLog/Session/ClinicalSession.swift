@@ -20,6 +20,14 @@ public final class ClinicalSession {
     var openVisits: [PatientID: EventID?] = [:]
     /// Patients registered or resolved in this transaction.
     var knownPatients: Set<PatientID> = []
+    /// The records of care the checks read, per patient (``standing(_:of:)``).
+    var standingRecords: [StandingKey: StandingRecords] = [:]
+
+    /// Which records of which patient a ``StandingRecords`` holds.
+    struct StandingKey: Hashable {
+        var patient: PatientID
+        var records: CareRecords
+    }
 
     init(transaction: AppendTransaction, input: ClinicalInput) {
         self.transaction = transaction

@@ -23,6 +23,7 @@ public struct NodeIdentity: Sendable {
         self.site = site
         self.keyPath = keyPath
         self.nodeID = NodeIdentity.nodeID(forPublicKey: privateKey.publicKey.rawRepresentation)
+        self.storeKey = Self.derive(from: privateKey, label: Self.storeKeyLabel)
     }
 
     /// An identity known from the database alone, without its private key.
@@ -32,6 +33,7 @@ public struct NodeIdentity: Sendable {
         self.site = site
         self.keyPath = keyPath
         self.nodeID = NodeIdentity.nodeID(forPublicKey: publicKey.rawRepresentation)
+        self.storeKey = nil
     }
 
     /// Whether this store holds its private key: only then may it write, sign or serve.
@@ -46,10 +48,10 @@ public struct NodeIdentity: Sendable {
     /// The store's key-encryption key, under which each patient's data key is kept
     /// (`PatientKeyRing`). Derived from the node key (HKDF-SHA256, its own label), so the one
     /// secret beside the database is `node.key`: a copied `myolog.sqlite` alone opens nothing.
-    /// Nil without the node key.
-    public var storeKey: SymmetricKey? {
-        privateKey.map { Self.derive(from: $0, label: "myolog store key-encryption key v1") }
-    }
+    /// Nil without the node key. Derived once, when the identity is made: every write
+    /// transaction opens keys with it.
+    public let storeKey: SymmetricKey?
+    private static let storeKeyLabel = "myolog store key-encryption key v1"
 
     /// The node's X25519 key for receiving patient keys from peers (HPKE), derived from the node
     /// key under its own label; its public half is published in the node's `NodeEnrolled`.

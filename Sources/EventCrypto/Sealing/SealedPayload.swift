@@ -59,12 +59,17 @@ public enum SealedPayload {
     package static func seal(_ plaintext: String, key: SymmetricKey, associatedData: [UInt8], nonce: AES.GCM.Nonce = AES.GCM.Nonce()) throws -> String {
         var plain = plaintext
         let box = try plain.withUTF8 { try AES.GCM.seal($0, using: key, nonce: nonce, authenticating: associatedData) }
-        var bytes = prefix
-        bytes.reserveCapacity(prefix.count + (nonceLength + box.ciphertext.count + tagLength + 2) / 3 * 4 + suffix.count)
-        // nonce ‖ ciphertext ‖ tag, the order AES.GCM.SealedBox(combined:) reads.
-        Base64.encode(nonce.withUnsafeBytes { Array($0) } + box.ciphertext + box.tag, into: &bytes)
-        bytes += suffix
-        return String(decoding: bytes, as: UTF8.self)
+        // nonce ‖ ciphertext ‖ tag, the order AES.GCM.SealedBox(combined:) reads: the box holds
+        // them so already (`combined`, present for the 12-byte nonces used here), encoded in
+        // place into the string's own storage.
+        guard let combined = box.combined else { throw CryptoKitError.incorrectParameterSize }
+        return combined.withUnsafeBytes { combined in
+            String(unsafeUninitializedCapacity: prefix.count + Base64.encodedCount(of: combined.count) + suffix.count) { text in
+                var written = text.initialize(fromContentsOf: prefix)
+                written += Base64.encode(combined, into: UnsafeMutableBufferPointer(rebasing: text[written...]))
+                return written + UnsafeMutableBufferPointer(rebasing: text[written...]).initialize(fromContentsOf: suffix)
+            }
+        }
     }
 
     /// The sealed bytes of a stored payload, or nil when it is not of the sealed form.

@@ -9,16 +9,42 @@ package enum Base64 {
         return table
     }()
 
+    /// How many bytes the encoding of `count` bytes takes.
+    package static func encodedCount(of count: Int) -> Int { (count + 2) / 3 * 4 }
+
+    /// Writes the encoding of `bytes` at the start of `output` (at least
+    /// ``encodedCount(of:)`` bytes long) and returns how many bytes it wrote.
+    ///
+    /// Takes raw buffers, not `some Collection<UInt8>`: called from other modules, a generic here
+    /// ran unspecialised (an iterator through witness tables per byte) and cost more than the
+    /// cipher it encodes the output of.
+    package static func encode(_ bytes: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        precondition(output.count >= encodedCount(of: bytes.count))
+        return alphabet.withUnsafeBufferPointer { alphabet in
+            var read = 0, write = 0
+            while read < bytes.count {
+                let left = bytes.count - read
+                let a = bytes[read], b = left > 1 ? bytes[read + 1] : 0, c = left > 2 ? bytes[read + 2] : 0
+                let triple = UInt32(a) << 16 | UInt32(b) << 8 | UInt32(c)
+                output[write] = alphabet[Int(triple >> 18 & 63)]
+                output[write + 1] = alphabet[Int(triple >> 12 & 63)]
+                output[write + 2] = left > 1 ? alphabet[Int(triple >> 6 & 63)] : UInt8(ascii: "=")
+                output[write + 3] = left > 2 ? alphabet[Int(triple & 63)] : UInt8(ascii: "=")
+                read += 3
+                write += 4
+            }
+            return write
+        }
+    }
+
     /// Appends the encoding of `bytes` to `output`.
-    package static func encode(_ bytes: some Collection<UInt8>, into output: inout [UInt8]) {
-        var iterator = bytes.makeIterator()
-        while let a = iterator.next() {
-            let b = iterator.next(), c = b == nil ? nil : iterator.next()
-            let triple = UInt32(a) << 16 | UInt32(b ?? 0) << 8 | UInt32(c ?? 0)
-            output.append(alphabet[Int(triple >> 18 & 63)])
-            output.append(alphabet[Int(triple >> 12 & 63)])
-            output.append(b == nil ? UInt8(ascii: "=") : alphabet[Int(triple >> 6 & 63)])
-            output.append(c == nil ? UInt8(ascii: "=") : alphabet[Int(triple & 63)])
+    package static func encode(_ bytes: [UInt8], into output: inout [UInt8]) {
+        let start = output.count, count = encodedCount(of: bytes.count)
+        output.append(contentsOf: repeatElement(0, count: count))
+        bytes.withUnsafeBytes { bytes in
+            output.withUnsafeMutableBufferPointer { output in
+                _ = encode(bytes, into: UnsafeMutableBufferPointer(rebasing: output[start...]))
+            }
         }
     }
 

@@ -14,6 +14,30 @@ protocol EntryRow: ClinicalPayload {
     func bindMembers(_ row: inout BoundStatement.Values)
 }
 
+extension ClinicalEvent {
+    /// The payload as the row it is stored as, if its type has a table: chosen by case, not by
+    /// casting `payload` to `any EntryRow` — a dynamic cast on every row a fold writes.
+    var entryRow: (any EntryRow)? {
+        switch self {
+        case .painScoreRecorded(let p): p
+        case .triggerPointFound(let p): p
+        case .techniqueApplied(let p): p
+        case .historyEntryRecorded(let p): p
+        case .visitStarted(let p): p
+        case .visitEnded(let p): p
+        case .triggerPointResolved(let p): p
+        case .treatmentNoteRecorded(let p): p
+        case .consentRecorded(let p): p
+        case .precautionRecorded(let p): p
+        case .adverseEventRecorded(let p): p
+        case .measurementRecorded(let p): p
+        case .patientRegistered, .patientDetailsChanged, .entryCorrected, .entryRetracted, .patientErased, .erasureAcknowledged, .retentionPolicySet,
+             .legalHoldPlaced, .legalHoldReleased, .siteTimeZoneSet, .precautionResolved:
+            nil
+        }
+    }
+}
+
 extension PainScoreRecorded: EntryRow {
     static var table: EntryTable { .painScores }
     init(row: Row) { self.init(score: row["score"], region: row["region"], context: row["context"], visit: row["visit"]) }

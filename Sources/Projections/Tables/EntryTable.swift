@@ -105,7 +105,7 @@ struct EntryTable: Sendable {
 
     /// Writes `entry`'s row; `flag` is the value of the table's derived column, if it has one.
     func insert(_ entry: ClinicalEntry, patient: PatientID, flag value: Bool?, in db: Database) throws {
-        guard let payload = entry.current.payload as? any EntryRow, Swift.type(of: payload).table.name == name else {
+        guard let payload = entry.current.entryRow, Swift.type(of: payload).table.name == name else {
             preconditionFailure("\(entry.current.eventType) has no row in \(name)")
         }
         let corrections = entry.corrections.isEmpty ? nil : Self.correctedBy(entry.corrections.map(\.id))
@@ -130,7 +130,7 @@ struct EntryTable: Sendable {
 
     /// Rewrites `event`'s payload columns to `entry`'s members and records `correctedBy`.
     func correct(_ event: EventID, patient: PatientID, to entry: ClinicalEvent, correctedBy: [EventID], in db: Database) throws {
-        guard let payload = entry.payload as? any EntryRow, Swift.type(of: payload).table.name == name else {
+        guard let payload = entry.entryRow, Swift.type(of: payload).table.name == name else {
             preconditionFailure("\(entry.eventType) has no row in \(name)")
         }
         let assignments = (fields + ["correctedBy"]).map { "\($0) = ?" }.joined(separator: ", ")
