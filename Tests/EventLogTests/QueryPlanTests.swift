@@ -62,6 +62,7 @@ struct QueryPlanTests {
                 "sqlite_autoindex_events_1": try plans { _ = try reader.event(id) },
                 "sqlite_autoindex_events_2": try plans { _ = try reader.head(of: nodeID) },
                 "events_causal_order": try plans { _ = try reader.maximumLamport() },
+                "events_store_wide": try plans { try reader.forEachStoreWideEvent(types: ["SiteTimeZoneSet"]) { _ in } },
             ]
             for (index, plans) in used {
                 #expect(plans.contains { $0.split(separator: " ").contains(Substring(index)) }, "\(index): \(plans)")

@@ -15,7 +15,7 @@ extension ClinicalQueries {
     /// - Returns: Every node that recorded a zone, with its latest one.
     public func siteTimeZones() throws -> [NodeID: SiteTimeZoneSet] {
         var latest: [NodeID: (sequence: Int, zone: SiteTimeZoneSet)] = [:]
-        try reader.forEachEvent(types: [SiteTimeZoneSet.eventType]) { event in
+        try reader.forEachStoreWideEvent(types: [SiteTimeZoneSet.eventType]) { event in
             guard case .siteTimeZoneSet(let zone)? = try ClinicalEvent.decode(event) else { return }
             if let known = latest[event.origin], known.sequence > event.sequence { return }
             latest[event.origin] = (event.sequence, zone)
@@ -31,7 +31,7 @@ extension ClinicalQueries {
     /// - Throws: When the log cannot be read.
     public func siteTimeZone(of node: NodeID) throws -> SiteTimeZoneSet? {
         var latest: (sequence: Int, zone: SiteTimeZoneSet)?
-        try reader.forEachEvent(types: [SiteTimeZoneSet.eventType]) { event in
+        try reader.forEachStoreWideEvent(types: [SiteTimeZoneSet.eventType]) { event in
             guard event.origin == node, latest.map({ $0.sequence < event.sequence }) ?? true,
                 case .siteTimeZoneSet(let zone)? = try ClinicalEvent.decode(event)
             else { return }

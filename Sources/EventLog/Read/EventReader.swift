@@ -132,6 +132,22 @@ public class EventReader {
         }
     }
 
+    /// Streams the store-wide events (about no patient: the site's zone, the retention policy,
+    /// trust changes) of the given types, in log order.
+    ///
+    /// Through `events_store_wide`, a partial index holding only these few events: the answer
+    /// costs the same in a store of a hundred events or of a million (every command that shows a
+    /// time asks for the site's zone), and a patient's event costs that index nothing on append.
+    public func forEachStoreWideEvent(types: Set<String>, _ body: (EventEnvelope) throws -> Void) throws {
+        let placeholders = Array(repeating: "?", count: types.count).joined(separator: ",")
+        let cursor = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT \(Self.signedColumns) FROM events WHERE patient IS NULL AND type IN (\(placeholders)) ORDER BY position"),
+            arguments: StatementArguments(types.sorted()))
+        while let row = try cursor.next() {
+            try body(try keys.opened(Self.envelope(row)))
+        }
+    }
+
     /// The patients with events in the log (of these types, if given), in id order: whose data a
     /// whole-log listing shows.
     public func patients(withEventsOf types: Set<String>? = nil) throws -> [PatientID] {

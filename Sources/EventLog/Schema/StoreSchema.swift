@@ -214,6 +214,15 @@ public enum StoreSchema {
                 """)
             try signExistingTrustRows(db, upgrade: upgrade)
         }
+        migrator.registerMigration("v7 store-wide events by type") { db in
+            try db.execute(sql: """
+                -- The few events about no patient (the site's zone, the retention policy), by
+                -- type: every command that shows a time reads the site's zone, and without this
+                -- it scanned the whole log (issue 32). Partial, so a patient's event — nearly
+                -- every append — costs it nothing.
+                CREATE INDEX events_store_wide ON events(type, position) WHERE patient IS NULL;
+                """)
+        }
         return migrator
     }
 
