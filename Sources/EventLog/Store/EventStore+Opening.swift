@@ -140,6 +140,12 @@ extension EventStore {
             // Deleted content is overwritten with zeros, at once: the plaintext of a view row an
             // erasure deletes (or an update replaced) never lingers in a free page.
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            // Checkpoint every ≈ 32 MiB of WAL, not SQLite's 4 MiB: the pages every append
+            // touches (index leaves, the views' summaries) are copied into the database once per
+            // checkpoint, not once per 4 MiB (measured, issue 32: `demo generate` 2,000 × 50,
+            // 7.6 → 6.9 s). An erasure still checkpoints and truncates the WAL itself
+            // (EventStore+ErasureCheckpoint), so erased text does not wait for this.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
         }
         return configuration
     }
