@@ -62,7 +62,7 @@ PATHS = {
         ],
     },
     "bundle": {
-        "title": "bundle import (100,000 events, 1,000 per commit, keys last)",
+        "title": "bundle import (100,000 events, 1,000 per commit, each patient's key with its first batch)",
         "end_to_end": "budget bundle import · end to end: import ×100000",
         "stages": [
             ("whole-file check (read, SHA-256, parse every line)", "budget stage · bundle check ×100000", 100000),
@@ -74,9 +74,9 @@ PATHS = {
             ("open the write transaction", "budget stage · open a write transaction ×50", BULK_BATCH),
             ("insert the event (indexes, REPLACE guard)", "budget stage · insert an event ×50", 50),
             ("commit, synchronous=FULL (fsync)", "budget stage · commit ×1000", 1000),
-            ("patient keys (taken at the end; here with their sealing)", "budget stage · patient keys sent and taken ×1000", 1000),
-            ("open the payload (AES-GCM, at the re-fold)", "budget stage · open a payload ×1000", 1000),
-            ("view rows (re-fold once the keys arrive)", "budget stage · view rows, received events ×50", 50),
+            ("patient keys (taken with their batch; here with their sealing)", "budget stage · patient keys sent and taken ×1000", 1000),
+            ("open the payload (AES-GCM, at the fold)", "budget stage · open a payload ×1000", 1000),
+            ("view rows (the batch's patients folded)", "budget stage · view rows, received events ×50", 50),
         ],
     },
 }
@@ -87,8 +87,8 @@ WHAT_IS_LEFT = {
              "the signature's row, `written` kept for the caller, `node.head` (at most once a second)",
     "sync": "the exchange itself (summaries, fork search, page gathering), the receive rules' bookkeeping "
             "(heads, trust, counters), the signatures' rows, the key lookups per event",
-    "bundle": "the first fold of each batch while the keys are not there yet (unreadable rows), reading the "
-              "patients' events back for the re-fold, the enrolment and trust look-ups",
+    "bundle": "parsing lines on the second core and handing them over, the keys offered at the end (erased "
+              "or already held patients), the enrolment and trust look-ups",
 }
 
 
