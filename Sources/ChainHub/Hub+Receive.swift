@@ -97,8 +97,9 @@ extension Hub {
         guard let error = error as? PSQLError, error.serverInfo?[.sqlState] == "23505", error.serverInfo?[.constraintName] == "event_ids_pkey" else { return nil }
         // "Key (id)=(…) already exists."
         let detail = error.serverInfo?[.detail] ?? ""
-        let event = ledger.newEvents.first { detail.contains("(\($0.id.rawValue))") } ?? ledger.newEvents.first
-        return event.map(ledger.duplicateID)
+        // Only the event the server named: a guess would name an unrelated one, and the server's
+        // own error (thrown instead) still refuses the whole batch.
+        return ledger.newEvents.first { detail.contains("(\($0.id.rawValue))") }.map(ledger.duplicateID)
     }
 
     /// Waits for, then holds until the transaction ends, the turn of each of `keys` in

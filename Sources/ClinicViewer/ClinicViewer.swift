@@ -111,8 +111,9 @@ public struct ClinicViewer: Sendable {
         let generation = PatientReport.Generation(user: user, at: .now(), site: store.identity.site, node: store.identity.nodeID)
         let report: PatientReport?
         do {
-            report = try await store.readWithoutBlocking { [siteClocks] reader in
+            report = try await store.readWithoutBlocking { [siteClocks, folds] reader in
                 let queries = ClinicalQueries(reader)
+                folds.forget { (try? queries.requireReadable($0)) == nil }
                 try queries.requireReadable(patient)
                 return try PatientReport.read(patient, .now, in: reader, localChainProblem: localChain, generation: generation,
                                               siteClock: siteClocks.clock(in: reader), signatures: signatures, folds: folds)
@@ -131,12 +132,14 @@ public struct ClinicViewer: Sendable {
         guard let patient = try await known(text) else { return Self.notFound(text) }
         let lines: [AuditLine], name: String, clock: SiteClock
         do {
-            (lines, name, clock) = try await store.readWithoutBlocking { [siteClocks] reader in
+            (lines, name, clock) = try await store.readWithoutBlocking { [siteClocks, folds] reader in
                 let queries = ClinicalQueries(reader)
+                folds.forget { (try? queries.requireReadable($0)) == nil }
                 try queries.requireReadable(patient)
                 return (try AuditTrail(reader).timeline(patient), try PatientViews(reader).show(patient)?.details.name ?? patient.rawValue, try siteClocks.clock(in: reader))
             }
         } catch {
+            folds.forget(patient)
             return try await refused(patient, command: "ui timeline", error)
         }
         try await recorded(RecordAccessed(action: .read, command: "ui timeline", patients: [patient], purpose: purpose))

@@ -12,8 +12,8 @@ import Synchronization
 /// events up to a sequence, and a page reads only the events of this node written since — one or
 /// two, usually (the last pages' access records). A read that sees fewer of this node's events
 /// than the memo has seen (a snapshot older than another page's) asks the log afresh, so every
-/// page shows the zone its own read holds, never a later one. (Asking the log costs a scan of
-/// every event: the events table has no index by type.)
+/// page shows the zone its own read holds, never a later one. (Asking the log reads every
+/// store-wide event through `events_store_wide`; the memo reads only the newest of this node's.)
 final class SiteClockMemo: Sendable {
     /// The zone this node set last among its events up to sequence `through`, nil when none did.
     private struct Known: Sendable {

@@ -8,8 +8,7 @@ import Synchronization
 /// site names, and the time travel. The fold and the timeline are functions of those alone (no
 /// clock, no other table), so a page whose read returns the same — compared whole, every field of
 /// every event — reuses them, and any difference makes them again: a new event, a correction, a
-/// retraction, an erasure (its event, and payloads that no longer open), a renamed site, an event
-/// altered in the file.
+/// retraction, an erasure (its event), a renamed site, an event altered in the file.
 ///
 /// It saves the fold and the timeline only. A page still reads the patient's events, checks them
 /// (``ReportBasis/Verification``: each event re-hashed, its commit's signature) and renders; the
@@ -48,5 +47,13 @@ public final class ReportMemo: Sendable {
     /// Drops what is kept of `patient`.
     public func forget(_ patient: PatientID) {
         _ = made.withLock { $0.removeValue(forKey: patient) }
+    }
+
+    /// Drops what is kept of every patient `isGone` names (erased or withdrawn since their page
+    /// was made): a record erased while the viewer runs leaves nothing decoded in its memory, even
+    /// if nobody asks for that patient's page again. At most `capacity` questions.
+    public func forget(where isGone: (PatientID) -> Bool) {
+        let kept = made.withLock { Array($0.keys) }
+        for patient in kept where isGone(patient) { forget(patient) }
     }
 }

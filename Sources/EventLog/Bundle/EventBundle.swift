@@ -233,6 +233,7 @@ public enum EventBundle {
                 if let refusal = chunk.refusal { throw refusal }
             }
         }
+        var followed = false
         do {
             try forEachLine(url) { index, line, isLast in
                 if isLast {
@@ -249,12 +250,18 @@ public enum EventBundle {
                     keyCount += 1
                 } else {
                     guard keyCount == 0 else { throw Refusal(code: .malformedLine, reason: "line \(index + 1): an event after the keys") }
-                    try follow(parsing.add(index, line))
+                    let parsed = parsing.add(index, line)
+                    followed = true
+                    try follow(parsed)
+                    followed = false
                 }
             }
         } catch {
-            // A refusal of an earlier line, still being parsed, comes first.
-            try follow(parsing.finish())
+            // A refusal of an earlier line, still being parsed, comes first — unless the refusal
+            // came from following the parsed lines in order: it is then the earliest, and the
+            // later chunks (past where `follow` stopped) must not be followed.
+            let parsedLater = parsing.finish()
+            if !followed { try follow(parsedLater) }
             throw error
         }
         try follow(parsing.finish())
