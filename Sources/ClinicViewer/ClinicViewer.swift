@@ -40,8 +40,6 @@ public struct ClinicViewer: Sendable {
     /// Signatures this viewer has verified: a page viewed again re-hashes its events but does
     /// not re-verify the same signatures.
     let signatures = SignatureMemo()
-    /// The site's clock, each page reading only this node's events since the last page's.
-    let siteClocks: SiteClockMemo
     /// The fold and timeline of the patients shown last, kept with the exact events they were
     /// made from: a page re-reads and re-checks the events, and reuses them only when those are
     /// the same.
@@ -54,13 +52,11 @@ public struct ClinicViewer: Sendable {
     /// `record` appends the accesses it is given in one commit, or throws (nothing appended).
     /// `token` is what a browser must present (``BrowserAuthentication``). Every page reads its
     /// times on the site's clock as the store records it when the page is read
-    /// (``ClinicalQueries/siteClock(of:)``, through `SiteClockMemo`), so a zone changed while
-    /// `ui` runs shows at once.
+    /// (``ClinicalQueries/siteClock(of:)``), so a zone changed while `ui` runs shows at once.
     public init(store: EventStore, user: String, purpose: RecordAccessed.Purpose, token: ViewerToken, logger: Logger,
                 record: @escaping @Sendable ([RecordAccessed]) throws -> Void) {
         (self.store, self.user, self.purpose, self.token, self.logger) = (store, user, purpose, token, logger)
         recorder = AccessRecorder(append: record)
-        siteClocks = SiteClockMemo(node: store.identity.nodeID)
     }
 
     /// `onListening` is called with the bound port once the viewer is listening; requests are
@@ -99,7 +95,8 @@ public struct ClinicViewer: Sendable {
 
     func patientList(_ request: Request) async throws -> Response {
         let search = request.uri.queryParameters.get("q").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : String($0.prefix(ClinicalInput.maximumNameLength)) }
-        let (rows, clock) = try await store.readWithoutBlocking { [siteClocks] in (try PatientViews($0).patients(search: search), try siteClocks.clock(in: $0)) }
+        let node = store.identity.nodeID
+        let (rows, clock) = try await store.readWithoutBlocking { (try PatientViews($0).patients(search: search), try ClinicalQueries($0).siteClock(of: node)) }
         try await recorded(RecordAccessed(action: .query, command: "ui patients", patients: rows.map(\.patientId), purpose: purpose,
                                           detail: search == nil ? nil : "search (the text is not recorded: it may be a name)"))
         return Self.page(ClinicPages.patientList(rows, search: search, site: store.identity.site, clock: clock))
@@ -111,12 +108,13 @@ public struct ClinicViewer: Sendable {
         let generation = PatientReport.Generation(user: user, at: .now(), site: store.identity.site, node: store.identity.nodeID)
         let report: PatientReport?
         do {
-            report = try await store.readWithoutBlocking { [siteClocks, folds] reader in
+            let node = store.identity.nodeID
+            report = try await store.readWithoutBlocking { [folds] reader in
                 let queries = ClinicalQueries(reader)
                 folds.forget { (try? queries.requireReadable($0)) == nil }
                 try queries.requireReadable(patient)
                 return try PatientReport.read(patient, .now, in: reader, localChainProblem: localChain, generation: generation,
-                                              siteClock: siteClocks.clock(in: reader), signatures: signatures, folds: folds)
+                                              siteClock: queries.siteClock(of: node), signatures: signatures, folds: folds)
             }
         } catch {
             // Erased or withdrawn: nothing of the record it was is kept.
@@ -131,12 +129,13 @@ public struct ClinicViewer: Sendable {
     func timelinePage(_ text: String) async throws -> Response {
         guard let patient = try await known(text) else { return Self.notFound(text) }
         let lines: [AuditLine], name: String, clock: SiteClock
+        let node = store.identity.nodeID
         do {
-            (lines, name, clock) = try await store.readWithoutBlocking { [siteClocks, folds] reader in
+            (lines, name, clock) = try await store.readWithoutBlocking { [folds] reader in
                 let queries = ClinicalQueries(reader)
                 folds.forget { (try? queries.requireReadable($0)) == nil }
                 try queries.requireReadable(patient)
-                return (try AuditTrail(reader).timeline(patient), try PatientViews(reader).show(patient)?.details.name ?? patient.rawValue, try siteClocks.clock(in: reader))
+                return (try AuditTrail(reader).timeline(patient), try PatientViews(reader).show(patient)?.details.name ?? patient.rawValue, try queries.siteClock(of: node))
             }
         } catch {
             folds.forget(patient)

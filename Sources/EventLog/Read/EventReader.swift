@@ -121,15 +121,10 @@ public class EventReader {
             arguments += [patient.rawValue]
         }
         if let types {
-            clauses.append("type IN (\(Array(repeating: "?", count: types.count).joined(separator: ",")))")
+            clauses.append(Self.typeClause(types))
             arguments += StatementArguments(types.sorted())
         }
-        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        // Cached: the clinical checks ask the same few questions on every write.
-        let cursor = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(Self.signedColumns) FROM events \(whereClause) ORDER BY position"), arguments: arguments)
-        while let row = try cursor.next() {
-            try body(try keys.opened(Self.envelope(row)))
-        }
+        try forEachEvent(where: clauses, arguments, body)
     }
 
     /// Streams the store-wide events (about no patient: the site's zone, the retention policy,
@@ -139,10 +134,19 @@ public class EventReader {
     /// costs the same in a store of a hundred events or of a million (every command that shows a
     /// time asks for the site's zone), and a patient's event costs that index nothing on append.
     public func forEachStoreWideEvent(types: Set<String>, _ body: (EventEnvelope) throws -> Void) throws {
-        let placeholders = Array(repeating: "?", count: types.count).joined(separator: ",")
-        let cursor = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT \(Self.signedColumns) FROM events WHERE patient IS NULL AND type IN (\(placeholders)) ORDER BY position"),
-            arguments: StatementArguments(types.sorted()))
+        try forEachEvent(where: ["patient IS NULL", Self.typeClause(types)], StatementArguments(types.sorted()), body)
+    }
+
+    /// `type IN (?, …)` for `types`, whose arguments are `types.sorted()`.
+    private static func typeClause(_ types: Set<String>) -> String {
+        "type IN (\(Array(repeating: "?", count: types.count).joined(separator: ",")))"
+    }
+
+    /// The events matching every one of `clauses`, opened, in log order.
+    private func forEachEvent(where clauses: [String], _ arguments: StatementArguments, _ body: (EventEnvelope) throws -> Void) throws {
+        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        // Cached: the clinical checks ask the same few questions on every write.
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(Self.signedColumns) FROM events \(whereClause) ORDER BY position"), arguments: arguments)
         while let row = try cursor.next() {
             try body(try keys.opened(Self.envelope(row)))
         }
@@ -153,7 +157,7 @@ public class EventReader {
     public func patients(withEventsOf types: Set<String>? = nil) throws -> [PatientID] {
         var sql = "SELECT DISTINCT patient FROM events WHERE patient IS NOT NULL", arguments: StatementArguments = []
         if let types {
-            sql += " AND type IN (\(Array(repeating: "?", count: types.count).joined(separator: ",")))"
+            sql += " AND " + Self.typeClause(types)
             arguments += StatementArguments(types.sorted())
         }
         return try String.fetchAll(db, sql: sql + " ORDER BY patient", arguments: arguments).compactMap(PatientID.init)
