@@ -18,20 +18,19 @@ extension ClinicalSession {
 
         var types: Set<String> {
             switch self {
-            case .consents: [ConsentRecorded.eventType]
-            case .precautions: [PrecautionRecorded.eventType, PrecautionResolved.eventType]
+            case .consents: Self.consentTypes
+            case .precautions: Self.precautionTypes
             }
         }
 
+        // Made once, not per question: ``changed(by:)`` asks for every event the transaction wrote.
+        private static let consentTypes: Set<String> = [ConsentRecorded.eventType]
+        private static let precautionTypes: Set<String> = [PrecautionRecorded.eventType, PrecautionResolved.eventType]
+
         /// Whether an event of `type` can change what stands: a record of these types, or a
         /// retraction or correction (of one of them, or not: not worth telling apart).
-        /// Compares names rather than building ``types`` for each event of the transaction.
         func changed(by type: String) -> Bool {
-            if type == EntryRetracted.eventType || type == EntryCorrected.eventType { return true }
-            switch self {
-            case .consents: return type == ConsentRecorded.eventType
-            case .precautions: return type == PrecautionRecorded.eventType || type == PrecautionResolved.eventType
-            }
+            type == EntryRetracted.eventType || type == EntryCorrected.eventType || types.contains(type)
         }
     }
 
