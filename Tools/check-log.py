@@ -72,7 +72,7 @@ def main() -> int:
             print(f"{name}: not in canonical form")
             return 1
         # `openedPayload` is what the printing store read with the patient's key: not hashed.
-        body = {k: v for k, v in event.items() if k not in ("hash", "signature", "openedPayload")}
+        body = {k: v for k, v in event.items() if k not in ("hash", "signature", "authorSignature", "openedPayload")}
         if hashlib.sha256(canonical(body)).hexdigest() != event["hash"]:
             print(f"{name}: hash does not match its contents")
             return 1

@@ -54,6 +54,7 @@ struct CopyRows {
         integer(event.lamport); text(event.recordedAt.description); text(event.occurredAt.description); text(event.author)
         text(event.patient?.rawValue); text(event.type); integer(event.schemaVersion); text(event.payload)
         text(event.prevHash?.rawValue); text(event.hash.rawValue)
+        text(event.authorRole); text(event.authorSignature?.rawValue)
         end()
     }
 

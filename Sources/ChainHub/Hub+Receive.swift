@@ -199,7 +199,7 @@ extension Hub {
 
     /// The columns of `myolog.events`, in the order ``CopyRows/event(_:)`` writes them.
     static let eventColumns = ["origin", "sequence", "id", "clock", "lamport", "recorded_at", "occurred_at", "author", "patient", "type", "schema_version",
-                               "payload", "prev_hash", "hash"]
+                               "payload", "prev_hash", "hash", "author_role", "author_signature"]
 
     /// Writes what the rules decided, inside the batch's transaction, but the events (streamed as
     /// the rules ran): their ids and signatures with `COPY … FROM STDIN`, the few other rows as

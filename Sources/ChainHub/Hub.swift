@@ -329,13 +329,14 @@ public actor Hub: LocalLog {
         return heads
     }
 
-    static let columns = "e.id, e.origin, e.sequence, e.clock, e.lamport, e.recorded_at, e.occurred_at, e.author, e.patient, e.type, e.schema_version, e.payload, e.prev_hash, e.hash"
+    static let columns = "e.id, e.origin, e.sequence, e.clock, e.lamport, e.recorded_at, e.occurred_at, e.author, e.patient, e.type, e.schema_version, e.payload, e.prev_hash, e.hash, e.author_role, e.author_signature"
 
-    typealias EventRow = (String, String, Int, String, Int, String, String, String, String?, String, Int, String, String?, String, String?)
+    typealias EventRow = (String, String, Int, String, Int, String, String, String, String?, String, Int, String, String?, String, String?, String?, String?)
 
     static func envelope(_ row: EventRow) throws -> EventEnvelope {
         try StoredEventRow(id: row.0, origin: row.1, sequence: row.2, clock: row.3, lamport: row.4, recordedAt: row.5, occurredAt: row.6, author: row.7,
-                           patient: row.8, type: row.9, schemaVersion: row.10, payload: row.11, prevHash: row.12, hash: row.13, signature: row.14).envelope()
+                           patient: row.8, type: row.9, schemaVersion: row.10, payload: row.11, prevHash: row.12, hash: row.13, signature: row.16,
+                           authorRole: row.14, authorSignature: row.15).envelope()
     }
 
     /// Events with their signatures, from a query selecting ``columns`` and `s.signature`.

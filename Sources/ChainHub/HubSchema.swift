@@ -170,6 +170,13 @@ enum HubSchema {
             "CREATE TABLE myolog.origin_turns (origin text PRIMARY KEY)",
             "CREATE TABLE myolog.patient_turns (patient text PRIMARY KEY)",
         ]),
+        // The role each event's author wrote it in (hashed with the event) and the author's
+        // signature over their run of events ending there (not hashed: it signs the hash), as the
+        // sites store them (issue 33). Null on older events, which stay as they were.
+        ("v7 people: author roles and signatures", [
+            "ALTER TABLE myolog.events ADD COLUMN author_role text",
+            "ALTER TABLE myolog.events ADD COLUMN author_signature text",
+        ]),
     ]
 
     /// The name of the migration that moves the keys out and de-identifies the views.

@@ -26,8 +26,9 @@ public final class AppendTransaction: EventReader {
         self.identity = identity
         self.wallClock = wallClock
         self.insert = try BoundStatement(db, sql: """
-            INSERT INTO events (id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO events (id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash,
+                                authorRole)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let reader = EventReader(db: db, storeKey: nil)
         clockState = try reader.clock()
@@ -126,6 +127,7 @@ public final class AppendTransaction: EventReader {
             row.integer(event.lamport); row.text(event.recordedAt.description); row.text(event.occurredAt.description); row.text(event.author)
             row.text(event.patient?.rawValue); row.text(event.type); row.integer(event.schemaVersion); row.text(event.payload)
             row.text(event.prevHash?.rawValue); row.text(event.hash.rawValue)
+            row.text(event.authorRole)
         }
     }
 

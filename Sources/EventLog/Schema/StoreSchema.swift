@@ -223,6 +223,29 @@ public enum StoreSchema {
                 CREATE INDEX events_store_wide ON events(type, position) WHERE patient IS NULL;
                 """)
         }
+        migrator.registerMigration("v8 people: author roles and signatures") { db in
+            try db.execute(sql: """
+                -- The role an event's author wrote it in: hashed with the event, null on events
+                -- written before people had roles, which stay as they were (issue 33).
+                ALTER TABLE events ADD COLUMN authorRole TEXT;
+
+                -- Each author's Ed25519 signature over a run of their events in one origin's chain,
+                -- kept at the run's last event (AuthorSignature). A run is signed when it ends — at
+                -- a change of author, and where the node signs — so after its last event is
+                -- inserted; hence a table beside the log, append-only like it (as chain_signatures).
+                CREATE TABLE author_signatures (
+                    origin TEXT NOT NULL,
+                    sequence INTEGER NOT NULL CHECK (sequence >= 1),
+                    signature TEXT NOT NULL,
+                    PRIMARY KEY (origin, sequence),
+                    FOREIGN KEY (origin, sequence) REFERENCES events(origin, sequence)
+                ) STRICT, WITHOUT ROWID;
+                CREATE TRIGGER author_signatures_refuse_update BEFORE UPDATE ON author_signatures
+                BEGIN SELECT RAISE(ABORT, 'author signatures are append-only: UPDATE is refused'); END;
+                CREATE TRIGGER author_signatures_refuse_delete BEFORE DELETE ON author_signatures
+                BEGIN SELECT RAISE(ABORT, 'author signatures are append-only: DELETE is refused'); END;
+                """)
+        }
         return migrator
     }
 

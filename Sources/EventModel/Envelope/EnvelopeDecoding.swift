@@ -1,7 +1,7 @@
 extension EventEnvelope {
     /// The members a serialized envelope may have.
     static let members: Set<String> = [
-        "author", "clock", "hash", "id", "lamport", "occurredAt", "origin", "patient", "payload", "prevHash", "recordedAt", "schemaVersion", "sequence",
+        "author", "authorRole", "authorSignature", "clock", "hash", "id", "lamport", "occurredAt", "origin", "patient", "payload", "prevHash", "recordedAt", "schemaVersion", "sequence",
         "signature", "type",
     ]
 
@@ -50,12 +50,16 @@ extension EventEnvelope {
         }
         var signature: ChainSignature?
         if m["signature"] != nil { signature = try parsed("signature", ChainSignature.init) }
+        var authorRole: String?
+        if m["authorRole"] != nil { authorRole = try string("authorRole") }
+        var authorSignature: AuthorSignature?
+        if m["authorSignature"] != nil { authorSignature = try parsed("authorSignature", AuthorSignature.init) }
         self.init(
             id: try parsed("id", EventID.init), origin: try parsed("origin", NodeID.init), sequence: try int("sequence"), clock: clock,
             lamport: try int("lamport"), recordedAt: try parsed("recordedAt", Timestamp.init(rfc3339:)),
             occurredAt: try parsed("occurredAt", Timestamp.init(rfc3339:)), author: try string("author"), patient: patient,
             type: try string("type"), schemaVersion: try int("schemaVersion"), payload: payload.canonicalString, prevHash: prevHash,
-            hash: try parsed("hash", EventHash.init), signature: signature)
+            hash: try parsed("hash", EventHash.init), signature: signature, authorRole: authorRole, authorSignature: authorSignature)
     }
 }
 

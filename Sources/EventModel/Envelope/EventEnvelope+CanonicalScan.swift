@@ -25,8 +25,18 @@ private struct CanonicalLineScanner {
     var index = 0
 
     mutating func envelope() -> EventEnvelope? {
-        guard literal("{\"author\":"), let author = plainString(),
-              literal(",\"clock\":"), let clock = clock(),
+        guard literal("{\"author\":"), let author = plainString() else { return nil }
+        var authorRole: String?
+        if literal(",\"authorRole\":") {
+            guard let parsed = plainString() else { return nil }
+            authorRole = parsed
+        }
+        var authorSignature: AuthorSignature?
+        if literal(",\"authorSignature\":") {
+            guard let parsed = plainString().flatMap(AuthorSignature.init) else { return nil }
+            authorSignature = parsed
+        }
+        guard literal(",\"clock\":"), let clock = clock(),
               literal(",\"hash\":"), let hash = plainString().flatMap(EventHash.init),
               literal(",\"id\":"), let id = plainString().flatMap(EventID.init),
               literal(",\"lamport\":"), let lamport = positiveInteger(),
@@ -47,7 +57,8 @@ private struct CanonicalLineScanner {
         guard literal(",\"type\":"), let type = plainString(), literal("}"), index == bytes.count else { return nil }
         return EventEnvelope(id: id, origin: origin, sequence: sequence, clock: clock, lamport: lamport, recordedAt: recordedAt,
                              occurredAt: occurredAt, author: author, patient: patient, type: type, schemaVersion: schemaVersion,
-                             payload: payload, prevHash: prevHash, hash: hash, signature: signature)
+                             payload: payload, prevHash: prevHash, hash: hash, signature: signature,
+                             authorRole: authorRole, authorSignature: authorSignature)
     }
 
     /// Consumes `text` if the bytes continue with exactly it.

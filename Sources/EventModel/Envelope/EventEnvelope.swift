@@ -21,8 +21,17 @@ public struct EventEnvelope: Sendable, Hashable {
     public var recordedAt: Timestamp
     /// When it happened clinically: never after ``recordedAt``.
     public var occurredAt: Timestamp
-    /// The user who wrote it.
+    /// The user who wrote it: a person's user name, or for an event the node writes by itself
+    /// (its enrolment, an erasure it relays) a name no person can have.
     public var author: String
+    /// The role the author acted in (`therapist`, `student`, …), as the writing store's
+    /// permission table chose it; nil on events written before people had roles, and on the
+    /// node's own. Part of the hash: what role an entry was written under cannot be changed.
+    public var authorRole: String?
+    /// The author's signature over the run of their events that ends here (``AuthorSignature``);
+    /// nil on the run's other events, which it covers, and on events no person signed.
+    /// Not part of the hash, which it signs.
+    public var authorSignature: AuthorSignature?
     /// The patient it concerns; nil for events about the node itself.
     public var patient: PatientID?
     public var type: String
@@ -55,10 +64,13 @@ public struct EventEnvelope: Sendable, Hashable {
     ///   - prevHash: The previous event's hash; nil at sequence 1.
     ///   - hash: The event's hash, as stored or received (not checked here: see ``computedHash``).
     ///   - signature: The origin's signature, on a signed event.
+    ///   - authorRole: The role its author wrote it in, if any.
+    ///   - authorSignature: Its author's signature over the run ending here, if it carries one.
     public init(
         id: EventID, origin: NodeID, sequence: Int, clock: VectorClock, lamport: Int, recordedAt: Timestamp,
         occurredAt: Timestamp, author: String, patient: PatientID?, type: String, schemaVersion: Int,
-        payload: String, prevHash: EventHash?, hash: EventHash, signature: ChainSignature? = nil
+        payload: String, prevHash: EventHash?, hash: EventHash, signature: ChainSignature? = nil,
+        authorRole: String? = nil, authorSignature: AuthorSignature? = nil
     ) {
         self.id = id
         self.origin = origin
@@ -75,6 +87,8 @@ public struct EventEnvelope: Sendable, Hashable {
         self.prevHash = prevHash
         self.hash = hash
         self.signature = signature
+        self.authorRole = authorRole
+        self.authorSignature = authorSignature
     }
 
     /// The plaintext of a sealed payload, set by the store that read or wrote the event when it
@@ -121,7 +135,7 @@ public struct EventEnvelope: Sendable, Hashable {
     public var canonicalText: String { String(decoding: canonicalBytes(includingHash: true), as: UTF8.self) }
 
     /// The envelope as canonical JSON. Without the hash (and the signature, which signs the
-    /// hash) it is the hash's input; with them, the form bundles, HTTP batches and
+    /// hash) it is the hash's input; with them (and the author's signature), the form bundles, HTTP batches and
     /// `myolog log --json` carry. `signature` is written only on signed events.
     ///
     /// `includingOpenedPayload` (for `myolog log --json` only): a sealed payload's plaintext as
@@ -147,6 +161,8 @@ public struct EventEnvelope: Sendable, Hashable {
     public func write(to writer: inout CanonicalJSON.Writer, includingHash: Bool, includingOpenedPayload: Bool = false) {
         writer.appendByte(UInt8(ascii: "{"))
         writer.writeKey("author"); writer.writeString(author)
+        if let authorRole { writer.append(",\"authorRole\":"); writer.writeString(authorRole) }
+        if includingHash, let authorSignature { writer.append(",\"authorSignature\":"); writer.writeString(authorSignature.rawValue) }
         writer.append(",\"clock\":"); clock.write(to: &writer)
         if includingHash { writer.append(",\"hash\":"); writer.writeString(hash.rawValue) }
         writer.append(",\"id\":"); writer.writeString(id.rawValue)
@@ -176,6 +192,7 @@ extension EventEnvelope {
             && lhs.lamport == rhs.lamport && lhs.recordedAt == rhs.recordedAt && lhs.occurredAt == rhs.occurredAt && lhs.author == rhs.author
             && lhs.patient == rhs.patient && lhs.type == rhs.type && lhs.schemaVersion == rhs.schemaVersion && lhs.payload == rhs.payload
             && lhs.prevHash == rhs.prevHash && lhs.signature == rhs.signature
+            && lhs.authorRole == rhs.authorRole && lhs.authorSignature == rhs.authorSignature
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -9,15 +9,18 @@ package struct StoredEventRow: Sendable {
     package let recordedAt: String, occurredAt: String, author: String, patient: String?
     package let type: String, schemaVersion: Int, payload: String, prevHash: String?, hash: String
     package let signature: String?
+    package let authorRole: String?, authorSignature: String?
 
     /// From values read out of a database — SQLite's `events` (`position` its rowid, for the
     /// error naming a corrupt row) or the PostgreSQL hub's — checked by ``envelope()``.
     package init(position: Int64 = 0, id: String, origin: String, sequence: Int, clock: String, lamport: Int, recordedAt: String, occurredAt: String, author: String,
-                 patient: String?, type: String, schemaVersion: Int, payload: String, prevHash: String?, hash: String, signature: String?) {
+                 patient: String?, type: String, schemaVersion: Int, payload: String, prevHash: String?, hash: String, signature: String?,
+                 authorRole: String? = nil, authorSignature: String? = nil) {
         self.position = position
         (self.id, self.origin, self.sequence, self.clock, self.lamport) = (id, origin, sequence, clock, lamport)
         (self.recordedAt, self.occurredAt, self.author, self.patient) = (recordedAt, occurredAt, author, patient)
         (self.type, self.schemaVersion, self.payload, self.prevHash, self.hash, self.signature) = (type, schemaVersion, payload, prevHash, hash, signature)
+        (self.authorRole, self.authorSignature) = (authorRole, authorSignature)
     }
 
     /// The envelope, every column checked: a row that is not a well-formed event is
@@ -45,9 +48,15 @@ package struct StoredEventRow: Sendable {
             guard let parsed = ChainSignature(signature) else { throw corrupt("its signature is not 128 hex digits") }
             headSignature = parsed
         }
+        var runSignature: AuthorSignature?
+        if let authorSignature {
+            guard let parsed = AuthorSignature(authorSignature) else { throw corrupt("its author signature is not 128 hex digits") }
+            runSignature = parsed
+        }
         return EventEnvelope(
             id: id, origin: origin, sequence: sequence, clock: clock, lamport: lamport, recordedAt: recordedAt,
             occurredAt: occurredAt, author: author, patient: patientID, type: type, schemaVersion: schemaVersion,
-            payload: payload, prevHash: previous, hash: hash, signature: headSignature)
+            payload: payload, prevHash: previous, hash: hash, signature: headSignature,
+            authorRole: authorRole, authorSignature: runSignature)
     }
 }
