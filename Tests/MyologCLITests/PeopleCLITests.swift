@@ -136,9 +136,16 @@ struct PeopleCLITests {
             #expect(refused.status != 0 && refused.stderr.contains(words) && refused.stderr.split(separator: "\n").count == 1, "\(arguments): \(refused.stderr)")
         }
         #expect(try snapshot(store) == before)
+        #expect(try run(["--store", store, "user", "role", "sam", "privacy-officer"], as: "alex", keys: keys).status == 0)
+        #expect(try run(["--store", store, "user", "role", "sam", "privacy-officer", "--revoke"], as: "alex", keys: keys).status == 0)
         #expect(try run(["--store", store, "user", "remove", "sam", "--reason", "left the practice"], as: "alex", keys: keys).status == 0)
         let removed = try run(["--store", store, "patient", "register", "--name", "Ava Jones", "--dob", "1990-01-02"], as: "sam", keys: keys)
         #expect(removed.status != 0 && removed.stderr.contains("was removed"), "\(removed.stderr)")
+        let listed = try run(["--store", store, "user", "list"], as: "alex", keys: keys)
+        #expect(listed.stdout.contains("removed: left the practice"), "\(listed.stdout)")
+        // Every user event type validates against its payload schema and verifies independently.
+        let checked = try checkLog(store, as: "alex", keys: keys)
+        #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
     }
 
     @Test("a person rotates their key: the old key signs nothing more, what it signed before still verifies")

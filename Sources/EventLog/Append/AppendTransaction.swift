@@ -93,16 +93,17 @@ public final class AppendTransaction: EventReader {
         return envelope
     }
 
-    /// The person signed in to the store for this transaction, if any: their appends carry their
-    /// role and are covered by their signature (AppendTransaction+Authors.swift).
-    var signer: SignedInUser?
+    /// The people signed in to the store for this transaction, by name: their appends carry their
+    /// role and are covered by their signature (AppendTransaction+Authors.swift). The CLI signs in
+    /// one; a demo writing as several people signs in each.
+    var signers: [String: SignedInUser] = [:]
     /// The permission table the store obeys for signed-in people's appends, if the opener set one.
     var permissions: (any AuthorPermissions)?
     /// The run of the signer's events appended and not yet signed: its author, first sequence,
     /// and its last event's sequence and hash.
     var localRun: (author: String, first: Int, last: Int, hash: EventHash)?
-    /// Whether the signer's standing was checked against the directory in this transaction.
-    var signerChecked = false
+    /// The signers whose standing was checked against the directory in this transaction.
+    var signersChecked: Set<String> = []
 
     /// Whether the local chain's head, as this transaction has left it, carries a signature.
     var localHeadSigned = true
