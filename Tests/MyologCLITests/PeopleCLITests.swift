@@ -339,4 +339,34 @@ struct PeopleCLITests {
                                                  executable: SchemaValidationTests.python)
         #expect(auditChecked.status == 0, "\(auditChecked.stdout)\(auditChecked.stderr)")
     }
+
+    @Test("an event whose author's enrolment has not arrived waits, with the rest of its chain, and is applied when the enrolment arrives (here: when its origin is trusted)")
+    func eventWaitsForItsAuthor() throws {
+        let keys = scratch.path("keys")
+        let a = try founded("fitzroy", by: "alex", keys: keys), b = try founded("carlton", by: "bea", keys: keys), c = try founded("brunswick", by: "cy", keys: keys)
+        let alexKey = try #require(JSONParser.parse(try run(["--json", "user", "key", "show"], as: "alex", keys: keys).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+            .objectValue?["publicKey"]?.stringValue)
+        for (store, manager) in [(b, "bea"), (c, "cy")] {
+            #expect(try run(["--store", store, "user", "add", "alex", "--display", "Alex", "--role", "practice-manager", "--key", alexKey], as: manager, keys: keys).status == 0)
+        }
+        let (nodeA, nodeB, nodeC) = (try nodeID(a, as: "alex", keys: keys), try nodeID(b, as: "bea", keys: keys), try nodeID(c, as: "cy", keys: keys))
+        // Fitzroy and Carlton trust each other; Brunswick trusts Carlton only, for now.
+        for (store, node) in [(a, nodeB), (b, nodeA), (b, nodeC), (c, nodeB)] {
+            #expect(try run(["--store", store, "peer", "add", node, "--name", node], as: "alex", keys: keys).status == 0)
+        }
+        let samKey = try createKey("sam", keys: keys)
+        #expect(try run(["--store", a, "user", "add", "sam", "--display", "Sam Lee", "--role", "therapist", "--key", samKey], as: "alex", keys: keys).status == 0)
+        #expect(try run(["--store", b, "sync", a], as: "alex", keys: keys).status == 0)
+        #expect(try run(["--store", b, "patient", "register", "--name", "Noah Smith", "--dob", "1979-03-04"], as: "sam", keys: keys).status == 0)
+        // Brunswick gets Carlton's chain (Sam's entry) and Fitzroy's (Sam's enrolment, waiting for trust).
+        #expect(try run(["--store", c, "sync", b], as: "alex", keys: keys).status == 0)
+        let samsEntry = "SELECT count(*) FROM events WHERE author = 'sam'"
+        #expect(try MyologProcess.count(c, samsEntry) == 0, "Sam's entry waits: his enrolment is not applied here yet")
+        #expect(try MyologProcess.count(c, "SELECT count(*) FROM held_events WHERE origin = '\(nodeB)'") >= 1)
+        // Brunswick trusts Fitzroy: Sam's enrolment is applied, and his entry after it.
+        #expect(try run(["--store", c, "peer", "add", nodeA, "--name", "Fitzroy"], as: "cy", keys: keys).status == 0)
+        #expect(try MyologProcess.count(c, samsEntry) == 1)
+        #expect(try MyologProcess.count(c, "SELECT count(*) FROM held_events") == 0)
+        #expect(try run(["--store", c, "verify"], as: "cy", keys: keys).status == 0)
+    }
 }
