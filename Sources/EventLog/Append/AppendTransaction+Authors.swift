@@ -44,7 +44,8 @@ extension AppendTransaction {
     func authorship(of event: NewEvent, author: String) throws -> String? {
         if SystemEventType.nodeAuthored.contains(event.type) { return nil }
         guard var signer = signers[author] else {
-            if try storedUserEvents().isEmpty { return nil }
+            if hasPeople == nil { hasPeople = try !storedUserEvents().isEmpty }
+            if hasPeople == false { return nil }
             throw PeopleError.notSignedIn(author: author)
         }
         if !signersChecked.contains(author) {
@@ -54,7 +55,8 @@ extension AppendTransaction {
             signersChecked.insert(author)
         }
         if let permissions { return try permissions.role(for: event, by: signer.standing, in: self) }
-        guard let role = signer.standing.roles.sorted().first else { throw PeopleError.unknownUser(author) }
+        // Without a permission table: the first of their roles by name (the log knows no roles).
+        guard let role = signer.standing.roles.min() else { throw PeopleError.unknownUser(author) }
         return role
     }
 

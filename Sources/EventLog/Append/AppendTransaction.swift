@@ -102,6 +102,9 @@ public final class AppendTransaction: EventReader {
     /// The run of the signer's events appended and not yet signed: its author, first sequence,
     /// and its last event's sequence and hash.
     var localRun: (author: String, first: Int, last: Int, hash: EventHash)?
+    /// Whether the store has any user (looked up once per transaction, at the first append by no
+    /// signed-in person; set when a user event is stored): a store without people takes plain names.
+    var hasPeople: Bool?
     /// The signers whose standing was checked against the directory in this transaction.
     var signersChecked: Set<String> = []
 
@@ -141,6 +144,7 @@ public final class AppendTransaction: EventReader {
             if event.origin != identity.nodeID, try keys.erasure(of: patient) == nil { erasedOnReceipt.append((patient, event)) }
             try keys.erase(patient, by: event.id)
         }
+        if hasPeople == false, SystemEventType.people.contains(event.type) { hasPeople = true }
         try insert.run { row in
             row.text(event.id.rawValue); row.text(event.origin.rawValue); row.integer(event.sequence); row.text(event.clock.description)
             row.integer(event.lamport); row.text(event.recordedAt.description); row.text(event.occurredAt.description); row.text(event.author)
