@@ -294,7 +294,7 @@ struct ErasureCLITests {
         #expect(try due(["--as-of", later(years: 14)]).contains(child) == false)
         #expect(try due(["--as-of", later(years: 16)]).contains(child))
         // A hold keeps Ada's record; erasing her is refused, naming the hold.
-        _ = try run(["--store", store, "--as", "pm", "retention", "hold", adult, "--reason", "Claim 2031-447 pending"])
+        let hold = try run(["--store", store, "--as", "pm", "retention", "hold", adult, "--reason", "Claim 2031-447 pending"]).lastWord
         #expect(try due().isEmpty)
         #expect(try run(["--store", store, "retention", "due"]).stdout.contains("a legal hold stands: Claim 2031-447 pending"))
         let count = try eventCount(store)
@@ -303,7 +303,13 @@ struct ErasureCLITests {
         // (it would be a read with no access record — issue 29).
         #expect(held.status == 1 && held.stderr.contains("under a legal hold") && !held.stderr.contains("Claim 2031-447"), "\(held.stderr)")
         #expect(try eventCount(store) == count)
-        _ = try run(["--store", store, "--as", "pm", "retention", "release", adult, "--reason", "Claim settled"])
+        #expect(held.stderr.contains(hold), "the refusal names the hold to release: \(held.stderr)")
+        _ = try run(["--store", store, "--as", "pm", "retention", "release", hold, "--reason", "Claim settled"])
+        // One hold per release: again is refused (nothing written), and so is a patient id.
+        let again = try MyologProcess.run(["--store", store, "--as", "pm", "retention", "release", hold, "--reason", "Twice"])
+        #expect(again.status == 1 && again.stderr.contains("released already"), "\(again.stderr)")
+        let whole = try MyologProcess.run(["--store", store, "--as", "pm", "retention", "release", adult, "--reason", "All of them"])
+        #expect(whole.status != 0, "\(whole.stdout)")
         // --due without --yes lists and erases nothing.
         let listed = try MyologProcess.run(["--store", store, "--as", "po", "erase", "--due"])
         #expect(listed.status != 0 && listed.stdout.contains(adult) && listed.stderr.contains("nothing was erased"), "\(listed.stdout)\(listed.stderr)")
