@@ -38,7 +38,7 @@ struct SchemaValidationTests {
         var hold = ""
         for arguments in [["retention", "policy", "--years", "8"], ["retention", "hold", anyPatient.rawValue, "--reason", "Claim pending"],
                           ["retention", "release", "HOLD", "--reason", "Settled"],
-                          ["erase", other.rawValue, "--basis", "request", "--reason", "Asked in writing"]] {
+                          ["erase", "--yes", other.rawValue, "--basis", "request", "--reason", "Asked in writing"]] {
             let result = try MyologProcess.run(["--store", store, "--as", "po"] + arguments.map { $0 == "HOLD" ? hold : $0 })
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
             if arguments[1] == "hold" { hold = result.lastWord }
