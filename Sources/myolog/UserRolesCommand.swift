@@ -33,5 +33,3 @@ struct UserRolesCommand: ParsableCommand {
     }
 }
 
-/// `--role ROLE` reads the closed vocabulary: a misspelt role is refused with the accepted ones.
-extension Role: ExpressibleByArgument {}
