@@ -39,9 +39,9 @@ struct PermissionTableTests {
         #expect(Permissions.eventPermissions["EntryCoSigned"] == .coSignEntries)
         #expect(Permissions.eventPermissions["LateEntryRuleSet"] == .configureSite)
         #expect(Permissions.eventPermissions[PatientErased.eventType] == .eraseRecords)
-        #expect(try Permissions.requirement(forType: SystemEventType.erasureAcknowledged, payload: .object([:])) == .nodeOnly)
+        #expect(try Permissions.requirement(forType: SystemEventType.erasureAcknowledged, payload: .object([:]), by: "jo") == .nodeOnly)
         do {
-            _ = try Permissions.requirement(forType: "PatientTeleported", payload: .object([:]))
+            _ = try Permissions.requirement(forType: "PatientTeleported", payload: .object([:]), by: "jo")
             Issue.record("an unknown event type was given a permission")
         } catch let refusal as PermissionRefusal {
             #expect(refusal.code == .unknownEventType)
@@ -106,7 +106,7 @@ struct PermissionTableTests {
     func accessRecords() throws {
         func requirement(_ action: RecordAccessed.Action, _ outcome: RecordAccessed.Outcome = .success) throws -> EventRequirement {
             let access = RecordAccessed(action: action, command: "x", patients: [], purpose: .treatment, outcome: outcome)
-            return try Permissions.requirement(forType: RecordAccessed.eventType, payload: access.json)
+            return try Permissions.requirement(forType: RecordAccessed.eventType, payload: access.json, by: "jo")
         }
         #expect(try requirement(.read) == .permission(.readClinicalRecords))
         #expect(try requirement(.report) == .permission(.readClinicalRecords))
@@ -114,7 +114,10 @@ struct PermissionTableTests {
         #expect(try requirement(.query) == .permission(.seePatientList))
         #expect(try requirement(.disclosure) == .permission(.syncRecords))
         #expect(try requirement(.read, .refused) == .anyRole)
-        #expect(try Permissions.requirement(forType: TechniqueApplied.eventType, payload: .object([:])) == .permission(.recordCare))
+        // One's own key is rotated in any role; another's is managing users.
+        #expect(try Permissions.requirement(forType: "UserKeyRotated", payload: ["user": "jo", "publicKey": "x"], by: "jo") == .anyRole)
+        #expect(try Permissions.requirement(forType: "UserKeyRotated", payload: ["user": "sam", "publicKey": "x"], by: "jo") == .permission(.manageUsers))
+        #expect(try Permissions.requirement(forType: TechniqueApplied.eventType, payload: .object([:]), by: "jo") == .permission(.recordCare))
     }
 
     @Test("a refusal is one line naming the user, the act and the roles that may")

@@ -15,11 +15,13 @@ public enum PermissionRefusal: Remediable, CodedError, Sendable, Equatable {
     case nodeAuthored(String)
     /// An event type the permission table does not name, so no one may write it.
     case unknownEventType(String)
+    /// No one is signed in to a store that has people, so no role can be checked.
+    case signInNeeded(action: Permission, permitted: [Role])
 
     /// One code per case. Codes are stable: scripts and tests match them, so one is never
     /// renamed nor reused for another meaning.
     public enum Code: String, Sendable, Hashable, CaseIterable {
-        case notPermitted, notTheirEntry, ownEntry, nodeAuthored, unknownEventType
+        case notPermitted, notTheirEntry, ownEntry, nodeAuthored, unknownEventType, signInNeeded
     }
 
     public var code: Code {
@@ -29,10 +31,14 @@ public enum PermissionRefusal: Remediable, CodedError, Sendable, Equatable {
         case .ownEntry: .ownEntry
         case .nodeAuthored: .nodeAuthored
         case .unknownEventType: .unknownEventType
+        case .signInNeeded: .signInNeeded
         }
     }
 
-    public var remedy: Remedy? { nil }
+    public var remedy: Remedy? {
+        if case .signInNeeded = self { return .giveAuthor }
+        return nil
+    }
 
     public var fact: String {
         switch self {
@@ -49,6 +55,8 @@ public enum PermissionRefusal: Remediable, CodedError, Sendable, Equatable {
             return "permission: a \(type) event is written by a node by itself, never in a person's name"
         case .unknownEventType(let type):
             return "permission: no role may write a \(type) event (the permission table does not name it)"
+        case .signInNeeded(let action, let permitted):
+            return "permission: this store has users, and no one signed in may \(action.summary); roles that may: \(Self.list(permitted))"
         }
     }
 

@@ -56,6 +56,9 @@ extension Permissions {
     /// The event types a node writes by itself, which no person may write in their name.
     public static let nodeAuthored: Set<String> = [SystemEventType.nodeEnrolled, SystemEventType.erasureAcknowledged]
 
+    /// The type of a key rotation: a person's own needs no role beyond the one they hold.
+    static let ownKeyRotation = "UserKeyRotated"
+
     /// The event types amending an earlier event, whose author and type decide who may write them.
     public static let amending: Set<String> = [EntryCorrected.eventType, EntryRetracted.eventType]
 
@@ -66,11 +69,21 @@ extension Permissions {
     /// ``Permission/seePatientList``; a disclosure to a peer ``Permission/syncRecords``; and the
     /// record of a refused read needs any role, because every attempt is recorded.
     ///
+    /// A person rotating their own key needs any role (signing with their current key proves
+    /// they hold it); rotating another's is managing users.
+    ///
+    /// - Parameters:
+    ///   - type: The event type.
+    ///   - payload: Its payload, in plaintext.
+    ///   - author: Who writes it.
+    /// - Returns: What the author needs.
     /// - Throws: ``PermissionRefusal/unknownEventType(_:)`` for a type no row names.
-    public static func requirement(forType type: String, payload: JSONValue) throws -> EventRequirement {
+    public static func requirement(forType type: String, payload: JSONValue, by author: String) throws -> EventRequirement {
         if nodeAuthored.contains(type) { return .nodeOnly }
         guard let permission = eventPermissions[type] else { throw PermissionRefusal.unknownEventType(type) }
-        guard type == RecordAccessed.eventType, case .object(let members) = payload else { return .permission(permission) }
+        guard case .object(let members) = payload else { return .permission(permission) }
+        if type == ownKeyRotation, members["user"]?.stringValue == author { return .anyRole }
+        guard type == RecordAccessed.eventType else { return .permission(permission) }
         if members["outcome"]?.stringValue == RecordAccessed.Outcome.refused.rawValue { return .anyRole }
         switch members["action"]?.stringValue.flatMap(RecordAccessed.Action.init(rawValue:)) {
         case .read?, .report?, .export?: return .permission(.readClinicalRecords)
