@@ -132,3 +132,25 @@ struct PermissionTableTests {
         }
     }
 }
+
+extension PermissionTableTests {
+    @Test("an event's role by the table alone: the first role that may, or a refusal naming the author")
+    func eventRole() throws {
+        #expect(try Permissions.role(forEvent: TechniqueApplied.eventType, payload: .object([:]), by: "boss", among: [.practiceManager, .therapist]) == .therapist)
+        #expect(try Permissions.role(forEvent: "UserAdded", payload: .object([:]), by: "boss", among: [.practiceManager, .therapist]) == .practiceManager)
+        let refused = RecordAccessed(action: .read, command: "show", patients: [], purpose: .treatment, outcome: .refused)
+        #expect(try Permissions.role(forEvent: RecordAccessed.eventType, payload: refused.json, by: "fd", among: [.frontDesk]) == .frontDesk)
+        do {
+            _ = try Permissions.role(forEvent: PainScoreRecorded.eventType, payload: .object([:]), by: "fd", among: [.frontDesk])
+            Issue.record("the front desk recorded a pain score")
+        } catch let refusal as PermissionRefusal {
+            #expect(refusal.code == .notPermitted && refusal.fact.hasPrefix("permission: fd (front desk) may not record care"))
+        }
+        do {
+            _ = try Permissions.role(forEvent: PainScoreRecorded.eventType, payload: .object([:]), by: "nobody", among: [])
+            Issue.record("a person with no role recorded a pain score")
+        } catch let refusal as PermissionRefusal {
+            #expect(refusal.fact.hasPrefix("permission: nobody (no role) may not"))
+        }
+    }
+}

@@ -92,3 +92,31 @@ extension Permissions {
         }
     }
 }
+
+extension Permissions {
+    /// The role `author`, holding `roles`, writes an event of `type` with `payload` in, by the
+    /// table alone — what every site can decide from the event and the author's roles at that
+    /// point. Whose entry an amendment or a co-signature is about is decided apart
+    /// (``ClinicalPermissions``), against the stored entry.
+    ///
+    /// - Parameters:
+    ///   - type: The event type.
+    ///   - payload: Its payload, in plaintext.
+    ///   - author: Who writes it.
+    ///   - roles: The roles they hold.
+    /// - Returns: The role they write it in.
+    /// - Throws: ``PermissionRefusal`` naming the author, the act and the roles that may.
+    public static func role(forEvent type: String, payload: JSONValue, by author: String, among roles: Set<Role>) throws -> Role {
+        let permission: Permission
+        switch try requirement(forType: type, payload: payload, by: author) {
+        case .nodeOnly: throw PermissionRefusal.nodeAuthored(type)
+        case .anyRole:
+            if let role = anyRole(among: roles) { return role }
+            permission = .seePatientList
+        case .permission(let needed):
+            if let role = role(for: needed, among: roles) { return role }
+            permission = needed
+        }
+        throw PermissionRefusal.notPermitted(user: author, held: roles.sorted(), action: permission, permitted: Self.roles(permitting: permission))
+    }
+}
