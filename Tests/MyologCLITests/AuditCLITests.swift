@@ -86,6 +86,8 @@ struct AuditCLITests {
         "init": "a new store", "id": "the node", "site time-zone": "the site's zone; a write", "site time-zones": "the zone database's names", "rebuild": "prints counts only",
         "demo sites": "its own synthetic stores", "demo tour": "its own synthetic store", "demo generate": "its own synthetic store",
         "help": "help",
+        "user list": "the store's users: names, roles, public keys", "user add": "a write", "user role": "a write", "user remove": "a write",
+        "user key create": "the person's own key file", "user key show": "the person's public key", "user key rotate": "a write",
         // The hub needs a PostgreSQL server: its reads are audited, and checked by the hub tests.
         "hub init": "a new hub", "hub verify": "checks and counts only",
         "hub show": "audited (one read): checked against a real server by HubCLITests",
@@ -310,7 +312,7 @@ struct AuditCLITests {
         #expect(jo.first?.objectValue?["purpose"] == .string("payment"))
         #expect(try run(["--store", a, "--json", "audit", "review", "--time-zone", "UTC"]).stdout == run(["--store", b, "--json", "audit", "review", "--time-zone", "UTC"]).stdout)
         let csv = try run(["--store", b, "audit", "--csv", "--action", "read"]).stdout
-        #expect(csv.hasPrefix("at,user,site,node,action,command,patient,purpose,outcome,detail,rows,peer,event\r\n"))
+        #expect(csv.hasPrefix("at,user,role,site,node,action,command,patient,purpose,outcome,detail,rows,peer,event\r\n"))
         #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 3, "a header, alex's show and jo's timeline: \(csv)")
         #expect(try run(["--store", a, "verify"]).status == 0)
         // Removing who read what is tampering like any other: the operator who rewrites an access
