@@ -45,6 +45,7 @@ struct EraseCommand: ParsableCommand {
     func run() throws {
         let author = try global.requireAuthor()
         let record = try global.clinicalRecord()
+        try global.require(.eraseRecords, in: record.store)
         guard due else {
             let envelope = try record.write { try $0.erase(patient!, basis: basis!, reason: reason!, author: author) }
             global.printWritten(envelope, message: "Erased patient \(envelope.patient!.rawValue); erasure event:")

@@ -124,7 +124,7 @@ struct PermissionTableTests {
     func refusalText() {
         let refusal = PermissionRefusal.notPermitted(user: "fd", held: [.frontDesk], action: .readClinicalRecords,
                                                      permitted: Permissions.roles(permitting: .readClinicalRecords))
-        #expect(refusal.description == "permission: fd (front desk) may not read clinical entries; roles that may: therapist, practice manager, auditor, student")
+        #expect(refusal.description == "permission: fd (front desk) may not read clinical entries; roles that may: therapist, student, practice manager, auditor")
         let entry = PermissionRefusal.notTheirEntry(user: "sam", held: [.therapist], entry: "0194f3a2", author: "jo", authorRole: "therapist")
         #expect(entry.description.hasPrefix("permission: sam (therapist) may not correct or retract entry 0194f3a2: it is jo's (written as therapist)"))
         for text in [refusal.description, entry.description, PermissionRefusal.ownEntry(user: "sam", entry: "e").description] {

@@ -60,8 +60,8 @@ public enum PermissionRefusal: Remediable, CodedError, Sendable, Equatable {
         }
     }
 
-    /// Roles as a refusal lists them, in the order given; "no role" for none.
+    /// Roles as a refusal lists them, in the vocabulary's order; "no role" for none.
     static func list(_ roles: [Role]) -> String {
-        roles.isEmpty ? "no role" : roles.map(\.display).joined(separator: ", ")
+        roles.isEmpty ? "no role" : roles.sorted().map(\.display).joined(separator: ", ")
     }
 }
