@@ -43,6 +43,8 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
     case underLegalHold(patient: String, hold: String)
     /// There is no standing legal hold to release.
     case noLegalHold(patient: String)
+    /// The legal hold was released already (by `by`).
+    case holdAlreadyReleased(hold: String, by: String)
     /// The technique needs the patient's recorded consent (`reason` says why), and none stands.
     case consentRequired(patient: String, technique: String, reason: String)
     /// A correction would turn an entry into a technique that active precautions caution or
@@ -80,6 +82,7 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
         case patientErased
         case underLegalHold
         case noLegalHold
+        case holdAlreadyReleased
         case consentRequired
         case correctionMeetsPrecautions
         case precautionNotAcknowledged
@@ -108,6 +111,7 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
         case .patientErased: .patientErased
         case .underLegalHold: .underLegalHold
         case .noLegalHold: .noLegalHold
+        case .holdAlreadyReleased: .holdAlreadyReleased
         case .consentRequired: .consentRequired
         case .correctionMeetsPrecautions: .correctionMeetsPrecautions
         case .precautionNotAcknowledged: .precautionNotAcknowledged
@@ -163,9 +167,11 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
         case .malformedPayload(let type, let field, let reason):
             "stored \(type) payload: \(field): \(reason)"
         case .underLegalHold(let patient, let hold):
-            "patient: \(patient) is under a legal hold (event \(hold); `myolog history \(hold)` shows its reason); it is not erased while the hold stands — release it first (`retention release`)"
+            "patient: \(patient) is under a legal hold (event \(hold); `myolog history \(hold)` shows its reason); it is not erased while the hold stands — release it first (`retention release \(hold)`)"
         case .noLegalHold(let patient):
             "patient: \(patient) has no legal hold to release"
+        case .holdAlreadyReleased(let hold, let by):
+            "hold: legal hold \(hold) was released already (by event \(by)); nothing to do"
         case .consentRequired(let patient, let technique, _):
             "technique: \(technique) is not applied without the patient's recorded consent, and patient \(patient) has none standing (never given, or withdrawn)"
         case .correctionMeetsPrecautions(let technique, let alerts):

@@ -47,6 +47,7 @@ struct AuditExportFHIRCommand: ParsableCommand {
             }
         }
         let store = try global.openStore()
+        try global.require(.reviewAccess, in: store)
         let clock = try global.siteClock(store)
         let entries = try store.read { reader in try AccessLog(reader).entries(try filter.filter(in: reader, clock: clock)) }
         let bundle = FHIRAuditEventBundle.make(entries)

@@ -32,6 +32,7 @@ struct AuditListCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore()
+        try global.require(.reviewAccess, in: store)
         let clock = try global.siteClock(store)
         let entries = try store.read { reader in try AccessLog(reader).entries(try filter.filter(in: reader, clock: clock)) }
         var out = StandardOutput()

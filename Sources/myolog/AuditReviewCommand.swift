@@ -43,6 +43,7 @@ struct AuditReviewCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore()
+        try global.require(.reviewAccess, in: store)
         let clock = try timeZone ?? global.siteClock(store)
         let settings = AccessReview.Settings(opens: hours.lowerBound, closes: hours.upperBound, timeZone: clock.zone, volumeFactor: volumeFactor, volumeMinimum: volumeMinimum)
         let flags = try store.read { reader in try AccessReview(reader, settings: settings).flags(try filter.filter(in: reader, clock: clock)) }

@@ -44,6 +44,7 @@ struct BundleExportCommand: ParsableCommand {
         try AtomicFile.checkTarget(url, replacing: force)  // before opening the store: a refusal touches nothing
         let user = try global.requireReader()
         let store = try global.openStore()
+        try global.require(.syncRecords, in: store)
         let count = try EventBundle.export(store, beyond: try clock(), for: recipient, to: url, replacing: force) { patients in
             guard !patients.isEmpty else { return }
             try global.record(RecordAccessed(action: .disclosure, command: "bundle export", patients: patients, purpose: global.purpose,

@@ -24,6 +24,7 @@ struct BundleImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try global.openStore()
+        try global.require(.syncRecords, in: store)
         let receipt = try await EventBundle.import(URL(fileURLWithPath: (file as NSString).expandingTildeInPath), into: store)
         let openForks = try store.read { try $0.forks() }.filter(\.isOpen)
         print(Self.describe(receipt, json: global.json, forks: openForks.map(\.json)))

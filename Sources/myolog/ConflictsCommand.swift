@@ -24,6 +24,7 @@ struct ConflictsCommand: ParsableCommand {
     func run() throws {
         let user = try global.requireReader()
         let store = try global.openStore()
+        try global.require(.readClinicalRecords, in: store)
         let conflicts = try store.read { try PatientViews($0).conflicts() }
         try global.record(RecordAccessed(action: .query, command: "conflicts", patients: conflicts.map(\.patientId), purpose: global.purpose), in: store, by: user)
         if global.json {

@@ -18,8 +18,8 @@ struct EraseCommand: ParsableCommand {
             taken before the erasure are beyond its reach.
 
             Examples:
-              myolog --as privacy.officer erase 3f2a9c1b --basis retention --reason "7 years since last visit (HPP 4)"
-              myolog --as privacy.officer erase 3f2a9c1b --basis request --reason "Patient's written request of 2033-05-02"
+              myolog --as privacy.officer erase 3f2a9c1b --basis retention --reason "7 years since last visit (HPP 4)" --yes
+              myolog --as privacy.officer erase 3f2a9c1b --basis request --reason "Patient's written request of 2033-05-02" --yes
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -27,7 +27,8 @@ struct EraseCommand: ParsableCommand {
     @Option(help: "The lawful ground for destroying the record.") var basis: PatientErased.Basis?
     @Option(help: "Why (kept forever: name no personal data).") var reason: String?
     @Flag(help: "Every record whose retention has ended (`myolog retention due`), basis retention.") var due = false
-    @Flag(help: "With --due: erase them (without it, --due only lists them).") var yes = false
+    @Flag(help: "Confirm: the record is destroyed everywhere it syncs, for good (with --due: erase them; without it, --due only lists them).")
+    var yes = false
 
     func validate() throws {
         if due {
@@ -36,13 +37,15 @@ struct EraseCommand: ParsableCommand {
             guard patient != nil else { throw ValidationError("patient: give a patient id (or its first 8+ characters), or --due") }
             guard basis != nil else { throw ValidationError("basis: give --basis (retention, request, duplicate or legal)") }
             guard reason != nil else { throw ValidationError("reason: give --reason (kept forever: name no personal data)") }
-            guard !yes else { throw ValidationError("yes: --yes goes with --due") }
+            // Destroyed for good at every site: never on a mistyped id or a command recalled from history.
+            guard yes else { throw ValidationError("yes: erasing destroys the patient's record everywhere it syncs, for good; nothing was erased — add --yes to confirm") }
         }
     }
 
     func run() throws {
         let author = try global.requireAuthor()
         let record = try global.clinicalRecord()
+        try global.require(.eraseRecords, in: record.store)
         guard due else {
             let envelope = try record.write { try $0.erase(patient!, basis: basis!, reason: reason!, author: author) }
             global.printWritten(envelope, message: "Erased patient \(envelope.patient!.rawValue); erasure event:")

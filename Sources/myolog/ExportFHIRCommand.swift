@@ -69,12 +69,14 @@ struct ExportFHIRCommand: ParsableCommand {
         let store = try global.openStore()
         let travel = try time.travel(on: global.siteClock(store))
         if all {
+            try global.require(.readClinicalRecords, in: store)
             try exportAll(store, travel: travel, to: outURL!, by: user)
             return
         }
         let id = try store.read { try ClinicalQueries($0).resolvePatient(patient!) }
         let bundle = try global.recordedRead(.export, command: "export fhir", patients: [id], in: store, by: user) {
-            try store.read { reader -> JSONValue in
+            try global.require(.readClinicalRecords, in: store)
+            return try store.read { reader -> JSONValue in
                 try ClinicalQueries(reader).requireReadable(id)
                 guard let bundle = try FHIRPatientBundle.make(patient: id, events: reader.events(patient: id), sites: reader.sites(),
                                                                people: UserDirectory(events: try reader.userEvents()).fold().users, travel: travel) else {

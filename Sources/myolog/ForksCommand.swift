@@ -87,6 +87,7 @@ struct ForksDecideCommand: ParsableCommand {
         let author = try global.requireAuthor()
         let node = origin
         let store = try global.openStore()
+        try global.require(.trustPeers, in: store)
         try store.write { try $0.decideFork(origin: node, sequence: sequence, author: author, note: note) }
         print("Recorded the decision on the fork at origin \(node) sequence \(sequence). The quarantined event stays evidence and is never merged: "
             + "what that copy wrote from there on does not reach this store; re-enter anything still needed as new entries.")

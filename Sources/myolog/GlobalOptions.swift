@@ -43,6 +43,7 @@ struct GlobalOptions: ParsableArguments {
             FileHandle.standardError.write(Data("myolog: rebuilt the \(store.rebuiltOnOpen.joined(separator: ", ")) projection for this version of myolog\n".utf8))
         }
         try signIn(to: store)
+        store.obey(ClinicalPermissions())
         return store
     }
 

@@ -23,7 +23,8 @@ struct HistoryCommand: ParsableCommand {
         let store = try global.openStore()
         let entry = try store.read { try $0.resolveEvent(event) }
         let trail = try global.recordedRead(.read, command: "history", patients: entry.patient.map { [$0] } ?? [], detail: entry.id.rawValue, in: store, by: user) {
-            try store.read { reader in
+            try global.require(.readClinicalRecords, in: store)
+            return try store.read { reader in
                 // The entry's patient's events checked first (CheckedRecord): an altered entry or
                 // amendment is refused, not shown.
                 if let patient = entry.patient { _ = try CheckedRecord.events(of: patient, in: reader) }

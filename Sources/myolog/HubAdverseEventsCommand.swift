@@ -28,6 +28,7 @@ struct HubAdverseEventsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try global.openStore()
+        try global.require(.readClinicalRecords, in: store)
         let hub = try await Hub.open(store: store, server: try server.resolved(store: store.directory, environment: global.environment))
         let rates: [AdverseEventRate]
         do {

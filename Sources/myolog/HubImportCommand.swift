@@ -27,6 +27,7 @@ struct HubImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try global.openStore()
+        try global.require(.syncRecords, in: store)
         let hub = try await Hub.open(store: store, server: try server.resolved(store: store.directory, environment: global.environment))
         let receipt: ReceiveSummary
         do {

@@ -34,6 +34,7 @@ struct HubInitCommand: AsyncParsableCommand {
         // A new hub's directory is made only once the database is known to be usable and free.
         if !existing { try await Hub.checkFree(server: postgres) }
         let store = existing ? try global.openStore() : try global.createStore(at: directory, site: site, author: global.user ?? "myolog hub init")
+        try global.require(.syncRecords, in: store)
         let hub = try await Hub.initialise(store: store, server: postgres)
         await hub.close()
         try HubOptions.remember(postgres, in: directory)

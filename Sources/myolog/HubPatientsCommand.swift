@@ -25,6 +25,7 @@ struct HubPatientsCommand: AsyncParsableCommand {
     func run() async throws {
         let user = try global.requireReader()
         let store = try global.openStore()
+        try global.require(.seePatientList, in: store)
         let hub = try await Hub.open(store: store, server: try server.resolved(store: store.directory, environment: global.environment))
         do {
             let rows = try await hub.patients()

@@ -30,6 +30,7 @@ struct HubServeCommand: AsyncParsableCommand {
     func run() async throws {
         let user = try global.requireReader()
         let store = try global.openStore(concurrentReads: true)
+        try global.require(.syncRecords, in: store)
         let hub = try await Hub.open(store: store, server: try server.resolved(store: store.directory, environment: global.environment))
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

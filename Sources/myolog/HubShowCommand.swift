@@ -33,6 +33,7 @@ struct HubShowCommand: AsyncParsableCommand {
     func run() async throws {
         let user = try global.requireReader()
         let store = try global.openStore()
+        try global.require(.readClinicalRecords, in: store)
         let hub = try await Hub.open(store: store, server: try server.resolved(store: store.directory, environment: global.environment))
         do {
             let matches = try await hub.resolvePatient(patient)

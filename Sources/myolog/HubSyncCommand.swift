@@ -43,6 +43,7 @@ struct HubSyncCommand: AsyncParsableCommand {
     func run() async throws {
         let user = try global.requireReader()
         let store = try global.openStore()
+        try global.require(.syncRecords, in: store)
         let dialling = site.lowercased().hasPrefix("https://") || site.lowercased().hasPrefix("http://")
         // The same rule as `sync`: both must trust each other — the hub first (a server's node is
         // checked at the TLS handshake). The database is opened before the site is dialled: a

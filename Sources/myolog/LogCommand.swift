@@ -46,6 +46,7 @@ struct LogCommand: ParsableCommand {
             let patientID = try patient.map { try ClinicalQueries(reader).resolvePatient($0) }
             return (patientID, try patientID.map { [$0] } ?? reader.patients(withEventsOf: type.map { [$0] }))
         }
+        try global.require(.readClinicalRecords, in: store, reading: patientID.map { [$0] } ?? [], command: "log", by: user)
         try global.record(RecordAccessed(action: patientID == nil ? .query : .read, command: "log", patients: shown, purpose: global.purpose,
                                          detail: type.map { "type \($0)" }), in: store, by: user)
         let clock = try global.siteClock(store)

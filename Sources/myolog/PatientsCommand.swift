@@ -32,6 +32,7 @@ struct PatientsCommand: ParsableCommand {
     func run() throws {
         let user = try global.requireReader()
         let store = try global.openStore()
+        try global.require(.seePatientList, in: store)
         let clock = try global.siteClock(store)
         let travel = try time.travel(on: clock)
         let rows = try store.read { try PatientViews($0).patients(search: search, travel) }

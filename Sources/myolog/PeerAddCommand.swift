@@ -22,6 +22,7 @@ struct PeerAddCommand: ParsableCommand {
     func run() throws {
         let author = try global.requireAuthor()
         let store = try global.openStore()
+        try global.require(.trustPeers, in: store)
         let applied = try EventLogError.namingArgument("NODEID", for: "node") { try store.write { try $0.trustPeer(node, name: name, author: author) } }
         print("Trusted node \(node) as \"\(name)\"" + (applied > 0 ? "; applied \(applied) waiting event\(applied == 1 ? "" : "s")" : ""))
     }

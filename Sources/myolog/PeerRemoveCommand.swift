@@ -22,6 +22,7 @@ struct PeerRemoveCommand: ParsableCommand {
     func run() throws {
         let author = try global.requireAuthor()
         let store = try global.openStore()
+        try global.require(.trustPeers, in: store)
         try EventLogError.namingArgument("NODEID", for: "node") { try store.write { try $0.distrustPeer(node, author: author) } }
         print("Removed node \(node) from the trust list; its stored events stay, later ones will be refused")
     }

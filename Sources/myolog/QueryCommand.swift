@@ -39,6 +39,7 @@ struct QueryCommand: ParsableCommand {
         // Open (and migrate, rebuild) the store the usual way first, so the tables exist.
         let user = try global.requireReader()
         let store = try global.openStore()
+        try global.require(.readClinicalRecords, in: store)
         var limits = ReadOnlyQuery.Limits()
         limits.seconds = timeout
         let query = ReadOnlyQuery(store: store.directory)

@@ -54,7 +54,8 @@ struct ReportCommand: ParsableCommand {
         let clock = try global.siteClock(store)
         let travel = try time.travel(on: clock)
         let report = try global.recordedRead(.report, command: "report", patients: [id], in: store, by: user) {
-            try PatientReport.make(id, travel, from: store, by: user, clock: clock)
+            try global.require(.readClinicalRecords, in: store)
+            return try PatientReport.make(id, travel, from: store, by: user, clock: clock)
         }
         let html = report.page().bytes
         try AtomicFile.write(to: outURL, replacing: force) { try $0.write(contentsOf: html) }

@@ -31,6 +31,7 @@ struct RetentionDueCommand: ParsableCommand {
     func run() throws {
         let user = try global.requireReader()
         let store = try global.openStore()
+        try global.require(.seePatientList, in: store)
         let clock = try global.siteClock(store)
         let day = asOf ?? clock.day(.now())
         let entries = try store.read { try RetentionSchedule($0).entries(asOf: day, clock: clock) }

@@ -48,6 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let user = try global.requireReader()
         let store = try global.openStore(concurrentReads: true)
+        try global.require(.syncRecords, in: store)
         let (host, port) = (listen.host, listen.port)
         let level = logLevel
         LoggingSystem.bootstrap { label in

@@ -45,7 +45,8 @@ struct ShowCommand: ParsableCommand {
         let travel = try time.travel(on: clock)
         let id = try store.read { try ClinicalQueries($0).resolvePatient(patient) }
         let view = try global.recordedRead(.read, command: "show", patients: [id], in: store, by: user) {
-            try store.read { reader -> PatientView in
+            try global.require(.readClinicalRecords, in: store)
+            return try store.read { reader -> PatientView in
                 try ClinicalQueries(reader).requireReadable(id)
                 // Folded from the patient's checked events, not read from the view rows: a row
                 // edited in the file is never shown as the record (CheckedRecord).

@@ -53,6 +53,7 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let user = try global.requireReader()
         let local = try global.openStore()
+        try global.require(.syncRecords, in: local)
         let (report, openForks) = try await SyncReportPrinter(json: global.json).run(local) { try await exchange(local, by: user) }
         if report.peer.node == local.identity.nodeID {
             FileHandle.standardError.write(Data("myolog: error: peer: \(peer) has this store's own node id \(local.identity.nodeID): one of the two is a copy (cp -r, a restored backup); two stores must never share a node key — re-create one with `myolog init`\n".utf8))

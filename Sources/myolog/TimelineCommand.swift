@@ -32,7 +32,8 @@ struct TimelineCommand: ParsableCommand {
         let id = try store.read { try ClinicalQueries($0).resolvePatient(patient) }
         let clock = try global.siteClock(store), travel = try time.travel(on: clock)
         let lines = try global.recordedRead(.read, command: "timeline", patients: [id], in: store, by: user) {
-            try store.read { reader in
+            try global.require(.readClinicalRecords, in: store)
+            return try store.read { reader in
                 try ClinicalQueries(reader).requireReadable(id)
                 return try AuditTrail(reader).timeline(of: CheckedRecord.events(of: id, in: reader), travel)
             }

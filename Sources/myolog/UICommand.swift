@@ -49,6 +49,7 @@ struct UICommand: AsyncParsableCommand {
     func run() async throws {
         let user = try global.requireReader()
         let store = try global.openStore(concurrentReads: true)
+        try global.require(.readClinicalRecords, in: store)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .notice

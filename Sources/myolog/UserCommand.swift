@@ -21,6 +21,6 @@ struct UserCommand: ParsableCommand {
               myolog user remove sam --reason "left the practice" --as alex
               myolog user list --json
             """,
-        subcommands: [UserListCommand.self, UserAddCommand.self, UserRoleCommand.self, UserRemoveCommand.self, UserKeyCommand.self],
+        subcommands: [UserListCommand.self, UserAddCommand.self, UserRoleCommand.self, UserRemoveCommand.self, UserKeyCommand.self, UserRolesCommand.self],
         defaultSubcommand: UserListCommand.self)
 }

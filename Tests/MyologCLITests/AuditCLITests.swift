@@ -88,6 +88,7 @@ struct AuditCLITests {
         "help": "help",
         "user list": "the store's users: names, roles, public keys", "user add": "a write", "user role": "a write", "user remove": "a write",
         "user key create": "the person's own key file", "user key show": "the person's public key", "user key rotate": "a write",
+        "user roles": "the permission table",
         // The hub needs a PostgreSQL server: its reads are audited, and checked by the hub tests.
         "hub init": "a new hub", "hub verify": "checks and counts only",
         "hub show": "audited (one read): checked against a real server by HubCLITests",

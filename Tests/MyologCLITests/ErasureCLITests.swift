@@ -75,7 +75,7 @@ struct ErasureCLITests {
         let deadline = Date().addingTimeInterval(30)
         while try String(contentsOfFile: answer, encoding: .utf8).isEmpty, reader.isRunning, Date() < deadline { usleep(1_000) }
         #expect(try String(contentsOfFile: answer, encoding: .utf8) == "1\n", "the reader did not answer: no snapshot is held")
-        let erase = try MyologProcess.run(["--store", store, "--as", "po", "erase", patient, "--basis", "request", "--reason", "written request"])
+        let erase = try MyologProcess.run(["--store", store, "--as", "po", "erase", "--yes", patient, "--basis", "request", "--reason", "written request"])
         #expect(erase.status != 0 && erase.stderr.contains("erased text may remain") && erase.stderr.split(separator: "\n").count == 1, "\(erase.stderr)")
         #expect(FileManager.default.fileExists(atPath: store + "/erasure-checkpoint.pending"))
         let pending = try MyologProcess.run(["--store", store, "verify"])
@@ -101,7 +101,7 @@ struct ErasureCLITests {
         _ = try run(["--store", b, "sync", a])
         let patient = try mia(a)
         #expect(try mia(b) == patient && mia(c) == patient, "B and C can read Mia's record")
-        _ = try run(["--store", c, "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "Written request 2026-114"])
+        _ = try run(["--store", c, "--as", "privacy.officer", "erase", "--yes", patient, "--basis", "request", "--reason", "Written request 2026-114"])
         _ = try run(["--store", a, "sync", c])
         // B does not trust C: C's erasure waits at B, but A's acknowledgement is A's, and B trusts A.
         let synced = try run(["--store", b, "sync", a])
@@ -129,7 +129,7 @@ struct ErasureCLITests {
         try MyologProcess.trustEachOther(f, h)
         _ = try run(["--store", g, "sync", f])
         _ = try run(["--store", h, "sync", f])
-        _ = try run(["--store", g, "--as", "privacy.officer", "erase", fPatient, "--basis", "request", "--reason", "Written request 2026-115"])
+        _ = try run(["--store", g, "--as", "privacy.officer", "erase", "--yes", fPatient, "--basis", "request", "--reason", "Written request 2026-115"])
         _ = try run(["--store", g, "bundle", "export", "--out", erasure])
         _ = try run(["--store", h, "bundle", "import", erasure])
         let held = try MyologProcess.run(["--store", h, "verify"])
@@ -161,7 +161,7 @@ struct ErasureCLITests {
         for file in ["", "-wal", "-shm"].map({ a + "/myolog.sqlite" + $0 }) where FileManager.default.fileExists(atPath: file) { try FileManager.default.removeItem(atPath: file) }
         try FileManager.default.copyItem(atPath: backup, toPath: a + "/myolog.sqlite")
         // C erases; A gets its own events back and the erasure in one transaction, behind its head.
-        _ = try run(["--store", c, "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "Written request 2026-116"])
+        _ = try run(["--store", c, "--as", "privacy.officer", "erase", "--yes", patient, "--basis", "request", "--reason", "Written request 2026-116"])
         _ = try run(["--store", a, "sync", c, "--batch-size", "10000"])
         // D trusts A, not C: A's acknowledgement — written at A's next open — is what erases D's copy.
         _ = try run(["--store", d, "sync", a])
@@ -202,7 +202,7 @@ struct ErasureCLITests {
         // The scan finds what is there: before the erasure her views hold her name in plaintext.
         #expect(try !hits(of: "Mia Thompson", under: a).isEmpty && !hits(of: "Offline note 7Q4Z-C", under: c).isEmpty)
         // A erases her.
-        let erased = try run(["--store", a, "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "Written request of the patient"])
+        let erased = try run(["--store", a, "--as", "privacy.officer", "erase", "--yes", patient, "--basis", "request", "--reason", "Written request of the patient"])
         #expect(erased.stdout.contains("Erased patient \(patient)"))
         // B learns of it by bundle, C by path sync with B; then C's offline write reaches A.
         _ = try run(["--store", a, "bundle", "export", "--out", file, "--for", MyologProcess.nodeID(b)])
@@ -230,7 +230,7 @@ struct ErasureCLITests {
         // Keys of an erased patient are never taken again: C's (sent before it learnt of the
         // erasure) was discarded; a second erasure is refused.
         let countB = try eventCount(b)
-        let again = try MyologProcess.run(["--store", b, "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "again"])
+        let again = try MyologProcess.run(["--store", b, "--as", "privacy.officer", "erase", "--yes", patient, "--basis", "request", "--reason", "again"])
         #expect(again.status == 1 && again.stderr.contains("was erased on"), "\(again.stderr)")
         #expect(try eventCount(b) == countB)
         _ = try run(["--store", a, "bundle", "export", "--out", after, "--for", MyologProcess.nodeID(c)])
@@ -252,7 +252,7 @@ struct ErasureCLITests {
         #expect(try run(["--store", c, "patients"]).stdout.contains("Ruth Nguyen"))
     }
 
-    @Test("refused in one line, nothing written: an unknown patient, a bad basis, a bundle whose keys are sealed for another node")
+    @Test("refused in one line, nothing written: an unknown patient, a bad basis, no --yes, a bundle whose keys are sealed for another node")
     func refusals() throws {
         let a = scratch.path("a"), b = scratch.path("b"), c = scratch.path("c"), file = scratch.path("for-b.myolog")
         _ = try run(["demo", "tour", "--store", a])
@@ -262,10 +262,14 @@ struct ErasureCLITests {
         _ = try run(["--store", a, "sync", b])
         let miaID = try mia(a)  // a read, recorded: before the count
         let before = try eventCount(a)
-        let unknown = try MyologProcess.run(["--store", a, "--as", "po", "erase", "ffffffff", "--basis", "request", "--reason", "x"])
+        let unknown = try MyologProcess.run(["--store", a, "--as", "po", "erase", "--yes", "ffffffff", "--basis", "request", "--reason", "x"])
         #expect(unknown.status == 1 && unknown.stderr.contains("no registered patient") && unknown.stderr.split(separator: "\n").count == 1, "\(unknown.stderr)")
-        let basis = try MyologProcess.run(["--store", a, "--as", "po", "erase", miaID, "--basis", "whim", "--reason", "x"])
+        let basis = try MyologProcess.run(["--store", a, "--as", "po", "erase", "--yes", miaID, "--basis", "whim", "--reason", "x"])
         #expect(basis.status == 64 && basis.stderr.contains("basis: \"whim\" is not accepted; accepted: retention, request, duplicate, legal"), "\(basis.stderr)")
+        // An erasure is destroyed for good at every site: never without its confirmation.
+        let unconfirmed = try MyologProcess.run(["--store", a, "--as", "po", "erase", miaID, "--basis", "request", "--reason", "x"])
+        #expect(unconfirmed.status == 64 && unconfirmed.stderr.contains("add --yes to confirm") && unconfirmed.stderr.split(separator: "\n").count == 1,
+                "\(unconfirmed.stderr)")
         #expect(try eventCount(a) == before)
         _ = try run(["--store", a, "bundle", "export", "--out", file, "--for", MyologProcess.nodeID(b)])
         let cBefore = try eventCount(c)
@@ -294,16 +298,22 @@ struct ErasureCLITests {
         #expect(try due(["--as-of", later(years: 14)]).contains(child) == false)
         #expect(try due(["--as-of", later(years: 16)]).contains(child))
         // A hold keeps Ada's record; erasing her is refused, naming the hold.
-        _ = try run(["--store", store, "--as", "pm", "retention", "hold", adult, "--reason", "Claim 2031-447 pending"])
+        let hold = try run(["--store", store, "--as", "pm", "retention", "hold", adult, "--reason", "Claim 2031-447 pending"]).lastWord
         #expect(try due().isEmpty)
         #expect(try run(["--store", store, "retention", "due"]).stdout.contains("a legal hold stands: Claim 2031-447 pending"))
         let count = try eventCount(store)
-        let held = try MyologProcess.run(["--store", store, "--as", "po", "erase", adult, "--basis", "retention", "--reason", "due"])
+        let held = try MyologProcess.run(["--store", store, "--as", "po", "erase", "--yes", adult, "--basis", "retention", "--reason", "due"])
         // The hold's reason is sealed patient text: the refusal names the hold, never its reason
         // (it would be a read with no access record — issue 29).
         #expect(held.status == 1 && held.stderr.contains("under a legal hold") && !held.stderr.contains("Claim 2031-447"), "\(held.stderr)")
         #expect(try eventCount(store) == count)
-        _ = try run(["--store", store, "--as", "pm", "retention", "release", adult, "--reason", "Claim settled"])
+        #expect(held.stderr.contains(hold), "the refusal names the hold to release: \(held.stderr)")
+        _ = try run(["--store", store, "--as", "pm", "retention", "release", hold, "--reason", "Claim settled"])
+        // One hold per release: again is refused (nothing written), and so is a patient id.
+        let again = try MyologProcess.run(["--store", store, "--as", "pm", "retention", "release", hold, "--reason", "Twice"])
+        #expect(again.status == 1 && again.stderr.contains("released already"), "\(again.stderr)")
+        let whole = try MyologProcess.run(["--store", store, "--as", "pm", "retention", "release", adult, "--reason", "All of them"])
+        #expect(whole.status != 0, "\(whole.stdout)")
         // --due without --yes lists and erases nothing.
         let listed = try MyologProcess.run(["--store", store, "--as", "po", "erase", "--due"])
         #expect(listed.status != 0 && listed.stdout.contains(adult) && listed.stderr.contains("nothing was erased"), "\(listed.stdout)\(listed.stderr)")
@@ -343,7 +353,7 @@ struct ErasureCLITests {
             // inside the transaction, before the commit. Seen done already is under way too.
             let marker = a + "/" + EventStore.erasureCheckpointFileName
             #expect(!FileManager.default.fileExists(atPath: marker))
-            try MyologProcess.killed(["--store", a, "--as", "po", "erase", patient, "--basis", "request", "--reason", "asked"],
+            try MyologProcess.killed(["--store", a, "--as", "po", "erase", "--yes", patient, "--basis", "request", "--reason", "asked"],
                                      once: { try FileManager.default.fileExists(atPath: marker) || erasureState(a, patient).erased },
                                      after: Double(rng.next() % 5_000) / 1_000_000)
             let state = try erasureState(a, patient)
@@ -354,7 +364,7 @@ struct ErasureCLITests {
             _ = try run(["--store", b, "init", "--site", "B"])
             try MyologProcess.trustEachOther(a, b)
             _ = try run(["--store", b, "sync", a])
-            _ = try run(["--store", a, "--as", "po", "erase", patient, "--basis", "request", "--reason", "asked"])
+            _ = try run(["--store", a, "--as", "po", "erase", "--yes", patient, "--basis", "request", "--reason", "asked"])
             _ = try run(["--store", a, "demo", "generate", "--patients", "60", "--events-per-patient", "50", "--seed", "3"])
             // Killed once b holds 1 to 200 (seeded) more events: early in the sync, where the
             // erasure travels (a's log holds it before the 3,000 generated events).

@@ -282,7 +282,7 @@ struct HubCLITests {
         #expect(try hubKeyCount(hub, patient) == 1)
         #expect(try cluster.psql("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'myolog' AND table_name = 'patient_keys'") == "0")
         #expect(try cluster.psql("SELECT count(*) FROM myolog.patients WHERE patient = '\(patient)'") == "1")
-        try run(["--store", site, "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "Written request"], cluster)
+        try run(["--store", site, "--as", "privacy.officer", "erase", "--yes", patient, "--basis", "request", "--reason", "Written request"], cluster)
         try run(["--store", hub, "hub", "sync", site], cluster)
         #expect(try hubKeyCount(hub, patient) == 0)
         for table in ["patients", "pain_scores", "trigger_points", "techniques", "visits", "adverse_events"] {
@@ -310,7 +310,7 @@ struct HubCLITests {
         let techniques = try cluster.psql("SELECT count(*) FROM myolog.techniques WHERE technique = 'dry-needling'")
         #expect(try cluster.psql("SELECT applied || ' ' || adverse_events FROM myolog.adverse_event_rates WHERE technique = 'dry-needling'") == "\(techniques) 1")
         #expect(try cluster.psql("SELECT adverse_events FROM myolog.adverse_event_rates WHERE technique = 'cupping'") == "0")
-        try run(["--store", site, "--as", "privacy.officer", "erase", mia, "--basis", "request", "--reason", "Written request"], cluster)
+        try run(["--store", site, "--as", "privacy.officer", "erase", "--yes", mia, "--basis", "request", "--reason", "Written request"], cluster)
         try run(["--store", hub, "hub", "sync", site], cluster)
         #expect(try cluster.psql("SELECT count(*) FROM myolog.adverse_events") == "0")
     }
@@ -331,7 +331,7 @@ struct HubCLITests {
         try run(["--store", b, "sync", site], cluster)
         let patient = try patientIDs(site).first!
         #expect(try patientIDs(b).contains(patient))
-        try run(["--store", c, "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "Written request"], cluster)
+        try run(["--store", c, "--as", "privacy.officer", "erase", "--yes", patient, "--basis", "request", "--reason", "Written request"], cluster)
         try run(["--store", hub, "hub", "sync", c], cluster)
         #expect(try cluster.psql("SELECT count(*) FROM myolog.events WHERE type = 'ErasureAcknowledged' AND patient = '\(patient)'") == "1")
         try run(["--store", hub, "hub", "sync", b], cluster)
@@ -383,7 +383,7 @@ struct HubCLITests {
         #expect(try cluster.psql("SELECT birth_year FROM myolog.patients WHERE patient = '\(patient)'") == "1971")
         #expect(try cluster.psql("SELECT count(*) FROM myolog.visits WHERE patient = '\(patient)'") == "1")
 
-        try run(["--store", sites[0], "--as", "privacy.officer", "erase", patient, "--basis", "request", "--reason", "Written request"], cluster)
+        try run(["--store", sites[0], "--as", "privacy.officer", "erase", "--yes", patient, "--basis", "request", "--reason", "Written request"], cluster)
         try run(["--store", hub, "hub", "sync", sites[0]], cluster)
         _ = try run(["--store", hub, "hub", "show", patient], cluster, status: 1)
         try run(["--store", hub, "hub", "verify"], cluster)

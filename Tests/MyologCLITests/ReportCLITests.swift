@@ -154,7 +154,7 @@ struct ReportCLITests {
         #expect(try String(contentsOfFile: existing, encoding: .utf8) == "keep me")
 
         // An erased patient: refused in one line, no file, the refusal recorded (as `show` records it).
-        _ = try run(["--store", store, "erase", patient, "--basis", "request", "--reason", "asked"])
+        _ = try run(["--store", store, "erase", "--yes", patient, "--basis", "request", "--reason", "asked"])
         let before = try count(store)
         let erased = try MyologProcess.run(["--store", store, "report", patient, "--out", scratch.path("erased.html")])
         #expect(erased.status == 1 && erased.stderr.hasPrefix("myolog: error: patient:") && erased.stderr.contains("erased"), "\(erased.stderr)")

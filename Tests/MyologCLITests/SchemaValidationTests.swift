@@ -35,11 +35,13 @@ struct SchemaValidationTests {
             try reader.forEachEvent(types: [PatientRegistered.eventType]) { if let patient = $0.patient { found.append(patient) } }
             return found.first { $0 != anyPatient }!
         }
+        var hold = ""
         for arguments in [["retention", "policy", "--years", "8"], ["retention", "hold", anyPatient.rawValue, "--reason", "Claim pending"],
-                          ["retention", "release", anyPatient.rawValue, "--reason", "Settled"],
-                          ["erase", other.rawValue, "--basis", "request", "--reason", "Asked in writing"]] {
-            let result = try MyologProcess.run(["--store", store, "--as", "po"] + arguments)
+                          ["retention", "release", "HOLD", "--reason", "Settled"],
+                          ["erase", "--yes", other.rawValue, "--basis", "request", "--reason", "Asked in writing"]] {
+            let result = try MyologProcess.run(["--store", store, "--as", "po"] + arguments.map { $0 == "HOLD" ? hold : $0 })
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            if arguments[1] == "hold" { hold = result.lastWord }
         }
         // Another store applies the erasure and acknowledges it (ErasureAcknowledged); a second
         // sync brings the acknowledgement back.

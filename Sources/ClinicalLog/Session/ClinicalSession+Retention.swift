@@ -25,13 +25,21 @@ extension ClinicalSession {
         return try transaction.append(Self.event(LegalHoldPlaced(reason: reason), patient: patient), author: author)
     }
 
-    /// Releases the patient's standing legal holds (refused when there is none).
+    /// Releases one legal hold, named by its `LegalHoldPlaced` event: never every hold of a
+    /// patient at once, since each was placed for its own claim or investigation and ends with it.
+    /// Refused when the event is not a hold, or the hold was released already.
     @discardableResult
-    public func releaseHolds(_ reference: IDReference, reason: String, author: String) throws -> [EventEnvelope] {
+    public func releaseHold(_ reference: IDReference, reason: String, author: String) throws -> EventEnvelope {
         let reason = try input.text(reason, field: "reason")
-        let patient = try patient(reference)
-        let holds = try queries.activeHolds(of: patient)
-        guard !holds.isEmpty else { throw ClinicalError.noLegalHold(patient: patient.rawValue) }
-        return try holds.map { try transaction.append(Self.event(LegalHoldReleased(hold: $0.id, reason: reason), patient: patient), author: author) }
+        let hold = try transaction.resolveEvent(reference)
+        guard hold.type == LegalHoldPlaced.eventType, let patient = hold.patient else {
+            throw ClinicalError.notAnEntry(event: hold.id.rawValue, type: hold.type, action: "released (name the LegalHoldPlaced event)")
+        }
+        let standing = try queries.activeHolds(of: patient)
+        guard standing.contains(where: { $0.id == hold.id }) else {
+            let release = try transaction.events(patient: patient, type: LegalHoldReleased.eventType, payloadMember: "hold", equals: hold.id.rawValue).first
+            throw ClinicalError.holdAlreadyReleased(hold: hold.id.rawValue, by: release?.id.rawValue ?? "unknown")
+        }
+        return try transaction.append(Self.event(LegalHoldReleased(hold: hold.id, reason: reason), patient: patient), author: author)
     }
 }
