@@ -76,10 +76,11 @@ struct EntryTable: Sendable {
 
     /// Columns after the payload's: who wrote the entry, the corrections applied to it (a JSON
     /// array of event ids, NULL when none), its ``CausalPosition`` for the views' ordering; when
-    /// it was written (late entries are judged from it at read time, by the store's current
+    /// it was written (`writtenAt`, its `recordedAt`: `precautions.recordedAt` is the time of
+    /// care, as every table's time column is; late entries are judged from it at read time, by the store's current
     /// rule), the role it was written in, the sign-off and co-signature covering it (event ids,
     /// NULL when none) and the addenda written after the sign-off (a JSON array, NULL when none).
-    static let provenanceColumns = ["author", "correctedBy", "lamport", "origin", "sequence", "recordedAt", "authorRole", "signedOffBy", "coSignedBy", "addenda"]
+    static let provenanceColumns = ["author", "correctedBy", "lamport", "origin", "sequence", "writtenAt", "authorRole", "signedOffBy", "coSignedBy", "addenda"]
 
     let columns: [String]
     /// Built once: a write inserts thousands of rows through the cached statement it names.
@@ -100,7 +101,7 @@ struct EntryTable: Sendable {
         definitions += fields.map { "\($0) \(Self.integerFields.contains($0) ? "INTEGER" : "TEXT")\(optional.contains($0) ? "" : " NOT NULL")" }
         if let flag { definitions.append("\(flag.column) INTEGER NOT NULL") }
         definitions += ["author TEXT NOT NULL", "correctedBy TEXT", "lamport INTEGER NOT NULL", "origin TEXT NOT NULL", "sequence INTEGER NOT NULL",
-                        "recordedAt TEXT NOT NULL", "authorRole TEXT", "signedOffBy TEXT", "coSignedBy TEXT", "addenda TEXT"]
+                        "writtenAt TEXT NOT NULL", "authorRole TEXT", "signedOffBy TEXT", "coSignedBy TEXT", "addenda TEXT"]
         return """
             CREATE TABLE \(name) (\n    \(definitions.joined(separator: ",\n    "))\n) STRICT, WITHOUT ROWID;
             CREATE INDEX \(name)_by_patient ON \(name)(\((["patient"] + (indexedBy.map { [$0] } ?? [])).joined(separator: ", ")));

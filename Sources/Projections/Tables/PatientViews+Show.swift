@@ -23,7 +23,7 @@ extension PatientViews {
         let table = Payload.table
         return try Row.fetchAll(reader.database.cachedStatement(sql: "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) WHERE patient = ?"),
                                 arguments: [patient.rawValue]).map { row in
-            let time = try timestamp(row, table.timeColumn, in: table), recordedAt = try timestamp(row, "recordedAt", in: table)
+            let time = try timestamp(row, table.timeColumn, in: table), recordedAt = try timestamp(row, "writtenAt", in: table)
             var view = EntryView(payload: Payload(row: row), eventId: row["event"], occurredAt: time, author: row["author"],
                                  corrections: try corrections(EntryTable.correctedBy(row["correctedBy"] as String?), in: table))
             let origin: NodeID = row["origin"]
