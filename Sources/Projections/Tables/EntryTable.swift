@@ -105,6 +105,7 @@ struct EntryTable: Sendable {
         return """
             CREATE TABLE \(name) (\n    \(definitions.joined(separator: ",\n    "))\n) STRICT, WITHOUT ROWID;
             CREATE INDEX \(name)_by_patient ON \(name)(\((["patient"] + (indexedBy.map { [$0] } ?? [])).joined(separator: ", ")));
+            CREATE INDEX \(name)_awaiting ON \(name)(writtenAt) WHERE authorRole = '\(EntryCoSigned.studentRole)' AND coSignedBy IS NULL;
             """
     }
 
