@@ -86,7 +86,8 @@ public enum PatientFold {
             default:
                 index[event.id] = record.entries.count
                 var entry = ClinicalEntry(event: event, current: clinical)
-                entry.lateEntry = lateEntries.mark(event)
+                // Clinical entries only: a legal hold or an erasure is not care, late or not.
+                if ClinicalEvent.correctableFields[event.type] != nil { entry.lateEntry = lateEntries.mark(event) }
                 record.entries.append(entry)
             }
         }
