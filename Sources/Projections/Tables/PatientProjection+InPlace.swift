@@ -39,6 +39,8 @@ extension PatientProjection {
         var recountAwaiting = false
         for event in events {
             guard let clinical = try ClinicalEvent.decode(event) else { continue }
+            // A student's entry, end or resolution may add a row awaiting a co-signature.
+            recountAwaiting = recountAwaiting || event.authorRole == EntryCoSigned.studentRole
             switch clinical {
             case .patientRegistered, .patientDetailsChanged:
                 return false
@@ -79,7 +81,6 @@ extension PatientProjection {
             default:
                 // Sign-offs and co-signatures re-fold: they mark entries already folded.
                 guard let table = EntryTable.byType[event.type] else { return false }
-                recountAwaiting = recountAwaiting || event.authorRole == EntryCoSigned.studentRole
                 changes.append(.insert(table, ClinicalEntry(event: event, current: clinical)))
             }
         }
