@@ -182,7 +182,13 @@ struct SimulatedClinic {
                 _ = write(on: node, patient: patient, PainScoreRecorded(score: Int(rng.next() % 11), region: "neck", context: "pre"), daysLate: 1 + Int(rng.next() % 3))
             case 27:
                 // A correction or retraction of a visit's entry, signed or not: signed ones become addenda.
-                if let target = entries.last(where: { $0.type == PainScoreRecorded.eventType || $0.type == VisitStarted.eventType }) {
+                var signed = Set<EventID>()
+                for event in nodes[node].known where event.patient == patient {
+                    if case .visitSignedOff(let signOff)?? = try? ClinicalEvent.decode(event) { signed.formUnion(signOff.entries) }
+                }
+                let amendable = entries.filter { $0.type == PainScoreRecorded.eventType || $0.type == VisitStarted.eventType }
+                let preferSigned = rng.next() % 2 == 0
+                if let target = (preferSigned ? amendable.last(where: { signed.contains($0.id) }) : nil) ?? amendable.last {
                     let fields: [String: JSONValue] = target.type == PainScoreRecorded.eventType ? ["score": .int(Int(rng.next() % 11))] : ["reason": "amended"]
                     _ = rng.next() % 3 == 0
                         ? write(on: node, patient: patient, EntryRetracted(target: target.id, reason: "entered in error"))
