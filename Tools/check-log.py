@@ -6,14 +6,17 @@ Reads the JSON array from stdin (or a file argument) and checks, for every event
     about patients sealed, and their `openedPayload` (where the printing store held the key) valid
     for the type;
   * its bytes are canonical JSON (sorted keys, no whitespace, UTF-8) as Myolog hashes them;
-  * `hash` is the SHA-256 of the canonical JSON of the envelope without `hash`, `signature` and
-    `openedPayload` — checked with no key: the chain covers the sealed bytes;
+  * `hash` is the SHA-256 of the canonical JSON of the envelope without `hash`, `signature`,
+    `authorSignature` and `openedPayload` — checked with no key: the chain covers the sealed bytes;
   * per origin, sequences run 1, 2, 3... and each `prevHash` is the previous event's `hash`;
   * clock[origin] == sequence;
   * each origin's first event is its NodeEnrolled, whose Ed25519 public key hashes to the origin id
     and which it signed itself; every `signature` verifies with that key (Python `cryptography`)
     over "myolog chain head v1\n" + hash; every event is followed, in its origin's chain, by a
-    signed one (or is signed itself).
+    signed one (or is signed itself);
+  * every event a person wrote is covered by that person's signature over their run of events,
+    with a key the users' events (folded here independently) bind to them at that point in causal
+    order, and none is written in the name of a user removed before it.
 Prints one summary line and exits 0, or names the first bad event and exits 1.
 """
 import base64
@@ -110,9 +113,116 @@ def main() -> int:
     if uncovered:
         print(f"{sorted(uncovered.values())[0]}: not covered by any later signature of its origin")
         return 1
+    problem, people = check_authors(events)
+    if problem:
+        print(problem)
+        return 1
     types = sorted({e["type"] for e in events})
-    print(f"ok: {len(events)} events, {len(heads)} origins, {len(types)} types valid, canonical, hash-chained, {signatures} signatures verified")
+    print(f"ok: {len(events)} events, {len(heads)} origins, {len(types)} types valid, canonical, hash-chained, {signatures} signatures verified, "
+          f"{people} author signatures verified")
     return 0
+
+
+PEOPLE = {"UserAdded", "UserRoleGranted", "UserRoleRevoked", "UserRemoved", "UserKeyRotated"}
+NODE_AUTHORED = {"NodeEnrolled", "ErasureAcknowledged"}
+
+
+def directory(user_events, clock):
+    """The users as the changes causally before `clock` leave them (every change when None), folded in
+    (lamport, origin, sequence) order, each obeyed only if its author could make it then."""
+    included = [e for e in user_events if clock is None or clock.get(e["origin"], 0) >= e["sequence"]]
+    included.sort(key=lambda e: (e["lamport"], e["origin"], e["sequence"]))
+    users = {}
+    for e in included:
+        p, author = e["payload"], e["author"]
+        name = p.get("user")
+        manager = author in users and not users[author]["removed"] and "practice-manager" in users[author]["roles"]
+        if e["type"] == "UserAdded":
+            founder = author == name and not any(o is not e and e["clock"].get(o["origin"], 0) >= o["sequence"] for o in included)
+            if not (founder or manager):
+                continue
+            key = base64.b64decode(p["publicKey"])
+            if name in users:
+                if users[name]["removed"]:
+                    continue
+                users[name]["roles"] |= set(p["roles"])
+                if key not in users[name]["keys"]:
+                    users[name]["keys"].append(key)
+            else:
+                users[name] = {"roles": set(p["roles"]), "keys": [key], "removed": False}
+        elif name not in users:
+            continue
+        elif e["type"] == "UserKeyRotated":
+            if manager or (author == name and not users[name]["removed"]):
+                users[name]["keys"] = [base64.b64decode(p["publicKey"])]
+        elif not manager:
+            continue
+        elif e["type"] == "UserRoleGranted":
+            users[name]["roles"].add(p["role"])
+        elif e["type"] == "UserRoleRevoked":
+            users[name]["roles"].discard(p["role"])
+        elif e["type"] == "UserRemoved":
+            users[name]["removed"] = True
+    return users
+
+
+def check_authors(events):
+    """Every event a person wrote (it names an authorRole, or follows its origin's first author-signed
+    event) is covered by their Ed25519 signature over `myolog author run v1\n<author>\n<origin>\n<first>\n<hash>`
+    on the last event of their run, with a key bound to them at that point and before any removal."""
+    user_events = [e for e in events if e["type"] in PEOPLE]
+    chains = {}
+    for e in events:
+        chains.setdefault(e["origin"], []).append(e)
+    verified = 0
+    for origin, chain in chains.items():
+        chain.sort(key=lambda e: e["sequence"])
+        signing_from = next((e["sequence"] for e in chain if "authorSignature" in e), None)
+        run = None
+        for e in chain:
+            name = f"event {e['id']} (origin {origin}, sequence {e['sequence']})"
+            if e["type"] in NODE_AUTHORED or not ("authorRole" in e or run or (signing_from is not None and e["sequence"] > signing_from)):
+                if "authorRole" in e or "authorSignature" in e:
+                    return f"{name}: a node's own or unsigned-era event names a person's role or signature", 0
+                if run:
+                    return f"{name}: the run of {run[0]}'s events from sequence {run[1]} ends before it without their signature", 0
+                continue
+            if "authorRole" not in e:
+                return f"{name}: its origin signs people's events, and this one names no author role or signature", 0
+            if run and run[0] != e["author"]:
+                return f"{name}: the run of {run[0]}'s events from sequence {run[1]} ends before it without their signature", 0
+            run = run or (e["author"], e["sequence"], e["clock"])
+            if "authorSignature" not in e:
+                if "signature" in e:
+                    return f"{name}: signed by its node, but {run[0]}'s run from sequence {run[1]} is not covered by their signature", 0
+                continue
+            user = directory(user_events, e["clock"]).get(e["author"])
+            if user is None:
+                return f"{name}: its author {e['author']} has no key bound at this point", 0
+            if user["removed"]:
+                return f"{name}: written in the name of {e['author']}, removed before it", 0
+            # The keys bound just before the run began (a rotation is signed with the key it
+            # replaces) and at its end (a store's first user signs their own enrolment).
+            before = {k: v for k, v in run[2].items() if k != origin or v > 1}
+            if origin in before:
+                before[origin] = run[2][origin] - 1
+            keys = user["keys"] + directory(user_events, before).get(e["author"], {"keys": []})["keys"]
+            message = f"myolog author run v1\n{e['author']}\n{origin}\n{run[1]}\n{e['hash']}".encode()
+            if not any(verifies(key, e["authorSignature"], message) for key in keys):
+                return f"{name}: its author signature is not {e['author']}'s over their events from sequence {run[1]}", 0
+            verified += 1
+            run = None
+        if run:
+            return f"event of {run[0]} (origin {origin}, sequence {run[1]}): not covered by its author's signature", 0
+    return None, verified
+
+
+def verifies(key, signature, message):
+    try:
+        Ed25519PublicKey.from_public_bytes(key).verify(bytes.fromhex(signature), message)
+        return True
+    except InvalidSignature:
+        return False
 
 
 if __name__ == "__main__":

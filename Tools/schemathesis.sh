@@ -24,7 +24,8 @@ cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 "$BIN" demo tour --store "$WORK/clinic" > /dev/null
-"$BIN" --store "$WORK/checker" init --site "Schemathesis" > /dev/null
+# A store without people (no --as at init): the checker exercises the sync API, not sign-in.
+MYOLOG_USER= "$BIN" --store "$WORK/checker" init --site "Schemathesis" > /dev/null
 node() { "$BIN" --store "$1" --json id | python3 -c 'import json, sys; print(json.load(sys.stdin)["nodeId"])'; }
 "$BIN" --store "$WORK/clinic" --as schemathesis peer add "$(node "$WORK/checker")" --name checker > /dev/null
 "$BIN" --store "$WORK/checker" --as schemathesis peer add "$(node "$WORK/clinic")" --name clinic > /dev/null

@@ -132,6 +132,11 @@ extension Hub {
                 "SELECT id, public_key FROM myolog.nodes WHERE id = ANY(\(origins))", logger: logger).decode((String, Data).self) {
                 if let node = NodeID(id) { ledger.enrolledKeys[node] = key }
             }
+            for try await (origin, sequence) in try await connection.queryOrClosed("""
+                SELECT origin, min(sequence) FROM myolog.events WHERE author_signature IS NOT NULL AND origin = ANY(\(origins)) GROUP BY origin
+                """, logger: logger).decode((String, Int).self) {
+                if let node = NodeID(origin) { ledger.authorSigningStarts[node] = sequence }
+            }
             for try await (envelope,) in try await connection.queryOrClosed(
                 "SELECT envelope FROM myolog.held_events WHERE origin = ANY(\(origins))", logger: logger).decode((String,).self) {
                 let event = try EventEnvelope(canonicalLine: Array(envelope.utf8))
@@ -153,6 +158,8 @@ extension Hub {
                 }
             }
         }
+        // The store's people: the receive rules check every person's event against them.
+        ledger.userEvents = try await userEvents(on: connection)
         // The patients the batch can store events of: its own events' and those of the held-back
         // events it may release (loaded above, for its origins).
         let eventPatients = Set(batch.compactMap(\.patient) + ledger.held.values.compactMap(\.patient))
@@ -195,6 +202,13 @@ extension Hub {
             """, on: connection) where event.isSealed {
             if let patient = event.patient { ledger.sealedSamples[patient, default: []].append(event) }
         }
+    }
+
+    /// Every stored user event: the hub's people, as the receive rules and `hub verify` check authors against them.
+    func userEvents(on connection: HubConnection) async throws -> [EventEnvelope] {
+        try await envelopes("""
+            SELECT \(unescaped: Self.columns), NULL::text FROM myolog.events e WHERE e.patient IS NULL AND e.type = ANY(\(SystemEventType.people.sorted()))
+            """, on: connection)
     }
 
     /// The columns of `myolog.events`, in the order ``CopyRows/event(_:)`` writes them.

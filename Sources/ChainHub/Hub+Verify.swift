@@ -18,7 +18,7 @@ extension Hub {
                 if let node = NodeID(id) { keys[node] = key }
             }
             let heads = try await heads(on: connection)
-            var walk = ChainCheck.Walk()
+            var walk = ChainCheck.Walk(directory: UserDirectory(events: try await userEvents(on: connection)))
             var lastOfOrigin: [NodeID: ChainHead] = [:]
             let rows = try await connection.queryOrClosed("""
                 SELECT \(unescaped: Self.columns), s.signature FROM myolog.events e

@@ -27,6 +27,10 @@ final class HubBatch: ReceiveLedger, KeyLedger, @unchecked Sendable {
     /// Every event stored before this batch of each patient the batch names or may release (as stored, not
     /// opened); a patient with none has an empty list.
     var patientEvents: [PatientID: [EventEnvelope]] = [:]
+    /// Every user event stored before this batch (the receive rules fold the directory from them).
+    var userEvents: [EventEnvelope] = []
+    /// The first author-signed sequence of each of the batch's origins, where one is stored.
+    var authorSigningStarts: [NodeID: Int] = [:]
 
     // Decided by the rules: written by the flush.
     var enrolments: [(node: NodeID, site: String, publicKey: Data, agreementKey: Data?)] = []
@@ -102,6 +106,11 @@ final class HubBatch: ReceiveLedger, KeyLedger, @unchecked Sendable {
     }
 
     var holdsHeldEvents: Bool { !held.isEmpty || !heldInserts.isEmpty }
+
+    func storedUserEvents() throws -> [EventEnvelope] { userEvents }
+    func firstAuthorSignature(of origin: NodeID) throws -> Int? { authorSigningStarts[origin] }
+    /// Of the batch's origins only: their held events are the ones loaded (Hub+Receive).
+    func originsWithHeldEvents() throws -> [NodeID] { Array(Set(held.keys.map(\.origin) + heldInserts.keys.map(\.origin))) }
 
     /// Every held event of the batch's origins is loaded with the batch (Hub+Receive).
     func waiting(of origin: NodeID) throws -> (events: Int, bytes: Int) {

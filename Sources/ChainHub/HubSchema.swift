@@ -176,6 +176,9 @@ enum HubSchema {
         ("v7 people: author roles and signatures", [
             "ALTER TABLE myolog.events ADD COLUMN author_role text",
             "ALTER TABLE myolog.events ADD COLUMN author_signature text",
+            // The receive rules read the user events and each origin's first signed run per batch.
+            "CREATE INDEX events_people ON myolog.events (type) WHERE patient IS NULL",
+            "CREATE INDEX events_author_signed ON myolog.events (origin, sequence) WHERE author_signature IS NOT NULL",
         ]),
     ]
 

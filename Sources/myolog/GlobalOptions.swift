@@ -7,6 +7,7 @@ import ClinicalFold
 import Projections
 import AccessAudit
 import EventModel
+import EventCrypto
 
 /// Options every command accepts, before or after its name.
 struct GlobalOptions: ParsableArguments {
@@ -41,7 +42,21 @@ struct GlobalOptions: ParsableArguments {
         if !store.rebuiltOnOpen.isEmpty {
             FileHandle.standardError.write(Data("myolog: rebuilt the \(store.rebuiltOnOpen.joined(separator: ", ")) projection for this version of myolog\n".utf8))
         }
+        try signIn(to: store)
         return store
+    }
+
+    /// Signs the person named by --as (or $MYOLOG_USER) in to `store` with their own key, when
+    /// the store has people: `--as NAME` without NAME's private key is refused here, before
+    /// anything is read or written. A store from before people had keys keeps plain names.
+    func signIn(to store: EventStore) throws {
+        guard let user, !store.isReadOnly else { return }
+        let directory = try store.userDirectory()
+        guard !directory.isEmpty else { return }
+        guard UserName.isValid(user) else { throw PeopleError.invalidUserName(user) }
+        guard let standing = directory.standing(of: user) else { throw PeopleError.unknownUser(user) }
+        guard !standing.isRemoved else { throw PeopleError.userRemoved(user) }
+        try store.signIn(UserKey.read(user: user, at: UserKey.path(for: user, environment: environment)))
     }
 
     func createStore(at directory: URL, site: String, author: String) throws -> EventStore {

@@ -48,7 +48,7 @@ struct HubSyncCommand: AsyncParsableCommand {
         // checked at the TLS handshake). The database is opened before the site is dialled: a
         // wrong password costs no TLS session.
         let siteStore = dialling ? nil : try PeerDirectory.open(site, besides: store, field: "site",
-                                                                 wanted: "the directory of a clinic machine's store, or https://HOST:PORT of its `myolog serve`")
+                                                                 wanted: "the directory of a clinic machine's store, or https://HOST:PORT of its `myolog serve`", global: global)
         let hub = try await Hub.open(store: store, server: try server.resolved(store: store.directory, environment: global.environment))
         let moves: Moves
         do {

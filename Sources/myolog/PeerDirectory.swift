@@ -9,8 +9,10 @@ import EventSync
 enum PeerDirectory {
     /// Opens the store at `path` — not `local` itself — and requires that each trusts the other
     /// (`local` first, as an HTTPS handshake would). `field` names the argument in refusals;
-    /// `wanted` says what it should be.
-    static func open(_ path: String, besides local: EventStore, field: String, wanted: String) throws -> EventStore {
+    /// `wanted` says what it should be. The other store records its own disclosures under the
+    /// person running the sync (`global`'s user): in a store with people they must be one of its
+    /// users, signed in with their key, or nothing is sent.
+    static func open(_ path: String, besides local: EventStore, field: String, wanted: String, global: GlobalOptions) throws -> EventStore {
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath).standardizedFileURL
         guard url.path != local.directory.standardizedFileURL.path else {
             throw ValidationError("\(field): \(path) is this store itself; give \(wanted)")
@@ -28,6 +30,11 @@ enum PeerDirectory {
         }
         guard try other.accepts(local.identity.nodeID) else {
             throw TrustRefusal.notTrustedByPeer(node: local.identity.nodeID, peer: "the store at \(other.directory.path)")
+        }
+        do {
+            try global.signIn(to: other)
+        } catch {
+            throw CommandFailure("\(field): \(VisibleText.escaped(path)): \((error as? any Remediable)?.fact ?? "\(error)"); a sync between two stores of this machine is run by a person who is a user of both")
         }
         return other
     }

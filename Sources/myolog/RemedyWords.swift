@@ -28,6 +28,8 @@ extension Remedy {
             "record it with `myolog record consent \(patient) --for \(technique) --form verbal|written --risks \"…\"`"
         case .acknowledgePrecaution: "to go ahead, add --acknowledge-precaution"
         case .registerAsNewPatient: "if it is a different person, add --new-patient"
+        case .createUserKey(let user): "create it with `myolog user key create --as \(user)`, then have a practice manager bind it (`myolog user add \(user) … --key PUBLIC`)"
+        case .bindUserKey(let user): "have a practice manager bind it (`myolog user key rotate \(user) --key PUBLIC`), or rotate to it yourself with your current key"
         }
     }
 }

@@ -87,7 +87,7 @@ struct SyncCommand: AsyncParsableCommand {
         }
         // The same rule as HTTPS: both stores must trust each other — this one first.
         let other = try PeerDirectory.open(peer, besides: local, field: "peer",
-                                           wanted: "the directory of another clinic machine's store, or https://HOST:PORT")
+                                           wanted: "the directory of another clinic machine's store, or https://HOST:PORT", global: global)
         let disclosures = LogExchange.Disclosures(
             byLocal: Self.recorder(local, command: "sync", purpose: global.purpose, by: user),
             byPeer: Self.recorder(other, command: "sync", purpose: global.purpose, by: user))

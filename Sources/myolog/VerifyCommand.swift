@@ -77,7 +77,8 @@ struct VerifyCommand: ParsableCommand {
         if global.json {
             var chainJSON: JSONValue
             switch chain {
-            case .success(let check): chainJSON = .object(["ok": .bool(true), "events": .int(check.totalEvents), "signatures": .int(check.signatures)])
+            case .success(let check): chainJSON = .object(["ok": .bool(true), "events": .int(check.totalEvents), "signatures": .int(check.signatures),
+                                                                 "authorSignatures": .int(check.authorSignatures), "unverifiedAuthors": .int(check.unverifiedAuthors)])
             case .failure(let problem): chainJSON = .object(["ok": .bool(false), "problem": .string("\(problem)")])
             }
             print(JSONValue.object([
@@ -96,7 +97,7 @@ struct VerifyCommand: ParsableCommand {
         } else {
             print(databaseOK ? "Database: ok" : "Database: DAMAGED — " + integrity.joined(separator: "; "))
             switch chain {
-            case .success(let check): print("Chains: ok — \(check.totalEvents) events in \(check.eventsPerOrigin.count) origin chains, every hash and link recomputed, \(check.signatures) signatures verified, every event covered by one")
+            case .success(let check): print("Chains: ok — \(check.totalEvents) events in \(check.eventsPerOrigin.count) origin chains, every hash and link recomputed, \(check.signatures) signatures verified, every event covered by one; \(check.authorSignatures) author signatures verified, covering every event a person wrote\(check.unverifiedAuthors > 0 ? " (\(check.unverifiedAuthors) events from before people had keys name their author unverified)" : "")")
             case .failure(let problem): print("Chains: BROKEN — \(problem)")
             }
             print(localProblem.map { "Local chain: ALTERED — \($0)" } ?? "Local chain: ok — this node's chain ends on its own signed head, as recorded in \(SignedHead.fileName)")

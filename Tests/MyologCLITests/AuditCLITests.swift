@@ -86,6 +86,8 @@ struct AuditCLITests {
         "init": "a new store", "id": "the node", "site time-zone": "the site's zone; a write", "site late-entry": "the store's rule; a write", "visit sign": "a write", "cosign": "a write", "site time-zones": "the zone database's names", "rebuild": "prints counts only",
         "demo sites": "its own synthetic stores", "demo tour": "its own synthetic store", "demo generate": "its own synthetic store",
         "help": "help",
+        "user list": "the store's users: names, roles, public keys", "user add": "a write", "user role": "a write", "user remove": "a write",
+        "user key create": "the person's own key file", "user key show": "the person's public key", "user key rotate": "a write",
         // The hub needs a PostgreSQL server: its reads are audited, and checked by the hub tests.
         "hub init": "a new hub", "hub verify": "checks and counts only",
         "hub show": "audited (one read): checked against a real server by HubCLITests",

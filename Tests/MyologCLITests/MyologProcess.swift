@@ -26,13 +26,23 @@ struct MyologProcess {
 
     /// A clean environment: no inherited store; the user `tester` unless a test sets another
     /// (or removes it, `"MYOLOG_USER": ""`): every command that shows patient data needs one.
+    ///
+    /// People's keys live in a directory of this test run's own (`XDG_CONFIG_HOME`), never the
+    /// real user's configuration. A store made by `init` with no `--as` and the default user has
+    /// no people (plain author names, as stores made before people had keys): the tests written
+    /// before issue 33 run on such stores; `PeopleCLITests` and later ones give `--as`.
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["MYOLOG_STORE"] = nil
         environment["MYOLOG_USER"] = "tester"
+        environment["MYOLOG_USER_KEY"] = nil
         environment["TZ"] = "UTC"
+        environment["XDG_CONFIG_HOME"] = keysDirectory
         return environment.merging(extra) { _, new in new }
     }
+
+    /// Where this test run's people keep their keys.
+    static let keysDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("myolog-test-keys-\(getpid())").path
 
     /// Makes every store in `stores` trust every other (`myolog peer add` each way), as one
     /// clinic's operators would before their machines sync.
@@ -53,18 +63,19 @@ struct MyologProcess {
         guard exported.status == 0, imported.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: exported.stderr + imported.stderr]) }
     }
 
-    static func trustEachOther(_ stores: String...) throws {
+    /// `user` runs the commands: in stores with people, one of their practice managers.
+    static func trustEachOther(_ stores: String..., as user: String = "test") throws {
         var nodes: [String: String] = [:]
         for store in stores {
-            let id = try run(["--store", store, "--json", "id"])
+            let id = try run(["--store", store, "--json", "--as", user, "id"])
             guard case .string(let node)? = try JSONParser.parse(id.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue?["nodeId"] else {
-                throw CocoaError(.fileReadCorruptFile)
+                throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: id.stderr])
             }
             nodes[store] = node
         }
         for store in stores {
             for other in stores where other != store {
-                let added = try run(["--store", store, "--as", "test", "peer", "add", nodes[other]!, "--name", other])
+                let added = try run(["--store", store, "--as", user, "peer", "add", nodes[other]!, "--name", other])
                 guard added.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: added.stderr]) }
             }
         }
@@ -120,6 +131,10 @@ struct MyologProcess {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        var environment = environment
+        if executable == binary, arguments.contains("init"), !arguments.contains("--as"), environment["MYOLOG_USER"] == "tester" {
+            environment["MYOLOG_USER"] = nil
+        }
         if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         process.environment = environment
         // Files, not pipes: a large output can never block the child while we wait.

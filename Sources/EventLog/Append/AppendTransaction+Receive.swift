@@ -20,6 +20,16 @@ extension AppendTransaction: ReceiveLedger {
                        arguments: [origin.rawValue, site, publicKey, agreementKey])
     }
 
+    public func storedUserEvents() throws -> [EventEnvelope] { try userEvents() }
+
+    public func firstAuthorSignature(of origin: NodeID) throws -> Int? {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT sequence FROM author_signatures WHERE origin = ? ORDER BY sequence LIMIT 1"), arguments: [origin.rawValue])
+    }
+
+    public func originsWithHeldEvents() throws -> [NodeID] {
+        try String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT origin FROM held_events")).compactMap(NodeID.init)
+    }
+
     public func hold(_ event: EventEnvelope) throws {
         // ON CONFLICT, not OR IGNORE: an event already waiting is kept, but a row the table's
         // checks refuse must fail loudly, never vanish.

@@ -48,6 +48,9 @@ public final class AppendTransaction: EventReader {
             try Self.validateAuthor(author)
             acceptedAuthor = author
         }
+        // Who vouches for it: a signed-in person (their role, their run), or the node alone.
+        let authorRole = try authorship(of: event, author: author)
+        if authorRole == nil || localRun?.author != author { try signLocalRun() }
         let now = wallClock.now()
         let occurredAt = event.occurredAt ?? now
         guard occurredAt <= now else {
@@ -71,7 +74,7 @@ public final class AppendTransaction: EventReader {
             id: id, origin: me, sequence: clock[me], clock: clock, lamport: lamport + 1,
             recordedAt: now, occurredAt: occurredAt, author: author, patient: event.patient, type: event.type,
             schemaVersion: event.schemaVersion, payload: payload, prevHash: headHash,
-            hash: EventHash(unchecked: ""))
+            hash: EventHash(unchecked: ""), authorRole: authorRole)
         envelope.hash = envelope.computedHash
         if envelope.isSealed { envelope.openedPayload = plaintext }
         try store(envelope)
@@ -81,10 +84,25 @@ public final class AppendTransaction: EventReader {
         headHash = envelope.hash
         receiveState.knownHeads[me] = .some(ChainHead(sequence: envelope.sequence, hash: envelope.hash))
         localHeadSigned = false
+        if authorRole != nil { extendLocalRun(envelope) }
         written.append(envelope)
-        if envelope.sequence % ChainSignature.interval == 0 { envelope.signature = try signLocalHead() }
+        if envelope.sequence % ChainSignature.interval == 0 {
+            envelope.signature = try signLocalHead()
+            envelope.authorSignature = written.last?.authorSignature
+        }
         return envelope
     }
+
+    /// The person signed in to the store for this transaction, if any: their appends carry their
+    /// role and are covered by their signature (AppendTransaction+Authors.swift).
+    var signer: SignedInUser?
+    /// The permission table the store obeys for signed-in people's appends, if the opener set one.
+    var permissions: (any AuthorPermissions)?
+    /// The run of the signer's events appended and not yet signed: its author, first sequence,
+    /// and its last event's sequence and hash.
+    var localRun: (author: String, first: Int, last: Int, hash: EventHash)?
+    /// Whether the signer's standing was checked against the directory in this transaction.
+    var signerChecked = false
 
     /// Whether the local chain's head, as this transaction has left it, carries a signature.
     var localHeadSigned = true
@@ -129,6 +147,7 @@ public final class AppendTransaction: EventReader {
             row.text(event.prevHash?.rawValue); row.text(event.hash.rawValue)
             row.text(event.authorRole)
         }
+        if let authorSignature = event.authorSignature { try storeAuthorSignature(authorSignature, origin: event.origin, sequence: event.sequence) }
     }
 
     /// The longest author name accepted.

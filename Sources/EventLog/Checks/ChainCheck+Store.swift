@@ -6,7 +6,7 @@ import EventSync
 extension ChainCheck {
     /// Checks every chain in the log; throws the first ``Problem``.
     public static func run(_ reader: EventReader) throws -> ChainCheck {
-        var walk = Walk()
+        var walk = Walk(directory: UserDirectory(events: try reader.userEvents()))
         let cursor = try Row.fetchCursor(reader.db, sql: "SELECT \(EventReader.signedColumns) FROM events ORDER BY origin, sequence")
         while let row = try cursor.next() {
             try walk.check(EventReader.envelope(row)) { origin in

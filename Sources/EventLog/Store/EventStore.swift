@@ -147,6 +147,7 @@ public final class EventStore: Sendable {
     private func transact<T>(_ body: (AppendTransaction) throws -> T, in db: Database) throws -> Committed<T> {
         let me = identity.nodeID
         let transaction = try AppendTransaction(db: db, identity: identity, wallClock: wallClock, trustKeeper: trustKeeper)
+        (transaction.signer, transaction.permissions) = people.withLock { ($0.signer, $0.permissions) }
         let record = try checkOwnChain(in: transaction)
         let result = try body(transaction)
         try transaction.acknowledgeErasures()
@@ -215,6 +216,10 @@ public final class EventStore: Sendable {
         if let trustRecorded = committed.trustRecorded { try? TrustHead(signedBy: identity, head: trustRecorded).write(in: directory) }
         return committed.result
     }
+
+    /// Who is signed in to this store in this process, and the permission table it obeys
+    /// (EventStore+People.swift).
+    let people = Mutex<(signer: SignedInUser?, permissions: (any AuthorPermissions)?)>((nil, nil))
 
     /// The local head and `node.head` bytes this process last verified or signed itself.
     private let verifiedLocalChain = Mutex<(head: ChainHead?, record: SignedHead.Record?)>((nil, nil))

@@ -12,6 +12,20 @@ public enum SystemEventType {
     public static let erasureAcknowledged = "ErasureAcknowledged"
     /// The event types that erase a patient wherever they are stored.
     public static let erasing: Set<String> = [patientErased, erasureAcknowledged]
+    /// The events that change who the store's people are (UserDirectory in EventSync): each is
+    /// about no patient, signed by its author like any event a person writes, and obeyed at every
+    /// site in causal order.
+    public static let userAdded = "UserAdded"
+    public static let userRoleGranted = "UserRoleGranted"
+    public static let userRoleRevoked = "UserRoleRevoked"
+    public static let userRemoved = "UserRemoved"
+    public static let userKeyRotated = "UserKeyRotated"
+    /// Every event type of the user directory.
+    public static let people: Set<String> = [userAdded, userRoleGranted, userRoleRevoked, userRemoved, userKeyRotated]
+    /// The events a node writes by itself — its enrolment, an erasure it relays on receipt —
+    /// under its own signature alone: no person authors them, so none carries a person's signature.
+    public static let nodeAuthored: Set<String> = [nodeEnrolled, erasureAcknowledged]
+
     /// Patient events stored in plaintext: they carry no personal data by design.
     public static let plaintext: Set<String> = erasing
 

@@ -52,6 +52,17 @@ public struct EventProblem: CodedError, Sendable, Equatable {
         case tooManyAwaitingTrust
         /// The peer refused it (its words are the ``reason``).
         case refusedByPeer
+        /// A person's event whose author is not a user name, or a node's own event that names a
+        /// person's role or signature.
+        case badAuthor
+        /// Its author's signature over the run ending at it does not verify with any key bound to
+        /// the author at that point: altered, or forged.
+        case badAuthorSignature
+        /// A person's event not covered by their signature: their run of events ends (another
+        /// author, a node's own event, or where the node signs) without it.
+        case authorNotCovered
+        /// Written in the name of a user removed before it, in causal order.
+        case authorRemoved
     }
 
     public var code: Code

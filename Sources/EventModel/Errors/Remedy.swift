@@ -41,6 +41,10 @@ public enum Remedy: Sendable, Equatable {
     case acknowledgePrecaution
     /// Register a different person of the same name and date of birth as a new patient.
     case registerAsNewPatient
+    /// The person makes their key on this machine, and a practice manager binds it to them.
+    case createUserKey(user: String)
+    /// A practice manager binds this key to the person (or the person rotates to it).
+    case bindUserKey(user: String)
 
     /// The remedy in words that name no command line.
     public var plainWords: String {
@@ -65,6 +69,8 @@ public enum Remedy: Sendable, Equatable {
         case .recordConsent(_, let technique): "record the patient's consent for \(technique) first"
         case .acknowledgePrecaution: "acknowledge the precaution to go ahead"
         case .registerAsNewPatient: "if it is a different person, register them as a new patient"
+        case .createUserKey: "the person creates their key on this machine and a practice manager binds its public half to them"
+        case .bindUserKey: "a practice manager binds this key to the person, or the person rotates to it with their current key"
         }
     }
 }

@@ -22,6 +22,10 @@ public struct ChainCheck: Sendable {
     public private(set) var eventsPerOrigin: [String: Int] = [:]
     /// How many signatures were verified.
     public private(set) var signatures = 0
+    /// How many people's run signatures were verified.
+    public internal(set) var authorSignatures = 0
+    /// Events written before people had keys, whose author is a name no one vouches for.
+    public internal(set) var unverifiedAuthors = 0
     public var totalEvents: Int { eventsPerOrigin.values.reduce(0, +) }
 
     /// The check of a log read in (origin, sequence) order, one event at a time: what
@@ -34,8 +38,19 @@ public struct ChainCheck: Sendable {
         var key: Data?
         /// The first event of the current origin that no signature has covered yet.
         var uncovered: EventEnvelope?
+        /// The store's people, against whom every person's event is checked (ChainCheck+Authors.swift).
+        let directory: UserDirectory
+        /// The current origin's run of one author's events not yet covered by their signature.
+        var run: (author: String, first: Int, clock: VectorClock)?
+        /// Whether the current origin has signed a person's run yet: after it, every person's event must be.
+        var signsAuthors = false
 
-        public init() {}
+        /// A walk checking people's events against `directory` (the store's, from all its user events).
+        ///
+        /// - Parameter directory: The store's user directory.
+        public init(directory: UserDirectory = UserDirectory()) {
+            self.directory = directory
+        }
 
         func uncoveredProblem() -> Problem? {
             uncovered.map { Problem(.notCovered, eventID: $0.id.rawValue, origin: $0.origin.rawValue, sequence: $0.sequence,
@@ -55,9 +70,11 @@ public struct ChainCheck: Sendable {
             }
             if event.origin != origin {
                 if let problem = uncoveredProblem() { throw problem }
+                if let problem = openRunProblem() { throw problem }
                 origin = event.origin
                 previous = nil
                 key = try enrolledKey(event.origin)
+                (run, signsAuthors) = (nil, false)
             }
             if let broken = ChainCheck.linkProblem(event, after: previous.map { ChainHead(sequence: $0.sequence, hash: $0.hash) }) { throw fail(broken) }
             if let previous {
@@ -75,6 +92,7 @@ public struct ChainCheck: Sendable {
             } else if uncovered == nil {
                 uncovered = event
             }
+            if let broken = authorProblem(event) { throw fail(broken) }
             result.eventsPerOrigin[event.origin.rawValue, default: 0] += 1
             previous = event
         }
@@ -85,6 +103,7 @@ public struct ChainCheck: Sendable {
         /// Ends the walk: the last origin's tail must be signed too.
         public func finish() throws -> ChainCheck {
             if let problem = uncoveredProblem() { throw problem }
+            if let problem = openRunProblem() { throw problem }
             return result
         }
     }

@@ -97,6 +97,24 @@ public protocol ReceiveLedger: AnyObject {
     /// - Throws: The engine's read error.
     func signatureSequence(origin: NodeID, atOrAfter sequence: Int) throws -> Int?
 
+    /// Every stored user event (``EventModel/SystemEventType/people``), in any order: the store's
+    /// people, as the receive rules check authors against them.
+    ///
+    /// - Returns: The events, payloads readable (they are about no patient, so never sealed).
+    /// - Throws: The engine's read error.
+    func storedUserEvents() throws -> [EventEnvelope]
+    /// The first sequence of `origin` whose event carries an author's signature, if any.
+    ///
+    /// - Parameter origin: The node.
+    /// - Returns: The sequence, or nil before any.
+    /// - Throws: The engine's read error.
+    func firstAuthorSignature(of origin: NodeID) throws -> Int?
+    /// The origins of which any event waits (held back or for trust).
+    ///
+    /// - Returns: The origins.
+    /// - Throws: The engine's read error.
+    func originsWithHeldEvents() throws -> [NodeID]
+
     /// The caches the rules keep for the length of one transaction.
     var receiveState: ReceiveState { get set }
 }
@@ -201,6 +219,7 @@ extension ReceiveLedger {
     /// this transaction stored events of ends on a signed event, so nothing enters the log that
     /// its origin has not vouched for.
     public func finishReceiving() throws {
+        try finishAuthorRuns()
         for (origin, head) in receiveState.receivedHeads where head.signature == nil {
             guard try signatureSequence(origin: origin, atOrAfter: head.sequence) == head.sequence else {
                 throw refusal(head, .notCovered, "not covered by a signature of its origin: a sender must send each origin's events up to a signed one (the last of a commit)")
@@ -286,7 +305,13 @@ extension ReceiveLedger {
                 throw refusal(event, .badSignature, "its signature is not its origin's signature over its hash: altered or forged")
             }
         }
+        // Its author: a person's event waits for the person's enrolment if it is not here yet.
+        guard try checkAuthorBeforeStoring(event) else {
+            try hold(event)
+            return .heldBack
+        }
         try storeReceived(event)
+        try checkAuthorAfterStoring(event)
         if let signature = event.signature { try storeSignature(signature, origin: event.origin, sequence: event.sequence) }
         // This store's own origin too: an event "of mine" from elsewhere (a restore, or a peer
         // forging in my name) is stored only under my signature, like anyone else's.

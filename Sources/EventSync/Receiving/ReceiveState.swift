@@ -13,6 +13,14 @@ public struct ReceiveState {
     var trustByOrigin: [NodeID: PeerTrust] = [:]
     /// What waits of each untrusted origin, as this transaction leaves it.
     var waitingForTrust: [NodeID: (events: Int, bytes: Int)] = [:]
+    /// The store's people as this transaction leaves them (loaded at the first person's event).
+    var directory: UserDirectory?
+    /// Whether held events are being offered again (``ReceiveLedger/finishAuthorRuns()``).
+    var retryingHeld = false
+    /// Per origin, the run of one author's events received and not yet covered by their signature.
+    var pendingRuns: [NodeID: (author: String, first: Int, clock: VectorClock)] = [:]
+    /// Per origin, the first sequence carrying an author's signature (nil: none yet), as read once.
+    var authorSigningStart: [NodeID: Int?] = [:]
     /// The events this transaction stored, in order (held-back ones it released included).
     public internal(set) var stored: [EventEnvelope] = []
 

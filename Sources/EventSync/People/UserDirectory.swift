@@ -1,0 +1,196 @@
+import Foundation
+import EventModel
+
+/// The store's people, folded from its user events (``EventModel/SystemEventType/people``) —
+/// the same events give the same directory at every site, in any arrival order.
+///
+/// Each change is folded in causal order (Lamport time, then origin and sequence: a total order
+/// every store computes alike) and obeyed only if its author could make it at that point: a
+/// practice manager adds, removes and changes roles and keys; a person may rotate their own key
+/// (signing with the old one proves they hold it); a store's first user adds themselves — a
+/// `UserAdded` with no user event in its causal past, as `init` writes it. Any other change is
+/// kept in the log (it is signed history) but changes nothing, and ``fold(at:)`` lists it for
+/// `verify` and the audit review.
+///
+/// ``standing(of:at:)`` answers *at a point in causal order* (an event's clock): a removal, a role
+/// change or a key rotation applies to what was written after it, never to what was written
+/// before it or concurrently with it at another site.
+public struct UserDirectory: Sendable {
+    /// One user event, parsed.
+    struct Change: Sendable {
+        var id: EventID
+        var origin: NodeID
+        var sequence: Int
+        var lamport: Int
+        var clock: VectorClock
+        var author: String
+        var kind: Kind
+    }
+
+    enum Kind: Sendable {
+        case added(user: String, displayName: String, roles: [String], registration: String?, key: Data)
+        case granted(user: String, role: String)
+        case revoked(user: String, role: String)
+        case removed(user: String, reason: String)
+        case rotated(user: String, key: Data)
+
+        var user: String {
+            switch self {
+            case .added(let user, _, _, _, _), .granted(let user, _), .revoked(let user, _), .removed(let user, _), .rotated(let user, _): user
+            }
+        }
+    }
+
+    /// A user event that changed nothing, and why.
+    public struct IneffectiveChange: Sendable, Equatable {
+        public var event: EventID
+        public var author: String
+        public var reason: String
+    }
+
+    /// What the directory holds at a point: every user, and the changes it did not obey.
+    public struct Fold: Sendable {
+        public var users: [String: UserStanding]
+        public var ineffective: [IneffectiveChange]
+    }
+
+    private var changes: [Change] = []
+
+    /// An empty directory.
+    public init() {}
+
+    /// The directory of these events (others are ignored).
+    ///
+    /// - Parameter events: Any events; the user events among them are folded.
+    public init(events: some Sequence<EventEnvelope>) {
+        for event in events { record(event) }
+    }
+
+    /// Whether no user event is known: a store from before people had keys.
+    public var isEmpty: Bool { changes.isEmpty }
+
+    /// Adds a user event (stored or received); any other event is ignored. A user event whose
+    /// payload is not as this version writes it is kept out: it changes nothing.
+    ///
+    /// - Parameter event: The event.
+    public mutating func record(_ event: EventEnvelope) {
+        guard SystemEventType.people.contains(event.type), let kind = Self.kind(of: event) else { return }
+        let change = Change(id: event.id, origin: event.origin, sequence: event.sequence, lamport: event.lamport, clock: event.clock,
+                            author: event.author, kind: kind)
+        let index = changes.firstIndex { Self.precedes(change, $0) } ?? changes.endIndex
+        changes.insert(change, at: index)
+    }
+
+    /// Whether `event` (of ``SystemEventType/people``) has a payload the directory can fold.
+    ///
+    /// - Parameter event: A user event.
+    /// - Returns: Whether ``record(_:)`` would fold it.
+    public static func isWellFormed(_ event: EventEnvelope) -> Bool { kind(of: event) != nil }
+
+    /// `user`'s standing, from the changes causally before `clock` (all known, when nil).
+    ///
+    /// - Parameters:
+    ///   - user: The user name.
+    ///   - clock: The point in causal order: an event's clock; nil for everything known.
+    /// - Returns: Their standing, or nil if they were never (effectively) added by then.
+    public func standing(of user: String, at clock: VectorClock? = nil) -> UserStanding? {
+        fold(at: clock).users[user]
+    }
+
+    /// The keys that may sign `user`'s run of events in `origin`'s chain from the event with clock
+    /// `first` to the one with clock `last`: those bound to them just before the run began, and
+    /// those bound at its end. The first so that a person's rotation of their own key is signed
+    /// with the key it replaces (proof they held it); the second so that a store's first user
+    /// signs their own enrolment with the key it names.
+    ///
+    /// - Parameters:
+    ///   - user: The author.
+    ///   - origin: The chain.
+    ///   - first: The clock of the run's first event.
+    ///   - last: The clock of the run's last event (the one signed).
+    /// - Returns: The keys; empty if the author has none then.
+    public func signingKeys(of user: String, origin: NodeID, first: VectorClock, last: VectorClock) -> [Data] {
+        var before = first.entries
+        before[origin] = first[origin] - 1
+        let keys = (standing(of: user, at: VectorClock(before.filter { $0.value > 0 }))?.keys ?? []) + (standing(of: user, at: last)?.keys ?? [])
+        return keys.reduce(into: []) { unique, key in if !unique.contains(key) { unique.append(key) } }
+    }
+
+    /// Every user and every change not obeyed, from the changes causally before `clock`.
+    ///
+    /// - Parameter clock: The point in causal order; nil for everything known.
+    /// - Returns: The fold.
+    public func fold(at clock: VectorClock? = nil) -> Fold {
+        var users: [String: UserStanding] = [:]
+        var ineffective: [IneffectiveChange] = []
+        let included = changes.filter { change in clock.map { $0[change.origin] >= change.sequence } ?? true }
+        for change in included {
+            let author = users[change.author]
+            let isManager = author?.holds("practice-manager") ?? false
+            func refuse(_ reason: String) { ineffective.append(IneffectiveChange(event: change.id, author: change.author, reason: reason)) }
+            switch change.kind {
+            case .added(let user, let displayName, let roles, let registration, let key):
+                // A founder: the first user of a store, added by themselves, with no user event
+                // in the causal past of the addition. Two stores founded apart each have one.
+                let founder = change.author == user && !included.contains { $0.id != change.id && change.clock[$0.origin] >= $0.sequence }
+                guard founder || isManager else { refuse("\(change.author) added \(user) without the practice-manager role"); continue }
+                if var existing = users[user] {
+                    // Two sites added the same person concurrently: one person, both keys.
+                    guard !existing.isRemoved else { refuse("\(user) was removed; a removed user is not added again"); continue }
+                    existing.roles.formUnion(roles)
+                    if !existing.keys.contains(key) { existing.keys.append(key) }
+                    users[user] = existing
+                } else {
+                    users[user] = UserStanding(name: user, displayName: displayName, roles: Set(roles), registration: registration, keys: [key],
+                                               isRemoved: false, removalReason: nil, addedBy: change.author)
+                }
+            case .granted(let user, let role), .revoked(let user, let role):
+                guard isManager else { refuse("\(change.author) changed the roles of \(user) without the practice-manager role"); continue }
+                guard var standing = users[user] else { refuse("no user \(user)"); continue }
+                if case .granted = change.kind { standing.roles.insert(role) } else { standing.roles.remove(role) }
+                users[user] = standing
+            case .removed(let user, let reason):
+                guard isManager else { refuse("\(change.author) removed \(user) without the practice-manager role"); continue }
+                guard var standing = users[user] else { refuse("no user \(user)"); continue }
+                standing.isRemoved = true
+                standing.removalReason = reason
+                users[user] = standing
+            case .rotated(let user, let key):
+                let own = change.author == user && !(author?.isRemoved ?? true)
+                guard own || isManager else { refuse("\(change.author) rotated the key of \(user) without the practice-manager role"); continue }
+                guard var standing = users[user] else { refuse("no user \(user)"); continue }
+                standing.keys = [key]
+                users[user] = standing
+            }
+        }
+        return Fold(users: users, ineffective: ineffective)
+    }
+
+    /// The total causal order the directory folds in: Lamport time, then origin, then sequence.
+    private static func precedes(_ a: Change, _ b: Change) -> Bool {
+        (a.lamport, a.origin.rawValue, a.sequence) < (b.lamport, b.origin.rawValue, b.sequence)
+    }
+
+    private static func kind(of event: EventEnvelope) -> Kind? {
+        guard case .object(let payload)? = try? event.payloadValue(), let user = payload["user"]?.stringValue, UserName.isValid(user) else { return nil }
+        func key() -> Data? {
+            payload["publicKey"]?.stringValue.flatMap { Data(base64Encoded: $0) }.flatMap { $0.count == 32 ? $0 : nil }
+        }
+        switch event.type {
+        case SystemEventType.userAdded:
+            guard let displayName = payload["displayName"]?.stringValue, case .array(let roles)? = payload["roles"], let key = key() else { return nil }
+            let names = roles.compactMap(\.stringValue)
+            guard names.count == roles.count, !names.isEmpty else { return nil }
+            return .added(user: user, displayName: displayName, roles: names, registration: payload["registration"]?.stringValue, key: key)
+        case SystemEventType.userRoleGranted, SystemEventType.userRoleRevoked:
+            guard let role = payload["role"]?.stringValue else { return nil }
+            return event.type == SystemEventType.userRoleGranted ? .granted(user: user, role: role) : .revoked(user: user, role: role)
+        case SystemEventType.userRemoved:
+            return .removed(user: user, reason: payload["reason"]?.stringValue ?? "")
+        case SystemEventType.userKeyRotated:
+            return key().map { .rotated(user: user, key: $0) }
+        default:
+            return nil
+        }
+    }
+}
