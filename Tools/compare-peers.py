@@ -41,6 +41,9 @@ import time
 
 # Syncs and bundle exports record what they disclose, under a user (README: Audit).
 os.environ.setdefault("MYOLOG_USER", "bench")
+# The stores it makes are founded by `bench` (issue 33), who signs every event with a key of their
+# own: kept in a directory of this run's, never the real user's configuration.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="compare-peers-keys-")
 
 
 def run_myolog(binary, store, *arguments, cpu=None):

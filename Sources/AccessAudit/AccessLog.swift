@@ -9,6 +9,9 @@ public struct AccessEntry: Sendable, Hashable, Encodable {
     public var event: EventID
     public var at: Timestamp
     public var user: String
+    /// The role the user read it in (as their signed access record names it); nil for a record
+    /// from before people had keys, whose user is an unverified name.
+    public var role: String?
     /// The node where it happened, and that node's site.
     public var node: NodeID
     public var site: String?
@@ -72,7 +75,7 @@ public struct AccessLog {
             var matched = false
             for patient in patients where filter.patient == nil || patient == filter.patient {
                 matched = true
-                entries.append(AccessEntry(event: event.id, at: event.recordedAt, user: event.author, node: event.origin, site: sites[event.origin],
+                entries.append(AccessEntry(event: event.id, at: event.recordedAt, user: event.author, role: event.authorRole, node: event.origin, site: sites[event.origin],
                                            action: access.action, command: access.command, patient: patient, patientCount: access.patients.count,
                                            purpose: access.purpose, outcome: access.outcome, detail: access.detail, statement: access.statement,
                                            rows: access.rows, peer: access.peer))

@@ -61,10 +61,15 @@ public enum FHIRAuditEventBundle {
         case .export, .report, .disclosure: (coding(dicom, "110106", "Export"), "R", nil)
         }
         let purpose: JSONValue = ["coding": [coding(actReason, access.purpose.code, access.purpose.display)]]
+        var user: [String: JSONValue] = [
+            "type": ["coding": [coding(securityRole, "humanuser", "human user")]],
+            "who": ["identifier": ["system": .string(FHIRCodes.authorIdentifier), "value": .string(access.user)], "display": .string(access.user)],
+            "requestor": true, "purposeOfUse": [purpose],
+        ]
+        // The role the reader read in, as their signed record names it (Myolog's own roles).
+        if let role = access.role { user["role"] = [["coding": [coding(FHIRCodes.roleSystem, role, role)]]] }
         var agents: [JSONValue] = [
-            ["type": ["coding": [coding(securityRole, "humanuser", "human user")]],
-             "who": ["identifier": ["system": .string(FHIRCodes.authorIdentifier), "value": .string(access.user)], "display": .string(access.user)],
-             "requestor": true, "purposeOfUse": [purpose]],
+            .object(user),
             ["type": ["coding": [coding(dicom, "110150", "Application")]], "who": node(access.node, site: access.site), "requestor": false],
         ]
         if let peer = access.peer {

@@ -33,6 +33,9 @@ public enum FHIRCodes {
     public static let patientIdentifier = "https://myolog.invalid/fhir/NamingSystem/patient-id"
     public static let eventIdentifier = "https://myolog.invalid/fhir/NamingSystem/event-id"
     public static let authorIdentifier = "https://myolog.invalid/fhir/NamingSystem/author"
+    /// The code system of Myolog's roles (therapist, student, front-desk, practice-manager,
+    /// privacy-officer, auditor): the role a person wrote or read in, as their signed event names it.
+    public static let roleSystem = "https://myolog.invalid/fhir/CodeSystem/role"
     public static let nodeIdentifier = "https://myolog.invalid/fhir/NamingSystem/node-id"
 
     /// One code of a system, with its display.

@@ -5,6 +5,7 @@ import Foundation
 import ClinicalFold
 import Projections
 import EventModel
+import EventSync
 
 /// One patient's record as a FHIR R4 `Bundle` of type `collection`: what other health software
 /// (a GP's system, a physiotherapy practice, the next practice system) can read.
@@ -17,21 +18,27 @@ import EventModel
 ///   ids and a receiver can de-duplicate; the same events give the same bytes;
 /// - every clinical resource has a `Provenance` naming its author, site and source event ids
 ///   (the original and each correction), so it traces back to the log;
-/// - codes come from ``FHIRCodes`` only.
+/// - codes come from ``FHIRCodes`` only;
+/// - each person who wrote an entry, in a store with people, is a `Practitioner` (name,
+///   registration) with a `PractitionerRole` per role they wrote in, and the `Provenance` agents
+///   reference them with that role; an author from before people had keys is named as written,
+///   marked unverified.
 public enum FHIRPatientBundle {
     /// The Bundle, or nil when the patient is not registered within `travel`.
     /// - Parameters:
     ///   - patient: the patient exported.
     ///   - events: all of the patient's events (any order; those outside `travel` are ignored).
     ///   - sites: each node's site name, for provenance.
+    ///   - people: the store's users (display names, registrations), for the authors' `Practitioner`s.
     ///   - travel: the events the record is folded from (all of them by default).
     /// - Returns: the Bundle as JSON, or nil.
     /// - Throws: what the fold throws for an event it cannot read.
-    public static func make(patient: PatientID, events: [EventEnvelope], sites: [NodeID: String], travel: TimeTravel = .now) throws -> JSONValue? {
+    public static func make(patient: PatientID, events: [EventEnvelope], sites: [NodeID: String], people: [String: UserStanding] = [:],
+                            travel: TimeTravel = .now) throws -> JSONValue? {
         let record = try PatientFold.fold(patient, events: events, covering: travel)
         guard record.isRegistered else { return nil }
         let included = events.filter { travel.includes($0) }
-        var builder = Builder(patient: patient, sites: sites)
+        var builder = Builder(patient: patient, sites: sites, people: people)
         builder.add(patientResource(record), sources: included.filter { $0.type == PatientRegistered.eventType || $0.type == PatientDetailsChanged.eventType })
         builder.entries.append(["fullUrl": .string(FHIRCodes.myolog), "resource": FHIRCodes.codeSystem])
 
@@ -98,7 +105,7 @@ public enum FHIRPatientBundle {
             "id": .string(derivedID("Bundle", patient.rawValue, latest?.description ?? "")),
             "type": "collection",
             "timestamp": latest.map { .string($0.description) } ?? .null,
-            "entry": .array(builder.entries + builder.provenances),
+            "entry": .array(builder.entries + builder.practitioners() + builder.provenances),
         ]
     }
 
@@ -116,8 +123,37 @@ public enum FHIRPatientBundle {
     struct Builder {
         let patient: PatientID
         let sites: [NodeID: String]
+        let people: [String: UserStanding]
         var entries: [JSONValue] = []
         var provenances: [JSONValue] = []
+        /// The roles each signed author wrote in, for their `Practitioner` and `PractitionerRole`s.
+        var authors: [String: Set<String>] = [:]
+
+        /// A `Practitioner` per signed author and a `PractitionerRole` per role they wrote in, by name.
+        func practitioners() -> [JSONValue] {
+            var resources: [JSONValue] = []
+            for (author, roles) in authors.sorted(by: { $0.key < $1.key }) {
+                let person = people[author]
+                var practitioner: [String: JSONValue] = [
+                    "resourceType": "Practitioner", "id": .string(derivedID("Practitioner", author)),
+                    "identifier": [["system": .string(FHIRCodes.authorIdentifier), "value": .string(author)]],
+                    "name": [["text": .string(person?.displayName ?? author)]],
+                ]
+                if let registration = person?.registration {
+                    practitioner["qualification"] = [["code": ["text": "Professional registration"], "identifier": [["value": .string(registration)]]]]
+                }
+                resources.append(["fullUrl": .string("urn:uuid:\(derivedID("Practitioner", author))"), "resource": .object(practitioner)])
+                for role in roles.sorted() {
+                    let id = derivedID("PractitionerRole", author, role)
+                    resources.append(["fullUrl": .string("urn:uuid:\(id)"), "resource": [
+                        "resourceType": "PractitionerRole", "id": .string(id),
+                        "practitioner": ["reference": .string("urn:uuid:\(derivedID("Practitioner", author))"), "display": .string(person?.displayName ?? author)],
+                        "code": [["coding": [["system": .string(FHIRCodes.roleSystem), "code": .string(role), "display": .string(role)]]]],
+                    ]])
+                }
+            }
+            return resources
+        }
 
         mutating func add(_ resource: JSONValue, entry: ClinicalEntry, also: [EventEnvelope] = []) {
             add(resource, sources: [entry.event] + entry.corrections + also, revisions: Set(entry.corrections.map(\.id)))
@@ -129,12 +165,23 @@ public enum FHIRPatientBundle {
             guard !sources.isEmpty else { return }
             var agents: [JSONValue] = []
             var seen = Set<String>()
-            for event in sources where seen.insert("\(event.author)\u{1F}\(event.origin)").inserted {
+            for event in sources where seen.insert("\(event.author)\u{1F}\(event.authorRole ?? "")\u{1F}\(event.origin)").inserted {
                 let site = sites[event.origin] ?? "node \(event.origin)"
-                agents.append([
-                    "who": ["identifier": ["system": .string(FHIRCodes.authorIdentifier), "value": .string(event.author)], "display": .string("\(event.author) at \(site)")],
+                var agent: [String: JSONValue] = [
                     "onBehalfOf": ["identifier": ["system": .string(FHIRCodes.nodeIdentifier), "value": .string(event.origin.rawValue)], "display": .string(site)],
-                ])
+                ]
+                if let role = event.authorRole {
+                    // Signed by the person: their Practitioner, in the role they wrote in.
+                    authors[event.author, default: []].insert(role)
+                    agent["who"] = ["reference": .string("urn:uuid:\(derivedID("Practitioner", event.author))"),
+                                    "identifier": ["system": .string(FHIRCodes.authorIdentifier), "value": .string(event.author)],
+                                    "display": .string("\(people[event.author]?.displayName ?? event.author) at \(site)")]
+                    agent["role"] = [["coding": [["system": .string(FHIRCodes.roleSystem), "code": .string(role), "display": .string(role)]]]]
+                } else {
+                    agent["who"] = ["identifier": ["system": .string(FHIRCodes.authorIdentifier), "value": .string(event.author)],
+                                    "display": .string("\(event.author) at \(site) (unverified author)")]
+                }
+                agents.append(.object(agent))
             }
             provenances.append(["fullUrl": .string("urn:uuid:\(derivedID("Provenance", id))"), "resource": [
                 "resourceType": "Provenance",

@@ -28,7 +28,7 @@ struct AuditListCommand: ParsableCommand {
         if csv && global.json { throw ValidationError("csv: give --csv or --json, not both") }
     }
 
-    static let columns = ["at", "user", "site", "node", "action", "command", "patient", "purpose", "outcome", "detail", "rows", "peer", "event"]
+    static let columns = ["at", "user", "role", "site", "node", "action", "command", "patient", "purpose", "outcome", "detail", "rows", "peer", "event"]
 
     func run() throws {
         let store = try global.openStore()
@@ -42,9 +42,10 @@ struct AuditListCommand: ParsableCommand {
             for entry in entries { out.write(Self.fields(entry).map(QueryCommand.csvField).joined(separator: ",") + "\r\n") }
         } else {
             out.write(clock.label() + "\n")
-            var table = TextTable(["AT", "USER", "SITE", "ACTION", "COMMAND", "PATIENT", "PURPOSE", "OUTCOME"])
+            var table = TextTable(["AT", "USER", "ROLE", "SITE", "ACTION", "COMMAND", "PATIENT", "PURPOSE", "OUTCOME"])
             for entry in entries {
-                table.add([clock.minuteWithOffset(entry.at), entry.user, entry.site ?? entry.node.rawValue, entry.action.rawValue, entry.command,
+                // A record from before people had keys names a user no signature vouches for.
+                table.add([clock.minuteWithOffset(entry.at), entry.user, entry.role ?? "unverified", entry.site ?? entry.node.rawValue, entry.action.rawValue, entry.command,
                            entry.patient.map { String($0.rawValue.prefix(8)) } ?? "(\(entry.rows ?? 0) rows)", entry.purpose.rawValue, entry.outcome.rawValue])
             }
             out.write(table.rendered)
@@ -54,7 +55,7 @@ struct AuditListCommand: ParsableCommand {
     }
 
     static func fields(_ entry: AccessEntry) -> [String] {
-        [entry.at.description, entry.user, entry.site ?? "", entry.node.rawValue, entry.action.rawValue, entry.command, entry.patient?.rawValue ?? "",
+        [entry.at.description, entry.user, entry.role ?? "", entry.site ?? "", entry.node.rawValue, entry.action.rawValue, entry.command, entry.patient?.rawValue ?? "",
          entry.purpose.rawValue, entry.outcome.rawValue, [entry.detail, entry.statement].compactMap { $0 }.joined(separator: "; "),
          entry.rows.map(String.init) ?? "", entry.peer?.rawValue ?? "", entry.event.rawValue]
     }

@@ -11,7 +11,9 @@ struct DemoGenerateCommand: ParsableCommand {
         discussion: """
             Writes through the same checks, hashing and append path as every other write, one
             transaction per patient. Creates the store if --store names an empty or missing
-            directory. Progress goes to stderr.
+            directory; with --as, that user founds it (as `init --as` does: their key made if
+            absent) and signs every event, as a clinician's writes are signed. Progress goes to
+            stderr.
 
             Examples:
               myolog demo generate --store /tmp/load --patients 1000 --events-per-patient 50
@@ -35,6 +37,10 @@ struct DemoGenerateCommand: ParsableCommand {
         let directory = try global.storeDirectory()
         let exists = FileManager.default.fileExists(atPath: directory.appendingPathComponent(EventStore.databaseFileName).path)
         let store = exists ? try global.openStore() : try global.createStore(at: directory, site: "Synthetic clinic", author: global.author ?? "generator@myolog")
+        if !exists, let founder = global.author {
+            let key = try UserKeyCommand.ownKey(of: founder, environment: global.environment, creating: true).key
+            try store.foundFirstUser(key, displayName: founder, roles: ["practice-manager", "therapist"], registration: nil)
+        }
         let started = Date()
         let generator = SyntheticClinic(patients: patients, eventsPerPatient: eventsPerPatient, seed: seed)
         var lastReport = Date()

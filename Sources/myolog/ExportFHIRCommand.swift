@@ -7,6 +7,7 @@ import Foundation
 import ClinicalFold
 import Projections
 import EventModel
+import EventSync
 
 struct ExportFHIRCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -75,7 +76,8 @@ struct ExportFHIRCommand: ParsableCommand {
         let bundle = try global.recordedRead(.export, command: "export fhir", patients: [id], in: store, by: user) {
             try store.read { reader -> JSONValue in
                 try ClinicalQueries(reader).requireReadable(id)
-                guard let bundle = try FHIRPatientBundle.make(patient: id, events: reader.events(patient: id), sites: reader.sites(), travel: travel) else {
+                guard let bundle = try FHIRPatientBundle.make(patient: id, events: reader.events(patient: id), sites: reader.sites(),
+                                                               people: UserDirectory(events: try reader.userEvents()).fold().users, travel: travel) else {
                     throw try NotShown.refusal(id, in: reader)
                 }
                 return bundle
@@ -113,8 +115,9 @@ struct ExportFHIRCommand: ParsableCommand {
             var exported: [PatientID] = []
             try store.read { reader in
                 let sites = try reader.sites()
+                let people = UserDirectory(events: try reader.userEvents()).fold().users
                 try reader.forEachPatient { patient, events in
-                    guard let bundle = try FHIRPatientBundle.make(patient: patient, events: events, sites: sites, travel: travel) else { return }
+                    guard let bundle = try FHIRPatientBundle.make(patient: patient, events: events, sites: sites, people: people, travel: travel) else { return }
                     let file = "\(patient.rawValue).fhir.json"
                     try writeNew(Array(bundle.canonicalString.utf8) + [UInt8(ascii: "\n")], to: partial.appendingPathComponent(file))
                     let name = bundle.objectValue?["entry"]?.arrayValue?.first?.objectValue?["resource"]?.objectValue?["name"]?.arrayValue?.first?.objectValue?["text"] ?? .null

@@ -312,7 +312,7 @@ struct AuditCLITests {
         #expect(jo.first?.objectValue?["purpose"] == .string("payment"))
         #expect(try run(["--store", a, "--json", "audit", "review", "--time-zone", "UTC"]).stdout == run(["--store", b, "--json", "audit", "review", "--time-zone", "UTC"]).stdout)
         let csv = try run(["--store", b, "audit", "--csv", "--action", "read"]).stdout
-        #expect(csv.hasPrefix("at,user,site,node,action,command,patient,purpose,outcome,detail,rows,peer,event\r\n"))
+        #expect(csv.hasPrefix("at,user,role,site,node,action,command,patient,purpose,outcome,detail,rows,peer,event\r\n"))
         #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 3, "a header, alex's show and jo's timeline: \(csv)")
         #expect(try run(["--store", a, "verify"]).status == 0)
         // Removing who read what is tampering like any other: the operator who rewrites an access
