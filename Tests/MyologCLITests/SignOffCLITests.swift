@@ -11,11 +11,40 @@ import EventModel
 struct SignOffCLITests {
     let scratch = TemporaryDirectory("signoff")
 
+    /// People's keys for this suite's stores (`XDG_CONFIG_HOME`), made by `init` and `user key create`.
+    var keys: String { scratch.path("keys") }
+
     @discardableResult
     func run(_ store: String, _ arguments: [String], as user: String = "tester") throws -> MyologProcess.Result {
-        let result = try MyologProcess.run(["--store", store, "--as", user] + arguments)
+        let result = try MyologProcess.run(["--store", store, "--as", user] + arguments, environment: MyologProcess.environment(["XDG_CONFIG_HOME": keys]))
         #expect(result.status == 0, "\(arguments): \(result.stderr)")
         return result
+    }
+
+    /// `user`'s public key, made in ``keys`` if they have none.
+    func publicKey(_ user: String) throws -> String {
+        let environment = MyologProcess.environment(["XDG_CONFIG_HOME": keys])
+        var result = try MyologProcess.run(["--json", "user", "key", "show", "--as", user], environment: environment)
+        if result.status != 0 { result = try MyologProcess.run(["--json", "user", "key", "create", "--as", user], environment: environment) }
+        return try #require(JSONParser.parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue?["publicKey"]?.stringValue, "\(result.stderr)")
+    }
+
+    /// Adds `user` to `store` in `role`, with their own key, as the store's practice manager.
+    func addUser(_ store: String, _ user: String, role: String, by manager: String = "tester") throws {
+        try run(store, ["user", "add", user, "--display", user.capitalized, "--role", role, "--key", try publicKey(user)], as: manager)
+    }
+
+    /// A second store, in Auckland, trusting `a` and trusted by it, founded by its own manager;
+    /// `tester` (who founded `a`) manages both.
+    func twoSites(with a: String) throws -> String {
+        let b = try store("b", zone: "Pacific/Auckland", founder: "bea")
+        try addUser(b, "tester", role: "practice-manager", by: "bea")
+        let nodes = try [a, b].map { store in
+            try #require(JSONParser.parse(try run(store, ["--json", "id"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue?["nodeId"]?.stringValue)
+        }
+        try run(a, ["peer", "add", nodes[1], "--name", "b"])
+        try run(b, ["peer", "add", nodes[0], "--name", "a"])
+        return b
     }
 
     func id(_ store: String, _ arguments: [String], as user: String = "tester") throws -> String {
@@ -43,9 +72,11 @@ struct SignOffCLITests {
         return files
     }
 
-    func store(_ name: String, zone: String = "Australia/Melbourne") throws -> String {
+    func store(_ name: String, zone: String = "Australia/Melbourne", founder: String = "tester") throws -> String {
         let store = scratch.path(name)
-        #expect(try MyologProcess.run(["--store", store, "--as", "tester", "init", "--site", name, "--time-zone", zone]).status == 0)
+        let made = try MyologProcess.run(["--store", store, "--as", founder, "init", "--site", name, "--time-zone", zone, "--display", founder.capitalized],
+                                         environment: MyologProcess.environment(["XDG_CONFIG_HOME": keys]))
+        #expect(made.status == 0, "\(made.stderr)")
         return store
     }
 
@@ -75,6 +106,7 @@ struct SignOffCLITests {
         let (patient, visit, score) = try openVisit(a)
         let ended = try run(a, ["visit", "end", patient, "--sign", "--note", "Home exercises"])
         #expect(ended.stdout.contains("Visit ended: ") && ended.stdout.contains("Signed off: "), "\(ended.stdout)")
+        try addUser(a, "other.myo", role: "therapist")
         try run(a, ["correct", score, "--score", "3", "--reason", "misheard the score"], as: "other.myo")
         var show = try json(a, ["show", patient])
         var entry = try painScore(show, score)
@@ -102,8 +134,7 @@ struct SignOffCLITests {
         #expect(history.contains("addendum: retracted by tester"), "\(history)")
 
         // A second site, in another zone, shows the same record byte for byte.
-        let b = try store("b", zone: "Pacific/Auckland")
-        try MyologProcess.trustEachOther(a, b)
+        let b = try twoSites(with: a)
         try run(b, ["sync", a])
         #expect(try record(b, patient) == record(a, patient))
         #expect(try run(b, ["timeline", patient, "--json"]).stdout == run(a, ["timeline", patient, "--json"]).stdout)
@@ -124,7 +155,7 @@ struct SignOffCLITests {
         ]
         try check(a, cases)
         try run(a, ["visit", "end", patient])
-        #expect(try MyologProcess.run(["--store", a, "--as", "tester", "visit", "sign", empty]).stderr.contains("nothing was recorded during it"))
+        try check(a, [(["visit", "sign", empty], "nothing was recorded during it")])
         let visit = try id(a, ["visit", "start", patient])
         let score = try id(a, ["record", "pain", patient, "--score", "4", "--region", "neck"])
         cases = [
@@ -139,20 +170,58 @@ struct SignOffCLITests {
     }
 
     /// Each of `cases` fails in one line containing its text, writing nothing.
-    func check(_ store: String, _ cases: [([String], String)]) throws {
+    func check(_ store: String, _ cases: [([String], String)], as user: String = "tester") throws {
         for (arguments, expected) in cases {
             let before = try contents(store)
-            let result = try MyologProcess.run(["--store", store, "--as", "tester"] + arguments)
+            let result = try MyologProcess.run(["--store", store, "--as", user] + arguments, environment: MyologProcess.environment(["XDG_CONFIG_HOME": keys]))
             #expect(result.status != 0, "\(arguments)")
             #expect(result.stderr.contains(expected) && result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
             #expect(try contents(store) == before, "\(arguments): the store changed")
         }
     }
 
+    @Test("a student's entries await a co-signature: marked in show, patients and the report, listed overdue by audit review; never co-signed by their author; a therapist's co-signature of the visit covers them all, once")
+    func coSignature() throws {
+        let a = try store("a")
+        try addUser(a, "sam", role: "student")
+        try addUser(a, "jo", role: "therapist")
+        let patient = try id(a, ["patient", "register", "--name", "Noah Smith", "--dob", "1979-03-04"])
+        let visit = try id(a, ["visit", "start", patient, "--reason", "Hip pain"], as: "sam")
+        let score = try id(a, ["record", "pain", patient, "--score", "5", "--region", "hip", "--context", "pre"], as: "sam")
+        try run(a, ["visit", "end", patient], as: "sam")
+
+        var show = try json(a, ["show", patient])
+        #expect(try painScore(show, score)["awaitingCoSignature"] == true && painScore(show, score)["authorRole"] == "student")
+        #expect(try run(a, ["show", patient]).stdout.contains("awaiting co-signature (written by sam, student)"))
+        var listed = try #require(try json(a, ["patients"]).arrayValue?.first?.objectValue)
+        #expect(listed["awaitingCoSignature"] == 3, "the visit's start, the score and the end")
+        let table = try run(a, ["patients"]).stdout
+        #expect(table.contains("TO CO-SIGN") && table.split(separator: "\n").contains { $0.hasPrefix(patient.prefix(8)) && $0.hasSuffix("3") }, "\(table)")
+        let overdue = try #require(try json(a, ["audit", "review", "--cosign-overdue-days", "0"]).arrayValue)
+        let flagged = overdue.compactMap(\.objectValue).filter { $0["rule"] == "cosign-overdue" }
+        #expect(flagged.count == 3 && flagged.allSatisfy { $0["user"] == "sam" && $0["patient"]?.stringValue == patient })
+        #expect(flagged.contains { $0["accesses"] == .array([.string(score)]) })
+        #expect(try json(a, ["audit", "review"]).arrayValue?.contains { $0.objectValue?["rule"] == "cosign-overdue" } == false, "not overdue within 7 days")
+        let page = scratch.path("awaiting.html")
+        try run(a, ["report", patient, "--out", page])
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("<strong>Awaiting co-signature: </strong>pain 5/10, hip (pre) — written by sam (student) on "))
+
+        try check(a, [(["cosign", score], "it is sam's own entry"), (["cosign", visit], "it is sam's own entry")], as: "sam")
+        let coSigned = try run(a, ["cosign", visit], as: "jo")
+        #expect(coSigned.stdout.hasPrefix("Co-signed: "))
+        try check(a, [(["cosign", score], "already co-signed by jo"), (["cosign", visit], "nothing of this visit awaits a co-signature")], as: "jo")
+        show = try json(a, ["show", patient])
+        #expect(try painScore(show, score)["awaitingCoSignature"] == nil && painScore(show, score)["coSigned"]?.objectValue?["author"] == "jo")
+        listed = try #require(try json(a, ["patients"]).arrayValue?.first?.objectValue)
+        #expect(listed["awaitingCoSignature"] == 0)
+        #expect(try json(a, ["audit", "review", "--cosign-overdue-days", "0"]).arrayValue?.contains { $0.objectValue?["rule"] == "cosign-overdue" } == false)
+        #expect(try run(a, ["show", patient]).stdout.contains("co-signed by jo on "))
+    }
+
     @Test("a late entry is marked with both times, judged in the writing site's zone; the store's rule, set at one site, gives the same marks at every site")
     func lateEntries() throws {
-        let a = try store("a"), b = try store("b", zone: "Pacific/Auckland")
-        try MyologProcess.trustEachOther(a, b)
+        let a = try store("a")
+        let b = try twoSites(with: a)
         let patient = try id(a, ["patient", "register", "--name", "Ruth Nguyen", "--dob", "1954-02-03"])
         let threeDaysAgo = Timestamp(millisecondsSinceEpoch: Timestamp.now().millisecondsSinceEpoch - 3 * 86_400_000).civilDate(in: TimeZone(identifier: "Australia/Melbourne")!)
         let late = try id(a, ["record", "pain", patient, "--score", "5", "--region", "neck", "--date", threeDaysAgo.description])
