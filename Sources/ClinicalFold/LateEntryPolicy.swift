@@ -19,6 +19,32 @@ public struct LateEntryPolicy: Sendable, Equatable {
     /// The default rule, with no zones recorded.
     public static let standard = LateEntryPolicy()
 
+    /// The store-wide event types a policy is made from.
+    public static let eventTypes: Set<String> = [LateEntryRuleSet.eventType, SiteTimeZoneSet.eventType]
+
+    /// The policy `events` set (store-wide events in any order; others are passed over): the
+    /// latest ``ClinicalEvents/LateEntryRuleSet`` in ``CausalOrder`` (else the standard rule),
+    /// and each node's latest ``ClinicalEvents/SiteTimeZoneSet`` (a node's own events are
+    /// ordered by their sequence).
+    ///
+    /// - Parameter events: The store-wide events the asker holds, as its time travel selects.
+    public init(storeWide events: [EventEnvelope]) {
+        var rule: (position: CausalPosition, rule: LateEntryRule)?
+        var zones: [NodeID: (sequence: Int, clock: SiteClock)] = [:]
+        for event in events where event.patient == nil {
+            switch try? ClinicalEvent.decode(event) {
+            case .lateEntryRuleSet(let set)?:
+                let position = CausalPosition(event)
+                if rule.map({ $0.position < position }) ?? true { rule = (position, set.lateEntryRule) }
+            case .siteTimeZoneSet(let zone)?:
+                if zones[event.origin].map({ $0.sequence < event.sequence }) ?? true { zones[event.origin] = (event.sequence, zone.clock) }
+            default:
+                break
+            }
+        }
+        self.init(rule: rule?.rule ?? .standard, clocks: zones.mapValues(\.clock))
+    }
+
     /// The late-entry mark of `event` (an entry), or nil when it was recorded in time.
     ///
     /// - Parameter event: A stored entry.
