@@ -50,6 +50,7 @@ public enum LateEntryRule: Sendable, Hashable, CustomStringConvertible {
     ///   - recordedAt: When the entry was written.
     ///   - occurredAt: When the care happened.
     ///   - clock: The clock of the site that wrote it.
+    /// - Returns: Whether it was recorded later than the rule allows.
     public func isLate(recordedAt: Timestamp, occurredAt: Timestamp, on clock: SiteClock) -> Bool {
         switch self {
         case .endOfDay:

@@ -48,11 +48,18 @@ public struct LateEntryPolicy: Sendable, Equatable {
     /// The late-entry mark of `event` (an entry), or nil when it was recorded in time.
     ///
     /// - Parameter event: A stored entry.
+    /// - Returns: The mark, or nil when it was recorded in time.
     public func mark(_ event: EventEnvelope) -> LateEntryMark? {
         mark(recordedAt: event.recordedAt, occurredAt: event.occurredAt, origin: event.origin)
     }
 
     /// The late-entry mark of an entry of care at `occurredAt` recorded at `recordedAt` by `origin`.
+    ///
+    /// - Parameters:
+    ///   - recordedAt: When it was written.
+    ///   - occurredAt: When the care happened.
+    ///   - origin: The node that wrote it, whose site's zone `end-of-day` is judged in.
+    /// - Returns: The mark, or nil when it was recorded in time.
     public func mark(recordedAt: Timestamp, occurredAt: Timestamp, origin: NodeID) -> LateEntryMark? {
         let clock = clocks[origin] ?? .utc
         guard rule.isLate(recordedAt: recordedAt, occurredAt: occurredAt, on: clock) else { return nil }

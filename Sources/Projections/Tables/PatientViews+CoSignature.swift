@@ -22,6 +22,7 @@ extension PatientViews {
     ///
     /// - Parameter cutoff: Only entries written before this instant.
     /// - Returns: The entries, from the stored rows (each table's `awaiting` partial index).
+    /// - Throws: When the rows cannot be read, or hold a time that is not one.
     public func awaitingCoSignature(writtenBefore cutoff: Timestamp) throws -> [AwaitingCoSignature] {
         let sql = EntryTable.all.map { table in
             "SELECT patient, event, '\(table.type)' AS type, author, writtenAt FROM \(table.name) WHERE authorRole = '\(EntryCoSigned.studentRole)' AND coSignedBy IS NULL AND writtenAt < ?1"
