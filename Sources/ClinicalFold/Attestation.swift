@@ -4,7 +4,8 @@ import EventModel
 /// and when.
 ///
 /// Made only from the ``ClinicalEvents/VisitSignedOff`` or ``ClinicalEvents/EntryCoSigned``
-/// event the fold applied to the entry, so every site shows the same one.
+/// event the fold applied to the entry, so every site shows the same one. Encoded as its members
+/// (`authorRole` left out when nil).
 public struct Attestation: Sendable, Equatable, Encodable {
     /// The ``ClinicalEvents/VisitSignedOff`` or ``ClinicalEvents/EntryCoSigned`` event.
     public var eventId: EventID
@@ -24,14 +25,4 @@ public struct Attestation: Sendable, Equatable, Encodable {
     public init(_ event: EventEnvelope) {
         self.init(eventId: event.id, author: event.author, authorRole: event.authorRole, recordedAt: event.recordedAt)
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(eventId, forKey: .eventId)
-        try container.encode(author, forKey: .author)
-        try container.encodeIfPresent(authorRole, forKey: .authorRole)
-        try container.encode(recordedAt, forKey: .recordedAt)
-    }
-
-    enum CodingKeys: String, CodingKey { case eventId, author, authorRole, recordedAt }
 }

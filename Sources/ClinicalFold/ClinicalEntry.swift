@@ -30,6 +30,14 @@ public struct ClinicalEntry: Sendable, Equatable {
     /// Whether it was written in the student role and no co-signature covers it yet.
     public var isAwaitingCoSignature: Bool { event.authorRole == EntryCoSigned.studentRole && coSignature == nil }
 
+    /// Whether it is `visit`'s start, one of its ends, or was recorded during it (its `visit`
+    /// member names the visit): what a sign-off of the visit signs.
+    public func belongs(to visit: EventID) -> Bool {
+        if event.id == visit { return true }
+        guard case .object(let members) = current.payload.json, case .string(let named)? = members["visit"] else { return false }
+        return named == visit.rawValue
+    }
+
     /// The entry as views show it, if its payload is a `Payload`.
     public func view<Payload: ClinicalPayload>(as type: Payload.Type) -> EntryView<Payload>? {
         guard let payload = current.payload as? Payload else { return nil }

@@ -24,9 +24,9 @@ public struct EntryAddendum: Sendable, Equatable, Encodable {
     public var recordedAt: Timestamp
     /// Why, as its author wrote it.
     public var reason: String
-    /// A correction's members and the values it gives them (`null` removes one); empty for a
-    /// retraction.
-    public var fields: [String: JSONValue]
+    /// A correction's members and the values it gives them (`null` removes one); nil (left out)
+    /// for a retraction.
+    public var fields: [String: JSONValue]?
 
     /// The addendum `event` makes; nil when it is neither a readable correction nor a retraction.
     ///
@@ -36,23 +36,10 @@ public struct EntryAddendum: Sendable, Equatable, Encodable {
         case .entryCorrected(let correction)?:
             (kind, reason, fields) = (.correction, correction.reason, correction.fields)
         case .entryRetracted(let retraction)?:
-            (kind, reason, fields) = (.retraction, retraction.reason, [:])
+            (kind, reason, fields) = (.retraction, retraction.reason, nil)
         default:
             return nil
         }
         (eventId, author, authorRole, recordedAt) = (event.id, event.author, event.authorRole, event.recordedAt)
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(eventId, forKey: .eventId)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(author, forKey: .author)
-        try container.encodeIfPresent(authorRole, forKey: .authorRole)
-        try container.encode(recordedAt, forKey: .recordedAt)
-        try container.encode(reason, forKey: .reason)
-        if kind == .correction { try container.encode(fields, forKey: .fields) }
-    }
-
-    enum CodingKeys: String, CodingKey { case eventId, kind, author, authorRole, recordedAt, reason, fields }
 }

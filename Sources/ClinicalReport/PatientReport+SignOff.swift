@@ -10,7 +10,7 @@ extension PatientReport {
     /// The sign-off line and the marks of the entries of `visit` (nothing when it has neither).
     @HTMLBuilder
     func attestation(of visit: ClinicalEntry) -> HTML {
-        let marked = shownEntries.filter { Self.belongs($0, to: visit.event.id) && Self.hasMarks($0) }
+        let marked = shownEntries.filter { $0.belongs(to: visit.event.id) && Self.hasMarks($0) }
             if let signOff = visit.signOff {
                 HTML.element("p", ["class": "signed-off", "data-event": signOff.id.rawValue]) {
                     HTML.element("strong") { "Signed off" }
@@ -23,7 +23,7 @@ extension PatientReport {
     /// Counts of every mark, and the marks of entries recorded outside any visit.
     var signOffSection: HTML {
         let marked = shownEntries.filter(Self.hasMarks)
-        let outside = marked.filter { entry in !record.visits.contains { Self.belongs(entry, to: $0.event.id) } }
+        let outside = marked.filter { entry in !record.visits.contains { entry.belongs(to: $0.event.id) } }
         let late = marked.filter { $0.lateEntry != nil }.count, addenda = marked.map(\.addenda.count).reduce(0, +)
         let awaiting = marked.filter(\.isAwaitingCoSignature).count
         return .element("section", ["id": "sign-off"]) {
@@ -57,7 +57,7 @@ extension PatientReport {
                         HTML.element("strong") { addendum.kind == .correction ? "Addendum (correction): " : "Addendum (retraction): " }
                         "\(what) — by \(addendum.author), written \(siteClock.minute(addendum.recordedAt)) about care \(siteClock.minute(entry.event.occurredAt)): "
                             + (addendum.kind == .correction
-                                ? addendum.fields.keys.sorted().map { "\($0) → \(addendum.fields[$0]!.stringValue ?? addendum.fields[$0]!.canonicalString)" }.joined(separator: ", ")
+                                ? (addendum.fields ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) → \($0.value.stringValue ?? $0.value.canonicalString)" }.joined(separator: ", ")
                                 : "retracts this entry")
                         HTML.element("br")
                         HTML.element("span", ["class": "note"]) { "Reason: \(addendum.reason)" }
@@ -81,10 +81,4 @@ extension PatientReport {
         entry.lateEntry != nil || !entry.addenda.isEmpty || entry.coSignature != nil || entry.isAwaitingCoSignature
     }
 
-    /// Whether `entry` is `visit`'s start, its end, or was recorded during it.
-    static func belongs(_ entry: ClinicalEntry, to visit: EventID) -> Bool {
-        if entry.event.id == visit { return true }
-        guard case .object(let members) = entry.current.payload.json, case .string(let named)? = members["visit"] else { return false }
-        return named == visit.rawValue
-    }
 }

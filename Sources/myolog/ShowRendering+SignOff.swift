@@ -20,7 +20,8 @@ extension ShowRendering {
             let what: String
             switch addendum.kind {
             case .correction:
-                what = addendum.fields.keys.sorted().map { "\($0) → \(Self.value(addendum.fields[$0]!))" }.joined(separator: ", ")
+                let fields = addendum.fields ?? [:]
+                what = fields.keys.sorted().map { "\($0) → \(Self.value(fields[$0]!))" }.joined(separator: ", ")
             case .retraction:
                 what = "retracts this entry"
             }

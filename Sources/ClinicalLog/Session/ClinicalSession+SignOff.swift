@@ -35,7 +35,7 @@ extension ClinicalSession {
             throw ClinicalError.signOffRefused(visit: visit.rawValue, reason: "the visit was retracted")
         }
         if try openVisit(of: patient) == visit { throw ClinicalError.signOffRefused(visit: visit.rawValue, reason: "it is still open; end it with `visit end --sign`") }
-        let entries = record.entries.filter { !$0.isRetracted && Self.belongs($0, to: visit) }
+        let entries = record.entries.filter { !$0.isRetracted && $0.belongs(to: visit) }
         guard entries.contains(where: { $0.event.id != visit && !Self.isEnd($0) }) else {
             throw ClinicalError.signOffRefused(visit: visit.rawValue, reason: "nothing was recorded during it (no entries to sign)")
         }
@@ -69,7 +69,7 @@ extension ClinicalSession {
         }
         let covered: [ClinicalEntry]
         if target.type == VisitStarted.eventType {
-            covered = record.entries.filter { !$0.isRetracted && $0.isAwaitingCoSignature && Self.belongs($0, to: target.id) }
+            covered = record.entries.filter { !$0.isRetracted && $0.isAwaitingCoSignature && $0.belongs(to: target.id) }
             guard !covered.isEmpty else {
                 throw ClinicalError.coSignatureRefused(event: target.id.rawValue, reason: "nothing of this visit awaits a co-signature")
             }
@@ -103,13 +103,6 @@ extension ClinicalSession {
         let payload = LateEntryRuleSet(rule: parsed)
         return try transaction.append(
             NewEvent(type: LateEntryRuleSet.eventType, schemaVersion: LateEntryRuleSet.schemaVersion, patient: nil, payload: payload.json), author: author)
-    }
-
-    /// Whether `entry` is `visit`'s start, its end, or was recorded during it.
-    static func belongs(_ entry: ClinicalEntry, to visit: EventID) -> Bool {
-        if entry.event.id == visit { return true }
-        guard case .object(let members) = entry.current.payload.json, case .string(let named)? = members["visit"] else { return false }
-        return named == visit.rawValue
     }
 
     static func isEnd(_ entry: ClinicalEntry) -> Bool {
