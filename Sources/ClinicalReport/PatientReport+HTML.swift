@@ -19,6 +19,7 @@ extension PatientReport {
                 painSection
                 triggerPointSection
                 visitSection
+                signOffSection
                 treatmentNoteSection
                 consentSection
                 adverseEventSection

@@ -52,6 +52,7 @@ extension PatientReport {
                     + " · \(techniques.count) technique\(techniques.count == 1 ? "" : "s"), \(minutes) min"
                     + " · pain before → after: " + (pre.isEmpty && post.isEmpty ? "not scored" : "\(pre.isEmpty ? "–" : pre) → \(post.isEmpty ? "–" : post)")
             }
+            attestation(of: visit)
             if !techniques.isEmpty { techniqueTable(techniques, id: nil) }
             for event in adverse {
                 HTML.element("p", ["class": "adverse", "data-event": event.event.eventId.rawValue]) {

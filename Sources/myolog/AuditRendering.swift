@@ -17,6 +17,8 @@ enum AuditRendering {
         // a note cannot print a line that passes for "by … at …" or for an amendment.
         let site = VisibleText.escaped(line.site ?? line.origin.rawValue)
         var out = "\(when)  \(line.type)\(mark)  \(VisibleText.indented(line.summary, indent: "    "))\n    by \(VisibleText.escaped(line.author)) at \(site)  [\(line.eventId)]\n"
+        if let late = line.lateEntry { out += "    late entry: care \(clock.unambiguousMinute(late.occurredAt)), written \(clock.unambiguousMinute(late.recordedAt)) (rule \(late.rule))\n" }
+        if let signOff = line.signedOff { out += "    signed off  [\(signOff)]\n" }
         // The entry's note, as written, when its one-line summary does not already carry it
         // (a technique's or a trigger point's does not; a visit end's and a resolution's do).
         if case .string(let note)? = line.payload.objectValue?["note"], !line.summary.contains(note) {
@@ -30,7 +32,7 @@ enum AuditRendering {
             case .retraction:
                 action = "retracted"
             }
-            out += "    \(action) by \(VisibleText.escaped(amendment.author)) on \(clock.unambiguousMinute(amendment.recordedAt)): \(VisibleText.indented(amendment.reason, indent: "    "))  [\(amendment.eventId)]\n"
+            out += "    \(amendment.isAddendum ? "addendum: " : "")\(action) by \(VisibleText.escaped(amendment.author)) on \(clock.unambiguousMinute(amendment.recordedAt)): \(VisibleText.indented(amendment.reason, indent: "    "))  [\(amendment.eventId)]\n"
         }
         return out
     }

@@ -25,6 +25,7 @@ extension ShowRendering {
         // Who ended it only when not who started it: usually one clinician sees the patient through.
         let ends = summary.ends.map { "ended \(clock.minute($0.occurredAt))" + ($0.author == visit.author ? "" : " by \(VisibleText.escaped($0.author))") }
         out += "    by \(VisibleText.escaped(visit.author)); \(ends.isEmpty ? "still open" : ends.joined(separator: "; "))\n"
+        out += signOff(visit, indent: "    ")
         out += corrections(visit, indent: "    ")
 
         let changes = summary.painChanges.map { change in
