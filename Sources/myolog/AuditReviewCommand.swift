@@ -1,5 +1,6 @@
 import AccessAudit
 import ArgumentParser
+import ClinicalLog
 import EventLog
 import Foundation
 import EventModel
@@ -22,6 +23,9 @@ struct AuditReviewCommand: ParsableCommand {
             cosign-overdue  an entry written in the student role and not co-signed more than
                             --cosign-overdue-days days after it was written (default 7); `at`
                             is when it was written, `user` the student
+            beyond-role     an event a person signed beyond the roles they held at that point in
+                            causal order (received from a peer: kept, as signed history), or a
+                            user change the directory did not obey; `accesses` is the event
             Other refused accesses showed nothing and are not flagged.
 
             Examples:
@@ -57,14 +61,16 @@ struct AuditReviewCommand: ParsableCommand {
         let settings = AccessReview.Settings(opens: hours.lowerBound, closes: hours.upperBound, timeZone: clock.zone, volumeFactor: volumeFactor, volumeMinimum: volumeMinimum)
         let now = Timestamp.now()
         let cutoff = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - Int64(cosignOverdueDays) * 86_400_000)
-        let (access, overdue) = try store.read { reader in
+        let (access, overdue, authority) = try store.read { reader in
             (try AccessReview(reader, settings: settings).flags(try filter.filter(in: reader, clock: clock)),
-             try PatientViews(reader).awaitingCoSignature(writtenBefore: cutoff).map { CoSignatureOverdue($0, now: now, days: cosignOverdueDays, clock: clock) })
+             try PatientViews(reader).awaitingCoSignature(writtenBefore: cutoff).map { CoSignatureOverdue($0, now: now, days: cosignOverdueDays, clock: clock) },
+             try AuthorityCheck.findings(reader).map(BeyondRole.init))
         }
         // One list in time order: the access flags, and each overdue co-signature at the time
         // its entry was written; ties keep the access flags first, each list its own order.
         let flags = (try access.map { Flag(at: $0.at, rule: $0.rule.rawValue, evidence: $0.evidence, events: $0.accesses, json: try CanonicalEncoder().value($0)) }
-            + overdue.map { Flag(at: $0.at, rule: $0.rule, evidence: $0.evidence, events: $0.accesses, json: try CanonicalEncoder().value($0)) })
+            + overdue.map { Flag(at: $0.at, rule: $0.rule, evidence: $0.evidence, events: $0.accesses, json: try CanonicalEncoder().value($0)) }
+            + authority.map { Flag(at: $0.at, rule: $0.rule, evidence: $0.evidence, events: $0.accesses, json: try CanonicalEncoder().value($0)) })
             .enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
         if global.json {
             print(JSONValue.array(flags.map(\.json)).canonicalString)
@@ -101,6 +107,21 @@ struct AuditReviewCommand: ParsableCommand {
             (user, patient, at, accesses) = (entry.author, entry.patientId, entry.writtenAt, [entry.eventId])
             evidence = "\(entry.type) \(entry.eventId) of patient \(entry.patientId.rawValue.prefix(8)), written by \(entry.author) (student) on "
                 + "\(clock.minute(entry.writtenAt)), has waited \(waited) day\(waited == 1 ? "" : "s") for a co-signature (overdue after \(days)); `myolog cosign \(entry.eventId)`"
+        }
+    }
+
+    /// An event a person signed beyond their roles at that point (``AuthorityCheck``): the shape
+    /// of an access flag, its `accesses` the event itself.
+    struct BeyondRole: Encodable {
+        var rule = "beyond-role"
+        var user: String
+        var at: Timestamp
+        var accesses: [EventID]
+        var evidence: String
+
+        init(_ finding: AuthorityCheck.Finding) {
+            (user, at, accesses) = (finding.author, finding.at, [finding.event])
+            evidence = "event \(finding.event) by \(finding.author)\(finding.role.map { " (as \($0))" } ?? ""): \(finding.reason)"
         }
     }
 
