@@ -58,6 +58,7 @@ public struct AuditTrail {
         var line = AuditLine(eventId: event.id, type: event.type, author: event.author, origin: event.origin, site: sites[event.origin],
                              occurredAt: event.occurredAt, recordedAt: event.recordedAt, summary: try ClinicalEvent.decode(event)?.summary ?? event.type,
                              payload: try event.payloadValue(), status: .current, amendments: [])
+        line.authorRole = event.authorRole
         line.signedOff = trail.signOff[event.id]
         if ClinicalEvent.correctableFields[event.type] != nil { line.lateEntry = lateEntries.mark(event) }
         for amendment in amendments {
@@ -111,6 +112,9 @@ public struct AuditLine: Sendable, Equatable, Encodable {
     public var eventId: EventID
     public var type: String
     public var author: String
+    /// The role the author wrote it in (signed with the event); nil for an event from before
+    /// people had keys, whose author is a name no signature vouches for.
+    public var authorRole: String?
     public var origin: NodeID
     /// The origin's site name, if this store knows the node.
     public var site: String?
