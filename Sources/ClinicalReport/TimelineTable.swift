@@ -29,7 +29,7 @@ enum TimelineTable {
                                 HTML.element("span", ["class": "note"]) { "\(label): \(note)" }
                             }
                         }
-                        HTML.element("td") { line.author + (line.site.map { " at \($0)" } ?? "") }
+                        HTML.element("td") { ReportAuthor.named(line.author, role: line.authorRole) + (line.site.map { " at \($0)" } ?? "") }
                         HTML.element("td") {
                             line.status.rawValue
                             if line.signedOff != nil { ", signed off" }
