@@ -155,17 +155,22 @@ public enum FHIRPatientBundle {
             return resources
         }
 
+        /// The entry's resource, its Provenance naming the entry, its corrections, and (issue 33)
+        /// the sign-off and co-signature attesting it (agents of type `attester`) and the addenda
+        /// written after the sign-off (revisions the resource does not apply).
         mutating func add(_ resource: JSONValue, entry: ClinicalEntry, also: [EventEnvelope] = []) {
-            add(resource, sources: [entry.event] + entry.corrections + also, revisions: Set(entry.corrections.map(\.id)))
+            let attestations = [entry.signOff, entry.coSignature].compactMap { $0 }
+            add(resource, sources: [entry.event] + entry.corrections + entry.addenda + attestations + also,
+                revisions: Set((entry.corrections + entry.addenda).map(\.id)), attesters: Set(attestations.map(\.id)))
         }
 
-        mutating func add(_ resource: JSONValue, sources: [EventEnvelope], revisions: Set<EventID> = []) {
+        mutating func add(_ resource: JSONValue, sources: [EventEnvelope], revisions: Set<EventID> = [], attesters: Set<EventID> = []) {
             guard case .object(let members) = resource, case .string(let type)? = members["resourceType"], case .string(let id)? = members["id"] else { return }
             entries.append(["fullUrl": .string("urn:uuid:\(id)"), "resource": resource])
             guard !sources.isEmpty else { return }
             var agents: [JSONValue] = []
             var seen = Set<String>()
-            for event in sources where seen.insert("\(event.author)\u{1F}\(event.authorRole ?? "")\u{1F}\(event.origin)").inserted {
+            for event in sources where seen.insert("\(event.author)\u{1F}\(event.authorRole ?? "")\u{1F}\(event.origin)\u{1F}\(attesters.contains(event.id))").inserted {
                 let site = sites[event.origin] ?? "node \(event.origin)"
                 var agent: [String: JSONValue] = [
                     "onBehalfOf": ["identifier": ["system": .string(FHIRCodes.nodeIdentifier), "value": .string(event.origin.rawValue)], "display": .string(site)],
@@ -180,6 +185,10 @@ public enum FHIRPatientBundle {
                 } else {
                     agent["who"] = ["identifier": ["system": .string(FHIRCodes.authorIdentifier), "value": .string(event.author)],
                                     "display": .string("\(event.author) at \(site) (unverified author)")]
+                }
+                if attesters.contains(event.id) {
+                    // Who signed the entry off or co-signed it: an attester, beside its authors.
+                    agent["type"] = ["coding": [["system": "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "code": "attester", "display": "Attester"]]]
                 }
                 agents.append(.object(agent))
             }
