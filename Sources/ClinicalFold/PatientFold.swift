@@ -24,6 +24,7 @@ public enum PatientFold {
     public static func fold(_ patient: PatientID, events: [EventEnvelope], covering range: TimeTravel = .now,
                             lateEntries: LateEntryPolicy = .standard) throws -> PatientRecord {
         var record = PatientRecord(patient: patient)
+        record.lateEntries = lateEntries
         var index: [EventID: Int] = [:]
         // Per field, the writes not yet seen by a later one, with their events (for what they saw).
         var fieldWrites: [String: [(write: FieldWrite, event: EventEnvelope)]] = [:]

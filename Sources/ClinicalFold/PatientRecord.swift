@@ -17,6 +17,9 @@ public struct PatientRecord: Sendable, Equatable {
     /// can be applied to the stored views in place.
     public var foldedThrough: CausalPosition?
 
+    /// The late-entry policy the fold judged its entries by (``ClinicalEntry/lateEntry``).
+    public var lateEntries = LateEntryPolicy.standard
+
     public var isRegistered: Bool { details.name != nil }
 
     /// Visits that were started and not retracted, oldest first.

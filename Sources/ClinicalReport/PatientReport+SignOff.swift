@@ -32,6 +32,12 @@ extension PatientReport {
                 "\(late) late entr\(late == 1 ? "y" : "ies") · \(addenda) addend\(addenda == 1 ? "um" : "a") after sign-off · "
                     + "\(awaiting) entr\(awaiting == 1 ? "y" : "ies") awaiting co-signature."
             }
+            HTML.element("p", ["class": "muted", "id": "late-entry-rule"]) {
+                switch record.lateEntries.rule {
+                case .endOfDay: "Late entry: recorded after the end of the day of care, in the zone of the site that wrote it (the store's rule, end-of-day)."
+                case .hours(let hours): "Late entry: recorded more than \(hours) hours after the care (the store's rule, \(hours)h)."
+                }
+            }
             if !outside.isEmpty {
                 HTML.element("h3") { "Entries outside a visit" }
                 marksList(outside)

@@ -282,6 +282,8 @@ struct SignOffCLITests {
         #expect(html.contains("<strong>Addendum (correction): </strong>pain 6/10, neck (pre) — by tester, written "))
         #expect(html.contains("Reason: Patient said &lt;b&gt;two&lt;/b&gt;"))
         #expect(html.contains("1 late entry · 1 addendum after sign-off · 0 entries awaiting co-signature."))
+        #expect(html.contains("Late entry: recorded after the end of the day of care, in the zone of the site that wrote it (the store&#39;s rule, end-of-day).")
+                || html.contains("(the store's rule, end-of-day)."), "the rule the marks follow")
         let texts = ["Addendum (correction): ", "Late entry: ", "Reason: Patient said <b>two</b>", "Sign-off, addenda, late entries and co-signature"]
         let checked = try MyologProcess.run(["python3", ReportCLITests.root.appendingPathComponent("Tools/check-page.py").path, "text", page,
                                              "--order", "visits,sign-off,treatment-notes,timeline"] + texts.flatMap { ["--contains", $0] }
