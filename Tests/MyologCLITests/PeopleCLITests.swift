@@ -300,7 +300,7 @@ struct PeopleCLITests {
         }
     }
 
-    @Test("FHIR: each signed author is a Practitioner with their registration and a PractitionerRole per role, the Provenance agents reference them; AuditEvent agents carry the reader's role; check-fhir.py validates both")
+    @Test("FHIR: each signed author is a Practitioner with their registration and a PractitionerRole per role, the Provenance agents reference them; a signed-off entry's Provenance names the signer as verifier with their signature; AuditEvent agents carry the reader's role; check-fhir.py validates both")
     func fhirPractitioners() throws {
         let keys = scratch.path("keys")
         let store = try founded("fitzroy", by: "alex", keys: keys)
@@ -309,12 +309,16 @@ struct PeopleCLITests {
                         as: "alex", keys: keys).status == 0)
         let patient = try run(["--store", store, "patient", "register", "--name", "Mia Thompson", "--dob", "1988-04-12"], as: "sam", keys: keys).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").last.map(String.init) ?? ""
+        #expect(try run(["--store", store, "visit", "start", patient, "--reason", "Neck pain"], as: "sam", keys: keys).status == 0)
         #expect(try run(["--store", store, "record", "pain", patient, "--score", "6", "--region", "neck"], as: "sam", keys: keys).status == 0)
+        #expect(try run(["--store", store, "visit", "end", patient, "--sign"], as: "sam", keys: keys).status == 0)
         let file = scratch.path("mia.fhir.json")
         #expect(try run(["--store", store, "export", "fhir", patient, "--out", file], as: "sam", keys: keys).status == 0)
         let bundle = try String(contentsOfFile: file, encoding: .utf8)
         #expect(bundle.contains("\"resourceType\":\"Practitioner\"") && bundle.contains("Sam Lee") && bundle.contains("MAA 12345"))
         #expect(bundle.contains("\"resourceType\":\"PractitionerRole\"") && bundle.contains("\"code\":\"therapist\""))
+        // The signed-off entries' Provenance: Sam as verifier, with his signature over the sign-off.
+        #expect(bundle.contains("Verification Signature") && bundle.contains("\"code\":\"verifier\"") && bundle.contains("\"sigFormat\":\"application/octet-stream\""), "\(bundle)")
         let checked = try MyologProcess.run(["python3", SchemaValidationTests.root.appendingPathComponent("Tools/check-fhir.py").path, file], executable: SchemaValidationTests.python)
         #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
         #expect(try run(["--store", store, "audit", "export", "fhir", "--out", scratch.path("audit")], as: "alex", keys: keys).status == 0)
