@@ -155,22 +155,20 @@ public enum FHIRPatientBundle {
             return resources
         }
 
-        /// The entry's resource, its Provenance naming the entry, its corrections, and (issue 33)
-        /// the sign-off and co-signature attesting it (agents of type `attester`) and the addenda
-        /// written after the sign-off (revisions the resource does not apply).
         mutating func add(_ resource: JSONValue, entry: ClinicalEntry, also: [EventEnvelope] = []) {
-            let attestations = [entry.signOff, entry.coSignature].compactMap { $0 }
-            add(resource, sources: [entry.event] + entry.corrections + entry.addenda + attestations + also,
-                revisions: Set((entry.corrections + entry.addenda).map(\.id)), attesters: Set(attestations.map(\.id)))
+            add(resource, sources: [entry.event] + entry.corrections + also, revisions: Set(entry.corrections.map(\.id)), signOff: entry.signOff)
         }
 
-        mutating func add(_ resource: JSONValue, sources: [EventEnvelope], revisions: Set<EventID> = [], attesters: Set<EventID> = []) {
+        /// `signOff`: the visit's sign-off covering the entry — its signer a verifier agent, and a
+        /// verification `Signature` (with the signer's Ed25519 run signature, where the sign-off
+        /// event carries it).
+        mutating func add(_ resource: JSONValue, sources: [EventEnvelope], revisions: Set<EventID> = [], signOff: EventEnvelope? = nil) {
             guard case .object(let members) = resource, case .string(let type)? = members["resourceType"], case .string(let id)? = members["id"] else { return }
             entries.append(["fullUrl": .string("urn:uuid:\(id)"), "resource": resource])
             guard !sources.isEmpty else { return }
             var agents: [JSONValue] = []
             var seen = Set<String>()
-            for event in sources where seen.insert("\(event.author)\u{1F}\(event.authorRole ?? "")\u{1F}\(event.origin)\u{1F}\(attesters.contains(event.id))").inserted {
+            for event in sources where seen.insert("\(event.author)\u{1F}\(event.authorRole ?? "")\u{1F}\(event.origin)").inserted {
                 let site = sites[event.origin] ?? "node \(event.origin)"
                 var agent: [String: JSONValue] = [
                     "onBehalfOf": ["identifier": ["system": .string(FHIRCodes.nodeIdentifier), "value": .string(event.origin.rawValue)], "display": .string(site)],
@@ -186,18 +184,13 @@ public enum FHIRPatientBundle {
                     agent["who"] = ["identifier": ["system": .string(FHIRCodes.authorIdentifier), "value": .string(event.author)],
                                     "display": .string("\(event.author) at \(site) (unverified author)")]
                 }
-                if attesters.contains(event.id) {
-                    // Who signed the entry off or co-signed it: an attester, beside its authors.
-                    agent["type"] = ["coding": [["system": "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "code": "attester", "display": "Attester"]]]
-                }
                 agents.append(.object(agent))
             }
-            provenances.append(["fullUrl": .string("urn:uuid:\(derivedID("Provenance", id))"), "resource": [
+            var provenance: [String: JSONValue] = [
                 "resourceType": "Provenance",
                 "id": .string(derivedID("Provenance", id)),
                 "target": [["reference": .string("urn:uuid:\(id)"), "type": .string(type)]],
                 "recorded": .string(sources.map(\.recordedAt).max()!.description),
-                "agent": .array(agents),
                 "entity": .array(sources.map { event in
                     [
                         "role": .string(revisions.contains(event.id) ? "revision" : "source"),
@@ -205,7 +198,29 @@ public enum FHIRPatientBundle {
                                  "display": .string("\(event.type) recorded \(event.recordedAt) by \(event.author)")],
                     ]
                 }),
-            ]])
+            ]
+            if let signOff, let role = signOff.authorRole {
+                authors[signOff.author, default: []].insert(role)
+                let signer: JSONValue = ["reference": .string("urn:uuid:\(derivedID("Practitioner", signOff.author))"),
+                                         "display": .string(people[signOff.author]?.displayName ?? signOff.author)]
+                agents.append([
+                    "type": ["coding": [["system": .string(FHIRCodes.provenanceParticipantType), "code": "verifier", "display": "Verifier"]]],
+                    "role": [["coding": [["system": .string(FHIRCodes.roleSystem), "code": .string(role), "display": .string(role)]]]],
+                    "who": signer,
+                ])
+                var signature: [String: JSONValue] = [
+                    "type": [["system": .string(FHIRCodes.signatureType.system), "code": .string(FHIRCodes.signatureType.code), "display": .string(FHIRCodes.signatureType.display)]],
+                    "when": .string(signOff.recordedAt.description), "who": signer,
+                ]
+                // The signer's Ed25519 signature over their run ending at the sign-off (AuthorSignature).
+                if let run = signOff.authorSignature, let bytes = Hex.decode(run.rawValue) {
+                    signature["sigFormat"] = "application/octet-stream"
+                    signature["data"] = .string(Data(bytes).base64EncodedString())
+                }
+                provenance["signature"] = [.object(signature)]
+            }
+            provenance["agent"] = .array(agents)
+            provenances.append(["fullUrl": .string("urn:uuid:\(derivedID("Provenance", id))"), "resource": .object(provenance)])
         }
     }
 
