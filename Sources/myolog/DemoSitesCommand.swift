@@ -7,8 +7,18 @@ import ClinicalFold
 import Projections
 import EventModel
 import EventSync
+import EventCrypto
 
 struct DemoSitesCommand: AsyncParsableCommand {
+    /// The demo clinic's practice manager, who founds both stores.
+    static let manager = "practice.manager"
+    /// The demo clinic's people.
+    static let people: [(name: String, display: String, role: String, registration: String?)] = [
+        (manager, "Dana Reid", "practice-manager", nil),
+        ("frontdesk.jo", "Jo Park", "front-desk", nil), ("frontdesk.sam", "Sam Ortiz", "front-desk", nil), ("frontdesk.kai", "Kai Brown", "front-desk", nil),
+        ("myo.sam", "Sam Lee", "therapist", "MAA 10231"), ("myo.priya", "Priya Shah", "therapist", "MAA 20877"),
+    ]
+
     static let configuration = CommandConfiguration(
         commandName: "sites",
         abstract: "Two clinic sites, Carlton and Fitzroy, working offline and syncing: a conflict found and resolved.",
@@ -19,6 +29,10 @@ struct DemoSitesCommand: AsyncParsableCommand {
             sync brings the visit to Carlton and finds the concurrent edit: both values are kept
             and shown as a conflict, until a later edit that has seen both resolves it. Both sites
             end with byte-identical views.
+
+            The clinic has people: a practice manager founds both stores and adds three front desks
+            and two myotherapists, each with their own key (in DIR/config, which the commands it
+            suggests afterwards use); every event they write carries their role and signature.
 
             Examples:
               myolog demo
@@ -41,10 +55,24 @@ struct DemoSitesCommand: AsyncParsableCommand {
             root = try DemoDirectory.makeTemporary(field: "dir")
         }
         let projections = GlobalOptions.projections
-        let carlton = try EventStore.create(at: root.appendingPathComponent("carlton"), site: "Carlton", author: "demo@myolog", projections: projections)
-        let fitzroy = try EventStore.create(at: root.appendingPathComponent("fitzroy"), site: "Fitzroy", author: "demo@myolog", projections: projections)
+        let carlton = try EventStore.create(at: root.appendingPathComponent("carlton"), site: "Carlton", author: Self.manager, projections: projections)
+        let fitzroy = try EventStore.create(at: root.appendingPathComponent("fitzroy"), site: "Fitzroy", author: Self.manager, projections: projections)
+        // The clinic's people, each with their own key (XDG_CONFIG_HOME=DIR/config): the practice
+        // manager founds both stores (one person, one key) and adds the others at Carlton;
+        // Fitzroy learns of them at its first sync.
+        let config = root.appendingPathComponent("config")
+        var keys: [String: UserKey] = [:]
+        for person in Self.people { keys[person.name] = try UserKey.create(user: person.name, at: UserKey.path(for: person.name, environment: ["XDG_CONFIG_HOME": config.path])) }
+        for store in [carlton, fitzroy] {
+            try store.foundFirstUser(keys[Self.manager]!, displayName: "Dana Reid", roles: ["practice-manager", "therapist"], registration: nil)
+        }
+        for person in Self.people where person.name != Self.manager {
+            try carlton.addUser(person.name, displayName: person.display, roles: [person.role], registration: person.registration,
+                                key: keys[person.name]!.publicKey, by: Self.manager)
+            try carlton.signIn(keys[person.name]!)
+        }
         let carltonRecord = ClinicalRecord(store: carlton), fitzroyRecord = ClinicalRecord(store: fitzroy)
-        let summary = try DemoClinic.populate(carltonRecord)
+        let summary = try DemoClinic.populate(carltonRecord, author: "myo.sam")
         let (mia, miaName) = summary.patients[0]
         let (liam, _) = summary.patients[1]
         let printer = SyncReportPrinter(json: false)
@@ -66,10 +94,11 @@ struct DemoSitesCommand: AsyncParsableCommand {
         say("  Fitzroy  \(fitzroy.directory.path)  node \(fitzroy.identity.nodeID)  — new, empty\n")
         say("\n0. Each site's operator adds the other machine to its trust list (node ids read off `myolog id`):\n")
         say("$ myolog --store \(carlton.directory.path) peer add \(fitzroy.identity.nodeID) --name Fitzroy\n")
-        try carlton.write { try $0.trustPeer(fitzroy.identity.nodeID, name: "Fitzroy", author: "practice.manager") }
+        try carlton.write { try $0.trustPeer(fitzroy.identity.nodeID, name: "Fitzroy", author: Self.manager) }
         say("$ myolog --store \(fitzroy.directory.path) peer add \(carlton.identity.nodeID) --name Carlton\n")
-        try fitzroy.write { try $0.trustPeer(carlton.identity.nodeID, name: "Carlton", author: "practice.manager") }
-        try await sync("1. Fitzroy joins: one sync brings Carlton's records (and Carlton gets Fitzroy's enrolment).")
+        try fitzroy.write { try $0.trustPeer(carlton.identity.nodeID, name: "Carlton", author: Self.manager) }
+        try await sync("1. Fitzroy joins: one sync brings Carlton's records and people (and Carlton gets Fitzroy's enrolment).")
+        for person in Self.people where person.name != Self.manager { try fitzroy.signIn(keys[person.name]!) }
 
         // Offline at both sites: the same field changed twice, and a visit at Fitzroy.
         _ = try carltonRecord.write { try $0.updatePatient(IDReference(mia), changes: ["phone": "+61 3 9555 0199"], author: "frontdesk.jo") }
@@ -125,8 +154,10 @@ struct DemoSitesCommand: AsyncParsableCommand {
             Both sites hold \(counts[0]) and \(counts[1]) events; every patient's view is byte-identical at both: \(identical ? "yes" : "NO").
             (The \(miaName) record keeps the whole story: `myolog timeline`, `myolog history EVENT`.)
 
-            Explore (each line runs as printed; every read of patient data is recorded under a user):
-              export MYOLOG_USER=you
+            Explore (each line runs as printed; every read of patient data is recorded under the user
+            who signs in with their own key — here Sam Lee, a myotherapist; `user list` shows the others):
+              export XDG_CONFIG_HOME=\(config.path) MYOLOG_USER=myo.sam
+              \(myolog) --store \(carlton.directory.path) user list
               \(myolog) --store \(carlton.directory.path) show \(mia.rawValue.prefix(8))
               \(myolog) --store \(fitzroy.directory.path) timeline \(liam.rawValue.prefix(8))
               \(myolog) --store \(fitzroy.directory.path) serve --listen 127.0.0.1:8417 & sleep 1

@@ -12,7 +12,7 @@ extension GlobalOptions {
     /// before people had keys has plain author names and no roles: nothing to check there.
     @discardableResult
     func require(_ permission: Permission, in store: EventStore) throws -> Role? {
-        guard let person = store.signedIn else {
+        guard let person = user.flatMap(store.signedIn) else {
             guard try store.userDirectory().isEmpty else { throw PermissionRefusal.signInNeeded(action: permission, permitted: Permissions.roles(permitting: permission)) }
             return nil
         }

@@ -56,10 +56,13 @@ struct CLITests {
         #expect(result.stdout.contains("phone: shown"))
         #expect(result.stdout.contains("No conflicts."))
         #expect(result.stdout.contains("byte-identical at both: yes"))
-        // The stores are real: the CLI agrees on both.
-        let shows = try ["carlton", "fitzroy"].map { site in try MyologProcess.run(["--store", "\(dir)/\(site)", "patients", "--json"]).stdout }
+        // The stores are real, and have people: the CLI agrees on both, read by a myotherapist
+        // signed in with the key the demo made (as its hints say).
+        #expect(result.stdout.contains("export XDG_CONFIG_HOME=\(dir)/config MYOLOG_USER=myo.sam"), "\(result.stdout)")
+        let sam = MyologProcess.environment(["XDG_CONFIG_HOME": "\(dir)/config", "MYOLOG_USER": "myo.sam"])
+        let shows = try ["carlton", "fitzroy"].map { site in try MyologProcess.run(["--store", "\(dir)/\(site)", "patients", "--json"], environment: sam).stdout }
         #expect(shows[0] == shows[1] && !shows[0].isEmpty)
-        let conflicts = try ["carlton", "fitzroy"].map { site in try MyologProcess.run(["--store", "\(dir)/\(site)", "conflicts", "--json"]).stdout }
+        let conflicts = try ["carlton", "fitzroy"].map { site in try MyologProcess.run(["--store", "\(dir)/\(site)", "conflicts", "--json"], environment: sam).stdout }
         #expect(conflicts == ["[]\n", "[]\n"])
         let again = try MyologProcess.run(["demo", "--dir", dir])
         #expect(again.status != 0 && again.stderr.hasPrefix("myolog: error: dir: "), "\(again.stderr)")

@@ -136,9 +136,16 @@ struct PeopleCLITests {
             #expect(refused.status != 0 && refused.stderr.contains(words) && refused.stderr.split(separator: "\n").count == 1, "\(arguments): \(refused.stderr)")
         }
         #expect(try snapshot(store) == before)
+        #expect(try run(["--store", store, "user", "role", "sam", "privacy-officer"], as: "alex", keys: keys).status == 0)
+        #expect(try run(["--store", store, "user", "role", "sam", "privacy-officer", "--revoke"], as: "alex", keys: keys).status == 0)
         #expect(try run(["--store", store, "user", "remove", "sam", "--reason", "left the practice"], as: "alex", keys: keys).status == 0)
         let removed = try run(["--store", store, "patient", "register", "--name", "Ava Jones", "--dob", "1990-01-02"], as: "sam", keys: keys)
         #expect(removed.status != 0 && removed.stderr.contains("was removed"), "\(removed.stderr)")
+        let listed = try run(["--store", store, "user", "list"], as: "alex", keys: keys)
+        #expect(listed.stdout.contains("removed: left the practice"), "\(listed.stdout)")
+        // Every user event type validates against its payload schema and verifies independently.
+        let checked = try checkLog(store, as: "alex", keys: keys)
+        #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
     }
 
     @Test("a person rotates their key: the old key signs nothing more, what it signed before still verifies")
@@ -331,5 +338,35 @@ struct PeopleCLITests {
         let auditChecked = try MyologProcess.run(["python3", SchemaValidationTests.root.appendingPathComponent("Tools/check-fhir.py").path, scratch.path("audit/audit-events.json")],
                                                  executable: SchemaValidationTests.python)
         #expect(auditChecked.status == 0, "\(auditChecked.stdout)\(auditChecked.stderr)")
+    }
+
+    @Test("an event whose author's enrolment has not arrived waits, with the rest of its chain, and is applied when the enrolment arrives (here: when its origin is trusted)")
+    func eventWaitsForItsAuthor() throws {
+        let keys = scratch.path("keys")
+        let a = try founded("fitzroy", by: "alex", keys: keys), b = try founded("carlton", by: "bea", keys: keys), c = try founded("brunswick", by: "cy", keys: keys)
+        let alexKey = try #require(JSONParser.parse(try run(["--json", "user", "key", "show"], as: "alex", keys: keys).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+            .objectValue?["publicKey"]?.stringValue)
+        for (store, manager) in [(b, "bea"), (c, "cy")] {
+            #expect(try run(["--store", store, "user", "add", "alex", "--display", "Alex", "--role", "practice-manager", "--key", alexKey], as: manager, keys: keys).status == 0)
+        }
+        let (nodeA, nodeB, nodeC) = (try nodeID(a, as: "alex", keys: keys), try nodeID(b, as: "bea", keys: keys), try nodeID(c, as: "cy", keys: keys))
+        // Fitzroy and Carlton trust each other; Brunswick trusts Carlton only, for now.
+        for (store, node) in [(a, nodeB), (b, nodeA), (b, nodeC), (c, nodeB)] {
+            #expect(try run(["--store", store, "peer", "add", node, "--name", node], as: "alex", keys: keys).status == 0)
+        }
+        let samKey = try createKey("sam", keys: keys)
+        #expect(try run(["--store", a, "user", "add", "sam", "--display", "Sam Lee", "--role", "therapist", "--key", samKey], as: "alex", keys: keys).status == 0)
+        #expect(try run(["--store", b, "sync", a], as: "alex", keys: keys).status == 0)
+        #expect(try run(["--store", b, "patient", "register", "--name", "Noah Smith", "--dob", "1979-03-04"], as: "sam", keys: keys).status == 0)
+        // Brunswick gets Carlton's chain (Sam's entry) and Fitzroy's (Sam's enrolment, waiting for trust).
+        #expect(try run(["--store", c, "sync", b], as: "alex", keys: keys).status == 0)
+        let samsEntry = "SELECT count(*) FROM events WHERE author = 'sam'"
+        #expect(try MyologProcess.count(c, samsEntry) == 0, "Sam's entry waits: his enrolment is not applied here yet")
+        #expect(try MyologProcess.count(c, "SELECT count(*) FROM held_events WHERE origin = '\(nodeB)'") >= 1)
+        // Brunswick trusts Fitzroy: Sam's enrolment is applied, and his entry after it.
+        #expect(try run(["--store", c, "peer", "add", nodeA, "--name", "Fitzroy"], as: "cy", keys: keys).status == 0)
+        #expect(try MyologProcess.count(c, samsEntry) == 1)
+        #expect(try MyologProcess.count(c, "SELECT count(*) FROM held_events") == 0)
+        #expect(try run(["--store", c, "verify"], as: "cy", keys: keys).status == 0)
     }
 }

@@ -32,37 +32,42 @@ public protocol AuthorPermissions: Sendable {
 /// (hashed), and each run of their events ends on their signature (``EventModel/AuthorSignature``)
 /// — at a change of author, before a node's own event, and wherever the node signs.
 extension AppendTransaction {
-    /// The person signed in for this transaction, if any.
-    public var signedIn: UserStanding? { signer?.standing }
+    /// The person signed in for this transaction under `name`, if any.
+    ///
+    /// - Parameter name: The user name.
+    /// - Returns: Their standing as checked (at their first append in this transaction, rechecked).
+    public func signedIn(_ name: String) -> UserStanding? { signers[name]?.standing }
 
     /// The role `author` appends `event` in: nil for a node's own event, and in a store from
     /// before people had keys (no user event stored). Refuses an author who is not the signed-in
     /// person in a store that has people, and what the permission table refuses.
     func authorship(of event: NewEvent, author: String) throws -> String? {
         if SystemEventType.nodeAuthored.contains(event.type) { return nil }
-        guard let signer, signer.standing.name == author else {
-            if try storedUserEvents().isEmpty { return nil }
+        guard var signer = signers[author] else {
+            if hasPeople == nil { hasPeople = try !storedUserEvents().isEmpty }
+            if hasPeople == false { return nil }
             throw PeopleError.notSignedIn(author: author)
         }
-        if !signerChecked {
+        if !signersChecked.contains(author) {
             // Once per transaction: a removal or a key rotation received since the sign-in
             // (a long-running `ui` or `serve`) ends the person's authority here too.
-            try recheck(signer)
-            signerChecked = true
+            signer = try recheck(signer)
+            signersChecked.insert(author)
         }
         if let permissions { return try permissions.role(for: event, by: signer.standing, in: self) }
-        guard let role = signer.standing.roles.sorted().first else { throw PeopleError.unknownUser(author) }
+        // Without a permission table: the first of their roles by name (the log knows no roles).
+        guard let role = signer.standing.roles.min() else { throw PeopleError.unknownUser(author) }
         return role
     }
 
-    private func recheck(_ signer: SignedInUser) throws {
+    private func recheck(_ signer: SignedInUser) throws -> SignedInUser {
         let directory = UserDirectory(events: try storedUserEvents())
-        // The founding transaction signs in its founder before their UserAdded is stored.
-        guard !directory.isEmpty else { return }
         guard let standing = directory.standing(of: signer.standing.name) else { throw PeopleError.unknownUser(signer.standing.name) }
         guard !standing.isRemoved else { throw PeopleError.userRemoved(standing.name) }
         guard standing.keys.contains(signer.key.publicKey) else { throw PeopleError.keyNotBound(user: standing.name, path: signer.key.path) }
-        self.signer = SignedInUser(standing: standing, key: signer.key)
+        let checked = SignedInUser(standing: standing, key: signer.key)
+        signers[standing.name] = checked
+        return checked
     }
 
     /// Adds a stored event of the signer's to their unsigned run.
@@ -76,7 +81,7 @@ extension AppendTransaction {
 
     /// Signs the signer's open run, if any, on its last event.
     func signLocalRun() throws {
-        guard let run = localRun, let signer else { return }
+        guard let run = localRun, let signer = signers[run.author] else { return }
         let signature = try AuthorSignature.sign(with: signer.key.privateKey, author: run.author, origin: identity.nodeID, first: run.first, hash: run.hash)
         try storeAuthorSignature(signature, origin: identity.nodeID, sequence: run.last)
         localRun = nil
@@ -88,8 +93,9 @@ extension AppendTransaction {
     /// Founding: signs in a store's first user for this transaction, before their `UserAdded`
     /// (which names their key) is stored.
     func signInFounder(_ key: UserKey, displayName: String, roles: Set<String>, registration: String?) {
-        signer = SignedInUser(standing: UserStanding(name: key.user, displayName: displayName, roles: roles, registration: registration, keys: [key.publicKey],
-                                                     isRemoved: false, removalReason: nil, addedBy: key.user), key: key)
-        signerChecked = true
+        signers[key.user] = SignedInUser(standing: UserStanding(name: key.user, displayName: displayName, roles: roles, registration: registration,
+                                                                keys: [key.publicKey], isRemoved: false, removalReason: nil, addedBy: key.user), key: key)
+        // The founding transaction signs in its founder before their UserAdded is stored.
+        signersChecked.insert(key.user)
     }
 }

@@ -93,16 +93,20 @@ public final class AppendTransaction: EventReader {
         return envelope
     }
 
-    /// The person signed in to the store for this transaction, if any: their appends carry their
-    /// role and are covered by their signature (AppendTransaction+Authors.swift).
-    var signer: SignedInUser?
+    /// The people signed in to the store for this transaction, by name: their appends carry their
+    /// role and are covered by their signature (AppendTransaction+Authors.swift). The CLI signs in
+    /// one; a demo writing as several people signs in each.
+    var signers: [String: SignedInUser] = [:]
     /// The permission table the store obeys for signed-in people's appends, if the opener set one.
     var permissions: (any AuthorPermissions)?
     /// The run of the signer's events appended and not yet signed: its author, first sequence,
     /// and its last event's sequence and hash.
     var localRun: (author: String, first: Int, last: Int, hash: EventHash)?
-    /// Whether the signer's standing was checked against the directory in this transaction.
-    var signerChecked = false
+    /// Whether the store has any user (looked up once per transaction, at the first append by no
+    /// signed-in person; set when a user event is stored): a store without people takes plain names.
+    var hasPeople: Bool?
+    /// The signers whose standing was checked against the directory in this transaction.
+    var signersChecked: Set<String> = []
 
     /// Whether the local chain's head, as this transaction has left it, carries a signature.
     var localHeadSigned = true
@@ -140,6 +144,7 @@ public final class AppendTransaction: EventReader {
             if event.origin != identity.nodeID, try keys.erasure(of: patient) == nil { erasedOnReceipt.append((patient, event)) }
             try keys.erase(patient, by: event.id)
         }
+        if hasPeople == false, SystemEventType.people.contains(event.type) { hasPeople = true }
         try insert.run { row in
             row.text(event.id.rawValue); row.text(event.origin.rawValue); row.integer(event.sequence); row.text(event.clock.description)
             row.integer(event.lamport); row.text(event.recordedAt.description); row.text(event.occurredAt.description); row.text(event.author)

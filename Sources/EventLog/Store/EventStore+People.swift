@@ -14,8 +14,8 @@ extension EventStore {
         try read { UserDirectory(events: try $0.userEvents()) }
     }
 
-    /// Signs `key`'s user in: from now on this process's appends in their name carry their role
-    /// and signature. Refused for a user the directory does not know, a removed one, and a key
+    /// Signs `key`'s user in (beside any other signed in): from now on this process's appends in
+    /// their name carry their role and signature. Refused for a user the directory does not know, a removed one, and a key
     /// the directory does not bind to them.
     ///
     /// - Parameter key: The person's key (read from their configuration directory).
@@ -29,12 +29,15 @@ extension EventStore {
         }
         guard !standing.isRemoved else { throw PeopleError.userRemoved(key.user) }
         guard standing.keys.contains(key.publicKey) else { throw PeopleError.keyNotBound(user: key.user, path: key.path) }
-        people.withLock { $0.signer = SignedInUser(standing: standing, key: key) }
+        people.withLock { $0.signers[key.user] = SignedInUser(standing: standing, key: key) }
         return standing
     }
 
-    /// The person signed in, if any.
-    public var signedIn: UserStanding? { people.withLock { $0.signer?.standing } }
+    /// The person signed in under `name`, if any, as they stood when they signed in.
+    ///
+    /// - Parameter name: The user name.
+    /// - Returns: Their standing.
+    public func signedIn(_ name: String) -> UserStanding? { people.withLock { $0.signers[name]?.standing } }
 
     /// Makes every later append by a signed-in person ask `permissions` first.
     ///

@@ -147,7 +147,7 @@ public final class EventStore: Sendable {
     private func transact<T>(_ body: (AppendTransaction) throws -> T, in db: Database) throws -> Committed<T> {
         let me = identity.nodeID
         let transaction = try AppendTransaction(db: db, identity: identity, wallClock: wallClock, trustKeeper: trustKeeper)
-        (transaction.signer, transaction.permissions) = people.withLock { ($0.signer, $0.permissions) }
+        (transaction.signers, transaction.permissions) = people.withLock { ($0.signers, $0.permissions) }
         let record = try checkOwnChain(in: transaction)
         let result = try body(transaction)
         try transaction.acknowledgeErasures()
@@ -219,7 +219,7 @@ public final class EventStore: Sendable {
 
     /// Who is signed in to this store in this process, and the permission table it obeys
     /// (EventStore+People.swift).
-    let people = Mutex<(signer: SignedInUser?, permissions: (any AuthorPermissions)?)>((nil, nil))
+    let people = Mutex<(signers: [String: SignedInUser], permissions: (any AuthorPermissions)?)>(([:], nil))
 
     /// The local head and `node.head` bytes this process last verified or signed itself.
     private let verifiedLocalChain = Mutex<(head: ChainHead?, record: SignedHead.Record?)>((nil, nil))
