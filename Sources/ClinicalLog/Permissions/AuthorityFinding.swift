@@ -26,22 +26,13 @@ public struct AuthorityFinding: Sendable, Equatable, CustomStringConvertible {
     /// - Returns: The findings.
     /// - Throws: The store's read errors.
     public static func all(in reader: EventReader) throws -> [AuthorityFinding] {
-        let userEvents = try reader.userEvents()
-        let directory = UserDirectory(events: userEvents)
+        let directory = UserDirectory(events: try reader.userEvents())
         guard !directory.isEmpty else { return [] }
-        // The directory at an event depends only on which user events precede it — per origin,
-        // how many of its user events the event's clock covers — so it is folded once per such
-        // point, not once per event (a store has few user events and millions of others).
-        let userSequences = Dictionary(grouping: userEvents, by: \.origin).mapValues { $0.map(\.sequence) }.sorted { $0.key < $1.key }
-        var folds: [[Int]: [String: UserStanding]] = [:]
         var findings: [AuthorityFinding] = []
         try reader.forEachEvent { event in
             guard let written = event.authorRole, !Permissions.nodeAuthored.contains(event.type) else { return }
             func found(_ reason: String) { findings.append(AuthorityFinding(event: event.id, type: event.type, author: event.author, role: written, reason: reason)) }
-            let point = userSequences.map { origin, sequences in sequences.count { $0 <= event.clock[origin] } }
-            let users = folds[point] ?? directory.fold(at: event.clock).users
-            folds[point] = users
-            guard let standing = users[event.author], !standing.isRemoved else {
+            guard let standing = directory.standing(of: event.author, at: event.clock), !standing.isRemoved else {
                 return found("\(event.author) was not a user of the store at that point")
             }
             guard let role = Role(rawValue: written), standing.roles.contains(written) else {
