@@ -1,6 +1,5 @@
 import AccessAudit
 import ArgumentParser
-import ClinicalLog
 import EventLog
 import Foundation
 import EventModel
@@ -56,7 +55,6 @@ struct AuditReviewCommand: ParsableCommand {
         for flag in flags {
             print("\(clock.minuteWithOffset(flag.at))  \(flag.rule.rawValue): \(VisibleText.escaped(flag.evidence)) [\(flag.accesses.map(\.rawValue).joined(separator: ", "))]")
         }
-        for finding in try store.read({ try AuthorityFinding.all(in: $0) }) { print("beyond-role: \(VisibleText.escaped(finding.description))") }
         print("\(flags.count) flag\(flags.count == 1 ? "" : "s")")
     }
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import ClinicalLog
 import ClinicalEvents
 import EventLog
 import Foundation
@@ -67,8 +66,6 @@ struct VerifyCommand: ParsableCommand {
         let erasurePending = store.erasedTextMayRemain
         // Erasures held for trust: records that must be destroyed are still readable here.
         let heldErasures = try store.read { try $0.heldErasures() }
-        // Events a person wrote beyond their roles at another site: kept (signed history), named.
-        let authority = try store.read { try AuthorityFinding.all(in: $0) }
         let databaseOK = integrity == ["ok"]
         let chainOK = if case .success = chain { true } else { false }
         // Views that differ from the log's replay are evidence, not housekeeping: rebuilding is
@@ -94,7 +91,6 @@ struct VerifyCommand: ParsableCommand {
                 "erasureCheckpointPending": .bool(erasurePending),
                 "heldErasures": .array(heldErasures.map { .string($0.description) }),
                 "heldBack": .object(Dictionary(uniqueKeysWithValues: held.map { ($0.key.rawValue, JSONValue.int($0.value)) })),
-                "authority": .object(["ok": .bool(authority.isEmpty), "findings": .array(authority.map { .string($0.description) })]),
                 "trustList": .object(["ok": .bool(trustOK), "changes": .int(trustList.obeyed), "altered": trustList.altered.map(JSONValue.string) ?? .null,
                                       "ignored": .array(trustList.ignored.map(\.json))]),
             ]).canonicalString)
@@ -128,9 +124,6 @@ struct VerifyCommand: ParsableCommand {
                     print("  change \(row.change.map(String.init) ?? "?") naming node \(VisibleText.escaped(row.node)): ignored — \(VisibleText.escaped(row.reason))")
                 }
             }
-            print(authority.isEmpty ? "Authority: ok — every event a person wrote was within their roles at that point"
-                : "Authority: \(authority.count) event\(authority.count == 1 ? "" : "s") written beyond their author's roles at that point (kept: signed history):")
-            for finding in authority { print("  \(VisibleText.escaped(finding.description))") }
             print(forks.isEmpty ? "Forks: none" : "Forks: \(openForks.count) open, \(forks.count - openForks.count) decided (see `myolog forks`)")
             for (origin, count) in held.sorted(by: { $0.key < $1.key }) {
                 print("Held back: \(count) event\(count == 1 ? "" : "s") of origin \(origin) wait for the events before them")

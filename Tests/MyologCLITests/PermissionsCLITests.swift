@@ -1,7 +1,4 @@
-import ClinicalEvents
 import ClinicalLog
-import EventCrypto
-import EventLog
 import EventModel
 import Foundation
 import GRDB
@@ -183,8 +180,7 @@ struct PermissionsCLITests {
         }
         // Not a vacuous matrix: both sides ran, for every role.
         #expect(ran[true, default: 0] > 60 && ran[false, default: 0] > 100, "\(ran)")
-        let verified = try ok(["--store", store, "verify"], as: "audra", keys: keys)
-        #expect(verified.stdout.contains("Authority: ok"), "\(verified.stdout)")
+        #expect(try ok(["--store", store, "verify"], as: "audra", keys: keys).status == 0)
     }
 
     @Test("correcting another's entry needs its author, a therapist for a student's, or a practice manager; the refusal names whose it was")
@@ -245,35 +241,5 @@ struct PermissionsCLITests {
         #expect(table.contains("read clinical entries") && table.contains("front-desk"))
         let json = try ok(["--json", "user", "roles"], as: "", keys: keys).stdout
         #expect(try JSONParser.parse(json.trimmingCharacters(in: .whitespacesAndNewlines)) == PermissionDocument.json())
-    }
-
-    @Test("an event written beyond its author's role elsewhere is kept, signed history, and named by verify and audit review at every site that holds it")
-    func beyondRoleIsNamed() throws {
-        let (store, keys) = try clinic()
-        let patient = try ok(["--store", store, "patient", "register", "--name", "Mia Thompson", "--dob", "1988-04-12"], as: "desk", keys: keys).lastWord
-        // What a build without the permission table would write: the front desk's pain score,
-        // signed with their own key, in their only role.
-        let opened = try EventStore.open(at: URL(fileURLWithPath: store))
-        try opened.signIn(UserKey.read(user: "desk", at: UserKey.path(for: "desk", environment: ["XDG_CONFIG_HOME": keys])))
-        let forged = try opened.append([NewEvent(type: PainScoreRecorded.eventType, schemaVersion: PainScoreRecorded.schemaVersion, patient: PatientID(patient),
-                                                 payload: ["score": 5, "region": "neck", "context": "pre"])], author: "desk")[0]
-        #expect(forged.authorRole == "front-desk")
-        _ = try ok(["--store", store, "rebuild"], as: "boss", keys: keys)
-        let verified = try run(["--store", store, "verify"], as: "audra", keys: keys)
-        #expect(verified.stdout.contains("Authority: 1 event written beyond their author's roles"), "\(verified.stdout)")
-        #expect(verified.stdout.contains("event \(forged.id) (PainScoreRecorded) by desk as front-desk: permission: desk (front desk) may not record care"),
-                "\(verified.stdout)")
-        let reviewed = try ok(["--store", store, "audit", "review"], as: "priya", keys: keys)
-        #expect(reviewed.stdout.contains("beyond-role: event \(forged.id)"), "\(reviewed.stdout)")
-        // Another site that receives it keeps it and names it alike — by its type, without the
-        // patient's key (a bundle with no keys: the payloads stay sealed there).
-        let other = scratch.path("other"), file = scratch.path("clinic.myolog")
-        #expect(try MyologProcess.run(["--store", other, "init", "--site", "Other"]).status == 0)
-        #expect(try MyologProcess.run(["--store", other, "--as", "test", "peer", "add", opened.identity.nodeID.rawValue, "--name", "Clinic"]).status == 0)
-        _ = try ok(["--store", store, "bundle", "export", "--out", file], as: "boss", keys: keys)
-        #expect(try run(["--store", other, "bundle", "import", file], as: "", keys: keys).status == 0)
-        let there = try run(["--store", other, "--json", "verify"], as: "", keys: keys)
-        let authority = try JSONParser.parse(there.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue?["authority"]?.objectValue
-        #expect(authority?["ok"] == .bool(false) && authority?["findings"]?.arrayValue?.count == 1, "\(there.stdout)")
     }
 }

@@ -17,34 +17,28 @@ public struct ClinicalPermissions: AuthorPermissions {
 
     public func role(for event: NewEvent, by user: UserStanding, in transaction: AppendTransaction) throws -> String {
         guard !user.isRemoved else { throw PeopleError.userRemoved(user.name) }
-        return try Self.role(forEvent: event.type, payload: event.payload, by: user.name, among: Role.known(user.roles), in: transaction).rawValue
-    }
-
-    /// The role `author`, holding `roles`, writes an event of `type` with `payload` in, judged
-    /// against the record `reader` holds (whose entry an amendment or a co-signature is about):
-    /// the one decision behind a local write and behind the review of a received one.
-    static func role(forEvent type: String, payload: JSONValue, by author: String, among roles: Set<Role>, in reader: EventReader) throws -> Role {
-        if Permissions.amending.contains(type), let target = try referenced(payload.objectValue?["target"], in: reader).first {
+        let roles = Role.known(user.roles)
+        if Permissions.amending.contains(event.type), let target = try referenced(event.payload.objectValue?["target"], in: transaction).first {
             // Withdrawing a mistaken registration is reception's work, not an amendment of care.
-            if registrationTypes.contains(target.type) {
-                return try Permissions.role(forEvent: PatientRegistered.eventType, payload: payload, by: author, among: roles)
+            if Self.registrationTypes.contains(target.type) {
+                return try Permissions.role(forEvent: PatientRegistered.eventType, payload: event.payload, by: user.name, among: roles).rawValue
             }
-            _ = try Permissions.role(forEvent: type, payload: payload, by: author, among: roles)
-            guard let role = Permissions.amendingRole(of: target.author, writtenAs: target.authorRole, by: author, among: roles) else {
-                throw PermissionRefusal.notTheirEntry(user: author, held: roles.sorted(), entry: target.id.rawValue, author: target.author, authorRole: target.authorRole)
+            _ = try Permissions.role(forEvent: event.type, payload: event.payload, by: user.name, among: roles)
+            guard let role = Permissions.amendingRole(of: target.author, writtenAs: target.authorRole, by: user.name, among: roles) else {
+                throw PermissionRefusal.notTheirEntry(user: user.name, held: roles.sorted(), entry: target.id.rawValue, author: target.author, authorRole: target.authorRole)
             }
-            return role
+            return role.rawValue
         }
-        let role = try Permissions.role(forEvent: type, payload: payload, by: author, among: roles)
-        if type == coSignature {
+        let role = try Permissions.role(forEvent: event.type, payload: event.payload, by: user.name, among: roles)
+        if event.type == Self.coSignature {
             // Every event the co-signature names (an entry, a visit) must be someone else's.
-            for member in (payload.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
-                if let own = try referenced(member.value, in: reader).first(where: { $0.author == author }) {
-                    throw PermissionRefusal.ownEntry(user: author, entry: own.id.rawValue)
+            for member in (event.payload.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+                if let own = try referenced(member.value, in: transaction).first(where: { $0.author == user.name }) {
+                    throw PermissionRefusal.ownEntry(user: user.name, entry: own.id.rawValue)
                 }
             }
         }
-        return role
+        return role.rawValue
     }
 
     /// The type of a co-signature.
@@ -54,13 +48,13 @@ public struct ClinicalPermissions: AuthorPermissions {
     static let registrationTypes: Set<String> = [PatientRegistered.eventType, PatientDetailsChanged.eventType]
 
     /// The stored events a payload member names: one event id, or an array of them.
-    private static func referenced(_ member: JSONValue?, in reader: EventReader) throws -> [EventEnvelope] {
+    private func referenced(_ member: JSONValue?, in transaction: AppendTransaction) throws -> [EventEnvelope] {
         let texts: [String]
         switch member {
         case .string(let text)?: texts = [text]
         case .array(let items)?: texts = items.compactMap(\.stringValue)
         default: texts = []
         }
-        return try texts.compactMap(EventID.init).compactMap { try reader.event($0) }
+        return try texts.compactMap(EventID.init).compactMap { try transaction.event($0) }
     }
 }
