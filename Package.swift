@@ -6,7 +6,8 @@ import PackageDescription
 //
 //   EventModel ← EventCrypto ← EventSync ← EventLog (SQLite/GRDB: the only storage module)
 //   EventModel ← ClinicalEvents ← ClinicalFold               (pure: payloads, the fold, the views)
-//   EventLog, ClinicalEvents ← ClinicalLog                    (clinical writes and reads on a store)
+//   EventLog, ClinicalFold ← ClinicalLog                      (clinical writes and reads on a store;
+//                                                              sign-off and co-signature ask the fold)
 //   EventLog, ClinicalLog, ClinicalFold ← Projections, AccessAudit   (the SQLite view tables)
 //   Projections, AccessAudit ← FHIRExport;  Projections ← ClinicalReport ← ClinicViewer
 //   EventSync ← SyncHTTP                                      (HTTPS carrier: no GRDB, no SQLite)
@@ -110,7 +111,7 @@ let package = Package(
         // the read queries the commands ask before writing, synthetic clinics for benchmarks.
         .target(
             name: "ClinicalLog",
-            dependencies: ["EventModel", "EventCrypto", "EventSync", "EventLog", "ClinicalEvents"]
+            dependencies: ["EventModel", "EventCrypto", "EventSync", "EventLog", "ClinicalEvents", "ClinicalFold"]
         ),
         // The fold: a patient's events in causal order → the typed record and its views. Pure
         // values, so the SQLite projections and the PostgreSQL hub fold with one copy of the rules.

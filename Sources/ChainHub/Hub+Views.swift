@@ -83,12 +83,26 @@ extension Hub {
 
     // MARK: Reading
 
-    /// One patient's view (`hub show`), folded from the hub's log; nil when not registered.
+    /// One patient's view (`hub show`), folded from the hub's log, its late entries judged by the
+    /// rule and zones the hub holds (as a site judges them); nil when not registered.
     public func show(_ patient: PatientID) async throws -> PatientView? {
         try await withConnection { connection in
-            let record = try await records(of: [patient], on: connection).first
-            return record?.isRegistered == true ? record?.view : nil
+            let events = try await storedEvents(of: [patient], on: connection)[patient] ?? []
+            let keys = try await usableKeys([patient], on: connection)
+            let lateEntries = LateEntryPolicy(storeWide: try await storeWideEvents(LateEntryPolicy.eventTypes, on: connection))
+            let record = try PatientFold.fold(patient, events: events.map { SealedPayload.opened($0, key: keys[patient]) }, lateEntries: lateEntries)
+            return record.isRegistered ? record.view : nil
         }
+    }
+
+    /// The hub's store-wide events of `types` (about no patient: plaintext).
+    func storeWideEvents(_ types: Set<String>, on connection: HubConnection) async throws -> [EventEnvelope] {
+        var events: [EventEnvelope] = []
+        let rows = try await connection.queryOrClosed("""
+            SELECT \(unescaped: Self.columns), NULL::text FROM myolog.events e WHERE e.patient IS NULL AND e.type = ANY(\(types.sorted()))
+            """, logger: logger)
+        for try await row in rows.decode(EventRow.self) { events.append(try Self.envelope(row)) }
+        return events
     }
 
     /// The event that erased `patient` in the hub's log, if one did.

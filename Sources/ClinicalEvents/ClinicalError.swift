@@ -61,6 +61,10 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
     case emptyTreatmentNote(sections: [String])
     /// A patient of the same name and date of birth is already registered here.
     case possibleDuplicatePatient(name: String, dateOfBirth: String, existing: [String])
+    /// A visit that cannot be signed off (no entries, already signed, not a visit).
+    case signOffRefused(visit: String, reason: String)
+    /// Entries that cannot be co-signed (one's own, not a student's, already co-signed).
+    case coSignatureRefused(event: String, reason: String)
 
     /// One code per case. Codes are stable: scripts and tests match them, so one is never
     /// renamed nor reused for another meaning.
@@ -90,6 +94,8 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
         case precautionAlreadyResolved
         case emptyTreatmentNote
         case possibleDuplicatePatient
+        case signOffRefused
+        case coSignatureRefused
     }
 
     public var code: Code {
@@ -119,6 +125,8 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
         case .precautionAlreadyResolved: .precautionAlreadyResolved
         case .emptyTreatmentNote: .emptyTreatmentNote
         case .possibleDuplicatePatient: .possibleDuplicatePatient
+        case .signOffRefused: .signOffRefused
+        case .coSignatureRefused: .coSignatureRefused
         }
     }
 
@@ -186,6 +194,10 @@ public enum ClinicalError: Remediable, CodedError, Sendable, Equatable {
             "note: a note with no section; accepted: at least one of \(sections.joined(separator: ", "))"
         case .possibleDuplicatePatient(let name, let dateOfBirth, let existing):
             "patient: \(VisibleText.escaped(name)), born \(dateOfBirth), is already registered here as \(existing.joined(separator: ", "))"
+        case .signOffRefused(let visit, let reason):
+            "visit: \(visit) cannot be signed off: \(reason)"
+        case .coSignatureRefused(let event, let reason):
+            "cosign: \(event) cannot be co-signed: \(reason)"
         case .patientErased(let patient, let on, let by, let basis, let reason):
             "patient: \(patient) was erased on \(on) by \(by) (\(basis)): \(reason); nothing of their record remains readable here"
         }

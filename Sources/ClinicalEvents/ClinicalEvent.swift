@@ -25,6 +25,9 @@ public enum ClinicalEvent: Sendable, Hashable {
     case precautionResolved(PrecautionResolved)
     case adverseEventRecorded(AdverseEventRecorded)
     case measurementRecorded(MeasurementRecorded)
+    case visitSignedOff(VisitSignedOff)
+    case entryCoSigned(EntryCoSigned)
+    case lateEntryRuleSet(LateEntryRuleSet)
 
     /// Every clinical payload type, for the schema and upcaster registries.
     public static let payloadTypes: [any ClinicalPayload.Type] = [
@@ -33,6 +36,7 @@ public enum ClinicalEvent: Sendable, Hashable {
         EntryCorrected.self, EntryRetracted.self, PatientErased.self, ErasureAcknowledged.self, RetentionPolicySet.self, LegalHoldPlaced.self, LegalHoldReleased.self,
         SiteTimeZoneSet.self,
         TreatmentNoteRecorded.self, ConsentRecorded.self, PrecautionRecorded.self, PrecautionResolved.self, AdverseEventRecorded.self, MeasurementRecorded.self,
+        VisitSignedOff.self, EntryCoSigned.self, LateEntryRuleSet.self,
     ]
 
     /// The upcasters of every clinical event type, and the version each is written at.
@@ -85,6 +89,9 @@ public enum ClinicalEvent: Sendable, Hashable {
         PrecautionResolved.eventType: { .precautionResolved(try PrecautionResolved(json: $0)) },
         AdverseEventRecorded.eventType: { .adverseEventRecorded(try AdverseEventRecorded(json: $0)) },
         MeasurementRecorded.eventType: { .measurementRecorded(try MeasurementRecorded(json: $0)) },
+        VisitSignedOff.eventType: { .visitSignedOff(try VisitSignedOff(json: $0)) },
+        EntryCoSigned.eventType: { .entryCoSigned(try EntryCoSigned(json: $0)) },
+        LateEntryRuleSet.eventType: { .lateEntryRuleSet(try LateEntryRuleSet(json: $0)) },
     ]
 
     /// `entry` (an entry at its current version) with `correction` applied, or nil if the
@@ -130,6 +137,9 @@ public enum ClinicalEvent: Sendable, Hashable {
         case let p as PrecautionResolved: self = .precautionResolved(p)
         case let p as AdverseEventRecorded: self = .adverseEventRecorded(p)
         case let p as MeasurementRecorded: self = .measurementRecorded(p)
+        case let p as VisitSignedOff: self = .visitSignedOff(p)
+        case let p as EntryCoSigned: self = .entryCoSigned(p)
+        case let p as LateEntryRuleSet: self = .lateEntryRuleSet(p)
         default: preconditionFailure("\(Swift.type(of: payload)) is missing from ClinicalEvent.init")
         }
     }
@@ -162,6 +172,9 @@ public enum ClinicalEvent: Sendable, Hashable {
         case .precautionResolved(let p): p
         case .adverseEventRecorded(let p): p
         case .measurementRecorded(let p): p
+        case .visitSignedOff(let p): p
+        case .entryCoSigned(let p): p
+        case .lateEntryRuleSet(let p): p
         }
     }
 
@@ -256,6 +269,12 @@ public enum ClinicalEvent: Sendable, Hashable {
         case .measurementRecorded(let p):
             let side = p.side.map { "\($0) " } ?? ""
             return "\(side)\(show(Vocabularies.measurementTests, p.test)): \(p.reading)" + (p.note.map { " — \($0)" } ?? "")
+        case .visitSignedOff(let p):
+            return "visit \(p.visit.rawValue) signed off (\(p.entries.count) entr\(p.entries.count == 1 ? "y" : "ies"))"
+        case .entryCoSigned(let p):
+            return "co-signed " + p.events.map(\.rawValue).joined(separator: ", ")
+        case .lateEntryRuleSet(let p):
+            return "late-entry rule: \(p.rule)"
         }
     }
 }

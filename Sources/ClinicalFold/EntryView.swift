@@ -12,6 +12,20 @@ public struct EntryView<Payload: ClinicalPayload>: Sendable, Equatable, Encodabl
     /// The corrections applied, in causal order: a view marks each corrected member and says who
     /// corrected it, when and why.
     public var corrections: [EntryCorrection]
+    /// The role its author wrote it in (nil on events from before roles).
+    public var authorRole: String?
+    /// The visit's sign-off covering it: from then on it changes only by ``addenda``.
+    public var signOff: Attestation?
+    /// Corrections and retractions written after the sign-off, in causal order: shown beside
+    /// the signed text, never applied to it.
+    public var addenda: [EntryAddendum] = []
+    /// The co-signature of an entry written in the student role.
+    public var coSignature: Attestation?
+    /// Set when it was recorded later than the store's late-entry rule allows.
+    public var lateEntry: LateEntryMark?
+
+    /// Written in the student role and not co-signed yet.
+    public var isAwaitingCoSignature: Bool { authorRole == EntryCoSigned.studentRole && coSignature == nil }
 
     /// The ids of the corrections applied, in causal order.
     public var correctedBy: [EventID] { corrections.map(\.eventId) }
@@ -24,7 +38,8 @@ public struct EntryView<Payload: ClinicalPayload>: Sendable, Equatable, Encodabl
     public func isCorrected(_ field: String) -> Bool { corrections.contains { $0.fields.contains(field) } }
 
     /// The payload's members and the entry's own in one object; `correctedBy` and `corrections`
-    /// only when corrected.
+    /// only when corrected, and each mark (`signedOff`, `addenda`, `lateEntry`, `coSigned`,
+    /// `awaitingCoSignature`) only when it applies, so an entry without any reads as before.
     public func encode(to encoder: any Encoder) throws {
         try payload.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -35,9 +50,17 @@ public struct EntryView<Payload: ClinicalPayload>: Sendable, Equatable, Encodabl
             try container.encode(correctedBy, forKey: .correctedBy)
             try container.encode(corrections, forKey: .corrections)
         }
+        try container.encodeIfPresent(authorRole, forKey: .authorRole)
+        try container.encodeIfPresent(signOff, forKey: .signedOff)
+        if !addenda.isEmpty { try container.encode(addenda, forKey: .addenda) }
+        try container.encodeIfPresent(lateEntry, forKey: .lateEntry)
+        try container.encodeIfPresent(coSignature, forKey: .coSigned)
+        if isAwaitingCoSignature { try container.encode(true, forKey: .awaitingCoSignature) }
     }
 
-    enum CodingKeys: String, CodingKey { case eventId, occurredAt, author, correctedBy, corrections }
+    enum CodingKeys: String, CodingKey {
+        case eventId, occurredAt, author, correctedBy, corrections, authorRole, signedOff, addenda, lateEntry, coSigned, awaitingCoSignature
+    }
 }
 
 extension EntryView where Payload == TriggerPointFound {

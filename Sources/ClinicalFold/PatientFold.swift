@@ -14,8 +14,15 @@ import EventModel
 /// stored views in place (``PatientProjection``), and equals the fold from the start. A correction
 /// applies only fields its target's type lets a clinician correct, and only if the entry, so
 /// corrected, is still a valid payload: entries are always valid payloads of their type.
+///
+/// A sign-off (``VisitSignedOff``) marks the entries it lists that were folded before it; a
+/// correction or retraction of a signed entry that sorts after it is kept as an addendum
+/// (``ClinicalEntry/addenda``) and changes nothing else. A co-signature marks the listed entries
+/// folded before it that were written in the student role. Late entries are judged by
+/// `lateEntries`, from each entry's own times and its writing site's zone.
 public enum PatientFold {
-    public static func fold(_ patient: PatientID, events: [EventEnvelope], covering range: TimeTravel = .now) throws -> PatientRecord {
+    public static func fold(_ patient: PatientID, events: [EventEnvelope], covering range: TimeTravel = .now,
+                            lateEntries: LateEntryPolicy = .standard) throws -> PatientRecord {
         var record = PatientRecord(patient: patient)
         var index: [EventID: Int] = [:]
         // Per field, the writes not yet seen by a later one, with their events (for what they saw).
@@ -43,13 +50,33 @@ public enum PatientFold {
                 write(changed.changes, by: event)
             case .entryCorrected(let correction):
                 guard let position = index[correction.target], let corrected = ClinicalEvent.corrected(record.entries[position].current, by: correction) else { continue }
-                record.entries[position].current = corrected
-                record.entries[position].corrections.append(event)
+                if record.entries[position].signOff != nil {
+                    record.entries[position].addenda.append(event)
+                } else {
+                    record.entries[position].current = corrected
+                    record.entries[position].corrections.append(event)
+                }
             case .entryRetracted(let retraction) where retraction.target == registration:
                 withdrawal = withdrawal ?? event
             case .entryRetracted(let retraction):
                 guard let position = index[retraction.target], record.entries[position].retraction == nil else { continue }
-                record.entries[position].retraction = event
+                if record.entries[position].signOff != nil {
+                    record.entries[position].addenda.append(event)
+                } else {
+                    record.entries[position].retraction = event
+                }
+            case .visitSignedOff(let signOff):
+                for id in signOff.entries {
+                    guard let position = index[id], record.entries[position].signOff == nil, record.entries[position].retraction == nil else { continue }
+                    record.entries[position].signOff = event
+                }
+            case .entryCoSigned(let coSignature):
+                for id in coSignature.events {
+                    guard let position = index[id], record.entries[position].isAwaitingCoSignature else { continue }
+                    record.entries[position].coSignature = event
+                }
+            case .lateEntryRuleSet, .siteTimeZoneSet:
+                continue  // store-wide: never a patient's event
             case .visitEnded(let ended) where index[ended.visit] == nil:
                 continue
             case .triggerPointResolved(let resolution) where index[resolution.finding] == nil:
@@ -58,7 +85,10 @@ public enum PatientFold {
                 continue
             default:
                 index[event.id] = record.entries.count
-                record.entries.append(ClinicalEntry(event: event, current: clinical))
+                var entry = ClinicalEntry(event: event, current: clinical)
+                // Clinical entries only: a legal hold or an erasure is not care, late or not.
+                if ClinicalEvent.correctableFields[event.type] != nil { entry.lateEntry = lateEntries.mark(event) }
+                record.entries.append(entry)
             }
         }
         // A withdrawn registration (a mistake, a duplicate) leaves the views — unless clinical

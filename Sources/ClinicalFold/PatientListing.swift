@@ -12,9 +12,11 @@ public struct PatientListing: Sendable, Equatable, Encodable {
     public var latentTriggerPoints: Int
     /// Adverse events recorded (not retracted): flagged in the list.
     public var adverseEvents: Int
+    /// Entries written in the student role and not co-signed yet: a column of the list.
+    public var awaitingCoSignature: Int
 
     public init(patientId: PatientID, name: String, dateOfBirth: String, lastVisit: Timestamp?, latestPainScore: Int?, activeTriggerPoints: Int, latentTriggerPoints: Int,
-                adverseEvents: Int = 0) {
+                adverseEvents: Int = 0, awaitingCoSignature: Int = 0) {
         self.patientId = patientId
         self.name = name
         self.dateOfBirth = dateOfBirth
@@ -23,6 +25,7 @@ public struct PatientListing: Sendable, Equatable, Encodable {
         self.activeTriggerPoints = activeTriggerPoints
         self.latentTriggerPoints = latentTriggerPoints
         self.adverseEvents = adverseEvents
+        self.awaitingCoSignature = awaitingCoSignature
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -35,9 +38,12 @@ public struct PatientListing: Sendable, Equatable, Encodable {
         try container.encode(activeTriggerPoints, forKey: .activeTriggerPoints)
         try container.encode(latentTriggerPoints, forKey: .latentTriggerPoints)
         try container.encode(adverseEvents, forKey: .adverseEvents)
+        try container.encode(awaitingCoSignature, forKey: .awaitingCoSignature)
     }
 
-    enum CodingKeys: String, CodingKey { case patientId, name, dateOfBirth, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints, adverseEvents }
+    enum CodingKeys: String, CodingKey {
+        case patientId, name, dateOfBirth, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints, adverseEvents, awaitingCoSignature
+    }
 }
 
 extension PatientListing {
@@ -46,6 +52,6 @@ extension PatientListing {
         self.init(patientId: record.patient, name: record.details.name ?? "", dateOfBirth: record.details.dateOfBirth ?? "",
                   lastVisit: record.lastVisit, latestPainScore: record.painScores.last?.view(as: PainScoreRecorded.self)?.payload.score,
                   activeTriggerPoints: record.activeTriggerPoints.count, latentTriggerPoints: record.latentTriggerPoints.count,
-                  adverseEvents: record.adverseEvents.count)
+                  adverseEvents: record.adverseEvents.count, awaitingCoSignature: record.awaitingCoSignature.count)
     }
 }

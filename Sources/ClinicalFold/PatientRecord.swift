@@ -56,6 +56,10 @@ public struct PatientRecord: Sendable, Equatable {
     /// Measurements, oldest first by when they were taken.
     public private(set) var measurements: [ClinicalEntry] = []
 
+    /// Entries written in the student role that no co-signature covers yet, among those the
+    /// views show (the entry tables' rows), in causal order.
+    public private(set) var awaitingCoSignature: [ClinicalEntry] = []
+
     /// When the most recent visit took place.
     public var lastVisit: Timestamp? { visits.last?.event.occurredAt }
 
@@ -92,6 +96,26 @@ public struct PatientRecord: Sendable, Equatable {
         latentTriggerPoints = present.filter { $0.view.payload.isLatent }.map { $0.entry }
         painTrend = PainTrend(scores: painScores.compactMap { $0.view(as: PainScoreRecorded.self)?.payload.score })
         deriveCare()
+        deriveAwaitingCoSignature()
+    }
+
+    /// The student's entries still awaiting a co-signature: every entry views show (a visit's
+    /// end while its visit is shown, a resolution while its trigger point is), as the stored rows
+    /// hold them, so the `patients` column reads the same from the rows and from the fold.
+    private mutating func deriveAwaitingCoSignature() {
+        guard entries.contains(where: \.isAwaitingCoSignature) else { return }
+        let shownVisits = Set(visits.map(\.event.id)), shownTriggerPoints = Set(triggerPoints.map(\.event.id))
+        awaitingCoSignature = entries.filter { entry in
+            guard !entry.isRetracted, entry.isAwaitingCoSignature else { return false }
+            switch entry.current {
+            case .visitEnded(let ended): return shownVisits.contains(ended.visit)
+            case .triggerPointResolved(let resolution): return shownTriggerPoints.contains(resolution.finding)
+            case .visitStarted, .triggerPointFound, .techniqueApplied, .painScoreRecorded, .historyEntryRecorded, .treatmentNoteRecorded, .consentRecorded,
+                 .precautionRecorded, .adverseEventRecorded, .measurementRecorded:
+                return true
+            default: return false
+            }
+        }
     }
 
     /// Treatment notes, consents, precautions, adverse events and measurements.

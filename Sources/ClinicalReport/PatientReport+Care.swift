@@ -81,7 +81,7 @@ extension PatientReport {
     func soap(_ note: EntryView<TreatmentNoteRecorded>) -> HTML {
         .element("article", ["class": "treatment-note", "id": "note-\(note.eventId.rawValue)", "data-event": note.eventId.rawValue]) {
             HTML.element("p", ["class": "muted"]) {
-                "\(siteClock.minute(note.occurredAt)) by \(note.author)" + (note.correctedBy.isEmpty ? "" : " (corrected: see the timeline)")
+                "\(siteClock.minute(note.occurredAt)) by \(ReportAuthor.named(note.author, role: note.authorRole))" + (note.correctedBy.isEmpty ? "" : " (corrected: see the timeline)")
             }
             HTML.element("dl", ["class": "soap"]) {
                 for (section, text) in note.payload.sectionTexts {

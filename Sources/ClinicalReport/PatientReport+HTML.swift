@@ -19,6 +19,7 @@ extension PatientReport {
                 painSection
                 triggerPointSection
                 visitSection
+                signOffSection
                 treatmentNoteSection
                 consentSection
                 adverseEventSection
@@ -102,7 +103,7 @@ extension PatientReport {
                 HTML.element("p", ["class": "muted"]) { "No pain scores recorded." }
             } else {
                 HTML.table(["When", "Score", "Region", "Context", "By"], scores.map { s in
-                    [siteClock.minute(s.occurredAt), "\(s.payload.score)/10", PainChart.regionName(s.payload.region), PainChart.contextName(s.payload.context), s.author]
+                    [siteClock.minute(s.occurredAt), "\(s.payload.score)/10", PainChart.regionName(s.payload.region), PainChart.contextName(s.payload.context), ReportAuthor.named(s.author, role: s.authorRole)]
                 }, caption: "Every pain score (the chart's points)", id: "pain-table")
             }
         }

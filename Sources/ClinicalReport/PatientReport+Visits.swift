@@ -47,11 +47,12 @@ extension PatientReport {
         return .element("article", ["class": "visit", "id": "visit-\(id.rawValue)", "data-visit": id.rawValue]) {
             HTML.element("h3") { siteClock.minute(visit.event.occurredAt) + " — " + (started.payload.reason ?? "no reason recorded") }
             HTML.element("p", ["class": "muted"]) {
-                "By \(visit.event.author)"
+                "By \(ReportAuthor.named(visit.event.author, role: visit.event.authorRole))"
                     + (end.map { " · ended \(siteClock.minute($0.event.occurredAt))" } ?? " · not ended")
                     + " · \(techniques.count) technique\(techniques.count == 1 ? "" : "s"), \(minutes) min"
                     + " · pain before → after: " + (pre.isEmpty && post.isEmpty ? "not scored" : "\(pre.isEmpty ? "–" : pre) → \(post.isEmpty ? "–" : post)")
             }
+            attestation(of: visit)
             if !techniques.isEmpty { techniqueTable(techniques, id: nil) }
             for event in adverse {
                 HTML.element("p", ["class": "adverse", "data-event": event.event.eventId.rawValue]) {
@@ -89,7 +90,7 @@ extension PatientReport {
                     "Treatment note\(notes.count == 1 ? "" : "s"): "
                     for (index, note) in notes.enumerated() {
                         if index > 0 { ", " }
-                        HTML.element("a", ["href": "#note-\(note.eventId.rawValue)"]) { "\(siteClock.minute(note.occurredAt)) by \(note.author)" }
+                        HTML.element("a", ["href": "#note-\(note.eventId.rawValue)"]) { "\(siteClock.minute(note.occurredAt)) by \(ReportAuthor.named(note.author, role: note.authorRole))" }
                     }
                     " (in Treatment notes below)"
                 }
@@ -116,7 +117,7 @@ extension PatientReport {
                             let lines = details(technique.payload) + (technique.payload.note.map { [$0] } ?? [])
                             lines.isEmpty ? "–" : lines.joined(separator: "\n")
                         }
-                        HTML.element("td") { technique.author + (technique.correctedBy.isEmpty ? "" : " (corrected: see the timeline)") }
+                        HTML.element("td") { ReportAuthor.named(technique.author, role: technique.authorRole) + (technique.correctedBy.isEmpty ? "" : " (corrected: see the timeline)") }
                     }
                 }
             }

@@ -48,10 +48,11 @@ public struct PatientReport: Sendable {
                             generation: Generation, siteClock: SiteClock, signatures memo: SignatureMemo? = nil,
                             folds: ReportMemo? = nil) throws -> PatientReport? {
         let events = try reader.events(patient: patient)
-        let made = try folds?.made(patient, travel, events: events, sites: reader.sites()) {
-            (try PatientFold.fold(patient, events: events, covering: travel), try AuditTrail(reader).timeline(of: events, travel))
+        let lateEntries = try LateEntryPolicy(reader, travel)
+        let made = try folds?.made(patient, travel, events: events, sites: reader.sites(), lateEntries: lateEntries) {
+            (try PatientFold.fold(patient, events: events, covering: travel, lateEntries: lateEntries), try AuditTrail(reader).timeline(of: events, travel))
         }
-        let record = try made?.record ?? PatientFold.fold(patient, events: events, covering: travel)
+        let record = try made?.record ?? PatientFold.fold(patient, events: events, covering: travel, lateEntries: lateEntries)
         guard record.isRegistered else { return nil }
         let shown = events.filter(travel.includes)
         let verification: ReportBasis.Verification

@@ -5,7 +5,7 @@ import Synchronization
 
 /// The folded record and timeline of the patients a viewer showed last, each kept with exactly
 /// what it was made from: the patient's events as the page's read returned them (opened), the
-/// site names, and the time travel. The fold and the timeline are functions of those alone (no
+/// site names, the late-entry policy (the store's rule and the sites' zones), and the time travel. The fold and the timeline are functions of those alone (no
 /// clock, no other table), so a page whose read returns the same — compared whole, every field of
 /// every event — reuses them, and any difference makes them again: a new event, a correction, a
 /// retraction, an erasure (its event), a renamed site, an event altered in the file.
@@ -20,6 +20,7 @@ public final class ReportMemo: Sendable {
         var travel: TimeTravel
         var events: [EventEnvelope]
         var sites: [NodeID: String]
+        var lateEntries: LateEntryPolicy
         var record: PatientRecord
         var timeline: [AuditLine]
     }
@@ -31,15 +32,15 @@ public final class ReportMemo: Sendable {
 
     /// The record and timeline made from `events` (with `sites`, as `travel` selects): the kept
     /// ones when they were made from exactly these, else `make()`'s, then kept.
-    func made(_ patient: PatientID, _ travel: TimeTravel, events: [EventEnvelope], sites: [NodeID: String],
+    func made(_ patient: PatientID, _ travel: TimeTravel, events: [EventEnvelope], sites: [NodeID: String], lateEntries: LateEntryPolicy,
               make: () throws -> (record: PatientRecord, timeline: [AuditLine])) throws -> (record: PatientRecord, timeline: [AuditLine]) {
-        if let kept = made.withLock({ $0[patient] }), kept.travel == travel, kept.sites == sites, kept.events == events {
+        if let kept = made.withLock({ $0[patient] }), kept.travel == travel, kept.sites == sites, kept.lateEntries == lateEntries, kept.events == events {
             return (kept.record, kept.timeline)
         }
         let fresh = try make()
         made.withLock { kept in
             if kept[patient] == nil, kept.count >= capacity, let any = kept.keys.first { kept[any] = nil }
-            kept[patient] = Made(travel: travel, events: events, sites: sites, record: fresh.record, timeline: fresh.timeline)
+            kept[patient] = Made(travel: travel, events: events, sites: sites, lateEntries: lateEntries, record: fresh.record, timeline: fresh.timeline)
         }
         return fresh
     }

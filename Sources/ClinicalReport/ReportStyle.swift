@@ -26,6 +26,11 @@ enum ReportStyle {
         section.warning h2 { color: #b3261e; border-bottom-color: #b3261e; }
         .adverse { border-left: 4px solid #b3261e; padding-left: 2mm; }
         .adverse strong, td.flagged { color: #b3261e; font-weight: bold; }
+        ul.entry-marks { padding-left: 5mm; }
+        .late-entry strong { color: #7a4b00; }
+        .addendum { border-left: 3px solid #0b5394; padding-left: 2mm; list-style: none; margin-left: -5mm; }
+        .awaiting-cosignature strong, .signed-off strong { color: #b3261e; }
+        .signed-off strong { color: #1a6e4f; }
         dl.soap { display: grid; grid-template-columns: max-content 1fr; gap: 1mm 3mm; margin: 1mm 0 3mm; }
         dl.soap dt { font-weight: bold; }
         dl.soap dd { margin: 0; }

@@ -29,9 +29,14 @@ enum TimelineTable {
                                 HTML.element("span", ["class": "note"]) { "\(label): \(note)" }
                             }
                         }
-                        HTML.element("td") { line.author + (line.site.map { " at \($0)" } ?? "") }
+                        HTML.element("td") { ReportAuthor.named(line.author, role: line.authorRole) + (line.site.map { " at \($0)" } ?? "") }
                         HTML.element("td") {
                             line.status.rawValue
+                            if line.signedOff != nil { ", signed off" }
+                            if let late = line.lateEntry {
+                                HTML.element("br")
+                                HTML.element("span", ["class": "late-entry"]) { "late entry (rule \(late.rule))" }
+                            }
                             for amendment in line.amendments {
                                 HTML.element("br")
                                 text(amendment, clock: clock)
@@ -48,9 +53,9 @@ enum TimelineTable {
         switch amendment.kind {
         case .correction(let fields, let reason):
             let changes = fields.sorted { $0.key < $1.key }.map { "\($0.key) → \($0.value.canonicalString)" }.joined(separator: ", ")
-            return "corrected \(who): \(changes) — “\(reason)”"
+            return (amendment.isAddendum ? "addendum: " : "") + "corrected \(who): \(changes) — “\(reason)”"
         case .retraction(let reason):
-            return "retracted \(who) — “\(reason)”"
+            return (amendment.isAddendum ? "addendum: " : "") + "retracted \(who) — “\(reason)”"
         }
     }
 }

@@ -50,7 +50,7 @@ extension PatientViews {
     /// gives from the rows when nobody edited them (the projection tests hold them equal).
     public func checkedShow(_ patient: PatientID, _ travel: TimeTravel = .now, localChainProblem: (any Error)? = nil) throws -> PatientView? {
         let events = try CheckedRecord.events(of: patient, in: reader, localChainProblem: localChainProblem)
-        let record = try PatientFold.fold(patient, events: events, covering: travel)
+        let record = try PatientFold.fold(patient, events: events, covering: travel, lateEntries: LateEntryPolicy(reader, travel))
         return record.isRegistered ? record.view : nil
     }
 }

@@ -24,7 +24,7 @@ struct Myolog: AsyncParsableCommand {
         // Grouped as a clinic uses them, so `myolog --help` reads as a map of the tool.
         groupedSubcommands: [
             CommandGroup(name: "Records", subcommands: [
-                PatientCommand.self, VisitCommand.self, RecordCommand.self, ResolveCommand.self, CorrectCommand.self, RetractCommand.self, EraseCommand.self,
+                PatientCommand.self, VisitCommand.self, RecordCommand.self, ResolveCommand.self, CorrectCommand.self, RetractCommand.self, CosignCommand.self, EraseCommand.self,
             ]),
             CommandGroup(name: "Views", subcommands: [
                 PatientsCommand.self, ShowCommand.self, TimelineCommand.self, HistoryCommand.self, ConflictsCommand.self, LogCommand.self,

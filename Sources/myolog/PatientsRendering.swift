@@ -15,12 +15,14 @@ enum PatientsRendering {
             return
         }
         Swift.print(clock.label())
-        var table = TextTable(["PATIENT", "NAME", "BORN", "LAST VISIT", "PAIN", "ACTIVE TP", "LATENT TP", "ADVERSE"])
+        var table = TextTable(["PATIENT", "NAME", "BORN", "LAST VISIT", "PAIN", "ACTIVE TP", "LATENT TP", "ADVERSE", "TO CO-SIGN"])
         for row in rows {
             table.add([String(row.patientId.rawValue.prefix(8)), row.name, row.dateOfBirth, row.lastVisit.map { clock.day($0).description } ?? "-",
                        row.latestPainScore.map { "\($0)/10" } ?? "-", String(row.activeTriggerPoints), String(row.latentTriggerPoints),
                        // Flagged, so an adverse event after treatment is seen from the list.
-                       row.adverseEvents == 0 ? "-" : "! \(row.adverseEvents)"])
+                       row.adverseEvents == 0 ? "-" : "! \(row.adverseEvents)",
+                       // A student's entries awaiting a supervisor's co-signature.
+                       row.awaitingCoSignature == 0 ? "-" : String(row.awaitingCoSignature)])
         }
         Swift.print(table.rendered, terminator: "")
         Swift.print("\(rows.count) patient\(rows.count == 1 ? "" : "s")")

@@ -13,7 +13,7 @@ extension ShowRendering {
         for precaution in precautions {
             let note = precaution.payload.note.map { " — " + marked(VisibleText.indented($0, indent: "!!   "), precaution, "note") } ?? ""
             out += "!!   \(marked(term(Vocabularies.precautionKinds, precaution.payload.kind), precaution, "kind"))"
-                + " (recorded \(day(precaution.occurredAt)) by \(VisibleText.escaped(precaution.author)))\(note)\n"
+                + " (recorded \(day(precaution.occurredAt)) by \(AuditRendering.author(precaution.author, role: precaution.authorRole)))\(note)\n"
             out += corrections(precaution, indent: "!!     ")
         }
         return out + "\n"
@@ -66,7 +66,7 @@ extension ShowRendering {
 
     /// A treatment note's sections, each on its own line: `subjective: …`.
     func treatmentNote(_ note: EntryView<TreatmentNoteRecorded>, indent: String) -> String {
-        var out = "\(indent)treatment note, \(clock.minute(note.occurredAt)) by \(VisibleText.escaped(note.author))\n"
+        var out = "\(indent)treatment note, \(clock.minute(note.occurredAt)) by \(AuditRendering.author(note.author, role: note.authorRole))\n"
         for (section, text) in note.payload.sectionTexts { out += self.note(marked(section, note, section), text, indent: indent + "  ") }
         return out + corrections(note, indent: indent + "  ")
     }

@@ -24,7 +24,8 @@ extension ShowRendering {
         var out = "  \(clock.minute(visit.occurredAt))  \(reason)\n"
         // Who ended it only when not who started it: usually one clinician sees the patient through.
         let ends = summary.ends.map { "ended \(clock.minute($0.occurredAt))" + ($0.author == visit.author ? "" : " by \(VisibleText.escaped($0.author))") }
-        out += "    by \(VisibleText.escaped(visit.author)); \(ends.isEmpty ? "still open" : ends.joined(separator: "; "))\n"
+        out += "    by \(AuditRendering.author(visit.author, role: visit.authorRole)); \(ends.isEmpty ? "still open" : ends.joined(separator: "; "))\n"
+        out += signOff(visit, indent: "    ")
         out += corrections(visit, indent: "    ")
 
         let changes = summary.painChanges.map { change in

@@ -48,12 +48,13 @@ struct ShowRendering {
         return "\(indent)\(label): \(VisibleText.indented(text, indent: indent + "  "))\n"
     }
 
-    /// One line per correction of `entry`: which members, who, when (local), why.
+    /// One line per correction of `entry`: which members, who, when (local), why; then its
+    /// marks (late entry, addenda, co-signature: ``marks(_:indent:)``).
     func corrections<Payload>(_ entry: EntryView<Payload>, indent: String) -> String {
         entry.corrections.map { correction in
             "\(indent)\(Self.correctedMark) \(correction.fields.joined(separator: ", ")) corrected by \(VisibleText.escaped(correction.author)) on "
                 + "\(clock.minute(correction.recordedAt)) — \(VisibleText.indented(correction.reason, indent: indent + "  "))\n"
-        }.joined()
+        }.joined() + marks(entry, indent: indent)
     }
 
     /// A table whose rows may each have lines under them (notes, corrections).

@@ -15,5 +15,5 @@ struct SiteCommand: ParsableCommand {
               myolog --as practice.manager site time-zone Pacific/Auckland
               myolog site time-zones Australia
             """,
-        subcommands: [SiteTimeZoneCommand.self, SiteTimeZonesCommand.self])
+        subcommands: [SiteTimeZoneCommand.self, SiteTimeZonesCommand.self, SiteLateEntryCommand.self])
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClinicalLog
 import ClinicalEvents
 import EventLog
 import Foundation
@@ -74,6 +75,9 @@ struct VerifyCommand: ParsableCommand {
         // A trust row this store does not obey is a forgery or an edit made outside Myolog: a
         // failure, though the log itself may be intact (so it does not hold back `rebuild` advice).
         let trustOK = trustList.isClean
+        // Events people wrote beyond their roles at that point, received from peers (kept: signed
+        // history), and user changes the directory did not obey: named, and a non-zero exit.
+        let authority = try store.read { try AuthorityCheck.findings($0) }
         if global.json {
             var chainJSON: JSONValue
             switch chain {
@@ -93,6 +97,7 @@ struct VerifyCommand: ParsableCommand {
                 "heldBack": .object(Dictionary(uniqueKeysWithValues: held.map { ($0.key.rawValue, JSONValue.int($0.value)) })),
                 "trustList": .object(["ok": .bool(trustOK), "changes": .int(trustList.obeyed), "altered": trustList.altered.map(JSONValue.string) ?? .null,
                                       "ignored": .array(trustList.ignored.map(\.json))]),
+                "authority": .object(["ok": .bool(authority.isEmpty), "findings": .array(try authority.map { try CanonicalEncoder().value($0) })]),
             ]).canonicalString)
         } else {
             print(databaseOK ? "Database: ok" : "Database: DAMAGED — " + integrity.joined(separator: "; "))
@@ -124,6 +129,12 @@ struct VerifyCommand: ParsableCommand {
                     print("  change \(row.change.map(String.init) ?? "?") naming node \(VisibleText.escaped(row.node)): ignored — \(VisibleText.escaped(row.reason))")
                 }
             }
+            if authority.isEmpty {
+                print("Authority: ok — every event a person signed was within the roles they held at that point")
+            } else {
+                print("Authority: \(authority.count) event\(authority.count == 1 ? "" : "s") beyond their author's roles, kept as signed history (see `myolog audit review`):")
+                for finding in authority { print("  event \(finding.event) by \(VisibleText.escaped(finding.author)): \(VisibleText.escaped(finding.reason))") }
+            }
             print(forks.isEmpty ? "Forks: none" : "Forks: \(openForks.count) open, \(forks.count - openForks.count) decided (see `myolog forks`)")
             for (origin, count) in held.sorted(by: { $0.key < $1.key }) {
                 print("Held back: \(count) event\(count == 1 ? "" : "s") of origin \(origin) wait for the events before them")
@@ -136,7 +147,7 @@ struct VerifyCommand: ParsableCommand {
             print("Erasure: NOT COMPLETE — erased text may remain in \(EventStore.databaseFileName)-wal while another process holds the store open; it is removed at the next myolog command once they close")
         }
         SyncReportPrinter(json: global.json).printForks(openForks)
-        guard logIntact, viewsOK, trustOK, !erasurePending, heldErasures.isEmpty else { throw ExitCode(1) }
+        guard logIntact, viewsOK, trustOK, !erasurePending, heldErasures.isEmpty, authority.isEmpty else { throw ExitCode(1) }
         if !openForks.isEmpty { throw ExitCode(3) }
     }
 }

@@ -12,5 +12,5 @@ struct VisitCommand: ParsableCommand {
               myolog visit start 3f2a9c1b --reason "Neck pain after a long drive"
               myolog visit end 3f2a9c1b --note "Review in two weeks"
             """,
-        subcommands: [VisitStartCommand.self, VisitEndCommand.self])
+        subcommands: [VisitStartCommand.self, VisitEndCommand.self, VisitSignCommand.self])
 }

@@ -89,7 +89,9 @@ struct ClinicalPropertyTests {
         // Every type but retention's and the erasure's (and its relay's), which the demo leaves to
         // the operator to try, and the site's zone, which `init` records, not the sample patients.
         let operatorTypes: Set<String> = [SystemEventType.patientErased, ErasureAcknowledged.eventType, RetentionPolicySet.eventType, LegalHoldPlaced.eventType,
-                                          LegalHoldReleased.eventType, SiteTimeZoneSet.eventType]
+                                          LegalHoldReleased.eventType, SiteTimeZoneSet.eventType,
+                                          // Sign-off, co-signature and the late-entry rule (issue 33): a clinic's people do them.
+                                          VisitSignedOff.eventType, EntryCoSigned.eventType, LateEntryRuleSet.eventType]
         #expect(types.isSuperset(of: ClinicalEvent.payloadTypes.map { $0.eventType }.filter { !operatorTypes.contains($0) }))
     }
 }

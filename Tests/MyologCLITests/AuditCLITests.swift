@@ -83,7 +83,7 @@ struct AuditCLITests {
         "verify": "checks and counts only",
         "audit list": "the access log (identifiers only)", "audit review": "the access log", "audit export fhir": "the access log",
         "retention policy": "the policy", "retention hold": "a write", "retention release": "a write",
-        "init": "a new store", "id": "the node", "site time-zone": "the site's zone; a write", "site time-zones": "the zone database's names", "rebuild": "prints counts only",
+        "init": "a new store", "id": "the node", "site time-zone": "the site's zone; a write", "site late-entry": "the store's rule; a write", "visit sign": "a write", "cosign": "a write", "site time-zones": "the zone database's names", "rebuild": "prints counts only",
         "demo sites": "its own synthetic stores", "demo tour": "its own synthetic store", "demo generate": "its own synthetic store",
         "help": "help",
         "user list": "the store's users: names, roles, public keys", "user add": "a write", "user role": "a write", "user remove": "a write",

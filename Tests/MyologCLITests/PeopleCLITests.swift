@@ -280,22 +280,7 @@ struct PeopleCLITests {
         #expect(local.status != 0 && local.stderr.contains("was removed"), "\(local.stderr)")
         // A node gone bad at Carlton, holding Sam's key, writes in his name anyway: by hand, with
         // Carlton's node key and Sam's key, after the removal in causal order.
-        let carlton = try EventStore.open(at: URL(fileURLWithPath: b.store))
-        let forged = try carlton.read { reader -> EventEnvelope in
-            let head = try #require(try reader.head(of: carlton.identity.nodeID))
-            let clock = try reader.clock()
-            var next = VectorClock(clock.entries)
-            next[carlton.identity.nodeID] = head.sequence + 1
-            var event = EventEnvelope(id: EventID.make(at: Timestamp.now()), origin: carlton.identity.nodeID, sequence: head.sequence + 1, clock: next,
-                                      lamport: try reader.maximumLamport() + 1, recordedAt: Timestamp.now(), occurredAt: Timestamp.now(), author: "sam",
-                                      patient: nil, type: "SiteTimeZoneSet", schemaVersion: 1, payload: #"{"zone":"UTC"}"#, prevHash: head.hash,
-                                      hash: EventHash(unchecked: ""), authorRole: "therapist")
-            event.hash = event.computedHash
-            let samPrivate = try UserKey.read(user: "sam", at: samsMachine + "/myolog/users/sam.key").privateKey
-            event.authorSignature = try AuthorSignature.sign(with: samPrivate, author: "sam", origin: event.origin, first: event.sequence, hash: event.hash)
-            event.signature = try ChainSignature.sign(event.hash, by: carlton.identity)
-            return event
-        }
+        let forged = try forge(at: b.store, by: "sam", as: "therapist", key: samsMachine + "/myolog/users/sam.key")
         for site in [a, c] {
             let store = try EventStore.open(at: URL(fileURLWithPath: site.store))
             // Carlton's chain up to the forged event first, as a sync would bring it.
@@ -368,5 +353,46 @@ struct PeopleCLITests {
         #expect(try MyologProcess.count(c, samsEntry) == 1)
         #expect(try MyologProcess.count(c, "SELECT count(*) FROM held_events") == 0)
         #expect(try run(["--store", c, "verify"], as: "cy", keys: keys).status == 0)
+    }
+
+    /// A node gone bad at `store`, holding `author`'s key too, writes a store-wide event in their
+    /// name by hand — after everything `store` holds, in causal order — signed by both keys.
+    func forge(at store: String, by author: String, as role: String, key: String, type: String = "SiteTimeZoneSet", payload: String = #"{"zone":"UTC"}"#) throws -> EventEnvelope {
+        let node = try EventStore.open(at: URL(fileURLWithPath: store))
+        return try node.read { reader -> EventEnvelope in
+            let head = try #require(try reader.head(of: node.identity.nodeID))
+            var next = VectorClock(try reader.clock().entries)
+            next[node.identity.nodeID] = head.sequence + 1
+            var event = EventEnvelope(id: EventID.make(at: Timestamp.now()), origin: node.identity.nodeID, sequence: head.sequence + 1, clock: next,
+                                      lamport: try reader.maximumLamport() + 1, recordedAt: Timestamp.now(), occurredAt: Timestamp.now(), author: author,
+                                      patient: nil, type: type, schemaVersion: 1, payload: payload, prevHash: head.hash,
+                                      hash: EventHash(unchecked: ""), authorRole: role)
+            event.hash = event.computedHash
+            let personal = try UserKey.read(user: author, at: key).privateKey
+            event.authorSignature = try AuthorSignature.sign(with: personal, author: author, origin: event.origin, first: event.sequence, hash: event.hash)
+            event.signature = try ChainSignature.sign(event.hash, by: node.identity)
+            return event
+        }
+    }
+
+    @Test("an event a person signed beyond their role (a front desk setting the site's zone, from a modified Myolog) is kept at receipt — signed history — and named by verify and audit review")
+    func beyondRoleIsFlagged() throws {
+        let keys = scratch.path("keys"), josMachine = scratch.path("jos-machine")
+        let sites = try threeSites(keys: keys)
+        let (a, b) = (sites[0], sites[1])
+        let joKey = try createKey("jo", keys: josMachine)
+        #expect(try run(["--store", a.store, "user", "add", "jo", "--display", "Jo Park", "--role", "front-desk", "--key", joKey], as: "alex", keys: keys).status == 0)
+        #expect(try run(["--store", b.store, "sync", a.store], as: "alex", keys: keys).status == 0)
+        // The permission table refuses it where Jo signs in through Myolog.
+        let refused = try run(["--store", b.store, "site", "time-zone", "UTC"], as: "jo", keys: josMachine)
+        #expect(refused.status != 0, "\(refused.stderr)")
+        let forged = try forge(at: b.store, by: "jo", as: "front-desk", key: josMachine + "/myolog/users/jo.key")
+        let store = try EventStore.open(at: URL(fileURLWithPath: a.store))
+        let summary = try store.write { try $0.receiveAll([forged]) }
+        #expect(summary.stored.values.reduce(0, +) == 1, "kept: it is signed history")
+        let verified = try run(["--store", a.store, "verify"], as: "alex", keys: keys)
+        #expect(verified.status == 1 && verified.stdout.contains("event \(forged.id.rawValue) by jo"), "\(verified.stdout)")
+        let review = try run(["--store", a.store, "--json", "audit", "review"], as: "alex", keys: keys)
+        #expect(review.status == 0 && review.stdout.contains("\"rule\":\"beyond-role\"") && review.stdout.contains(forged.id.rawValue), "\(review.stdout)\(review.stderr)")
     }
 }

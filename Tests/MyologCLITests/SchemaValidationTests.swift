@@ -36,6 +36,19 @@ struct SchemaValidationTests {
             return found.first { $0 != anyPatient }!
         }
         var hold = ""
+        // Sign-off and co-signature (issue 33): the patient's first ended visit signed off with
+        // `visit sign`; a co-signature as a store writes one (the CLI co-signs only a student's
+        // entry); the store's late-entry rule.
+        let (visit, entry) = try opened.read { reader -> (EventID, EventID) in
+            let events = try reader.events(patient: anyPatient)
+            let ended = events.compactMap { (try? $0.payloadValue())?.objectValue?["visit"]?.stringValue }.first { id in events.contains { $0.id.rawValue == id } }
+            return (EventID(ended!)!, events.first { $0.type == PainScoreRecorded.eventType }!.id)
+        }
+        try opened.append([NewEvent(type: EntryCoSigned.eventType, schemaVersion: 1, patient: anyPatient, payload: ["events": .array([.string(entry.rawValue)])])], author: "supervisor")
+        for arguments in [["visit", "sign", visit.rawValue], ["site", "late-entry", "24h"]] {
+            let result = try MyologProcess.run(["--store", store, "--as", "sam"] + arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        }
         for arguments in [["retention", "policy", "--years", "8"], ["retention", "hold", anyPatient.rawValue, "--reason", "Claim pending"],
                           ["retention", "release", "HOLD", "--reason", "Settled"],
                           ["erase", "--yes", other.rawValue, "--basis", "request", "--reason", "Asked in writing"]] {

@@ -175,6 +175,36 @@ struct ConvergenceTests {
                                                         acknowledgePrecautions: acknowledge, author: author)
                     try s.recordAdverseEvent(patient, kind: "bruising", severity: "mild", after: IDReference(needled.id), author: author)
                 }
+            case 9 where net.rng.next() % 2 == 0:
+                // Issue 33: the store-wide late-entry rule (set concurrently at several stores,
+                // the latest in causal order stands everywhere), a late pain score, a visit with
+                // an entry ended and signed off, and a correction that may become an addendum.
+                let patient = try IDReference(net.pick(patients))
+                let choice = net.rng.next() % 4
+                let rule = net.pick(["end-of-day", "24h", "2h", "72h"]), value = Int(net.rng.next() % 11), score = PainScore(value)!
+                let daysAgo = Int64(1 + net.rng.next() % 3)
+                _ = try record.write { s -> EventEnvelope in
+                    switch choice {
+                    case 0: return try s.setLateEntryRule(rule, author: author)
+                    case 1:
+                        let when = Timestamp(millisecondsSinceEpoch: Timestamp.now().millisecondsSinceEpoch - daysAgo * 86_400_000)
+                        return try s.recordPain(patient, score: score, region: "neck", context: "pre", date: EntryDate(when), author: author)
+                    case 2:
+                        let id = try s.patient(patient)
+                        if try s.openVisit(of: id) == nil { try s.startVisit(patient, reason: "review", author: author) }
+                        try s.recordPain(patient, score: score, region: "neck", context: "post", author: author)
+                        let ended = try s.endVisit(patient, author: author)
+                        guard case .visitEnded(let end)? = try ClinicalEvent.decode(ended) else { return ended }
+                        return try s.signOff(end.visit, of: id, author: author)
+                    default:
+                        let signed = try Row.fetchAll(s.transaction.database, sql: "SELECT event FROM pain_scores WHERE signedOffBy IS NOT NULL").map { $0["event"] as String }
+                        guard let target = signed.first else { return try s.setLateEntryRule(rule, author: author) }
+                        // The one refusal expected: the entry (with its addenda) already says that.
+                        do { return try s.correct(IDReference(target), fields: ["score": String(value)], reason: "addendum", author: author) } catch ClinicalError.nothingToChange {
+                            return try s.setLateEntryRule(rule, author: author)
+                        }
+                    }
+                }
             case 6 where net.rng.next() % 4 == 0:
                 // Now and then a patient is erased, while other sites may still write for them.
                 _ = try record.write { try $0.erase(IDReference(net.pick(patients)), basis: .request, reason: "asked", author: author) }
@@ -192,6 +222,9 @@ struct ConvergenceTests {
         #expect(try net.stores.allSatisfy { try $0.read { try $0.forks().isEmpty && $0.heldBack().isEmpty } })
         let reference = try net.dump(net.stores[0])
         #expect(reference.contains { $0.hasPrefix("patient_summary") })
+        // Issue 33's events are part of the workload (seeded: the same ones every run).
+        let types = try net.stores[0].read { try Set(String.fetchAll($0.database, sql: "SELECT DISTINCT type FROM events")) }
+        #expect(!types.isDisjoint(with: [LateEntryRuleSet.eventType, VisitSignedOff.eventType]), "seed \(seed): \(types.sorted())")
         for store in net.stores.dropFirst() { #expect(try net.dump(store) == reference, "seed \(seed)") }
         // What `show --json` and `conflicts --json` print, byte for byte.
         func shown(_ store: EventStore) throws -> [String] {

@@ -37,10 +37,10 @@ struct InPlaceViewTests {
             for event in events {
                 if let patient = event.patient, try ring.key(for: patient) == nil { try ring.store(keys[patient]!, for: patient) }
                 try db.execute(sql: """
-                    INSERT INTO events (id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, patient, type, schemaVersion, payload, prevHash, hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO events (id, origin, sequence, clock, lamport, recordedAt, occurredAt, author, authorRole, patient, type, schemaVersion, payload, prevHash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [event.id.rawValue, event.origin.rawValue, event.sequence, event.clock.description, event.lamport,
-                                     event.recordedAt.description, event.occurredAt.description, event.author, event.patient?.rawValue,
+                                     event.recordedAt.description, event.occurredAt.description, event.author, event.authorRole, event.patient?.rawValue,
                                      event.type, event.schemaVersion, event.payload, event.prevHash?.rawValue, event.hash.rawValue])
             }
             return try PatientProjection().applyCounting(events, in: ProjectionTransaction(db: db, storeKey: SimulatedClinic.storeKey))
@@ -76,11 +76,18 @@ struct InPlaceViewTests {
             try PatientProjection().create(in: db)
             try PatientProjection().rebuild(in: ProjectionTransaction(db: db, storeKey: SimulatedClinic.storeKey))
         }
-        #expect(try dump(database) == applied, "seed \(seed): views applied in place differ from a rebuild")
+        let rebuilt = try dump(database)
+        let onlyApplied = Set(applied).subtracting(rebuilt).sorted(), onlyRebuilt = Set(rebuilt).subtracting(applied).sorted()
+        #expect(onlyApplied.isEmpty && onlyRebuilt.isEmpty, "seed \(seed): views applied in place differ from a rebuild: \(onlyApplied) vs \(onlyRebuilt)")
         try database.read { db in
             let reader = EventReader(db: db, storeKey: SimulatedClinic.storeKey)
+            let listed = try PatientViews(reader).patients()
             for patient in Set(events.compactMap(\.patient)) {
-                let folded = try PatientFold.fold(patient, events: reader.events(patient: patient))
+                let folded = try PatientFold.fold(patient, events: reader.events(patient: patient), lateEntries: LateEntryPolicy(reader))
+                // The list's co-signature column from the rows equals the fold's count.
+                if folded.isRegistered {
+                    #expect(listed.first { $0.patientId == patient }?.awaitingCoSignature == folded.awaitingCoSignature.count, "seed \(seed): awaiting co-signature differs")
+                }
                 let stored = try PatientViews(reader).show(patient)
                 #expect(stored == (folded.isRegistered ? folded.view : nil), "seed \(seed): show from the rows differs from the fold")
                 #expect(try stored.map(CanonicalEncoder().string) == (folded.isRegistered ? CanonicalEncoder().string(folded.view) : nil), "seed \(seed): show --json differs")

@@ -39,7 +39,11 @@ struct SimulatedClinic {
 
     mutating func pick<T>(_ options: [T]) -> T { options[Int(rng.next() % UInt64(options.count))] }
 
-    mutating func write(on index: Int, patient: PatientID, _ payload: some ClinicalPayload, occurredAt: Timestamp? = nil) -> EventEnvelope {
+    /// The role each node's clinician writes in: the last node of three or more is a student's
+    /// (its entries await a co-signature), the others a therapist's.
+    func role(of index: Int) -> String { nodes.count >= 3 && index == nodes.count - 1 ? EntryCoSigned.studentRole : "therapist" }
+
+    mutating func write(on index: Int, patient: PatientID, _ payload: some ClinicalPayload, occurredAt: Timestamp? = nil, daysLate: Int = 0) -> EventEnvelope {
         var node = nodes[index]
         node.sequence += 1
         node.lamport += 1
@@ -51,11 +55,13 @@ struct SimulatedClinic {
         let plaintext = payload.json.canonicalString
         let sealed = try! SealedPayload.seal(plaintext, key: key, associatedData: SealedPayload.associatedData(
             id: id, origin: node.id, sequence: node.sequence, patient: patient, type: eventType, schemaVersion: version))
+        // A late entry: care some days before it was written (the fold judges it by its times).
+        let care = occurredAt ?? Timestamp(millisecondsSinceEpoch: at.millisecondsSinceEpoch - Int64(daysLate) * 86_400_000 - (daysLate > 0 ? 3_600_000 : 0))
         var event = EventEnvelope(
             id: id, origin: node.id, sequence: node.sequence, clock: node.clock, lamport: node.lamport,
-            recordedAt: at, occurredAt: occurredAt ?? at, author: "user\(index)", patient: patient, type: eventType,
+            recordedAt: at, occurredAt: care, author: "user\(index)", patient: patient, type: eventType,
             schemaVersion: version, payload: sealed, prevHash: nil,
-            hash: EventHash(String(repeating: "0", count: 64))!)
+            hash: EventHash(String(repeating: "0", count: 64))!, authorRole: role(of: index))
         event.openedPayload = plaintext
         node.known.append(event)
         nodes[index] = node
@@ -88,8 +94,9 @@ struct SimulatedClinic {
             let node = Int(rng.next() % UInt64(nodes.count))
             let patient = pick(ids)
             let entries = nodes[node].known.filter { $0.patient == patient && ClinicalEvent.retractableTypes.contains($0.type) }
-            // 13–19: the records of care (issue 30); 8 and 20–23 sync, keeping syncs as frequent.
-            switch rng.next() % 24 {
+            // 13–19: the records of care (issue 30); 24–27 sign-off, co-signature and late entries
+            // (issue 33); 8, 20–23 and 28–30 sync, keeping syncs as frequent.
+            switch rng.next() % 31 {
             case 0: _ = write(on: node, patient: patient, PatientDetailsChanged(changes: ["phone": "0411 \(rng.next() % 1000)"]))
             case 1: _ = write(on: node, patient: patient, PatientDetailsChanged(changes: [pick(["email", "address"]): pick([nil, "x\(rng.next() % 9)@example.org"])]))
             case 2: _ = write(on: node, patient: patient, PainScoreRecorded(score: Int(rng.next() % 11), region: pick(["neck", "hip"]), context: pick(["pre", "post"])))
@@ -159,6 +166,33 @@ struct SimulatedClinic {
                         ["decision": "withdrawn"], ["needles": .int(Int(1 + rng.next() % 9))], ["twitch": true], ["note": "amended"],
                     ])
                     _ = write(on: node, patient: patient, EntryCorrected(target: target.id, fields: fields, reason: "amended"))
+                }
+            case 24:
+                // Sign off the last visit this node knows: its start, its entries, its ends.
+                if let visit = entries.last(where: { $0.type == VisitStarted.eventType }) {
+                    let listed = entries.filter { $0.id == visit.id || (try? $0.payloadValue())?.objectValue?["visit"]?.stringValue == visit.id.rawValue }.map(\.id)
+                    _ = write(on: node, patient: patient, VisitSignedOff(visit: visit.id, entries: listed))
+                }
+            case 25:
+                // Co-sign what a student wrote (the fold ignores entries that are not a student's).
+                let students = entries.filter { $0.authorRole == EntryCoSigned.studentRole }.suffix(1 + Int(rng.next() % 3))
+                if !students.isEmpty { _ = write(on: node, patient: patient, EntryCoSigned(events: students.map(\.id) + entries.suffix(1).map(\.id))) }
+            case 26:
+                // A late entry: a pain score recorded days after the care.
+                _ = write(on: node, patient: patient, PainScoreRecorded(score: Int(rng.next() % 11), region: "neck", context: "pre"), daysLate: 1 + Int(rng.next() % 3))
+            case 27:
+                // A correction or retraction of a visit's entry, signed or not: signed ones become addenda.
+                var signed = Set<EventID>()
+                for event in nodes[node].known where event.patient == patient {
+                    if case .visitSignedOff(let signOff)?? = try? ClinicalEvent.decode(event) { signed.formUnion(signOff.entries) }
+                }
+                let amendable = entries.filter { $0.type == PainScoreRecorded.eventType || $0.type == VisitStarted.eventType }
+                let preferSigned = rng.next() % 2 == 0
+                if let target = (preferSigned ? amendable.last(where: { signed.contains($0.id) }) : nil) ?? amendable.last {
+                    let fields: [String: JSONValue] = target.type == PainScoreRecorded.eventType ? ["score": .int(Int(rng.next() % 11))] : ["reason": "amended"]
+                    _ = rng.next() % 3 == 0
+                        ? write(on: node, patient: patient, EntryRetracted(target: target.id, reason: "entered in error"))
+                        : write(on: node, patient: patient, EntryCorrected(target: target.id, fields: fields, reason: "addendum"))
                 }
             default:
                 let other = Int(rng.next() % UInt64(nodes.count))

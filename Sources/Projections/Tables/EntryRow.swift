@@ -32,7 +32,7 @@ extension ClinicalEvent {
         case .adverseEventRecorded(let p): p
         case .measurementRecorded(let p): p
         case .patientRegistered, .patientDetailsChanged, .entryCorrected, .entryRetracted, .patientErased, .erasureAcknowledged, .retentionPolicySet,
-             .legalHoldPlaced, .legalHoldReleased, .siteTimeZoneSet, .precautionResolved:
+             .legalHoldPlaced, .legalHoldReleased, .siteTimeZoneSet, .precautionResolved, .visitSignedOff, .entryCoSigned, .lateEntryRuleSet:
             nil
         }
     }

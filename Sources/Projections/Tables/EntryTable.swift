@@ -75,8 +75,12 @@ struct EntryTable: Sendable {
     static let byType: [String: EntryTable] = Dictionary(uniqueKeysWithValues: all.map { ($0.type, $0) })
 
     /// Columns after the payload's: who wrote the entry, the corrections applied to it (a JSON
-    /// array of event ids, NULL when none), and its ``CausalPosition`` for the views' ordering.
-    static let provenanceColumns = ["author", "correctedBy", "lamport", "origin", "sequence"]
+    /// array of event ids, NULL when none), its ``CausalPosition`` for the views' ordering; when
+    /// it was written (`writtenAt`, its `recordedAt`: `precautions.recordedAt` is the time of
+    /// care, as every table's time column is; late entries are judged from it at read time, by the store's current
+    /// rule), the role it was written in, the sign-off and co-signature covering it (event ids,
+    /// NULL when none) and the addenda written after the sign-off (a JSON array, NULL when none).
+    static let provenanceColumns = ["author", "correctedBy", "lamport", "origin", "sequence", "writtenAt", "authorRole", "signedOffBy", "coSignedBy", "addenda"]
 
     let columns: [String]
     /// Built once: a write inserts thousands of rows through the cached statement it names.
@@ -96,10 +100,12 @@ struct EntryTable: Sendable {
         var definitions = ["event TEXT PRIMARY KEY NOT NULL", "patient TEXT NOT NULL", "\(timeColumn) TEXT NOT NULL"]
         definitions += fields.map { "\($0) \(Self.integerFields.contains($0) ? "INTEGER" : "TEXT")\(optional.contains($0) ? "" : " NOT NULL")" }
         if let flag { definitions.append("\(flag.column) INTEGER NOT NULL") }
-        definitions += ["author TEXT NOT NULL", "correctedBy TEXT", "lamport INTEGER NOT NULL", "origin TEXT NOT NULL", "sequence INTEGER NOT NULL"]
+        definitions += ["author TEXT NOT NULL", "correctedBy TEXT", "lamport INTEGER NOT NULL", "origin TEXT NOT NULL", "sequence INTEGER NOT NULL",
+                        "writtenAt TEXT NOT NULL", "authorRole TEXT", "signedOffBy TEXT", "coSignedBy TEXT", "addenda TEXT"]
         return """
             CREATE TABLE \(name) (\n    \(definitions.joined(separator: ",\n    "))\n) STRICT, WITHOUT ROWID;
             CREATE INDEX \(name)_by_patient ON \(name)(\((["patient"] + (indexedBy.map { [$0] } ?? [])).joined(separator: ", ")));
+            CREATE INDEX \(name)_awaiting ON \(name)(writtenAt) WHERE authorRole = '\(EntryCoSigned.studentRole)' AND coSignedBy IS NULL;
             """
     }
 
@@ -115,6 +121,8 @@ struct EntryTable: Sendable {
             if flag != nil { row.integer((value ?? false) ? 1 : 0) }
             row.text(entry.event.author); row.text(corrections); row.integer(entry.event.lamport); row.text(entry.event.origin.rawValue)
             row.integer(entry.event.sequence)
+            row.text(entry.event.recordedAt.description); row.text(entry.event.authorRole); row.text(entry.signOff?.id.rawValue)
+            row.text(entry.coSignature?.id.rawValue); row.text(entry.addenda.isEmpty ? nil : Self.correctedBy(entry.addenda.map(\.id)))
         }
     }
 
@@ -128,7 +136,13 @@ struct EntryTable: Sendable {
         return (ClinicalEvent(rowType.init(row: row)), Self.correctedBy(row["correctedBy"]))
     }
 
-    /// Rewrites `event`'s payload columns to `entry`'s members and records `correctedBy`.
+    /// Whether `event`'s row is covered by a sign-off (false when it has no row).
+    func isSignedOff(_ event: EventID, patient: PatientID, in db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT signedOffBy IS NOT NULL FROM \(name) WHERE event = ? AND patient = ?"),
+                          arguments: [event.rawValue, patient.rawValue]) ?? false
+    }
+
+        /// Rewrites `event`'s payload columns to `entry`'s members and records `correctedBy`.
     func correct(_ event: EventID, patient: PatientID, to entry: ClinicalEvent, correctedBy: [EventID], in db: Database) throws {
         guard let payload = entry.entryRow, Swift.type(of: payload).table.name == name else {
             preconditionFailure("\(entry.eventType) has no row in \(name)")

@@ -34,8 +34,13 @@ extension PatientProjection {
               CausalPosition(lamport: row[0], origin: row[1], sequence: row[2]) < CausalPosition(first)
         else { return false }
         var changes: [RowChange] = []
+        // Whether a student's row is added or removed: the summary's count of entries awaiting a
+        // co-signature is then counted again from the rows.
+        var recountAwaiting = false
         for event in events {
             guard let clinical = try ClinicalEvent.decode(event) else { continue }
+            // A student's entry, end or resolution may add a row awaiting a co-signature.
+            recountAwaiting = recountAwaiting || event.authorRole == EntryCoSigned.studentRole
             switch clinical {
             case .patientRegistered, .patientDetailsChanged:
                 return false
@@ -45,6 +50,8 @@ extension PatientProjection {
                     changes.append(.countOnly)
                     continue
                 }
+                // A signed entry keeps its text: the correction becomes an addendum (a re-fold).
+                if try table.isSignedOff(target.id, patient: patient, in: db) { return false }
                 changes.append(.correct(table, target.id, by: correction, event.id))
             case .visitEnded(let ended):
                 changes.append(.endVisit(ClinicalEntry(event: event, current: clinical), visit: ended.visit))
@@ -63,11 +70,16 @@ extension PatientProjection {
                 if [VisitEnded.eventType, TriggerPointResolved.eventType, PrecautionResolved.eventType, PatientRegistered.eventType].contains(target.type) {
                     return false
                 } else if let table = EntryTable.byType[target.type] {
+                    // A signed entry stays shown, the retraction an addendum beside it (a re-fold).
+                    if try table.isSignedOff(target.id, patient: patient, in: db) { return false }
+                    // A retracted visit or trigger point takes its ends or resolutions with it.
+                    recountAwaiting = recountAwaiting || target.authorRole == EntryCoSigned.studentRole || [VisitStarted.eventType, TriggerPointFound.eventType].contains(target.type)
                     changes.append(.delete(table, target.id))
                 } else {
                     changes.append(.countOnly)
                 }
             default:
+                // Sign-offs and co-signatures re-fold: they mark entries already folded.
                 guard let table = EntryTable.byType[event.type] else { return false }
                 changes.append(.insert(table, ClinicalEntry(event: event, current: clinical)))
             }
@@ -119,6 +131,22 @@ extension PatientProjection {
               foldedLamport = ?3, foldedOrigin = ?4, foldedSequence = ?5
             WHERE patient = ?1
             """).execute(arguments: [patient.rawValue, changes.count, last.lamport, last.origin, last.sequence])
+        if recountAwaiting { try Self.recountAwaitingCoSignature(patient, in: db) }
         return true
     }
+}
+
+extension PatientProjection {
+    /// Counts `patient`'s rows written in the student role and not co-signed into the summary:
+    /// what ``PatientRecord/awaitingCoSignature`` counts in the fold, since the rows are the
+    /// entries the views show.
+    static func recountAwaitingCoSignature(_ patient: PatientID, in db: Database) throws {
+        try db.cachedStatement(sql: recountAwaitingSQL).execute(arguments: [patient.rawValue, EntryCoSigned.studentRole])
+    }
+
+    private static let recountAwaitingSQL = """
+        UPDATE patient_summary SET awaitingCoSignature = (SELECT count(*) FROM (
+        \(EntryTable.all.map { "SELECT 1 FROM \($0.name) WHERE patient = ?1 AND authorRole = ?2 AND coSignedBy IS NULL" }.joined(separator: "\nUNION ALL\n"))
+        )) WHERE patient = ?1
+        """
 }

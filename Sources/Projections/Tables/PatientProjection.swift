@@ -26,7 +26,10 @@ public struct PatientProjection: LogProjection {
     ///    summary counts adverse events.
     /// 5: visit ends and trigger point resolutions kept (`visit_ends`, `trigger_point_resolutions`)
     ///    with their notes, and `show` groups each visit's entries under it (``VisitSummary``).
-    public let version = 5
+    /// 6: sign-off, addenda, late entries and co-signature (issue 33): entry rows keep when they
+    ///    were written, their author's role, the sign-off and co-signature covering them and
+    ///    the addenda after the sign-off; the summary counts entries awaiting a co-signature.
+    public let version = 6
 
     public init() {}
 
@@ -53,6 +56,7 @@ public struct PatientProjection: LogProjection {
                 activeTriggerPoints INTEGER NOT NULL,
                 latentTriggerPoints INTEGER NOT NULL,
                 adverseEvents INTEGER NOT NULL,
+                awaitingCoSignature INTEGER NOT NULL,
                 eventCount INTEGER NOT NULL,
                 foldedLamport INTEGER NOT NULL,
                 foldedOrigin TEXT NOT NULL,
@@ -171,12 +175,12 @@ public struct PatientProjection: LogProjection {
         let details = record.details
         try db.cachedStatement(sql: """
             INSERT INTO patient_summary (patient, name, dateOfBirth, phone, email, address, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints,
-                                         adverseEvents, eventCount, foldedLamport, foldedOrigin, foldedSequence)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                         adverseEvents, awaitingCoSignature, eventCount, foldedLamport, foldedOrigin, foldedSequence)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 patient, details.name, details.dateOfBirth, details.phone, details.email, details.address, record.lastVisit?.description,
                 record.painScores.last?.view(as: PainScoreRecorded.self)?.payload.score, record.activeTriggerPoints.count, record.latentTriggerPoints.count,
-                record.adverseEvents.count, record.eventCount,
+                record.adverseEvents.count, record.awaitingCoSignature.count, record.eventCount,
                 folded.lamport, folded.origin, folded.sequence,
             ])
         for conflict in record.conflicts {

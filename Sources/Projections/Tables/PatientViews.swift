@@ -14,7 +14,7 @@ public struct PatientViews {
     /// One patient's view; nil when the patient is not registered (at that moment).
     public func show(_ patient: PatientID, _ travel: TimeTravel = .now) throws -> PatientView? {
         if travel == .now { return try storedShow(patient) }
-        let record = try PatientFold.fold(patient, events: reader.events(patient: patient), covering: travel)
+        let record = try PatientFold.fold(patient, events: reader.events(patient: patient), covering: travel, lateEntries: LateEntryPolicy(reader, travel))
         return record.isRegistered ? record.view : nil
     }
 
@@ -23,13 +23,15 @@ public struct PatientViews {
         if travel == .now {
             let pattern = search.map { "%" + $0.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
             return try Row.fetchAll(reader.database, sql: """
-                SELECT patient, name, dateOfBirth, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints, adverseEvents FROM patient_summary
+                SELECT patient, name, dateOfBirth, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints, adverseEvents, awaitingCoSignature
+                FROM patient_summary
                 WHERE ?1 IS NULL OR name LIKE ?1 ESCAPE '\\' OR patient LIKE ?1 ESCAPE '\\'
                 ORDER BY name COLLATE NOCASE, patient
                 """, arguments: [pattern]).map { row in
                 PatientListing(patientId: row["patient"], name: row["name"], dateOfBirth: row["dateOfBirth"],
                                lastVisit: (row["lastVisit"] as String?).flatMap(Timestamp.init(rfc3339:)), latestPainScore: row["latestPainScore"],
-                               activeTriggerPoints: row["activeTriggerPoints"], latentTriggerPoints: row["latentTriggerPoints"], adverseEvents: row["adverseEvents"])
+                               activeTriggerPoints: row["activeTriggerPoints"], latentTriggerPoints: row["latentTriggerPoints"], adverseEvents: row["adverseEvents"],
+                               awaitingCoSignature: row["awaitingCoSignature"])
             }
         }
         var records: [PatientRecord] = []

@@ -1,0 +1,54 @@
+import EventLog
+import EventModel
+import EventSync
+
+/// What people wrote beyond their roles, found in the log: every event a person signed is judged
+/// against the roles the user directory gave them *at that point in causal order* — the same
+/// events give the same findings at every site. A store refuses such an event when its own
+/// person writes it (``ClinicalPermissions``); one received from a peer is kept, because it is
+/// signed history, and named here for `verify` and `audit review`. So are the user changes the
+/// directory did not obey (a user added by someone without the practice-manager role).
+///
+/// Judged by the table alone: whose entry a correction amends is a rule the writing store checks
+/// against the entry it holds, and is not repeated here.
+public enum AuthorityCheck {
+    /// One finding: the event, who wrote it, in which role, and why it went beyond it.
+    public struct Finding: Sendable, Hashable, Encodable {
+        public var event: EventID
+        public var author: String
+        public var role: String?
+        public var at: Timestamp
+        public var reason: String
+    }
+
+    /// Every finding in the log, in arrival order.
+    ///
+    /// - Parameter reader: The store.
+    /// - Returns: The findings; empty for a log where everyone kept to their roles.
+    /// - Throws: The store's read errors.
+    public static func findings(_ reader: EventReader) throws -> [Finding] {
+        let directory = UserDirectory(events: try reader.userEvents())
+        guard !directory.isEmpty else { return [] }
+        let userEvents = Dictionary(try reader.userEvents().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var findings = directory.fold().ineffective.map { change in
+            Finding(event: change.event, author: change.author, role: userEvents[change.event]?.authorRole, at: userEvents[change.event]?.recordedAt ?? Timestamp(millisecondsSinceEpoch: 0),
+                    reason: "a user change not obeyed: \(change.reason)")
+        }
+        try reader.forEachEvent { event in
+            guard let claimed = event.authorRole else { return }
+            func flag(_ reason: String) { findings.append(Finding(event: event.id, author: event.author, role: claimed, at: event.recordedAt, reason: reason)) }
+            guard let standing = directory.standing(of: event.author, at: event.clock) else { return flag("\(event.author) was no user at that point") }
+            guard let role = Role(rawValue: claimed), !standing.isRemoved, Role.known(standing.roles).contains(role) else {
+                return flag("written as \(claimed), a role \(event.author) did not hold at that point (held: \(standing.roles.sorted().joined(separator: ", ")))")
+            }
+            // A sealed payload this store cannot open is judged by its type alone.
+            let payload = (try? event.payloadValue()) ?? .object([:])
+            do {
+                _ = try Permissions.role(forEvent: event.type, payload: payload, by: event.author, among: [role])
+            } catch let refusal as PermissionRefusal {
+                flag("\(event.type) written as \(claimed): \(refusal.fact)")
+            }
+        }
+        return findings
+    }
+}
