@@ -73,6 +73,8 @@ struct PermissionsCLITests {
         let other = try ok(["--store", store, "patient", "register", "--name", "Ned Other", "--dob", "1970-01-02"], as: "boss", keys: keys).lastWord
         _ = try ok(["--store", store, "visit", "start", patient, "--reason", "neck pain"], as: "boss", keys: keys)
         let entry = try ok(["--store", store, "record", "pain", patient, "--score", "6", "--region", "neck", "--context", "pre"], as: "boss", keys: keys).lastWord
+        // A second student, whose entries the others try to co-sign (a student's own is refused as such).
+        try add("kim", role: .student, store: store, keys: keys)
         let peerStore = scratch.path("peer")
         #expect(try MyologProcess.run(["--store", peerStore, "init", "--site", "Peer"]).status == 0)
         let peer = try MyologProcess.nodeID(peerStore)
@@ -92,8 +94,8 @@ struct PermissionsCLITests {
             var readsPatient = false
             var refusedOnly = false
         }
-        func newPatient(_ role: Role) throws -> String {
-            try ok(["--store", store, "patient", "register", "--name", "Visit \(role.display)", "--dob", "1991-02-03"], as: "boss", keys: keys).lastWord
+        func newPatient(_ role: Role, _ purpose: String) throws -> String {
+            try ok(["--store", store, "patient", "register", "--name", "\(purpose) \(role.display)", "--dob", "1991-02-03"], as: "boss", keys: keys).lastWord
         }
         let cases: [Case] = [
             Case(name: "patient register", arguments: { ["patient", "register", "--name", "Reg \($0.display)", "--dob", "1990-01-01"] }, permission: .registerPatients),
@@ -117,7 +119,18 @@ struct PermissionsCLITests {
             Case(name: "ui", arguments: { _ in ["ui", "--listen", "127.0.0.1:0"] }, permission: .readClinicalRecords, refusedOnly: true),
             Case(name: "record pain", arguments: { _ in ["record", "pain", patient, "--score", "5", "--region", "neck", "--context", "post"] },
                  permission: .recordCare),
-            Case(name: "visit start", arguments: { ["visit", "start", try newPatient($0), "--reason", "review"] }, permission: .recordCare),
+            Case(name: "visit start", arguments: { ["visit", "start", try newPatient($0, "Visit"), "--reason", "review"] }, permission: .recordCare),
+            Case(name: "visit sign", arguments: { role in
+                let visited = try newPatient(role, "Signed")
+                let visit = try ok(["--store", store, "visit", "start", visited, "--reason", "review"], as: "boss", keys: keys).lastWord
+                _ = try ok(["--store", store, "record", "pain", visited, "--score", "4", "--region", "neck", "--context", "pre"], as: "boss", keys: keys)
+                _ = try ok(["--store", store, "visit", "end", visited], as: "boss", keys: keys)
+                return ["visit", "sign", visit]
+            }, permission: .signOffVisits),
+            Case(name: "cosign", arguments: { _ in
+                ["cosign", try ok(["--store", store, "record", "pain", patient, "--score", "3", "--region", "neck", "--context", "post"], as: "kim", keys: keys).lastWord]
+            }, permission: .coSignEntries),
+            Case(name: "site late-entry", arguments: { _ in ["site", "late-entry", "24h"] }, permission: .configureSite),
             Case(name: "audit", arguments: { _ in ["audit"] }, permission: .reviewAccess),
             Case(name: "audit review", arguments: { _ in ["audit", "review"] }, permission: .reviewAccess),
             Case(name: "audit export fhir", arguments: { [scratch] in ["audit", "export", "fhir", "--out", scratch.path("audit-\($0.rawValue)")] },
