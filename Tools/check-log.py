@@ -130,7 +130,8 @@ NODE_AUTHORED = {"NodeEnrolled", "ErasureAcknowledged"}
 def directory(user_events, clock):
     """The users as the changes causally before `clock` leave them (every change when None), folded in
     (lamport, origin, sequence) order, each obeyed only if its author could make it then."""
-    included = [e for e in user_events if clock is None or clock.get(e["origin"], 0) >= e["sequence"]]
+    # A user change no person signed (no role named) changes nothing.
+    included = [e for e in user_events if "authorRole" in e and (clock is None or clock.get(e["origin"], 0) >= e["sequence"])]
     included.sort(key=lambda e: (e["lamport"], e["origin"], e["sequence"]))
     users = {}
     for e in included:
@@ -138,10 +139,16 @@ def directory(user_events, clock):
         name = p.get("user")
         manager = author in users and not users[author]["removed"] and "practice-manager" in users[author]["roles"]
         if e["type"] == "UserAdded":
-            founder = author == name and not any(o is not e and e["clock"].get(o["origin"], 0) >= o["sequence"] for o in included)
-            if not (founder or manager):
-                continue
             key = base64.b64decode(p["publicKey"])
+            if author == name:
+                # By themselves: a store's first user (no user event in its causal past), or the
+                # same person founding another store with the key they hold (no new role).
+                if name in users:
+                    continue
+                if any(o is not e and e["clock"].get(o["origin"], 0) >= o["sequence"] for o in included):
+                    continue
+            elif not manager:
+                continue
             if name in users:
                 if users[name]["removed"]:
                     continue
@@ -181,6 +188,8 @@ def check_authors(events):
         run = None
         for e in chain:
             name = f"event {e['id']} (origin {origin}, sequence {e['sequence']})"
+            if e["type"] in PEOPLE and "authorRole" not in e:
+                return f"{name}: a {e['type']} must name its author's role and carry their signature", 0
             if e["type"] in NODE_AUTHORED or not ("authorRole" in e or run or (signing_from is not None and e["sequence"] > signing_from)):
                 if "authorRole" in e or "authorSignature" in e:
                     return f"{name}: a node's own or unsigned-era event names a person's role or signature", 0
@@ -201,12 +210,7 @@ def check_authors(events):
                 return f"{name}: its author {e['author']} has no key bound at this point", 0
             if user["removed"]:
                 return f"{name}: written in the name of {e['author']}, removed before it", 0
-            # The keys bound just before the run began (a rotation is signed with the key it
-            # replaces) and at its end (a store's first user signs their own enrolment).
-            before = {k: v for k, v in run[2].items() if k != origin or v > 1}
-            if origin in before:
-                before[origin] = run[2][origin] - 1
-            keys = user["keys"] + directory(user_events, before).get(e["author"], {"keys": []})["keys"]
+            keys = signing_keys(user_events, e["author"], origin, run[1], e["sequence"], run[2], user)
             message = f"myolog author run v1\n{e['author']}\n{origin}\n{run[1]}\n{e['hash']}".encode()
             if not any(verifies(key, e["authorSignature"], message) for key in keys):
                 return f"{name}: its author signature is not {e['author']}'s over their events from sequence {run[1]}", 0
@@ -215,6 +219,23 @@ def check_authors(events):
         if run:
             return f"event of {run[0]} (origin {origin}, sequence {run[1]}): not covered by its author's signature", 0
     return None, verified
+
+
+def signing_keys(user_events, author, origin, first, last, first_clock, at_end):
+    """The keys that may sign `author`'s run first..last in `origin`'s chain: bound just before the run
+    and still at its end; a rotation of their own key in the run is signed with the key it replaces,
+    and a store's first user enrolling themselves in the run signs with the key it names."""
+    before_clock = {k: v for k, v in first_clock.items() if k != origin}
+    if first > 1:
+        before_clock[origin] = first - 1
+    before = directory(user_events, before_clock).get(author)
+    in_run = [e for e in user_events if e["origin"] == origin and first <= e["sequence"] <= last
+              and e["author"] == author and e["payload"].get("user") == author and "authorRole" in e]
+    if before is None:
+        return at_end["keys"] if any(e["type"] == "UserAdded" for e in in_run) else []
+    if any(e["type"] == "UserKeyRotated" for e in in_run):
+        return before["keys"]
+    return [key for key in before["keys"] if key in at_end["keys"]]
 
 
 def verifies(key, signature, message):

@@ -36,6 +36,10 @@ public enum FHIRCodes {
     /// The code system of Myolog's roles (therapist, student, front-desk, practice-manager,
     /// privacy-officer, auditor): the role a person wrote or read in, as their signed event names it.
     public static let roleSystem = "https://myolog.invalid/fhir/CodeSystem/role"
+    /// Provenance: the signer of a sign-off is a `verifier` (HL7 provenance-participant-type).
+    public static let provenanceParticipantType = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
+    /// A sign-off's `Signature.type`: ASTM E1762-95 "Verification Signature".
+    public static let signatureType = (system: "urn:iso-astm:E1762-95:2013", code: "1.2.840.10065.1.12.1.5", display: "Verification Signature")
     public static let nodeIdentifier = "https://myolog.invalid/fhir/NamingSystem/node-id"
 
     /// One code of a system, with its display.
@@ -161,6 +165,11 @@ public enum FHIRCodes {
             "snomedBodySites": .array(bodySites),
             "myolog": codeSystem,
             "identifierSystems": ["patient": .string(patientIdentifier), "event": .string(eventIdentifier), "author": .string(authorIdentifier), "node": .string(nodeIdentifier)],
+            "people": [
+                "roles": .array(SystemEventType.roles.sorted().map { ["system": .string(roleSystem), "code": .string($0)] }),
+                "verifier": ["system": .string(provenanceParticipantType), "code": "verifier", "display": "Verifier"],
+                "signature": ["system": .string(signatureType.system), "code": .string(signatureType.code), "display": .string(signatureType.display)],
+            ],
             "units": .array(Vocabularies.measurementUnits.terms.flatMap { term in
                 MeasuredQuantity.units(for: term.id).map { ["system": .string(ucum), "code": .string($0.code), "display": .string($0.display), "myolog": .string("unit:\(term.id)")] }
             }),

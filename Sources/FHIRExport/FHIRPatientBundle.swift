@@ -156,10 +156,13 @@ public enum FHIRPatientBundle {
         }
 
         mutating func add(_ resource: JSONValue, entry: ClinicalEntry, also: [EventEnvelope] = []) {
-            add(resource, sources: [entry.event] + entry.corrections + also, revisions: Set(entry.corrections.map(\.id)))
+            add(resource, sources: [entry.event] + entry.corrections + also, revisions: Set(entry.corrections.map(\.id)), signOff: entry.signOff)
         }
 
-        mutating func add(_ resource: JSONValue, sources: [EventEnvelope], revisions: Set<EventID> = []) {
+        /// `signOff`: the visit's sign-off covering the entry — its signer a verifier agent, and a
+        /// verification `Signature` (with the signer's Ed25519 run signature, where the sign-off
+        /// event carries it).
+        mutating func add(_ resource: JSONValue, sources: [EventEnvelope], revisions: Set<EventID> = [], signOff: EventEnvelope? = nil) {
             guard case .object(let members) = resource, case .string(let type)? = members["resourceType"], case .string(let id)? = members["id"] else { return }
             entries.append(["fullUrl": .string("urn:uuid:\(id)"), "resource": resource])
             guard !sources.isEmpty else { return }
@@ -183,12 +186,11 @@ public enum FHIRPatientBundle {
                 }
                 agents.append(.object(agent))
             }
-            provenances.append(["fullUrl": .string("urn:uuid:\(derivedID("Provenance", id))"), "resource": [
+            var provenance: [String: JSONValue] = [
                 "resourceType": "Provenance",
                 "id": .string(derivedID("Provenance", id)),
                 "target": [["reference": .string("urn:uuid:\(id)"), "type": .string(type)]],
                 "recorded": .string(sources.map(\.recordedAt).max()!.description),
-                "agent": .array(agents),
                 "entity": .array(sources.map { event in
                     [
                         "role": .string(revisions.contains(event.id) ? "revision" : "source"),
@@ -196,7 +198,29 @@ public enum FHIRPatientBundle {
                                  "display": .string("\(event.type) recorded \(event.recordedAt) by \(event.author)")],
                     ]
                 }),
-            ]])
+            ]
+            if let signOff, let role = signOff.authorRole {
+                authors[signOff.author, default: []].insert(role)
+                let signer: JSONValue = ["reference": .string("urn:uuid:\(derivedID("Practitioner", signOff.author))"),
+                                         "display": .string(people[signOff.author]?.displayName ?? signOff.author)]
+                agents.append([
+                    "type": ["coding": [["system": .string(FHIRCodes.provenanceParticipantType), "code": "verifier", "display": "Verifier"]]],
+                    "role": [["coding": [["system": .string(FHIRCodes.roleSystem), "code": .string(role), "display": .string(role)]]]],
+                    "who": signer,
+                ])
+                var signature: [String: JSONValue] = [
+                    "type": [["system": .string(FHIRCodes.signatureType.system), "code": .string(FHIRCodes.signatureType.code), "display": .string(FHIRCodes.signatureType.display)]],
+                    "when": .string(signOff.recordedAt.description), "who": signer,
+                ]
+                // The signer's Ed25519 signature over their run ending at the sign-off (AuthorSignature).
+                if let run = signOff.authorSignature, let bytes = Hex.decode(run.rawValue) {
+                    signature["sigFormat"] = "application/octet-stream"
+                    signature["data"] = .string(Data(bytes).base64EncodedString())
+                }
+                provenance["signature"] = [.object(signature)]
+            }
+            provenance["agent"] = .array(agents)
+            provenances.append(["fullUrl": .string("urn:uuid:\(derivedID("Provenance", id))"), "resource": .object(provenance)])
         }
     }
 

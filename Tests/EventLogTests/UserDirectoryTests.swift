@@ -16,7 +16,8 @@ struct UserDirectoryTests {
         entries[origin] = sequence
         return EventEnvelope(id: EventID.make(at: Timestamp.now()), origin: origin, sequence: sequence, clock: VectorClock(entries), lamport: lamport ?? entries.values.reduce(0, +),
                              recordedAt: Timestamp.now(), occurredAt: Timestamp.now(), author: author, patient: nil, type: type, schemaVersion: 1,
-                             payload: payload.canonicalString, prevHash: nil, hash: EventHash(unchecked: String(repeating: "0", count: 64)))
+                             payload: payload.canonicalString, prevHash: nil, hash: EventHash(unchecked: String(repeating: "0", count: 64)),
+                             authorRole: "practice-manager")
     }
 
     static let keyA = Data(repeating: 1, count: 32), keyB = Data(repeating: 2, count: 32), keyC = Data(repeating: 3, count: 32)

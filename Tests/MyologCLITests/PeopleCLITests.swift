@@ -300,7 +300,7 @@ struct PeopleCLITests {
         }
     }
 
-    @Test("FHIR: each signed author is a Practitioner with their registration and a PractitionerRole per role, the Provenance agents reference them; AuditEvent agents carry the reader's role; check-fhir.py validates both")
+    @Test("FHIR: each signed author is a Practitioner with their registration and a PractitionerRole per role, the Provenance agents reference them; a signed-off entry's Provenance names the signer as verifier with their signature; AuditEvent agents carry the reader's role; check-fhir.py validates both")
     func fhirPractitioners() throws {
         let keys = scratch.path("keys")
         let store = try founded("fitzroy", by: "alex", keys: keys)
@@ -309,12 +309,16 @@ struct PeopleCLITests {
                         as: "alex", keys: keys).status == 0)
         let patient = try run(["--store", store, "patient", "register", "--name", "Mia Thompson", "--dob", "1988-04-12"], as: "sam", keys: keys).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").last.map(String.init) ?? ""
+        #expect(try run(["--store", store, "visit", "start", patient, "--reason", "Neck pain"], as: "sam", keys: keys).status == 0)
         #expect(try run(["--store", store, "record", "pain", patient, "--score", "6", "--region", "neck"], as: "sam", keys: keys).status == 0)
+        #expect(try run(["--store", store, "visit", "end", patient, "--sign"], as: "sam", keys: keys).status == 0)
         let file = scratch.path("mia.fhir.json")
         #expect(try run(["--store", store, "export", "fhir", patient, "--out", file], as: "sam", keys: keys).status == 0)
         let bundle = try String(contentsOfFile: file, encoding: .utf8)
         #expect(bundle.contains("\"resourceType\":\"Practitioner\"") && bundle.contains("Sam Lee") && bundle.contains("MAA 12345"))
         #expect(bundle.contains("\"resourceType\":\"PractitionerRole\"") && bundle.contains("\"code\":\"therapist\""))
+        // The signed-off entries' Provenance: Sam as verifier, with his signature over the sign-off.
+        #expect(bundle.contains("Verification Signature") && bundle.contains("\"code\":\"verifier\"") && bundle.contains("\"sigFormat\":\"application/octet-stream\""), "\(bundle)")
         let checked = try MyologProcess.run(["python3", SchemaValidationTests.root.appendingPathComponent("Tools/check-fhir.py").path, file], executable: SchemaValidationTests.python)
         #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
         #expect(try run(["--store", store, "audit", "export", "fhir", "--out", scratch.path("audit")], as: "alex", keys: keys).status == 0)
@@ -357,7 +361,7 @@ struct PeopleCLITests {
 
     /// A node gone bad at `store`, holding `author`'s key too, writes a store-wide event in their
     /// name by hand — after everything `store` holds, in causal order — signed by both keys.
-    func forge(at store: String, by author: String, as role: String, key: String, type: String = "SiteTimeZoneSet", payload: String = #"{"zone":"UTC"}"#) throws -> EventEnvelope {
+    func forge(at store: String, by author: String, as role: String?, key: String, type: String = "SiteTimeZoneSet", payload: String = #"{"zone":"UTC"}"#) throws -> EventEnvelope {
         let node = try EventStore.open(at: URL(fileURLWithPath: store))
         return try node.read { reader -> EventEnvelope in
             let head = try #require(try reader.head(of: node.identity.nodeID))
@@ -368,8 +372,10 @@ struct PeopleCLITests {
                                       patient: nil, type: type, schemaVersion: 1, payload: payload, prevHash: head.hash,
                                       hash: EventHash(unchecked: ""), authorRole: role)
             event.hash = event.computedHash
-            let personal = try UserKey.read(user: author, at: key).privateKey
-            event.authorSignature = try AuthorSignature.sign(with: personal, author: author, origin: event.origin, first: event.sequence, hash: event.hash)
+            if role != nil {
+                let personal = try UserKey.read(user: author, at: key).privateKey
+                event.authorSignature = try AuthorSignature.sign(with: personal, author: author, origin: event.origin, first: event.sequence, hash: event.hash)
+            }
             event.signature = try ChainSignature.sign(event.hash, by: node.identity)
             return event
         }
@@ -394,5 +400,63 @@ struct PeopleCLITests {
         #expect(verified.status == 1 && verified.stdout.contains("event \(forged.id.rawValue) by jo"), "\(verified.stdout)")
         let review = try run(["--store", a.store, "--json", "audit", "review"], as: "alex", keys: keys)
         #expect(review.status == 0 && review.stdout.contains("\"rule\":\"beyond-role\"") && review.stdout.contains(forged.id.rawValue), "\(review.stdout)\(review.stderr)")
+    }
+
+    /// Offers `event` to `store` as a sync would, expecting it refused with `code` and nothing stored.
+    func expectRefused(_ event: EventEnvelope, at store: String, _ code: EventProblem.Code, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let before = try snapshot(store)
+        let opened = try EventStore.open(at: URL(fileURLWithPath: store))
+        do {
+            _ = try opened.write { try $0.receiveAll([event]) }
+            Issue.record("\(event.type) by \(event.author) was stored", sourceLocation: sourceLocation)
+        } catch let problem as EventProblem {
+            #expect(problem.code == code, "\(problem)", sourceLocation: sourceLocation)
+        }
+        #expect(try snapshot(store) == before, sourceLocation: sourceLocation)
+    }
+
+    @Test("a peer gone bad cannot take over a user: a key rotation signed with the new key, an unsigned user event from a chain that never signed, a store founded under an existing user's name with another key — each refused at receipt")
+    func takeoversRefused() throws {
+        let keys = scratch.path("keys"), attacker = scratch.path("attacker")
+        let sites = try threeSites(keys: keys)
+        let (a, b) = (sites[0], sites[1])
+        #expect(try run(["--store", b.store, "sync", a.store], as: "alex", keys: keys).status == 0)
+        let malloryKey = try createKey("mallory", keys: attacker)
+        let malloryFile = attacker + "/myolog/users/mallory.key"
+        // Alex's key rotated to Mallory's, "by alex", signed with Mallory's (the new) key.
+        let rotation = try forge(at: b.store, by: "alex", as: "practice-manager", key: malloryFile, type: "UserKeyRotated",
+                                 payload: #"{"publicKey":"\#(malloryKey)","user":"alex"}"#)
+        try expectRefused(rotation, at: a.store, .badAuthorSignature)
+        // A practice manager added with no role named and no signature, as an older chain writes events.
+        let unsigned = try forge(at: b.store, by: "alex", as: nil, key: malloryFile, type: "UserAdded",
+                                 payload: #"{"displayName":"Eve","publicKey":"\#(malloryKey)","roles":["practice-manager"],"user":"eve"}"#)
+        try expectRefused(unsigned, at: a.store, .badAuthor)
+        // A new store founded as "alex" with Mallory's machine's key, its bundle imported at Fitzroy.
+        let m = scratch.path("m")
+        #expect(try run(["--store", m, "init", "--site", "M", "--as", "alex"], as: nil, keys: attacker).status == 0)
+        let nodeA = try nodeID(a.store, as: "alex", keys: keys), nodeM = try nodeID(m, as: "alex", keys: attacker)
+        #expect(try run(["--store", m, "peer", "add", nodeA, "--name", "A"], as: "alex", keys: attacker).status == 0)
+        #expect(try run(["--store", a.store, "peer", "add", nodeM, "--name", "M"], as: "alex", keys: keys).status == 0)
+        #expect(try run(["--store", m, "bundle", "export", "--out", scratch.path("m.bundle")], as: "alex", keys: attacker).status == 0)
+        let before = try snapshot(a.store)
+        let imported = try run(["--store", a.store, "bundle", "import", scratch.path("m.bundle")], as: "alex", keys: keys)
+        #expect(imported.status != 0 && imported.stderr.contains("founded under the name of alex"), "\(imported.stdout)\(imported.stderr)")
+        #expect(try snapshot(a.store) == before)
+        #expect(try run(["--store", a.store, "verify"], as: "alex", keys: keys).status == 0)
+    }
+
+    @Test("a key file that is a link, of another account, or not a regular file signs nothing")
+    func keyFileRefusals() throws {
+        let keys = scratch.path("keys")
+        let store = try founded("fitzroy", by: "alex", keys: keys)
+        let real = keys + "/myolog/users/alex.key", moved = keys + "/alex.real"
+        #expect(rename(real, moved) == 0 && symlink(moved, real) == 0)
+        let linked = try run(["--store", store, "patients"], as: "alex", keys: keys)
+        #expect(linked.status != 0 && linked.stderr.contains("not a link"), "\(linked.stderr)")
+        #expect(unlink(real) == 0 && mkfifo(real, 0o600) == 0)
+        let fifo = try run(["--store", store, "patients"], as: "alex", keys: keys)
+        #expect(fifo.status != 0 && fifo.stderr.contains("regular file"), "\(fifo.stderr)")
+        #expect(unlink(real) == 0 && rename(moved, real) == 0)
+        #expect(try run(["--store", store, "patients"], as: "alex", keys: keys).status == 0)
     }
 }

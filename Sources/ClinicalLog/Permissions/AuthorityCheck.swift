@@ -1,3 +1,4 @@
+import Foundation
 import EventLog
 import EventModel
 import EventSync
@@ -40,6 +41,7 @@ public enum AuthorityCheck {
             Finding(event: change.event, author: change.author, role: userEvents[change.event]?.authorRole, at: userEvents[change.event]?.recordedAt ?? Timestamp(millisecondsSinceEpoch: 0),
                     reason: "a user change not obeyed: \(change.reason)")
         }
+        var everBound: [String: Set<Data>] = [:]
         try reader.forEachEvent { event in
             guard let claimed = event.authorRole else { return }
             func flag(_ reason: String) { findings.append(Finding(event: event.id, author: event.author, role: claimed, at: event.recordedAt, reason: reason)) }
@@ -47,6 +49,12 @@ public enum AuthorityCheck {
             let users = folds[point] ?? directory.fold(at: event.clock).users
             folds[point] = users
             guard let standing = users[event.author] else { return flag("\(event.author) was no user at that point") }
+            // Keys from a second store founded under the same name never became this user's.
+            let bound = everBound[event.author] ?? directory.keysEverBound(to: event.author)
+            everBound[event.author] = bound
+            if !standing.keys.contains(where: bound.contains) {
+                return flag("signed with a key this store's directory never bound to \(event.author): a second store founded under that name")
+            }
             guard let role = Role(rawValue: claimed), !standing.isRemoved, Role.known(standing.roles).contains(role) else {
                 return flag("written as \(claimed), a role \(event.author) did not hold at that point (held: \(standing.roles.sorted().joined(separator: ", ")))")
             }

@@ -40,12 +40,22 @@ public struct UserKey: Sendable {
     /// - Throws: ``PeopleError/keyMissing(user:path:)``, ``PeopleError/insecureKey(path:mode:)``,
     ///   ``PeopleError/malformedKey(path:)``.
     public static func read(user: String, at path: String) throws -> UserKey {
+        // Opened without following a link, then checked on the open file (not the path): no
+        // swap between the check and the read, no FIFO to block on, no file of another account.
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { throw PeopleError.keyMissing(user: user, path: path) }
+            throw PeopleError.malformedKey(path: path)
+        }
+        defer { close(fd) }
         var status = stat()
-        guard stat(path, &status) == 0 else { throw PeopleError.keyMissing(user: user, path: path) }
+        guard fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_size < 4096 else { throw PeopleError.malformedKey(path: path) }
         let mode = UInt16(status.st_mode & 0o777)
         guard mode & 0o077 == 0 else { throw PeopleError.insecureKey(path: path, mode: mode) }
-        guard (status.st_mode & S_IFMT) == S_IFREG, status.st_size < 4096,
-            let text = try? String(contentsOfFile: path, encoding: .utf8),
+        guard status.st_uid == geteuid() else { throw PeopleError.keyOfAnotherAccount(path: path) }
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        let count = bytes.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+        guard count == bytes.count, let text = String(validating: bytes, as: UTF8.self),
             let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), raw.count == 32,
             let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
         else { throw PeopleError.malformedKey(path: path) }

@@ -9,21 +9,11 @@ import Foundation
 ///
 /// It travels on the run's last event (the envelope's `authorSignature`), is not part of the
 /// event's hash (it signs the hash), and is kept with the event in the append-only log.
-public struct AuthorSignature: Sendable, Hashable, CustomStringConvertible {
+public struct AuthorSignature: HexSignature {
     /// 128 lower-case hex digits: the 64-byte Ed25519 signature.
     public let rawValue: String
 
-    /// Accepts 128 lower-case hex digits; nil for anything else.
-    ///
-    /// - Parameter text: The signature as hex text.
-    public init?(_ text: String) {
-        guard text.utf8.count == 128, text.utf8.allSatisfy(Hex.isDigit) else { return nil }
-        rawValue = text
-    }
-
-    package init(bytes: some Sequence<UInt8>) { rawValue = Hex.encode(bytes) }
-
-    public var description: String { rawValue }
+    public init(checked rawValue: String) { self.rawValue = rawValue }
 
     /// What is signed: a fixed label (so a person's signature can never be taken for a node's
     /// chain signature, nor for anything else a key signs), the author's name, the origin, the

@@ -9,21 +9,11 @@ import Foundation
 /// per event, and every event is covered by a signature at most ``interval`` events later.
 /// A signature travels with the event it signs (the envelope's `signature` member), is not part
 /// of the event's hash, and is kept in `chain_signatures`, append-only like the log.
-public struct ChainSignature: Sendable, Hashable, CustomStringConvertible {
+public struct ChainSignature: HexSignature {
     /// 128 lower-case hex digits: the 64-byte Ed25519 signature.
     public let rawValue: String
 
-    /// Accepts 128 lower-case hex digits; nil for anything else.
-    ///
-    /// - Parameter text: The signature as hex text.
-    public init?(_ text: String) {
-        guard text.utf8.count == 128, text.utf8.allSatisfy(Hex.isDigit) else { return nil }
-        rawValue = text
-    }
-
-    package init(bytes: some Sequence<UInt8>) { rawValue = Hex.encode(bytes) }
-
-    public var description: String { rawValue }
+    public init(checked rawValue: String) { self.rawValue = rawValue }
 
     /// The most events a store writes before it signs, even inside one commit.
     public static let interval = 1024

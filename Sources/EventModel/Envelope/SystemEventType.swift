@@ -22,6 +22,10 @@ public enum SystemEventType {
     public static let userKeyRotated = "UserKeyRotated"
     /// Every event type of the user directory.
     public static let people: Set<String> = [userAdded, userRoleGranted, userRoleRevoked, userRemoved, userKeyRotated]
+    /// The roles a user may hold, as user events name them (the permission table, in the clinical
+    /// library, says what each may do; a test keeps the two lists equal). A user event naming any
+    /// other is not obeyed, and is refused at receipt.
+    public static let roles: Set<String> = ["therapist", "student", "front-desk", "practice-manager", "privacy-officer", "auditor"]
     /// The events a node writes by itself — its enrolment, an erasure it relays on receipt —
     /// under its own signature alone: no person authors them, so none carries a person's signature.
     public static let nodeAuthored: Set<String> = [nodeEnrolled, erasureAcknowledged]

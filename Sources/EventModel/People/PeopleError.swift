@@ -14,6 +14,8 @@ public enum PeopleError: Remediable, CodedError, Sendable, Equatable {
     case keyMissing(user: String, path: String)
     /// The key file can be read by other OS users.
     case insecureKey(path: String, mode: UInt16)
+    /// The key file belongs to another OS account.
+    case keyOfAnotherAccount(path: String)
     /// The key file is not an Ed25519 private key as Myolog writes it.
     case malformedKey(path: String)
     /// A key file exists already where a new one was to be made.
@@ -33,7 +35,7 @@ public enum PeopleError: Remediable, CodedError, Sendable, Equatable {
 
     /// Codes are stable: scripts and tests match them.
     public enum Code: String, Sendable, Hashable, CaseIterable {
-        case invalidUserName, unknownUser, userExists, userRemoved, keyMissing, insecureKey, malformedKey, keyExists, keyNotBound, notSignedIn
+        case invalidUserName, unknownUser, userExists, userRemoved, keyMissing, insecureKey, keyOfAnotherAccount, malformedKey, keyExists, keyNotBound, notSignedIn
         case noUsersYet, unknownRole, roleUnchanged, needsRole
     }
 
@@ -45,6 +47,7 @@ public enum PeopleError: Remediable, CodedError, Sendable, Equatable {
         case .userRemoved: .userRemoved
         case .keyMissing: .keyMissing
         case .insecureKey: .insecureKey
+        case .keyOfAnotherAccount: .keyOfAnotherAccount
         case .malformedKey: .malformedKey
         case .keyExists: .keyExists
         case .keyNotBound: .keyNotBound
@@ -64,7 +67,8 @@ public enum PeopleError: Remediable, CodedError, Sendable, Equatable {
         case .userRemoved(let name): "user: \"\(name)\" was removed from this store and may not write or read here"
         case .keyMissing(let user, let path): "user key: no private key for \"\(user)\" at \(path)"
         case .insecureKey(let path, let mode): "user key: \(path) has mode \(String(mode, radix: 8)); accepted: 0600 (readable by its owner only)"
-        case .malformedKey(let path): "user key: \(path) is not an Ed25519 private key (one line of base64 of 32 bytes)"
+        case .keyOfAnotherAccount(let path): "user key: \(path) belongs to another OS account; a person's key is theirs alone"
+        case .malformedKey(let path): "user key: \(path) is not an Ed25519 private key (one line of base64 of 32 bytes in a regular file, not a link)"
         case .keyExists(let path): "user key: \(path) exists already; a key is never overwritten"
         case .keyNotBound(let user, let path): "user key: the key at \(path) is not a key this store binds to \"\(user)\""
         case .notSignedIn(let author): "author: \"\(author)\" is not signed in to this store with their key, so nothing is written in their name"

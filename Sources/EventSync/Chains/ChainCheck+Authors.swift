@@ -7,6 +7,10 @@ import EventModel
 /// fact, or that was written in the name of a user removed before it.
 extension ChainCheck.Walk {
     mutating func authorProblem(_ event: EventEnvelope) -> ChainCheck.Broken? {
+        if SystemEventType.people.contains(event.type) {
+            guard event.authorRole != nil else { return (.badAuthor, "a \(event.type) must name its author's role and carry their signature") }
+            guard UserDirectory.isWellFormed(event) else { return (.badAuthor, "its \(event.type) payload is not one this version reads") }
+        }
         if SystemEventType.nodeAuthored.contains(event.type) || !(event.authorRole != nil || run != nil || signsAuthors) {
             guard event.authorRole == nil, event.authorSignature == nil else {
                 return (.badAuthor, "a node's own or an unsigned chain's event names a person's role or signature")
@@ -30,7 +34,7 @@ extension ChainCheck.Walk {
             return (.badAuthorSignature, "its author \(event.author) has no key bound at this point")
         }
         guard !standing.isRemoved else { return (.authorRemoved, "written in the name of \(event.author), removed before it") }
-        guard directory.signingKeys(of: event.author, origin: event.origin, first: firstClock, last: event.clock).contains(where: { signature.isValid(publicKey: $0, author: event.author, origin: event.origin, first: first, hash: event.hash) }) else {
+        guard directory.signingKeys(of: event.author, origin: event.origin, first: first, last: event.sequence, firstClock: firstClock, lastClock: event.clock).contains(where: { signature.isValid(publicKey: $0, author: event.author, origin: event.origin, first: first, hash: event.hash) }) else {
             return (.badAuthorSignature, "its author signature is not \(event.author)'s over their events from sequence \(first): altered or forged")
         }
         result.authorSignatures += 1

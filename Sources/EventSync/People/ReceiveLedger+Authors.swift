@@ -24,6 +24,12 @@ extension ReceiveLedger {
             try refuseUncoveredRun(before: event)
             return true
         }
+        // The people's events are always a person's, signed: an unsigned one (from a chain that
+        // never signed) would otherwise change who may do what.
+        if SystemEventType.people.contains(event.type) {
+            guard event.authorRole != nil else { throw refusal(event, .badAuthor, "a \(event.type) must name its author's role and carry their signature") }
+            guard UserDirectory.isWellFormed(event) else { throw refusal(event, .badAuthor, "its \(event.type) payload is not one this version reads (a user name, known roles, a 32-byte key)") }
+        }
         guard try mustBeSigned(event) else {
             // A chain from before people had keys: its author stays an unverified name.
             guard event.authorSignature == nil else { throw refusal(event, .badAuthor, "it carries an author's signature but names no role") }
@@ -37,6 +43,12 @@ extension ReceiveLedger {
                 throw refusal(event, .authorNotCovered, "the run of \(pending.author)'s events from sequence \(pending.first) ends before it without their signature")
             }
             return true
+        }
+        // A store founded under the name of a user this store knows, with another key: refused,
+        // or its founder would write in that user's name with a key no manager bound to them.
+        if isSelfEnrolment(event), let known = try directory().standing(of: event.author), case .object(let payload)? = try? event.payloadValue(),
+            let key = payload["publicKey"]?.stringValue.flatMap({ Data(base64Encoded: $0) }), !known.keys.contains(key) {
+            throw refusal(event, .badAuthor, "a store founded under the name of \(event.author), a user here, with a key \(event.author) does not hold")
         }
         // The first event of a run: its author must be known here, unless it is a store's
         // founder adding themselves (their key is in the event itself).
@@ -66,7 +78,7 @@ extension ReceiveLedger {
             throw refusal(event, .badAuthorSignature, "its author \(event.author) has no key bound at this point")
         }
         guard !standing.isRemoved else { throw refusal(event, .authorRemoved, "written in the name of \(event.author), removed before it") }
-        let keys = directory.signingKeys(of: event.author, origin: event.origin, first: pending.clock, last: event.clock)
+        let keys = directory.signingKeys(of: event.author, origin: event.origin, first: pending.first, last: event.sequence, firstClock: pending.clock, lastClock: event.clock)
         guard keys.contains(where: { signature.isValid(publicKey: $0, author: event.author, origin: event.origin, first: pending.first, hash: event.hash) }) else {
             throw refusal(event, .badAuthorSignature, "its author signature is not \(event.author)'s over their events from sequence \(pending.first): altered or forged")
         }

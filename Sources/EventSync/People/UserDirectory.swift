@@ -74,7 +74,9 @@ public struct UserDirectory: Sendable {
     ///
     /// - Parameter event: The event.
     public mutating func record(_ event: EventEnvelope) {
-        guard SystemEventType.people.contains(event.type), let kind = Self.kind(of: event) else { return }
+        // A user change no person signed (no role named: the receive rules refuse it, and a row
+        // written with sqlite3 is caught by verify) changes nothing.
+        guard SystemEventType.people.contains(event.type), event.authorRole != nil, let kind = Self.kind(of: event) else { return }
         let change = Change(id: event.id, origin: event.origin, sequence: event.sequence, lamport: event.lamport, clock: event.clock,
                             author: event.author, kind: kind)
         let index = changes.firstIndex { Self.precedes(change, $0) } ?? changes.endIndex
@@ -97,24 +99,56 @@ public struct UserDirectory: Sendable {
         fold(at: clock).users[user]
     }
 
-    /// The keys that may sign `user`'s run of events in `origin`'s chain from the event with clock
-    /// `first` to the one with clock `last`: those bound to them just before the run began, and
-    /// those bound at its end. The first so that a person's rotation of their own key is signed
-    /// with the key it replaces (proof they held it); the second so that a store's first user
-    /// signs their own enrolment with the key it names.
+    /// The keys that may sign `user`'s run of events in `origin`'s chain, sequences `first` through
+    /// `last` (clocks `firstClock`, `lastClock`): a key bound to them just before the run began
+    /// *and* still bound at its end — so a key revoked anywhere in the run's causal past signs
+    /// nothing — with two exceptions, each for a change the run itself makes:
+    /// - a person rotating their own key in the run signs it with the key it replaces (proof they
+    ///   held it), never with the new key it names;
+    /// - a store's first user, enrolling themselves in the run, signs with the key their
+    ///   enrolment names (they had none before).
     ///
     /// - Parameters:
     ///   - user: The author.
     ///   - origin: The chain.
-    ///   - first: The clock of the run's first event.
-    ///   - last: The clock of the run's last event (the one signed).
-    /// - Returns: The keys; empty if the author has none then.
-    public func signingKeys(of user: String, origin: NodeID, first: VectorClock, last: VectorClock) -> [Data] {
-        var before = first.entries
-        before[origin] = first[origin] - 1
-        let keys = (standing(of: user, at: VectorClock(before.filter { $0.value > 0 }))?.keys ?? []) + (standing(of: user, at: last)?.keys ?? [])
-        return keys.reduce(into: []) { unique, key in if !unique.contains(key) { unique.append(key) } }
+    ///   - first: The run's first sequence.
+    ///   - last: The run's last sequence (the signed event).
+    ///   - firstClock: The clock of the run's first event.
+    ///   - lastClock: The clock of the run's last event.
+    /// - Returns: The keys; empty if none may sign.
+    public func signingKeys(of user: String, origin: NodeID, first: Int, last: Int, firstClock: VectorClock, lastClock: VectorClock) -> [Data] {
+        var entries = firstClock.entries
+        entries[origin] = first - 1
+        let before = standing(of: user, at: VectorClock(entries.filter { $0.value > 0 }))
+        let after = standing(of: user, at: lastClock)
+        let inRun = changes.filter { $0.origin == origin && (first...last).contains($0.sequence) && $0.author == user && $0.kind.user == user }
+        guard let before else {
+            // No standing before the run: only a founder's own enrolment, made in it, may sign.
+            let founded = inRun.contains { if case .added = $0.kind { true } else { false } }
+            return founded && after?.addedBy == user ? after?.keys ?? [] : []
+        }
+        let rotatedOwn = inRun.contains { if case .rotated = $0.kind { true } else { false } }
+        return rotatedOwn ? before.keys : before.keys.filter { after?.keys.contains($0) ?? false }
     }
+
+    /// Every key the directory ever bound to `user` (obeyed additions and rotations, whatever
+    /// came after): a person's event signed with a key outside these was signed under a name
+    /// another store's founder took, and is named by `verify`.
+    ///
+    /// - Parameter user: The user name.
+    /// - Returns: The keys.
+    public func keysEverBound(to user: String) -> Set<Data> {
+        var keys: Set<Data> = []
+        for index in changes.indices where changes[index].kind.user == user {
+            // Each change as the fold obeys it: the standing just after it, in the total order.
+            let prefix = Array(changes[...index])
+            let directory = UserDirectory(ordered: prefix)
+            keys.formUnion(directory.fold().users[user]?.keys ?? [])
+        }
+        return keys
+    }
+
+    private init(ordered: [Change]) { changes = ordered }
 
     /// Every user and every change not obeyed, from the changes causally before `clock`.
     ///
@@ -130,12 +164,24 @@ public struct UserDirectory: Sendable {
             func refuse(_ reason: String) { ineffective.append(IneffectiveChange(event: change.id, author: change.author, reason: reason)) }
             switch change.kind {
             case .added(let user, let displayName, let roles, let registration, let key):
-                // A founder: the first user of a store, added by themselves, with no user event
-                // in the causal past of the addition. Two stores founded apart each have one.
-                let founder = change.author == user && !included.contains { $0.id != change.id && change.clock[$0.origin] >= $0.sequence }
-                guard founder || isManager else { refuse("\(change.author) added \(user) without the practice-manager role"); continue }
+                if change.author == user {
+                    // Added by themselves: a store's first user (a founder), with no user event in
+                    // the causal past of the addition — two stores founded apart each have one —
+                    // or a person founding another store with the key they already hold: then
+                    // one person, and no role they did not hold (roles come from a manager).
+                    if let existing = users[user] {
+                        guard !existing.isRemoved, existing.keys.contains(key) else {
+                            refuse("\(user) added themselves again with a key \(user) does not hold (or after their removal)"); continue
+                        }
+                        continue
+                    }
+                    let founder = !included.contains { $0.id != change.id && change.clock[$0.origin] >= $0.sequence }
+                    guard founder else { refuse("\(user) added themselves, but only a store's first user does"); continue }
+                } else {
+                    guard isManager else { refuse("\(change.author) added \(user) without the practice-manager role"); continue }
+                }
                 if var existing = users[user] {
-                    // Two sites added the same person concurrently: one person, both keys.
+                    // Two managers added the same person concurrently: one person, both keys.
                     guard !existing.isRemoved else { refuse("\(user) was removed; a removed user is not added again"); continue }
                     existing.roles.formUnion(roles)
                     if !existing.keys.contains(key) { existing.keys.append(key) }
@@ -180,10 +226,10 @@ public struct UserDirectory: Sendable {
         case SystemEventType.userAdded:
             guard let displayName = payload["displayName"]?.stringValue, case .array(let roles)? = payload["roles"], let key = key() else { return nil }
             let names = roles.compactMap(\.stringValue)
-            guard names.count == roles.count, !names.isEmpty else { return nil }
+            guard names.count == roles.count, !names.isEmpty, names.allSatisfy(SystemEventType.roles.contains) else { return nil }
             return .added(user: user, displayName: displayName, roles: names, registration: payload["registration"]?.stringValue, key: key)
         case SystemEventType.userRoleGranted, SystemEventType.userRoleRevoked:
-            guard let role = payload["role"]?.stringValue else { return nil }
+            guard let role = payload["role"]?.stringValue, SystemEventType.roles.contains(role) else { return nil }
             return event.type == SystemEventType.userRoleGranted ? .granted(user: user, role: role) : .revoked(user: user, role: role)
         case SystemEventType.userRemoved:
             return .removed(user: user, reason: payload["reason"]?.stringValue ?? "")
