@@ -6,12 +6,9 @@ import Testing
 
 @Suite("The permission table")
 struct PermissionTableTests {
-    static let schemas = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Schemas")
-
     @Test("Schemas/permissions.json is exactly what the code generates")
     func documentMatchesCode() throws {
-        let stored = try JSONParser.parse(Array(try Data(contentsOf: Self.schemas.appendingPathComponent("permissions.json"))))
+        let stored = try JSONParser.parse(Array(try Data(contentsOf: VocabularyTests.schemas.appendingPathComponent("permissions.json"))))
         #expect(stored == PermissionDocument.json(), "regenerate with: swift run myolog user roles --json > Schemas/permissions.json")
     }
 

@@ -28,9 +28,15 @@ public enum AuthorityCheck {
     /// - Returns: The findings; empty for a log where everyone kept to their roles.
     /// - Throws: The store's read errors.
     public static func findings(_ reader: EventReader) throws -> [Finding] {
-        let directory = UserDirectory(events: try reader.userEvents())
+        let stored = try reader.userEvents()
+        let directory = UserDirectory(events: stored)
         guard !directory.isEmpty else { return [] }
-        let userEvents = Dictionary(try reader.userEvents().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let userEvents = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // The directory at an event depends only on which user events its clock covers — per
+        // origin, how many — so it is folded once per such point, not once per event: a store
+        // has a handful of user events and millions of others.
+        let userSequences = Dictionary(grouping: stored, by: \.origin).mapValues { $0.map(\.sequence) }.sorted { $0.key < $1.key }
+        var folds: [[Int]: [String: UserStanding]] = [:]
         var findings = directory.fold().ineffective.map { change in
             Finding(event: change.event, author: change.author, role: userEvents[change.event]?.authorRole, at: userEvents[change.event]?.recordedAt ?? Timestamp(millisecondsSinceEpoch: 0),
                     reason: "a user change not obeyed: \(change.reason)")
@@ -39,7 +45,10 @@ public enum AuthorityCheck {
         try reader.forEachEvent { event in
             guard let claimed = event.authorRole else { return }
             func flag(_ reason: String) { findings.append(Finding(event: event.id, author: event.author, role: claimed, at: event.recordedAt, reason: reason)) }
-            guard let standing = directory.standing(of: event.author, at: event.clock) else { return flag("\(event.author) was no user at that point") }
+            let point = userSequences.map { origin, sequences in sequences.count { $0 <= event.clock[origin] } }
+            let users = folds[point] ?? directory.fold(at: event.clock).users
+            folds[point] = users
+            guard let standing = users[event.author] else { return flag("\(event.author) was no user at that point") }
             // Keys from a second store founded under the same name never became this user's.
             let bound = everBound[event.author] ?? directory.keysEverBound(to: event.author)
             everBound[event.author] = bound
