@@ -58,6 +58,8 @@ struct VerifyCommand: ParsableCommand {
         if showValues, !differences.isEmpty {
             let user = try global.requireReader()
             let patients = differences.compactMap { $0.patient.flatMap(PatientID.init) }
+            // Values are clinical entries: only a role that reads them (a refusal recorded as one).
+            try global.require(.readClinicalRecords, in: store, reading: patients, command: "verify --show-values", by: user)
             try global.record(RecordAccessed(action: .read, command: "verify --show-values", patients: patients, purpose: global.purpose), in: store, by: user)
         }
         func shown(_ difference: ViewDifference) -> String { showValues ? difference.valuesDescription : difference.description }

@@ -54,7 +54,7 @@ extension Permissions {
     ]
 
     /// The event types a node writes by itself, which no person may write in their name.
-    public static let nodeAuthored: Set<String> = [SystemEventType.nodeEnrolled, SystemEventType.erasureAcknowledged]
+    public static let nodeAuthored: Set<String> = SystemEventType.nodeAuthored
 
     /// The type of a key rotation: a person's own needs no role beyond the one they hold.
     static let ownKeyRotation = "UserKeyRotated"
