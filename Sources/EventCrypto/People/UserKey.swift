@@ -21,7 +21,7 @@ public struct UserKey: Sendable {
     /// The key file path for `user` in `environment`.
     ///
     /// - Parameters:
-    ///   - user: The user name (``UserName``).
+    ///   - user: The user name (`UserName`).
     ///   - environment: The process environment.
     /// - Returns: The path.
     public static func path(for user: String, environment: [String: String]) -> String {
@@ -37,8 +37,8 @@ public struct UserKey: Sendable {
     ///   - user: Whose key it is.
     ///   - path: The key file.
     /// - Returns: The key.
-    /// - Throws: ``PeopleError/keyMissing(user:path:)``, ``PeopleError/insecureKey(path:mode:)``,
-    ///   ``PeopleError/malformedKey(path:)``.
+    /// - Throws: `PeopleError.keyMissing(user:path:)`, `PeopleError.insecureKey(path:mode:)`,
+    ///   `PeopleError.malformedKey(path:)`.
     public static func read(user: String, at path: String) throws -> UserKey {
         // Opened without following a link, then checked on the open file (not the path): no
         // swap between the check and the read, no FIFO to block on, no file of another account.
@@ -68,7 +68,7 @@ public struct UserKey: Sendable {
     ///   - user: Whose key it is.
     ///   - path: Where to write it.
     /// - Returns: The new key.
-    /// - Throws: ``PeopleError/keyExists(path:)``, or the file system's error.
+    /// - Throws: `PeopleError.keyExists(path:)`, or the file system's error.
     public static func create(user: String, at path: String) throws -> UserKey {
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -29,7 +29,7 @@ public protocol AuthorPermissions: Sendable {
 }
 
 /// Authorship of local appends: each event a person writes names the role they wrote it in
-/// (hashed), and each run of their events ends on their signature (``EventModel/AuthorSignature``)
+/// (hashed), and each run of their events ends on their signature (`AuthorSignature`)
 /// — at a change of author, before a node's own event, and wherever the node signs.
 extension AppendTransaction {
     /// The person signed in for this transaction under `name`, if any.

@@ -2,7 +2,7 @@ import GRDB
 import EventModel
 
 extension EventReader {
-    /// Every stored user event (``EventModel/SystemEventType/people``) in arrival order, through
+    /// Every stored user event (`SystemEventType/people`) in arrival order, through
     /// the index of events about no patient: the store's people, as the user directory folds them.
     public func userEvents() throws -> [EventEnvelope] {
         let types = SystemEventType.people.sorted()

@@ -7,7 +7,7 @@ import EventSync
 
 /// The store's people (issue 33): signing in with a person's own key, the permission table the
 /// store obeys, and the user events — each a signed event every site applies in causal order
-/// (``EventSync/UserDirectory``).
+/// (`UserDirectory`).
 extension EventStore {
     /// The store's user directory, as stored.
     public func userDirectory() throws -> UserDirectory {
@@ -20,7 +20,7 @@ extension EventStore {
     ///
     /// - Parameter key: The person's key (read from their configuration directory).
     /// - Returns: Their standing.
-    /// - Throws: ``EventModel/PeopleError``.
+    /// - Throws: `PeopleError`.
     @discardableResult
     public func signIn(_ key: UserKey) throws -> UserStanding {
         let directory = try userDirectory()
@@ -55,7 +55,7 @@ extension EventStore {
     ///   - roles: Their roles (a solo practice: practice manager and therapist).
     ///   - registration: A professional registration number, if any.
     /// - Returns: The `UserAdded` envelope.
-    /// - Throws: ``EventModel/PeopleError``, or the store's error.
+    /// - Throws: `PeopleError`, or the store's error.
     @discardableResult
     public func foundFirstUser(_ key: UserKey, displayName: String, roles: [String], registration: String?) throws -> EventEnvelope {
         try Self.checkUserFields(name: key.user, displayName: displayName, roles: roles, registration: registration)
@@ -91,7 +91,7 @@ extension EventStore {
     ///   - key: Their raw Ed25519 public key.
     ///   - author: Who adds them.
     /// - Returns: The event.
-    /// - Throws: ``EventModel/PeopleError``, or the store's error.
+    /// - Throws: `PeopleError`, or the store's error.
     @discardableResult
     public func addUser(_ name: String, displayName: String, roles: [String], registration: String?, key: Data, by author: String) throws -> EventEnvelope {
         try Self.checkUserFields(name: name, displayName: displayName, roles: roles, registration: registration)
@@ -113,7 +113,7 @@ extension EventStore {
     ///   - grant: True to grant, false to revoke.
     ///   - author: Who changes it.
     /// - Returns: The event.
-    /// - Throws: ``EventModel/PeopleError``, or the store's error.
+    /// - Throws: `PeopleError`, or the store's error.
     @discardableResult
     public func changeRole(_ role: String, of name: String, grant: Bool, by author: String) throws -> EventEnvelope {
         try write { transaction in
@@ -132,7 +132,7 @@ extension EventStore {
     ///   - reason: Why (required).
     ///   - author: Who removes them.
     /// - Returns: The event.
-    /// - Throws: ``EventModel/PeopleError``, or the store's error.
+    /// - Throws: `PeopleError`, or the store's error.
     @discardableResult
     public func removeUser(_ name: String, reason: String, by author: String) throws -> EventEnvelope {
         try EventLogError.checkName(reason, field: "reason", maximumLength: 500, accepted: "a reason of 1–500 characters without control or invisible characters")
@@ -151,7 +151,7 @@ extension EventStore {
     ///   - key: The new raw Ed25519 public key.
     ///   - author: Who rotates it: the person (signing with the old key) or a practice manager.
     /// - Returns: The event.
-    /// - Throws: ``EventModel/PeopleError``, or the store's error.
+    /// - Throws: `PeopleError`, or the store's error.
     @discardableResult
     public func rotateKey(of name: String, to key: Data, by author: String) throws -> EventEnvelope {
         guard (try? Curve25519.Signing.PublicKey(rawRepresentation: key)) != nil else {
@@ -168,7 +168,7 @@ extension EventStore {
     }
 
     /// The directory, after checking that `author` holds the practice-manager role in it: the
-    /// directory obeys no other author's change (``EventSync/UserDirectory``), so none is written.
+    /// directory obeys no other author's change (`UserDirectory`), so none is written.
     private static func managedBy(_ author: String, _ action: String, in transaction: AppendTransaction) throws -> UserDirectory {
         let directory = UserDirectory(events: try transaction.storedUserEvents())
         guard directory.standing(of: author)?.holds("practice-manager") == true else {

@@ -2,14 +2,14 @@ import Foundation
 import EventModel
 
 /// The receive rules for authors (issue 33): every event a person writes is covered by that
-/// person's signature (``EventModel/AuthorSignature``), made with a key the store's user directory
+/// person's signature (`AuthorSignature`), made with a key the store's user directory
 /// binds to them at that point in causal order, and nothing is accepted in the name of a user
 /// removed before it. Written once, here, so the SQLite store and the hub check alike.
 ///
 /// Which events must be signed: every event that names the role its author wrote it in
 /// (`authorRole`, hashed, so it cannot be stripped), and every event of an origin after the first
 /// one of its events a person signed — a chain that signs people's events never stops. A node's
-/// own events (``EventModel/SystemEventType/nodeAuthored``) carry no person's role or signature.
+/// own events (`SystemEventType/nodeAuthored`) carry no person's role or signature.
 /// An older chain's events, written before people had keys, keep their plain author names: they
 /// are shown as unverified, never rewritten.
 extension ReceiveLedger {

@@ -1,7 +1,7 @@
 import Foundation
 import EventModel
 
-/// The store's people, folded from its user events (``EventModel/SystemEventType/people``) —
+/// The store's people, folded from its user events (`SystemEventType/people`) —
 /// the same events give the same directory at every site, in any arrival order.
 ///
 /// Each change is folded in causal order (Lamport time, then origin and sequence: a total order
@@ -83,7 +83,7 @@ public struct UserDirectory: Sendable {
         changes.insert(change, at: index)
     }
 
-    /// Whether `event` (of ``SystemEventType/people``) has a payload the directory can fold.
+    /// Whether `event` (of `SystemEventType.people`) has a payload the directory can fold.
     ///
     /// - Parameter event: A user event.
     /// - Returns: Whether ``record(_:)`` would fold it.

@@ -4,7 +4,7 @@ import EventModel
 /// One person as the store's user directory stands at some point in causal order: their name,
 /// the roles they hold, the public keys that sign in their name, and whether they were removed.
 public struct UserStanding: Sendable, Equatable {
-    /// The user name (``EventModel/UserName``): what `--as` and every event's author say.
+    /// The user name (`UserName`): what `--as` and every event's author say.
     public let name: String
     /// How people see them named ("Alex Ng").
     public var displayName: String

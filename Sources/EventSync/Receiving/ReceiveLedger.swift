@@ -97,7 +97,7 @@ public protocol ReceiveLedger: AnyObject {
     /// - Throws: The engine's read error.
     func signatureSequence(origin: NodeID, atOrAfter sequence: Int) throws -> Int?
 
-    /// Every stored user event (``EventModel/SystemEventType/people``), in any order: the store's
+    /// Every stored user event (`SystemEventType/people`), in any order: the store's
     /// people, as the receive rules check authors against them.
     ///
     /// - Returns: The events, payloads readable (they are about no patient, so never sealed).

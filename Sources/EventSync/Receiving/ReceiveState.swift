@@ -15,7 +15,7 @@ public struct ReceiveState {
     var waitingForTrust: [NodeID: (events: Int, bytes: Int)] = [:]
     /// The store's people as this transaction leaves them (loaded at the first person's event).
     var directory: UserDirectory?
-    /// Whether held events are being offered again (``ReceiveLedger/finishAuthorRuns()``).
+    /// Whether held events are being offered again (`finishAuthorRuns()`).
     var retryingHeld = false
     /// Per origin, the run of one author's events received and not yet covered by their signature.
     var pendingRuns: [NodeID: (author: String, first: Int, clock: VectorClock)] = [:]
