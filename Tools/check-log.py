@@ -156,7 +156,7 @@ def directory(user_events, clock):
                 if key not in users[name]["keys"]:
                     users[name]["keys"].append(key)
             else:
-                users[name] = {"roles": set(p["roles"]), "keys": [key], "removed": False}
+                users[name] = {"roles": set(p["roles"]), "keys": [key], "removed": False, "added_by": author}
         elif name not in users:
             continue
         elif e["type"] == "UserKeyRotated":
@@ -232,9 +232,17 @@ def signing_keys(user_events, author, origin, first, last, first_clock, at_end):
     in_run = [e for e in user_events if e["origin"] == origin and first <= e["sequence"] <= last
               and e["author"] == author and e["payload"].get("user") == author and "authorRole" in e]
     if before is None:
-        return at_end["keys"] if any(e["type"] == "UserAdded" for e in in_run) else []
-    if any(e["type"] == "UserKeyRotated" for e in in_run):
-        return before["keys"]
+        founded = any(e["type"] == "UserAdded" for e in in_run) and at_end.get("added_by") == author
+        return at_end["keys"] if founded else []
+    rotations = [e for e in in_run if e["type"] == "UserKeyRotated"]
+    if rotations:
+        # Signed with a key bound before the run and still bound just before the rotation.
+        rotation = rotations[0]
+        point = {k: v for k, v in rotation["clock"].items() if k != rotation["origin"]}
+        if rotation["sequence"] > 1:
+            point[rotation["origin"]] = rotation["sequence"] - 1
+        bound = directory(user_events, point).get(author, {"keys": []})["keys"]
+        return [key for key in before["keys"] if key in bound]
     return [key for key in before["keys"] if key in at_end["keys"]]
 
 

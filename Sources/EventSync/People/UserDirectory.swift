@@ -127,8 +127,15 @@ public struct UserDirectory: Sendable {
             let founded = inRun.contains { if case .added = $0.kind { true } else { false } }
             return founded && after?.addedBy == user ? after?.keys ?? [] : []
         }
-        let rotatedOwn = inRun.contains { if case .rotated = $0.kind { true } else { false } }
-        return rotatedOwn ? before.keys : before.keys.filter { after?.keys.contains($0) ?? false }
+        // A rotation of their own key: signed with a key bound before the run and still bound
+        // just before the rotation (a key a manager revoked in its causal past signs none).
+        if let rotation = inRun.first(where: { if case .rotated = $0.kind { true } else { false } }) {
+            var point = rotation.clock.entries
+            point[rotation.origin] = rotation.sequence - 1
+            let bound = standing(of: user, at: VectorClock(point.filter { $0.value > 0 }))?.keys ?? []
+            return before.keys.filter(bound.contains)
+        }
+        return before.keys.filter { after?.keys.contains($0) ?? false }
     }
 
     /// Every key the directory ever bound to `user` (obeyed additions and rotations, whatever
