@@ -7,10 +7,7 @@ import EventModel
 /// fact, or that was written in the name of a user removed before it.
 extension ChainCheck.Walk {
     mutating func authorProblem(_ event: EventEnvelope) -> ChainCheck.Broken? {
-        if SystemEventType.people.contains(event.type) {
-            guard event.authorRole != nil else { return (.badAuthor, "a \(event.type) must name its author's role and carry their signature") }
-            guard UserDirectory.isWellFormed(event) else { return (.badAuthor, "its \(event.type) payload is not one this version reads") }
-        }
+        if let reason = UserDirectory.refusal(of: event) { return (.badAuthor, reason) }
         if SystemEventType.nodeAuthored.contains(event.type) || !(event.authorRole != nil || run != nil || signsAuthors) {
             guard event.authorRole == nil, event.authorSignature == nil else {
                 return (.badAuthor, "a node's own or an unsigned chain's event names a person's role or signature")

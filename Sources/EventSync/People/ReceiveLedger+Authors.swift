@@ -26,10 +26,7 @@ extension ReceiveLedger {
         }
         // The people's events are always a person's, signed: an unsigned one (from a chain that
         // never signed) would otherwise change who may do what.
-        if SystemEventType.people.contains(event.type) {
-            guard event.authorRole != nil else { throw refusal(event, .badAuthor, "a \(event.type) must name its author's role and carry their signature") }
-            guard UserDirectory.isWellFormed(event) else { throw refusal(event, .badAuthor, "its \(event.type) payload is not one this version reads (a user name, known roles, a 32-byte key)") }
-        }
+        if let reason = UserDirectory.refusal(of: event) { throw refusal(event, .badAuthor, reason) }
         guard try mustBeSigned(event) else {
             // A chain from before people had keys: its author stays an unverified name.
             guard event.authorSignature == nil else { throw refusal(event, .badAuthor, "it carries an author's signature but names no role") }

@@ -89,6 +89,19 @@ public struct UserDirectory: Sendable {
     /// - Returns: Whether ``record(_:)`` would fold it.
     public static func isWellFormed(_ event: EventEnvelope) -> Bool { kind(of: event) != nil }
 
+    /// Why `event`, a user event, may not enter the log, or nil (also for any other event): it
+    /// must name its author's role (so carry their signature) and a payload the fold reads.
+    /// The one rule receipt and the stored-chain walk both apply.
+    ///
+    /// - Parameter event: Any event.
+    /// - Returns: The reason in words, or nil.
+    public static func refusal(of event: EventEnvelope) -> String? {
+        guard SystemEventType.people.contains(event.type) else { return nil }
+        guard event.authorRole != nil else { return "a \(event.type) must name its author's role and carry their signature" }
+        guard isWellFormed(event) else { return "its \(event.type) payload is not one this version reads (a user name, known roles, a 32-byte key)" }
+        return nil
+    }
+
     /// `user`'s standing, from the changes causally before `clock` (all known, when nil).
     ///
     /// - Parameters:
@@ -117,9 +130,7 @@ public struct UserDirectory: Sendable {
     ///   - lastClock: The clock of the run's last event.
     /// - Returns: The keys; empty if none may sign.
     public func signingKeys(of user: String, origin: NodeID, first: Int, last: Int, firstClock: VectorClock, lastClock: VectorClock) -> [Data] {
-        var entries = firstClock.entries
-        entries[origin] = first - 1
-        let before = standing(of: user, at: VectorClock(entries.filter { $0.value > 0 }))
+        let before = standing(of: user, at: Self.clock(firstClock, before: first, of: origin))
         let after = standing(of: user, at: lastClock)
         let inRun = changes.filter { $0.origin == origin && (first...last).contains($0.sequence) && $0.author == user && $0.kind.user == user }
         guard let before else {
@@ -130,12 +141,18 @@ public struct UserDirectory: Sendable {
         // A rotation of their own key: signed with a key bound before the run and still bound
         // just before the rotation (a key a manager revoked in its causal past signs none).
         if let rotation = inRun.first(where: { if case .rotated = $0.kind { true } else { false } }) {
-            var point = rotation.clock.entries
-            point[rotation.origin] = rotation.sequence - 1
-            let bound = standing(of: user, at: VectorClock(point.filter { $0.value > 0 }))?.keys ?? []
+            let bound = standing(of: user, at: Self.clock(rotation.clock, before: rotation.sequence, of: rotation.origin))?.keys ?? []
             return before.keys.filter(bound.contains)
         }
         return before.keys.filter { after?.keys.contains($0) ?? false }
+    }
+
+    /// `clock` just before `origin`'s event at `sequence`: what that event's author had seen,
+    /// the event itself left out.
+    private static func clock(_ clock: VectorClock, before sequence: Int, of origin: NodeID) -> VectorClock {
+        var entries = clock.entries
+        entries[origin] = sequence - 1
+        return VectorClock(entries.filter { $0.value > 0 })
     }
 
     /// Every key the directory ever bound to `user` (obeyed additions and rotations, whatever
