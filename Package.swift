@@ -105,7 +105,10 @@ let package = Package(
         // The clinic's vocabulary and payloads: typed events, checked input. No storage.
         .target(
             name: "ClinicalEvents",
-            dependencies: ["EventModel"]
+            dependencies: ["EventModel"],
+            // The outcome measures are data (Schemas/instrument.schema.json), compiled into the
+            // binary as byte arrays: nothing to install beside it, the same rules everywhere.
+            resources: [.embedInCode("Instruments")]
         ),
         // Clinical writes and reads on a store: the session that checks and appends entries,
         // the read queries the commands ask before writing, synthetic clinics for benchmarks.

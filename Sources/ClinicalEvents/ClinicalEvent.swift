@@ -28,6 +28,7 @@ public enum ClinicalEvent: Sendable, Hashable {
     case visitSignedOff(VisitSignedOff)
     case entryCoSigned(EntryCoSigned)
     case lateEntryRuleSet(LateEntryRuleSet)
+    case outcomeRecorded(OutcomeRecorded)
 
     /// Every clinical payload type, for the schema and upcaster registries.
     public static let payloadTypes: [any ClinicalPayload.Type] = [
@@ -36,7 +37,7 @@ public enum ClinicalEvent: Sendable, Hashable {
         EntryCorrected.self, EntryRetracted.self, PatientErased.self, ErasureAcknowledged.self, RetentionPolicySet.self, LegalHoldPlaced.self, LegalHoldReleased.self,
         SiteTimeZoneSet.self,
         TreatmentNoteRecorded.self, ConsentRecorded.self, PrecautionRecorded.self, PrecautionResolved.self, AdverseEventRecorded.self, MeasurementRecorded.self,
-        VisitSignedOff.self, EntryCoSigned.self, LateEntryRuleSet.self,
+        VisitSignedOff.self, EntryCoSigned.self, LateEntryRuleSet.self, OutcomeRecorded.self,
     ]
 
     /// The upcasters of every clinical event type, and the version each is written at.
@@ -92,6 +93,7 @@ public enum ClinicalEvent: Sendable, Hashable {
         VisitSignedOff.eventType: { .visitSignedOff(try VisitSignedOff(json: $0)) },
         EntryCoSigned.eventType: { .entryCoSigned(try EntryCoSigned(json: $0)) },
         LateEntryRuleSet.eventType: { .lateEntryRuleSet(try LateEntryRuleSet(json: $0)) },
+        OutcomeRecorded.eventType: { .outcomeRecorded(try OutcomeRecorded(json: $0)) },
     ]
 
     /// `entry` (an entry at its current version) with `correction` applied, or nil if the
@@ -140,6 +142,7 @@ public enum ClinicalEvent: Sendable, Hashable {
         case let p as VisitSignedOff: self = .visitSignedOff(p)
         case let p as EntryCoSigned: self = .entryCoSigned(p)
         case let p as LateEntryRuleSet: self = .lateEntryRuleSet(p)
+        case let p as OutcomeRecorded: self = .outcomeRecorded(p)
         default: preconditionFailure("\(Swift.type(of: payload)) is missing from ClinicalEvent.init")
         }
     }
@@ -175,6 +178,7 @@ public enum ClinicalEvent: Sendable, Hashable {
         case .visitSignedOff(let p): p
         case .entryCoSigned(let p): p
         case .lateEntryRuleSet(let p): p
+        case .outcomeRecorded(let p): p
         }
     }
 
@@ -196,6 +200,9 @@ public enum ClinicalEvent: Sendable, Hashable {
         PrecautionResolved.eventType: ["note"],
         AdverseEventRecorded.eventType: ["kind", "severity", "note"],
         MeasurementRecorded.eventType: ["side", "value", "unit", "result", "note"],
+        // The instrument and its version stand: answers given to another instrument are
+        // retracted and recorded again. A corrected answer set is rescored by its version's rules.
+        OutcomeRecorded.eventType: ["answers", "activities", "context", "note"],
     ]
 
     /// The entry types a clinician may retract: the same entries.
@@ -275,6 +282,8 @@ public enum ClinicalEvent: Sendable, Hashable {
             return "co-signed " + p.events.map(\.rawValue).joined(separator: ", ")
         case .lateEntryRuleSet(let p):
             return "late-entry rule: \(p.rule)"
+        case .outcomeRecorded(let p):
+            return p.reading + (p.note.map { " — \($0)" } ?? "")
         }
     }
 }

@@ -203,6 +203,14 @@ public enum Vocabularies {
         Term("negative", "Negative", synonyms: ["neg"]),
     ])
 
+    /// When an outcome measure was answered: at the start of an episode of care, at a
+    /// reassessment, or at discharge. A course's change is judged from its baseline.
+    public static let outcomeContexts = Vocabulary(field: "context", terms: [
+        Term("baseline", "Baseline", synonyms: ["initial", "intake"]),
+        Term("reassessment", "Reassessment", synonyms: ["review", "follow-up", "followup"]),
+        Term("discharge", "Discharge", synonyms: ["final"]),
+    ])
+
     /// Common objective tests: ranges of motion and strength, taken as a value in one of the
     /// term's ``Term/units``, and special tests (no units), whose result is positive or negative.
     public static let measurementTests = Vocabulary(field: "test", terms: [
@@ -241,6 +249,6 @@ public enum Vocabularies {
         ("trigger-point-statuses", triggerPointStatuses), ("pain-contexts", painContexts), ("history-kinds", historyKinds),
         ("consent-forms", consentForms), ("consent-decisions", consentDecisions), ("precaution-kinds", precautionKinds),
         ("adverse-event-kinds", adverseEventKinds), ("severities", severities), ("measurement-tests", measurementTests),
-        ("measurement-units", measurementUnits), ("test-results", testResults),
+        ("measurement-units", measurementUnits), ("test-results", testResults), ("outcome-contexts", outcomeContexts),
     ]
 }

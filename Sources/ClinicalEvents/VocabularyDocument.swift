@@ -32,6 +32,7 @@ public enum VocabularyDocument {
         ("precautionKind", Vocabularies.precautionKinds), ("adverseEventKind", Vocabularies.adverseEventKinds),
         ("severity", Vocabularies.severities), ("measurementTest", Vocabularies.measurementTests),
         ("measurementUnit", Vocabularies.measurementUnits), ("testResult", Vocabularies.testResults),
+        ("outcomeContext", Vocabularies.outcomeContexts),
     ]
 
     /// `Schemas/terms.schema.json`: each vocabulary's canonical terms as a JSON Schema enum.

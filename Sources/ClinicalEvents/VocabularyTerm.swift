@@ -78,3 +78,6 @@ public typealias MeasurementTest = VocabularyTerm<MeasurementTestVocabulary>
 public typealias MeasurementUnit = VocabularyTerm<MeasurementUnitVocabulary>
 /// Positive or negative: a special test's result.
 public typealias TestResult = VocabularyTerm<TestResultVocabulary>
+/// Baseline, reassessment or discharge: when an outcome measure was answered.
+public typealias OutcomeContext = VocabularyTerm<OutcomeContextVocabulary>
+public enum OutcomeContextVocabulary: VocabularyKind { public static var vocabulary: Vocabulary { Vocabularies.outcomeContexts } }

@@ -58,6 +58,8 @@ public struct PatientRecord: Sendable, Equatable {
     public private(set) var adverseEvents: [AdverseEntry] = []
     /// Measurements, oldest first by when they were taken.
     public private(set) var measurements: [ClinicalEntry] = []
+    /// Outcome measures' answer sets, oldest first by when they were answered.
+    public private(set) var outcomes: [ClinicalEntry] = []
 
     /// Entries written in the student role that no co-signature covers yet, among those the
     /// views show (the entry tables' rows), in causal order.
@@ -114,7 +116,7 @@ public struct PatientRecord: Sendable, Equatable {
             case .visitEnded(let ended): return shownVisits.contains(ended.visit)
             case .triggerPointResolved(let resolution): return shownTriggerPoints.contains(resolution.finding)
             case .visitStarted, .triggerPointFound, .techniqueApplied, .painScoreRecorded, .historyEntryRecorded, .treatmentNoteRecorded, .consentRecorded,
-                 .precautionRecorded, .adverseEventRecorded, .measurementRecorded:
+                 .precautionRecorded, .adverseEventRecorded, .measurementRecorded, .outcomeRecorded:
                 return true
             default: return false
             }
@@ -137,12 +139,14 @@ public struct PatientRecord: Sendable, Equatable {
             case .precautionResolved(let resolution): resolved.insert(resolution.precaution)
             case .adverseEventRecorded: adverse.append(entry)
             case .measurementRecorded: measurements.append(entry)
+            case .outcomeRecorded: outcomes.append(entry)
             case .techniqueApplied: techniquesByID[entry.event.id] = entry
             default: break
             }
         }
         treatmentNotes.sort(by: Self.clinicalTime)
         measurements.sort(by: Self.clinicalTime)
+        outcomes.sort(by: Self.clinicalTime)
         consents = consentByTechnique.keys.sorted().compactMap { consentByTechnique[$0] }
         activePrecautions = precautions.filter { !resolved.contains($0.event.id) }.sorted { a, b in
             let (kindA, kindB) = (a.view(as: PrecautionRecorded.self)?.payload.kind ?? "", b.view(as: PrecautionRecorded.self)?.payload.kind ?? "")
@@ -176,7 +180,8 @@ public struct PatientRecord: Sendable, Equatable {
             adverseEvents: adverseEvents.compactMap { pair in
                 pair.event.view(as: AdverseEventRecorded.self).map { AdverseEventView(event: $0, technique: pair.technique?.view(as: TechniqueApplied.self)) }
             },
-            measurements: measurements.compactMap { $0.view(as: MeasurementRecorded.self) })
+            measurements: measurements.compactMap { $0.view(as: MeasurementRecorded.self) },
+            outcomes: outcomes.compactMap { $0.view(as: OutcomeRecorded.self).map(OutcomeView.init) })
         let visitSummaries = VisitSummary.group(
             visits: visits.compactMap { $0.view(as: VisitStarted.self) }, ends: visitEnds.compactMap { $0.view(as: VisitEnded.self) },
             techniques: techniques.reversed().compactMap { $0.view(as: TechniqueApplied.self) },

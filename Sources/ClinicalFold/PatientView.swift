@@ -86,13 +86,31 @@ extension PatientView {
         public var adverseEvents: [AdverseEventView]
         /// Oldest first, by when they were taken.
         public var measurements: [EntryView<MeasurementRecorded>]
+        /// Outcome measures' answer sets, oldest first by when they were answered, each with its
+        /// scores (issue 34).
+        public var outcomes: [OutcomeView]
+        /// Each instrument version's course, from its baseline to its latest answer set.
+        public var outcomeCourses: [OutcomeCourse] { OutcomeCourse.courses(of: outcomes) }
 
         public init(treatmentNotes: [EntryView<TreatmentNoteRecorded>] = [], consents: [EntryView<ConsentRecorded>] = [],
                     activePrecautions: [EntryView<PrecautionRecorded>] = [], adverseEvents: [AdverseEventView] = [],
-                    measurements: [EntryView<MeasurementRecorded>] = []) {
+                    measurements: [EntryView<MeasurementRecorded>] = [], outcomes: [OutcomeView] = []) {
             (self.treatmentNotes, self.consents, self.activePrecautions) = (treatmentNotes, consents, activePrecautions)
-            (self.adverseEvents, self.measurements) = (adverseEvents, measurements)
+            (self.adverseEvents, self.measurements, self.outcomes) = (adverseEvents, measurements, outcomes)
         }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(treatmentNotes, forKey: .treatmentNotes)
+            try container.encode(consents, forKey: .consents)
+            try container.encode(activePrecautions, forKey: .activePrecautions)
+            try container.encode(adverseEvents, forKey: .adverseEvents)
+            try container.encode(measurements, forKey: .measurements)
+            try container.encode(outcomes, forKey: .outcomes)
+            try container.encode(outcomeCourses, forKey: .outcomeCourses)
+        }
+
+        enum CodingKeys: String, CodingKey { case treatmentNotes, consents, activePrecautions, adverseEvents, measurements, outcomes, outcomeCourses }
 
         /// Whether a consent stands for `technique`: given and not since withdrawn.
         public func hasConsent(for technique: String) -> Bool {

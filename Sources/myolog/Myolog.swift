@@ -28,7 +28,7 @@ struct Myolog: AsyncParsableCommand {
             ]),
             CommandGroup(name: "Views", subcommands: [
                 PatientsCommand.self, ShowCommand.self, TimelineCommand.self, HistoryCommand.self, ConflictsCommand.self, LogCommand.self,
-                QueryCommand.self, VocabularyCommand.self, ReportCommand.self, UICommand.self,
+                QueryCommand.self, VocabularyCommand.self, OutcomeCommand.self, ReportCommand.self, UICommand.self,
             ]),
             CommandGroup(name: "Sync and trust", subcommands: [
                 SyncCommand.self, ServeCommand.self, BundleCommand.self, PeerCommand.self, TLSIdentityCommand.self, ForksCommand.self, HubCommand.self,

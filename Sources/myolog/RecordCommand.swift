@@ -3,7 +3,7 @@ import ArgumentParser
 struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Record history, trigger points, techniques, pain scores, notes, consent, precautions, adverse events and measurements.",
+        abstract: "Record history, trigger points, techniques, pain scores, notes, consent, precautions, adverse events, measurements and outcome measures.",
         discussion: """
             Terms are matched case-insensitively and with a few spellings (`Upper Trapezius`,
             `upper_trapezius`, `upper-trapezius`); the canonical term is stored. `myolog vocabulary`
@@ -19,9 +19,11 @@ struct RecordCommand: ParsableCommand {
               myolog record precaution 3f2a9c1b --kind anticoagulant --note "Warfarin"
               myolog record adverse-event 3f2a9c1b --kind bruising --severity mild --after 0194f3a2-7c1e
               myolog record measurement 3f2a9c1b --test cervical-rotation --side right --value 55
+              myolog record outcome 3f2a9c1b --instrument ndi --answers 2,3,1,0,4,2,1,3,2,- --context baseline
             """,
         subcommands: [
             RecordHistoryCommand.self, RecordTriggerPointCommand.self, RecordTechniqueCommand.self, RecordPainCommand.self,
             RecordNoteCommand.self, RecordConsentCommand.self, RecordPrecautionCommand.self, RecordAdverseEventCommand.self, RecordMeasurementCommand.self,
+            RecordOutcomeCommand.self,
         ])
 }

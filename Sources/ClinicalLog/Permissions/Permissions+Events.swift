@@ -34,6 +34,7 @@ extension Permissions {
         PrecautionResolved.eventType: .recordCare,
         AdverseEventRecorded.eventType: .recordCare,
         MeasurementRecorded.eventType: .recordCare,
+        OutcomeRecorded.eventType: .recordCare,
         EntryCorrected.eventType: .amendEntries,
         EntryRetracted.eventType: .amendEntries,
         "VisitSignedOff": .signOffVisits,

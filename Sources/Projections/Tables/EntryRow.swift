@@ -1,6 +1,7 @@
 import ClinicalEvents
 import ClinicalFold
 import EventLog
+import EventModel
 import GRDB
 
 /// A clinical payload stored as a row of an ``EntryTable``: its members bound, typed, in the
@@ -31,6 +32,7 @@ extension ClinicalEvent {
         case .precautionRecorded(let p): p
         case .adverseEventRecorded(let p): p
         case .measurementRecorded(let p): p
+        case .outcomeRecorded(let p): p
         case .patientRegistered, .patientDetailsChanged, .entryCorrected, .entryRetracted, .patientErased, .erasureAcknowledged, .retentionPolicySet,
              .legalHoldPlaced, .legalHoldReleased, .siteTimeZoneSet, .precautionResolved, .visitSignedOff, .entryCoSigned, .lateEntryRuleSet:
             nil
@@ -129,5 +131,24 @@ extension MeasurementRecorded: EntryRow {
     }
     func bindMembers(_ row: inout BoundStatement.Values) {
         row.text(test); row.text(side); row.text(value); row.text(unit); row.text(result); row.text(note); row.text(visit?.rawValue)
+    }
+}
+
+/// The answers and activities are stored as canonical JSON arrays (`[2,3,null,…]`), so
+/// `myolog query` reads them with `json_each`; the scores are not stored: they are derived from the
+/// answers by the instrument version's rules wherever they are shown.
+extension OutcomeRecorded: EntryRow {
+    static var table: EntryTable { .outcomes }
+    init(row: Row) {
+        let answers = (try? JSONParser.parse(row["answers"] as String))?.arrayValue?.map(\.intValue) ?? []
+        let activities = (row["activities"] as String?).flatMap { try? JSONParser.parse($0) }?.arrayValue?.compactMap(\.stringValue)
+        self.init(instrument: row["instrument"], version: row["version"], answers: answers, activities: activities, context: row["context"],
+                  note: row["note"], visit: row["visit"])
+    }
+    func bindMembers(_ row: inout BoundStatement.Values) {
+        row.text(instrument); row.integer(version)
+        row.text(JSONValue.array(answers.map { $0.map(JSONValue.int) ?? .null }).canonicalString)
+        row.text(activities.map { JSONValue.array($0.map(JSONValue.string)).canonicalString })
+        row.text(context); row.text(note); row.text(visit?.rawValue)
     }
 }

@@ -28,7 +28,7 @@ struct EntryTable: Sendable {
     /// The payload a row holds.
     let rowType: any EntryRow.Type
 
-    static let integerFields: Set<String> = ["score", "minutes", "needles", "depthMm", "twitch"]
+    static let integerFields: Set<String> = ["score", "minutes", "needles", "depthMm", "twitch", "version"]
 
     static let painScores = EntryTable(name: "pain_scores", timeColumn: "occurredAt",
                                        fields: ["score", "region", "context", "visit"], optional: ["visit"], flag: nil, indexedBy: "occurredAt", rowType: PainScoreRecorded.self)
@@ -71,7 +71,13 @@ struct EntryTable: Sendable {
                                          fields: ["test", "side", "value", "unit", "result", "note", "visit"], optional: ["side", "value", "unit", "result", "note", "visit"],
                                          flag: nil, indexedBy: "occurredAt", rowType: MeasurementRecorded.self)
 
-    static let all = [painScores, triggerPoints, techniques, history, visits, visitEnds, resolutions, treatmentNotes, consents, precautions, adverseEvents, measurements]
+    /// Outcome measures' answer sets (issue 34), by instrument: the scores are derived at read time.
+    static let outcomes = EntryTable(name: "outcomes", timeColumn: "occurredAt",
+                                     fields: ["instrument", "version", "answers", "activities", "context", "note", "visit"], optional: ["activities", "note", "visit"],
+                                     flag: nil, indexedBy: "instrument", rowType: OutcomeRecorded.self)
+
+    static let all = [painScores, triggerPoints, techniques, history, visits, visitEnds, resolutions, treatmentNotes, consents, precautions, adverseEvents, measurements,
+                      outcomes]
     static let byType: [String: EntryTable] = Dictionary(uniqueKeysWithValues: all.map { ($0.type, $0) })
 
     /// Columns after the payload's: who wrote the entry, the corrections applied to it (a JSON

@@ -29,7 +29,8 @@ public struct PatientProjection: LogProjection {
     /// 6: sign-off, addenda, late entries and co-signature (issue 33): entry rows keep when they
     ///    were written, their author's role, the sign-off and co-signature covering them and
     ///    the addenda after the sign-off; the summary counts entries awaiting a co-signature.
-    public let version = 6
+    /// 7: outcome measures (issue 34): answer sets in `outcomes`, scored at read time.
+    public let version = 7
 
     public init() {}
 
@@ -223,6 +224,7 @@ extension PatientProjection {
             case .precautionRecorded: try EntryTable.precautions.insert(entry, patient: record.patient, flag: active.contains(entry.event.id), in: db)
             case .adverseEventRecorded: try EntryTable.adverseEvents.insert(entry, patient: record.patient, flag: nil, in: db)
             case .measurementRecorded: try EntryTable.measurements.insert(entry, patient: record.patient, flag: nil, in: db)
+            case .outcomeRecorded: try EntryTable.outcomes.insert(entry, patient: record.patient, flag: nil, in: db)
             default: break
             }
         }

@@ -129,6 +129,7 @@ extension PatientViews {
             adverseEvents: try entries(AdverseEventRecorded.self, of: patient, judgedBy: lateEntries).sorted(by: StoredEntry.clinicalTime).map {
                 AdverseEventView(event: $0.view, technique: techniques[$0.view.payload.after])
             },
-            measurements: try entries(MeasurementRecorded.self, of: patient, judgedBy: lateEntries).sorted(by: StoredEntry.clinicalTime).map(\.view))
+            measurements: try entries(MeasurementRecorded.self, of: patient, judgedBy: lateEntries).sorted(by: StoredEntry.clinicalTime).map(\.view),
+            outcomes: try entries(OutcomeRecorded.self, of: patient, judgedBy: lateEntries).sorted(by: StoredEntry.clinicalTime).map { OutcomeView(entry: $0.view) })
     }
 }
