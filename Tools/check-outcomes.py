@@ -125,6 +125,8 @@ class Instrument:
                     self.fail(f"band {band['id']} has a condition with neither atLeast nor atMost")
         change = self.document.get("change")
         if change is not None:
+            if "mcid" not in change and "mdc" not in change:
+                self.fail("change needs an mcid or an mdc to judge a change by")
             if change["score"] not in score_ids:
                 self.fail(f"change names score {change['score']!r}, not one of {score_ids}")
             for kind in ("mcid", "mdc"):

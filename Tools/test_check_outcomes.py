@@ -99,6 +99,11 @@ class InstrumentFiles(unittest.TestCase):
         self.fresh()
         self.refused("pcs.v1.json", lambda d: d["change"].update(score="sum"), "change names score 'sum'")
 
+    def test_a_change_needs_a_threshold(self):
+        def without_thresholds(document):
+            del document["change"]["mcid"], document["change"]["mdc"]
+        self.refused("lefs.v1.json", without_thresholds, "change needs an mcid or an mdc")
+
     def test_a_sum_allows_no_skipped_item(self):
         self.refused("rmdq.v1.json", lambda d: d["scores"][0].update(maxSkipped=1), "a sum allows no skipped item")
 
