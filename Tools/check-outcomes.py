@@ -301,7 +301,9 @@ def differences(instruments: dict, line: str) -> tuple:
     if not isinstance(entry, dict):
         return None, ["not a JSON object"]
     key = (entry.get("instrument"), entry.get("version"))
-    instrument = instruments.get(key)
+    # 1.0 and true equal 1 in Python: a version is an integer in the JSON, or no version at all.
+    strict = isinstance(key[1], int) and not isinstance(key[1], bool)
+    instrument = instruments.get(key) if strict else None
     if instrument is None:
         return None, [f"no instrument {key[0]!r} version {key[1]!r} among the files"]
     try:

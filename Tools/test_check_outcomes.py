@@ -221,10 +221,11 @@ class Compare(unittest.TestCase):
         self.lines[complete]["unscored"] = "skipped too many"
         self.lines[0]["scores"]["bonus"] = "1"
         self.lines.append({"instrument": "ndi", "version": 9, "answers": [0] * 10, "scores": {}, "band": None})
+        self.lines.append({"instrument": "ndi", "version": 1.0, "answers": [0] * 10, "scores": {"total": "0.0"}, "band": None})
         status, printed = self.compared(self.lines)
         self.assertEqual(status, 1)
         for words in ("band: Myolog 'extreme'", "unscored: Myolog 'skipped too many'", "scores.bonus",
-                      "no instrument 'ndi' version 9", "4 of"):
+                      "no instrument 'ndi' version 9", "no instrument 'ndi' version 1.0", "5 of"):
             self.assertIn(words, printed)
 
     def test_at_most_ten_differing_lines_are_printed(self):
