@@ -52,8 +52,10 @@ public struct OutcomeRecorded: ClinicalPayload {
         case nil, .null?: activities = nil
         case .array(let names)?:
             activities = try names.map { name in
+                // What `record outcome` accepts (ClinicalInput.name): one line, nothing hidden, so
+                // a peer's event cannot put on a screen what a typed activity could not.
                 guard case .string(let text) = name, !text.isEmpty, text.count <= ClinicalInput.maximumNameLength,
-                      !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+                      !ClinicalInput.hasControlCharacters(text, allowingLineBreaks: false)
                 else { throw fail("activities", "each activity is one line of 1–\(ClinicalInput.maximumNameLength) characters") }
                 return text
             }
