@@ -106,7 +106,10 @@ extension ClinicalSession {
         case "technique": return .string(try Technique(parsing: value).id)
         case "minutes": return .int(try TreatmentMinutes(value).value)
         case "score": return .int(try PainScore(value).value)
+        case "context" where type == OutcomeRecorded.eventType: return .string(try OutcomeContext(parsing: value).id)
         case "context": return .string(try PainContext(parsing: value).id)
+        // Checked against the instrument version with the rest of the corrected entry (decode).
+        case "answers": return .array(try OutcomeAnswers(parsing: value).values.map { $0.map(JSONValue.int) ?? .null })
         default: throw ClinicalError.invalidField(field: field, value: value, accepted: "a correctable field")
         }
     }
