@@ -60,7 +60,8 @@ struct CorrectCommand: ParsableCommand {
     @Option var value: String?
     @Option var unit: String?
     @Option var result: String?
-    @Option var answers: String?
+    // Unconditional: a list that starts with a skipped item (`-,2,3…`) is still the value.
+    @Option(parsing: .unconditional) var answers: String?
 
     var fields: [String: String] {
         var fields: [String: String] = [:]
