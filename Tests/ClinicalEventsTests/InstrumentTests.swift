@@ -108,6 +108,15 @@ struct InstrumentTests {
         #expect(scores.unscored == "2 of 11 items skipped (at most 1)")
     }
 
+    @Test("answers that do not fit their version (read back from an edited row) are unscored, never read out of range")
+    func answersThatDoNotFit() throws {
+        let ndi = try #require(Instruments.latest("ndi")), startback = try #require(Instruments.latest("startback")), psfs = try #require(Instruments.latest("psfs"))
+        for (instrument, answers) in [(ndi, [1, 2]), (ndi, Array(repeating: 9, count: 10)), (startback, [1, 1, 1, 1, 1, 1, 1, 1, 9]), (psfs, [11]), (psfs, [])] as [(Instrument, [Int?])] {
+            let scores = instrument.score(answers: answers)
+            #expect(scores.values.isEmpty && scores.band == nil && scores.unscored == "the answers do not fit \(instrument.reference)", "\(instrument.reference) \(answers)")
+        }
+    }
+
     @Test("an instrument file is read strictly: each mistake names its member")
     func fileRefusals() throws {
         let ndi = try JSONParser.parse(Instruments.files.first { $0.name == "ndi.v1.json" }!.bytes)
