@@ -14,6 +14,12 @@ extension ShowRendering {
             out += "  \(course.instrument.abbreviation) v\(course.instrument.version) — \(course.instrument.name)"
                 + " (\(course.instrument.primary.higherIsBetter ? "higher is better" : "higher is worse"))\n"
             out += "    \(courseLine(course, now: now))\n"
+            let single = course.instrument.change?.threshold?.value.singleItemPoints.map { "\(course.instrument.change!.threshold!.kind) \($0.text(decimals: 0))" }
+            for change in course.activityChanges {
+                let difference = change.latest - change.baseline
+                let verdict = change.reached.map { reached in single.map { ", \($0) \(reached ? "reached" : "not reached")" } ?? "" } ?? ""
+                out += "      \(VisibleText.escaped(change.activity)) \(change.baseline) → \(change.latest) (\(difference >= 0 ? "+" : "")\(difference)\(verdict))\n"
+            }
         }
         out += table(["  ANSWERED", "INSTRUMENT", "CONTEXT", "SCORE", "ANSWERS"], outcomes.map { outcome in
             let entry = outcome.entry
@@ -43,6 +49,8 @@ extension ShowRendering {
             line += ": \(direction), \(threshold.kind) \(threshold.value.points.text(decimals: 1)) \(course.reached == true ? "reached" : "not reached")"
         } else if course.latest.entry.eventId == course.baseline.entry.eventId {
             line += ": no reassessment yet"
+        } else if !course.comparable {
+            line += ": other activities than at baseline, not compared"
         }
         if let due = course.reassessmentDue {
             line += due <= now ? "; REASSESSMENT DUE since \(day(due))" : "; reassessment due \(day(due))"

@@ -136,7 +136,7 @@ struct InstrumentTests {
         #expect(refusal { $0["activities"] = ["minCount": 1, "maxCount": 5, "min": 0, "max": 10] } == "instrument.items")
     }
 
-    @Test("the stored payload: answers checked against a known version; an unknown version is kept and unscored")
+    @Test("the stored payload: its shape is checked, the same on every store; a misfit or an unknown version reads, unscored")
     func payload() throws {
         let json: JSONValue = ["instrument": "ndi", "version": 1, "answers": [2, 3, 1, 0, 4, 2, 1, 3, 2, .null], "context": "baseline"]
         let read = try OutcomeRecorded(json: json)
@@ -145,15 +145,28 @@ struct InstrumentTests {
         let future = try OutcomeRecorded(json: ["instrument": "ndi", "version": 9, "answers": [7, 7], "context": "baseline"])
         #expect(future.scores == nil)
         #expect(future.reading.contains("not scored"))
-        for bad: JSONValue in [
+        // Whether an event reads never depends on the instruments the reader knows: a set that
+        // does not fit its (known) version reads, says why it does not fit, and is unscored.
+        for misfit: JSONValue in [
             ["instrument": "ndi", "version": 1, "answers": [2, 3], "context": "baseline"],
             ["instrument": "ndi", "version": 1, "answers": [2, 3, 1, 0, 4, 2, 1, 3, 2, 9], "context": "baseline"],
+            ["instrument": "odi", "version": 1, "answers": [1], "context": "baseline"],
+            ["instrument": "psfs", "version": 1, "answers": [3, 4], "activities": ["Driving"], "context": "baseline"],
+        ] {
+            let read = try OutcomeRecorded(json: misfit)
+            #expect(read.misfit != nil && read.scores?.values.isEmpty == true && read.scores?.unscored?.hasPrefix("the answers do not fit") == true,
+                    "\(misfit.canonicalString)")
+        }
+        for bad: JSONValue in [
             ["instrument": "ndi", "version": 1, "answers": [2, 3, 1, 0, 4, 2, 1, 3, 2, "2"], "context": "baseline"],
+            ["instrument": "ndi", "version": 1, "answers": [2, 3, 1, 0, 4, 2, 1, 3, 2, 101], "context": "baseline"],
+            ["instrument": "psfs", "version": 1, "answers": [3], "activities": ["Reaching overhead=9; Driving"], "context": "baseline"],
+            ["instrument": "psfs", "version": 1, "answers": [3], "activities": ["   "], "context": "baseline"],
+            ["instrument": "psfs", "version": 1, "answers": [3], "activities": [" Driving"], "context": "baseline"],
             ["instrument": "ndi", "version": 1, "answers": [2, 3, 1, 0, 4, 2, 1, 3, 2, 1], "context": "intake-ish"],
             ["instrument": "NDI<b>", "version": 1, "answers": [1], "context": "baseline"],
             ["instrument": "psfs", "version": 1, "answers": [3], "activities": ["Reaching\noverhead"], "context": "baseline"],
             ["instrument": "psfs", "version": 1, "answers": [3], "activities": ["Reaching \u{202E}daehrevo"], "context": "baseline"],
-            ["instrument": "psfs", "version": 1, "answers": [3, 4], "activities": ["Driving"], "context": "baseline"],
             ["instrument": "ndi", "version": 1, "answers": [], "context": "baseline"],
         ] {
             #expect(throws: ClinicalError.self, "\(bad.canonicalString)") { _ = try OutcomeRecorded(json: bad) }

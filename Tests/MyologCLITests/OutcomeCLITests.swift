@@ -96,6 +96,7 @@ struct OutcomeCLITests {
         (["--instrument", "psfs", "--activity", "Driving=11"], "accepted: a rating from 0 to 10 for \"Driving\""),
         (["--instrument", "psfs", "--activity", "Dri\u{202E}ving=3"], "activity: "),
         (["--instrument", "ndi", "--activity", "Driving=3"], "accepted: none: ndi v1 has fixed items"),
+        (["--instrument", "psfs", "--activity", "Reaching overhead=9; Driving=2"], "activity: \"Reaching overhead=9; Driving\" is not accepted; accepted: an activity's name without = or ;"),
         (["--instrument", "ndi", "--answers", "2,3,1,0,4,2,1,3,2,1", "--context", "intake-ish"], "context: \"intake-ish\" is not accepted; accepted: baseline, reassessment, discharge"),
         (["--instrument", "ndi"], "answers: missing; accepted: --answers LIST"),
     ] as [([String], String)])
