@@ -212,9 +212,10 @@ public actor Hub: LocalLog {
                 try await connection.queryOrClosed("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
                 if migration.name == HubSchema.deidentifying { try await self.moveKeysToStore(on: connection) }
                 for statement in migration.sql { try await connection.queryOrClosed(PostgresQuery(unsafeSQL: statement), logger: self.logger) }
-                // The views are folded once, after the last migration that changes them (a hub
-                // coming from v3 or before refolds at v5, whose table the fold also fills).
-                if migration.name == HubSchema.adverseEvents { try await self.refoldAllViews(on: connection) }
+                // The views are folded once, after the last migration that changes them (before
+                // it, a table the fold fills may not exist yet): a hub coming from any older
+                // schema refolds there.
+                if migration.name == HubSchema.viewsFolded { try await self.refoldAllViews(on: connection) }
                 try await connection.queryOrClosed("INSERT INTO myolog.migrations (name) VALUES (\(migration.name))", logger: self.logger)
                 if migration.name == HubSchema.migrations[0].name {
                     let node = self.store.identity.nodeID.rawValue, site = self.store.identity.site
