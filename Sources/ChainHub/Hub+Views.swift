@@ -15,9 +15,10 @@ import EventCrypto
 /// Guarantee: no identifying plaintext is written to PostgreSQL — no name, phone, e-mail,
 /// address, date of birth (its year only) or free text (visit reasons, notes, history, the
 /// values of conflicting fields, the names of PSFS activities); the tables hold patient ids,
-/// the user names of the staff who wrote entries, birth years, counts, scores, vocabulary terms
-/// and dates. `hub show` and `hub patients` open the sealed events on demand
-/// with the keys in the hub's store directory.
+/// birth years, counts, scores, vocabulary terms, dates, and the user name of the staff member
+/// who recorded each outcome measure (``OutcomeRow`` says why each of its columns may be there).
+/// `hub show` and `hub patients` open the sealed events on demand with the keys in the hub's
+/// store directory.
 extension Hub {
     /// Each of `patients`' events as stored (not opened), by patient.
     func storedEvents(of patients: [PatientID], on connection: HubConnection) async throws -> [PatientID: [EventEnvelope]] {
