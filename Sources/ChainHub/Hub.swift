@@ -142,13 +142,16 @@ public actor Hub: LocalLog {
 
     // MARK: Schema
 
-    /// The server's version checked, the schema made or checked (and brought forward), and the
-    /// store directory's keys reconciled with the log (``reconcile(on:)``).
+    /// The server's version checked, the schema made or checked (and brought forward), the
+    /// store directory's keys reconciled with the log (``reconcile(on:)``), and the outcome rows
+    /// of instrument versions this Myolog has learnt since they were folded made
+    /// (``refoldForNewInstruments(on:)``).
     func prepare(makingSchema: Bool) async throws {
         try await withConnection { connection in
             try await Self.checkServerVersion(connection, server: server, logger: logger)
             if makingSchema { try await migrate(on: connection) } else { try await checkSchema(on: connection) }
             try await reconcile(on: connection)
+            try await refoldForNewInstruments(on: connection)
         }
     }
 
@@ -215,7 +218,10 @@ public actor Hub: LocalLog {
                 // The views are folded once, after the last migration that changes them (before
                 // it, a table the fold fills may not exist yet): a hub coming from any older
                 // schema refolds there.
-                if migration.name == HubSchema.viewsFolded { try await self.refoldAllViews(on: connection) }
+                if migration.name == HubSchema.viewsFolded {
+                    try await self.refoldAllViews(on: connection)
+                    try await self.recordFoldedInstruments(Instruments.all, on: connection)
+                }
                 try await connection.queryOrClosed("INSERT INTO myolog.migrations (name) VALUES (\(migration.name))", logger: self.logger)
                 if migration.name == HubSchema.migrations[0].name {
                     let node = self.store.identity.nodeID.rawValue, site = self.store.identity.site

@@ -196,6 +196,10 @@ enum HubSchema {
                 techniques text[] NOT NULL)
             """,
             "CREATE INDEX outcome_scores_by_patient ON myolog.outcome_scores (patient)",
+            // The instrument versions the rows were folded knowing: an answer set of a version
+            // this Myolog does not know has no row until a Myolog that knows it folds it again
+            // (`Hub.refoldForNewInstruments(on:)`, at every open).
+            "CREATE TABLE myolog.outcome_instruments (instrument text NOT NULL, version integer NOT NULL, PRIMARY KEY (instrument, version))",
         ]),
     ]
 

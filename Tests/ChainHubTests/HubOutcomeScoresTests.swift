@@ -42,7 +42,7 @@ struct HubOutcomeScoresTests {
         try cluster.psql("SELECT context, occurred_on, score, change, mcid_reached, episode_end, techniques, therapist FROM myolog.outcome_scores ORDER BY occurred_on")
     }
 
-    @Test("a site's answer sets reach the hub as the fold's rows; a hub made before v8 with outcome entries in its log opens migrated with every view folded again; hub verify compares the rows with the fold")
+    @Test("a site's answer sets reach the hub as the fold's rows; a hub made before v8 with outcome entries in its log opens migrated with every view folded again; hub verify compares the rows with the fold; an instrument version learnt since the rows were folded is folded at open")
     func foldedAndMigrated() async throws {
         let cluster = try PostgresCluster()
         let hubStore = try EventStore.create(at: scratch.url("hub"), site: "Hub", author: "test")
@@ -57,9 +57,10 @@ struct HubOutcomeScoresTests {
             discharge|2026-10-27|10.0|-20.0|t|t|{myofascial-release}|alex
             """
         #expect(try rows(cluster) == expected)
+        #expect(try cluster.psql("SELECT string_agg(instrument || ' v' || version, ',') FROM myolog.outcome_instruments WHERE instrument = 'ndi'") == "ndi v1")
 
         // Back to the schema v7 left, its views emptied as a crash before the refold would leave them.
-        try cluster.psql("DROP TABLE myolog.outcome_scores; DELETE FROM myolog.patients; DELETE FROM myolog.techniques; DELETE FROM myolog.migrations WHERE name = '\(HubSchema.outcomeScores)'")
+        try cluster.psql("DROP TABLE myolog.outcome_scores; DROP TABLE myolog.outcome_instruments; DELETE FROM myolog.patients; DELETE FROM myolog.techniques; DELETE FROM myolog.migrations WHERE name = '\(HubSchema.outcomeScores)'")
         let reopened = try await Hub.open(store: hubStore, server: server)
         #expect(try cluster.psql("SELECT string_agg(name, ',' ORDER BY name) FROM myolog.migrations") == HubSchema.migrations.map(\.name).sorted().joined(separator: ","))
         #expect(try rows(cluster) == expected)
@@ -78,6 +79,17 @@ struct HubOutcomeScoresTests {
             """)
         await #expect(throws: HubError.self) { _ = try await reopened.verify() }
         await reopened.close()
+
+        // A Myolog that learnt an instrument version since the rows were folded (as a hub
+        // upgraded after a site on a newer Myolog recorded answers to it) folds its answer sets
+        // at open: here, a hub whose rows were folded knowing no version at all.
+        try cluster.psql("DELETE FROM myolog.outcome_scores; DELETE FROM myolog.outcome_instruments")
+        let upgraded = try await Hub.open(store: hubStore, server: server)
+        #expect(try rows(cluster) == expected)
+        #expect(try cluster.psql("SELECT string_agg(instrument || ' v' || version, ',' ORDER BY instrument, version) FROM myolog.outcome_instruments")
+                == Instruments.all.map(\.reference).sorted().joined(separator: ","))
+        _ = try await upgraded.verify()
+        await upgraded.close()
     }
 
     @Test("a text[] for COPY reads back as given: commas, braces, quotes, backslashes, tabs, newlines, non-ASCII, NULL and the empty string, and the empty array")
