@@ -1,5 +1,3 @@
-import ClinicalEvents
-
 /// How one instrument's episodes of care ended, for one site or one technique, across the
 /// chain: counted from the hub's de-identified outcome rows (``Hub/outcomeEpisodes(by:)``).
 ///
@@ -19,7 +17,7 @@ public struct OutcomeEpisodes: Sendable, Equatable, Encodable {
     public enum Grouping: String, Sendable, CaseIterable { case site, technique }
 
     public var grouping: Grouping
-    /// The site's or the technique's name (a ``Vocabularies/techniques`` term); a nil technique
+    /// The site's or the technique's name (a term of ClinicalEvents' `Vocabularies.techniques`); a nil technique
     /// is the episodes in which no technique was recorded.
     public var group: String?
     public var instrument: String
