@@ -95,6 +95,7 @@ struct AuditCLITests {
         "hub show": "audited (one read): checked against a real server by HubCLITests",
         "hub patients": "audited (one query): checked against a real server by HubCLITests",
         "hub adverse-events": "counts per technique and site from the de-identified views; names no patient",
+        "hub outcomes": "counts and medians per site and technique from the de-identified views; names no patient",
         "hub sync": "audited (a disclosure each way): checked against a real server by HubCLITests",
         "hub import": "stores what a bundle brings; the disclosure is recorded by the site that exported it",
         "hub serve": "records each sync's disclosures when it ends, as serve does",
