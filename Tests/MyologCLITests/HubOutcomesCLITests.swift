@@ -45,6 +45,10 @@ struct HubOutcomesCLITests {
 
     @Test("two sites' NDI episodes reach the hub as de-identified rows (the course show gives; techniques of the episode; no answers, note, name or birth date); README's SQL and hub outcomes count them per site and per technique with exact medians and MCID shares; an erasure takes the rows; hub verify passes")
     func outcomes() throws {
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+        for file in ["outcomes-by-site.sql", "outcomes-by-technique.sql"] {
+            #expect(readme.contains(try Self.sql(file).trimmingCharacters(in: .newlines)), "README shows \(file) as the tests run it")
+        }
         let cluster = try PostgresCluster()
         let (carlton, fitzroy, hub) = (scratch.path("carlton"), scratch.path("fitzroy"), scratch.path("hub"))
         // Alex also answers for privacy at Carlton: the erasure at the end is theirs.
