@@ -30,7 +30,8 @@ matches none; the sections with the ids in --order
 exist in that order; the layout holds: every table body row has as many cells as its header
 row (a note closing a cell and opening a row would break that) and nothing is wider than the
 window; no request, no console message, no script. --screenshot writes a PNG of the page, or of
-only the parts --clip selects (the page's other sections hidden once the checks are done).
+only the parts --clip selects (the page's other sections hidden once the checks are done; a
+section holding a selected part stays, and the picture is cropped to the parts).
 Prints `ok: …` and exits 0, or one `FAIL: …` line per problem and exits 1.
 """
 import argparse, base64, json, os, select, shutil, struct, subprocess, sys, tempfile, time, urllib.parse, zlib
@@ -491,7 +492,7 @@ def check_text(arguments):
             if arguments.clip:
                 # After every check: the picture shows only the parts asked for, one after another.
                 box = browser.evaluate(f"""(() => {{ const keep = {json.dumps(arguments.clip)};
-                    for (const part of document.querySelectorAll('main > *, footer')) if (!part.matches(keep)) part.style.display = 'none';
+                    for (const part of document.querySelectorAll('main > *, footer')) if (!part.matches(keep) && !part.querySelector(keep)) part.style.display = 'none';
                     const els = [...document.querySelectorAll(keep)];
                     if (!els.length) return null;
                     const rs = els.map(e => e.getBoundingClientRect());

@@ -82,7 +82,7 @@ struct OutcomeReportCLITests {
         let page = scratch.path("corrected.html"), screenshot = scratch.path("outcomes.png")
         _ = try run(["--store", store, "report", made.patient, "--out", page])
         let html = try String(contentsOfFile: page, encoding: .utf8)
-        #expect(html.contains("(corrected: see the timeline)</td>"), "the corrected answer set is marked in its row")
+        #expect(html.contains("(corrected: see the timeline) (late entry)</td>"), "the corrected answer set is marked in its row (late: recorded after its day)")
         #expect(html.contains("<li class=\"outcome\"") && html.contains("Outcome measure: NDI v1 (reassessment): 10.0/50 points"), "the answer sets of the visit listed under it")
         #expect(!html.contains("<b id=\"injected-b\">") && !html.contains("<script>document"))
         let checked = try checkPage(["text", page, "--order", "pain,outcomes,trigger-points,visits,timeline",
