@@ -1,3 +1,4 @@
+import ClinicalEvents
 import Foundation
 import MyologTestSupport
 import Testing
@@ -7,7 +8,8 @@ import Testing
 /// `show --json` (Tools/check-page.py `report`: one point per scored answer set with its score,
 /// the line through them, better drawn higher, the MCID band holding exactly the points within
 /// 7.5 of the baseline), the typed note (markup, a line break) shown as typed and inert, and the
-/// checker failing on a page whose chart disagrees with the record.
+/// checker failing on a page whose chart disagrees with the record; `myolog ui`'s patient page
+/// carrying the same section; a PSFS's activities charted, one named in markup inert.
 @Suite("Outcome measures in the report, in a real browser")
 struct OutcomeReportCLITests {
     let scratch = TemporaryDirectory("outcome-report")
@@ -127,5 +129,45 @@ struct OutcomeReportCLITests {
             let checked = try checkPage(["report", file, "--show", made.show, "--timeline", made.timeline])
             #expect(checked.status != 0 && checked.stdout.contains(expected), "\(name): \(checked.stdout)\(checked.stderr)")
         }
+    }
+
+    @Test("myolog ui's patient page (the report's page) carries the outcomes section: the chart with its band, every answer set, the note as typed and inert")
+    func viewer() throws {
+        let viewers = ViewerCLITests()
+        let store = viewers.scratch.path("clinic")
+        let made = try record(store)
+        let viewer = try viewers.startViewer(store)
+        defer { _ = viewer.server.stop() }
+        let page = try checkPage(["text", viewer.signIn, "--then", "/patients/\(made.patient)", "--order", "pain,outcomes,trigger-points,visits",
+                                  "--present", "svg.outcome-chart[data-instrument=ndi] rect.mcid-band", "--present", "#outcome-ndi-v1-table tbody tr:nth-child(4)",
+                                  "--contains", "reaches the MCID (7.5)", "--contains", Self.note, "--absent", "#injected-b", "--absent", "#injected-td"])
+        #expect(page.status == 0 && page.stdout.hasPrefix("ok: 2 texts shown as typed, 2 injections absent"), "\(page.stdout)\(page.stderr)")
+    }
+
+    static let activity = #"Reaching <i id="injected-i">overhead</i> & "up""#
+
+    @Test("PSFS: the mean and each activity charted with its own colour and dash, higher is better (10 at the top), the MDC band from the baseline; an activity named in markup shown as typed and inert", .enabled(if: Instruments.latest("psfs") != nil))
+    func activities() throws {
+        let store = scratch.path("psfs")
+        _ = try run(["--store", store, "init", "--site", "Carlton"])
+        let patient = try run(["--store", store, "patient", "register", "--name", "Mia Thompson", "--dob", "1988-04-12"]).lastWord
+        _ = try run(["--store", store, "record", "outcome", patient, "--instrument", "psfs", "--activity", "\(Self.activity)=3", "--activity", "Driving=4",
+                     "--context", "baseline", "--date", "2026-11-02 10:00"])
+        _ = try run(["--store", store, "record", "outcome", patient, "--instrument", "psfs", "--activity", "\(Self.activity)=6", "--activity", "Driving=8",
+                     "--context", "reassessment", "--date", "2026-11-16 10:00"])
+        let page = scratch.path("psfs.html"), show = scratch.path("psfs.show.json"), timeline = scratch.path("psfs.timeline.json")
+        _ = try run(["--store", store, "report", patient, "--out", page])
+        try run(["--store", store, "show", patient, "--json"]).stdout.write(toFile: show, atomically: true, encoding: .utf8)
+        try run(["--store", store, "timeline", patient, "--json"]).stdout.write(toFile: timeline, atomically: true, encoding: .utf8)
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("Baseline 3.5/10 points (2026-11-02) → latest 7.0/10 points (2026-11-16), 2 answer sets: change +3.5 points, "), "\(html)")
+        #expect(html.contains(#"<strong class="reached">reaches the MDC (2.0)</strong>"#))
+        #expect(html.contains(#"data-instrument="psfs""#) && html.contains(#"data-higher-is="better""#) && html.contains(#"data-kind="MDC" data-threshold="2.0" data-baseline="3.5""#))
+        #expect(html.contains(#"data-series="activity-1""#) && html.contains(#"data-series="activity-2""#))
+        #expect(html.contains("Reaching &lt;i id=\"injected-i\"&gt;overhead&lt;/i&gt; &amp; \"up\": 6\nDriving: 8"), "the activities with their ratings, as text")
+        let checked = try checkPage(["report", page, "--show", show, "--timeline", timeline])
+        #expect(checked.status == 0 && checked.stdout.contains("1 outcome charts"), "\(checked.stdout)\(checked.stderr)")
+        let inert = try checkPage(["text", page, "--contains", Self.activity, "--absent", "#injected-i", "--absent", "i"])
+        #expect(inert.status == 0, "\(inert.stdout)\(inert.stderr)")
     }
 }
