@@ -15,7 +15,8 @@ import Foundation
 /// point is a `circle.outcome-point` carrying its value as shown, series, context, time and
 /// event in data attributes, and the band a `rect.mcid-band` carrying its bounds, so a reader (or
 /// Tools/check-page.py) can check the picture against the record. Every text (an activity's name
-/// included) is a text node or an escaped attribute.
+/// included, in quotes so it cannot pass for the chart's own words) is a text node or an escaped
+/// attribute.
 struct OutcomeChart {
     static let width = 680.0, height = 310.0
     static let left = 48.0, right = 150.0, top = 30.0, bottom = 46.0
@@ -81,14 +82,15 @@ struct OutcomeChart {
                 scores.values[scoreRule.id].map { point(entry, $0, $0.text(decimals: scoreRule.decimals), scores.band) }
             })
         }
-        // A PSFS's activities, each rated on the mean's scale, by the name the patient gave it.
+        // A PSFS's activities, each rated on the mean's scale, by the name the patient gave it —
+        // quoted, so a name can never pass for one of the chart's own labels.
         if let activities = instrument.activities, rule.range.contains(activities.range.lowerBound), rule.range.contains(activities.range.upperBound) {
             var names: [String] = []
             for (entry, _) in scored {
                 for name in entry.payload.activities ?? [] where !names.contains(name) { names.append(name) }
             }
             for (index, name) in names.enumerated() {
-                lines.append(("activity-\(index + 1)", name, scored.compactMap { entry, _ -> Point? in
+                lines.append(("activity-\(index + 1)", "“\(name)”", scored.compactMap { entry, _ -> Point? in
                     guard let at = entry.payload.activities?.firstIndex(of: name), at < entry.payload.answers.count, let rating = entry.payload.answers[at] else { return nil }
                     return point(entry, ExactScore(rating), "\(rating)", nil)
                 }))

@@ -132,8 +132,8 @@ struct OutcomeChartTests {
         for point in points { #expect(abs(point.y - (top + plot * (1 - Double(point.score)! / 10))) <= 0.05, "\(point.series) \(point.score)") }
         #expect(svg.contains("↑ better (higher PSFS)") && svg.contains(#"data-higher-is="better""#))
         #expect(svg.contains(#"data-kind="MDC" data-threshold="2.0" data-baseline="3.5" data-low="1.5" data-high="5.5""#))
-        #expect(!svg.contains("<script>") && svg.contains("&lt;script&gt;alert(1)&lt;/script&gt; Reaching \"overhead\": 6"), "the activity's name is text in the point's title")
-        #expect(svg.contains(">&lt;script&gt;alert(1…<"), "the legend shortens it, still text")
+        #expect(!svg.contains("<script>") && svg.contains("“&lt;script&gt;alert(1)&lt;/script&gt; Reaching \"overhead\"”: 6"), "the activity's name is quoted text in the point's title")
+        #expect(svg.contains(">“&lt;script&gt;alert(…<") && svg.contains(">“Driving”<"), "the legend quotes it and shortens it, still text")
     }
 
     /// A screening tool of bands in the instrument format (STarT Back's rules).
