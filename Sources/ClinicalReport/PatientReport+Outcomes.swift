@@ -79,6 +79,8 @@ extension PatientReport {
                     } else {
                         "no MCID or MDC to judge it by. "
                     }
+                } else if !course.comparable {
+                    "not compared: the latest names other activities than the baseline. "
                 } else {
                     "no change can be computed (an answer set is not scored). "
                 }
