@@ -2,6 +2,7 @@ import ClinicalEvents
 import ClinicalFold
 import EventLog
 import EventModel
+import EventSync
 
 /// Outcome measures as FHIR R4 resources:
 ///
@@ -45,13 +46,13 @@ extension FHIRPatientBundle {
     /// the version the answers were given in (``OutcomeRecorded/knownInstrument``), nil when this
     /// Myolog does not know it.
     static func outcome(_ entry: ClinicalEntry, _ outcome: OutcomeRecorded, instrument: Instrument?, course: OutcomeCourse?, patient: PatientID,
-                        visit: EventID?) -> [JSONValue] {
+                        visit: EventID?, people: [String: UserStanding] = [:]) -> [JSONValue] {
         let responseID = entry.event.id.rawValue
         var response: [String: JSONValue] = [
             "resourceType": "QuestionnaireResponse", "id": .string(responseID), "identifier": identifier(entry.event).arrayValue![0],
             "questionnaire": .string(FHIRCodes.questionnaire(outcome.instrument, version: outcome.version)),
             "status": entry.corrections.isEmpty ? "completed" : "amended",
-            "subject": reference(patient), "authored": .string(entry.event.occurredAt.description), "author": practitioner(entry.event),
+            "subject": reference(patient), "authored": .string(entry.event.occurredAt.description), "author": practitioner(entry.event, people: people),
         ]
         let items = responseItems(outcome, instrument: instrument)
         if !items.isEmpty { response["item"] = .array(items) }  // FHIR JSON has no empty arrays
@@ -154,9 +155,10 @@ extension FHIRPatientBundle {
 
     /// Who wrote an entry: their `Practitioner` in the Bundle when the event is signed by a person
     /// (as its Provenance names them), else their name as written, by identifier.
-    static func practitioner(_ event: EventEnvelope) -> JSONValue {
+    static func practitioner(_ event: EventEnvelope, people: [String: UserStanding]) -> JSONValue {
         guard event.authorRole != nil else { return author(event) }
         return ["reference": .string("urn:uuid:\(derivedID("Practitioner", event.author))"),
-                "identifier": ["system": .string(FHIRCodes.authorIdentifier), "value": .string(event.author)], "display": .string(event.author)]
+                "identifier": ["system": .string(FHIRCodes.authorIdentifier), "value": .string(event.author)],
+                "display": .string(people[event.author]?.displayName ?? event.author)]
     }
 }

@@ -109,7 +109,8 @@ public enum FHIRPatientBundle {
                 resource = adverseEvent(entry, event, technique: techniques.contains(event.after) ? event.after : nil, patient: patient, visit: during(event.visit))
             case .measurementRecorded(let measurement): resource = self.measurement(entry, measurement, patient: patient, visit: during(measurement.visit))
             case .outcomeRecorded(let outcome):
-                for resource in self.outcome(entry, outcome, instrument: outcome.knownInstrument, course: courses[entry.event.id], patient: patient, visit: during(outcome.visit)) {
+                for resource in self.outcome(entry, outcome, instrument: outcome.knownInstrument, course: courses[entry.event.id], patient: patient,
+                                                   visit: during(outcome.visit), people: people) {
                     builder.add(resource, entry: entry)
                 }
                 continue

@@ -78,6 +78,7 @@ struct FHIROutcomeCLITests {
         let practitioner = try #require(resources(bundle, "Practitioner").first { $0["name"] == [["text": "Sam Lee"]] })
         for response in responses {
             #expect(response["author"]?.objectValue?["reference"] == .string("urn:uuid:\(practitioner["id"]!.stringValue!)"))
+            #expect(response["author"]?.objectValue?["display"] == "Sam Lee")
             #expect(response["status"] == "completed" && response["item"]?.arrayValue?.count == 9)
         }
         #expect(responses.filter { $0["encounter"] != nil }.count == 1, "the baseline was answered in the visit")
