@@ -48,15 +48,9 @@ extension FHIRCodes {
 
     /// Myolog's outcome-score CodeSystem (R4), complete for the instruments this Myolog knows.
     public static var outcomeScoreCodeSystem: JSONValue {
-        let codes = outcomeCodes
-        return [
-            "resourceType": "CodeSystem", "id": "outcome-score", "url": .string(outcomeScoreSystem), "version": "1",
-            "name": "MyologOutcomeScores", "title": "Myolog codes for the scores and risk bands of outcome measures",
-            "status": "active", "experimental": false, "content": "complete", "caseSensitive": true,
-            "description": "One code per score (the instrument's own and each subscale) and per risk band of each instrument version Myolog scores: ID-vVERSION-SCORE and ID-vVERSION-band-BAND. The scoring rules are the instrument files' (Schemas/instrument.schema.json).",
-            "count": .int(codes.count),
-            "concept": .array(codes.map { ["code": .string($0.code), "display": .string($0.display)] }),
-        ]
+        completeCodeSystem(id: "outcome-score", url: outcomeScoreSystem, name: "MyologOutcomeScores", title: "Myolog codes for the scores and risk bands of outcome measures",
+                           description: "One code per score (the instrument's own and each subscale) and per risk band of each instrument version Myolog scores: ID-vVERSION-SCORE and ID-vVERSION-band-BAND. The scoring rules are the instrument files' (Schemas/instrument.schema.json).",
+                           codes: outcomeCodes)
     }
 
     /// The review table's part for outcome measures: the Questionnaire URL of each instrument

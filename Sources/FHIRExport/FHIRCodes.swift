@@ -153,16 +153,19 @@ public enum FHIRCodes {
     }()
 
     /// Myolog's CodeSystem resource (R4), complete.
-    public static let codeSystem: JSONValue = {
+    public static let codeSystem = completeCodeSystem(
+        id: "myolog", url: myolog, name: "MyologCodes", title: "Myolog codes for myotherapy findings and techniques",
+        description: "Codes Myolog uses where no verified SNOMED CT or LOINC code exists: myotherapy techniques, the myofascial trigger point finding with its status, side and referral, the context of a pain score or of an outcome measure, sports and activities, precaution kinds, adverse-event kinds, objective tests and the form of a consent.",
+        codes: myologCodes)
+
+    /// A complete CodeSystem resource (R4, version 1) of `codes`.
+    static func completeCodeSystem(id: String, url: String, name: String, title: String, description: String, codes: [Code]) -> JSONValue {
         [
-            "resourceType": "CodeSystem", "id": "myolog", "url": .string(myolog), "version": "1",
-            "name": "MyologCodes", "title": "Myolog codes for myotherapy findings and techniques",
-            "status": "active", "experimental": false, "content": "complete", "caseSensitive": true,
-            "description": "Codes Myolog uses where no verified SNOMED CT or LOINC code exists: myotherapy techniques, the myofascial trigger point finding with its status, side and referral, the context of a pain score or of an outcome measure, sports and activities, precaution kinds, adverse-event kinds, objective tests and the form of a consent.",
-            "count": .int(myologCodes.count),
-            "concept": .array(myologCodes.map { ["code": .string($0.code), "display": .string($0.display)] }),
+            "resourceType": "CodeSystem", "id": .string(id), "url": .string(url), "version": "1", "name": .string(name), "title": .string(title),
+            "status": "active", "experimental": false, "content": "complete", "caseSensitive": true, "description": .string(description),
+            "count": .int(codes.count), "concept": .array(codes.map { ["code": .string($0.code), "display": .string($0.display)] }),
         ]
-    }()
+    }
 
     /// The review table: every system and code in one document (`Schemas/fhir-codes.json`).
     public static var document: JSONValue {

@@ -162,7 +162,7 @@ struct FHIROutcomeTests {
         for resource in observations + resources(b, "QuestionnaireResponse") {
             #expect(provenanceTargets.contains("urn:uuid:\(resource["id"]!.stringValue!)"))
         }
-        #expect(unresolved(b).isEmpty, "\(unresolved(b))")
+        #expect(unresolvedReferences(b).isEmpty, "\(unresolvedReferences(b))")
     }
 
     @Test("subscales and bands: one Observation per score, LOINC from the instrument's file on its own score only, Myolog's code on every one, the band its interpretation")
@@ -224,7 +224,7 @@ struct FHIROutcomeTests {
         try ClinicalRecord(store: store).write { s in for set in sets { _ = try s.retract(IDReference(set), reason: "Wrong patient", author: "alex") } }
         let retracted = try bundle(store, patient)
         #expect(resources(retracted, "QuestionnaireResponse").isEmpty && resources(retracted, "Observation").isEmpty && resources(retracted, "Questionnaire").isEmpty)
-        #expect(unresolved(retracted).isEmpty)
+        #expect(unresolvedReferences(retracted).isEmpty)
     }
 
     @Test("exporting twice gives the same bytes; the ids come from the events")
@@ -248,17 +248,5 @@ struct FHIROutcomeTests {
         let (quantity, finer) = ScoreQuantity.json(score, rule: rule)
         #expect(quantity == ["value": .int(value), "unit": .string(display), "system": "http://unitsofmeasure.org", "code": .string(code)])
         #expect(finer == code.hasPrefix("10*"))
-    }
-
-    func unresolved(_ bundle: JSONValue) -> [String] {
-        let ids = Set((bundle.objectValue?["entry"]?.arrayValue ?? []).compactMap { $0.objectValue?["fullUrl"]?.stringValue })
-        func references(_ value: JSONValue) -> [String] {
-            switch value {
-            case .object(let members): members.flatMap { key, member in key == "reference" ? [member.stringValue ?? ""] : references(member) }
-            case .array(let elements): elements.flatMap(references)
-            default: []
-            }
-        }
-        return references(bundle).filter { $0.hasPrefix("urn:uuid:") && !ids.contains($0) }
     }
 }
