@@ -15,7 +15,9 @@ import EventModel
 /// Everything else — the techniques, the trigger-point finding, its status and referral, sports
 /// and activities, precaution kinds, adverse-event kinds, objective tests, the form of a consent —
 /// is coded in Myolog's own CodeSystem (``codeSystem``), shipped in every Bundle and in
-/// `Schemas/fhir-codes.json`, rather than guessed.
+/// `Schemas/fhir-codes.json`, rather than guessed. Outcome measures' codes (an instrument's
+/// LOINC codes from its file, Myolog's outcome-score CodeSystem, the Questionnaire URLs and the
+/// UCUM units of scores) are in `FHIRCodes+Outcomes.swift`.
 public enum FHIRCodes {
     // Code systems.
     public static let loinc = "http://loinc.org"

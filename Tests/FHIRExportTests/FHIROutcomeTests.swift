@@ -187,6 +187,18 @@ struct FHIROutcomeTests {
         #expect(partial.count == instrument.score(answers: skipped.answers).values.count + 1)
     }
 
+    @Test("an answer set of a version this Myolog does not know is its answers alone: the response, no wording, no score, no Observation")
+    func unknownVersion() throws {
+        let (store, patient, _, sets) = try Self.answerSets(scratch.url("store"))
+        let entry = try #require(try store.read { try PatientFold.fold(patient, events: $0.events(patient: patient)) }.outcomes.first { $0.event.id == sets[0] })
+        let payload = OutcomeRecorded(instrument: "ndi", version: 9, answers: [1, nil, 3], context: "reassessment")
+        #expect(payload.knownInstrument == nil)
+        let resources = FHIRPatientBundle.outcome(entry, payload, instrument: nil, course: nil, patient: patient, visit: nil).compactMap(\.objectValue)
+        #expect(resources.count == 1 && resources[0]["questionnaire"] == "https://myolog.invalid/fhir/Questionnaire/ndi|9")
+        #expect(resources[0]["item"] == [["linkId": "1", "answer": [["valueInteger": 1]]], ["linkId": "3", "answer": [["valueInteger": 3]]]])
+        #expect(resources[0]["text"]?.objectValue?["div"]?.stringValue?.contains("not scored") == true)
+    }
+
     @Test("every instrument this Myolog knows exports an answer set at its items' maxima: one Observation per score, its file's LOINC score code where it has one, wording only if licensed")
     func everyInstrument() throws {
         let (store, patient, _, sets) = try Self.answerSets(scratch.url("store"))
