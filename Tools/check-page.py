@@ -13,7 +13,12 @@ console message, exception and log error; then, from the *rendered* page: one tr
 per finding (active and latent from `show --json`, resolved from `timeline --json`), each marker
 drawn on the patient's side as recorded (measured against its figure's midline: in the front view
 the patient's left is on the reader's right), one pain-chart point per score with the score's
-value, region, context and event in its data attributes, SVG titles and descriptions, no script.
+value, region, context and event in its data attributes, one outcome chart per instrument course
+(`outcomeCourses`) with one point per scored answer set carrying its shown score, context and
+event, its polyline through them (in steps for an instrument of bands), better scores drawn higher,
+and the band of "no meaningful change yet" — baseline ± the MCID/MDC — holding exactly the points
+within the threshold of the baseline, its table one row per answer set; SVG titles and
+descriptions, no script.
 A screenshot of the whole page must be non-blank and A4-wide-ish. `ui`: URL is the address `myolog
 ui` printed, with its `?token=`: opening it signs the browser in, after which the address bar holds
 no token and the page's script cannot read it (the cookie is HttpOnly); the patient list has N
@@ -25,7 +30,8 @@ matches none; the sections with the ids in --order
 exist in that order; the layout holds: every table body row has as many cells as its header
 row (a note closing a cell and opening a row would break that) and nothing is wider than the
 window; no request, no console message, no script. --screenshot writes a PNG of the page, or of
-only the parts --clip selects (the page's other sections hidden once the checks are done).
+only the parts --clip selects (the page's other sections hidden once the checks are done; a
+section holding a selected part stays, and the picture is cropped to the parts).
 Prints `ok: …` and exits 0, or one `FAIL: …` line per problem and exits 1.
 """
 import argparse, base64, json, os, select, shutil, struct, subprocess, sys, tempfile, time, urllib.parse, zlib
@@ -194,6 +200,82 @@ FACTS = r"""
 """
 
 
+# Facts read off the rendered outcome charts: points, their lines, the band, the tables.
+OUTCOME_FACTS = r"""
+(() => [...document.querySelectorAll('svg.outcome-chart')].map(s => {
+  const centre = r => r.top + r.height / 2;
+  const band = s.querySelector('rect.mcid-band');
+  const box = band && band.getBoundingClientRect();
+  const table = document.getElementById(`outcome-${s.dataset.instrument}-v${s.dataset.version}-table`);
+  return {instrument: s.dataset.instrument, version: Number(s.dataset.version), score: s.dataset.score,
+    higherIs: s.dataset.higherIs, stepped: s.dataset.stepped === 'true',
+    points: [...s.querySelectorAll('circle.outcome-point')].map(c => ({event: c.dataset.event, series: c.dataset.series,
+      score: c.dataset.score, context: c.dataset.context, y: centre(c.getBoundingClientRect())})),
+    lines: [...s.querySelectorAll('g.outcome-series')].map(g => ({series: g.dataset.series,
+      vertices: (l => l ? l.points.numberOfItems : 0)(g.querySelector('polyline.series-line'))})),
+    band: box ? {top: box.top, bottom: box.bottom, kind: band.dataset.kind, threshold: band.dataset.threshold,
+                 baseline: band.dataset.baseline} : null,
+    rows: table ? table.tBodies[0].rows.length : -1};
+}))()
+"""
+
+
+def check_outcome_charts(browser, show, problems):
+    """Each course of `show --json` against its rendered chart; returns the number of charts."""
+    charts = browser.evaluate(OUTCOME_FACTS)
+    courses, outcomes = show.get("outcomeCourses", []), show.get("outcomes", [])
+    if len(charts) != len(courses):
+        problems.append(f"outcome charts: {len(charts)} drawn for {len(courses)} instrument courses")
+    for course in courses:
+        name = f"{course['instrument']} v{course['version']}"
+        chart = next((c for c in charts if c["instrument"] == course["instrument"] and c["version"] == course["version"]), None)
+        if chart is None:
+            problems.append(f"{name}: no outcome chart")
+            continue
+        key = course["score"]
+        sets = [o for o in outcomes if o["instrument"] == course["instrument"] and o["version"] == course["version"]]
+        if chart["rows"] != len(sets):
+            problems.append(f"{name} table: {chart['rows']} rows for {len(sets)} answer sets")
+        scored = {o["eventId"]: dict(o, score=o["scores"][key]) for o in sets if key in o["scores"]}
+        drawn = [p for p in chart["points"] if p["series"] == key]
+        list(matched(f"{name} chart", drawn, scored, ("score", "context"), problems))
+        line = next((l for l in chart["lines"] if l["series"] == key), {"vertices": 0})
+        want = 0 if len(scored) < 2 else 2 * len(scored) - 1 if chart["stepped"] else len(scored)
+        if line["vertices"] != want:
+            problems.append(f"{name} chart: the line has {line['vertices']} vertices for {len(scored)} scored answer sets (want {want})")
+        # The direction the record implies (a change and its improvement agree in sign when
+        # higher is better), else the chart's own word for it.
+        change, improvement = course.get("change"), course.get("improvement")
+        better_is_higher = (float(change) > 0) == (float(improvement) > 0) if change and float(change) != 0 else chart["higherIs"] == "better"
+        if (chart["higherIs"] == "better") != better_is_higher:
+            problems.append(f"{name} chart: says higher is {chart['higherIs']}, the course's change and improvement say otherwise")
+        for a in drawn:
+            for b in drawn:
+                a_better = float(a["score"]) > float(b["score"]) if better_is_higher else float(a["score"]) < float(b["score"])
+                if a_better and not a["y"] < b["y"]:
+                    problems.append(f"{name} chart: {a['score']} (better) is not drawn above {b['score']}")
+        threshold, band, baseline = course.get("threshold"), chart["band"], course["baseline"]
+        if threshold is None or baseline["score"] is None:
+            if band:
+                problems.append(f"{name} chart: a band drawn without an MCID or MDC, or without a scored baseline")
+            continue
+        if band is None:
+            problems.append(f"{name} chart: no {threshold['kind']} band")
+            continue
+        if band["kind"] != threshold["kind"] or float(band["threshold"]) != float(threshold["points"]) or band["baseline"] != baseline["score"]:
+            problems.append(f"{name} chart: band {band['kind']} {band['threshold']} from {band['baseline']}; the course says "
+                            f"{threshold['kind']} {threshold['points']} from {baseline['score']}")
+        b, t = float(baseline["score"]), float(threshold["points"])
+        for point in drawn:
+            entry = scored.get(point["event"])
+            if entry is None or entry["occurredAt"] < baseline["occurredAt"] or abs(abs(float(point["score"]) - b) - t) < 0.051:
+                continue  # before this course, or on the band's edge as rounded
+            inside = band["top"] < point["y"] < band["bottom"]
+            if inside != (abs(float(point["score"]) - b) < t):
+                problems.append(f"{name} chart: {point['score']} is drawn {'inside' if inside else 'outside'} the band of {b} ± {t}")
+    return len(charts)
+
+
 def expected_findings(show, timeline):
     """Active and latent from show --json; resolved: found, not retracted, resolved by a resolution not retracted."""
     findings = {tp["eventId"]: dict(tp, status=tp["status"]) for tp in show["activeTriggerPoints"] + show["latentTriggerPoints"]}
@@ -272,6 +354,7 @@ def check_report(arguments):
         if facts["painRows"] != len(scores):
             problems.append(f"pain table: {facts['painRows']} rows for {len(scores)} scores")
         list(matched("pain chart", facts["points"], scores, ("score", "region", "context"), problems))
+        outcome_charts = check_outcome_charts(browser, show, problems)
         # Higher scores are drawn higher: the rendered y order agrees with the values.
         for a in facts["points"]:
             for b in facts["points"]:
@@ -291,7 +374,7 @@ def check_report(arguments):
     finally:
         browser.close()
     return verdict(problems, f"{len(facts['markers'])} trigger-point markers on their sides, {len(facts['points'])} pain points, "
-                             f"no request, no console message, screenshot {size[0]}×{size[1]}")
+                             f"no request, no console message, screenshot {size[0]}×{size[1]}, {outcome_charts} outcome charts")
 
 
 def check_ui(arguments):
@@ -409,7 +492,7 @@ def check_text(arguments):
             if arguments.clip:
                 # After every check: the picture shows only the parts asked for, one after another.
                 box = browser.evaluate(f"""(() => {{ const keep = {json.dumps(arguments.clip)};
-                    for (const part of document.querySelectorAll('main > *, footer')) if (!part.matches(keep)) part.style.display = 'none';
+                    for (const part of document.querySelectorAll('main > *, footer')) if (!part.matches(keep) && !part.querySelector(keep)) part.style.display = 'none';
                     const els = [...document.querySelectorAll(keep)];
                     if (!els.length) return null;
                     const rs = els.map(e => e.getBoundingClientRect());

@@ -48,6 +48,22 @@ struct CopyRows {
         buffer.writeStaticString(value ? "t" : "f")
     }
 
+    /// A boolean, or NULL when nil.
+    mutating func boolean(_ value: Bool?) {
+        guard let value else { text(nil); return }
+        boolean(value)
+    }
+
+    /// A `text[]` value: an array literal whose every element is double-quoted, with `"` and `\`
+    /// escaped inside it, so no element's commas, braces or quotes split or end it; the literal
+    /// is then written as any text (its backslashes escaped again for `COPY`).
+    mutating func textArray(_ values: [String]) {
+        let elements = values.map { value in
+            "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        text("{" + elements.joined(separator: ",") + "}")
+    }
+
     /// A row of `myolog.events` (``Hub/eventColumns``).
     mutating func event(_ event: EventEnvelope) {
         text(event.origin.rawValue); integer(event.sequence); text(event.id.rawValue); text(event.clock.description)

@@ -8,7 +8,7 @@ extension Hub {
     /// links, hashes, clocks, enrolment, every event covered by a valid signature — the same
     /// ``ChainCheck/Walk``), that `chain_heads` names each chain's last event, that `event_ids` names
     /// exactly the stored events, and that the
-    /// `patients` view equals a fold of the log, that `keyless_patients` agrees with the keys held in
+    /// `patients` and `outcome_scores` views equal a fold of the log, that `keyless_patients` agrees with the keys held in
     /// the store directory, and that no erased patient's key is held there. Throws the first ``EventProblem`` or
     /// ``HubError`` found.
     public func verify() async throws -> HubVerification {
@@ -50,14 +50,25 @@ extension Hub {
                 if let id = PatientID(patient) { patients.append(id) }
             }
             var folded: [PatientID: PatientRow] = [:]
+            var foldedOutcomes: [EventID: (patient: PatientID, row: OutcomeRow)] = [:]
             for chunk in stride(from: 0, to: patients.count, by: 500).map({ Array(patients[$0..<min($0 + 500, patients.count)]) }) {
-                for record in try await records(of: chunk, on: connection) where record.isRegistered { folded[record.patient] = PatientRow(record: record) }
+                for record in try await records(of: chunk, on: connection) where record.isRegistered {
+                    folded[record.patient] = PatientRow(record: record)
+                    for row in OutcomeRow.rows(of: record) { foldedOutcomes[row.event] = (record.patient, row) }
+                }
             }
             let stored = try await patientRows(on: connection)
             for (patient, row) in folded.sorted(by: { $0.key < $1.key }) where stored[patient] != row {
                 throw HubError.server("the patients view of \(patient) differs from the fold of its events")
             }
             guard stored.count == folded.count else { throw HubError.server("the patients view holds \(stored.count) rows; the log folds to \(folded.count) registered patients") }
+            // The outcome rows: each answer set's row equals its fold (a row the fold lacks — an
+            // erased or retracted one left behind — is a difference too).
+            let storedOutcomes = try await outcomeRows(on: connection)
+            for event in Set(foldedOutcomes.keys).union(storedOutcomes.keys).sorted() where foldedOutcomes[event]?.patient != storedOutcomes[event]?.patient
+                || foldedOutcomes[event]?.row != storedOutcomes[event]?.row {
+                throw HubError.server("the outcome_scores row of answer set \(event) differs from the fold of its patient's events")
+            }
             result.patientsChecked = folded.count
             // The keyless patients table names exactly the patients held without key (in the store
             // directory's SQLite) and not erased.

@@ -8,14 +8,17 @@ import EventCrypto
 
 /// The hub's patient views: folded by ``PatientFold`` — the fold every store uses, so the hub
 /// shows what a site shows — and kept as de-identified relational tables (`myolog.patients`,
-/// `pain_scores`, `trigger_points`, `techniques`, `visits`, `conflicts`, `adverse_events`, and the
-/// view `adverse_event_rates`: adverse events per technique applied, chain-wide) for SQL and BI tools.
+/// `pain_scores`, `trigger_points`, `techniques`, `visits`, `conflicts`, `adverse_events`,
+/// `outcome_scores`, and the view `adverse_event_rates`: adverse events per technique applied,
+/// chain-wide) for SQL and BI tools.
 ///
 /// Guarantee: no identifying plaintext is written to PostgreSQL — no name, phone, e-mail,
 /// address, date of birth (its year only) or free text (visit reasons, notes, history, the
-/// values of conflicting fields); the tables hold patient ids, birth years, counts, scores,
-/// vocabulary terms and dates. `hub show` and `hub patients` open the sealed events on demand
-/// with the keys in the hub's store directory.
+/// values of conflicting fields, the names of PSFS activities); the tables hold patient ids,
+/// birth years, counts, scores, vocabulary terms, dates, and the user name of the staff member
+/// who recorded each outcome measure (``OutcomeRow`` says why each of its columns may be there).
+/// `hub show` and `hub patients` open the sealed events on demand with the keys in the hub's
+/// store directory.
 extension Hub {
     /// Each of `patients`' events as stored (not opened), by patient.
     func storedEvents(of patients: [PatientID], on connection: HubConnection) async throws -> [PatientID: [EventEnvelope]] {
@@ -66,7 +69,7 @@ extension Hub {
     }
 
     /// The de-identified view tables, each with a `patient` column.
-    static let viewTables = ["patients", "pain_scores", "trigger_points", "techniques", "visits", "conflicts", "adverse_events"]
+    static let viewTables = ["patients", "pain_scores", "trigger_points", "techniques", "visits", "conflicts", "adverse_events", "outcome_scores"]
 
     /// Replaces the view rows of `patients` with those of `records` (the registered ones).
     func replaceViews(of patients: [PatientID], with records: [PatientRecord], on connection: HubConnection) async throws {

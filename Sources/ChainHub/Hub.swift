@@ -142,13 +142,16 @@ public actor Hub: LocalLog {
 
     // MARK: Schema
 
-    /// The server's version checked, the schema made or checked (and brought forward), and the
-    /// store directory's keys reconciled with the log (``reconcile(on:)``).
+    /// The server's version checked, the schema made or checked (and brought forward), the
+    /// store directory's keys reconciled with the log (``reconcile(on:)``), and the outcome rows
+    /// of instrument versions this Myolog has learnt since they were folded made
+    /// (``refoldForNewInstruments(on:)``).
     func prepare(makingSchema: Bool) async throws {
         try await withConnection { connection in
             try await Self.checkServerVersion(connection, server: server, logger: logger)
             if makingSchema { try await migrate(on: connection) } else { try await checkSchema(on: connection) }
             try await reconcile(on: connection)
+            try await refoldForNewInstruments(on: connection)
         }
     }
 
@@ -212,9 +215,13 @@ public actor Hub: LocalLog {
                 try await connection.queryOrClosed("SELECT pg_advisory_xact_lock(\(Self.writerLock))", logger: self.logger)
                 if migration.name == HubSchema.deidentifying { try await self.moveKeysToStore(on: connection) }
                 for statement in migration.sql { try await connection.queryOrClosed(PostgresQuery(unsafeSQL: statement), logger: self.logger) }
-                // The views are folded once, after the last migration that changes them (a hub
-                // coming from v3 or before refolds at v5, whose table the fold also fills).
-                if migration.name == HubSchema.adverseEvents { try await self.refoldAllViews(on: connection) }
+                // The views are folded once, after the last migration that changes them (before
+                // it, a table the fold fills may not exist yet): a hub coming from any older
+                // schema refolds there.
+                if migration.name == HubSchema.viewsFolded {
+                    try await self.refoldAllViews(on: connection)
+                    try await self.recordFoldedInstruments(Instruments.all, on: connection)
+                }
                 try await connection.queryOrClosed("INSERT INTO myolog.migrations (name) VALUES (\(migration.name))", logger: self.logger)
                 if migration.name == HubSchema.migrations[0].name {
                     let node = self.store.identity.nodeID.rawValue, site = self.store.identity.site

@@ -118,7 +118,8 @@ enum HubSchema {
         // - the views holding identifying text (patients: name, date of birth; visits: reason;
         //   conflicts: the values shown) are dropped (ALTER TABLE DROP COLUMN would leave the bytes)
         //   and made again de-identified: ids, birth year, counts, scores, vocabulary terms, dates.
-        //   `Hub.migrate()` folds them again from the sealed log after these statements.
+        //   `Hub.migrate()` folds them again from the sealed log after the last migration that
+        //   changes the views (``viewsFolded``).
         // `hub show` and `hub patients` decrypt from the sealed events on demand.
         (deidentifying, [
             "DROP TABLE myolog.patient_keys",
@@ -136,7 +137,8 @@ enum HubSchema {
         ]),
         // Issue 30: adverse events after treatment, de-identified (terms and ids, never the
         // note), and their chain-wide rate per technique. `Hub.migrate()` folds every view again
-        // after these statements, so a hub upgraded with patients fills the new table.
+        // after the last migration that changes them (``viewsFolded``), so a hub upgraded with
+        // patients fills the new table.
         (adverseEvents, [
             """
             CREATE TABLE myolog.adverse_events (patient text NOT NULL, event text PRIMARY KEY, origin text NOT NULL, occurred_at timestamptz NOT NULL,
@@ -180,14 +182,38 @@ enum HubSchema {
             "CREATE INDEX events_people ON myolog.events (type) WHERE patient IS NULL",
             "CREATE INDEX events_author_signed ON myolog.events (origin, sequence) WHERE author_signature IS NOT NULL",
         ]),
+        // Issue 34: outcome measures, de-identified (``OutcomeRow``): one row per scored answer
+        // set of a known instrument version — who recorded it, where, on which day, its score,
+        // its change from its episode's baseline and whether that reaches the instrument's MCID,
+        // the techniques applied since the baseline — never the answers, the activities' names
+        // or the note. `Hub.migrate()` folds every view again after these statements
+        // (``viewsFolded``), so a hub upgraded with outcome entries in its log fills the table.
+        (outcomeScores, [
+            """
+            CREATE TABLE myolog.outcome_scores (patient text NOT NULL, event text PRIMARY KEY, origin text NOT NULL, therapist text NOT NULL,
+                instrument text NOT NULL, version integer NOT NULL CHECK (version >= 1), context text NOT NULL, occurred_on date NOT NULL,
+                score numeric, band text, baseline text NOT NULL, change numeric, mcid_reached boolean, episode_end boolean NOT NULL,
+                techniques text[] NOT NULL)
+            """,
+            "CREATE INDEX outcome_scores_by_patient ON myolog.outcome_scores (patient)",
+            // The instrument versions the rows were folded knowing: an answer set of a version
+            // this Myolog does not know has no row until a Myolog that knows it folds it again
+            // (`Hub.refoldForNewInstruments(on:)`, at every open).
+            "CREATE TABLE myolog.outcome_instruments (instrument text NOT NULL, version integer NOT NULL, PRIMARY KEY (instrument, version))",
+        ]),
     ]
 
     /// The name of the migration that moves the keys out and de-identifies the views.
     static let deidentifying = "v4 keys in the store, views de-identified"
-    /// The name of the migration that adds the adverse events view (the last to fold the views).
+    /// The name of the migration that adds the adverse events view.
     static let adverseEvents = "v5 adverse events"
     /// The name of the migration that adds the event id table and the writers' turns.
     static let eventIDs = "v6 event ids and writer turns"
+    /// The name of the migration that adds the outcome scores view.
+    static let outcomeScores = "v8 outcome scores"
+    /// The migration after which every view is folded again from the log: the last one that
+    /// adds or remakes a view table (a hub coming from any older schema folds once, there).
+    static let viewsFolded = outcomeScores
 
     /// The oldest server release supported: the oldest the PostgreSQL project still supports
     /// (14 reached its end of life on 2026-11-12).

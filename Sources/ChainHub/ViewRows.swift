@@ -12,6 +12,8 @@ struct ViewRows {
     var patients = CopyRows(), pain = CopyRows(), triggers = CopyRows(), techniques = CopyRows(), visits = CopyRows(), conflicts = CopyRows()
     /// Adverse events, with the technique they followed (none when that entry was retracted).
     var adverse = CopyRows()
+    /// Outcome measures' answer sets (``OutcomeRow``).
+    var outcomes = CopyRows()
 
     /// The year of a date of birth (`YYYY-MM-DD`), or nil: all the hub's views keep of it.
     static func birthYear(_ dateOfBirth: String?) -> Int? { dateOfBirth.flatMap { Int($0.prefix(4)) } }
@@ -59,6 +61,7 @@ struct ViewRows {
             adverse.text((pair.technique?.view(as: TechniqueApplied.self)?.payload.technique).flatMap { $0.isEmpty ? nil : $0 })
             adverse.end()
         }
+        for row in OutcomeRow.rows(of: record) { row.copy(patient: record.patient, into: &outcomes) }
     }
 
     /// Streams each table's rows (inside the caller's transaction, whose `search_path` is the hub's schema).
@@ -71,6 +74,7 @@ struct ViewRows {
             ("visits", ["patient", "event", "origin", "started_at", "ended"], visits),
             ("adverse_events", ["patient", "event", "origin", "occurred_at", "kind", "severity", "after", "technique"], adverse),
             ("conflicts", ["patient", "field", "writes"], conflicts),
+            ("outcome_scores", OutcomeRow.columns, outcomes),
         ]
         for (table, columns, rows) in tables { try await connection.copyOrClosed(into: table, columns: columns, rows: rows, logger: logger) }
     }

@@ -200,9 +200,10 @@ public enum ClinicalEvent: Sendable, Hashable {
         PrecautionResolved.eventType: ["note"],
         AdverseEventRecorded.eventType: ["kind", "severity", "note"],
         MeasurementRecorded.eventType: ["side", "value", "unit", "result", "note"],
-        // The instrument and its version stand: answers given to another instrument are
-        // retracted and recorded again. A corrected answer set is rescored by its version's rules.
-        OutcomeRecorded.eventType: ["answers", "activities", "context", "note"],
+        // The instrument, its version and the activities named stand: answers given to another
+        // instrument (or about another activity) are retracted and recorded again. Corrected
+        // answers (a PSFS's ratings, in activity order) are rescored by the version's rules.
+        OutcomeRecorded.eventType: ["answers", "context", "note"],
     ]
 
     /// The entry types a clinician may retract: the same entries.

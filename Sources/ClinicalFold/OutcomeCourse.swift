@@ -16,8 +16,25 @@ public struct OutcomeCourse: Sendable, Equatable, Encodable {
     public var latest: OutcomeView
     /// Answer sets in the course (baseline and after), scored or not.
     public var count: Int
-    /// latest − baseline, exact; nil when the course has one scored answer set.
+    /// latest − baseline, exact; nil when the course has one scored answer set, or when they
+    /// cannot be compared (``comparable``).
     public var change: ExactScore?
+    /// Whether the latest answer set measures what the baseline did: always for fixed items; for
+    /// patient-chosen activities (PSFS), only when both name the same activities — a mean over
+    /// other activities is not a change.
+    public var comparable: Bool
+    /// Each activity's change from baseline (PSFS), judged by the single-activity threshold.
+    public var activityChanges: [ActivityChange]
+
+    /// One patient-chosen activity from baseline to latest.
+    public struct ActivityChange: Sendable, Equatable {
+        public var activity: String
+        public var baseline: Int
+        public var latest: Int
+        /// Whether the change in the better direction reaches the instrument's single-activity
+        /// threshold; nil when it has none.
+        public var reached: Bool?
+    }
     /// The change in the better direction (positive is better).
     public var improvement: ExactScore? {
         guard let change, let rule = instrument.scores.first(where: { $0.id == changeScore }) else { return nil }
@@ -32,8 +49,13 @@ public struct OutcomeCourse: Sendable, Equatable, Encodable {
     /// a discharge answer set closed the course.
     public var reassessmentDue: Timestamp? {
         guard latest.entry.payload.context != "discharge" else { return nil }
-        return Timestamp(millisecondsSinceEpoch: latest.entry.occurredAt.millisecondsSinceEpoch + Int64(instrument.reassessEveryDays) * 86_400_000)
+        let due = latest.entry.occurredAt.millisecondsSinceEpoch + Int64(instrument.reassessEveryDays) * 86_400_000
+        // Past 9999-12-31 (a clock forged far ahead) there is no date to show: none is due.
+        return due <= Self.lastShowableInstant ? Timestamp(millisecondsSinceEpoch: due) : nil
     }
+    /// 9999-12-31T23:59:59.999Z: the last instant a four-digit year writes.
+    static let lastShowableInstant: Int64 = 253_402_300_799_999
+
     /// The score a change is judged on: the change rule's, else the instrument's own.
     public var changeScore: String { instrument.change?.score ?? instrument.primary.id }
 
@@ -50,8 +72,22 @@ public struct OutcomeCourse: Sendable, Equatable, Encodable {
             // The baseline is the course's first answer set; its latest, the last that scores.
             let baseline = course[0]
             let latest = course.last { value($0) != nil } ?? course[course.count - 1]
-            let change = latest.entry.eventId == baseline.entry.eventId ? nil : value(latest).flatMap { end in value(baseline).map { end - $0 } }
-            return OutcomeCourse(instrument: instrument, baseline: baseline, latest: latest, count: course.count, change: change)
+            let (first, last) = (baseline.entry.payload, latest.entry.payload)
+            let comparable = instrument.activities == nil || Set(first.activities ?? []) == Set(last.activities ?? [])
+            let change = latest.entry.eventId == baseline.entry.eventId || !comparable ? nil : value(latest).flatMap { end in value(baseline).map { end - $0 } }
+            var activityChanges: [ActivityChange] = []
+            if comparable, latest.entry.eventId != baseline.entry.eventId, let names = last.activities {
+                let before = Dictionary(zip(first.activities ?? [], first.answers), uniquingKeysWith: { a, _ in a })
+                let higherIsBetter = instrument.scores.first { $0.id == score }?.higherIsBetter ?? true
+                for (name, rating) in zip(names, last.answers) {
+                    guard let rating, let start = before[name] ?? nil else { continue }
+                    let improvement = ExactScore(higherIsBetter ? rating - start : start - rating)
+                    let reached = instrument.change?.threshold?.value.singleItemPoints.map { improvement >= $0 }
+                    activityChanges.append(ActivityChange(activity: name, baseline: start, latest: rating, reached: reached))
+                }
+            }
+            return OutcomeCourse(instrument: instrument, baseline: baseline, latest: latest, count: course.count, change: change, comparable: comparable,
+                                 activityChanges: activityChanges)
         }.sorted { ($0.instrument.id, $0.instrument.version) < ($1.instrument.id, $1.instrument.version) }
     }
 
@@ -81,7 +117,15 @@ public struct OutcomeCourse: Sendable, Equatable, Encodable {
         try container.encode(threshold ?? .null, forKey: .threshold)
         try container.encode(reached, forKey: .reached)
         try container.encode(reassessmentDue, forKey: .reassessmentDue)
+        try container.encode(comparable, forKey: .comparable)
+        let activities: [JSONValue] = activityChanges.map { change in
+            .object(["activity": .string(change.activity), "baseline": .int(change.baseline), "latest": .int(change.latest),
+                     "reached": change.reached.map(JSONValue.bool) ?? .null])
+        }
+        try container.encode(JSONValue.array(activities), forKey: .activityChanges)
     }
 
-    enum CodingKeys: String, CodingKey { case instrument, version, score, baseline, latest, answerSets, change, improvement, threshold, reached, reassessmentDue }
+    enum CodingKeys: String, CodingKey {
+        case instrument, version, score, baseline, latest, answerSets, change, improvement, threshold, reached, reassessmentDue, comparable, activityChanges
+    }
 }

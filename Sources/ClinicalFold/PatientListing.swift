@@ -14,9 +14,12 @@ public struct PatientListing: Sendable, Equatable, Encodable {
     public var adverseEvents: Int
     /// Entries written in the student role and not co-signed yet: a column of the list.
     public var awaitingCoSignature: Int
+    /// When the earliest outcome-measure reassessment falls due (``OutcomeCourse/reassessmentDue``);
+    /// nil without an open course.
+    public var reassessmentDue: Timestamp?
 
     public init(patientId: PatientID, name: String, dateOfBirth: String, lastVisit: Timestamp?, latestPainScore: Int?, activeTriggerPoints: Int, latentTriggerPoints: Int,
-                adverseEvents: Int = 0, awaitingCoSignature: Int = 0) {
+                adverseEvents: Int = 0, awaitingCoSignature: Int = 0, reassessmentDue: Timestamp? = nil) {
         self.patientId = patientId
         self.name = name
         self.dateOfBirth = dateOfBirth
@@ -26,6 +29,7 @@ public struct PatientListing: Sendable, Equatable, Encodable {
         self.latentTriggerPoints = latentTriggerPoints
         self.adverseEvents = adverseEvents
         self.awaitingCoSignature = awaitingCoSignature
+        self.reassessmentDue = reassessmentDue
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -39,10 +43,11 @@ public struct PatientListing: Sendable, Equatable, Encodable {
         try container.encode(latentTriggerPoints, forKey: .latentTriggerPoints)
         try container.encode(adverseEvents, forKey: .adverseEvents)
         try container.encode(awaitingCoSignature, forKey: .awaitingCoSignature)
+        try container.encode(reassessmentDue, forKey: .reassessmentDue)
     }
 
     enum CodingKeys: String, CodingKey {
-        case patientId, name, dateOfBirth, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints, adverseEvents, awaitingCoSignature
+        case patientId, name, dateOfBirth, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints, adverseEvents, awaitingCoSignature, reassessmentDue
     }
 }
 
@@ -52,6 +57,8 @@ extension PatientListing {
         self.init(patientId: record.patient, name: record.details.name ?? "", dateOfBirth: record.details.dateOfBirth ?? "",
                   lastVisit: record.lastVisit, latestPainScore: record.painScores.last?.view(as: PainScoreRecorded.self)?.payload.score,
                   activeTriggerPoints: record.activeTriggerPoints.count, latentTriggerPoints: record.latentTriggerPoints.count,
-                  adverseEvents: record.adverseEvents.count, awaitingCoSignature: record.awaitingCoSignature.count)
+                  adverseEvents: record.adverseEvents.count, awaitingCoSignature: record.awaitingCoSignature.count,
+                  reassessmentDue: OutcomeCourse.courses(of: record.outcomes.compactMap { $0.view(as: OutcomeRecorded.self).map(OutcomeView.init) })
+                    .compactMap(\.reassessmentDue).min())
     }
 }

@@ -29,12 +29,8 @@ public enum PainChart {
     /// date axis).
     public static func svg(_ scores: [EntryView<PainScoreRecorded>], trend: PainTrend?, clock: SiteClock) -> HTML {
         let regions = orderedRegions(scores)
-        let times = scores.map(\.occurredAt.millisecondsSinceEpoch)
-        var (start, end) = (times.min() ?? 0, times.max() ?? 0)
-        if end - start < 86_400_000 {  // one day or less: a day each side, so points are not on the axes
-            (start, end) = (start - 86_400_000, end + 86_400_000)
-        }
-        func x(_ time: Timestamp) -> Double { left + plotWidth * Double(time.millisecondsSinceEpoch - start) / Double(end - start) }
+        let axis = ChartTimeAxis(scores.map(\.occurredAt), clock: clock, left: left, plotWidth: plotWidth, top: top, plotHeight: plotHeight)
+        func x(_ instant: Timestamp) -> Double { axis.x(instant) }
         func y(_ score: Int) -> Double { top + plotHeight * (1 - Double(score) / 10) }
         let c = Coordinate.text
         let description = scores.isEmpty ? "No pain scores recorded."
@@ -50,14 +46,7 @@ public enum PainChart {
                 HTML.element("text", ["class": "axis-label", "x": c(left - 8), "y": c(y(score) + 4), "text-anchor": "end"]) { "\(score)" }
             }
             HTML.element("text", ["class": "axis-title", "x": "12", "y": c(top + plotHeight / 2), "transform": "rotate(-90 12 \(c(top + plotHeight / 2)))", "text-anchor": "middle"]) { "Pain (0–10)" }
-            for tick in ticks(start: start, end: end, clock: clock) {
-                let tx = left + plotWidth * Double(tick - start) / Double(end - start)
-                HTML.element("line", ["class": "tick", "x1": c(tx), "x2": c(tx), "y1": c(top + plotHeight), "y2": c(top + plotHeight + 5)])
-                HTML.element("text", ["class": "axis-label", "x": c(tx), "y": c(top + plotHeight + 18), "text-anchor": "middle"]) { "\(clock.day(Timestamp(millisecondsSinceEpoch: tick)))" }
-            }
-            HTML.element("line", ["class": "axis", "x1": c(left), "x2": c(left), "y1": c(top), "y2": c(top + plotHeight)])
-            HTML.element("line", ["class": "axis", "x1": c(left), "x2": c(left + plotWidth), "y1": c(top + plotHeight), "y2": c(top + plotHeight)])
-            HTML.element("text", ["class": "axis-title", "x": c(left + plotWidth / 2), "y": c(height - 6), "text-anchor": "middle"]) { "Date (\(clock.identifier))" }
+            axis.html(titleY: height - 6)
             // The clinically meaningful change: the score the first must fall to.
             if let trend, let target = meaningfulTarget(first: trend.first) {
                 HTML.element("line", ["class": "mcid", "x1": c(left), "x2": c(left + plotWidth), "y1": c(y(target)), "y2": c(y(target)), "data-score": "\(target)"])

@@ -4,8 +4,8 @@ import ClinicalFold
 import Projections
 import EventModel
 
-/// The report's sections, in reading order: header, active precautions, history, pain, trigger
-/// points, visits, treatment notes, consent, adverse events, measurements, timeline, and the
+/// The report's sections, in reading order: header, active precautions, history, pain, outcome
+/// measures, trigger points, visits, treatment notes, consent, adverse events, measurements, timeline, and the
 /// footer an auditor checks. Every time is read on ``siteClock``, whose zone
 /// the header names once.
 extension PatientReport {
@@ -17,6 +17,7 @@ extension PatientReport {
                 precautionSection
                 historySection
                 painSection
+                outcomeSection
                 triggerPointSection
                 visitSection
                 signOffSection

@@ -4,7 +4,7 @@ import EventModel
 
 /// The report's visits: each visit, oldest first, as the clinician kept it — when (site time),
 /// the reason, each technique with its minutes, needling details and note, any adverse event
-/// after it (flagged), the findings made and resolved, measurements, the treatment notes written
+/// after it (flagged), the findings made and resolved, measurements, outcome measures answered, the treatment notes written
 /// (linked), pain before → after, and the closing plan given at `visit end`; then any technique
 /// recorded outside a visit. Every typed text is a text node (``HTML``), so a note cannot become
 /// markup.
@@ -18,7 +18,7 @@ extension PatientReport {
             if record.visits.isEmpty && unattached.isEmpty { HTML.element("p", ["class": "muted"]) { "No visits recorded." } }
             if !record.visits.isEmpty {
                 HTML.element("p", ["class": "muted"]) {
-                    "\(record.visits.count) visit\(record.visits.count == 1 ? "" : "s"), oldest first: reason, techniques with minutes, needling details and notes, adverse events, findings and measurements, pain before → after, and the plan given at the end."
+                    "\(record.visits.count) visit\(record.visits.count == 1 ? "" : "s"), oldest first: reason, techniques with minutes, needling details and notes, adverse events, findings, measurements and outcome measures, pain before → after, and the plan given at the end."
                 }
             }
             for visit in record.visits {
@@ -44,6 +44,7 @@ extension PatientReport {
         let adverse = contents.adverse[id] ?? []
         let measured = contents.measured[id] ?? []
         let notes = contents.notes[id] ?? []
+        let outcomes = contents.outcomes[id] ?? []
         return .element("article", ["class": "visit", "id": "visit-\(id.rawValue)", "data-visit": id.rawValue]) {
             HTML.element("h3") { siteClock.minute(visit.event.occurredAt) + " — " + (started.payload.reason ?? "no reason recorded") }
             HTML.element("p", ["class": "muted"]) {
@@ -62,7 +63,7 @@ extension PatientReport {
                     if let note = event.event.payload.note { noteText(note) }
                 }
             }
-            if !found.isEmpty || !resolved.isEmpty || !measured.isEmpty {
+            if !found.isEmpty || !resolved.isEmpty || !measured.isEmpty || !outcomes.isEmpty {
                 HTML.element("ul", ["class": "visit-findings"]) {
                     for finding in found {
                         HTML.element("li") {
@@ -81,6 +82,12 @@ extension PatientReport {
                             "Measured: \(Vocabularies.measurementTests.term(id: measurement.payload.test)?.display ?? measurement.payload.test)"
                                 + (measurement.payload.side.map { ", \($0)" } ?? "") + ": \(measurement.payload.reading)"
                             if let note = measurement.payload.note { noteText(note) }
+                        }
+                    }
+                    for outcome in outcomes {
+                        HTML.element("li", ["class": "outcome", "data-event": outcome.entry.eventId.rawValue]) {
+                            "Outcome measure: \(outcome.entry.payload.reading)" + Self.marks(outcome.entry)
+                            if let note = outcome.entry.payload.note { noteText(note) }
                         }
                     }
                 }
@@ -148,6 +155,7 @@ struct VisitContents {
     var adverse: [EventID: [AdverseEventView]]
     var measured: [EventID: [EntryView<MeasurementRecorded>]]
     var notes: [EventID: [EntryView<TreatmentNoteRecorded>]]
+    var outcomes: [EventID: [OutcomeView]]
     /// "latent trigger point, left upper trapezius" by the finding's event id (the first entry
     /// with that id, as a search of the record's trigger points finds it).
     var findingNames: [EventID: String] = [:]
@@ -164,6 +172,7 @@ struct VisitContents {
         adverse = Self.byVisit(view.care.adverseEvents) { $0.event.payload.visit }
         measured = Self.byVisit(view.care.measurements) { $0.payload.visit }
         notes = Self.byVisit(view.care.treatmentNotes) { $0.payload.visit }
+        outcomes = Self.byVisit(view.care.outcomes) { $0.entry.payload.visit }
         for finding in findings where findingNames[finding.eventId] == nil {
             findingNames[finding.eventId] = report.findingName(finding.payload)
         }

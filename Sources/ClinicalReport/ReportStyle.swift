@@ -48,7 +48,10 @@ enum ReportStyle {
         .axis, .tick { stroke: #404040; stroke-width: 1.2; }
         .mcid { stroke: #1a6e4f; stroke-width: 1.5; stroke-dasharray: 7 4; }
         .series-line { fill: none; stroke-width: 1.6; }
-        .pain-point { stroke-width: 2; }
+        .pain-point, .outcome-point { stroke-width: 2; }
+        .mcid-band, .legend-band { fill: #1a6e4f; fill-opacity: 0.12; stroke: #1a6e4f; stroke-width: 1; stroke-dasharray: 7 4; }
+        .direction-label, .band-label { font-size: 11px; font-weight: bold; fill: #1a1a1a; }
+        article.outcome-course { margin: 3mm 0 5mm; }
         .visit-pair { stroke: #404040; stroke-width: 3; stroke-opacity: 0.35; }
         .charts { display: flex; flex-wrap: wrap; gap: 4mm; align-items: flex-start; }
         .charts > * { flex: 1 1 85mm; }

@@ -19,6 +19,7 @@ struct CorrectCommand: ParsableCommand {
               consent:        --form --risks --note  (a decision is not corrected: retract it and record it again)
               precaution:     --note                adverse event: --kind --severity --note
               measurement:    --side --value --unit --result --note
+              outcome measure: --answers (a PSFS's ratings, in activity order) --context --note
             An empty value removes an optional field. Correcting again corrects the corrected entry.
 
             Examples:
@@ -59,6 +60,8 @@ struct CorrectCommand: ParsableCommand {
     @Option var value: String?
     @Option var unit: String?
     @Option var result: String?
+    // Unconditional: a list that starts with a skipped item (`-,2,3…`) is still the value.
+    @Option(parsing: .unconditional) var answers: String?
 
     var fields: [String: String] {
         var fields: [String: String] = [:]
@@ -68,7 +71,7 @@ struct CorrectCommand: ParsableCommand {
             ("text", text), ("date", date), ("ergonomics", ergonomics), ("reason", visitReason),
             ("needles", needles), ("gauge", gauge), ("depthMm", depth), ("twitch", twitch), ("subjective", subjective), ("objective", objective),
             ("assessment", assessment), ("plan", plan), ("form", form), ("risks", risks), ("severity", severity), ("value", value), ("unit", unit),
-            ("result", result),
+            ("result", result), ("answers", answers),
         ]
         for (field, value) in given { fields[field] = value }
         return fields

@@ -66,6 +66,7 @@ struct DemoTourCommand: ParsableCommand {
               \(myolog) log --type PainScoreRecorded --json
               \(myolog) record pain \(first) --score 2 --region neck --context rest
               \(myolog) record measurement \(first) --test cervical-rotation --side right --value 75
+              \(myolog) record outcome \(first) --instrument ndi --answers 1,0,0,0,1,0,0,0,1,0 --context discharge
               \(myolog) record note \(first) --subjective "Headaches gone" --plan "Review in 4 weeks"
               \(myolog) record technique \(first) --technique cupping --region neck   # refused: no consent to cupping recorded
               \(myolog) show \(onWarfarin)   # on warfarin: an active precaution

@@ -31,5 +31,5 @@ struct HubCommand: ParsableCommand {
               PGPASSWORD=… myolog --store /srv/hub hub verify
               myolog --store /srv/hub --as auditor hub show 3f2a9c1b --json
             """,
-        subcommands: [HubInitCommand.self, HubSyncCommand.self, HubImportCommand.self, HubServeCommand.self, HubVerifyCommand.self, HubShowCommand.self, HubPatientsCommand.self, HubAdverseEventsCommand.self])
+        subcommands: [HubInitCommand.self, HubSyncCommand.self, HubImportCommand.self, HubServeCommand.self, HubVerifyCommand.self, HubShowCommand.self, HubPatientsCommand.self, HubAdverseEventsCommand.self, HubOutcomesCommand.self])
 }

@@ -26,7 +26,9 @@ struct RecordOutcomeCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The patient id or its first 8+ characters.", valueName: "patient"), transform: IDReference.init) var patient: IDReference
     @Option(help: ArgumentHelp("The instrument: \(Instruments.ids.joined(separator: ", ")).", valueName: "id")) var instrument: String
     @Option(help: "The instrument's version (the newest if not given).") var version: Int?
-    @Option(help: ArgumentHelp("The answers, in item order: 2,3,1,0,- (- for a skipped item).", valueName: "list"), transform: OutcomeAnswers.init(parsing:))
+    // Unconditional: a list that starts with a skipped item (`-,2,3…`) is still the value.
+    @Option(parsing: .unconditional, help: ArgumentHelp("The answers, in item order: 2,3,1,0,- (- for a skipped item).", valueName: "list"),
+            transform: OutcomeAnswers.init(parsing:))
     var answers: OutcomeAnswers?
     @Option(help: ArgumentHelp("A patient-chosen activity and its rating (PSFS), repeatable.", valueName: "activity=rating"), transform: RatedActivity.init(parsing:))
     var activity: [RatedActivity] = []

@@ -55,6 +55,17 @@ extension ShowRendering {
                 out += "      \(measurement(m))\n" + note(marked("note", m, "note"), m.payload.note, indent: "        ") + corrections(m, indent: "        ")
             }
         }
+        // Outcome measures answered at the visit, likewise: here with their notes, and apart in
+        // Outcome measures with their course.
+        let outcomes = view.care.outcomes.filter { $0.entry.payload.visit == visit.eventId }
+        if !outcomes.isEmpty {
+            out += "    outcome measures\n"
+            for outcome in outcomes {
+                let entry = outcome.entry
+                out += "      \(entry.payload.knownInstrument?.abbreviation ?? entry.payload.instrument) (\(marked(entry.payload.context, entry, "context"))): \(scoreCell(outcome))\n"
+                    + note(marked("note", entry, "note"), entry.payload.note, indent: "        ") + corrections(entry, indent: "        ")
+            }
+        }
         if !summary.findings.isEmpty {
             out += "    trigger points found\n"
             for course in summary.findings {

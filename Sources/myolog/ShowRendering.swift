@@ -25,7 +25,7 @@ struct ShowRendering {
         let show = ShowRendering(clock: clock)
         return show.precautions(view) + show.patient(view) + show.history(view) + show.consents(view) + show.adverseEvents(view)
             + show.visits(view, all: allVisits) + show.treatmentNotesOutsideVisits(view) + show.triggerPoints(view) + show.techniques(view)
-            + show.measurements(view) + show.pain(view) + "\n\(clock.label())\n"
+            + show.measurements(view) + show.outcomes(view, now: .now()) + show.pain(view) + "\n\(clock.label())\n"
     }
 
     func term(_ vocabulary: Vocabulary, _ id: String?) -> String {

@@ -45,14 +45,14 @@ struct CareFoldTests {
         #expect(view2.care.activePrecautions.map(\.eventId) == [warfarin.id])
     }
 
-    @Test("the simulated workload writes every kind of clinical entry, needling details and acknowledgements")
+    @Test("the simulated workload writes every kind of clinical entry (outcome measures too), needling details and acknowledgements")
     func workloadCoversCare() {
         var clinic = SimulatedClinic(nodes: 3, seed: 1)
-        clinic.run(steps: 400, patients: 3)
+        clinic.run(steps: 600, patients: 3)
         let events = clinic.allEvents
         let types = Set(events.map(\.type))
         for type in [TreatmentNoteRecorded.self, ConsentRecorded.self, PrecautionRecorded.self, PrecautionResolved.self, AdverseEventRecorded.self,
-                     MeasurementRecorded.self] as [any ClinicalPayload.Type] {
+                     MeasurementRecorded.self, OutcomeRecorded.self] as [any ClinicalPayload.Type] {
             #expect(types.contains(type.eventType), "\(type.eventType)")
         }
         let techniques = events.compactMap { try? ClinicalEvent.decode($0)?.payload as? TechniqueApplied }

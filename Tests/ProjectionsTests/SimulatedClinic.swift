@@ -95,8 +95,9 @@ struct SimulatedClinic {
             let patient = pick(ids)
             let entries = nodes[node].known.filter { $0.patient == patient && ClinicalEvent.retractableTypes.contains($0.type) }
             // 13–19: the records of care (issue 30); 24–27 sign-off, co-signature and late entries
-            // (issue 33); 8, 20–23 and 28–30 sync, keeping syncs as frequent.
-            switch rng.next() % 31 {
+            // (issue 33); 31–32 outcome measures (issue 34); 8, 20–23, 28–30 and 33 sync, keeping
+            // syncs as frequent.
+            switch rng.next() % 34 {
             case 0: _ = write(on: node, patient: patient, PatientDetailsChanged(changes: ["phone": "0411 \(rng.next() % 1000)"]))
             case 1: _ = write(on: node, patient: patient, PatientDetailsChanged(changes: [pick(["email", "address"]): pick([nil, "x\(rng.next() % 9)@example.org"])]))
             case 2: _ = write(on: node, patient: patient, PainScoreRecorded(score: Int(rng.next() % 11), region: pick(["neck", "hip"]), context: pick(["pre", "post"])))
@@ -193,6 +194,28 @@ struct SimulatedClinic {
                     _ = rng.next() % 3 == 0
                         ? write(on: node, patient: patient, EntryRetracted(target: target.id, reason: "entered in error"))
                         : write(on: node, patient: patient, EntryCorrected(target: target.id, fields: fields, reason: "addendum"))
+                }
+            case 31:
+                // An answer set: NDI with up to two items skipped, or PSFS's activities, at any context.
+                let context = pick(["baseline", "reassessment", "discharge"])
+                if rng.next() % 2 == 0 {
+                    var answers: [Int?] = (0..<10).map { _ in Int(rng.next() % 6) }
+                    for _ in 0..<Int(rng.next() % 3) { answers[Int(rng.next() % 10)] = nil }
+                    _ = write(on: node, patient: patient, OutcomeRecorded(instrument: "ndi", version: 1, answers: answers, context: context))
+                } else {
+                    let count = 1 + Int(rng.next() % 3)
+                    _ = write(on: node, patient: patient, OutcomeRecorded(instrument: "psfs", version: 1, answers: (0..<count).map { _ in Int(rng.next() % 11) },
+                                                                          activities: (0..<count).map { "Activity \($0)" }, context: context))
+                }
+            case 32:
+                // Corrections of an answer set: rescored answers, a context, and ones the fold must
+                // ignore (an answer out of range, an instrument changed, the wrong number of answers).
+                if let target = entries.last(where: { $0.type == OutcomeRecorded.eventType }) {
+                    let ndi = (try? target.payloadValue())?.objectValue?["instrument"]?.stringValue == "ndi"
+                    let answers: JSONValue = ndi ? .array((0..<10).map { _ in .int(Int(rng.next() % 6)) }) : .array([.int(Int(rng.next() % 11))])
+                    let fields: [String: JSONValue] = pick([["answers": answers], ["context": pick(["baseline", "discharge"])], ["answers": [9, 9]],
+                                                            ["instrument": "odi"], ["note": "re-scored"]])
+                    _ = write(on: node, patient: patient, EntryCorrected(target: target.id, fields: fields, reason: "re-scored"))
                 }
             default:
                 let other = Int(rng.next() % UInt64(nodes.count))

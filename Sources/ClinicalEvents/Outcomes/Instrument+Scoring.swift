@@ -19,9 +19,16 @@ extension Instrument {
     /// The answers `answer` may take at position `index` (0-based).
     public func answerRange(at index: Int) -> ClosedRange<Int> { activities?.range ?? items[index].range }
 
-    /// Scores `answers` (one per item or activity; nil for a skipped item). The answers must
-    /// have passed ``refusal(answers:activities:)``: a value out of range is a programming error.
+    /// Scores `answers` (one per item or activity; nil for a skipped item). Answers that
+    /// ``refusal(answers:activities:)`` would refuse are not scored (`unscored` says so).
     public func score(answers: [Int?]) -> OutcomeScores {
+        // Answers that do not fit (a row edited in the file, a correction read back without its
+        // checks) are not scored rather than trusted: no index is read out of range.
+        let fits = activities.map { rule in answers.allSatisfy { $0.map(rule.range.contains) ?? true } }
+            ?? (answers.count == items.count && zip(items, answers).allSatisfy { item, answer in answer.map(item.range.contains) ?? true })
+        guard fits, !answers.isEmpty else {
+            return OutcomeScores(values: [:], band: nil, unscored: "the answers do not fit \(reference)")
+        }
         var values: [String: ExactScore] = [:]
         var unscored: String?
         for (index, rule) in scores.enumerated() {
@@ -43,7 +50,8 @@ extension Instrument {
             switch rule.rule {
             case .sum: values[rule.id] = ExactScore(sum)
             case .mean: values[rule.id] = ExactScore(sum, over: count)
-            case .percentOfAnswered: values[rule.id] = ExactScore(sum * rule.scale!, over: span)
+            // A span of 0 (every answered item recoded to one value) has no percentage.
+            case .percentOfAnswered: if span > 0 { values[rule.id] = ExactScore(sum * rule.scale!, over: span) }
             }
         }
         let band = bands.first { band in

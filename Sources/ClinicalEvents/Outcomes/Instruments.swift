@@ -28,6 +28,9 @@ public enum Instruments {
     /// The embedded files, by name. SwiftPM names each `PackageResources.NAME_vN_json`; a test
     /// checks this list against the directory.
     public static let files: [(name: String, bytes: [UInt8])] = [
-        ("ndi.v1.json", PackageResources.ndi_v1_json),
+        ("lefs.v1.json", PackageResources.lefs_v1_json), ("ndi.v1.json", PackageResources.ndi_v1_json),
+        ("odi.v1.json", PackageResources.odi_v1_json), ("pcs.v1.json", PackageResources.pcs_v1_json),
+        ("psfs.v1.json", PackageResources.psfs_v1_json), ("quickdash.v1.json", PackageResources.quickdash_v1_json),
+        ("rmdq.v1.json", PackageResources.rmdq_v1_json), ("startback.v1.json", PackageResources.startback_v1_json),
     ]
 }

@@ -1,3 +1,4 @@
+import Foundation
 import EventModel
 
 /// A patient's answers to an outcome measure (``Instrument``), in the version they were answered
@@ -9,10 +10,11 @@ import EventModel
 /// patient-chosen activities (PSFS), one rating per activity, the activities named in
 /// `activities` in the patient's words.
 ///
-/// Guarantees: when this Myolog knows the version, the answers are an answer set of it (the
-/// number of answers, each answer's range, the skip limit: ``Instrument/refusal(answers:activities:)``).
-/// A version it does not know (written by a newer Myolog) is kept, shown unscored, and scored
-/// once this store's Myolog learns it.
+/// Guarantees: decoding checks the shape (1–100 answers of 0–100 or null, activity names that
+/// cannot imitate a screen), the same on every store; every local write checks that the answers
+/// are an answer set of their version (``misfit``). A received set of a version this Myolog does
+/// not know is kept and shown unscored until it learns the version; one that does not fit its
+/// version is shown unscored, never refused by a read.
 public struct OutcomeRecorded: ClinicalPayload {
     public static let eventType = "OutcomeRecorded"
     /// An instrument's id (`ndi`).
@@ -52,9 +54,11 @@ public struct OutcomeRecorded: ClinicalPayload {
         case nil, .null?: activities = nil
         case .array(let names)?:
             activities = try names.map { name in
-                guard case .string(let text) = name, !text.isEmpty, text.count <= ClinicalInput.maximumNameLength,
-                      !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-                else { throw fail("activities", "each activity is one line of 1–\(ClinicalInput.maximumNameLength) characters") }
+                // What `record outcome` accepts (ClinicalInput.name): one line, nothing hidden, so
+                // a peer's event cannot put on a screen what a typed activity could not.
+                guard case .string(let text) = name, OutcomeRecorded.isActivityName(text) else {
+                    throw fail("activities", "each activity is one line of 1–\(ClinicalInput.maximumNameLength) characters, without = or ;")
+                }
                 return text
             }
         default: throw fail("activities", "expected an array of activity names")
@@ -62,16 +66,36 @@ public struct OutcomeRecorded: ClinicalPayload {
         context = try fields.term("context", of: Vocabularies.outcomeContexts)
         note = try fields.optionalString("note")
         visit = try fields.optionalEventID("visit")
-        if let known = Instruments.instrument(instrument, version: version), let refusal = known.refusal(answers: answers, activities: activities) {
-            throw fail(refusal.field, refusal.accepted)
-        }
+        // Only the shape is checked here, never the fit to the version: whether an event reads
+        // must not depend on which instruments the reader's Myolog knows, or a store that learns a
+        // version on upgrade could no longer read (fold, rebuild, verify) what it received before.
+        // A set that does not fit its version is shown unscored; writes check the fit (`fit`).
+    }
+
+    /// Why the answers are not an answer set of their version (field, accepted), when this
+    /// Myolog knows the version: what `record outcome` and `correct` refuse. Nil when they fit,
+    /// or when the version is unknown here.
+    public var misfit: (field: String, accepted: String)? { knownInstrument?.refusal(answers: answers, activities: activities) }
+
+    /// An activity as payloads hold it: one line of 1–200 characters with nothing hidden, no
+    /// surrounding spaces, and neither `=` nor `;`, which screens use to join an activity to its
+    /// rating and activities to each other (`Driving=4; Reading=7`): a name could otherwise
+    /// pass for several.
+    public static func isActivityName(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= ClinicalInput.maximumNameLength && !ClinicalInput.hasControlCharacters(text, allowingLineBreaks: false)
+            && text.trimmingCharacters(in: .whitespaces) == text && !text.contains("=") && !text.contains(";")
     }
 
     /// The instrument version the answers were given in, if this Myolog knows it.
     public var knownInstrument: Instrument? { Instruments.instrument(instrument, version: version) }
 
     /// The scores, by the version's own rules; nil when this Myolog does not know the version.
-    public var scores: OutcomeScores? { knownInstrument.map { $0.score(answers: answers) } }
+    /// A set that does not fit its version (``misfit``) scores nothing.
+    public var scores: OutcomeScores? {
+        guard let instrument = knownInstrument else { return nil }
+        guard misfit == nil else { return OutcomeScores(values: [:], band: nil, unscored: "the answers do not fit \(instrument.reference)") }
+        return instrument.score(answers: answers)
+    }
 }
 
 extension OutcomeRecorded {

@@ -7,7 +7,8 @@ import EventModel
 /// consultation (medications, prior illnesses and surgeries, sports, occupation and ergonomics),
 /// then visits with trigger points, techniques and pain scores that mostly improve, one
 /// correction and one retraction; treatment notes, measurements, consent given (and once
-/// withdrawn), a precaution (a patient on warfarin), dry-needling details and an adverse event.
+/// withdrawn), a precaution (a patient on warfarin), dry-needling details and an adverse event;
+/// outcome measures (NDI and PSFS at baseline and two reassessments).
 /// `myolog demo` writes them into a new store.
 public enum DemoClinic {
     public struct Summary: Sendable {
@@ -50,6 +51,12 @@ public enum DemoClinic {
                                       objective: "Active TrP R upper trapezius reproducing temple headache; cervical rotation R 55° (painful); Spurling's negative",
                                       assessment: "Myofascial neck pain with tension-type headache; postural load",
                                       plan: "Dry needling and MFR today; ergonomic advice; review in 2 weeks"), date: daysAgo(28), author: author)
+            // Outcome measures: the Neck Disability Index and the patient's own three activities (PSFS)
+            // at baseline, then at each review.
+            let activities = ["Laptop work for an hour", "Shoulder-checking while driving", "Sleeping through the night"]
+            func psfs(_ ratings: [Int]) -> [RatedActivity] { zip(activities, ratings).map { RatedActivity(name: $0, rating: $1) } }
+            try s.recordOutcome(p, instrument: "ndi", answers: [3, 1, 1, 2, 3, 2, 2, 1, 2, 1], context: "baseline", date: daysAgo(28), author: author)
+            try s.recordOutcome(p, instrument: "psfs", answers: [], activities: psfs([3, 4, 5]), context: "baseline", date: daysAgo(28), author: author)
             try s.endVisit(p, note: "Advised raising the screen to eye level; chin tucks 3×10 daily", date: daysAgo(28), author: author)
             try s.startVisit(p, reason: "Review", date: daysAgo(14), author: author)
             try s.recordPain(p, score: 4, region: "neck", context: "pre", date: daysAgo(14), author: author)
@@ -59,7 +66,13 @@ public enum DemoClinic {
             try s.recordTechnique(p, technique: "trigger point pressure", region: "neck", minutes: 15, date: daysAgo(14), author: author)
             try s.recordTechnique(p, technique: "exercise prescription", region: "neck", note: "Deep neck flexor endurance, 3 sets", date: daysAgo(14), author: author)
             try s.recordPain(p, score: 3, region: "neck", context: "post", date: daysAgo(14), author: author)
+            try s.recordOutcome(p, instrument: "ndi", answers: [2, 1, 0, 1, 2, 1, 1, 1, 1, 1], context: "reassessment", date: daysAgo(14), author: author)
+            try s.recordOutcome(p, instrument: "psfs", answers: [], activities: psfs([5, 6, 7]), context: "reassessment", date: daysAgo(14), author: author)
             try s.endVisit(p, date: daysAgo(14), author: author)
+            // Answered on the clinic's form from home before the next review: at no visit.
+            try s.recordOutcome(p, instrument: "ndi", answers: [1, 0, 0, 1, 1, 1, 0, 0, 1, nil], context: "reassessment",
+                                note: "Skipped driving: has not driven this week", date: daysAgo(2), author: author)
+            try s.recordOutcome(p, instrument: "psfs", answers: [], activities: psfs([7, 8, 8]), context: "reassessment", date: daysAgo(2), author: author)
             try s.resolveTriggerPoint(IDReference(tp.id), note: "No longer palpable; headaches stopped", author: author)
 
             // Runner with hip and lateral knee pain.

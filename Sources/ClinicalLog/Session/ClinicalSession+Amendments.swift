@@ -34,7 +34,11 @@ extension ClinicalSession {
             type: target.type, schemaVersion: upcastVersion, payload: JSONValue.object(after).canonicalString,
             prevHash: target.prevHash, hash: target.hash)
         checked.openedPayload = checked.payload  // the corrected entry as it would read
-        _ = try ClinicalEvent.decode(checked)
+        // An answer set must still fit its version once corrected (the decoder checks only its shape).
+        if case .outcomeRecorded(let outcome)? = try ClinicalEvent.decode(checked), let misfit = outcome.misfit {
+            let typed = corrected.keys.sorted().map { "\($0)=\(fields[$0] ?? "")" }.joined(separator: " ")
+            throw ClinicalError.invalidField(field: misfit.field, value: typed, accepted: misfit.accepted)
+        }
         if target.type == TechniqueApplied.eventType, let technique = after["technique"]?.stringValue, technique != before["technique"]?.stringValue {
             try checkCorrectedTechnique(technique, of: patient)
         }
@@ -106,7 +110,10 @@ extension ClinicalSession {
         case "technique": return .string(try Technique(parsing: value).id)
         case "minutes": return .int(try TreatmentMinutes(value).value)
         case "score": return .int(try PainScore(value).value)
+        case "context" where type == OutcomeRecorded.eventType: return .string(try OutcomeContext(parsing: value).id)
         case "context": return .string(try PainContext(parsing: value).id)
+        // Checked against the instrument version with the rest of the corrected entry (decode).
+        case "answers": return .array(try OutcomeAnswers(parsing: value).values.map { $0.map(JSONValue.int) ?? .null })
         default: throw ClinicalError.invalidField(field: field, value: value, accepted: "a correctable field")
         }
     }

@@ -20,7 +20,15 @@ extension ClinicalSession {
             let versions = Instruments.all.filter { $0.id == key }.map { String($0.version) }
             throw ClinicalError.invalidField(field: "version", value: String(version!), accepted: "\(versions.joined(separator: ", ")) for \(key)")
         }
-        let names = try activities.map { try $0.map { try input.name($0.name, field: "activity") } }
+        let names = try activities.map {
+            try $0.map { activity in
+                let name = try input.name(activity.name, field: "activity")
+                guard OutcomeRecorded.isActivityName(name) else {
+                    throw ClinicalError.invalidField(field: "activity", value: activity.name, accepted: "an activity's name without = or ; (they join activities and ratings on screen)")
+                }
+                return name
+            }
+        }
         let given = activities.map { $0.map { Optional($0.rating) } } ?? answers
         if activities != nil, !answers.isEmpty {
             throw ClinicalError.invalidField(field: "answers", value: answers.map { $0.map(String.init) ?? "-" }.joined(separator: ","),

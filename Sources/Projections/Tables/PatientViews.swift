@@ -22,6 +22,7 @@ public struct PatientViews {
     public func patients(search: String? = nil, _ travel: TimeTravel = .now) throws -> [PatientListing] {
         if travel == .now {
             let pattern = search.map { "%" + $0.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
+            let due = try reassessmentsDue()
             return try Row.fetchAll(reader.database, sql: """
                 SELECT patient, name, dateOfBirth, lastVisit, latestPainScore, activeTriggerPoints, latentTriggerPoints, adverseEvents, awaitingCoSignature
                 FROM patient_summary
@@ -31,7 +32,7 @@ public struct PatientViews {
                 PatientListing(patientId: row["patient"], name: row["name"], dateOfBirth: row["dateOfBirth"],
                                lastVisit: (row["lastVisit"] as String?).flatMap(Timestamp.init(rfc3339:)), latestPainScore: row["latestPainScore"],
                                activeTriggerPoints: row["activeTriggerPoints"], latentTriggerPoints: row["latentTriggerPoints"], adverseEvents: row["adverseEvents"],
-                               awaitingCoSignature: row["awaitingCoSignature"])
+                               awaitingCoSignature: row["awaitingCoSignature"], reassessmentDue: due[row["patient"]])
             }
         }
         var records: [PatientRecord] = []
@@ -44,6 +45,21 @@ public struct PatientViews {
         }
         records.sort { ($0.details.name?.lowercased() ?? "", $0.patient) < ($1.details.name?.lowercased() ?? "", $1.patient) }
         return records.map(PatientListing.init(record:))
+    }
+
+    /// When each patient with answer sets is next due a reassessment (the earliest of their
+    /// courses not closed by a discharge): from the same rows and the same ``OutcomeCourse`` rule
+    /// as `show`, so the list and the record agree. Outcome rows are few (a handful per episode),
+    /// and only patients who have any are read.
+    func reassessmentsDue() throws -> [PatientID: Timestamp] {
+        let lateEntries = try LateEntryPolicy(reader)
+        var due: [PatientID: Timestamp] = [:]
+        for row in try Row.fetchAll(reader.database, sql: "SELECT DISTINCT patient FROM outcomes") {
+            let id: PatientID = row["patient"]
+            let outcomes = try entries(OutcomeRecorded.self, of: id, judgedBy: lateEntries).sorted(by: StoredEntry.clinicalTime).map { OutcomeView(entry: $0.view) }
+            due[id] = OutcomeCourse.courses(of: outcomes).compactMap(\.reassessmentDue).min()
+        }
+        return due
     }
 
     /// Every field two sites changed concurrently, with every candidate value and its author.
