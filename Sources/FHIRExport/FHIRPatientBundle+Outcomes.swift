@@ -22,7 +22,8 @@ import EventSync
 ///   ``FHIRCodes`` codes outcome scores, its value exact (``ScoreQuantity``), its context
 ///   (baseline, reassessment, discharge) a component, the risk band its `interpretation`, and on
 ///   the score a change is judged by, once there is a baseline to compare with, a note of the
-///   change and whether it reaches the MCID (or MDC) — as `show` computes it
+///   change and whether it reaches the MCID (or MDC), and for patient-chosen activities each
+///   one's change against the single-activity threshold — as `show` computes them
 ///   (``OutcomeCourse``). The scores are derived by the version's own rules from the answers as
 ///   they stand, so a corrected answer set exports corrected scores.
 ///
@@ -87,17 +88,32 @@ extension FHIRPatientBundle {
                let improvement = course.improvement, let start = course.baseline.scores?.values[rule.id] {
                 let unit = rule.unit.map { " \($0)" } ?? ""
                 let shown = { (value: ExactScore) in value.text(decimals: rule.decimals) + unit }
-                // A threshold is judged exactly (7.5 stays 7.5 on a score shown whole).
-                var points = threshold.value.points.text(decimals: 2)
-                while points.hasSuffix("0") || points.hasSuffix(".") { if points.removeLast() == "." { break } }
+                let points = thresholdText(threshold.value.points)
                 notes.append(["text": .string("Change from the baseline of \(course.baseline.entry.occurredAt) (\(shown(start))): \(shown(change)) "
                     + "(improvement \(improvement.text(decimals: rule.decimals)); higher is \(rule.higherIsBetter ? "better" : "worse")); "
                     + "\(threshold.kind) \(points)\(unit) \(reached ? "reached" : "not reached")")])
+            }
+            if let course, rule.id == course.changeScore, !course.activityChanges.isEmpty {
+                // Patient-chosen activities: each one's change, judged by the single-activity threshold.
+                let single = instrument.change?.threshold.flatMap { threshold in threshold.value.singleItemPoints.map { (threshold.kind, $0) } }
+                let changes = course.activityChanges.map { change in
+                    "\(change.activity) \(change.baseline) → \(change.latest)"
+                        + (single.map { kind, points in " (\(kind) \(thresholdText(points)) \(change.reached == true ? "reached" : "not reached"))" } ?? "")
+                }
+                notes.append(["text": .string("Each activity from the baseline: " + changes.joined(separator: "; "))])
             }
             if !notes.isEmpty { members["note"] = .array(notes) }
             resources.append(.object(members))
         }
         return resources
+    }
+
+    /// A threshold as its file writes it (`7.5`, `3`): judged exactly, so never rounded to the
+    /// score's decimals (7.5 stays 7.5 on a score shown whole).
+    static func thresholdText(_ value: ExactScore) -> String {
+        var text = value.text(decimals: 2)
+        while text.hasSuffix("0") || text.hasSuffix(".") { if text.removeLast() == "." { break } }
+        return text
     }
 
     /// One item per answer given, in order: its number (or the activity's position) as

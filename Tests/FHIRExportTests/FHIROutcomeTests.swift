@@ -187,6 +187,35 @@ struct FHIROutcomeTests {
         #expect(partial.count == instrument.score(answers: skipped.answers).values.count + 1)
     }
 
+    @Test("PSFS: each activity's rating an item in the patient's words; the mean's change against the MDC and each activity's against the single-activity MDC, as show has them")
+    func activities() throws {
+        try #require(Instruments.latest("psfs") != nil)
+        let store = try EventStore.create(at: scratch.url("store"), site: "Carlton", projections: [PatientProjection()], wallClock: .stepping(from: .now()))
+        let (patient, sets) = try ClinicalRecord(store: store).write { s -> (PatientID, [EventID]) in
+            let patient = try s.register(.init(name: "Mia Thompson", dateOfBirth: "1988-04-12"), author: "jo").patient!
+            func at(_ days: Int64) -> EntryDate { EntryDate(Timestamp(millisecondsSinceEpoch: Self.start.millisecondsSinceEpoch + days * Self.day)) }
+            let baseline = try s.recordOutcome(IDReference(patient), instrument: "psfs", answers: [],
+                                               activities: [RatedActivity(name: "Reaching overhead", rating: 3), RatedActivity(name: "Driving", rating: 5)],
+                                               context: "baseline", date: at(0), author: "alex")
+            let later = try s.recordOutcome(IDReference(patient), instrument: "psfs", answers: [],
+                                            activities: [RatedActivity(name: "Driving", rating: 6), RatedActivity(name: "Reaching overhead", rating: 7)],
+                                            context: "reassessment", date: at(28), author: "alex")
+            return (patient, [baseline.id, later.id])
+        }
+        let b = try bundle(store, patient)
+        let response = try #require(resources(b, "QuestionnaireResponse").first { $0["id"] == .string(sets[1].rawValue) })
+        #expect(response["item"] == [["linkId": "1", "text": "Driving", "answer": [["valueInteger": 6]]],
+                                     ["linkId": "2", "text": "Reaching overhead", "answer": [["valueInteger": 7]]]])
+        let mean = try #require(derived(from: sets[1], resources(b, "Observation")).first)
+        #expect(mean["valueQuantity"]?.objectValue?["value"] == 65 && mean["valueQuantity"]?.objectValue?["code"] == "10*-1.{score}")
+        let notes = mean["note"]?.arrayValue?.compactMap { $0.objectValue?["text"]?.stringValue } ?? []
+        #expect(notes.contains { $0.hasSuffix("2.5 points (improvement 2.5; higher is better); MDC 2 points reached") }, "\(notes)")
+        #expect(notes.last == "Each activity from the baseline: Driving 5 → 6 (MDC 3 not reached); Reaching overhead 3 → 7 (MDC 3 reached)", "\(notes)")
+        let shown = try #require(try store.read { try PatientFold.fold(patient, events: $0.events(patient: patient)) }.view.care.outcomeCourses.first)
+        #expect(shown.activityChanges.map(\.reached) == [false, true])
+        #expect(resources(b, "Questionnaire").first?["item"]?.arrayValue?.allSatisfy { $0.objectValue?["text"] == nil } == true, "PSFS's own wording is not licensed")
+    }
+
     @Test("an answer set of a version this Myolog does not know is its answers alone: the response, no wording, no score, no Observation")
     func unknownVersion() throws {
         let (store, patient, _, sets) = try Self.answerSets(scratch.url("store"))
