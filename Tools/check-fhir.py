@@ -32,6 +32,8 @@ REQUIRED_CODES = {
     ("AdverseEvent", "actuality"): {"actual", "potential"},
     ("AuditEvent", "action"): {"C", "R", "U", "D", "E"},
     ("AuditEvent", "outcome"): {"0", "4", "8", "12"},
+    ("QuestionnaireResponse", "status"): {"in-progress", "completed", "amended", "entered-in-error", "stopped"},
+    ("Questionnaire", "status"): {"draft", "active", "retired", "unknown"},
     ("Bundle", "type"): {"document", "message", "transaction", "transaction-response", "batch", "batch-response", "history", "searchset", "collection"},
 }
 
@@ -59,6 +61,44 @@ def check_codes(kind, resource, where):
         for number, section in enumerate(resource.get("section", []), 1):
             if not (section.get("text") or section.get("entry") or section.get("section")):  # cmp-1
                 raise SystemExit(f"{where}: Composition.section {number} has no text, entry or section (cmp-1)")
+
+
+MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+
+
+def check_responses(resources, where):
+    """Each QuestionnaireResponse whose Questionnaire (`url|version`) is in the Bundle answers only
+    that Questionnaire's items: every linkId one of its items, at most once, each answer an integer
+    (the items are integer items) within the item's minValue…maxValue."""
+    questionnaires = {}
+    for resource in resources:
+        if resource["resourceType"] == "Questionnaire":
+            questionnaires[f"{resource.get('url')}|{resource.get('version')}"] = resource
+    for resource in resources:
+        if resource["resourceType"] != "QuestionnaireResponse":
+            continue
+        questionnaire = questionnaires.get(resource.get("questionnaire"))
+        if questionnaire is None:
+            continue
+        items = {item["linkId"]: item for item in questionnaire.get("item", [])}
+        seen = set()
+        for item in resource.get("item", []):
+            link = item.get("linkId")
+            definition = items.get(link)
+            if definition is None or link in seen:
+                raise SystemExit(f"{where}: QuestionnaireResponse {resource.get('id')}: item {link!r} is not an item of {resource['questionnaire']} (or repeats)")
+            seen.add(link)
+            bounds = {extension["url"]: extension.get("valueInteger") for extension in definition.get("extension", [])}
+            for answer in item.get("answer", []):
+                value = answer.get("valueInteger")
+                if definition.get("type") != "integer" or not isinstance(value, int) or isinstance(value, bool):
+                    raise SystemExit(f"{where}: QuestionnaireResponse {resource.get('id')}: item {link} answer {answer!r} is not an integer")
+                if not bounds.get(MIN_VALUE, value) <= value <= bounds.get(MAX_VALUE, value):
+                    raise SystemExit(f"{where}: QuestionnaireResponse {resource.get('id')}: item {link} answer {value} is outside {bounds.get(MIN_VALUE)}…{bounds.get(MAX_VALUE)}")
+        missing = [link for link, definition in items.items() if definition.get("required") and link not in seen]
+        if missing:
+            raise SystemExit(f"{where}: QuestionnaireResponse {resource.get('id')}: required item(s) {missing} missing")
 
 
 def references(value):
@@ -94,6 +134,7 @@ def check(path):
             raise SystemExit(f"{path}: entry {number}: fullUrl {entry['fullUrl']} appears twice")
         full_urls.add(entry["fullUrl"])
         counts[kind] += 1
+    check_responses([entry["resource"] for entry in document.get("entry", [])], path)
     for reference in references(document):
         if reference.startswith("urn:uuid:") and reference not in full_urls:
             raise SystemExit(f"{path}: reference {reference} points at no entry of the Bundle")

@@ -15,7 +15,9 @@ import EventModel
 /// Everything else — the techniques, the trigger-point finding, its status and referral, sports
 /// and activities, precaution kinds, adverse-event kinds, objective tests, the form of a consent —
 /// is coded in Myolog's own CodeSystem (``codeSystem``), shipped in every Bundle and in
-/// `Schemas/fhir-codes.json`, rather than guessed.
+/// `Schemas/fhir-codes.json`, rather than guessed. Outcome measures' codes (an instrument's
+/// LOINC codes from its file, Myolog's outcome-score CodeSystem, the Questionnaire URLs and the
+/// UCUM units of scores) are in `FHIRCodes+Outcomes.swift`.
 public enum FHIRCodes {
     // Code systems.
     public static let loinc = "http://loinc.org"
@@ -41,6 +43,15 @@ public enum FHIRCodes {
     /// A sign-off's `Signature.type`: ASTM E1762-95 "Verification Signature".
     public static let signatureType = (system: "urn:iso-astm:E1762-95:2013", code: "1.2.840.10065.1.12.1.5", display: "Verification Signature")
     public static let nodeIdentifier = "https://myolog.invalid/fhir/NamingSystem/node-id"
+    /// Outcome measures: the canonical URL of an instrument version's Questionnaire is this base,
+    /// the instrument id and `|version` (``questionnaire(_:version:)``); each score's code is in
+    /// ``outcomeScoreSystem``; an Observation of one score is identified by `EVENT-ID/SCORE-ID`.
+    public static let questionnaireBase = "https://myolog.invalid/fhir/Questionnaire"
+    public static let outcomeScoreSystem = "https://myolog.invalid/fhir/CodeSystem/outcome-score"
+    public static let outcomeScoreIdentifier = "https://myolog.invalid/fhir/NamingSystem/outcome-score-id"
+    /// FHIR's core extensions for the lowest and highest answer a Questionnaire item takes.
+    public static let minValueExtension = "http://hl7.org/fhir/StructureDefinition/minValue"
+    public static let maxValueExtension = "http://hl7.org/fhir/StructureDefinition/maxValue"
 
     /// One code of a system, with its display.
     public struct Code: Sendable, Hashable {
@@ -95,6 +106,7 @@ public enum FHIRCodes {
     /// LOINC has survey items about physical activity (e.g. 89555-7, days per week of exercise),
     /// but none for a free-text list of sports: a Myolog code says what the text is.
     public static let sportsAndActivities = Code(system: myolog, code: "sports-and-activities", display: "Sports and activities")
+    public static let outcomeContext = Code(system: myolog, code: "outcome-context", display: "When the outcome measure was taken")
 
     public static func technique(_ id: String) -> Code {
         Code(system: myolog, code: "technique-\(id)", display: Vocabularies.techniques.term(id: id)?.display ?? id)
@@ -114,6 +126,9 @@ public enum FHIRCodes {
     public static func measurementTest(_ id: String) -> Code {
         Code(system: myolog, code: "test-\(id)", display: Vocabularies.measurementTests.term(id: id)?.display ?? id)
     }
+    public static func outcomeContextValue(_ id: String) -> Code {
+        Code(system: myolog, code: "outcome-context-\(id)", display: Vocabularies.outcomeContexts.term(id: id)?.display ?? id)
+    }
     public static func consentForm(_ id: String) -> Code {
         Code(system: myolog, code: "consent-\(id)", display: (Vocabularies.consentForms.term(id: id)?.display ?? id) + " consent")
     }
@@ -128,9 +143,10 @@ public enum FHIRCodes {
 
     /// Every Myolog code, for the CodeSystem.
     public static let myologCodes: [Code] = {
-        [triggerPoint, triggerPointStatus, laterality, referralPattern, painContext, sportsAndActivities]
+        [triggerPoint, triggerPointStatus, laterality, referralPattern, painContext, sportsAndActivities, outcomeContext]
             + Vocabularies.triggerPointStatuses.terms.map { triggerPointStatusValue($0.id) }
             + Vocabularies.painContexts.terms.map { painContextValue($0.id) }
+            + Vocabularies.outcomeContexts.terms.map { outcomeContextValue($0.id) }
             + Vocabularies.techniques.terms.map { technique($0.id) }
             + Vocabularies.precautionKinds.terms.map { precaution($0.id) }
             + Vocabularies.adverseEventKinds.terms.map { adverseEvent($0.id) }
@@ -139,16 +155,19 @@ public enum FHIRCodes {
     }()
 
     /// Myolog's CodeSystem resource (R4), complete.
-    public static let codeSystem: JSONValue = {
+    public static let codeSystem = completeCodeSystem(
+        id: "myolog", url: myolog, name: "MyologCodes", title: "Myolog codes for myotherapy findings and techniques",
+        description: "Codes Myolog uses where no verified SNOMED CT or LOINC code exists: myotherapy techniques, the myofascial trigger point finding with its status, side and referral, the context of a pain score or of an outcome measure, sports and activities, precaution kinds, adverse-event kinds, objective tests and the form of a consent.",
+        codes: myologCodes)
+
+    /// A complete CodeSystem resource (R4, version 1) of `codes`.
+    static func completeCodeSystem(id: String, url: String, name: String, title: String, description: String, codes: [Code]) -> JSONValue {
         [
-            "resourceType": "CodeSystem", "id": "myolog", "url": .string(myolog), "version": "1",
-            "name": "MyologCodes", "title": "Myolog codes for myotherapy findings and techniques",
-            "status": "active", "experimental": false, "content": "complete", "caseSensitive": true,
-            "description": "Codes Myolog uses where no verified SNOMED CT or LOINC code exists: myotherapy techniques, the myofascial trigger point finding with its status, side and referral, the context of a pain score, sports and activities, precaution kinds, adverse-event kinds, objective tests and the form of a consent.",
-            "count": .int(myologCodes.count),
-            "concept": .array(myologCodes.map { ["code": .string($0.code), "display": .string($0.display)] }),
+            "resourceType": "CodeSystem", "id": .string(id), "url": .string(url), "version": "1", "name": .string(name), "title": .string(title),
+            "status": "active", "experimental": false, "content": "complete", "caseSensitive": true, "description": .string(description),
+            "count": .int(codes.count), "concept": .array(codes.map { ["code": .string($0.code), "display": .string($0.display)] }),
         ]
-    }()
+    }
 
     /// The review table: every system and code in one document (`Schemas/fhir-codes.json`).
     public static var document: JSONValue {
@@ -164,7 +183,9 @@ public enum FHIRCodes {
             "standard": .array(standard.map(\.coding)),
             "snomedBodySites": .array(bodySites),
             "myolog": codeSystem,
-            "identifierSystems": ["patient": .string(patientIdentifier), "event": .string(eventIdentifier), "author": .string(authorIdentifier), "node": .string(nodeIdentifier)],
+            "identifierSystems": ["patient": .string(patientIdentifier), "event": .string(eventIdentifier), "author": .string(authorIdentifier), "node": .string(nodeIdentifier),
+                                  "outcomeScore": .string(outcomeScoreIdentifier)],
+            "outcomes": outcomesDocument,
             "people": [
                 "roles": .array(SystemEventType.roles.sorted().map { ["system": .string(roleSystem), "code": .string($0)] }),
                 "verifier": ["system": .string(provenanceParticipantType), "code": "verifier", "display": "Verifier"],

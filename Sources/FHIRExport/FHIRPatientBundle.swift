@@ -22,7 +22,10 @@ import EventSync
 /// - each person who wrote an entry, in a store with people, is a `Practitioner` (name,
 ///   registration) with a `PractitionerRole` per role they wrote in, and the `Provenance` agents
 ///   reference them with that role; an author from before people had keys is named as written,
-///   marked unverified.
+///   marked unverified;
+/// - an outcome measure's answer set is a `QuestionnaireResponse` with an `Observation` per score
+///   derived from it, its item wording only as the instrument's licence allows (see
+///   `FHIRPatientBundle+Outcomes.swift`).
 public enum FHIRPatientBundle {
     /// The Bundle, or nil when the patient is not registered within `travel`.
     /// - Parameters:
@@ -41,6 +44,16 @@ public enum FHIRPatientBundle {
         var builder = Builder(patient: patient, sites: sites, people: people)
         builder.add(patientResource(record), sources: included.filter { $0.type == PatientRegistered.eventType || $0.type == PatientDetailsChanged.eventType })
         builder.entries.append(["fullUrl": .string(FHIRCodes.myolog), "resource": FHIRCodes.codeSystem])
+        // The Questionnaire of each instrument version answered, so the responses' linkIds read.
+        let answered = Set(record.outcomes.compactMap { entry -> Instrument? in
+            if case .outcomeRecorded(let outcome) = entry.current { return outcome.knownInstrument }
+            return nil
+        })
+        for instrument in answered.sorted(by: { ($0.id, $0.version) < ($1.id, $1.version) }) {
+            let form = questionnaire(instrument)
+            builder.entries.append(["fullUrl": .string("urn:uuid:\(form.objectValue!["id"]!.stringValue!)"), "resource": form])
+        }
+        let courses = outcomeCourses(record.outcomes)
 
         // The first standing end of each visit, resolution of each trigger point and of each
         // precaution; when each consent decision was replaced by the next about its technique.
@@ -95,6 +108,12 @@ public enum FHIRPatientBundle {
             case .adverseEventRecorded(let event):
                 resource = adverseEvent(entry, event, technique: techniques.contains(event.after) ? event.after : nil, patient: patient, visit: during(event.visit))
             case .measurementRecorded(let measurement): resource = self.measurement(entry, measurement, patient: patient, visit: during(measurement.visit))
+            case .outcomeRecorded(let outcome):
+                for resource in self.outcome(entry, outcome, instrument: outcome.knownInstrument, course: courses[entry.event.id], patient: patient,
+                                                   visit: during(outcome.visit), people: people) {
+                    builder.add(resource, entry: entry)
+                }
+                continue
             default: resource = nil  // visits above; ends and resolutions fold into what they end or resolve
             }
             if let resource { builder.add(resource, entry: entry) }
