@@ -134,6 +134,13 @@ struct InstrumentTests {
         #expect(refusal { $0["change"] = ["score": "total", "mcid": ["points": "7,5", "source": "x"]] } == "change.mcid.points")
         #expect(refusal { $0["items"] = [["number": 2, "min": 0, "max": 5]] } == "items[0].number")
         #expect(refusal { $0["activities"] = ["minCount": 1, "maxCount": 5, "min": 0, "max": 10] } == "instrument.items")
+        // What only check-outcomes.py checked before an attack on this change found the gap.
+        #expect(refusal { $0["scores"] = [["id": "total", "label": "NDI", "rule": "percentOfAnswered", "scale": 50, "maxSkipped": 2, "range": [0, 100], "decimals": 1, "higherIs": "worse"]] }
+                == "instrument.scores[0].range")
+        #expect(refusal { $0["scores"] = [["id": "total", "label": "NDI", "rule": "percentOfAnswered", "scale": 50, "maxSkipped": 10, "range": [0, 50], "decimals": 1, "higherIs": "worse"]] }
+                == "instrument.scores[0].maxSkipped")
+        #expect(refusal { $0["change"] = ["score": "total", "mcid": ["points": "0", "source": "x"]] } == "change.mcid.points")
+        #expect(refusal { $0["bands"] = [["id": "any", "label": "Any", "when": [["score": "total"]]]] } == "bands[0].when.atLeast")
     }
 
     @Test("the stored payload: its shape is checked, the same on every store; a misfit or an unknown version reads, unscored")

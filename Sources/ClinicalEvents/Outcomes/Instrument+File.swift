@@ -54,6 +54,22 @@ extension Instrument {
                              range: range[0]...range[1], decimals: decimals, higherIsBetter: higherIs == "better", unit: try score.optional("unit") { try $0.string() })
         }
         guard !scores.isEmpty, Set(scores.map(\.id)).count == scores.count else { throw file.fail("scores", "at least one, with distinct ids") }
+        // What the schema cannot say, and Tools/check-outcomes.py also checks: each score's
+        // declared range is the one its rule produces, and its skip limit leaves an item to score.
+        let (fixedItems, chosenActivities) = (items, activities)
+        for (index, rule) in scores.enumerated() {
+            let ranges: [ClosedRange<Int>] = chosenActivities.map { [$0.range] }
+                ?? (rule.items ?? Array(1...fixedItems.count)).map { fixedItems[$0 - 1].valueRange }
+            let covered = chosenActivities?.count.upperBound ?? ranges.count
+            let produced: ClosedRange<Int>
+            switch rule.rule {
+            case .sum: produced = ranges.map(\.lowerBound).reduce(0, +)...ranges.map(\.upperBound).reduce(0, +)
+            case .percentOfAnswered: produced = 0...(rule.scale ?? 0)
+            case .mean: produced = ranges.map(\.lowerBound).min()!...ranges.map(\.upperBound).max()!
+            }
+            guard rule.range == produced else { throw file.fail("scores[\(index)].range", "[\(produced.lowerBound), \(produced.upperBound)], what \(rule.rule.rawValue) of its items gives") }
+            guard rule.maxSkipped < covered else { throw file.fail("scores[\(index)].maxSkipped", "fewer than the \(covered) items it covers") }
+        }
         let scoreIDs = scores.map(\.id)
         func decimal(_ members: Members, _ key: String) throws -> ExactScore? {
             try members.optional(key) { element in
@@ -68,7 +84,9 @@ extension Instrument {
                     let condition = try Members(element, at: "bands[\(index)].when", allowed: ["score", "atLeast", "atMost"])
                     let score = try condition.string("score")
                     guard scoreIDs.contains(score) else { throw condition.fail("score", "one of \(scoreIDs.joined(separator: ", "))") }
-                    return Band.Condition(score: score, atLeast: try decimal(condition, "atLeast"), atMost: try decimal(condition, "atMost"))
+                    let (atLeast, atMost) = (try decimal(condition, "atLeast"), try decimal(condition, "atMost"))
+                    guard atLeast != nil || atMost != nil else { throw condition.fail("atLeast", "atLeast or atMost (a condition without a bound always holds)") }
+                    return Band.Condition(score: score, atLeast: atLeast, atMost: atMost)
                 }
                 return Band(id: try band.string("id"), label: try band.string("label"), when: conditions)
             }
@@ -80,7 +98,7 @@ extension Instrument {
             func threshold(_ key: String) throws -> Threshold? {
                 try change.optional(key) { element in
                     let threshold = try Members(element, at: "change.\(key)", allowed: ["points", "singleItemPoints", "source"])
-                    guard let points = try decimal(threshold, "points") else { throw threshold.fail("points", "a decimal's text") }
+                    guard let points = try decimal(threshold, "points"), points > ExactScore(0) else { throw threshold.fail("points", "a decimal's text above 0") }
                     return Threshold(points: points, singleItemPoints: try decimal(threshold, "singleItemPoints"), source: try threshold.string("source"))
                 }
             }
