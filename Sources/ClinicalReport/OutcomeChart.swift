@@ -65,11 +65,15 @@ struct OutcomeChart {
 
     /// The chart of `answerSets` (oldest first, all of `instrument`'s version), the band drawn
     /// from the answer set `baseline`.
-    init(instrument: Instrument, answerSets: [OutcomeView], baseline: EventID?, clock: SiteClock) {
+    /// `comparable` false (a PSFS course whose latest names other activities) draws no band: no
+    /// change is judged, so none may look judged.
+    init(instrument: Instrument, answerSets: [OutcomeView], baseline: EventID?, comparable: Bool = true, clock: SiteClock) {
         let rule = instrument.scores.first { $0.id == (instrument.change?.score ?? instrument.primary.id) } ?? instrument.primary
         let axis = ChartTimeAxis(answerSets.map(\.entry.occurredAt), clock: clock, left: Self.left, plotWidth: Self.plotWidth, top: Self.top, plotHeight: Self.plotHeight)
         (self.instrument, self.rule, self.answerSets, self.axis, self.clock) = (instrument, rule, answerSets, axis, clock)
-        let scored = answerSets.map { ($0.entry, instrument.score(answers: $0.entry.payload.answers)) }
+        // The answer sets' own scores: a set that does not fit its version is unscored here as in
+        // `show` and the table, never scored by the rules it does not fit.
+        let scored = answerSets.map { ($0.entry, $0.scores ?? OutcomeScores(values: [:], band: nil, unscored: nil)) }
         func point(_ entry: EntryView<OutcomeRecorded>, _ value: ExactScore, _ text: String, _ band: Instrument.Band?) -> Point {
             Point(entry: entry, value: value, text: text, band: band, x: axis.x(entry.occurredAt), y: Self.y(value, rule: rule))
         }
@@ -86,23 +90,27 @@ struct OutcomeChart {
         // quoted, so a name can never pass for one of the chart's own labels.
         if let activities = instrument.activities, rule.range.contains(activities.range.lowerBound), rule.range.contains(activities.range.upperBound) {
             var names: [String] = []
-            for (entry, _) in scored {
+            for (entry, _) in scored where entry.payload.misfit == nil {
                 for name in entry.payload.activities ?? [] where !names.contains(name) { names.append(name) }
             }
             for (index, name) in names.enumerated() {
                 lines.append(("activity-\(index + 1)", "“\(name)”", scored.compactMap { entry, _ -> Point? in
-                    guard let at = entry.payload.activities?.firstIndex(of: name), at < entry.payload.answers.count, let rating = entry.payload.answers[at] else { return nil }
+                    guard entry.payload.misfit == nil, let at = entry.payload.activities?.firstIndex(of: name), at < entry.payload.answers.count,
+                          let rating = entry.payload.answers[at]
+                    else { return nil }
                     return point(entry, ExactScore(rating), "\(rating)", nil)
                 }))
             }
         }
+        // The judged score alone has the first style; the other lines cycle over the rest, so no
+        // subscale or activity (a patient may name six or more over a course) looks like it.
         series = lines.enumerated().map { index, line -> Series in
-            let style = PainChart.series[index % PainChart.series.count]
+            let style = index == 0 ? PainChart.series[0] : PainChart.series[1 + (index - 1) % (PainChart.series.count - 1)]
             return Series(id: line.id, label: line.label, colour: style.colour, dash: style.dash, points: line.points)
         }
         // The band: within one threshold of the baseline's score, either way, clipped to the range.
-        if let threshold = instrument.change?.threshold, let start = answerSets.first(where: { $0.entry.eventId == baseline }),
-           let value = instrument.score(answers: start.entry.payload.answers).values[rule.id] {
+        if comparable, let threshold = instrument.change?.threshold, let start = answerSets.first(where: { $0.entry.eventId == baseline }),
+           let value = start.scores?.values[rule.id] {
             let low = max(value - threshold.value.points, ExactScore(rule.range.lowerBound)), high = min(value + threshold.value.points, ExactScore(rule.range.upperBound))
             let (a, b) = (Self.y(low, rule: rule), Self.y(high, rule: rule))
             band = Band(kind: threshold.kind, threshold: threshold.value.points, baseline: value, low: low, high: high, x: axis.x(start.entry.occurredAt), top: min(a, b), bottom: max(a, b))
@@ -114,7 +122,8 @@ struct OutcomeChart {
     /// Where `value` is drawn: better up, the range's ends at the plot's top and bottom.
     static func y(_ value: ExactScore, rule: Instrument.ScoreRule) -> Double {
         let (low, high) = (Double(rule.range.lowerBound), Double(rule.range.upperBound))
-        let fraction = (Double(value.numerator) / Double(value.denominator) - low) / (high - low)
+        // A range of zero width (refused by the instrument reader) would divide by zero.
+        let fraction = high > low ? (Double(value.numerator) / Double(value.denominator) - low) / (high - low) : 0
         return top + plotHeight * (rule.higherIsBetter ? 1 - fraction : fraction)
     }
 

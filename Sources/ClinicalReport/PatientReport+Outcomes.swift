@@ -36,7 +36,7 @@ extension PatientReport {
     func courseArticle(_ course: OutcomeCourse, answerSets: [OutcomeView]) -> HTML {
         let instrument = course.instrument
         let rule = instrument.scores.first { $0.id == course.changeScore } ?? instrument.primary
-        let chart = OutcomeChart(instrument: instrument, answerSets: answerSets, baseline: course.baseline.entry.eventId, clock: siteClock)
+        let chart = OutcomeChart(instrument: instrument, answerSets: answerSets, baseline: course.baseline.entry.eventId, comparable: course.comparable, clock: siteClock)
         let id = "outcome-\(instrument.id)-v\(instrument.version)"
         return .element("article", ["class": "outcome-course", "id": id, "data-instrument": instrument.id, "data-version": "\(instrument.version)"]) {
             HTML.element("h3") { "\(instrument.name) (\(instrument.abbreviation) v\(instrument.version))" }

@@ -48,6 +48,11 @@ extension FHIRPatientBundle {
     /// Myolog does not know it.
     static func outcome(_ entry: ClinicalEntry, _ outcome: OutcomeRecorded, instrument: Instrument?, course: OutcomeCourse?, patient: PatientID,
                         visit: EventID?, people: [String: UserStanding] = [:]) -> [JSONValue] {
+        // A set that does not fit its version (``OutcomeRecorded/misfit``) is exported as an
+        // unknown version's is — its answers alone, answering no Questionnaire, scored nowhere —
+        // as `show` shows it unscored.
+        let fits = outcome.misfit == nil
+        let instrument = fits ? instrument : nil
         let responseID = entry.event.id.rawValue
         var response: [String: JSONValue] = [
             "resourceType": "QuestionnaireResponse", "id": .string(responseID), "identifier": identifier(entry.event).arrayValue![0],
@@ -55,6 +60,7 @@ extension FHIRPatientBundle {
             "status": entry.corrections.isEmpty ? "completed" : "amended",
             "subject": reference(patient), "authored": .string(entry.event.occurredAt.description), "author": practitioner(entry.event, people: people),
         ]
+        if !fits { response["questionnaire"] = nil }
         let items = responseItems(outcome, instrument: instrument)
         if !items.isEmpty { response["item"] = .array(items) }  // FHIR JSON has no empty arrays
         if let visit { response["encounter"] = encounterReference(visit) }

@@ -188,4 +188,26 @@ struct OutcomeChartTests {
         #expect(Self.points(svg).count == 3 && Self.polylines(svg).first?.count == 3)
         #expect(svg.contains("1 answer set could not be scored (see the table)."))
     }
+
+    @Test("sets that do not fit their version draw nothing and ground no band; a course over other activities has no band; no line is drawn like the judged score")
+    func misfitsAndStyles() throws {
+        let psfs = try #require(Instruments.latest("psfs"))
+        // A peer's PSFS set with three ratings for one activity, then a fitting one: only the second is drawn.
+        let misfit = Self.answerSet("psfs", [2, 9, 9], activities: ["Reaching"], context: "baseline", day: 0)
+        let fitting = Self.answerSet("psfs", [4], activities: ["Reaching"], context: "reassessment", day: 14)
+        let chart = OutcomeChart(instrument: psfs, answerSets: [misfit, fitting], baseline: misfit.entry.eventId, clock: .utc)
+        #expect(chart.series.flatMap(\.points).allSatisfy { $0.entry.eventId == fitting.entry.eventId })
+        #expect(chart.band == nil, "the misfit baseline has no score to draw a band from")
+        // An NDI set with an answer of 50: no point, no band.
+        let wild = Self.answerSet("ndi", [1, 1, 1, 1, 1, 1, 1, 1, 1, 50], context: "baseline", day: 0)
+        let ndiChart = OutcomeChart(instrument: try Self.ndi, answerSets: [wild], baseline: wild.entry.eventId, clock: .utc)
+        #expect(ndiChart.series.flatMap(\.points).isEmpty && ndiChart.band == nil)
+        // Six activities over a course: none takes the mean's colour and dash; not comparable, no band.
+        let first = Self.answerSet("psfs", [3, 3, 3, 3, 3], activities: ["A", "B", "C", "D", "E"], context: "baseline", day: 0)
+        let later = Self.answerSet("psfs", [5, 5, 5, 5, 5], activities: ["A", "B", "C", "D", "F"], context: "reassessment", day: 14)
+        let six = OutcomeChart(instrument: psfs, answerSets: [first, later], baseline: first.entry.eventId, comparable: false, clock: .utc)
+        let mean = try #require(six.series.first)
+        #expect(six.series.count == 7 && six.series.dropFirst().allSatisfy { $0.colour != mean.colour || $0.dash != mean.dash })
+        #expect(six.band == nil)
+    }
 }

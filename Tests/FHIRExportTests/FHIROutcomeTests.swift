@@ -228,6 +228,18 @@ struct FHIROutcomeTests {
         #expect(resources[0]["text"]?.objectValue?["div"]?.stringValue?.contains("not scored") == true)
     }
 
+    @Test("an answer set that does not fit its version (a peer's) is its answers alone, as show leaves it unscored: no Questionnaire answered, no Observation")
+    func misfit() throws {
+        let (store, patient, _, sets) = try Self.answerSets(scratch.url("store"))
+        let entry = try #require(try store.read { try PatientFold.fold(patient, events: $0.events(patient: patient)) }.outcomes.first { $0.event.id == sets[0] })
+        for payload in [OutcomeRecorded(instrument: "psfs", version: 1, answers: [2, 9, 9], activities: ["Reaching"], context: "baseline"),
+                        OutcomeRecorded(instrument: "ndi", version: 1, answers: [1, 1, 1, 1, 1, 1, 1, 1, 1, 50], context: "baseline")] {
+            #expect(payload.misfit != nil)
+            let resources = FHIRPatientBundle.outcome(entry, payload, instrument: payload.knownInstrument, course: nil, patient: patient, visit: nil).compactMap(\.objectValue)
+            #expect(resources.count == 1 && resources[0]["resourceType"] == "QuestionnaireResponse" && resources[0]["questionnaire"] == nil, "\(payload.instrument)")
+        }
+    }
+
     @Test("every instrument this Myolog knows exports an answer set at its items' maxima: one Observation per score, its file's LOINC score code where it has one, wording only if licensed")
     func everyInstrument() throws {
         let (store, patient, _, sets) = try Self.answerSets(scratch.url("store"))

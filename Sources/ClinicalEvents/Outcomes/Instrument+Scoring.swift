@@ -8,6 +8,10 @@ public struct OutcomeScores: Sendable, Hashable {
     public var band: Instrument.Band?
     /// Why the instrument's score (the first) is absent: `3 of 10 items skipped (at most 2)`.
     public var unscored: String?
+
+    public init(values: [String: ExactScore], band: Instrument.Band?, unscored: String?) {
+        (self.values, self.band, self.unscored) = (values, band, unscored)
+    }
 }
 
 /// The interpreter of an instrument file's rules: the only place a score is computed.
