@@ -23,8 +23,8 @@ import Foundation
 /// its `baseline`, `change` and `reached` are the fold's own ``OutcomeCourse`` at that answer
 /// set (the episode's baseline is the latest answer set recorded as a baseline at or before it,
 /// else the version's first), so the row of a course's latest answer set says what `show`
-/// says of the course; `episodeEnd` marks, per episode, the last answer set with a change —
-/// the one an episode is judged on; `techniques` are the distinct technique terms standing
+/// says of the course; `episodeEnd` marks, per episode, its last scored answer set when that one
+/// has a change — the one an episode is judged on (a PSFS ending on other activities is not); `techniques` are the distinct technique terms standing
 /// between the episode's baseline and the answer set (both instants included).
 struct OutcomeRow: Equatable {
     var event: EventID
@@ -79,9 +79,12 @@ struct OutcomeRow: Equatable {
                     change: isLatest ? course.change?.text(decimals: rule.decimals) : nil, reached: isLatest ? course.reached : nil, episodeEnd: false,
                     techniques: Set(applied.filter { $0.at >= from && $0.at <= to }.map(\.term)).sorted()))
             }
-            var lastChanged: [EventID: Int] = [:]
-            for (index, row) in versionRows.enumerated() where row.change != nil { lastChanged[row.baseline] = index }
-            for index in lastChanged.values { versionRows[index].episodeEnd = true }
+            // An episode ends at its last scored answer set, and counts only if that one has a
+            // change: a PSFS whose latest names other activities is "not compared" in `show`, so
+            // it is not judged here on an earlier reassessment either.
+            var lastScored: [EventID: Int] = [:]
+            for (index, row) in versionRows.enumerated() where row.score != nil { lastScored[row.baseline] = index }
+            for index in lastScored.values where versionRows[index].change != nil { versionRows[index].episodeEnd = true }
             rows += versionRows
         }
         return rows

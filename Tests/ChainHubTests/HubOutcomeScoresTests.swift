@@ -1,5 +1,6 @@
 @testable import ChainHub
 import ClinicalEvents
+import ClinicalFold
 import ClinicalLog
 import EventLog
 import EventModel
@@ -36,6 +37,28 @@ struct HubOutcomeScoresTests {
             return patient
         }
         return (site, patient)
+    }
+
+    @Test("a PSFS episode whose latest answer set names other activities is not judged (show says 'not compared'), not judged on an earlier reassessment either")
+    func psfsNotCompared() throws {
+        let store = try EventStore.create(at: scratch.url("psfs"), site: "Carlton", author: "alex")
+        func psfs(_ ratings: [(String, Int)]) -> [RatedActivity] { ratings.map { RatedActivity(name: $0.0, rating: $0.1) } }
+        let patient = try ClinicalRecord(store: store).write { s in
+            let patient = try s.register(.init(name: "Mia Thompson", dateOfBirth: "1988-04-12"), author: "alex").patient!
+            let p = try IDReference(patient.rawValue)
+            try s.recordOutcome(p, instrument: "psfs", answers: [], activities: psfs([("A", 2), ("B", 2)]), context: "baseline", date: Self.at("2026-09-01T10:00:00Z"), author: "alex")
+            try s.recordOutcome(p, instrument: "psfs", answers: [], activities: psfs([("A", 6), ("B", 6)]), context: "reassessment", date: Self.at("2026-09-15T10:00:00Z"), author: "alex")
+            return patient
+        }
+        var record = try store.read { try PatientFold.fold(patient, events: $0.events(patient: patient)) }
+        #expect(OutcomeRow.rows(of: record).map(\.episodeEnd) == [false, true], "same activities: judged at the reassessment")
+        try ClinicalRecord(store: store).write { s in
+            try s.recordOutcome(try IDReference(patient.rawValue), instrument: "psfs", answers: [], activities: psfs([("A", 7), ("C", 9)]), context: "reassessment",
+                                date: Self.at("2026-09-29T10:00:00Z"), author: "alex")
+        }
+        record = try store.read { try PatientFold.fold(patient, events: $0.events(patient: patient)) }
+        let rows = OutcomeRow.rows(of: record)
+        #expect(rows.map(\.episodeEnd) == [false, false, false] && rows.last?.change == nil, "\(rows.map(\.episodeEnd))")
     }
 
     func rows(_ cluster: PostgresCluster) throws -> String {
