@@ -31,11 +31,21 @@ extension Hub {
     }
 
     /// The instrument versions this Myolog knows that the outcome rows were not folded knowing.
+    /// Versions listed that this Myolog does not know (a newer one ran here, then this older one:
+    /// its refolds drop their rows) are struck from the list, so that the newer one, run again,
+    /// refolds at its open instead of failing `hub verify` until each patient's next event.
     func newInstruments(on connection: HubConnection) async throws -> [Instrument] {
-        var folded: Set<String> = []
+        var folded: [(instrument: String, version: Int)] = []
         for try await (instrument, version) in try await connection.queryOrClosed("SELECT instrument, version FROM myolog.outcome_instruments", logger: logger)
-            .decode((String, Int).self) { folded.insert("\(instrument) v\(version)") }
-        return Instruments.all.filter { !folded.contains($0.reference) }
+            .decode((String, Int).self) { folded.append((instrument, version)) }
+        let unknown = folded.filter { Instruments.instrument($0.instrument, version: $0.version) == nil }
+        if !unknown.isEmpty {
+            try await connection.queryOrClosed("""
+                DELETE FROM myolog.outcome_instruments WHERE (instrument, version) IN (SELECT * FROM unnest(\(unknown.map(\.instrument)), \(unknown.map(\.version))))
+                """, logger: logger)
+        }
+        let references = Set(folded.map { "\($0.instrument) v\($0.version)" })
+        return Instruments.all.filter { !references.contains($0.reference) }
     }
 
     /// Records that the outcome rows are folded knowing `instruments`.
