@@ -54,12 +54,29 @@ struct SyncCommand: AsyncParsableCommand {
         let user = try global.requireReader()
         let local = try global.openStore()
         try global.require(.syncRecords, in: local)
-        let (report, openForks) = try await SyncReportPrinter(json: global.json).run(local) { try await exchange(local, by: user) }
+        let address = Self.address(of: peer)
+        let report: LogExchange.Report, openForks: [ForkEvidence]
+        do {
+            (report, openForks) = try await SyncReportPrinter(json: global.json).run(local) { try await exchange(local, by: user) }
+        } catch {
+            // A failure is kept for `status` (the sync's own error still says why, below).
+            try? local.recordSyncFailed(address: address, peer: nil, reason: "\(error)")
+            throw error
+        }
+        try? local.recordSyncSucceeded(address: address, peer: report.peer, witnessed: try local.read { try $0.head(of: report.peer.node) },
+                                       rollbacks: report.rollbacks)
         if report.peer.node == local.identity.nodeID {
             FileHandle.standardError.write(Data("myolog: error: peer: \(peer) has this store's own node id \(local.identity.nodeID): one of the two is a copy (cp -r, a restored backup); two stores must never share a node key — re-create one with `myolog init`\n".utf8))
             throw ExitCode(3)
         }
         if !openForks.isEmpty { throw ExitCode(3) }
+    }
+
+    /// The peer as `status` lists it: a directory by its absolute path (so `../b` and `/srv/b`
+    /// are one peer), a server by its URL as given.
+    static func address(of peer: String) -> String {
+        if peer.lowercased().hasPrefix("http://") || peer.lowercased().hasPrefix("https://") { return peer }
+        return URL(fileURLWithPath: peer).standardizedFileURL.path
     }
 
     /// Records, in `store`'s log, that it is about to make `patients` readable at `peer`: called
@@ -92,6 +109,10 @@ struct SyncCommand: AsyncParsableCommand {
         let disclosures = LogExchange.Disclosures(
             byLocal: Self.recorder(local, command: "sync", purpose: global.purpose, by: user),
             byPeer: Self.recorder(other, command: "sync", purpose: global.purpose, by: user))
-        return try await LogExchange.sync(local, with: other, batchSize: batchSize, disclosures: disclosures)
+        let report = try await LogExchange.sync(local, with: other, batchSize: batchSize, disclosures: disclosures)
+        // The other store learns of a rollback as this one does (a served store learns it from
+        // the request that reveals it, SyncServer).
+        try? other.recordRollbacks(report.rollbacks, address: local.directory.standardizedFileURL.path)
+        return report
     }
 }

@@ -52,6 +52,7 @@ struct SyncReportPrinter {
                 "openForks": .array(openForks.map(\.json)),
                 "heldBack": .int(report.heldBack),
                 "awaitingTrust": Self.json(report.awaitingTrust), "originRemoved": Self.json(report.originRemoved),
+                "rollbacks": .array(report.rollbacks.map(Self.json)),
             ]).canonicalString)
             return
         }
@@ -72,6 +73,28 @@ struct SyncReportPrinter {
         }
         for line in Self.trustLines(awaiting: report.awaitingTrust, removed: report.originRemoved) { Swift.print(line) }
         printForks(openForks)
+        for rollback in report.rollbacks { Self.warn(rollback) }
+    }
+
+    /// One line on stderr naming a peer that went backwards (``PeerRollback``).
+    static func warn(_ rollback: PeerRollback) {
+        FileHandle.standardError.write(Data("myolog: warning: \(describe(rollback))\n".utf8))
+    }
+
+    static func describe(_ rollback: PeerRollback) -> String {
+        """
+        rollback: \(rollback.site) (node \(rollback.node)) held its own chain only up to sequence \(rollback.theirSequence), \
+        but the other store held it up to \(rollback.heldSequence), signed by it: its store was put back to an older copy, \
+        and what it recorded since that copy without syncing is lost; its events were returned to it \
+        (`myolog status` lists it until `myolog status --acknowledge \(rollback.node)`)
+        """
+    }
+
+    static func json(_ rollback: PeerRollback) -> JSONValue {
+        .object([
+            "node": .string(rollback.node.rawValue), "site": .string(rollback.site),
+            "theirSequence": .int(rollback.theirSequence), "heldSequence": .int(rollback.heldSequence),
+        ])
     }
 
     /// What a sync or an import did not apply because of a trust list (either side's).

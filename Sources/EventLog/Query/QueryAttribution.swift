@@ -33,8 +33,11 @@ public struct QueryAttribution: Sendable, Equatable {
         "strftime", "unixepoch", "like", "glob", "hex", "quote",
     ]
 
-    /// Tables of the store that hold no patient data: what the nodes are, and SQLite's schema.
-    static let tablesWithoutPatients: Set<String> = ["nodes", "sqlite_schema", "sqlite_master", "sqlite_sequence", "grdb_migrations"]
+    /// Tables of the store that hold no patient data: what the nodes are, SQLite's schema, and the
+    /// node's own record of its syncs and verify runs.
+    static let tablesWithoutPatients: Set<String> = [
+        "nodes", "sqlite_schema", "sqlite_master", "sqlite_sequence", "grdb_migrations", "sync_peers", "peer_rollbacks", "verify_runs",
+    ]
 
     /// Decides for `result`, reading the store's list of patients through `reader` when the rows
     /// cannot be attributed.

@@ -246,6 +246,54 @@ public enum StoreSchema {
                 BEGIN SELECT RAISE(ABORT, 'author signatures are append-only: DELETE is refused'); END;
                 """)
         }
+        migrator.registerMigration("v9 sync record and verify runs") { db in
+            try db.execute(sql: """
+                -- This node's own record of running a site (issue 35): never synced, never signed,
+                -- nothing of a patient. What `status` reads. Whoever can write the file can edit it,
+                -- so nothing here is evidence: a peer's rollback is found again from the log (the
+                -- peer's own chain held here, signed by it) at every sync.
+
+                -- The last sync with each peer address (a directory or https://HOST:PORT): when it
+                -- last succeeded, when and why it last failed, how many failures in a row, and the
+                -- peer's own chain head as this store held it after the last success (its
+                -- signature is in chain_signatures).
+                CREATE TABLE sync_peers (
+                    address TEXT PRIMARY KEY NOT NULL,
+                    node TEXT,
+                    site TEXT,
+                    lastAttemptAt TEXT NOT NULL,
+                    lastSuccessAt TEXT,
+                    lastFailureAt TEXT,
+                    lastFailure TEXT,
+                    failuresInARow INTEGER NOT NULL DEFAULT 0 CHECK (failuresInARow >= 0),
+                    witnessedSequence INTEGER CHECK (witnessedSequence >= 1),
+                    witnessedHash TEXT
+                ) STRICT;
+
+                -- Each time a peer was seen holding less of its own chain than this store holds
+                -- of it: its store directory was put back to an older copy (records written there
+                -- since and not synced are gone). Kept until an operator acknowledges it.
+                CREATE TABLE peer_rollbacks (
+                    node TEXT NOT NULL,
+                    site TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    seenAt TEXT NOT NULL,
+                    theirSequence INTEGER NOT NULL CHECK (theirSequence >= 0),
+                    heldSequence INTEGER NOT NULL CHECK (heldSequence >= 1),
+                    acknowledgedAt TEXT,
+                    acknowledgedBy TEXT,
+                    PRIMARY KEY (node, heldSequence, theirSequence)
+                ) STRICT;
+
+                -- Each `verify` run that could record itself: when, its exit status and one line.
+                CREATE TABLE verify_runs (
+                    position INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    exitStatus INTEGER NOT NULL,
+                    summary TEXT NOT NULL
+                ) STRICT;
+                """)
+        }
         return migrator
     }
 

@@ -16,6 +16,10 @@ extension LogExchange {
         /// Events, per origin, that a side refused because it removed their origin from its trust list.
         public var originRemoved: Moved = [:]
 
+        /// Either side holding less of its own chain than the other held of it when the sync
+        /// began (its store put back to an older copy): the sync returned its events to it.
+        public var rollbacks: [PeerRollback] = []
+
         /// Patient keys received from and sent to the peer.
         public var keysReceived = 0, keysSent = 0
 

@@ -45,6 +45,7 @@ final class SyncSession<Local: LocalLog, Peer: LogPeer> {
             throw TrustRefusal.untrustedPeer(node: theirs.node, site: theirs.site, store: local.directory.path)
         }
         mine = try await local.summary().heads
+        report.rollbacks = PeerRollback.seen(in: theirs, held: mine, me: local.identity.nodeID, site: local.identity.site)
     }
 
     /// Stage 2, the fork search: for every origin both hold, where the chains first differ. Each

@@ -1,0 +1,170 @@
+import Foundation
+import GRDB
+import EventModel
+import EventSync
+
+/// This store's record of its last sync with one peer address (`sync_peers`): what `status`
+/// reads and `sync --every` keeps.
+///
+/// Local to this node and unsigned — an operator's aid, not evidence: whoever can write the
+/// database can edit it. Nothing of a patient is in it.
+public struct PeerSyncRecord: Sendable, Equatable {
+    /// The peer as it was named: a store directory or `https://HOST:PORT`.
+    public var address: String
+    /// The peer's node and site, once a sync reached it.
+    public var node: NodeID?
+    public var site: String?
+    public var lastAttempt: Timestamp
+    public var lastSuccess: Timestamp?
+    public var lastFailure: Timestamp?
+    /// Why the last failure failed, in one line.
+    public var lastFailureReason: String?
+    /// Failures since the last success.
+    public var failuresInARow: Int
+    /// The peer's own chain head as this store held it after the last success (the peer signed
+    /// it: its signature is in the log's chain signatures).
+    public var witnessedHead: ChainHead?
+}
+
+/// A peer seen holding less of its own chain than this store held (``PeerRollback``), as recorded
+/// in `peer_rollbacks`, with its acknowledgement once an operator has made one.
+public struct PeerRollbackRecord: Sendable, Equatable {
+    public var rollback: PeerRollback
+    /// The address the sync that saw it used.
+    public var address: String
+    public var seenAt: Timestamp
+    public var acknowledgedAt: Timestamp?
+    public var acknowledgedBy: String?
+}
+
+/// One `verify` run as it recorded itself (`verify_runs`).
+public struct VerifyRun: Sendable, Equatable {
+    public var at: Timestamp
+    /// The exit status it ended with (0: everything checked).
+    public var exitStatus: Int
+    /// Its verdict in one line.
+    public var summary: String
+
+    public init(at: Timestamp, exitStatus: Int, summary: String) {
+        (self.at, self.exitStatus, self.summary) = (at, exitStatus, summary)
+    }
+}
+
+extension EventStore {
+    /// Records a sync with `address` that ended well: `peer` reached, and `witnessed`, the head of
+    /// the peer's own chain this store now holds. Rollbacks the sync saw are recorded too, once each.
+    ///
+    /// Outside the log: one small transaction of its own, allowed on a store behind its signed
+    /// head (it appends no event).
+    public func recordSyncSucceeded(address: String, peer: PeerSummary, witnessed: ChainHead?, rollbacks: [PeerRollback] = []) throws {
+        guard !isReadOnly else { throw EventLogError.readOnlyStore(path: directory.path) }
+        let now = wallClock.now().description
+        try database.write { db in
+            try db.execute(sql: """
+                INSERT INTO sync_peers (address, node, site, lastAttemptAt, lastSuccessAt, failuresInARow, witnessedSequence, witnessedHash)
+                VALUES (?, ?, ?, ?, ?, 0, ?, ?)
+                ON CONFLICT (address) DO UPDATE SET node = excluded.node, site = excluded.site, lastAttemptAt = excluded.lastAttemptAt,
+                    lastSuccessAt = excluded.lastSuccessAt, failuresInARow = 0,
+                    witnessedSequence = excluded.witnessedSequence, witnessedHash = excluded.witnessedHash
+                """, arguments: [address, peer.node.rawValue, peer.site, now, now, witnessed?.sequence, witnessed?.hash.rawValue])
+            for rollback in rollbacks { try Self.insert(rollback, address: address, at: now, in: db) }
+        }
+    }
+
+    /// Records a sync with `address` that failed (`peer` if it was reached), with why in one line.
+    /// Rollbacks seen before the failure are recorded too.
+    public func recordSyncFailed(address: String, peer: PeerSummary?, reason: String, rollbacks: [PeerRollback] = []) throws {
+        guard !isReadOnly else { throw EventLogError.readOnlyStore(path: directory.path) }
+        let now = wallClock.now().description
+        let line = reason.split(whereSeparator: \.isNewline).joined(separator: " ")
+        try database.write { db in
+            try db.execute(sql: """
+                INSERT INTO sync_peers (address, node, site, lastAttemptAt, lastFailureAt, lastFailure, failuresInARow)
+                VALUES (?, ?, ?, ?, ?, ?, 1)
+                ON CONFLICT (address) DO UPDATE SET node = coalesce(excluded.node, node), site = coalesce(excluded.site, site),
+                    lastAttemptAt = excluded.lastAttemptAt, lastFailureAt = excluded.lastFailureAt, lastFailure = excluded.lastFailure,
+                    failuresInARow = failuresInARow + 1
+                """, arguments: [address, peer?.node.rawValue, peer?.site, now, now, String(line.prefix(500))])
+            for rollback in rollbacks { try Self.insert(rollback, address: address, at: now, in: db) }
+        }
+    }
+
+    /// Records `rollbacks` seen by something other than a sync this store ran (a peer's request to
+    /// `serve`, the peer side of a path sync), naming `address` as where it was seen.
+    public func recordRollbacks(_ rollbacks: [PeerRollback], address: String) throws {
+        guard !isReadOnly, !rollbacks.isEmpty else { return }
+        let now = wallClock.now().description
+        try database.write { db in
+            for rollback in rollbacks { try Self.insert(rollback, address: address, at: now, in: db) }
+        }
+    }
+
+    private static func insert(_ rollback: PeerRollback, address: String, at now: String, in db: Database) throws {
+        // One row per rollback: the same one seen again (a sync that failed before returning the
+        // events) is not a second incident.
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO peer_rollbacks (node, site, address, seenAt, theirSequence, heldSequence) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [rollback.node.rawValue, rollback.site, address, now, rollback.theirSequence, rollback.heldSequence])
+    }
+
+    /// Every peer address this store has synced with, by address.
+    public func syncRecords() throws -> [PeerSyncRecord] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sync_peers ORDER BY address").map { row in
+                let sequence: Int? = row["witnessedSequence"]
+                let hash: String? = row["witnessedHash"]
+                return PeerSyncRecord(
+                    address: row["address"], node: (row["node"] as String?).flatMap(NodeID.init), site: row["site"],
+                    lastAttempt: Timestamp(rfc3339: row["lastAttemptAt"]) ?? Timestamp(millisecondsSinceEpoch: 0),
+                    lastSuccess: (row["lastSuccessAt"] as String?).flatMap { Timestamp(rfc3339: $0) },
+                    lastFailure: (row["lastFailureAt"] as String?).flatMap { Timestamp(rfc3339: $0) },
+                    lastFailureReason: row["lastFailure"], failuresInARow: row["failuresInARow"],
+                    witnessedHead: sequence.flatMap { sequence in hash.flatMap(EventHash.init).map { ChainHead(sequence: sequence, hash: $0) } })
+            }
+        }
+    }
+
+    /// Every rollback recorded, oldest first; `unacknowledged` only those no operator has acknowledged.
+    public func peerRollbacks(unacknowledged: Bool = false) throws -> [PeerRollbackRecord] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM peer_rollbacks \(unacknowledged ? "WHERE acknowledgedAt IS NULL" : "") ORDER BY seenAt, node")
+                .compactMap { row in
+                    guard let node = NodeID(row["node"] as String) else { return nil }
+                    return PeerRollbackRecord(
+                        rollback: PeerRollback(node: node, site: row["site"], theirSequence: row["theirSequence"], heldSequence: row["heldSequence"]),
+                        address: row["address"], seenAt: Timestamp(rfc3339: row["seenAt"]) ?? Timestamp(millisecondsSinceEpoch: 0),
+                        acknowledgedAt: (row["acknowledgedAt"] as String?).flatMap { Timestamp(rfc3339: $0) }, acknowledgedBy: row["acknowledgedBy"])
+                }
+        }
+    }
+
+    /// Marks every unacknowledged rollback of `node` acknowledged by `user`; returns how many.
+    @discardableResult
+    public func acknowledgeRollbacks(of node: NodeID, by user: String) throws -> Int {
+        guard !isReadOnly else { throw EventLogError.readOnlyStore(path: directory.path) }
+        let now = wallClock.now().description
+        return try database.write { db in
+            try db.execute(sql: "UPDATE peer_rollbacks SET acknowledgedAt = ?, acknowledgedBy = ? WHERE node = ? AND acknowledgedAt IS NULL",
+                           arguments: [now, user, node.rawValue])
+            return db.changesCount
+        }
+    }
+
+    /// Records a `verify` run (a read-only store records nothing, and says nothing about it).
+    public func recordVerifyRun(_ run: VerifyRun) throws {
+        guard !isReadOnly else { return }
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO verify_runs (at, exitStatus, summary) VALUES (?, ?, ?)",
+                           arguments: [run.at.description, run.exitStatus, String(run.summary.prefix(500))])
+        }
+    }
+
+    /// The last `verify` run recorded, if any.
+    public func lastVerifyRun() throws -> VerifyRun? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM verify_runs ORDER BY position DESC LIMIT 1").map { row in
+                VerifyRun(at: Timestamp(rfc3339: row["at"]) ?? Timestamp(millisecondsSinceEpoch: 0), exitStatus: row["exitStatus"], summary: row["summary"])
+            }
+        }
+    }
+}
