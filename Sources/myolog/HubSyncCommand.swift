@@ -74,7 +74,7 @@ struct HubSyncCommand: AsyncParsableCommand {
     /// records what it disclosed.
     private func sync(_ hub: Hub, withServer store: EventStore, by user: String) async throws -> Moves {
         let report = try await HTTPLogPeer.withConnection(to: site, as: NodeCertificate(identity: store.identity), trusting: store.accepts) { remote in
-            let disclosures = LogExchange.Disclosures(byLocal: SyncCommand.recorder(store, command: "hub sync", purpose: global.purpose, by: user), byPeer: nil)
+            let disclosures = LogExchange.Disclosures(byLocal: PeerExchange.recorder(store, command: "hub sync", purpose: global.purpose, by: user), byPeer: nil)
             return try await LogExchange.sync(hub, with: remote, batchSize: min(batchSize, SyncAPI.maximumBatch), directions: collect ? .pull : .both,
                                               disclosures: disclosures)
         }
@@ -87,8 +87,8 @@ struct HubSyncCommand: AsyncParsableCommand {
         // The site is the near side: what it sends, it records in its log; what the hub sends,
         // the hub records in its own (its store directory; PostgreSQL gets it with the hub's chain).
         let disclosures = LogExchange.Disclosures(
-            byLocal: SyncCommand.recorder(siteStore, command: "hub sync", purpose: global.purpose, by: user),
-            byPeer: SyncCommand.recorder(store, command: "hub sync", purpose: global.purpose, by: user))
+            byLocal: PeerExchange.recorder(siteStore, command: "hub sync", purpose: global.purpose, by: user),
+            byPeer: PeerExchange.recorder(store, command: "hub sync", purpose: global.purpose, by: user))
         let report = try await LogExchange.sync(siteStore, with: hub, batchSize: batchSize, directions: collect ? .push : .both, disclosures: disclosures)
         // What the site sent, the hub received.
         return Moves(hubReceived: report.sent, hubSent: report.received, keysReceived: report.keysSent, keysSent: report.keysReceived,

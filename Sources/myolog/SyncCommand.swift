@@ -4,6 +4,7 @@ import EventLog
 import Foundation
 import ClinicalFold
 import Projections
+import Logging
 import SyncHTTP
 import EventModel
 import EventSync
@@ -11,7 +12,7 @@ import EventSync
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Exchange events with another trusted store: a directory, or a server at https://HOST:PORT.",
+        abstract: "Exchange events with another trusted store (a directory, or a server at https://HOST:PORT), once or --every DURATION.",
         discussion: """
             Both stores end with each other's events: they exchange the heads of their chains and
             each sends exactly what the other lacks, per origin in sequence order, relaying events
@@ -33,20 +34,53 @@ struct SyncCommand: AsyncParsableCommand {
             Prints the events received and sent per origin node and the field conflicts the sync
             created (concurrent edits of one field; see `myolog conflicts`).
 
+            With --every DURATION it runs until SIGTERM or SIGINT, syncing with each peer on its
+            own schedule: a round every DURATION after a success, backing off exponentially after
+            failures (capped at 32 intervals or 15 minutes), each delay spread by ±10 %, each round
+            stopped between batches past --round-limit. A peer that is down never delays the
+            others. One log line per round on stderr; --metrics serves the rounds, failures and
+            lag per peer. One scheduler per store (a second one refuses); `myolog status` shows
+            each peer's last success and failure.
+
             Examples:
               myolog sync /media/usb/clinic-laptop
               myolog sync https://fitzroy.clinic.lan:8417
               myolog --store ~/myolog sync /srv/share/brunswick --json
+              myolog sync --every 60s https://carlton.clinic.lan:8417 https://fitzroy.clinic.lan:8417
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The other store: its directory, or https://HOST:PORT of its `myolog serve`.", valueName: "peer"))
-    var peer: String
+    @Argument(help: ArgumentHelp("The other store: its directory, or https://HOST:PORT of its `myolog serve` (several with --every).", valueName: "peer"),
+              transform: PeerAddress.parser(for: "peer"))
+    var peers: [PeerAddress]
     @Option(name: .customLong("batch-size"), help: "Events per request and transaction (1–10,000).") var batchSize = 1000
+    @Option(help: ArgumentHelp("Sync again every DURATION (at least 1s: 90s, 5m, 1h), each peer on its own, until SIGTERM or SIGINT.", valueName: "duration"),
+            transform: SyncInterval.parser(for: "every"))
+    var every: SyncInterval?
+    @Option(name: .customLong("round-limit"), help: ArgumentHelp("With --every: the longest one round may run (default 10m).", valueName: "duration"),
+            transform: SyncInterval.parser(for: "round-limit"))
+    var roundLimit: SyncInterval?
+    @Option(help: ArgumentHelp("With --every: serve Prometheus metrics at http://HOST:PORT/metrics (a loopback address).", valueName: "host:port"),
+            transform: ListenAddress.parser(for: "metrics"))
+    var metrics: ListenAddress?
+    @Option(help: ArgumentHelp("With --every: the least severe log lines written to stderr.", valueName: "level")) var logLevel = Logger.Level.info
 
     func validate() throws {
         guard (1...SyncAPI.maximumBatch).contains(batchSize) else {
             throw ValidationError("batch-size: \(batchSize) is not accepted; accepted: 1 to \(SyncAPI.maximumBatch)")
+        }
+        if every == nil {
+            guard peers.count == 1 else {
+                throw ValidationError("peer: \(peers.count) peers given; accepted: one peer, or several with --every DURATION")
+            }
+            if roundLimit != nil { throw ValidationError("round-limit: accepted only with --every") }
+            if metrics != nil { throw ValidationError("metrics: accepted only with --every (a one-off sync has nothing to serve)") }
+        }
+        if Set(peers.map(\.recorded)).count < peers.count {
+            throw ValidationError("peer: the same peer is given twice; accepted: each peer once")
+        }
+        if let metrics, !MetricsEndpoint.isLoopback(metrics.host) {
+            throw ValidationError("metrics: \(metrics) is not accepted; accepted: a loopback address (127.0.0.1, ::1 or localhost) and a port, e.g. 127.0.0.1:9417")
         }
     }
 
@@ -54,17 +88,13 @@ struct SyncCommand: AsyncParsableCommand {
         let user = try global.requireReader()
         let local = try global.openStore()
         try global.require(.syncRecords, in: local)
-        let address = Self.address(of: peer)
-        let report: LogExchange.Report, openForks: [ForkEvidence]
-        do {
-            (report, openForks) = try await SyncReportPrinter(json: global.json).run(local) { try await exchange(local, by: user) }
-        } catch {
-            // A failure is kept for `status` (the sync's own error still says why, below).
-            try? local.recordSyncFailed(address: address, peer: nil, reason: "\(error)")
-            throw error
+        let exchange = PeerExchange(local: local, global: global, user: user, batchSize: batchSize, command: "sync")
+        if let every {
+            try await Self.runScheduled(exchange, peers: peers, every: every, roundLimit: roundLimit, metrics: metrics, logLevel: logLevel)
+            return
         }
-        try? local.recordSyncSucceeded(address: address, peer: report.peer, witnessed: try local.read { try $0.head(of: report.peer.node) },
-                                       rollbacks: report.rollbacks)
+        let peer = peers[0]
+        let (report, openForks) = try await SyncReportPrinter(json: global.json).run(local) { try await exchange.run(with: peer).report }
         if report.peer.node == local.identity.nodeID {
             FileHandle.standardError.write(Data("myolog: error: peer: \(peer) has this store's own node id \(local.identity.nodeID): one of the two is a copy (cp -r, a restored backup); two stores must never share a node key — re-create one with `myolog init`\n".utf8))
             throw ExitCode(3)
@@ -72,47 +102,29 @@ struct SyncCommand: AsyncParsableCommand {
         if !openForks.isEmpty { throw ExitCode(3) }
     }
 
-    /// The peer as `status` lists it: a directory by its absolute path (so `../b` and `/srv/b`
-    /// are one peer), a server by its URL as given.
-    static func address(of peer: String) -> String {
-        if peer.lowercased().hasPrefix("http://") || peer.lowercased().hasPrefix("https://") { return peer }
-        return URL(fileURLWithPath: peer).standardizedFileURL.path
-    }
-
-    /// Records, in `store`'s log, that it is about to make `patients` readable at `peer`: called
-    /// by the exchange before each batch or key leaves (``LogExchange/Disclosures``), so a sync
-    /// killed at any instant has recorded everything the peer can read.
-    static func recorder(_ store: EventStore, command: String, purpose: RecordAccessed.Purpose,
-                         by user: String) -> @Sendable (_ peer: NodeID, _ patients: [PatientID]) async throws -> Void {
-        { peer, patients in
-            do {
-                _ = try store.append([RecordAccessed(action: .disclosure, command: command, patients: patients, purpose: purpose, peer: peer).newEvent], author: user)
-            } catch {
-                throw CommandFailure("audit: the disclosure to node \(peer) could not be recorded, so nothing more is sent: \(error)")
-            }
+    /// `--every`: the rounds as a service (``ScheduledSync``), under the store's schedule lock,
+    /// logging to stderr; returns when SIGTERM or SIGINT has stopped them.
+    static func runScheduled(_ exchange: PeerExchange, peers: [PeerAddress], every: SyncInterval, roundLimit: SyncInterval?,
+                             metrics: ListenAddress?, logLevel: Logger.Level) async throws {
+        let lock = try ScheduleLock(exchange.local.directory)
+        defer { withExtendedLifetime(lock) {} }
+        let logger = ServeCommand.bootstrapLogging(label: "myolog.sync", level: logLevel)
+        let schedule = SyncSchedule(interval: every.duration, roundLimit: roundLimit?.duration)
+        let service = ScheduledSync(peers: peers.map(\.text), schedule: schedule, logger: logger) { text in
+            try await exchange.round(with: PeerAddress(text: text))
         }
-    }
-
-    /// Syncs; each side records what it discloses before it leaves: this store what it sends,
-    /// and — with a peer directory — the peer's store what it sends here, in its own log. A
-    /// server peer records its side itself (`myolog serve`), per response.
-    private func exchange(_ local: EventStore, by user: String) async throws -> LogExchange.Report {
-        if peer.lowercased().hasPrefix("http://") || peer.lowercased().hasPrefix("https://") {
-            return try await HTTPLogPeer.withConnection(to: peer, as: NodeCertificate(identity: local.identity), trusting: local.accepts) { remote in
-                let disclosures = LogExchange.Disclosures(byLocal: Self.recorder(local, command: "sync", purpose: global.purpose, by: user), byPeer: nil)
-                return try await LogExchange.sync(local, with: remote, batchSize: batchSize, disclosures: disclosures)
+        var out = StandardOutput()
+        out.write("Syncing every \(every) with \(peers.map(\.description).joined(separator: ", ")) — \(exchange.local.identity.site) (node \(exchange.local.identity.nodeID)); SIGTERM or SIGINT stops\n")
+        out.flush()
+        let endpoint = metrics.map { MetricsEndpoint.bootstrap(host: $0.host, port: $0.port) }
+        do {
+            try await service.runUntilStopped(metrics: endpoint) { bound in
+                var out = StandardOutput()
+                out.write("Metrics on http://\(endpoint?.host ?? ""):\(bound)/metrics\n")
+                out.flush()
             }
+        } catch let failure as SyncServer.ListenFailure {
+            throw CommandFailure("metrics: \(failure)")
         }
-        // The same rule as HTTPS: both stores must trust each other — this one first.
-        let other = try PeerDirectory.open(peer, besides: local, field: "peer",
-                                           wanted: "the directory of another clinic machine's store, or https://HOST:PORT", global: global)
-        let disclosures = LogExchange.Disclosures(
-            byLocal: Self.recorder(local, command: "sync", purpose: global.purpose, by: user),
-            byPeer: Self.recorder(other, command: "sync", purpose: global.purpose, by: user))
-        let report = try await LogExchange.sync(local, with: other, batchSize: batchSize, disclosures: disclosures)
-        // The other store learns of a rollback as this one does (a served store learns it from
-        // the request that reveals it, SyncServer).
-        try? other.recordRollbacks(report.rollbacks, address: local.directory.standardizedFileURL.path)
-        return report
     }
 }

@@ -270,9 +270,10 @@ public enum StoreSchema {
                     witnessedHash TEXT
                 ) STRICT;
 
-                -- Each time a peer was seen holding less of its own chain than this store holds
+                -- Each time a node was seen holding less of its own chain than another store held
                 -- of it: its store directory was put back to an older copy (records written there
-                -- since and not synced are gone). Kept until an operator acknowledges it.
+                -- since and not synced are gone). Kept until an operator acknowledges it. One row
+                -- per node and sequence it fell back from: the pages of one catch-up are one rollback.
                 CREATE TABLE peer_rollbacks (
                     node TEXT NOT NULL,
                     site TEXT NOT NULL,
@@ -282,7 +283,7 @@ public enum StoreSchema {
                     heldSequence INTEGER NOT NULL CHECK (heldSequence >= 1),
                     acknowledgedAt TEXT,
                     acknowledgedBy TEXT,
-                    PRIMARY KEY (node, heldSequence, theirSequence)
+                    PRIMARY KEY (node, heldSequence)
                 ) STRICT;
 
                 -- Each `verify` run that could record itself: when, its exit status and one line.

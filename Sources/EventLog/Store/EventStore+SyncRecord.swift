@@ -91,17 +91,24 @@ extension EventStore {
 
     /// Records `rollbacks` seen by something other than a sync this store ran (a peer's request to
     /// `serve`, the peer side of a path sync), naming `address` as where it was seen.
-    public func recordRollbacks(_ rollbacks: [PeerRollback], address: String) throws {
-        guard !isReadOnly, !rollbacks.isEmpty else { return }
+    /// Returns how many were new (a rollback already recorded is not recorded again).
+    @discardableResult
+    public func recordRollbacks(_ rollbacks: [PeerRollback], address: String) throws -> Int {
+        guard !isReadOnly, !rollbacks.isEmpty else { return 0 }
         let now = wallClock.now().description
-        try database.write { db in
-            for rollback in rollbacks { try Self.insert(rollback, address: address, at: now, in: db) }
+        return try database.write { db in
+            var new = 0
+            for rollback in rollbacks {
+                try Self.insert(rollback, address: address, at: now, in: db)
+                new += db.changesCount
+            }
+            return new
         }
     }
 
     private static func insert(_ rollback: PeerRollback, address: String, at now: String, in db: Database) throws {
         // One row per rollback: the same one seen again (a sync that failed before returning the
-        // events) is not a second incident.
+        // events, the next page of a catch-up) is not a second incident.
         try db.execute(sql: """
             INSERT OR IGNORE INTO peer_rollbacks (node, site, address, seenAt, theirSequence, heldSequence) VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [rollback.node.rawValue, rollback.site, address, now, rollback.theirSequence, rollback.heldSequence])
@@ -166,5 +173,12 @@ extension EventStore {
                 VerifyRun(at: Timestamp(rfc3339: row["at"]) ?? Timestamp(millisecondsSinceEpoch: 0), exitStatus: row["exitStatus"], summary: row["summary"])
             }
         }
+    }
+}
+
+extension EventReader {
+    /// The site `node` enrolled with, if this store knows the node.
+    public func site(of node: NodeID) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT site FROM nodes WHERE id = ?"), arguments: [node.rawValue])
     }
 }

@@ -105,6 +105,9 @@ final class SyncSession<Local: LocalLog, Peer: LogPeer> {
                 let target = theirs.heads[origin]!.sequence
                 var after = mine[origin]?.sequence ?? 0
                 while after < target {
+                    // A cancelled sync (a round over its time, a service stopping) ends here,
+                    // between whole batches: what committed stays, the next sync resumes.
+                    try Task.checkCancellation()
                     let page: [EventEnvelope]
                     if let asked = next.take() {
                         page = try await asked.value
@@ -164,6 +167,7 @@ final class SyncSession<Local: LocalLog, Peer: LogPeer> {
                 let target = mine[origin]!.sequence
                 var after = theirs.heads[origin]?.sequence ?? (origin == me && introduced ? 1 : 0)
                 while after < target {
+                    try Task.checkCancellation()
                     let page = try await local.events(origin: origin, after: after,
                                                       limit: LogExchange.pageLimit(gathered: outgoing.count, batchSize: batchSize, left: target - after))
                     guard let last = page.last else { break }

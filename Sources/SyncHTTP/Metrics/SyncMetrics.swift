@@ -14,6 +14,11 @@ enum SyncMetrics {
         Counter(label: "myolog_syncs_total").increment()
     }
 
+    /// A peer was seen put back to an older copy of its store (``PeerRollback``).
+    static func rollbackSeen() {
+        Counter(label: "myolog_rollbacks_seen_total").increment()
+    }
+
     /// A batch a peer offered was received and committed.
     static func received(_ receipt: ReceiveSummary) {
         for (origin, count) in receipt.stored {
@@ -42,7 +47,7 @@ enum SyncMetrics {
 }
 
 extension Metrics.Timer {
-    fileprivate func recordInterval(_ duration: Duration) {
+    func recordInterval(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
         recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }

@@ -43,10 +43,18 @@ public struct SyncServer: Sendable {
     /// `myolog serve` records its disclosures. When it throws, nothing is sent (503).
     let disclosed: (@Sendable (NodeID, [PatientID]) throws -> Void)?
 
+    /// Told that a peer asked for events of its own chain that this store holds beyond where the
+    /// peer's copy ends — it lost signed events of its own: its store was put back to an older copy
+    /// (``PeerRollback``; `theirSequence` is where its copy ends). Returns whether that was news
+    /// (the pages of one catch-up are one rollback), so it is logged once. Never on an event loop.
+    let rolledBack: (@Sendable (_ node: NodeID, _ theirSequence: Int, _ heldSequence: Int) throws -> Bool)?
+
     /// Serves `store`'s log, or — for a hub — `log`, with `store`'s identity and trust list.
     public init(store: any ServedLog, log: (any LogPeer)? = nil, logger: Logger, rateLimit: PeerRateLimit = PeerRateLimit(),
-                disclosed: (@Sendable (NodeID, [PatientID]) throws -> Void)? = nil) throws {
+                disclosed: (@Sendable (NodeID, [PatientID]) throws -> Void)? = nil,
+                rolledBack: (@Sendable (_ node: NodeID, _ theirSequence: Int, _ heldSequence: Int) throws -> Bool)? = nil) throws {
         self.disclosed = disclosed
+        self.rolledBack = rolledBack
         self.store = store
         self.log = log ?? PooledStore(store: store)
         self.logger = logger
@@ -136,11 +144,13 @@ public struct SyncServer: Sendable {
     /// SIGTERM: swift-service-lifecycle's graceful shutdown stops accepting connections, lets
     /// the requests in flight finish (a batch being received commits or rolls back whole), then
     /// returns, and the caller closes the store. Throws ``ListenFailure`` when an address cannot
-    /// be bound. `onListening` gets each listener's port as it is bound.
-    public func run(host: String, port: Int, metrics: MetricsEndpoint? = nil,
+    /// be bound. `onListening` gets each listener's port as it is bound. `alongside` runs in the
+    /// same service group and stops with it (`serve --sync-with`).
+    public func run(host: String, port: Int, metrics: MetricsEndpoint? = nil, alongside scheduled: ScheduledSync? = nil,
                     onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in },
                     onMetricsListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }) async throws {
         var services: [any Service] = [try application(host: host, port: port, onListening: onListening)]
+        if let scheduled { services.append(scheduled) }
         if let metrics {
             var quiet = logger
             quiet.logLevel = max(logger.logLevel, .notice)
@@ -241,11 +251,28 @@ public struct SyncServer: Sendable {
             throw SyncHTTPError(.badRequest, "limit: expected 1 to \(SyncAPI.maximumBatch) as the query parameter limit")
         }
         let batch = try await log.events(origin: origin, after: after, limit: limit)
+        if origin == node, !batch.isEmpty { await noteRollback(of: node, at: after) }
         try await recordDisclosure(request, to: node, Set(batch.lazy.filter(\.isSealed).compactMap(\.patient)))
         await ledger.served(syncID(request), batch)
         SyncMetrics.sent(origin: origin, count: batch.count)
         return Response(status: .ok, headers: [.contentType: SyncAPI.batchMediaType],
                         body: .init(byteBuffer: ByteBuffer(bytes: SyncAPI.encodeBatch(batch))))
+    }
+
+    /// A peer asking for its own chain after `sequence`, which this store holds beyond: only a
+    /// store put back to an older copy lacks events of its own (``PeerRollback``). Recorded and
+    /// logged; the events are still served, so it catches up under its own signatures.
+    private func noteRollback(of node: NodeID, at sequence: Int) async {
+        guard let rolledBack, let held = try? await log.summary().heads[node]?.sequence, held > sequence else { return }
+        do {
+            if try await NIOThreadPool.singleton.runIfActive({ try rolledBack(node, sequence, held) }) {
+                SyncMetrics.rollbackSeen()
+                logger.warning("rollback: node \(node) holds its own chain only up to sequence \(sequence), but this store holds it up to \(held), signed by it: its store was put back to an older copy; what it recorded since without syncing is lost",
+                               metadata: ["peer": "\(node)", "rollback.theirs": "\(sequence)", "rollback.held": "\(held)"])
+            }
+        } catch {
+            logger.error("could not record node \(node)'s rollback: \(error)")
+        }
     }
 
     /// The request's body, refused (413) beyond the API's limit; `hint` says what to send instead.
