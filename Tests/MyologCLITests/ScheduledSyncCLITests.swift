@@ -247,3 +247,43 @@ struct ScheduledSyncCLITests {
         #expect(try PermissionsCLITests().snapshot(laptop) == before)
     }
 }
+
+/// A whole store directory put back to an older copy, named by the peer it next syncs with over
+/// HTTPS — at the server, from the request that reveals it, and at the client, from the summary.
+@Suite("A rolled-back store named over HTTPS")
+struct RollbackOverHTTPSTests {
+    let scratch = TemporaryDirectory("cli")
+
+    @Test("a laptop restored from an older copy of its whole directory syncs with a served clinic: the server logs and records the rollback naming the node, the laptop's sync names it too, and the laptop gets its events back")
+    func restoredClientNamedByServer() throws {
+        let clinic = scratch.path("clinic"), laptop = scratch.path("laptop"), copy = scratch.path("laptop-copy")
+        #expect(try MyologProcess.run(["--store", clinic, "init", "--site", "Clinic"]).status == 0)
+        #expect(try MyologProcess.run(["--store", laptop, "init", "--site", "Laptop"]).status == 0)
+        try MyologProcess.trustEachOther(clinic, laptop)
+        let laptopNode = try MyologProcess.nodeID(laptop)
+        let server = try HTTPSyncCLITests.Server(store: clinic, scratch: scratch, name: "clinic")
+        #expect(try MyologProcess.run(["--store", laptop, "sync", server.url]).status == 0)
+        // The whole directory copied (database, node.key, node.head, trust.head): root's backup.
+        #expect(try MyologProcess.run(["cp", "-a", laptop, copy], executable: URL(fileURLWithPath: "/usr/bin/env")).status == 0)
+        for name in ["Ada Lovelace", "Alan Turing"] {
+            #expect(try MyologProcess.run(["--store", laptop, "--as", "sam", "patient", "register", "--name", name, "--dob", "1990-01-01"]).status == 0)
+        }
+        #expect(try MyologProcess.run(["--store", laptop, "sync", server.url]).status == 0)
+        let held = try MyologProcess.count(clinic, "SELECT max(sequence) FROM events WHERE origin = '\(laptopNode)'")
+        // Put back: the later registrations are gone from the laptop, with no trace it can see.
+        try FileManager.default.removeItem(atPath: laptop)
+        try FileManager.default.moveItem(atPath: copy, toPath: laptop)
+        let behind = try MyologProcess.count(laptop, "SELECT max(sequence) FROM events WHERE origin = '\(laptopNode)'")
+        #expect(behind < held)
+        let sync = try MyologProcess.run(["--store", laptop, "sync", server.url])
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(sync.stderr.contains("rollback: Laptop (node \(laptopNode)) held its own chain only up to sequence \(behind)"), "\(sync.stderr)")
+        let log = server.stop()
+        #expect(log.contains("rollback: node \(laptopNode) holds its own chain only up to sequence \(behind), but this store holds it up to \(held)"), "\(log)")
+        #expect(log.components(separatedBy: "rollback: node").count == 2, "logged once, not per page: \(log)")
+        #expect(try MyologProcess.count(clinic, "SELECT count(*) FROM peer_rollbacks WHERE node = '\(laptopNode)' AND theirSequence = \(behind) AND heldSequence = \(held) AND site = 'Laptop'") == 1)
+        #expect(try MyologProcess.count(laptop, "SELECT count(*) FROM peer_rollbacks WHERE node = '\(laptopNode)' AND heldSequence = \(held)") == 1)
+        // Healed: its own events came back under its own signatures.
+        #expect(try MyologProcess.count(laptop, "SELECT count(*) FROM events WHERE type = 'PatientRegistered'") == 2)
+    }
+}

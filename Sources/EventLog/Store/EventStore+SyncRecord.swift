@@ -98,20 +98,25 @@ extension EventStore {
         let now = wallClock.now().description
         return try database.write { db in
             var new = 0
-            for rollback in rollbacks {
-                try Self.insert(rollback, address: address, at: now, in: db)
-                new += db.changesCount
-            }
+            for rollback in rollbacks where try Self.insert(rollback, address: address, at: now, in: db) { new += 1 }
             return new
         }
     }
 
-    private static func insert(_ rollback: PeerRollback, address: String, at now: String, in db: Database) throws {
-        // One row per rollback: the same one seen again (a sync that failed before returning the
-        // events, the next page of a catch-up) is not a second incident.
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO peer_rollbacks (node, site, address, seenAt, theirSequence, heldSequence) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [rollback.node.rawValue, rollback.site, address, now, rollback.theirSequence, rollback.heldSequence])
+    /// Records `rollback` unless this node's fall from that sequence is recorded already (a sync
+    /// that failed before returning the events, the next page of a catch-up): then keeps the
+    /// lower of the two sequences it fell to. Returns whether it was new.
+    @discardableResult
+    private static func insert(_ rollback: PeerRollback, address: String, at now: String, in db: Database) throws -> Bool {
+        let key: StatementArguments = [rollback.node.rawValue, rollback.heldSequence]
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM peer_rollbacks WHERE node = ? AND heldSequence = ?)", arguments: key) == true {
+            try db.execute(sql: "UPDATE peer_rollbacks SET theirSequence = min(theirSequence, ?) WHERE node = ? AND heldSequence = ?",
+                           arguments: [rollback.theirSequence] + key)
+            return false
+        }
+        try db.execute(sql: "INSERT INTO peer_rollbacks (node, site, address, seenAt, theirSequence, heldSequence) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [rollback.node.rawValue, rollback.site, address, now, rollback.theirSequence, rollback.heldSequence])
+        return true
     }
 
     /// Every peer address this store has synced with, by address.

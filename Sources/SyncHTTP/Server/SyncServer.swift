@@ -251,7 +251,9 @@ public struct SyncServer: Sendable {
             throw SyncHTTPError(.badRequest, "limit: expected 1 to \(SyncAPI.maximumBatch) as the query parameter limit")
         }
         let batch = try await log.events(origin: origin, after: after, limit: limit)
-        if origin == node, !batch.isEmpty { await noteRollback(of: node, at: after) }
+        // Where its copy ends: a page starts there; a one-event probe (the fork search's hash
+        // comparison at the shorter head) ends there. The lowest seen is kept.
+        if origin == node, !batch.isEmpty { await noteRollback(of: node, at: limit == 1 ? after + 1 : after) }
         try await recordDisclosure(request, to: node, Set(batch.lazy.filter(\.isSealed).compactMap(\.patient)))
         await ledger.served(syncID(request), batch)
         SyncMetrics.sent(origin: origin, count: batch.count)
@@ -264,6 +266,7 @@ public struct SyncServer: Sendable {
     /// logged; the events are still served, so it catches up under its own signatures.
     private func noteRollback(of node: NodeID, at sequence: Int) async {
         guard let rolledBack, let held = try? await log.summary().heads[node]?.sequence, held > sequence else { return }
+        // A peer's own chain is never behind here otherwise: only it writes it, and it sends it.
         do {
             if try await NIOThreadPool.singleton.runIfActive({ try rolledBack(node, sequence, held) }) {
                 SyncMetrics.rollbackSeen()
