@@ -39,10 +39,11 @@ struct PeopleCLITests {
         return try #require(JSONParser.parse(made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue?["publicKey"]?.stringValue)
     }
 
-    /// Everything a refusal must leave alone: every row of every table.
+    /// Everything a refusal must leave alone: every row of every table — but the node's record of
+    /// its syncs (`sync_peers`), where a refused sync is recorded for `status` by design.
     func snapshot(_ store: String) throws -> String {
         try DatabaseQueue(path: store + "/myolog.sqlite").read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map { table in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'sync_peers' ORDER BY name").map { table in
                 "\(table): " + (try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"").map(\.description).joined(separator: "|"))
             }.joined(separator: "\n")
         }
@@ -247,6 +248,8 @@ struct PeopleCLITests {
         #expect(pulled.status != 0 && pulled.stderr.contains("author signature is not bea's"), "\(pulled.stdout)\(pulled.stderr)")
         #expect(try MyologProcess.count(a.store, "SELECT count(*) FROM events WHERE origin = '\(nodeB)' AND sequence >= \(sequence)") == 0)
         #expect(try snapshot(a.store) == before, "nothing of the batch is stored")
+        #expect(try MyologProcess.count(a.store, "SELECT count(*) FROM sync_peers WHERE lastFailure LIKE '%author signature is not bea''s%' AND lastSuccessAt IS NULL") == 1,
+                "the refused sync is recorded for status, with why")
         let verified = try run(["--store", b.store, "verify"], as: b.manager, keys: keys)
         #expect(verified.status != 0 && verified.stdout.contains("author signature is not bea's"), "\(verified.stdout)")
         let checked = try checkLog(b.store, as: b.manager, keys: keys)
