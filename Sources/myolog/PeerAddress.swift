@@ -11,9 +11,12 @@ struct PeerAddress: CustomStringConvertible, Sendable, Hashable {
     var isServer: Bool { text.lowercased().hasPrefix("https://") || text.lowercased().hasPrefix("http://") }
 
     /// The peer as the sync record names it: a directory by its absolute path (so `../b` and
-    /// `/srv/b` are one peer), a server by its URL as given.
+    /// `/srv/b` are one peer), a server as `https://host:port` in lower case without a trailing
+    /// slash (so `https://H:P` and `https://h:P/` are one peer too).
     var recorded: String {
-        isServer ? text : URL(fileURLWithPath: (text as NSString).expandingTildeInPath).standardizedFileURL.path
+        guard isServer else { return URL(fileURLWithPath: (text as NSString).expandingTildeInPath).standardizedFileURL.path }
+        guard let url = URL(string: text), let scheme = url.scheme, let host = url.host else { return text }
+        return "\(scheme.lowercased())://\(host.lowercased())" + (url.port.map { ":\($0)" } ?? "")
     }
 
     var description: String { text }

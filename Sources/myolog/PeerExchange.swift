@@ -7,7 +7,7 @@ import SyncHTTP
 
 /// One sync of this store with one peer, as `sync` runs it once and `sync --every` /
 /// `serve --sync-with` run it on a schedule: the same trust rule, the same disclosures recorded
-/// before anything leaves, the same record of the outcome for `status`.
+/// before anything leaves, the same record of the outcome and of rollbacks for `status`.
 struct PeerExchange: Sendable {
     var local: EventStore
     var global: GlobalOptions
@@ -17,35 +17,50 @@ struct PeerExchange: Sendable {
     var command: String
 
     /// Syncs with `peer`, recording the outcome in the sync record (failures too: `status` shows
-    /// why). Returns the report and the sync's id.
-    func run(with peer: PeerAddress) async throws -> (report: LogExchange.Report, syncID: String) {
+    /// why), and each rollback the moment it is seen — so a sync stopped or failing after it
+    /// still leaves it recorded; `announce` is told of each new one. Returns the report and the
+    /// sync's id.
+    func run(with peer: PeerAddress, announce: @escaping @Sendable (PeerRollback) -> Void) async throws -> (report: LogExchange.Report, syncID: String) {
         do {
-            let (report, syncID) = try await exchange(with: peer)
-            try? local.recordSyncSucceeded(address: peer.recorded, peer: report.peer, witnessed: try local.read { try $0.head(of: report.peer.node) },
-                                           rollbacks: report.rollbacks)
+            let (report, syncID) = try await exchange(with: peer, announce: announce)
+            try? local.recordSyncSucceeded(address: peer.recorded, peer: report.peer, witnessed: try local.read { try $0.head(of: report.peer.node) })
             return (report, syncID)
         } catch {
-            try? local.recordSyncFailed(address: peer.recorded, peer: nil, reason: "\(error)")
+            let reason = Task.isCancelled || error is CancellationError
+                ? "stopped between batches (the round's time limit, or the service stopping); what it committed stays" : "\(error)"
+            try? local.recordSyncFailed(address: peer.recorded, peer: nil, reason: reason)
             throw error
         }
     }
 
-    /// One scheduled round (``ScheduledSync``): the sync, then its warnings as one-line log text.
-    func round(with peer: PeerAddress) async throws -> ScheduledSync.Round {
-        let (report, syncID) = try await run(with: peer)
+    /// One scheduled round (``ScheduledSync``). A peer that is a copy of this very store fails
+    /// the round, as a one-off `sync` exits 3 for it.
+    func round(with peer: PeerAddress, announce: @escaping @Sendable (PeerRollback) -> Void) async throws -> ScheduledSync.Round {
+        let (report, syncID) = try await run(with: peer, announce: announce)
+        guard report.peer.node != local.identity.nodeID else { throw CommandFailure(Self.copyOfThisStore(peer, node: local.identity.nodeID)) }
         let forks = try local.read { try $0.forks() }.filter(\.isOpen).count
         return ScheduledSync.Round(peer: report.peer, syncID: syncID, received: report.received.values.reduce(0, +),
-                                   sent: report.sent.values.reduce(0, +), forks: forks, rollbacks: report.rollbacks)
+                                   sent: report.sent.values.reduce(0, +), forks: forks)
+    }
+
+    static func copyOfThisStore(_ peer: PeerAddress, node: NodeID) -> String {
+        "peer: \(peer) has this store's own node id \(node): one of the two is a copy (cp -r, a restored backup); two stores must never share a node key — re-create one with `myolog init`"
     }
 
     /// Syncs; each side records what it discloses before it leaves: this store what it sends,
     /// and — with a peer directory — the peer's store what it sends here, in its own log. A
-    /// server peer records its side itself (`myolog serve`), per response.
-    private func exchange(with peer: PeerAddress) async throws -> (LogExchange.Report, String) {
+    /// server peer records its side itself (`myolog serve`), per response, and sees rollbacks
+    /// itself (SyncServer); a peer directory records them as this store does.
+    private func exchange(with peer: PeerAddress, announce: @escaping @Sendable (PeerRollback) -> Void) async throws -> (LogExchange.Report, String) {
         let byLocal = Self.recorder(local, command: command, purpose: global.purpose, by: user)
+        let local = self.local
         if peer.isServer {
+            let witness: @Sendable (PeerRollback) async -> Void = { rollback in
+                if (try? local.recordRollbacks([rollback], address: peer.recorded)) ?? 0 > 0 { announce(rollback) }
+            }
             return try await HTTPLogPeer.withConnection(to: peer.text, as: NodeCertificate(identity: local.identity), trusting: local.accepts) { remote in
-                let report = try await LogExchange.sync(local, with: remote, batchSize: batchSize, disclosures: LogExchange.Disclosures(byLocal: byLocal, byPeer: nil))
+                let report = try await LogExchange.sync(local, with: remote, batchSize: batchSize,
+                                                        disclosures: LogExchange.Disclosures(byLocal: byLocal, byPeer: nil), witness: witness)
                 return (report, remote.syncID)
             }
         }
@@ -53,10 +68,11 @@ struct PeerExchange: Sendable {
         let other = try PeerDirectory.open(peer.text, besides: local, field: "peer",
                                            wanted: "the directory of another clinic machine's store, or https://HOST:PORT", global: global)
         let disclosures = LogExchange.Disclosures(byLocal: byLocal, byPeer: Self.recorder(other, command: command, purpose: global.purpose, by: user))
-        let report = try await LogExchange.sync(local, with: other, batchSize: batchSize, disclosures: disclosures)
-        // The other store learns of a rollback as this one does (a served store learns it from
-        // the request that reveals it, SyncServer).
-        _ = try? other.recordRollbacks(report.rollbacks, address: local.directory.standardizedFileURL.path)
+        let witness: @Sendable (PeerRollback) async -> Void = { rollback in
+            _ = try? other.recordRollbacks([rollback], address: local.directory.standardizedFileURL.path)
+            if (try? local.recordRollbacks([rollback], address: peer.recorded)) ?? 0 > 0 { announce(rollback) }
+        }
+        let report = try await LogExchange.sync(local, with: other, batchSize: batchSize, disclosures: disclosures, witness: witness)
         return (report, UUID().uuidString.lowercased())
     }
 

@@ -59,6 +59,9 @@ struct ServeCommand: AsyncParsableCommand {
         if syncWith.isEmpty, every != nil || roundLimit != nil {
             throw ValidationError("\(every != nil ? "every" : "round-limit"): accepted only with --sync-with PEER")
         }
+        if let plain = syncWith.first(where: { $0.text.lowercased().hasPrefix("http://") }) {
+            throw ValidationError("sync-with: \(plain) is not accepted; accepted: https://HOST:PORT (sync never goes over plain HTTP)")
+        }
         if Set(syncWith.map(\.recorded)).count < syncWith.count {
             throw ValidationError("sync-with: the same peer is given twice; accepted: each peer once")
         }
@@ -90,7 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
             var scheduled = Logger(label: "myolog.sync")
             scheduled.logLevel = logLevel
             alongside = ScheduledSync(peers: syncWith.map(\.text), schedule: SyncSchedule(interval: every?.duration ?? .seconds(60), roundLimit: roundLimit?.duration),
-                                      logger: scheduled) { text in try await exchange.round(with: PeerAddress(text: text)) }
+                                      logger: scheduled) { text, witness in try await exchange.round(with: PeerAddress(text: text), announce: witness) }
         }
         let site = store.identity.site, node = store.identity.nodeID
         do {

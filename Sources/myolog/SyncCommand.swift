@@ -76,6 +76,10 @@ struct SyncCommand: AsyncParsableCommand {
             if roundLimit != nil { throw ValidationError("round-limit: accepted only with --every") }
             if metrics != nil { throw ValidationError("metrics: accepted only with --every (a one-off sync has nothing to serve)") }
         }
+        if every != nil, let plain = peers.first(where: { $0.text.lowercased().hasPrefix("http://") }) {
+            // Refused now, not at every round of a service that would look active.
+            throw ValidationError("peer: \(plain) is not accepted; accepted: https://HOST:PORT (sync never goes over plain HTTP)")
+        }
         if Set(peers.map(\.recorded)).count < peers.count {
             throw ValidationError("peer: the same peer is given twice; accepted: each peer once")
         }
@@ -94,9 +98,11 @@ struct SyncCommand: AsyncParsableCommand {
             return
         }
         let peer = peers[0]
-        let (report, openForks) = try await SyncReportPrinter(json: global.json).run(local) { try await exchange.run(with: peer).report }
+        let (report, openForks) = try await SyncReportPrinter(json: global.json).run(local) {
+            try await exchange.run(with: peer) { SyncReportPrinter.warn($0) }.report
+        }
         if report.peer.node == local.identity.nodeID {
-            FileHandle.standardError.write(Data("myolog: error: peer: \(peer) has this store's own node id \(local.identity.nodeID): one of the two is a copy (cp -r, a restored backup); two stores must never share a node key — re-create one with `myolog init`\n".utf8))
+            FileHandle.standardError.write(Data("myolog: error: \(PeerExchange.copyOfThisStore(peer, node: local.identity.nodeID))\n".utf8))
             throw ExitCode(3)
         }
         if !openForks.isEmpty { throw ExitCode(3) }
@@ -110,8 +116,8 @@ struct SyncCommand: AsyncParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         let logger = ServeCommand.bootstrapLogging(label: "myolog.sync", level: logLevel)
         let schedule = SyncSchedule(interval: every.duration, roundLimit: roundLimit?.duration)
-        let service = ScheduledSync(peers: peers.map(\.text), schedule: schedule, logger: logger) { text in
-            try await exchange.round(with: PeerAddress(text: text))
+        let service = ScheduledSync(peers: peers.map(\.text), schedule: schedule, logger: logger) { text, witness in
+            try await exchange.round(with: PeerAddress(text: text), announce: witness)
         }
         var out = StandardOutput()
         out.write("Syncing every \(every) with \(peers.map(\.description).joined(separator: ", ")) — \(exchange.local.identity.site) (node \(exchange.local.identity.nodeID)); SIGTERM or SIGINT stops\n")

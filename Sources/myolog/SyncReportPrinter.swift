@@ -73,10 +73,10 @@ struct SyncReportPrinter {
         }
         for line in Self.trustLines(awaiting: report.awaitingTrust, removed: report.originRemoved) { Swift.print(line) }
         printForks(openForks)
-        for rollback in report.rollbacks { Self.warn(rollback) }
     }
 
-    /// One line on stderr naming a peer that went backwards (``PeerRollback``).
+    /// One line on stderr naming a store put back to an older copy (``PeerRollback``), the moment
+    /// the sync sees it.
     static func warn(_ rollback: PeerRollback) {
         FileHandle.standardError.write(Data("myolog: warning: \(describe(rollback))\n".utf8))
     }

@@ -251,9 +251,11 @@ struct ScheduledSyncCLITests {
 
 /// A whole store directory put back to an older copy, named by the peer it next syncs with over
 /// HTTPS — at the server, from the request that reveals it, and at the client, from the summary.
-@Suite("A rolled-back store named over HTTPS")
+@Suite("A rolled-back store named by its peers")
 struct RollbackOverHTTPSTests {
     let scratch = TemporaryDirectory("cli")
+    /// Its helpers for a scheduler child, whose output files live as long as this test does.
+    let scheduled = ScheduledSyncCLITests()
 
     @Test("a laptop restored from an older copy of its whole directory syncs with a served clinic: the server logs and records the rollback naming the node, the laptop's sync names it too, and the laptop gets its events back")
     func restoredClientNamedByServer() throws {
@@ -286,5 +288,64 @@ struct RollbackOverHTTPSTests {
         #expect(try MyologProcess.count(laptop, "SELECT count(*) FROM peer_rollbacks WHERE node = '\(laptopNode)' AND heldSequence = \(held)") == 1)
         // Healed: its own events came back under its own signatures.
         #expect(try MyologProcess.count(laptop, "SELECT count(*) FROM events WHERE type = 'PatientRegistered'") == 2)
+    }
+
+    /// Stores `a` and `b` trusting each other, synced; `b`'s whole directory copied aside, then
+    /// `b` registers `patients` and syncs them to `a`; the copy put back. Returns `b`'s node.
+    func rollBack(_ b: String, after a: String, patients: Int, through peer: String? = nil) throws -> String {
+        let copy = b + "-copy"
+        #expect(try MyologProcess.run(["cp", "-a", b, copy], executable: URL(fileURLWithPath: "/usr/bin/env")).status == 0)
+        for index in 0..<patients {
+            #expect(try MyologProcess.run(["--store", b, "--as", "sam", "patient", "register", "--name", "Later \(index)", "--dob", "1990-01-01"]).status == 0)
+        }
+        #expect(try MyologProcess.run(["--store", b, "sync", peer ?? a]).status == 0)
+        try FileManager.default.removeItem(atPath: b)
+        try FileManager.default.moveItem(atPath: copy, toPath: b)
+        return try MyologProcess.nodeID(b)
+    }
+
+    @Test("a round stopped by its time limit right after it saw a peer's rollback still leaves it recorded and logged (seen before anything moves)")
+    func rollbackRecordedWhenTheRoundStops() throws {
+        let a = scratch.path("a"), b = scratch.path("b")
+        #expect(try MyologProcess.run(["--store", a, "init", "--site", "Abbotsford"]).status == 0)
+        #expect(try MyologProcess.run(["--store", b, "init", "--site", "Balwyn"]).status == 0)
+        try MyologProcess.trustEachOther(a, b)
+        #expect(try MyologProcess.run(["--store", a, "sync", b]).status == 0)
+        let nodeB = try rollBack(b, after: a, patients: 3)
+        // A has much to send B, so the round runs past its one-second limit.
+        #expect(try MyologProcess.run(["--store", a, "--as", "bench", "demo", "generate", "--patients", "60", "--events-per-patient", "30"]).status == 0)
+        let scheduler = try scheduled.start(["--store", a, "sync", "--every", "60s", "--round-limit", "1s", "--batch-size", "5", b], name: "every")
+        var recorded = false
+        for _ in 0..<100 where !recorded {
+            usleep(100_000)
+            recorded = try MyologProcess.count(a, "SELECT count(*) FROM peer_rollbacks WHERE node = '\(nodeB)' AND acknowledgedAt IS NULL") == 1
+        }
+        usleep(1_500_000)
+        scheduler.process.terminate()
+        scheduler.process.waitUntilExit()
+        let log = scheduled.text(scheduler.stderr)
+        #expect(recorded, "\(log)")
+        #expect(log.contains("rollback: node \(nodeB) (Balwyn) held its own chain only up to sequence"), "\(log)")
+        #expect(log.contains("ran over its limit"), "the round was stopped: \(log)")
+        #expect(try MyologProcess.count(b, "SELECT count(*) FROM peer_rollbacks WHERE node = '\(nodeB)'") == 1, "the other store of a path sync records it too")
+    }
+
+    @Test("a served store put back to an older copy learns it from the client that returns its own events: its log names this store, its record holds it")
+    func servedStoreLearnsItsOwnRollback() throws {
+        let clinic = scratch.path("clinic"), laptop = scratch.path("laptop")
+        #expect(try MyologProcess.run(["--store", clinic, "init", "--site", "Clinic"]).status == 0)
+        #expect(try MyologProcess.run(["--store", laptop, "init", "--site", "Laptop"]).status == 0)
+        try MyologProcess.trustEachOther(clinic, laptop)
+        #expect(try MyologProcess.run(["--store", laptop, "sync", clinic]).status == 0)
+        // The clinic writes and the laptop takes it; then the clinic's directory is put back.
+        let nodeClinic = try rollBack(clinic, after: laptop, patients: 2)
+        let server = try HTTPSyncCLITests.Server(store: clinic, scratch: scratch, name: "clinic")
+        let sync = try MyologProcess.run(["--store", laptop, "sync", server.url])
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(sync.stderr.contains("rollback: Clinic (node \(nodeClinic))"), "the client names it: \(sync.stderr)")
+        let log = server.stop()
+        #expect(log.contains("rollback: this store (node \(nodeClinic)) held its own chain only up to sequence"), "\(log)")
+        #expect(try MyologProcess.count(clinic, "SELECT count(*) FROM peer_rollbacks WHERE node = '\(nodeClinic)'") == 1)
+        #expect(try MyologProcess.count(clinic, "SELECT count(*) FROM events WHERE type = 'PatientRegistered'") == 2, "its events came back")
     }
 }

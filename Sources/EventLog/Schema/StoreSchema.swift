@@ -272,9 +272,11 @@ public enum StoreSchema {
 
                 -- Each time a node was seen holding less of its own chain than another store held
                 -- of it: its store directory was put back to an older copy (records written there
-                -- since and not synced are gone). Kept until an operator acknowledges it. One row
-                -- per node and sequence it fell back from: the pages of one catch-up are one rollback.
+                -- since and not synced are gone). Kept until an operator acknowledges it. While one
+                -- is unacknowledged, a node's later sightings widen it (the pages and batches of
+                -- one catch-up, a sync stopped and run again) rather than add rows.
                 CREATE TABLE peer_rollbacks (
+                    position INTEGER PRIMARY KEY,
                     node TEXT NOT NULL,
                     site TEXT NOT NULL,
                     address TEXT NOT NULL,
@@ -282,8 +284,7 @@ public enum StoreSchema {
                     theirSequence INTEGER NOT NULL CHECK (theirSequence >= 0),
                     heldSequence INTEGER NOT NULL CHECK (heldSequence >= 1),
                     acknowledgedAt TEXT,
-                    acknowledgedBy TEXT,
-                    PRIMARY KEY (node, heldSequence)
+                    acknowledgedBy TEXT
                 ) STRICT;
 
                 -- Each `verify` run that could record itself: when, its exit status and one line.

@@ -52,11 +52,12 @@ public struct VerifyRun: Sendable, Equatable {
 
 extension EventStore {
     /// Records a sync with `address` that ended well: `peer` reached, and `witnessed`, the head of
-    /// the peer's own chain this store now holds. Rollbacks the sync saw are recorded too, once each.
+    /// the peer's own chain this store now holds. (Rollbacks are recorded as they are seen:
+    /// ``recordRollbacks(_:address:)``.)
     ///
     /// Outside the log: one small transaction of its own, allowed on a store behind its signed
     /// head (it appends no event).
-    public func recordSyncSucceeded(address: String, peer: PeerSummary, witnessed: ChainHead?, rollbacks: [PeerRollback] = []) throws {
+    public func recordSyncSucceeded(address: String, peer: PeerSummary, witnessed: ChainHead?) throws {
         guard !isReadOnly else { throw EventLogError.readOnlyStore(path: directory.path) }
         let now = wallClock.now().description
         try database.write { db in
@@ -67,16 +68,16 @@ extension EventStore {
                     lastSuccessAt = excluded.lastSuccessAt, failuresInARow = 0,
                     witnessedSequence = excluded.witnessedSequence, witnessedHash = excluded.witnessedHash
                 """, arguments: [address, peer.node.rawValue, peer.site, now, now, witnessed?.sequence, witnessed?.hash.rawValue])
-            for rollback in rollbacks { try Self.insert(rollback, address: address, at: now, in: db) }
         }
     }
 
-    /// Records a sync with `address` that failed (`peer` if it was reached), with why in one line.
-    /// Rollbacks seen before the failure are recorded too.
-    public func recordSyncFailed(address: String, peer: PeerSummary?, reason: String, rollbacks: [PeerRollback] = []) throws {
+    /// Records a sync with `address` that failed (`peer` if it was reached), with why in one line:
+    /// a peer's words may be in it, so control characters are escaped (`\u{1B}`), never kept —
+    /// whoever reads it later on a terminal sees text, not commands.
+    public func recordSyncFailed(address: String, peer: PeerSummary?, reason: String) throws {
         guard !isReadOnly else { throw EventLogError.readOnlyStore(path: directory.path) }
         let now = wallClock.now().description
-        let line = reason.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let line = VisibleText.escaped(reason)
         try database.write { db in
             try db.execute(sql: """
                 INSERT INTO sync_peers (address, node, site, lastAttemptAt, lastFailureAt, lastFailure, failuresInARow)
@@ -85,13 +86,12 @@ extension EventStore {
                     lastAttemptAt = excluded.lastAttemptAt, lastFailureAt = excluded.lastFailureAt, lastFailure = excluded.lastFailure,
                     failuresInARow = failuresInARow + 1
                 """, arguments: [address, peer?.node.rawValue, peer?.site, now, now, String(line.prefix(500))])
-            for rollback in rollbacks { try Self.insert(rollback, address: address, at: now, in: db) }
         }
     }
 
-    /// Records `rollbacks` seen by something other than a sync this store ran (a peer's request to
-    /// `serve`, the peer side of a path sync), naming `address` as where it was seen.
-    /// Returns how many were new (a rollback already recorded is not recorded again).
+    /// Records `rollbacks` as they are seen — by a sync this store runs, by `serve` from a peer's
+    /// requests, by the other store of a path sync — naming `address` as where. Returns how many
+    /// were new (a sighting of a node with an unacknowledged rollback widens that one).
     @discardableResult
     public func recordRollbacks(_ rollbacks: [PeerRollback], address: String) throws -> Int {
         guard !isReadOnly, !rollbacks.isEmpty else { return 0 }
@@ -103,15 +103,15 @@ extension EventStore {
         }
     }
 
-    /// Records `rollback` unless this node's fall from that sequence is recorded already (a sync
-    /// that failed before returning the events, the next page of a catch-up): then keeps the
-    /// lower of the two sequences it fell to. Returns whether it was new.
+    /// Records `rollback`, or — while one of that node is unacknowledged — widens that one (the
+    /// lower sequence it fell to, the higher one held elsewhere): the pages and batches of one
+    /// catch-up, or a sync stopped and run again, are one incident. Returns whether it was new.
     @discardableResult
     private static func insert(_ rollback: PeerRollback, address: String, at now: String, in db: Database) throws -> Bool {
-        let key: StatementArguments = [rollback.node.rawValue, rollback.heldSequence]
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM peer_rollbacks WHERE node = ? AND heldSequence = ?)", arguments: key) == true {
-            try db.execute(sql: "UPDATE peer_rollbacks SET theirSequence = min(theirSequence, ?) WHERE node = ? AND heldSequence = ?",
-                           arguments: [rollback.theirSequence] + key)
+        if let open = try Int.fetchOne(db, sql: "SELECT position FROM peer_rollbacks WHERE node = ? AND acknowledgedAt IS NULL ORDER BY position LIMIT 1",
+                                       arguments: [rollback.node.rawValue]) {
+            try db.execute(sql: "UPDATE peer_rollbacks SET theirSequence = min(theirSequence, ?), heldSequence = max(heldSequence, ?) WHERE position = ?",
+                           arguments: [rollback.theirSequence, rollback.heldSequence, open])
             return false
         }
         try db.execute(sql: "INSERT INTO peer_rollbacks (node, site, address, seenAt, theirSequence, heldSequence) VALUES (?, ?, ?, ?, ?, ?)",
@@ -139,7 +139,7 @@ extension EventStore {
     /// Every rollback recorded, oldest first; `unacknowledged` only those no operator has acknowledged.
     public func peerRollbacks(unacknowledged: Bool = false) throws -> [PeerRollbackRecord] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM peer_rollbacks \(unacknowledged ? "WHERE acknowledgedAt IS NULL" : "") ORDER BY seenAt, node")
+            try Row.fetchAll(db, sql: "SELECT * FROM peer_rollbacks \(unacknowledged ? "WHERE acknowledgedAt IS NULL" : "") ORDER BY position")
                 .compactMap { row in
                     guard let node = NodeID(row["node"] as String) else { return nil }
                     return PeerRollbackRecord(

@@ -29,11 +29,13 @@ public enum LogExchange {
     ///   - batchSize: About how many events each commit carries (more, up to a signed event).
     ///   - directions: Which way events and keys move.
     ///   - disclosures: Who records what each side discloses, before it leaves.
+    ///   - witness: Told of each rollback (``PeerRollback``) as soon as it is seen: the peer behind
+    ///     its own chain at the start, this side behind its own as its events come back.
     /// - Returns: What moved each way, forks found, events held back or waiting for trust.
     /// - Throws: ``TrustRefusal`` when `local` does not trust the peer; `EventProblem` for an event refused, or a peer whose chain has a gap; the carrier's and the stores' errors. What earlier batches committed stays.
     public static func sync(_ local: some LocalLog, with peer: some LogPeer, batchSize: Int = 1000, directions: Directions = .both,
-                            disclosures: Disclosures = .none) async throws -> Report {
-        let session = try await SyncSession(local: local, peer: peer, batchSize: batchSize, directions: directions, disclosures: disclosures)
+                            disclosures: Disclosures = .none, witness: @escaping @Sendable (PeerRollback) async -> Void = { _ in }) async throws -> Report {
+        let session = try await SyncSession(local: local, peer: peer, batchSize: batchSize, directions: directions, disclosures: disclosures, witness: witness)
         try await session.searchForks()
         try await session.introduce()
         try await session.pull()

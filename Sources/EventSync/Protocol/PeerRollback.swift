@@ -30,19 +30,17 @@ public struct PeerRollback: Sendable, Equatable {
         (self.node, self.site, self.theirSequence, self.heldSequence) = (node, site, theirSequence, heldSequence)
     }
 
-    /// The rollbacks `peer`'s summary shows against `held`, this side's heads: the peer's own
-    /// chain behind what this side holds of it, and this side's own chain (`me` at `site`)
-    /// behind what the peer holds of it. A copy of this side's own store is not a peer: the
-    /// caller names that case on its own.
-    public static func seen(in peer: PeerSummary, held: [NodeID: ChainHead], me: NodeID, site: String) -> [PeerRollback] {
-        guard peer.node != me else { return [] }
-        var seen: [PeerRollback] = []
-        if let mine = held[peer.node], mine.sequence > peer.heads[peer.node]?.sequence ?? 0 {
-            seen.append(PeerRollback(node: peer.node, site: peer.site, theirSequence: peer.heads[peer.node]?.sequence ?? 0, heldSequence: mine.sequence))
-        }
-        if let theirs = peer.heads[me], theirs.sequence > held[me]?.sequence ?? 0 {
-            seen.append(PeerRollback(node: me, site: site, theirSequence: held[me]?.sequence ?? 0, heldSequence: theirs.sequence))
-        }
-        return seen
+    /// The peer's rollback `peer`'s summary shows against `held`, this side's heads read before
+    /// it (so the peer's events reaching this side meanwhile, by another sync, never make it look
+    /// behind), if any. A copy of this side's own store (`me`) is not a peer: the caller names
+    /// that case on its own.
+    ///
+    /// A peer claiming less of its own chain than it has only names itself. The opposite claim —
+    /// that it holds more of *this* side's chain than this side does — is not taken from the
+    /// summary at all: it is believed only when those events arrive and verify under this side's
+    /// own key (``LogExchange``'s pull).
+    public static func peerBehind(_ peer: PeerSummary, held: [NodeID: ChainHead], me: NodeID) -> PeerRollback? {
+        guard peer.node != me, let mine = held[peer.node], mine.sequence > peer.heads[peer.node]?.sequence ?? 0 else { return nil }
+        return PeerRollback(node: peer.node, site: peer.site, theirSequence: peer.heads[peer.node]?.sequence ?? 0, heldSequence: mine.sequence)
     }
 }

@@ -40,6 +40,11 @@ public struct PeerSummary: Sendable, Equatable {
         guard case .object(let m) = json, case .string(let nodeText)? = m["node"], let node = NodeID(nodeText),
             case .string(let site)? = m["site"], case .object(let headMembers)? = m["heads"]
         else { throw EnvelopeDecodingError(.mistyped, field: "summary", reason: "expected {node, site, heads}") }
+        // A site name is shown and logged wherever the peer is named: as `init` accepts one, never
+        // a line break or a terminal escape a peer gone bad could forge a log line with.
+        guard (1...100).contains(site.count), VisibleText.firstHiddenScalar(in: site, allowingLineBreaks: false) == nil else {
+            throw EnvelopeDecodingError(.mistyped, field: "site", reason: "expected a site name of 1–100 characters without control or invisible characters")
+        }
         var heads: [NodeID: ChainHead] = [:]
         for (key, value) in headMembers {
             guard let origin = NodeID(key), case .object(let head) = value, case .int(let sequence)? = head["sequence"], sequence >= 1,

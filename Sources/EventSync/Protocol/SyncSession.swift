@@ -14,6 +14,9 @@ final class SyncSession<Local: LocalLog, Peer: LogPeer> {
     let batchSize: Int
     let directions: LogExchange.Directions
     let disclosures: LogExchange.Disclosures
+    /// Told of each rollback as soon as it is seen, before anything more moves (a sync stopped or
+    /// failing later still names it).
+    let witness: @Sendable (PeerRollback) async -> Void
 
     /// The peer's summary and this side's heads, as they were when the sync began.
     private(set) var theirs: PeerSummary
@@ -36,16 +39,23 @@ final class SyncSession<Local: LocalLog, Peer: LogPeer> {
 
     /// Stage 1, the summary: the peer's heads, whether this log exchanges records with it at all
     /// (`.local` too: a copy of this very store is let through to be named as a fork), this log's heads.
-    init(local: Local, peer: Peer, batchSize: Int, directions: LogExchange.Directions, disclosures: LogExchange.Disclosures) async throws {
+    init(local: Local, peer: Peer, batchSize: Int, directions: LogExchange.Directions, disclosures: LogExchange.Disclosures,
+         witness: @escaping @Sendable (PeerRollback) async -> Void) async throws {
         precondition(batchSize > 0)
-        (self.local, self.peer, self.batchSize, self.directions, self.disclosures) = (local, peer, batchSize, directions, disclosures)
+        (self.local, self.peer, self.batchSize, self.directions, self.disclosures, self.witness) = (local, peer, batchSize, directions, disclosures, witness)
+        // This side's heads first: a peer's events reaching this side while its summary is on
+        // the way (another sync) must not make the peer look behind its own chain.
+        let heads = try await local.summary().heads
         theirs = try await peer.summary()
         report = LogExchange.Report(peer: theirs)
         guard try local.accepts(theirs.node) else {
             throw TrustRefusal.untrustedPeer(node: theirs.node, site: theirs.site, store: local.directory.path)
         }
-        mine = try await local.summary().heads
-        report.rollbacks = PeerRollback.seen(in: theirs, held: mine, me: local.identity.nodeID, site: local.identity.site)
+        mine = heads
+        if let rollback = PeerRollback.peerBehind(theirs, held: mine, me: me) {
+            report.rollbacks.append(rollback)
+            await witness(rollback)
+        }
     }
 
     /// Stage 2, the fork search: for every origin both hold, where the chains first differ. Each
@@ -150,9 +160,27 @@ final class SyncSession<Local: LocalLog, Peer: LogPeer> {
             try await disclose(batch, keys: keys, to: me, recorded: &disclosedByPeer, through: disclosures.byPeer)
             let receipt = try await local.receive(batch, keys: keys)
             report.add(receipt, to: \.received)
+            if receipt.stored[me] ?? 0 > 0, let last = batch.last(where: { $0.origin == me }) {
+                // This node's own events, signed by it, stored only now: this store had lost them
+                // — it was put back to an older copy — and gets them back.
+                await witnessOwnRollback(upTo: last.sequence)
+            }
             report.patientsReceived.formUnion(batch.lazy.filter(\.isSealed).compactMap(\.patient))
             report.keysReceived += receipt.keys.stored
         }
+    }
+
+    /// Records that this store held its own chain only up to where it stood when the sync began,
+    /// while the peer held it (signed) up to at least `sequence`: one rollback per sync, its
+    /// extent growing with each batch.
+    private func witnessOwnRollback(upTo sequence: Int) async {
+        let rollback = PeerRollback(node: me, site: local.identity.site, theirSequence: mine[me]?.sequence ?? 0, heldSequence: sequence)
+        if let index = report.rollbacks.firstIndex(where: { $0.node == me }) {
+            report.rollbacks[index].heldSequence = max(report.rollbacks[index].heldSequence, sequence)
+        } else {
+            report.rollbacks.append(rollback)
+        }
+        await witness(rollback)
     }
 
     /// Stage 5, the push pipeline: what this log held beyond the peer's heads when the sync

@@ -25,10 +25,9 @@ public struct ScheduledSync: Service {
         public var received: Int
         public var sent: Int
         public var forks: Int
-        public var rollbacks: [PeerRollback]
 
-        public init(peer: PeerSummary, syncID: String, received: Int, sent: Int, forks: Int, rollbacks: [PeerRollback]) {
-            (self.peer, self.syncID, self.received, self.sent, self.forks, self.rollbacks) = (peer, syncID, received, sent, forks, rollbacks)
+        public init(peer: PeerSummary, syncID: String, received: Int, sent: Int, forks: Int) {
+            (self.peer, self.syncID, self.received, self.sent, self.forks) = (peer, syncID, received, sent, forks)
         }
     }
 
@@ -41,13 +40,14 @@ public struct ScheduledSync: Service {
     public let peers: [String]
     public let schedule: SyncSchedule
     public let logger: Logger
-    /// Runs one sync with a peer (as given in `peers`); throws why it failed.
-    let round: @Sendable (_ peer: String) async throws -> Round
+    /// Runs one sync with a peer (as given in `peers`), telling `witness` of each rollback it
+    /// sees the moment it does; throws why it failed.
+    let round: @Sendable (_ peer: String, _ witness: @escaping @Sendable (PeerRollback) -> Void) async throws -> Round
     /// Told each round's end (for tests and for recording outside the round itself).
     let ended: @Sendable (_ peer: String, _ outcome: Result<Round, any Error>) async -> Void
 
     public init(peers: [String], schedule: SyncSchedule, logger: Logger,
-                round: @escaping @Sendable (_ peer: String) async throws -> Round,
+                round: @escaping @Sendable (_ peer: String, _ witness: @escaping @Sendable (PeerRollback) -> Void) async throws -> Round,
                 ended: @escaping @Sendable (_ peer: String, _ outcome: Result<Round, any Error>) async -> Void = { _, _ in }) {
         (self.peers, self.schedule, self.logger, self.round, self.ended) = (peers, schedule, logger, round, ended)
     }
@@ -90,7 +90,13 @@ public struct ScheduledSync: Service {
             try await Task.sleep(for: schedule.firstDelay(using: &random))
             while !Task.isCancelled {
                 let started = ContinuousClock.now
-                let outcome = await bounded { try await round(peer) }
+                let logger = self.logger
+                let outcome = await bounded {
+                    try await round(peer) { rollback in
+                        logger.warning("rollback: node \(rollback.node) (\(rollback.site)) held its own chain only up to sequence \(rollback.theirSequence), the other store up to \(rollback.heldSequence): its store was put back to an older copy, and what it recorded since without syncing is lost",
+                                       metadata: ["address": "\(peer)", "peer": "\(rollback.node)"])
+                    }
+                }
                 if Task.isCancelled, case .failure = outcome { break }  // stopped mid-round: not a failure of the peer
                 let took = ContinuousClock.now - started
                 Counter(label: "myolog_sync_rounds_total", dimensions: [("peer", peer)]).increment()
@@ -103,14 +109,10 @@ public struct ScheduledSync: Service {
                                 metadata: ["peer": "\(done.peer.node)", "address": "\(peer)", "sync": "\(done.syncID)",
                                            "events.received": "\(done.received)", "events.sent": "\(done.sent)"])
                     if done.forks > 0 { logger.error("sync round with \(peer): \(done.forks) open fork(s); see `myolog forks`", metadata: ["address": "\(peer)"]) }
-                    for rollback in done.rollbacks {
-                        logger.warning("rollback: node \(rollback.node) (\(rollback.site)) held its own chain only up to sequence \(rollback.theirSequence), the other store up to \(rollback.heldSequence): its store was put back to an older copy",
-                                       metadata: ["address": "\(peer)", "peer": "\(rollback.node)"])
-                    }
                 case .failure(let error):
                     failures += 1
                     Counter(label: "myolog_sync_round_failures_total", dimensions: [("peer", peer)]).increment()
-                    logger.warning("sync round with \(peer) failed (\(failures) in a row): \(error)",
+                    logger.warning("sync round with \(peer) failed (\(failures) in a row): \(VisibleText.escaped("\(error)"))",
                                    metadata: ["address": "\(peer)", "failures": "\(failures)"])
                 }
                 await ended(peer, outcome)

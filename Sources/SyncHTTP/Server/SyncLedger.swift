@@ -57,6 +57,9 @@ actor SyncLedger {
         open[id] = Tally(node: String(node.prefix(64)))
     }
 
+    /// Whether `id` is a sync under way here (its client asked for the summary).
+    func isOpen(_ id: String) -> Bool { open[id] != nil }
+
     func served(_ id: String, _ events: [EventEnvelope]) {
         open[id]?.served += events.count
         open[id]?.patients.formUnion(events.lazy.filter(\.isSealed).compactMap(\.patient))

@@ -115,7 +115,7 @@ public struct SyncServer: Sendable {
         router.add(middleware: PeerAdmission(server: self))
         router.get(RouterPath(SyncAPI.summaryPath)) { request, context in try await summary(request, node: context.peer!) }
         router.get(RouterPath(SyncAPI.eventsPath)) { request, context in try await events(request, node: context.peer!) }
-        router.post(RouterPath(SyncAPI.eventsPath)) { request, _ in try await receive(request) }
+        router.post(RouterPath(SyncAPI.eventsPath)) { request, context in try await receive(request, node: context.peer!) }
         router.post(RouterPath(SyncAPI.syncEndedPath)) { request, _ in await ended(request) }
         router.get(RouterPath(SyncAPI.missingKeysPath)) { _, _ in Self.json(.ok, SyncAPI.patientsJSON(try await log.patientsWithoutKeys())) }
         router.post(RouterPath(SyncAPI.keyRequestPath)) { request, context in try await keyRequest(request, node: context.peer!) }
@@ -253,7 +253,10 @@ public struct SyncServer: Sendable {
         let batch = try await log.events(origin: origin, after: after, limit: limit)
         // Where its copy ends: a page starts there; a one-event probe (the fork search's hash
         // comparison at the shorter head) ends there. The lowest seen is kept.
-        if origin == node, !batch.isEmpty { await noteRollback(of: node, at: limit == 1 ? after + 1 : after) }
+        if origin == node, !batch.isEmpty, await ledger.isOpen(syncID(request)),
+           let held = try? await log.summary().heads[node]?.sequence, held > (limit == 1 ? after + 1 : after) {
+            await noteRollback(of: node, fellTo: limit == 1 ? after + 1 : after, heldUpTo: held, returnedBy: nil)
+        }
         try await recordDisclosure(request, to: node, Set(batch.lazy.filter(\.isSealed).compactMap(\.patient)))
         await ledger.served(syncID(request), batch)
         SyncMetrics.sent(origin: origin, count: batch.count)
@@ -261,15 +264,20 @@ public struct SyncServer: Sendable {
                         body: .init(byteBuffer: ByteBuffer(bytes: SyncAPI.encodeBatch(batch))))
     }
 
-    /// A peer asking for its own chain after `sequence`, which this store holds beyond: only a
-    /// store put back to an older copy lacks events of its own (``PeerRollback``). Recorded and
-    /// logged; the events are still served, so it catches up under its own signatures.
-    private func noteRollback(of node: NodeID, at sequence: Int) async {
-        guard let rolledBack, let held = try? await log.summary().heads[node]?.sequence, held > sequence else { return }
-        // A peer's own chain is never behind here otherwise: only it writes it, and it sends it.
+    /// A store put back to an older copy (``PeerRollback``): a peer asking, within a sync, for its
+    /// own chain this store holds beyond where the peer's copy ends (`returnedBy` nil); or this
+    /// store itself, storing its own signed events a peer returned (`returnedBy` that peer). A
+    /// bare request outside a sync (a checker reading every chain) is not taken for one.
+    /// Recorded and logged once per incident; the sync goes on, so the node catches up.
+    private func noteRollback(of node: NodeID, fellTo sequence: Int, heldUpTo held: Int, returnedBy peer: NodeID?) async {
+        guard let rolledBack else { return }
         do {
-            if try await NIOThreadPool.singleton.runIfActive({ try rolledBack(node, sequence, held) }) {
-                SyncMetrics.rollbackSeen()
+            guard try await NIOThreadPool.singleton.runIfActive({ try rolledBack(node, sequence, held) }) else { return }
+            SyncMetrics.rollbackSeen()
+            if let peer {
+                logger.warning("rollback: this store (node \(node)) held its own chain only up to sequence \(sequence), but node \(peer) returned it up to \(held), signed by this node: this store was put back to an older copy; what it recorded since without syncing is lost",
+                               metadata: ["peer": "\(peer)", "rollback.theirs": "\(sequence)", "rollback.held": "\(held)"])
+            } else {
                 logger.warning("rollback: node \(node) holds its own chain only up to sequence \(sequence), but this store holds it up to \(held), signed by it: its store was put back to an older copy; what it recorded since without syncing is lost",
                                metadata: ["peer": "\(node)", "rollback.theirs": "\(sequence)", "rollback.held": "\(held)"])
             }
@@ -287,7 +295,7 @@ public struct SyncServer: Sendable {
         }
     }
 
-    private func receive(_ request: Request) async throws -> Response {
+    private func receive(_ request: Request, node: NodeID) async throws -> Response {
         let body = try await body(of: request, hint: "send at most \(SyncAPI.maximumEventsPerBody) events per request")
         let batch: [EventEnvelope]
         do {
@@ -299,6 +307,11 @@ public struct SyncServer: Sendable {
             let receipt = try await log.receive(batch)
             await ledger.received(syncID(request), receipt)
             SyncMetrics.received(receipt)
+            let me = store.identity.nodeID
+            if receipt.stored[me] ?? 0 > 0, let first = batch.first(where: { $0.origin == me }), let last = batch.last(where: { $0.origin == me }) {
+                // This node's own signed events, stored only now: this store had lost them.
+                await noteRollback(of: me, fellTo: first.sequence - 1, heldUpTo: last.sequence, returnedBy: node)
+            }
             return Self.json(.ok, receipt.json)
         } catch let refusal as EventProblem {
             SyncMetrics.refused(origin: refusal.origin, count: batch.count)
