@@ -52,11 +52,12 @@ final class SyncSession<Local: LocalLog, Peer: LogPeer> {
             throw TrustRefusal.untrustedPeer(node: theirs.node, site: theirs.site, store: local.directory.path)
         }
         mine = heads
-        if let rollback = PeerRollback.peerBehind(theirs, held: mine, me: me) {
-            report.rollbacks.append(rollback)
-            await witness(rollback)
-        }
+        peerBehind = PeerRollback.peerBehind(theirs, held: mine, me: me)
     }
+
+    /// The peer behind its own chain, as the summaries show it; named once the fork search has
+    /// run (``searchForks()``), before anything else moves.
+    private var peerBehind: PeerRollback?
 
     /// Stage 2, the fork search: for every origin both hold, where the chains first differ. Each
     /// side keeps the other's event there as evidence, and that origin moves no further.
@@ -74,6 +75,14 @@ final class SyncSession<Local: LocalLog, Peer: LogPeer> {
                 try await disclose([myEvent], to: theirs.node, recorded: &disclosedToPeer, through: disclosures.byLocal)
                 _ = try await peer.receive([myEvent])
             }
+        }
+        // A shorter chain that is not a prefix of the longer one is a fork (a copy that wrote on
+        // its own, or a restored copy that wrote before it synced), named as one: only a chain
+        // cut back along the same events is a rollback. Named now, before anything else moves,
+        // so a sync stopped or failing later still leaves it recorded.
+        if let rollback = peerBehind, !forked.contains(rollback.node) {
+            report.rollbacks.append(rollback)
+            await witness(rollback)
         }
     }
 
