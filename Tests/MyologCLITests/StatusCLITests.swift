@@ -249,6 +249,27 @@ struct StatusCLITests {
         }
     }
 
+    @Test("a restored copy that wrote before it synced is named as a fork, not as a rollback: status lists the open fork")
+    func restoredCopyThatWrote() throws {
+        let (a, b) = try pair()
+        let mia = try run(["--store", a, "--as", "al", "patient", "register", "--name", "Mia Thompson", "--dob", "1988-04-12"]).lastWord
+        try run(["--store", a, "sync", b])
+        let copy = scratch.path("a-copy")
+        try FileManager.default.copyItem(atPath: a, toPath: copy)
+        for score in ["6", "3"] { try run(["--store", a, "--as", "al", "record", "pain", mia, "--score", score, "--region", "neck"]) }
+        try run(["--store", a, "sync", b])
+        try FileManager.default.removeItem(atPath: a)
+        try FileManager.default.moveItem(atPath: copy, toPath: a)
+        try run(["--store", a, "--as", "al", "record", "pain", mia, "--score", "9", "--region", "neck"])
+        let sync = try MyologProcess.run(["--store", b, "sync", a])
+        #expect(sync.status == 3 && sync.stderr.contains("fork") && !sync.stderr.contains("rollback"), "\(sync.stderr)")
+        for store in [a, b] {
+            let status = try run(["--store", store, "status", "--offline"], status: 1)
+            #expect(status.stdout.contains("Forks: 1 OPEN") && status.stdout.contains("Rollbacks: none unacknowledged"), "\(status.stdout)")
+            #expect(status.stderr.contains("needs attention: 1 open fork"), "\(status.stderr)")
+        }
+    }
+
     @Test("bad input: --timeout 0, an unknown or malformed node to acknowledge, --stale-after 0: one line naming the field, exit non-zero, nothing written")
     func badInput() throws {
         let (a, b) = try pair()

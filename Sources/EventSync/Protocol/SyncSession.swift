@@ -65,6 +65,10 @@ final class SyncSession<Local: LocalLog, Peer: LogPeer> {
                 _ = try await peer.receive([myEvent])
             }
         }
+        // A shorter chain that is not a prefix of the longer one is a fork (a copy that wrote on
+        // its own, or a restored copy that wrote before it synced), named as one: only a chain
+        // cut back along the same events is a rollback.
+        report.rollbacks.removeAll { forked.contains($0.node) }
     }
 
     /// Stage 3, the introductions. A peer that has never heard of this node is first sent its
