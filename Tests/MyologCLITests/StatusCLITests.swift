@@ -270,6 +270,53 @@ struct StatusCLITests {
         }
     }
 
+    @Test("a store with patients: status names none of them, records no access and writes nothing; records due for erasure are a count")
+    func noPatientData() throws {
+        let store = scratch.path("demo")
+        try run(["demo", "tour", "--store", store])
+        // A patient last seen eight years ago: due under the default policy (seven years).
+        let today = Timestamp.now().civilDate(in: TimeZone(identifier: "UTC")!)
+        let longAgo = CivilDate(year: today.year - 8, month: today.month, day: min(today.day, 28))!.description
+        let ada = try run(["--store", store, "--as", "jo", "patient", "register", "--name", "Ada Old", "--dob", "1950-03-04"]).lastWord
+        for step in ["start", "end"] { try run(["--store", store, "--as", "sam", "visit", step, ada, "--date", longAgo]) }
+        try run(["--store", store, "verify"])
+        let names = try DatabaseQueue(path: store + "/myolog.sqlite").read { try String.fetchAll($0, sql: "SELECT name FROM patient_summary") }
+        #expect(names.count >= 3 && names.contains("Ada Old"))
+        let before = try snapshot(store)
+        let text = try run(["--store", store, "status"], status: 1)
+        let json = try run(["--store", store, "--json", "status"], status: 1)
+        #expect(try snapshot(store) == before, "status recorded or wrote something")
+        for name in names {
+            #expect(!text.stdout.contains(name) && !text.stderr.contains(name) && !json.stdout.contains(name), "\(name) shown")
+        }
+        let due = try #require(try self.json(json)["retention"]?.objectValue?["due"]?.intValue)
+        #expect(due == 1 && text.stderr.contains("needs attention: \(due) record\(due == 1 ? "" : "s") due for erasure"), "\(text.stderr)")
+        try validate(json)
+    }
+
+    @Test("thresholds: a last success older than --stale-after hours and a verify older than --verify-within days need a person; a failed verify does")
+    func thresholds() throws {
+        let (a, b) = try pair()
+        try run(["--store", a, "verify"])
+        try run(["--store", a, "status"])
+        try DatabaseQueue(path: a + "/myolog.sqlite").write { db in
+            try db.execute(sql: "UPDATE sync_peers SET lastSuccessAt = '2020-01-01T00:00:00.000Z'")
+            try db.execute(sql: "UPDATE verify_runs SET at = '2020-01-01T00:00:00.000Z'")
+        }
+        let stale = try run(["--store", a, "status", "--offline"], status: 1)
+        #expect(stale.stderr.contains("peer \(b) (Carlton): last synced at 2020-01-01 11:00, more than 24 h ago"), "\(stale.stderr)")
+        #expect(stale.stderr.contains("the last verify was at 2020-01-01 11:00, more than 7 days ago"), "\(stale.stderr)")
+        // A fresh sync and verify clear both.
+        try run(["--store", a, "sync", b])
+        try run(["--store", a, "verify"])
+        try run(["--store", a, "status", "--stale-after", "1", "--verify-within", "1"])
+        // A verify that failed is reported until one passes.
+        try DatabaseQueue(path: a + "/myolog.sqlite").write { try $0.execute(sql: "INSERT INTO verify_runs (at, exitStatus, summary) VALUES (?, 1, 'failed: chains broken')",
+                                                                             arguments: [Timestamp.now().description]) }
+        let failed = try run(["--store", a, "--json", "status", "--offline"], status: 1)
+        #expect(try json(failed)["needsAttention"]?.arrayValue?.contains { $0.stringValue?.contains("failed (exit 1): failed: chains broken") == true } == true, "\(failed.stdout)")
+    }
+
     @Test("bad input: --timeout 0, an unknown or malformed node to acknowledge, --stale-after 0: one line naming the field, exit non-zero, nothing written")
     func badInput() throws {
         let (a, b) = try pair()
