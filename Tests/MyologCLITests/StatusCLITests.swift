@@ -158,6 +158,25 @@ struct StatusCLITests {
         #expect(bounded.stdout.contains("cannot be reached — no answer within 1 s"), "\(bounded.stdout)")
     }
 
+    @Test("a peer directory whose database never answers (a FIFO where the file should be, a hung mount) is bounded by --timeout; the other peer still answers")
+    func hungDirectory() throws {
+        let (a, b) = try pair()
+        try run(["--store", a, "verify"])
+        let hung = scratch.path("hung")
+        try FileManager.default.createDirectory(atPath: hung, withIntermediateDirectories: true)
+        #expect(mkfifo(hung + "/myolog.sqlite", 0o600) == 0)
+        // The address as a sync would have recorded it (a sync to it would hang the same way).
+        try DatabaseQueue(path: a + "/myolog.sqlite").write { db in
+            try db.execute(sql: "INSERT INTO sync_peers (address, lastAttemptAt, lastSuccessAt) VALUES (?, ?, ?)",
+                           arguments: [hung, Timestamp.now().description, Timestamp.now().description])
+        }
+        let started = Date()
+        let status = try run(["--store", a, "status", "--timeout", "1"], status: 1)
+        #expect(Date().timeIntervalSince(started) < 5, "status took \(Date().timeIntervalSince(started)) s")
+        #expect(status.stderr.contains("peer \(hung): cannot be reached now: no answer within 1 s"), "\(status.stderr)")
+        #expect(status.stdout.contains("  \(b) — Carlton") && status.stdout.contains("this store lacks 0 of its events"), "\(status.stdout)")
+    }
+
     /// How the sync after the restore runs: which store starts it, and over what.
     enum Carrier: String, CaseIterable, CustomTestStringConvertible {
         /// The restored store syncs with its peer's directory.
