@@ -80,6 +80,10 @@ struct VerifyCommand: ParsableCommand {
         // Events people wrote beyond their roles at that point, received from peers (kept: signed
         // history), and user changes the directory did not obey: named, and a non-zero exit.
         let authority = try store.read { try AuthorityCheck.findings($0) }
+        // Rollbacks seen at syncs (a node holding less of its own chain than another store held:
+        // its directory was put back to an older copy, and what it recorded since and had not
+        // synced is lost): a finding until an operator acknowledges it (`status --acknowledge`).
+        let rollbacks = try store.peerRollbacks(unacknowledged: true)
         if global.json {
             var chainJSON: JSONValue
             switch chain {
@@ -100,6 +104,13 @@ struct VerifyCommand: ParsableCommand {
                 "trustList": .object(["ok": .bool(trustOK), "changes": .int(trustList.obeyed), "altered": trustList.altered.map(JSONValue.string) ?? .null,
                                       "ignored": .array(trustList.ignored.map(\.json))]),
                 "authority": .object(["ok": .bool(authority.isEmpty), "findings": .array(try authority.map { try CanonicalEncoder().value($0) })]),
+                "peerRollbacks": .array(rollbacks.map { record in
+                    .object([
+                        "node": .string(record.rollback.node.rawValue), "site": .string(record.rollback.site), "address": .string(record.address),
+                        "seenAt": .string(record.seenAt.description),
+                        "theirSequence": .int(record.rollback.theirSequence), "heldSequence": .int(record.rollback.heldSequence),
+                    ])
+                }),
             ]).canonicalString)
         } else {
             print(databaseOK ? "Database: ok" : "Database: DAMAGED — " + integrity.joined(separator: "; "))
@@ -141,6 +152,14 @@ struct VerifyCommand: ParsableCommand {
             for (origin, count) in held.sorted(by: { $0.key < $1.key }) {
                 print("Held back: \(count) event\(count == 1 ? "" : "s") of origin \(origin) wait for the events before them")
             }
+            if !rollbacks.isEmpty {
+                let clock = try global.siteClock(store)
+                print("Rollbacks: \(rollbacks.count) unacknowledged — a store put back to an older copy; what it recorded since and had not synced is lost (`myolog status --acknowledge NODE` once dealt with):")
+                for record in rollbacks {
+                    print(VisibleText.escaped("  \(record.rollback.site) (node \(record.rollback.node)) held its own chain only up to sequence \(record.rollback.theirSequence), "
+                        + "another store up to \(record.rollback.heldSequence), signed by it — seen \(clock.unambiguousMinute(record.seenAt)) (\(clock.identifier)) via \(record.address)"))
+                }
+            }
         }
         if !global.json {
             for held in heldErasures { print("Erasure held: \(held)") }
@@ -149,7 +168,25 @@ struct VerifyCommand: ParsableCommand {
             print("Erasure: NOT COMPLETE — erased text may remain in \(EventStore.databaseFileName)-wal while another process holds the store open; it is removed at the next myolog command once they close")
         }
         SyncReportPrinter(json: global.json).printForks(openForks)
-        guard logIntact, viewsOK, trustOK, !erasurePending, heldErasures.isEmpty, authority.isEmpty else { throw ExitCode(1) }
-        if !openForks.isEmpty { throw ExitCode(3) }
+        // The verdict in one line, kept for `status` (a store this run must not write — a
+        // read-only copy, one without node.key — keeps nothing).
+        var failed: [String] = []
+        if !databaseOK { failed.append("database damaged") }
+        if !chainOK { failed.append("chains broken") }
+        if localProblem != nil { failed.append("local chain altered") }
+        if replayError != nil { failed.append("the log cannot be replayed") } else if !differences.isEmpty { failed.append("views differ from the replay") }
+        if !trustOK { failed.append("trust list altered") }
+        if erasurePending { failed.append("an erasure not complete") }
+        if !heldErasures.isEmpty { failed.append("\(heldErasures.count) erasure\(heldErasures.count == 1 ? "" : "s") held for trust") }
+        if !authority.isEmpty { failed.append("\(authority.count) event\(authority.count == 1 ? "" : "s") beyond their author's roles") }
+        if !rollbacks.isEmpty { failed.append("\(rollbacks.count) unacknowledged rollback\(rollbacks.count == 1 ? "" : "s") of \(Set(rollbacks.map(\.rollback.node.rawValue)).sorted().joined(separator: ", "))") }
+        if !openForks.isEmpty { failed.append("\(openForks.count) open fork\(openForks.count == 1 ? "" : "s")") }
+        let exitStatus: Int32 = failed.isEmpty ? 0 : (failed.count == 1 && !openForks.isEmpty ? 3 : 1)
+        if !store.isReadOnly, store.identity.canSign {
+            let events = (try? chain.get()).map { "\($0.totalEvents) events" } ?? "the log"
+            let summary = failed.isEmpty ? "ok: \(events) checked" + (canReplay ? ", views equal to a replay" : "") : "failed: " + failed.joined(separator: "; ")
+            try? store.recordVerifyRun(VerifyRun(at: .now(), exitStatus: Int(exitStatus), summary: summary))
+        }
+        if exitStatus != 0 { throw ExitCode(exitStatus) }
     }
 }

@@ -82,6 +82,7 @@ struct AuditCLITests {
         "peer list": "nodes only", "peer add": "trust, a write", "peer remove": "trust, a write", "tls-identity": "the node's certificate",
         "forks list": "quarantined envelopes, payloads sealed", "forks decide": "a write",
         "verify": "checks and counts only",
+        "status": "machines, counts and times only; the retention count is read from the views, no patient is shown",
         "audit list": "the access log (identifiers only)", "audit review": "the access log", "audit export fhir": "the access log",
         "retention policy": "the policy", "retention hold": "a write", "retention release": "a write",
         "init": "a new store", "id": "the node", "site time-zone": "the site's zone; a write", "site late-entry": "the store's rule; a write", "visit sign": "a write", "cosign": "a write", "site time-zones": "the zone database's names", "rebuild": "prints counts only",

@@ -145,6 +145,7 @@ struct PermissionsCLITests {
             Case(name: "peer add", arguments: { _ in ["peer", "add", peer, "--name", "Peer"] }, permission: .trustPeers),
             Case(name: "peer remove", arguments: { _ in ["peer", "remove", peer] }, permission: .trustPeers),
             Case(name: "forks decide", arguments: { _ in ["forks", "decide", peer, "3", "--note", "kept ours"] }, permission: .trustPeers, refusedOnly: true),
+            Case(name: "status --acknowledge", arguments: { _ in ["status", "--acknowledge", peer] }, permission: .trustPeers, refusedOnly: true),
             Case(name: "bundle export", arguments: { [scratch] in ["bundle", "export", "--out", scratch.path("bundle-\($0.rawValue).myolog")] },
                  permission: .syncRecords),
             Case(name: "bundle import", arguments: { _ in ["bundle", "import", ownBundle] }, permission: .syncRecords),

@@ -357,6 +357,12 @@ struct RestoreTests {
         #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
         #expect(try TamperTests().hashes(store, node) == genuine)
         #expect(try MyologProcess.run(["--store", store, "--as", "alex", "record", "pain", patient, "--score", "1", "--region", "neck"]).status == 0)
+        // The sync named the restore as a rollback of this very node, and verify lists it (exit 1)
+        // until an operator acknowledges it (StatusCLITests covers the whole-directory case).
+        #expect(sync.stderr.contains("rollback: ") && sync.stderr.contains("(node \(node)) held its own chain only up to sequence \(genuine.count - 3)"), "\(sync.stderr)")
+        let named = try MyologProcess.run(["--store", store, "verify"])
+        #expect(named.status == 1 && named.stdout.contains("Rollbacks: 1 unacknowledged"), "\(named.stdout)")
+        #expect(try MyologProcess.run(["--store", store, "--as", "alex", "status", "--acknowledge", node]).status == 0)
         let verify = try MyologProcess.run(["--store", store, "verify"])
         #expect(verify.status == 0, "\(verify.stdout)")
     }

@@ -1,0 +1,39 @@
+import Foundation
+import GRDB
+import EventModel
+import EventSync
+
+extension EventStore {
+    /// What the store in `directory` would present at the first stage of a sync — its node, its
+    /// site and the head of every chain it holds — read without opening it as a store: one
+    /// read-only SQLite connection, one read transaction, then closed. What `status` compares
+    /// with this store's own heads to say what each side lacks without moving anything.
+    ///
+    /// Guarantees: nothing of that store changes. Opening it as a store would not promise that
+    /// (a migration, a projection rebuild, an erasure's checkpoint retried, a missed
+    /// acknowledgement appended); this does none of them, and never reads its `node.key`. SQLite
+    /// may create the database's `-shm` index file beside it, as any reader of a WAL database
+    /// does; no row, no other file. A directory whose `-shm` cannot be made is read as an
+    /// immutable file, as a read-only backup is (a snapshot that may lag a writer there).
+    ///
+    /// - Parameter directory: The other store's directory.
+    /// - Returns: Its summary, as its `summary()` would give it.
+    /// - Throws: ``EventLogError`` naming what is there instead of a store.
+    public static func summary(ofStoreAt directory: URL) throws -> PeerSummary {
+        let url = directory.appendingPathComponent(databaseFileName)
+        var status = stat()
+        guard stat(url.path, &status) == 0 else {
+            if errno == ENOENT { throw EventLogError.noStore(path: directory.path) }
+            throw EventLogError.storeInaccessible(path: url.path, reason: String(cString: strerror(errno)))
+        }
+        guard access(url.path, R_OK) == 0 else { throw EventLogError.storeInaccessible(path: url.path, reason: String(cString: strerror(errno))) }
+        let database = try openDatabase(url, readOnly: true, creating: false, upgrader: nil)
+        defer { try? database.close() }
+        return try database.read { db in
+            guard try db.tableExists("nodes"), let row = try Row.fetchOne(db, sql: "SELECT id, site FROM nodes WHERE isLocal = 1"),
+                let node = NodeID(row["id"] as String? ?? ""), let site = row["site"] as String?
+            else { throw EventLogError.notAStore(path: url.path, reason: "a SQLite database, but not a Myolog store's") }
+            return PeerSummary(node: node, site: site, heads: try EventReader(db: db, storeKey: nil).heads())
+        }
+    }
+}
