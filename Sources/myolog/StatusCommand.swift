@@ -37,6 +37,7 @@ struct StatusCommand: AsyncParsableCommand {
               myolog status --offline --json
               myolog status --timeout 2 --stale-after 2
               myolog --as "practice manager" status --acknowledge 7Q2M4XKD3B5N6P8R
+              myolog --as "practice manager" status --forget https://old-laptop.clinic.lan:8417
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -50,6 +51,9 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Acknowledge every rollback recorded of this node, and do nothing else.", valueName: "node"),
             transform: NodeID.argument(field: "acknowledge", printedBy: "`myolog status`"))
     var acknowledge: NodeID?
+    @Option(help: ArgumentHelp("Forget this peer address's sync record (a mistyped or retired peer), and do nothing else.", valueName: "address"),
+            transform: PeerAddress.parser(for: "forget"))
+    var forget: PeerAddress?
 
     @Sendable static func seconds(_ text: String) throws -> Double {
         guard let seconds = Double(text), seconds.isFinite, (0.1...300).contains(seconds) else {
@@ -61,10 +65,12 @@ struct StatusCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1...8760).contains(staleAfter) else { throw ValidationError("stale-after: \(staleAfter) is not accepted; accepted: 1 to 8760 hours") }
         guard (1...366).contains(verifyWithin) else { throw ValidationError("verify-within: \(verifyWithin) is not accepted; accepted: 1 to 366 days") }
+        if acknowledge != nil, forget != nil { throw ValidationError("forget: accepted without --acknowledge (one change at a time)") }
     }
 
     func run() async throws {
         if let acknowledge { return try acknowledgeRollbacks(of: acknowledge) }
+        if let forget { return try forgetPeer(forget) }
         let store = try global.openStore()
         let status = try await SiteStatus.gather(store, clock: try global.siteClock(store), offline: offline, timeout: timeout,
                                                  limits: .init(staleAfterHours: staleAfter, verifyWithinDays: verifyWithin))
@@ -95,6 +101,25 @@ struct StatusCommand: AsyncParsableCommand {
             print(JSONValue.object(["node": .string(node.rawValue), "acknowledged": .int(count), "by": .string(user)]).canonicalString)
         } else {
             print(VisibleText.escaped("Acknowledged \(count) rollback\(count == 1 ? "" : "s") of \(rollback.site) (node \(node)) as \(user): `myolog status` and `myolog verify` no longer list \(count == 1 ? "it" : "them")."))
+        }
+    }
+
+    /// Removes `address`'s record of syncs (not its rollbacks, which name a node, nor its trust):
+    /// a peer typed wrong or retired stops needing a person. Refused, with nothing written, for
+    /// an address with no record.
+    private func forgetPeer(_ address: PeerAddress) throws {
+        _ = try global.requireAuthor()
+        let store = try global.openStore()
+        try global.require(.trustPeers, in: store)
+        let known = try store.syncRecords().map(\.address)
+        guard try store.forgetSyncRecord(address: address.recorded) else {
+            throw ValidationError("forget: \(VisibleText.escaped(address.text)) is not accepted; accepted: "
+                + (known.isEmpty ? "nothing — no peer is recorded here" : "a recorded peer address: \(known.map(VisibleText.escaped).joined(separator: ", "))"))
+        }
+        if global.json {
+            print(JSONValue.object(["forgotten": .string(address.recorded)]).canonicalString)
+        } else {
+            print(VisibleText.escaped("Forgot the sync record of \(address.recorded): `myolog status` no longer lists it (a later sync with it records it again)."))
         }
     }
 }

@@ -156,6 +156,14 @@ struct StatusCLITests {
         let bounded = try run(["--store", a, "status", "--timeout", "1"], status: 1)
         #expect(Date().timeIntervalSince(asked) < 5, "status took \(Date().timeIntervalSince(asked)) s")
         #expect(bounded.stdout.contains("cannot be reached — no answer within 1 s"), "\(bounded.stdout)")
+
+        // Both retired: forgotten (trust-peers), they no longer need a person; the path peer stays.
+        for address in [url, frozen.uppercased().replacingOccurrences(of: "HTTPS", with: "https") + "/"] {
+            let forgotten = try run(["--store", a, "--as", "pat", "status", "--forget", address])
+            #expect(forgotten.stdout.hasPrefix("Forgot the sync record of https://127.0.0.1:"), "\(forgotten.stdout)")
+        }
+        let calm = try run(["--store", a, "status", "--timeout", "3"])
+        #expect(!calm.stdout.contains(url) && calm.stdout.contains("this store lacks 0 of its events"), "\(calm.stdout)")
     }
 
     @Test("a peer directory whose database never answers (a FIFO where the file should be, a hung mount) is bounded by --timeout; the other peer still answers")
@@ -346,6 +354,8 @@ struct StatusCLITests {
             (["status", "--stale-after", "0"], "stale-after: 0 is not accepted; accepted: 1 to 8760 hours"),
             (["--as", "pat", "status", "--acknowledge", try MyologProcess.nodeID(b)], "acknowledge: \(try MyologProcess.nodeID(b)) is not accepted; accepted: nothing"),
             (["--as", "pat", "status", "--acknowledge", "not-a-node"], "acknowledge: not-a-node is not accepted; accepted: a node id"),
+            (["--as", "pat", "status", "--forget", "https://nowhere.invalid:1"], "forget: https://nowhere.invalid:1 is not accepted; accepted: a recorded peer address"),
+            (["--as", "pat", "status", "--forget", "ftp://x"], "forget: ftp://x is not accepted"),
         ]
         for (arguments, said) in cases {
             let result = try MyologProcess.run(["--store", a] + arguments)

@@ -136,6 +136,15 @@ extension EventStore {
         }
     }
 
+    /// Removes the record of `address` (a mistyped or retired peer); returns whether there was one.
+    public func forgetSyncRecord(address: String) throws -> Bool {
+        guard !isReadOnly else { throw EventLogError.readOnlyStore(path: directory.path) }
+        return try database.write { db in
+            try db.execute(sql: "DELETE FROM sync_peers WHERE address = ?", arguments: [address])
+            return db.changesCount > 0
+        }
+    }
+
     /// Every rollback recorded, oldest first; `unacknowledged` only those no operator has acknowledged.
     public func peerRollbacks(unacknowledged: Bool = false) throws -> [PeerRollbackRecord] {
         try database.read { db in
