@@ -29,13 +29,16 @@ extension EventStore {
     ///   - url: The backup file.
     ///   - passphrase: Its passphrase (as bytes).
     ///   - directory: Where the store is to be: a path that does not exist, or an empty directory.
-    ///   - fields: The options naming the backup file, the passphrase and the directory, for
-    ///     refusals; `passphraseSource` says where the passphrase came from (never the passphrase).
+    ///   - fields: The options naming the backup file, the passphrase and the directory, for refusals.
+    ///   - passphraseSource: Where the passphrase came from, for a refusal (never the passphrase).
     ///   - awaitingSync: Whether the restored store writes nothing of its own until a sync has
     ///     brought back this node's events from a peer (``awaitingSyncFileName``); false only for a
     ///     node that has no peer.
     ///   - check: Run on the restored directory before it is moved into place; a throw removes it.
     /// - Returns: What the backup held.
+    /// - Throws: ``EventModel/EventLogError/invalidField(field:value:accepted:)`` naming the field
+    ///   for a target that is not empty, a file that is not a whole and authentic backup, a wrong
+    ///   passphrase; whatever `check` throws; the file system's errors. Nothing is left behind.
     public static func restore(from url: URL, passphrase: [UInt8], into directory: URL,
                                fields: (backup: String, passphrase: String, store: String), passphraseSource: String, awaitingSync: Bool = true,
                                check: (URL, BackupManifest) throws -> Void) throws -> BackupManifest {
