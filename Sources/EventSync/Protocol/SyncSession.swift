@@ -137,7 +137,7 @@ final class SyncSession<Local: LocalLog, Peer: LogPeer> {
         }
     }
 
-    /// Tells the local log the pull has ended (``LocalLog/pullEnded(from:forked:)``): a restored
+    /// Tells the local log the pull has ended (`LocalLog.pullEnded(from:forked:)`): a restored
     /// store then knows whether it holds all the peer held of its own chain.
     func endPull() async throws {
         guard directions.contains(.pull) else { return }
