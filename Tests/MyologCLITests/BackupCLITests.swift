@@ -235,6 +235,49 @@ struct BackupCLITests {
         #expect(try run(["--store", target, "verify"]).status == 0)
     }
 
+    @Test("chunks dropped, repeated, swapped or taken from another backup of the same store and passphrase: refused, nothing restored")
+    func chunksMoved() throws {
+        let store = scratch.path("clinic"), target = scratch.path("target")
+        try run(["--store", store, "demo", "generate", "--patients", "150", "--events-per-patient", "30"])
+        let pass = try passphraseFile()
+        let first = scratch.path("first.backup"), second = scratch.path("second.backup")
+        try run(["--store", store, "backup", "--out", first, "--passphrase-file", pass])
+        try run(["--store", store, "backup", "--out", second, "--passphrase-file", pass])
+        /// The header and each chunk's bytes (frame, ciphertext, tag), as the file lays them out.
+        func chunks(_ path: String) throws -> (header: Data, chunks: [Data]) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            var offset = 95, chunks: [Data] = []
+            while offset < bytes.count {
+                let length = bytes[(offset + 1)..<(offset + 5)].reduce(0) { $0 << 8 | Int($1) }
+                chunks.append(bytes[offset..<(offset + 5 + length + 16)])
+                offset += 5 + length + 16
+            }
+            return (bytes.prefix(95), chunks)
+        }
+        let (header, original) = try chunks(first)
+        let other = try chunks(second)
+        #expect(original.count >= 3, "a store of several chunks: \(original.count)")
+        let variants: [(String, [Data], Data)] = [
+            ("a middle chunk dropped", Array(original.prefix(1) + original.dropFirst(2)), header),
+            ("the first chunk repeated", [original[0]] + original, header),
+            ("two chunks swapped", [original[1], original[0]] + original.dropFirst(2), header),
+            ("the last chunk dropped", Array(original.dropLast()), header),
+            ("a chunk from the other backup", [other.chunks[0]] + original.dropFirst(), header),
+            ("the other backup's header", original, other.header),
+        ]
+        for (what, layout, head) in variants {
+            let path = scratch.path("variant")
+            try (layout.reduce(head) { $0 + $1 }).write(to: URL(fileURLWithPath: path))
+            let result = try MyologProcess.run(["restore", path, "--store", target, "--passphrase-file", pass])
+            #expect(result.status != 0 && result.stderr.split(separator: "\n").count == 1, "\(what): \(result.stderr)")
+            #expect(result.stderr.contains("error: file:") || result.stderr.contains("error: passphrase-file:"), "\(what): \(result.stderr)")
+            try expectNothingRestored(target, what)
+        }
+        // Reassembled as written, it restores.
+        try (original.reduce(header) { $0 + $1 }).write(to: URL(fileURLWithPath: scratch.path("whole")))
+        try run(["restore", scratch.path("whole"), "--store", target, "--passphrase-file", pass])
+    }
+
     @Test("the passphrase typed at a terminal: asked twice with echo off (never shown), two that differ refused; restore asks once")
     func typedPassphrase() throws {
         let store = scratch.path("clinic"), file = scratch.path("typed.backup"), restored = scratch.path("restored")
