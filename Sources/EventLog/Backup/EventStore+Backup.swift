@@ -31,7 +31,7 @@ extension EventStore {
     ///   - field: The option naming `url`, for refusals.
     ///   - beforeWriting: Called with the patients the copy holds, before the file is written.
     /// - Returns: What the backup holds.
-    /// - Throws: ``EventLogError`` naming the field; whatever `beforeWriting` throws.
+    /// - Throws: `EventLogError` naming the field; whatever `beforeWriting` throws.
     public func backUp(to url: URL, replacing: Bool, passphrase: [UInt8], field: String = "out",
                        beforeWriting: ([PatientID]) throws -> Void) throws -> BackupManifest {
         try AtomicFile.checkTarget(url, replacing: replacing, field: field)

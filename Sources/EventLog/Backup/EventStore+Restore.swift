@@ -36,7 +36,7 @@ extension EventStore {
     ///     node that has no peer.
     ///   - check: Run on the restored directory before it is moved into place; a throw removes it.
     /// - Returns: What the backup held.
-    /// - Throws: ``EventLogError/invalidField(field:value:accepted:)`` naming the field
+    /// - Throws: `EventLogError.invalidField` naming the field
     ///   for a target that is not empty, a file that is not a whole and authentic backup, a wrong
     ///   passphrase; whatever `check` throws; the file system's errors. Nothing is left behind.
     public static func restore(from url: URL, passphrase: [UInt8], into directory: URL,
