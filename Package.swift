@@ -91,7 +91,7 @@ let package = Package(
             name: "EventSync",
             dependencies: ["EventModel", "EventCrypto", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // The SQLite store: schema, append, reader, queries, trust list, erasure, bundles.
+        // The SQLite store: schema, append, reader, queries, trust list, erasure, bundles, backups.
         .target(
             name: "EventLog",
             dependencies: [
@@ -100,6 +100,10 @@ let package = Package(
                 // The SQLite C API itself, for query limits GRDB does not wrap (sqlite3_limit, heap limit).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // `myolog backup`: scrypt, the password-based KDF that keys the backup file (its
+                // memory cost is what slows a guesser with GPUs; PBKDF2 has none). Part of
+                // swift-crypto, already a dependency: one more target of that package to build.
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // The clinic's vocabulary and payloads: typed events, checked input. No storage.

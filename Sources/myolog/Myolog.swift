@@ -34,7 +34,8 @@ struct Myolog: AsyncParsableCommand {
                 SyncCommand.self, ServeCommand.self, BundleCommand.self, PeerCommand.self, TLSIdentityCommand.self, ForksCommand.self, HubCommand.self,
             ]),
             CommandGroup(name: "Audit and export", subcommands: [VerifyCommand.self, AuditCommand.self, ExportCommand.self, RetentionCommand.self]),
-            CommandGroup(name: "Store maintenance", subcommands: [StatusCommand.self, InitCommand.self, UserCommand.self, SiteCommand.self, IdCommand.self, RebuildCommand.self]),
+            CommandGroup(name: "Store maintenance", subcommands: [StatusCommand.self, InitCommand.self, UserCommand.self, SiteCommand.self, IdCommand.self, RebuildCommand.self,
+                                                               BackupCommand.self, RestoreCommand.self]),
             CommandGroup(name: "Demo", subcommands: [DemoCommand.self]),
         ])
 

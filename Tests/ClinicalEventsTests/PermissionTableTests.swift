@@ -54,6 +54,8 @@ struct PermissionTableTests {
         #expect(Set(Permissions.roles(permitting: .manageRetention)) == [.practiceManager])
         #expect(Set(Permissions.roles(permitting: .configureSite)) == [.practiceManager])
         #expect(Set(Permissions.roles(permitting: .trustPeers)) == [.practiceManager])
+        // A backup carries every record and the node's key: more than a sync discloses.
+        #expect(Permissions.roles(permitting: .backUpStore) == [.practiceManager])
         #expect(Permissions.table[.frontDesk] == [.registerPatients, .seePatientList])
         // An auditor writes nothing but the record of their reads.
         let reads: Set<Permission> = [.seePatientList, .readClinicalRecords, .reviewAccess]

@@ -62,6 +62,7 @@ struct AuditCLITests {
         "export fhir": (["export", "fhir", "$P", "--out", "$OUT/one.json"], "export", "one"),
         "report": (["report", "$P", "--out", "$OUT/report.html"], "report", "one"),
         "bundle export": (["bundle", "export", "--out", "$OUT/all.myolog"], "disclosure", "all"),
+        "backup": (["backup", "--out", "$OUT/store.backup", "--passphrase-file", "$OUT/passphrase"], "export", "all"),
         "sync": (["sync", "$PEER"], "disclosure", "all"),
         "retention due": (["retention", "due", "--as-of", "2060-01-01"], "query", "all"),
     ]
@@ -85,7 +86,7 @@ struct AuditCLITests {
         "status": "machines, counts and times only; the retention count is read from the views, no patient is shown",
         "audit list": "the access log (identifiers only)", "audit review": "the access log", "audit export fhir": "the access log",
         "retention policy": "the policy", "retention hold": "a write", "retention release": "a write",
-        "init": "a new store", "id": "the node", "site time-zone": "the site's zone; a write", "site late-entry": "the store's rule; a write", "visit sign": "a write", "cosign": "a write", "site time-zones": "the zone database's names", "rebuild": "prints counts only",
+        "init": "a new store", "restore": "a new store from a backup; prints counts only (the backup recorded its export)", "id": "the node", "site time-zone": "the site's zone; a write", "site late-entry": "the store's rule; a write", "visit sign": "a write", "cosign": "a write", "site time-zones": "the zone database's names", "rebuild": "prints counts only",
         "demo sites": "its own synthetic stores", "demo tour": "its own synthetic store", "demo generate": "its own synthetic store",
         "help": "help",
         "user list": "the store's users: names, roles, public keys", "user add": "a write", "user role": "a write", "user remove": "a write",
@@ -106,6 +107,7 @@ struct AuditCLITests {
     func everyCommandRecords() throws {
         let store = scratch.path("clinic"), peer = scratch.path("peer"), out = scratch.path("out")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: out + "/passphrase", contents: Data("correct horse battery staple\n".utf8), attributes: [.posixPermissions: 0o600])
         _ = try run(["demo", "tour", "--store", store])
         _ = try run(["--store", peer, "init", "--site", "Peer"])
         try MyologProcess.trustEachOther(store, peer)

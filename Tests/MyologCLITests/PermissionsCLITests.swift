@@ -79,6 +79,8 @@ struct PermissionsCLITests {
         #expect(try MyologProcess.run(["--store", peerStore, "init", "--site", "Peer"]).status == 0)
         let peer = try MyologProcess.nodeID(peerStore)
 
+        let passphrase = scratch.path("passphrase")
+        FileManager.default.createFile(atPath: passphrase, contents: Data("correct horse battery staple\n".utf8), attributes: [.posixPermissions: 0o600])
         let ownBundle = scratch.path("own.myolog")
         _ = try ok(["--store", store, "bundle", "export", "--out", ownBundle], as: "boss", keys: keys)
 
@@ -159,6 +161,8 @@ struct PermissionsCLITests {
                 return ["user", "add", name, "--display", "New", "--role", "auditor", "--key", key]
             }, permission: .manageUsers),
             Case(name: "erase", arguments: { _ in ["erase", other, "--basis", "request", "--reason", "Written request", "--yes"] }, permission: .eraseRecords),
+            Case(name: "backup", arguments: { [scratch] in ["backup", "--out", scratch.path("backup-\($0.rawValue)"), "--passphrase-file", passphrase] },
+                 permission: .backUpStore),
         ]
         var ran: [Bool: Int] = [:]
         for (name, role) in Self.people {

@@ -34,6 +34,9 @@ public enum Permission: String, CaseIterable, Sendable, Hashable, Comparable {
     /// Exchange the record with the clinic's other machines: `sync`, `serve`, `bundle`, `hub`
     /// — each a disclosure of every patient it carries, recorded as one.
     case syncRecords = "sync-records"
+    /// Take an encrypted copy of the whole store (`backup`): every patient's record and key and
+    /// the node's own private key — more than any sync discloses, so apart from it.
+    case backUpStore = "back-up-store"
 
     /// What the permission lets a person do, in one phrase: what a refusal and `user roles` say.
     public var summary: String {
@@ -52,6 +55,7 @@ public enum Permission: String, CaseIterable, Sendable, Hashable, Comparable {
         case .configureSite: "configure the site (time zone, late-entry rule)"
         case .trustPeers: "manage the trusted machines"
         case .syncRecords: "sync the record with the clinic's machines"
+        case .backUpStore: "back up the whole store (every record and the node's key)"
         }
     }
 

@@ -17,7 +17,7 @@ public enum Permissions {
     /// - front-desk: demographics only.
     /// - practice-manager: the practice's people, records policy, holds, site and machines; reads
     ///   clinical entries and may amend anyone's (a note filed under the wrong patient) but
-    ///   authors no care.
+    ///   authors no care; alone takes backups, which carry every record and the node's key.
     /// - privacy-officer: erasure and the access audit; sees names to find the record to erase,
     ///   not clinical entries (hold a second role for that).
     /// - auditor: reads everything and the audit, writes nothing but the record of their reads.
@@ -29,7 +29,7 @@ public enum Permissions {
         .frontDesk: [.registerPatients, .seePatientList],
         .practiceManager: [
             .registerPatients, .seePatientList, .readClinicalRecords, .amendEntries, .manageUsers, .manageRetention, .reviewAccess,
-            .configureSite, .trustPeers, .syncRecords,
+            .configureSite, .trustPeers, .syncRecords, .backUpStore,
         ],
         .privacyOfficer: [.seePatientList, .eraseRecords, .reviewAccess],
         .auditor: [.seePatientList, .readClinicalRecords, .reviewAccess],

@@ -68,6 +68,10 @@ extension AppendTransaction: ReceiveLedger {
         }
         clockState = clockState.merged(with: event.clock)
         lamport = max(lamport, event.lamport)
+        // This node's own event received back (a restored store catching up): it is now the head
+        // the next local append links to, in this same transaction too (an acknowledgement).
+        // (Received events are stored only in chain order, each linking to the head before it.)
+        if event.origin == identity.nodeID { headHash = event.hash }
         // Sealed as stored: opened once, for the views, when the transaction ends (EventStore.write).
         written.append(event)
     }

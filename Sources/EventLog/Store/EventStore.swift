@@ -177,6 +177,9 @@ public final class EventStore: Sendable {
                                                            recorded: record?.head, known: known.head) {
             guard case .localChainBehind = problem else { throw problem }
             transaction.refuseLocalAppends(problem)
+        } else if let restored = awaitingOwnEvents() {
+            // Restored from a backup: behind this node's chain as its peers may hold it.
+            transaction.refuseLocalAppends(restored)
         }
         return record
     }

@@ -22,4 +22,18 @@ public protocol LocalLog: LogPeer {
     /// - Returns: Patients, each once.
     /// - Throws: The engine's read error.
     func patientsLackingKeys(in events: [EventEnvelope]) async throws -> [PatientID]
+    /// Told once a sync's pull has ended, before anything is pushed: the peer's summary as the
+    /// sync began, and the origins whose chains fork (nothing of them moved). A store restored
+    /// from a backup learns here that a peer has returned what it held of this node's own chain.
+    ///
+    /// - Parameters:
+    ///   - summary: The peer's heads when the sync began.
+    ///   - forked: Origins whose chains fork between the two.
+    /// - Throws: The engine's errors.
+    func pullEnded(from summary: PeerSummary, forked: Set<NodeID>) async throws
+}
+
+extension LocalLog {
+    /// Nothing to learn, for a log that is never restored from a backup.
+    public func pullEnded(from summary: PeerSummary, forked: Set<NodeID>) async throws {}
 }

@@ -39,6 +39,7 @@ public enum LogExchange {
         try await session.searchForks()
         try await session.introduce()
         try await session.pull()
+        try await session.endPull()
         try await session.push()
         try await session.exchangeKeys()
         return session.end()

@@ -160,6 +160,13 @@ final class SyncSession<Local: LocalLog, Peer: LogPeer> {
         }
     }
 
+    /// Tells the local log the pull has ended (`LocalLog.pullEnded(from:forked:)`): a restored
+    /// store then knows whether it holds all the peer held of its own chain.
+    func endPull() async throws {
+        guard directions.contains(.pull) else { return }
+        try await local.pullEnded(from: theirs, forked: forked)
+    }
+
     /// Commits gathered pulled events, each batch with the keys of its patients this log lacks,
     /// sealed to it by the peer: the events are folded readable the first time.
     private func commitPulled(atLeast limit: Int, everything: Bool = false) async throws {
