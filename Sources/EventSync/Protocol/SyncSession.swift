@@ -1,7 +1,7 @@
 import EventCrypto
 import EventModel
 
-/// One run of the sync protocol (``LogExchange/sync(_:with:batchSize:directions:disclosures:)``),
+/// One run of the sync protocol (``LogExchange/sync(_:with:batchSize:directions:disclosures:witness:)``),
 /// stage by stage: ``meet()`` (both summaries, the trust check), ``searchForks()``,
 /// ``introduce()``, ``pull()``, ``push()``, ``exchangeKeys()`` and ``end()``.
 ///
