@@ -42,6 +42,11 @@ struct BackupPassphrase {
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG || status.st_mode & S_IFMT == S_IFIFO else {
             throw refuse("a plain file (or a pipe) holding the passphrase on its first line; this is neither")
         }
+        // Whoever owns the file chooses the passphrase, and so the key of the backup: it must be
+        // this account's own (as ssh asks of its keys), not one another user left at the path.
+        guard status.st_uid == geteuid() else {
+            throw refuse("a file this account owns; it belongs to uid \(status.st_uid), who could have chosen the passphrase")
+        }
         let permissions = status.st_mode & 0o777
         guard permissions & 0o077 == 0 else {
             throw refuse("a file only its owner can read; it has group or world access (mode \(String(permissions, radix: 8))): run chmod 600 on it")

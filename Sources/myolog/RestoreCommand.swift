@@ -61,7 +61,7 @@ struct RestoreCommand: ParsableCommand {
             return
         }
         print("""
-            Restored node \(manifest.node) (\(VisibleText.escaped(manifest.site))) into \(directory.path), as it stood at \(taken):
+            Restored node \(manifest.node) (\(VisibleText.escaped(manifest.site))) into \(VisibleText.escaped(directory.path)), as it stood at \(taken):
               \(manifest.events) event\(manifest.events == 1 ? "" : "s"); this node's chain up to sequence \(manifest.ownHead), signed head \
             \(manifest.signedHead.map(String.init) ?? "none") in \(SignedHead.fileName); the keys of \(manifest.patients.count) patient\(manifest.patients.count == 1 ? "" : "s") \
             (\(manifest.erasedPatients) erased before the backup).

@@ -16,8 +16,8 @@ extension SiteStatus {
                 probe["reachable"] = .bool(true)
                 probe["thisStoreLacks"] = peer.lacking.map { .int($0.here) } ?? .null
                 probe["peerLacks"] = peer.lacking.map { .int($0.there) } ?? .null
-            case .unreachable(let why)?: (probe["reachable"], probe["problem"]) = (.bool(false), .string(why))
-            case .notAsked(let why)?: (probe["asked"], probe["problem"]) = (.bool(false), .string(why))
+            case .unreachable(let why)?: (probe["reachable"], probe["problem"]) = (.bool(false), .string(VisibleText.escaped(why)))
+            case .notAsked(let why)?: (probe["asked"], probe["problem"]) = (.bool(false), .string(VisibleText.escaped(why)))
             case nil: break
             }
             return .object([
@@ -48,6 +48,8 @@ extension SiteStatus {
                     "theirSequence": .int(record.rollback.theirSequence), "heldSequence": .int(record.rollback.heldSequence),
                 ])
             }),
+            "restoredAwaitingSync": restored.map { .object(["backupTakenAt": .string($0.takenAt), "ownHead": $0.ownHead == Int.max ? .null : .int($0.ownHead)]) } ?? .null,
+            "staleBackupCopies": .array(staleBackupCopies.map(JSONValue.string)),
             "needsAttention": .array(needsAttention(utc: true).map(JSONValue.string)),
         ])
     }
@@ -96,6 +98,10 @@ extension SiteStatus {
             + (retentionHeld > 0 ? " (\(retentionHeld) more kept by a legal hold)" : ""))
         lines.append("Store: \(databaseBytes + walBytes) bytes (\(EventStore.databaseFileName) \(databaseBytes), WAL \(walBytes))")
         lines.append(lastVerify.map { "Last verify: \(instant($0.at)), exit \($0.exitStatus) — \($0.summary)" } ?? "Last verify: none recorded")
+        if let restored {
+            lines.append("Restored from a backup taken at \(restored.takenAt): awaiting the sync that returns this node's own events (writes and shows nothing until then)")
+        }
+        if !staleBackupCopies.isEmpty { lines.append("Killed backups' plaintext copies: \(staleBackupCopies.joined(separator: ", "))") }
         lines.append(rollbacks.isEmpty ? "Rollbacks: none unacknowledged" : "Rollbacks: \(rollbacks.count) unacknowledged:")
         for record in rollbacks {
             lines.append("  \(record.rollback.site) (node \(record.rollback.node)) held its own chain only up to sequence \(record.rollback.theirSequence), "

@@ -51,6 +51,11 @@ struct SiteStatus {
     var walBytes: Int64
     var lastVerify: VerifyRun?
     var rollbacks: [PeerRollbackRecord]
+    /// Restored from a backup and awaiting the sync that returns its own events: when the backup
+    /// was taken and the head of this node's chain it held.
+    var restored: (takenAt: String, ownHead: Int)?
+    /// Plaintext copies of killed backups still in the store directory (a writable open removes them).
+    var staleBackupCopies: [String]
     var limits: Limits
 
     /// Gathers `store`'s status; asks each peer for its summary unless `offline`, each within
@@ -95,7 +100,8 @@ struct SiteStatus {
             retentionDay: day, retentionDue: entries.filter(\.isDue).count,
             retentionHeld: entries.filter { !$0.isDue && !$0.holds.isEmpty && day >= $0.retainUntil }.count,
             databaseBytes: fileSize(database), walBytes: fileSize(database + "-wal"),
-            lastVerify: try store.lastVerifyRun(), rollbacks: try store.peerRollbacks(unacknowledged: true), limits: limits)
+            lastVerify: try store.lastVerifyRun(), rollbacks: try store.peerRollbacks(unacknowledged: true),
+            restored: store.awaitingSyncMark, staleBackupCopies: store.staleBackupCopies(), limits: limits)
     }
 
     /// Events each side lacks, per the two summaries: for every origin, how far one side's head
@@ -103,8 +109,10 @@ struct SiteStatus {
     static func lacking(mine: [NodeID: ChainHead], theirs: [NodeID: ChainHead]) -> (here: Int, there: Int) {
         var here = 0, there = 0
         for origin in Set(mine.keys).union(theirs.keys) {
-            let difference = (theirs[origin]?.sequence ?? 0) - (mine[origin]?.sequence ?? 0)
-            if difference > 0 { here += difference } else { there -= difference }
+            // Saturating: a peer gone bad (or a crafted directory) may claim heads near Int.max.
+            let (difference, overflow) = (theirs[origin]?.sequence ?? 0).subtractingReportingOverflow(mine[origin]?.sequence ?? 0)
+            let magnitude = overflow ? Int.max : difference.magnitude > UInt(Int.max) ? Int.max : Int(difference.magnitude)
+            if difference > 0 || overflow { here = here.addingSaturating(magnitude) } else { there = there.addingSaturating(magnitude) }
         }
         return (here, there)
     }
@@ -159,6 +167,12 @@ struct SiteStatus {
         } else {
             reasons.append("no verify recorded: run `myolog verify`")
         }
+        if let restored {
+            reasons.append("restored from a backup taken at \(restored.takenAt): it writes and shows nothing until `myolog sync PEER` with a peer holding at least sequence \(restored.ownHead == Int.max ? "?" : "\(restored.ownHead)") of this node's chain returns what the node wrote after the backup")
+        }
+        if !staleBackupCopies.isEmpty {
+            reasons.append("a killed backup left a plaintext copy of the store in \(staleBackupCopies.joined(separator: ", ")) (an erasure does not reach it): open the store writable (any command that writes) to remove it")
+        }
         for record in rollbacks {
             let rollback = record.rollback
             reasons.append("""
@@ -177,5 +191,13 @@ struct SiteStatus {
     /// An instant as the site's wall clock reads it (text), or "never".
     func instant(_ instant: Timestamp?) -> String {
         instant.map(clock.unambiguousMinute) ?? "never"
+    }
+}
+
+extension Int {
+    /// `self + other`, or `Int.max` where that would overflow (counts of events a peer claims).
+    func addingSaturating(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
     }
 }

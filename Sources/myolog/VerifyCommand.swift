@@ -182,7 +182,9 @@ struct VerifyCommand: ParsableCommand {
         if !rollbacks.isEmpty { failed.append("\(rollbacks.count) unacknowledged rollback\(rollbacks.count == 1 ? "" : "s") of \(Set(rollbacks.map(\.rollback.node.rawValue)).sorted().joined(separator: ", "))") }
         if !openForks.isEmpty { failed.append("\(openForks.count) open fork\(openForks.count == 1 ? "" : "s")") }
         let exitStatus: Int32 = failed.isEmpty ? 0 : (failed.count == 1 && !openForks.isEmpty ? 3 : 1)
-        if !store.isReadOnly, store.identity.canSign {
+        // Recorded for `status` — not for a store restored from a backup and still awaiting its
+        // sync: that verdict is the backup's (restore runs verify on it), not this store's today.
+        if !store.isReadOnly, store.identity.canSign, !store.isAwaitingOwnEvents {
             let events = (try? chain.get()).map { "\($0.totalEvents) events" } ?? "the log"
             let summary = failed.isEmpty ? "ok: \(events) checked" + (canReplay ? ", views equal to a replay" : "") : "failed: " + failed.joined(separator: "; ")
             try? store.recordVerifyRun(VerifyRun(at: .now(), exitStatus: Int(exitStatus), summary: summary))

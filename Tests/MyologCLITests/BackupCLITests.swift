@@ -360,6 +360,14 @@ struct BackupCLITests {
         try run(["--store", restored, "sync", fitzroy])
         #expect(!FileManager.default.fileExists(atPath: restored + "/restored.awaiting-sync"), "the sync returned its own events: it writes again")
         try run(["--store", standalone, "sync", fitzroy])
+        // Each catch-up names the copy's rollback (its own events came back from a peer): verify
+        // lists it until an operator acknowledges it, as `status` says.
+        let node = try MyologProcess.nodeID(carlton)
+        for store in [standalone, restored] {
+            let named = try MyologProcess.run(["--store", store, "verify"])
+            #expect(named.status == 1 && named.stdout.contains("Rollbacks: 1 unacknowledged"), "\(named.stdout)")
+            try run(["--store", store, "--as", "pam", "status", "--acknowledge", node])
+        }
         let standaloneVerify = try MyologProcess.run(["--store", standalone, "verify"])
         #expect(standaloneVerify.status == 0 && standaloneVerify.stdout.contains("Chains: ok"), "\(standaloneVerify.stdout)")
         #expect(try !patientKeys(standalone).contains(mia))

@@ -91,8 +91,9 @@ extension EventStore {
     /// A backup's plaintext copy inside the store directory: `.backup-PID`.
     static let snapshotPrefix = ".backup-"
 
-    /// Removes the copies left by backups that were killed (their process is gone).
-    private func removeStaleSnapshots() {
+    /// Removes the copies left by backups that were killed (their process is gone): at every
+    /// writable open and before every backup.
+    func removeStaleSnapshots() {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         for name in names where name.hasPrefix(Self.snapshotPrefix) {
             guard let pid = pid_t(name.dropFirst(Self.snapshotPrefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
@@ -111,5 +112,13 @@ extension EventStore {
         guard written == bytes.count, fsync(fd) == 0 else {
             throw EventLogError.damagedStore(path: url.deletingLastPathComponent().path, reason: "cannot write \(url.lastPathComponent): \(String(cString: strerror(errno)))")
         }
+    }
+}
+
+extension EventStore {
+    /// The plaintext copies of killed backups still in the store directory (a read-only open
+    /// cannot remove them): what `status` names.
+    public func staleBackupCopies() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasPrefix(Self.snapshotPrefix) }.sorted()
     }
 }

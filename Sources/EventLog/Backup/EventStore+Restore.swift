@@ -61,7 +61,7 @@ extension EventStore {
         do {
             var opener = BackupChunks.Opener(key: key, header: header, handle: handle, field: fields.backup, path: url.path)
             let manifest = try unpack(&opener, into: partial, field: fields.backup, path: url.path)
-            if awaitingSync { try markAwaitingSync(partial, takenAt: manifest.takenAt) }
+            if awaitingSync { try markAwaitingSync(partial, takenAt: manifest.takenAt, ownHead: manifest.ownHead) }
             try check(partial, manifest)
             // An empty directory at the path is replaced by the rename; a file or a store there is not.
             guard rename(partial.path, directory.path) == 0 else {

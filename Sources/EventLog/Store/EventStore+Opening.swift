@@ -82,6 +82,9 @@ extension EventStore {
         store.completeErasureCheckpoint()
         // An erasure applied while this node could not append (or a crash) is acknowledged now.
         store.acknowledgeMissedErasures()
+        // A backup killed mid-copy left a plaintext copy of the store here, which an erasure
+        // would not reach: gone at the next open that may write (one directory listing).
+        if !readOnly { store.removeStaleSnapshots() }
         return store
     }
 

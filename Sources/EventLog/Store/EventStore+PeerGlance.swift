@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import EventModel
 import EventSync
 
@@ -29,11 +30,29 @@ extension EventStore {
         guard access(url.path, R_OK) == 0 else { throw EventLogError.storeInaccessible(path: url.path, reason: String(cString: strerror(errno))) }
         let database = try openDatabase(url, readOnly: true, creating: false, upgrader: nil)
         defer { try? database.close() }
+        let notAStore = EventLogError.notAStore(path: url.path, reason: "a SQLite database, but not a Myolog store's as Myolog writes one")
         return try database.read { db in
-            guard try db.tableExists("nodes"), let row = try Row.fetchOne(db, sql: "SELECT id, site FROM nodes WHERE isLocal = 1"),
-                let node = NodeID(row["id"] as String? ?? ""), let site = row["site"] as String?
-            else { throw EventLogError.notAStore(path: url.path, reason: "a SQLite database, but not a Myolog store's") }
-            return PeerSummary(node: node, site: site, heads: try EventReader(db: db, storeKey: nil).heads())
+            // The directory may be anyone's, its file crafted: no value over 64 KiB is built (a
+            // computed column cannot make status allocate without bound), every value is typed
+            // by SQL before Swift decodes it, and the summary passes the same checks as one that
+            // arrives over the network (site a visible line, sequences ≥ 1, hashes SHA-256 hex).
+            sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, 65_536)
+            guard try db.tableExists("nodes"), try db.tableExists("events"),
+                let row = try Row.fetchOne(db, sql: "SELECT id, site FROM nodes WHERE isLocal = 1 AND typeof(id) = 'text' AND typeof(site) = 'text'")
+            else { throw notAStore }
+            let heads = try Row.fetchAll(db, sql: """
+                SELECT origin, sequence, hash FROM events
+                WHERE (origin, sequence) IN (SELECT origin, max(sequence) FROM events GROUP BY origin)
+                  AND typeof(origin) = 'text' AND typeof(sequence) = 'integer' AND typeof(hash) = 'text'
+                LIMIT 100000
+                """)
+            let json = JSONValue.object([
+                "node": .string(row[0]), "site": .string(row[1]),
+                "heads": .object(Dictionary(heads.map { head in
+                    (head[0] as String, JSONValue.object(["sequence": .int(head[1]), "hash": .string(head[2])]))
+                }, uniquingKeysWith: { first, _ in first })),
+            ])
+            do { return try PeerSummary(json: json) } catch { throw EventLogError.notAStore(path: url.path, reason: "its summary is not as Myolog writes one: \(error)") }
         }
     }
 }
