@@ -312,8 +312,8 @@ struct RollbackOverHTTPSTests {
         try MyologProcess.trustEachOther(a, b)
         #expect(try MyologProcess.run(["--store", a, "sync", b]).status == 0)
         let nodeB = try rollBack(b, after: a, patients: 3)
-        // A has much to send B, one event per commit, so the round runs past its one-second limit.
-        #expect(try MyologProcess.run(["--store", a, "--as", "bench", "demo", "generate", "--patients", "60", "--events-per-patient", "30"]).status == 0)
+        // A has much to send B (12,000 events, several seconds), so the round runs past its one-second limit.
+        #expect(try MyologProcess.run(["--store", a, "--as", "bench", "demo", "generate", "--patients", "400", "--events-per-patient", "30"]).status == 0)
         let scheduler = try scheduled.start(["--store", a, "sync", "--every", "60s", "--round-limit", "1s", "--batch-size", "1", b], name: "every")
         var recorded = false
         for _ in 0..<100 where !recorded {
