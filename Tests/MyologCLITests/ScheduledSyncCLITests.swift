@@ -53,6 +53,26 @@ struct ScheduledSyncCLITests {
 
     func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
 
+    /// A clinic and a laptop that trust each other; the laptop holds `patients` × 30 generated events.
+    func clinicAndLaptop(patients: Int = 0) throws -> (clinic: String, laptop: String) {
+        let clinic = scratch.path("clinic"), laptop = scratch.path("laptop")
+        #expect(try MyologProcess.run(["--store", clinic, "init", "--site", "Clinic"]).status == 0)
+        #expect(try MyologProcess.run(["--store", laptop, "init", "--site", "Laptop"]).status == 0)
+        if patients > 0 {
+            #expect(try MyologProcess.run(["--store", laptop, "--as", "bench", "demo", "generate", "--patients", "\(patients)", "--events-per-patient", "30"]).status == 0)
+        }
+        try MyologProcess.trustEachOther(clinic, laptop)
+        return (clinic, laptop)
+    }
+
+    /// `verify` passes at each of `stores`.
+    func expectVerified(_ stores: [String]) throws {
+        for store in stores {
+            let verify = try MyologProcess.run(["--store", store, "verify"])
+            #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        }
+    }
+
     @Test("three sites each run serve --sync-with the other two --every 2s; all three write, one is stopped and restarted mid-way (writing while down): every site converges without a manual sync; the down peer's failures are recorded; each verifies")
     func threeSitesConverge() throws {
         let names = ["carlton", "fitzroy", "brunswick"]
@@ -109,19 +129,12 @@ struct ScheduledSyncCLITests {
         #expect(text(servers[0].stderr).contains("sync round with \(brunswickURL) failed"), "\(logs[0])")
         let patients = try stores.map { try MyologProcess.count($0, "SELECT count(*) FROM events WHERE type = 'PatientRegistered'") }
         #expect(patients == [15, 15, 15], "\(patients)")
-        for store in stores {
-            let verify = try MyologProcess.run(["--store", store, "verify"])
-            #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
-        }
+        try expectVerified(stores)
     }
 
     @Test("kill -9 of sync --every mid-round, then a restart: nothing lost or duplicated, both stores verify; SIGTERM then ends it with status 0")
     func killedMidRound() throws {
-        let clinic = scratch.path("clinic"), laptop = scratch.path("laptop")
-        #expect(try MyologProcess.run(["--store", clinic, "init", "--site", "Clinic"]).status == 0)
-        #expect(try MyologProcess.run(["--store", laptop, "init", "--site", "Laptop"]).status == 0)
-        #expect(try MyologProcess.run(["--store", laptop, "--as", "bench", "demo", "generate", "--patients", "200", "--events-per-patient", "30"]).status == 0)
-        try MyologProcess.trustEachOther(clinic, laptop)
+        let (clinic, laptop) = try clinicAndLaptop(patients: 200)
         let server = try Server(store: clinic, scratch: scratch, name: "clinic")
         let landed = try MyologProcess.killed(["--store", laptop, "sync", "--every", "1s", server.url, "--batch-size", "50"]) {
             try MyologProcess.count(clinic, "SELECT count(*) FROM events") >= 400
@@ -141,19 +154,12 @@ struct ScheduledSyncCLITests {
         // Nothing duplicated: as many rows as distinct events, each once (the ids are unique).
         #expect(try MyologProcess.count(clinic, "SELECT count(*) FROM events WHERE type <> 'RecordAccessed'") == ids(clinic).count)
         #expect(try ids(clinic) == ids(laptop))
-        for store in [clinic, laptop] {
-            let verify = try MyologProcess.run(["--store", store, "verify"])
-            #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
-        }
+        try expectVerified([clinic, laptop])
     }
 
     @Test("SIGTERM in the middle of a round: the round stops between whole batches, the process exits 0 within seconds, and the receiving store verifies")
     func sigtermMidRound() throws {
-        let clinic = scratch.path("clinic"), laptop = scratch.path("laptop")
-        #expect(try MyologProcess.run(["--store", clinic, "init", "--site", "Clinic"]).status == 0)
-        #expect(try MyologProcess.run(["--store", laptop, "init", "--site", "Laptop"]).status == 0)
-        #expect(try MyologProcess.run(["--store", laptop, "--as", "bench", "demo", "generate", "--patients", "200", "--events-per-patient", "30"]).status == 0)
-        try MyologProcess.trustEachOther(clinic, laptop)
+        let (clinic, laptop) = try clinicAndLaptop(patients: 200)
         let scheduler = try start(["--store", laptop, "sync", "--every", "1s", clinic, "--batch-size", "50"], name: "every")
         let underWay = try eventually(within: 60) { try MyologProcess.count(clinic, "SELECT count(*) FROM events") >= 400 }
         #expect(underWay)
@@ -168,10 +174,7 @@ struct ScheduledSyncCLITests {
 
     @Test("one scheduler per store: a second sync --every or serve --sync-with refuses in one line (nothing written); after the first stops, a new one starts")
     func oneSchedulerPerStore() throws {
-        let clinic = scratch.path("clinic"), laptop = scratch.path("laptop")
-        #expect(try MyologProcess.run(["--store", clinic, "init", "--site", "Clinic"]).status == 0)
-        #expect(try MyologProcess.run(["--store", laptop, "init", "--site", "Laptop"]).status == 0)
-        try MyologProcess.trustEachOther(clinic, laptop)
+        let (clinic, laptop) = try clinicAndLaptop()
         let first = try start(["--store", laptop, "sync", "--every", "1s", clinic], name: "first")
         // Once its first round is done, nothing is left to move but access records.
         #expect(try eventually(within: 20) { try MyologProcess.count(laptop, "SELECT count(*) FROM sync_peers WHERE lastSuccessAt IS NOT NULL") == 1 })
@@ -195,10 +198,7 @@ struct ScheduledSyncCLITests {
 
     @Test("a peer that is down or silent never delays the others: the good peer syncs every round, the bad ones' failures are counted in the metrics and recorded, backing off")
     func downPeerDoesNotBlock() throws {
-        let clinic = scratch.path("clinic"), laptop = scratch.path("laptop")
-        #expect(try MyologProcess.run(["--store", clinic, "init", "--site", "Clinic"]).status == 0)
-        #expect(try MyologProcess.run(["--store", laptop, "init", "--site", "Laptop"]).status == 0)
-        try MyologProcess.trustEachOther(clinic, laptop)
+        let (clinic, laptop) = try clinicAndLaptop()
         let silent = try SilentListener()  // accepts connections, never answers
         let refused = try freePort()       // nothing listens
         let silentURL = "https://127.0.0.1:\(silent.port)", refusedURL = "https://127.0.0.1:\(refused)"
@@ -332,10 +332,7 @@ struct RollbackOverHTTPSTests {
 
     @Test("a served store put back to an older copy learns it from the client that returns its own events: its log names this store, its record holds it")
     func servedStoreLearnsItsOwnRollback() throws {
-        let clinic = scratch.path("clinic"), laptop = scratch.path("laptop")
-        #expect(try MyologProcess.run(["--store", clinic, "init", "--site", "Clinic"]).status == 0)
-        #expect(try MyologProcess.run(["--store", laptop, "init", "--site", "Laptop"]).status == 0)
-        try MyologProcess.trustEachOther(clinic, laptop)
+        let (clinic, laptop) = try scheduled.clinicAndLaptop()
         #expect(try MyologProcess.run(["--store", laptop, "sync", clinic]).status == 0)
         // The clinic writes and the laptop takes it; then the clinic's directory is put back.
         let nodeClinic = try rollBack(clinic, after: laptop, patients: 2)

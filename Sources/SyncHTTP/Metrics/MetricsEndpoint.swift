@@ -29,6 +29,14 @@ public struct MetricsEndpoint: Sendable {
         return MetricsEndpoint(host: host, port: port, registry: registry)
     }
 
+    /// The endpoint as a service beside `serve`'s or `sync --every`'s: it logs at `logger`'s level
+    /// but never below notices, so Hummingbird's start-up lines stay out of the per-sync log.
+    func service(beside logger: Logger, onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .notice)
+        return application(logger: quiet, onListening: onListening)
+    }
+
     /// The HTTP application answering `GET /metrics`; `onListening` gets the port bound.
     func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         let router = Router()

@@ -64,11 +64,7 @@ public struct ScheduledSync: Service {
     /// (`sync --every`). Throws ``SyncServer/ListenFailure`` when the metrics address cannot be bound.
     public func runUntilStopped(metrics: MetricsEndpoint?, onMetricsListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }) async throws {
         var services: [any Service] = [self]
-        if let metrics {
-            var quiet = logger
-            quiet.logLevel = max(logger.logLevel, .notice)
-            services.append(metrics.application(logger: quiet, onListening: onMetricsListening))
-        }
+        if let metrics { services.append(metrics.service(beside: logger, onListening: onMetricsListening)) }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

@@ -151,11 +151,7 @@ public struct SyncServer: Sendable {
                     onMetricsListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }) async throws {
         var services: [any Service] = [try application(host: host, port: port, onListening: onListening)]
         if let scheduled { services.append(scheduled) }
-        if let metrics {
-            var quiet = logger
-            quiet.logLevel = max(logger.logLevel, .notice)
-            services.append(metrics.application(logger: quiet, onListening: onMetricsListening))
-        }
+        if let metrics { services.append(metrics.service(beside: logger, onListening: onMetricsListening)) }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
