@@ -23,6 +23,17 @@ struct PeerAddress: CustomStringConvertible, Sendable, Hashable {
 
     static let accepted = "a store directory, or https://HOST:PORT of a `myolog serve`"
 
+    /// Refuses, as `field`, peers a schedule cannot sync with every round: plain `http://` (refused
+    /// now, not at every round of a service that would look active) and a peer given twice.
+    static func checkScheduled(_ peers: [PeerAddress], field: String) throws {
+        if let plain = peers.first(where: { $0.text.lowercased().hasPrefix("http://") }) {
+            throw ValidationError("\(field): \(plain) is not accepted; accepted: https://HOST:PORT (sync never goes over plain HTTP)")
+        }
+        if Set(peers.map(\.recorded)).count < peers.count {
+            throw ValidationError("\(field): the same peer is given twice; accepted: each peer once")
+        }
+    }
+
     /// Parses an argument or option's value, refusing it in the project's one-line form.
     static func parser(for field: String) -> @Sendable (String) throws -> PeerAddress {
         { text in

@@ -28,7 +28,7 @@ struct PeerExchange: Sendable {
         } catch {
             let reason = Task.isCancelled || error is CancellationError
                 ? "stopped between batches (the round's time limit, or the service stopping); what it committed stays" : "\(error)"
-            try? local.recordSyncFailed(address: peer.recorded, peer: nil, reason: reason)
+            try? local.recordSyncFailed(address: peer.recorded, reason: reason)
             throw error
         }
     }
@@ -54,10 +54,16 @@ struct PeerExchange: Sendable {
     private func exchange(with peer: PeerAddress, announce: @escaping @Sendable (PeerRollback) -> Void) async throws -> (LogExchange.Report, String) {
         let byLocal = Self.recorder(local, command: command, purpose: global.purpose, by: user)
         let local = self.local
-        if peer.isServer {
-            let witness: @Sendable (PeerRollback) async -> Void = { rollback in
+        /// Records each rollback here — and at `other`, the peer store of a path sync — and
+        /// announces the ones new here.
+        func witness(alsoAt other: EventStore?) -> @Sendable (PeerRollback) async -> Void {
+            { rollback in
+                _ = try? other?.recordRollbacks([rollback], address: local.directory.standardizedFileURL.path)
                 if (try? local.recordRollbacks([rollback], address: peer.recorded)) ?? 0 > 0 { announce(rollback) }
             }
+        }
+        if peer.isServer {
+            let witness = witness(alsoAt: nil)
             return try await HTTPLogPeer.withConnection(to: peer.text, as: NodeCertificate(identity: local.identity), trusting: local.accepts) { remote in
                 let report = try await LogExchange.sync(local, with: remote, batchSize: batchSize,
                                                         disclosures: LogExchange.Disclosures(byLocal: byLocal, byPeer: nil), witness: witness)
@@ -68,11 +74,7 @@ struct PeerExchange: Sendable {
         let other = try PeerDirectory.open(peer.text, besides: local, field: "peer",
                                            wanted: "the directory of another clinic machine's store, or https://HOST:PORT", global: global)
         let disclosures = LogExchange.Disclosures(byLocal: byLocal, byPeer: Self.recorder(other, command: command, purpose: global.purpose, by: user))
-        let witness: @Sendable (PeerRollback) async -> Void = { rollback in
-            _ = try? other.recordRollbacks([rollback], address: local.directory.standardizedFileURL.path)
-            if (try? local.recordRollbacks([rollback], address: peer.recorded)) ?? 0 > 0 { announce(rollback) }
-        }
-        let report = try await LogExchange.sync(local, with: other, batchSize: batchSize, disclosures: disclosures, witness: witness)
+        let report = try await LogExchange.sync(local, with: other, batchSize: batchSize, disclosures: disclosures, witness: witness(alsoAt: other))
         return (report, UUID().uuidString.lowercased())
     }
 

@@ -38,7 +38,8 @@ enum PeerProbe {
     /// Whichever comes first: the peer's answer, or the deadline. The work left running after
     /// the deadline is abandoned (the command ends without waiting for it).
     private static func bounded(_ seconds: Double, address: String, from local: EventStore) async -> Outcome {
-        if isServer(address), !local.identity.canSign {
+        let isServer = PeerAddress(text: address).isServer
+        if isServer, !local.identity.canSign {
             return .notAsked("without node.key this store cannot present its certificate to a server")
         }
         return await withCheckedContinuation { continuation in
@@ -46,7 +47,7 @@ enum PeerProbe {
             DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
                 once.resume(.unreachable("no answer within \(Self.seconds(seconds)) (stopped, unreachable or overloaded?)"))
             }
-            if isServer(address) {
+            if isServer {
                 Task.detached { once.resume(await askServer(address, from: local)) }
             } else {
                 // A thread of its own, not the concurrency pool: SQLite's reads block, and a
@@ -56,25 +57,12 @@ enum PeerProbe {
         }
     }
 
-    static func isServer(_ address: String) -> Bool {
-        address.lowercased().hasPrefix("https://") || address.lowercased().hasPrefix("http://")
-    }
-
     private static func askServer(_ address: String, from local: EventStore) async -> Outcome {
         do {
-            let certificate = try NodeCertificate(identity: local.identity)
             // Bounded by the caller's deadline, not here: whatever is in flight then is abandoned.
-            let peer = try await HTTPLogPeer.connect(to: address, as: certificate, trusting: local.accepts)
-            do {
-                let summary = try await peer.summary()
-                // So the server logs a finished exchange (of nothing) rather than an abandoned one.
-                await peer.end()
-                try? await peer.shutdown()
-                return .reached(summary)
-            } catch {
-                try? await peer.shutdown()
-                throw error
-            }
+            // Ended as a sync of nothing, so the server logs a finished exchange.
+            let certificate = try NodeCertificate(identity: local.identity)
+            return .reached(try await HTTPLogPeer.withConnection(to: address, as: certificate, trusting: local.accepts) { try await $0.summary() })
         } catch {
             return .unreachable(oneLine(error))
         }

@@ -59,12 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         if syncWith.isEmpty, every != nil || roundLimit != nil {
             throw ValidationError("\(every != nil ? "every" : "round-limit"): accepted only with --sync-with PEER")
         }
-        if let plain = syncWith.first(where: { $0.text.lowercased().hasPrefix("http://") }) {
-            throw ValidationError("sync-with: \(plain) is not accepted; accepted: https://HOST:PORT (sync never goes over plain HTTP)")
-        }
-        if Set(syncWith.map(\.recorded)).count < syncWith.count {
-            throw ValidationError("sync-with: the same peer is given twice; accepted: each peer once")
-        }
+        try PeerAddress.checkScheduled(syncWith, field: "sync-with")
         if let metrics, !MetricsEndpoint.isLoopback(metrics.host) {
             throw ValidationError("metrics: \(metrics) is not accepted; accepted: a loopback address (127.0.0.1, ::1 or localhost) and a port, e.g. 127.0.0.1:9417")
         }

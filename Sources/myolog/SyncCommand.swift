@@ -76,13 +76,8 @@ struct SyncCommand: AsyncParsableCommand {
             if roundLimit != nil { throw ValidationError("round-limit: accepted only with --every") }
             if metrics != nil { throw ValidationError("metrics: accepted only with --every (a one-off sync has nothing to serve)") }
         }
-        if every != nil, let plain = peers.first(where: { $0.text.lowercased().hasPrefix("http://") }) {
-            // Refused now, not at every round of a service that would look active.
-            throw ValidationError("peer: \(plain) is not accepted; accepted: https://HOST:PORT (sync never goes over plain HTTP)")
-        }
-        if Set(peers.map(\.recorded)).count < peers.count {
-            throw ValidationError("peer: the same peer is given twice; accepted: each peer once")
-        }
+        // A one-off sync has one peer, and refuses http:// itself with its reason.
+        if every != nil { try PeerAddress.checkScheduled(peers, field: "peer") }
         if let metrics, !MetricsEndpoint.isLoopback(metrics.host) {
             throw ValidationError("metrics: \(metrics) is not accepted; accepted: a loopback address (127.0.0.1, ::1 or localhost) and a port, e.g. 127.0.0.1:9417")
         }

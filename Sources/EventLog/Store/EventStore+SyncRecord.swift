@@ -71,21 +71,20 @@ extension EventStore {
         }
     }
 
-    /// Records a sync with `address` that failed (`peer` if it was reached), with why in one line:
+    /// Records a sync with `address` that failed, with why in one line:
     /// a peer's words may be in it, so control characters are escaped (`\u{1B}`), never kept —
     /// whoever reads it later on a terminal sees text, not commands.
-    public func recordSyncFailed(address: String, peer: PeerSummary?, reason: String) throws {
+    public func recordSyncFailed(address: String, reason: String) throws {
         guard !isReadOnly else { throw EventLogError.readOnlyStore(path: directory.path) }
         let now = wallClock.now().description
         let line = VisibleText.escaped(reason)
         try database.write { db in
             try db.execute(sql: """
-                INSERT INTO sync_peers (address, node, site, lastAttemptAt, lastFailureAt, lastFailure, failuresInARow)
-                VALUES (?, ?, ?, ?, ?, ?, 1)
-                ON CONFLICT (address) DO UPDATE SET node = coalesce(excluded.node, node), site = coalesce(excluded.site, site),
+                INSERT INTO sync_peers (address, lastAttemptAt, lastFailureAt, lastFailure, failuresInARow) VALUES (?, ?, ?, ?, 1)
+                ON CONFLICT (address) DO UPDATE SET
                     lastAttemptAt = excluded.lastAttemptAt, lastFailureAt = excluded.lastFailureAt, lastFailure = excluded.lastFailure,
                     failuresInARow = failuresInARow + 1
-                """, arguments: [address, peer?.node.rawValue, peer?.site, now, now, String(line.prefix(500))])
+                """, arguments: [address, now, now, String(line.prefix(500))])
         }
     }
 
