@@ -54,7 +54,7 @@ struct BackupCommand: ParsableCommand {
                 "patients": .int(manifest.patients.count), "takenAt": .string(manifest.takenAt.description),
             ]).canonicalString)
         } else {
-            print("Backed up \(manifest.events) event\(manifest.events == 1 ? "" : "s") and the keys of \(manifest.patients.count) patient\(manifest.patients.count == 1 ? "" : "s") of node \(manifest.node) (\(VisibleText.escaped(manifest.site))), taken at \(manifest.takenAt), to \(VisibleText.escaped(url.path))")
+            print("Backed up \(manifest.events) event\(manifest.events == 1 ? "" : "s") and the keys of \(manifest.patients.count) patient\(manifest.patients.count == 1 ? "" : "s") of node \(manifest.node) (\(VisibleText.escaped(manifest.site))), taken at \(try global.siteClock(store).unambiguousMinute(manifest.takenAt)), to \(VisibleText.escaped(url.path))")
         }
     }
 }

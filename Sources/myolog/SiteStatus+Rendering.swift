@@ -99,7 +99,7 @@ extension SiteStatus {
         lines.append("Store: \(databaseBytes + walBytes) bytes (\(EventStore.databaseFileName) \(databaseBytes), WAL \(walBytes))")
         lines.append(lastVerify.map { "Last verify: \(instant($0.at)), exit \($0.exitStatus) — \($0.summary)" } ?? "Last verify: none recorded")
         if let restored {
-            lines.append("Restored from a backup taken at \(restored.takenAt): awaiting the sync that returns this node's own events (writes and shows nothing until then)")
+            lines.append("Restored from a backup taken at \(Timestamp(rfc3339: restored.takenAt).map { instant($0) } ?? restored.takenAt): awaiting the sync that returns this node's own events (writes and shows nothing until then)")
         }
         if !staleBackupCopies.isEmpty { lines.append("Killed backups' plaintext copies: \(staleBackupCopies.joined(separator: ", "))") }
         lines.append(rollbacks.isEmpty ? "Rollbacks: none unacknowledged" : "Rollbacks: \(rollbacks.count) unacknowledged:")

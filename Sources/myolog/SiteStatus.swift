@@ -168,7 +168,7 @@ struct SiteStatus {
             reasons.append("no verify recorded: run `myolog verify`")
         }
         if let restored {
-            reasons.append("restored from a backup taken at \(restored.takenAt): it writes and shows nothing until `myolog sync PEER` with a peer holding at least sequence \(restored.ownHead == Int.max ? "?" : "\(restored.ownHead)") of this node's chain returns what the node wrote after the backup")
+            reasons.append("restored from a backup taken at \(Timestamp(rfc3339: restored.takenAt).map { instant($0) } ?? restored.takenAt): it writes and shows nothing until `myolog sync PEER` with a peer holding at least sequence \(restored.ownHead == Int.max ? "?" : "\(restored.ownHead)") of this node's chain returns what the node wrote after the backup")
         }
         if !staleBackupCopies.isEmpty {
             reasons.append("a killed backup left a plaintext copy of the store in \(staleBackupCopies.joined(separator: ", ")) (an erasure does not reach it): open the store writable (any command that writes) to remove it")
