@@ -184,7 +184,7 @@ struct BoundaryFuzzTests {
                 var request = HTTPClientRequest(url: url + SyncAPI.eventsPath)
                 request.method = .POST
                 request.body = .bytes(ByteBuffer(bytes: bytes))
-                let response = try await client.execute(request, timeout: .seconds(30))
+                let response = try await client.execute(request, timeout: HTTPClient.testDeadline)
                 let body = try await response.body.collect(upTo: 1 << 20)
                 let status = Int(response.status.code)
                 let name = "seed \(seed) (\(mutation)) → \(status)"

@@ -73,7 +73,7 @@ struct HTTPSyncTests {
                 var request = HTTPClientRequest(url: url + path)
                 request.method = method
                 if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-                let response = try await client.execute(request, timeout: .seconds(30))
+                let response = try await client.execute(request, timeout: HTTPClient.testDeadline)
                 let bytes = try await response.body.collect(upTo: 1 << 20)
                 return (Int(response.status.code), try? JSONParser.parse(Array(bytes.readableBytesView)))
             }
@@ -124,7 +124,7 @@ struct HTTPSyncTests {
             #expect(error?.code == .tlsFailed, "\(error?.message ?? "no error")")
             // A raw client with a valid certificate of an untrusted node gets no answer either.
             try await HTTPClient.withNodeClient(presenting: a, trusting: server) { client in
-                await #expect(throws: (any Error).self) { try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: .seconds(10)) }
+                await #expect(throws: (any Error).self) { try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: HTTPClient.testDeadline) }
             }
         }
         #expect(try all(a) == beforeA)
@@ -141,7 +141,7 @@ struct HTTPSyncTests {
             let plain = url.replacingOccurrences(of: "https://", with: "http://")
             let answer: String
             do {
-                let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: plain + SyncAPI.summaryPath), timeout: .seconds(10))
+                let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: plain + SyncAPI.summaryPath), timeout: HTTPClient.testDeadline)
                 answer = String(buffer: try await response.body.collect(upTo: 1 << 20))
             } catch {
                 answer = "\(error)"
@@ -162,12 +162,12 @@ struct HTTPSyncTests {
         let server = try SyncServer(store: b, logger: Self.logger)
         try await server.whileRunning { url in try await HTTPClient.withNodeClient(presenting: a, trusting: server) { client in
             _ = try await sync(a, url)
-            let summary = try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: .seconds(10))
+            let summary = try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: HTTPClient.testDeadline)
             #expect(summary.status == .ok)
             _ = try await summary.body.collect(upTo: 1 << 20)
             try b.write { try $0.distrustPeer(a.identity.nodeID, author: "test") }
             // Same client, likely the same kept-alive connection: refused now.
-            let again = try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: .seconds(10))
+            let again = try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: HTTPClient.testDeadline)
             #expect(again.status == .forbidden)
             _ = try await again.body.collect(upTo: 1 << 20)
             try a.append([note(9)], author: "alex")
@@ -192,7 +192,7 @@ struct HTTPSyncTests {
         let statuses = try await server.whileRunning { url in try await HTTPClient.withNodeClient(presenting: a, trusting: server) { client in
             var statuses: [UInt] = []
             for _ in 0..<5 {
-                let response = try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: .seconds(10))
+                let response = try await client.execute(HTTPClientRequest(url: url + SyncAPI.summaryPath), timeout: HTTPClient.testDeadline)
                 let body = try await response.body.collect(upTo: 1 << 20)
                 if response.status == .tooManyRequests {
                     #expect((try? JSONParser.parse(Array(body.readableBytesView)))?.objectValue?["message"] != nil)
