@@ -36,7 +36,7 @@ public struct EventEnvelope: Sendable, Hashable {
         @usableFromInline var openedPayload: String? = nil
     }
 
-    /// Mutated only while uniquely referenced (``uniqueStorage()``), so sharing it across
+    /// Mutated only while uniquely referenced (`uniqueStorage()`), so sharing it across
     /// threads is as safe as sharing the struct it replaces.
     @usableFromInline
     final class Storage: @unchecked Sendable {

@@ -233,6 +233,39 @@ func stageBudgetBenchmarks() {
     Benchmark("budget stage · open a write transaction ×50", configuration: configuration) { benchmark in
         try StageFixtures.receiving(benchmark, from: StageFixtures.received(), per: 50, measure: .opening)
     }
+    // Every per-event step of `AppendTransaction.append` for one patient's 50 events (ids, the
+    // clock, the patient's key made and wrapped, the payload encoded and sealed, the envelope
+    // encoded and hashed, the insert, the chain's bookkeeping), rolled back: what the write path
+    // spends between opening its transaction and folding its views. The table shows what this
+    // costs beyond the stages above that it runs.
+    Benchmark("budget stage · append ×50", configuration: configuration) { benchmark in
+        let fixture = try StageFixtures.clinic()
+        let target = try StageFixtures.fresh("append", projections: [])
+        defer { BenchmarkStores.remove(target) }
+        var next = 0, appended = 0
+        for _ in benchmark.scaledIterations {
+            let events = fixture.newEvents[next % fixture.newEvents.count]
+            next += 1
+            do {
+                try target.write { (transaction: AppendTransaction) -> Void in
+                    benchmark.startMeasurement()
+                    for event in events { try transaction.append(event, author: "generator@myolog") }
+                    benchmark.stopMeasurement()
+                    appended = transaction.written.count
+                    throw StageFixtures.RolledBack()
+                }
+            } catch is StageFixtures.RolledBack {}
+            try check(appended == 50, "budget append: \(appended) of 50 events appended")
+        }
+    }
+    // The receive rules over a 1,000-event batch as a bulk receive runs them
+    // (`ReceiveLedger.receiveAll`: each event's canonical check, hash, chain link, signature,
+    // trust and enrolment, then its insert), without the views. The table shows what this costs
+    // beyond the stages above that it runs.
+    Benchmark("budget stage · receive rules and insert ×1000", configuration: .init(metrics: configuration.metrics, timeUnits: .nanoseconds, warmupIterations: 1,
+                                                                                    maxDuration: .seconds(10), maxIterations: 60)) { benchmark in
+        try StageFixtures.receiving(benchmark, from: StageFixtures.received(), per: 1000, measure: .rules)
+    }
     // The commit at synchronous=FULL (and what EventStore.write does after its body) of a
     // 50-event transaction — the write path's — and of a 1,000-event one — a bulk receive's.
     Benchmark("budget stage · commit ×50", configuration: configuration) { benchmark in
@@ -396,7 +429,7 @@ enum StageFixtures {
         return items[next..<next + count]
     }
 
-    enum Measured { case opening, inserts, commit }
+    enum Measured { case opening, inserts, rules, commit }
 
     /// Stores `chain`'s events `per` a write transaction into an empty store that enrolled and
     /// trusts its source, measuring the transaction's opening, its inserts or its commit.
@@ -414,7 +447,14 @@ enum StageFixtures {
             try target.write { (transaction: AppendTransaction) -> Void in
                 if measure == .opening { benchmark.stopMeasurement() }
                 if measure == .inserts { benchmark.startMeasurement() }
-                for event in batch { try transaction.storeReceived(event) }
+                if measure == .rules {
+                    benchmark.startMeasurement()
+                    let summary = try transaction.receiveAll(Array(batch))
+                    benchmark.stopMeasurement()
+                    try check(summary.stored.values.reduce(0, +) == batch.count, "budget rules: \(summary.stored) stored of \(batch.count)")
+                } else {
+                    for event in batch { try transaction.storeReceived(event) }
+                }
                 if measure == .inserts { benchmark.stopMeasurement() }
                 if measure == .commit { benchmark.startMeasurement() }
             }
