@@ -45,23 +45,36 @@ extension ClinicalSession {
     ///
     /// Remembered for the rest of the transaction: every technique checks consent and
     /// precautions, and reading and opening the patient's records again for each cost more than
-    /// the rest of the write. The answer is read again once this transaction has written an
-    /// event of the patient that can change it (``CareRecords/changed(by:)``), so it is always
-    /// what a fresh read would say.
+    /// the rest of the write. Once this transaction has written an event of the patient that can
+    /// change the answer (``CareRecords/changed(by:)``), a new record of these types that sorts
+    /// after every one remembered (a later Lamport timestamp: each append of this node's has one)
+    /// is added to the end, as a fresh read would place it; anything else — a retraction, a
+    /// correction, an event that would not sort last — has the answer read again. So it is always
+    /// what a fresh read would say (a test holds the two side by side).
     private func standing(_ records: CareRecords, of patient: PatientID) throws -> [(event: EventEnvelope, entry: ClinicalEvent)] {
         let key = StandingKey(patient: patient, records: records)
         let written = transaction.written
-        if var known = standingRecords[key] {
-            let stale = written[known.seenWritten...].contains { $0.patient == patient && records.changed(by: $0.type) }
-            if !stale {
-                known.seenWritten = written.count
-                standingRecords[key] = known
-                return known.records
-            }
+        if let known = standingRecords[key], let current = try extended(known.records, by: written[known.seenWritten...], records, of: patient) {
+            standingRecords[key] = StandingRecords(records: current, seenWritten: written.count)
+            return current
         }
         let found = try readStanding(records.types, of: patient)
         standingRecords[key] = StandingRecords(records: found, seenWritten: written.count)
         return found
+    }
+
+    /// `known` brought up to `unseen` (the transaction's events written since), or nil when
+    /// only a fresh read can say.
+    private func extended(_ known: [(event: EventEnvelope, entry: ClinicalEvent)], by unseen: ArraySlice<EventEnvelope>, _ records: CareRecords,
+                          of patient: PatientID) throws -> [(event: EventEnvelope, entry: ClinicalEvent)]? {
+        var extended = known
+        for event in unseen where event.patient == patient && records.changed(by: event.type) {
+            guard records.types.contains(event.type), extended.last.map({ $0.event.lamport < event.lamport }) ?? true,
+                  let entry = try ClinicalEvent.decode(event)
+            else { return nil }
+            extended.append((event, entry))
+        }
+        return extended
     }
 
     private func readStanding(_ types: Set<String>, of patient: PatientID) throws -> [(event: EventEnvelope, entry: ClinicalEvent)] {
