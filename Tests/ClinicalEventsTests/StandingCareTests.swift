@@ -49,4 +49,28 @@ struct StandingCareTests {
             #expect(compared == 100)
         }
     }
+
+    @Test("records the session writes extend what it remembers without reading the store again; a retraction has it read afresh")
+    func extendedWithoutReading() throws {
+        let f = try ClinicalFixture()
+        let p = try IDReference(try f.register())
+        let patient = PatientID(p.text)!
+        try f.record.write { s in
+            #expect(try s.consentedTechniques(of: patient) == [])
+            #expect(try s.activePrecautions(of: patient).isEmpty)
+            let reads = s.standingReads
+            #expect(reads == 2, "one read each of consents and precautions")
+            // Two records written before the next question: both extend the answer, in order.
+            try s.recordConsent(p, technique: "cupping", form: "verbal", author: "alex")
+            let needling = try s.recordConsent(p, technique: "dry-needling", form: "written", author: "alex")
+            let precaution = try s.recordPrecaution(p, kind: "pregnancy", author: "alex")
+            try s.recordTechnique(p, technique: "cupping", region: "neck", acknowledgePrecautions: true, author: "alex")
+            #expect(try s.consentedTechniques(of: patient) == ["cupping", "dry-needling"])
+            #expect(try s.activePrecautions(of: patient).map(\.id) == [precaution.id])
+            #expect(s.standingReads == reads, "the records written here were not read back")
+            try s.retract(IDReference(needling.id), reason: "Wrong patient", author: "alex")
+            #expect(try s.consentedTechniques(of: patient) == ["cupping"])
+            #expect(s.standingReads == reads + 1, "a retraction has the consents read afresh")
+        }
+    }
 }

@@ -69,7 +69,10 @@ extension ClinicalSession {
                           of patient: PatientID) throws -> [(event: EventEnvelope, entry: ClinicalEvent)]? {
         var extended = known
         for event in unseen where event.patient == patient && records.changed(by: event.type) {
-            guard records.types.contains(event.type), extended.last.map({ $0.event.lamport < event.lamport }) ?? true,
+            // This node's own appends only: a received record may come after its own retraction
+            // or correction (which a fresh read applies), and sorting last is checked, not assumed.
+            guard event.origin == transaction.localNode, records.types.contains(event.type),
+                  extended.last.map({ $0.event.lamport < event.lamport }) ?? true,
                   let entry = try ClinicalEvent.decode(event)
             else { return nil }
             extended.append((event, entry))
@@ -78,6 +81,7 @@ extension ClinicalSession {
     }
 
     private func readStanding(_ types: Set<String>, of patient: PatientID) throws -> [(event: EventEnvelope, entry: ClinicalEvent)] {
+        standingReads += 1
         var retracted = Set<EventID>()
         var found: [(event: EventEnvelope, entry: ClinicalEvent)] = []
         try transaction.forEachEvent(patient: patient, types: types.union([EntryRetracted.eventType])) { event in

@@ -22,6 +22,9 @@ public final class ClinicalSession {
     var knownPatients: Set<PatientID> = []
     /// The records of care the checks read, per patient (``standing(_:of:)``).
     var standingRecords: [StandingKey: StandingRecords] = [:]
+    /// How many times the records of care were read from the store (a test holds the
+    /// remembered answer's extension to its word: records written here are not read back).
+    var standingReads = 0
 
     /// Which records of which patient a ``StandingRecords`` holds.
     struct StandingKey: Hashable {

@@ -55,10 +55,8 @@ public enum SealedPayload {
         event.patient.map { associatedData(id: event.id, origin: event.origin, sequence: event.sequence, patient: $0, type: event.type, schemaVersion: event.schemaVersion) }
     }
 
-    /// The stored form of `plaintext` (canonical JSON) sealed under `key`, with a fresh nonce
-    /// (from `EntropyPool`, unless a test passes one).
-    package static func seal(_ plaintext: String, key: SymmetricKey, associatedData: [UInt8], nonce: AES.GCM.Nonce? = nil) throws -> String {
-        let nonce = try nonce ?? AES.GCM.Nonce(data: EntropyPool.shared.bytes(12))
+    /// The stored form of `plaintext` (canonical JSON) sealed under `key`, with a fresh nonce.
+    package static func seal(_ plaintext: String, key: SymmetricKey, associatedData: [UInt8], nonce: AES.GCM.Nonce = AES.GCM.Nonce()) throws -> String {
         var plain = plaintext
         let box = try plain.withUTF8 { try AES.GCM.seal($0, using: key, nonce: nonce, authenticating: associatedData) }
         // nonce ‖ ciphertext ‖ tag, the order AES.GCM.SealedBox(combined:) reads: the box holds

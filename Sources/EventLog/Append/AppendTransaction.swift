@@ -11,6 +11,8 @@ import EventSync
 /// the checks a caller makes before appending cannot be invalidated by another process.
 public final class AppendTransaction: EventReader {
     let identity: NodeIdentity
+    /// The node this transaction appends as: its own events carry it as their origin.
+    public var localNode: NodeID { identity.nodeID }
     /// The clock that stamps what this transaction records.
     let wallClock: WallClock
     var clockState: VectorClock

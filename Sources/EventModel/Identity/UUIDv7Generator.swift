@@ -8,7 +8,7 @@ final class UUIDv7Generator: Sendable {
     func next(milliseconds now: Int64) -> [UInt8] {
         let (ms, counter) = state.withLock { state -> (Int64, UInt16) in
             if now > state.milliseconds {
-                state = (now, UInt16(truncatingIfNeeded: EntropyPool.shared.next()) & 0x07FF)  // leave headroom in the 12-bit counter
+                state = (now, UInt16.random(in: 0..<0x0800))  // leave headroom in the 12-bit counter
             } else if state.counter < 0x0FFF {
                 state.counter += 1
             } else {
@@ -20,7 +20,8 @@ final class UUIDv7Generator: Sendable {
         for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: ms >> (8 * (5 - i))) }
         bytes[6] = 0x70 | UInt8(counter >> 8)
         bytes[7] = UInt8(truncatingIfNeeded: counter)
-        let tail = EntropyPool.shared.next()
+        var random = SystemRandomNumberGenerator()
+        let tail = random.next() as UInt64
         for i in 8..<16 { bytes[i] = UInt8(truncatingIfNeeded: tail >> (8 * (15 - i))) }
         bytes[8] = bytes[8] & 0x3F | 0x80
         return bytes

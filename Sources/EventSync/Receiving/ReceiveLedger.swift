@@ -169,7 +169,8 @@ extension ReceiveLedger {
         // What the event says is read here, with this store's keys, or not at all: a plaintext
         // that came along with it (an envelope another store opened) is never believed.
         var event = offered
-        event.openedPayload = nil
+        // Only when set: clearing a nil would copy the shared envelope's box for nothing.
+        if event.openedPayload != nil { event.openedPayload = nil }
         // The next event of its origin's chain — almost every event a sync brings — cannot be held
         // already: its place is empty, and the same id elsewhere is a forgery that the insert
         // refuses (``storeReceived(_:)``). Any other is looked up by id first: a duplicate, or a fork.
