@@ -2,6 +2,8 @@ import ClinicalEvents
 @testable import ClinicalLog
 import EventLog
 import EventModel
+import EventSync
+import MyologTestSupport
 import Testing
 
 /// The records of care a session remembers within its transaction, extended as it writes,
@@ -71,6 +73,29 @@ struct StandingCareTests {
             try s.retract(IDReference(needling.id), reason: "Wrong patient", author: "alex")
             #expect(try s.consentedTechniques(of: patient) == ["cupping"])
             #expect(s.standingReads == reads + 1, "a retraction has the consents read afresh")
+        }
+    }
+
+    @Test("once the transaction has received events (its own may come back from a peer after their retraction), what stands is read afresh")
+    func receivedMeansReadAgain() throws {
+        let f = try ClinicalFixture()
+        let peerScratch = TemporaryDirectory("standing-peer")
+        let peer = try EventStore.create(at: peerScratch.url("peer"), site: "Peer clinic")
+        _ = try f.store.trustPeer(peer.identity.nodeID, name: "peer", author: "test")
+        let offered = try peer.read { try $0.events(origin: peer.identity.nodeID, after: 0, limit: 10) }
+        let p = try IDReference(try f.register())
+        let patient = PatientID(p.text)!
+        try f.record.write { s in
+            #expect(try s.consentedTechniques(of: patient) == [])
+            let reads = s.standingReads
+            let summary = try s.transaction.receiveAll(offered)
+            #expect(summary.stored.values.reduce(0, +) == offered.count && s.transaction.receivedCount == offered.count)
+            try s.recordConsent(p, technique: "cupping", form: "verbal", author: "alex")
+            #expect(try s.consentedTechniques(of: patient) == ["cupping"])
+            #expect(s.standingReads == reads + 1, "received events: the answer is read afresh, not extended")
+            try s.recordConsent(p, technique: "dry-needling", form: "verbal", author: "alex")
+            #expect(try s.consentedTechniques(of: patient) == ["cupping", "dry-needling"])
+            #expect(s.standingReads == reads + 1, "nothing received since: extended again")
         }
     }
 }

@@ -39,6 +39,8 @@ extension ClinicalSession {
     struct StandingRecords {
         var records: [(event: EventEnvelope, entry: ClinicalEvent)]
         var seenWritten: Int
+        /// The transaction's ``EventLog/AppendTransaction/receivedCount`` when last brought up to date.
+        var seenReceived: Int
     }
 
     /// Events of `patient` of `records`' types, not retracted, as corrected, in causal order.
@@ -54,12 +56,15 @@ extension ClinicalSession {
     private func standing(_ records: CareRecords, of patient: PatientID) throws -> [(event: EventEnvelope, entry: ClinicalEvent)] {
         let key = StandingKey(patient: patient, records: records)
         let written = transaction.written
-        if let known = standingRecords[key], let current = try extended(known.records, by: written[known.seenWritten...], records, of: patient) {
-            standingRecords[key] = StandingRecords(records: current, seenWritten: written.count)
+        // Nothing received since (a received event may be this node's own, come back from a peer
+        // after its retraction or correction): only then can the session's appends extend it.
+        if let known = standingRecords[key], known.seenReceived == transaction.receivedCount,
+           let current = try extended(known.records, by: written[known.seenWritten...], records, of: patient) {
+            standingRecords[key] = StandingRecords(records: current, seenWritten: written.count, seenReceived: transaction.receivedCount)
             return current
         }
         let found = try readStanding(records.types, of: patient)
-        standingRecords[key] = StandingRecords(records: found, seenWritten: written.count)
+        standingRecords[key] = StandingRecords(records: found, seenWritten: written.count, seenReceived: transaction.receivedCount)
         return found
     }
 
@@ -69,8 +74,9 @@ extension ClinicalSession {
                           of patient: PatientID) throws -> [(event: EventEnvelope, entry: ClinicalEvent)]? {
         var extended = known
         for event in unseen where event.patient == patient && records.changed(by: event.type) {
-            // This node's own appends only: a received record may come after its own retraction
-            // or correction (which a fresh read applies), and sorting last is checked, not assumed.
+            // This node's own events only (and ``standing(_:of:)`` extends only while nothing was
+            // received): a received record may come after its own retraction or correction, which
+            // a fresh read applies. Sorting last is checked, not assumed.
             guard event.origin == transaction.localNode, records.types.contains(event.type),
                   extended.last.map({ $0.event.lamport < event.lamport }) ?? true,
                   let entry = try ClinicalEvent.decode(event)

@@ -74,6 +74,7 @@ extension AppendTransaction: ReceiveLedger {
         if event.origin == identity.nodeID { headHash = event.hash }
         // Sealed as stored: opened once, for the views, when the transaction ends (EventStore.write).
         written.append(event)
+        receivedCount += 1
     }
 
     /// Applies the events of `origin` that wait in `held_events` and now follow its head without

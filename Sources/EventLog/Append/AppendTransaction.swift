@@ -22,6 +22,10 @@ public final class AppendTransaction: EventReader {
     var acceptedAuthor: String?
     /// The events this transaction stored so far: appended by this node, or received and applied.
     public internal(set) var written: [EventEnvelope] = []
+    /// How many of ``written`` this transaction stored as received from a peer (or held back and
+    /// released), not appended here: a reader of ``written`` that may only trust this node's own
+    /// appends (ClinicalSession's remembered standing) reads afresh once it moves.
+    public internal(set) var receivedCount = 0
     let insert: BoundStatement
 
     init(db: Database, identity: NodeIdentity, wallClock: WallClock, trustKeeper: TrustKeeper) throws {
