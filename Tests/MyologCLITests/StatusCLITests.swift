@@ -53,6 +53,18 @@ struct StatusCLITests {
         try #require(peers(status).first { $0["address"]?.stringValue == address }, "\(address) not in \(peers(status))")
     }
 
+    /// Store `a` put back to a copy of itself taken after a sync with `b`, once it had written two
+    /// more events for `mia` and `b` had received them: `b` holds more of `a`'s chain than `a`.
+    func putBackToOlderCopy(_ a: String, syncedWith b: String, patient mia: String) throws {
+        try run(["--store", a, "sync", b])
+        let copy = scratch.path("a-copy")
+        try FileManager.default.copyItem(atPath: a, toPath: copy)
+        for score in ["6", "3"] { try run(["--store", a, "--as", "al", "record", "pain", mia, "--score", score, "--region", "neck"]) }
+        try run(["--store", a, "sync", b])
+        try FileManager.default.removeItem(atPath: a)
+        try FileManager.default.moveItem(atPath: copy, toPath: a)
+    }
+
     /// Two stores that trust each other, synced once by the first (by path), each verified.
     func pair(_ a: String = "a", _ b: String = "b") throws -> (a: String, b: String) {
         let a = scratch.path(a), b = scratch.path(b)
@@ -204,14 +216,8 @@ struct StatusCLITests {
         let (a, b) = try pair()
         let nodeA = try MyologProcess.nodeID(a)
         let mia = try run(["--store", a, "--as", "al", "patient", "register", "--name", "Mia Thompson", "--dob", "1988-04-12"]).lastWord
-        try run(["--store", a, "sync", b])
-        let copy = scratch.path("a-copy")
-        try FileManager.default.copyItem(atPath: a, toPath: copy)
-        for score in ["6", "3"] { try run(["--store", a, "--as", "al", "record", "pain", mia, "--score", score, "--region", "neck"]) }
-        try run(["--store", a, "sync", b])
+        try putBackToOlderCopy(a, syncedWith: b, patient: mia)
         let heldAtB = try MyologProcess.count(b, "SELECT max(sequence) FROM events WHERE origin = '\(nodeA)'")
-        try FileManager.default.removeItem(atPath: a)
-        try FileManager.default.moveItem(atPath: copy, toPath: a)
         let restoredHead = try MyologProcess.count(a, "SELECT max(sequence) FROM events WHERE origin = '\(nodeA)'")
         #expect(restoredHead < heldAtB)
 
@@ -280,13 +286,7 @@ struct StatusCLITests {
     func restoredCopyThatWrote() throws {
         let (a, b) = try pair()
         let mia = try run(["--store", a, "--as", "al", "patient", "register", "--name", "Mia Thompson", "--dob", "1988-04-12"]).lastWord
-        try run(["--store", a, "sync", b])
-        let copy = scratch.path("a-copy")
-        try FileManager.default.copyItem(atPath: a, toPath: copy)
-        for score in ["6", "3"] { try run(["--store", a, "--as", "al", "record", "pain", mia, "--score", score, "--region", "neck"]) }
-        try run(["--store", a, "sync", b])
-        try FileManager.default.removeItem(atPath: a)
-        try FileManager.default.moveItem(atPath: copy, toPath: a)
+        try putBackToOlderCopy(a, syncedWith: b, patient: mia)
         try run(["--store", a, "--as", "al", "record", "pain", mia, "--score", "9", "--region", "neck"])
         let sync = try MyologProcess.run(["--store", b, "sync", a])
         #expect(sync.status == 3 && sync.stderr.contains("fork") && !sync.stderr.contains("rollback"), "\(sync.stderr)")

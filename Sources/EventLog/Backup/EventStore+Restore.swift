@@ -142,14 +142,7 @@ extension EventStore {
                 throw EventLogError.invalidField(field: field, value: directory.path, accepted: "a directory that does not exist or is empty; \(what), which a restore never replaces")
             }
         }
-        let parent = directory.deletingLastPathComponent()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw EventLogError.invalidField(field: field, value: directory.path, accepted: "a path in an existing directory; \(parent.path) does not exist")
-        }
-        guard access(parent.path, W_OK) == 0 else {
-            throw EventLogError.invalidField(field: field, value: directory.path, accepted: "a path in a directory you may write to; \(parent.path) is not writable")
-        }
+        try AtomicFile.checkParent(of: directory, field: field, naming: "a path")
     }
 
     private static func openBackup(_ url: URL, field: String) throws -> FileHandle {

@@ -31,13 +31,20 @@ public enum AtomicFile {
             }
             return
         }
+        try checkParent(of: url, field: field, naming: "a file")
+    }
+
+    /// Refuses `url` unless its parent is an existing directory this process may write to: where
+    /// a new file (or a restored store, `naming` "a path") can be made. `naming` is what the
+    /// refusal says is accepted: "a file in an existing directory", "a path in …".
+    static func checkParent(of url: URL, field: String, naming what: String) throws {
         let directory = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw EventLogError.invalidField(field: field, value: url.path, accepted: "a file in an existing directory; \(directory.path) does not exist")
+            throw EventLogError.invalidField(field: field, value: url.path, accepted: "\(what) in an existing directory; \(directory.path) does not exist")
         }
         guard access(directory.path, W_OK) == 0 else {
-            throw EventLogError.invalidField(field: field, value: url.path, accepted: "a file in a directory you may write to; \(directory.path) is not writable")
+            throw EventLogError.invalidField(field: field, value: url.path, accepted: "\(what) in a directory you may write to; \(directory.path) is not writable")
         }
     }
 
